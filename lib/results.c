@@ -1,0 +1,385 @@
+#include "results.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const outcome_names[] = { "pass", "fail", "skip", "broken" };
+
+const char *ms_outcome_name(enum ms_outcome o)
+{
+	return (unsigned)o < 4 ? outcome_names[o] : "?";
+}
+
+int ms_outcome_parse(const char *name)
+{
+	for (int i = 0; i < 4; i++)
+		if (name && strcmp(name, outcome_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+struct ms_run *ms_run_new(const char *place)
+{
+	struct ms_run *run = xcalloc(1, sizeof(*run));
+	char host[64] = "host", stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gethostname(host, sizeof(host) - 1);
+	for (char *p = host; *p; p++) /* the id is a directory name */
+		if (*p == '/' || *p == ' ')
+			*p = '_';
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	run->id = xasprintf("%s-%s-%d", stamp, host, (int)getpid());
+	run->time = ms_utc_iso8601();
+	run->place = xstrdup(place ? place : "host");
+	run->environment = json_object();
+	run->extra = json_object();
+	return run;
+}
+
+static void free_conformance(struct ms_conformance *c)
+{
+	free(c->suite), free(c->test), free(c->ids), free(c->spec), free(c->fs);
+	free(c->place), free(c->message);
+}
+
+static void free_benchmark(struct ms_benchmark *b)
+{
+	free(b->bench_case), free(b->metric), free(b->unit), free(b->samples), free(b->place);
+	json_decref(b->params);
+	json_decref(b->counters);
+}
+
+void ms_run_free(struct ms_run *run)
+{
+	if (!run)
+		return;
+	for (size_t i = 0; i < run->n_conformance; i++)
+		free_conformance(&run->conformance[i]);
+	for (size_t i = 0; i < run->n_benchmarks; i++)
+		free_benchmark(&run->benchmarks[i]);
+	free(run->conformance), free(run->benchmarks);
+	free(run->id), free(run->time), free(run->place);
+	json_decref(run->environment);
+	json_decref(run->extra);
+	free(run);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
+{
+	if (run->n_conformance == run->cap_conformance) {
+		run->cap_conformance = run->cap_conformance ? run->cap_conformance * 2 : 64;
+		run->conformance = xrealloc(run->conformance,
+					    run->cap_conformance * sizeof(*run->conformance));
+	}
+	struct ms_conformance *c = &run->conformance[run->n_conformance++];
+	*c = (struct ms_conformance){
+		.suite = xstrdup(r->suite), .test = xstrdup(r->test), .ids = xstrdup(r->ids),
+		.spec = xstrdup(r->spec), .fs = xstrdup(r->fs),
+		.place = xstrdup(r->place ? r->place : run->place),
+		.outcome = r->outcome, .message = dup_or_null(r->message),
+		.duration_s = r->duration_s,
+	};
+}
+
+void ms_run_add_benchmark(struct ms_run *run, const struct ms_benchmark *b)
+{
+	if (run->n_benchmarks == run->cap_benchmarks) {
+		run->cap_benchmarks = run->cap_benchmarks ? run->cap_benchmarks * 2 : 64;
+		run->benchmarks = xrealloc(run->benchmarks,
+					   run->cap_benchmarks * sizeof(*run->benchmarks));
+	}
+	struct ms_benchmark *d = &run->benchmarks[run->n_benchmarks++];
+	*d = *b;
+	d->bench_case = xstrdup(b->bench_case);
+	d->metric = xstrdup(b->metric);
+	d->unit = xstrdup(b->unit);
+	d->place = xstrdup(b->place ? b->place : run->place);
+	d->params = b->params ? json_incref(b->params) : json_object();
+	d->counters = b->counters ? json_incref(b->counters) : json_object();
+	d->samples = xmalloc((b->n_samples ? b->n_samples : 1) * sizeof(double));
+	if (b->n_samples)
+		memcpy(d->samples, b->samples, b->n_samples * sizeof(double));
+}
+
+/* ---- to JSON ---- */
+
+static json_t *conformance_to_json(const struct ms_conformance *c)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:f}", "suite", c->suite,
+			 "test", c->test, "ids", c->ids, "spec", c->spec, "fs", c->fs, "place",
+			 c->place, "outcome", ms_outcome_name(c->outcome), "message", c->message,
+			 "duration_s", c->duration_s);
+}
+
+static json_t *benchmark_to_json(const struct ms_benchmark *b)
+{
+	json_t *samples = json_array();
+	for (size_t i = 0; i < b->n_samples; i++)
+		json_array_append_new(samples, json_real(b->samples[i]));
+	return json_pack("{s:s, s:O, s:s, s:s, s:b, s:o, s:f, s:f, s:f, s:b, s:O, s:s}", "case",
+			 b->bench_case, "params", b->params, "metric", b->metric, "unit", b->unit,
+			 "higher_is_better", b->higher_is_better, "samples", samples, "median",
+			 b->median, "ci_low", b->ci_low, "ci_high", b->ci_high, "noisy", b->noisy,
+			 "counters", b->counters, "place", b->place);
+}
+
+json_t *ms_run_to_json(const struct ms_run *run)
+{
+	json_t *conf = json_array(), *bench = json_array();
+	for (size_t i = 0; i < run->n_conformance; i++)
+		json_array_append_new(conf, conformance_to_json(&run->conformance[i]));
+	for (size_t i = 0; i < run->n_benchmarks; i++)
+		json_array_append_new(bench, benchmark_to_json(&run->benchmarks[i]));
+	return json_pack("{s:s, s:i, s:s, s:s, s:s, s:O, s:o, s:o, s:O}", "schema", MS_SCHEMA_NAME,
+			 "schema_version", MS_SCHEMA_VERSION, "id", run->id, "time", run->time,
+			 "place", run->place, "environment", run->environment, "conformance",
+			 conf, "benchmarks", bench, "extra", run->extra);
+}
+
+/* ---- from JSON, validating every field ---- */
+
+struct reader {
+	char *err;
+	size_t errlen;
+	bool failed;
+};
+
+static void fail(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct reader *r, const char *fmt, ...)
+{
+	if (r->failed)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err, r->errlen, fmt, ap);
+	va_end(ap);
+	r->failed = true;
+}
+
+static char *get_string(struct reader *r, json_t *obj, const char *where, const char *key,
+			bool nullable)
+{
+	json_t *v = json_object_get(obj, key);
+	if ((!v || json_is_null(v)) && nullable)
+		return NULL;
+	if (!json_is_string(v)) {
+		fail(r, "%s.%s: %s", where, key, v ? "must be a string" : "missing");
+		return NULL;
+	}
+	return xstrdup(json_string_value(v));
+}
+
+static double get_number(struct reader *r, json_t *obj, const char *where, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!json_is_number(v)) {
+		fail(r, "%s.%s: %s", where, key, v ? "must be a number" : "missing");
+		return 0;
+	}
+	return json_number_value(v);
+}
+
+static bool get_bool(struct reader *r, json_t *obj, const char *where, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!json_is_boolean(v)) {
+		fail(r, "%s.%s: %s", where, key, v ? "must be true or false" : "missing");
+		return false;
+	}
+	return json_is_true(v);
+}
+
+static json_t *get_object(struct reader *r, json_t *obj, const char *where, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	if (!json_is_object(v)) {
+		fail(r, "%s.%s: %s", where, key, v ? "must be an object" : "missing");
+		return json_object();
+	}
+	return json_incref(v);
+}
+
+static void read_conformance(struct reader *r, struct ms_run *run, json_t *item, size_t i)
+{
+	char where[48];
+	snprintf(where, sizeof(where), "conformance[%zu]", i);
+	if (!json_is_object(item)) {
+		fail(r, "%s: must be an object", where);
+		return;
+	}
+	struct ms_conformance c = {
+		.suite = get_string(r, item, where, "suite", false),
+		.test = get_string(r, item, where, "test", false),
+		.ids = get_string(r, item, where, "ids", false),
+		.spec = get_string(r, item, where, "spec", false),
+		.fs = get_string(r, item, where, "fs", false),
+		.place = get_string(r, item, where, "place", false),
+		.message = get_string(r, item, where, "message", true),
+		.duration_s = get_number(r, item, where, "duration_s"),
+	};
+	char *outcome = get_string(r, item, where, "outcome", false);
+	int o = ms_outcome_parse(outcome);
+	if (outcome && o < 0)
+		fail(r, "%s.outcome: '%s' is not pass, fail, skip or broken", where, outcome);
+	c.outcome = o < 0 ? MS_BROKEN : (enum ms_outcome)o;
+	if (!r->failed)
+		ms_run_add_conformance(run, &c);
+	free(outcome);
+	free_conformance(&c);
+}
+
+static void read_benchmark(struct reader *r, struct ms_run *run, json_t *item, size_t i)
+{
+	char where[48];
+	snprintf(where, sizeof(where), "benchmarks[%zu]", i);
+	if (!json_is_object(item)) {
+		fail(r, "%s: must be an object", where);
+		return;
+	}
+	struct ms_benchmark b = {
+		.bench_case = get_string(r, item, where, "case", false),
+		.params = get_object(r, item, where, "params"),
+		.metric = get_string(r, item, where, "metric", false),
+		.unit = get_string(r, item, where, "unit", false),
+		.higher_is_better = get_bool(r, item, where, "higher_is_better"),
+		.median = get_number(r, item, where, "median"),
+		.ci_low = get_number(r, item, where, "ci_low"),
+		.ci_high = get_number(r, item, where, "ci_high"),
+		.noisy = get_bool(r, item, where, "noisy"),
+		.counters = get_object(r, item, where, "counters"),
+		.place = get_string(r, item, where, "place", false),
+	};
+	json_t *samples = json_object_get(item, "samples");
+	if (!json_is_array(samples)) {
+		fail(r, "%s.samples: %s", where, samples ? "must be an array" : "missing");
+	} else {
+		b.n_samples = json_array_size(samples);
+		b.samples = xcalloc(b.n_samples ? b.n_samples : 1, sizeof(double));
+		for (size_t k = 0; k < b.n_samples; k++) {
+			json_t *s = json_array_get(samples, k);
+			if (!json_is_number(s))
+				fail(r, "%s.samples[%zu]: must be a number", where, k);
+			else
+				b.samples[k] = json_number_value(s);
+		}
+	}
+	if (!r->failed)
+		ms_run_add_benchmark(run, &b);
+	free_benchmark(&b);
+}
+
+struct ms_run *ms_run_from_json(json_t *root, char *err, size_t errlen)
+{
+	struct reader r = { .err = err, .errlen = errlen };
+	if (!json_is_object(root)) {
+		fail(&r, "not a results file (the top level is not a JSON object)");
+		return NULL;
+	}
+	json_t *schema = json_object_get(root, "schema");
+	if (!json_is_string(schema) || strcmp(json_string_value(schema), MS_SCHEMA_NAME) != 0) {
+		fail(&r, "not a results file (no \"schema\": \"%s\")", MS_SCHEMA_NAME);
+		return NULL;
+	}
+	json_t *version = json_object_get(root, "schema_version");
+	if (!json_is_integer(version) || json_integer_value(version) < 1) {
+		fail(&r, "schema_version is missing or not a positive integer");
+		return NULL;
+	}
+	if (json_integer_value(version) > MS_SCHEMA_VERSION) {
+		fail(&r, "schema version %lld is newer than this mmapsuite reads (%d); update mmapsuite",
+		     (long long)json_integer_value(version), MS_SCHEMA_VERSION);
+		return NULL;
+	}
+	struct ms_run *run = xcalloc(1, sizeof(*run));
+	run->id = get_string(&r, root, "results", "id", false);
+	run->time = get_string(&r, root, "results", "time", false);
+	run->place = get_string(&r, root, "results", "place", false);
+	run->environment = get_object(&r, root, "results", "environment");
+	run->extra = get_object(&r, root, "results", "extra");
+	json_t *conf = json_object_get(root, "conformance");
+	json_t *bench = json_object_get(root, "benchmarks");
+	if (!json_is_array(conf))
+		fail(&r, "conformance: %s", conf ? "must be an array" : "missing");
+	if (!json_is_array(bench))
+		fail(&r, "benchmarks: %s", bench ? "must be an array" : "missing");
+	for (size_t i = 0; !r.failed && i < json_array_size(conf); i++)
+		read_conformance(&r, run, json_array_get(conf, i), i);
+	for (size_t i = 0; !r.failed && i < json_array_size(bench); i++)
+		read_benchmark(&r, run, json_array_get(bench, i), i);
+	if (r.failed) {
+		ms_run_free(run);
+		return NULL;
+	}
+	return run;
+}
+
+int ms_run_save(const struct ms_run *run, const char *path)
+{
+	json_t *root = ms_run_to_json(run);
+	char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	json_decref(root);
+	if (!text) {
+		errno = ENOMEM;
+		return -1;
+	}
+	size_t len = strlen(text);
+	text = xrealloc(text, len + 2);
+	text[len++] = '\n';
+	text[len] = 0;
+	int rc = ms_write_file_atomic(path, text, len);
+	free(text);
+	return rc;
+}
+
+struct ms_run *ms_run_load(const char *path, char *err, size_t errlen)
+{
+	json_error_t jerr;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return NULL;
+	}
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		snprintf(err, errlen, "%s: not valid JSON (line %d, column %d: %s)%s", path,
+			 jerr.line, jerr.column, jerr.text,
+			 st.st_size == 0 ? "; the file is empty" : "");
+		return NULL;
+	}
+	char inner[512];
+	struct ms_run *run = ms_run_from_json(root, inner, sizeof(inner));
+	json_decref(root);
+	if (!run)
+		snprintf(err, errlen, "%s: %s", path, inner);
+	return run;
+}
+
+struct ms_run *ms_run_load_dir(const char *dir_or_file, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(dir_or_file, &st) == 0 && S_ISDIR(st.st_mode)) {
+		char *path = xasprintf("%s/results.json", dir_or_file);
+		struct ms_run *run = ms_run_load(path, err, errlen);
+		free(path);
+		return run;
+	}
+	return ms_run_load(dir_or_file, err, errlen);
+}

@@ -1,0 +1,39 @@
+/* Scratch file systems under test. Everything created here is recorded in a state directory
+ * owned by this process, removed at exit, on SIGINT/SIGTERM/SIGHUP, and, after a SIGKILL, by
+ * the next run (ms_scratch_reap), which touches only what a dead mmapsuite process owned. */
+#ifndef MMAPSUITE_SCRATCH_H
+#define MMAPSUITE_SCRATCH_H
+
+#include <stdbool.h>
+
+struct ms_scratch {
+	char label[64];       /* "tmpfs", "ext4", "xfs", "btrfs", "dir:<path>" */
+	char kind[16];        /* "tmpfs", "ext4", "xfs", "btrfs", "dir" */
+	char path[4096];      /* directory the tests may use; empty, removed after */
+	bool available;
+	char reason[512];     /* why it is not available (a SKIP reason) */
+};
+
+/* The state root: $MMAPSUITE_STATE_DIR, else /run/mmapsuite as root, else
+ * $XDG_RUNTIME_DIR or /tmp: "mmapsuite-<uid>". */
+const char *ms_scratch_state_root(void);
+
+/* Removes what dead mmapsuite processes left behind. Returns how many areas were reaped. */
+int ms_scratch_reap(bool verbose);
+
+/* Prepares one file system: kind is tmpfs|ext4|xfs|btrfs, or dir with dir_path. size_mb is
+ * the image or tmpfs size. Never fails hard: *out says available or why not. */
+void ms_scratch_prepare(struct ms_scratch *out, const char *kind, const char *dir_path,
+			unsigned long size_mb);
+
+/* Removes one prepared area (unmount, detach, delete). Safe to call twice. */
+void ms_scratch_release(struct ms_scratch *s);
+
+/* Releases every area this process prepared. Installed for atexit and the signals. */
+void ms_scratch_release_all(void);
+
+/* Installs SIGINT/SIGTERM/SIGHUP handlers that release all, then die of the signal, and
+ * ignores SIGPIPE. */
+void ms_scratch_install_signal_handlers(void);
+
+#endif

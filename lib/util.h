@@ -1,0 +1,48 @@
+/* Small helpers shared by the harness, the runners and the reports. */
+#ifndef MMAPSUITE_UTIL_H
+#define MMAPSUITE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit statuses of every mmapsuite command. */
+enum {
+	MS_EXIT_OK = 0,
+	MS_EXIT_FAILED = 1,     /* ran, and something failed or regressed */
+	MS_EXIT_USAGE = 2,      /* bad arguments or bad input files; nothing was written */
+};
+
+/* Out of memory is not a condition any caller can handle: these abort with a message. */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "mmapsuite: <message>" to stderr and exits with status. */
+void ms_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
+/* Prints "mmapsuite: <message>" to stderr. */
+void ms_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Whole-file helpers. read returns NULL (errno set) on failure; *len may be NULL. */
+char *ms_read_file(const char *path, size_t *len);
+/* First line of a small file (sysfs, procfs) with the newline removed, or NULL. */
+char *ms_read_line(const char *path);
+/* Writes via a temporary file in the same directory and rename(): readers see the old file or
+ * the new one, never a part. Returns 0, or -1 with errno set (the old file is untouched). */
+int ms_write_file_atomic(const char *path, const char *data, size_t len);
+/* mkdir -p. Returns 0 or -1 with errno. */
+int ms_mkdir_p(const char *path, unsigned mode);
+/* rm -rf of a tree that must not cross into other file systems. Returns 0 or -1. */
+int ms_remove_tree(const char *path);
+
+/* Monotonic time in seconds. */
+double ms_now(void);
+/* UTC wall time as ISO 8601 ("2026-11-26T07:55:53Z"); caller frees. */
+char *ms_utc_iso8601(void);
+
+bool ms_is_root(void);
+bool ms_str_in_list(const char *needle, const char *comma_list);
+
+#endif

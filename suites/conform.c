@@ -1,0 +1,492 @@
+/* Implementation of the conformance test support declared in conform.h. Runs inside each
+ * test's own process. */
+#include "conform.h"
+
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef XFS_SUPER_MAGIC
+#define XFS_SUPER_MAGIC 0x58465342
+#endif
+
+void ms_test_init(void)
+{
+	void (*arm)(void);
+	*(void **)&arm = dlsym(RTLD_DEFAULT, "mmapsuite_faulty_arm");
+	if (arm)
+		arm();
+}
+
+const char *ms_dir(void)
+{
+	const char *d = getenv("MMAPSUITE_DIR");
+	return d && *d ? d : "/tmp";
+}
+
+static long fs_magic(void)
+{
+	struct statfs st;
+	if (statfs(ms_dir(), &st) != 0)
+		ms_broken("statfs(%s): %s", ms_dir(), ms_errname(errno));
+	return (long)st.f_type;
+}
+
+enum ms_fs_kind ms_fs_kind(void)
+{
+	switch (fs_magic()) {
+	case TMPFS_MAGIC: return MS_FS_TMPFS;
+	case EXT4_SUPER_MAGIC: return MS_FS_EXT4; /* same magic for ext2/3 */
+	case XFS_SUPER_MAGIC: return MS_FS_XFS;
+	case BTRFS_SUPER_MAGIC: return MS_FS_BTRFS;
+	default: return MS_FS_OTHER;
+	}
+}
+
+const char *ms_fs_name(void)
+{
+	static char other[32];
+	switch (ms_fs_kind()) {
+	case MS_FS_TMPFS: return "tmpfs";
+	case MS_FS_EXT4: return "ext4";
+	case MS_FS_XFS: return "xfs";
+	case MS_FS_BTRFS: return "btrfs";
+	default:
+		snprintf(other, sizeof(other), "fs-0x%lx", fs_magic());
+		return other;
+	}
+}
+
+size_t ms_page(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Named files are removed when the test process exits normally; after a crash the harness
+ * removes the whole scratch area. */
+static char *named_files[64];
+static int n_named;
+
+static void remove_named_files(void)
+{
+	for (int i = 0; i < n_named; i++)
+		unlink(named_files[i]);
+}
+
+int ms_file_flags(size_t size, int flags, char *path)
+{
+	static unsigned serial;
+	char name[PATH_MAX];
+	snprintf(name, sizeof(name), "%s/ms-%d-%u-%ld", ms_dir(), (int)getpid(), serial++,
+		 (long)time(NULL));
+	int fd = open(name, flags | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		ms_broken("open(%s): %s", name, ms_errname(errno));
+	if (size && ftruncate(fd, (off_t)size) != 0)
+		ms_broken("ftruncate(%s, %zu): %s", name, size, ms_errname(errno));
+	if (path) {
+		strcpy(path, name);
+		if (n_named == 0)
+			atexit(remove_named_files);
+		if (n_named < (int)(sizeof(named_files) / sizeof(named_files[0])))
+			named_files[n_named++] = strdup(name);
+	} else {
+		unlink(name);
+	}
+	return fd;
+}
+
+int ms_file(size_t size, char *path)
+{
+	int fd = ms_file_flags(0, O_RDWR, path);
+	unsigned char buf[65536];
+	for (size_t off = 0; off < size; off += sizeof(buf)) {
+		size_t n = size - off < sizeof(buf) ? size - off : sizeof(buf);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = ms_pattern(off + i);
+		ms_xpwrite(__FILE__, __LINE__, fd, buf, n, (off_t)off);
+	}
+	return fd;
+}
+
+int ms_xopen(const char *file, int line, const char *path, int flags, int mode)
+{
+	int fd = open(path, flags, mode);
+	if (fd < 0)
+		ms_broken("%s:%d: open(%s): %s", file, line, path, ms_errname(errno));
+	return fd;
+}
+
+void *ms_xmmap(const char *file, int line, void *addr, size_t len, int prot, int flags, int fd,
+	       off_t off)
+{
+	void *p = mmap(addr, len, prot, flags, fd, off);
+	if (p == MAP_FAILED)
+		ms_broken("%s:%d: mmap(len %zu, prot 0x%x, flags 0x%x, fd %d, off %lld): %s",
+			  file, line, len, prot, flags, fd, (long long)off, ms_errname(errno));
+	return p;
+}
+
+long ms_xcheck(const char *file, int line, const char *what, long ret)
+{
+	if (ret == -1)
+		ms_broken("%s:%d: %s: %s", file, line, what, ms_errname(errno));
+	return ret;
+}
+
+void ms_xpwrite(const char *file, int line, int fd, const void *buf, size_t n, off_t off)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = pwrite(fd, p, n, off);
+		if (w <= 0)
+			ms_broken("%s:%d: pwrite(fd %d, %zu at %lld): %s", file, line, fd, n,
+				  (long long)off, w == 0 ? "short write" : ms_errname(errno));
+		p += w, n -= (size_t)w, off += w;
+	}
+}
+
+void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t off)
+{
+	char *p = buf;
+	while (n) {
+		ssize_t r = pread(fd, p, n, off);
+		if (r <= 0)
+			ms_broken("%s:%d: pread(fd %d, %zu at %lld): %s", file, line, fd, n,
+				  (long long)off, r == 0 ? "unexpected end of file" : ms_errname(errno));
+		p += r, n -= (size_t)r, off += r;
+	}
+}
+
+pid_t ms_xfork(const char *file, int line)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		ms_broken("%s:%d: fork: %s", file, line, ms_errname(errno));
+	return pid;
+}
+
+int ms_xwait(const char *file, int line, pid_t pid)
+{
+	int status;
+	for (int i = 0; i < 2000; i++) { /* 20 s */
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			return status;
+		if (r < 0)
+			ms_broken("%s:%d: waitpid(%d): %s", file, line, (int)pid, ms_errname(errno));
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	ms_broken("%s:%d: child %d did not finish within 20 s; killed", file, line, (int)pid);
+	return -1;
+}
+
+void ms_xwait_ok(const char *file, int line, pid_t pid)
+{
+	int status = ms_xwait(file, line, pid);
+	if (WIFSIGNALED(status))
+		cr_assert_fail("%s:%d: child %d died of %s", file, line, (int)pid,
+			       ms_signame(WTERMSIG(status)));
+	cr_assert(WEXITSTATUS(status) == 0, "%s:%d: child %d failed (exit %d, see its message above)",
+		  file, line, (int)pid, WEXITSTATUS(status));
+}
+
+void ms_child_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "child %d: %s:%d: ", (int)getpid(), file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	_exit(1);
+}
+
+const char *ms_errname(int e)
+{
+	if (e == 0)
+		return "0";
+	const char *n = strerrorname_np(e);
+	return n ? n : "unknown errno";
+}
+
+/* ---- fault probes ---- */
+
+static sigjmp_buf probe_jump;
+static volatile sig_atomic_t probe_armed;
+static siginfo_t probe_info;
+
+static void probe_handler(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	if (!probe_armed) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	probe_info = *si;
+	siglongjmp(probe_jump, 1);
+}
+
+typedef void (*probe_fn)(void *addr, unsigned char value);
+
+static bool probe(probe_fn fn, void *addr, unsigned char value, struct ms_fault *f)
+{
+	struct sigaction sa = { 0 }, old_segv, old_bus;
+	sa.sa_sigaction = probe_handler;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	bool faulted = false;
+	memset(&probe_info, 0, sizeof(probe_info));
+	if (sigsetjmp(probe_jump, 1) == 0) {
+		probe_armed = 1;
+		fn(addr, value);
+		probe_armed = 0;
+	} else {
+		probe_armed = 0;
+		faulted = true;
+	}
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	if (f) {
+		f->faulted = faulted;
+		f->signo = faulted ? probe_info.si_signo : 0;
+		f->code = faulted ? probe_info.si_code : 0;
+		f->addr = faulted ? probe_info.si_addr : NULL;
+	}
+	return faulted;
+}
+
+static void do_read(void *addr, unsigned char value)
+{
+	(void)value;
+	(void)*(volatile unsigned char *)addr;
+}
+
+static void do_write(void *addr, unsigned char value)
+{
+	*(volatile unsigned char *)addr = value;
+}
+
+static void do_exec(void *addr, unsigned char value)
+{
+	(void)value;
+	void (*fn)(void);
+	*(void **)&fn = addr;
+	fn();
+}
+
+bool ms_probe_read(const volatile void *addr, struct ms_fault *f)
+{
+	return probe(do_read, (void *)addr, 0, f);
+}
+
+bool ms_probe_write(volatile void *addr, unsigned char value, struct ms_fault *f)
+{
+	return probe(do_write, (void *)addr, value, f);
+}
+
+bool ms_probe_exec(void *addr, struct ms_fault *f)
+{
+	return probe(do_exec, addr, 0, f);
+}
+
+const char *ms_signame(int signo)
+{
+	const char *n = sigabbrev_np(signo);
+	static char buf[32];
+	snprintf(buf, sizeof(buf), "SIG%s", n ? n : "?");
+	return signo == 0 ? "no signal" : buf;
+}
+
+const char *ms_sicode_name(int signo, int code)
+{
+	if (signo == SIGSEGV) {
+		switch (code) {
+		case SEGV_MAPERR: return "SEGV_MAPERR";
+		case SEGV_ACCERR: return "SEGV_ACCERR";
+#ifdef SEGV_PKUERR
+		case SEGV_PKUERR: return "SEGV_PKUERR";
+#endif
+		}
+	} else if (signo == SIGBUS) {
+		switch (code) {
+		case BUS_ADRALN: return "BUS_ADRALN";
+		case BUS_ADRERR: return "BUS_ADRERR";
+		case BUS_OBJERR: return "BUS_OBJERR";
+		case BUS_MCEERR_AR: return "BUS_MCEERR_AR";
+		}
+	}
+	return code == SI_KERNEL ? "SI_KERNEL" : "other";
+}
+
+const char *ms_maps_near(const void *addr, size_t len)
+{
+	static char out[8192];
+	size_t used = 0;
+	unsigned long lo = (unsigned long)addr - ms_page(), hi = (unsigned long)addr + len + ms_page();
+	FILE *f = fopen("/proc/self/maps", "r");
+	out[0] = 0;
+	if (!f)
+		return "(no /proc/self/maps)";
+	char line[512];
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > lo && s < hi) {
+			size_t n = strlen(line);
+			if (used + n + 1 < sizeof(out)) {
+				memcpy(out + used, line, n + 1);
+				used += n;
+			}
+		}
+	}
+	fclose(f);
+	return used ? out : "(no mapping near that address)\n";
+}
+
+struct ms_faults ms_faults_now(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_THREAD, &ru);
+	return (struct ms_faults){ .minor = ru.ru_minflt, .major = ru.ru_majflt };
+}
+
+struct ms_faults ms_faults_since(struct ms_faults start)
+{
+	struct ms_faults now = ms_faults_now();
+	return (struct ms_faults){ .minor = now.minor - start.minor,
+				   .major = now.major - start.major };
+}
+
+long ms_resident(const void *addr, size_t len)
+{
+	size_t pages = (len + ms_page() - 1) / ms_page();
+	unsigned char *vec = malloc(pages ? pages : 1);
+	if (!vec)
+		return -1;
+	if (mincore((void *)addr, len, vec) != 0) {
+		free(vec);
+		return -1;
+	}
+	long n = 0;
+	for (size_t i = 0; i < pages; i++)
+		n += vec[i] & 1;
+	free(vec);
+	return n;
+}
+
+bool ms_page_resident(const void *addr)
+{
+	return ms_resident(addr, ms_page()) == 1;
+}
+
+long ms_smaps_kb(const void *addr, const char *field)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	char line[512];
+	bool inside = false;
+	long value = -1;
+	size_t flen = strlen(field);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' ')) {
+			inside = (unsigned long)addr >= s && (unsigned long)addr < e;
+			continue;
+		}
+		if (inside && strncmp(line, field, flen) == 0 && line[flen] == ':') {
+			value = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return value;
+}
+
+long ms_status_kb(const char *field)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	char line[256];
+	long value = -1;
+	size_t flen = strlen(field);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
+			value = strtol(line + flen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return value;
+}
+
+void ms_require_root(void)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root (run mmapsuite as root to check this)");
+}
+
+void ms_require_kernel(int major, int minor, const char *feature)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+	uname(&u);
+	sscanf(u.release, "%d.%d", &ma, &mi);
+	if (ma < major || (ma == major && mi < minor))
+		cr_skip_test("%s needs Linux %d.%d or later; this kernel is %s", feature, major,
+			     minor, u.release);
+}
+
+/* ---- a private scratch mount ---- */
+
+static char private_mount[PATH_MAX];
+
+static void remove_private_mount(void)
+{
+	if (!private_mount[0])
+		return;
+	umount2(private_mount, MNT_DETACH);
+	rmdir(private_mount);
+}
+
+void ms_private_tmpfs(const char *options, char *dir)
+{
+	ms_require_root();
+	if (private_mount[0])
+		ms_broken("ms_private_tmpfs: one private mount per test");
+	if (unshare(CLONE_NEWNS) != 0)
+		cr_skip_test("unshare(CLONE_NEWNS) failed with %s: no private mount namespace "
+			     "for a scratch tmpfs", ms_errname(errno));
+	/* Nothing mounted from now on propagates back to the machine's namespace. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		ms_broken("mount(/, MS_REC|MS_PRIVATE): %s", ms_errname(errno));
+	snprintf(dir, PATH_MAX, "%s/ms-mnt-%d-XXXXXX", ms_dir(), (int)getpid());
+	if (!mkdtemp(dir))
+		ms_broken("mkdtemp(%s): %s", dir, ms_errname(errno));
+	if (mount("mmapsuite", dir, "tmpfs", MS_NOSUID | MS_NODEV, options) != 0) {
+		int e = errno;
+		rmdir(dir);
+		ms_broken("mount(tmpfs, %s, \"%s\"): %s", dir, options, ms_errname(e));
+	}
+	strcpy(private_mount, dir);
+	atexit(remove_private_mount);
+}

@@ -1,0 +1,180 @@
+/* Support for conformance tests: the CONFORM() declaration, x*() set-up wrappers that end a
+ * test as BROKEN with file:line and errno, fault probes that capture siginfo, fault counters,
+ * residency, and the scratch directory of the file system under test.
+ *
+ * Outcomes (STYLE.md): a failed cr_assert is FAIL; cr_skip_test(reason) is SKIP; a failed x*()
+ * set-up call is BROKEN. */
+#ifndef MMAPSUITE_CONFORM_H
+#define MMAPSUITE_CONFORM_H
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/mman.h>
+#include <sys/types.h>
+
+/* Declares a test with its checklist ids (space separated, from
+ * ../shared/reference/conformance-checklist.md) and the spec it follows, POSIX or LINUX.
+ *   CONFORM(mmap_shared, store_reaches_file, "b1", POSIX) { ... }
+ * Further Criterion options follow: CONFORM(s, t, "b6", POSIX, .signal = SIGBUS). */
+#define CONFORM(suite, name, ids, spec, ...) \
+	Test(suite, name, .description = ids "|" #spec, .init = ms_test_init, ##__VA_ARGS__)
+
+/* Runs before every test body, in the test's process: arms an interposed faulty mmap library
+ * (`mmapsuite selftest`) if one is preloaded, so that it breaks only the code under test and
+ * never Criterion's own machinery. A test needing a fixture calls its set-up in the body. */
+void ms_test_init(void);
+
+/* The BROKEN marker the report hook looks for in a failed assertion's message. */
+#define MS_BROKEN_PREFIX "BROKEN: "
+
+#define ms_broken(...) cr_assert_fail(MS_BROKEN_PREFIX __VA_ARGS__)
+
+/* ---- the file system under test ---- */
+
+enum ms_fs_kind { MS_FS_OTHER, MS_FS_TMPFS, MS_FS_EXT4, MS_FS_XFS, MS_FS_BTRFS };
+
+/* $MMAPSUITE_DIR (set by the harness to a scratch directory on the file system under test),
+ * else /tmp. */
+const char *ms_dir(void);
+enum ms_fs_kind ms_fs_kind(void);      /* from statfs(ms_dir()) */
+const char *ms_fs_name(void);          /* "tmpfs", "ext4", "xfs", "btrfs", or the magic in hex */
+
+size_t ms_page(void);
+
+/* A new regular file in ms_dir() of size bytes filled with ms_pattern(offset) bytes, opened
+ * O_RDWR. With path != NULL the name (PATH_MAX) is returned and the file is removed at test
+ * exit; with NULL it is unlinked at once. */
+int ms_file(size_t size, char *path);
+/* A new empty file opened with flags (O_RDWR, O_RDONLY...), mode 0644, same naming rules. */
+int ms_file_flags(size_t size, int flags, char *path);
+/* The deterministic content ms_file() writes: byte at offset. */
+static inline unsigned char ms_pattern(size_t offset)
+{
+	return (unsigned char)(offset * 131u + (offset >> 12) * 7u + 1u);
+}
+
+/* ---- set-up wrappers: on failure the test ends BROKEN with file:line and errno ---- */
+
+#define xopen(path, flags, mode) ms_xopen(__FILE__, __LINE__, path, flags, mode)
+#define xmmap(a, l, p, f, fd, o) ms_xmmap(__FILE__, __LINE__, a, l, p, f, fd, o)
+#define xmunmap(a, l) ms_xcheck(__FILE__, __LINE__, "munmap", munmap(a, l))
+#define xmprotect(a, l, p) ms_xcheck(__FILE__, __LINE__, "mprotect", mprotect(a, l, p))
+#define xmsync(a, l, f) ms_xcheck(__FILE__, __LINE__, "msync", msync(a, l, f))
+#define xmadvise(a, l, f) ms_xcheck(__FILE__, __LINE__, "madvise", madvise(a, l, f))
+#define xftruncate(fd, l) ms_xcheck(__FILE__, __LINE__, "ftruncate", ftruncate(fd, l))
+#define xclose(fd) ms_xcheck(__FILE__, __LINE__, "close", close(fd))
+#define xfsync(fd) ms_xcheck(__FILE__, __LINE__, "fsync", fsync(fd))
+#define xpwrite(fd, b, n, o) ms_xpwrite(__FILE__, __LINE__, fd, b, n, o)
+#define xpread(fd, b, n, o) ms_xpread(__FILE__, __LINE__, fd, b, n, o)
+#define xfork() ms_xfork(__FILE__, __LINE__)
+/* Waits (bounded: 20 s, then kills) and returns the raw wait status. */
+#define xwait(pid) ms_xwait(__FILE__, __LINE__, pid)
+/* Waits for a child and asserts it exited 0 (the child's own failures are reported by it). */
+#define xwait_ok(pid) ms_xwait_ok(__FILE__, __LINE__, pid)
+#define xpipe(fds) ms_xcheck(__FILE__, __LINE__, "pipe", pipe(fds))
+#define xcheck(what, ret) ms_xcheck(__FILE__, __LINE__, what, ret)
+
+int ms_xopen(const char *file, int line, const char *path, int flags, int mode);
+void *ms_xmmap(const char *file, int line, void *addr, size_t len, int prot, int flags, int fd,
+	       off_t off);
+long ms_xcheck(const char *file, int line, const char *what, long ret);
+void ms_xpwrite(const char *file, int line, int fd, const void *buf, size_t n, off_t off);
+void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t off);
+pid_t ms_xfork(const char *file, int line);
+int ms_xwait(const char *file, int line, pid_t pid);
+void ms_xwait_ok(const char *file, int line, pid_t pid);
+
+/* In a forked child: report a failure on stderr and _exit(1); _exit(0) on success. */
+#define child_check(cond, ...) \
+	do { if (!(cond)) { ms_child_fail(__FILE__, __LINE__, __VA_ARGS__); } } while (0)
+void ms_child_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+
+/* ---- errno checks ---- */
+
+const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
+
+/* Asserts that expr (a syscall returning -1 or MAP_FAILED) failed with errno expected. */
+#define ms_assert_errno(expr, expected)                                                     \
+	do {                                                                                \
+		errno = 0;                                                                  \
+		long ms_r_ = (long)(expr);                                                  \
+		int ms_e_ = errno;                                                          \
+		cr_assert(ms_r_ == -1 && ms_e_ == (expected),                               \
+			  "%s: expected -1 with %s, got %ld with %s", #expr,                \
+			  ms_errname(expected), ms_r_, ms_errname(ms_e_));                  \
+	} while (0)
+
+/* Asserts that expr returned 0 (or not MAP_FAILED for pointers: use ms_assert_mapped). */
+#define ms_assert_ok(expr)                                                                  \
+	do {                                                                                \
+		errno = 0;                                                                  \
+		long ms_r_ = (long)(expr);                                                  \
+		int ms_e_ = errno;                                                          \
+		cr_assert(ms_r_ == 0, "%s: expected 0, got %ld with %s", #expr, ms_r_,      \
+			  ms_errname(ms_e_));                                               \
+	} while (0)
+
+#define ms_assert_mapped(p)                                                                 \
+	cr_assert((p) != MAP_FAILED, "%s: expected a mapping, got MAP_FAILED with %s", #p,  \
+		  ms_errname(errno))
+
+/* ---- fault probes: touch memory and catch SIGSEGV/SIGBUS with their siginfo ---- */
+
+struct ms_fault {
+	bool faulted;
+	int signo;      /* SIGSEGV, SIGBUS */
+	int code;       /* SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR ... */
+	void *addr;     /* si_addr */
+};
+
+/* Each returns true when the access faulted, with the siginfo in *f (f may be NULL). */
+bool ms_probe_read(const volatile void *addr, struct ms_fault *f);
+bool ms_probe_write(volatile void *addr, unsigned char value, struct ms_fault *f);
+/* Calls a `ret` instruction placed at addr (the caller writes it there). */
+bool ms_probe_exec(void *addr, struct ms_fault *f);
+const char *ms_signame(int signo);
+const char *ms_sicode_name(int signo, int code);
+
+/* The lines of /proc/self/maps that overlap [addr - 1 page, addr + len + 1 page), for
+ * failure messages; static buffer. */
+const char *ms_maps_near(const void *addr, size_t len);
+
+/* ---- fault counts and residency ---- */
+
+struct ms_faults {
+	long minor, major;
+};
+/* Faults of the calling thread so far (getrusage RUSAGE_THREAD). */
+struct ms_faults ms_faults_now(void);
+/* Delta helper: ms_faults_since(start).minor ... */
+struct ms_faults ms_faults_since(struct ms_faults start);
+
+/* Number of resident pages of [addr, addr+len) by mincore; -1 on error (errno set). */
+long ms_resident(const void *addr, size_t len);
+bool ms_page_resident(const void *addr);
+
+/* Reads a field of /proc/self/smaps for the VMA containing addr ("Rss", "Locked"), in kB;
+ * -1 if absent. */
+long ms_smaps_kb(const void *addr, const char *field);
+/* Reads a field of /proc/self/status ("VmLck") in kB; -1 if absent. */
+long ms_status_kb(const char *field);
+
+/* Skips the test (SKIP with the reason) unless running as root. */
+void ms_require_root(void);
+/* Skips unless `uname -r` is at least major.minor. */
+void ms_require_kernel(int major, int minor, const char *feature);
+
+/* ---- a private scratch mount (root only) ---- */
+
+/* Mounts a tmpfs with mount options `options` ("size=256k") on a new directory in ms_dir()
+ * and writes its path to dir (PATH_MAX). The test process first enters a mount namespace of
+ * its own, so the mount is seen by no one else and vanishes with the process even if it
+ * crashes; the directory is unmounted and removed at normal test exit. SKIPs without root. */
+void ms_private_tmpfs(const char *options, char *dir);
+
+#endif

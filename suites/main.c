@@ -1,0 +1,134 @@
+/* Entry point of mmapsuite-conform, the Criterion binary with every conformance test.
+ *
+ *   mmapsuite-conform --mmapsuite-list     one JSON object per test: suite, test, ids, spec
+ *   mmapsuite-conform [criterion options]  runs the tests; with MMAPSUITE_RESULTS=FILE set,
+ *                                          the runner appends one JSON line per finished test
+ *
+ * The harness (`mmapsuite conform`) sets MMAPSUITE_DIR to a scratch directory on the file
+ * system under test and reads MMAPSUITE_RESULTS back. */
+#include "conform.h"
+
+#include <criterion/hooks.h>
+#include <criterion/internal/ordered-set.h>
+#include <criterion/options.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Splits "b1 b3|POSIX" into ids and spec. */
+static void split_description(const char *desc, char *ids, size_t idlen, char *spec,
+			      size_t speclen)
+{
+	const char *bar = desc ? strchr(desc, '|') : NULL;
+	ids[0] = spec[0] = 0;
+	if (!bar)
+		return;
+	snprintf(ids, idlen, "%.*s", (int)(bar - desc), desc);
+	snprintf(spec, speclen, "%s", bar + 1);
+}
+
+static int list_tests(struct criterion_test_set *set)
+{
+	int bad = 0;
+	FOREACH_SET(struct criterion_suite_set *s, set->suites) {
+		FOREACH_SET(struct criterion_test *t, s->tests) {
+			char ids[256], spec[32];
+			split_description(t->data->description, ids, sizeof(ids), spec,
+					  sizeof(spec));
+			if (!ids[0] || (strcmp(spec, "POSIX") && strcmp(spec, "LINUX"))) {
+				fprintf(stderr, "%s::%s: declare it with CONFORM() (ids and POSIX or LINUX)\n",
+					t->category, t->name);
+				bad = 1;
+			}
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "suite", t->category, "test",
+					      t->name, "ids", ids, "spec", spec);
+			char *line = json_dumps(o, JSON_COMPACT);
+			puts(line);
+			free(line);
+			json_decref(o);
+		}
+	}
+	return bad;
+}
+
+static const char *status_name(struct criterion_test_stats *st, const char **message)
+{
+	*message = NULL;
+	if (st->test_status == CR_STATUS_SKIPPED) {
+		*message = st->message;
+		return "skip";
+	}
+	for (struct criterion_assert_stats *a = st->asserts; a; a = a->next) {
+		if (a->passed)
+			continue;
+		*message = a->message;
+		if (a->message && strncmp(a->message, MS_BROKEN_PREFIX, strlen(MS_BROKEN_PREFIX)) == 0)
+			return "broken";
+	}
+	if (st->test_status == CR_STATUS_PASSED && !st->crashed && !st->timed_out)
+		return "pass";
+	return "fail";
+}
+
+static void record(struct criterion_test_stats *st)
+{
+	const char *path = getenv("MMAPSUITE_RESULTS");
+	if (!path || !*path)
+		return;
+	const char *message;
+	const char *outcome = status_name(st, &message);
+	char ids[256], spec[32], extra[160] = "";
+	split_description(st->test->data->description, ids, sizeof(ids), spec, sizeof(spec));
+	if (st->timed_out)
+		snprintf(extra, sizeof(extra), "timed out");
+	else if (st->crashed || (st->signal && st->signal != st->test->data->signal))
+		snprintf(extra, sizeof(extra), "crashed: %s", ms_signame(st->signal));
+	else if (st->exit_code != st->test->data->exit_code)
+		snprintf(extra, sizeof(extra), "exited with status %d", st->exit_code);
+	else if (st->test->data->signal && st->signal != st->test->data->signal)
+		snprintf(extra, sizeof(extra), "expected %s, none was raised",
+			 ms_signame(st->test->data->signal));
+	char *full = NULL;
+	if (message && *message && extra[0])
+		full = NULL, asprintf(&full, "%s (%s)", message, extra);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:f}", "suite", st->test->category,
+			      "test", st->test->name, "ids", ids, "spec", spec, "outcome", outcome,
+			      "message", full ? full : (message && *message) ? message :
+					 extra[0] ? extra : NULL,
+			      "duration_s", (double)st->elapsed_time);
+	free(full);
+	FILE *f = fopen(path, "a");
+	if (f) {
+		json_dumpf(o, f, JSON_COMPACT);
+		fputc('\n', f);
+		fclose(f);
+	}
+	json_decref(o);
+}
+
+ReportHook(POST_TEST)(struct criterion_test_stats *st)
+{
+	record(st);
+}
+
+/* A crashed or timed-out test never reaches POST_TEST. */
+ReportHook(TEST_CRASH)(struct criterion_test_stats *st)
+{
+	record(st);
+}
+
+int main(int argc, char **argv)
+{
+	struct criterion_test_set *tests = criterion_initialize();
+	int result = 0;
+	if (argc > 1 && strcmp(argv[1], "--mmapsuite-list") == 0) {
+		result = list_tests(tests);
+	} else {
+		criterion_options.timeout = 30; /* a hung test is a failure, not a hung CI */
+		if (criterion_handle_args(argc, argv, true))
+			result = !criterion_run_all_tests(tests);
+	}
+	criterion_finalize(tests);
+	return result;
+}

@@ -1,0 +1,65 @@
+#include "commands.h"
+#include "conform_runner.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mmapsuite conform [OPTIONS]\n"
+		"Runs the conformance tests on each file system under test and writes\n"
+		"results.json, junit.xml and ktap.txt into a new results directory.\n\n"
+		"  --filter PATTERN  only tests matching suite/test (glob), e.g. 'msync/*'\n"
+		"  --jobs N          parallel test processes (default: online CPUs)\n"
+		"  --verbose         show the test runner's own output\n%s",
+		ms_harness_options_help);
+}
+
+/* Shared by conform and run: parses --filter/--jobs/--verbose. Returns 1 if consumed. */
+int ms_conform_option(struct ms_conform_request *rq, int argc, char **argv, int *i);
+int ms_conform_option(struct ms_conform_request *rq, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i];
+	if (!strcmp(arg, "--verbose")) {
+		rq->verbose = true;
+		return 1;
+	}
+	if (strcmp(arg, "--filter") && strcmp(arg, "--jobs"))
+		return 0;
+	if (*i + 1 >= argc)
+		ms_die(MS_EXIT_USAGE, "%s needs a value (see --help)", arg);
+	const char *v = argv[++*i];
+	if (!strcmp(arg, "--filter")) {
+		rq->filter = v;
+	} else {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 1024)
+			ms_die(MS_EXIT_USAGE, "--jobs: '%s' is not a number from 1 to 1024", v);
+		rq->jobs = (int)n;
+	}
+	return 1;
+}
+
+int cmd_conform(int argc, char **argv)
+{
+	struct ms_harness h = { 0 };
+	struct ms_conform_request rq = { 0 };
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return MS_EXIT_OK;
+		}
+		if (!ms_harness_option(&h, argc, argv, &i) && !ms_conform_option(&rq, argc, argv, &i))
+			ms_die(MS_EXIT_USAGE, "conform: unknown option '%s' (see --help)", argv[i]);
+	}
+	ms_harness_begin(&h);
+	int bad = ms_conform_execute(&rq, &h);
+	int rc = ms_harness_end(&h);
+	if (bad < 0)
+		return MS_EXIT_FAILED;
+	return bad || rc ? MS_EXIT_FAILED : MS_EXIT_OK;
+}

@@ -1,0 +1,140 @@
+#include "checklist.h"
+#include "commands.h"
+#include "conform_runner.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool names_id(const char *ids, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = ids; (p = strstr(p, id)); p += n)
+		if ((p == ids || p[-1] == ' ') && (p[n] == 0 || p[n] == ' '))
+			return true;
+	return false;
+}
+
+static void print_tests(json_t *tests)
+{
+	size_t i;
+	json_t *t;
+	json_array_foreach(tests, i, t)
+		printf("%-28s %-52s %-6s %s\n", json_string_value(json_object_get(t, "suite")),
+		       json_string_value(json_object_get(t, "test")),
+		       json_string_value(json_object_get(t, "spec")),
+		       json_string_value(json_object_get(t, "ids")));
+	printf("%zu tests\n", json_array_size(tests));
+}
+
+/* File systems on which some result of a test naming id was recorded in run. */
+static void ran_on(const struct ms_run *run, const char *id, char *out, size_t len)
+{
+	out[0] = 0;
+	for (size_t i = 0; run && i < run->n_conformance; i++) {
+		const struct ms_conformance *c = &run->conformance[i];
+		if (!names_id(c->ids, id) || c->outcome == MS_SKIP)
+			continue;
+		if (!ms_str_in_list(c->fs, out) && strlen(out) + strlen(c->fs) + 2 < len) {
+			if (out[0])
+				strcat(out, ",");
+			strcat(out, c->fs);
+		}
+	}
+}
+
+/* Prints each checklist id with the tests naming it; returns the number of ids without. */
+static int print_coverage(json_t *tests, const struct ms_run *run)
+{
+	int uncovered = 0, total = 0;
+	for (const struct ms_checklist_group *g = ms_checklist_groups; g->letter; g++) {
+		int in_group = 0, covered = 0;
+		printf("(%c) %s\n", g->letter, g->title);
+		for (const struct ms_checklist_item *c = ms_checklist; c->id; c++) {
+			if (c->id[0] != g->letter)
+				continue;
+			in_group++;
+			int n = 0;
+			size_t i;
+			json_t *t;
+			char names[2048] = "";
+			json_array_foreach(tests, i, t) {
+				if (!names_id(json_string_value(json_object_get(t, "ids")), c->id))
+					continue;
+				n++;
+				if (strlen(names) < sizeof(names) - 200) {
+					strcat(names, n > 1 ? ", " : "");
+					strcat(names, json_string_value(json_object_get(t, "suite")));
+					strcat(names, "/");
+					strcat(names, json_string_value(json_object_get(t, "test")));
+				}
+			}
+			covered += n > 0;
+			char fs[512];
+			ran_on(run, c->id, fs, sizeof(fs));
+			printf("  %-4s %2d test%s %s%s", c->id, n, n == 1 ? " " : "s",
+			       n ? names : "NOT COVERED: ", n ? "" : c->behaviour);
+			if (run)
+				printf("  [ran on: %s]", fs[0] ? fs : "none");
+			printf("\n");
+		}
+		printf("  covered %d of %d\n", covered, in_group);
+		uncovered += in_group - covered;
+		total += in_group;
+	}
+	printf("checklist: %d of %d behaviours have a test; %zu tests\n", total - uncovered, total,
+	       json_array_size(tests));
+	return uncovered;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	bool coverage = false, strict = false, as_json = false;
+	const char *results = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			printf("usage: mmapsuite list [--json] [--coverage [--strict] [--results DIR]]\n"
+			       "Lists every conformance test with its spec and checklist ids.\n"
+			       "  --coverage      per checklist id: the tests that check it\n"
+			       "  --results DIR   with --coverage: also the file systems each ran on\n"
+			       "  --strict        with --coverage: exit 1 if an id has no test\n"
+			       "  --json          the test list as JSON\n");
+			return MS_EXIT_OK;
+		} else if (!strcmp(argv[i], "--coverage")) {
+			coverage = true;
+		} else if (!strcmp(argv[i], "--strict")) {
+			strict = true;
+		} else if (!strcmp(argv[i], "--json")) {
+			as_json = true;
+		} else if (!strcmp(argv[i], "--results") && i + 1 < argc) {
+			results = argv[++i];
+		} else {
+			ms_die(MS_EXIT_USAGE, "list: unknown option '%s' (see --help)", argv[i]);
+		}
+	}
+	struct ms_run *run = NULL;
+	if (results) {
+		char err[512];
+		run = ms_run_load_dir(results, err, sizeof(err));
+		if (!run)
+			ms_die(MS_EXIT_USAGE, "%s", err);
+	}
+	json_t *tests = ms_conform_list();
+	if (!tests)
+		return MS_EXIT_FAILED;
+	int rc = MS_EXIT_OK;
+	if (as_json) {
+		char *text = json_dumps(tests, JSON_INDENT(1));
+		puts(text);
+		free(text);
+	} else if (coverage) {
+		if (print_coverage(tests, run) && strict)
+			rc = MS_EXIT_FAILED;
+	} else {
+		print_tests(tests);
+	}
+	json_decref(tests);
+	ms_run_free(run);
+	return rc;
+}

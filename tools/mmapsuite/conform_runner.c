@@ -1,0 +1,221 @@
+#include "conform_runner.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char *conform_binary(void)
+{
+	return xasprintf("%s/mmapsuite-conform", ms_self_dir());
+}
+
+/* Runs argv with stdout (and stderr) to out_fd; env entries are "NAME=value" added to ours. */
+static int run_child(char *const argv[], const char *const env[], int out_fd, bool also_stderr)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		for (int i = 0; env && env[i]; i++)
+			putenv((char *)env[i]);
+		if (out_fd >= 0) {
+			dup2(out_fd, 1);
+			if (also_stderr)
+				dup2(out_fd, 2);
+		}
+		execv(argv[0], argv);
+		fprintf(stderr, "mmapsuite: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+json_t *ms_conform_list(void)
+{
+	char *bin = conform_binary();
+	char tmpl[] = "/tmp/mmapsuite-list-XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd < 0) {
+		free(bin);
+		return NULL;
+	}
+	unlink(tmpl);
+	char *argv[] = { bin, "--mmapsuite-list", NULL };
+	int rc = run_child(argv, NULL, fd, false);
+	json_t *list = NULL;
+	if (rc == 0) {
+		list = json_array();
+		lseek(fd, 0, SEEK_SET);
+		FILE *f = fdopen(fd, "r");
+		json_error_t jerr;
+		json_t *o;
+		while ((o = json_loadf(f, JSON_DISABLE_EOF_CHECK, &jerr)))
+			json_array_append_new(list, o);
+		fclose(f);
+	} else {
+		ms_warn("%s --mmapsuite-list failed (exit %d): is the build complete?", bin, rc);
+		close(fd);
+	}
+	free(bin);
+	return list;
+}
+
+static bool matches(const char *filter, const char *suite, const char *test)
+{
+	if (!filter)
+		return true;
+	char name[512];
+	snprintf(name, sizeof(name), "%s/%s", suite, test);
+	return fnmatch(filter, name, 0) == 0;
+}
+
+static void add_result(struct ms_harness *h, json_t *o, const char *fs_label)
+{
+	int outcome = ms_outcome_parse(json_string_value(json_object_get(o, "outcome")));
+	struct ms_conformance c = {
+		.suite = (char *)json_string_value(json_object_get(o, "suite")),
+		.test = (char *)json_string_value(json_object_get(o, "test")),
+		.ids = (char *)json_string_value(json_object_get(o, "ids")),
+		.spec = (char *)json_string_value(json_object_get(o, "spec")),
+		.fs = (char *)fs_label,
+		.outcome = outcome < 0 ? MS_BROKEN : (enum ms_outcome)outcome,
+		.message = (char *)json_string_value(json_object_get(o, "message")),
+		.duration_s = json_number_value(json_object_get(o, "duration_s")),
+	};
+	if (c.suite && c.test && c.ids && c.spec)
+		ms_run_add_conformance(h->run, &c);
+}
+
+/* Reads the JSON lines the test binary's report hook wrote; tests that never reported
+ * (the runner died) are BROKEN. */
+static void collect(struct ms_harness *h, json_t *tests, const char *filter,
+		    const char *results_path, const char *fs_label, int exit_code)
+{
+	json_t *seen = json_object();
+	FILE *f = fopen(results_path, "r");
+	if (f) {
+		json_error_t jerr;
+		json_t *o;
+		while ((o = json_loadf(f, JSON_DISABLE_EOF_CHECK, &jerr))) {
+			add_result(h, o, fs_label);
+			char *key = xasprintf("%s/%s", json_string_value(json_object_get(o, "suite")),
+					      json_string_value(json_object_get(o, "test")));
+			json_object_set_new(seen, key, json_true());
+			free(key);
+			json_decref(o);
+		}
+		fclose(f);
+	}
+	size_t i;
+	json_t *t;
+	json_array_foreach(tests, i, t) {
+		const char *suite = json_string_value(json_object_get(t, "suite"));
+		const char *test = json_string_value(json_object_get(t, "test"));
+		char *key = xasprintf("%s/%s", suite, test);
+		if (matches(filter, suite, test) && !json_object_get(seen, key)) {
+			char *msg = xasprintf("the test never reported: the test runner exited with "
+					      "status %d (see the conform log)", exit_code);
+			json_t *o = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s, s:f}", "suite",
+					      json_object_get(t, "suite"), "test",
+					      json_object_get(t, "test"), "ids", json_object_get(t, "ids"),
+					      "spec", json_object_get(t, "spec"), "outcome", "broken",
+					      "message", msg, "duration_s", 0.0);
+			add_result(h, o, fs_label);
+			json_decref(o);
+			free(msg);
+		}
+		free(key);
+	}
+	json_decref(seen);
+}
+
+static void skip_all(struct ms_harness *h, json_t *tests, const char *filter,
+		     const struct ms_scratch *s)
+{
+	char *msg = xasprintf("file system %s not available: %s", s->label, s->reason);
+	size_t i;
+	json_t *t;
+	json_array_foreach(tests, i, t) {
+		if (!matches(filter, json_string_value(json_object_get(t, "suite")),
+			     json_string_value(json_object_get(t, "test"))))
+			continue;
+		json_t *o = json_deep_copy(t);
+		json_object_set_new(o, "outcome", json_string("skip"));
+		json_object_set_new(o, "message", json_string(msg));
+		json_object_set_new(o, "duration_s", json_real(0));
+		add_result(h, o, s->label);
+		json_decref(o);
+	}
+	free(msg);
+}
+
+/* A label as a file name: "dir:/mnt/x" -> "dir_mnt_x". */
+static void file_name_of(const char *label, char *out, size_t len)
+{
+	snprintf(out, len, "%s", label);
+	for (char *p = out; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ')
+			*p = '_';
+}
+
+int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h)
+{
+	json_t *tests = ms_conform_list();
+	if (!tests)
+		return -1;
+	char *bin = conform_binary();
+	json_t *walls = json_object();
+	int bad = 0;
+	for (int i = 0; i < h->n_fs; i++) {
+		struct ms_scratch *s = &h->fs[i];
+		if (!s->available) {
+			skip_all(h, tests, rq->filter, s);
+			continue;
+		}
+		char name[128], results[PATH_MAX + 160], log[PATH_MAX + 160];
+		file_name_of(s->label, name, sizeof(name));
+		snprintf(results, sizeof(results), "%s/conform-%s.jsonl", h->run_dir, name);
+		snprintf(log, sizeof(log), "%s/conform-%s.log", h->run_dir, name);
+		unlink(results);
+		int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		char *env_dir = xasprintf("MMAPSUITE_DIR=%s", s->path);
+		char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", results);
+		char *jobs = xasprintf("--jobs=%d", rq->jobs > 0 ? rq->jobs
+							 : (int)sysconf(_SC_NPROCESSORS_ONLN));
+		char *filter = rq->filter ? xasprintf("--filter=%s", rq->filter) : NULL;
+		char *argv[] = { bin, jobs, "--always-succeed", filter, NULL };
+		const char *env[] = { env_dir, env_results, NULL };
+		size_t before = h->run->n_conformance;
+		double t0 = ms_now();
+		int rc = run_child(argv, env, rq->verbose ? -1 : logfd, true);
+		double wall = ms_now() - t0;
+		if (logfd >= 0)
+			close(logfd);
+		collect(h, tests, rq->filter, results, s->label, rc);
+		int counts[4] = { 0 };
+		for (size_t k = before; k < h->run->n_conformance; k++)
+			counts[h->run->conformance[k].outcome]++;
+		bad += counts[MS_FAIL] + counts[MS_BROKEN];
+		json_object_set_new(walls, s->label, json_real(wall));
+		fprintf(stderr, "mmapsuite: %-8s %zu tests: %d pass, %d fail, %d skip, %d broken "
+				"(%.1f s)\n", s->label, h->run->n_conformance - before,
+			counts[MS_PASS], counts[MS_FAIL], counts[MS_SKIP], counts[MS_BROKEN], wall);
+		free(env_dir), free(env_results), free(jobs), free(filter);
+	}
+	json_object_set_new(h->run->extra, "conformance_wall_s", walls);
+	free(bin);
+	json_decref(tests);
+	return bad;
+}
