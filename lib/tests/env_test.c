@@ -1,0 +1,43 @@
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env.h"
+
+/* Assert that the environment holds every section a report needs, with values read from
+ * this machine. */
+Test(env, capture_has_every_section)
+{
+	json_t *env = ms_env_capture();
+	static const char *const keys[] = { "kernel", "architecture", "page_size", "cpu_model",
+		"topology", "memory", "thp", "vm", "perf_events", "dev_mem", "kvm", "root",
+		"filesystems" };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		cr_assert_not_null(json_object_get(env, keys[i]), "no '%s' in the environment", keys[i]);
+	cr_assert_eq(json_integer_value(json_object_get(env, "page_size")), sysconf(_SC_PAGESIZE));
+	cr_assert_eq(json_is_true(json_object_get(env, "root")), geteuid() == 0);
+	json_t *vm = json_object_get(env, "vm");
+	char *text = NULL;
+	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+	long expected = -1;
+	if (f && fscanf(f, "%ld", &expected) == 1)
+		cr_assert_eq(json_integer_value(json_object_get(vm, "max_map_count")), expected);
+	if (f)
+		fclose(f);
+	/* a software event always opens where perf_event_open exists at all */
+	json_t *perf = json_object_get(env, "perf_events");
+	json_t *pf = json_object_get(perf, "page-faults");
+	cr_assert(json_is_true(pf) || json_is_string(pf), "page-faults is neither true nor a reason");
+	free(text);
+	json_decref(env);
+}
+
+/* Assert that the mount of a path is found with its type. */
+Test(env, mount_of_proc_is_proc)
+{
+	char *type = NULL, *opts = NULL, *src = NULL;
+	cr_assert_eq(ms_mount_of("/proc/self", &type, &opts, &src), 0);
+	cr_assert_str_eq(type, "proc");
+	free(type), free(opts), free(src);
+}

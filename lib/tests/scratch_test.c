@@ -1,0 +1,177 @@
+/* Scratch areas are removed after SIGINT, and after SIGKILL by the next run, which touches
+ * nothing it does not own. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scratch.h"
+#include "util.h"
+
+static char state[] = "/tmp/mmapsuite-state-XXXXXX";
+
+static void use_private_state_root(void)
+{
+	cr_assert_not_null(mkdtemp(state));
+	setenv("MMAPSUITE_STATE_DIR", state, 1);
+}
+
+static void remove_state_root(void)
+{
+	ms_scratch_reap(false);
+	ms_remove_tree(state);
+}
+
+TestSuite(scratch, .init = use_private_state_root, .fini = remove_state_root);
+
+static bool is_mounted_below(const char *prefix)
+{
+	char *info = ms_read_file("/proc/self/mountinfo", NULL);
+	bool found = info && strstr(info, prefix) != NULL;
+	free(info);
+	return found;
+}
+
+static bool loop_backed_below(const char *prefix)
+{
+	bool found = false;
+	for (int i = 0; i < 256 && !found; i++) {
+		char path[96];
+		snprintf(path, sizeof(path), "/sys/block/loop%d/loop/backing_file", i);
+		char *b = ms_read_line(path);
+		found = b && strncmp(b, prefix, strlen(prefix)) == 0;
+		free(b);
+	}
+	return found;
+}
+
+static int entries_in(const char *dir)
+{
+	char *cmd = xasprintf("ls -A %s | wc -l", dir);
+	FILE *p = popen(cmd, "r");
+	int n = -1;
+	if (p && fscanf(p, "%d", &n) != 1)
+		n = -1;
+	if (p)
+		pclose(p);
+	free(cmd);
+	return n;
+}
+
+/* A child that prepares tmpfs and ext4 scratch areas, says so on the pipe, and waits. */
+static pid_t start_owner(void)
+{
+	int fds[2];
+	cr_assert_eq(pipe(fds), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		ms_scratch_install_signal_handlers();
+		static struct ms_scratch tmp, ext;
+		ms_scratch_prepare(&tmp, "tmpfs", NULL, 64);
+		ms_scratch_prepare(&ext, "ext4", NULL, 64);
+		char ok = tmp.available && ext.available ? 'y' : 'n';
+		if (ok == 'n')
+			fprintf(stderr, "prepare: %s / %s\n", tmp.reason, ext.reason);
+		if (write(fds[1], &ok, 1) != 1)
+			_exit(3);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	char ok = 0;
+	cr_assert_eq(read(fds[0], &ok, 1), 1, "the owner died while preparing");
+	close(fds[0]);
+	if (ok != 'y') {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		cr_assert_fail("the owner could not prepare its scratch areas (see stderr)");
+	}
+	cr_assert(is_mounted_below(state), "nothing was mounted below %s", state);
+	cr_assert(loop_backed_below(state), "no loop device is backed by a file below %s", state);
+	return pid;
+}
+
+/* Assert that SIGINT unmounts, detaches and removes everything the process created. */
+Test(scratch, sigint_removes_everything)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to mount scratch file systems");
+	pid_t pid = start_owner();
+	kill(pid, SIGINT);
+	int status;
+	waitpid(pid, &status, 0);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT,
+		  "the owner did not die of SIGINT after cleaning up");
+	cr_assert(!is_mounted_below(state), "a mount below %s survived SIGINT", state);
+	cr_assert(!loop_backed_below(state), "a loop device survived SIGINT");
+	cr_assert_eq(entries_in(state), 0, "files were left in %s", state);
+}
+
+/* Assert that after a SIGKILL the leftovers remain, and the next run reaps them all. */
+Test(scratch, next_run_reaps_after_sigkill)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to mount scratch file systems");
+	pid_t pid = start_owner();
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	cr_assert(is_mounted_below(state), "SIGKILL cannot clean up: the mounts should remain");
+	cr_assert_eq(ms_scratch_reap(false), 1);
+	cr_assert(!is_mounted_below(state), "a mount below %s survived the reaping", state);
+	cr_assert(!loop_backed_below(state), "a loop device survived the reaping");
+	cr_assert_eq(entries_in(state), 0, "files were left in %s", state);
+}
+
+/* Assert that reaping leaves alone what is not a dead mmapsuite's: other files, a live
+ * process's area, and directories without the owner's marker. */
+Test(scratch, reaping_touches_only_dead_owners_areas)
+{
+	char *foreign = xasprintf("%s/not-an-area", state);
+	cr_assert_eq(mkdir(foreign, 0700), 0);
+	/* a live owner: this test's parent (the Criterion runner) */
+	pid_t parent = getppid();
+	char stat_path[64];
+	snprintf(stat_path, sizeof(stat_path), "/proc/%d/stat", (int)parent);
+	char *stat_text = ms_read_file(stat_path, NULL);
+	char *p = strrchr(stat_text, ')') + 2;
+	for (int field = 3; field < 22; field++)
+		p = strchr(p, ' ') + 1;
+	unsigned long long start = strtoull(p, NULL, 10);
+	char *boot = ms_read_line("/proc/sys/kernel/random/boot_id");
+	char *live = xasprintf("%s/%d-%llu", state, (int)parent, start);
+	cr_assert_eq(mkdir(live, 0700), 0);
+	char *owner_path = xasprintf("%s/owner", live);
+	char *owner = xasprintf("%d %llu %s\n", (int)parent, start, boot);
+	cr_assert_eq(ms_write_file_atomic(owner_path, owner, strlen(owner)), 0);
+	/* a dead owner whose --dir scratch directory is elsewhere, and a look-alike without its
+	 * marker */
+	char *dead = xasprintf("%s/999999-1", state);
+	char *user_dir = xasprintf("%s/users-dir", state);
+	char *scratch = xasprintf("%s/mmapsuite-scratch-999999", user_dir);
+	char *lookalike = xasprintf("%s/mmapsuite-scratch-999998", user_dir);
+	cr_assert_eq(ms_mkdir_p(scratch, 0700), 0);
+	cr_assert_eq(ms_mkdir_p(lookalike, 0700), 0);
+	cr_assert_eq(mkdir(dead, 0700), 0);
+	char *marker = xasprintf("%s/.mmapsuite-scratch", scratch);
+	cr_assert_eq(ms_write_file_atomic(marker, dead, strlen(dead)), 0);
+	char *link = xasprintf("%s/dir-0", dead), *link2 = xasprintf("%s/dir-1", dead);
+	cr_assert_eq(symlink(scratch, link), 0);
+	cr_assert_eq(symlink(lookalike, link2), 0);
+
+	cr_assert_eq(ms_scratch_reap(false), 1);
+	cr_assert_eq(access(foreign, F_OK), 0, "a directory that is not an area was removed");
+	cr_assert_eq(access(owner_path, F_OK), 0, "a live owner's area was removed");
+	cr_assert_neq(access(dead, F_OK), 0, "the dead owner's area is still there");
+	cr_assert_neq(access(scratch, F_OK), 0, "the dead owner's --dir scratch directory remains");
+	cr_assert_eq(access(lookalike, F_OK), 0, "a directory without the owner's marker was removed");
+	free(foreign), free(stat_text), free(boot), free(live), free(owner_path), free(owner);
+	free(dead), free(user_dir), free(scratch), free(lookalike), free(marker), free(link);
+	free(link2);
+}
