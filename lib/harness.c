@@ -204,5 +204,7 @@ int ms_harness_end(struct ms_harness *h)
 	}
 	int rc = ms_harness_renderer ? ms_harness_renderer(h->run, h->run_dir) : 0;
 	printf("results: %s\n", h->run_dir);
+	ms_run_free(h->run);
+	h->run = NULL;
 	return rc;
 }

@@ -34,8 +34,8 @@ extern const char ms_harness_options_help[];
  * environment, prepares the file systems (each one added to the environment). Exits 2 on
  * bad input before anything is written. */
 void ms_harness_begin(struct ms_harness *h);
-/* Releases the scratch areas, saves results.json atomically and calls the renderer (if
- * set). Returns 0, or 1 if saving or rendering failed. */
+/* Releases the scratch areas, saves results.json atomically, calls the renderer (if set) and
+ * frees the run (h->run is NULL after). Returns 0, or 1 if saving or rendering failed. */
 int ms_harness_end(struct ms_harness *h);
 
 /* Set by the mmapsuite program: renders reports from a saved run directory. Kept as a hook so
