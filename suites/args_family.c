@@ -1,0 +1,415 @@
+/* (h) Argument validation of the mmap family beyond mmap itself: mprotect prot bits, mremap,
+ * mincore, the mlock calls, mseal, MAP_HUGETLB alignment and MAP_FIXED below mmap_min_addr.
+ * Each test feeds one bad argument to an otherwise valid call, so the errno names that argument. */
+#include "conform.h"
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_mseal
+#define SYS_mseal 462
+#endif
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 0x01
+#endif
+#ifndef MCL_ONFAULT
+#define MCL_ONFAULT 4
+#endif
+
+static unsigned char *map_anon(size_t len, int prot)
+{
+	return xmmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+/* [page][hole][page]: returns the start; the middle page is unmapped. */
+static unsigned char *map_with_hole(void)
+{
+	size_t pg = ms_page();
+	unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);
+	xmunmap(p + pg, pg);
+	return p;
+}
+
+/* An address range that is certainly unmapped: mapped, then unmapped again. */
+static unsigned char *unmapped_range(size_t len)
+{
+	unsigned char *p = map_anon(len, PROT_NONE);
+	xmunmap(p, len);
+	return p;
+}
+
+/* In a forked child: removes cap from the effective set (the child only), so that a root run
+ * still sees what an unprivileged caller sees. glibc has no capget/capset wrapper. */
+static void child_drop_capability(int cap)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	child_check(syscall(SYS_capget, &hdr, data) == 0, "capget: %s", ms_errname(errno));
+	data[cap / 32].effective &= ~(1u << (cap % 32));
+	child_check(syscall(SYS_capset, &hdr, data) == 0, "capset: %s", ms_errname(errno));
+}
+
+#define child_check_errno(expr, expected)                                                   \
+	do {                                                                                \
+		errno = 0;                                                                  \
+		long r_ = (long)(expr);                                                     \
+		int e_ = errno;                                                             \
+		child_check(r_ == -1 && e_ == (expected),                                   \
+			    "%s: expected -1 with %s, got %ld with %s", #expr,              \
+			    ms_errname(expected), r_, ms_errname(e_));                      \
+	} while (0)
+
+/* ---- h11: mprotect prot bits ---- */
+
+/* Assert that mprotect rejects every prot bit outside PROT_READ|WRITE|EXEC|SEM and the two
+ * GROWS flags with EINVAL and leaves the protection unchanged. LINUX (POSIX: EINVAL "may"). */
+CONFORM(mprotect_args, unknown_prot_bits_einval, "h11", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = map_anon(pg, PROT_READ | PROT_WRITE);
+	static const unsigned long bad[] = { 0x10, 0x20, 0x40, 0x80, 0x100, 0x1000, 0x10000,
+					     0x400000, 0x4000000, 0x80000000ul };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		int r = mprotect(p, pg, PROT_READ | (int)bad[i]);
+		cr_assert(r == -1 && errno == EINVAL,
+			  "mprotect(%p, PROT_READ|0x%lx): expected EINVAL, got %d with %s\n%s",
+			  (void *)p, bad[i], r, ms_errname(errno), ms_maps_near(p, pg));
+	}
+	cr_assert(!ms_probe_write(p, 1, NULL), "a refused mprotect still removed write access\n%s",
+		  ms_maps_near(p, pg));
+	xmunmap(p, pg);
+}
+
+/* Assert that PROT_GROWSDOWN together with PROT_GROWSUP, and either one on a mapping that does
+ * not grow that way, give EINVAL. LINUX. */
+CONFORM(mprotect_args, grows_flags_on_plain_mapping_einval, "h11", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
+	ms_assert_errno(mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP), EINVAL);
+	ms_assert_errno(mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN), EINVAL);
+	ms_assert_errno(mprotect(p + pg, pg, PROT_READ | PROT_GROWSUP), EINVAL);
+	xmunmap(p, 2 * pg);
+}
+
+/* Assert that PROT_GROWSDOWN on a MAP_GROWSDOWN mapping succeeds and extends the change down
+ * to the start of the mapping: pages below the range become read-only too, the page above it
+ * stays writable. LINUX (mprotect(2): "extend the change to the start of the mapping"). */
+CONFORM(mprotect_args, growsdown_extends_change_to_vma_start, "h11", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, 4 * pg, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
+	ms_assert_ok(mprotect(p + 2 * pg, pg, PROT_READ | PROT_GROWSDOWN));
+	struct ms_fault f;
+	for (size_t i = 0; i < 3; i++) {
+		ms_probe_write(p + i * pg, 1, &f);
+		cr_assert(f.faulted && f.code == SEGV_ACCERR && f.addr == p + i * pg,
+			  "page %zu (below the PROT_GROWSDOWN range) is still writable or faults "
+			  "wrongly (%s %s)\n%s", i, ms_signame(f.signo),
+			  ms_sicode_name(f.signo, f.code), ms_maps_near(p, 4 * pg));
+	}
+	cr_assert(!ms_probe_write(p + 3 * pg, 1, &f),
+		  "the page above the range lost write access\n%s", ms_maps_near(p, 4 * pg));
+	xmunmap(p, 4 * pg);
+}
+
+/* ---- h12: mremap ---- */
+
+/* Assert that mremap gives EINVAL for an unaligned old_address, new_size 0, an unknown flag,
+ * MREMAP_FIXED without MREMAP_MAYMOVE, and MREMAP_DONTUNMAP with a size change, and that the
+ * mapping is untouched afterwards. LINUX (mremap is Linux-only). */
+CONFORM(mremap_args, bad_address_size_flags_einval, "h12", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
+	unsigned char *dst = unmapped_range(4 * pg);
+	p[0] = 0x12;
+	ms_assert_errno(mremap(p + 1, pg, 2 * pg, MREMAP_MAYMOVE), EINVAL);
+	ms_assert_errno(mremap(p, pg, 0, MREMAP_MAYMOVE), EINVAL);
+	ms_assert_errno(mremap(p, pg, 2 * pg, MREMAP_MAYMOVE | (1 << 30)), EINVAL);
+	ms_assert_errno(mremap(p, pg, pg, MREMAP_FIXED, dst), EINVAL);
+	ms_assert_errno(mremap(p, pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_DONTUNMAP), EINVAL);
+	ms_assert_errno(mremap(p, 2 * pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_FIXED, p + pg), EINVAL);
+	cr_assert(p[0] == 0x12, "a refused mremap changed the mapping\n%s",
+		  ms_maps_near(p, 2 * pg));
+	xmunmap(p, 2 * pg);
+}
+
+/* Assert that mremap of an unmapped old range, or of one extending past its mapping, gives
+ * EFAULT. LINUX (mremap(2): "EFAULT: some address in the range ... is invalid"). */
+CONFORM(mremap_args, unmapped_old_range_efault, "h12", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *gone = unmapped_range(2 * pg);
+	ms_assert_errno(mremap(gone, pg, 2 * pg, MREMAP_MAYMOVE), EFAULT);
+	unsigned char *hole = map_with_hole();
+	ms_assert_errno(mremap(hole, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EFAULT);
+	xmunmap(hole, 3 * pg);
+}
+
+/* ---- h13: mincore ---- */
+
+/* Assert mincore's errnos: unaligned start EINVAL, vec in read-only memory EFAULT, an unmapped
+ * range or one with a hole ENOMEM, a length beyond the address space ENOMEM. LINUX. */
+CONFORM(mincore_args, errnos_einval_efault_enomem, "h13", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char vec[4];
+	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
+	p[0] = 1;
+	ms_assert_errno(mincore(p + 1, pg, vec), EINVAL);
+	unsigned char *ro_vec = map_anon(pg, PROT_READ);
+	ms_assert_errno(mincore(p, 2 * pg, ro_vec), EFAULT);
+	ms_assert_errno(mincore(unmapped_range(pg), pg, vec), ENOMEM);
+	unsigned char *hole = map_with_hole();
+	ms_assert_errno(mincore(hole, 3 * pg, vec), ENOMEM);
+	ms_assert_errno(mincore(p, ~(size_t)0 - 2 * pg, vec), ENOMEM);
+	ms_assert_ok(mincore(p, 2 * pg, vec));
+	cr_assert((vec[0] & 1) == 1, "control: the touched page is not resident (vec 0x%x)",
+		  vec[0]);
+	xmunmap(p, 2 * pg);
+	xmunmap(hole, 3 * pg);
+}
+
+/* ---- h14: the mlock family ---- */
+
+/* Assert that mlock, mlock2 and munlock of an unmapped range or one with a hole give ENOMEM.
+ * POSIX (mlock: ENOMEM for a range that is not all mapped). */
+CONFORM(mlock_args, unmapped_range_enomem, "h14", POSIX)
+{
+	size_t pg = ms_page();
+	unsigned char *gone = unmapped_range(pg);
+	ms_assert_errno(mlock(gone, pg), ENOMEM);
+	ms_assert_errno(munlock(gone, pg), ENOMEM);
+	unsigned char *hole = map_with_hole();
+	ms_assert_errno(mlock(hole, 3 * pg), ENOMEM);
+	ms_assert_errno(mlock2(hole, 3 * pg, MLOCK_ONFAULT), ENOMEM);
+	xmunmap(hole, 3 * pg);
+}
+
+/* Assert that unknown flags give EINVAL: mlock2 with a bit other than MLOCK_ONFAULT,
+ * mlockall(0), mlockall(MCL_ONFAULT) alone, mlockall with an unknown bit. LINUX for mlock2 and
+ * MCL_ONFAULT; POSIX for mlockall(0) ("flags is zero or includes unimplemented flags"). */
+CONFORM(mlock_args, unknown_flags_einval, "h14", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = map_anon(pg, PROT_READ | PROT_WRITE);
+	ms_assert_errno(mlock2(p, pg, 0x2), EINVAL);
+	ms_assert_errno(mlock2(p, pg, 0x80000000u), EINVAL);
+	ms_assert_errno(mlockall(0), EINVAL);
+	ms_assert_errno(mlockall(MCL_ONFAULT), EINVAL);
+	ms_assert_errno(mlockall(MCL_CURRENT | 0x100), EINVAL);
+	cr_assert(ms_smaps_kb(p, "Locked") == 0, "a refused call locked memory: Locked %ld kB",
+		  ms_smaps_kb(p, "Locked"));
+	xmunmap(p, pg);
+}
+
+/* Assert that Linux rounds an unaligned mlock range out to whole pages (POSIX allows EINVAL
+ * here; Linux documents the rounding): mlock(p + 1, 1) locks the page. LINUX. */
+CONFORM(mlock_args, unaligned_range_rounded_to_pages, "h14", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
+	if (mlock(p + 1, 1) != 0) {
+		if (errno == EPERM || errno == ENOMEM)
+			cr_skip_test("mlock of one page refused (%s): RLIMIT_MEMLOCK too small "
+				     "here", ms_errname(errno));
+		cr_assert_fail("mlock(%p + 1, 1): %s", (void *)p, ms_errname(errno));
+	}
+	long kb = ms_smaps_kb(p, "Locked");
+	cr_assert(kb == (long)(pg / 1024), "mlock(p + 1, 1) locked %ld kB, expected one page (%zu)"
+		  "\n%s", kb, pg / 1024, ms_maps_near(p, 2 * pg));
+	xmunmap(p, 2 * pg);
+}
+
+/* Assert the RLIMIT_MEMLOCK errnos of a caller without CAP_IPC_LOCK: with the limit at 0 mlock
+ * and mlockall give EPERM; with a one-page limit locking two pages gives ENOMEM (mlock) and
+ * mlockall(MCL_CURRENT) gives ENOMEM. LINUX (POSIX says EAGAIN/EPERM; Linux uses ENOMEM when
+ * the limit is exceeded). */
+CONFORM(mlock_args, memlock_limit_eperm_enomem, "h14", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		child_drop_capability(CAP_IPC_LOCK);
+		struct rlimit zero = { 0, 0 };
+		child_check(setrlimit(RLIMIT_MEMLOCK, &zero) == 0, "setrlimit(0): %s",
+			    ms_errname(errno));
+		child_check_errno(mlock(p, pg), EPERM);
+		child_check_errno(mlock2(p, pg, MLOCK_ONFAULT), EPERM);
+		child_check_errno(mlockall(MCL_CURRENT), EPERM);
+		_exit(0);
+	}
+	xwait_ok(pid);
+
+	pid = xfork();
+	if (pid == 0) {
+		child_drop_capability(CAP_IPC_LOCK);
+		struct rlimit one = { pg, pg };
+		child_check(setrlimit(RLIMIT_MEMLOCK, &one) == 0, "setrlimit(one page): %s",
+			    ms_errname(errno));
+		child_check_errno(mlock(p, 2 * pg), ENOMEM);
+		child_check_errno(mlockall(MCL_CURRENT), ENOMEM);
+		child_check(mlock(p, pg) == 0,
+			    "control: mlock of one page within a one-page limit: %s",
+			    ms_errname(errno));
+		_exit(0);
+	}
+	xwait_ok(pid);
+	xmunmap(p, 2 * pg);
+}
+
+/* ---- h15: mseal ---- */
+
+static int sys_mseal(void *addr, size_t len, unsigned long flags)
+{
+	return (int)syscall(SYS_mseal, addr, len, flags);
+}
+
+static void require_mseal(void)
+{
+	if (sys_mseal(NULL, 0, 0) == -1 && errno == ENOSYS)
+		cr_skip_test("mseal gives ENOSYS: needs Linux 6.10 or later (64-bit)");
+}
+
+/* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around; and
+ * that len 0 succeeds and an unaligned len is rounded up (the next page gets sealed). LINUX. */
+CONFORM(mseal_args, flags_alignment_overflow_einval, "h15", LINUX)
+{
+	require_mseal();
+	size_t pg = ms_page();
+	unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);
+	ms_assert_errno(sys_mseal(p, pg, 1), EINVAL);
+	ms_assert_errno(sys_mseal(p + 1, pg, 0), EINVAL);
+	ms_assert_errno(sys_mseal(p, ~(size_t)0 - pg, 0), EINVAL);
+	ms_assert_ok(sys_mseal(p, 0, 0));
+	ms_assert_ok(munmap(p, pg)); /* none of the above sealed anything */
+	ms_assert_ok(sys_mseal(p + pg, 1, 0));
+	ms_assert_errno(munmap(p + pg, pg), EPERM);
+	ms_assert_ok(munmap(p + 2 * pg, pg));
+}
+
+/* Assert that mseal gives ENOMEM when the start, the end or a middle part of the range is not
+ * mapped, and seals nothing then. LINUX. */
+CONFORM(mseal_args, unmapped_start_end_gap_enomem, "h15", LINUX)
+{
+	require_mseal();
+	size_t pg = ms_page();
+	unsigned char *hole = map_with_hole();
+	ms_assert_errno(sys_mseal(hole + pg, 2 * pg, 0), ENOMEM);   /* start unmapped */
+	ms_assert_errno(sys_mseal(hole, 2 * pg, 0), ENOMEM);        /* end unmapped */
+	ms_assert_errno(sys_mseal(hole, 3 * pg, 0), ENOMEM);        /* gap */
+	ms_assert_errno(sys_mseal(unmapped_range(pg), pg, 0), ENOMEM);
+	ms_assert_ok(munmap(hole, 3 * pg)); /* nothing was sealed */
+}
+
+/* ---- h16: MAP_HUGETLB alignment ---- */
+
+#define HUGE_2M ((size_t)2 << 20)
+
+/* Assert that MAP_HUGETLB|MAP_FIXED at an address that is page- but not huge-page-aligned gives
+ * EINVAL, and that a hugetlbfs file mapped at an offset that is not a multiple of the huge page
+ * gives EINVAL. MAP_NORESERVE keeps this independent of the hugetlb pool. LINUX. */
+CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval, "h16", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *r = map_anon(3 * HUGE_2M, PROT_NONE);
+	unsigned char *aligned =
+		(unsigned char *)(((unsigned long)r + HUGE_2M - 1) & ~(HUGE_2M - 1));
+	ms_assert_errno(mmap(aligned + pg, HUGE_2M, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE | MAP_FIXED,
+			     -1, 0), EINVAL);
+	xmunmap(r, 3 * HUGE_2M);
+
+	int fd = memfd_create("mmapsuite-h16", MFD_HUGETLB);
+	if (fd < 0)
+		cr_skip_test("memfd_create(MFD_HUGETLB): %s (no hugetlbfs in this kernel?)",
+			     ms_errname(errno));
+	xftruncate(fd, 2 * HUGE_2M);
+	ms_assert_errno(mmap(NULL, HUGE_2M, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)pg),
+			EINVAL);
+	void *ok = mmap(NULL, HUGE_2M, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)HUGE_2M);
+	ms_assert_mapped(ok);
+	xclose(fd);
+}
+
+/* Assert that an unaligned MAP_HUGETLB length is rounded up to the huge page (the VMA is 2 MiB
+ * long), while munmap or mprotect of a part that ends inside a huge page gives EINVAL. LINUX
+ * (mmap(2): "the length is rounded up"; hugetlb VMAs cannot be split inside a huge page). */
+CONFORM(mmap_hugetlb_args, unaligned_len_rounded_but_split_einval, "h16", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED && errno == EINVAL)
+		cr_skip_test("MAP_HUGETLB gives EINVAL: no default huge page size here");
+	ms_assert_mapped(p);
+	cr_assert(((unsigned long)p & (HUGE_2M - 1)) == 0, "the MAP_HUGETLB map %p is not aligned "
+		  "to 2 MiB", (void *)p);
+	long size_kb = ms_smaps_kb(p, "Size");
+	cr_assert(size_kb == (long)(HUGE_2M / 1024), "a one-page MAP_HUGETLB request made a VMA of "
+		  "%ld kB, expected 2048\n%s", size_kb, ms_maps_near(p, HUGE_2M));
+	ms_assert_errno(munmap(p, pg), EINVAL);
+	ms_assert_errno(mprotect(p + pg, HUGE_2M - pg, PROT_READ), EINVAL);
+	ms_assert_ok(munmap(p, HUGE_2M));
+}
+
+/* ---- h17: MAP_FIXED below vm.mmap_min_addr ---- */
+
+static unsigned long mmap_min_addr(void)
+{
+	unsigned long v = 0;
+	FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "r");
+	if (!f)
+		ms_broken("open /proc/sys/vm/mmap_min_addr: %s", ms_errname(errno));
+	if (fscanf(f, "%lu", &v) != 1)
+		ms_broken("cannot parse /proc/sys/vm/mmap_min_addr");
+	fclose(f);
+	return v;
+}
+
+/* Assert that a caller without CAP_SYS_RAWIO gets EPERM for MAP_FIXED (and MAP_FIXED_NOREPLACE)
+ * below vm.mmap_min_addr. Root runs it in a child with the capability dropped. LINUX. */
+CONFORM(mmap_min_addr, fixed_below_min_addr_eperm, "h17", LINUX)
+{
+	unsigned long min = mmap_min_addr();
+	size_t pg = ms_page();
+	if (min < pg)
+		cr_skip_test("vm.mmap_min_addr is %lu: no page lies below it", min);
+	void *low = (void *)((min - pg) & ~(pg - 1));
+	pid_t pid = xfork();
+	if (pid == 0) {
+		child_drop_capability(CAP_SYS_RAWIO);
+		child_check_errno(mmap(low, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				       -1, 0), EPERM);
+		child_check_errno(mmap(low, pg, PROT_READ,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
+				  EPERM);
+		_exit(0);
+	}
+	xwait_ok(pid);
+}
+
+/* Assert that a hint (no MAP_FIXED) below vm.mmap_min_addr is not refused: the kernel places
+ * the mapping at or above mmap_min_addr. LINUX. */
+CONFORM(mmap_min_addr, hint_below_min_addr_moved_up, "h17", LINUX)
+{
+	unsigned long min = mmap_min_addr();
+	size_t pg = ms_page();
+	if (min < pg)
+		cr_skip_test("vm.mmap_min_addr is %lu: no page lies below it", min);
+	unsigned char *p = mmap((void *)((min - pg) & ~(pg - 1)), pg, PROT_READ,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ms_assert_mapped(p);
+	cr_assert((unsigned long)p >= min, "a hint below mmap_min_addr %lu was placed at %p", min,
+		  (void *)p);
+	xmunmap(p, pg);
+}
