@@ -1,18 +1,157 @@
-/* (a) Anonymous mappings. */
+/* (a) Anonymous mappings: zero fill, sharing and copy-on-write across fork, placement,
+ * exhaustion, /proc/self/maps, VMA merging, MADV_DONTNEED/FREE/WIPEONFORK/DONTFORK and
+ * MAP_DROPPABLE. None of these depend on the file system under test; they run on each one
+ * anyway because the harness runs every suite per file system. */
 #include "conform.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08 /* uapi value, Linux 6.11; glibc 2.36 does not know it yet */
+#endif
+
 static const size_t npages = 16;
+
+/* A read-write anonymous mapping of type MAP_PRIVATE or MAP_SHARED (BROKEN on failure). */
+#define xmap_anon(len, type) \
+	xmmap(NULL, len, PROT_READ | PROT_WRITE, (type) | MAP_ANONYMOUS, -1, 0)
+
+/* ---- helpers local to this file ---- */
+
+/* The /proc/self/maps line of the VMA containing addr, without its newline; false if none. */
+static bool maps_line(const void *addr, char *out, size_t outlen)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	bool found = false;
+	if (!f)
+		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && (unsigned long)addr >= s &&
+		    (unsigned long)addr < e) {
+			line[strcspn(line, "\n")] = 0;
+			snprintf(out, outlen, "%s", line);
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Number of VMAs that overlap [addr, addr + len). */
+static int vmas_in(const void *addr, size_t len)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	int n = 0;
+	if (!f)
+		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > (unsigned long)addr &&
+		    s < (unsigned long)addr + len)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* One byte through a pipe, so parent and child take turns; the wait is bounded. */
+static void send_token(int fd)
+{
+	char c = 't';
+	if (write(fd, &c, 1) != 1)
+		_exit(3);
+}
+
+static bool await_token(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c;
+	return poll(&pfd, 1, 5000) == 1 && read(fd, &c, 1) == 1;
+}
+
+static unsigned char cow_byte(size_t i, unsigned char tag)
+{
+	return (unsigned char)(i * 7u + tag);
+}
+
+static void fill(unsigned char *p, size_t len, unsigned char tag)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = cow_byte(i, tag);
+}
+
+/* First offset in [0, len) whose byte is not cow_byte(i, tag), or len. */
+static size_t first_mismatch(const unsigned char *p, size_t len, unsigned char tag)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != cow_byte(i, tag))
+			return i;
+	return len;
+}
+
+/* The copy-on-write exchange every a3 variant runs on a private mapping [p, p + len) already
+ * filled with tag 'A': after fork the child stores 'C' into the second half, the parent
+ * checks it still sees 'A' there and stores 'B' into the first half, and the child checks it
+ * still sees 'A' in the first half and its own 'C' in the second. */
+static void check_cow_across_fork(unsigned char *p, size_t len)
+{
+	size_t half = len / 2;
+	int c2p[2], p2c[2];
+	xpipe(c2p);
+	xpipe(p2c);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		fill(p + half, len - half, 'C');
+		send_token(c2p[1]);
+		child_check(await_token(p2c[0]), "no word from the parent within 5 s");
+		size_t bad = first_mismatch(p, half, 'A');
+		child_check(bad == half, "the child sees the parent's post-fork store at byte %zu "
+			    "(0x%02x, expected 0x%02x): private pages are not copied on write",
+			    bad, p[bad], cow_byte(bad, 'A'));
+		bad = first_mismatch(p + half, len - half, 'C');
+		child_check(bad == len - half, "the child lost its own store at byte %zu",
+			    half + bad);
+		_exit(0);
+	}
+	cr_assert(await_token(c2p[0]), "no word from the child within 5 s");
+	size_t bad = first_mismatch(p + half, len - half, 'A');
+	if (bad != len - half) {
+		send_token(p2c[1]);
+		xwait(pid);
+		cr_assert_fail("the parent sees the child's store at byte %zu (0x%02x, expected "
+			       "0x%02x): private pages are not copied on write\n%s", half + bad,
+			       p[half + bad], cow_byte(half + bad, 'A'), ms_maps_near(p, len));
+	}
+	fill(p, half, 'B');
+	send_token(p2c[1]);
+	xwait_ok(pid);
+	bad = first_mismatch(p, half, 'B');
+	cr_assert(bad == half, "the parent lost its own store at byte %zu", bad);
+	close(c2p[0]), close(c2p[1]), close(p2c[0]), close(p2c[1]);
+}
+
+/* ---- a1: zero fill ---- */
 
 /* Assert that fresh private anonymous memory reads as zero and keeps what is stored. */
 CONFORM(mmap_anonymous, private_reads_zero_and_is_writable, "a1", POSIX)
 {
 	size_t len = npages * ms_page();
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "byte %zu of a fresh anonymous mapping is 0x%02x, not 0\n%s", i,
+		cr_assert(p[i] == 0, "byte %zu of a fresh anonymous mapping is 0x%02x, not 0\n%s",
+			i,
 			  p[i], ms_maps_near(p, len));
 	memset(p, 0xa5, len);
 	for (size_t i = 0; i < len; i += 509)
@@ -20,11 +159,48 @@ CONFORM(mmap_anonymous, private_reads_zero_and_is_writable, "a1", POSIX)
 	xmunmap(p, len);
 }
 
+/* Assert that fresh MAP_SHARED|MAP_ANONYMOUS memory reads as zero and keeps what is stored. */
+CONFORM(mmap_anonymous, shared_reads_zero_and_is_writable, "a1", POSIX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_SHARED);
+	for (size_t i = 0; i < len; i++)
+		cr_assert(p[i] == 0, "byte %zu of a fresh shared anonymous mapping is 0x%02x, not 0"
+			  "\n%s", i, p[i], ms_maps_near(p, len));
+	fill(p, len, 'S');
+	size_t bad = first_mismatch(p, len, 'S');
+	cr_assert(bad == len, "byte %zu lost the value stored", bad);
+	xmunmap(p, len);
+}
+
+/* Assert that /dev/zero mapped MAP_PRIVATE and MAP_SHARED reads as zero and is writable, and
+ * that stores never reach /dev/zero (a later mapping still reads zero). */
+CONFORM(mmap_dev_zero, private_and_shared_read_zero_and_are_writable, "a1", POSIX)
+{
+	size_t len = npages * ms_page();
+	int fd = xopen("/dev/zero", O_RDWR, 0);
+	const int types[] = { MAP_PRIVATE, MAP_SHARED, MAP_PRIVATE };
+	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
+		const char *type = types[t] == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE";
+		unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, types[t], fd, 0);
+		for (size_t i = 0; i < len; i++)
+			cr_assert(p[i] == 0, "/dev/zero %s (mapping %zu): byte %zu is 0x%02x, not 0"
+				  "\n%s", type, t, i, p[i], ms_maps_near(p, len));
+		fill(p, len, (unsigned char)t);
+		size_t bad = first_mismatch(p, len, (unsigned char)t);
+		cr_assert(bad == len, "/dev/zero %s: byte %zu lost the value stored", type, bad);
+		xmunmap(p, len);
+	}
+	xclose(fd);
+}
+
+/* ---- a2: MAP_SHARED|MAP_ANONYMOUS is shared with children ---- */
+
 /* Assert that a child's stores to MAP_SHARED|MAP_ANONYMOUS memory are seen by the parent. */
 CONFORM(mmap_anonymous, shared_stores_seen_across_fork, "a2", POSIX)
 {
 	size_t len = npages * ms_page();
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p = xmap_anon(len, MAP_SHARED);
 	pid_t pid = xfork();
 	if (pid == 0) {
 		for (size_t i = 0; i < len; i++)
@@ -36,5 +212,680 @@ CONFORM(mmap_anonymous, shared_stores_seen_across_fork, "a2", POSIX)
 		cr_assert(p[i] == (unsigned char)(i ^ 0x5a),
 			  "byte %zu: the parent sees 0x%02x, the child stored 0x%02x", i, p[i],
 			  (unsigned char)(i ^ 0x5a));
+	xmunmap(p, len);
+}
+
+/* Assert that stores the parent makes to shared anonymous memory after fork reach a running
+ * child, and the child's later stores reach the parent (both directions, live). */
+CONFORM(mmap_anonymous, shared_stores_seen_both_ways_while_running, "a2", POSIX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_SHARED);
+	int c2p[2], p2c[2];
+	xpipe(c2p);
+	xpipe(p2c);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		child_check(await_token(p2c[0]), "no word from the parent within 5 s");
+		size_t bad = first_mismatch(p, len, 'P');
+		child_check(bad == len, "the child does not see the parent's post-fork store at "
+			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], cow_byte(bad, 'P'));
+		fill(p, len, 'K');
+		send_token(c2p[1]);
+		_exit(0);
+	}
+	fill(p, len, 'P');
+	send_token(p2c[1]);
+	cr_assert(await_token(c2p[0]), "no word from the child within 5 s");
+	size_t bad = first_mismatch(p, len, 'K');
+	cr_assert(bad == len, "the parent does not see the child's store at byte %zu (0x%02x, "
+		  "expected 0x%02x)\n%s", bad, p[bad], cow_byte(bad, 'K'), ms_maps_near(p, len));
+	xwait_ok(pid);
+	xmunmap(p, len);
+}
+
+/* Assert that MAP_SHARED mappings of /dev/zero behave as shared anonymous memory: a child's
+ * stores are seen by the parent. */
+CONFORM(mmap_dev_zero, shared_stores_seen_across_fork, "a2", POSIX)
+{
+	size_t len = npages * ms_page();
+	int fd = xopen("/dev/zero", O_RDWR, 0);
+	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		fill(p, len, 'Z');
+		_exit(0);
+	}
+	xwait_ok(pid);
+	size_t bad = first_mismatch(p, len, 'Z');
+	cr_assert(bad == len, "byte %zu: the parent sees 0x%02x, the child stored 0x%02x\n%s",
+		  bad, p[bad], cow_byte(bad, 'Z'), ms_maps_near(p, len));
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- a3: copy-on-write after fork ---- */
+
+/* Assert that private anonymous base pages are copied on write after fork: neither side sees
+ * the other's stores. */
+CONFORM(mmap_anonymous_cow, base_pages_private_after_fork, "a3", POSIX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'A');
+	check_cow_across_fork(p, len);
+	xmunmap(p, len);
+}
+
+/* Assert that a private anonymous transparent huge page is copied on write after fork (Linux
+ * splits or copies the PMD on the first write); skipped when no THP can be allocated. */
+CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
+{
+	const size_t huge = 2u << 20;
+	unsigned char *area = xmmap(NULL, 2 * huge, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *p = (unsigned char *)(((uintptr_t)area + huge - 1) & ~(uintptr_t)(huge - 1));
+	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
+		cr_skip_test("madvise(MADV_HUGEPAGE): %s (no transparent huge pages)",
+			     ms_errname(errno));
+	fill(p, huge, 'A');
+	long thp_kb = ms_smaps_kb(p, "AnonHugePages");
+	if (thp_kb < 2048)
+		cr_skip_test("no THP was allocated for a 2 MiB aligned MADV_HUGEPAGE region "
+			     "(AnonHugePages %ld kB; see /sys/kernel/mm/transparent_hugepage)",
+			     thp_kb);
+	check_cow_across_fork(p, huge);
+	xmunmap(area, 2 * huge);
+}
+
+/* Assert that a private anonymous page that was swapped out before fork is copied on write
+ * like a resident one; skipped without swap. */
+CONFORM(mmap_anonymous_cow, swapped_page_private_after_fork, "a3", LINUX)
+{
+	size_t len = npages * ms_page();
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long swap_kb = -1;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "SwapTotal: %ld", &swap_kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (swap_kb <= 0)
+		cr_skip_test("no swap configured (SwapTotal %ld kB): cannot swap a page out",
+			swap_kb);
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'A');
+	if (madvise(p, len, MADV_PAGEOUT) != 0)
+		cr_skip_test("madvise(MADV_PAGEOUT): %s", ms_errname(errno));
+	if (ms_smaps_kb(p, "Swap") <= 0)
+		cr_skip_test("MADV_PAGEOUT did not swap the pages out (Swap 0 kB in smaps)");
+	check_cow_across_fork(p, len);
+	xmunmap(p, len);
+}
+
+/* Assert that a page the child pins with vmsplice() keeps the child's snapshot when the
+ * parent writes after the child unmapped it (the CVE-2020-29374 case from kselftest cow.c:
+ * a pin must never leak the parent's later stores). */
+CONFORM(mmap_anonymous_cow, vmsplice_pin_in_child_keeps_snapshot, "a3", LINUX)
+{
+	size_t len = ms_page();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'A');
+	int data[2], c2p[2], p2c[2];
+	xpipe(data);
+	xpipe(c2p);
+	xpipe(p2c);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		struct iovec iov = { .iov_base = p, .iov_len = len };
+		child_check(vmsplice(data[1], &iov, 1, 0) == (ssize_t)len, "vmsplice: %s",
+			    ms_errname(errno));
+		child_check(munmap(p, len) == 0, "munmap: %s", ms_errname(errno));
+		send_token(c2p[1]);
+		child_check(await_token(p2c[0]), "no word from the parent within 5 s");
+		_exit(0);
+	}
+	cr_assert(await_token(c2p[0]), "no word from the child within 5 s");
+	fill(p, len, 'B');
+	send_token(p2c[1]);
+	xwait_ok(pid);
+	unsigned char *got = malloc(len);
+	size_t have = 0;
+	while (have < len) {
+		ssize_t r = read(data[0], got + have, len - have);
+		if (r <= 0)
+			ms_broken("read(pipe): %s", r == 0 ? "end of file" : ms_errname(errno));
+		have += (size_t)r;
+	}
+	size_t bad = first_mismatch(got, len, 'A');
+	cr_assert(bad == len, "the page the child spliced shows the parent's later store at byte "
+		  "%zu (0x%02x, expected 0x%02x): the pin follows the parent's page",
+		  bad, got[bad], cow_byte(bad, 'A'));
+	free(got);
+	xmunmap(p, len);
+}
+
+/* ---- a4: placement ---- */
+
+struct range {
+	unsigned long start, end;
+};
+
+/* The VMAs of this process now, into ranges (at most max); returns how many. */
+static size_t snapshot_maps(struct range *ranges, size_t max)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	size_t n = 0;
+	if (!f)
+		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
+	while (n < max && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx", &ranges[n].start, &ranges[n].end) == 2)
+			n++;
+	fclose(f);
+	return n;
+}
+
+/* Assert that kernel-chosen addresses are never 0 nor MAP_FAILED, page aligned, and never
+ * overlap a mapping that existed before or another one returned, for 48 mappings of mixed
+ * sizes, hinted and unhinted (a hint inside an existing mapping is only a hint). */
+CONFORM(mmap_anonymous, kernel_chosen_address_is_free, "a4", POSIX)
+{
+	struct range before[512];
+	size_t nbefore = snapshot_maps(before, 512);
+	if (nbefore >= 512)
+		ms_broken("more than 512 mappings before the test");
+	enum { count = 48 };
+	unsigned char *got[count];
+	size_t lens[count];
+	for (int i = 0; i < count; i++) {
+		lens[i] = ms_page() * (size_t)(1 + (i * 37) % 23);
+		/* every third call hints at an address that is already taken */
+		void *hint = i % 3 == 2 ? got[i - 1] : NULL;
+		errno = 0;
+		got[i] = mmap(hint, lens[i], PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			      -1, 0);
+		cr_assert(got[i] != MAP_FAILED, "mmap %d (len %zu, hint %p): MAP_FAILED with %s", i,
+			  lens[i], hint, ms_errname(errno));
+		cr_assert(got[i] != NULL, "mmap %d returned address 0", i);
+		cr_assert(((uintptr_t)got[i] & (ms_page() - 1)) == 0,
+			  "mmap %d returned %p, not page aligned", i, (void *)got[i]);
+		unsigned long s = (unsigned long)got[i], e = s + lens[i];
+		for (size_t k = 0; k < nbefore; k++)
+			cr_assert(e <= before[k].start || s >= before[k].end,
+				  "mmap %d (hint %p) returned [%#lx, %#lx), overlapping the "
+				  "earlier "
+				  "mapping [%#lx, %#lx)\n%s", i, hint, s, e, before[k].start,
+				  before[k].end, ms_maps_near(got[i], lens[i]));
+		for (int k = 0; k < i; k++) {
+			unsigned long ks = (unsigned long)got[k], ke = ks + lens[k];
+			cr_assert(e <= ks || s >= ke, "mmap %d returned [%#lx, %#lx), overlapping "
+				  "mmap %d's [%#lx, %#lx)", i, s, e, k, ks, ke);
+		}
+		memset(got[i], i + 1, lens[i]);
+	}
+	/* every mapping still holds its own bytes: nothing was placed over another */
+	for (int i = 0; i < count; i++)
+		for (size_t b = 0; b < lens[i]; b += ms_page())
+			cr_assert(got[i][b] == (unsigned char)(i + 1), "mapping %d at %p lost its "
+				  "contents at +%zu", i, (void *)got[i], b);
+}
+
+/* ---- a5: exhaustion ---- */
+
+/* Assert that mapping more address space than the process has fails with ENOMEM (1 TiB
+ * PROT_NONE reservations, which cost no memory, until the 128 TiB user space is full). */
+CONFORM(mmap_anonymous, address_space_exhaustion_fails_enomem, "a5", POSIX)
+{
+	pid_t pid = xfork();
+	if (pid == 0) {
+		/* in a child: the parent's address space stays usable */
+		const size_t tib = (size_t)1 << 40;
+		int n;
+		for (n = 0; n < 1024; n++) {
+			errno = 0;
+			void *p = mmap(NULL, tib, PROT_NONE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			if (p == MAP_FAILED)
+				break;
+		}
+		child_check(n < 1024, "1024 TiB of PROT_NONE reservations all succeeded");
+		child_check(errno == ENOMEM, "reservation %d failed with %s, expected ENOMEM", n,
+			    ms_errname(errno));
+		child_check(n >= 1, "even the first 1 TiB reservation failed (ENOMEM)");
+		_exit(0);
+	}
+	xwait_ok(pid);
+}
+
+static long read_long_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+	if (!f || fscanf(f, "%ld", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* VMAs of this process: /proc/self/maps lines less the [vsyscall] gate, which is no VMA. */
+static long count_vmas(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	long vmas = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (!strstr(line, "[vsyscall]"))
+			vmas++;
+	if (f)
+		fclose(f);
+	return vmas;
+}
+
+/* Assert that vm.max_map_count bounds the VMAs of a process: an mprotect that must split a
+ * VMA fails with ENOMEM once the process holds exactly vm.max_map_count VMAs, and an mmap that
+ * needs a new VMA fails with ENOMEM once it holds more. Linux's mmap tests map_count > max,
+ * split tests map_count >= max, so mmap can still create one VMA past the limit (observed on
+ * 6.18, and so since at least 2.6); the test pins both edges exactly. */
+CONFORM(mmap_anonymous, max_map_count_exhaustion_fails_enomem, "a5", LINUX)
+{
+	long max = read_long_file("/proc/sys/vm/max_map_count");
+	if (max <= 0)
+		ms_broken("cannot read /proc/sys/vm/max_map_count");
+	if (max > 262144)
+		cr_skip_test("vm.max_map_count is %ld: reaching it takes too long for a unit test",
+			     max);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		size_t pages = 2 * (size_t)max + 16;
+		char *base = mmap(NULL, pages * ms_page(), PROT_NONE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		child_check(base != MAP_FAILED, "reserve %zu pages: %s", pages, ms_errname(errno));
+		size_t i;
+		int err = 0;
+		/* each mprotect of a lone page in the middle of the reservation adds two VMAs */
+		for (i = 1; i < pages - 1; i += 2) {
+			if (mprotect(base + i * ms_page(), ms_page(), PROT_READ) != 0) {
+				err = errno;
+				break;
+			}
+		}
+		child_check(i < pages - 1, "%zu splits did not reach vm.max_map_count %ld", i / 2,
+			    max);
+		child_check(err == ENOMEM, "the split at the limit failed with %s, expected ENOMEM",
+			    ms_errname(err));
+		/* shared anonymous mappings never merge, so each needs a VMA of its own */
+		long vmas_at_split = count_vmas();
+		void *extra;
+		int extras = 0;
+		for (;;) {
+			errno = 0;
+			extra = mmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+			if (extra == MAP_FAILED || ++extras > 4)
+				break;
+		}
+		err = errno;
+		child_check(extra == MAP_FAILED && err == ENOMEM, "mmap at vm.max_map_count: got "
+			    "%p with %s, expected MAP_FAILED with ENOMEM", extra, ms_errname(err));
+		child_check(vmas_at_split == max, "the split was refused at %ld VMAs, "
+			    "vm.max_map_count is %ld", vmas_at_split, max);
+		long vmas = count_vmas();
+		child_check(vmas == max + 1, "mmap was refused at %ld VMAs, expected %ld "
+			    "(vm.max_map_count + 1)", vmas, max + 1);
+		_exit(0);
+	}
+	xwait_ok(pid);
+}
+
+/* ---- a6: /proc/self/maps permissions ---- */
+
+/* Assert that the rwxp/s column of /proc/self/maps matches prot and the mapping type for all
+ * 8 protections x {MAP_PRIVATE, MAP_SHARED} of anonymous memory (Linux shows the requested
+ * protection bits, so PROT_WRITE alone reads "-w-"). */
+CONFORM(proc_maps, anonymous_perms_match_prot_and_type, "a6", LINUX)
+{
+	size_t len = 2 * ms_page();
+	for (int type = 0; type < 2; type++) {
+		int flags = (type ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
+		for (int prot = 0; prot < 8; prot++) {
+			void *p = xmmap(NULL, len, prot, flags, -1, 0);
+			char expect[5] = {
+				prot & PROT_READ ? 'r' : '-', prot & PROT_WRITE ? 'w' : '-',
+				prot & PROT_EXEC ? 'x' : '-', type ? 's' : 'p', 0,
+			};
+			char line[512];
+			cr_assert(maps_line(p, line, sizeof(line)), "mapping %p (prot %d) is "
+				  "missing "
+				  "from /proc/self/maps", p, prot);
+			char *perms = strchr(line, ' ');
+			cr_assert(perms && strncmp(perms + 1, expect, 4) == 0,
+				  "prot 0x%x %s: /proc/self/maps shows \"%s\", expected perms %s",
+				  prot, type ? "MAP_SHARED" : "MAP_PRIVATE", line, expect);
+			xmunmap(p, len);
+		}
+	}
+}
+
+/* ---- a7: VMA merge and split ---- */
+
+/* Assert that two adjacent anonymous mappings with the same protection are one VMA, that
+ * mprotect of the middle page splits it in three and restoring the protection merges it back
+ * (Linux VMA merging; visible only in /proc/self/maps). */
+CONFORM(vma_merge, adjacent_anon_merge_mprotect_splits_and_remerges, "a7", LINUX)
+{
+	size_t pg = ms_page(), len = 6 * pg;
+	char *base = xmmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	xmunmap(base, len);
+	xmmap(base, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	xmmap(base + 3 * pg, 3 * pg, PROT_READ | PROT_WRITE,
+	      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	int n = vmas_in(base, len);
+	cr_assert(n == 1, "two adjacent compatible anonymous mappings are %d VMAs, expected 1 "
+		  "(merged)\n%s", n, ms_maps_near(base, len));
+	xmprotect(base + 2 * pg, 2 * pg, PROT_READ);
+	n = vmas_in(base, len);
+	cr_assert(n == 3, "mprotect of the middle: %d VMAs, expected 3\n%s", n,
+		  ms_maps_near(base, len));
+	xmprotect(base + 2 * pg, 2 * pg, PROT_READ | PROT_WRITE);
+	n = vmas_in(base, len);
+	cr_assert(n == 1, "mprotect back: %d VMAs, expected 1 (merged again)\n%s", n,
+		  ms_maps_near(base, len));
+	xmunmap(base, len);
+}
+
+/* Assert that mlock of the middle of an anonymous mapping splits it in three VMAs (the middle
+ * one Locked) and munlock merges it back into one. */
+CONFORM(vma_merge, mlock_splits_and_munlock_remerges, "a7", LINUX)
+{
+	size_t pg = ms_page(), len = 6 * pg;
+	char *base = xmap_anon(len, MAP_PRIVATE);
+	if (mlock(base + 2 * pg, 2 * pg) != 0)
+		cr_skip_test("mlock of 2 pages: %s (RLIMIT_MEMLOCK too small?)", ms_errname(errno));
+	int n = vmas_in(base, len);
+	cr_assert(n == 3, "mlock of the middle: %d VMAs, expected 3\n%s", n,
+		  ms_maps_near(base, len));
+	long locked = ms_smaps_kb(base + 2 * pg, "Locked");
+	cr_assert(locked == (long)(2 * pg / 1024), "the mlocked VMA shows Locked: %ld kB, "
+		  "expected %zu", locked, 2 * pg / 1024);
+	xcheck("munlock", munlock(base + 2 * pg, 2 * pg));
+	n = vmas_in(base, len);
+	cr_assert(n == 1, "munlock: %d VMAs, expected 1 (merged again)\n%s", n,
+		  ms_maps_near(base, len));
+	xmunmap(base, len);
+}
+
+/* ---- a8: MADV_DONTNEED ---- */
+
+/* Assert that MADV_DONTNEED on private anonymous memory drops the advised pages at once
+ * (mincore: not resident) and they read back as zero, while the neighbours keep their data
+ * (Linux semantics; POSIX posix_madvise never discards). */
+CONFORM(madvise_dontneed, private_anon_refaults_zero, "a8", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'D');
+	xmadvise(p + 4 * pg, 4 * pg, MADV_DONTNEED);
+	long res = ms_resident(p + 4 * pg, 4 * pg);
+	cr_assert(res == 0, "%ld of 4 pages still resident right after MADV_DONTNEED\n%s", res,
+		  ms_maps_near(p, len));
+	struct ms_faults start = ms_faults_now();
+	for (size_t i = 4 * pg; i < 8 * pg; i++)
+		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after MADV_DONTNEED, expected 0", i,
+			  p[i]);
+	struct ms_faults d = ms_faults_since(start);
+	cr_assert(d.minor >= 1, "reading 4 dropped pages took no page fault");
+	size_t bad = first_mismatch(p, 4 * pg, 'D');
+	cr_assert(bad == 4 * pg, "byte %zu before the advised range changed", bad);
+	for (size_t i = 8 * pg; i < len; i++)
+		cr_assert(p[i] == cow_byte(i, 'D'), "byte %zu after the advised range changed", i);
+	xmunmap(p, len);
+}
+
+/* Assert that MADV_DONTNEED on shared anonymous memory drops only this process's page table
+ * entries: the data lives in shmem and reads back unchanged. */
+CONFORM(madvise_dontneed, shared_anon_keeps_data, "a8", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_SHARED);
+	fill(p, len, 'H');
+	xmadvise(p, len, MADV_DONTNEED);
+	size_t bad = first_mismatch(p, len, 'H');
+	cr_assert(bad == len, "byte %zu of shared anonymous memory reads 0x%02x after "
+		  "MADV_DONTNEED, expected 0x%02x (the shmem data must survive)", bad, p[bad],
+		  cow_byte(bad, 'H'));
+	xmunmap(p, len);
+}
+
+/* Assert that after MADV_DONTNEED on a private page that was copied on write after fork, the
+ * parent reads zero, not the child's or its own old data. */
+CONFORM(madvise_dontneed, private_anon_after_fork_refaults_zero, "a8 a3", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'F');
+	pid_t pid = xfork();
+	if (pid == 0) {
+		fill(p, len, 'G');
+		_exit(0);
+	}
+	xwait_ok(pid);
+	xmadvise(p, len, MADV_DONTNEED);
+	for (size_t i = 0; i < len; i++)
+		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after MADV_DONTNEED, expected 0", i,
+			  p[i]);
+	xmunmap(p, len);
+}
+
+/* ---- a9: MADV_FREE ---- */
+
+/* Assert that MADV_FREE is lazy: without memory pressure the pages stay resident (Linux only
+ * marks them clean and lazily freeable). */
+CONFORM(madvise_free, pages_stay_resident_without_pressure, "a9", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'L');
+	xmadvise(p, len, MADV_FREE);
+	long res = ms_resident(p, len);
+	cr_assert(res == (long)npages, "%ld of %zu pages resident right after MADV_FREE: the "
+		  "advice freed them eagerly\n%s", res, npages, ms_maps_near(p, len));
+	xmunmap(p, len);
+}
+
+/* Assert that under reclaim (MADV_PAGEOUT here, which reclaims like memory pressure does)
+ * MADV_FREE pages that were not written again are discarded and read zero, while pages
+ * written after the advice keep the new data. Works without swap: lazily freed pages are
+ * dropped, not swapped. */
+CONFORM(madvise_free, reclaim_drops_clean_keeps_rewritten, "a9", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'M');
+	xmadvise(p, len, MADV_FREE);
+	for (size_t i = 1; i < npages; i += 2) /* odd pages are written again */
+		p[i * pg] = 0xee;
+	if (madvise(p, len, MADV_PAGEOUT) != 0)
+		cr_skip_test("madvise(MADV_PAGEOUT): %s (Linux 5.4+)", ms_errname(errno));
+	for (size_t i = 0; i < npages; i += 2)
+		cr_assert(ms_resident(p + i * pg, pg) == 0 && p[i * pg] == 0 &&
+			  p[i * pg + pg - 1] == 0, "page %zu (lazily freed, not rewritten) "
+			  "survived reclaim: first byte 0x%02x\n%s", i, p[i * pg],
+			  ms_maps_near(p, len));
+	for (size_t i = 1; i < npages; i += 2) {
+		cr_assert(p[i * pg] == 0xee, "page %zu was written after MADV_FREE but reads "
+			  "0x%02x "
+			  "after reclaim, expected 0xee", i, p[i * pg]);
+		cr_assert(p[i * pg + 1] == cow_byte(i * pg + 1, 'M'), "page %zu was written after "
+			  "MADV_FREE but lost its other bytes (0x%02x)", i, p[i * pg + 1]);
+	}
+	xmunmap(p, len);
+}
+
+/* ---- a10: MADV_WIPEONFORK / KEEPONFORK / DONTFORK ---- */
+
+/* Assert that a MADV_WIPEONFORK range reads zero in the child and in the child's child (the
+ * advice is inherited), while the parent keeps its data and memory outside the range is
+ * inherited normally. */
+CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'W');
+	xmadvise(p, 8 * pg, MADV_WIPEONFORK);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		for (size_t i = 0; i < 8 * pg; i++)
+			child_check(p[i] == 0, "child: byte %zu of the wiped range is 0x%02x", i,
+				    p[i]);
+		for (size_t i = 8 * pg; i < len; i++)
+			child_check(p[i] == cow_byte(i, 'W'), "child: byte %zu outside the wiped "
+				    "range was not inherited (0x%02x)", i, p[i]);
+		memset(p, 0x77, 8 * pg);
+		pid_t grandchild = fork();
+		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
+		if (grandchild == 0) {
+			for (size_t i = 0; i < 8 * pg; i++)
+				child_check(p[i] == 0, "grandchild: byte %zu of the wiped range is "
+					    "0x%02x", i, p[i]);
+			_exit(0);
+		}
+		int st;
+		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
+			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
+		_exit(0);
+	}
+	xwait_ok(pid);
+	size_t bad = first_mismatch(p, len, 'W');
+	cr_assert(bad == len, "the parent's byte %zu changed after fork", bad);
+	xmunmap(p, len);
+}
+
+/* Assert that MADV_KEEPONFORK undoes MADV_WIPEONFORK: the child inherits the data again. */
+CONFORM(madvise_wipeonfork, keeponfork_restores_inheritance, "a10", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'K');
+	xmadvise(p, len, MADV_WIPEONFORK);
+	xmadvise(p, len, MADV_KEEPONFORK);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		size_t bad = first_mismatch(p, len, 'K');
+		child_check(bad == len, "child: byte %zu is 0x%02x after KEEPONFORK, expected "
+			    "0x%02x", bad, p[bad], cow_byte(bad, 'K'));
+		_exit(0);
+	}
+	xwait_ok(pid);
+	xmunmap(p, len);
+}
+
+/* Assert that MADV_WIPEONFORK is refused with EINVAL on shared anonymous memory and on a file
+ * mapping of the file system under test: it applies to private anonymous memory only. */
+CONFORM(madvise_wipeonfork, non_private_anon_fails_einval, "a10", LINUX)
+{
+	size_t len = 4 * ms_page();
+	void *shared = xmap_anon(len, MAP_SHARED);
+	ms_assert_errno(madvise(shared, len, MADV_WIPEONFORK), EINVAL);
+	int fd = ms_file(len, NULL);
+	void *file = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	ms_assert_errno(madvise(file, len, MADV_WIPEONFORK), EINVAL);
+	xmunmap(shared, len);
+	xmunmap(file, len);
+	xclose(fd);
+}
+
+/* Assert that a MADV_DONTFORK range is absent in the child: no /proc/self/maps line, and a
+ * read there raises SIGSEGV with SEGV_MAPERR at that address; MADV_DOFORK undoes it. */
+CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	unsigned char *q = xmap_anon(len, MAP_PRIVATE);
+	fill(p, len, 'N');
+	fill(q, len, 'O');
+	xmadvise(p, len, MADV_DONTFORK);
+	xmadvise(q, len, MADV_DONTFORK);
+	xmadvise(q, len, MADV_DOFORK);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		char line[512];
+		child_check(!maps_line(p + 5 * pg, line, sizeof(line)), "child: the DONTFORK range "
+			    "is mapped: %s", line);
+		struct ms_fault f;
+		child_check(ms_probe_read(p + 5 * pg + 3, &f), "child: reading the DONTFORK range "
+			    "did not fault");
+		child_check(f.signo == SIGSEGV && f.code == SEGV_MAPERR &&
+			    f.addr == p + 5 * pg + 3, "child: got %s %s at %p, expected SIGSEGV "
+			    "SEGV_MAPERR at %p", ms_signame(f.signo),
+			    ms_sicode_name(f.signo, f.code), f.addr, (void *)(p + 5 * pg + 3));
+		size_t bad = first_mismatch(q, len, 'O');
+		child_check(bad == len, "child: the DOFORK range lost byte %zu", bad);
+		_exit(0);
+	}
+	xwait_ok(pid);
+	size_t bad = first_mismatch(p, len, 'N');
+	cr_assert(bad == len, "the parent's DONTFORK range lost byte %zu", bad);
+	xmunmap(p, len);
+	xmunmap(q, len);
+}
+
+/* ---- a11: MAP_DROPPABLE ---- */
+
+/* The flags of a droppable anonymous mapping, or a SKIP when this kernel lacks them. */
+static void *map_droppable(size_t len)
+{
+	ms_require_kernel(6, 11, "MAP_DROPPABLE");
+	errno = 0;
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_DROPPABLE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		cr_assert_fail("mmap(MAP_DROPPABLE|MAP_ANONYMOUS) on Linux 6.11+: MAP_FAILED with "
+			       "%s", ms_errname(errno));
+	return p;
+}
+
+/* Assert that a MAP_DROPPABLE mapping reads zero, keeps stores while memory is plentiful,
+ * and that reclaim (MADV_PAGEOUT) drops even dirty pages, which then read zero without any
+ * signal (Linux 6.11+; droppable pages are never swapped). */
+CONFORM(mmap_droppable, reclaim_drops_dirty_pages, "a11", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	unsigned char *p = map_droppable(len);
+	for (size_t i = 0; i < len; i++)
+		cr_assert(p[i] == 0, "byte %zu of a fresh droppable mapping is 0x%02x", i, p[i]);
+	fill(p, len, 'R');
+	size_t bad = first_mismatch(p, len, 'R');
+	cr_assert(bad == len, "byte %zu lost the value stored", bad);
+	if (madvise(p, len, MADV_PAGEOUT) != 0)
+		cr_skip_test("madvise(MADV_PAGEOUT): %s", ms_errname(errno));
+	long res = ms_resident(p, len);
+	cr_assert(res == 0, "%ld of %zu dirty droppable pages survived reclaim\n%s", res, npages,
+		  ms_maps_near(p, len));
+	for (size_t i = 0; i < len; i++)
+		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after its page was dropped, expected 0",
+			  i, p[i]);
+	xmunmap(p, len);
+}
+
+/* Assert that droppable memory is wiped in a fork child (Linux sets VM_WIPEONFORK on it) and
+ * that MAP_DROPPABLE is refused with EINVAL for a file mapping. */
+CONFORM(mmap_droppable, wiped_on_fork_and_anonymous_only, "a11", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = map_droppable(len);
+	fill(p, len, 'V');
+	pid_t pid = xfork();
+	if (pid == 0) {
+		for (size_t i = 0; i < len; i++)
+			child_check(p[i] == 0, "child: byte %zu of droppable memory is 0x%02x, "
+				    "expected 0 (wiped on fork)", i, p[i]);
+		_exit(0);
+	}
+	xwait_ok(pid);
+	int fd = ms_file(len, NULL);
+	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_DROPPABLE, fd, 0), EINVAL);
+	xclose(fd);
 	xmunmap(p, len);
 }

@@ -1,0 +1,577 @@
+/* (k) Other Linux-specific mmap flags: MAP_FIXED_NOREPLACE, MAP_FIXED, MAP_SHARED_VALIDATE,
+ * MAP_SYNC, unknown flags, MAP_NORESERVE against vm.overcommit_memory, MAP_32BIT,
+ * MAP_UNINITIALIZED and memfd_secret. */
+#include "conform.h"
+#include "settings.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef MAP_UNINITIALIZED
+#define MAP_UNINITIALIZED 0x4000000 /* uapi value; glibc does not export it */
+#endif
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+
+/* A bit no Linux version has given a meaning to mmap (between MAP_FIXED_NOREPLACE and the
+ * MAP_HUGE_* size field). */
+#define MAP_UNKNOWN_BIT 0x200000
+
+/* ---- k1: MAP_FIXED_NOREPLACE ---- */
+
+/* Assert that MAP_FIXED_NOREPLACE fails with EEXIST for every way a request can overlap an
+ * existing mapping (same range, head, tail, covering, inside, one page at either edge), that
+ * the existing mapping is untouched, and that on a free range it maps exactly there. */
+CONFORM(mmap_fixed_noreplace, overlaps_fail_eexist_free_range_succeeds, "k1", LINUX)
+{
+	size_t pg = ms_page();
+	/* a 10-page hole with an existing 4-page mapping at pages [3, 7) */
+	char *base = xmmap(NULL, 10 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	xmunmap(base, 10 * pg);
+	char *existing = xmmap(base + 3 * pg, 4 * pg, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	memset(existing, 0x6b, 4 * pg);
+	static const struct {
+		const char *shape;
+		int first, pages;
+	} overlaps[] = {
+		{ "same range", 3, 4 },     { "head overlap", 1, 3 },  { "tail overlap", 6, 2 },
+		{ "covering", 0, 10 },      { "inside", 4, 2 },        { "first page", 3, 1 },
+		{ "last page", 6, 1 },      { "ends on first page", 2, 2 },
+	};
+	for (size_t i = 0; i < sizeof(overlaps) / sizeof(overlaps[0]); i++) {
+		char *want = base + overlaps[i].first * pg;
+		size_t len = (size_t)overlaps[i].pages * pg;
+		errno = 0;
+		void *got = mmap(want, len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		int e = errno;
+		cr_assert(got == MAP_FAILED && e == EEXIST, "%s (pages [%d, %d) over [3, 7)): got "
+			  "%p "
+			  "with %s, expected MAP_FAILED with EEXIST\n%s", overlaps[i].shape,
+			  overlaps[i].first, overlaps[i].first + overlaps[i].pages, got,
+			  ms_errname(e), ms_maps_near(base, 10 * pg));
+		for (size_t b = 0; b < 4 * pg; b += 97)
+			cr_assert(existing[b] == 0x6b, "%s: the refused request changed the "
+				  "existing "
+				  "mapping at +%zu", overlaps[i].shape, b);
+	}
+	/* free ranges: right before and right after the existing mapping */
+	void *before = mmap(base + pg, 2 * pg, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	cr_assert(before == base + pg, "free range [1, 3): got %p (%s), expected %p", before,
+		  ms_errname(errno), (void *)(base + pg));
+	void *after = mmap(base + 7 * pg, 3 * pg, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	cr_assert(after == base + 7 * pg, "free range [7, 10): got %p (%s), expected %p", after,
+		  ms_errname(errno), (void *)(base + 7 * pg));
+	xmunmap(base, 10 * pg);
+}
+
+/* ---- k2: MAP_FIXED replaces ---- */
+
+/* Assert that MAP_FIXED over the middle pages of an existing file mapping replaces exactly
+ * those pages (an anonymous page reads zero there) and leaves the pages around them mapping
+ * the file; POSIX: "any previous mapping for those whole pages shall be removed". */
+CONFORM(mmap_fixed, replaces_whole_pages_of_existing_mapping, "k2", POSIX)
+{
+	size_t pg = ms_page(), len = 8 * pg;
+	int fd = ms_file(len, NULL);
+	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	void *got = mmap(p + 3 * pg, 2 * pg, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	cr_assert(got == p + 3 * pg, "MAP_FIXED at %p: got %p (%s)", (void *)(p + 3 * pg), got,
+		  ms_errname(errno));
+	for (size_t i = 0; i < len; i++) {
+		unsigned char want = (i >= 3 * pg && i < 5 * pg) ? 0 : ms_pattern(i);
+		cr_assert(p[i] == want, "%s: byte %zu reads 0x%02x after MAP_FIXED over pages "
+			  "[3, 5), expected 0x%02x\n%s", ms_fs_name(), i, p[i], want,
+			  ms_maps_near(p, len));
+	}
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that MAP_FIXED across the tail of one mapping, a hole and the head of another
+ * replaces exactly the requested range and keeps the rest of both mappings. */
+CONFORM(mmap_fixed, replaces_partial_overlap_across_hole, "k2", POSIX)
+{
+	size_t pg = ms_page();
+	unsigned char *base = xmmap(NULL, 9 * pg, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(base, 0x21, 9 * pg);
+	xmunmap(base + 4 * pg, pg); /* [0, 4) and [5, 9), hole at 4 */
+	unsigned char *got = mmap(base + 2 * pg, 5 * pg, PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	cr_assert(got == base + 2 * pg, "MAP_FIXED at %p: got %p (%s)", (void *)(base + 2 * pg),
+		  (void *)got, ms_errname(errno));
+	for (size_t i = 0; i < 9 * pg; i++) {
+		unsigned char want = (i >= 2 * pg && i < 7 * pg) ? 0 : 0x21;
+		cr_assert(base[i] == want, "byte %zu (page %zu) reads 0x%02x, expected 0x%02x\n%s",
+			  i, i / pg, base[i], want, ms_maps_near(base, 9 * pg));
+	}
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	bool shared_seen = false;
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+		char perms[5];
+		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3 &&
+		    s == (unsigned long)(base + 2 * pg) && e == (unsigned long)(base + 7 * pg))
+			shared_seen = perms[3] == 's';
+	}
+	if (f)
+		fclose(f);
+	cr_assert(shared_seen, "no single MAP_SHARED VMA spans exactly the replaced range\n%s",
+		  ms_maps_near(base, 9 * pg));
+	xmunmap(base, 9 * pg);
+}
+
+/* ---- k3: MAP_SHARED_VALIDATE ---- */
+
+/* Assert that MAP_SHARED_VALIDATE refuses an unknown flag with EOPNOTSUPP on a file of the
+ * file system under test, and accepts the known ones (MAP_POPULATE, MAP_NORESERVE) with the
+ * same sharing semantics as MAP_SHARED (Linux 4.15+). */
+CONFORM(mmap_shared_validate, unknown_flag_fails_eopnotsupp, "k3", LINUX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE,
+			     MAP_SHARED_VALIDATE | MAP_UNKNOWN_BIT, fd, 0), EOPNOTSUPP);
+	errno = 0;
+	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				MAP_SHARED_VALIDATE | MAP_POPULATE | MAP_NORESERVE, fd, 0);
+	cr_assert(p != MAP_FAILED, "%s: MAP_SHARED_VALIDATE|MAP_POPULATE|MAP_NORESERVE: %s",
+		  ms_fs_name(), ms_errname(errno));
+	p[5] = 0xd1;
+	unsigned char c;
+	xpread(fd, &c, 1, 5);
+	cr_assert(c == 0xd1, "%s: a store through MAP_SHARED_VALIDATE is not in the file (0x%02x)",
+		  ms_fs_name(), c);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that MAP_SHARED_VALIDATE is refused with EINVAL for anonymous memory, even without
+ * extra flags (Linux accepts it only for files; anonymous shared memory uses MAP_SHARED). */
+CONFORM(mmap_shared_validate, anonymous_fails_einval, "k3", LINUX)
+{
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
+			     MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), EINVAL);
+}
+
+/* ---- k4: MAP_SYNC ---- */
+
+/* Whether the scratch file fd is accessed through DAX (statx STATX_ATTR_DAX, Linux 5.8+). */
+static bool file_is_dax(int fd)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx) != 0)
+		return false;
+	return (stx.stx_attributes_mask & STATX_ATTR_DAX) && (stx.stx_attributes & STATX_ATTR_DAX);
+}
+
+/* Assert that MAP_SHARED_VALIDATE | MAP_SYNC is refused with EOPNOTSUPP on a file that is not
+ * on DAX, whatever the file system (tmpfs, ext4, xfs, btrfs without -o dax). */
+CONFORM(mmap_sync, without_dax_fails_eopnotsupp, "k4", LINUX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	if (file_is_dax(fd))
+		cr_skip_test("%s: the scratch file is on DAX; see mmap_sync::on_dax_succeeds",
+			     ms_fs_name());
+	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC,
+			     fd, 0), EOPNOTSUPP);
+	xclose(fd);
+}
+
+/* Assert that MAP_SHARED_VALIDATE | MAP_SYNC succeeds on a DAX file, and that a store through
+ * it is in the file. */
+CONFORM(mmap_sync, on_dax_succeeds, "k4", LINUX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	if (!file_is_dax(fd))
+		cr_skip_test("%s at %s is not DAX (needs ext4 or xfs mounted -o dax on a pmem "
+			     "device; run with MMAPSUITE_DIR on such a mount)", ms_fs_name(),
+			     ms_dir());
+	errno = 0;
+	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC,
+				fd, 0);
+	cr_assert(p != MAP_FAILED, "%s on DAX: MAP_SHARED_VALIDATE|MAP_SYNC: %s", ms_fs_name(),
+		  ms_errname(errno));
+	p[0] = 0x99;
+	unsigned char c;
+	xpread(fd, &c, 1, 0);
+	cr_assert(c == 0x99, "a MAP_SYNC store is not in the file (0x%02x)", c);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- k5: unknown flags with legacy types ---- */
+
+/* Assert that an unknown flag is silently ignored with MAP_PRIVATE and MAP_SHARED (legacy
+ * types never validate), for anonymous memory and a file on the file system under test. */
+CONFORM(mmap_legacy_flags, unknown_flag_ignored, "k5", LINUX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	static const struct {
+		const char *what;
+		int flags;
+		bool file;
+	} cases[] = {
+		{ "MAP_PRIVATE|MAP_ANONYMOUS", MAP_PRIVATE | MAP_ANONYMOUS, false },
+		{ "MAP_SHARED|MAP_ANONYMOUS", MAP_SHARED | MAP_ANONYMOUS, false },
+		{ "MAP_PRIVATE file", MAP_PRIVATE, true },
+		{ "MAP_SHARED file", MAP_SHARED, true },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		errno = 0;
+		unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					cases[i].flags | MAP_UNKNOWN_BIT,
+					cases[i].file ? fd : -1, 0);
+		cr_assert(p != MAP_FAILED, "%s: %s | unknown bit %#x: MAP_FAILED with %s, expected "
+			  "the bit to be ignored", ms_fs_name(), cases[i].what, MAP_UNKNOWN_BIT,
+			  ms_errname(errno));
+		unsigned char want = cases[i].file ? ms_pattern(1) : 0;
+		cr_assert(p[1] == want, "%s: reads 0x%02x, expected 0x%02x", cases[i].what, p[1],
+			  want);
+		xmunmap(p, len);
+	}
+	xclose(fd);
+}
+
+/* Assert what legacy MAP_SHARED | MAP_SYNC and MAP_PRIVATE | MAP_SYNC do per file system,
+ * as observed on Linux 6.18: tmpfs and btrfs ignore MAP_SYNC, while ext4 and xfs (whose mmap
+ * checks VM_SYNC against DAX) refuse it with EOPNOTSUPP even without MAP_SHARED_VALIDATE.
+ * Other file systems: only that the call either maps or fails with EOPNOTSUPP. */
+CONFORM(mmap_legacy_flags, map_sync_without_validate_per_fs, "k5 k4", LINUX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	if (file_is_dax(fd))
+		cr_skip_test("%s is DAX: MAP_SYNC is valid there", ms_fs_name());
+	enum ms_fs_kind kind = ms_fs_kind();
+	const int types[] = { MAP_SHARED, MAP_PRIVATE };
+	for (int t = 0; t < 2; t++) {
+		const char *type = types[t] == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE";
+		errno = 0;
+		void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, types[t] | MAP_SYNC, fd, 0);
+		int e = errno;
+		if (kind == MS_FS_TMPFS || kind == MS_FS_BTRFS)
+			cr_assert(p != MAP_FAILED, "%s: %s|MAP_SYNC: MAP_FAILED with %s, expected "
+				  "the "
+				  "flag to be ignored", ms_fs_name(), type, ms_errname(e));
+		else if (kind == MS_FS_EXT4 || kind == MS_FS_XFS)
+			cr_assert(p == MAP_FAILED && e == EOPNOTSUPP, "%s: %s|MAP_SYNC: got %p "
+				  "with %s,"
+				  " expected MAP_FAILED with EOPNOTSUPP", ms_fs_name(), type, p,
+				  ms_errname(e));
+		else
+			cr_assert(p != MAP_FAILED || e == EOPNOTSUPP, "%s: %s|MAP_SYNC failed with "
+								      "%s",
+				  ms_fs_name(), type, ms_errname(e));
+		if (p != MAP_FAILED)
+			xmunmap(p, len);
+	}
+	xclose(fd);
+}
+
+/* ---- k6: MAP_NORESERVE against vm.overcommit_memory ---- */
+
+static const char overcommit_path[] = "/proc/sys/vm/overcommit_memory";
+
+static long meminfo_kb(const char *field)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	long v = -1;
+	size_t n = strlen(field);
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, field, n) == 0 && line[n] == ':') {
+			v = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	if (f)
+		fclose(f);
+	if (v < 0)
+		ms_broken("/proc/meminfo has no %s", field);
+	return v;
+}
+
+/* Puts vm.overcommit_memory in mode for this test (as root, restored by the caller), or
+ * leaves it when it already is; SKIPs without root. */
+static void overcommit_mode(const char *mode)
+{
+	char now[64];
+	if (ms_setting_read(overcommit_path, now, sizeof(now)) && strcmp(now, mode) == 0)
+		return;
+	ms_setting_change(overcommit_path, mode);
+}
+
+/* Larger than RAM plus swap: what mode 0's heuristic refuses. */
+static size_t beyond_ram_and_swap(void)
+{
+	size_t kb = (size_t)meminfo_kb("MemTotal") + (size_t)meminfo_kb("SwapTotal") + (1u << 20);
+	return kb * 1024 & ~(ms_page() - 1);
+}
+
+struct map_try {
+	bool ok;
+	int err;
+};
+
+/* mmap, note the outcome, unmap at once (nothing is touched, so nothing is allocated). */
+static struct map_try try_map(size_t len, int prot, int flags)
+{
+	errno = 0;
+	void *p = mmap(NULL, len, prot, flags, -1, 0);
+	struct map_try t = { .ok = p != MAP_FAILED, .err = errno };
+	if (t.ok)
+		munmap(p, len);
+	return t;
+}
+
+/* Assert that in overcommit mode 0 (heuristic) a private writable mapping larger than RAM
+ * plus swap fails with ENOMEM, and the same mapping with MAP_NORESERVE succeeds. */
+CONFORM(mmap_noreserve, overcommit_heuristic_refuses_beyond_ram_unless_noreserve, "k6", LINUX,
+	.fini = ms_settings_restore)
+{
+	size_t len = beyond_ram_and_swap();
+	overcommit_mode("0");
+	const int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	struct map_try plain = try_map(len, rw, anon);
+	struct map_try noreserve = try_map(len, rw, anon | MAP_NORESERVE);
+	ms_settings_restore();
+	cr_assert(!plain.ok && plain.err == ENOMEM, "mode 0: %zu MiB private writable (more than "
+		  "RAM + swap): %s, expected ENOMEM", len >> 20, plain.ok ? "mapped" :
+		  ms_errname(plain.err));
+	cr_assert(noreserve.ok, "mode 0: the same with MAP_NORESERVE: %s, expected a mapping",
+		  ms_errname(noreserve.err));
+}
+
+/* Assert that in overcommit mode 1 (always) the same larger-than-RAM private writable mapping
+ * succeeds without MAP_NORESERVE. */
+CONFORM(mmap_noreserve, overcommit_always_accepts_beyond_ram, "k6", LINUX,
+	.fini = ms_settings_restore)
+{
+	size_t len = beyond_ram_and_swap();
+	overcommit_mode("1");
+	struct map_try plain = try_map(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
+	ms_settings_restore();
+	cr_assert(plain.ok, "mode 1: %zu MiB private writable: %s, expected a mapping", len >> 20,
+		  ms_errname(plain.err));
+}
+
+/* Assert that in overcommit mode 2 (never) MAP_NORESERVE is ignored: a private writable
+ * mapping larger than CommitLimit fails with ENOMEM with or without it, while a read-only
+ * private mapping of that size (not accounted) and a one-page writable one succeed. */
+CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
+	.fini = ms_settings_restore)
+{
+	size_t len = ((size_t)meminfo_kb("MemTotal") + (size_t)meminfo_kb("SwapTotal")) * 1024 +
+		     ((size_t)1 << 30);
+	len &= ~(ms_page() - 1);
+	const int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	/* keep the window in which the whole machine runs in mode 2 as short as possible */
+	overcommit_mode("2");
+	long limit_kb = meminfo_kb("CommitLimit");
+	struct map_try small = try_map(ms_page(), rw, anon | MAP_NORESERVE);
+	struct map_try noreserve = try_map(len, rw, anon | MAP_NORESERVE);
+	struct map_try plain = try_map(len, rw, anon);
+	struct map_try readonly = try_map(len, PROT_READ, anon);
+	ms_settings_restore();
+	if (!small.ok)
+		ms_broken("mode 2: even one page failed (%s): the machine is already past "
+			  "CommitLimit", ms_errname(small.err));
+	if ((size_t)limit_kb * 1024 >= len)
+		ms_broken("CommitLimit %ld kB is not below the test size", limit_kb);
+	cr_assert(!noreserve.ok && noreserve.err == ENOMEM, "mode 2: %zu MiB private writable "
+		  "with MAP_NORESERVE (CommitLimit %ld MiB): %s, expected ENOMEM (NORESERVE "
+		  "ignored)",
+		  len >> 20, limit_kb >> 10, noreserve.ok ? "mapped" : ms_errname(noreserve.err));
+	cr_assert(!plain.ok && plain.err == ENOMEM, "mode 2: %zu MiB private writable: %s, "
+		  "expected ENOMEM", len >> 20, plain.ok ? "mapped" : ms_errname(plain.err));
+	cr_assert(readonly.ok, "mode 2: %zu MiB private read-only (not accounted): %s, expected "
+		  "a mapping", len >> 20, ms_errname(readonly.err));
+}
+
+/* ---- k7: MAP_32BIT, MAP_UNINITIALIZED ---- */
+
+#if defined(__x86_64__)
+static const int map_32bit = MAP_32BIT;
+#else
+static const int map_32bit = 0;
+#endif
+
+/* Assert that MAP_32BIT (x86-64 only) places anonymous and file mappings entirely below
+ * 2 GiB, as Linux documents it (the kernel uses the [1 GiB, 2 GiB) window). */
+CONFORM(mmap_32bit, mapping_below_2gib, "k7", LINUX)
+{
+	if (!map_32bit)
+		cr_skip_test("MAP_32BIT exists on x86-64 only");
+	const uintptr_t limit = (uintptr_t)2 << 30;
+	size_t len = 16 * ms_page();
+	int fd = ms_file(len, NULL);
+	for (int i = 0; i < 16; i++) {
+		bool file = i % 2;
+		errno = 0;
+		int type = file ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS;
+		unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, type | map_32bit,
+					file ? fd : -1, 0);
+		cr_assert(p != MAP_FAILED, "MAP_32BIT %s mapping %d: "
+					   "%s", file ? "file" : "anonymous",
+			  i, ms_errname(errno));
+		cr_assert(p != NULL && (uintptr_t)p + len <= limit, "MAP_32BIT %s mapping %d at "
+			  "[%p, %p): not below 2 GiB", file ? "file" : "anonymous", i, (void *)p,
+			  (void *)(p + len));
+		cr_assert(p[3] == (file ? ms_pattern(3) : 0), "MAP_32BIT mapping %d reads 0x%02x",
+			i,
+			  p[3]);
+	}
+	xclose(fd);
+}
+
+/* Assert that MAP_UNINITIALIZED is ignored on an MMU kernel: memory just freed by this
+ * process and mapped again with the flag reads zero (CONFIG_MMAP_ALLOW_UNINITIALIZED
+ * exists only without an MMU). */
+CONFORM(mmap_uninitialized, ignored_memory_reads_zero, "k7", LINUX)
+{
+	size_t len = 64 * ms_page();
+	for (int round = 0; round < 8; round++) {
+		unsigned char *dirty = xmmap(NULL, len, PROT_READ | PROT_WRITE,
+					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memset(dirty, 0xcd, len);
+		xmunmap(dirty, len);
+		errno = 0;
+		unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS | MAP_UNINITIALIZED, -1, 0);
+		cr_assert(p != MAP_FAILED, "MAP_UNINITIALIZED: %s, expected the flag to be ignored",
+			  ms_errname(errno));
+		for (size_t i = 0; i < len; i++)
+			cr_assert(p[i] == 0, "round %d: byte %zu of a MAP_UNINITIALIZED mapping is "
+				  "0x%02x: memory was handed out uninitialised", round, i, p[i]);
+		xmunmap(p, len);
+	}
+}
+
+/* ---- k8: memfd_secret ---- */
+
+/* memfd_secret(2) has no glibc wrapper (2.36), hence the raw system call. */
+static int secret_fd(void)
+{
+	int fd = (int)syscall(SYS_memfd_secret, 0);
+	if (fd < 0 && errno == ENOSYS)
+		cr_skip_test("memfd_secret: ENOSYS (kernel without CONFIG_SECRETMEM, or booted "
+			     "without secretmem.enable=1 on 5.14-6.4)");
+	if (fd < 0)
+		ms_broken("memfd_secret(0): %s", ms_errname(errno));
+	return fd;
+}
+
+static unsigned char *map_secret(int fd, size_t len)
+{
+	xftruncate(fd, (off_t)len);
+	errno = 0;
+	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED && errno == EAGAIN)
+		cr_skip_test("mmap of memfd_secret: EAGAIN (secret memory is mlocked: "
+			     "RLIMIT_MEMLOCK too small)");
+	if (p == MAP_FAILED)
+		ms_broken("mmap(memfd_secret): %s", ms_errname(errno));
+	return p;
+}
+
+/* Assert that memfd_secret memory works for its owner (reads zero, keeps stores) but GUP
+ * cannot reach it: vmsplice() of it fails with EFAULT, while vmsplice() of ordinary memory
+ * works. */
+CONFORM(memfd_secret, owner_reads_gup_fails_efault, "k8", LINUX)
+{
+	size_t pg = ms_page();
+	int fd = secret_fd();
+	unsigned char *p = map_secret(fd, pg);
+	for (size_t i = 0; i < pg; i++)
+		cr_assert(p[i] == 0, "byte %zu of fresh secret memory is 0x%02x", i, p[i]);
+	memset(p, 0x5e, pg);
+	cr_assert(p[pg - 1] == 0x5e, "secret memory lost a store");
+	int pipefd[2];
+	xpipe(pipefd);
+	static unsigned char plain[4096];
+	struct iovec ok = { .iov_base = plain, .iov_len = sizeof(plain) };
+	if (vmsplice(pipefd[1], &ok, 1, 0) != (ssize_t)sizeof(plain))
+		ms_broken("vmsplice of ordinary memory: %s", ms_errname(errno));
+	struct iovec secret = { .iov_base = p, .iov_len = pg };
+	ms_assert_errno(vmsplice(pipefd[1], &secret, 1, 0), EFAULT);
+	xmunmap(p, pg);
+	xclose(fd);
+	close(pipefd[0]), close(pipefd[1]);
+}
+
+/* Assert that another process cannot read memfd_secret memory: process_vm_readv() of it
+ * fails with EFAULT and /proc/PID/mem returns EIO, while both work on the same process's
+ * ordinary memory. The parent reads the child (ptrace access of an ancestor). */
+CONFORM(memfd_secret, other_process_cannot_read, "k8", LINUX)
+{
+	size_t pg = ms_page();
+	int fd = secret_fd();
+	unsigned char *secret = map_secret(fd, pg);
+	memset(secret, 0x5e, pg);
+	unsigned char *plain = xmmap(NULL, pg, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(plain, 0x70, pg);
+	int go[2];
+	xpipe(go);
+	pid_t pid = xfork();
+	if (pid == 0) { /* the target: it holds both mappings (inherited) until told to go */
+		char c;
+		close(go[1]);
+		(void)!read(go[0], &c, 1); /* returns at the parent's close, or when it dies */
+		_exit(0);
+	}
+	unsigned char buf[64];
+	struct iovec local = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct iovec remote_plain = { .iov_base = plain, .iov_len = sizeof(buf) };
+	struct iovec remote_secret = { .iov_base = secret, .iov_len = sizeof(buf) };
+	errno = 0;
+	ssize_t n_plain = process_vm_readv(pid, &local, 1, &remote_plain, 1, 0);
+	int e_plain = errno;
+	bool plain_ok = n_plain == (ssize_t)sizeof(buf) && buf[0] == 0x70;
+	errno = 0;
+	ssize_t n_secret = process_vm_readv(pid, &local, 1, &remote_secret, 1, 0);
+	int e_secret = errno;
+	char mem[64];
+	snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)pid);
+	int memfd = open(mem, O_RDONLY);
+	errno = 0;
+	ssize_t m_plain = memfd >= 0 ? pread(memfd, buf, 8, (off_t)(uintptr_t)plain) : -1;
+	errno = 0;
+	ssize_t m_secret = memfd >= 0 ? pread(memfd, buf, 8, (off_t)(uintptr_t)secret) : -1;
+	int e_mem = errno;
+	if (memfd >= 0)
+		close(memfd);
+	xclose(go[1]);
+	xwait_ok(pid);
+	if (!plain_ok)
+		cr_skip_test("process_vm_readv of the child's ordinary memory: %s (ptrace access "
+			     "denied here)", ms_errname(e_plain));
+	cr_assert(n_secret == -1 && e_secret == EFAULT, "process_vm_readv of another process's "
+		  "secret memory: got %zd with %s, expected -1 with EFAULT", n_secret,
+		  ms_errname(e_secret));
+	if (m_plain != 8)
+		ms_broken("pread(%s) of ordinary memory failed", mem);
+	cr_assert(m_secret == -1 && e_mem == EIO, "pread(%s) of secret memory: got %zd with %s, "
+		  "expected -1 with EIO", mem, m_secret, ms_errname(e_mem));
+	xmunmap(secret, pg);
+	xmunmap(plain, pg);
+	xclose(fd);
+}
