@@ -1,0 +1,428 @@
+/* (h) Argument validation of mmap() and munmap(): the errno for each invalid argument. The
+ * other calls of the family are checked in args_family.c. */
+#include "conform.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* x86-64 with 4-level paging: the user address space ends one page below 128 TiB
+ * (TASK_SIZE_MAX); hints above it are ignored unless the CPU has LA57. */
+#if defined(__x86_64__)
+static const bool va_is_x86_64 = true;
+#else
+static const bool va_is_x86_64 = false;
+#endif
+static const uintptr_t x86_64_low_half_end = (uintptr_t)1 << 47;
+
+/* An address no 64-bit Linux ever gives to user space. */
+static void *const beyond_user_space = (void *)((uintptr_t)1 << 63);
+
+/* A child that wants its test skipped exits with this code. */
+enum { CHILD_SKIP = 77 };
+
+static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
+{
+	int status = xwait(pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_SKIP)
+		cr_skip_test("%s", skip_reason);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "child %d failed (%s %d, see its message above)", (int)pid,
+		  WIFEXITED(status) ? "exit" : "signal",
+		  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+/* The same open file as fd, opened again with other flags (O_RDONLY, O_WRONLY) through
+ * /proc/self/fd, so that scratch files need no name. */
+static int reopen(int fd, int flags)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return xopen(path, flags, 0);
+}
+
+/* ---- h1 ---- */
+
+/* Assert that mmap() with len 0 fails with EINVAL, for anonymous and file mappings. */
+CONFORM(mmap_args, zero_length_fails_einval, "h1", POSIX)
+{
+	int fd = ms_file(4 * ms_page(), NULL);
+	ms_assert_errno(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), EINVAL);
+	ms_assert_errno(mmap(NULL, 0, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0), EINVAL);
+	ms_assert_errno(mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL);
+	ms_assert_errno(mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0), EINVAL);
+	xclose(fd);
+}
+
+/* ---- h2 ---- */
+
+/* Assert that flags with neither MAP_SHARED nor MAP_PRIVATE fail with EINVAL. */
+CONFORM(mmap_args, no_sharing_type_fails_einval, "h2", POSIX)
+{
+	int fd = ms_file(4 * ms_page(), NULL);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, 0, fd, 0), EINVAL);
+	/* MAP_FIXED alone names no sharing type either; at an address of our own, so that
+	 * the vm.mmap_min_addr check (EPERM at 0 without CAP_SYS_RAWIO) stays out of it. */
+	unsigned char *own = xmmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ms_assert_errno(mmap(own, ms_page(), PROT_READ, MAP_FIXED | MAP_ANONYMOUS, -1, 0), EINVAL);
+	xmunmap(own, ms_page());
+	xclose(fd);
+}
+
+/* ---- h3 ---- */
+
+/* Assert that a file offset that is not a multiple of the page size fails with EINVAL. */
+CONFORM(mmap_args, unaligned_offset_fails_einval, "h3", POSIX)
+{
+	int fd = ms_file(4 * ms_page(), NULL);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 1), EINVAL);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd, (off_t)ms_page() / 2),
+			EINVAL);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, (off_t)ms_page() + 512),
+			EINVAL);
+	xclose(fd);
+}
+
+/* Assert that MAP_FIXED with an address that is not page aligned fails with EINVAL and leaves
+ * the mapping at the aligned address below it untouched. */
+CONFORM(mmap_args, fixed_unaligned_addr_fails_einval, "h3", POSIX)
+{
+	size_t page = ms_page();
+	unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p[0] = 0x3c;
+	ms_assert_errno(mmap(p + 1, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1,
+			     0), EINVAL);
+	ms_assert_errno(mmap(p + page / 2, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			     -1, 0), EINVAL);
+	cr_assert(p[0] == 0x3c, "the failed MAP_FIXED at %p changed the mapping below it\n%s",
+		  (void *)(p + 1), ms_maps_near(p, 2 * page));
+	xmunmap(p, 2 * page);
+}
+
+/* ---- h4 ---- */
+
+/* Assert that a file mapping with fd -1, or with an fd that is not open, fails with EBADF. */
+CONFORM(mmap_args, bad_fd_fails_ebadf, "h4", POSIX)
+{
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, -1, 0), EBADF);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, -1, 0), EBADF);
+	int fd = ms_file(ms_page(), NULL);
+	xclose(fd);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 0), EBADF);
+}
+
+/* Assert that mapping a pipe, whose file type mmap() does not support, fails with ENODEV. */
+CONFORM(mmap_args, pipe_fails_enodev, "h4", POSIX)
+{
+	int fds[2];
+	xpipe(fds);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fds[0], 0), ENODEV);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fds[0], 0), ENODEV);
+	xclose(fds[0]);
+	xclose(fds[1]);
+}
+
+/* Assert that mapping a directory fails with ENODEV. LINUX: directories have no mmap file
+ * operation on tmpfs, ext4, xfs and btrfs; POSIX only says "a type not supported". */
+CONFORM(mmap_args, directory_fails_enodev, "h4", LINUX)
+{
+	int fd = xopen(ms_dir(), O_RDONLY | O_DIRECTORY, 0);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd, 0), ENODEV);
+	xclose(fd);
+}
+
+/* ---- h5 ---- */
+
+/* Assert that an fd not open for reading (O_WRONLY) cannot be mapped at all: EACCES whatever
+ * the protection and sharing type. */
+CONFORM(mmap_args, write_only_fd_fails_eacces, "h5", POSIX)
+{
+	static const int prots[] = { PROT_NONE, PROT_READ, PROT_WRITE, PROT_READ | PROT_WRITE };
+	static const int flags[] = { MAP_SHARED, MAP_PRIVATE };
+	int rw = ms_file(4 * ms_page(), NULL);
+	int fd = reopen(rw, O_WRONLY);
+	for (size_t i = 0; i < sizeof(prots) / sizeof(prots[0]); i++)
+		for (size_t j = 0; j < sizeof(flags) / sizeof(flags[0]); j++) {
+			errno = 0;
+			void *p = mmap(NULL, ms_page(), prots[i], flags[j], fd, 0);
+			int e = errno;
+			cr_assert(p == MAP_FAILED && e == EACCES,
+				  "mmap(O_WRONLY fd, prot 0x%x, %s): expected EACCES, got %s (%p)",
+				  prots[i], flags[j] == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE",
+				  p == MAP_FAILED ? ms_errname(e) : "a mapping", p);
+		}
+	xclose(fd);
+	xclose(rw);
+}
+
+/* Assert that PROT_WRITE with MAP_SHARED on an fd opened O_RDONLY fails with EACCES, while
+ * PROT_READ with MAP_SHARED on the same fd succeeds. */
+CONFORM(mmap_args, read_only_fd_shared_write_fails_eacces, "h5", POSIX)
+{
+	int rw = ms_file(4 * ms_page(), NULL);
+	int fd = reopen(rw, O_RDONLY);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_WRITE, MAP_SHARED, fd, 0), EACCES);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EACCES);
+	unsigned char *p = mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 0);
+	ms_assert_mapped(p);
+	cr_assert(p[7] == ms_pattern(7), "the read-only shared mapping reads 0x%02x at byte 7, the "
+		  "file holds 0x%02x", p[7], ms_pattern(7));
+	xmunmap(p, ms_page());
+	xclose(fd);
+	xclose(rw);
+}
+
+/* Assert that PROT_WRITE with MAP_PRIVATE on an fd opened O_RDONLY succeeds, the copy is
+ * writable, and the stores never reach the file. */
+CONFORM(mmap_args, read_only_fd_private_write_succeeds, "h5", POSIX)
+{
+	size_t page = ms_page();
+	int rw = ms_file(4 * page, NULL);
+	int fd = reopen(rw, O_RDONLY);
+	unsigned char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	ms_assert_mapped(p);
+	memset(p, 0xee, page);
+	xmunmap(p, page);
+	unsigned char buf[64];
+	xpread(rw, buf, sizeof(buf), 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		cr_assert(buf[i] == ms_pattern(i), "a private store reached the file at byte %zu "
+			  "(0x%02x, expected 0x%02x)", i, buf[i], ms_pattern(i));
+	xclose(fd);
+	xclose(rw);
+}
+
+/* ---- h6 ---- */
+
+/* Assert that an offset plus length beyond the largest file offset fails with EOVERFLOW. */
+CONFORM(mmap_args, offset_plus_len_overflow_fails_eoverflow, "h6", POSIX)
+{
+	int fd = ms_file(4 * ms_page(), NULL);
+	off_t last_page = (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(ms_page() - 1));
+	ms_assert_errno(mmap(NULL, 2 * ms_page(), PROT_READ, MAP_SHARED, fd, last_page), EOVERFLOW);
+	ms_assert_errno(mmap(NULL, 2 * ms_page(), PROT_READ, MAP_PRIVATE, fd, last_page),
+			EOVERFLOW);
+	xclose(fd);
+}
+
+/* Assert that a negative offset fails with EOVERFLOW. LINUX: POSIX does not name this case;
+ * Linux on 64-bit treats the offset as unsigned, far beyond MAX_LFS_FILESIZE (some 32-bit
+ * architectures answer EINVAL). */
+CONFORM(mmap_args, negative_offset_fails_eoverflow, "h6", LINUX)
+{
+	int fd = ms_file(4 * ms_page(), NULL);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, -(off_t)ms_page()),
+			EOVERFLOW);
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd, -(off_t)ms_page()),
+			EOVERFLOW);
+	xclose(fd);
+}
+
+/* ---- h7 ---- */
+
+/* Assert that a length no address space can hold fails with ENOMEM: SIZE_MAX rounded down to
+ * a page, and SIZE_MAX itself (which rounds up to 0). POSIX: "insufficient room in the
+ * address space". */
+CONFORM(mmap_args, huge_length_fails_enomem, "h7", POSIX)
+{
+	size_t huge = SIZE_MAX & ~(ms_page() - 1);
+	int fd = ms_file(4 * ms_page(), NULL);
+	ms_assert_errno(mmap(NULL, huge, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM);
+	ms_assert_errno(mmap(NULL, SIZE_MAX, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+			ENOMEM);
+	ms_assert_errno(mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0), ENOMEM);
+	ms_assert_errno(mmap(NULL, huge, PROT_READ, MAP_SHARED, fd, 0), ENOMEM);
+	xclose(fd);
+}
+
+/* ---- h8 ---- */
+
+/* Assert that MAP_FIXED at an address beyond the user address space (TASK_SIZE) fails with
+ * ENOMEM, as does a MAP_FIXED range that starts below the end and crosses it. */
+CONFORM(mmap_args, fixed_beyond_task_size_fails_enomem, "h8", POSIX)
+{
+	size_t page = ms_page();
+	ms_assert_errno(mmap(beyond_user_space, page, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), ENOMEM);
+	if (!va_is_x86_64)
+		return;
+	/* x86-64: TASK_SIZE is 128 TiB minus one page with 4-level paging, and a 5-level
+	 * kernel still keeps it there for a process that never asked for more. */
+	void *last_page = (void *)(x86_64_low_half_end - page);
+	ms_assert_errno(mmap(last_page, 2 * page, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), ENOMEM);
+}
+
+/* Assert that without MAP_FIXED a hint above 128 TiB is not honoured on x86-64 unless the
+ * CPU has 5-level paging: the mapping lands below 128 TiB. LINUX, x86-64 only. */
+CONFORM(mmap_args, high_hint_stays_below_47_bits, "h8", LINUX)
+{
+	if (!va_is_x86_64)
+		cr_skip_test("the 47-bit default address space is an x86-64 rule");
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[4096];
+	bool la57 = false;
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "flags", 5) == 0 && strstr(line, " la57"))
+			la57 = true;
+	if (f)
+		fclose(f);
+	void *hint = (void *)(x86_64_low_half_end * 2);
+	unsigned char *p = mmap(hint, ms_page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ms_assert_mapped(p);
+	if (la57)
+		cr_assert((uintptr_t)p < ((uintptr_t)1 << 56),
+			  "LA57: hint %p gave %p, beyond the 56-bit user space", hint, (void *)p);
+	else
+		cr_assert((uintptr_t)p + ms_page() <= x86_64_low_half_end,
+			  "without LA57 the hint %p must be ignored, but the mapping is at %p",
+			  hint, (void *)p);
+	xmunmap(p, ms_page());
+}
+
+/* Assert that once RLIMIT_AS is reached, a mapping that would exceed it fails with ENOMEM
+ * while a small one still fits. Done in a child: the lowered limit cannot be raised back
+ * without privilege. */
+CONFORM(mmap_args, rlimit_as_exceeded_fails_enomem, "h8", POSIX)
+{
+	pid_t pid = xfork();
+	if (pid == 0) {
+		long vm_kb = ms_status_kb("VmSize");
+		child_check(vm_kb > 0, "no VmSize in /proc/self/status");
+		rlim_t limit = ((rlim_t)vm_kb + 8192) * 1024; /* 8 MiB of headroom */
+		struct rlimit rl = { .rlim_cur = limit, .rlim_max = limit };
+		child_check(setrlimit(RLIMIT_AS, &rl) == 0, "setrlimit(RLIMIT_AS): %s",
+			    ms_errname(errno));
+		size_t big = 64u << 20;
+		errno = 0;
+		void *p = mmap(NULL, big, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		child_check(p == MAP_FAILED && errno == ENOMEM,
+			    "64 MiB with RLIMIT_AS = VmSize + 8 MiB: expected ENOMEM, got %s",
+			    p == MAP_FAILED ? ms_errname(errno) : "a mapping");
+		p = mmap(NULL, 1u << 20, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		child_check(p != MAP_FAILED, "1 MiB within RLIMIT_AS failed: %s",
+			    ms_errname(errno));
+		_exit(0);
+	}
+	xwait_ok(pid);
+}
+
+/* ---- h9 ---- */
+
+/* In a forked child: lowers RLIMIT_MEMLOCK to 64 KiB and drops CAP_IPC_LOCK (as root by
+ * becoming nobody), or exits CHILD_SKIP if the capability stays. */
+static void child_limit_memlock(void)
+{
+	struct rlimit rl = { .rlim_cur = 64 << 10, .rlim_max = 64 << 10 };
+	child_check(setrlimit(RLIMIT_MEMLOCK, &rl) == 0, "setrlimit(RLIMIT_MEMLOCK): %s",
+		    ms_errname(errno));
+	if (geteuid() == 0) {
+		child_check(setgid(65534) == 0 && setuid(65534) == 0, "setuid(nobody): %s",
+			    ms_errname(errno));
+	}
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long eff = ~0ull;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (eff & (1ull << 14)) /* CAP_IPC_LOCK ignores RLIMIT_MEMLOCK */
+		_exit(CHILD_SKIP);
+}
+
+/* Assert that a MAP_LOCKED mapping larger than RLIMIT_MEMLOCK fails with EAGAIN without
+ * CAP_IPC_LOCK. LINUX: MAP_LOCKED is Linux-only. */
+CONFORM(mmap_args, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
+{
+	pid_t pid = xfork();
+	if (pid == 0) {
+		child_limit_memlock();
+		errno = 0;
+		void *p = mmap(NULL, 1u << 20, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+		child_check(p == MAP_FAILED && errno == EAGAIN,
+			    "MAP_LOCKED 1 MiB over a 64 KiB RLIMIT_MEMLOCK: expected EAGAIN, "
+			    "got %s", p == MAP_FAILED ? ms_errname(errno) : "a mapping");
+		p = mmap(NULL, 16u << 10, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+		child_check(p != MAP_FAILED, "MAP_LOCKED 16 KiB within the limit failed: %s",
+			    ms_errname(errno));
+		_exit(0);
+	}
+	assert_child_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
+				"become nobody), which lifts RLIMIT_MEMLOCK");
+}
+
+/* Assert that after mlockall(MCL_FUTURE) a mapping that would exceed RLIMIT_MEMLOCK fails
+ * with EAGAIN without CAP_IPC_LOCK. */
+CONFORM(mmap_args, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
+{
+	pid_t pid = xfork();
+	if (pid == 0) {
+		child_limit_memlock();
+		child_check(mlockall(MCL_FUTURE) == 0, "mlockall(MCL_FUTURE): %s",
+			    ms_errname(errno));
+		errno = 0;
+		void *p = mmap(NULL, 1u << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		child_check(p == MAP_FAILED && errno == EAGAIN,
+			    "1 MiB under MCL_FUTURE over a 64 KiB RLIMIT_MEMLOCK: expected EAGAIN, "
+			    "got %s", p == MAP_FAILED ? ms_errname(errno) : "a mapping");
+		_exit(0);
+	}
+	assert_child_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
+				"become nobody), which lifts RLIMIT_MEMLOCK");
+}
+
+/* ---- h10 ---- */
+
+/* Assert that munmap() with an address that is not page aligned fails with EINVAL and
+ * unmaps nothing. */
+CONFORM(munmap_args, unaligned_addr_fails_einval, "h10", POSIX)
+{
+	size_t page = ms_page();
+	unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p[0] = 1;
+	p[page] = 2;
+	ms_assert_errno(munmap(p + 1, page), EINVAL);
+	ms_assert_errno(munmap(p + page / 2, page), EINVAL);
+	cr_assert(!ms_probe_read(p, NULL) && !ms_probe_read(p + page, NULL) && p[0] == 1 &&
+		  p[page] == 2, "a failed munmap changed the mapping at %p\n%s", (void *)p,
+		  ms_maps_near(p, 2 * page));
+	xmunmap(p, 2 * page);
+}
+
+/* Assert that munmap() with len 0 fails with EINVAL. */
+CONFORM(munmap_args, zero_length_fails_einval, "h10", POSIX)
+{
+	unsigned char *p = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ms_assert_errno(munmap(p, 0), EINVAL);
+	cr_assert(!ms_probe_read(p, NULL), "munmap(%p, 0) unmapped the page\n%s", (void *)p,
+		  ms_maps_near(p, ms_page()));
+	xmunmap(p, ms_page());
+}
+
+/* Assert that munmap() of a range outside the process address space fails with EINVAL: one
+ * beyond TASK_SIZE, one crossing it, and one whose end wraps around. */
+CONFORM(munmap_args, outside_address_space_fails_einval, "h10", POSIX)
+{
+	size_t page = ms_page();
+	ms_assert_errno(munmap(beyond_user_space, page), EINVAL);
+	unsigned char *p = xmmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ms_assert_errno(munmap(p, SIZE_MAX & ~(page - 1)), EINVAL);
+	cr_assert(!ms_probe_read(p, NULL), "a failed munmap(%p, huge) unmapped the page\n%s",
+		  (void *)p, ms_maps_near(p, page));
+	xmunmap(p, page);
+	if (va_is_x86_64)
+		ms_assert_errno(munmap((void *)(x86_64_low_half_end - page), 2 * page), EINVAL);
+}
