@@ -98,26 +98,46 @@ static void add_result(struct ms_harness *h, json_t *o, const char *fs_label)
 		ms_run_add_conformance(h->run, &c);
 }
 
-/* Reads the JSON lines the test binary's report hook wrote; tests that never reported
- * (the runner died) are BROKEN. */
-static void collect(struct ms_harness *h, json_t *tests, const char *filter,
-		    const char *results_path, const char *fs_label, int exit_code)
+/* Records a result the harness decides for a listed test (it did not run or never reported). */
+static void add_decided(struct ms_harness *h, json_t *test, const char *outcome,
+			const char *message, const char *fs_label)
 {
-	json_t *seen = json_object();
-	FILE *f = fopen(results_path, "r");
-	if (f) {
-		json_error_t jerr;
-		json_t *o;
-		while ((o = json_loadf(f, JSON_DISABLE_EOF_CHECK, &jerr))) {
+	json_t *o = json_deep_copy(test);
+	json_object_set_new(o, "outcome", json_string(outcome));
+	json_object_set_new(o, "message", json_string(message));
+	json_object_set_new(o, "duration_s", json_real(0));
+	add_result(h, o, fs_label);
+	json_decref(o);
+}
+
+/* Adds the results the test binary's report hook wrote to path, except those of tests
+ * already in seen (which they join). */
+static void read_results(struct ms_harness *h, const char *path, const char *fs_label,
+			 json_t *seen)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	json_error_t jerr;
+	json_t *o;
+	while ((o = json_loadf(f, JSON_DISABLE_EOF_CHECK, &jerr))) {
+		char *key = xasprintf("%s/%s", json_string_value(json_object_get(o, "suite")),
+				      json_string_value(json_object_get(o, "test")));
+		if (!json_object_get(seen, key)) {
 			add_result(h, o, fs_label);
-			char *key = xasprintf("%s/%s", json_string_value(json_object_get(o, "suite")),
-					      json_string_value(json_object_get(o, "test")));
 			json_object_set_new(seen, key, json_true());
-			free(key);
-			json_decref(o);
 		}
-		fclose(f);
+		free(key);
+		json_decref(o);
 	}
+	fclose(f);
+}
+
+/* Tests the filter selects that are not in seen: with add, recorded as BROKEN. */
+static int unreported(struct ms_harness *h, json_t *tests, const char *filter, json_t *seen,
+		      const char *fs_label, int exit_code, bool add)
+{
+	int n = 0;
 	size_t i;
 	json_t *t;
 	json_array_foreach(tests, i, t) {
@@ -125,20 +145,17 @@ static void collect(struct ms_harness *h, json_t *tests, const char *filter,
 		const char *test = json_string_value(json_object_get(t, "test"));
 		char *key = xasprintf("%s/%s", suite, test);
 		if (matches(filter, suite, test) && !json_object_get(seen, key)) {
-			char *msg = xasprintf("the test never reported: the test runner exited with "
-					      "status %d (see the conform log)", exit_code);
-			json_t *o = json_pack("{s:O, s:O, s:O, s:O, s:s, s:s, s:f}", "suite",
-					      json_object_get(t, "suite"), "test",
-					      json_object_get(t, "test"), "ids", json_object_get(t, "ids"),
-					      "spec", json_object_get(t, "spec"), "outcome", "broken",
-					      "message", msg, "duration_s", 0.0);
-			add_result(h, o, fs_label);
-			json_decref(o);
-			free(msg);
+			n++;
+			if (add) {
+				char *msg = xasprintf("the test never reported: the test runner exited "
+						      "with status %d (see the conform log)", exit_code);
+				add_decided(h, t, "broken", msg, fs_label);
+				free(msg);
+			}
 		}
 		free(key);
 	}
-	json_decref(seen);
+	return n;
 }
 
 static void skip_all(struct ms_harness *h, json_t *tests, const char *filter,
@@ -151,12 +168,7 @@ static void skip_all(struct ms_harness *h, json_t *tests, const char *filter,
 		if (!matches(filter, json_string_value(json_object_get(t, "suite")),
 			     json_string_value(json_object_get(t, "test"))))
 			continue;
-		json_t *o = json_deep_copy(t);
-		json_object_set_new(o, "outcome", json_string("skip"));
-		json_object_set_new(o, "message", json_string(msg));
-		json_object_set_new(o, "duration_s", json_real(0));
-		add_result(h, o, s->label);
-		json_decref(o);
+		add_decided(h, t, "skip", msg, s->label);
 	}
 	free(msg);
 }
@@ -176,7 +188,7 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 	if (!tests)
 		return -1;
 	char *bin = conform_binary();
-	json_t *walls = json_object();
+	json_t *walls = json_object(), *reruns = json_object();
 	int bad = 0;
 	for (int i = 0; i < h->n_fs; i++) {
 		struct ms_scratch *s = &h->fs[i];
@@ -198,12 +210,27 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		char *argv[] = { bin, jobs, "--always-succeed", filter, NULL };
 		const char *env[] = { env_dir, env_results, NULL };
 		size_t before = h->run->n_conformance;
+		json_t *seen = json_object();
 		double t0 = ms_now();
 		int rc = run_child(argv, env, rq->verbose ? -1 : logfd, true);
+		read_results(h, results, s->label, seen);
+		int missing = unreported(h, tests, rq->filter, seen, s->label, rc, false);
+		if (missing) {
+			/* The runner itself died (a test crashing is reported, not missing): run
+			 * once more for the tests that never reported, and say so. */
+			ms_warn("%s: the test runner exited with status %d before %d test(s) "
+				"reported; running them once more", s->label, rc, missing);
+			json_object_set_new(reruns, s->label,
+					    json_pack("{s:i, s:i}", "unreported", missing,
+						      "runner_exit_status", rc));
+			rc = run_child(argv, env, rq->verbose ? -1 : logfd, true);
+			read_results(h, results, s->label, seen);
+			unreported(h, tests, rq->filter, seen, s->label, rc, true);
+		}
 		double wall = ms_now() - t0;
+		json_decref(seen);
 		if (logfd >= 0)
 			close(logfd);
-		collect(h, tests, rq->filter, results, s->label, rc);
 		int counts[4] = { 0 };
 		for (size_t k = before; k < h->run->n_conformance; k++)
 			counts[h->run->conformance[k].outcome]++;
@@ -215,6 +242,10 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		free(env_dir), free(env_results), free(jobs), free(filter);
 	}
 	json_object_set_new(h->run->extra, "conformance_wall_s", walls);
+	if (json_object_size(reruns))
+		json_object_set_new(h->run->extra, "conformance_reruns", reruns);
+	else
+		json_decref(reruns);
 	free(bin);
 	json_decref(tests);
 	return bad;
