@@ -18,4 +18,7 @@ int ms_topo_bind_thread(int pu_os_index);
 int ms_topo_distinct_cores(void);
 int ms_topo_pus(void);
 
+/* Size of the largest cache level, in bytes (0 when unknown). */
+unsigned long long ms_topo_llc_bytes(void);
+
 #endif

@@ -2,14 +2,28 @@
 #include "report.h"
 #include "util.h"
 
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+/* Renders every report of the run and records it in the history database beside the run
+ * directories (<results root>/history.sqlite). */
 int ms_render_run(const struct ms_run *run, const char *run_dir)
 {
 	char err[512];
+	int rc = 0;
 	if (ms_report_write(run, run_dir, err, sizeof(err)) != 0) {
 		ms_warn("rendering the report in %s failed: %s", run_dir, err);
-		return 1;
+		rc = 1;
 	}
-	return 0;
+	char root[PATH_MAX];
+	snprintf(root, sizeof(root), "%s", run_dir);
+	char *db = xasprintf("%s/history.sqlite", dirname(root));
+	if (ms_history_record(run, run_dir, db, err, sizeof(err)) != 0) {
+		ms_warn("recording the run in the history failed: %s", err);
+		rc = 1;
+	}
+	free(db);
+	return rc;
 }

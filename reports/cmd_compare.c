@@ -1,0 +1,174 @@
+/* mmapsuite compare A B [C ...]: each run against the baseline A. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "compare.h"
+#include "model.h"
+#include "util.h"
+
+static const char usage[] =
+	"usage: mmapsuite compare [--fail-on-regression PCT] [--out DIR] BASELINE RUN [RUN...]\n"
+	"Compares results directories (or results.json files) from different kernels, file\n"
+	"systems, boards or hosts against the first: per metric the ratio of medians with a 95%\n"
+	"bootstrap interval and a Mann-Whitney U test on the raw samples, conformance outcome\n"
+	"changes, and the environment differences that decide results. Prints Markdown and\n"
+	"writes compare.md, compare.html and plots/ into DIR (default:\n"
+	"$MMAPSUITE_OUT or reports/out, /compare-<time>).\n"
+	"  --fail-on-regression PCT  exit 1 if a metric got significantly worse by more than\n"
+	"                            PCT percent, or a test passing in the baseline fails\n"
+	"Exit: 0 compared, 1 regression (with the gate), 2 bad input or no metric in common.\n";
+
+static int parse_pct(const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || v < 0 || v > 1000)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static char *default_out(void)
+{
+	const char *root = getenv("MMAPSUITE_OUT");
+	char stamp[32];
+	time_t now = time(NULL);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	return xasprintf("%s/compare-%s", root && *root ? root : "reports/out", stamp);
+}
+
+static int write_outputs(const struct ms_comparison *c, const char *dir)
+{
+	char err[512];
+	struct ms_text md = { 0 }, html = { 0 };
+	if (ms_mkdir_p(dir, 0755) != 0) {
+		fprintf(stderr, "mmapsuite compare: cannot create %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	ms_compare_markdown(c, &md);
+	int rc = ms_compare_html(c, dir, &html, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "mmapsuite compare: %s\n", err);
+	char *md_path = xasprintf("%s/compare.md", dir), *html_path = xasprintf("%s/compare.html", dir);
+	if (ms_text_save(&md, md_path) || ms_text_save(&html, html_path)) {
+		fprintf(stderr, "mmapsuite compare: cannot write into %s: %s\n", dir, strerror(errno));
+		rc = -1;
+	} else {
+		printf("\ncomparison: %s\n", html_path);
+	}
+	free(md_path);
+	free(html_path);
+	ms_text_free(&md);
+	ms_text_free(&html);
+	return rc;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "fail-on-regression", required_argument, NULL, 'f' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ms_comparison c = { .threshold_pct = -1 };
+	char *out = NULL;
+	int opt;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'f':
+			if (parse_pct(optarg, &c.threshold_pct)) {
+				fprintf(stderr, "mmapsuite compare: --fail-on-regression: '%s' is not a "
+					"percentage between 0 and 1000\n", optarg);
+				return MS_EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			free(out);
+			out = xstrdup(optarg);
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return MS_EXIT_OK;
+		default:
+			fprintf(stderr, "mmapsuite compare: unknown option or missing value: %s\n",
+				argv[optind - 1]);
+			return MS_EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 2) {
+		fprintf(stderr, "mmapsuite compare: needs a baseline and at least one run to "
+			"compare (see --help)\n");
+		free(out);
+		return MS_EXIT_USAGE;
+	}
+	c.n_runs = (size_t)(argc - optind);
+	c.runs = xcalloc(c.n_runs, sizeof(*c.runs));
+	int rc = MS_EXIT_OK;
+	for (size_t k = 0; k < c.n_runs; k++) {
+		char err[1024];
+		c.runs[k] = ms_run_load_dir(argv[optind + (int)k], err, sizeof(err));
+		if (!c.runs[k]) {
+			fprintf(stderr, "mmapsuite compare: %s\n", err);
+			rc = MS_EXIT_USAGE;
+		}
+	}
+	if (rc == MS_EXIT_OK) {
+		ms_compare_runs(&c);
+		size_t with_bench = 0;
+		for (size_t k = 0; k < c.n_runs; k++)
+			with_bench += c.runs[k]->n_benchmarks > 0;
+		if (with_bench && !c.n_metrics) {
+			fprintf(stderr, "mmapsuite compare: no metric in common: no benchmark result of "
+				"%s has a counterpart (same case, metric, unit and parameters) in the "
+				"other runs\n", argv[optind]);
+			rc = MS_EXIT_USAGE;
+		}
+	}
+	if (rc == MS_EXIT_OK) {
+		struct ms_text md = { 0 };
+		ms_compare_markdown(&c, &md);
+		fputs(md.data, stdout);
+		ms_text_free(&md);
+		if (!out)
+			out = default_out();
+		if (write_outputs(&c, out) != 0)
+			rc = MS_EXIT_FAILED;
+		if (c.threshold_pct >= 0 && c.n_regressions) {
+			fprintf(stderr, "mmapsuite compare: %zu regression%s beyond %.1f%%:\n",
+				c.n_regressions, c.n_regressions == 1 ? "" : "s", c.threshold_pct);
+			for (size_t i = 0; i < c.n_metrics; i++) {
+				const struct ms_metric_cmp *m = &c.metrics[i];
+				if (!m->regression)
+					continue;
+				char *params = ms_params_label(m->base, NULL);
+				fprintf(stderr, "  run %zu: %s [%s] %s (%s) %+.1f%% (ratio %.3f, p %.3g)\n",
+					m->run, m->base->bench_case, params, m->base->metric,
+					m->base->unit, m->change_pct, m->ratio.ratio, m->p);
+				free(params);
+			}
+			for (size_t i = 0; i < c.n_conf; i++)
+				if (c.conf[i].regression)
+					fprintf(stderr, "  run %zu: %s.%s on %s: pass -> %s\n", c.conf[i].run,
+						c.conf[i].base->suite, c.conf[i].base->test,
+						c.conf[i].other->fs,
+						ms_outcome_name(c.conf[i].other->outcome));
+			rc = MS_EXIT_FAILED;
+		}
+	}
+	ms_comparison_free(&c);
+	for (size_t k = 0; k < c.n_runs; k++)
+		if (c.runs[k])
+			ms_run_free(c.runs[k]);
+	free(c.runs);
+	free(out);
+	return rc;
+}

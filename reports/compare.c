@@ -1,0 +1,280 @@
+/* Pairing the records of runs and judging the differences. A record pairs with the one of
+ * the same case, metric, unit and parameters; when runs tested different file systems (an
+ * ext4 run against an xfs run), records pair with the file system left out, and the pair is
+ * flagged, since the file system is then part of the difference. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compare.h"
+#include "model.h"
+#include "util.h"
+
+#define SIGNIFICANCE 0.05
+
+static bool same_metric(const struct ms_benchmark *a, const struct ms_benchmark *b)
+{
+	return ms_streq(a->bench_case, b->bench_case) && ms_streq(a->metric, b->metric) &&
+	       ms_streq(a->unit, b->unit);
+}
+
+/* Index in other of the record matching base, or n if none. leave_out: params to ignore. */
+static size_t find_match(const struct ms_benchmark *base, const struct ms_run *other,
+			 const bool *taken, const char *leave_out)
+{
+	char *key = ms_params_key(base, leave_out);
+	size_t found = other->n_benchmarks, count = 0;
+	for (size_t j = 0; j < other->n_benchmarks; j++) {
+		if (taken[j] || !same_metric(base, &other->benchmarks[j]))
+			continue;
+		char *k2 = ms_params_key(&other->benchmarks[j], leave_out);
+		if (strcmp(key, k2) == 0) {
+			if (!count)
+				found = j;
+			count++;
+		}
+		free(k2);
+	}
+	free(key);
+	/* Without the file system, a pair must be unambiguous. */
+	return leave_out && count != 1 ? other->n_benchmarks : found;
+}
+
+static void judge(struct ms_comparison *c, struct ms_metric_cmp *m)
+{
+	const struct ms_benchmark *a = m->base, *b = m->other;
+	ms_median_ratio(a->samples, a->n_samples, b->samples, b->n_samples, &m->ratio);
+	m->p = ms_mann_whitney_p(a->samples, a->n_samples, b->samples, b->n_samples);
+	m->significant = m->p < SIGNIFICANCE;
+	double r = m->ratio.ratio;
+	m->change_pct = isfinite(r) ? (a->higher_is_better ? (r - 1) : (1 - r)) * 100 : 0;
+	m->regression = c->threshold_pct >= 0 && m->significant &&
+			-m->change_pct > c->threshold_pct;
+	c->n_regressions += m->regression;
+}
+
+static void pair_metrics(struct ms_comparison *c)
+{
+	const struct ms_run *base = c->runs[0];
+	c->unmatched = xcalloc(c->n_runs, sizeof(size_t));
+	c->base_unmatched = xcalloc(c->n_runs, sizeof(size_t));
+	c->metrics = xcalloc(base->n_benchmarks * c->n_runs + 1, sizeof(*c->metrics));
+	for (size_t k = 1; k < c->n_runs; k++) {
+		const struct ms_run *other = c->runs[k];
+		bool *taken = xcalloc(other->n_benchmarks + 1, sizeof(bool));
+		bool *paired = xcalloc(base->n_benchmarks + 1, sizeof(bool));
+		for (int relaxed = 0; relaxed < 2; relaxed++) {
+			for (size_t i = 0; i < base->n_benchmarks; i++) {
+				if (paired[i])
+					continue;
+				size_t j = find_match(&base->benchmarks[i], other, taken,
+						      relaxed ? "fs,place" : NULL);
+				if (j == other->n_benchmarks)
+					continue;
+				taken[j] = paired[i] = true;
+				struct ms_metric_cmp *m = &c->metrics[c->n_metrics++];
+				m->run = k;
+				m->base = &base->benchmarks[i];
+				m->other = &other->benchmarks[j];
+				m->fs_differs = relaxed;
+			}
+		}
+		for (size_t j = 0; j < other->n_benchmarks; j++)
+			c->unmatched[k] += !taken[j];
+		for (size_t i = 0; i < base->n_benchmarks; i++)
+			c->base_unmatched[k] += !paired[i];
+		free(taken);
+		free(paired);
+	}
+	for (size_t i = 0; i < c->n_metrics; i++)
+		judge(c, &c->metrics[i]);
+}
+
+static bool same_test(const struct ms_conformance *a, const struct ms_conformance *b,
+		      bool with_fs)
+{
+	return ms_streq(a->suite, b->suite) && ms_streq(a->test, b->test) &&
+	       (!with_fs || ms_streq(a->fs, b->fs));
+}
+
+static void pair_conformance(struct ms_comparison *c)
+{
+	const struct ms_run *base = c->runs[0];
+	size_t cap = 16;
+	c->conf = xcalloc(cap, sizeof(*c->conf));
+	for (size_t k = 1; k < c->n_runs; k++) {
+		const struct ms_run *other = c->runs[k];
+		bool *taken = xcalloc(other->n_conformance + 1, sizeof(bool));
+		bool *paired = xcalloc(base->n_conformance + 1, sizeof(bool));
+		for (int relaxed = 0; relaxed < 2; relaxed++) {
+			for (size_t i = 0; i < base->n_conformance; i++) {
+				if (paired[i])
+					continue;
+				size_t j, hits = 0, found = 0;
+				for (j = 0; j < other->n_conformance; j++)
+					if (!taken[j] && same_test(&base->conformance[i],
+								   &other->conformance[j], !relaxed)) {
+						if (!hits)
+							found = j;
+						hits++;
+					}
+				if (!hits || (relaxed && hits != 1))
+					continue;
+				taken[found] = paired[i] = true;
+				const struct ms_conformance *a = &base->conformance[i];
+				const struct ms_conformance *b = &other->conformance[found];
+				if (a->outcome == b->outcome)
+					continue;
+				if (c->n_conf == cap)
+					c->conf = xrealloc(c->conf, (cap *= 2) * sizeof(*c->conf));
+				struct ms_conf_cmp *d = &c->conf[c->n_conf++];
+				d->run = k;
+				d->base = a;
+				d->other = b;
+				d->regression = a->outcome == MS_PASS &&
+						(b->outcome == MS_FAIL || b->outcome == MS_BROKEN);
+				c->n_regressions += d->regression && c->threshold_pct >= 0;
+			}
+		}
+		free(taken);
+		free(paired);
+	}
+}
+
+/* ---- environment ---- */
+
+struct flat {
+	char **path, **value;
+	size_t n, cap;
+};
+
+static void flatten(json_t *v, const char *prefix, struct flat *f)
+{
+	if (json_is_object(v)) {
+		const char *key;
+		json_t *item;
+		json_object_foreach(v, key, item) {
+			char *p = *prefix ? xasprintf("%s.%s", prefix, key) : xstrdup(key);
+			flatten(item, p, f);
+			free(p);
+		}
+		return;
+	}
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *item;
+		json_array_foreach(v, i, item) {
+			/* Arrays of named things (file systems) are keyed by name, not position. */
+			json_t *label = json_object_get(item, "label");
+			char *p = json_is_string(label)
+				? xasprintf("%s[%s]", prefix, json_string_value(label))
+				: xasprintf("%s[%zu]", prefix, i);
+			flatten(item, p, f);
+			free(p);
+		}
+		return;
+	}
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 64;
+		f->path = xrealloc(f->path, f->cap * sizeof(char *));
+		f->value = xrealloc(f->value, f->cap * sizeof(char *));
+	}
+	f->path[f->n] = xstrdup(prefix);
+	f->value[f->n] = json_is_string(v) ? xstrdup(json_string_value(v))
+					   : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	f->n++;
+}
+
+static const char *lookup(const struct flat *f, const char *path)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->path[i], path) == 0)
+			return f->value[i];
+	return NULL;
+}
+
+static void flat_free(struct flat *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->path[i]);
+		free(f->value[i]);
+	}
+	free(f->path);
+	free(f->value);
+}
+
+/* What differs from run to run without changing what is measured. */
+static bool volatile_path(const char *path)
+{
+	return strstr(path, "available_kb") || strstr(path, ".path") ||
+	       strstr(path, "mmapsuite-scratch");
+}
+
+static bool path_matters(const char *path)
+{
+	static const char *const prefixes[] = { "kernel.release", "kernel.version", "architecture",
+		"page_size", "cpu_model", "online_cpus", "topology", "thp", "vm.", "filesystems",
+		"memory.total_kb", "perf_events", "root" };
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+static void add_env_diff(struct ms_comparison *c, size_t *cap, size_t run, const char *path,
+			 const char *a, const char *b)
+{
+	if (c->n_env == *cap)
+		c->env = xrealloc(c->env, (*cap = *cap ? *cap * 2 : 16) * sizeof(*c->env));
+	struct ms_env_diff *d = &c->env[c->n_env++];
+	d->run = run;
+	d->path = xstrdup(path);
+	d->base = xstrdup(a ? a : "(absent)");
+	d->other = xstrdup(b ? b : "(absent)");
+	d->matters = path_matters(path);
+}
+
+static void diff_environments(struct ms_comparison *c)
+{
+	struct flat base = { 0 };
+	size_t cap = 0;
+	flatten(c->runs[0]->environment, "", &base);
+	for (size_t k = 1; k < c->n_runs; k++) {
+		struct flat other = { 0 };
+		flatten(c->runs[k]->environment, "", &other);
+		if (!ms_streq(c->runs[0]->place, c->runs[k]->place))
+			add_env_diff(c, &cap, k, "place", c->runs[0]->place, c->runs[k]->place);
+		for (size_t i = 0; i < base.n; i++) {
+			const char *b = lookup(&other, base.path[i]);
+			if (!volatile_path(base.path[i]) && (!b || strcmp(b, base.value[i]) != 0))
+				add_env_diff(c, &cap, k, base.path[i], base.value[i], b);
+		}
+		for (size_t i = 0; i < other.n; i++)
+			if (!volatile_path(other.path[i]) && !lookup(&base, other.path[i]))
+				add_env_diff(c, &cap, k, other.path[i], NULL, other.value[i]);
+		flat_free(&other);
+	}
+	flat_free(&base);
+}
+
+void ms_compare_runs(struct ms_comparison *c)
+{
+	pair_metrics(c);
+	pair_conformance(c);
+	diff_environments(c);
+}
+
+void ms_comparison_free(struct ms_comparison *c)
+{
+	for (size_t i = 0; i < c->n_env; i++) {
+		free(c->env[i].path);
+		free(c->env[i].base);
+		free(c->env[i].other);
+	}
+	free(c->env);
+	free(c->metrics);
+	free(c->conf);
+	free(c->unmatched);
+	free(c->base_unmatched);
+}

@@ -1,0 +1,138 @@
+/* Running gnuplot, and making its SVG (and lstopo's) fit to inline in one HTML page. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plots.h"
+#include "util.h"
+
+#ifndef MMAPSUITE_GNUPLOT
+#define MMAPSUITE_GNUPLOT "/usr/bin/gnuplot"
+#endif
+
+int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen)
+{
+	char *log = xasprintf("%s/gnuplot.log", dir);
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork for gnuplot: %s", strerror(errno));
+		free(log);
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			dup2(fd, 2);
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+		}
+		if (chdir(dir) != 0)
+			_exit(126);
+		const char *env = getenv("MMAPSUITE_GNUPLOT");
+		if (env && *env)
+			execl(env, "gnuplot", script, (char *)NULL);
+		execlp("gnuplot", "gnuplot", script, (char *)NULL);
+		execl(MMAPSUITE_GNUPLOT, "gnuplot", script, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	int rc = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		snprintf(err, errlen, "gnuplot not found in PATH nor at %s: install the Debian "
+			 "package gnuplot-nox (or run tools/deps)", MMAPSUITE_GNUPLOT);
+		rc = -1;
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char *text = ms_read_file(log, NULL);
+		char *nl = text ? strchr(text, '\n') : NULL;
+		/* gnuplot's error is the last non-empty lines; keep the first for the summary. */
+		if (nl)
+			*nl = 0;
+		snprintf(err, errlen, "gnuplot failed on %s/%s (see %s): %s", dir, script, log,
+			 text && *text ? text : "no message");
+		free(text);
+		rc = -1;
+	}
+	free(log);
+	return rc;
+}
+
+void ms_gnuplot_string(struct ms_text *t, const char *s)
+{
+	ms_text_puts(t, "'");
+	for (; s && *s; s++) {
+		if (*s == '\'')
+			ms_text_puts(t, "''");
+		else if (*s == '\n')
+			ms_text_puts(t, " ");
+		else
+			ms_text_put(t, s, 1);
+	}
+	ms_text_puts(t, "'");
+}
+
+static bool starts(const char *p, const char *prefix)
+{
+	return strncmp(p, prefix, strlen(prefix)) == 0;
+}
+
+char *ms_svg_inline(const char *svg, const char *id_prefix, const char *attrs)
+{
+	const char *p = strstr(svg, "<svg");
+	if (!p)
+		return NULL;
+	static const char *const refs[] = { "id='", "id=\"", "href='#", "href=\"#", "url(#" };
+	struct ms_text t = { 0 };
+	ms_text_puts(&t, "<svg");
+	if (attrs) {
+		ms_text_puts(&t, " ");
+		ms_text_puts(&t, attrs);
+	}
+	p += 4;
+	while (*p) {
+		bool done = false;
+		for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]) && !done; i++) {
+			/* "id=" must start an attribute, not end one like "data-id=". */
+			if (starts(p, refs[i]) && (i > 1 || p[-1] == ' ' || p[-1] == '\t' ||
+						  p[-1] == '\n')) {
+				ms_text_puts(&t, refs[i]);
+				ms_text_puts(&t, id_prefix);
+				p += strlen(refs[i]);
+				done = true;
+			}
+		}
+		if (done)
+			continue;
+		if (starts(p, "viewBox='") || starts(p, "viewBox=\"")) {
+			char quote = p[8];
+			ms_text_put(&t, p, 9);
+			p += 9;
+			while (*p && *p != quote) {
+				if (starts(p, "px"))
+					p += 2;
+				else
+					ms_text_put(&t, p++, 1);
+			}
+			continue;
+		}
+		ms_text_put(&t, p++, 1);
+	}
+	return t.data;
+}
+
+char *ms_svg_inline_file(const char *path, const char *id_prefix, const char *attrs)
+{
+	char *text = ms_read_file(path, NULL);
+	if (!text)
+		return NULL;
+	char *svg = ms_svg_inline(text, id_prefix, attrs);
+	free(text);
+	return svg;
+}

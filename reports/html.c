@@ -1,0 +1,207 @@
+/* index.html: the verdict first, then what failed and why, then the matrix, the plots, and
+ * the machine. Every number on the page is read from results.json; data-* attributes carry
+ * the raw values so tests compare the page with the results file, not with a picture. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "model.h"
+#include "util.h"
+
+static void header(const struct ms_run *run, const struct ms_plot_set *plots, struct ms_text *t)
+{
+	char *kernel = ms_env_text(run, "kernel.release|kernel_release");
+	char *cpu = ms_env_text(run, "cpu_model|cpu.model");
+	char *arch = ms_env_text(run, "architecture");
+	ms_text_puts(t, "<header><h1>mmapsuite run <code>");
+	ms_text_xml(t, run->id);
+	ms_text_puts(t, "</code></h1><p class=\"meta\">");
+	ms_text_xml(t, run->time);
+	ms_text_puts(t, " · place <b>");
+	ms_text_xml(t, run->place);
+	ms_text_puts(t, "</b>");
+	if (kernel) {
+		ms_text_puts(t, " · kernel <b>");
+		ms_text_xml(t, kernel);
+		ms_text_puts(t, "</b>");
+	}
+	if (arch) {
+		ms_text_puts(t, " · ");
+		ms_text_xml(t, arch);
+	}
+	if (cpu) {
+		ms_text_puts(t, " · ");
+		ms_text_xml(t, cpu);
+	}
+	ms_text_puts(t, "</p>\n");
+	free(kernel);
+	free(cpu);
+	free(arch);
+
+	struct ms_counts c;
+	ms_count_outcomes(run, &c);
+	size_t noisy = 0;
+	for (size_t i = 0; i < run->n_benchmarks; i++)
+		noisy += run->benchmarks[i].noisy;
+	bool bad = c.n[MS_FAIL] || c.n[MS_BROKEN];
+	ms_text_printf(t, "<div class=\"verdict %s\" id=\"verdict\" data-pass=\"%zu\" data-fail=\"%zu\" "
+		       "data-skip=\"%zu\" data-broken=\"%zu\" data-benchmarks=\"%zu\">",
+		       bad ? "fail" : "pass", c.n[MS_PASS], c.n[MS_FAIL], c.n[MS_SKIP],
+		       c.n[MS_BROKEN], run->n_benchmarks);
+	if (c.total)
+		ms_text_printf(t, "Conformance %s: %zu results, %zu pass, %zu fail, %zu skip, "
+			       "%zu broken.", bad ? "FAILED" : "passed", c.total, c.n[MS_PASS],
+			       c.n[MS_FAIL], c.n[MS_SKIP], c.n[MS_BROKEN]);
+	else
+		ms_text_puts(t, "Conformance not run.");
+	if (run->n_benchmarks)
+		ms_text_printf(t, " Benchmarks: %zu results in %zu plots%s", run->n_benchmarks,
+			       plots->n, noisy ? "" : ".");
+	else
+		ms_text_puts(t, " Benchmarks not run.");
+	if (noisy)
+		ms_text_printf(t, ", <span class=\"noisy\">%zu noisy</span>.", noisy);
+	ms_text_puts(t, "</div>\n<nav><a href=\"#failures\">Failures</a><a href=\"#conformance\">"
+			"Conformance matrix</a><a href=\"#coverage\">Coverage</a><a href=\"#benchmarks\">"
+			"Benchmarks</a><a href=\"#environment\">Environment</a></nav></header>\n");
+}
+
+static void failures(const struct ms_run *run, struct ms_text *t)
+{
+	ms_text_puts(t, "<section id=\"failures\"><h2>Failures</h2>\n");
+	size_t n = 0;
+	for (size_t i = 0; i < run->n_conformance; i++) {
+		const struct ms_conformance *c = &run->conformance[i];
+		if (c->outcome != MS_FAIL && c->outcome != MS_BROKEN)
+			continue;
+		char *name = ms_conf_name(c);
+		ms_text_printf(t, "<div class=\"failure\" data-test=\"");
+		ms_text_xml(t, name);
+		ms_text_printf(t, "\"><b class=\"o-%s\">%s</b> <code>", ms_outcome_name(c->outcome),
+			       c->outcome == MS_FAIL ? "FAIL" : "BROKEN (set-up failed)");
+		ms_text_xml(t, name);
+		ms_text_puts(t, "</code> (");
+		ms_text_xml(t, c->ids);
+		ms_text_puts(t, ", ");
+		ms_text_xml(t, c->spec);
+		ms_text_puts(t, ")<pre>");
+		ms_text_xml(t, c->message && *c->message ? c->message : "(no message recorded)");
+		ms_text_puts(t, "</pre></div>\n");
+		free(name);
+		n++;
+	}
+	if (!n)
+		ms_text_puts(t, "<p>None: no conformance test failed or broke.</p>\n");
+	ms_text_puts(t, "</section>\n");
+}
+
+static void counters_cell(const struct ms_benchmark *b, struct ms_text *t)
+{
+	if (!b->counters || !json_object_size(b->counters))
+		return;
+	char *text = json_dumps(b->counters, JSON_INDENT(1) | JSON_SORT_KEYS);
+	ms_text_puts(t, "<details><summary>counters</summary><pre>");
+	ms_text_xml(t, text);
+	ms_text_puts(t, "</pre></details>");
+	free(text);
+}
+
+static void benchmark_table(const struct ms_run *run, struct ms_text *t)
+{
+	ms_text_puts(t, "<details><summary>All benchmark results (medians, 95% intervals, "
+			"counters)</summary><table id=\"bench-table\"><thead><tr><th>case</th>"
+			"<th>parameters</th><th>metric</th><th>median</th><th>95% interval</th>"
+			"<th>unit</th><th>n</th><th>counters</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < run->n_benchmarks; i++) {
+		const struct ms_benchmark *b = &run->benchmarks[i];
+		char med[32], lo[32], hi[32];
+		char *params = ms_params_label(b, NULL);
+		ms_format_value(b->median, med, sizeof(med));
+		ms_format_value(b->ci_low, lo, sizeof(lo));
+		ms_format_value(b->ci_high, hi, sizeof(hi));
+		ms_text_printf(t, "<tr class=\"bench\" data-index=\"%zu\" data-median=\"%.17g\" "
+			       "data-ci-low=\"%.17g\" data-ci-high=\"%.17g\" data-n=\"%zu\"><td>", i,
+			       b->median, b->ci_low, b->ci_high, b->n_samples);
+		ms_text_xml(t, b->bench_case);
+		ms_text_puts(t, "</td><td>");
+		ms_text_xml(t, params);
+		ms_text_puts(t, "</td><td>");
+		ms_text_xml(t, b->metric);
+		ms_text_printf(t, " %s</td><td class=\"num\">%s%s</td><td>%s – %s</td><td>",
+			       b->higher_is_better ? "↑" : "↓", med,
+			       b->noisy ? " <span class=\"noisy\">noisy</span>" : "", lo, hi);
+		ms_text_xml(t, b->unit);
+		ms_text_printf(t, "</td><td class=\"num\">%zu</td><td>", b->n_samples);
+		counters_cell(b, t);
+		ms_text_puts(t, "</td></tr>\n");
+		free(params);
+	}
+	ms_text_puts(t, "</tbody></table></details>\n");
+}
+
+static void benchmarks(const struct ms_run *run, const struct ms_plot_set *plots,
+		       struct ms_text *t)
+{
+	ms_text_puts(t, "<section id=\"benchmarks\"><h2>Benchmarks</h2>\n");
+	if (!run->n_benchmarks) {
+		ms_text_puts(t, "<p>No benchmark ran in this run.</p></section>\n");
+		return;
+	}
+	if (plots->problem) {
+		ms_text_puts(t, "<p class=\"missing\" id=\"plot-problem\">Plots are missing: ");
+		ms_text_xml(t, plots->problem);
+		ms_text_puts(t, "</p>\n");
+	}
+	ms_text_puts(t, "<p>Each point is the median of its samples; bars are the 95% interval of "
+			"the median. The same method has the same colour in every plot; line dashes and "
+			"bar fill patterns tell file systems apart.</p>\n");
+	for (size_t i = 0; i < plots->n; i++) {
+		const struct ms_plot *p = &plots->plots[i];
+		ms_text_printf(t, "<figure id=\"fig-%s\" data-plot=\"%s\" data-series=\"%zu\" "
+			       "data-points=\"%zu\">\n", p->stem, p->stem, p->n_series, p->n_points);
+		if (p->svg) {
+			ms_text_puts(t, p->svg);
+		} else {
+			ms_text_puts(t, "<p class=\"missing\">gnuplot did not draw this plot");
+			if (plots->problem) {
+				ms_text_puts(t, ": ");
+				ms_text_xml(t, plots->problem);
+			}
+			ms_text_puts(t, "</p>");
+		}
+		ms_text_puts(t, "\n<figcaption>");
+		ms_text_xml(t, p->title);
+		ms_text_printf(t, " · <a href=\"plots/%s.png\">PNG</a> · <a href=\"plots/%s.dat\">"
+			       "data</a> · <a href=\"plots/%s.gp\">gnuplot script</a></figcaption>"
+			       "</figure>\n", p->stem, p->stem, p->stem);
+	}
+	benchmark_table(run, t);
+	ms_text_puts(t, "</section>\n");
+}
+
+void ms_html_page(const struct ms_run *run, const struct ms_plot_set *plots,
+		  const char *topology_svg, const char *topology_note, struct ms_text *t)
+{
+	ms_text_puts(t, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+			"<title>mmapsuite ");
+	ms_text_xml(t, run->id);
+	ms_text_puts(t, "</title>\n<style>\n");
+	ms_text_puts(t, ms_html_css);
+	ms_text_puts(t, "</style></head>\n<body>\n");
+	header(run, plots, t);
+	failures(run, t);
+	ms_html_conformance(run, t);
+	ms_html_coverage(run, t);
+	benchmarks(run, plots, t);
+	ms_html_environment(run, topology_svg, topology_note, t);
+	char *now = ms_utc_iso8601();
+	ms_text_puts(t, "<footer><p class=\"meta\">Rendered ");
+	ms_text_xml(t, now);
+	ms_text_puts(t, " by <code>mmapsuite report</code> from results.json alone. "
+			"Machine-readable: <a href=\"results.json\">results.json</a>, "
+			"<a href=\"junit.xml\">junit.xml</a>, <a href=\"ktap.txt\">ktap.txt</a>, "
+			"<a href=\"summary.md\">summary.md</a>.</p></footer>\n</body></html>\n");
+	free(now);
+}

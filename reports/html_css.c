@@ -1,0 +1,27 @@
+#include "html.h"
+
+/* Readable on screen and on paper; colours of outcomes match ms_outcome_colour(). */
+const char ms_html_css[] =
+	"body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 16px;"
+	"color:#1a1a1a;background:#fff}\n"
+	"h1{font-size:1.5em;margin:.6em 0 .2em}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;"
+	"margin-top:1.6em}code,pre{font:12px/1.35 ui-monospace,monospace}\n"
+	"pre{white-space:pre-wrap;background:#f6f6f6;padding:6px;margin:4px 0;max-width:70em}\n"
+	"nav a{margin-right:1em}.meta{color:#555}\n"
+	".verdict{padding:8px 12px;border-radius:4px;font-weight:600;margin:8px 0}\n"
+	".verdict.pass{background:#e8f5e9;border-left:6px solid #2e7d32}\n"
+	".verdict.fail{background:#ffebee;border-left:6px solid #c62828}\n"
+	"table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #ddd;padding:2px 6px;"
+	"text-align:left;vertical-align:top}th{background:#f2f2f2}td.num{text-align:right}\n"
+	"table.matrix td.cell{min-width:4.5em}\n"
+	".o-pass{background:#c8e6c9}.o-fail{background:#ffcdd2}.o-skip{background:#eeeeee}"
+	".o-broken{background:#e1bee7}.o-none{background:#fff;color:#999}\n"
+	"details>summary{cursor:pointer}td details pre{max-width:40em}\n"
+	"figure{margin:12px 0;border:1px solid #e4e4e4;padding:6px}"
+	"figure svg.plot{width:100%;max-width:760px;height:auto;display:block}\n"
+	"figcaption{font-size:12px;color:#444}.missing{background:#fff3e0;border:1px solid #ef6c00;"
+	"padding:8px}\n"
+	".noisy{color:#ef6c00;font-weight:600}.topology svg{max-width:100%;height:auto}\n"
+	"dl.env{display:grid;grid-template-columns:max-content auto;gap:2px 12px}dl.env dt{font-weight:600}"
+	"dl.env dd{margin:0}\n"
+	"@media print{details{display:block}nav{display:none}}\n";

@@ -1,0 +1,206 @@
+/* Writing a plot's data file and gnuplot script, and drawing them all with one gnuplot. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "plots.h"
+#include "util.h"
+
+#define PLOT_SIZE "760,420"
+
+static char *x_label_text(const struct ms_run *run, const struct ms_plot *p, size_t rec)
+{
+	if (strcmp(p->x_key, "method") == 0 && !json_object_get(run->benchmarks[rec].params,
+								"method"))
+		return xstrdup(ms_bench_method(&run->benchmarks[rec]));
+	char *v = ms_param_text(&run->benchmarks[rec], p->x_key);
+	return v ? v : xstrdup("none");
+}
+
+/* One block per series ("index N" in gnuplot): x, median, 95% low, 95% high. For bars the
+ * bar's position and width are decided here, so gnuplot only draws. */
+static void write_data(const struct ms_run *run, const struct ms_plot *p, struct ms_text *t)
+{
+	ms_text_printf(t, "# %s\n# unit: %s\n", p->title, p->unit ? p->unit : "");
+	double width = 0.8 / (double)p->n_series;
+	for (size_t s = 0; s < p->n_series; s++) {
+		const struct ms_series *se = &p->series[s];
+		ms_text_printf(t, "%s# series %zu: %s\n", s ? "\n\n" : "", s, se->label);
+		if (p->categorical)
+			ms_text_puts(t, "# position label median ci_low ci_high half_width\n");
+		else
+			ms_text_printf(t, "# %s median ci_low ci_high\n", p->x_key);
+		for (size_t i = 0; i < se->n; i++) {
+			const struct ms_benchmark *b = &run->benchmarks[se->records[i]];
+			if (p->categorical) {
+				char *label = x_label_text(run, p, se->records[i]);
+				size_t cat = 0;
+				while (cat < p->n_categories && strcmp(p->categories[cat], label))
+					cat++;
+				for (char *c = label; *c; c++)
+					if (*c == '"' || *c == '\n')
+						*c = '\'';
+				double pos = (double)cat + ((double)s - (double)(p->n_series - 1) / 2) *
+								  width;
+				ms_text_printf(t, "%.6f \"%s\" %.17g %.17g %.17g %.6f\n", pos, label,
+					       b->median, b->ci_low, b->ci_high, width * 0.45);
+				free(label);
+			} else {
+				json_t *x = json_object_get(b->params, p->x_key);
+				ms_text_printf(t, "%.17g %.17g %.17g %.17g\n", json_number_value(x),
+					       b->median, b->ci_low, b->ci_high);
+			}
+		}
+	}
+}
+
+static void axis_label(struct ms_text *t, const char *axis, const char *text)
+{
+	ms_text_printf(t, "set %slabel ", axis);
+	ms_gnuplot_string(t, text);
+	ms_text_puts(t, "\n");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Ticks at the measured x values (block sizes, thread counts) when there are few of them:
+ * the reader sees exactly where the points are, with sizes as "4 KiB". */
+static void explicit_xtics(const struct ms_run *run, const struct ms_plot *p, struct ms_text *t)
+{
+	double *xs = xcalloc(p->n_points + 1, sizeof(double));
+	size_t n = 0;
+	for (size_t s = 0; s < p->n_series; s++)
+		for (size_t i = 0; i < p->series[s].n; i++) {
+			json_t *v = json_object_get(run->benchmarks[p->series[s].records[i]].params,
+						    p->x_key);
+			xs[n++] = json_number_value(v);
+		}
+	qsort(xs, n, sizeof(double), cmp_double);
+	size_t distinct = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!distinct || xs[i] != xs[distinct - 1])
+			xs[distinct++] = xs[i];
+	if (distinct <= 12) {
+		ms_text_puts(t, "set xtics (");
+		for (size_t i = 0; i < distinct; i++) {
+			char label[64];
+			if (p->x_bytes)
+				ms_format_bytes(xs[i], label, sizeof(label));
+			else
+				snprintf(label, sizeof(label), "%g", xs[i]);
+			ms_gnuplot_string(t, label);
+			ms_text_printf(t, " %.17g%s", xs[i], i + 1 < distinct ? ", " : ")\n");
+		}
+	} else if (p->x_bytes) {
+		ms_text_puts(t, "set format x '%.0b %BB'\n");
+	}
+	free(xs);
+}
+
+static void write_script(const struct ms_run *run, const struct ms_plot *p, struct ms_text *t)
+{
+	(void)run;
+	ms_text_printf(t, "# %s: drawn from %s.dat (medians and 95%% intervals from "
+		       "results.json)\n", p->title, p->stem);
+	ms_text_puts(t, "set termoption noenhanced\nset title ");
+	ms_gnuplot_string(t, p->title);
+	ms_text_puts(t, "\n");
+	char *ylabel = xasprintf("%s (%s), %s is better, bars: 95%% interval", p->metric,
+				 p->unit && *p->unit ? p->unit : "no unit",
+				 p->higher_is_better ? "higher" : "lower");
+	axis_label(t, "y", ylabel);
+	free(ylabel);
+	ms_text_puts(t, "set yrange [0:*]\nset grid ytics\nset key outside right top\n"
+			"set border 3\nset tics nomirror\n");
+	if (p->categorical) {
+		axis_label(t, "x", p->x_key);
+		ms_text_printf(t, "set xrange [-0.6:%zu.6]\nset xtics (", p->n_categories - 1);
+		for (size_t c = 0; c < p->n_categories; c++) {
+			ms_gnuplot_string(t, p->categories[c]);
+			ms_text_printf(t, " %zu%s", c, c + 1 < p->n_categories ? ", " : ")\n");
+		}
+	} else {
+		char *xlabel = xasprintf("%s (%s)", p->x_key, p->x_bytes ? "bytes" : "count");
+		axis_label(t, "x", xlabel);
+		free(xlabel);
+		if (p->x_log)
+			ms_text_puts(t, "set logscale x 2\n");
+		explicit_xtics(run, p, t);
+		ms_text_puts(t, "set offsets graph 0.03, graph 0.03, 0, 0\n");
+	}
+	ms_text_puts(t, "plot \\\n");
+	for (size_t s = 0; s < p->n_series; s++) {
+		const struct ms_series *se = &p->series[s];
+		ms_text_printf(t, "  '%s.dat' index %zu ", p->stem, s);
+		if (p->categorical)
+			/* Bars: the colour is the method; a fill pattern tells file systems apart. */
+			ms_text_printf(t, "using 1:3:4:5:6 with boxerrorbars fs %s border",
+				       se->dash == 1 ? "solid 0.85" : se->dash == 2 ? "pattern 2"
+				       : se->dash == 3 ? "pattern 4" : "pattern 5");
+		else
+			ms_text_printf(t, "using 1:2:3:4 with yerrorlines pt %zu ps 0.8", 5 + 2 * (s % 4));
+		ms_text_printf(t, " lw 1.5 dt %d lc rgb '%s' title ", se->dash,
+			       ms_method_colour(se->method));
+		ms_gnuplot_string(t, se->label);
+		ms_text_puts(t, s + 1 < p->n_series ? ", \\\n" : "\n");
+	}
+}
+
+void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char *plots_dir)
+{
+	if (!set->n)
+		return;
+	if (ms_mkdir_p(plots_dir, 0755) != 0) {
+		set->problem = xasprintf("cannot create %s: %s", plots_dir, strerror(errno));
+		return;
+	}
+	struct ms_text all = { 0 };
+	ms_text_puts(&all, "# Draws every plot of this report: gnuplot all.gp\n");
+	for (size_t i = 0; i < set->n; i++) {
+		const struct ms_plot *p = &set->plots[i];
+		struct ms_text data = { 0 }, script = { 0 };
+		write_data(run, p, &data);
+		write_script(run, p, &script);
+		char *dat = xasprintf("%s/%s.dat", plots_dir, p->stem);
+		char *gp = xasprintf("%s/%s.gp", plots_dir, p->stem);
+		if (ms_text_save(&data, dat) != 0 || ms_text_save(&script, gp) != 0)
+			set->problem = xasprintf("cannot write %s: %s", gp, strerror(errno));
+		/* Both formats from one script: SVG for the page, PNG for mail and chat. */
+		ms_text_printf(&all, "reset\nset terminal svg size %s dynamic noenhanced font 'sans,11' "
+			       "background '#ffffff'\nset output '%s.svg'\nload '%s.gp'\n",
+			       PLOT_SIZE, p->stem, p->stem);
+		ms_text_printf(&all, "set terminal pngcairo size %s noenhanced font 'sans,10' "
+			       "background '#ffffff'\nset output '%s.png'\nreplot\nunset output\n",
+			       PLOT_SIZE, p->stem);
+		free(dat);
+		free(gp);
+		ms_text_free(&data);
+		ms_text_free(&script);
+	}
+	char *all_path = xasprintf("%s/all.gp", plots_dir);
+	char err[512] = "";
+	if (!set->problem && ms_text_save(&all, all_path) != 0)
+		set->problem = xasprintf("cannot write %s: %s", all_path, strerror(errno));
+	if (!set->problem && ms_gnuplot_run(plots_dir, "all.gp", err, sizeof(err)) != 0)
+		set->problem = xstrdup(err);
+	for (size_t i = 0; i < set->n; i++) {
+		struct ms_plot *p = &set->plots[i];
+		char *svg = xasprintf("%s/%s.svg", plots_dir, p->stem);
+		char *prefix = xasprintf("%s-", p->stem);
+		char *attrs = xasprintf("class=\"plot\" data-plot=\"%s\" role=\"img\"", p->stem);
+		p->svg = ms_svg_inline_file(svg, prefix, attrs);
+		if (!p->svg && !set->problem)
+			set->problem = xasprintf("gnuplot did not draw %s", svg);
+		free(svg);
+		free(prefix);
+		free(attrs);
+	}
+	free(all_path);
+	ms_text_free(&all);
+}

@@ -1,0 +1,63 @@
+/* Plots: C writes the data files and the gnuplot scripts into DIR/plots/, gnuplot draws
+ * them (SVG to inline, PNG beside it), and never computes: medians and intervals come from
+ * results.json, positions are decided here. */
+#ifndef MMAPSUITE_REPORTS_PLOTS_H
+#define MMAPSUITE_REPORTS_PLOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "results.h"
+#include "text.h"
+
+struct ms_series {
+	char *label;            /* "mmap ext4 cache=cold" */
+	const char *method;     /* decides the colour */
+	int dash;               /* gnuplot dash type: one per file system / other params */
+	size_t *records;        /* indices into run->benchmarks, in x order */
+	size_t n;
+};
+
+struct ms_plot {
+	char *stem;             /* file name stem in plots/: "p03-seq_read-throughput" */
+	char *title;
+	const char *bench_case, *metric, *unit;
+	bool higher_is_better;
+	char *x_key;            /* the parameter on the x axis */
+	bool categorical;       /* x is a list of names (fault kinds, methods), drawn as bars */
+	bool x_log, x_bytes;
+	char **categories;
+	size_t n_categories;
+	struct ms_series *series;
+	size_t n_series;
+	size_t n_points;
+	char *svg;              /* inline-ready SVG once drawn, NULL if gnuplot did not draw it */
+};
+
+struct ms_plot_set {
+	struct ms_plot *plots;
+	size_t n;
+	char *problem;          /* why plots are missing (no gnuplot, gnuplot failed), or NULL */
+};
+
+/* One plot per (case, metric, unit) of the run's benchmarks. */
+void ms_plots_build(const struct ms_run *run, struct ms_plot_set *set);
+/* Writes plots/<stem>.dat, .gp, all.gp, runs gnuplot once for all, reads the SVGs back.
+ * A plot gnuplot did not draw keeps svg NULL and set->problem says why. */
+void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char *plots_dir);
+void ms_plots_free(struct ms_plot_set *set);
+
+/* Runs `gnuplot script` in dir (gnuplot from $MMAPSUITE_GNUPLOT, PATH, or the one found at
+ * configure time), its stderr into dir/gnuplot.log. Returns 0, or -1 with a reason. */
+int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen);
+/* A gnuplot single-quoted string literal of s. */
+void ms_gnuplot_string(struct ms_text *t, const char *s);
+
+/* SVG text made fit to inline in HTML: the XML prolog dropped, every id prefixed (several
+ * plots on one page would otherwise share ids), lstopo's "px" in viewBox removed, and attrs
+ * added to the root element. Returns NULL if there is no <svg> element. */
+char *ms_svg_inline(const char *svg, const char *id_prefix, const char *attrs);
+/* Reads path and inlines it; NULL if missing or not SVG. */
+char *ms_svg_inline_file(const char *path, const char *id_prefix, const char *attrs);
+
+#endif

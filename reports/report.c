@@ -1,0 +1,59 @@
+/* ms_report_write(): every output of a results directory, from the run alone. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "plots.h"
+#include "render.h"
+#include "report.h"
+#include "util.h"
+
+static int save(struct ms_text *t, const char *dir, const char *name, char *err, size_t errlen)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	int rc = ms_text_save(t, path);
+	if (rc != 0)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	free(path);
+	ms_text_free(t);
+	return rc;
+}
+
+int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t errlen)
+{
+	if (ms_mkdir_p(dir, 0755) != 0) {
+		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	struct ms_text t = { 0 };
+	ms_junit_render(run, &t);
+	if (save(&t, dir, "junit.xml", err, errlen))
+		return -1;
+	ms_ktap_render(run, &t);
+	if (save(&t, dir, "ktap.txt", err, errlen))
+		return -1;
+	ms_summary_render(run, &t);
+	if (save(&t, dir, "summary.md", err, errlen))
+		return -1;
+
+	char *plots_dir = xasprintf("%s/plots", dir);
+	struct ms_plot_set plots;
+	ms_plots_build(run, &plots);
+	ms_plots_draw(run, &plots, plots_dir);
+	char *topology_note;
+	char *topology = ms_topology_svg(run, plots_dir, &topology_note);
+	ms_html_page(run, &plots, topology, topology_note, &t);
+	int rc = save(&t, dir, "index.html", err, errlen);
+	if (rc == 0 && plots.problem) {
+		/* The page says so too; a caller (and CI) must not take it for a full report. */
+		snprintf(err, errlen, "%s/index.html has missing plots: %s", dir, plots.problem);
+		rc = -1;
+	}
+	free(topology);
+	free(topology_note);
+	ms_plots_free(&plots);
+	free(plots_dir);
+	return rc;
+}

@@ -1,0 +1,137 @@
+/* summary.md: what a CI job summary shows first. The verdict, then every failure with its
+ * message, then the per-file-system totals and the benchmark medians. Tables stay small:
+ * long messages are cut (the full text is in index.html and junit.xml). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "render.h"
+#include "util.h"
+
+static void header(const struct ms_run *run, struct ms_text *t)
+{
+	char *kernel = ms_env_text(run, "kernel.release|kernel_release|uname.release|kernel");
+	char *cpu = ms_env_text(run, "cpu.model|cpu_model|topology.cpu_model|cpu");
+	ms_text_printf(t, "## mmapsuite run `%s`\n\n", run->id ? run->id : "?");
+	ms_text_printf(t, "%s · place `%s`", run->time ? run->time : "?",
+		       run->place ? run->place : "?");
+	if (kernel)
+		ms_text_printf(t, " · kernel `%s`", kernel);
+	if (cpu)
+		ms_text_printf(t, " · %s", cpu);
+	ms_text_puts(t, "\n\n");
+	free(kernel);
+	free(cpu);
+}
+
+static void conformance(const struct ms_run *run, struct ms_text *t)
+{
+	struct ms_counts all;
+	ms_count_outcomes(run, &all);
+	if (!all.total) {
+		ms_text_puts(t, "**Conformance**: not run.\n\n");
+		return;
+	}
+	bool bad = all.n[MS_FAIL] || all.n[MS_BROKEN];
+	ms_text_printf(t, "**Conformance %s**: %zu results: %zu pass, %zu fail, %zu skip, "
+		       "%zu broken.\n\n", bad ? "FAILED" : "passed", all.total, all.n[MS_PASS],
+		       all.n[MS_FAIL], all.n[MS_SKIP], all.n[MS_BROKEN]);
+
+	struct ms_column *cols;
+	size_t n_cols = ms_columns(run, &cols);
+	ms_text_puts(t, "| place | file system | pass | fail | skip | broken |\n"
+			"|---|---|--:|--:|--:|--:|\n");
+	for (size_t k = 0; k < n_cols; k++) {
+		struct ms_counts c = { 0 };
+		for (size_t i = 0; i < run->n_conformance; i++)
+			if (ms_column_of(cols, n_cols, &run->conformance[i]) == k)
+				c.n[run->conformance[i].outcome]++;
+		ms_text_puts(t, "| ");
+		ms_text_md_cell(t, cols[k].place, 60);
+		ms_text_puts(t, " | ");
+		ms_text_md_cell(t, cols[k].fs, 60);
+		ms_text_printf(t, " | %zu | %zu | %zu | %zu |\n", c.n[MS_PASS], c.n[MS_FAIL],
+			       c.n[MS_SKIP], c.n[MS_BROKEN]);
+	}
+	free(cols);
+	ms_text_puts(t, "\n");
+
+	if (bad) {
+		ms_text_puts(t, "### Failures\n\n| test | ids | outcome | message |\n|---|---|---|---|\n");
+		for (size_t i = 0; i < run->n_conformance; i++) {
+			const struct ms_conformance *c = &run->conformance[i];
+			if (c->outcome != MS_FAIL && c->outcome != MS_BROKEN)
+				continue;
+			char *name = ms_conf_name(c);
+			ms_text_printf(t, "| `%s` | ", name);
+			ms_text_md_cell(t, c->ids, 40);
+			ms_text_printf(t, " | %s | ", ms_outcome_name(c->outcome));
+			ms_text_md_cell(t, c->message, 300);
+			ms_text_puts(t, " |\n");
+			free(name);
+		}
+		ms_text_puts(t, "\n");
+	}
+	if (all.n[MS_SKIP]) {
+		ms_text_printf(t, "<details><summary>%zu skipped, with reasons</summary>\n\n"
+			       "| test | reason |\n|---|---|\n", all.n[MS_SKIP]);
+		for (size_t i = 0; i < run->n_conformance; i++) {
+			const struct ms_conformance *c = &run->conformance[i];
+			if (c->outcome != MS_SKIP)
+				continue;
+			char *name = ms_conf_name(c);
+			ms_text_printf(t, "| `%s` | ", name);
+			ms_text_md_cell(t, c->message ? c->message : "(no reason given)", 200);
+			ms_text_puts(t, " |\n");
+			free(name);
+		}
+		ms_text_puts(t, "\n</details>\n\n");
+	}
+}
+
+static void benchmarks(const struct ms_run *run, struct ms_text *t)
+{
+	if (!run->n_benchmarks) {
+		ms_text_puts(t, "**Benchmarks**: not run.\n");
+		return;
+	}
+	size_t noisy = 0;
+	for (size_t i = 0; i < run->n_benchmarks; i++)
+		noisy += run->benchmarks[i].noisy;
+	ms_text_printf(t, "**Benchmarks**: %zu results", run->n_benchmarks);
+	if (noisy)
+		ms_text_printf(t, ", %zu noisy (95%% interval wider than the target)", noisy);
+	ms_text_puts(t, ".\n\n<details><summary>Medians with 95% intervals</summary>\n\n"
+			"| case | parameters | metric | median | 95% interval | unit | n |\n"
+			"|---|---|---|--:|---|---|--:|\n");
+	for (size_t i = 0; i < run->n_benchmarks; i++) {
+		const struct ms_benchmark *b = &run->benchmarks[i];
+		char med[32], lo[32], hi[32];
+		char *params = ms_params_label(b, NULL);
+		ms_format_value(b->median, med, sizeof(med));
+		ms_format_value(b->ci_low, lo, sizeof(lo));
+		ms_format_value(b->ci_high, hi, sizeof(hi));
+		ms_text_puts(t, "| ");
+		ms_text_md_cell(t, b->bench_case, 60);
+		ms_text_puts(t, " | ");
+		ms_text_md_cell(t, params, 160);
+		ms_text_puts(t, " | ");
+		ms_text_md_cell(t, b->metric, 60);
+		ms_text_printf(t, " (%s) | %s%s | %s – %s | ", b->higher_is_better ? "↑" : "↓", med,
+			       b->noisy ? " (noisy)" : "", lo, hi);
+		ms_text_md_cell(t, b->unit, 20);
+		ms_text_printf(t, " | %zu |\n", b->n_samples);
+		free(params);
+	}
+	ms_text_puts(t, "\n</details>\n");
+}
+
+void ms_summary_render(const struct ms_run *run, struct ms_text *t)
+{
+	header(run, t);
+	conformance(run, t);
+	benchmarks(run, t);
+	ms_text_puts(t, "\nFull report: `index.html`; machine-readable: `junit.xml`, `ktap.txt`, "
+			"`results.json`.\n");
+}
