@@ -1,0 +1,115 @@
+/* What a benchmark case is: a description, typed options with bounds and sweeps, and the
+ * setup / run / teardown of one variant. The runner (runner.c) owns everything else:
+ * warm-up, timing, repetitions, perf counters, pinning, statistics and output, so the run
+ * hook holds nothing but the hot loop. */
+#ifndef MMAPSUITE_BENCH_CASE_H
+#define MMAPSUITE_BENCH_CASE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KiB (1024ULL)
+#define MiB (1024ULL * KiB)
+#define GiB (1024ULL * MiB)
+
+enum bench_metric {
+	BENCH_THROUGHPUT, /* bytes / s, reported in MB/s, higher is better */
+	BENCH_LATENCY,    /* ns per operation, lower is better */
+	BENCH_RATE,       /* operations / s, higher is better */
+};
+
+enum bench_opt_type { BENCH_BYTES, BENCH_COUNT };
+
+/* One swept option. Sweep lists end at 0. The runner drops points outside [min, max] and
+ * beyond what the machine holds (memory, free space), and says so. */
+struct bench_opt {
+	const char *name;
+	enum bench_opt_type type;
+	uint64_t min, max;
+	uint64_t quick[6];
+	uint64_t full[12];
+	const char *help;
+};
+
+/* One measured point: the values a case's plan picked from its sweeps. */
+struct bench_variant {
+	const char *method;   /* "read", "mmap", "pread", "anon_thp" ... */
+	const char *hint;     /* madvise / fadvise hint, "none" when none */
+	uint64_t size;        /* file or region bytes */
+	uint64_t block_size;  /* bytes per call or per copied block, 0 if not applicable */
+	int threads;          /* workers; 1 runs inline in the pinned main thread */
+	bool processes;       /* workers are processes instead of threads */
+	bool cold;            /* page cache emptied before every sample */
+};
+
+struct bench_ctx {
+	const struct bench_variant *v;
+	const char *dir;      /* scratch directory on the file system under test */
+	const char *fs_kind;  /* "tmpfs", "ext4", "dir" ... */
+	void *priv;           /* the case's state */
+	/* Work of one iteration of run(); the runner repeats run() iters times per sample
+	 * when the case lets it calibrate. Per worker for multi-worker variants. */
+	uint64_t ops, bytes;
+	uint64_t iters;
+	bool fixed_iters;     /* setup sets it when one run() is already a long sample */
+	json_t *params;       /* the case may add parameters (e.g. "cache_drop") */
+	char reason[256];     /* why setup skipped or failed */
+	uint64_t sink;        /* results of the hot loop land here, so they are not optimised out */
+};
+
+#define BENCH_SKIP 1      /* setup return: not measurable here, reason in ctx->reason */
+
+struct bench_plan;
+void bench_plan_add(struct bench_plan *plan, const struct bench_variant *v);
+/* The sweep of an option in the current profile, after bounds and machine limits. */
+const uint64_t *bench_sweep(const struct bench_plan *plan, const char *opt, size_t *n);
+int bench_plan_cpus(const struct bench_plan *plan);
+bool bench_plan_is_full(const struct bench_plan *plan);
+/* True on the first file system of the run: anonymous-memory variants of a file case are
+ * planned once, not once per file system. */
+bool bench_plan_first_fs(const struct bench_plan *plan);
+/* PU os index of worker i's placement (for helper threads a case starts itself). */
+int bench_placement(int i);
+int bench_bind_thread(int i);
+
+struct bench_case {
+	const char *name;
+	const char *description;
+	enum bench_metric metric;
+	const char *metric_name;     /* "throughput", "fault_cost", ... */
+	bool needs_fs;               /* false: runs once, on anonymous memory */
+	bool calibrate;              /* runner may raise iters so a sample lasts long enough */
+	double budget_scale;         /* share of the profile's per-variant budget (1 = normal) */
+	const struct bench_opt *opts; /* terminated by a zero entry */
+	void (*plan)(struct bench_plan *plan);
+	int (*setup)(struct bench_ctx *c);       /* 0, BENCH_SKIP or -1, reason set */
+	void (*prepare)(struct bench_ctx *c);    /* untimed, before every sample */
+	int (*run)(struct bench_ctx *c, int worker); /* timed: the hot loop */
+	void (*finish)(struct bench_ctx *c);     /* untimed, after every sample */
+	void (*teardown)(struct bench_ctx *c);
+};
+
+/* The case table, from cases.h. */
+#define BENCH_CASE(name) extern const struct bench_case bench_case_##name;
+#include "cases.h"
+#undef BENCH_CASE
+
+/* Helpers for cases (files.c). */
+/* A file of size bytes filled with non-zero data, clean and in the page cache. Shared by
+ * cases on the same directory and size (read-only users); removed by the runner. */
+const char *bench_shared_file(const char *dir, uint64_t size, char *reason, size_t len);
+/* A private file the caller owns (write cases); unlinked by the caller. */
+int bench_create_file(const char *path, uint64_t size, char *reason, size_t len);
+/* Reads the whole file with read(), so its pages are hot again (a DAMON-style reclaim of
+ * idle pages may have taken them). */
+int bench_warm_file(const char *path);
+/* Empties the page cache of path: drop_caches as root, else fadvise DONTNEED. Returns the
+ * method used ("drop_caches" or "fadvise_dontneed"), or NULL with reason. */
+const char *bench_drop_cache(const char *path, char *reason, size_t len);
+/* Sum of every byte's 16-byte word, read with independent vector accumulators. */
+uint64_t bench_sum(const void *p, size_t len);
+void bench_fill(void *p, size_t len);
+
+#endif

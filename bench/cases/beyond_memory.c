@@ -1,0 +1,150 @@
+/* beyond_memory: random 4 KiB reads over a file larger than the memory the process may use
+ * (a memory cgroup limit), pread() against a mapping. Samples are consecutive windows, so
+ * they are the throughput over time; with the mapping, eviction and page-table work happen
+ * in the fault path, which is the effect Crotty, Leis and Pavlo measured in "Are You Sure
+ * You Want to Use MMAP in Your Database Management System?" (CIDR 2022). */
+#include "case.h"
+#include "runner_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define BLOCK 4096
+#define LIMIT_RATIO 4   /* file size / memory limit */
+
+struct beyond {
+	int fd;
+	char *map;
+	char buf[BLOCK] __attribute__((aligned(BLOCK)));
+	uint64_t x;
+	uint64_t nblocks;
+};
+
+static const struct bench_opt beyond_opts[] = {
+	{ "size", BENCH_BYTES, 64 * MiB, 64 * GiB, { 256 * MiB }, { 1 * GiB },
+	  "file size; the memory limit is a quarter of it" },
+	{ 0 }
+};
+
+static void beyond_plan(struct bench_plan *plan)
+{
+	size_t n;
+	const uint64_t *sizes = bench_sweep(plan, "size", &n);
+
+	for (size_t s = 0; s < n; s++) {
+		bench_plan_add(plan, &(struct bench_variant){ .method = "pread", .size = sizes[s],
+							     .block_size = BLOCK, .cold = true });
+		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = sizes[s],
+							     .block_size = BLOCK, .cold = true });
+	}
+}
+
+static int beyond_setup(struct bench_ctx *c)
+{
+	static struct beyond st;
+	uint64_t limit = c->v->size / LIMIT_RATIO;
+	const char *path;
+	char how[sizeof(c->reason)];
+	int ret;
+
+	memset(&st, 0, sizeof(st));
+	if (!strcmp(c->fs_kind, "tmpfs")) {
+		strcpy(c->reason, "tmpfs pages cannot be evicted without swap: the cgroup would "
+		       "run out of memory instead of reclaiming");
+		return BENCH_SKIP;
+	}
+	if (geteuid() != 0) {
+		strcpy(c->reason, "needs root to create a memory cgroup");
+		return BENCH_SKIP;
+	}
+	/* The file is written outside the cgroup, then dropped, so that the reads inside
+	 * the cgroup are what is charged to it. */
+	path = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
+	if (!path)
+		return -1;
+	st.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (st.fd < 0) {
+		snprintf(c->reason, sizeof(c->reason), "open %s: %s", path, strerrorname_np(errno));
+		return -1;
+	}
+	posix_fadvise(st.fd, 0, 0, POSIX_FADV_DONTNEED);
+	ret = bench_cgroup_enter(limit, c->reason, sizeof(c->reason));
+	if (ret) {
+		close(st.fd);
+		return ret;
+	}
+	snprintf(how, sizeof(how), "%s", c->reason);
+	c->reason[0] = 0;
+	if (!strcmp(c->v->method, "mmap")) {
+		st.map = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st.fd, 0);
+		if (st.map == MAP_FAILED) {
+			snprintf(c->reason, sizeof(c->reason), "mmap: %s", strerrorname_np(errno));
+			bench_cgroup_leave();
+			close(st.fd);
+			return -1;
+		}
+		madvise(st.map, c->v->size, MADV_RANDOM);
+	} else {
+		posix_fadvise(st.fd, 0, 0, POSIX_FADV_RANDOM);
+	}
+	st.x = 0x9e3779b97f4a7c15ULL;
+	st.nblocks = c->v->size / BLOCK;
+	json_object_set_new(c->params, "cgroup", json_string(how));
+	json_object_set_new(c->params, "memory_limit", json_integer(limit));
+	json_object_set_new(c->params, "samples_are", json_string("consecutive windows "
+							"(throughput over time)"));
+	c->priv = &st;
+	c->ops = 2048;
+	c->bytes = c->ops * BLOCK;
+	c->fixed_iters = true;
+	return 0;
+}
+
+static int beyond_run(struct bench_ctx *c, int worker)
+{
+	struct beyond *st = c->priv;
+
+	(void)worker;
+	for (uint64_t i = 0; i < c->ops; i++) {
+		uint64_t blk;
+
+		st->x ^= st->x << 13; st->x ^= st->x >> 7; st->x ^= st->x << 17;
+		blk = st->x % st->nblocks;
+		if (st->map) {
+			memcpy(st->buf, st->map + blk * BLOCK, BLOCK);
+			__asm__ volatile("" : : "r"(st->buf) : "memory");
+		} else if (pread(st->fd, st->buf, BLOCK, (off_t)(blk * BLOCK)) != BLOCK) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void beyond_teardown(struct bench_ctx *c)
+{
+	struct beyond *st = c->priv;
+
+	if (st->map)
+		munmap(st->map, c->v->size);
+	bench_cgroup_leave();
+	close(st->fd);
+}
+
+const struct bench_case bench_case_beyond_memory = {
+	.name = "beyond_memory",
+	.description = "random 4 KiB reads over a file 4x a memory cgroup limit (root), pread "
+		       "against mmap, throughput over time",
+	.metric = BENCH_THROUGHPUT,
+	.metric_name = "throughput",
+	.needs_fs = true,
+	.budget_scale = 4,
+	.opts = beyond_opts,
+	.plan = beyond_plan,
+	.setup = beyond_setup,
+	.run = beyond_run,
+	.teardown = beyond_teardown,
+};

@@ -1,0 +1,97 @@
+/* ceiling: what one core can pull from memory. Every throughput of the run is also given
+ * as a fraction of the read ceiling, so a number from a slow board and a fast server say
+ * the same thing: how close the mapping path gets to the memory system's limit. */
+#include "case.h"
+#include "topo.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+struct ceiling {
+	unsigned char *src, *dst;
+	size_t len;
+};
+
+static const struct bench_opt ceiling_opts[] = {
+	{ "size", BENCH_BYTES, 64 * MiB, 4 * GiB, { 256 * MiB }, { 256 * MiB, 1 * GiB },
+	  "buffer size, far beyond the last-level cache" },
+	{ 0 }
+};
+
+static void ceiling_plan(struct bench_plan *plan)
+{
+	size_t n;
+	const uint64_t *sizes = bench_sweep(plan, "size", &n);
+
+	/* A buffer inside the last-level cache would measure the cache (this VM reports a
+	 * 480 MiB L3): at least twice its size, rounded up to a MiB. */
+	uint64_t llc2 = (2 * ms_topo_llc_bytes() + MiB - 1) / MiB * MiB;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t size = sizes[i] < llc2 ? llc2 : sizes[i];
+
+		if (i > 0 && size == (sizes[i - 1] < llc2 ? llc2 : sizes[i - 1]))
+			continue;
+		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = size });
+		bench_plan_add(plan, &(struct bench_variant){ .method = "memcpy", .size = size });
+	}
+}
+
+static int ceiling_setup(struct bench_ctx *c)
+{
+	static struct ceiling st;
+	bool copy = !strcmp(c->v->method, "memcpy");
+
+	st.len = c->v->size;
+	st.src = mmap(NULL, st.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	st.dst = copy ? mmap(NULL, st.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			     -1, 0) : NULL;
+	if (st.src == MAP_FAILED || st.dst == MAP_FAILED) {
+		strcpy(c->reason, "cannot map the ceiling buffers");
+		return -1;
+	}
+	/* Populated before timing: the ceiling is memory bandwidth, not page faults. */
+	bench_fill(st.src, st.len);
+	if (copy)
+		memset(st.dst, 1, st.len);
+	c->priv = &st;
+	c->ops = 1;
+	c->bytes = st.len;
+	return 0;
+}
+
+static int ceiling_run(struct bench_ctx *c, int worker)
+{
+	struct ceiling *st = c->priv;
+
+	(void)worker;
+	if (st->dst) {
+		memcpy(st->dst, st->src, st->len);
+		__asm__ volatile("" : : "r"(st->dst) : "memory");
+	} else {
+		c->sink += bench_sum(st->src, st->len);
+	}
+	return 0;
+}
+
+static void ceiling_teardown(struct bench_ctx *c)
+{
+	struct ceiling *st = c->priv;
+
+	munmap(st->src, st->len);
+	if (st->dst)
+		munmap(st->dst, st->len);
+}
+
+const struct bench_case bench_case_ceiling = {
+	.name = "ceiling",
+	.description = "single-thread memory read (sum of every byte) and memcpy bandwidth",
+	.metric = BENCH_THROUGHPUT,
+	.metric_name = "throughput",
+	.needs_fs = false,
+	.opts = ceiling_opts,
+	.plan = ceiling_plan,
+	.setup = ceiling_setup,
+	.run = ceiling_run,
+	.teardown = ceiling_teardown,
+};

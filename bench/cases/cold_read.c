@@ -1,0 +1,74 @@
+/* cold_read: sequential read of a file whose pages were just dropped from the page cache,
+ * read() against mmap, without and with readahead hints. Root drops the whole page cache
+ * (drop_caches); otherwise only the file's pages go (fadvise DONTNEED). The parameter
+ * "cache_drop" says which. */
+#include "seqio.h"
+
+#include <string.h>
+
+static const struct bench_opt cold_read_opts[] = {
+	{ "size", BENCH_BYTES, 1 * MiB, 64 * GiB, { 64 * MiB }, { 64 * MiB, 512 * MiB },
+	  "file size" },
+	{ 0 }
+};
+
+static void cold_read_plan(struct bench_plan *plan)
+{
+	static const char *const read_hints[] = { "none", "POSIX_FADV_SEQUENTIAL",
+						  "POSIX_FADV_RANDOM" };
+	static const char *const mmap_hints[] = { "none", "MADV_SEQUENTIAL", "MADV_RANDOM" };
+	size_t n;
+	const uint64_t *sizes = bench_sweep(plan, "size", &n);
+
+	for (size_t s = 0; s < n; s++) {
+		for (int h = 0; h < 3; h++)
+			bench_plan_add(plan, &(struct bench_variant){ .method = "read",
+				.hint = read_hints[h], .size = sizes[s], .block_size = 1 * MiB,
+				.cold = true });
+		for (int h = 0; h < 3; h++)
+			bench_plan_add(plan, &(struct bench_variant){ .method = "mmap",
+				.hint = mmap_hints[h], .size = sizes[s], .cold = true });
+	}
+}
+
+static const char *cold_path;
+
+static int cold_read_setup(struct bench_ctx *c)
+{
+	int ret;
+
+	if (!strcmp(c->fs_kind, "tmpfs")) {
+		strcpy(c->reason, "tmpfs pages live only in memory: a tmpfs file is never cold");
+		return BENCH_SKIP;
+	}
+	ret = seqio_setup(c);
+	if (ret)
+		return ret;
+	cold_path = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
+	c->fixed_iters = true; /* a second pass in one sample would be hot */
+	return cold_path ? 0 : -1;
+}
+
+static void cold_read_prepare(struct bench_ctx *c)
+{
+	char reason[200];
+	const char *how = bench_drop_cache(cold_path, reason, sizeof(reason));
+
+	json_object_set_new(c->params, "cache_drop", json_string(how ? how : reason));
+}
+
+const struct bench_case bench_case_cold_read = {
+	.name = "cold_read",
+	.description = "sequential read after emptying the page cache: read() against mmap, "
+		       "with no hint, a sequential and a random (no readahead) hint",
+	.metric = BENCH_THROUGHPUT,
+	.metric_name = "throughput",
+	.needs_fs = true,
+	.budget_scale = 2,
+	.opts = cold_read_opts,
+	.plan = cold_read_plan,
+	.setup = cold_read_setup,
+	.prepare = cold_read_prepare,
+	.run = seqio_run,
+	.teardown = seqio_teardown,
+};

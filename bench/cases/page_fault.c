@@ -1,0 +1,164 @@
+/* page_fault: the cost of the first touch of each 4 KiB page, by kind of memory. The minor
+ * and major fault counters per page show fault-around and large folios at work: a file page
+ * that arrives with its neighbours costs a fraction of a fault. */
+#include "case.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define THP_SIZE (2 * MiB)
+
+struct page_fault {
+	int fd;
+	char *map;      /* the mapping as returned by mmap */
+	char *region;   /* the touched part (2 MiB aligned for THP) */
+	size_t map_len;
+};
+
+static const struct bench_opt page_fault_opts[] = {
+	{ "size", BENCH_BYTES, 2 * MiB, 16 * GiB, { 64 * MiB }, { 4 * MiB, 64 * MiB, 512 * MiB },
+	  "bytes touched per sample, one access per 4 KiB page" },
+	{ 0 }
+};
+
+static void page_fault_plan(struct bench_plan *plan)
+{
+	static const char *const anon[] = { "anon", "anon_thp" };
+	static const char *const file[] = { "file_shared_read", "file_private_write" };
+	size_t n;
+	const uint64_t *sizes = bench_sweep(plan, "size", &n);
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < 2 && bench_plan_first_fs(plan); k++)
+			bench_plan_add(plan, &(struct bench_variant){ .method = anon[k],
+								     .size = sizes[i] });
+		for (size_t k = 0; k < 2; k++)
+			bench_plan_add(plan, &(struct bench_variant){ .method = file[k],
+								     .size = sizes[i] });
+	}
+}
+
+static bool is_file(const struct bench_ctx *c)
+{
+	return !strncmp(c->v->method, "file_", 5);
+}
+
+static int page_fault_setup(struct bench_ctx *c)
+{
+	static struct page_fault st;
+
+	memset(&st, 0, sizeof(st));
+	st.fd = -1;
+	if (is_file(c)) {
+		const char *path = bench_shared_file(c->dir, c->v->size, c->reason,
+						     sizeof(c->reason));
+
+		if (!path)
+			return -1;
+		st.fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (st.fd < 0) {
+			snprintf(c->reason, sizeof(c->reason), "open %s: %s", path,
+				 strerrorname_np(errno));
+			return -1;
+		}
+	}
+	if (!is_file(c)) {
+		json_object_set_new(c->params, "fs", json_string("anon"));
+		json_object_set_new(c->params, "fs_kind", json_string("anon"));
+		json_object_set_new(c->params, "cache", json_string("n/a"));
+	}
+	c->priv = &st;
+	c->ops = c->v->size / 4096;
+	c->bytes = c->v->size;
+	c->fixed_iters = true; /* a second pass would touch pages already mapped */
+	json_object_set_new(c->params, "unit_of_op", json_string("4 KiB page"));
+	return 0;
+}
+
+/* Untimed: a fresh mapping, so every page of the sample is a first touch. */
+static void page_fault_prepare(struct bench_ctx *c)
+{
+	struct page_fault *st = c->priv;
+	const char *m = c->v->method;
+	bool thp = !strcmp(m, "anon_thp");
+
+	st->map_len = c->v->size + (thp ? THP_SIZE : 0);
+	if (!is_file(c))
+		st->map = mmap(NULL, st->map_len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else if (!strcmp(m, "file_shared_read"))
+		st->map = mmap(NULL, st->map_len, PROT_READ, MAP_SHARED, st->fd, 0);
+	else
+		st->map = mmap(NULL, st->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE, st->fd, 0);
+	if (st->map == MAP_FAILED) {
+		st->map = NULL;
+		return;
+	}
+	st->region = st->map;
+	if (thp) {
+		st->region = (char *)(((uintptr_t)st->map + THP_SIZE - 1) & ~(THP_SIZE - 1));
+		madvise(st->region, c->v->size, MADV_HUGEPAGE);
+	} else if (!is_file(c)) {
+		/* Plain 4 KiB pages even where THP is "always": the kinds must stay apart. */
+		madvise(st->region, c->v->size, MADV_NOHUGEPAGE);
+	}
+}
+
+static int page_fault_run(struct bench_ctx *c, int worker)
+{
+	struct page_fault *st = c->priv;
+	volatile char *p = st->region;
+	size_t len = c->v->size;
+
+	(void)worker;
+	if (!st->map)
+		return -1;
+	if (!strcmp(c->v->method, "file_shared_read")) {
+		char sum = 0;
+
+		for (size_t off = 0; off < len; off += 4096)
+			sum += p[off];
+		c->sink += sum;
+	} else {
+		for (size_t off = 0; off < len; off += 4096)
+			p[off] = 1;
+	}
+	return 0;
+}
+
+static void page_fault_finish(struct bench_ctx *c)
+{
+	struct page_fault *st = c->priv;
+
+	if (st->map)
+		munmap(st->map, st->map_len);
+	st->map = NULL;
+}
+
+static void page_fault_teardown(struct bench_ctx *c)
+{
+	struct page_fault *st = c->priv;
+
+	if (st->fd >= 0)
+		close(st->fd);
+}
+
+const struct bench_case bench_case_page_fault = {
+	.name = "page_fault",
+	.description = "first-touch cost per 4 KiB page: anonymous, anonymous THP, file "
+		       "MAP_SHARED read, file MAP_PRIVATE write (COW); faults counted",
+	.metric = BENCH_LATENCY,
+	.metric_name = "fault_cost",
+	.needs_fs = true,
+	.opts = page_fault_opts,
+	.plan = page_fault_plan,
+	.setup = page_fault_setup,
+	.prepare = page_fault_prepare,
+	.run = page_fault_run,
+	.finish = page_fault_finish,
+	.teardown = page_fault_teardown,
+};

@@ -1,0 +1,177 @@
+/* rand_read: 4 KiB reads at random offsets, pread() against a copy out of a mapping (the
+ * same work: one 4 KiB copy per read), hot and cold cache, one worker and one per CPU.
+ * Hot: the mapping is kept across samples (steady state, every page mapped); cold: the
+ * page cache is emptied and a fresh mapping made before each sample. */
+#include "case.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define BLOCK 4096
+#define MAX_WORKERS 256
+
+struct rand_read {
+	int fd;
+	const char *path;
+	char *map;
+	uint32_t *blocks;     /* ops block indices per worker */
+	char *bufs;           /* one 4 KiB buffer per worker */
+	int workers;
+};
+
+static const struct bench_opt rand_read_opts[] = {
+	{ "size", BENCH_BYTES, 16 * MiB, 64 * GiB, { 256 * MiB }, { 64 * MiB, 1 * GiB },
+	  "file size" },
+	{ 0 }
+};
+
+static void rand_read_plan(struct bench_plan *plan)
+{
+	static const char *const methods[] = { "pread", "mmap" };
+	int thread_counts[2] = { 1, bench_plan_cpus(plan) };
+	size_t n;
+	const uint64_t *sizes = bench_sweep(plan, "size", &n);
+
+	for (size_t s = 0; s < n; s++)
+		for (int cold = 0; cold < 2; cold++)
+			for (int t = 0; t < (thread_counts[1] > 1 ? 2 : 1); t++)
+				for (int m = 0; m < 2; m++)
+					bench_plan_add(plan, &(struct bench_variant){
+						.method = methods[m], .size = sizes[s],
+						.block_size = BLOCK, .cold = cold,
+						.threads = thread_counts[t] });
+}
+
+static int rand_read_setup(struct bench_ctx *c)
+{
+	static struct rand_read st;
+	uint64_t nblocks = c->v->size / BLOCK, x = 0x2545f4914f6cdd1dULL;
+
+	memset(&st, 0, sizeof(st));
+	if (c->v->cold && !strcmp(c->fs_kind, "tmpfs")) {
+		strcpy(c->reason, "tmpfs pages live only in memory: a tmpfs file is never cold");
+		return BENCH_SKIP;
+	}
+	st.path = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
+	if (!st.path)
+		return -1;
+	st.fd = open(st.path, O_RDONLY | O_CLOEXEC);
+	if (st.fd < 0) {
+		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st.path,
+			 strerrorname_np(errno));
+		return -1;
+	}
+	/* Cold samples read from the device: fewer reads, one pass per sample. */
+	c->ops = c->v->cold ? 2048 : 4096;
+	c->bytes = c->ops * BLOCK;
+	c->fixed_iters = c->v->cold;
+	st.workers = c->v->threads;
+	st.blocks = malloc(sizeof(uint32_t) * c->ops * st.workers);
+	st.bufs = aligned_alloc(BLOCK, (size_t)BLOCK * st.workers);
+	if (!st.blocks || !st.bufs) {
+		strcpy(c->reason, "no memory for the offsets");
+		close(st.fd);
+		return -1;
+	}
+	memset(st.bufs, 0, (size_t)BLOCK * st.workers);
+	for (uint64_t i = 0; i < c->ops * st.workers; i++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		st.blocks[i] = x % nblocks;
+	}
+	if (!strcmp(c->v->method, "mmap") && !c->v->cold) {
+		st.map = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st.fd, 0);
+		if (st.map == MAP_FAILED) {
+			snprintf(c->reason, sizeof(c->reason), "mmap: %s", strerrorname_np(errno));
+			close(st.fd);
+			return -1;
+		}
+		madvise(st.map, c->v->size, MADV_RANDOM);
+	}
+	json_object_set_new(c->params, "mapping", json_string(c->v->cold ? "fresh per sample" :
+							     "kept across samples"));
+	c->priv = &st;
+	return 0;
+}
+
+static void rand_read_prepare(struct bench_ctx *c)
+{
+	struct rand_read *st = c->priv;
+	char reason[200];
+	const char *how;
+
+	if (!c->v->cold)
+		return;
+	how = bench_drop_cache(st->path, reason, sizeof(reason));
+	json_object_set_new(c->params, "cache_drop", json_string(how ? how : reason));
+	if (!strcmp(c->v->method, "mmap")) {
+		st->map = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st->fd, 0);
+		if (st->map == MAP_FAILED)
+			st->map = NULL;
+		else
+			madvise(st->map, c->v->size, MADV_RANDOM);
+	}
+}
+
+static int rand_read_run(struct bench_ctx *c, int worker)
+{
+	struct rand_read *st = c->priv;
+	const uint32_t *blk = st->blocks + (size_t)worker * c->ops;
+	char *buf = st->bufs + (size_t)worker * BLOCK;
+
+	if (strcmp(c->v->method, "mmap")) {
+		for (uint64_t i = 0; i < c->ops; i++)
+			if (pread(st->fd, buf, BLOCK, (off_t)blk[i] * BLOCK) != BLOCK)
+				return -1;
+	} else {
+		if (!st->map)
+			return -1;
+		for (uint64_t i = 0; i < c->ops; i++) {
+			memcpy(buf, st->map + (size_t)blk[i] * BLOCK, BLOCK);
+			__asm__ volatile("" : : "r"(buf) : "memory");
+		}
+	}
+	return 0;
+}
+
+static void rand_read_finish(struct bench_ctx *c)
+{
+	struct rand_read *st = c->priv;
+
+	if (c->v->cold && st->map) {
+		munmap(st->map, c->v->size);
+		st->map = NULL;
+	}
+}
+
+static void rand_read_teardown(struct bench_ctx *c)
+{
+	struct rand_read *st = c->priv;
+
+	if (st->map)
+		munmap(st->map, c->v->size);
+	free(st->blocks);
+	free(st->bufs);
+	close(st->fd);
+}
+
+const struct bench_case bench_case_rand_read = {
+	.name = "rand_read",
+	.description = "4 KiB random reads, pread() against copying out of a mapping, hot and "
+		       "cold cache, 1 and N threads",
+	.metric = BENCH_THROUGHPUT,
+	.metric_name = "throughput",
+	.needs_fs = true,
+	.calibrate = true,
+	.opts = rand_read_opts,
+	.plan = rand_read_plan,
+	.setup = rand_read_setup,
+	.prepare = rand_read_prepare,
+	.run = rand_read_run,
+	.finish = rand_read_finish,
+	.teardown = rand_read_teardown,
+};

@@ -1,0 +1,128 @@
+/* scaling: page-fault throughput as workers are added, as will-it-scale's page_fault1
+ * (anonymous), page_fault2 (file MAP_PRIVATE write) and page_fault3 (file MAP_SHARED write)
+ * measure it: each worker maps its own region, writes one byte per page, unmaps, again.
+ * Workers are threads (one mm: contention on its locks) or processes, pinned to distinct
+ * cores first. */
+#include "case.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define MAX_WORKERS 256
+
+struct scaling {
+	int fds[MAX_WORKERS];
+	char paths[MAX_WORKERS][4200];
+	int n_files;
+};
+
+static const struct bench_opt scaling_opts[] = {
+	{ "size", BENCH_BYTES, 1 * MiB, 1 * GiB, { 16 * MiB }, { 128 * MiB },
+	  "region per worker per iteration" },
+	{ 0 }
+};
+
+static void scaling_plan(struct bench_plan *plan)
+{
+	static const char *const kinds[] = { "anon", "file_private", "file_shared" };
+	int cpus = bench_plan_cpus(plan);
+	size_t n;
+	const uint64_t *sizes = bench_sweep(plan, "size", &n);
+
+	for (size_t s = 0; s < n; s++)
+		for (int k = bench_plan_first_fs(plan) ? 0 : 1; k < 3; k++)
+			for (int proc = 0; proc < 2; proc++)
+				for (int t = 1;; t = 2 * t < cpus ? 2 * t : cpus) {
+					bench_plan_add(plan, &(struct bench_variant){
+						.method = kinds[k], .size = sizes[s], .threads = t,
+						.processes = proc });
+					if (t >= cpus)
+						break;
+				}
+}
+
+static int scaling_setup(struct bench_ctx *c)
+{
+	static struct scaling st;
+
+	memset(&st, 0, sizeof(st));
+	if (strcmp(c->v->method, "anon")) {
+		for (int i = 0; i < c->v->threads && i < MAX_WORKERS; i++) {
+			snprintf(st.paths[i], sizeof(st.paths[i]), "%s/scaling-%d.dat", c->dir, i);
+			if (bench_create_file(st.paths[i], c->v->size, c->reason,
+					      sizeof(c->reason)))
+				goto fail;
+			st.fds[i] = open(st.paths[i], O_RDWR | O_CLOEXEC);
+			st.n_files++;
+			if (st.fds[i] < 0) {
+				snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st.paths[i],
+					 strerrorname_np(errno));
+				goto fail;
+			}
+		}
+	} else {
+		json_object_set_new(c->params, "fs", json_string("anon"));
+		json_object_set_new(c->params, "fs_kind", json_string("anon"));
+		json_object_set_new(c->params, "cache", json_string("n/a"));
+	}
+	json_object_set_new(c->params, "unit_of_op", json_string("4 KiB page faulted"));
+	c->priv = &st;
+	c->ops = c->v->size / 4096;
+	c->bytes = c->v->size;
+	return 0;
+fail:
+	for (int i = 0; i < st.n_files; i++) {
+		if (st.fds[i] >= 0)
+			close(st.fds[i]);
+		unlink(st.paths[i]);
+	}
+	return -1;
+}
+
+static int scaling_run(struct bench_ctx *c, int worker)
+{
+	struct scaling *st = c->priv;
+	const char *m = c->v->method;
+	size_t len = c->v->size;
+	char *p;
+
+	if (!strcmp(m, "anon"))
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 !strcmp(m, "file_shared") ? MAP_SHARED : MAP_PRIVATE, st->fds[worker], 0);
+	if (p == MAP_FAILED)
+		return -1;
+	for (size_t off = 0; off < len; off += 4096)
+		p[off] = 1;
+	return munmap(p, len);
+}
+
+static void scaling_teardown(struct bench_ctx *c)
+{
+	struct scaling *st = c->priv;
+
+	for (int i = 0; i < st->n_files; i++) {
+		close(st->fds[i]);
+		unlink(st->paths[i]);
+	}
+}
+
+const struct bench_case bench_case_scaling = {
+	.name = "scaling",
+	.description = "page-fault throughput with 1 .. all CPUs, threads and processes "
+		       "(will-it-scale page_fault1/2/3: anon, file private, file shared)",
+	.metric = BENCH_RATE,
+	.metric_name = "fault_rate",
+	.needs_fs = true,
+	.calibrate = true,
+	.opts = scaling_opts,
+	.plan = scaling_plan,
+	.setup = scaling_setup,
+	.run = scaling_run,
+	.teardown = scaling_teardown,
+};

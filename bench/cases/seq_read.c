@@ -1,0 +1,48 @@
+/* seq_read: the seed's claim "read() copies, mmap is zero-copy, so mmap is faster for big
+ * files", measured on a hot page cache: read() at each block size against a mapping read
+ * end to end (plain, MAP_POPULATE, MADV_SEQUENTIAL, MADV_HUGEPAGE). Both consume every byte;
+ * a mapping's cost includes mmap, its page faults and munmap. */
+#include "seqio.h"
+
+static const struct bench_opt seq_read_opts[] = {
+	{ "size", BENCH_BYTES, 1 * MiB, 64 * GiB, { 4 * MiB, 128 * MiB },
+	  { 1 * MiB, 16 * MiB, 128 * MiB, 512 * MiB, 2 * GiB, 6 * GiB },
+	  "file size (up to a quarter of memory)" },
+	{ "block_size", BENCH_BYTES, 4 * KiB, 4 * MiB, { 4 * KiB, 1 * MiB },
+	  { 4 * KiB, 16 * KiB, 64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB }, "read() size" },
+	{ 0 }
+};
+
+static void seq_read_plan(struct bench_plan *plan)
+{
+	static const char *const mmap_hints[] = { "none", "MADV_SEQUENTIAL", "MADV_HUGEPAGE" };
+	size_t ns, nb;
+	const uint64_t *sizes = bench_sweep(plan, "size", &ns);
+	const uint64_t *blocks = bench_sweep(plan, "block_size", &nb);
+
+	for (size_t s = 0; s < ns; s++) {
+		for (size_t b = 0; b < nb; b++)
+			bench_plan_add(plan, &(struct bench_variant){ .method = "read",
+				.size = sizes[s], .block_size = blocks[b] });
+		for (size_t h = 0; h < 3; h++)
+			bench_plan_add(plan, &(struct bench_variant){ .method = "mmap",
+				.hint = mmap_hints[h], .size = sizes[s] });
+		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_populate",
+			.size = sizes[s] });
+	}
+}
+
+const struct bench_case bench_case_seq_read = {
+	.name = "seq_read",
+	.description = "hot-cache sequential read of a whole file: read() per block size "
+		       "against mmap (plain, MAP_POPULATE, MADV_SEQUENTIAL, MADV_HUGEPAGE)",
+	.metric = BENCH_THROUGHPUT,
+	.metric_name = "throughput",
+	.needs_fs = true,
+	.calibrate = true,
+	.opts = seq_read_opts,
+	.plan = seq_read_plan,
+	.setup = seqio_setup,
+	.run = seqio_run,
+	.teardown = seqio_teardown,
+};

@@ -1,0 +1,676 @@
+/* The benchmark runner: plans each case's variants from its sweeps, then measures each one
+ * the same way: set up, warm up (and calibrate), then samples until the median's 95%
+ * interval is tight enough or the time budget is spent, with perf counters around the timed
+ * region only, workers pinned through hwloc and started through one gate. */
+#include "runner_internal.h"
+
+#include "perf.h"
+#include "results.h"
+#include "stats.h"
+#include "topo.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static const struct bench_case *const all_cases[] = {
+#define BENCH_CASE(name) &bench_case_##name,
+#include "cases.h"
+#undef BENCH_CASE
+};
+#define N_CASES (sizeof(all_cases) / sizeof(all_cases[0]))
+
+static const struct bench_profile profiles[] = {
+	{ "quick", 0.25, 5, 40, 0.002 },
+	{ "full", 2.5, 10, 400, 0.010 },
+};
+
+#define MAX_VARIANTS 128
+#define MAX_SWEEP 12
+#define MAX_CPUS 256
+#define HALFWIDTH_TARGET 0.02
+
+struct bench_plan {
+	const struct bench_case *bc;
+	const struct bench_profile *profile;
+	struct bench_variant variants[MAX_VARIANTS];
+	int n;
+	const char *opt_names[8];
+	uint64_t sweeps[8][MAX_SWEEP];
+	size_t sweep_n[8];
+	int n_opts;
+	int cpus;
+	bool first_fs;
+};
+
+/* State of one ms_bench_execute call. */
+static struct {
+	struct ms_harness *h;
+	const struct bench_profile *profile;
+	struct ms_perf_group perf;
+	int placement[MAX_CPUS];
+	int n_placement;
+	double ceiling_read_mbs;
+	json_t *skipped;
+	json_t *dropped;
+	uint64_t max_size;
+} R;
+
+uint64_t bench_memory_bytes(void)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si))
+		return 0;
+	return (uint64_t)si.totalram * si.mem_unit;
+}
+
+uint64_t bench_free_bytes(const char *dir)
+{
+	struct statvfs sv;
+
+	if (statvfs(dir, &sv))
+		return 0;
+	return (uint64_t)sv.f_bavail * sv.f_frsize;
+}
+
+void bench_plan_add(struct bench_plan *plan, const struct bench_variant *v)
+{
+	if (plan->n == MAX_VARIANTS)
+		return;
+	plan->variants[plan->n] = *v;
+	if (!plan->variants[plan->n].hint)
+		plan->variants[plan->n].hint = "none";
+	if (plan->variants[plan->n].threads < 1)
+		plan->variants[plan->n].threads = 1;
+	plan->n++;
+}
+
+const uint64_t *bench_sweep(const struct bench_plan *plan, const char *opt, size_t *n)
+{
+	for (int i = 0; i < plan->n_opts; i++) {
+		if (!strcmp(plan->opt_names[i], opt)) {
+			*n = plan->sweep_n[i];
+			return plan->sweeps[i];
+		}
+	}
+	*n = 0;
+	return NULL;
+}
+
+int bench_plan_cpus(const struct bench_plan *plan)
+{
+	return plan->cpus;
+}
+
+bool bench_plan_first_fs(const struct bench_plan *plan)
+{
+	return plan->first_fs;
+}
+
+int bench_placement(int i)
+{
+	return R.placement[i % R.n_placement];
+}
+
+int bench_bind_thread(int i)
+{
+	return ms_topo_bind_thread(bench_placement(i));
+}
+
+bool bench_plan_is_full(const struct bench_plan *plan)
+{
+	return !strcmp(plan->profile->name, "full");
+}
+
+static const struct bench_case *find_case(const char *name)
+{
+	for (size_t i = 0; i < N_CASES; i++)
+		if (!strcmp(all_cases[i]->name, name))
+			return all_cases[i];
+	return NULL;
+}
+
+static const struct bench_profile *find_profile(const char *name)
+{
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (!strcmp(profiles[i].name, name ? name : "quick"))
+			return &profiles[i];
+	return NULL;
+}
+
+static char *size_str(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes >= GiB && bytes % GiB == 0)
+		snprintf(buf, len, "%lluG", (unsigned long long)(bytes / GiB));
+	else if (bytes >= MiB && bytes % MiB == 0)
+		snprintf(buf, len, "%lluM", (unsigned long long)(bytes / MiB));
+	else if (bytes >= KiB && bytes % KiB == 0)
+		snprintf(buf, len, "%lluK", (unsigned long long)(bytes / KiB));
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)bytes);
+	return buf;
+}
+
+/* The sweeps of a case for one file system: profile points within the option's bounds,
+ * and sizes within what memory and the file system hold. Dropped points are recorded. */
+static void make_plan(struct bench_plan *plan, const struct bench_case *bc, const char *dir,
+		      const char *fs_label, bool first_fs)
+{
+	uint64_t size_limit = bench_memory_bytes() / 4;
+
+	memset(plan, 0, sizeof(*plan));
+	plan->bc = bc;
+	plan->profile = R.profile;
+	plan->cpus = R.n_placement;
+	plan->first_fs = first_fs;
+	if (dir) {
+		uint64_t free_bytes = bench_free_bytes(dir) / 10 * 9;
+
+		if (free_bytes < size_limit)
+			size_limit = free_bytes;
+	}
+	if (R.max_size && dir && R.max_size < size_limit)
+		size_limit = R.max_size;
+	for (const struct bench_opt *o = bc->opts; o && o->name && plan->n_opts < 8; o++) {
+		const uint64_t *pts = bench_plan_is_full(plan) ? o->full : o->quick;
+		int k = plan->n_opts++;
+
+		plan->opt_names[k] = o->name;
+		for (int i = 0; i < MAX_SWEEP && pts[i]; i++) {
+			bool fits = pts[i] >= o->min && pts[i] <= o->max;
+			char b[32];
+
+			if (fits && !strcmp(o->name, "size") && pts[i] > size_limit) {
+				json_array_append_new(R.dropped, json_pack("{s:s, s:s, s:s, s:s}",
+					"case", bc->name, "fs", fs_label, "size",
+					size_str(pts[i], b, sizeof(b)), "reason",
+					"larger than a quarter of memory, the free space or --max-size"));
+				fits = false;
+			}
+			if (fits && plan->sweep_n[k] < MAX_SWEEP)
+				plan->sweeps[k][plan->sweep_n[k]++] = pts[i];
+		}
+	}
+	bc->plan(plan);
+}
+
+/* ---- workers: threads or processes, pinned, started through one gate ---- */
+
+struct gate {
+	atomic_int ready;
+	atomic_int open;
+	atomic_int failed;
+	double end[MAX_CPUS];
+};
+
+struct worker_arg {
+	const struct bench_case *bc;
+	struct bench_ctx *ctx;
+	struct gate *gate;
+	int index;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void worker_body(struct worker_arg *a)
+{
+	ms_topo_bind_thread(R.placement[a->index % R.n_placement]);
+	atomic_fetch_add(&a->gate->ready, 1);
+	while (!atomic_load(&a->gate->open))
+		sched_yield();
+	for (uint64_t i = 0; i < a->ctx->iters; i++)
+		if (a->bc->run(a->ctx, a->index))
+			atomic_store(&a->gate->failed, 1);
+	a->gate->end[a->index] = now_s();
+}
+
+static void *worker_thread(void *p)
+{
+	worker_body(p);
+	return NULL;
+}
+
+/* One timed sample. Returns seconds, or -1 when run() failed. */
+static double timed_sample(struct bench_ctx *ctx, const struct bench_case *bc)
+{
+	int n = ctx->v->threads;
+	struct gate *gate;
+	double t0, t1;
+
+	if (n == 1) {
+		int failed = 0;
+
+		ms_perf_start(&R.perf);
+		t0 = now_s();
+		for (uint64_t i = 0; i < ctx->iters; i++)
+			failed |= bc->run(ctx, 0);
+		t1 = now_s();
+		ms_perf_stop(&R.perf);
+		return failed ? -1 : t1 - t0;
+	}
+	/* Shared memory so the same gate serves forked workers. */
+	gate = mmap(NULL, sizeof(*gate), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		    -1, 0);
+	if (gate == MAP_FAILED)
+		return -1;
+	memset(gate, 0, sizeof(*gate));
+	pthread_t tids[MAX_CPUS];
+	pid_t pids[MAX_CPUS];
+	struct worker_arg args[MAX_CPUS];
+
+	for (int i = 0; i < n; i++) {
+		args[i] = (struct worker_arg){ bc, ctx, gate, i };
+		if (ctx->v->processes) {
+			pids[i] = fork();
+			if (pids[i] == 0) {
+				worker_body(&args[i]);
+				_exit(atomic_load(&gate->failed) ? 1 : 0);
+			}
+			if (pids[i] < 0)
+				atomic_store(&gate->failed, 1);
+		} else if (pthread_create(&tids[i], NULL, worker_thread, &args[i])) {
+			ms_die(1, "cannot create worker thread %d: %s", i, strerror(errno));
+		}
+	}
+	while (atomic_load(&gate->ready) < n && !atomic_load(&gate->failed))
+		sched_yield();
+	ms_perf_start(&R.perf);
+	t0 = now_s();
+	atomic_store(&gate->open, 1);
+	for (int i = 0; i < n; i++) {
+		int status;
+
+		if (!ctx->v->processes)
+			pthread_join(tids[i], NULL);
+		else if (pids[i] > 0 && (waitpid(pids[i], &status, 0) < 0 || !WIFEXITED(status) ||
+					 WEXITSTATUS(status)))
+			atomic_store(&gate->failed, 1);
+	}
+	ms_perf_stop(&R.perf);
+	t1 = t0;
+	for (int i = 0; i < n; i++)
+		if (gate->end[i] > t1)
+			t1 = gate->end[i];
+	int failed = atomic_load(&gate->failed);
+
+	munmap(gate, sizeof(*gate));
+	return failed ? -1 : t1 - t0;
+}
+
+/* ---- one variant ---- */
+
+static const char *unit_of(enum bench_metric m)
+{
+	return m == BENCH_THROUGHPUT ? "MB/s" : m == BENCH_LATENCY ? "ns/op" : "ops/s";
+}
+
+static double sample_value(const struct bench_case *bc, const struct bench_ctx *ctx, double s)
+{
+	double work = (double)ctx->iters * ctx->v->threads;
+
+	switch (bc->metric) {
+	case BENCH_THROUGHPUT:
+		return ctx->bytes * work / s / 1e6;
+	case BENCH_LATENCY:
+		return s * 1e9 / (ctx->ops * (double)ctx->iters);
+	default:
+		return ctx->ops * work / s;
+	}
+}
+
+static json_t *variant_params(const struct bench_ctx *ctx, const char *fs_label)
+{
+	const struct bench_variant *v = ctx->v;
+	json_t *p = json_object(), *place = json_array();
+
+	json_object_set_new(p, "fs", json_string(fs_label));
+	json_object_set_new(p, "fs_kind", json_string(ctx->fs_kind ? ctx->fs_kind : "anon"));
+	json_object_set_new(p, "method", json_string(v->method));
+	json_object_set_new(p, "hint", json_string(v->hint));
+	json_object_set_new(p, "size", json_integer(v->size));
+	if (v->block_size)
+		json_object_set_new(p, "block_size", json_integer(v->block_size));
+	json_object_set_new(p, "threads", json_integer(v->threads));
+	json_object_set_new(p, "workers", json_string(v->processes ? "processes" : "threads"));
+	if (ctx->fs_kind)
+		json_object_set_new(p, "cache", json_string(v->cold ? "cold" : "hot"));
+	for (int i = 0; i < v->threads; i++)
+		json_array_append_new(place, json_integer(R.placement[i % R.n_placement]));
+	json_object_set_new(p, "placement_pu", place);
+	json_object_set_new(p, "profile", json_string(R.profile->name));
+	json_object_update(p, ctx->params);
+	return p;
+}
+
+static json_t *counters_json(const uint64_t *totals, uint64_t ops, uint64_t bytes)
+{
+	json_t *c = json_object();
+
+	for (int i = 0; i < R.perf.n; i++) {
+		json_t *e;
+
+		if (R.perf.fds[i] < 0) {
+			e = json_pack("{s:s}", "unavailable", R.perf.unavailable[i]);
+		} else {
+			e = json_pack("{s:I}", "total", (json_int_t)totals[i]);
+			if (ops)
+				json_object_set_new(e, "per_op", json_real((double)totals[i] / ops));
+			if (bytes)
+				json_object_set_new(e, "per_byte",
+						    json_real((double)totals[i] / bytes));
+		}
+		json_object_set_new(c, R.perf.names[i], e);
+	}
+	return c;
+}
+
+static void record_skip(const struct bench_case *bc, const char *fs_label,
+			const struct bench_variant *v, const char *reason)
+{
+	char b[32];
+
+	fprintf(stderr, "  SKIP %s %s %s %s: %s\n", bc->name, fs_label, v->method,
+		size_str(v->size, b, sizeof(b)), reason);
+	json_array_append_new(R.skipped, json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:s, s:s}",
+		"case", bc->name, "fs", fs_label, "method", v->method, "hint", v->hint,
+		"size", (json_int_t)v->size, "threads", v->threads, "cache",
+		v->cold ? "cold" : "hot", "reason", reason));
+}
+
+static void add_result(const struct bench_case *bc, const char *metric, const char *unit,
+		       bool higher, json_t *params, double *samples, size_t n, json_t *counters)
+{
+	struct ms_summary s;
+	struct ms_benchmark b = { 0 };
+
+	ms_summarize(samples, n, &s);
+	b.bench_case = (char *)bc->name;
+	b.params = params;
+	b.metric = (char *)metric;
+	b.unit = (char *)unit;
+	b.higher_is_better = higher;
+	b.samples = samples;
+	b.n_samples = n;
+	b.median = s.median;
+	b.ci_low = s.ci_low;
+	b.ci_high = s.ci_high;
+	b.noisy = !s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET;
+	b.counters = counters;
+	b.place = (char *)(R.h->place ? R.h->place : "host");
+	ms_run_add_benchmark(R.h->run, &b);
+}
+
+static void measure_variant(const struct bench_case *bc, const struct bench_variant *v,
+			    const char *dir, const char *fs_kind, const char *fs_label)
+{
+	struct bench_ctx ctx = { .v = v, .dir = dir, .fs_kind = fs_kind, .iters = 1 };
+	const struct bench_profile *p = R.profile;
+	double budget = p->budget_s * (bc->budget_scale > 0 ? bc->budget_scale : 1);
+	double *samples = xcalloc(p->max_reps, sizeof(double));
+	uint64_t totals[MS_PERF_MAX] = { 0 };
+	struct ms_summary s = { 0 };
+	size_t n = 0;
+	double start, t;
+	int ret;
+	char b[32];
+
+	ctx.params = json_object();
+	ret = bc->setup(&ctx);
+	if (ret) {
+		record_skip(bc, fs_label, v, ctx.reason[0] ? ctx.reason : "setup failed");
+		json_decref(ctx.params);
+		free(samples);
+		return;
+	}
+	/* Warm-up, discarded; for calibrated cases, grow iters until a sample is long
+	 * enough that the clock's resolution and the call overhead do not matter. */
+	for (int round = 0; round < 24; round++) {
+		if (bc->prepare)
+			bc->prepare(&ctx);
+		t = timed_sample(&ctx, bc);
+		if (bc->finish)
+			bc->finish(&ctx);
+		if (t < 0 || !bc->calibrate || ctx.fixed_iters || t >= p->min_sample_s)
+			break;
+		ctx.iters *= t > 0 && p->min_sample_s / t < 2 ? 2 : 4;
+	}
+	start = now_s();
+	while (n < (size_t)p->max_reps && t >= 0) {
+		if (bc->prepare)
+			bc->prepare(&ctx);
+		t = timed_sample(&ctx, bc);
+		if (bc->finish)
+			bc->finish(&ctx);
+		if (t <= 0)
+			break;
+		samples[n++] = sample_value(bc, &ctx, t);
+		for (int i = 0; i < R.perf.n; i++)
+			totals[i] += R.perf.values[i];
+		ms_summarize(samples, n, &s);
+		if (n >= (size_t)p->min_reps && (ms_relative_halfwidth(&s) < HALFWIDTH_TARGET ||
+						  now_s() - start > budget))
+			break;
+		/* A slow variant still stops: three samples at four times the budget. */
+		if (n >= 3 && now_s() - start > 4 * budget)
+			break;
+	}
+	if (n == 0) {
+		record_skip(bc, fs_label, v, "the measured operation failed (see run hook)");
+	} else {
+		uint64_t ops = ctx.ops * ctx.iters * v->threads * n;
+		uint64_t bytes = ctx.bytes * ctx.iters * v->threads * n;
+		json_t *params = variant_params(&ctx, fs_label);
+
+		json_object_set_new(params, "iters_per_sample", json_integer(ctx.iters));
+		add_result(bc, bc->metric_name, unit_of(bc->metric), bc->metric != BENCH_LATENCY,
+			   params, samples, n, counters_json(totals, ops, bytes));
+		fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s: %10.1f %s [%.1f, %.1f] "
+			"n=%zu%s", bc->name, fs_label, v->method, v->hint,
+			size_str(v->size, b, sizeof(b)), v->block_size ?
+			size_str(v->block_size, b + 16, 16) : "-", v->processes ? "p=" : "t=",
+			v->threads, v->cold ? " cold" : "", s.median,
+			unit_of(bc->metric), s.ci_low, s.ci_high, n,
+			!s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET ? " noisy" : "");
+		if (bc == &bench_case_ceiling && !strcmp(v->method, "read"))
+			R.ceiling_read_mbs = s.median;
+		if (bc->metric == BENCH_THROUGHPUT && R.ceiling_read_mbs > 0 &&
+		    bc != &bench_case_ceiling) {
+			double *frac = xcalloc(n, sizeof(double));
+
+			for (size_t i = 0; i < n; i++)
+				frac[i] = samples[i] / R.ceiling_read_mbs;
+			json_t *fp = json_deep_copy(params);
+
+			json_object_set_new(fp, "ceiling_read_MBps", json_real(R.ceiling_read_mbs));
+			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,
+				   json_object());
+			fprintf(stderr, " (%.2f of ceiling)", s.median / R.ceiling_read_mbs);
+			free(frac);
+		}
+		fputc('\n', stderr);
+	}
+	if (bc->teardown)
+		bc->teardown(&ctx);
+	json_decref(ctx.params);
+	free(samples);
+}
+
+static void run_case(const struct bench_case *bc, const char *dir, const char *fs_kind,
+		     const char *fs_label, bool first_fs)
+{
+	struct bench_plan *plan = xcalloc(1, sizeof(*plan));
+
+	make_plan(plan, bc, dir, fs_label, first_fs);
+	for (int i = 0; i < plan->n; i++)
+		measure_variant(bc, &plan->variants[i], dir, fs_kind, fs_label);
+	free(plan);
+}
+
+/* ---- entry points ---- */
+
+int ms_bench_validate(const struct ms_bench_request *rq)
+{
+	uint64_t mem = bench_memory_bytes();
+
+	if (!find_profile(rq->profile)) {
+		fprintf(stderr, "mmapsuite bench: unknown profile '%s' (quick or full)\n",
+			rq->profile);
+		return MS_EXIT_USAGE;
+	}
+	if (rq->case_filter) {
+		char *list = xstrdup(rq->case_filter), *save = NULL;
+
+		for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+			if (!find_case(c)) {
+				fprintf(stderr, "mmapsuite bench: unknown case '%s' (see "
+					"`mmapsuite bench --list`)\n", c);
+				free(list);
+				return MS_EXIT_USAGE;
+			}
+		}
+		free(list);
+	}
+	if (rq->max_size && rq->max_size > mem / 4) {
+		fprintf(stderr, "mmapsuite bench: --max-size %llu MiB is more than a quarter of "
+			"this machine's memory (%llu MiB); the page cache could not hold it\n",
+			(unsigned long long)(rq->max_size / MiB),
+			(unsigned long long)(mem / MiB));
+		return MS_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static bool selected(const struct ms_bench_request *rq, const struct bench_case *bc)
+{
+	return !rq->case_filter || ms_str_in_list(bc->name, rq->case_filter);
+}
+
+int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
+{
+	const char *const *sw = ms_perf_software_events, *const *hw = ms_perf_hardware_events;
+	const char *events[MS_PERF_MAX];
+	char scratch[MS_MAX_FS][4200];
+	int n_events = 0, ret = ms_bench_validate(rq);
+	double t_start = now_s();
+	json_t *summary;
+
+	if (ret)
+		return ret;
+	/* Free space is known only now that the file systems exist: refuse before measuring. */
+	for (int f = 0; f < h->n_fs && rq->max_size; f++) {
+		uint64_t free_bytes = h->fs[f].available ? bench_free_bytes(h->fs[f].path) : 0;
+
+		if (h->fs[f].available && rq->max_size > free_bytes / 10 * 9) {
+			fprintf(stderr, "mmapsuite bench: --max-size %llu MiB does not fit on %s "
+				"(%llu MiB free); give a smaller size or a larger --fs-size\n",
+				(unsigned long long)(rq->max_size / MiB), h->fs[f].label,
+				(unsigned long long)(free_bytes / MiB));
+			return MS_EXIT_USAGE;
+		}
+	}
+	bench_cgroup_reap();
+	memset(&R, 0, sizeof(R));
+	R.h = h;
+	R.profile = find_profile(rq->profile);
+	R.max_size = rq->max_size;
+	R.skipped = json_array();
+	R.dropped = json_array();
+	R.n_placement = ms_topo_placement(ms_topo_pus() < MAX_CPUS ? ms_topo_pus() : MAX_CPUS,
+					  R.placement);
+	if (R.n_placement <= 0) {
+		R.placement[0] = 0;
+		R.n_placement = 1;
+	}
+	ms_topo_bind_thread(R.placement[0]);
+	for (; *sw; sw++)
+		events[n_events++] = *sw;
+	for (; *hw && n_events < MS_PERF_MAX - 1; hw++)
+		events[n_events++] = *hw;
+	events[n_events] = NULL;
+	ms_perf_open(&R.perf, events, true);
+
+	fprintf(stderr, "mmapsuite bench: profile %s, %d file system(s), hardware counters %s\n",
+		R.profile->name, h->n_fs, ms_perf_hardware_available() ? "available" :
+		"unavailable");
+	for (size_t c = 0; c < N_CASES; c++) {
+		const struct bench_case *bc = all_cases[c];
+
+		/* The ceiling is always measured: every throughput is given as a fraction. */
+		if (!selected(rq, bc) && bc != &bench_case_ceiling)
+			continue;
+		if (!bc->needs_fs) {
+			run_case(bc, NULL, NULL, "anon", true);
+			continue;
+		}
+		bool first_fs = true;
+
+		for (int f = 0; f < h->n_fs; f++) {
+			if (!h->fs[f].available)
+				continue;
+			snprintf(scratch[f], sizeof(scratch[f]), "%s/bench-%d", h->fs[f].path,
+				 (int)getpid());
+			if (mkdir(scratch[f], 0700) && errno != EEXIST) {
+				ms_warn("cannot create %s: %s", scratch[f], strerror(errno));
+				continue;
+			}
+			run_case(bc, scratch[f], h->fs[f].kind, h->fs[f].label, first_fs);
+			first_fs = false;
+			bench_files_release();
+			rmdir(scratch[f]);
+		}
+	}
+	ms_perf_close(&R.perf);
+
+	summary = json_pack("{s:s, s:f, s:f, s:o, s:o}", "profile", R.profile->name,
+			    "wall_s", now_s() - t_start, "ceiling_read_MBps", R.ceiling_read_mbs,
+			    "skipped", R.skipped, "dropped_points", R.dropped);
+	json_object_set_new(summary, "hardware_counters", json_string(
+		ms_perf_hardware_available() ? "available" :
+		"hardware counters unavailable: no PMU event opens on this machine"));
+	if (!h->run->extra)
+		h->run->extra = json_object();
+	json_object_set_new(h->run->extra, "bench", summary);
+	fprintf(stderr, "mmapsuite bench: %s profile took %.1f s\n", R.profile->name,
+		now_s() - t_start);
+	return 0;
+}
+
+void ms_bench_list(void)
+{
+	for (size_t c = 0; c < N_CASES; c++) {
+		const struct bench_case *bc = all_cases[c];
+
+		printf("%-14s %s\n", bc->name, bc->description);
+		for (const struct bench_opt *o = bc->opts; o && o->name; o++) {
+			char lo[32], hi[32];
+
+			if (o->type == BENCH_BYTES)
+				printf("    %-12s %s (%s .. %s)\n", o->name, o->help,
+				       size_str(o->min, lo, sizeof(lo)),
+				       size_str(o->max, hi, sizeof(hi)));
+			else
+				printf("    %-12s %s (%llu .. %llu)\n", o->name, o->help,
+				       (unsigned long long)o->min, (unsigned long long)o->max);
+		}
+	}
+}

@@ -1,0 +1,35 @@
+/* Shared between the runner's files; not for cases. */
+#ifndef MMAPSUITE_BENCH_RUNNER_INTERNAL_H
+#define MMAPSUITE_BENCH_RUNNER_INTERNAL_H
+
+#include "bench.h"
+#include "case.h"
+
+#include <jansson.h>
+
+struct bench_profile {
+	const char *name;
+	double budget_s;       /* per variant, before the case's budget_scale */
+	int min_reps, max_reps;
+	double min_sample_s;   /* calibrated cases repeat run() until a sample lasts this */
+};
+
+/* Removes the shared files of the current file system. */
+void bench_files_release(void);
+
+/* Sizes the machine can hold: a quarter of memory, and 90% of free space where files go. */
+uint64_t bench_memory_bytes(void);
+uint64_t bench_free_bytes(const char *dir);
+
+/* Memory cgroup for beyond_memory (cgroup.c): created, entered, left and removed; also
+ * removed by the signal path. */
+int bench_cgroup_enter(uint64_t limit, char *reason, size_t len);
+void bench_cgroup_leave(void);
+/* Removes cgroups left by runs that died (SIGKILL). */
+void bench_cgroup_reap(void);
+
+/* Fidelity check against fio (fidelity.c). Returns 0 if every ratio >= 0.95, 1 if not,
+ * 2 if fio cannot run. */
+int bench_fidelity(struct ms_harness *h, const char *profile);
+
+#endif
