@@ -63,7 +63,11 @@ static struct {
 	struct ms_perf_group perf;
 	int placement[MAX_CPUS];
 	int n_placement;
-	double ceiling_read_mbs;
+	/* Read ceilings by buffer size, ascending: a throughput is compared with the ceiling
+	 * of the same working-set size, so data that fits a cache is held to the cache's
+	 * limit and data that does not to memory's. */
+	struct { uint64_t size; double mbs; } ceiling[8];
+	int n_ceiling;
 	json_t *skipped;
 	json_t *dropped;
 	uint64_t max_size;
@@ -420,6 +424,21 @@ static void add_result(const struct bench_case *bc, const char *metric, const ch
 	ms_run_add_benchmark(R.h->run, &b);
 }
 
+/* The read ceiling measured with the smallest buffer that holds size bytes (the largest if
+ * none does); -1 before any was measured. */
+static int ceiling_for(uint64_t size)
+{
+	int best = -1;
+
+	for (int i = 0; i < R.n_ceiling; i++)
+		if (R.ceiling[i].size >= size && (best < 0 || R.ceiling[i].size < R.ceiling[best].size))
+			best = i;
+	for (int i = 0; best < 0 && i < R.n_ceiling; i++)
+		if (best < 0 || R.ceiling[i].size > R.ceiling[best].size)
+			best = i;
+	return best;
+}
+
 static void measure_variant(const struct bench_case *bc, const struct bench_variant *v,
 			    const char *dir, const char *fs_kind, const char *fs_label)
 {
@@ -491,20 +510,23 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			v->threads, v->cold ? " cold" : "", s.median,
 			unit_of(bc->metric), s.ci_low, s.ci_high, n,
 			!s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET ? " noisy" : "");
-		if (bc == &bench_case_ceiling && !strcmp(v->method, "read"))
-			R.ceiling_read_mbs = s.median;
-		if (bc->metric == BENCH_THROUGHPUT && R.ceiling_read_mbs > 0 &&
-		    bc != &bench_case_ceiling) {
-			double *frac = xcalloc(n, sizeof(double));
+		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") && R.n_ceiling < 8) {
+			R.ceiling[R.n_ceiling].size = v->size;
+			R.ceiling[R.n_ceiling++].mbs = s.median;
+		}
+		int ci = ceiling_for(v->size);
+		if (bc->metric == BENCH_THROUGHPUT && ci >= 0 && bc != &bench_case_ceiling) {
+			double *frac = xcalloc(n, sizeof(double)), limit = R.ceiling[ci].mbs;
 
 			for (size_t i = 0; i < n; i++)
-				frac[i] = samples[i] / R.ceiling_read_mbs;
+				frac[i] = samples[i] / limit;
 			json_t *fp = json_deep_copy(params);
 
-			json_object_set_new(fp, "ceiling_read_MBps", json_real(R.ceiling_read_mbs));
+			json_object_set_new(fp, "ceiling_read_MBps", json_real(limit));
+			json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)R.ceiling[ci].size));
 			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,
 				   json_object());
-			fprintf(stderr, " (%.2f of ceiling)", s.median / R.ceiling_read_mbs);
+			fprintf(stderr, " (%.2f of ceiling)", s.median / limit);
 			free(frac);
 		}
 		fputc('\n', stderr);
@@ -641,8 +663,13 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 	}
 	ms_perf_close(&R.perf);
 
-	summary = json_pack("{s:s, s:f, s:f, s:o, s:o}", "profile", R.profile->name,
-			    "wall_s", now_s() - t_start, "ceiling_read_MBps", R.ceiling_read_mbs,
+	json_t *ceilings = json_array();
+
+	for (int i = 0; i < R.n_ceiling; i++)
+		json_array_append_new(ceilings, json_pack("{s:I, s:f}", "size",
+			(json_int_t)R.ceiling[i].size, "read_MBps", R.ceiling[i].mbs));
+	summary = json_pack("{s:s, s:f, s:o, s:o, s:o}", "profile", R.profile->name,
+			    "wall_s", now_s() - t_start, "read_ceilings", ceilings,
 			    "skipped", R.skipped, "dropped_points", R.dropped);
 	json_object_set_new(summary, "hardware_counters", json_string(
 		ms_perf_hardware_available() ? "available" :
