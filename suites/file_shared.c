@@ -1,0 +1,957 @@
+/* (b) File MAP_SHARED: stores reach the file, the page cache is coherent, end of file and
+ * truncation, timestamps, exec, ENOSPC, shm_open, memfd seals, hole punching.
+ *
+ * Every test uses a file in ms_dir(), the file system under test, except b12 (a tiny private
+ * tmpfs the test mounts) and b13/b14 (shm_open and memfd live on the kernel's own tmpfs). */
+#include "conform.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A value different from ms_pattern() at every offset, so a store is told apart from the
+ * file's original content. */
+static unsigned char stored(size_t offset)
+{
+	return (unsigned char)~ms_pattern(offset);
+}
+
+static unsigned char *map_shared(int fd, size_t len)
+{
+	return xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+}
+
+/* Fails at the first byte of [from, to) of the mapping p that is not zero. */
+static void assert_zero(const unsigned char *p, size_t from, size_t to, const char *what)
+{
+	for (size_t i = from; i < to; i++)
+		cr_assert(p[i] == 0, "%s: byte %zu (address %p) is 0x%02x, not 0\n%s", what, i,
+			  (void *)&p[i], p[i], ms_maps_near(p + i, 1));
+}
+
+/* Fails at the first byte of [from, to) that differs from want(offset). */
+static void assert_bytes(const unsigned char *p, size_t from, size_t to,
+			 unsigned char (*want)(size_t), const char *what)
+{
+	for (size_t i = from; i < to; i++)
+		cr_assert(p[i] == want(i),
+			  "%s: byte %zu (address %p) is 0x%02x, expected 0x%02x\n%s", what, i,
+			  (void *)&p[i], p[i], want(i), ms_maps_near(p + i, 1));
+}
+
+/* Reads [0, len) of the file into a fresh buffer (freed at test exit with the process). */
+static unsigned char *read_file(int fd, size_t len)
+{
+	unsigned char *buf = malloc(len);
+	if (!buf)
+		ms_broken("malloc(%zu) failed", len);
+	xpread(fd, buf, len, 0);
+	return buf;
+}
+
+/* ---- b1: stores reach the file ---- */
+
+/* Assert that stores through MAP_SHARED are in the file as read() sees it after msync(MS_SYNC). */
+CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	for (size_t i = 0; i < len; i++)
+		p[i] = stored(i);
+	xmsync(p, len, MS_SYNC);
+	assert_bytes(read_file(fd, len), 0, len, stored, "read() after msync(MS_SYNC)");
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that stores through MAP_SHARED are seen by a new mapping of the file reopened after
+ * munmap and close. */
+CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
+{
+	size_t len = 4 * ms_page();
+	char path[PATH_MAX];
+	int fd = ms_file(len, path);
+	unsigned char *p = map_shared(fd, len);
+	for (size_t i = 0; i < len; i++)
+		p[i] = stored(i);
+	xmunmap(p, len);
+	xclose(fd);
+	fd = xopen(path, O_RDONLY, 0);
+	p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	assert_bytes(p, 0, len, stored, "new mapping after munmap, close and open");
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that read() sees a store through MAP_SHARED at once, without msync. LINUX: the page
+ * cache is shared by read() and mappings; POSIX asks only for msync to make it so. */
+CONFORM(mmap_shared, store_seen_by_read_without_msync, "b1", LINUX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	for (size_t i = 0; i < len; i++)
+		p[i] = stored(i);
+	assert_bytes(read_file(fd, len), 0, len, stored, "read() after a store, no msync");
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- b2: write() is seen by existing mappings ---- */
+
+/* Assert that pwrite() to a file is seen at once through a shared mapping whose pages are
+ * already faulted in. LINUX: one page cache; POSIX leaves it to msync(MS_INVALIDATE). */
+CONFORM(mmap_shared, pwrite_seen_through_existing_mapping, "b2", LINUX)
+{
+	size_t page = ms_page(), len = 4 * page;
+	int fd = ms_file(len, NULL);
+	const unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	assert_bytes(p, 0, len, ms_pattern, "mapping before pwrite"); /* faults every page in */
+	/* A range that straddles the boundary of pages 1 and 2. */
+	size_t from = page + page / 2, to = 2 * page + page / 2;
+	unsigned char *buf = malloc(to - from);
+	cr_assert(buf);
+	for (size_t i = from; i < to; i++)
+		buf[i - from] = stored(i);
+	xpwrite(fd, buf, to - from, (off_t)from);
+	assert_bytes(p, 0, from, ms_pattern, "bytes before the pwrite() range");
+	assert_bytes(p, from, to, stored, "bytes written by pwrite() seen through the mapping");
+	assert_bytes(p, to, len, ms_pattern, "bytes after the pwrite() range");
+	xmunmap((void *)p, len);
+	xclose(fd);
+}
+
+/* ---- b3: mappings see each other's stores ---- */
+
+/* Assert that two shared mappings of one file in one process, one at a page offset, see each
+ * other's stores. */
+CONFORM(mmap_shared, two_mappings_in_one_process_share_stores, "b3", POSIX)
+{
+	size_t page = ms_page(), len = 4 * page;
+	int fd = ms_file(len, NULL);
+	unsigned char *a = map_shared(fd, len);
+	unsigned char *b = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+				 (off_t)page); /* b[0] is file offset page */
+	cr_assert(a != b);
+	a[page + 5] = 0x11;
+	cr_assert(b[5] == 0x11, "store at file offset %zu through mapping %p not seen through %p: "
+		  "0x%02x\n%s%s", page + 5, (void *)a, (void *)b, b[5], ms_maps_near(a, len),
+		  ms_maps_near(b, 2 * page));
+	b[page + 9] = 0x22;
+	cr_assert(a[2 * page + 9] == 0x22, "store at file offset %zu through %p not seen through "
+		  "%p: 0x%02x", 2 * page + 9, (void *)b, (void *)a, a[2 * page + 9]);
+	xmunmap(a, len);
+	xmunmap(b, 2 * page);
+	xclose(fd);
+}
+
+/* Waits up to 10 s for one byte from a pipe; false if the other process ended or hung. */
+static bool pipe_wait(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c;
+	return poll(&pfd, 1, 10000) == 1 && read(fd, &c, 1) == 1;
+}
+
+/* In the parent: a missing signal means the child failed (xwait_ok reports its exit). */
+static void parent_wait(int fd, pid_t child)
+{
+	if (!pipe_wait(fd)) {
+		xwait_ok(child);
+		ms_broken("child %d exited 0 without signalling", (int)child);
+	}
+}
+
+static bool pipe_signal(int fd)
+{
+	return write(fd, "x", 1) == 1;
+}
+
+/* Assert that a process that opened and mapped the file on its own and the test process,
+ * both mapped before any store, see each other's stores. */
+CONFORM(mmap_shared, independent_open_in_other_process_shares_stores, "b3", POSIX)
+{
+	size_t page = ms_page(), len = 4 * page;
+	char path[PATH_MAX];
+	int fd = ms_file(len, path);
+	unsigned char *p = map_shared(fd, len);
+	int to_child[2], to_parent[2];
+	xpipe(to_child);
+	xpipe(to_parent);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		close(to_child[1]);
+		close(to_parent[0]);
+		int cfd = open(path, O_RDWR);
+		child_check(cfd >= 0, "open(%s): %s", path, ms_errname(errno));
+		unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
+		child_check(c != MAP_FAILED, "mmap: %s", ms_errname(errno));
+		child_check(c[3 * page] == ms_pattern(3 * page), "child sees 0x%02x at %zu before "
+			    "any store", c[3 * page], 3 * page);
+		child_check(pipe_signal(to_parent[1]), "pipe: %s", ms_errname(errno)); /* mapped */
+		child_check(pipe_wait(to_child[0]), "no signal from the parent"); /* it stored */
+		child_check(c[3 * page] == 0xab, "child's mapping shows 0x%02x at file offset %zu "
+			    "after the parent stored 0xab", c[3 * page], 3 * page);
+		c[page + 1] = 0xcd;
+		child_check(pipe_signal(to_parent[1]), "pipe: %s", ms_errname(errno));
+		_exit(0);
+	}
+	close(to_child[0]);
+	close(to_parent[1]);
+	parent_wait(to_parent[0], pid);
+	p[3 * page] = 0xab;
+	xcheck("write to pipe", pipe_signal(to_child[1]) ? 0 : -1);
+	parent_wait(to_parent[0], pid);
+	cr_assert(p[page + 1] == 0xcd, "parent's mapping shows 0x%02x at file offset %zu after "
+		  "the child stored 0xcd\n%s", p[page + 1], page + 1, ms_maps_near(p, len));
+	xwait_ok(pid);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- b4, b5, b6: the last partial page and beyond ---- */
+
+/* Assert that the bytes past end of file in the last partial page read as zero. */
+CONFORM(mmap_shared, partial_last_page_reads_zero_past_eof, "b4", POSIX)
+{
+	size_t page = ms_page(), size = 2 * page + 100;
+	int fd = ms_file(size, NULL);
+	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
+	assert_bytes(p, 0, size, ms_pattern, "file content");
+	assert_zero(p, size, 3 * page, "past end of file in the last page");
+	xmunmap((void *)p, 3 * page);
+	xclose(fd);
+}
+
+/* Assert that a file shrunk by ftruncate() before mmap shows zero past its new end, not the
+ * cut-off data still in the page cache. */
+CONFORM(mmap_shared, partial_page_zero_after_shrink_before_map, "b4", POSIX)
+{
+	size_t page = ms_page(), size = 2 * page + 100;
+	int fd = ms_file(3 * page, NULL); /* the whole last page holds data, and is cached */
+	xftruncate(fd, (off_t)size);
+	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
+	assert_bytes(p, 0, size, ms_pattern, "file content");
+	assert_zero(p, size, 3 * page, "past the end set by ftruncate() before mmap");
+	xmunmap((void *)p, 3 * page);
+	xclose(fd);
+}
+
+/* Assert that stores past end of file in the last page do not grow the file, and read()
+ * stops at end of file, also after msync(MS_SYNC) and munmap. */
+CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
+{
+	size_t page = ms_page(), size = page + 100;
+	int fd = ms_file(size, NULL);
+	unsigned char *p = map_shared(fd, 2 * page);
+	memset(p + size, 0xee, 2 * page - size);
+	xmsync(p, 2 * page, MS_SYNC);
+	xmunmap(p, 2 * page);
+	struct stat st;
+	xcheck("fstat", fstat(fd, &st));
+	cr_assert(st.st_size == (off_t)size, "stores past end of file changed its size from %zu "
+		  "to %lld", size, (long long)st.st_size);
+	unsigned char buf[64];
+	ssize_t got = pread(fd, buf, sizeof(buf), (off_t)size);
+	cr_assert(got == 0, "read() at end of file (%zu) returned %zd (%s) instead of 0", size, got,
+		  got < 0 ? ms_errname(errno) : "data");
+	assert_bytes(read_file(fd, size), 0, size, ms_pattern, "file content");
+	xclose(fd);
+}
+
+/* Assert that after stores past end of file, a range later added by ftruncate() reads as zero.
+ * POSIX ftruncate(): "the extended area appears as if it were zero-filled". LINUX per file
+ * system: ext4, xfs and btrfs zero the old last page's tail when the size grows (and
+ * writeback zeroes it too). tmpfs has no writeback and, on Linux 6.18, keeps the stored bytes
+ * in the page, so they show after the extension: a deviation from POSIX that this test
+ * expects on tmpfs, so that a kernel changing it (either way) is noticed. */
+CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5", LINUX)
+{
+	size_t page = ms_page(), size = page + 100;
+	int fd = ms_file(size, NULL);
+	unsigned char *p = map_shared(fd, 2 * page);
+	memset(p + size, 0xee, 2 * page - size);
+	xmunmap(p, 2 * page);
+	xftruncate(fd, (off_t)(2 * page));
+	unsigned char *back = read_file(fd, 2 * page);
+	size_t leaked = 0;
+	for (size_t i = size; i < 2 * page; i++)
+		leaked += back[i] != 0;
+	assert_bytes(back, 0, size, ms_pattern, "file content");
+	if (ms_fs_kind() == MS_FS_TMPFS) {
+		cr_assert(leaked == 2 * page - size,
+			  "tmpfs: %zu of the %zu bytes stored past end of file read back after "
+			  "ftruncate() extended the file; Linux 6.18 keeps all of them on tmpfs "
+			  "(a deviation from POSIX ftruncate): this kernel behaves differently",
+			  leaked, 2 * page - size);
+		xclose(fd);
+		return;
+	}
+	assert_zero(back, size, 2 * page,
+		    "read() of the range extended by ftruncate() after stores past end of file");
+	xclose(fd);
+}
+
+/* Assert that a read of a whole page beyond end of file raises SIGBUS, and the partial last
+ * page does not. */
+CONFORM(mmap_shared, page_beyond_eof_raises_sigbus, "b6", POSIX)
+{
+	size_t page = ms_page(), size = page + 100;
+	int fd = ms_file(size, NULL);
+	unsigned char *p = map_shared(fd, 4 * page);
+	struct ms_fault f;
+	cr_assert(!ms_probe_read(p + page + 200, &f), "read in the partial last page raised %s",
+		  ms_signame(f.signo));
+	cr_assert(ms_probe_read(p + 2 * page, &f) && f.signo == SIGBUS,
+		  "read at %p, a whole page past end of file (size %zu): expected SIGBUS, "
+		  "got %s\n%s",
+		  (void *)(p + 2 * page), size, ms_signame(f.signo), ms_maps_near(p, 4 * page));
+	xmunmap(p, 4 * page);
+	xclose(fd);
+}
+
+/* Probes a read and a write at each of the addresses p + off[i] and asserts SIGBUS with
+ * BUS_ADRERR and si_addr equal to that exact byte. */
+static void assert_sigbus_adrerr(unsigned char *p, const size_t *off, size_t n, size_t maplen,
+				 const char *why)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char *a = p + off[i];
+		struct ms_fault f;
+		for (int write = 0; write < 2; write++) {
+			bool faulted = write ? ms_probe_write(a, 0x5a, &f) : ms_probe_read(a, &f);
+			cr_assert(faulted && f.signo == SIGBUS && f.code == BUS_ADRERR &&
+				  f.addr == (void *)a,
+				  "%s at %p (offset %zu, %s): expected SIGBUS BUS_ADRERR at "
+				  "that address, got %s %s at %p\n%s", write ? "write" : "read",
+				  (void *)a, off[i], why, ms_signame(f.signo),
+				  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(p, maplen));
+		}
+	}
+}
+
+/* Assert that reads and writes beyond end of file get SIGBUS with si_code BUS_ADRERR and
+ * si_addr the faulting byte. LINUX: POSIX names SIGBUS only; Linux reports BUS_ADRERR. */
+CONFORM(mmap_shared, beyond_eof_sigbus_siginfo_is_exact, "b6", LINUX)
+{
+	size_t page = ms_page(), size = page + 100;
+	int fd = ms_file(size, NULL);
+	unsigned char *p = map_shared(fd, 4 * page);
+	const size_t off[] = { 2 * page, 2 * page + 777, 3 * page + page - 1 };
+	assert_sigbus_adrerr(p, off, sizeof(off) / sizeof(off[0]), 4 * page, "beyond end of file");
+	xmunmap(p, 4 * page);
+	xclose(fd);
+}
+
+/* ---- b7: ftruncate while mapped ---- */
+
+/* A 4-page file, mapped, every page written through the mapping; then cut to 1 page + 100. */
+static unsigned char *map_then_shrink(int *fd, size_t *size)
+{
+	size_t page = ms_page();
+	*fd = ms_file(4 * page, NULL);
+	unsigned char *p = map_shared(*fd, 4 * page);
+	for (size_t i = 0; i < 4 * page; i++)
+		p[i] = stored(i);
+	*size = page + 100;
+	xftruncate(*fd, (off_t)*size);
+	return p;
+}
+
+/* Assert that after ftruncate() shrinks a mapped file, a reference to a whole page beyond
+ * the new end raises SIGBUS. */
+CONFORM(mmap_shared, truncate_shrink_then_access_raises_sigbus, "b7", POSIX)
+{
+	int fd;
+	size_t size, page = ms_page();
+	unsigned char *p = map_then_shrink(&fd, &size);
+	struct ms_fault f;
+	for (size_t pg = 2; pg < 4; pg++)
+		cr_assert(ms_probe_read(p + pg * page + 3, &f) && f.signo == SIGBUS,
+			  "read at %p (page %zu) after ftruncate() to %zu: expected SIGBUS, "
+			  "got %s\n%s",
+			  (void *)(p + pg * page + 3), pg, size, ms_signame(f.signo),
+			  ms_maps_near(p, 4 * page));
+	xmunmap(p, 4 * page);
+	xclose(fd);
+}
+
+/* Assert that the SIGBUS after a shrinking ftruncate() has si_code BUS_ADRERR and si_addr the
+ * faulting byte, for reads and writes. LINUX: POSIX names the signal only. */
+CONFORM(mmap_shared, truncate_shrink_sigbus_siginfo_is_exact, "b7", LINUX)
+{
+	int fd;
+	size_t size, page = ms_page();
+	unsigned char *p = map_then_shrink(&fd, &size);
+	const size_t off[] = { 2 * page, 2 * page + 1234, 3 * page + 17, 4 * page - 1 };
+	assert_sigbus_adrerr(p, off, sizeof(off) / sizeof(off[0]), 4 * page,
+			     "after ftruncate() shrank the mapped file");
+	xmunmap(p, 4 * page);
+	xclose(fd);
+}
+
+/* Assert that a shrinking ftruncate() zeroes the tail of the new last page in the mapping,
+ * where the test had stored data, and keeps the bytes before the new end. */
+CONFORM(mmap_shared, truncate_shrink_zeroes_tail_of_partial_page, "b7", POSIX)
+{
+	int fd;
+	size_t size, page = ms_page();
+	unsigned char *p = map_then_shrink(&fd, &size);
+	assert_bytes(p, 0, size, stored, "bytes before the new end of file");
+	assert_zero(p, size, 2 * page, "tail of the partial last page after ftruncate()");
+	xmunmap(p, 4 * page);
+	xclose(fd);
+}
+
+/* Assert that after a shrink and a regrow by ftruncate(), the regrown range reads as zero
+ * through the old mapping (no SIGBUS, no old data) and through read(). */
+CONFORM(mmap_shared, truncate_regrow_reads_zero, "b7", POSIX)
+{
+	int fd;
+	size_t size, page = ms_page();
+	unsigned char *p = map_then_shrink(&fd, &size);
+	xftruncate(fd, (off_t)(4 * page));
+	struct ms_fault f;
+	for (size_t pg = 2; pg < 4; pg++)
+		cr_assert(!ms_probe_read(p + pg * page, &f), "read at %p (page %zu) of the regrown "
+			  "file raised %s %s\n%s", (void *)(p + pg * page), pg, ms_signame(f.signo),
+			  ms_sicode_name(f.signo, f.code), ms_maps_near(p, 4 * page));
+	assert_bytes(p, 0, size, stored, "bytes before the old end of file");
+	assert_zero(p, size, 4 * page, "regrown range through the mapping");
+	assert_zero(read_file(fd, 4 * page), size, 4 * page, "regrown range through read()");
+	xmunmap(p, 4 * page);
+	xclose(fd);
+}
+
+/* ---- b8: the mapping keeps the file ---- */
+
+/* Assert that a shared mapping still reads and writes the file after close() and unlink(). */
+CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
+{
+	size_t len = 4 * ms_page();
+	char path[PATH_MAX];
+	int fd = ms_file(len, path);
+	unsigned char *p = map_shared(fd, len);
+	xclose(fd);
+	xcheck("unlink", unlink(path));
+	struct stat st;
+	cr_assert(stat(path, &st) == -1 && errno == ENOENT, "BROKEN: %s still exists", path);
+	assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
+	for (size_t i = 0; i < len; i++)
+		p[i] = stored(i);
+	assert_bytes(p, 0, len, stored, "stores after close() and unlink()");
+	xmunmap(p, len);
+}
+
+/* ---- b9, b10: timestamps ---- */
+
+static bool ts_after(struct timespec a, struct timespec b)
+{
+	return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec > b.tv_nsec);
+}
+
+static struct stat xfstat(int fd)
+{
+	struct stat st;
+	xcheck("fstat", fstat(fd, &st));
+	return st;
+}
+
+/* Moves atime and mtime two days back, so that relatime and coarse clocks cannot hide an
+ * update. */
+static void age_times(int fd)
+{
+	struct timespec now, ts[2];
+	clock_gettime(CLOCK_REALTIME, &now);
+	ts[0] = ts[1] = (struct timespec){ .tv_sec = now.tv_sec - 2 * 86400 };
+	xcheck("futimens", futimens(fd, ts));
+}
+
+/* Lets the kernel's coarse clock tick past the last timestamp taken (a tick is 1 to 10 ms). */
+static void next_tick(void)
+{
+	nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+}
+
+/* Assert that st_atime is marked for update between mmap() and the first read reference
+ * (Linux marks it at mmap()). Skipped on noatime mounts, where atime is never updated. */
+CONFORM(mmap_shared, first_read_reference_marks_atime, "b9", POSIX)
+{
+	struct statvfs vfs;
+	xcheck("statvfs", statvfs(ms_dir(), &vfs));
+	if (vfs.f_flag & ST_NOATIME)
+		cr_skip_test("%s is mounted noatime: atime is never updated", ms_dir());
+	size_t len = 2 * ms_page();
+	int fd = ms_file(len, NULL);
+	age_times(fd);
+	struct stat before = xfstat(fd);
+	const unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	cr_assert(p[100] == ms_pattern(100));
+	struct stat after = xfstat(fd);
+	cr_assert(ts_after(after.st_atim, before.st_atim),
+		  "st_atime not updated by mmap() and a read reference: %lld.%09ld before, "
+		  "%lld.%09ld after (mount flags 0x%lx)", (long long)before.st_atim.tv_sec,
+		  before.st_atim.tv_nsec, (long long)after.st_atim.tv_sec, after.st_atim.tv_nsec,
+		  vfs.f_flag);
+	xmunmap((void *)p, len);
+	xclose(fd);
+}
+
+/* Assert that st_mtime and st_ctime are updated between a first write reference and the next
+ * msync(MS_SYNC). The store is the page's first reference (see the LINUX tests below for a
+ * page read first, and for later cycles). */
+CONFORM(mmap_shared, write_then_msync_updates_mtime_ctime, "b10", POSIX)
+{
+	size_t len = 2 * ms_page();
+	int fd = ms_file(len, NULL);
+	age_times(fd);
+	unsigned char *p = map_shared(fd, len);
+	struct stat before = xfstat(fd);
+	next_tick();
+	p[10] = 0x42;
+	xmsync(p, len, MS_SYNC);
+	struct stat after = xfstat(fd);
+	cr_assert(ts_after(after.st_mtim, before.st_mtim) &&
+		  ts_after(after.st_ctim, before.st_ctim),
+		  "after a store and msync(MS_SYNC) on %s: mtime %lld.%09ld -> %lld.%09ld, ctime "
+		  "%lld.%09ld -> %lld.%09ld; both must move forward", ms_fs_name(),
+		  (long long)before.st_mtim.tv_sec, before.st_mtim.tv_nsec,
+		  (long long)after.st_mtim.tv_sec, after.st_mtim.tv_nsec,
+		  (long long)before.st_ctim.tv_sec, before.st_ctim.tv_nsec,
+		  (long long)after.st_ctim.tv_sec, after.st_ctim.tv_nsec);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+enum { time_cycles = 4 };
+
+/* Runs time_cycles cycles of (store to page 0, msync(MS_SYNC)) and writes into seen one letter
+ * per cycle: U = mtime and ctime moved forward, - = neither, ? = only one. With read_first
+ * the page is read-faulted before the first store. */
+static void time_cycles_seen(bool read_first, char seen[time_cycles + 1])
+{
+	size_t len = ms_page();
+	int fd = ms_file(len, NULL);
+	age_times(fd);
+	unsigned char *p = map_shared(fd, len);
+	if (read_first)
+		cr_assert(p[len - 1] == ms_pattern(len - 1));
+	for (int c = 0; c < time_cycles; c++) {
+		struct stat before = xfstat(fd);
+		next_tick();
+		p[c] = (unsigned char)(0x80 + c);
+		xmsync(p, len, MS_SYNC);
+		struct stat after = xfstat(fd);
+		bool m = ts_after(after.st_mtim, before.st_mtim);
+		bool ct = ts_after(after.st_ctim, before.st_ctim);
+		seen[c] = m && ct ? 'U' : m || ct ? '?' : '-';
+	}
+	seen[time_cycles] = 0;
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+static void require_time_expectation(void)
+{
+	if (ms_fs_kind() == MS_FS_OTHER)
+		cr_skip_test("no stated expectation for %s (known: tmpfs, ext4, xfs, btrfs)",
+			     ms_fs_name());
+}
+
+/* Assert, per file system, which of repeated store + msync(MS_SYNC) cycles on one page update
+ * st_mtime and st_ctime, the first store being the page's first reference. LINUX: POSIX asks
+ * for an update between every write reference and the next msync. ext4, xfs and btrfs meet
+ * it: writeback write-protects the page, so every cycle's store faults into page_mkwrite,
+ * which updates the times. tmpfs has no writeback: the page stays writable after its first
+ * write fault, so only the first cycle updates them (observed on Linux 6.18). */
+CONFORM(mmap_shared, repeated_write_msync_cycles_update_mtime, "b10", LINUX)
+{
+	require_time_expectation();
+	char seen[time_cycles + 1];
+	const char *want = ms_fs_kind() == MS_FS_TMPFS ? "U---" : "UUUU";
+	time_cycles_seen(false, seen);
+	cr_assert(strcmp(seen, want) == 0,
+		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page: %s, "
+		  "expected %s (U = both updated, - = neither, ? = only one)", ms_fs_name(),
+		  time_cycles, seen, want);
+}
+
+/* As above, with the page read before its first store. LINUX: ext4, xfs and btrfs update the
+ * times every cycle. tmpfs never does: a read fault of a shared tmpfs page already maps it
+ * writable (no write notification is needed without writeback), so no store ever faults and
+ * the times stay put (observed on Linux 6.18), contrary to POSIX's wording. */
+CONFORM(mmap_shared, read_then_write_msync_cycles_update_mtime, "b10", LINUX)
+{
+	require_time_expectation();
+	char seen[time_cycles + 1];
+	const char *want = ms_fs_kind() == MS_FS_TMPFS ? "----" : "UUUU";
+	time_cycles_seen(true, seen);
+	cr_assert(strcmp(seen, want) == 0,
+		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page read "
+		  "first: %s, expected %s (U = both updated, - = neither, ? = only one)",
+		  ms_fs_name(), time_cycles, seen, want);
+}
+
+/* ---- b11: PROT_EXEC ---- */
+
+/* A return instruction for this architecture, written into a file and called. */
+#if defined(__x86_64__) || defined(__i386__)
+static const unsigned char ret_insn[] = { 0xc3 };
+#elif defined(__aarch64__)
+static const unsigned char ret_insn[] = { 0xc0, 0x03, 0x5f, 0xd6 };
+#else
+static const unsigned char ret_insn[] = { 0 };
+#define MS_NO_RET_INSN 1
+#endif
+
+/* A mode-0555 file holding ret_insn at page offset 0 and the pattern after it, reopened
+ * O_RDONLY. */
+static int exec_file(size_t len)
+{
+	char path[PATH_MAX];
+	int fd = ms_file(len, path);
+	xpwrite(fd, ret_insn, sizeof(ret_insn), 0);
+	xcheck("fchmod", fchmod(fd, 0555));
+	xclose(fd);
+	return xopen(path, O_RDONLY, 0);
+}
+
+static void *map_exec(int fd, size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED && errno == EPERM)
+		cr_skip_test("%s does not allow PROT_EXEC mappings (mounted noexec?): EPERM",
+			     ms_dir());
+	ms_assert_mapped(p);
+	return p;
+}
+
+/* Assert that a PROT_READ|PROT_EXEC shared mapping of a read-only opened 0555 file shows the
+ * file's contents. */
+CONFORM(mmap_shared, exec_mapping_of_readonly_file_shows_contents, "b11", POSIX)
+{
+	size_t len = 2 * ms_page();
+	int fd = exec_file(len);
+	const unsigned char *p = map_exec(fd, len);
+	cr_assert(memcmp(p, ret_insn, sizeof(ret_insn)) == 0, "first bytes differ from the file");
+	assert_bytes(p, sizeof(ret_insn), len, ms_pattern, "PROT_EXEC mapping");
+	xmunmap((void *)p, len);
+	xclose(fd);
+}
+
+/* Assert that code in a PROT_EXEC file mapping runs. LINUX: needs a known return instruction
+ * (x86, arm64). */
+CONFORM(mmap_shared, exec_mapping_runs_code_from_file, "b11", LINUX)
+{
+#ifdef MS_NO_RET_INSN
+	cr_skip_test("no return instruction known for this architecture");
+#endif
+	size_t len = ms_page();
+	int fd = exec_file(len);
+	void *p = map_exec(fd, len);
+	struct ms_fault f;
+	cr_assert(!ms_probe_exec(p, &f), "calling the return instruction in the PROT_EXEC file "
+		  "mapping at %p raised %s %s at %p\n%s", p, ms_signame(f.signo),
+		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(p, len));
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- b12: ENOSPC ---- */
+
+/* Assert that on a full file system, a store that needs a new block raises SIGBUS BUS_ADRERR at
+ * that byte, every earlier store is in the file, nothing else changed, and stores succeed again
+ * once space is freed. LINUX: POSIX does not say how a mapping reports ENOSPC. Checked on a
+ * private 256 KiB tmpfs (shmem allocates a page at the write fault and fails it with
+ * VM_FAULT_SIGBUS), whatever the file system under test. */
+CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	ms_private_tmpfs("size=256k", dir);
+	size_t page = ms_page(), pages = 256, len = pages * page; /* 4x the file system */
+	snprintf(path, sizeof(path), "%s/sparse", dir);
+	int fd = xopen(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+	xftruncate(fd, (off_t)len);
+	unsigned char *p = map_shared(fd, len);
+	struct ms_fault f = { 0 };
+	size_t full = pages;
+	for (size_t pg = 0; pg < pages; pg++) {
+		if (ms_probe_write(p + pg * page + 8, stored(pg * page + 8), &f)) {
+			full = pg;
+			break;
+		}
+		for (size_t i = pg * page; i < (pg + 1) * page; i++)
+			p[i] = stored(i);
+	}
+	cr_assert(full < pages, "stored into all %zu pages of a sparse %zu KiB file on a 256 KiB "
+		  "tmpfs without a fault\n%s", pages, len / 1024, ms_maps_near(p, 0));
+	cr_assert(full > 0, "the first store into an empty 256 KiB tmpfs faulted (%s)",
+		  ms_signame(f.signo));
+	unsigned char *want = p + full * page + 8;
+	cr_assert(f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == (void *)want,
+		  "store into page %zu of a full tmpfs: expected SIGBUS BUS_ADRERR at %p, "
+		  "got %s %s at %p\n%s", full, (void *)want, ms_signame(f.signo),
+		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(want, 1));
+	unsigned char *back = read_file(fd, len);
+	assert_bytes(back, 0, full * page, stored, "read() of the pages stored before ENOSPC");
+	assert_zero(back, full * page, len, "read() of the pages never stored (holes)");
+	cr_assert(xfstat(fd).st_size == (off_t)len, "ENOSPC changed the file size");
+	/* Free one page by punching it; the failed store then succeeds. */
+	xcheck("fallocate(PUNCH_HOLE)", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+						  0, (off_t)page));
+	cr_assert(!ms_probe_write(want, 0x77, &f), "store at %p still raised %s after a page was "
+		  "freed", (void *)want, ms_signame(f.signo));
+	xpread(fd, back, 1, (off_t)(full * page + 8));
+	cr_assert(back[0] == 0x77, "store after freeing space not in the file: 0x%02x", back[0]);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- b13: shm_open ---- */
+
+static char shm_name[64];
+
+static void shm_cleanup(void)
+{
+	shm_unlink(shm_name);
+}
+
+/* A new POSIX shared memory object with a name unique to this test, removed at exit. */
+static int shm_new(void)
+{
+	snprintf(shm_name, sizeof(shm_name), "/mmapsuite-%d", (int)getpid());
+	int fd = shm_open(shm_name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		ms_broken("shm_open(%s, O_CREAT|O_EXCL): %s", shm_name, ms_errname(errno));
+	atexit(shm_cleanup);
+	return fd;
+}
+
+/* Assert that a new shm_open() object has size zero and its descriptor has FD_CLOEXEC. */
+CONFORM(mmap_shm, new_object_is_empty_and_cloexec, "b13", POSIX)
+{
+	int fd = shm_new();
+	cr_assert(xfstat(fd).st_size == 0, "new shared memory object %s has size %lld, not 0",
+		  shm_name, (long long)xfstat(fd).st_size);
+	int flags = (int)xcheck("fcntl(F_GETFD)", fcntl(fd, F_GETFD));
+	cr_assert(flags & FD_CLOEXEC, "shm_open() descriptor lacks FD_CLOEXEC (flags 0x%x)", flags);
+	xclose(fd);
+}
+
+/* Assert that mappings through two shm_open() descriptors of one object share stores. */
+CONFORM(mmap_shm, two_opens_share_stores, "b13", POSIX)
+{
+	size_t len = 2 * ms_page();
+	int fd = shm_new();
+	xftruncate(fd, (off_t)len);
+	int fd2 = shm_open(shm_name, O_RDWR, 0);
+	cr_assert(fd2 >= 0, "second shm_open(%s): %s", shm_name, ms_errname(errno));
+	unsigned char *a = map_shared(fd, len), *b = map_shared(fd2, len);
+	assert_zero(a, 0, len, "new shared memory object");
+	a[len - 1] = 0x31;
+	b[3] = 0x13;
+	cr_assert(b[len - 1] == 0x31 && a[3] == 0x13, "stores not shared between the two opens: "
+		  "0x%02x 0x%02x\n%s%s", b[len - 1], a[3], ms_maps_near(a, len),
+		  ms_maps_near(b, len));
+	xmunmap(a, len);
+	xmunmap(b, len);
+	xclose(fd);
+	xclose(fd2);
+}
+
+/* Assert that an object keeps its contents after the last close while mapped, and that after
+ * shm_unlink() the name is gone but the mapping still holds the object. */
+CONFORM(mmap_shm, persists_until_unlinked_and_unmapped, "b13", POSIX)
+{
+	size_t len = 2 * ms_page();
+	int fd = shm_new();
+	xftruncate(fd, (off_t)len);
+	unsigned char *p = map_shared(fd, len);
+	xclose(fd);
+	for (size_t i = 0; i < len; i++)
+		p[i] = stored(i);
+	fd = shm_open(shm_name, O_RDONLY, 0);
+	cr_assert(fd >= 0, "shm_open(%s) after close: %s", shm_name, ms_errname(errno));
+	assert_bytes(read_file(fd, len), 0, len, stored, "object reopened after close");
+	xclose(fd);
+	xcheck("shm_unlink", shm_unlink(shm_name));
+	ms_assert_errno(shm_open(shm_name, O_RDONLY, 0), ENOENT);
+	assert_bytes(p, 0, len, stored, "mapping after shm_unlink()");
+	p[0] = 0x99;
+	cr_assert(p[0] == 0x99);
+	xmunmap(p, len);
+}
+
+/* ---- b14: memfd seals ---- */
+
+static int memfd_sealable(size_t len)
+{
+	int fd = memfd_create("mmapsuite", MFD_ALLOW_SEALING);
+	if (fd < 0)
+		ms_broken("memfd_create(MFD_ALLOW_SEALING): %s", ms_errname(errno));
+	xftruncate(fd, (off_t)len);
+	return fd;
+}
+
+/* Assert that after F_SEAL_WRITE a writable shared mapping is refused with EPERM, and a
+ * read-only one still works. LINUX (memfd_create(2), fcntl(2) F_ADD_SEALS). */
+CONFORM(mmap_memfd, seal_write_refuses_writable_shared_map, "b14", LINUX)
+{
+	size_t len = 2 * ms_page();
+	int fd = memfd_sealable(len);
+	xcheck("F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EPERM);
+	const unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	assert_zero(p, 0, len, "read-only mapping of a write-sealed memfd");
+	xmunmap((void *)p, len);
+	xclose(fd);
+}
+
+/* Assert that F_SEAL_WRITE cannot be added while a writable shared mapping exists (EBUSY), and
+ * can once it is unmapped. LINUX. */
+CONFORM(mmap_memfd, seal_write_busy_while_writably_mapped, "b14", LINUX)
+{
+	size_t len = 2 * ms_page();
+	int fd = memfd_sealable(len);
+	unsigned char *p = map_shared(fd, len);
+	ms_assert_errno(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EBUSY);
+	xmunmap(p, len);
+	ms_assert_ok(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
+	xclose(fd);
+}
+
+/* Assert that F_SEAL_FUTURE_WRITE refuses new writable shared mappings (EPERM), write()
+ * (EPERM) and mprotect() of a read-only shared mapping to PROT_WRITE (EACCES), while a
+ * writable mapping made before the seal keeps working. LINUX (5.1+). */
+CONFORM(mmap_memfd, future_write_seal_blocks_new_writers, "b14", LINUX)
+{
+	size_t len = 2 * ms_page();
+	int fd = memfd_sealable(len);
+	unsigned char *old = map_shared(fd, len);
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE) != 0)
+		cr_skip_test("F_SEAL_FUTURE_WRITE not supported: %s", ms_errname(errno));
+	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EPERM);
+	ms_assert_errno(pwrite(fd, "x", 1, 0), EPERM);
+	unsigned char *ro = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	ms_assert_errno(mprotect(ro, len, PROT_READ | PROT_WRITE), EACCES);
+	old[5] = 0x55;
+	cr_assert(ro[5] == 0x55, "store through the pre-seal writable mapping not seen: 0x%02x",
+		  ro[5]);
+	xmunmap(ro, len);
+	xmunmap(old, len);
+	xclose(fd);
+}
+
+/* ---- b15: hole punching while mapped ---- */
+
+/* An 8-page file, mapped and faulted in, with page 3 dirtied through the mapping. */
+static unsigned char *map_for_punch(int *fd, size_t len)
+{
+	*fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(*fd, len);
+	assert_bytes(p, 0, len, ms_pattern, "file before punching");
+	memset(p + 3 * ms_page(), 0x3c, ms_page());
+	return p;
+}
+
+static void punch(int fd, size_t off, size_t len)
+{
+	int mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+	if (fallocate(fd, mode, (off_t)off, (off_t)len) != 0) {
+		if (errno == EOPNOTSUPP)
+			cr_skip_test("%s does not support FALLOC_FL_PUNCH_HOLE", ms_fs_name());
+		ms_broken("fallocate(PUNCH_HOLE, %zu, %zu): %s", off, len, ms_errname(errno));
+	}
+}
+
+/* Checks bytes of the 8-page mapping p after [from, to) was punched: zero inside, the file's
+ * pattern outside (page 3 holds 0x3c where it was not punched), in the mapping and in read(). */
+static void assert_punched(int fd, const unsigned char *p, size_t from, size_t to)
+{
+	size_t page = ms_page(), len = 8 * page;
+	const unsigned char *views[2] = { p, read_file(fd, len) };
+	const char *names[2] = { "mapping", "read()" };
+	for (int v = 0; v < 2; v++)
+		for (size_t i = 0; i < len; i++) {
+			bool dirtied = i >= 3 * page && i < 4 * page;
+			unsigned char want = i >= from && i < to ? 0
+					     : dirtied ? 0x3c : ms_pattern(i);
+			cr_assert(views[v][i] == want, "%s after punching [%zu, %zu): byte %zu "
+				  "is 0x%02x, expected 0x%02x\n%s", names[v], from, to, i,
+				  views[v][i], want, ms_maps_near(p, len));
+		}
+}
+
+/* Assert that fallocate(PUNCH_HOLE) of mapped, cached and dirty pages zeroes exactly that
+ * range in the mapping and in the file, without SIGBUS and keeping the size. LINUX. */
+CONFORM(mmap_shared, punch_hole_zeroes_mapped_range, "b15", LINUX)
+{
+	int fd;
+	size_t page = ms_page(), len = 8 * page;
+	unsigned char *p = map_for_punch(&fd, len);
+	punch(fd, 2 * page, 3 * page);
+	struct ms_fault f;
+	cr_assert(!ms_probe_read(p + 3 * page, &f), "read of a punched page raised %s %s\n%s",
+		  ms_signame(f.signo), ms_sicode_name(f.signo, f.code), ms_maps_near(p, len));
+	assert_punched(fd, p, 2 * page, 5 * page);
+	cr_assert(xfstat(fd).st_size == (off_t)len, "punching a hole changed the file size");
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that punching a range that starts and ends inside pages zeroes exactly those bytes
+ * of the mapped partial pages. LINUX. */
+CONFORM(mmap_shared, punch_hole_unaligned_zeroes_exact_bytes, "b15", LINUX)
+{
+	int fd;
+	size_t page = ms_page(), len = 8 * page;
+	unsigned char *p = map_for_punch(&fd, len);
+	punch(fd, page + 100, 3 * page);
+	assert_punched(fd, p, page + 100, 4 * page + 100);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that MADV_REMOVE on a shared file mapping frees the range: the mapping and the file
+ * read zeros there. LINUX (madvise(2): tmpfs, ext4, xfs, btrfs via punch hole). */
+CONFORM(mmap_shared, madv_remove_zeroes_range, "b15", LINUX)
+{
+	int fd;
+	size_t page = ms_page(), len = 8 * page;
+	unsigned char *p = map_for_punch(&fd, len);
+	if (madvise(p + 2 * page, 3 * page, MADV_REMOVE) != 0) {
+		if (errno == EOPNOTSUPP)
+			cr_skip_test("%s does not support MADV_REMOVE", ms_fs_name());
+		cr_assert_fail("madvise(MADV_REMOVE) on a shared %s mapping: %s", ms_fs_name(),
+			       ms_errname(errno));
+	}
+	assert_punched(fd, p, 2 * page, 5 * page);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that a store into a punched range refaults and reaches the file. LINUX. */
+CONFORM(mmap_shared, store_after_punch_reaches_file, "b15", LINUX)
+{
+	int fd;
+	size_t page = ms_page(), len = 8 * page;
+	unsigned char *p = map_for_punch(&fd, len);
+	punch(fd, 2 * page, 3 * page);
+	p[3 * page + 9] = 0xa9;
+	xmsync(p, len, MS_SYNC);
+	unsigned char c;
+	xpread(fd, &c, 1, (off_t)(3 * page + 9));
+	cr_assert(c == 0xa9, "store into a punched page: read() shows 0x%02x, stored 0xa9", c);
+	p[3 * page + 9] = 0;
+	assert_punched(fd, p, 2 * page, 5 * page);
+	xmunmap(p, len);
+	xclose(fd);
+}

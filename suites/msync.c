@@ -1,0 +1,448 @@
+/* (f) msync: flushing shared file mappings, its errors, and what it does not do.
+ *
+ * Page state is read from /proc/kpageflags through /proc/self/pagemap (root only: without
+ * CAP_SYS_ADMIN the page frame numbers read as zero). tmpfs has no writeback: its pages stay
+ * dirty in memory until swapped, and msync(MS_SYNC) has nothing to write. */
+#include "conform.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/loop.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+/* Bits of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
+enum { KPF_DIRTY_BIT = 4, KPF_WRITEBACK_BIT = 8 };
+
+static unsigned char stored(size_t offset)
+{
+	return (unsigned char)~ms_pattern(offset);
+}
+
+static unsigned char *map_shared(int fd, size_t len)
+{
+	return xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+}
+
+static void store_all(unsigned char *p, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		p[i] = stored(i);
+}
+
+/* Asserts that read() of [from, to) of the file returns stored(). */
+static void assert_file_stored(int fd, size_t from, size_t to, const char *what)
+{
+	unsigned char *buf = malloc(to - from);
+	cr_assert(buf);
+	xpread(fd, buf, to - from, (off_t)from);
+	for (size_t i = from; i < to; i++)
+		cr_assert(buf[i - from] == stored(i), "%s: read() at file offset %zu gives 0x%02x, "
+			  "the mapping stored 0x%02x", what, i, buf[i - from], stored(i));
+	free(buf);
+}
+
+/* Skips the test unless the file system under test writes pages back (tmpfs does not). */
+static void require_writeback(void)
+{
+	if (ms_fs_kind() == MS_FS_TMPFS)
+		cr_skip_test("tmpfs has no writeback: its pages stay dirty in memory and "
+			     "msync(MS_SYNC) writes nothing; there is no clean state to check");
+}
+
+/* The /proc/kpageflags word of the page mapped at addr (faulted in by the caller). SKIPs when
+ * the page frame cannot be read (not root, or no /proc/kpageflags). */
+static uint64_t page_flags(const void *addr)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root: /proc/kpageflags is root-only and /proc/self/pagemap "
+			     "hides page frame numbers without CAP_SYS_ADMIN");
+	int pm = open("/proc/self/pagemap", O_RDONLY), kf = open("/proc/kpageflags", O_RDONLY);
+	if (pm < 0 || kf < 0)
+		cr_skip_test("cannot open /proc/self/pagemap or /proc/kpageflags: %s",
+			     ms_errname(errno));
+	uint64_t entry = 0, flags = 0;
+	off_t index = (off_t)((uintptr_t)addr / ms_page());
+	xpread(pm, &entry, sizeof(entry), index * (off_t)sizeof(entry));
+	uint64_t pfn = entry & ((1ull << 55) - 1);
+	if (!(entry >> 63))
+		ms_broken("page at %p is not present in /proc/self/pagemap (entry 0x%llx)", addr,
+			  (unsigned long long)entry);
+	if (pfn == 0)
+		cr_skip_test("/proc/self/pagemap hides page frame numbers (needs CAP_SYS_ADMIN)");
+	xpread(kf, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags)));
+	close(pm);
+	close(kf);
+	return flags;
+}
+
+static bool page_dirty(const void *addr)
+{
+	return page_flags(addr) & (1ull << KPF_DIRTY_BIT);
+}
+
+static bool page_in_writeback(const void *addr)
+{
+	return page_flags(addr) & (1ull << KPF_WRITEBACK_BIT);
+}
+
+/* ---- f1: success on whole and partial ranges ---- */
+
+/* Assert that msync(MS_SYNC) of a whole shared mapping succeeds and its stores are in the file. */
+CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	store_all(p, 0, len);
+	ms_assert_ok(msync(p, len, MS_SYNC));
+	assert_file_stored(fd, 0, len, "after msync(MS_SYNC) of the whole mapping");
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that msync(MS_ASYNC) of a whole shared mapping succeeds. */
+CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
+{
+	size_t len = 4 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	store_all(p, 0, len);
+	ms_assert_ok(msync(p, len, MS_ASYNC));
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that msync() of a part of a mapping, starting at an inner page and with a length that
+ * is not a multiple of the page size, succeeds for MS_SYNC and MS_ASYNC. */
+CONFORM(msync, partial_range_with_unaligned_length_succeeds, "f1", POSIX)
+{
+	size_t page = ms_page(), len = 4 * page;
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	store_all(p, page, 3 * page);
+	ms_assert_ok(msync(p + page, page + 100, MS_SYNC));
+	assert_file_stored(fd, page, 3 * page, "after msync(MS_SYNC) of pages 1-2");
+	ms_assert_ok(msync(p + 2 * page, 1, MS_ASYNC));
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- f2: MS_SYNC leaves the pages clean ---- */
+
+/* Assert that stores dirty the page cache pages and that when msync(MS_SYNC) returns they are,
+ * per file system: ext4, xfs, btrfs: written back, so clean and out of writeback. tmpfs: still
+ * dirty and never in writeback, since tmpfs has no writeback (pages stay dirty in memory until
+ * swapped; msync04 in LTP skips tmpfs for that reason). LINUX (/proc/kpageflags). */
+CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
+{
+	enum ms_fs_kind kind = ms_fs_kind();
+	if (kind == MS_FS_OTHER)
+		cr_skip_test("no stated expectation for %s (known: tmpfs, ext4, xfs, btrfs)",
+			     ms_fs_name());
+	bool stays_dirty = kind == MS_FS_TMPFS;
+	size_t page = ms_page(), len = 4 * page;
+	int fd = ms_file(len, NULL);
+	xfsync(fd); /* the pattern written by ms_file() is on disk: only our stores dirty pages */
+	unsigned char *p = map_shared(fd, len);
+	store_all(p, 0, len);
+	for (size_t pg = 0; pg < 4; pg++)
+		cr_assert(page_dirty(p + pg * page), "%s: page %zu not dirty after a store "
+			  "(kpageflags 0x%llx)", ms_fs_name(), pg,
+			  (unsigned long long)page_flags(p + pg * page));
+	ms_assert_ok(msync(p, len, MS_SYNC));
+	for (size_t pg = 0; pg < 4; pg++) {
+		uint64_t f = page_flags(p + pg * page);
+		bool dirty = f & (1ull << KPF_DIRTY_BIT), wb = f & (1ull << KPF_WRITEBACK_BIT);
+		cr_assert(dirty == stays_dirty && !wb, "%s: page %zu is %s%s after msync(MS_SYNC) "
+			  "returned, expected %s (kpageflags 0x%llx)", ms_fs_name(), pg,
+			  dirty ? "dirty" : "clean", wb ? " and in writeback" : "",
+			  stays_dirty ? "dirty (no writeback on tmpfs)" : "clean",
+			  (unsigned long long)f);
+	}
+	assert_file_stored(fd, 0, len, "after msync(MS_SYNC)");
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- f3: MS_INVALIDATE ---- */
+
+/* Assert that after pwrite(), msync(MS_INVALIDATE) succeeds and the mapping shows the file's
+ * new contents, also combined with MS_SYNC. */
+CONFORM(msync, ms_invalidate_shows_file_contents, "f3", POSIX)
+{
+	size_t page = ms_page(), len = 4 * page;
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	cr_assert(p[page] == ms_pattern(page)); /* cached and mapped before the write */
+	unsigned char buf[256];
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = stored(page + i);
+	xpwrite(fd, buf, sizeof(buf), (off_t)page);
+	ms_assert_ok(msync(p, len, MS_INVALIDATE));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		cr_assert(p[page + i] == stored(page + i), "after pwrite() and MS_INVALIDATE the "
+			  "mapping shows 0x%02x at offset %zu, the file holds 0x%02x\n%s",
+			  p[page + i], page + i, stored(page + i), ms_maps_near(p, len));
+	ms_assert_ok(msync(p, len, MS_INVALIDATE | MS_SYNC));
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- f4: EINVAL and EBUSY ---- */
+
+/* Assert that an address that is not page aligned fails with EINVAL. */
+CONFORM(msync, unaligned_address_fails_einval, "f4", POSIX)
+{
+	size_t len = 2 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	ms_assert_errno(msync(p + 1, ms_page(), MS_SYNC), EINVAL);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that an unknown flag bit fails with EINVAL. */
+CONFORM(msync, unknown_flag_fails_einval, "f4", POSIX)
+{
+	size_t len = 2 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	int unknown = 0x100;
+	cr_assert(!(unknown & (MS_SYNC | MS_ASYNC | MS_INVALIDATE)));
+	ms_assert_errno(msync(p, len, MS_SYNC | unknown), EINVAL);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that MS_SYNC and MS_ASYNC together fail with EINVAL. */
+CONFORM(msync, sync_and_async_together_fail_einval, "f4", POSIX)
+{
+	size_t len = 2 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	ms_assert_errno(msync(p, len, MS_SYNC | MS_ASYNC), EINVAL);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that MS_INVALIDATE over a locked range fails with EBUSY. */
+CONFORM(msync, invalidate_locked_range_fails_ebusy, "f4", POSIX)
+{
+	size_t len = 2 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = map_shared(fd, len);
+	if (mlock(p, len) != 0)
+		cr_skip_test("mlock() of %zu bytes failed with %s (RLIMIT_MEMLOCK?)", len,
+			     ms_errname(errno));
+	ms_assert_errno(msync(p, len, MS_INVALIDATE), EBUSY);
+	xcheck("munlock", munlock(p, len));
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- f5: ENOMEM for unmapped ranges ---- */
+
+/* Assert that msync() of an unmapped range fails with ENOMEM. */
+CONFORM(msync, unmapped_range_fails_enomem, "f5", POSIX)
+{
+	size_t len = 2 * ms_page();
+	void *p = xmmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	xmunmap(p, len);
+	ms_assert_errno(msync(p, len, MS_SYNC), ENOMEM);
+	ms_assert_errno(msync(p, len, MS_ASYNC), ENOMEM);
+}
+
+/* Shared mappings of two files with an unmapped page between them:
+ * page 0 = file a, page 1 = hole, page 2 = file b. Both pages are stored into. */
+struct holey {
+	unsigned char *base;
+	int fd_a, fd_b;
+};
+
+static struct holey map_with_hole(void)
+{
+	size_t page = ms_page();
+	struct holey h;
+	h.base = xmmap(NULL, 3 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	h.fd_a = ms_file(page, NULL);
+	h.fd_b = ms_file(page, NULL);
+	xmmap(h.base, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, h.fd_a, 0);
+	xmmap(h.base + 2 * page, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, h.fd_b, 0);
+	xmunmap(h.base + page, page);
+	store_all(h.base, 0, page);
+	for (size_t i = 0; i < page; i++)
+		h.base[2 * page + i] = stored(i);
+	return h;
+}
+
+/* Assert that msync() of a range with an unmapped page inside fails with ENOMEM, for MS_SYNC
+ * and MS_ASYNC. */
+CONFORM(msync, range_with_hole_fails_enomem, "f5", POSIX)
+{
+	struct holey h = map_with_hole();
+	size_t page = ms_page();
+	ms_assert_errno(msync(h.base, 3 * page, MS_SYNC), ENOMEM);
+	ms_assert_errno(msync(h.base, 3 * page, MS_ASYNC), ENOMEM);
+	xmunmap(h.base, 3 * page);
+}
+
+/* Assert that msync(MS_SYNC) over a hole still writes back the mapped parts on both sides of
+ * it (each a different file) before returning ENOMEM. LINUX: msync(2) continues past the hole;
+ * POSIX does not say. Needs writeback (not tmpfs) and root (kpageflags). */
+CONFORM(msync, range_with_hole_still_syncs_mapped_parts, "f5", LINUX)
+{
+	require_writeback();
+	struct holey h = map_with_hole();
+	size_t page = ms_page();
+	cr_assert(page_dirty(h.base) && page_dirty(h.base + 2 * page),
+		  "%s: the stored pages are not dirty before msync (kpageflags 0x%llx, 0x%llx)",
+		  ms_fs_name(), (unsigned long long)page_flags(h.base),
+		  (unsigned long long)page_flags(h.base + 2 * page));
+	ms_assert_errno(msync(h.base, 3 * page, MS_SYNC), ENOMEM);
+	for (size_t pg = 0; pg < 3; pg += 2) {
+		uint64_t f = page_flags(h.base + pg * page);
+		cr_assert(!(f & ((1ull << KPF_DIRTY_BIT) | (1ull << KPF_WRITEBACK_BIT))),
+			  "%s: the page %s the hole is still %s after msync(MS_SYNC) returned "
+			  "ENOMEM (kpageflags 0x%llx)", ms_fs_name(), pg ? "after" : "before",
+			  f & (1ull << KPF_DIRTY_BIT) ? "dirty" : "in writeback",
+			  (unsigned long long)f);
+	}
+	assert_file_stored(h.fd_a, 0, page, "file before the hole");
+	xmunmap(h.base, 3 * page);
+}
+
+/* ---- f6: no-ops ---- */
+
+/* Assert that msync() of a private file mapping succeeds, leaves the file unchanged and keeps
+ * the private stores. LINUX: msync(2) writes back shared mappings only. */
+CONFORM(msync, private_file_mapping_is_noop, "f6", LINUX)
+{
+	size_t len = 2 * ms_page();
+	int fd = ms_file(len, NULL);
+	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	store_all(p, 0, len);
+	ms_assert_ok(msync(p, len, MS_SYNC));
+	ms_assert_ok(msync(p, len, MS_ASYNC | MS_INVALIDATE));
+	unsigned char buf[256];
+	xpread(fd, buf, sizeof(buf), 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		cr_assert(buf[i] == ms_pattern(i), "msync() of a MAP_PRIVATE mapping wrote 0x%02x "
+			  "to file offset %zu (was 0x%02x)", buf[i], i, ms_pattern(i));
+	for (size_t i = 0; i < len; i++)
+		cr_assert(p[i] == stored(i), "msync() lost the private store at offset %zu", i);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that msync() of anonymous private and shared memory succeeds and keeps the data.
+ * LINUX. */
+CONFORM(msync, anonymous_mapping_is_noop, "f6", LINUX)
+{
+	size_t len = 2 * ms_page();
+	const int kinds[2] = { MAP_PRIVATE, MAP_SHARED };
+	for (int k = 0; k < 2; k++) {
+		unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,
+					 kinds[k] | MAP_ANONYMOUS, -1, 0);
+		store_all(p, 0, len);
+		ms_assert_ok(msync(p, len, MS_SYNC));
+		ms_assert_ok(msync(p, len, MS_ASYNC | MS_INVALIDATE));
+		for (size_t i = 0; i < len; i++)
+			cr_assert(p[i] == stored(i), "msync() of %s anonymous memory changed byte "
+				  "%zu", k ? "shared" : "private", i);
+		xmunmap(p, len);
+	}
+}
+
+/* Assert that msync(MS_ASYNC) starts no writeback: the stored page is still dirty and not
+ * under writeback when it returns. LINUX (since 2.6.19, MS_ASYNC is a no-op; background
+ * writeback would take 30 s to start on its own). Needs root. On tmpfs, which never writes
+ * back, it holds as well. */
+CONFORM(msync, ms_async_starts_no_io, "f6", LINUX)
+{
+	size_t len = ms_page();
+	int fd = ms_file(len, NULL);
+	xfsync(fd);
+	unsigned char *p = map_shared(fd, len);
+	store_all(p, 0, len);
+	cr_assert(page_dirty(p), "%s: page not dirty after a store", ms_fs_name());
+	ms_assert_ok(msync(p, len, MS_ASYNC));
+	cr_assert(page_dirty(p) && !page_in_writeback(p), "%s: msync(MS_ASYNC) started writeback "
+		  "(kpageflags 0x%llx)", ms_fs_name(), (unsigned long long)page_flags(p));
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- f7: writeback errors ---- */
+
+/* Attaches a free loop device to backing_fd with LO_FLAGS_AUTOCLEAR, so that it detaches by
+ * itself when the test's last descriptor of it closes, even if the test crashes. Returns the
+ * open device, its path in name (PATH_MAX). SKIPs without loop support. */
+static int loop_attach(int backing_fd, char *name)
+{
+	int ctl = open("/dev/loop-control", O_RDWR);
+	if (ctl < 0)
+		cr_skip_test("no loop devices: /dev/loop-control: %s", ms_errname(errno));
+	for (int attempt = 0; attempt < 8; attempt++) {
+		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+		if (n < 0)
+			cr_skip_test("LOOP_CTL_GET_FREE: %s", ms_errname(errno));
+		snprintf(name, PATH_MAX, "/dev/loop%d", n);
+		int dev = open(name, O_RDWR);
+		if (dev < 0)
+			ms_broken("open(%s): %s", name, ms_errname(errno));
+		struct loop_config cfg = { .fd = (unsigned)backing_fd };
+		cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR;
+		if (ioctl(dev, LOOP_CONFIGURE, &cfg) == 0) {
+			close(ctl);
+			return dev;
+		}
+		int e = errno;
+		close(dev);
+		if (e != EBUSY) /* EBUSY: another process took this device first */
+			cr_skip_test("LOOP_CONFIGURE on %s: %s", name, ms_errname(e));
+	}
+	ms_broken("no free loop device after 8 attempts (each was taken concurrently)");
+	return -1;
+}
+
+/* Assert that a writeback I/O error is reported by msync(MS_SYNC) once, then cleared for that
+ * open file; another descriptor opened before the error gets it once from fsync(); one opened
+ * after the error does not get it. LINUX (errseq_t, 4.13+). The failing device: a loop device
+ * whose backing file, four times larger, lives on a 256 KiB private tmpfs, so writeback past
+ * the first 256 KiB fails (no device-mapper is needed): the loop device completes those
+ * writes with BLK_STS_NOSPC, and the block device's page cache records EIO (seen on 6.18). */
+CONFORM(msync, writeback_error_reported_once, "f7", LINUX)
+{
+	char dir[PATH_MAX], image[PATH_MAX + 16], dev_name[PATH_MAX];
+	ms_private_tmpfs("size=256k", dir);
+	size_t len = 1024 * 1024;
+	snprintf(image, sizeof(image), "%s/image", dir);
+	int backing = xopen(image, O_RDWR | O_CREAT | O_EXCL, 0600);
+	xftruncate(backing, (off_t)len); /* sparse: the space runs out as it is written */
+	int dev = loop_attach(backing, dev_name);
+	xclose(backing);
+	int early = xopen(dev_name, O_RDWR, 0); /* samples the error state before the error */
+	unsigned char *p = map_shared(dev, len);
+	store_all(p, 0, len);
+	errno = 0;
+	int first = msync(p, len, MS_SYNC);
+	int first_errno = errno;
+	cr_assert(first == -1 && first_errno == EIO,
+		  "msync(MS_SYNC) of %zu KiB of %s, whose backing store holds only 256 KiB: "
+		  "expected -1 with EIO, got %d with %s", len / 1024, dev_name, first,
+		  ms_errname(first_errno));
+	ms_assert_ok(msync(p, len, MS_SYNC)); /* reported once per open file */
+	ms_assert_errno(fsync(early), first_errno);
+	ms_assert_ok(fsync(early));
+	int late = xopen(dev_name, O_RDWR, 0);
+	ms_assert_ok(fsync(late));
+	xclose(late);
+	xclose(early);
+	xmunmap(p, len);
+	xclose(dev);
+}
