@@ -20,8 +20,14 @@
  * ../shared/reference/conformance-checklist.md) and the spec it follows, POSIX or LINUX.
  *   CONFORM(mmap_shared, store_reaches_file, "b1", POSIX) { ... }
  * Further Criterion options follow: CONFORM(s, t, "b6", POSIX, .signal = SIGBUS). */
-#define CONFORM(suite, name, ids, spec, ...) \
-	Test(suite, name, .description = ids "|" #spec, .init = ms_test_init, ##__VA_ARGS__)
+#define CONFORM(suite, name, ids, spec, ...)                                                \
+	Test(suite, name, .description = ids "|" #spec, .init = ms_test_init,               \
+	     .timeout = MS_TEST_TIMEOUT_S, ##__VA_ARGS__)
+
+/* A hung test fails with "timed out" instead of hanging CI. A test may give its own
+ * .timeout (the later initialiser wins; suites/ builds with -Wno-override-init for that).
+ * Set per test because Criterion 2.4's global --timeout does not stop a hung test. */
+#define MS_TEST_TIMEOUT_S 30
 
 /* Runs before every test body, in the test's process: arms an interposed faulty mmap library
  * (`mmapsuite selftest`) if one is preloaded, so that it breaks only the code under test and

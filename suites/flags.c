@@ -56,14 +56,12 @@ CONFORM(mmap_fixed_noreplace, overlaps_fail_eexist_free_range_succeeds, "k1", LI
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
 		int e = errno;
 		cr_assert(got == MAP_FAILED && e == EEXIST, "%s (pages [%d, %d) over [3, 7)): got "
-			  "%p "
-			  "with %s, expected MAP_FAILED with EEXIST\n%s", overlaps[i].shape,
+			  "%p with %s, expected MAP_FAILED with EEXIST\n%s", overlaps[i].shape,
 			  overlaps[i].first, overlaps[i].first + overlaps[i].pages, got,
 			  ms_errname(e), ms_maps_near(base, 10 * pg));
 		for (size_t b = 0; b < 4 * pg; b += 97)
 			cr_assert(existing[b] == 0x6b, "%s: the refused request changed the "
-				  "existing "
-				  "mapping at +%zu", overlaps[i].shape, b);
+				  "existing mapping at +%zu", overlaps[i].shape, b);
 	}
 	/* free ranges: right before and right after the existing mapping */
 	void *before = mmap(base + pg, 2 * pg, PROT_READ | PROT_WRITE,
@@ -270,17 +268,14 @@ CONFORM(mmap_legacy_flags, map_sync_without_validate_per_fs, "k5 k4", LINUX)
 		int e = errno;
 		if (kind == MS_FS_TMPFS || kind == MS_FS_BTRFS)
 			cr_assert(p != MAP_FAILED, "%s: %s|MAP_SYNC: MAP_FAILED with %s, expected "
-				  "the "
-				  "flag to be ignored", ms_fs_name(), type, ms_errname(e));
+				  "the flag to be ignored", ms_fs_name(), type, ms_errname(e));
 		else if (kind == MS_FS_EXT4 || kind == MS_FS_XFS)
 			cr_assert(p == MAP_FAILED && e == EOPNOTSUPP, "%s: %s|MAP_SYNC: got %p "
-				  "with %s,"
-				  " expected MAP_FAILED with EOPNOTSUPP", ms_fs_name(), type, p,
-				  ms_errname(e));
+				  "with %s, expected MAP_FAILED with EOPNOTSUPP", ms_fs_name(),
+				  type, p, ms_errname(e));
 		else
 			cr_assert(p != MAP_FAILED || e == EOPNOTSUPP, "%s: %s|MAP_SYNC failed with "
-								      "%s",
-				  ms_fs_name(), type, ms_errname(e));
+				  "%s", ms_fs_name(), type, ms_errname(e));
 		if (p != MAP_FAILED)
 			xmunmap(p, len);
 	}
@@ -310,10 +305,14 @@ static long meminfo_kb(const char *field)
 }
 
 /* Puts vm.overcommit_memory in mode for this test (as root, restored by the caller), or
- * leaves it when it already is; SKIPs without root. */
+ * leaves it when it already is; SKIPs without root unless it already is. Either way the
+ * settings lock is held until ms_settings_restore(): a test that found the mode it wanted
+ * must not see a parallel test switch it away mid-check (seen: mode 0 mapping 25 GiB while
+ * the mode 1 test ran beside it). The lock needs no privilege. */
 static void overcommit_mode(const char *mode)
 {
 	char now[64];
+	ms_settings_lock();
 	if (ms_setting_read(overcommit_path, now, sizeof(now)) && strcmp(now, mode) == 0)
 		return;
 	ms_setting_change(overcommit_path, mode);
@@ -383,7 +382,18 @@ CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 		     ((size_t)1 << 30);
 	len &= ~(ms_page() - 1);
 	const int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
-	/* keep the window in which the whole machine runs in mode 2 as short as possible */
+	/* Mode 2 refuses every new commitment on the machine once Committed_AS passes
+	 * CommitLimit: other processes' forks and allocations fail meanwhile (seen: fork() in
+	 * the test running beside this one got ENOMEM). Switch only with room to spare, and keep
+	 * the window as short as possible. */
+	ms_settings_lock();
+	long committed_kb = meminfo_kb("Committed_AS"), room_kb = meminfo_kb("CommitLimit");
+	if (committed_kb > room_kb / 2) {
+		ms_settings_restore();
+		cr_skip_test("Committed_AS is %ld MiB, more than half of CommitLimit (%ld MiB): "
+			     "overcommit mode 2 now would make allocations all over the machine "
+			     "fail", committed_kb >> 10, room_kb >> 10);
+	}
 	overcommit_mode("2");
 	long limit_kb = meminfo_kb("CommitLimit");
 	struct map_try small = try_map(ms_page(), rw, anon | MAP_NORESERVE);
@@ -398,8 +408,8 @@ CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 		ms_broken("CommitLimit %ld kB is not below the test size", limit_kb);
 	cr_assert(!noreserve.ok && noreserve.err == ENOMEM, "mode 2: %zu MiB private writable "
 		  "with MAP_NORESERVE (CommitLimit %ld MiB): %s, expected ENOMEM (NORESERVE "
-		  "ignored)",
-		  len >> 20, limit_kb >> 10, noreserve.ok ? "mapped" : ms_errname(noreserve.err));
+		  "ignored)", len >> 20, limit_kb >> 10,
+		  noreserve.ok ? "mapped" : ms_errname(noreserve.err));
 	cr_assert(!plain.ok && plain.err == ENOMEM, "mode 2: %zu MiB private writable: %s, "
 		  "expected ENOMEM", len >> 20, plain.ok ? "mapped" : ms_errname(plain.err));
 	cr_assert(readonly.ok, "mode 2: %zu MiB private read-only (not accounted): %s, expected "
@@ -429,15 +439,13 @@ CONFORM(mmap_32bit, mapping_below_2gib, "k7", LINUX)
 		int type = file ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS;
 		unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, type | map_32bit,
 					file ? fd : -1, 0);
-		cr_assert(p != MAP_FAILED, "MAP_32BIT %s mapping %d: "
-					   "%s", file ? "file" : "anonymous",
-			  i, ms_errname(errno));
+		cr_assert(p != MAP_FAILED, "MAP_32BIT %s mapping %d: %s",
+			  file ? "file" : "anonymous", i, ms_errname(errno));
 		cr_assert(p != NULL && (uintptr_t)p + len <= limit, "MAP_32BIT %s mapping %d at "
 			  "[%p, %p): not below 2 GiB", file ? "file" : "anonymous", i, (void *)p,
 			  (void *)(p + len));
 		cr_assert(p[3] == (file ? ms_pattern(3) : 0), "MAP_32BIT mapping %d reads 0x%02x",
-			i,
-			  p[3]);
+			  i, p[3]);
 	}
 	xclose(fd);
 }

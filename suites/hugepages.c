@@ -380,8 +380,7 @@ static void mprotect_mremap_body(void)
 	ms_probe_write(p + HUGE_2M + 77, 1, &f);
 	child_check(f.signo == SIGSEGV && f.code == SEGV_ACCERR && f.addr == p + HUGE_2M + 77,
 		    "store to a read-only huge page: %s %s at %p, expected SIGSEGV SEGV_ACCERR "
-		    "at %p",
-		    ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
+		    "at %p", ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
 		    (void *)(p + HUGE_2M + 77));
 	child_check(!ms_probe_write(p + 77, 1, NULL), "the other huge page lost write access");
 

@@ -125,7 +125,6 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--mmapsuite-list") == 0) {
 		result = list_tests(tests);
 	} else {
-		criterion_options.timeout = 30; /* a hung test is a failure, not a hung CI */
 		if (criterion_handle_args(argc, argv, true))
 			result = !criterion_run_all_tests(tests);
 	}

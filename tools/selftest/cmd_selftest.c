@@ -1,0 +1,543 @@
+/* `mmapsuite selftest`: proves that the conformance suite can fail. mmapsuite-conform runs once
+ * cleanly and once under each faulty mmap library (LD_PRELOAD, see faulty.h); a test that
+ * passes cleanly and fails, breaks or hangs under a library has caught it. Required: every
+ * library is caught, every checklist group (a)-(k) catches at least one library, and the clean
+ * run has no failure. The report goes into the run's results.json (extra.selftest) and
+ * selftest.md. */
+#include "selftest.h"
+
+#include "commands.h"
+#include "harness.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const struct selftest_fault selftest_faults[] = {
+#define FAULT(name, group, description) { #name, group, description },
+#include "faults.def"
+#undef FAULT
+};
+const int selftest_n_faults = sizeof(selftest_faults) / sizeof(selftest_faults[0]);
+
+struct options {
+	int jobs;              /* Criterion --jobs */
+	const char *filter;    /* Criterion --filter, NULL for every test */
+	const char *only;      /* --fault NAME,...: NULL for every library */
+	double run_limit_s;    /* one run of mmapsuite-conform is stopped after this */
+};
+
+static const char usage[] =
+	"usage: mmapsuite selftest [options]\n"
+	"\n"
+	"Runs the conformance suite once cleanly and once under each faulty mmap library\n"
+	"(LD_PRELOAD test doubles that each break one semantic) and reports which tests catch\n"
+	"each library. Exits 1 unless every library is caught, every checklist group (a)-(k)\n"
+	"catches at least one, and the clean run has no failure. Default file system: tmpfs.\n"
+	"\n"
+	"options:\n"
+	"  --jobs N          parallel test processes per run (default 2)\n"
+	"  --filter PATTERN  run only the tests matching this Criterion pattern (suite/test)\n"
+	"  --fault LIST      run only these faulty libraries, comma separated (see --list)\n"
+	"  --run-timeout S   stop one run of the suite after S seconds (default 120)\n"
+	"  --list            print the faulty libraries and what each breaks, then exit\n"
+	"  --help            this text\n"
+	"common options:\n";
+
+static void list_faults(void)
+{
+	for (int i = 0; i < selftest_n_faults; i++)
+		printf("%-24s (%s) %s\n", selftest_faults[i].name, selftest_faults[i].group,
+		       selftest_faults[i].description);
+}
+
+static bool fault_selected(const struct options *o, const char *name)
+{
+	return !o->only || ms_str_in_list(name, o->only);
+}
+
+static char *library_path(const char *fault)
+{
+	return xasprintf("%s/libfaulty-%s.so", ms_self_dir(), fault);
+}
+
+/* ---- running mmapsuite-conform ---- */
+
+struct conform_run {
+	json_t *results;   /* object: "suite/test" -> the result line */
+	double wall_s;
+	bool timed_out;
+};
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	char *after_name = strrchr(buf, ')');
+	int ppid;
+	if (!after_name || sscanf(after_name + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/* Criterion's test processes live in sessions of their own and outlive a runner that was
+ * killed (or one of whose tests hangs); as child subreaper this process inherits them.
+ * After each run every remaining child is killed and reaped: they are all ours. */
+static void reap_leftovers(void)
+{
+	for (int round = 0; round < 100; round++) {
+		bool any = false;
+		DIR *proc = opendir("/proc");
+		struct dirent *e;
+		while (proc && (e = readdir(proc))) {
+			pid_t pid = (pid_t)atoi(e->d_name);
+			if (pid > 0 && parent_of(pid) == getpid()) {
+				kill(pid, SIGKILL);
+				any = true;
+			}
+		}
+		if (proc)
+			closedir(proc);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (!any)
+			return;
+		usleep(20000);
+	}
+}
+
+static json_t *load_results(const char *jsonl)
+{
+	json_t *results = json_object();
+	FILE *f = fopen(jsonl, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	while (f && getline(&line, &cap, f) > 0) {
+		json_t *r = json_loads(line, 0, NULL);
+		const char *suite = json_string_value(json_object_get(r, "suite"));
+		const char *test = json_string_value(json_object_get(r, "test"));
+		if (suite && test) {
+			char *key = xasprintf("%s/%s", suite, test);
+			json_object_set(results, key, r);
+			free(key);
+		}
+		json_decref(r); /* a line cut short by a killed run is skipped */
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return results;
+}
+
+/* Runs the suite with the test files in dir, under lib (NULL: cleanly). */
+static void run_conform(const struct options *o, const char *lib, const char *dir,
+			const char *jsonl, const char *log, struct conform_run *out)
+{
+	char *bin = xasprintf("%s/mmapsuite-conform", ms_self_dir());
+	char jobs[16];
+	snprintf(jobs, sizeof(jobs), "%d", o->jobs);
+	char *argv[] = { bin, "--jobs", jobs, o->filter ? "--filter" : NULL, (char *)o->filter,
+			 NULL };
+	unlink(jsonl);
+	int log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	double start = ms_now();
+	out->timed_out = false;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (log_fd >= 0) {
+			dup2(log_fd, STDOUT_FILENO);
+			dup2(log_fd, STDERR_FILENO);
+		}
+		setenv("MMAPSUITE_DIR", dir, 1);
+		setenv("MMAPSUITE_RESULTS", jsonl, 1);
+		if (lib)
+			setenv("LD_PRELOAD", lib, 1);
+		else
+			unsetenv("LD_PRELOAD");
+		execv(bin, argv);
+		fprintf(stderr, "mmapsuite selftest: cannot run %s: %s\n", bin, strerror(errno));
+		_exit(127);
+	}
+	while (pid > 0) {
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+		if (r == pid || (r < 0 && errno != EINTR))
+			break;
+		if (ms_now() - start > o->run_limit_s) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			out->timed_out = true;
+			break;
+		}
+		usleep(20000);
+	}
+	reap_leftovers();
+	out->wall_s = ms_now() - start;
+	out->results = load_results(jsonl);
+	if (log_fd >= 0)
+		close(log_fd);
+	free(bin);
+}
+
+/* ---- judging ---- */
+
+/* Adds the group letter g to the set held in the string groups. */
+static void add_group(char *groups, char g)
+{
+	if (!strchr(groups, g)) {
+		size_t n = strlen(groups);
+		groups[n] = g;
+		groups[n + 1] = 0;
+	}
+}
+
+static const char *outcome_of(const json_t *r)
+{
+	const char *o = json_string_value(json_object_get(r, "outcome"));
+	return o ? o : "";
+}
+
+static json_t *result_summary(const json_t *r, const char *outcome, const char *message)
+{
+	return json_pack("{s:O, s:O, s:O, s:s, s:s?}", "suite", json_object_get(r, "suite"),
+			 "test", json_object_get(r, "test"), "ids", json_object_get(r, "ids"),
+			 "outcome", outcome, "message", message);
+}
+
+/* The tests that pass cleanly (without a library and under the placebo) and do not pass
+ * under the library. */
+static json_t *judge_fault(const struct selftest_fault *f, const json_t *clean,
+			   const json_t *placebo, const struct conform_run *run,
+			   const struct options *o)
+{
+	json_t *caught = json_array(), *skipped = json_array(), *missing = json_array();
+	char groups[sizeof(SELFTEST_GROUPS)] = "";
+	const char *key;
+	json_t *c;
+	json_object_foreach((json_t *)clean, key, c) {
+		if (strcmp(outcome_of(c), "pass") ||
+		    strcmp(outcome_of(json_object_get(placebo, key)), "pass"))
+			continue;
+		json_t *r = json_object_get(run->results, key);
+		json_t *hit = NULL;
+		if (!r && run->timed_out) {
+			char msg[128];
+			snprintf(msg, sizeof(msg), "no result: still running when the run was stopped "
+				 "after %.0f s", o->run_limit_s);
+			hit = result_summary(c, "hung", msg);
+		} else if (!r) {
+			json_array_append_new(missing, json_string(key));
+		} else if (!strcmp(outcome_of(r), "fail") || !strcmp(outcome_of(r), "broken")) {
+			hit = result_summary(r, outcome_of(r),
+					     json_string_value(json_object_get(r, "message")));
+		} else if (!strcmp(outcome_of(r), "skip")) {
+			json_array_append_new(skipped, result_summary(r, "skip",
+				json_string_value(json_object_get(r, "message"))));
+		}
+		if (!hit)
+			continue;
+		json_array_append_new(caught, hit);
+		const char *ids = json_string_value(json_object_get(c, "ids"));
+		for (const char *p = ids; p && *p; p++)
+			if ((p == ids || p[-1] == ' ') && strchr(SELFTEST_GROUPS, *p))
+				add_group(groups, *p);
+	}
+	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:f, s:b}", "name", f->name,
+			 "group", f->group, "description", f->description,
+			 "caught", json_array_size(caught) > 0, "groups_catching", groups,
+			 "caught_by", caught, "skipped_under_fault", skipped, "missing", missing,
+			 "wall_s", run->wall_s, "timed_out", run->timed_out);
+}
+
+static void count_outcomes(const json_t *results, int *pass, int *fail, int *skip, int *broken)
+{
+	const char *key;
+	json_t *r;
+	*pass = *fail = *skip = *broken = 0;
+	json_object_foreach((json_t *)results, key, r) {
+		const char *o = outcome_of(r);
+		*pass += !strcmp(o, "pass");
+		*fail += !strcmp(o, "fail");
+		*skip += !strcmp(o, "skip");
+		*broken += !strcmp(o, "broken");
+	}
+}
+
+/* The clean run's results are real conformance results of this run: kept in results.json. */
+static void add_clean_results(struct ms_run *run, const json_t *results, const char *fs)
+{
+	const char *key;
+	json_t *r;
+	json_object_foreach((json_t *)results, key, r) {
+		int outcome = ms_outcome_parse(outcome_of(r));
+		if (outcome < 0)
+			continue;
+		struct ms_conformance c = {
+			.suite = (char *)json_string_value(json_object_get(r, "suite")),
+			.test = (char *)json_string_value(json_object_get(r, "test")),
+			.ids = (char *)json_string_value(json_object_get(r, "ids")),
+			.spec = (char *)json_string_value(json_object_get(r, "spec")),
+			.fs = (char *)fs,
+			.place = run->place,
+			.outcome = (enum ms_outcome)outcome,
+			.message = (char *)json_string_value(json_object_get(r, "message")),
+			.duration_s = json_number_value(json_object_get(r, "duration_s")),
+		};
+		ms_run_add_conformance(run, &c);
+	}
+}
+
+static json_t *clean_summary(const struct conform_run *clean, const json_t *placebo)
+{
+	int pass, fail, skip, broken;
+	count_outcomes(clean->results, &pass, &fail, &skip, &broken);
+	json_t *failures = json_array();
+	const char *key;
+	json_t *r;
+	json_object_foreach(clean->results, key, r)
+		if (!strcmp(outcome_of(r), "fail") || !strcmp(outcome_of(r), "broken"))
+			json_array_append_new(failures, result_summary(r, outcome_of(r),
+				json_string_value(json_object_get(r, "message"))));
+	/* A test that passes cleanly but not under the placebo depends on the address layout
+	 * or on being alone in the process: it could "catch" any library, so it counts none. */
+	json_t *placebo_failures = json_array();
+	json_object_foreach(clean->results, key, r) {
+		json_t *p = json_object_get(placebo, key);
+		if (!strcmp(outcome_of(r), "pass") && strcmp(outcome_of(p), "pass") &&
+		    strcmp(outcome_of(p), "skip"))
+			json_array_append_new(placebo_failures, result_summary(p ? p : r,
+				p ? outcome_of(p) : "missing",
+				p ? json_string_value(json_object_get(p, "message")) : NULL));
+	}
+	return json_pack("{s:i, s:i, s:i, s:i, s:f, s:b, s:o, s:o}", "pass", pass, "fail", fail,
+			 "skip", skip, "broken", broken, "wall_s", clean->wall_s, "timed_out",
+			 clean->timed_out, "failures", failures, "placebo_failures",
+			 placebo_failures);
+}
+
+/* ---- one file system ---- */
+
+static char *safe_name(const char *label)
+{
+	char *s = xstrdup(label);
+	for (char *p = s; *p; p++)
+		if (*p == '/' || *p == ':' || *p == ' ')
+			*p = '_';
+	return s;
+}
+
+/* One run in a fresh directory of the file system under test, removed afterwards. */
+static void run_in_scratch(const struct options *o, const struct ms_scratch *fs,
+			   const char *work, const char *name, const char *lib,
+			   struct conform_run *out)
+{
+	char *dir = xasprintf("%s/selftest-%s", fs->path, name);
+	char *jsonl = xasprintf("%s/%s.jsonl", work, name);
+	char *log = xasprintf("%s/%s.log", work, name);
+	ms_remove_tree(dir);
+	if (ms_mkdir_p(dir, 0755) != 0)
+		ms_die(MS_EXIT_FAILED, "cannot create %s: %s", dir, strerror(errno));
+	run_conform(o, lib, dir, jsonl, log, out);
+	ms_remove_tree(dir);
+	free(dir);
+	free(jsonl);
+	free(log);
+}
+
+static json_t *selftest_fs(const struct options *o, struct ms_harness *h,
+			   const struct ms_scratch *fs, bool full)
+{
+	char *label = safe_name(fs->label);
+	char *work = xasprintf("%s/selftest/%s", h->run_dir, label);
+	if (ms_mkdir_p(work, 0755) != 0)
+		ms_die(MS_EXIT_FAILED, "cannot create %s: %s", work, strerror(errno));
+
+	struct conform_run clean, placebo;
+	run_in_scratch(o, fs, work, "clean", NULL, &clean);
+	add_clean_results(h->run, clean.results, fs->label);
+	char *placebo_lib = library_path("none");
+	run_in_scratch(o, fs, work, "placebo", placebo_lib, &placebo);
+	free(placebo_lib);
+	json_t *clean_json = clean_summary(&clean, placebo.results);
+	fprintf(stderr, "selftest %s: clean run: %lld pass, %lld fail, %lld broken, %lld skip "
+		"(%.1f s)\n", fs->label,
+		json_integer_value(json_object_get(clean_json, "pass")),
+		json_integer_value(json_object_get(clean_json, "fail")),
+		json_integer_value(json_object_get(clean_json, "broken")),
+		json_integer_value(json_object_get(clean_json, "skip")), clean.wall_s);
+
+	json_t *faults = json_array(), *uncaught = json_array(), *groups = json_object();
+	for (const char *g = SELFTEST_GROUPS; *g; g++)
+		json_object_set_new(groups, (char[]){ *g, 0 }, json_array());
+	for (int i = 0; i < selftest_n_faults; i++) {
+		const struct selftest_fault *f = &selftest_faults[i];
+		if (!fault_selected(o, f->name))
+			continue;
+		char *lib = library_path(f->name);
+		struct conform_run run;
+		run_in_scratch(o, fs, work, f->name, lib, &run);
+		json_t *judged = judge_fault(f, clean.results, placebo.results, &run, o);
+		json_object_set_new(judged, "library", json_string(lib));
+		fprintf(stderr, "selftest %s: %-24s caught by %zu test(s) (%.1f s%s)\n", fs->label,
+			f->name, json_array_size(json_object_get(judged, "caught_by")), run.wall_s,
+			run.timed_out ? ", stopped" : "");
+		if (!json_is_true(json_object_get(judged, "caught")))
+			json_array_append_new(uncaught, json_string(f->name));
+		for (const char *g = json_string_value(json_object_get(judged, "groups_catching"));
+		     *g; g++)
+			json_array_append_new(json_object_get(groups, (char[]){ *g, 0 }),
+					      json_string(f->name));
+		json_array_append_new(faults, judged);
+		json_decref(run.results);
+		free(lib);
+	}
+
+	char silent[sizeof(SELFTEST_GROUPS)] = "";
+	for (const char *g = SELFTEST_GROUPS; *g; g++)
+		if (json_array_size(json_object_get(groups, (char[]){ *g, 0 })) == 0)
+			add_group(silent, *g);
+	bool clean_ok = !clean.timed_out && !placebo.timed_out &&
+			json_integer_value(json_object_get(clean_json, "pass")) > 0 &&
+			json_array_size(json_object_get(clean_json, "failures")) == 0 &&
+			json_array_size(json_object_get(clean_json, "placebo_failures")) == 0;
+	bool all_caught = json_array_size(uncaught) == 0;
+	/* With --fault or --filter only part of the suite or of the libraries ran: the group
+	 * requirement cannot be judged and is reported as not checked. */
+	json_t *groups_ok = full ? json_boolean(!silent[0]) : json_null();
+	bool ok = clean_ok && all_caught && (!full || !silent[0]);
+	json_t *report = json_pack(
+		"{s:s, s:s, s:i, s:s?, s:o, s:o, s:o, s:o, s:s, s:{s:b, s:b, s:o}, s:b}",
+		"fs", fs->label, "dir", fs->path, "jobs", o->jobs, "filter", o->filter,
+		"clean", clean_json, "faults", faults, "groups", groups, "uncaught", uncaught,
+		"groups_without_catch", silent, "requirements", "clean_run_passes", clean_ok,
+		"every_fault_caught", all_caught, "every_group_catches", groups_ok, "ok", ok);
+	json_decref(clean.results);
+	json_decref(placebo.results);
+	free(work);
+	free(label);
+	return report;
+}
+
+/* ---- the command ---- */
+
+static int parse_int(const char *opt, const char *v, int lo, int hi)
+{
+	char *end;
+	errno = 0;
+	long n = v ? strtol(v, &end, 10) : 0;
+	if (!v || errno || *end || n < lo || n > hi)
+		ms_die(MS_EXIT_USAGE, "%s: '%s' is not a number from %d to %d", opt, v ? v : "",
+		       lo, hi);
+	return (int)n;
+}
+
+static void check_fault_list(const char *list)
+{
+	char *copy = xstrdup(list);
+	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
+		bool known = false;
+		for (int i = 0; i < selftest_n_faults; i++)
+			known |= !strcmp(t, selftest_faults[i].name);
+		if (!known)
+			ms_die(MS_EXIT_USAGE, "--fault: unknown faulty library '%s' (see "
+			       "mmapsuite selftest --list)", t);
+	}
+	free(copy);
+}
+
+/* Everything the runs need is checked before the harness writes anything. */
+static void check_built(const struct options *o)
+{
+	char *bin = xasprintf("%s/mmapsuite-conform", ms_self_dir());
+	if (access(bin, X_OK) != 0)
+		ms_die(MS_EXIT_USAGE, "%s: %s (build the target mmapsuite-conform)", bin,
+		       strerror(errno));
+	free(bin);
+	for (int i = -1; i < selftest_n_faults; i++) {
+		const char *name = i < 0 ? "none" : selftest_faults[i].name;
+		char *lib = library_path(name);
+		if ((i < 0 || fault_selected(o, name)) && access(lib, R_OK) != 0)
+			ms_die(MS_EXIT_USAGE, "%s: %s (build the target faulty-libraries)", lib,
+			       strerror(errno));
+		free(lib);
+	}
+}
+
+int cmd_selftest(int argc, char **argv)
+{
+	struct ms_harness h = { 0 };
+	struct options o = { .jobs = 2, .run_limit_s = 120 };
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			printf("%s%s", usage, ms_harness_options_help);
+			return MS_EXIT_OK;
+		} else if (!strcmp(a, "--list")) {
+			list_faults();
+			return MS_EXIT_OK;
+		} else if (ms_harness_option(&h, argc, argv, &i)) {
+			continue;
+		} else if (!strcmp(a, "--jobs")) {
+			o.jobs = parse_int(a, v, 1, 256), i++;
+		} else if (!strcmp(a, "--run-timeout")) {
+			o.run_limit_s = parse_int(a, v, 10, 3600), i++;
+		} else if (!strcmp(a, "--filter") && v && *v) {
+			o.filter = v, i++;
+		} else if (!strcmp(a, "--fault") && v && *v) {
+			check_fault_list(v);
+			o.only = v, i++;
+		} else if (!strcmp(a, "--filter") || !strcmp(a, "--fault")) {
+			ms_die(MS_EXIT_USAGE, "%s needs a value (see --help)", a);
+		} else {
+			ms_die(MS_EXIT_USAGE, "selftest: unknown option '%s' (see --help)", a);
+		}
+	}
+	check_built(&o);
+	if (!h.fs_list[0] && !h.n_dirs)
+		snprintf(h.fs_list, sizeof(h.fs_list), "tmpfs");
+	bool full = !o.only && !o.filter;
+
+	ms_harness_begin(&h);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	json_t *reports = json_array();
+	bool ok = true;
+	for (int i = 0; i < h.n_fs; i++) {
+		if (!h.fs[i].available)
+			continue;
+		json_t *report = selftest_fs(&o, &h, &h.fs[i], full);
+		selftest_print(report, stdout);
+		ok &= json_is_true(json_object_get(report, "ok"));
+		json_array_append_new(reports, report);
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	if (json_array_size(reports) == 0) {
+		ms_warn("selftest: no file system under test is available (see the SKIP lines above)");
+		ok = false;
+	}
+	json_object_set_new(h.run->extra, "selftest",
+			    json_pack("{s:b, s:o}", "ok", ok, "file_systems", reports));
+	if (selftest_write_markdown(reports, h.run_dir) != 0) {
+		ms_warn("cannot write %s/selftest.md: %s", h.run_dir, strerror(errno));
+		ok = false;
+	}
+	int saved = ms_harness_end(&h);
+	printf("selftest: %s\n", ok ? "PASS: every requirement met" : "FAIL (see above)");
+	return ok && saved == 0 ? MS_EXIT_OK : MS_EXIT_FAILED;
+}

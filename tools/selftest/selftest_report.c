@@ -1,0 +1,215 @@
+/* Printing and selftest.md for `mmapsuite selftest`. The report of one file system
+ * (run->extra.selftest.file_systems[]) is:
+ *   fs, dir, jobs, filter          where and how the suite ran
+ *   clean                          {pass, fail, skip, broken, wall_s, timed_out, failures[],
+ *                                   placebo_failures[]: pass cleanly, fail under the placebo}
+ *   faults[]                       {name, group, description, library, caught, groups_catching,
+ *                                   caught_by[{suite, test, ids, outcome, message}],
+ *                                   skipped_under_fault[], missing[], wall_s, timed_out}
+ *   groups                         {"a": [names of the libraries a test of (a) caught], ...}
+ *   uncaught[], groups_without_catch
+ *   requirements                   {clean_run_passes, every_fault_caught,
+ *                                   every_group_catches (null when only part ran)}
+ *   ok */
+#include "selftest.h"
+
+#include "util.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
+}
+
+static long long num(const json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static const char *verdict(const json_t *v)
+{
+	return json_is_null(v) ? "not checked (only part of the suite or libraries ran)" :
+	       json_is_true(v) ? "yes" : "NO";
+}
+
+/* Does the space separated id list name an id of group g? */
+static bool in_group(const char *ids, const char *g)
+{
+	for (const char *p = ids; *p; p++)
+		if ((p == ids || p[-1] == ' ') && *p == *g)
+			return true;
+	return false;
+}
+
+#define PRINTED_CATCHES 8
+
+/* The first few catching tests, those of the library's own group first; selftest.md has
+ * them all. */
+static void print_catches(FILE *out, const json_t *caught, const char *group)
+{
+	size_t j, shown = 0;
+	const json_t *r;
+	for (int own = 1; own >= 0; own--)
+		json_array_foreach(caught, j, r) {
+			if (in_group(str(r, "ids"), group) != own || shown == PRINTED_CATCHES)
+				continue;
+			fprintf(out, "      %s/%s [%s] %s\n", str(r, "suite"), str(r, "test"),
+				str(r, "ids"), str(r, "outcome"));
+			shown++;
+		}
+	if (json_array_size(caught) > shown)
+		fprintf(out, "      ... and %zu more (selftest.md lists them all)\n",
+			json_array_size(caught) - shown);
+}
+
+void selftest_print(const json_t *report, FILE *out)
+{
+	const json_t *clean = json_object_get(report, "clean");
+	fprintf(out, "\nselftest on %s: clean run %lld pass, %lld fail, %lld broken, %lld skip "
+		"(%.1f s)\n", str(report, "fs"), num(clean, "pass"), num(clean, "fail"),
+		num(clean, "broken"), num(clean, "skip"),
+		json_number_value(json_object_get(clean, "wall_s")));
+	size_t i;
+	json_t *r;
+	json_array_foreach(json_object_get(clean, "failures"), i, r)
+		fprintf(out, "  clean run %s: %s/%s: %s\n", str(r, "outcome"), str(r, "suite"),
+			str(r, "test"), str(r, "message"));
+	json_array_foreach(json_object_get(clean, "placebo_failures"), i, r)
+		fprintf(out, "  placebo run %s (passes without a library): %s/%s: %s\n",
+			str(r, "outcome"), str(r, "suite"), str(r, "test"), str(r, "message"));
+	json_t *f;
+	json_array_foreach(json_object_get(report, "faults"), i, f) {
+		const json_t *caught = json_object_get(f, "caught_by");
+		fprintf(out, "  %-24s (%s) %s by %zu test(s)%s%s\n", str(f, "name"),
+			str(f, "group"), json_array_size(caught) ? "caught" : "NOT CAUGHT",
+			json_array_size(caught), json_array_size(caught) ? ", groups " : "",
+			str(f, "groups_catching"));
+		print_catches(out, caught, str(f, "group"));
+	}
+	fprintf(out, "  groups catching a library:");
+	const char *g;
+	json_t *names;
+	json_object_foreach(json_object_get(report, "groups"), g, names)
+		fprintf(out, " (%s) %zu", g, json_array_size(names));
+	const json_t *req = json_object_get(report, "requirements");
+	fprintf(out, "\n  clean run passes: %s; every library caught: %s; every group catches "
+		"one: %s\n", verdict(json_object_get(req, "clean_run_passes")),
+		verdict(json_object_get(req, "every_fault_caught")),
+		verdict(json_object_get(req, "every_group_catches")));
+}
+
+/* The first line of a message, cut for a table cell, with the pipes escaped. */
+static void md_message(FILE *out, const char *msg)
+{
+	int n = 0;
+	for (const char *p = msg; *p && *p != '\n' && n < 160; p++, n++)
+		fputs(*p == '|' ? "\\|" : (char[]){ *p, 0 }, out);
+}
+
+static void markdown_fs(FILE *out, const json_t *report)
+{
+	const json_t *clean = json_object_get(report, "clean");
+	const json_t *req = json_object_get(report, "requirements");
+	size_t i, j;
+	json_t *f, *r;
+	bool filtered = json_is_string(json_object_get(report, "filter"));
+	fprintf(out, "## %s\n\nScratch directory `%s`, Criterion `--jobs %lld`%s%s%s.\n\n",
+		str(report, "fs"), str(report, "dir"), num(report, "jobs"),
+		filtered ? ", `--filter " : "", str(report, "filter"), filtered ? "`" : "");
+	fprintf(out, "| Requirement | Met |\n|---|---|\n"
+		"| The clean run, and the run under the placebo library, have no failure | %s |\n"
+		"| Every faulty library is caught by a test | %s |\n"
+		"| Every checklist group (a)-(k) catches a library | %s |\n\n",
+		verdict(json_object_get(req, "clean_run_passes")),
+		verdict(json_object_get(req, "every_fault_caught")),
+		verdict(json_object_get(req, "every_group_catches")));
+	fprintf(out, "Clean run: %lld pass, %lld fail, %lld broken, %lld skip in %.1f s.\n\n",
+		num(clean, "pass"), num(clean, "fail"), num(clean, "broken"), num(clean, "skip"),
+		json_number_value(json_object_get(clean, "wall_s")));
+	json_array_foreach(json_object_get(clean, "failures"), i, r) {
+		fprintf(out, "- clean run %s: `%s/%s`: ", str(r, "outcome"), str(r, "suite"),
+			str(r, "test"));
+		md_message(out, str(r, "message"));
+		fputc('\n', out);
+	}
+	json_array_foreach(json_object_get(clean, "placebo_failures"), i, r) {
+		fprintf(out, "- passes cleanly but %s under the placebo library (depends on the "
+			"address layout; counts no catch): `%s/%s`: ", str(r, "outcome"),
+			str(r, "suite"), str(r, "test"));
+		md_message(out, str(r, "message"));
+		fputc('\n', out);
+	}
+
+	fprintf(out, "\n| Faulty library | Breaks | Bug of group | Caught by | Groups catching | "
+		"Time |\n|---|---|---|---|---|---|\n");
+	json_array_foreach(json_object_get(report, "faults"), i, f)
+		fprintf(out, "| `%s` | %s | (%s) | %zu test(s) | %s | %.1f s%s |\n", str(f, "name"),
+			str(f, "description"), str(f, "group"),
+			json_array_size(json_object_get(f, "caught_by")),
+			str(f, "groups_catching"), json_number_value(json_object_get(f, "wall_s")),
+			json_is_true(json_object_get(f, "timed_out")) ? " (stopped)" : "");
+
+	fprintf(out, "\n| Group | Libraries caught by a test of the group |\n|---|---|\n");
+	const char *g;
+	json_t *names;
+	json_object_foreach(json_object_get(report, "groups"), g, names) {
+		fprintf(out, "| (%s) | ", g);
+		json_array_foreach(names, j, r)
+			fprintf(out, "%s`%s`", j ? ", " : "", json_string_value(r));
+		fprintf(out, "%s |\n", json_array_size(names) ? "" : "**none**");
+	}
+
+	fprintf(out, "\n### The tests that catch each library\n");
+	json_array_foreach(json_object_get(report, "faults"), i, f) {
+		fprintf(out, "\n**`%s`** (%s): `%s`\n\n", str(f, "name"), str(f, "description"),
+			str(f, "library"));
+		json_array_foreach(json_object_get(f, "caught_by"), j, r) {
+			fprintf(out, "- `%s/%s` [%s] %s: ", str(r, "suite"), str(r, "test"),
+				str(r, "ids"), str(r, "outcome"));
+			md_message(out, str(r, "message"));
+			fputc('\n', out);
+		}
+		if (json_array_size(json_object_get(f, "caught_by")) == 0)
+			fprintf(out, "- **no test catches it**\n");
+		json_array_foreach(json_object_get(f, "skipped_under_fault"), j, r) {
+			fprintf(out, "- skipped under the fault (passes cleanly): `%s/%s`: ",
+				str(r, "suite"), str(r, "test"));
+			md_message(out, str(r, "message"));
+			fputc('\n', out);
+		}
+		json_array_foreach(json_object_get(f, "missing"), j, r)
+			fprintf(out, "- no result under the fault: `%s`\n", json_string_value(r));
+	}
+	fputc('\n', out);
+}
+
+int selftest_write_markdown(const json_t *reports, const char *dir)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	if (!out)
+		return -1;
+	fprintf(out, "# mmapsuite selftest\n\n"
+		"The conformance suite ran once cleanly and once under each faulty mmap library "
+		"(an LD_PRELOAD test double that breaks one semantic, armed only inside test "
+		"bodies). A library is caught by a test that passes cleanly and fails, breaks or "
+		"hangs under it. To rerun one by hand: `LD_PRELOAD=<library> MMAPSUITE_DIR=<dir> "
+		"MMAPSUITE_RESULTS=<file.jsonl> mmapsuite-conform --jobs 2`.\n\n");
+	size_t i;
+	json_t *report;
+	json_array_foreach(reports, i, report)
+		markdown_fs(out, report);
+	if (json_array_size(reports) == 0)
+		fprintf(out, "No file system under test was available.\n");
+	fclose(out);
+	char *path = xasprintf("%s/selftest.md", dir);
+	int rc = ms_write_file_atomic(path, text, len);
+	free(path);
+	free(text);
+	return rc;
+}

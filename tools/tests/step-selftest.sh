@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# step: mutation self-test: every faulty mmap library is caught, every checklist group catches one
+set -uo pipefail
+exec "$1/mmapsuite" selftest --fs tmpfs --out "$2/selftest"
