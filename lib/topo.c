@@ -4,6 +4,11 @@
 
 #include <hwloc.h>
 #include <pthread.h>
+#include <stdbool.h>
+
+/* The XML travels inside results.json: a 2-socket, 128-core server is about 150 KiB once
+ * unindented; past this the drawing is not worth the weight and the summary has to do. */
+#define TOPO_XML_MAX (512 * 1024)
 
 static pthread_once_t topo_once = PTHREAD_ONCE_INIT;
 static hwloc_topology_t topology;
@@ -47,6 +52,45 @@ static void add_caches(json_t *caches)
 	}
 }
 
+/* Indentation is two spaces per level and means nothing to an XML reader: dropping it
+ * roughly halves the size. Works in place. */
+static size_t unindent(char *xml)
+{
+	char *out = xml;
+	bool line_start = true;
+
+	for (const char *p = xml; *p; p++) {
+		if (line_start && (*p == ' ' || *p == '\t'))
+			continue;
+		line_start = *p == '\n';
+		*out++ = *p;
+	}
+	*out = 0;
+	return (size_t)(out - xml);
+}
+
+/* The loaded topology (I/O devices filtered out, as hwloc does by default) as hwloc XML, so
+ * that a report rendered elsewhere draws this machine with `lstopo --if xml`. */
+static void add_xml(json_t *out)
+{
+	char *buf = NULL;
+	int len = 0;
+
+	if (hwloc_topology_export_xmlbuffer(topology, &buf, &len, 0) || !buf) {
+		json_object_set_new(out, "xml_missing", json_string("hwloc could not export XML"));
+		return;
+	}
+	size_t n = unindent(buf);
+
+	if (n > TOPO_XML_MAX)
+		json_object_set_new(out, "xml_missing", json_sprintf(
+			"hwloc XML of %zu KiB left out (limit %d KiB)", n / 1024,
+			TOPO_XML_MAX / 1024));
+	else
+		json_object_set_new(out, "xml", json_stringn(buf, n));
+	hwloc_free_xmlbuffer(topology, buf);
+}
+
 json_t *ms_topo_summary(void)
 {
 	json_t *out, *caches;
@@ -66,6 +110,7 @@ json_t *ms_topo_summary(void)
 		"pus", hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_PU),
 		"numa_nodes", hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_NUMANODE),
 		"caches", caches, "cpu_model", model);
+	add_xml(out);
 	return out;
 }
 

@@ -4,7 +4,9 @@
 
 #include <jansson.h>
 
-/* {packages, cores, pus, numa_nodes, caches: [{level, size, count}], cpu_model} */
+/* {packages, cores, pus, numa_nodes, caches: [{level, size, count}], cpu_model, xml}: xml is
+ * the hwloc XML of the topology (unindented, without I/O devices) for `lstopo --if xml`;
+ * when it cannot be given, xml_missing says why instead. */
 json_t *ms_topo_summary(void);
 
 /* CPU (PU os index) list for n workers: distinct cores first, then remaining PUs.

@@ -204,11 +204,14 @@ static void flat_free(struct flat *f)
 	free(f->value);
 }
 
-/* What differs from run to run without changing what is measured. */
+/* What differs from run to run without changing what is measured. The hwloc XML is there to
+ * be drawn: it also names the process and its cgroup, and what decides results in it (cores,
+ * caches, NUMA nodes) is compared through the topology summary beside it. */
 static bool volatile_path(const char *path)
 {
 	return strstr(path, "available_kb") || strstr(path, ".path") ||
-	       strstr(path, "mmapsuite-scratch");
+	       strstr(path, "mmapsuite-scratch") || !strcmp(path, "topology.xml") ||
+	       !strcmp(path, "topology.xml_missing");
 }
 
 static bool path_matters(const char *path)

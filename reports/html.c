@@ -1,4 +1,4 @@
-/* index.html: the verdict first, then what failed and why, then the matrix, the plots, and
+/* index.html: the verdict first, then mmap against read(), then what failed and why, then the matrix, the plots, and
  * the machine. Every number on the page is read from results.json; data-* attributes carry
  * the raw values so tests compare the page with the results file, not with a picture. */
 #include <stdio.h>
@@ -7,6 +7,7 @@
 
 #include "html.h"
 #include "model.h"
+#include "ratios.h"
 #include "util.h"
 
 static void header(const struct ms_run *run, const struct ms_plot_set *plots, struct ms_text *t)
@@ -62,7 +63,8 @@ static void header(const struct ms_run *run, const struct ms_plot_set *plots, st
 		ms_text_puts(t, " Benchmarks not run.");
 	if (noisy)
 		ms_text_printf(t, ", <span class=\"noisy\">%zu noisy</span>.", noisy);
-	ms_text_puts(t, "</div>\n<nav><a href=\"#failures\">Failures</a><a href=\"#conformance\">"
+	ms_text_puts(t, "</div>\n<nav><a href=\"#mmap-vs-read\">mmap against read()</a>"
+			"<a href=\"#failures\">Failures</a><a href=\"#conformance\">"
 			"Conformance matrix</a><a href=\"#coverage\">Coverage</a><a href=\"#benchmarks\">"
 			"Benchmarks</a><a href=\"#environment\">Environment</a></nav></header>\n");
 }
@@ -191,6 +193,12 @@ void ms_html_page(const struct ms_run *run, const struct ms_plot_set *plots,
 	ms_text_puts(t, ms_html_css);
 	ms_text_puts(t, "</style></head>\n<body>\n");
 	header(run, plots, t);
+	if (run->n_benchmarks || (run->extra && json_object_get(run->extra, "fidelity"))) {
+		struct ms_pair_set pairs;
+		ms_pairs_build(run, &pairs);
+		ms_pairs_html(&pairs, t);
+		ms_pairs_free(&pairs);
+	}
 	failures(run, t);
 	ms_html_conformance(run, t);
 	ms_html_coverage(run, t);

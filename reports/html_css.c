@@ -24,4 +24,8 @@ const char ms_html_css[] =
 	".noisy{color:#ef6c00;font-weight:600}.topology svg{max-width:100%;height:auto}\n"
 	"dl.env{display:grid;grid-template-columns:max-content auto;gap:2px 12px}dl.env dt{font-weight:600}"
 	"dl.env dd{margin:0}\n"
+	"td.v-mmap,span.v-mmap{color:#0072b2;font-weight:600}td.v-syscall,span.v-syscall{"
+	"color:#d55e00;font-weight:600}td.v-none{color:#555}td.v-unknown{color:#999}\n"
+	"#pairs-table,#ceiling-table{font-size:13px}#pairs-table td.num,#ceiling-table td.num{"
+	"white-space:nowrap}\n"
 	"@media print{details{display:block}nav{display:none}}\n";

@@ -231,9 +231,11 @@ char *ms_topology_svg(const struct ms_run *run, const char *plots_dir, char **no
 	for (size_t i = 0; i < 2 && rc != 0; i++) {
 		/* No default legend: it would print the render time and host as the run's. */
 		char *argv[] = { (char *)tools[i], "--of", "svg", "-f", "--no-default-legend", NULL,
-				 NULL, NULL, NULL };
+				 NULL, NULL, NULL, NULL, NULL };
 		int a = 5;
 		if (from_xml) {
+			argv[a++] = "--if";
+			argv[a++] = "xml";
 			argv[a++] = "-i";
 			argv[a++] = xml_path;
 		}

@@ -1,11 +1,13 @@
-/* summary.md: what a CI job summary shows first. The verdict, then every failure with its
- * message, then the per-file-system totals and the benchmark medians. Tables stay small:
+/* summary.md: what a CI job summary shows first. The verdict, then mmap against read() (the
+ * question the benchmarks answer), then the per-file-system totals, every failure with its
+ * message, and the benchmark medians. Tables stay small:
  * long messages are cut (the full text is in index.html and junit.xml). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model.h"
+#include "ratios.h"
 #include "render.h"
 #include "util.h"
 
@@ -25,18 +27,37 @@ static void header(const struct ms_run *run, struct ms_text *t)
 	free(cpu);
 }
 
-static void conformance(const struct ms_run *run, struct ms_text *t)
+/* The verdict: one line for conformance, one for the benchmarks. */
+static void verdict(const struct ms_run *run, struct ms_text *t)
 {
 	struct ms_counts all;
 	ms_count_outcomes(run, &all);
 	if (!all.total) {
 		ms_text_puts(t, "**Conformance**: not run.\n\n");
-		return;
+	} else {
+		bool bad = all.n[MS_FAIL] || all.n[MS_BROKEN];
+		ms_text_printf(t, "**Conformance %s**: %zu results: %zu pass, %zu fail, %zu skip, "
+			       "%zu broken.\n\n", bad ? "FAILED" : "passed", all.total,
+			       all.n[MS_PASS], all.n[MS_FAIL], all.n[MS_SKIP], all.n[MS_BROKEN]);
 	}
+	size_t noisy = 0;
+	for (size_t i = 0; i < run->n_benchmarks; i++)
+		noisy += run->benchmarks[i].noisy;
+	if (!run->n_benchmarks)
+		ms_text_puts(t, "**Benchmarks**: not run.\n\n");
+	else
+		ms_text_printf(t, "**Benchmarks**: %zu results%s.\n\n", run->n_benchmarks,
+			       noisy ? ", some noisy (95% interval wider than the target)" : "");
+}
+
+static void conformance(const struct ms_run *run, struct ms_text *t)
+{
+	struct ms_counts all;
+	ms_count_outcomes(run, &all);
+	if (!all.total)
+		return;
 	bool bad = all.n[MS_FAIL] || all.n[MS_BROKEN];
-	ms_text_printf(t, "**Conformance %s**: %zu results: %zu pass, %zu fail, %zu skip, "
-		       "%zu broken.\n\n", bad ? "FAILED" : "passed", all.total, all.n[MS_PASS],
-		       all.n[MS_FAIL], all.n[MS_SKIP], all.n[MS_BROKEN]);
+	ms_text_puts(t, "### Conformance\n\n");
 
 	struct ms_column *cols;
 	size_t n_cols = ms_columns(run, &cols);
@@ -92,14 +113,12 @@ static void conformance(const struct ms_run *run, struct ms_text *t)
 
 static void benchmarks(const struct ms_run *run, struct ms_text *t)
 {
-	if (!run->n_benchmarks) {
-		ms_text_puts(t, "**Benchmarks**: not run.\n");
+	if (!run->n_benchmarks)
 		return;
-	}
 	size_t noisy = 0;
 	for (size_t i = 0; i < run->n_benchmarks; i++)
 		noisy += run->benchmarks[i].noisy;
-	ms_text_printf(t, "**Benchmarks**: %zu results", run->n_benchmarks);
+	ms_text_printf(t, "### Benchmarks\n\n%zu results", run->n_benchmarks);
 	if (noisy)
 		ms_text_printf(t, ", %zu noisy (95%% interval wider than the target)", noisy);
 	ms_text_puts(t, ".\n\n<details><summary>Medians with 95% intervals</summary>\n\n"
@@ -130,6 +149,13 @@ static void benchmarks(const struct ms_run *run, struct ms_text *t)
 void ms_summary_render(const struct ms_run *run, struct ms_text *t)
 {
 	header(run, t);
+	verdict(run, t);
+	if (run->n_benchmarks || (run->extra && json_object_get(run->extra, "fidelity"))) {
+		struct ms_pair_set pairs;
+		ms_pairs_build(run, &pairs);
+		ms_pairs_markdown(&pairs, t);
+		ms_pairs_free(&pairs);
+	}
 	conformance(run, t);
 	benchmarks(run, t);
 	ms_text_puts(t, "\nFull report: `index.html`; machine-readable: `junit.xml`, `ktap.txt`, "

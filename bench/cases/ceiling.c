@@ -13,8 +13,8 @@ struct ceiling {
 };
 
 static const struct bench_opt ceiling_opts[] = {
-	{ "size", BENCH_BYTES, 1 * MiB, 4 * GiB, { 4 * MiB, 128 * MiB },
-	  { 1 * MiB, 16 * MiB, 128 * MiB, 512 * MiB, 2 * GiB },
+	{ "size", BENCH_BYTES, 1 * MiB, 4 * GiB, { 4 * MiB, 128 * MiB, 256 * MiB },
+	  { 1 * MiB, 16 * MiB, 64 * MiB, 128 * MiB, 512 * MiB, 1 * GiB, 2 * GiB },
 	  "buffer size: the working sets of the other cases; twice the last-level cache is "
 	  "always added, for memory itself" },
 	{ 0 }

@@ -6,9 +6,12 @@ one a browser built; with --probe (what the in-page probe measured) every plot m
 drawn with a size and marks, every image must have decoded.
 
 usage: check_report.py RESULTS_DIR [--dom FILE] [--probe FILE]
+CHECK_REPORT_NO_BOOTSTRAP=1 skips redoing the bootstrap of every mmap/read() interval (the
+other checks of the pairs stay), for the mutation tests that are about something else.
 Exit 0 when everything matches; 1 with one line per mismatch."""
 import json
 import math
+import os
 import re
 import sys
 import xml.etree.ElementTree as ET
@@ -32,6 +35,7 @@ class Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.cells, self.bench_rows, self.figures, self.svgs = [], [], [], []
+        self.pair_rows, self.ceiling_rows = [], []
         self.verdict = None
         self.scripts = 0
         self.external = []
@@ -51,6 +55,10 @@ class Page(HTMLParser):
             self._text = []
         if tag == "tr" and a.get("class") == "bench":
             self.bench_rows.append(a)
+        if tag == "tr" and a.get("class") == "pair":
+            self.pair_rows.append(a)
+        if tag == "tr" and a.get("class") == "ceiling":
+            self.ceiling_rows.append(a)
         if tag == "figure" and "data-plot" in a:
             self.figures.append(a)
         if tag == "svg" and a.get("class") == "plot":
@@ -195,6 +203,220 @@ def check_summary(run, directory):
             check(conf_name(c) in text, f"summary.md does not list the failure {conf_name(c)}")
 
 
+# --- mmap against read(): the pairing rules of reports/ratios.h, written again here ---
+HOW_KEYS = {"method", "api", "engine", "hint", "block_size", "iters_per_sample", "placement_pu",
+            "toucher_pu", "ceiling_read_MBps", "ceiling_size"}
+DURABLE = {"msync", "fsync", "fdatasync", "sync", "dsync"}
+
+
+def method_of(b):
+    for k in ("method", "api", "engine"):
+        if isinstance(b["params"].get(k), str):
+            return b["params"][k]
+    return b["case"]
+
+
+def kind_of(method):
+    first = method.split("_")[0]
+    if first == "mmap":
+        return "map"
+    if first in ("read", "pread", "readv", "preadv", "psync"):
+        return "read"
+    if first in ("write", "pwrite", "writev", "pwritev"):
+        return "write"
+    return None
+
+
+def durable(method):
+    return any(t in DURABLE for t in method.split("_")[1:])
+
+
+def advice(b):
+    h = b["params"].get("hint")
+    h = h if isinstance(h, str) else "none"
+    for prefix in ("POSIX_FADV_", "MADV_", "FADV_"):
+        if h.startswith(prefix):
+            return h[len(prefix):]
+    return h
+
+
+def group_key(b):
+    params = {k: v for k, v in b["params"].items() if k not in HOW_KEYS}
+    return (b["case"], b["metric"], b["unit"], b.get("place") or "",
+            json.dumps(params, sort_keys=True))
+
+
+def median(v):
+    s = sorted(v)
+    n = len(s)
+    return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
+
+
+def bootstrap(a, b):
+    """ms_median_ratio(a, b) of rstats.c: b/a with the same xorshift64* stream."""
+    mask = (1 << 64) - 1
+    state = 0x9E3779B97F4A7C15
+    ratio = median(b) / median(a)
+    if len(a) < 2 or len(b) < 2:
+        return ratio, ratio, ratio
+
+    def rnd():
+        nonlocal state
+        x = state
+        x ^= x >> 12
+        x ^= (x << 25) & mask
+        x ^= x >> 27
+        state = x
+        return (x * 2685821657736338717) & mask
+    ratios = []
+    for _ in range(2000):
+        ra = [a[rnd() % len(a)] for _ in a]
+        rb = [b[rnd() % len(b)] for _ in b]
+        da = median(ra)
+        if da != 0:
+            ratios.append(median(rb) / da)
+    ratios.sort()
+    k = len(ratios)
+    return ratio, ratios[int(0.025 * (k - 1))], ratios[int(0.975 * (k - 1) + 0.5)]
+
+
+def expected_pairs(run):
+    """(map index, sys index, best, same, map samples, sys samples, higher is better)."""
+    bench = run["benchmarks"]
+    keys = [group_key(b) for b in bench]
+    out = []
+    for mi, m in enumerate(bench):
+        if kind_of(method_of(m)) != "map" or m["metric"] == "fraction_of_read_ceiling":
+            continue
+        cands = [si for si, s in enumerate(bench) if kind_of(method_of(s)) in ("read", "write")
+                 and keys[si] == keys[mi] and durable(method_of(s)) == durable(method_of(m))
+                 and s["samples"]]
+        if not cands or not m["samples"]:
+            continue
+        sign = 1 if m["higher_is_better"] else -1
+        best = max(cands, key=lambda si: (sign * bench[si]["median"], -si))
+        mbs = m["params"].get("block_size") or 0
+        same = [si for si in cands if advice(bench[si]) == advice(m)
+                and (not mbs or bench[si]["params"].get("block_size") == mbs)]
+        same = same[0] if len(same) == 1 else None
+        out.append((mi, best, True, same == best, m["samples"], bench[best]["samples"],
+                    m["higher_is_better"]))
+        if same is not None and same != best:
+            out.append((mi, same, False, True, m["samples"], bench[same]["samples"],
+                        m["higher_is_better"]))
+    fid = ((run.get("extra") or {}).get("fidelity") or {}).get("results") or []
+    for m in fid:
+        if m.get("engine") != "mmap":
+            continue
+        for s in fid:
+            if s.get("engine") != "psync" or (s.get("fs"), s.get("workload")) != \
+                    (m.get("fs"), m.get("workload")):
+                continue
+            for source in ("mmapsuite", "fio"):
+                a, b = m.get(source + "_MBps") or [], s.get(source + "_MBps") or []
+                if a and b:
+                    out.append((-1, -1, True, True, a, b, True))
+    return out
+
+
+def verdict_of(ratio, low, high, n_map, n_sys, higher):
+    """(word, the factor the faster side wins by)."""
+    if n_map < 2 or n_sys < 2 or not ratio > 0:
+        return "unknown", None
+    if low <= 1 <= high:
+        return "none", None
+    gain = ratio if higher else 1 / ratio
+    return ("mmap", gain) if gain > 1 else ("syscall", 1 / gain)
+
+
+def factor_text(f):
+    return f"{f:.{2 if f < 10 else 1 if f < 100 else 0}f}x faster"
+
+
+def check_pairs(run, page, directory):
+    want = expected_pairs(run)
+    rows = page.pair_rows
+    check(len(rows) == len(want), f"mmap against read(): page has {len(rows)} comparisons, "
+          f"results.json gives {len(want)}")
+    summary = open(f"{directory}/summary.md").read()
+    section = summary.split("### mmap against read()", 1)[-1].split("\n### ", 1)[0]
+    md_rows = [l for l in section.splitlines() if l.startswith("| ") and "---" not in l][1:]
+    check(len(md_rows) == len(want), f"summary.md mmap against read(): {len(md_rows)} rows, "
+          f"results.json gives {len(want)}")
+    for i, (row, w, md) in enumerate(zip(rows, want, md_rows + [""] * len(want))):
+        mi, si, best, same, ms, ss, higher = w
+        where = f"mmap against read() row {i}"
+        check((int(row["data-map-index"]), int(row["data-sys-index"])) == (mi, si),
+              f"{where}: pairs records {row['data-map-index']}/{row['data-sys-index']}, "
+              f"expected {mi}/{si}")
+        check((row["data-best"], row["data-same"]) == (str(int(best)), str(int(same))),
+              f"{where}: best/like-for-like flags {row['data-best']}/{row['data-same']}")
+        ratio = median(ms) / median(ss)
+        low, high = float(row["data-low"]), float(row["data-high"])
+        check(close(row["data-ratio"], ratio), f"{where}: ratio {row['data-ratio']}, medians "
+              f"give {ratio}")
+        check(low <= ratio * (1 + 1e-12) and ratio <= high * (1 + 1e-12),
+              f"{where}: interval [{low}, {high}] does not hold the ratio {ratio}")
+        check(low >= min(ms) / max(ss) * (1 - 1e-12) and high <= max(ms) / min(ss) * (1 + 1e-12),
+              f"{where}: interval [{low}, {high}] outside what the samples allow")
+        if not os.environ.get("CHECK_REPORT_NO_BOOTSTRAP"):  # about 30 ms a pair
+            r, lo, hi = bootstrap(ss, ms)
+            check(close(low, lo) and close(high, hi), f"{where}: interval [{low}, {high}], "
+                  f"the bootstrap of the samples gives [{lo}, {hi}]")
+        word, factor = verdict_of(ratio, low, high, len(ms), len(ss), higher)
+        check(row["data-verdict"] == word, f"{where}: verdict {row['data-verdict']}, the "
+              f"interval says {word}")
+        cells = [c.strip().strip("*") for c in md.strip().strip("|").split("|")]
+        check(len(cells) == 10 and cells[8].split(" ")[0] == f"{ratio:.3g}",
+              f"summary.md {where}: ratio cell {cells[8:9]}, expected {ratio:.3g}")
+        if factor is not None and len(cells) == 10:
+            check(cells[9].startswith("mmap " if word == "mmap" else "") and
+                  cells[9].endswith(factor_text(factor)),
+                  f"summary.md {where}: verdict '{cells[9]}', expected ... {factor_text(factor)}")
+        elif len(cells) == 10:
+            check(cells[9] in ("no significant difference", "too few samples to tell"),
+                  f"summary.md {where}: verdict '{cells[9]}' for a non-significant ratio")
+    check_ceiling(run, page)
+
+
+def check_ceiling(run, page):
+    bench = run["benchmarks"]
+    groups = {}
+    for i, b in enumerate(bench):
+        if b["metric"] != "fraction_of_read_ceiling" or b["params"].get("cache") != "hot":
+            continue
+        g = groups.setdefault(group_key(b), {"map": None, "read": None})
+        k = kind_of(method_of(b))
+        if k in ("map", "read") and (g[k] is None or b["median"] > bench[g[k]]["median"]):
+            g[k] = i
+    want = [(g["map"] if g["map"] is not None else -1, g["read"]) for g in groups.values()
+            if g["read"] is not None]
+    got = [(int(r["data-map-index"]), int(r["data-sys-index"])) for r in page.ceiling_rows]
+    check(got == want, f"fraction of the ceiling: page rows {got[:4]}..., results.json gives "
+          f"{want[:4]}...")
+    for r in page.ceiling_rows:
+        b = bench[int(r["data-sys-index"])]
+        check(close(r["data-ceiling"], b["params"]["ceiling_read_MBps"]),
+              "fraction of the ceiling: ceiling differs from the record's")
+
+
+def check_topology(run, html):
+    """The lstopo drawing is made from the recorded hwloc XML, not from the machine rendering:
+    as many PUs and cores drawn as the XML has."""
+    xml = ((run.get("environment") or {}).get("topology") or {}).get("xml")
+    if not isinstance(xml, str):
+        return
+    start = html.find('id="topology"')
+    part = html[start:html.find("</div>", start)] if start >= 0 else ""
+    check("from the hwloc XML the run recorded" in part,
+          "the topology was not drawn from environment.topology.xml")
+    root = ET.fromstring(xml)
+    for kind in ("PU", "Core"):
+        want = sum(1 for o in root.iter("object") if o.get("type") == kind)
+        got = len(re.findall(rf">{kind} L#\d+<", part))
+        check(got == want, f"topology: {got} {kind} drawn, the recorded XML has {want}")
+
+
 def check_probe(run, probe):
     check(probe.get("done"), "the in-page probe did not finish (page did not load?)")
     for p in probe.get("plots", []):
@@ -222,6 +444,8 @@ def main():
     check_junit(run, directory)
     check_ktap(run, directory)
     check_summary(run, directory)
+    check_pairs(run, page, directory)
+    check_topology(run, html)
     if "--probe" in opts:
         check_probe(run, json.load(open(opts["--probe"])))
     for p in problems:
@@ -229,7 +453,8 @@ def main():
     if not problems:
         print(f"check_report: {directory}: page, plots, junit.xml, ktap.txt and summary.md "
               f"match results.json ({len(run['conformance'])} conformance, "
-              f"{len(run['benchmarks'])} benchmark results)")
+              f"{len(run['benchmarks'])} benchmark results, {len(page.pair_rows)} mmap/read() "
+              f"comparisons, {len(page.ceiling_rows)} ceiling rows)")
     return 1 if problems else 0
 
 
