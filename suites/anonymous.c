@@ -67,41 +67,6 @@ static int vmas_in(const void *addr, size_t len)
 	return n;
 }
 
-/* One byte through a pipe, so parent and child take turns; the wait is bounded. */
-static void send_token(int fd)
-{
-	char c = 't';
-	if (write(fd, &c, 1) != 1)
-		_exit(3);
-}
-
-static bool await_token(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c;
-	return poll(&pfd, 1, 5000) == 1 && read(fd, &c, 1) == 1;
-}
-
-static unsigned char cow_byte(size_t i, unsigned char tag)
-{
-	return (unsigned char)(i * 7u + tag);
-}
-
-static void fill(unsigned char *p, size_t len, unsigned char tag)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = cow_byte(i, tag);
-}
-
-/* First offset in [0, len) whose byte is not cow_byte(i, tag), or len. */
-static size_t first_mismatch(const unsigned char *p, size_t len, unsigned char tag)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != cow_byte(i, tag))
-			return i;
-	return len;
-}
-
 /* The copy-on-write exchange every a3 variant runs on a private mapping [p, p + len) already
  * filled with tag 'A': after fork the child stores 'C' into the second half, the parent
  * checks it still sees 'A' there and stores 'B' into the first half, and the child checks it
@@ -114,31 +79,31 @@ static void check_cow_across_fork(unsigned char *p, size_t len)
 	xpipe(p2c);
 	pid_t pid = xfork();
 	if (pid == 0) {
-		fill(p + half, len - half, 'C');
-		send_token(c2p[1]);
-		child_check(await_token(p2c[0]), "no word from the parent within 5 s");
-		size_t bad = first_mismatch(p, half, 'A');
+		ms_fill_tagged(p + half, len - half, 'C');
+		ms_send_token(c2p[1]);
+		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		size_t bad = ms_first_mismatch_tagged(p, half, 'A');
 		child_check(bad == half, "the child sees the parent's post-fork store at byte %zu "
 			    "(0x%02x, expected 0x%02x): private pages are not copied on write",
-			    bad, p[bad], cow_byte(bad, 'A'));
-		bad = first_mismatch(p + half, len - half, 'C');
+			    bad, p[bad], ms_tagged(bad, 'A'));
+		bad = ms_first_mismatch_tagged(p + half, len - half, 'C');
 		child_check(bad == len - half, "the child lost its own store at byte %zu",
 			    half + bad);
 		_exit(0);
 	}
-	cr_assert(await_token(c2p[0]), "no word from the child within 5 s");
-	size_t bad = first_mismatch(p + half, len - half, 'A');
+	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	size_t bad = ms_first_mismatch_tagged(p + half, len - half, 'A');
 	if (bad != len - half) {
-		send_token(p2c[1]);
+		ms_send_token(p2c[1]);
 		xwait(pid);
 		cr_assert_fail("the parent sees the child's store at byte %zu (0x%02x, expected "
 			       "0x%02x): private pages are not copied on write\n%s", half + bad,
-			       p[half + bad], cow_byte(half + bad, 'A'), ms_maps_near(p, len));
+			       p[half + bad], ms_tagged(half + bad, 'A'), ms_maps_near(p, len));
 	}
-	fill(p, half, 'B');
-	send_token(p2c[1]);
+	ms_fill_tagged(p, half, 'B');
+	ms_send_token(p2c[1]);
 	xwait_ok(pid);
-	bad = first_mismatch(p, half, 'B');
+	bad = ms_first_mismatch_tagged(p, half, 'B');
 	cr_assert(bad == half, "the parent lost its own store at byte %zu", bad);
 	close(c2p[0]), close(c2p[1]), close(p2c[0]), close(p2c[1]);
 }
@@ -181,8 +146,8 @@ CONFORM(mmap_anonymous, shared_reads_zero_and_is_writable, "a1", POSIX)
 	for (size_t i = 0; i < len; i++)
 		cr_assert(p[i] == 0, "byte %zu of a fresh shared anonymous mapping is 0x%02x, not 0"
 			  "\n%s", i, p[i], ms_maps_near(p, len));
-	fill(p, len, 'S');
-	size_t bad = first_mismatch(p, len, 'S');
+	ms_fill_tagged(p, len, 'S');
+	size_t bad = ms_first_mismatch_tagged(p, len, 'S');
 	cr_assert(bad == len, "byte %zu lost the value stored", bad);
 	xmunmap(p, len);
 }
@@ -200,8 +165,8 @@ CONFORM(mmap_dev_zero, private_and_shared_read_zero_and_are_writable, "a1", POSI
 		for (size_t i = 0; i < len; i++)
 			cr_assert(p[i] == 0, "/dev/zero %s (mapping %zu): byte %zu is 0x%02x, not 0"
 				  "\n%s", type, t, i, p[i], ms_maps_near(p, len));
-		fill(p, len, (unsigned char)t);
-		size_t bad = first_mismatch(p, len, (unsigned char)t);
+		ms_fill_tagged(p, len, (unsigned char)t);
+		size_t bad = ms_first_mismatch_tagged(p, len, (unsigned char)t);
 		cr_assert(bad == len, "/dev/zero %s: byte %zu lost the value stored", type, bad);
 		xmunmap(p, len);
 	}
@@ -240,20 +205,20 @@ CONFORM(mmap_anonymous, shared_stores_seen_both_ways_while_running, "a2", POSIX)
 	xpipe(p2c);
 	pid_t pid = xfork();
 	if (pid == 0) {
-		child_check(await_token(p2c[0]), "no word from the parent within 5 s");
-		size_t bad = first_mismatch(p, len, 'P');
+		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		size_t bad = ms_first_mismatch_tagged(p, len, 'P');
 		child_check(bad == len, "the child does not see the parent's post-fork store at "
-			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], cow_byte(bad, 'P'));
-		fill(p, len, 'K');
-		send_token(c2p[1]);
+			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 'P'));
+		ms_fill_tagged(p, len, 'K');
+		ms_send_token(c2p[1]);
 		_exit(0);
 	}
-	fill(p, len, 'P');
-	send_token(p2c[1]);
-	cr_assert(await_token(c2p[0]), "no word from the child within 5 s");
-	size_t bad = first_mismatch(p, len, 'K');
+	ms_fill_tagged(p, len, 'P');
+	ms_send_token(p2c[1]);
+	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	size_t bad = ms_first_mismatch_tagged(p, len, 'K');
 	cr_assert(bad == len, "the parent does not see the child's store at byte %zu (0x%02x, "
-		  "expected 0x%02x)\n%s", bad, p[bad], cow_byte(bad, 'K'), ms_maps_near(p, len));
+		  "expected 0x%02x)\n%s", bad, p[bad], ms_tagged(bad, 'K'), ms_maps_near(p, len));
 	xwait_ok(pid);
 	xmunmap(p, len);
 }
@@ -267,13 +232,13 @@ CONFORM(mmap_dev_zero, shared_stores_seen_across_fork, "a2", POSIX)
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	pid_t pid = xfork();
 	if (pid == 0) {
-		fill(p, len, 'Z');
+		ms_fill_tagged(p, len, 'Z');
 		_exit(0);
 	}
 	xwait_ok(pid);
-	size_t bad = first_mismatch(p, len, 'Z');
+	size_t bad = ms_first_mismatch_tagged(p, len, 'Z');
 	cr_assert(bad == len, "byte %zu: the parent sees 0x%02x, the child stored 0x%02x\n%s",
-		  bad, p[bad], cow_byte(bad, 'Z'), ms_maps_near(p, len));
+		  bad, p[bad], ms_tagged(bad, 'Z'), ms_maps_near(p, len));
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -286,7 +251,7 @@ CONFORM(mmap_anonymous_cow, base_pages_private_after_fork, "a3", POSIX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'A');
+	ms_fill_tagged(p, len, 'A');
 	check_cow_across_fork(p, len);
 	xmunmap(p, len);
 }
@@ -302,7 +267,7 @@ CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
 		cr_skip_test("madvise(MADV_HUGEPAGE): %s (no transparent huge pages)",
 			     ms_errname(errno));
-	fill(p, huge, 'A');
+	ms_fill_tagged(p, huge, 'A');
 	long thp_kb = ms_smaps_kb(p, "AnonHugePages");
 	if (thp_kb < 2048)
 		cr_skip_test("no THP was allocated for a 2 MiB aligned MADV_HUGEPAGE region "
@@ -330,7 +295,7 @@ CONFORM(mmap_anonymous_cow, swapped_page_private_after_fork, "a3", LINUX)
 			     swap_kb);
 	stay_on_this_cpu();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'A');
+	ms_fill_tagged(p, len, 'A');
 	if (madvise(p, len, MADV_PAGEOUT) != 0)
 		cr_skip_test("madvise(MADV_PAGEOUT): %s", ms_errname(errno));
 	if (ms_smaps_kb(p, "Swap") <= 0)
@@ -346,7 +311,7 @@ CONFORM(mmap_anonymous_cow, vmsplice_pin_in_child_keeps_snapshot, "a3", LINUX)
 {
 	size_t len = ms_page();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'A');
+	ms_fill_tagged(p, len, 'A');
 	int data[2], c2p[2], p2c[2];
 	xpipe(data);
 	xpipe(c2p);
@@ -357,13 +322,13 @@ CONFORM(mmap_anonymous_cow, vmsplice_pin_in_child_keeps_snapshot, "a3", LINUX)
 		child_check(vmsplice(data[1], &iov, 1, 0) == (ssize_t)len, "vmsplice: %s",
 			    ms_errname(errno));
 		child_check(munmap(p, len) == 0, "munmap: %s", ms_errname(errno));
-		send_token(c2p[1]);
-		child_check(await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_send_token(c2p[1]);
+		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
 		_exit(0);
 	}
-	cr_assert(await_token(c2p[0]), "no word from the child within 5 s");
-	fill(p, len, 'B');
-	send_token(p2c[1]);
+	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	ms_fill_tagged(p, len, 'B');
+	ms_send_token(p2c[1]);
 	xwait_ok(pid);
 	unsigned char *got = malloc(len);
 	size_t have = 0;
@@ -373,10 +338,10 @@ CONFORM(mmap_anonymous_cow, vmsplice_pin_in_child_keeps_snapshot, "a3", LINUX)
 			ms_broken("read(pipe): %s", r == 0 ? "end of file" : ms_errname(errno));
 		have += (size_t)r;
 	}
-	size_t bad = first_mismatch(got, len, 'A');
+	size_t bad = ms_first_mismatch_tagged(got, len, 'A');
 	cr_assert(bad == len, "the page the child spliced shows the parent's later store at byte "
 		  "%zu (0x%02x, expected 0x%02x): the pin follows the parent's page",
-		  bad, got[bad], cow_byte(bad, 'A'));
+		  bad, got[bad], ms_tagged(bad, 'A'));
 	free(got);
 	xmunmap(p, len);
 }
@@ -639,7 +604,7 @@ CONFORM(madvise_dontneed, private_anon_refaults_zero, "a8", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'D');
+	ms_fill_tagged(p, len, 'D');
 	xmadvise(p + 4 * pg, 4 * pg, MADV_DONTNEED);
 	long res = ms_resident(p + 4 * pg, 4 * pg);
 	cr_assert(res == 0, "%ld of 4 pages still resident right after MADV_DONTNEED\n%s", res,
@@ -650,10 +615,10 @@ CONFORM(madvise_dontneed, private_anon_refaults_zero, "a8", LINUX)
 			  p[i]);
 	struct ms_faults d = ms_faults_since(start);
 	cr_assert(d.minor >= 1, "reading 4 dropped pages took no page fault");
-	size_t bad = first_mismatch(p, 4 * pg, 'D');
+	size_t bad = ms_first_mismatch_tagged(p, 4 * pg, 'D');
 	cr_assert(bad == 4 * pg, "byte %zu before the advised range changed", bad);
 	for (size_t i = 8 * pg; i < len; i++)
-		cr_assert(p[i] == cow_byte(i, 'D'), "byte %zu after the advised range changed", i);
+		cr_assert(p[i] == ms_tagged(i, 'D'), "byte %zu after the advised range changed", i);
 	xmunmap(p, len);
 }
 
@@ -663,12 +628,12 @@ CONFORM(madvise_dontneed, shared_anon_keeps_data, "a8", LINUX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_SHARED);
-	fill(p, len, 'H');
+	ms_fill_tagged(p, len, 'H');
 	xmadvise(p, len, MADV_DONTNEED);
-	size_t bad = first_mismatch(p, len, 'H');
+	size_t bad = ms_first_mismatch_tagged(p, len, 'H');
 	cr_assert(bad == len, "byte %zu of shared anonymous memory reads 0x%02x after "
 		  "MADV_DONTNEED, expected 0x%02x (the shmem data must survive)", bad, p[bad],
-		  cow_byte(bad, 'H'));
+		  ms_tagged(bad, 'H'));
 	xmunmap(p, len);
 }
 
@@ -678,10 +643,10 @@ CONFORM(madvise_dontneed, private_anon_after_fork_refaults_zero, "a8 a3", LINUX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'F');
+	ms_fill_tagged(p, len, 'F');
 	pid_t pid = xfork();
 	if (pid == 0) {
-		fill(p, len, 'G');
+		ms_fill_tagged(p, len, 'G');
 		_exit(0);
 	}
 	xwait_ok(pid);
@@ -700,7 +665,7 @@ CONFORM(madvise_free, pages_stay_resident_without_pressure, "a9", LINUX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'L');
+	ms_fill_tagged(p, len, 'L');
 	xmadvise(p, len, MADV_FREE);
 	long res = ms_resident(p, len);
 	cr_assert(res == (long)npages, "%ld of %zu pages resident right after MADV_FREE: the "
@@ -717,7 +682,7 @@ CONFORM(madvise_free, reclaim_drops_clean_keeps_rewritten, "a9", LINUX)
 	size_t pg = ms_page(), len = npages * pg;
 	stay_on_this_cpu();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'M');
+	ms_fill_tagged(p, len, 'M');
 	xmadvise(p, len, MADV_FREE);
 	for (size_t i = 1; i < npages; i += 2) /* odd pages are written again */
 		p[i * pg] = 0xee;
@@ -731,7 +696,7 @@ CONFORM(madvise_free, reclaim_drops_clean_keeps_rewritten, "a9", LINUX)
 	for (size_t i = 1; i < npages; i += 2) {
 		cr_assert(p[i * pg] == 0xee, "page %zu was written after MADV_FREE but reads "
 			  "0x%02x after reclaim, expected 0xee", i, p[i * pg]);
-		cr_assert(p[i * pg + 1] == cow_byte(i * pg + 1, 'M'), "page %zu was written after "
+		cr_assert(p[i * pg + 1] == ms_tagged(i * pg + 1, 'M'), "page %zu was written after "
 			  "MADV_FREE but lost its other bytes (0x%02x)", i, p[i * pg + 1]);
 	}
 	xmunmap(p, len);
@@ -746,7 +711,7 @@ CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'W');
+	ms_fill_tagged(p, len, 'W');
 	xmadvise(p, 8 * pg, MADV_WIPEONFORK);
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -754,7 +719,7 @@ CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
 			child_check(p[i] == 0, "child: byte %zu of the wiped range is 0x%02x", i,
 				    p[i]);
 		for (size_t i = 8 * pg; i < len; i++)
-			child_check(p[i] == cow_byte(i, 'W'), "child: byte %zu outside the wiped "
+			child_check(p[i] == ms_tagged(i, 'W'), "child: byte %zu outside the wiped "
 				    "range was not inherited (0x%02x)", i, p[i]);
 		memset(p, 0x77, 8 * pg);
 		pid_t grandchild = fork();
@@ -771,7 +736,7 @@ CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
 		_exit(0);
 	}
 	xwait_ok(pid);
-	size_t bad = first_mismatch(p, len, 'W');
+	size_t bad = ms_first_mismatch_tagged(p, len, 'W');
 	cr_assert(bad == len, "the parent's byte %zu changed after fork", bad);
 	xmunmap(p, len);
 }
@@ -781,14 +746,14 @@ CONFORM(madvise_wipeonfork, keeponfork_restores_inheritance, "a10", LINUX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'K');
+	ms_fill_tagged(p, len, 'K');
 	xmadvise(p, len, MADV_WIPEONFORK);
 	xmadvise(p, len, MADV_KEEPONFORK);
 	pid_t pid = xfork();
 	if (pid == 0) {
-		size_t bad = first_mismatch(p, len, 'K');
+		size_t bad = ms_first_mismatch_tagged(p, len, 'K');
 		child_check(bad == len, "child: byte %zu is 0x%02x after KEEPONFORK, expected "
-			    "0x%02x", bad, p[bad], cow_byte(bad, 'K'));
+			    "0x%02x", bad, p[bad], ms_tagged(bad, 'K'));
 		_exit(0);
 	}
 	xwait_ok(pid);
@@ -817,8 +782,8 @@ CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 	size_t pg = ms_page(), len = npages * pg;
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	unsigned char *q = xmap_anon(len, MAP_PRIVATE);
-	fill(p, len, 'N');
-	fill(q, len, 'O');
+	ms_fill_tagged(p, len, 'N');
+	ms_fill_tagged(q, len, 'O');
 	xmadvise(p, len, MADV_DONTFORK);
 	xmadvise(q, len, MADV_DONTFORK);
 	xmadvise(q, len, MADV_DOFORK);
@@ -834,12 +799,12 @@ CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 			    f.addr == p + 5 * pg + 3, "child: got %s %s at %p, expected SIGSEGV "
 			    "SEGV_MAPERR at %p", ms_signame(f.signo),
 			    ms_sicode_name(f.signo, f.code), f.addr, (void *)(p + 5 * pg + 3));
-		size_t bad = first_mismatch(q, len, 'O');
+		size_t bad = ms_first_mismatch_tagged(q, len, 'O');
 		child_check(bad == len, "child: the DOFORK range lost byte %zu", bad);
 		_exit(0);
 	}
 	xwait_ok(pid);
-	size_t bad = first_mismatch(p, len, 'N');
+	size_t bad = ms_first_mismatch_tagged(p, len, 'N');
 	cr_assert(bad == len, "the parent's DONTFORK range lost byte %zu", bad);
 	xmunmap(p, len);
 	xmunmap(q, len);
@@ -869,8 +834,8 @@ CONFORM(mmap_droppable, reclaim_drops_dirty_pages, "a11", LINUX)
 	unsigned char *p = map_droppable(len);
 	for (size_t i = 0; i < len; i++)
 		cr_assert(p[i] == 0, "byte %zu of a fresh droppable mapping is 0x%02x", i, p[i]);
-	fill(p, len, 'R');
-	size_t bad = first_mismatch(p, len, 'R');
+	ms_fill_tagged(p, len, 'R');
+	size_t bad = ms_first_mismatch_tagged(p, len, 'R');
 	cr_assert(bad == len, "byte %zu lost the value stored", bad);
 	if (madvise(p, len, MADV_PAGEOUT) != 0)
 		cr_skip_test("madvise(MADV_PAGEOUT): %s", ms_errname(errno));
@@ -889,7 +854,7 @@ CONFORM(mmap_droppable, wiped_on_fork_and_anonymous_only, "a11", LINUX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = map_droppable(len);
-	fill(p, len, 'V');
+	ms_fill_tagged(p, len, 'V');
 	pid_t pid = xfork();
 	if (pid == 0) {
 		for (size_t i = 0; i < len; i++)

@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <linux/magic.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -120,6 +121,34 @@ int ms_file(size_t size, char *path)
 		ms_xpwrite(__FILE__, __LINE__, fd, buf, n, (off_t)off);
 	}
 	return fd;
+}
+
+void ms_fill_tagged(unsigned char *p, size_t len, unsigned char tag)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = ms_tagged(i, tag);
+}
+
+size_t ms_first_mismatch_tagged(const unsigned char *p, size_t len, unsigned char tag)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != ms_tagged(i, tag))
+			return i;
+	return len;
+}
+
+void ms_send_token(int fd)
+{
+	char c = 't';
+	if (write(fd, &c, 1) != 1)
+		_exit(3);
+}
+
+bool ms_await_token(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char c;
+	return poll(&pfd, 1, 5000) == 1 && read(fd, &c, 1) == 1;
 }
 
 int ms_xopen(const char *file, int line, const char *path, int flags, int mode)

@@ -63,6 +63,21 @@ static inline unsigned char ms_pattern(size_t offset)
 	return (unsigned char)(offset * 131u + (offset >> 12) * 7u + 1u);
 }
 
+/* A tagged pattern for regions that must stay apart: byte i of the region tagged tag.
+ * Different tags give different contents at every offset that matters to a check. */
+static inline unsigned char ms_tagged(size_t i, unsigned char tag)
+{
+	return (unsigned char)(i * 13u + tag);
+}
+void ms_fill_tagged(unsigned char *p, size_t len, unsigned char tag);
+/* First offset in [0, len) whose byte is not ms_tagged(i, tag), or len. */
+size_t ms_first_mismatch_tagged(const unsigned char *p, size_t len, unsigned char tag);
+
+/* Turn-taking of a parent and a child over a pipe: one byte. The wait is bounded (5 s);
+ * a failed send ends the (child) process with status 3. */
+void ms_send_token(int fd);
+bool ms_await_token(int fd);
+
 /* ---- set-up wrappers: on failure the test ends BROKEN with file:line and errno ---- */
 
 #define xopen(path, flags, mode) ms_xopen(__FILE__, __LINE__, path, flags, mode)

@@ -34,39 +34,6 @@ static const size_t npages = 16;
 
 /* ---- helpers local to this file ---- */
 
-static void send_token(int fd)
-{
-	char c = 't';
-	if (write(fd, &c, 1) != 1)
-		_exit(3);
-}
-
-static bool await_token(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c;
-	return poll(&pfd, 1, 5000) == 1 && read(fd, &c, 1) == 1;
-}
-
-static unsigned char stamp(size_t i, unsigned char tag)
-{
-	return (unsigned char)(i * 13u + tag);
-}
-
-static void fill(unsigned char *p, size_t len, unsigned char tag)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = stamp(i, tag);
-}
-
-static size_t first_mismatch(const unsigned char *p, size_t len, unsigned char tag)
-{
-	for (size_t i = 0; i < len; i++)
-		if (p[i] != stamp(i, tag))
-			return i;
-	return len;
-}
-
 /* The value of a VMA's "VmFlags:" line in /proc/self/smaps (two-letter codes); "" if none. */
 static const char *smaps_vmflags(const void *addr)
 {
@@ -117,28 +84,28 @@ CONFORM(multiprocess_shared_file, coherent_across_fork, "i1", POSIX)
 	xpipe(p2c);
 	pid_t pid = xfork();
 	if (pid == 0) {
-		fill(p, len, 'c');
-		send_token(c2p[1]);
-		child_check(await_token(p2c[0]), "no word from the parent within 5 s");
-		size_t bad = first_mismatch(p, len, 'w');
+		ms_fill_tagged(p, len, 'c');
+		ms_send_token(c2p[1]);
+		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		size_t bad = ms_first_mismatch_tagged(p, len, 'w');
 		child_check(bad == len, "the child's mapping does not show the parent's write() at "
-			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], stamp(bad, 'w'));
+			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 'w'));
 		_exit(0);
 	}
-	cr_assert(await_token(c2p[0]), "no word from the child within 5 s");
-	size_t bad = first_mismatch(p, len, 'c');
+	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	size_t bad = ms_first_mismatch_tagged(p, len, 'c');
 	cr_assert(bad == len, "%s: the parent's mapping does not show the child's store at byte "
-		  "%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), bad, p[bad], stamp(bad, 'c'),
+		  "%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), bad, p[bad], ms_tagged(bad, 'c'),
 		  ms_maps_near(p, len));
 	unsigned char *buf = malloc(len);
 	xpread(fd, buf, len, 0);
-	bad = first_mismatch(buf, len, 'c');
+	bad = ms_first_mismatch_tagged(buf, len, 'c');
 	cr_assert(bad == len, "%s: read() does not return the child's store at byte %zu",
 		ms_fs_name(),
 		  bad);
-	fill(buf, len, 'w');
+	ms_fill_tagged(buf, len, 'w');
 	xpwrite(fd, buf, len, 0);
-	send_token(p2c[1]);
+	ms_send_token(p2c[1]);
 	xwait_ok(pid);
 	free(buf);
 	xmunmap(p, len);
@@ -164,10 +131,10 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 		child_check(c != MAP_FAILED, "mmap: %s", ms_errname(errno));
 		/* even pages: the child writes and the parent checks; odd: the other way */
 		for (size_t i = 0; i < npages; i += 2) {
-			fill(c + i * pg, pg, (unsigned char)i);
-			send_token(c2p[1]);
-			child_check(await_token(p2c[0]), "no word from the parent within 5 s");
-			size_t bad = first_mismatch(c + (i + 1) * pg, pg, (unsigned char)(i + 1));
+			ms_fill_tagged(c + i * pg, pg, (unsigned char)i);
+			ms_send_token(c2p[1]);
+			child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+			size_t bad = ms_first_mismatch_tagged(c + (i + 1) * pg, pg, (unsigned char)(i + 1));
 			child_check(bad == pg, "page %zu: the child does not see the parent's "
 				    "store at +%zu (0x%02x)", i + 1, bad, c[(i + 1) * pg + bad]);
 		}
@@ -176,18 +143,18 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 	fd = xopen(path, O_RDWR, 0);
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	for (size_t i = 0; i < npages; i += 2) {
-		cr_assert(await_token(c2p[0]), "no word from the child within 5 s (page %zu)", i);
-		size_t bad = first_mismatch(p + i * pg, pg, (unsigned char)i);
+		cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s (page %zu)", i);
+		size_t bad = ms_first_mismatch_tagged(p + i * pg, pg, (unsigned char)i);
 		if (bad != pg) {
 			kill(pid, SIGKILL);
 			xwait(pid);
 			cr_assert_fail("%s page %zu: the parent does not see the child's store at "
 				       "+%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), i, bad,
-				       p[i * pg + bad], stamp(bad, (unsigned char)i),
+				       p[i * pg + bad], ms_tagged(bad, (unsigned char)i),
 				       ms_maps_near(p, len));
 		}
-		fill(p + (i + 1) * pg, pg, (unsigned char)(i + 1));
-		send_token(p2c[1]);
+		ms_fill_tagged(p + (i + 1) * pg, pg, (unsigned char)(i + 1));
+		ms_send_token(p2c[1]);
 	}
 	xwait_ok(pid);
 	xmunmap(p, len);
@@ -219,16 +186,16 @@ CONFORM(multiprocess_shm_open, coherent_across_processes, "i1", POSIX)
 		child_check(cfd >= 0, "child: shm_open(%s): %s", name, ms_errname(errno));
 		unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
 		child_check(c != MAP_FAILED, "child: mmap(shm): %s", ms_errname(errno));
-		fill(c, len, 's');
+		ms_fill_tagged(c, len, 's');
 		_exit(0);
 	}
 	int status = pid > 0 ? ms_xwait(__FILE__, __LINE__, pid) : -1;
 	shm_unlink(name);
 	cr_assert(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		  "the child failed (status 0x%x, see its message above)", status);
-	size_t bad = first_mismatch(p, len, 's');
+	size_t bad = ms_first_mismatch_tagged(p, len, 's');
 	cr_assert(bad == len, "the parent does not see the child's store to the shm object at "
-		  "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], stamp(bad, 's'));
+		  "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 's'));
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -248,15 +215,15 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 	xpipe(p2c);
 	pid_t pid = xfork();
 	if (pid == 0) {
-		fill(p, len, 'x');
-		send_token(c2p[1]);
-		child_check(await_token(p2c[0]), "no word from the parent within 5 s");
-		size_t bad = first_mismatch(p, len, 'x');
+		ms_fill_tagged(p, len, 'x');
+		ms_send_token(c2p[1]);
+		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		size_t bad = ms_first_mismatch_tagged(p, len, 'x');
 		child_check(bad == len, "the child's private copy changed at byte %zu (0x%02x): "
 			    "the parent's store leaked into it", bad, p[bad]);
 		_exit(0);
 	}
-	cr_assert(await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
 	for (size_t i = 0; i < len; i++)
 		cr_assert(p[i] == ms_pattern(i), "%s: the parent's private mapping shows the "
 			  "child's store at byte %zu (0x%02x, file byte 0x%02x)\n%s", ms_fs_name(),
@@ -267,7 +234,7 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 		cr_assert(buf[i] == ms_pattern(i), "%s: the child's private store reached the file "
 			  "at byte %zu", ms_fs_name(), i);
 	memset(p, 0x3c, len);
-	send_token(p2c[1]);
+	ms_send_token(p2c[1]);
 	xwait_ok(pid);
 	free(buf);
 	xmunmap(p, len);
