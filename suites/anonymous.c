@@ -108,20 +108,6 @@ static void check_cow_across_fork(unsigned char *p, size_t len)
 	close(c2p[0]), close(c2p[1]), close(p2c[0]), close(p2c[1]);
 }
 
-/* Keeps this test process on the CPU it runs on. Freshly faulted and freshly advised pages
- * wait in per-CPU batches before they reach (or move between) the LRU lists, and
- * MADV_FREE and MADV_PAGEOUT drain only the calling CPU's batches: after a migration between
- * the stores and the advice, the advice silently skips the pages left behind (reproduced
- * outside the suite: 1972 of 2000 rounds failed with a forced migration, none pinned). */
-static void stay_on_this_cpu(void)
-{
-	int cpu = (int)xcheck("sched_getcpu", sched_getcpu());
-	cpu_set_t set;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	xcheck("sched_setaffinity", sched_setaffinity(0, sizeof(set), &set));
-}
-
 /* ---- a1: zero fill ---- */
 
 /* Assert that fresh private anonymous memory reads as zero and keeps what is stored. */
@@ -293,7 +279,7 @@ CONFORM(mmap_anonymous_cow, swapped_page_private_after_fork, "a3", LINUX)
 	if (swap_kb <= 0)
 		cr_skip_test("no swap configured (SwapTotal %ld kB): cannot swap a page out",
 			     swap_kb);
-	stay_on_this_cpu();
+	ms_stay_on_this_cpu();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	ms_fill_tagged(p, len, 'A');
 	if (madvise(p, len, MADV_PAGEOUT) != 0)
@@ -680,7 +666,7 @@ CONFORM(madvise_free, pages_stay_resident_without_pressure, "a9", LINUX)
 CONFORM(madvise_free, reclaim_drops_clean_keeps_rewritten, "a9", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
-	stay_on_this_cpu();
+	ms_stay_on_this_cpu();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	ms_fill_tagged(p, len, 'M');
 	xmadvise(p, len, MADV_FREE);
@@ -830,7 +816,7 @@ static void *map_droppable(size_t len)
 CONFORM(mmap_droppable, reclaim_drops_dirty_pages, "a11", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
-	stay_on_this_cpu();
+	ms_stay_on_this_cpu();
 	unsigned char *p = map_droppable(len);
 	for (size_t i = 0; i < len; i++)
 		cr_assert(p[i] == 0, "byte %zu of a fresh droppable mapping is 0x%02x", i, p[i]);

@@ -175,6 +175,21 @@ struct ms_faults ms_faults_now(void);
 /* Delta helper: ms_faults_since(start).minor ... */
 struct ms_faults ms_faults_since(struct ms_faults start);
 
+/* Runs stmt up to three times until a pass takes no fault in the calling thread; d gets the
+ * faults of the last pass. For checks that memory is already mapped: compaction for another
+ * test's huge pages may migrate a page meanwhile, which costs a fault that is not the
+ * behaviour under test, while memory that really was not mapped faults on every pass. */
+#define ms_faults_best_of_three(d, ...)                                                     \
+	do {                                                                                \
+		for (int ms_pass_ = 0; ms_pass_ < 3; ms_pass_++) {                          \
+			struct ms_faults ms_start_ = ms_faults_now();                        \
+			__VA_ARGS__;                                                        \
+			(d) = ms_faults_since(ms_start_);                                    \
+			if ((d).minor == 0 && (d).major == 0)                               \
+				break;                                                      \
+		}                                                                           \
+	} while (0)
+
 /* Number of resident pages of [addr, addr+len) by mincore; -1 on error (errno set). */
 long ms_resident(const void *addr, size_t len);
 bool ms_page_resident(const void *addr);
@@ -184,6 +199,11 @@ bool ms_page_resident(const void *addr);
 long ms_smaps_kb(const void *addr, const char *field);
 /* Reads a field of /proc/self/status ("VmLck") in kB; -1 if absent. */
 long ms_status_kb(const char *field);
+
+/* Pins the calling process (and the children it forks later) to the CPU it runs on. New
+ * pages wait in per-CPU LRU batches, and MADV_PAGEOUT/MADV_FREE drain only the calling
+ * CPU's: a test that moved between CPUs would see pages silently skipped. */
+void ms_stay_on_this_cpu(void);
 
 /* Skips the test (SKIP with the reason) unless running as root. */
 void ms_require_root(void);

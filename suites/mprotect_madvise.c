@@ -440,6 +440,7 @@ static void assert_file_pattern(const unsigned char *p, size_t len)
 CONFORM(madvise, pageout_clean_file_leaves_page_cache, "g16", LINUX)
 {
 	ms_require_kernel(5, 4, "MADV_PAGEOUT");
+	ms_stay_on_this_cpu();
 	size_t n = 32, len = n * ms_page();
 	int fd;
 	unsigned char *p = map_clean_file(n, &fd);
@@ -493,6 +494,7 @@ CONFORM(madvise, cold_keeps_pages_resident, "g16", LINUX)
 CONFORM(madvise, pageout_anonymous_keeps_data, "g16", LINUX)
 {
 	ms_require_kernel(5, 4, "MADV_PAGEOUT");
+	ms_stay_on_this_cpu();
 	size_t n = 16, len = n * ms_page();
 	unsigned char *a = map_anon(len);
 	for (size_t i = 0; i < len; i++)
@@ -563,6 +565,7 @@ static int xpidfd_open(pid_t pid)
 CONFORM(process_madvise, pageout_other_process_file_pages, "g17", LINUX)
 {
 	ms_require_kernel(5, 10, "process_madvise");
+	ms_stay_on_this_cpu(); /* the child inherits it: its pages join this CPU's batch */
 	/* Two halves of 128 KiB: ms_file() writes in 64 KiB chunks, so no large folio of
 	 * ext4 or xfs straddles the halves (PAGEOUT skips a large folio it covers partly
 	 * when it cannot split it). */
@@ -609,6 +612,7 @@ CONFORM(process_madvise, pageout_other_process_file_pages, "g17", LINUX)
 CONFORM(process_madvise, bad_arguments_fail, "g17", LINUX)
 {
 	ms_require_kernel(5, 10, "process_madvise");
+	ms_stay_on_this_cpu(); /* the child inherits it: its pages join this CPU's batch */
 	size_t len = 4 * ms_page();
 	unsigned char *p = map_anon(len);
 	struct iovec iov = { p, len };
