@@ -198,7 +198,7 @@ CONFORM(mmap_private, populate_read_only_shares_page_cache, "c5 d6", LINUX)
  * page anonymous, later stores take no fault) and leaves the file unchanged. LINUX: populate
  * touches writable private mappings with write faults (mm/gup.c), as kselftest map_populate
  * expects; the file stays untouched as POSIX requires of any private store. */
-CONFORM(mmap_private, populate_writable_copies_not_file, "c5 c1", LINUX)
+CONFORM(mmap_private, populate_writable_copies_not_file, "c5 c1 c8", LINUX)
 {
 	size_t len = npages * ms_page();
 	int fd = ms_file(len, NULL);

@@ -273,7 +273,7 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
  * writeback zeroes it too). tmpfs has no writeback and, on Linux 6.18, keeps the stored bytes
  * in the page, so they show after the extension: a deviation from POSIX that this test
  * expects on tmpfs, so that a kernel changing it (either way) is noticed. */
-CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5", LINUX)
+CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", LINUX)
 {
 	size_t page = ms_page(), size = page + 100;
 	int fd = ms_file(size, NULL);
@@ -953,5 +953,33 @@ CONFORM(mmap_shared, store_after_punch_reaches_file, "b15", LINUX)
 	p[3 * page + 9] = 0;
 	assert_punched(fd, p, 2 * page, 5 * page);
 	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* ---- b17: file offsets ---- */
+
+/* Assert that a MAP_SHARED mapping at a non-zero, page-aligned offset shows the file from that
+ * offset, and a store through it lands at that offset of the file and nowhere else. POSIX
+ * mmap(): "pa ... of the object at off". */
+CONFORM(mmap_shared, offset_mapping_shows_and_stores_at_offset, "b17 b1", POSIX)
+{
+	size_t page = ms_page(), len = 8 * page, off = 3 * page, maplen = 2 * page;
+	int fd = ms_file(len, NULL);
+	unsigned char *p = xmmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t)off);
+	for (size_t i = 0; i < maplen; i++)
+		cr_assert(p[i] == ms_pattern(off + i),
+			  "byte %zu of a mapping at file offset %zu is 0x%02x, the file's byte %zu "
+			  "is 0x%02x\n%s", i, off, p[i], off + i, ms_pattern(off + i),
+			  ms_maps_near(p, maplen));
+	p[page + 7] = stored(off + page + 7);
+	xmsync(p, maplen, MS_SYNC);
+	unsigned char *back = read_file(fd, len);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char want = i == off + page + 7 ? stored(i) : ms_pattern(i);
+		cr_assert(back[i] == want, "after a store at byte %zu of a mapping at offset %zu, "
+			  "file byte %zu is 0x%02x, expected 0x%02x", page + 7, off, i, back[i],
+			  want);
+	}
+	xmunmap(p, maplen);
 	xclose(fd);
 }

@@ -253,7 +253,7 @@ CONFORM(mmap_legacy_flags, unknown_flag_ignored, "k5", LINUX)
  * as observed on Linux 6.18: tmpfs and btrfs ignore MAP_SYNC, while ext4 and xfs (whose mmap
  * checks VM_SYNC against DAX) refuse it with EOPNOTSUPP even without MAP_SHARED_VALIDATE.
  * Other file systems: only that the call either maps or fails with EOPNOTSUPP. */
-CONFORM(mmap_legacy_flags, map_sync_without_validate_per_fs, "k5 k4", LINUX)
+CONFORM(mmap_legacy_flags, map_sync_without_validate_per_fs, "k5 k4 k9", LINUX)
 {
 	size_t len = 4 * ms_page();
 	int fd = ms_file(len, NULL);

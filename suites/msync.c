@@ -416,7 +416,7 @@ static int loop_attach(int backing_fd, char *name)
  * whose backing file, four times larger, lives on a 256 KiB private tmpfs, so writeback past
  * the first 256 KiB fails (no device-mapper is needed): the loop device completes those
  * writes with BLK_STS_NOSPC, and the block device's page cache records EIO (seen on 6.18). */
-CONFORM(msync, writeback_error_reported_once, "f7", LINUX)
+CONFORM(msync, writeback_error_reported_once, "f7 f8", LINUX)
 {
 	char dir[PATH_MAX], image[PATH_MAX + 16], dev_name[PATH_MAX];
 	ms_private_tmpfs("size=256k", dir);
