@@ -448,8 +448,10 @@ void ms_scratch_release_all(void)
 	for (int i = 0; i < n_prepared; i++)
 		ms_scratch_release(prepared[i]);
 	n_prepared = 0;
-	if (area[0])
+	if (area[0]) {
 		release_area(area);
+		rmdir(ms_scratch_state_root()); /* only when no other run has an area there */
+	}
 	area[0] = 0;
 	releasing = 0;
 }

@@ -193,7 +193,10 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 	for (int i = 0; i < h->n_fs; i++) {
 		struct ms_scratch *s = &h->fs[i];
 		if (!s->available) {
+			size_t before = h->run->n_conformance;
 			skip_all(h, tests, rq->filter, s);
+			fprintf(stderr, "mmapsuite: %-8s %zu tests skipped: %s\n", s->label,
+				h->run->n_conformance - before, s->reason);
 			continue;
 		}
 		char name[128], results[PATH_MAX + 160], log[PATH_MAX + 160];
