@@ -52,7 +52,7 @@ static bool loop_backed_below(const char *prefix)
 
 static int entries_in(const char *dir)
 {
-	char *cmd = xasprintf("ls -A %s | wc -l", dir);
+	char *cmd = xasprintf("ls -A %s 2>/dev/null | wc -l", dir); /* gone counts as empty */
 	FILE *p = popen(cmd, "r");
 	int n = -1;
 	if (p && fscanf(p, "%d", &n) != 1)
