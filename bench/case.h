@@ -42,6 +42,8 @@ struct bench_variant {
 	int threads;          /* workers; 1 runs inline in the pinned main thread */
 	bool processes;       /* workers are processes instead of threads */
 	bool cold;            /* page cache emptied before every sample */
+	const char *numa;     /* anonymous memory bound to the pinned CPU's NUMA node
+			       * ("local") or to another ("remote"); NULL: not bound */
 };
 
 struct bench_ctx {
@@ -54,6 +56,9 @@ struct bench_ctx {
 	uint64_t ops, bytes;
 	uint64_t iters;
 	bool fixed_iters;     /* setup sets it when one run() is already a long sample */
+	/* Time series: keep sampling until this many bytes were moved (so the run gets past
+	 * its transient), as well as for the budget; never beyond 4x the budget. */
+	uint64_t series_bytes;
 	json_t *params;       /* the case may add parameters (e.g. "cache_drop") */
 	char reason[256];     /* why setup skipped or failed */
 	uint64_t sink;        /* results of the hot loop land here, so they are not optimised out */
@@ -81,6 +86,10 @@ struct bench_case {
 	const char *metric_name;     /* "throughput", "fault_cost", ... */
 	bool needs_fs;               /* false: runs once, on anonymous memory */
 	bool calibrate;              /* runner may raise iters so a sample lasts long enough */
+	/* Samples are consecutive windows of one evolving run (throughput over time): the
+	 * runner records when each ended (params.sample_times_s) and samples for the whole
+	 * budget instead of stopping once the interval is tight. */
+	bool time_series;
 	double budget_scale;         /* share of the profile's per-variant budget (1 = normal) */
 	const struct bench_opt *opts; /* terminated by a zero entry */
 	void (*plan)(struct bench_plan *plan);
@@ -111,5 +120,15 @@ const char *bench_drop_cache(const char *path, char *reason, size_t len);
 /* Sum of every byte's 16-byte word, read with independent vector accumulators. */
 uint64_t bench_sum(const void *p, size_t len);
 void bench_fill(void *p, size_t len);
+
+/* NUMA placement for variants with numa set (numa.c). bench_numa_setup, from setup: picks
+ * the node (-1 when the variant has no numa) and records params.numa and numa_placement
+ * {cpu_node, memory_node, membind, memory_node_found} (nodes by OS index); BENCH_SKIP on
+ * one node for "remote", -1 when the kernel refuses the binding. bench_numa_bind binds a
+ * fresh range before its first touch (0 or -1, reason set). bench_numa_check records the
+ * node the touched pages were found on. */
+int bench_numa_setup(struct bench_ctx *c, int *node);
+int bench_numa_bind(struct bench_ctx *c, void *addr, size_t len, int node);
+void bench_numa_check(struct bench_ctx *c, const void *addr, size_t len, int node);
 
 #endif

@@ -388,17 +388,24 @@ static json_t *counters_json(const uint64_t *totals, uint64_t ops, uint64_t byte
 	return c;
 }
 
+/* params: what the case's setup recorded before it gave up; its "fs" and "cache" win (the
+ * anonymous variants of a file case say fs=anon). */
 static void record_skip(const struct bench_case *bc, const char *fs_label,
-			const struct bench_variant *v, const char *reason)
+			const struct bench_variant *v, const char *reason, json_t *params)
 {
+	const char *fs = json_string_value(json_object_get(params, "fs"));
+	const char *cache = json_string_value(json_object_get(params, "cache"));
 	char b[32];
 
-	fprintf(stderr, "  SKIP %s %s %s %s: %s\n", bc->name, fs_label, v->method,
-		size_str(v->size, b, sizeof(b)), reason);
-	json_array_append_new(R.skipped, json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:s, s:s}",
-		"case", bc->name, "fs", fs_label, "method", v->method, "hint", v->hint,
+	fs_label = fs ? fs : fs_label;
+
+	fprintf(stderr, "  SKIP %s %s %s %s%s%s: %s\n", bc->name, fs_label, v->method,
+		size_str(v->size, b, sizeof(b)), v->numa ? " numa=" : "", v->numa ? v->numa : "",
+		reason);
+	json_array_append_new(R.skipped, json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:s, s:s*, "
+		"s:s}", "case", bc->name, "fs", fs_label, "method", v->method, "hint", v->hint,
 		"size", (json_int_t)v->size, "threads", v->threads, "cache",
-		v->cold ? "cold" : "hot", "reason", reason));
+		cache ? cache : v->cold ? "cold" : "hot", "numa", v->numa, "reason", reason));
 }
 
 static void add_result(const struct bench_case *bc, const char *metric, const char *unit,
@@ -446,23 +453,29 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	const struct bench_profile *p = R.profile;
 	double budget = p->budget_s * (bc->budget_scale > 0 ? bc->budget_scale : 1);
 	double *samples = xcalloc(p->max_reps, sizeof(double));
+	json_t *sample_times = bc->time_series ? json_array() : NULL;
 	uint64_t totals[MS_PERF_MAX] = { 0 };
 	struct ms_summary s = { 0 };
 	size_t n = 0;
-	double start, t;
+	uint64_t moved = 0;
+	double case_start, start, t;
 	int ret;
 	char b[32];
 
 	ctx.params = json_object();
 	ret = bc->setup(&ctx);
 	if (ret) {
-		record_skip(bc, fs_label, v, ctx.reason[0] ? ctx.reason : "setup failed");
+		record_skip(bc, fs_label, v, ctx.reason[0] ? ctx.reason : "setup failed",
+			    ctx.params);
 		json_decref(ctx.params);
+		json_decref(sample_times);
 		free(samples);
 		return;
 	}
 	/* Warm-up, discarded; for calibrated cases, grow iters until a sample is long
-	 * enough that the clock's resolution and the call overhead do not matter. */
+	 * enough that the clock's resolution and the call overhead do not matter. A time
+	 * series counts its time from here: the warm-up window is the first of the case. */
+	case_start = now_s();
 	for (int round = 0; round < 24; round++) {
 		if (bc->prepare)
 			bc->prepare(&ctx);
@@ -483,10 +496,17 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		if (t <= 0)
 			break;
 		samples[n++] = sample_value(bc, &ctx, t);
+		moved += ctx.bytes * ctx.iters * v->threads;
+		if (sample_times)
+			json_array_append_new(sample_times, json_real(now_s() - case_start));
 		for (int i = 0; i < R.perf.n; i++)
 			totals[i] += R.perf.values[i];
 		ms_summarize(samples, n, &s);
-		if (n >= (size_t)p->min_reps && (ms_relative_halfwidth(&s) < HALFWIDTH_TARGET ||
+		/* A time series is not expected to settle: it runs for its whole budget, and
+		 * until it has moved the bytes its case asked for. */
+		if (n >= (size_t)p->min_reps && (sample_times ? now_s() - start > budget &&
+						  moved >= ctx.series_bytes :
+						  ms_relative_halfwidth(&s) < HALFWIDTH_TARGET ||
 						  now_s() - start > budget))
 			break;
 		/* A slow variant still stops: three samples at four times the budget. */
@@ -494,23 +514,29 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			break;
 	}
 	if (n == 0) {
-		record_skip(bc, fs_label, v, "the measured operation failed (see run hook)");
+		record_skip(bc, fs_label, v, "the measured operation failed (see run hook)",
+			    ctx.params);
 	} else {
 		uint64_t ops = ctx.ops * ctx.iters * v->threads * n;
 		uint64_t bytes = ctx.bytes * ctx.iters * v->threads * n;
 		json_t *params = variant_params(&ctx, fs_label);
 
 		json_object_set_new(params, "iters_per_sample", json_integer(ctx.iters));
+		if (sample_times)
+			json_object_set(params, "sample_times_s", sample_times);
 		add_result(bc, bc->metric_name, unit_of(bc->metric), bc->metric != BENCH_LATENCY,
 			   params, samples, n, counters_json(totals, ops, bytes));
-		fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s: %10.1f %s [%.1f, %.1f] "
-			"n=%zu%s", bc->name, fs_label, v->method, v->hint,
+		fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s%s%s: %10.1f %s "
+			"[%.1f, %.1f] n=%zu%s", bc->name, fs_label, v->method, v->hint,
 			size_str(v->size, b, sizeof(b)), v->block_size ?
 			size_str(v->block_size, b + 16, 16) : "-", v->processes ? "p=" : "t=",
-			v->threads, v->cold ? " cold" : "", s.median,
+			v->threads, v->cold ? " cold" : "", v->numa ? " numa=" : "",
+			v->numa ? v->numa : "", s.median,
 			unit_of(bc->metric), s.ci_low, s.ci_high, n,
 			!s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET ? " noisy" : "");
-		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") && R.n_ceiling < 8) {
+		/* Local memory only: the ceiling is what the pinned CPU's own node gives. */
+		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") && R.n_ceiling < 8 &&
+		    (!v->numa || !strcmp(v->numa, "local"))) {
 			R.ceiling[R.n_ceiling].size = v->size;
 			R.ceiling[R.n_ceiling++].mbs = s.median;
 		}
@@ -522,6 +548,9 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 				frac[i] = samples[i] / limit;
 			json_t *fp = json_deep_copy(params);
 
+			/* The fraction is the throughput over a constant: drawn as one summary
+			 * per method; the time series is the throughput's. */
+			json_object_del(fp, "sample_times_s");
 			json_object_set_new(fp, "ceiling_read_MBps", json_real(limit));
 			json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)R.ceiling[ci].size));
 			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,
@@ -534,6 +563,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	if (bc->teardown)
 		bc->teardown(&ctx);
 	json_decref(ctx.params);
+	json_decref(sample_times);
 	free(samples);
 }
 

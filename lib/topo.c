@@ -2,6 +2,7 @@
  * workers on distinct cores before doubling up on SMT siblings (as will-it-scale does). */
 #include "topo.h"
 
+#include <errno.h>
 #include <hwloc.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -190,4 +191,90 @@ unsigned long long ms_topo_llc_bytes(void)
 			return c->attr->cache.size;
 	}
 	return 0;
+}
+
+int ms_topo_is_this_system(void)
+{
+	return topo_ready() && hwloc_topology_is_thissystem(topology);
+}
+
+int ms_topo_numa_nodes(void)
+{
+	int n;
+
+	if (!topo_ready())
+		return 1;
+	n = hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_NUMANODE);
+	return n > 0 ? n : 1;
+}
+
+int ms_topo_numa_local_node(int pu_os_index)
+{
+	hwloc_obj_t node = NULL;
+
+	if (!topo_ready())
+		return -1;
+	while ((node = hwloc_get_next_obj_by_type(topology, HWLOC_OBJ_NUMANODE, node)))
+		if (node->cpuset && hwloc_bitmap_isset(node->cpuset, pu_os_index))
+			return (int)node->os_index;
+	return -1;
+}
+
+int ms_topo_numa_remote_node(int local_node)
+{
+	hwloc_obj_t node = NULL;
+	int cpuless = -1;
+
+	if (!topo_ready())
+		return -1;
+	while ((node = hwloc_get_next_obj_by_type(topology, HWLOC_OBJ_NUMANODE, node))) {
+		if ((int)node->os_index == local_node)
+			continue;
+		if (node->cpuset && !hwloc_bitmap_iszero(node->cpuset))
+			return (int)node->os_index;
+		if (cpuless < 0)
+			cpuless = (int)node->os_index;
+	}
+	return cpuless;
+}
+
+int ms_topo_bind_area(void *addr, size_t len, int node, const char **how)
+{
+	const int flags = HWLOC_MEMBIND_BYNODESET | HWLOC_MEMBIND_MIGRATE;
+	hwloc_bitmap_t set;
+	int ret;
+
+	if (!topo_ready()) {
+		errno = ENOSYS;
+		return -1;
+	}
+	set = hwloc_bitmap_alloc();
+	hwloc_bitmap_only(set, node);
+	*how = "bind,strict";
+	ret = hwloc_set_area_membind(topology, addr, len, set, HWLOC_MEMBIND_BIND,
+				     flags | HWLOC_MEMBIND_STRICT);
+	if (ret && (errno == ENOSYS || errno == EXDEV)) {
+		*how = "bind";
+		ret = hwloc_set_area_membind(topology, addr, len, set, HWLOC_MEMBIND_BIND, flags);
+	}
+	hwloc_bitmap_free(set);
+	return ret ? -1 : 0;
+}
+
+int ms_topo_area_node(const void *addr, size_t len)
+{
+	hwloc_bitmap_t set;
+	int ret = -1;
+
+	if (!topo_ready())
+		return -1;
+	set = hwloc_bitmap_alloc();
+	if (!hwloc_get_area_memlocation(topology, addr, len, set, HWLOC_MEMBIND_BYNODESET)) {
+		if (hwloc_bitmap_iszero(set))
+			ret = -2;
+		else if (hwloc_bitmap_weight(set) == 1)
+			ret = hwloc_bitmap_first(set);
+	}
+	hwloc_bitmap_free(set);
+	return ret;
 }

@@ -93,6 +93,19 @@ static char *json_value_text(json_t *v)
 	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
 }
 
+bool ms_bench_is_time_series(const struct ms_benchmark *b)
+{
+	json_t *times = b->params ? json_object_get(b->params, "sample_times_s") : NULL;
+	size_t i;
+	json_t *t;
+	if (!json_is_array(times) || json_array_size(times) != b->n_samples || !b->n_samples)
+		return false;
+	json_array_foreach(times, i, t)
+		if (!json_is_number(t))
+			return false;
+	return true;
+}
+
 char *ms_param_text(const struct ms_benchmark *b, const char *name)
 {
 	return b->params ? json_value_text(json_object_get(b->params, name)) : NULL;
@@ -101,15 +114,14 @@ char *ms_param_text(const struct ms_benchmark *b, const char *name)
 char *ms_params_key(const struct ms_benchmark *b, const char *leave_out)
 {
 	json_t *copy = b->params && json_is_object(b->params) ? json_copy(b->params) : json_object();
-	if (leave_out) {
-		const char *key;
-		json_t *v;
-		void *tmp;
-		json_object_foreach_safe(copy, tmp, key, v) {
-			(void)v;
-			if (ms_str_in_list(key, leave_out))
-				json_object_del(copy, key);
-		}
+	const char *key;
+	json_t *v;
+	void *tmp;
+	json_object_foreach_safe(copy, tmp, key, v) {
+		(void)v;
+		if ((leave_out && ms_str_in_list(key, leave_out)) ||
+		    ms_str_in_list(key, MS_PER_SAMPLE_PARAMS))
+			json_object_del(copy, key);
 	}
 	char *s = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(copy);
@@ -195,7 +207,8 @@ char *ms_params_label(const struct ms_benchmark *b, const char *leave_out)
 	const char *key;
 	json_t *v;
 	json_object_foreach(b->params, key, v)
-		if (!leave_out || !ms_str_in_list(key, leave_out))
+		if ((!leave_out || !ms_str_in_list(key, leave_out)) &&
+		    !ms_str_in_list(key, MS_PER_SAMPLE_PARAMS))
 			keys[n++] = key;
 	for (size_t i = 1; i < n; i++)
 		for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {

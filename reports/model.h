@@ -32,10 +32,16 @@ bool ms_streq(const char *a, const char *b);
 /* The method a benchmark record measures ("mmap", "read"...): params.method, or .api, or
  * .engine, or the case name. */
 const char *ms_bench_method(const struct ms_benchmark *b);
+/* Params that run parallel to the samples (one value per sample), not conditions of the
+ * measurement: params keys, labels and pairing leave them out. */
+#define MS_PER_SAMPLE_PARAMS "sample_times_s"
+/* A record whose samples are a time series: params.sample_times_s holds one number per
+ * sample, the seconds from the start of the case to the end of that sample. */
+bool ms_bench_is_time_series(const struct ms_benchmark *b);
 /* A param as text (numbers without trailing zeros), or NULL; caller frees. */
 char *ms_param_text(const struct ms_benchmark *b, const char *name);
 /* Canonical text of all params (sorted keys, compact), optionally leaving some out (a comma
- * list). Caller frees. */
+ * list) and always leaving out MS_PER_SAMPLE_PARAMS. Caller frees. */
 char *ms_params_key(const struct ms_benchmark *b, const char *leave_out);
 
 /* "#rrggbb" for a method: fixed for the common methods, a stable hash for the rest, so the
@@ -47,7 +53,7 @@ const char *ms_outcome_colour(enum ms_outcome o);
 
 
 /* "block_size=4 KiB fs=ext4 method=mmap": params for people, sizes with binary prefixes,
- * leaving out a comma list of keys. Caller frees. */
+ * leaving out a comma list of keys and MS_PER_SAMPLE_PARAMS. Caller frees. */
 char *ms_params_label(const struct ms_benchmark *b, const char *leave_out);
 /* Bytes with a binary prefix: "4 KiB", "1.5 GiB". */
 void ms_format_bytes(double bytes, char *buf, size_t len);

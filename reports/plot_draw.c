@@ -19,11 +19,38 @@ static char *x_label_text(const struct ms_run *run, const struct ms_plot *p, siz
 	return v ? v : xstrdup("none");
 }
 
+/* A time series: one block per series, every sample at the time its window ended. */
+static void write_time_data(const struct ms_run *run, const struct ms_plot *p,
+			    struct ms_text *t)
+{
+	for (size_t s = 0; s < p->n_series; s++) {
+		const struct ms_series *se = &p->series[s];
+		ms_text_printf(t, "%s# series %zu: %s\n# seconds_since_case_start sample\n",
+			       s ? "\n\n" : "", s, se->label);
+		for (size_t i = 0; i < se->n; i++) {
+			const struct ms_benchmark *b = &run->benchmarks[se->records[i]];
+			json_t *times = json_object_get(b->params, "sample_times_s");
+			for (size_t k = 0; k < b->n_samples; k++)
+				ms_text_printf(t, "%.17g %.17g\n",
+					       json_number_value(json_array_get(times, k)),
+					       b->samples[k]);
+			/* Two records in one series (a repeated variant) are not joined. */
+			if (i + 1 < se->n)
+				ms_text_puts(t, "\n");
+		}
+	}
+}
+
 /* One block per series ("index N" in gnuplot): x, median, 95% low, 95% high. For bars the
  * bar's position and width are decided here, so gnuplot only draws. */
 static void write_data(const struct ms_run *run, const struct ms_plot *p, struct ms_text *t)
 {
 	ms_text_printf(t, "# %s\n# unit: %s\n", p->title, p->unit ? p->unit : "");
+	if (p->time_series) {
+		ms_text_printf(t, "# file system: %s\n", p->fs ? p->fs : "none");
+		write_time_data(run, p, t);
+		return;
+	}
 	double width = 0.8 / (double)p->n_series;
 	for (size_t s = 0; s < p->n_series; s++) {
 		const struct ms_series *se = &p->series[s];
@@ -106,19 +133,28 @@ static void explicit_xtics(const struct ms_run *run, const struct ms_plot *p, st
 static void write_script(const struct ms_run *run, const struct ms_plot *p, struct ms_text *t)
 {
 	(void)run;
-	ms_text_printf(t, "# %s: drawn from %s.dat (medians and 95%% intervals from "
-		       "results.json)\n", p->title, p->stem);
+	ms_text_printf(t, "# %s: drawn from %s.dat (%s from results.json)\n", p->title, p->stem,
+		       p->time_series ? "every sample with its time" : "medians and 95% intervals");
 	ms_text_puts(t, "set termoption noenhanced\nset title ");
-	ms_gnuplot_string(t, p->title);
+	char *title = p->time_series ? xasprintf("%s over time, %s", p->title,
+						   p->fs ? p->fs : "no file system")
+				     : xstrdup(p->title);
+	ms_gnuplot_string(t, title);
+	free(title);
 	ms_text_puts(t, "\n");
-	char *ylabel = xasprintf("%s (%s), %s is better, bars: 95%% interval", p->metric,
+	char *ylabel = xasprintf("%s (%s), %s is better%s", p->metric,
 				 p->unit && *p->unit ? p->unit : "no unit",
-				 p->higher_is_better ? "higher" : "lower");
+				 p->higher_is_better ? "higher" : "lower",
+				 p->time_series ? ", one point per sample"
+						: ", bars: 95% interval");
 	axis_label(t, "y", ylabel);
 	free(ylabel);
 	ms_text_puts(t, "set yrange [0:*]\nset grid ytics\nset key outside right top\n"
 			"set border 3\nset tics nomirror\n");
-	if (p->categorical) {
+	if (p->time_series) {
+		axis_label(t, "x", "time since the case started (s), at the end of each sample");
+		ms_text_puts(t, "set xrange [0:*]\nset grid xtics\n");
+	} else if (p->categorical) {
 		axis_label(t, "x", p->x_key);
 		ms_text_printf(t, "set xrange [-0.6:%zu.6]\nset xtics (", p->n_categories - 1);
 		for (size_t c = 0; c < p->n_categories; c++) {
@@ -138,7 +174,10 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 	for (size_t s = 0; s < p->n_series; s++) {
 		const struct ms_series *se = &p->series[s];
 		ms_text_printf(t, "  '%s.dat' index %zu ", p->stem, s);
-		if (p->categorical)
+		if (p->time_series)
+			ms_text_printf(t, "using 1:2 with linespoints pt %zu ps 0.6",
+				       5 + 2 * (s % 4));
+		else if (p->categorical)
 			/* Bars: the colour is the method; a fill pattern tells file systems apart. */
 			ms_text_printf(t, "using 1:3:4:5:6 with boxerrorbars fs %s border",
 				       se->dash == 1 ? "solid 0.85" : se->dash == 2 ? "pattern 2"

@@ -13,11 +13,24 @@
 #include "util.h"
 
 #define METHOD_KEYS "method,api,engine"
+/* The runner's bookkeeping: how a sample was taken, not what was measured. Never an axis or
+ * a series (iters_per_sample varies more than threads in scaling, and is not its axis). */
+#define BOOKKEEPING_KEYS "iters_per_sample,ceiling_read_MBps,ceiling_size"
 
+static const char *fs_of(const struct ms_benchmark *b)
+{
+	json_t *fs = b->params ? json_object_get(b->params, "fs") : NULL;
+	return json_is_string(fs) ? json_string_value(fs) : NULL;
+}
+
+/* A time series is drawn against time, one plot per file system: lines of several file
+ * systems over each other would hide the one that matters, a drop at some point in time. */
 static bool same_group(const struct ms_benchmark *a, const struct ms_benchmark *b)
 {
+	bool series = ms_bench_is_time_series(a);
 	return ms_streq(a->bench_case, b->bench_case) && ms_streq(a->metric, b->metric) &&
-	       ms_streq(a->unit, b->unit);
+	       ms_streq(a->unit, b->unit) && series == ms_bench_is_time_series(b) &&
+	       (!series || ms_streq(fs_of(a), fs_of(b)));
 }
 
 static char *value_or_none(const struct ms_benchmark *b, const char *key)
@@ -30,6 +43,7 @@ struct key_stats {
 	const char *key;
 	size_t distinct;
 	bool numeric; /* a number in every record */
+	bool structured; /* an array or object somewhere: details (placement_pu, numa_placement) */
 	bool positive;
 	double min, max;
 };
@@ -64,6 +78,7 @@ static size_t collect_keys(const struct ms_run *run, const size_t *recs, size_t 
 		for (size_t r = 0; r < n; r++) {
 			const struct ms_benchmark *b = &run->benchmarks[recs[r]];
 			json_t *v = json_object_get(b->params, ks[k].key);
+			ks[k].structured |= json_is_array(v) || json_is_object(v);
 			if (json_is_number(v)) {
 				double x = json_number_value(v);
 				ks[k].positive &= x > 0;
@@ -99,8 +114,9 @@ static void choose_x(struct ms_plot *p, struct key_stats *ks, size_t nk)
 {
 	struct key_stats *best = NULL;
 	for (size_t k = 0; k < nk; k++) {
-		if (ks[k].distinct < 2 || ms_str_in_list(ks[k].key, METHOD_KEYS) ||
-		    strcmp(ks[k].key, "fs") == 0)
+		if (ks[k].distinct < 2 || ks[k].structured ||
+		    ms_str_in_list(ks[k].key, METHOD_KEYS) ||
+		    ms_str_in_list(ks[k].key, BOOKKEEPING_KEYS) || strcmp(ks[k].key, "fs") == 0)
 			continue;
 		if (ks[k].numeric && (!best || !best->numeric || ks[k].distinct > best->distinct))
 			best = &ks[k];
@@ -120,7 +136,10 @@ static void choose_x(struct ms_plot *p, struct key_stats *ks, size_t nk)
 	}
 }
 
-/* The series of a record: its method, then every other varying parameter except x. */
+/* The series of a record: its method, then every other varying parameter except x. Arrays
+ * and objects are details that follow from the parameters (placement_pu from threads,
+ * numa_placement from numa); a parameter the record does not have is left out of its label
+ * (numa of a file-backed fault), which still tells it apart from those that have it. */
 static char *series_key(const struct ms_run *run, const struct ms_plot *p, size_t rec,
 			struct key_stats *ks, size_t nk, bool with_method)
 {
@@ -130,8 +149,11 @@ static char *series_key(const struct ms_run *run, const struct ms_plot *p, size_
 	for (size_t pass = 0; pass < 2; pass++) {
 		for (size_t k = 0; k < nk; k++) {
 			bool is_fs = strcmp(ks[k].key, "fs") == 0;
-			if (ks[k].distinct < 2 || ms_str_in_list(ks[k].key, METHOD_KEYS) ||
-			    strcmp(ks[k].key, p->x_key) == 0 || is_fs != (pass == 0))
+			if (ks[k].distinct < 2 || ks[k].structured ||
+			    ms_str_in_list(ks[k].key, METHOD_KEYS) ||
+			    ms_str_in_list(ks[k].key, BOOKKEEPING_KEYS) ||
+			    strcmp(ks[k].key, p->x_key) == 0 || is_fs != (pass == 0) ||
+			    !json_object_get(b->params, ks[k].key))
 				continue;
 			char *v = value_or_none(b, ks[k].key);
 			if (is_fs)
@@ -219,8 +241,9 @@ static void build_series(const struct ms_run *run, struct ms_plot *p, const size
 
 static void stem_of(struct ms_plot *p, size_t index)
 {
-	char *stem = xasprintf("p%02zu-%s-%s", index + 1, p->bench_case ? p->bench_case : "case",
-			       p->metric ? p->metric : "metric");
+	char *stem = xasprintf("p%02zu-%s-%s%s%s", index + 1, p->bench_case ? p->bench_case : "case",
+			       p->metric ? p->metric : "metric", p->time_series ? "-time-" : "",
+			       p->time_series && p->fs ? p->fs : "");
 	for (char *c = stem; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
@@ -251,10 +274,18 @@ void ms_plots_build(const struct ms_run *run, struct ms_plot_set *set)
 		p->unit = b->unit;
 		p->higher_is_better = b->higher_is_better;
 		p->title = xasprintf("%s: %s", b->bench_case, b->metric);
+		p->time_series = ms_bench_is_time_series(b);
+		p->fs = p->time_series ? fs_of(b) : NULL;
 		stem_of(p, set->n);
 		struct key_stats *ks;
 		size_t nk = collect_keys(run, recs, n, &ks);
-		choose_x(p, ks, nk);
+		if (p->time_series) {
+			p->x_key = xstrdup("sample_times_s");
+			for (size_t r = 0; r < n; r++)
+				p->n_samples += run->benchmarks[recs[r]].n_samples;
+		} else {
+			choose_x(p, ks, nk);
+		}
 		build_series(run, p, recs, n, ks, nk);
 		free(ks);
 		set->n++;

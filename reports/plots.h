@@ -26,6 +26,11 @@ struct ms_plot {
 	char *x_key;            /* the parameter on the x axis */
 	bool categorical;       /* x is a list of names (fault kinds, methods), drawn as bars */
 	bool x_log, x_bytes;
+	/* Samples against time (records with params.sample_times_s): one plot per file system
+	 * (fs), one line per record, every sample a point. */
+	bool time_series;
+	const char *fs;
+	size_t n_samples;
 	char **categories;
 	size_t n_categories;
 	struct ms_series *series;
@@ -40,7 +45,8 @@ struct ms_plot_set {
 	char *problem;          /* why plots are missing (no gnuplot, gnuplot failed), or NULL */
 };
 
-/* One plot per (case, metric, unit) of the run's benchmarks. */
+/* One plot per (case, metric, unit) of the run's benchmarks; records that are time series
+ * get their own plot per (case, metric, unit, file system). */
 void ms_plots_build(const struct ms_run *run, struct ms_plot_set *set);
 /* Writes plots/<stem>.dat, .gp, all.gp, runs gnuplot once for all, reads the SVGs back.
  * A plot gnuplot did not draw keeps svg NULL and set->problem says why. */

@@ -28,23 +28,42 @@ static void ceiling_plan(struct bench_plan *plan)
 	/* The other cases' working sets, so each throughput meets the limit of the level of
 	 * the memory hierarchy its data lives in, and twice the last-level cache (this VM
 	 * reports a 480 MiB L3), so memory itself is measured too. */
-	uint64_t llc2 = (2 * ms_topo_llc_bytes() + MiB - 1) / MiB * MiB;
+	uint64_t llc2 = (2 * ms_topo_llc_bytes() + MiB - 1) / MiB * MiB, memory_size;
 	bool have_llc2 = false;
 
+	/* No cache reported (some boards, synthetic topologies): the largest buffer it is. */
+	if (!llc2)
+		llc2 = n ? sizes[n - 1] : 256 * MiB;
+	memory_size = llc2;
+
 	for (size_t i = 0; i < n; i++) {
-		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = sizes[i] });
+		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = sizes[i],
+							     .numa = "local" });
+		if (sizes[i] >= llc2 && !have_llc2)
+			memory_size = sizes[i];
 		have_llc2 |= sizes[i] >= llc2;
 	}
-	if (!have_llc2)
-		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = llc2 });
-	bench_plan_add(plan, &(struct bench_variant){ .method = "memcpy", .size = llc2 });
+	/* Remote memory only where memory is what is measured: a working set that fits the
+	 * cache reads the same wherever its pages live. */
+	for (int remote = 0; remote < 2; remote++) {
+		const char *numa = remote ? "remote" : "local";
+
+		if (!have_llc2 || remote)
+			bench_plan_add(plan, &(struct bench_variant){ .method = "read",
+						.size = memory_size, .numa = numa });
+		bench_plan_add(plan, &(struct bench_variant){ .method = "memcpy", .size = llc2,
+							     .numa = numa });
+	}
 }
 
 static int ceiling_setup(struct bench_ctx *c)
 {
 	static struct ceiling st;
 	bool copy = !strcmp(c->v->method, "memcpy");
+	int node, ret = bench_numa_setup(c, &node);
 
+	if (ret)
+		return ret;
 	st.len = c->v->size;
 	st.src = mmap(NULL, st.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	st.dst = copy ? mmap(NULL, st.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -53,10 +72,18 @@ static int ceiling_setup(struct bench_ctx *c)
 		strcpy(c->reason, "cannot map the ceiling buffers");
 		return -1;
 	}
+	if (bench_numa_bind(c, st.src, st.len, node) ||
+	    (copy && bench_numa_bind(c, st.dst, st.len, node))) {
+		munmap(st.src, st.len);
+		if (copy)
+			munmap(st.dst, st.len);
+		return -1;
+	}
 	/* Populated before timing: the ceiling is memory bandwidth, not page faults. */
 	bench_fill(st.src, st.len);
 	if (copy)
 		memset(st.dst, 1, st.len);
+	bench_numa_check(c, st.src, st.len, node);
 	c->priv = &st;
 	c->ops = 1;
 	c->bytes = st.len;
@@ -88,7 +115,8 @@ static void ceiling_teardown(struct bench_ctx *c)
 
 const struct bench_case bench_case_ceiling = {
 	.name = "ceiling",
-	.description = "single-thread memory read (sum of every byte) and memcpy bandwidth",
+	.description = "single-thread memory read (sum of every byte) and memcpy bandwidth; "
+		       "memory on the local NUMA node, and on a remote one where it exists",
 	.metric = BENCH_THROUGHPUT,
 	.metric_name = "throughput",
 	.needs_fs = false,

@@ -17,6 +17,8 @@ struct page_fault {
 	char *map;      /* the mapping as returned by mmap */
 	char *region;   /* the touched part (2 MiB aligned for THP) */
 	size_t map_len;
+	int node;       /* NUMA node the anonymous memory is bound to, -1 if not bound */
+	bool checked;   /* where the pages landed is recorded once */
 };
 
 static const struct bench_opt page_fault_opts[] = {
@@ -33,9 +35,9 @@ static void page_fault_plan(struct bench_plan *plan)
 	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
 	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < 2 && bench_plan_first_fs(plan); k++)
-			bench_plan_add(plan, &(struct bench_variant){ .method = anon[k],
-								     .size = sizes[i] });
+		for (size_t k = 0; k < 4 && bench_plan_first_fs(plan); k++)
+			bench_plan_add(plan, &(struct bench_variant){ .method = anon[k / 2],
+				.size = sizes[i], .numa = k % 2 ? "remote" : "local" });
 		for (size_t k = 0; k < 2; k++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = file[k],
 								     .size = sizes[i] });
@@ -53,6 +55,15 @@ static int page_fault_setup(struct bench_ctx *c)
 
 	memset(&st, 0, sizeof(st));
 	st.fd = -1;
+	if (!is_file(c)) {
+		json_object_set_new(c->params, "fs", json_string("anon"));
+		json_object_set_new(c->params, "fs_kind", json_string("anon"));
+		json_object_set_new(c->params, "cache", json_string("n/a"));
+	}
+	int ret = bench_numa_setup(c, &st.node);
+
+	if (ret)
+		return ret;
 	if (is_file(c)) {
 		const char *path = bench_shared_file(c->dir, c->v->size, c->reason,
 						     sizeof(c->reason));
@@ -65,11 +76,6 @@ static int page_fault_setup(struct bench_ctx *c)
 				 strerrorname_np(errno));
 			return -1;
 		}
-	}
-	if (!is_file(c)) {
-		json_object_set_new(c->params, "fs", json_string("anon"));
-		json_object_set_new(c->params, "fs_kind", json_string("anon"));
-		json_object_set_new(c->params, "cache", json_string("n/a"));
 	}
 	c->priv = &st;
 	c->ops = c->v->size / 4096;
@@ -106,6 +112,12 @@ static void page_fault_prepare(struct bench_ctx *c)
 		/* Plain 4 KiB pages even where THP is "always": the kinds must stay apart. */
 		madvise(st->region, c->v->size, MADV_NOHUGEPAGE);
 	}
+	/* Bound before the first touch, so the faults allocate on the chosen node. */
+	if (bench_numa_bind(c, st->region, c->v->size, st->node)) {
+		fprintf(stderr, "  %s\n", c->reason);
+		munmap(st->map, st->map_len);
+		st->map = NULL;
+	}
 }
 
 static int page_fault_run(struct bench_ctx *c, int worker)
@@ -134,6 +146,10 @@ static void page_fault_finish(struct bench_ctx *c)
 {
 	struct page_fault *st = c->priv;
 
+	if (st->map && !st->checked) {
+		bench_numa_check(c, st->region, c->v->size, st->node);
+		st->checked = true;
+	}
 	if (st->map)
 		munmap(st->map, st->map_len);
 	st->map = NULL;
@@ -149,8 +165,9 @@ static void page_fault_teardown(struct bench_ctx *c)
 
 const struct bench_case bench_case_page_fault = {
 	.name = "page_fault",
-	.description = "first-touch cost per 4 KiB page: anonymous, anonymous THP, file "
-		       "MAP_SHARED read, file MAP_PRIVATE write (COW); faults counted",
+	.description = "first-touch cost per 4 KiB page: anonymous, anonymous THP (each on the "
+		       "local and a remote NUMA node), file MAP_SHARED read, file MAP_PRIVATE "
+		       "write (COW); faults counted",
 	.metric = BENCH_LATENCY,
 	.metric_name = "fault_cost",
 	.needs_fs = true,

@@ -36,6 +36,8 @@ class Page(HTMLParser):
         super().__init__()
         self.cells, self.bench_rows, self.figures, self.svgs = [], [], [], []
         self.pair_rows, self.ceiling_rows = [], []
+        self.skip_rows = []
+        self._skip = None
         self.verdict = None
         self.scripts = 0
         self.external = []
@@ -59,6 +61,8 @@ class Page(HTMLParser):
             self.pair_rows.append(a)
         if tag == "tr" and a.get("class") == "ceiling":
             self.ceiling_rows.append(a)
+        if tag == "tr" and a.get("class") == "bench-skip":
+            self._skip = []
         if tag == "figure" and "data-plot" in a:
             self.figures.append(a)
         if tag == "svg" and a.get("class") == "plot":
@@ -69,8 +73,13 @@ class Page(HTMLParser):
     def handle_data(self, data):
         if self._cell is not None:
             self._text.append(data)
+        if self._skip is not None:
+            self._skip.append(data)
 
     def handle_endtag(self, tag):
+        if tag == "tr" and self._skip is not None:
+            self.skip_rows.append("".join(self._skip))
+            self._skip = None
         if tag == "td" and self._cell is not None:
             self._cell["text"] = "".join(self._text)
             self.cells.append(self._cell)
@@ -83,6 +92,20 @@ def conf_name(c):
     if place and place != "host":
         name += "@" + place
     return re.sub(r"[#\s]", "_", name)
+
+
+def is_time_series(b):
+    """params.sample_times_s: one number per sample (model.h, ms_bench_is_time_series)."""
+    t = b["params"].get("sample_times_s")
+    return (isinstance(t, list) and len(t) == len(b["samples"]) and len(t) > 0
+            and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in t))
+
+
+def plot_group(b):
+    """The plot a record belongs to: (case, metric, unit), and for a time series also its
+    file system (one plot over time per file system)."""
+    key = (b["case"], b["metric"], b["unit"])
+    return key + ("time", b["params"].get("fs")) if is_time_series(b) else key
 
 
 def check_page(run, html):
@@ -120,9 +143,17 @@ def check_page(run, html):
             check(close(row[attr], b[key]), f"benchmark {row['data-index']} {key}: page "
                   f"{row[attr]}, results {b[key]}")
         check(row["data-n"] == str(len(b["samples"])), f"benchmark {row['data-index']}: n")
-    groups = {(b["case"], b["metric"], b["unit"]) for b in run["benchmarks"]}
+    skipped = ((run.get("extra") or {}).get("bench") or {}).get("skipped") or []
+    check(len(page.skip_rows) == len(skipped), f"page lists {len(page.skip_rows)} skipped "
+          f"benchmark variants, results have {len(skipped)}")
+    for row, s in zip(page.skip_rows, skipped):
+        check(row.startswith(s["case"]) and row.endswith(s["reason"])
+              and all(f"{k}={s[k]}" in row for k in ("method", "numa", "cache") if k in s),
+              f"skipped variant {s['case']}/{s['method']}: the page says {row!r}")
+    groups = {plot_group(b) for b in run["benchmarks"]}
     check(len(page.figures) == len(groups),
-          f"{len(page.figures)} plot figures, results have {len(groups)} (case, metric, unit)")
+          f"{len(page.figures)} plot figures, results have {len(groups)} (case, metric, unit) "
+          "and time series per file system")
     check(len(page.svgs) == len(page.figures),
           f"{len(page.figures)} plot figures but {len(page.svgs)} inline SVG plots")
     check(sum(int(f["data-points"]) for f in page.figures) == len(run["benchmarks"]),
@@ -141,6 +172,9 @@ def check_plot_data(run, directory, page):
             continue
         title = text.splitlines()[0][2:]
         case, metric = title.split(": ", 1)
+        if "data-samples" in fig:
+            check_time_data(run, stem, text, fig, case, metric)
+            continue
         triples = {(b["median"], b["ci_low"], b["ci_high"]) for b in run["benchmarks"]
                    if b["case"] == case and b["metric"] == metric}
         points = 0
@@ -154,6 +188,29 @@ def check_plot_data(run, directory, page):
                   f"{stem}.dat: point {nums} is not a result of {case}/{metric}")
         check(points == int(fig["data-points"]), f"{stem}.dat has {points} points, page says "
               f"{fig['data-points']}")
+
+
+def check_time_data(run, stem, text, fig, case, metric):
+    """A plot over time: every point is (sample_times_s[i], samples[i]) of a time-series
+    record of that case, metric and file system, and every sample of them is drawn."""
+    recs = [b for b in run["benchmarks"] if b["case"] == case and b["metric"] == metric
+            and is_time_series(b) and b["params"].get("fs") == fig.get("data-fs")]
+    want = {(float(t), float(v)) for b in recs
+            for t, v in zip(b["params"]["sample_times_s"], b["samples"])}
+    drawn = 0
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        t, v = (float(x) for x in line.split()[:2])
+        drawn += 1
+        check(any(close(t, a) and close(v, b) for a, b in want),
+              f"{stem}.dat: ({t}, {v}) is not a sample of {case}/{metric} over time")
+    total = sum(len(b["samples"]) for b in recs)
+    check(drawn == total and fig["data-samples"] == str(total),
+          f"{stem}.dat draws {drawn} samples, page says {fig['data-samples']}, results have "
+          f"{total}")
+    check(fig["data-points"] == str(len(recs)), f"{stem}: page says {fig['data-points']} "
+          f"records, results have {len(recs)} time series of {case}/{metric}")
 
 
 def check_junit(run, directory):
@@ -205,7 +262,8 @@ def check_summary(run, directory):
 
 # --- mmap against read(): the pairing rules of reports/ratios.h, written again here ---
 HOW_KEYS = {"method", "api", "engine", "hint", "block_size", "iters_per_sample", "placement_pu",
-            "toucher_pu", "ceiling_read_MBps", "ceiling_size"}
+            "toucher_pu", "ceiling_read_MBps", "ceiling_size",
+            "sample_times_s"}  # per sample, not a condition: model.h MS_PER_SAMPLE_PARAMS
 DURABLE = {"msync", "fsync", "fdatasync", "sync", "dsync"}
 
 
@@ -424,7 +482,7 @@ def check_probe(run, probe):
               f"plot {p['plot']} drawn at {p['width']}x{p['height']} with {p['marks']} marks")
     check(not probe.get("missing_plots"), f"figures without a plot: {probe.get('missing_plots')}")
     check(not probe.get("broken_images"), f"broken images: {probe.get('broken_images')}")
-    groups = {(b["case"], b["metric"], b["unit"]) for b in run["benchmarks"]}
+    groups = {plot_group(b) for b in run["benchmarks"]}
     check(len(probe.get("plots", [])) == len(groups), "the browser drew "
           f"{len(probe.get('plots', []))} plots, results have {len(groups)}")
     check(len(probe.get("pngs", [])) == len(groups), "not every plot's PNG decoded")
