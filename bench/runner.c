@@ -66,7 +66,7 @@ static struct {
 	/* Read ceilings by buffer size, ascending: a throughput is compared with the ceiling
 	 * of the same working-set size, so data that fits a cache is held to the cache's
 	 * limit and data that does not to memory's. */
-	struct { uint64_t size; double mbs; } ceiling[8];
+	struct { uint64_t size; double mbs; } ceiling[16];
 	int n_ceiling;
 	json_t *skipped;
 	json_t *dropped;
@@ -431,19 +431,35 @@ static void add_result(const struct bench_case *bc, const char *metric, const ch
 	ms_run_add_benchmark(R.h->run, &b);
 }
 
-/* The read ceiling measured with the smallest buffer that holds size bytes (the largest if
- * none does); -1 before any was measured. */
+/* The read ceiling for size bytes of data: the best bandwidth measured with any buffer at
+ * least that large (a larger working set cannot be a stricter limit for a smaller one), or
+ * with the largest buffer if none is; -1 before any was measured. */
 static int ceiling_for(uint64_t size)
 {
-	int best = -1;
+	int best = -1, largest = -1;
 
+	for (int i = 0; i < R.n_ceiling; i++) {
+		if (R.ceiling[i].size >= size && (best < 0 || R.ceiling[i].mbs > R.ceiling[best].mbs))
+			best = i;
+		if (largest < 0 || R.ceiling[i].size > R.ceiling[largest].size)
+			largest = i;
+	}
+	return best >= 0 ? best : largest;
+}
+
+/* Keeps, per buffer size, the best read bandwidth of the page sizes tried. */
+static void record_ceiling(uint64_t size, double mbs)
+{
 	for (int i = 0; i < R.n_ceiling; i++)
-		if (R.ceiling[i].size >= size && (best < 0 || R.ceiling[i].size < R.ceiling[best].size))
-			best = i;
-	for (int i = 0; best < 0 && i < R.n_ceiling; i++)
-		if (best < 0 || R.ceiling[i].size > R.ceiling[best].size)
-			best = i;
-	return best;
+		if (R.ceiling[i].size == size) {
+			if (mbs > R.ceiling[i].mbs)
+				R.ceiling[i].mbs = mbs;
+			return;
+		}
+	if (R.n_ceiling < (int)(sizeof(R.ceiling) / sizeof(R.ceiling[0]))) {
+		R.ceiling[R.n_ceiling].size = size;
+		R.ceiling[R.n_ceiling++].mbs = mbs;
+	}
 }
 
 static void measure_variant(const struct bench_case *bc, const struct bench_variant *v,
@@ -535,13 +551,14 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			unit_of(bc->metric), s.ci_low, s.ci_high, n,
 			!s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET ? " noisy" : "");
 		/* Local memory only: the ceiling is what the pinned CPU's own node gives. */
-		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") && R.n_ceiling < 8 &&
-		    (!v->numa || !strcmp(v->numa, "local"))) {
-			R.ceiling[R.n_ceiling].size = v->size;
-			R.ceiling[R.n_ceiling++].mbs = s.median;
-		}
+		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") &&
+		    (!v->numa || !strcmp(v->numa, "local")))
+			record_ceiling(v->size, s.median);
 		int ci = ceiling_for(v->size);
-		if (bc->metric == BENCH_THROUGHPUT && ci >= 0 && bc != &bench_case_ceiling) {
+		/* The ceiling is one core's: several workers may legitimately exceed it, so
+		 * only single-worker throughputs get a fraction. */
+		if (bc->metric == BENCH_THROUGHPUT && ci >= 0 && bc != &bench_case_ceiling &&
+		    v->threads <= 1) {
 			double *frac = xcalloc(n, sizeof(double)), limit = R.ceiling[ci].mbs;
 
 			for (size_t i = 0; i < n; i++)
@@ -555,7 +572,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)R.ceiling[ci].size));
 			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,
 				   json_object());
-			fprintf(stderr, " (%.2f of ceiling)", s.median / limit);
+			fprintf(stderr, " (%.3g of ceiling)", s.median / limit);
 			free(frac);
 		}
 		fputc('\n', stderr);
