@@ -9,6 +9,7 @@
 
 #include "results.h"
 #include "stats.h"
+#include "topo.h"
 #include "util.h"
 
 #include <errno.h>
@@ -25,6 +26,9 @@
 #define FID_ROUNDS 7
 #define FID_THRESHOLD 0.95
 #define FID_TARGET_S 0.3
+
+/* Both sides run on this PU: the same core, the same caches, the same interrupts. */
+static int fid_pu;
 
 struct fid_workload {
 	const char *name;   /* "seq_1M" */
@@ -98,8 +102,9 @@ static double fio_pass(const char *path, const struct fid_workload *w, const cha
 	snprintf(bs, sizeof(bs), "%zu", w->bs);
 	snprintf(errpath, sizeof(errpath), "/tmp/mmapsuite-fio-%d.err", (int)getpid());
 	snprintf(cmd, sizeof(cmd), "fio --name=fidelity --filename='%s' --size=%llu --bs=%s "
-		 "--rw=%s --ioengine=%s --invalidate=0 --loops=%d --output-format=json "
-		 "2>%s", path, (unsigned long long)FID_FILE_SIZE, bs, w->rw, engine, loops, errpath);
+		 "--rw=%s --ioengine=%s --invalidate=0 --loops=%d --cpus_allowed=%d "
+		 "--output-format=json 2>%s", path, (unsigned long long)FID_FILE_SIZE, bs, w->rw,
+		 engine, loops, fid_pu, errpath);
 	p = popen(cmd, "r");
 	if (!p) {
 		snprintf(err, errlen, "cannot run fio: %s", strerror(errno));
@@ -240,6 +245,9 @@ int ms_bench_fidelity(struct ms_harness *h)
 	int measured = 0;
 	double t0 = now_s();
 
+	if (ms_topo_placement(1, &fid_pu) < 1)
+		fid_pu = 0;
+	ms_topo_bind_thread(fid_pu);
 	if (system("fio --version >/dev/null 2>&1") != 0) {
 		ms_warn("fidelity check needs fio: install the Debian package 'fio'");
 		json_decref(results);
@@ -259,9 +267,9 @@ int ms_bench_fidelity(struct ms_harness *h)
 		if (fidelity_fs(fs, results, &all_pass) == 0)
 			measured++;
 	}
-	section = json_pack("{s:f, s:o, s:b, s:f}", "threshold", FID_THRESHOLD,
+	section = json_pack("{s:f, s:o, s:b, s:f, s:i}", "threshold", FID_THRESHOLD,
 			    "results", results, "pass", all_pass && measured > 0,
-			    "wall_s", now_s() - t0);
+			    "wall_s", now_s() - t0, "pinned_pu", fid_pu);
 	if (!h->run->extra)
 		h->run->extra = json_object();
 	json_object_set_new(h->run->extra, "fidelity", section);
