@@ -166,6 +166,23 @@ const char *bench_shared_file(const char *dir, uint64_t size, char *reason, size
 	return f->path;
 }
 
+int bench_open_shared_file(struct bench_ctx *c, const char **path)
+{
+	const char *p = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
+	int fd;
+
+	if (!p)
+		return -1;
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", p, strerrorname_np(errno));
+		return -1;
+	}
+	if (path)
+		*path = p;
+	return fd;
+}
+
 void bench_files_release(void)
 {
 	for (int i = 0; i < n_shared_files; i++)

@@ -18,7 +18,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define OWNER_FILE "owner"
@@ -166,27 +165,6 @@ static void detach_loops_below(const char *prefix)
 
 /* ---- preparing ---- */
 
-static int run_quiet(const char *const argv[])
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
 static bool have_program(const char *name)
 {
 	const char *path = getenv("PATH");
@@ -284,7 +262,7 @@ static void prepare_image(struct ms_scratch *s, const char *kind, unsigned long 
 	close(fd);
 	const char *force = !strcmp(kind, "ext4") ? "-F" : "-f";
 	const char *const argv[] = { mkfs, "-q", force, image, NULL };
-	int rc = run_quiet(argv);
+	int rc = ms_run_quietly(argv);
 	if (rc != 0)
 		return unavailable(s, "%s %s failed (exit %d)", mkfs, image, rc);
 	if (mkdir(mnt, 0755) != 0)

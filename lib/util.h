@@ -42,6 +42,10 @@ double ms_now(void);
 /* UTC wall time as ISO 8601 ("2026-11-26T07:55:53Z"); caller frees. */
 char *ms_utc_iso8601(void);
 
+/* Runs argv[0] (searched in PATH) with stdin, stdout and stderr on /dev/null and waits for it.
+ * Returns its exit status, 128 when a signal ended it, or -1 when it could not be run. */
+int ms_run_quietly(const char *const argv[]);
+
 bool ms_is_root(void);
 bool ms_str_in_list(const char *needle, const char *comma_list);
 

@@ -1,11 +1,9 @@
 /* The environment section: everything env capture recorded, rendered generically (so a new
  * field shows up without a change here), with the topology drawn by hwloc's lstopo. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "html.h"
@@ -170,28 +168,6 @@ void ms_html_environment(const struct ms_run *run, const char *topology_svg,
 	free(raw);
 }
 
-/* Runs argv with stdout/stderr to /dev/null. Returns the exit status, or -1. */
-static int run_quietly(char *const argv[])
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* The run happened on this machine: the host's own run whose id names this host. */
 static bool run_is_from_here(const struct ms_run *run)
 {
@@ -240,7 +216,7 @@ char *ms_topology_svg(const struct ms_run *run, const char *plots_dir, char **no
 			argv[a++] = xml_path;
 		}
 		argv[a] = svg_path;
-		rc = run_quietly(argv);
+		rc = ms_run_quietly((const char *const *)argv);
 	}
 	result = rc == 0 ? ms_svg_inline_file(svg_path, "topo-", "id=\"topology-svg\" role=\"img\"")
 			 : NULL;

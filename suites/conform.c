@@ -200,6 +200,15 @@ void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t of
 	}
 }
 
+unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len)
+{
+	unsigned char *buf = malloc(len ? len : 1);
+	if (!buf)
+		ms_broken("%s:%d: malloc(%zu) failed", file, line, len);
+	ms_xpread(file, line, fd, buf, len, (off_t)off);
+	return buf;
+}
+
 pid_t ms_xfork(const char *file, int line)
 {
 	fflush(NULL);

@@ -91,6 +91,9 @@ bool ms_await_token(int fd);
 #define xfsync(fd) ms_xcheck(__FILE__, __LINE__, "fsync", fsync(fd))
 #define xpwrite(fd, b, n, o) ms_xpwrite(__FILE__, __LINE__, fd, b, n, o)
 #define xpread(fd, b, n, o) ms_xpread(__FILE__, __LINE__, fd, b, n, o)
+/* [off, off + len) of the file, read with pread() into a new malloc() buffer (BROKEN if either
+ * fails); the caller frees it, or leaves it to the end of the test's process. */
+#define ms_read_range(fd, off, len) ms_read_range_at(__FILE__, __LINE__, fd, off, len)
 #define xfork() ms_xfork(__FILE__, __LINE__)
 /* Waits (bounded: 20 s, then kills) and returns the raw wait status. */
 #define xwait(pid) ms_xwait(__FILE__, __LINE__, pid)
@@ -105,6 +108,7 @@ void *ms_xmmap(const char *file, int line, void *addr, size_t len, int prot, int
 long ms_xcheck(const char *file, int line, const char *what, long ret);
 void ms_xpwrite(const char *file, int line, int fd, const void *buf, size_t n, off_t off);
 void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t off);
+unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len);
 pid_t ms_xfork(const char *file, int line);
 int ms_xwait(const char *file, int line, pid_t pid);
 void ms_xwait_ok(const char *file, int line, pid_t pid);

@@ -46,16 +46,6 @@ static void assert_bytes(const unsigned char *p, size_t from, size_t to,
 			  (void *)&p[i], p[i], want(i), ms_maps_near(p + i, 1));
 }
 
-/* Reads [0, len) of the file into a fresh buffer (freed at test exit with the process). */
-static unsigned char *read_file(int fd, size_t len)
-{
-	unsigned char *buf = malloc(len);
-	if (!buf)
-		ms_broken("malloc(%zu) failed", len);
-	xpread(fd, buf, len, 0);
-	return buf;
-}
-
 /* ---- b1: stores reach the file ---- */
 
 /* Assert that stores through MAP_SHARED are in the file as read() sees it after msync(MS_SYNC). */
@@ -67,7 +57,7 @@ CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
 	for (size_t i = 0; i < len; i++)
 		p[i] = stored(i);
 	xmsync(p, len, MS_SYNC);
-	assert_bytes(read_file(fd, len), 0, len, stored, "read() after msync(MS_SYNC)");
+	assert_bytes(ms_read_range(fd, 0, len), 0, len, stored, "read() after msync(MS_SYNC)");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -100,7 +90,7 @@ CONFORM(mmap_shared, store_seen_by_read_without_msync, "b1", LINUX)
 	unsigned char *p = map_shared(fd, len);
 	for (size_t i = 0; i < len; i++)
 		p[i] = stored(i);
-	assert_bytes(read_file(fd, len), 0, len, stored, "read() after a store, no msync");
+	assert_bytes(ms_read_range(fd, 0, len), 0, len, stored, "read() after a store, no msync");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -263,7 +253,7 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 	ssize_t got = pread(fd, buf, sizeof(buf), (off_t)size);
 	cr_assert(got == 0, "read() at end of file (%zu) returned %zd (%s) instead of 0", size, got,
 		  got < 0 ? ms_errname(errno) : "data");
-	assert_bytes(read_file(fd, size), 0, size, ms_pattern, "file content");
+	assert_bytes(ms_read_range(fd, 0, size), 0, size, ms_pattern, "file content");
 	xclose(fd);
 }
 
@@ -281,7 +271,7 @@ CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", LINUX)
 	memset(p + size, 0xee, 2 * page - size);
 	xmunmap(p, 2 * page);
 	xftruncate(fd, (off_t)(2 * page));
-	unsigned char *back = read_file(fd, 2 * page);
+	unsigned char *back = ms_read_range(fd, 0, 2 * page);
 	size_t leaked = 0;
 	for (size_t i = size; i < 2 * page; i++)
 		leaked += back[i] != 0;
@@ -426,7 +416,7 @@ CONFORM(mmap_shared, truncate_regrow_reads_zero, "b7", POSIX)
 			  ms_sicode_name(f.signo, f.code), ms_maps_near(p, 4 * page));
 	assert_bytes(p, 0, size, stored, "bytes before the old end of file");
 	assert_zero(p, size, 4 * page, "regrown range through the mapping");
-	assert_zero(read_file(fd, 4 * page), size, 4 * page, "regrown range through read()");
+	assert_zero(ms_read_range(fd, 0, 4 * page), size, 4 * page, "regrown range through read()");
 	xmunmap(p, 4 * page);
 	xclose(fd);
 }
@@ -700,7 +690,7 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 		  "store into page %zu of a full tmpfs: expected SIGBUS BUS_ADRERR at %p, "
 		  "got %s %s at %p\n%s", full, (void *)want, ms_signame(f.signo),
 		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(want, 1));
-	unsigned char *back = read_file(fd, len);
+	unsigned char *back = ms_read_range(fd, 0, len);
 	assert_bytes(back, 0, full * page, stored, "read() of the pages stored before ENOSPC");
 	assert_zero(back, full * page, len, "read() of the pages never stored (holes)");
 	cr_assert(xfstat(fd).st_size == (off_t)len, "ENOSPC changed the file size");
@@ -780,7 +770,7 @@ CONFORM(mmap_shm, persists_until_unlinked_and_unmapped, "b13", POSIX)
 		p[i] = stored(i);
 	fd = shm_open(shm_name, O_RDONLY, 0);
 	cr_assert(fd >= 0, "shm_open(%s) after close: %s", shm_name, ms_errname(errno));
-	assert_bytes(read_file(fd, len), 0, len, stored, "object reopened after close");
+	assert_bytes(ms_read_range(fd, 0, len), 0, len, stored, "object reopened after close");
 	xclose(fd);
 	xcheck("shm_unlink", shm_unlink(shm_name));
 	ms_assert_errno(shm_open(shm_name, O_RDONLY, 0), ENOENT);
@@ -877,7 +867,7 @@ static void punch(int fd, size_t off, size_t len)
 static void assert_punched(int fd, const unsigned char *p, size_t from, size_t to)
 {
 	size_t page = ms_page(), len = 8 * page;
-	const unsigned char *views[2] = { p, read_file(fd, len) };
+	const unsigned char *views[2] = { p, ms_read_range(fd, 0, len) };
 	const char *names[2] = { "mapping", "read()" };
 	for (int v = 0; v < 2; v++)
 		for (size_t i = 0; i < len; i++) {
@@ -973,7 +963,7 @@ CONFORM(mmap_shared, offset_mapping_shows_and_stores_at_offset, "b17 b1", POSIX)
 			  ms_maps_near(p, maplen));
 	p[page + 7] = stored(off + page + 7);
 	xmsync(p, maplen, MS_SYNC);
-	unsigned char *back = read_file(fd, len);
+	unsigned char *back = ms_read_range(fd, 0, len);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char want = i == off + page + 7 ? stored(i) : ms_pattern(i);
 		cr_assert(back[i] == want, "after a store at byte %zu of a mapping at offset %zu, "

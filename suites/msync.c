@@ -37,9 +37,7 @@ static void store_all(unsigned char *p, size_t from, size_t to)
 /* Asserts that read() of [from, to) of the file returns stored(). */
 static void assert_file_stored(int fd, size_t from, size_t to, const char *what)
 {
-	unsigned char *buf = malloc(to - from);
-	cr_assert(buf);
-	xpread(fd, buf, to - from, (off_t)from);
+	unsigned char *buf = ms_read_range(fd, from, to - from);
 	for (size_t i = from; i < to; i++)
 		cr_assert(buf[i - from] == stored(i), "%s: read() at file offset %zu gives 0x%02x, "
 			  "the mapping stored 0x%02x", what, i, buf[i - from], stored(i));

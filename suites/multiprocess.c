@@ -97,8 +97,7 @@ CONFORM(multiprocess_shared_file, coherent_across_fork, "i1", POSIX)
 	cr_assert(bad == len, "%s: the parent's mapping does not show the child's store at byte "
 		  "%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), bad, p[bad], ms_tagged(bad, 'c'),
 		  ms_maps_near(p, len));
-	unsigned char *buf = malloc(len);
-	xpread(fd, buf, len, 0);
+	unsigned char *buf = ms_read_range(fd, 0, len);
 	bad = ms_first_mismatch_tagged(buf, len, 'c');
 	cr_assert(bad == len, "%s: read() does not return the child's store at byte %zu",
 		ms_fs_name(),
@@ -228,8 +227,7 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 		cr_assert(p[i] == ms_pattern(i), "%s: the parent's private mapping shows the "
 			  "child's store at byte %zu (0x%02x, file byte 0x%02x)\n%s", ms_fs_name(),
 			  i, p[i], ms_pattern(i), ms_maps_near(p, len));
-	unsigned char *buf = malloc(len);
-	xpread(fd, buf, len, 0);
+	unsigned char *buf = ms_read_range(fd, 0, len);
 	for (size_t i = 0; i < len; i++)
 		cr_assert(buf[i] == ms_pattern(i), "%s: the child's private store reached the file "
 			  "at byte %zu", ms_fs_name(), i);
@@ -542,8 +540,7 @@ CONFORM(multiprocess_concurrent, map_fault_unmap_keeps_data, "i4", POSIX)
 	for (int w = 0; w < i4_workers; w++)
 		xwait_ok(pids[w]);
 	int fd = xopen(path, O_RDONLY, 0);
-	unsigned char *buf = malloc(len);
-	xpread(fd, buf, len, 0);
+	unsigned char *buf = ms_read_range(fd, 0, len);
 	for (size_t page = 0; page < i4_pages; page++)
 		for (size_t i = 0; i < pg; i++)
 			cr_assert(buf[page * pg + i] == i4_byte(page, i4_rounds - 1, i),

@@ -49,7 +49,6 @@ static int beyond_setup(struct bench_ctx *c)
 {
 	static struct beyond st;
 	uint64_t limit = c->v->size / LIMIT_RATIO;
-	const char *path;
 	char how[sizeof(c->reason)];
 	int ret;
 
@@ -65,14 +64,9 @@ static int beyond_setup(struct bench_ctx *c)
 	}
 	/* The file is written outside the cgroup, then dropped, so that the reads inside
 	 * the cgroup are what is charged to it. */
-	path = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
-	if (!path)
+	st.fd = bench_open_shared_file(c, NULL);
+	if (st.fd < 0)
 		return -1;
-	st.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (st.fd < 0) {
-		snprintf(c->reason, sizeof(c->reason), "open %s: %s", path, strerrorname_np(errno));
-		return -1;
-	}
 	posix_fadvise(st.fd, 0, 0, POSIX_FADV_DONTNEED);
 	ret = bench_cgroup_enter(limit, c->reason, sizeof(c->reason));
 	if (ret) {

@@ -59,17 +59,11 @@ static void *toucher_main(void *arg)
 static int map_unmap_setup(struct bench_ctx *c)
 {
 	static struct map_unmap st;
-	const char *path = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
 
 	memset(&st, 0, sizeof(st));
-	if (!path)
+	st.fd = bench_open_shared_file(c, NULL);
+	if (st.fd < 0)
 		return -1;
-	st.fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (st.fd < 0) {
-		snprintf(c->reason, sizeof(c->reason), "open %s: %s", path,
-			 strerrorname_np(errno));
-		return -1;
-	}
 	if (strstr(c->v->method, "shootdown")) {
 		st.toucher_buf = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);

@@ -65,17 +65,9 @@ static int page_fault_setup(struct bench_ctx *c)
 	if (ret)
 		return ret;
 	if (is_file(c)) {
-		const char *path = bench_shared_file(c->dir, c->v->size, c->reason,
-						     sizeof(c->reason));
-
-		if (!path)
+		st.fd = bench_open_shared_file(c, NULL);
+		if (st.fd < 0)
 			return -1;
-		st.fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (st.fd < 0) {
-			snprintf(c->reason, sizeof(c->reason), "open %s: %s", path,
-				 strerrorname_np(errno));
-			return -1;
-		}
 	}
 	c->priv = &st;
 	c->ops = c->v->size / 4096;

@@ -57,15 +57,9 @@ static int rand_read_setup(struct bench_ctx *c)
 		strcpy(c->reason, "tmpfs pages live only in memory: a tmpfs file is never cold");
 		return BENCH_SKIP;
 	}
-	st.path = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
-	if (!st.path)
+	st.fd = bench_open_shared_file(c, &st.path);
+	if (st.fd < 0)
 		return -1;
-	st.fd = open(st.path, O_RDONLY | O_CLOEXEC);
-	if (st.fd < 0) {
-		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st.path,
-			 strerrorname_np(errno));
-		return -1;
-	}
 	/* Cold samples read from the device: fewer reads, one pass per sample. */
 	c->ops = c->v->cold ? 2048 : 4096;
 	c->bytes = c->ops * BLOCK;

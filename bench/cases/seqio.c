@@ -41,15 +41,9 @@ int seqio_setup(struct bench_ctx *c)
 {
 	static struct seqio st;
 
-	st.path = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
-	if (!st.path)
+	st.fd = bench_open_shared_file(c, &st.path);
+	if (st.fd < 0)
 		return -1;
-	st.fd = open(st.path, O_RDONLY | O_CLOEXEC);
-	if (st.fd < 0) {
-		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st.path,
-			 strerrorname_np(errno));
-		return -1;
-	}
 	st.buf = NULL;
 	if (!strcmp(c->v->method, "read")) {
 		if (posix_memalign((void **)&st.buf, 4096, c->v->block_size)) {
