@@ -111,6 +111,11 @@ static inline void ms_settings_lock(void)
 static inline void ms_setting_change(const char *path, const char *value)
 {
 	ms_require_root();
+	const char *no_global = getenv("MMAPSUITE_NO_GLOBAL_SETTINGS");
+	if (no_global && *no_global && strstr(path, "overcommit"))
+		cr_skip_test("%s would change for the whole machine, which this run forbids "
+			     "(MMAPSUITE_NO_GLOBAL_SETTINGS=%s): a broken mmap under test must not make "
+			     "allocations fail elsewhere", path, no_global);
 	char old[64];
 	if (!ms_setting_read(path, old, sizeof(old)))
 		cr_skip_test("%s cannot be read (%s): this kernel lacks the setting", path,

@@ -168,10 +168,25 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 		}
 		setenv("MMAPSUITE_DIR", dir, 1);
 		setenv("MMAPSUITE_RESULTS", jsonl, 1);
+		/* A faulty library must not be able to hurt the rest of the machine: no
+		 * machine-wide overcommit mode change under it (see suites/settings.h). */
+		setenv("MMAPSUITE_NO_GLOBAL_SETTINGS", "selftest", 1);
 		if (lib)
 			setenv("LD_PRELOAD", lib, 1);
 		else
 			unsetenv("LD_PRELOAD");
+		/* As root, in a PID namespace of its own with its own /proc: a test whose
+		 * process ids a faulty library corrupts can signal only its own run, never
+		 * the machine (kill(-1) inside reaches the namespace only). */
+		if (geteuid() == 0 && access("/usr/bin/unshare", X_OK) == 0) {
+			char *ns_argv[16] = { "/usr/bin/unshare", "--pid", "--fork", "--mount-proc",
+					      "--kill-child" };
+			int n = 5;
+			for (int i = 0; argv[i] && n < 15; i++)
+				ns_argv[n++] = argv[i];
+			ns_argv[n] = NULL;
+			execv(ns_argv[0], ns_argv);
+		}
 		execv(bin, argv);
 		fprintf(stderr, "mmapsuite selftest: cannot run %s: %s\n", bin, strerror(errno));
 		_exit(127);
