@@ -1,4 +1,5 @@
 #include "conform_runner.h"
+#include "settings_guard.h"
 #include "util.h"
 
 #include <errno.h>
@@ -214,8 +215,11 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		const char *env[] = { env_dir, env_results, NULL };
 		size_t before = h->run->n_conformance;
 		json_t *seen = json_object();
+		struct ms_settings_snapshot settings;
+		ms_settings_snapshot(&settings);
 		double t0 = ms_now();
 		int rc = run_child(argv, env, rq->verbose ? -1 : logfd, true);
+		ms_settings_put_back(&settings);
 		read_results(h, results, s->label, seen);
 		int missing = unreported(h, tests, rq->filter, seen, s->label, rc, false);
 		if (missing) {
@@ -227,6 +231,7 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 					    json_pack("{s:i, s:i}", "unreported", missing,
 						      "runner_exit_status", rc));
 			rc = run_child(argv, env, rq->verbose ? -1 : logfd, true);
+			ms_settings_put_back(&settings);
 			read_results(h, results, s->label, seen);
 			unreported(h, tests, rq->filter, seen, s->label, rc, true);
 		}

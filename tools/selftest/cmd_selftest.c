@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "harness.h"
+#include "settings_guard.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -157,6 +158,8 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 			 NULL };
 	unlink(jsonl);
 	int log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	struct ms_settings_snapshot settings;
+	ms_settings_snapshot(&settings);
 	double start = ms_now();
 	out->timed_out = false;
 	fflush(NULL);
@@ -175,18 +178,6 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 			setenv("LD_PRELOAD", lib, 1);
 		else
 			unsetenv("LD_PRELOAD");
-		/* As root, in a PID namespace of its own with its own /proc: a test whose
-		 * process ids a faulty library corrupts can signal only its own run, never
-		 * the machine (kill(-1) inside reaches the namespace only). */
-		if (geteuid() == 0 && access("/usr/bin/unshare", X_OK) == 0) {
-			char *ns_argv[16] = { "/usr/bin/unshare", "--pid", "--fork", "--mount-proc",
-					      "--kill-child" };
-			int n = 5;
-			for (int i = 0; argv[i] && n < 15; i++)
-				ns_argv[n++] = argv[i];
-			ns_argv[n] = NULL;
-			execv(ns_argv[0], ns_argv);
-		}
 		execv(bin, argv);
 		fprintf(stderr, "mmapsuite selftest: cannot run %s: %s\n", bin, strerror(errno));
 		_exit(127);
@@ -204,6 +195,7 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 		usleep(20000);
 	}
 	reap_leftovers();
+	ms_settings_put_back(&settings);
 	out->wall_s = ms_now() - start;
 	out->results = load_results(jsonl);
 	if (log_fd >= 0)
