@@ -63,6 +63,13 @@ static inline unsigned char ms_pattern(size_t offset)
 	return (unsigned char)(offset * 131u + (offset >> 12) * 7u + 1u);
 }
 
+/* A value different from ms_pattern() at every offset, so a store is told apart from the
+ * file's original content. */
+static inline unsigned char ms_stored(size_t offset)
+{
+	return (unsigned char)~ms_pattern(offset);
+}
+
 /* A tagged pattern for regions that must stay apart: byte i of the region tagged tag.
  * Different tags give different contents at every offset that matters to a check. */
 static inline unsigned char ms_tagged(size_t i, unsigned char tag)
@@ -82,6 +89,8 @@ bool ms_await_token(int fd);
 
 #define xopen(path, flags, mode) ms_xopen(__FILE__, __LINE__, path, flags, mode)
 #define xmmap(a, l, p, f, fd, o) ms_xmmap(__FILE__, __LINE__, a, l, p, f, fd, o)
+/* A read-write MAP_SHARED mapping of the whole of [0, len) of fd. */
+#define xmap_shared(fd, len) xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
 #define xmunmap(a, l) ms_xcheck(__FILE__, __LINE__, "munmap", munmap(a, l))
 #define xmprotect(a, l, p) ms_xcheck(__FILE__, __LINE__, "mprotect", mprotect(a, l, p))
 #define xmsync(a, l, f) ms_xcheck(__FILE__, __LINE__, "msync", msync(a, l, f))

@@ -16,18 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A value different from ms_pattern() at every offset, so a store is told apart from the
- * file's original content. */
-static unsigned char stored(size_t offset)
-{
-	return (unsigned char)~ms_pattern(offset);
-}
-
-static unsigned char *map_shared(int fd, size_t len)
-{
-	return xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-}
-
 /* Fails at the first byte of [from, to) of the mapping p that is not zero. */
 static void assert_zero(const unsigned char *p, size_t from, size_t to, const char *what)
 {
@@ -53,11 +41,11 @@ CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
 {
 	size_t len = 4 * ms_page();
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	for (size_t i = 0; i < len; i++)
-		p[i] = stored(i);
+		p[i] = ms_stored(i);
 	xmsync(p, len, MS_SYNC);
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, stored, "read() after msync(MS_SYNC)");
+	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after msync(MS_SYNC)");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -69,14 +57,14 @@ CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
 	int fd = ms_file(len, path);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	for (size_t i = 0; i < len; i++)
-		p[i] = stored(i);
+		p[i] = ms_stored(i);
 	xmunmap(p, len);
 	xclose(fd);
 	fd = xopen(path, O_RDONLY, 0);
 	p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, len, stored, "new mapping after munmap, close and open");
+	assert_bytes(p, 0, len, ms_stored, "new mapping after munmap, close and open");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -87,10 +75,10 @@ CONFORM(mmap_shared, store_seen_by_read_without_msync, "b1", LINUX)
 {
 	size_t len = 4 * ms_page();
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	for (size_t i = 0; i < len; i++)
-		p[i] = stored(i);
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, stored, "read() after a store, no msync");
+		p[i] = ms_stored(i);
+	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after a store, no msync");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -110,10 +98,10 @@ CONFORM(mmap_shared, pwrite_seen_through_existing_mapping, "b2", LINUX)
 	unsigned char *buf = malloc(to - from);
 	cr_assert(buf);
 	for (size_t i = from; i < to; i++)
-		buf[i - from] = stored(i);
+		buf[i - from] = ms_stored(i);
 	xpwrite(fd, buf, to - from, (off_t)from);
 	assert_bytes(p, 0, from, ms_pattern, "bytes before the pwrite() range");
-	assert_bytes(p, from, to, stored, "bytes written by pwrite() seen through the mapping");
+	assert_bytes(p, from, to, ms_stored, "bytes written by pwrite() seen through the mapping");
 	assert_bytes(p, to, len, ms_pattern, "bytes after the pwrite() range");
 	xmunmap((void *)p, len);
 	xclose(fd);
@@ -127,7 +115,7 @@ CONFORM(mmap_shared, two_mappings_in_one_process_share_stores, "b3", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd = ms_file(len, NULL);
-	unsigned char *a = map_shared(fd, len);
+	unsigned char *a = xmap_shared(fd, len);
 	unsigned char *b = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 				 (off_t)page); /* b[0] is file offset page */
 	cr_assert(a != b);
@@ -172,7 +160,7 @@ CONFORM(mmap_shared, independent_open_in_other_process_shares_stores, "b3", POSI
 	size_t page = ms_page(), len = 4 * page;
 	char path[PATH_MAX];
 	int fd = ms_file(len, path);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	int to_child[2], to_parent[2];
 	xpipe(to_child);
 	xpipe(to_parent);
@@ -241,7 +229,7 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 {
 	size_t page = ms_page(), size = page + 100;
 	int fd = ms_file(size, NULL);
-	unsigned char *p = map_shared(fd, 2 * page);
+	unsigned char *p = xmap_shared(fd, 2 * page);
 	memset(p + size, 0xee, 2 * page - size);
 	xmsync(p, 2 * page, MS_SYNC);
 	xmunmap(p, 2 * page);
@@ -267,7 +255,7 @@ CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", LINUX)
 {
 	size_t page = ms_page(), size = page + 100;
 	int fd = ms_file(size, NULL);
-	unsigned char *p = map_shared(fd, 2 * page);
+	unsigned char *p = xmap_shared(fd, 2 * page);
 	memset(p + size, 0xee, 2 * page - size);
 	xmunmap(p, 2 * page);
 	xftruncate(fd, (off_t)(2 * page));
@@ -296,7 +284,7 @@ CONFORM(mmap_shared, page_beyond_eof_raises_sigbus, "b6", POSIX)
 {
 	size_t page = ms_page(), size = page + 100;
 	int fd = ms_file(size, NULL);
-	unsigned char *p = map_shared(fd, 4 * page);
+	unsigned char *p = xmap_shared(fd, 4 * page);
 	struct ms_fault f;
 	cr_assert(!ms_probe_read(p + page + 200, &f), "read in the partial last page raised %s",
 		  ms_signame(f.signo));
@@ -334,7 +322,7 @@ CONFORM(mmap_shared, beyond_eof_sigbus_siginfo_is_exact, "b6", LINUX)
 {
 	size_t page = ms_page(), size = page + 100;
 	int fd = ms_file(size, NULL);
-	unsigned char *p = map_shared(fd, 4 * page);
+	unsigned char *p = xmap_shared(fd, 4 * page);
 	const size_t off[] = { 2 * page, 2 * page + 777, 3 * page + page - 1 };
 	assert_sigbus_adrerr(p, off, sizeof(off) / sizeof(off[0]), 4 * page, "beyond end of file");
 	xmunmap(p, 4 * page);
@@ -348,9 +336,9 @@ static unsigned char *map_then_shrink(int *fd, size_t *size)
 {
 	size_t page = ms_page();
 	*fd = ms_file(4 * page, NULL);
-	unsigned char *p = map_shared(*fd, 4 * page);
+	unsigned char *p = xmap_shared(*fd, 4 * page);
 	for (size_t i = 0; i < 4 * page; i++)
-		p[i] = stored(i);
+		p[i] = ms_stored(i);
 	*size = page + 100;
 	xftruncate(*fd, (off_t)*size);
 	return p;
@@ -395,7 +383,7 @@ CONFORM(mmap_shared, truncate_shrink_zeroes_tail_of_partial_page, "b7", POSIX)
 	int fd;
 	size_t size, page = ms_page();
 	unsigned char *p = map_then_shrink(&fd, &size);
-	assert_bytes(p, 0, size, stored, "bytes before the new end of file");
+	assert_bytes(p, 0, size, ms_stored, "bytes before the new end of file");
 	assert_zero(p, size, 2 * page, "tail of the partial last page after ftruncate()");
 	xmunmap(p, 4 * page);
 	xclose(fd);
@@ -414,7 +402,7 @@ CONFORM(mmap_shared, truncate_regrow_reads_zero, "b7", POSIX)
 		cr_assert(!ms_probe_read(p + pg * page, &f), "read at %p (page %zu) of the regrown "
 			  "file raised %s %s\n%s", (void *)(p + pg * page), pg, ms_signame(f.signo),
 			  ms_sicode_name(f.signo, f.code), ms_maps_near(p, 4 * page));
-	assert_bytes(p, 0, size, stored, "bytes before the old end of file");
+	assert_bytes(p, 0, size, ms_stored, "bytes before the old end of file");
 	assert_zero(p, size, 4 * page, "regrown range through the mapping");
 	assert_zero(ms_read_range(fd, 0, 4 * page), size, 4 * page, "regrown range through read()");
 	xmunmap(p, 4 * page);
@@ -429,15 +417,15 @@ CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
 	int fd = ms_file(len, path);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	xclose(fd);
 	xcheck("unlink", unlink(path));
 	struct stat st;
 	cr_assert(stat(path, &st) == -1 && errno == ENOENT, "BROKEN: %s still exists", path);
 	assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
 	for (size_t i = 0; i < len; i++)
-		p[i] = stored(i);
-	assert_bytes(p, 0, len, stored, "stores after close() and unlink()");
+		p[i] = ms_stored(i);
+	assert_bytes(p, 0, len, ms_stored, "stores after close() and unlink()");
 	xmunmap(p, len);
 }
 
@@ -503,7 +491,7 @@ CONFORM(mmap_shared, write_then_msync_updates_mtime_ctime, "b10", POSIX)
 	size_t len = 2 * ms_page();
 	int fd = ms_file(len, NULL);
 	age_times(fd);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	struct stat before = xfstat(fd);
 	next_tick();
 	p[10] = 0x42;
@@ -531,7 +519,7 @@ static void time_cycles_seen(bool read_first, char seen[time_cycles + 1])
 	size_t len = ms_page();
 	int fd = ms_file(len, NULL);
 	age_times(fd);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	if (read_first)
 		cr_assert(p[len - 1] == ms_pattern(len - 1));
 	for (int c = 0; c < time_cycles; c++) {
@@ -670,16 +658,16 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 	snprintf(path, sizeof(path), "%s/sparse", dir);
 	int fd = xopen(path, O_RDWR | O_CREAT | O_EXCL, 0600);
 	xftruncate(fd, (off_t)len);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	struct ms_fault f = { 0 };
 	size_t full = pages;
 	for (size_t pg = 0; pg < pages; pg++) {
-		if (ms_probe_write(p + pg * page + 8, stored(pg * page + 8), &f)) {
+		if (ms_probe_write(p + pg * page + 8, ms_stored(pg * page + 8), &f)) {
 			full = pg;
 			break;
 		}
 		for (size_t i = pg * page; i < (pg + 1) * page; i++)
-			p[i] = stored(i);
+			p[i] = ms_stored(i);
 	}
 	cr_assert(full < pages, "stored into all %zu pages of a sparse %zu KiB file on a 256 KiB "
 		  "tmpfs without a fault\n%s", pages, len / 1024, ms_maps_near(p, 0));
@@ -691,7 +679,7 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 		  "got %s %s at %p\n%s", full, (void *)want, ms_signame(f.signo),
 		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(want, 1));
 	unsigned char *back = ms_read_range(fd, 0, len);
-	assert_bytes(back, 0, full * page, stored, "read() of the pages stored before ENOSPC");
+	assert_bytes(back, 0, full * page, ms_stored, "read() of the pages stored before ENOSPC");
 	assert_zero(back, full * page, len, "read() of the pages never stored (holes)");
 	cr_assert(xfstat(fd).st_size == (off_t)len, "ENOSPC changed the file size");
 	/* Free one page by punching it; the failed store then succeeds. */
@@ -744,7 +732,7 @@ CONFORM(mmap_shm, two_opens_share_stores, "b13", POSIX)
 	xftruncate(fd, (off_t)len);
 	int fd2 = shm_open(shm_name, O_RDWR, 0);
 	cr_assert(fd2 >= 0, "second shm_open(%s): %s", shm_name, ms_errname(errno));
-	unsigned char *a = map_shared(fd, len), *b = map_shared(fd2, len);
+	unsigned char *a = xmap_shared(fd, len), *b = xmap_shared(fd2, len);
 	assert_zero(a, 0, len, "new shared memory object");
 	a[len - 1] = 0x31;
 	b[3] = 0x13;
@@ -764,17 +752,17 @@ CONFORM(mmap_shm, persists_until_unlinked_and_unmapped, "b13", POSIX)
 	size_t len = 2 * ms_page();
 	int fd = shm_new();
 	xftruncate(fd, (off_t)len);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	xclose(fd);
 	for (size_t i = 0; i < len; i++)
-		p[i] = stored(i);
+		p[i] = ms_stored(i);
 	fd = shm_open(shm_name, O_RDONLY, 0);
 	cr_assert(fd >= 0, "shm_open(%s) after close: %s", shm_name, ms_errname(errno));
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, stored, "object reopened after close");
+	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "object reopened after close");
 	xclose(fd);
 	xcheck("shm_unlink", shm_unlink(shm_name));
 	ms_assert_errno(shm_open(shm_name, O_RDONLY, 0), ENOENT);
-	assert_bytes(p, 0, len, stored, "mapping after shm_unlink()");
+	assert_bytes(p, 0, len, ms_stored, "mapping after shm_unlink()");
 	p[0] = 0x99;
 	cr_assert(p[0] == 0x99);
 	xmunmap(p, len);
@@ -811,7 +799,7 @@ CONFORM(mmap_memfd, seal_write_busy_while_writably_mapped, "b14", LINUX)
 {
 	size_t len = 2 * ms_page();
 	int fd = memfd_sealable(len);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	ms_assert_errno(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EBUSY);
 	xmunmap(p, len);
 	ms_assert_ok(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
@@ -825,7 +813,7 @@ CONFORM(mmap_memfd, future_write_seal_blocks_new_writers, "b14", LINUX)
 {
 	size_t len = 2 * ms_page();
 	int fd = memfd_sealable(len);
-	unsigned char *old = map_shared(fd, len);
+	unsigned char *old = xmap_shared(fd, len);
 	if (fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE) != 0)
 		cr_skip_test("F_SEAL_FUTURE_WRITE not supported: %s", ms_errname(errno));
 	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EPERM);
@@ -846,7 +834,7 @@ CONFORM(mmap_memfd, future_write_seal_blocks_new_writers, "b14", LINUX)
 static unsigned char *map_for_punch(int *fd, size_t len)
 {
 	*fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(*fd, len);
+	unsigned char *p = xmap_shared(*fd, len);
 	assert_bytes(p, 0, len, ms_pattern, "file before punching");
 	memset(p + 3 * ms_page(), 0x3c, ms_page());
 	return p;
@@ -961,11 +949,11 @@ CONFORM(mmap_shared, offset_mapping_shows_and_stores_at_offset, "b17 b1", POSIX)
 			  "byte %zu of a mapping at file offset %zu is 0x%02x, the file's byte %zu "
 			  "is 0x%02x\n%s", i, off, p[i], off + i, ms_pattern(off + i),
 			  ms_maps_near(p, maplen));
-	p[page + 7] = stored(off + page + 7);
+	p[page + 7] = ms_stored(off + page + 7);
 	xmsync(p, maplen, MS_SYNC);
 	unsigned char *back = ms_read_range(fd, 0, len);
 	for (size_t i = 0; i < len; i++) {
-		unsigned char want = i == off + page + 7 ? stored(i) : ms_pattern(i);
+		unsigned char want = i == off + page + 7 ? ms_stored(i) : ms_pattern(i);
 		cr_assert(back[i] == want, "after a store at byte %zu of a mapping at offset %zu, "
 			  "file byte %zu is 0x%02x, expected 0x%02x", page + 7, off, i, back[i],
 			  want);

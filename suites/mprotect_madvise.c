@@ -612,7 +612,6 @@ CONFORM(process_madvise, pageout_other_process_file_pages, "g17", LINUX)
 CONFORM(process_madvise, bad_arguments_fail, "g17", LINUX)
 {
 	ms_require_kernel(5, 10, "process_madvise");
-	ms_stay_on_this_cpu(); /* the child inherits it: its pages join this CPU's batch */
 	size_t len = 4 * ms_page();
 	unsigned char *p = map_anon(len);
 	struct iovec iov = { p, len };

@@ -18,29 +18,19 @@
 /* Bits of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
 enum { KPF_DIRTY_BIT = 4, KPF_WRITEBACK_BIT = 8 };
 
-static unsigned char stored(size_t offset)
-{
-	return (unsigned char)~ms_pattern(offset);
-}
-
-static unsigned char *map_shared(int fd, size_t len)
-{
-	return xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-}
-
 static void store_all(unsigned char *p, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++)
-		p[i] = stored(i);
+		p[i] = ms_stored(i);
 }
 
-/* Asserts that read() of [from, to) of the file returns stored(). */
+/* Asserts that read() of [from, to) of the file returns ms_stored(). */
 static void assert_file_stored(int fd, size_t from, size_t to, const char *what)
 {
 	unsigned char *buf = ms_read_range(fd, from, to - from);
 	for (size_t i = from; i < to; i++)
-		cr_assert(buf[i - from] == stored(i), "%s: read() at file offset %zu gives 0x%02x, "
-			  "the mapping stored 0x%02x", what, i, buf[i - from], stored(i));
+		cr_assert(buf[i - from] == ms_stored(i), "%s: read() at file offset %zu gives 0x%02x, "
+			  "the mapping stored 0x%02x", what, i, buf[i - from], ms_stored(i));
 	free(buf);
 }
 
@@ -95,7 +85,7 @@ CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 {
 	size_t len = 4 * ms_page();
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	store_all(p, 0, len);
 	ms_assert_ok(msync(p, len, MS_SYNC));
 	assert_file_stored(fd, 0, len, "after msync(MS_SYNC) of the whole mapping");
@@ -108,7 +98,7 @@ CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 {
 	size_t len = 4 * ms_page();
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	store_all(p, 0, len);
 	ms_assert_ok(msync(p, len, MS_ASYNC));
 	xmunmap(p, len);
@@ -121,7 +111,7 @@ CONFORM(msync, partial_range_with_unaligned_length_succeeds, "f1", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	store_all(p, page, 3 * page);
 	ms_assert_ok(msync(p + page, page + 100, MS_SYNC));
 	assert_file_stored(fd, page, 3 * page, "after msync(MS_SYNC) of pages 1-2");
@@ -146,7 +136,7 @@ CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
 	size_t page = ms_page(), len = 4 * page;
 	int fd = ms_file(len, NULL);
 	xfsync(fd); /* the pattern written by ms_file() is on disk: only our stores dirty pages */
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	store_all(p, 0, len);
 	for (size_t pg = 0; pg < 4; pg++)
 		cr_assert(page_dirty(p + pg * page), "%s: page %zu not dirty after a store "
@@ -175,17 +165,17 @@ CONFORM(msync, ms_invalidate_shows_file_contents, "f3", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	cr_assert(p[page] == ms_pattern(page)); /* cached and mapped before the write */
 	unsigned char buf[256];
 	for (size_t i = 0; i < sizeof(buf); i++)
-		buf[i] = stored(page + i);
+		buf[i] = ms_stored(page + i);
 	xpwrite(fd, buf, sizeof(buf), (off_t)page);
 	ms_assert_ok(msync(p, len, MS_INVALIDATE));
 	for (size_t i = 0; i < sizeof(buf); i++)
-		cr_assert(p[page + i] == stored(page + i), "after pwrite() and MS_INVALIDATE the "
+		cr_assert(p[page + i] == ms_stored(page + i), "after pwrite() and MS_INVALIDATE the "
 			  "mapping shows 0x%02x at offset %zu, the file holds 0x%02x\n%s",
-			  p[page + i], page + i, stored(page + i), ms_maps_near(p, len));
+			  p[page + i], page + i, ms_stored(page + i), ms_maps_near(p, len));
 	ms_assert_ok(msync(p, len, MS_INVALIDATE | MS_SYNC));
 	xmunmap(p, len);
 	xclose(fd);
@@ -198,7 +188,7 @@ CONFORM(msync, unaligned_address_fails_einval, "f4", POSIX)
 {
 	size_t len = 2 * ms_page();
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	ms_assert_errno(msync(p + 1, ms_page(), MS_SYNC), EINVAL);
 	xmunmap(p, len);
 	xclose(fd);
@@ -209,7 +199,7 @@ CONFORM(msync, unknown_flag_fails_einval, "f4", POSIX)
 {
 	size_t len = 2 * ms_page();
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	int unknown = 0x100;
 	cr_assert(!(unknown & (MS_SYNC | MS_ASYNC | MS_INVALIDATE)));
 	ms_assert_errno(msync(p, len, MS_SYNC | unknown), EINVAL);
@@ -222,7 +212,7 @@ CONFORM(msync, sync_and_async_together_fail_einval, "f4", POSIX)
 {
 	size_t len = 2 * ms_page();
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	ms_assert_errno(msync(p, len, MS_SYNC | MS_ASYNC), EINVAL);
 	xmunmap(p, len);
 	xclose(fd);
@@ -233,7 +223,7 @@ CONFORM(msync, invalidate_locked_range_fails_ebusy, "f4", POSIX)
 {
 	size_t len = 2 * ms_page();
 	int fd = ms_file(len, NULL);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	if (mlock(p, len) != 0)
 		cr_skip_test("mlock() of %zu bytes failed with %s (RLIMIT_MEMLOCK?)", len,
 			     ms_errname(errno));
@@ -274,7 +264,7 @@ static struct holey map_with_hole(void)
 	xmunmap(h.base + page, page);
 	store_all(h.base, 0, page);
 	for (size_t i = 0; i < page; i++)
-		h.base[2 * page + i] = stored(i);
+		h.base[2 * page + i] = ms_stored(i);
 	return h;
 }
 
@@ -332,7 +322,7 @@ CONFORM(msync, private_file_mapping_is_noop, "f6", LINUX)
 		cr_assert(buf[i] == ms_pattern(i), "msync() of a MAP_PRIVATE mapping wrote 0x%02x "
 			  "to file offset %zu (was 0x%02x)", buf[i], i, ms_pattern(i));
 	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == stored(i), "msync() lost the private store at offset %zu", i);
+		cr_assert(p[i] == ms_stored(i), "msync() lost the private store at offset %zu", i);
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -350,7 +340,7 @@ CONFORM(msync, anonymous_mapping_is_noop, "f6", LINUX)
 		ms_assert_ok(msync(p, len, MS_SYNC));
 		ms_assert_ok(msync(p, len, MS_ASYNC | MS_INVALIDATE));
 		for (size_t i = 0; i < len; i++)
-			cr_assert(p[i] == stored(i), "msync() of %s anonymous memory changed byte "
+			cr_assert(p[i] == ms_stored(i), "msync() of %s anonymous memory changed byte "
 				  "%zu", k ? "shared" : "private", i);
 		xmunmap(p, len);
 	}
@@ -365,7 +355,7 @@ CONFORM(msync, ms_async_starts_no_io, "f6", LINUX)
 	size_t len = ms_page();
 	int fd = ms_file(len, NULL);
 	xfsync(fd);
-	unsigned char *p = map_shared(fd, len);
+	unsigned char *p = xmap_shared(fd, len);
 	store_all(p, 0, len);
 	cr_assert(page_dirty(p), "%s: page not dirty after a store", ms_fs_name());
 	ms_assert_ok(msync(p, len, MS_ASYNC));
@@ -425,7 +415,7 @@ CONFORM(msync, writeback_error_reported_once, "f7 f8", LINUX)
 	int dev = loop_attach(backing, dev_name);
 	xclose(backing);
 	int early = xopen(dev_name, O_RDWR, 0); /* samples the error state before the error */
-	unsigned char *p = map_shared(dev, len);
+	unsigned char *p = xmap_shared(dev, len);
 	store_all(p, 0, len);
 	errno = 0;
 	int first = msync(p, len, MS_SYNC);
