@@ -24,7 +24,11 @@ const char ms_harness_options_help[] =
 	"  --fs-size MB     size of each image and tmpfs (default 1024)\n"
 	"  --out DIR        results root; the run goes into DIR/<run-id>/\n"
 	"                   (default: reports/out in the project, or $MMAPSUITE_OUT)\n"
-	"  --place NAME     where this runs: host (default), guest:<kernel>, board:<name>\n";
+	"  --place NAME     where this runs: host (default), guest:<kernel>, board:<name>\n"
+	"  --expect FILE    known deviations: a failure a line of FILE matches is XFAIL, a\n"
+	"                   pass it matches is XPASS (listed); see README \"Known deviations\"\n"
+	"  --strict-expect  an XPASS fails the run too (exit 1)\n"
+	"  --no-expect      no expectation file (cancels an earlier --expect)\n";
 
 const char *ms_self_dir(void)
 {
@@ -92,6 +96,14 @@ int ms_harness_option(struct ms_harness *h, int argc, char **argv, int *i)
 		h->out_root = need_value(argc, argv, *i);
 	} else if (!strcmp(arg, "--place")) {
 		h->place = need_value(argc, argv, *i);
+	} else if (!strcmp(arg, "--expect")) {
+		h->expect_path = need_value(argc, argv, *i);
+	} else if (!strcmp(arg, "--strict-expect")) {
+		h->strict_expect = true;
+		return 1;
+	} else if (!strcmp(arg, "--no-expect")) {
+		h->expect_path = NULL;
+		return 1;
 	} else if (!strcmp(arg, "--fs-size")) {
 		const char *v = need_value(argc, argv, *i);
 		char *end;
@@ -117,6 +129,14 @@ static void validate(struct ms_harness *h)
 			       errno && stat(h->dirs[i], &st) != 0 ? strerror(errno) : "not a directory");
 	if (stat(h->out_root, &st) == 0 && !S_ISDIR(st.st_mode))
 		ms_die(MS_EXIT_USAGE, "--out %s: exists and is not a directory", h->out_root);
+	if (h->strict_expect && !h->expect_path)
+		ms_die(MS_EXIT_USAGE, "--strict-expect needs --expect FILE");
+	if (h->expect_path) {
+		char err[1024];
+		h->expect = xcalloc(1, sizeof(*h->expect));
+		if (ms_expect_load(h->expect, h->expect_path, err, sizeof(err)) != 0)
+			ms_die(MS_EXIT_USAGE, "--expect %s", err);
+	}
 
 	int images = 0;
 	for (const char *k = "ext4\0xfs\0btrfs\0"; *k; k += strlen(k) + 1)
@@ -191,11 +211,64 @@ void ms_harness_begin(struct ms_harness *h)
 		add_fs(h, "dir", h->dirs[i]);
 }
 
+void ms_harness_apply_expect(struct ms_harness *h, size_t from)
+{
+	if (h->expect && h->run)
+		ms_expect_apply(h->expect, h->run, from);
+}
+
+/* Counts the verdicts, lists every XPASS (its line can go) and records the file used. */
+static void expectation_verdict(struct ms_harness *h)
+{
+	const struct ms_run *run = h->run;
+	h->n_failed = h->n_xfail = h->n_xpass = 0;
+	for (size_t i = 0; i < run->n_conformance; i++) {
+		const struct ms_conformance *c = &run->conformance[i];
+		h->n_failed += c->outcome == MS_FAIL || c->outcome == MS_BROKEN;
+		h->n_xfail += c->outcome == MS_XFAIL;
+		if (c->outcome != MS_XPASS)
+			continue;
+		if (!h->n_xpass++)
+			fprintf(stderr, "mmapsuite: XPASS: expected to fail but passed (the line can "
+					"be removed or narrowed%s):\n",
+				h->strict_expect ? "; --strict-expect makes this a failure" : "");
+		fprintf(stderr, "mmapsuite:   %s/%s on %s  (%s:%d)\n", c->suite, c->test, c->fs,
+			c->expect_file, c->expect_line);
+	}
+	if (!h->expect)
+		return;
+	json_t *lines = json_array();
+	for (size_t k = 0; k < h->expect->n; k++) {
+		const struct ms_expectation *x = &h->expect->v[k];
+		size_t used = 0;
+		for (size_t i = 0; i < run->n_conformance; i++)
+			used += run->conformance[i].expect_line == x->line &&
+				run->conformance[i].expect_file &&
+				!strcmp(run->conformance[i].expect_file, h->expect->file);
+		json_array_append_new(lines, json_pack("{s:i, s:s, s:i}", "line", x->line, "test",
+						       x->test, "matched", (int)used));
+	}
+	json_object_set_new(h->run->extra, "expectations",
+			    json_pack("{s:s, s:s, s:s, s:b, s:i, s:i, s:o}", "file",
+				      h->expect->file, "kernel", h->expect->kernel, "arch",
+				      h->expect->arch, "strict", h->strict_expect, "xfail",
+				      (int)h->n_xfail, "xpass", (int)h->n_xpass, "lines", lines));
+	fprintf(stderr, "mmapsuite: expectations %s: %zu xfail, %zu xpass\n", h->expect->file,
+		h->n_xfail, h->n_xpass);
+}
+
+bool ms_harness_failed(const struct ms_harness *h)
+{
+	return h->n_failed || (h->strict_expect && h->n_xpass);
+}
+
 int ms_harness_end(struct ms_harness *h)
 {
 	for (int i = 0; i < h->n_fs; i++)
 		ms_scratch_release(&h->fs[i]);
 	ms_scratch_release_all();
+	ms_harness_apply_expect(h, 0);
+	expectation_verdict(h);
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/results.json", h->run_dir);
 	if (ms_run_save(h->run, path) != 0) {
@@ -206,5 +279,8 @@ int ms_harness_end(struct ms_harness *h)
 	printf("results: %s\n", h->run_dir);
 	ms_run_free(h->run);
 	h->run = NULL;
+	ms_expect_free(h->expect);
+	free(h->expect);
+	h->expect = NULL;
 	return rc;
 }

@@ -4,6 +4,7 @@
 #ifndef MMAPSUITE_HARNESS_H
 #define MMAPSUITE_HARNESS_H
 
+#include "expect.h"
 #include "results.h"
 #include "scratch.h"
 
@@ -17,7 +18,13 @@ struct ms_harness {
 	const char *out_root;       /* --out DIR; default reports/out (or $MMAPSUITE_OUT) */
 	const char *place;          /* --place; default "host" */
 	unsigned long fs_size_mb;   /* --fs-size MB for images and tmpfs; default 1024 */
+	const char *expect_path;    /* --expect FILE: known deviations (NULL: none) */
+	bool strict_expect;         /* --strict-expect: an XPASS fails the run */
 	/* state */
+	struct ms_expect *expect;   /* loaded by ms_harness_begin */
+	/* after ms_harness_end: conformance results by outcome, expectations applied */
+	size_t n_failed;            /* fail + broken */
+	size_t n_xfail, n_xpass;
 	struct ms_run *run;
 	char run_dir[4096];         /* out_root/run-id */
 	struct ms_scratch fs[MS_MAX_FS];
@@ -34,9 +41,17 @@ extern const char ms_harness_options_help[];
  * environment, prepares the file systems (each one added to the environment). Exits 2 on
  * bad input before anything is written. */
 void ms_harness_begin(struct ms_harness *h);
-/* Releases the scratch areas, saves results.json atomically, calls the renderer (if set) and
- * frees the run (h->run is NULL after). Returns 0, or 1 if saving or rendering failed. */
+/* Applies the expectation file (if any) to run->conformance[from..]: matched failures become
+ * xfail, matched passes xpass. ms_harness_end does it for every result; a runner may call it
+ * earlier to print counts that include them. */
+void ms_harness_apply_expect(struct ms_harness *h, size_t from);
+/* Releases the scratch areas, applies the expectations, lists XPASS results, saves
+ * results.json atomically, calls the renderer (if set) and frees the run (h->run is NULL
+ * after). Sets n_failed, n_xfail, n_xpass. Returns 0, or 1 if saving or rendering failed. */
 int ms_harness_end(struct ms_harness *h);
+/* The conformance verdict after ms_harness_end: true when a failure is not expected, or when
+ * --strict-expect is given and an expected failure passed. */
+bool ms_harness_failed(const struct ms_harness *h);
 
 /* Set by the mmapsuite program: renders reports from a saved run directory. Kept as a hook so
  * that lib/ does not depend on reports/. Returns 0 or 1. */

@@ -10,16 +10,17 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *const outcome_names[] = { "pass", "fail", "skip", "broken" };
+static const char *const outcome_names[] = { "pass", "fail", "skip", "broken", "xfail",
+					       "xpass" };
 
 const char *ms_outcome_name(enum ms_outcome o)
 {
-	return (unsigned)o < 4 ? outcome_names[o] : "?";
+	return (unsigned)o < MS_N_OUTCOMES ? outcome_names[o] : "?";
 }
 
 int ms_outcome_parse(const char *name)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < MS_N_OUTCOMES; i++)
 		if (name && strcmp(name, outcome_names[i]) == 0)
 			return i;
 	return -1;
@@ -49,6 +50,7 @@ static void free_conformance(struct ms_conformance *c)
 {
 	free(c->suite), free(c->test), free(c->ids), free(c->spec), free(c->fs);
 	free(c->place), free(c->message);
+	free(c->expect_reason), free(c->expect_file);
 }
 
 static void free_benchmark(struct ms_benchmark *b)
@@ -91,7 +93,8 @@ void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
 		.spec = xstrdup(r->spec), .fs = xstrdup(r->fs),
 		.place = xstrdup(r->place ? r->place : run->place),
 		.outcome = r->outcome, .message = dup_or_null(r->message),
-		.duration_s = r->duration_s,
+		.duration_s = r->duration_s, .expect_reason = dup_or_null(r->expect_reason),
+		.expect_file = dup_or_null(r->expect_file), .expect_line = r->expect_line,
 	};
 }
 
@@ -119,10 +122,15 @@ void ms_run_add_benchmark(struct ms_run *run, const struct ms_benchmark *b)
 
 static json_t *conformance_to_json(const struct ms_conformance *c)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:f}", "suite", c->suite,
-			 "test", c->test, "ids", c->ids, "spec", c->spec, "fs", c->fs, "place",
-			 c->place, "outcome", ms_outcome_name(c->outcome), "message", c->message,
-			 "duration_s", c->duration_s);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:f}", "suite", c->suite,
+			      "test", c->test, "ids", c->ids, "spec", c->spec, "fs", c->fs, "place",
+			      c->place, "outcome", ms_outcome_name(c->outcome), "message",
+			      c->message, "duration_s", c->duration_s);
+	if (c->expect_reason)
+		json_object_set_new(o, "expectation",
+				    json_pack("{s:s, s:s?, s:i}", "reason", c->expect_reason, "file",
+					      c->expect_file, "line", c->expect_line));
+	return o;
 }
 
 static json_t *benchmark_to_json(const struct ms_benchmark *b)
@@ -156,6 +164,7 @@ struct reader {
 	char *err;
 	size_t errlen;
 	bool failed;
+	int version;          /* the file's schema_version */
 };
 
 static void fail(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -233,9 +242,28 @@ static void read_conformance(struct reader *r, struct ms_run *run, json_t *item,
 	};
 	char *outcome = get_string(r, item, where, "outcome", false);
 	int o = ms_outcome_parse(outcome);
-	if (outcome && o < 0)
-		fail(r, "%s.outcome: '%s' is not pass, fail, skip or broken", where, outcome);
+	if (outcome && (o < 0 || (r->version < 2 && o >= MS_XFAIL)))
+		fail(r, "%s.outcome: '%s' is not pass, fail, skip or broken%s", where, outcome,
+		     r->version < 2 ? "" : ", xfail or xpass");
 	c.outcome = o < 0 ? MS_BROKEN : (enum ms_outcome)o;
+	json_t *e = json_object_get(item, "expectation");
+	if (e && !json_is_null(e)) {
+		char ewhere[64];
+		snprintf(ewhere, sizeof(ewhere), "%s.expectation", where);
+		if (!json_is_object(e)) {
+			fail(r, "%s: must be an object", ewhere);
+		} else {
+			c.expect_reason = get_string(r, e, ewhere, "reason", false);
+			c.expect_file = get_string(r, e, ewhere, "file", true);
+			json_t *line = json_object_get(e, "line");
+			if (line && !json_is_integer(line))
+				fail(r, "%s.line: must be an integer", ewhere);
+			c.expect_line = (int)json_integer_value(line);
+		}
+	}
+	if (!r->failed && (c.outcome == MS_XFAIL || c.outcome == MS_XPASS) && !c.expect_reason)
+		fail(r, "%s: outcome %s without the \"expectation\" that decided it", where,
+		     outcome);
 	if (!r->failed)
 		ms_run_add_conformance(run, &c);
 	free(outcome);
@@ -304,6 +332,7 @@ struct ms_run *ms_run_from_json(json_t *root, char *err, size_t errlen)
 		     (long long)json_integer_value(version), MS_SCHEMA_VERSION);
 		return NULL;
 	}
+	r.version = (int)json_integer_value(version);
 	struct ms_run *run = xcalloc(1, sizeof(*run));
 	run->id = get_string(&r, root, "results", "id", false);
 	run->time = get_string(&r, root, "results", "time", false);

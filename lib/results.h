@@ -9,9 +9,14 @@
 #include <stddef.h>
 
 #define MS_SCHEMA_NAME "mmapsuite-results"
-#define MS_SCHEMA_VERSION 1
+/* Version 2 added the outcomes xfail and xpass and a result's "expectation"; version 1 files
+ * are still read (they hold neither). */
+#define MS_SCHEMA_VERSION 2
 
-enum ms_outcome { MS_PASS, MS_FAIL, MS_SKIP, MS_BROKEN };
+/* xfail: a failure an expectation file names (a known deviation); xpass: a pass where the
+ * expectation file says the test fails. Appended, so version 1 indices keep their meaning. */
+enum ms_outcome { MS_PASS, MS_FAIL, MS_SKIP, MS_BROKEN, MS_XFAIL, MS_XPASS };
+#define MS_N_OUTCOMES 6
 
 struct ms_conformance {
 	char *suite;          /* syscall or feature, e.g. "mmap_shared" */
@@ -23,6 +28,10 @@ struct ms_conformance {
 	enum ms_outcome outcome;
 	char *message;        /* failure message, skip reason, or NULL */
 	double duration_s;
+	/* For xfail and xpass: the expectation line that matched (else all NULL / 0). */
+	char *expect_reason;  /* its reason="..." */
+	char *expect_file;    /* the expectation file as given */
+	int expect_line;      /* its line number */
 };
 
 struct ms_benchmark {

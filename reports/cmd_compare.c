@@ -157,9 +157,10 @@ int cmd_compare(int argc, char **argv)
 			}
 			for (size_t i = 0; i < c.n_conf; i++)
 				if (c.conf[i].regression)
-					fprintf(stderr, "  run %zu: %s.%s on %s: pass -> %s\n", c.conf[i].run,
+					fprintf(stderr, "  run %zu: %s.%s on %s: %s -> %s\n", c.conf[i].run,
 						c.conf[i].base->suite, c.conf[i].base->test,
 						c.conf[i].other->fs,
+						ms_outcome_name(c.conf[i].base->outcome),
 						ms_outcome_name(c.conf[i].other->outcome));
 			rc = MS_EXIT_FAILED;
 		}

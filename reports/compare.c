@@ -132,8 +132,13 @@ static void pair_conformance(struct ms_comparison *c)
 				d->run = k;
 				d->base = a;
 				d->other = b;
-				d->regression = a->outcome == MS_PASS &&
+				/* fail -> xfail, xfail -> pass, pass -> xfail: a known deviation came
+				 * or went, listed; xfail -> fail is a failure nobody expected. */
+				d->regression = (a->outcome == MS_PASS || a->outcome == MS_XPASS ||
+						 a->outcome == MS_XFAIL) &&
 						(b->outcome == MS_FAIL || b->outcome == MS_BROKEN);
+				d->deviation_change = a->outcome == MS_XFAIL || a->outcome == MS_XPASS ||
+						      b->outcome == MS_XFAIL || b->outcome == MS_XPASS;
 				c->n_regressions += d->regression && c->threshold_pct >= 0;
 			}
 		}

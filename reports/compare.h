@@ -23,7 +23,10 @@ struct ms_metric_cmp {
 struct ms_conf_cmp {
 	size_t run;
 	const struct ms_conformance *base, *other;
-	bool regression;                  /* passed in the baseline, fails or breaks here */
+	bool regression;                  /* passed (or failed as expected) in the baseline,
+					   * fails or breaks here unexpectedly */
+	bool deviation_change;            /* a known deviation (xfail/xpass) on either side:
+					   * listed, never a regression by itself */
 };
 
 struct ms_env_diff {

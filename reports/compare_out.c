@@ -155,6 +155,13 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 				       d->base->test, d->other->fs, ms_outcome_name(d->base->outcome),
 				       d->regression ? "**" : "", ms_outcome_name(d->other->outcome),
 				       d->regression ? "**" : "");
+			if (d->deviation_change) {
+				const struct ms_conformance *x = d->other->expect_reason ? d->other
+								: d->base;
+				ms_text_puts(t, "known deviation: ");
+				ms_text_md_cell(t, x->expect_reason, 120);
+				ms_text_puts(t, "; ");
+			}
 			ms_text_md_cell(t, d->other->message ? d->other->message : d->base->message,
 					200);
 			ms_text_puts(t, " |\n");

@@ -47,14 +47,19 @@ static void header(const struct ms_run *run, const struct ms_plot_set *plots, st
 		noisy += run->benchmarks[i].noisy;
 	bool bad = c.n[MS_FAIL] || c.n[MS_BROKEN];
 	ms_text_printf(t, "<div class=\"verdict %s\" id=\"verdict\" data-pass=\"%zu\" data-fail=\"%zu\" "
-		       "data-skip=\"%zu\" data-broken=\"%zu\" data-benchmarks=\"%zu\">",
+		       "data-skip=\"%zu\" data-broken=\"%zu\" data-xfail=\"%zu\" data-xpass=\"%zu\" "
+		       "data-benchmarks=\"%zu\">",
 		       bad ? "fail" : "pass", c.n[MS_PASS], c.n[MS_FAIL], c.n[MS_SKIP],
-		       c.n[MS_BROKEN], run->n_benchmarks);
-	if (c.total)
+		       c.n[MS_BROKEN], c.n[MS_XFAIL], c.n[MS_XPASS], run->n_benchmarks);
+	if (c.total) {
 		ms_text_printf(t, "Conformance %s: %zu results, %zu pass, %zu fail, %zu skip, "
-			       "%zu broken.", bad ? "FAILED" : "passed", c.total, c.n[MS_PASS],
+			       "%zu broken", bad ? "FAILED" : "passed", c.total, c.n[MS_PASS],
 			       c.n[MS_FAIL], c.n[MS_SKIP], c.n[MS_BROKEN]);
-	else
+		if (c.n[MS_XFAIL] || c.n[MS_XPASS])
+			ms_text_printf(t, ", %zu xfail (known deviations), %zu xpass", c.n[MS_XFAIL],
+				       c.n[MS_XPASS]);
+		ms_text_puts(t, ".");
+	} else
 		ms_text_puts(t, "Conformance not run.");
 	if (run->n_benchmarks)
 		ms_text_printf(t, " Benchmarks: %zu results in %zu plots%s", run->n_benchmarks,
@@ -64,9 +69,51 @@ static void header(const struct ms_run *run, const struct ms_plot_set *plots, st
 	if (noisy)
 		ms_text_printf(t, ", <span class=\"noisy\">%zu noisy</span>.", noisy);
 	ms_text_puts(t, "</div>\n<nav><a href=\"#mmap-vs-read\">mmap against read()</a>"
-			"<a href=\"#failures\">Failures</a><a href=\"#conformance\">"
+			"<a href=\"#failures\">Failures</a><a href=\"#expected\">Known deviations</a>"
+			"<a href=\"#conformance\">"
 			"Conformance matrix</a><a href=\"#coverage\">Coverage</a><a href=\"#benchmarks\">"
 			"Benchmarks</a><a href=\"#environment\">Environment</a></nav></header>\n");
+}
+
+/* Known deviations: the failures an expectation file names (XFAIL), and the tests it
+ * expected to fail that passed (XPASS: their lines can be pruned). */
+static void expected(const struct ms_run *run, struct ms_text *t)
+{
+	ms_text_puts(t, "<section id=\"expected\"><h2>Known deviations</h2>\n");
+	size_t n = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		enum ms_outcome want = pass ? MS_XPASS : MS_XFAIL;
+		for (size_t i = 0; i < run->n_conformance; i++) {
+			const struct ms_conformance *c = &run->conformance[i];
+			if (c->outcome != want)
+				continue;
+			char *name = ms_conf_name(c);
+			ms_text_printf(t, "<div class=\"%s\" data-test=\"", ms_outcome_name(want));
+			ms_text_xml(t, name);
+			ms_text_printf(t, "\"><b class=\"o-%s\">%s</b> <code>", ms_outcome_name(want),
+				       pass ? "XPASS (expected to fail, passed: prune the line)"
+					    : "XFAIL");
+			ms_text_xml(t, name);
+			ms_text_puts(t, "</code> (");
+			ms_text_xml(t, c->ids);
+			ms_text_puts(t, ")<p class=\"reason\">");
+			ms_text_xml(t, c->expect_reason);
+			ms_text_puts(t, " <small>(");
+			ms_text_xml(t, c->expect_file ? c->expect_file : "?");
+			ms_text_printf(t, ":%d)</small></p>", c->expect_line);
+			if (!pass && c->message && *c->message) {
+				ms_text_puts(t, "<pre>");
+				ms_text_xml(t, c->message);
+				ms_text_puts(t, "</pre>");
+			}
+			ms_text_puts(t, "</div>\n");
+			free(name);
+			n++;
+		}
+	}
+	if (!n)
+		ms_text_puts(t, "<p>None: no result matched an expectation file.</p>\n");
+	ms_text_puts(t, "</section>\n");
 }
 
 static void failures(const struct ms_run *run, struct ms_text *t)
@@ -96,6 +143,7 @@ static void failures(const struct ms_run *run, struct ms_text *t)
 	if (!n)
 		ms_text_puts(t, "<p>None: no conformance test failed or broke.</p>\n");
 	ms_text_puts(t, "</section>\n");
+	expected(run, t);
 }
 
 static void counters_cell(const struct ms_benchmark *b, struct ms_text *t)

@@ -1,6 +1,7 @@
 /* junit.xml in the dialect CI systems (GitLab, Jenkins, GitHub test reporters) read: one
  * <testsuite> per (place, file system, suite), a <failure> for FAIL, an <error> for BROKEN
- * (the test's own set-up failed), <skipped message=reason> for SKIP. */
+ * (the test's own set-up failed), <skipped message=reason> for SKIP, <skipped
+ * message="XFAIL: reason"> for a known deviation (XFAIL). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,29 @@ static void testcase(struct ms_text *t, const struct ms_conformance *c)
 	ms_text_puts(t, "\"/>\n        <property name=\"spec\" value=\"");
 	ms_text_xml(t, c->spec);
 	ms_text_puts(t, "\"/>\n      </properties>\n");
-	if (c->outcome != MS_PASS) {
+	if (c->outcome == MS_XFAIL) {
+		/* A known deviation: skipped (CI stays green) with the expectation's reason; the
+		 * failure it stands for is kept as the test's output. */
+		char *reason = ms_first_line(c->expect_reason, 300);
+		ms_text_puts(t, "      <skipped message=\"XFAIL: ");
+		ms_text_xml(t, reason);
+		ms_text_puts(t, " (");
+		ms_text_xml(t, c->expect_file ? c->expect_file : "?");
+		ms_text_printf(t, ":%d)\"/>\n", c->expect_line);
+		if (c->message && *c->message) {
+			ms_text_puts(t, "      <system-out>");
+			ms_text_xml(t, c->message);
+			ms_text_puts(t, "</system-out>\n");
+		}
+		free(reason);
+	} else if (c->outcome == MS_XPASS) {
+		/* A pass is a pass: said in the output so the expectation line can be pruned. */
+		ms_text_puts(t, "      <system-out>XPASS: expected to fail (");
+		ms_text_xml(t, c->expect_file ? c->expect_file : "?");
+		ms_text_printf(t, ":%d: ", c->expect_line);
+		ms_text_xml(t, c->expect_reason);
+		ms_text_puts(t, ")</system-out>\n");
+	} else if (c->outcome != MS_PASS) {
 		char *first = ms_first_line(c->message, 300);
 		const char *element = c->outcome == MS_FAIL ? "failure"
 				    : c->outcome == MS_BROKEN ? "error" : "skipped";
@@ -87,7 +110,7 @@ void ms_junit_render(const struct ms_run *run, struct ms_text *t)
 	ms_text_xml(t, run->id);
 	ms_text_printf(t, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
 		       "time=\"%.6f\">\n", all.total, all.n[MS_FAIL], all.n[MS_BROKEN],
-		       all.n[MS_SKIP], total_s);
+		       all.n[MS_SKIP] + all.n[MS_XFAIL], total_s);
 	for (size_t g = 0; g < n_groups; g++) {
 		const struct junit_group *grp = &groups[g];
 		ms_text_puts(t, "  <testsuite name=\"");
@@ -100,7 +123,8 @@ void ms_junit_render(const struct ms_run *run, struct ms_text *t)
 		ms_text_xml(t, grp->suite);
 		ms_text_printf(t, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" skipped=\"%zu\" "
 			       "time=\"%.6f\" timestamp=\"", grp->counts.total, grp->counts.n[MS_FAIL],
-			       grp->counts.n[MS_BROKEN], grp->counts.n[MS_SKIP], grp->time_s);
+			       grp->counts.n[MS_BROKEN], grp->counts.n[MS_SKIP] + grp->counts.n[MS_XFAIL],
+			       grp->time_s);
 		ms_text_xml(t, run->time);
 		ms_text_puts(t, "\" hostname=\"");
 		ms_text_xml(t, grp->place);

@@ -10,6 +10,7 @@
 #include "render.h"
 #include "report.h"
 #include "text.h"
+#include "util.h"
 
 /* Every line of a message as a "# " diagnostic line. */
 static void diagnostics(struct ms_text *t, const char *name, const char *message)
@@ -70,11 +71,32 @@ void ms_ktap_render(const struct ms_run *run, struct ms_text *t)
 			diagnostics(t, name, c->message);
 			ms_text_printf(t, "not ok %zu %s # error\n", num, name);
 			break;
+		case MS_XFAIL: {
+			/* kselftest's ksft_test_result_xfail() and ktap_test_xfail(): "ok" with the
+			 * XFAIL directive; the reason is the expectation's, the failure a diagnostic. */
+			char *reason = ms_first_line(c->expect_reason, 200);
+			diagnostics(t, name, c->message);
+			ms_text_printf(t, "ok %zu %s # XFAIL %s\n", num, name, reason);
+			free(reason);
+			break;
+		}
+		case MS_XPASS: {
+			/* KTAP has no XPASS directive: a plain "ok", said in a diagnostic line, and
+			 * counted in the totals as kselftest counts it. */
+			char *note = xasprintf("XPASS: expected to fail (%s:%d: %s)", c->expect_file
+					       ? c->expect_file : "?", c->expect_line,
+					       c->expect_reason ? c->expect_reason : "");
+			diagnostics(t, name, note);
+			ms_text_printf(t, "ok %zu %s\n", num, name);
+			free(note);
+			break;
+		}
 		}
 		free(name);
 	}
-	ms_text_printf(t, "# Totals: pass:%zu fail:%zu xfail:0 xpass:0 skip:%zu error:%zu\n",
-		       counts.n[MS_PASS], counts.n[MS_FAIL], counts.n[MS_SKIP], counts.n[MS_BROKEN]);
+	ms_text_printf(t, "# Totals: pass:%zu fail:%zu xfail:%zu xpass:%zu skip:%zu error:%zu\n",
+		       counts.n[MS_PASS], counts.n[MS_FAIL], counts.n[MS_XFAIL], counts.n[MS_XPASS],
+		       counts.n[MS_SKIP], counts.n[MS_BROKEN]);
 }
 
 int ms_report_write_ktap(const struct ms_run *run, const char *path)

@@ -18,7 +18,7 @@ void ms_count_outcomes(const struct ms_run *run, struct ms_counts *out)
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < run->n_conformance; i++) {
 		unsigned o = run->conformance[i].outcome;
-		if (o < 4)
+		if (o < MS_N_OUTCOMES)
 			out->n[o]++;
 		out->total++;
 	}
@@ -162,6 +162,8 @@ const char *ms_outcome_colour(enum ms_outcome o)
 	case MS_FAIL: return "#c62828";
 	case MS_SKIP: return "#9e9e9e";
 	case MS_BROKEN: return "#6a1b9a";
+	case MS_XFAIL: return "#ef6c00";
+	case MS_XPASS: return "#1565c0";
 	}
 	return "#000000";
 }

@@ -9,7 +9,7 @@
 #include "results.h"
 
 struct ms_counts {
-	size_t n[4]; /* indexed by enum ms_outcome */
+	size_t n[MS_N_OUTCOMES]; /* indexed by enum ms_outcome */
 	size_t total;
 };
 

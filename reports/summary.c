@@ -37,8 +37,12 @@ static void verdict(const struct ms_run *run, struct ms_text *t)
 	} else {
 		bool bad = all.n[MS_FAIL] || all.n[MS_BROKEN];
 		ms_text_printf(t, "**Conformance %s**: %zu results: %zu pass, %zu fail, %zu skip, "
-			       "%zu broken.\n\n", bad ? "FAILED" : "passed", all.total,
+			       "%zu broken", bad ? "FAILED" : "passed", all.total,
 			       all.n[MS_PASS], all.n[MS_FAIL], all.n[MS_SKIP], all.n[MS_BROKEN]);
+		if (all.n[MS_XFAIL] || all.n[MS_XPASS])
+			ms_text_printf(t, "; %zu expected failures (xfail), %zu expected to fail but "
+				       "passed (xpass)", all.n[MS_XFAIL], all.n[MS_XPASS]);
+		ms_text_puts(t, ".\n\n");
 	}
 	size_t noisy = 0;
 	for (size_t i = 0; i < run->n_benchmarks; i++)
@@ -48,6 +52,27 @@ static void verdict(const struct ms_run *run, struct ms_text *t)
 	else
 		ms_text_printf(t, "**Benchmarks**: %zu results%s.\n\n", run->n_benchmarks,
 			       noisy ? ", some noisy (95% interval wider than the target)" : "");
+}
+
+/* One row of the xfail or xpass table: the test, the expectation's reason and line. */
+static void expected_row(struct ms_text *t, const struct ms_conformance *c, bool message)
+{
+	char *name = ms_conf_name(c);
+	char where[300];
+	snprintf(where, sizeof(where), "%s:%d", c->expect_file ? c->expect_file : "?",
+		 c->expect_line);
+	ms_text_printf(t, "| `%s` | ", name);
+	ms_text_md_cell(t, c->ids, 40);
+	ms_text_puts(t, " | ");
+	ms_text_md_cell(t, c->expect_reason, 200);
+	ms_text_puts(t, " | ");
+	ms_text_md_cell(t, where, 120);
+	if (message) {
+		ms_text_puts(t, " | ");
+		ms_text_md_cell(t, c->message, 200);
+	}
+	ms_text_puts(t, " |\n");
+	free(name);
 }
 
 static void conformance(const struct ms_run *run, struct ms_text *t)
@@ -61,8 +86,10 @@ static void conformance(const struct ms_run *run, struct ms_text *t)
 
 	struct ms_column *cols;
 	size_t n_cols = ms_columns(run, &cols);
-	ms_text_puts(t, "| place | file system | pass | fail | skip | broken |\n"
-			"|---|---|--:|--:|--:|--:|\n");
+	bool expected = all.n[MS_XFAIL] || all.n[MS_XPASS];
+	ms_text_printf(t, "| place | file system | pass | fail | skip | broken |%s\n"
+		       "|---|---|--:|--:|--:|--:|%s\n", expected ? " xfail | xpass |" : "",
+		       expected ? "--:|--:|" : "");
 	for (size_t k = 0; k < n_cols; k++) {
 		struct ms_counts c = { 0 };
 		for (size_t i = 0; i < run->n_conformance; i++)
@@ -72,8 +99,11 @@ static void conformance(const struct ms_run *run, struct ms_text *t)
 		ms_text_md_cell(t, cols[k].place, 60);
 		ms_text_puts(t, " | ");
 		ms_text_md_cell(t, cols[k].fs, 60);
-		ms_text_printf(t, " | %zu | %zu | %zu | %zu |\n", c.n[MS_PASS], c.n[MS_FAIL],
+		ms_text_printf(t, " | %zu | %zu | %zu | %zu |", c.n[MS_PASS], c.n[MS_FAIL],
 			       c.n[MS_SKIP], c.n[MS_BROKEN]);
+		if (expected)
+			ms_text_printf(t, " %zu | %zu |", c.n[MS_XFAIL], c.n[MS_XPASS]);
+		ms_text_puts(t, "\n");
 	}
 	free(cols);
 	ms_text_puts(t, "\n");
@@ -91,6 +121,29 @@ static void conformance(const struct ms_run *run, struct ms_text *t)
 			ms_text_md_cell(t, c->message, 300);
 			ms_text_puts(t, " |\n");
 			free(name);
+		}
+		ms_text_puts(t, "\n");
+	}
+	if (all.n[MS_XFAIL]) {
+		ms_text_puts(t, "### Expected failures (known deviations)\n\n| test | ids | reason "
+				"| expectation | message |\n|---|---|---|---|---|\n");
+		for (size_t i = 0; i < run->n_conformance; i++) {
+			const struct ms_conformance *c = &run->conformance[i];
+			if (c->outcome != MS_XFAIL)
+				continue;
+			expected_row(t, c, true);
+		}
+		ms_text_puts(t, "\n");
+	}
+	if (all.n[MS_XPASS]) {
+		ms_text_puts(t, "### Expected to fail but passed (XPASS)\n\nThese lines of the "
+				"expectation file no longer match a failure: remove or narrow them.\n\n"
+				"| test | ids | reason | expectation |\n|---|---|---|---|\n");
+		for (size_t i = 0; i < run->n_conformance; i++) {
+			const struct ms_conformance *c = &run->conformance[i];
+			if (c->outcome != MS_XPASS)
+				continue;
+			expected_row(t, c, false);
 		}
 		ms_text_puts(t, "\n");
 	}

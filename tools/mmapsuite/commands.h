@@ -8,6 +8,7 @@ int cmd_run(int argc, char **argv);      /* tools/mmapsuite/cmd_run.c */
 int cmd_conform(int argc, char **argv);  /* tools/mmapsuite/cmd_conform.c */
 int cmd_env(int argc, char **argv);      /* tools/mmapsuite/cmd_env.c */
 int cmd_list(int argc, char **argv);     /* tools/mmapsuite/cmd_list.c */
+int cmd_expect(int argc, char **argv);   /* tools/mmapsuite/cmd_expect.c */
 int cmd_bench(int argc, char **argv);    /* bench/cmd_bench.c */
 int cmd_report(int argc, char **argv);   /* reports/cmd_report.c */
 int cmd_compare(int argc, char **argv);  /* reports/cmd_compare.c */

@@ -239,14 +239,20 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		json_decref(seen);
 		if (logfd >= 0)
 			close(logfd);
-		int counts[4] = { 0 };
+		ms_harness_apply_expect(h, before);
+		int counts[MS_N_OUTCOMES] = { 0 };
 		for (size_t k = before; k < h->run->n_conformance; k++)
 			counts[h->run->conformance[k].outcome]++;
 		bad += counts[MS_FAIL] + counts[MS_BROKEN];
 		json_object_set_new(walls, s->label, json_real(wall));
-		fprintf(stderr, "mmapsuite: %-8s %zu tests: %d pass, %d fail, %d skip, %d broken "
+		char expected[64] = "";
+		if (h->expect)
+			snprintf(expected, sizeof(expected), ", %d xfail, %d xpass", counts[MS_XFAIL],
+				 counts[MS_XPASS]);
+		fprintf(stderr, "mmapsuite: %-8s %zu tests: %d pass, %d fail, %d skip, %d broken%s "
 				"(%.1f s)\n", s->label, h->run->n_conformance - before,
-			counts[MS_PASS], counts[MS_FAIL], counts[MS_SKIP], counts[MS_BROKEN], wall);
+			counts[MS_PASS], counts[MS_FAIL], counts[MS_SKIP], counts[MS_BROKEN], expected,
+			wall);
 		free(env_dir), free(env_results), free(jobs), free(filter);
 	}
 	json_object_set_new(h->run->extra, "conformance_wall_s", walls);

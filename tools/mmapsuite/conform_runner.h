@@ -16,8 +16,9 @@ struct ms_conform_request {
 json_t *ms_conform_list(void);
 
 /* Appends one conformance result per test and file system to h->run (a file system that is
- * not available gives a SKIP per test, with its reason). Returns the number of failed or
- * broken results, or -1 if the test binary could not run at all. */
+ * not available gives a SKIP per test, with its reason), the harness's expectations applied.
+ * Returns the number of unexpected failed or broken results, or -1 if the test binary could
+ * not run at all. */
 int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h);
 
 #endif

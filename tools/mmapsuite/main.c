@@ -21,6 +21,7 @@ static const struct command {
 	{ "compare", cmd_compare, "compare results directories of different runs" },
 	{ "history", cmd_history, "plot a metric across recorded runs" },
 	{ "selftest", cmd_selftest, "prove the tests catch broken mmap implementations" },
+	{ "expect", cmd_expect, "write an expectation file from a run's failures" },
 };
 
 static void usage(FILE *out)
