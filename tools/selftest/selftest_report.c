@@ -1,7 +1,8 @@
 /* Printing and selftest.md for `mmapsuite selftest`. The report of one file system
  * (run->extra.selftest.file_systems[]) is:
  *   fs, dir, jobs, filter          where and how the suite ran
- *   clean                          {pass, fail, skip, broken, wall_s, timed_out, failures[],
+ *   clean                          {pass, fail, skip, broken, xfail, wall_s, timed_out,
+ *                                   failures[], expected_failures[] (xfail under --expect),
  *                                   placebo_failures[]: pass cleanly, fail under the placebo}
  *   faults[]                       {name, group, description, library, caught, groups_catching,
  *                                   caught_by[{suite, test, ids, outcome, message}],
@@ -75,6 +76,10 @@ void selftest_print(const json_t *report, FILE *out)
 		json_number_value(json_object_get(clean, "wall_s")));
 	size_t i;
 	json_t *r;
+	json_array_foreach(json_object_get(clean, "expected_failures"), i, r)
+		fprintf(out, "  clean run xfail (known deviation, catches nothing): %s/%s: %s\n",
+			str(r, "suite"), str(r, "test"),
+			str(json_object_get(r, "expectation"), "reason"));
 	json_array_foreach(json_object_get(clean, "failures"), i, r)
 		fprintf(out, "  clean run %s: %s/%s: %s\n", str(r, "outcome"), str(r, "suite"),
 			str(r, "test"), str(r, "message"));
@@ -130,6 +135,10 @@ static void markdown_fs(FILE *out, const json_t *report)
 	fprintf(out, "Clean run: %lld pass, %lld fail, %lld broken, %lld skip in %.1f s.\n\n",
 		num(clean, "pass"), num(clean, "fail"), num(clean, "broken"), num(clean, "skip"),
 		json_number_value(json_object_get(clean, "wall_s")));
+	json_array_foreach(json_object_get(clean, "expected_failures"), i, r)
+		fprintf(out, "- clean run xfail (known deviation, catches nothing): `%s/%s`: %s\n",
+			str(r, "suite"), str(r, "test"),
+			str(json_object_get(r, "expectation"), "reason"));
 	json_array_foreach(json_object_get(clean, "failures"), i, r) {
 		fprintf(out, "- clean run %s: `%s/%s`: ", str(r, "outcome"), str(r, "suite"),
 			str(r, "test"));
