@@ -115,6 +115,9 @@ def check_page(run, html):
     check(page.scripts == 0, f"index.html has {page.scripts} <script> elements (must have none)")
     check(not page.external, f"index.html refers to the network: {page.external[:3]}")
     counts = {o: sum(c["outcome"] == o for c in conf) for o in ("pass", "fail", "skip", "broken")}
+    for o in ("xfail", "xpass"):  # schema 2; a page of a version 1 run may leave them out
+        if any(c["outcome"] == o for c in conf):
+            counts[o] = sum(c["outcome"] == o for c in conf)
     v = page.verdict or {}
     for o, n in counts.items():
         check(v.get("data-" + o) == str(n), f"verdict says {o}={v.get('data-' + o)}, results {n}")
@@ -219,8 +222,8 @@ def check_junit(run, directory):
     check(root.get("tests") == str(len(conf)), "junit.xml: tests count")
     check(root.get("failures") == str(sum(c["outcome"] == "fail" for c in conf)),
           "junit.xml: failures count")
-    check(root.get("skipped") == str(sum(c["outcome"] == "skip" for c in conf)),
-          "junit.xml: skipped count")
+    check(root.get("skipped") == str(sum(c["outcome"] in ("skip", "xfail") for c in conf)),
+          "junit.xml: skipped count (skip and xfail)")
     seen = {}
     for suite in root.iter("testsuite"):
         for case in suite.iter("testcase"):
@@ -230,7 +233,8 @@ def check_junit(run, directory):
             seen[(case.get("classname"), case.get("name"))] = kind
     for c in conf:
         key = (f'{c["fs"] or "none"}.{c["suite"]}', c["test"])
-        check(seen.get(key) == c["outcome"], f"junit.xml {key}: {seen.get(key)}, results "
+        want = {"xfail": "skip", "xpass": "pass"}.get(c["outcome"], c["outcome"])
+        check(seen.get(key) == want, f"junit.xml {key}: {seen.get(key)}, results "
               f"{c['outcome']}")
 
 
@@ -242,12 +246,13 @@ def check_ktap(run, directory):
     results = [l for l in lines if re.match(r"^(not )?ok \d+ ", l)]
     check(len(results) == len(conf), f"ktap.txt: {len(results)} result lines, {len(conf)} results")
     for i, (line, c) in enumerate(zip(results, conf), 1):
-        m = re.match(r"^(not ok|ok) (\d+) (\S+)( # (SKIP|error)\b.*)?$", line)
+        m = re.match(r"^(not ok|ok) (\d+) (\S+)( # (SKIP|XFAIL|error)\b.*)?$", line)
         if not m:
             problems.append(f"ktap.txt: malformed line {line!r}")
             continue
         expect = {"pass": ("ok", None), "skip": ("ok", "SKIP"), "fail": ("not ok", None),
-                  "broken": ("not ok", "error")}[c["outcome"]]
+                  "broken": ("not ok", "error"), "xfail": ("ok", "XFAIL"),
+                  "xpass": ("ok", None)}[c["outcome"]]
         check((m.group(1), m.group(5)) == expect and m.group(2) == str(i)
               and m.group(3) == conf_name(c), f"ktap.txt line {i}: {line!r} for {c['outcome']} "
               f"{conf_name(c)}")
@@ -256,8 +261,9 @@ def check_ktap(run, directory):
 def check_summary(run, directory):
     text = open(f"{directory}/summary.md").read()
     for c in run["conformance"]:
-        if c["outcome"] in ("fail", "broken"):
-            check(conf_name(c) in text, f"summary.md does not list the failure {conf_name(c)}")
+        if c["outcome"] in ("fail", "broken", "xfail", "xpass"):
+            check(conf_name(c) in text, f"summary.md does not list the {c['outcome']} "
+                  f"{conf_name(c)}")
 
 
 # --- mmap against read(): the pairing rules of reports/ratios.h, written again here ---
