@@ -29,8 +29,9 @@ static void usage(FILE *out)
 	fprintf(out, "usage: mmapsuite COMMAND [OPTIONS]   (mmapsuite COMMAND --help for each)\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nExit status: 0 all passed, 1 a test failed or a regression was found, "
-		     "2 bad arguments or input.\n");
+	fprintf(out, "\nExit status: 0 all passed (failures an --expect file names count as "
+		     "passed), 1 a test failed or a regression was found, 2 bad arguments or "
+		     "input.\n");
 }
 
 int main(int argc, char **argv)
