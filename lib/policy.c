@@ -322,7 +322,7 @@ bool ms_policy(enum ms_behaviour b, struct ms_policy *out)
 	case MS_ZERO_PAGE:
 		return zero_page_off(p, "zero page");
 	case MS_HUGE_ZERO_PAGE:
-		if (thp_off(p) || zero_page_off(p, "zero page"))
+		if (zero_page_off(p, "zero page") || thp_off(p))
 			return true;
 		if (ms_sysfs_setting(THP_DIR "use_zero_page", &s) && strcmp(s.value, "1") != 0)
 			return switched_off(p, "huge zero page", &s, NULL);

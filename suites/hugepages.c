@@ -747,8 +747,7 @@ static uint64_t pagemap_entry(const void *addr)
  * that keeps read faults off every zero page (policy.h). */
 CONFORM(thp_zero_page, read_fault_maps_huge_zero_page, "j7", LINUX)
 {
-	require_thp();
-	ms_require_behaviour(MS_HUGE_ZERO_PAGE);
+	ms_require_behaviour(MS_HUGE_ZERO_PAGE); /* THP off included */
 	ms_require_root();
 	size_t pg = ms_page();
 	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
