@@ -231,8 +231,10 @@ CONFORM(mlock_args, unaligned_range_rounded_to_pages, "h14", LINUX)
 
 /* Assert the RLIMIT_MEMLOCK errnos of a caller without CAP_IPC_LOCK: with the limit at 0 mlock
  * and mlockall give EPERM; with a one-page limit locking two pages gives ENOMEM (mlock) and
- * mlockall(MCL_CURRENT) gives ENOMEM. LINUX (POSIX says EAGAIN/EPERM; Linux uses ENOMEM when
- * the limit is exceeded). */
+ * mlockall(MCL_CURRENT) gives ENOMEM. LINUX for RLIMIT_MEMLOCK; the errnos are POSIX's own:
+ * mlock() and mlockall() "may fail" with ENOMEM when locking "would exceed an
+ * implementation-defined limit on the amount of memory that the process may lock", and with
+ * EPERM without "appropriate privileges". */
 CONFORM(mlock_args, memlock_limit_eperm_enomem, "h14", LINUX)
 {
 	size_t pg = ms_page();
