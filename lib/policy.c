@@ -223,6 +223,9 @@ static const char *const names[MS_N_BEHAVIOURS] = {
 	[MS_SOFT_DIRTY] = "soft_dirty",
 	[MS_NX] = "nx",
 	[MS_PKU] = "pku",
+	[MS_SECRETMEM] = "secretmem",
+	[MS_USERFAULTFD] = "userfaultfd",
+	[MS_MEMORY_FAILURE] = "memory_failure",
 };
 
 const char *ms_behaviour_name(enum ms_behaviour b)
@@ -235,6 +238,11 @@ static bool switched_off(struct ms_policy *p, const char *what, const struct ms_
 {
 	p->off = true;
 	p->by = *s;
+	if (strncmp(s->name, "CONFIG_", 7) == 0 && strcmp(s->value, "n") == 0) {
+		snprintf(p->reason, sizeof(p->reason), "%s disabled: %s is not set (%s)", what,
+			 s->name, s->source);
+		return true;
+	}
 	snprintf(p->reason, sizeof(p->reason), "%s disabled by %s%s%s (%s%s%s)", what, s->name,
 		 s->value[0] ? "=" : "", s->value, s->source, note ? "; " : "", note ? note : "");
 	return true;
@@ -347,6 +355,14 @@ bool ms_policy(enum ms_behaviour b, struct ms_policy *out)
 			return kconfig_off(p, "protection keys", "CONFIG_ARM64_POE");
 		p->by = s;
 		return false;
+	case MS_SECRETMEM:
+		if (ms_cmdline_param("secretmem.enable", &s) && !flag_set(&s))
+			return switched_off(p, "memfd_secret", &s, NULL);
+		return kconfig_off(p, "memfd_secret", "CONFIG_SECRETMEM");
+	case MS_USERFAULTFD:
+		return kconfig_off(p, "userfaultfd", "CONFIG_USERFAULTFD");
+	case MS_MEMORY_FAILURE:
+		return kconfig_off(p, "memory failure handling", "CONFIG_MEMORY_FAILURE");
 	case MS_N_BEHAVIOURS:
 		break;
 	}
@@ -356,14 +372,15 @@ bool ms_policy(enum ms_behaviour b, struct ms_policy *out)
 size_t ms_policy_settings(struct ms_setting *out, size_t max)
 {
 	static const char *const params[] = { "pvm_no_zero_page", "transparent_hugepage", "noexec",
-		"nopku", "stack_guard_gap", "mitigations" };
+		"nopku", "secretmem.enable", "stack_guard_gap", "mitigations" };
 	static const char *const files[] = { THP_DIR "enabled", THP_DIR "hugepages-2048kB/enabled",
 		THP_DIR "defrag", THP_DIR "use_zero_page", THP_DIR "shmem_enabled",
 		THP_DIR "hugepages-2048kB/shmem_enabled", "/proc/sys/vm/overcommit_memory",
 		"/proc/sys/vm/mmap_min_addr", "/proc/sys/vm/max_map_count" };
 	static const char *const options[] = { "CONFIG_TRANSPARENT_HUGEPAGE",
 		"CONFIG_MEM_SOFT_DIRTY", "CONFIG_READ_ONLY_THP_FOR_FS",
-		"CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS", "CONFIG_ARM64_POE" };
+		"CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS", "CONFIG_ARM64_POE", "CONFIG_SECRETMEM",
+		"CONFIG_USERFAULTFD", "CONFIG_MEMORY_FAILURE" };
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]) && n < max; i++)
 		ms_cmdline_param(params[i], &out[n++]);

@@ -31,6 +31,9 @@ enum ms_behaviour {
 	MS_SOFT_DIRTY,     /* soft-dirty bits in /proc/PID/pagemap */
 	MS_NX,             /* data pages are not executable (x86 noexec=off turns NX off) */
 	MS_PKU,            /* memory protection keys (x86 nopku turns them off) */
+	MS_SECRETMEM,      /* memfd_secret() (CONFIG_SECRETMEM, secretmem.enable) */
+	MS_USERFAULTFD,    /* userfaultfd() (CONFIG_USERFAULTFD) */
+	MS_MEMORY_FAILURE, /* MADV_HWPOISON and SIGBUS on poisoned pages (CONFIG_MEMORY_FAILURE) */
 	MS_N_BEHAVIOURS
 };
 

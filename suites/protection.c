@@ -631,6 +631,7 @@ static void poison_child(void)
  * out of use until reboot, as with LTP madvise07. */
 CONFORM(madvise_hwpoison, poisoned_page_sigbus_mceerr, "e10", LINUX)
 {
+	ms_require_behaviour(MS_MEMORY_FAILURE);
 	ms_require_root();
 	size_t pg = ms_page();
 	void *probe = xmmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
