@@ -157,7 +157,7 @@ int cmd_compare(int argc, char **argv)
 			}
 			for (size_t i = 0; i < c.n_conf; i++)
 				if (c.conf[i].regression)
-					fprintf(stderr, "  run %zu: %s.%s on %s: pass → %s%s%s\n",
+					fprintf(stderr, "  run %zu: %s.%s on %s: pass -> %s%s%s\n",
 						c.conf[i].run, c.conf[i].base->suite,
 						c.conf[i].base->test, c.conf[i].other->fs,
 						ms_outcome_name(c.conf[i].other->outcome),
