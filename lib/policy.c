@@ -373,7 +373,8 @@ size_t ms_policy_settings(struct ms_setting *out, size_t max)
 {
 	static const char *const params[] = { "pvm_no_zero_page", "transparent_hugepage", "noexec",
 		"nopku", "secretmem.enable", "stack_guard_gap", "mitigations" };
-	static const char *const files[] = { THP_DIR "enabled", THP_DIR "hugepages-2048kB/enabled",
+	static const char *const files[] = { THP_DIR "enabled", THP_DIR "hpage_pmd_size",
+		THP_DIR "hugepages-2048kB/enabled",
 		THP_DIR "defrag", THP_DIR "use_zero_page", THP_DIR "shmem_enabled",
 		THP_DIR "hugepages-2048kB/shmem_enabled", "/proc/sys/vm/overcommit_memory",
 		"/proc/sys/vm/mmap_min_addr", "/proc/sys/vm/max_map_count" };
