@@ -442,9 +442,14 @@ static void require_thp(void)
 /* Skips when the THP fault of region a fell back to base pages for lack of a free 2 MiB block. */
 static void skip_if_fallback(long fallback_before, const unsigned char *a)
 {
-	if (ms_smaps_kb(a, "AnonHugePages") <= 0 && vmstat("thp_fault_fallback") > fallback_before)
+	if (ms_smaps_kb(a, "AnonHugePages") <= 0 && vmstat("thp_fault_fallback") > fallback_before) {
+		/* how hard the fault tried is policy: defrag=never does not compact */
+		struct ms_setting defrag;
+		ms_sysfs_setting(THP_DIR "defrag", &defrag);
 		cr_skip_test("the THP fault fell back to base pages (thp_fault_fallback rose): "
-			     "no free 2 MiB block right now");
+			     "no free 2 MiB block right now (transparent_hugepage/defrag=%s, %s)",
+			     defrag.found ? defrag.value : "unreadable", defrag.source);
+	}
 }
 
 /* A 2 MiB-aligned MADV_HUGEPAGE region of n huge sizes, filled with a pattern (one fault per
