@@ -16,6 +16,7 @@ mmapsuite_require_pkg(CRITERION criterion libcriterion-dev)
 mmapsuite_require_pkg(HWLOC hwloc libhwloc-dev)
 mmapsuite_require_pkg(JANSSON jansson libjansson-dev)
 mmapsuite_require_pkg(SQLITE3 sqlite3 libsqlite3-dev)
+mmapsuite_require_pkg(ZLIB zlib zlib1g-dev)
 
 # libpfm4-dev ships no pkg-config file.
 find_path(PFM_INCLUDE_DIR perfmon/pfmlib_perf_event.h)

@@ -2,6 +2,7 @@
  * CPU, topology, file systems and mount options, THP and sysctls, counters available). */
 #include "env.h"
 #include "perf.h"
+#include "policy.h"
 #include "topo.h"
 #include "util.h"
 
@@ -121,6 +122,30 @@ static json_t *sysctl_section(void)
 	return o;
 }
 
+/* Every kernel setting a conformance test consults to decide whether its behaviour is
+ * switched off (policy.h), with value and source, and the verdict for each behaviour: compare
+ * then shows why a test went from pass to skip between two kernels. */
+static json_t *policy_section(void)
+{
+	struct ms_setting s[64];
+	size_t n = ms_policy_settings(s, sizeof(s) / sizeof(s[0]));
+	json_t *settings = json_array(), *behaviours = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(settings, json_pack("{s:s, s:o, s:s}", "label", s[i].name,
+			"value", s[i].found ? json_string(s[i].value) : json_null(), "source",
+			s[i].source));
+	for (int b = 0; b < MS_N_BEHAVIOURS; b++) {
+		struct ms_policy p;
+		bool off = ms_policy((enum ms_behaviour)b, &p);
+		json_array_append_new(behaviours, json_pack("{s:s, s:b, s:o}", "label",
+			ms_behaviour_name((enum ms_behaviour)b), "on", !off, "reason",
+			off ? json_string(p.reason) : json_null()));
+	}
+	const char *override = ms_policy_override();
+	return json_pack("{s:o, s:o, s:o}", "settings", settings, "behaviours", behaviours,
+			 "override", override ? json_string(override) : json_null());
+}
+
 /* Hardware virtualisation usable: a kvm_intel/kvm_amd module and an openable /dev/kvm. A bare
  * /dev/kvm (software virtualiser) does not count. */
 static json_t *kvm_section(void)
@@ -156,13 +181,13 @@ json_t *ms_env_capture(void)
 	if (!cpu)
 		cpu = field_of("/proc/cpuinfo", "CPU part"); /* arm64 */
 	json_t *env = json_pack(
-		"{s:o, s:s, s:I, s:s?, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o}",
+		"{s:o, s:s, s:I, s:s?, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
 		"kernel", kernel_section(), "architecture", u.machine, "page_size",
 		(json_int_t)sysconf(_SC_PAGESIZE), "cpu_model", cpu, "online_cpus",
 		(json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "topology", ms_topo_summary(),
 		"memory", memory_section(), "thp", thp_section(), "vm", sysctl_section(),
 		"perf_events", ms_perf_probe(), "dev_mem", devmem_section(), "kvm", kvm_section(),
-		"root", ms_is_root(), "filesystems", json_array());
+		"root", ms_is_root(), "filesystems", json_array(), "policy", policy_section());
 	free(cpu);
 	return env;
 }

@@ -5,7 +5,8 @@
 #include <jansson.h>
 
 /* Kernel, CPU, hwloc topology, memory, THP, vm sysctls, perf events (tried for real),
- * /dev/mem, KVM, privileges. File systems under test are added by the harness with
+ * /dev/mem, KVM, privileges, kernel policy (every setting the tests consult, with value and
+ * source, and which behaviours it switches off: policy.h). File systems under test are added by the harness with
  * ms_env_add_filesystem(). */
 json_t *ms_env_capture(void);
 

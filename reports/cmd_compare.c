@@ -157,11 +157,13 @@ int cmd_compare(int argc, char **argv)
 			}
 			for (size_t i = 0; i < c.n_conf; i++)
 				if (c.conf[i].regression)
-					fprintf(stderr, "  run %zu: %s.%s on %s: %s -> %s\n", c.conf[i].run,
-						c.conf[i].base->suite, c.conf[i].base->test,
-						c.conf[i].other->fs,
+					fprintf(stderr, "  run %zu: %s.%s on %s: %s -> %s%s%s\n",
+						c.conf[i].run, c.conf[i].base->suite,
+						c.conf[i].base->test, c.conf[i].other->fs,
 						ms_outcome_name(c.conf[i].base->outcome),
-						ms_outcome_name(c.conf[i].other->outcome));
+						ms_outcome_name(c.conf[i].other->outcome),
+						c.conf[i].other->message ? ": " : "",
+						c.conf[i].other->message ? c.conf[i].other->message : "");
 			rc = MS_EXIT_FAILED;
 		}
 	}

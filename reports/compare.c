@@ -223,7 +223,7 @@ static bool path_matters(const char *path)
 {
 	static const char *const prefixes[] = { "kernel.release", "kernel.version", "architecture",
 		"page_size", "cpu_model", "online_cpus", "topology", "thp", "vm.", "filesystems",
-		"memory.total_kb", "perf_events", "root" };
+		"memory.total_kb", "perf_events", "root", "policy" };
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;

@@ -147,23 +147,30 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 		free(pos);
 	}
 	if (c->n_conf) {
+		/* "pass → skip: zero page disabled by pvm_no_zero_page=1 (/proc/cmdline)": the
+		 * change and why, in one cell (the message of the run that has one, this run's
+		 * first: a skip's or failure's reason) */
 		ms_text_puts(t, "\n### Conformance differences\n\n| run | test | file system | "
-				"baseline | this run | message |\n|---|---|---|---|---|---|\n");
+				"change |\n|---|---|---|---|\n");
 		for (size_t i = 0; i < c->n_conf; i++) {
 			const struct ms_conf_cmp *d = &c->conf[i];
-			ms_text_printf(t, "| %zu | `%s.%s` | %s | %s | %s%s%s | ", d->run, d->base->suite,
+			const char *why = d->other->message ? d->other->message : d->base->message;
+			ms_text_printf(t, "| %zu | `%s.%s` | %s | %s → %s%s%s%s", d->run, d->base->suite,
 				       d->base->test, d->other->fs, ms_outcome_name(d->base->outcome),
 				       d->regression ? "**" : "", ms_outcome_name(d->other->outcome),
-				       d->regression ? "**" : "");
+				       d->regression ? "**" : "",
+				       why || d->deviation_change ? ": " : "");
 			if (d->deviation_change) {
+				/* fail → xfail, xfail → pass ...: a known deviation came or went */
 				const struct ms_conformance *x = d->other->expect_reason ? d->other
 								: d->base;
 				ms_text_puts(t, "known deviation: ");
 				ms_text_md_cell(t, x->expect_reason, 120);
-				ms_text_puts(t, "; ");
+				if (why)
+					ms_text_puts(t, "; ");
 			}
-			ms_text_md_cell(t, d->other->message ? d->other->message : d->base->message,
-					200);
+			if (why)
+				ms_text_md_cell(t, why, 200);
 			ms_text_puts(t, " |\n");
 		}
 	} else {

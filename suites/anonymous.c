@@ -250,6 +250,7 @@ CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
 	unsigned char *area = xmmap(NULL, 2 * huge, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned char *p = (unsigned char *)(((uintptr_t)area + huge - 1) & ~(uintptr_t)(huge - 1));
+	ms_require_behaviour(MS_THP);
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
 		cr_skip_test("madvise(MADV_HUGEPAGE): %s (no transparent huge pages)",
 			     ms_errname(errno));

@@ -498,6 +498,13 @@ void ms_stay_on_this_cpu(void)
 	xcheck("sched_setaffinity", sched_setaffinity(0, sizeof(set), &set));
 }
 
+void ms_require_behaviour(enum ms_behaviour b)
+{
+	struct ms_policy p;
+	if (ms_policy(b, &p))
+		cr_skip_test("%s", p.reason);
+}
+
 void ms_require_root(void)
 {
 	if (geteuid() != 0)

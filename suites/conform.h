@@ -8,6 +8,7 @@
 #define MMAPSUITE_CONFORM_H
 
 #include <criterion/criterion.h>
+#include "policy.h"
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -217,6 +218,11 @@ long ms_status_kb(const char *field);
  * pages wait in per-CPU LRU batches, and MADV_PAGEOUT/MADV_FREE drain only the calling
  * CPU's: a test that moved between CPUs would see pages silently skipped. */
 void ms_stay_on_this_cpu(void);
+
+/* Skips the test when the kernel's configuration switches behaviour b off, with the reason
+ * naming the setting and where it was read ("zero page disabled by pvm_no_zero_page=1
+ * (/proc/cmdline)"). Policy is not a bug; without such a signal the test runs. */
+void ms_require_behaviour(enum ms_behaviour b);
 
 /* Skips the test (SKIP with the reason) unless running as root. */
 void ms_require_root(void);

@@ -105,6 +105,7 @@ static inline void drop_file_cache(int fd, size_t len)
  * wrapper, hence syscall(). */
 static inline int xuserfaultfd(uint64_t features)
 {
+	ms_require_behaviour(MS_USERFAULTFD);
 	int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
 	if (uffd < 0)
 		cr_skip_test("userfaultfd: %s (not built in, or refused: set "

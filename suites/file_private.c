@@ -361,6 +361,7 @@ CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 	unsigned char *raw = xmmap(NULL, len, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned char *p = (unsigned char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+	ms_require_behaviour(MS_THP);
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
 		cr_skip_test("MADV_HUGEPAGE: %s (THP not built in)", ms_errname(errno));
 	for (size_t i = 0; i < huge; i++)
@@ -368,7 +369,7 @@ CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 	long thp = ms_smaps_kb(p, "AnonHugePages");
 	if (thp < 2048)
 		cr_skip_test("no transparent huge page was allocated (AnonHugePages %ld kB; "
-			     "transparent_hugepage/enabled is never, or memory is fragmented)",
+			     "memory is fragmented)",
 			     thp);
 	int go[2], ready[2];
 	xpipe(go);

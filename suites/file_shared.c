@@ -246,12 +246,12 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 }
 
 /* Assert that after stores past end of file, a range later added by ftruncate() reads as zero.
- * POSIX ftruncate(): "the extended area appears as if it were zero-filled". LINUX per file
- * system: ext4, xfs and btrfs zero the old last page's tail when the size grows (and
- * writeback zeroes it too). tmpfs has no writeback and, on Linux 6.18, keeps the stored bytes
- * in the page, so they show after the extension: a deviation from POSIX that this test
- * expects on tmpfs, so that a kernel changing it (either way) is noticed. */
-CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", LINUX)
+ * POSIX ftruncate(): "If the file previously was smaller than this size, ftruncate() shall
+ * increase the size of the file and the extended area shall appear as if it were zero-filled";
+ * POSIX mmap(): stores past end of file in the last page never reach the file. Checked on every
+ * file system. Known deviation: tmpfs on Linux (seen on 6.18) keeps the bytes stored past end
+ * of file in the page and shows them after the extension; suites/expect/kernel.expect holds it. */
+CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", POSIX)
 {
 	size_t page = ms_page(), size = page + 100;
 	int fd = ms_file(size, NULL);
@@ -260,21 +260,15 @@ CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", LINUX)
 	xmunmap(p, 2 * page);
 	xftruncate(fd, (off_t)(2 * page));
 	unsigned char *back = ms_read_range(fd, 0, 2 * page);
-	size_t leaked = 0;
-	for (size_t i = size; i < 2 * page; i++)
-		leaked += back[i] != 0;
 	assert_bytes(back, 0, size, ms_pattern, "file content");
-	if (ms_fs_kind() == MS_FS_TMPFS) {
-		cr_assert(leaked == 2 * page - size,
-			  "tmpfs: %zu of the %zu bytes stored past end of file read back after "
-			  "ftruncate() extended the file; Linux 6.18 keeps all of them on tmpfs "
-			  "(a deviation from POSIX ftruncate): this kernel behaves differently",
-			  leaked, 2 * page - size);
-		xclose(fd);
-		return;
-	}
-	assert_zero(back, size, 2 * page,
-		    "read() of the range extended by ftruncate() after stores past end of file");
+	size_t leaked = 0, first = 0;
+	for (size_t i = 2 * page; i-- > size;)
+		if (back[i] != 0)
+			leaked++, first = i;
+	cr_assert(leaked == 0, "%s: %zu of the %zu bytes stored through the mapping past end of file "
+		  "(offset %zu) read back after ftruncate() extended the file to %zu, the first at "
+		  "offset %zu (0x%02x); POSIX ftruncate: the extended area shall appear zero-filled",
+		  ms_fs_name(), leaked, 2 * page - size, size, 2 * page, first, back[first]);
 	xclose(fd);
 }
 
@@ -484,8 +478,8 @@ CONFORM(mmap_shared, first_read_reference_marks_atime, "b9", POSIX)
 }
 
 /* Assert that st_mtime and st_ctime are updated between a first write reference and the next
- * msync(MS_SYNC). The store is the page's first reference (see the LINUX tests below for a
- * page read first, and for later cycles). */
+ * msync(MS_SYNC). The store is the page's first reference (see the tests below for a page
+ * read first, and for later cycles). */
 CONFORM(mmap_shared, write_then_msync_updates_mtime_ctime, "b10", POSIX)
 {
 	size_t len = 2 * ms_page();
@@ -537,45 +531,38 @@ static void time_cycles_seen(bool read_first, char seen[time_cycles + 1])
 	xclose(fd);
 }
 
-static void require_time_expectation(void)
+/* Assert that every one of repeated store + msync(MS_SYNC) cycles on one page updates
+ * st_mtime and st_ctime, the first store being the page's first reference. POSIX mmap():
+ * "The st_ctime and st_mtime fields of a file that is mapped with MAP_SHARED and PROT_WRITE
+ * shall be marked for update at some point in the interval between a write reference to the
+ * mapped region and the next call to msync()". ext4, xfs and btrfs meet it: writeback
+ * write-protects the page, so every cycle's store faults into page_mkwrite, which updates the
+ * times. Known deviation: tmpfs has no writeback, the page stays writable after its first write
+ * fault, so only the first cycle updates them (seen on Linux 6.18; kernel.expect). */
+CONFORM(mmap_shared, repeated_write_msync_cycles_update_mtime, "b10", POSIX)
 {
-	if (ms_fs_kind() == MS_FS_OTHER)
-		cr_skip_test("no stated expectation for %s (known: tmpfs, ext4, xfs, btrfs)",
-			     ms_fs_name());
-}
-
-/* Assert, per file system, which of repeated store + msync(MS_SYNC) cycles on one page update
- * st_mtime and st_ctime, the first store being the page's first reference. LINUX: POSIX asks
- * for an update between every write reference and the next msync. ext4, xfs and btrfs meet
- * it: writeback write-protects the page, so every cycle's store faults into page_mkwrite,
- * which updates the times. tmpfs has no writeback: the page stays writable after its first
- * write fault, so only the first cycle updates them (observed on Linux 6.18). */
-CONFORM(mmap_shared, repeated_write_msync_cycles_update_mtime, "b10", LINUX)
-{
-	require_time_expectation();
 	char seen[time_cycles + 1];
-	const char *want = ms_fs_kind() == MS_FS_TMPFS ? "U---" : "UUUU";
 	time_cycles_seen(false, seen);
-	cr_assert(strcmp(seen, want) == 0,
+	cr_assert(strcmp(seen, "UUUU") == 0,
 		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page: %s, "
-		  "expected %s (U = both updated, - = neither, ? = only one)", ms_fs_name(),
-		  time_cycles, seen, want);
+		  "expected UUUU (U = both updated, - = neither, ? = only one); POSIX mmap: marked "
+		  "for update between every write reference and the next msync", ms_fs_name(),
+		  time_cycles, seen);
 }
 
-/* As above, with the page read before its first store. LINUX: ext4, xfs and btrfs update the
- * times every cycle. tmpfs never does: a read fault of a shared tmpfs page already maps it
- * writable (no write notification is needed without writeback), so no store ever faults and
- * the times stay put (observed on Linux 6.18), contrary to POSIX's wording. */
-CONFORM(mmap_shared, read_then_write_msync_cycles_update_mtime, "b10", LINUX)
+/* As above, with the page read before its first store. POSIX as above. Known deviation: tmpfs
+ * never updates them: a read fault of a shared tmpfs page already maps it writable (no write
+ * notification is needed without writeback), so no store ever faults and the times stay put
+ * (seen on Linux 6.18; kernel.expect). */
+CONFORM(mmap_shared, read_then_write_msync_cycles_update_mtime, "b10", POSIX)
 {
-	require_time_expectation();
 	char seen[time_cycles + 1];
-	const char *want = ms_fs_kind() == MS_FS_TMPFS ? "----" : "UUUU";
 	time_cycles_seen(true, seen);
-	cr_assert(strcmp(seen, want) == 0,
+	cr_assert(strcmp(seen, "UUUU") == 0,
 		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page read "
-		  "first: %s, expected %s (U = both updated, - = neither, ? = only one)",
-		  ms_fs_name(), time_cycles, seen, want);
+		  "first: %s, expected UUUU (U = both updated, - = neither, ? = only one); POSIX "
+		  "mmap: marked for update between every write reference and the next msync",
+		  ms_fs_name(), time_cycles, seen);
 }
 
 /* ---- b11: PROT_EXEC ---- */

@@ -478,6 +478,7 @@ CONFORM(mmap_uninitialized, ignored_memory_reads_zero, "k7", LINUX)
 /* memfd_secret(2) has no glibc wrapper (2.36), hence the raw system call. */
 static int secret_fd(void)
 {
+	ms_require_behaviour(MS_SECRETMEM);
 	int fd = (int)syscall(SYS_memfd_secret, 0);
 	if (fd < 0 && errno == ENOSYS)
 		cr_skip_test("memfd_secret: ENOSYS (kernel without CONFIG_SECRETMEM, or booted "

@@ -66,26 +66,6 @@ static bool write_long(const char *path, long v)
 	return fclose(f) == 0 && ok;
 }
 
-/* The selected word of a sysfs choice file ("always [madvise] never" -> "madvise"); "" if the
- * file is missing. */
-static const char *sysfs_choice(const char *path, char *buf, size_t size)
-{
-	char line[256] = "";
-	FILE *f = fopen(path, "r");
-	buf[0] = 0;
-	if (!f)
-		return buf;
-	if (!fgets(line, sizeof(line), f))
-		line[0] = 0;
-	fclose(f);
-	char *open = strchr(line, '['), *close = open ? strchr(open, ']') : NULL;
-	if (open && close && (size_t)(close - open) <= size) {
-		memcpy(buf, open + 1, (size_t)(close - open - 1));
-		buf[close - open - 1] = 0;
-	}
-	return buf;
-}
-
 static long vmstat(const char *name)
 {
 	FILE *f = fopen("/proc/vmstat", "r");
@@ -456,20 +436,20 @@ CONFORM(hugetlb_ops, punch_truncate_dontneed, "j3", LINUX)
 
 static void require_thp(void)
 {
-	char mode[32];
-	sysfs_choice(THP_DIR "enabled", mode, sizeof(mode));
-	if (!mode[0])
-		cr_skip_test("no %senabled: kernel without CONFIG_TRANSPARENT_HUGEPAGE", THP_DIR);
-	if (strcmp(mode, "never") == 0)
-		cr_skip_test("transparent_hugepage/enabled is never");
+	ms_require_behaviour(MS_THP);
 }
 
 /* Skips when the THP fault of region a fell back to base pages for lack of a free 2 MiB block. */
 static void skip_if_fallback(long fallback_before, const unsigned char *a)
 {
-	if (ms_smaps_kb(a, "AnonHugePages") <= 0 && vmstat("thp_fault_fallback") > fallback_before)
+	if (ms_smaps_kb(a, "AnonHugePages") <= 0 && vmstat("thp_fault_fallback") > fallback_before) {
+		/* how hard the fault tried is policy: defrag=never does not compact */
+		struct ms_setting defrag;
+		ms_sysfs_setting(THP_DIR "defrag", &defrag);
 		cr_skip_test("the THP fault fell back to base pages (thp_fault_fallback rose): "
-			     "no free 2 MiB block right now");
+			     "no free 2 MiB block right now (transparent_hugepage/defrag=%s, %s)",
+			     defrag.found ? defrag.value : "unreadable", defrag.source);
+	}
 }
 
 /* A 2 MiB-aligned MADV_HUGEPAGE region of n huge sizes, filled with a pattern (one fault per
@@ -611,12 +591,15 @@ CONFORM(thp_split, partial_mremap_moves_data, "j5", LINUX)
 
 /* ---- j6: shmem and file THP ---- */
 
-/* The effective shmem THP mode for 2 MiB: the per-size setting unless it says inherit. */
+/* The effective shmem THP mode for 2 MiB: the per-size setting unless it says inherit; "" if
+ * neither can be read. Read through policy.h, so the environment records the same files. */
 static const char *shmem_mode(char *buf, size_t size)
 {
-	sysfs_choice(THP_DIR "hugepages-2048kB/shmem_enabled", buf, size);
-	if (!buf[0] || strcmp(buf, "inherit") == 0)
-		sysfs_choice(THP_DIR "shmem_enabled", buf, size);
+	struct ms_setting s;
+	if (!ms_sysfs_setting(THP_DIR "hugepages-2048kB/shmem_enabled", &s) ||
+	    strcmp(s.value, "inherit") == 0)
+		ms_sysfs_setting(THP_DIR "shmem_enabled", &s);
+	snprintf(buf, size, "%s", s.found ? s.value : "");
 	return buf;
 }
 
@@ -689,14 +672,12 @@ CONFORM(thp_shmem, collapse_keeps_data, "j6", LINUX)
 }
 
 /* Whether the running kernel was built with a config option: 1 yes, 0 no, -1 unknown (no
- * /proc/config.gz). */
-static int kernel_config(const char *option)
+ * config readable); *s names the source. */
+static int kernel_config(const char *option, struct ms_setting *s)
 {
-	char cmd[160];
-	if (access("/proc/config.gz", R_OK) != 0)
+	if (!ms_kconfig(option, s))
 		return -1;
-	snprintf(cmd, sizeof(cmd), "zcat /proc/config.gz | grep -qx '%s=y'", option);
-	return system(cmd) == 0;
+	return strcmp(s->value, "y") == 0;
 }
 
 /* Assert per file system what MADV_COLLAPSE does to a read-only MAP_SHARED file mapping on the
@@ -728,20 +709,20 @@ CONFORM(thp_file, collapse_per_fs_keeps_file_data, "j6", LINUX)
 			  "expected 0 and 2048", r, ms_errname(e),
 			  ms_smaps_kb(a, "ShmemPmdMapped"));
 	} else {
-		int ro_thp = kernel_config("CONFIG_READ_ONLY_THP_FOR_FS");
+		struct ms_setting cfg;
+		int ro_thp = kernel_config("CONFIG_READ_ONLY_THP_FOR_FS", &cfg);
 		if (ro_thp < 0)
 			cr_skip_test("%s: whether MADV_COLLAPSE works depends on "
-				     "CONFIG_READ_ONLY_THP_FOR_FS, and /proc/config.gz is missing",
-				     ms_fs_name());
+				     "CONFIG_READ_ONLY_THP_FOR_FS, and %s", ms_fs_name(), cfg.source);
 		if (ro_thp)
 			cr_assert(r == 0 && ms_smaps_kb(a, "FilePmdMapped") == 2048,
-				  "%s with READ_ONLY_THP_FOR_FS: MADV_COLLAPSE returned %d (%s), "
-				  "FilePmdMapped %ld kB", ms_fs_name(), r, ms_errname(e),
-				  ms_smaps_kb(a, "FilePmdMapped"));
+				  "%s with READ_ONLY_THP_FOR_FS=%s (%s): MADV_COLLAPSE returned %d "
+				  "(%s), FilePmdMapped %ld kB", ms_fs_name(), cfg.value, cfg.source,
+				  r, ms_errname(e), ms_smaps_kb(a, "FilePmdMapped"));
 		else
-			cr_assert(r == -1 && e == EINVAL, "%s without READ_ONLY_THP_FOR_FS: "
+			cr_assert(r == -1 && e == EINVAL, "%s with READ_ONLY_THP_FOR_FS=%s (%s): "
 				  "MADV_COLLAPSE of a file map: expected EINVAL, got %d with %s",
-				  ms_fs_name(), r, ms_errname(e));
+				  ms_fs_name(), cfg.value, cfg.source, r, ms_errname(e));
 	}
 	for (size_t i = 0; i < HUGE_2M; i++)
 		cr_assert(a[i] == ms_pattern(i), "%s after MADV_COLLAPSE: byte %zu reads 0x%02x, "
@@ -766,13 +747,13 @@ static uint64_t pagemap_entry(const void *addr)
 
 /* Assert that read faults in MADV_HUGEPAGE regions map the huge zero page: one minor fault for
  * all 512 pages, consecutive PFNs within the region (one 2 MiB page, not the 4 KiB zero page
- * repeated), the same PFNs in a second region, Rss 0. LINUX (use_zero_page=1; root for PFNs). */
+ * repeated), the same PFNs in a second region, Rss 0. LINUX (root for PFNs). SKIP where the
+ * configuration switches the huge zero page off: use_zero_page=0, THP never, or a boot option
+ * that keeps read faults off every zero page (policy.h). */
 CONFORM(thp_zero_page, read_fault_maps_huge_zero_page, "j7", LINUX)
 {
-	require_thp();
+	ms_require_behaviour(MS_HUGE_ZERO_PAGE); /* THP off included */
 	ms_require_root();
-	if (read_long(THP_DIR "use_zero_page") != 1)
-		cr_skip_test("transparent_hugepage/use_zero_page is not 1: read faults allocate");
 	size_t pg = ms_page();
 	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
 	unsigned char *b = map_aligned_anon(1, PROT_READ | PROT_WRITE);

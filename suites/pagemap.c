@@ -66,16 +66,19 @@ static const char *regions_str(const struct page_region *r, long n, const void *
 /* ---- d11: dirty tracking ---- */
 
 /* Assert that soft-dirty tracking works: clear_refs 4 clears pagemap bit 55 and a write sets
- * it again on that page only. LINUX; SKIP without CONFIG_MEM_SOFT_DIRTY (a freshly written
- * page then never shows the bit). */
+ * it again on that page only. LINUX; SKIP where the kernel config says CONFIG_MEM_SOFT_DIRTY is
+ * not set (policy.h); with no config readable the test runs. */
 CONFORM(faults, soft_dirty_set_by_write_after_clear, "d11", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	unsigned char *p = anon_nothp(len);
 	memset(p, 1, len);
-	if (!(pagemap_entry(p) & PM_SOFT_DIRTY))
-		cr_skip_test("a freshly written page has no soft-dirty bit (pagemap bit 55): the "
-			     "kernel is built without CONFIG_MEM_SOFT_DIRTY");
+	ms_require_behaviour(MS_SOFT_DIRTY);
+	struct ms_setting cfg;
+	ms_kconfig("CONFIG_MEM_SOFT_DIRTY", &cfg);
+	cr_assert(pagemap_entry(p) & PM_SOFT_DIRTY, "a freshly written page has no soft-dirty "
+		  "bit (pagemap bit 55); CONFIG_MEM_SOFT_DIRTY: %s (%s)",
+		  cfg.found ? cfg.value : "unknown", cfg.source);
 	int fd = xopen("/proc/self/clear_refs", O_WRONLY, 0);
 	xcheck("write(clear_refs, 4)", write(fd, "4", 1));
 	xclose(fd);
@@ -143,9 +146,11 @@ CONFORM(faults, pagemap_scan_reports_written_pages, "d11 d12", LINUX)
 /* ---- d9: the shared zero page ---- */
 
 /* Assert that read faults on anonymous memory map the shared zero page (PAGEMAP_SCAN
- * PAGE_IS_PFNZERO) and a write replaces it with a private page. LINUX (6.7 for the ioctl). */
+ * PAGE_IS_PFNZERO) and a write replaces it with a private page. LINUX (6.7 for the ioctl).
+ * SKIP where the configuration keeps read faults off the zero page (policy.h). */
 CONFORM(faults, anon_read_maps_zero_page, "d9 a1", LINUX)
 {
+	ms_require_behaviour(MS_ZERO_PAGE);
 	require_pagemap_scan();
 	size_t page = ms_page(), len = 4 * page;
 	unsigned char *p = anon_nothp(len);

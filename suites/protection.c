@@ -268,6 +268,7 @@ static size_t put_return_insn(unsigned char *at)
  * the CPU can (x86-64 NX, arm64 XN) unless READ_IMPLIES_EXEC is set. */
 CONFORM(mprotect_exec, call_into_non_exec_segv_then_exec_runs, "e5 e4", LINUX)
 {
+	ms_require_behaviour(MS_NX);
 	if (personality(0xffffffff) & READ_IMPLIES_EXEC)
 		cr_skip_test("the READ_IMPLIES_EXEC personality makes readable maps executable");
 	size_t pg = ms_page();
@@ -293,6 +294,7 @@ CONFORM(mprotect_exec, call_into_non_exec_segv_then_exec_runs, "e5 e4", LINUX)
  * SIGSEGV SEGV_ACCERR at the instruction: file backings obey NX as anonymous memory does. */
 CONFORM(mprotect_exec, call_into_read_only_file_map_segv, "e5", LINUX)
 {
+	ms_require_behaviour(MS_NX);
 	if (personality(0xffffffff) & READ_IMPLIES_EXEC)
 		cr_skip_test("the READ_IMPLIES_EXEC personality makes readable maps executable");
 	size_t pg = ms_page();
@@ -370,6 +372,7 @@ CONFORM(prctl_mdwe, refuses_write_exec_and_exec_gain, "e6", LINUX)
  * loads too, and that clearing the rights lets the store through. LINUX (x86 PKU, arm64 POE). */
 CONFORM(pkey_mprotect, pkru_denied_write_segv_pkuerr, "e7 e4", LINUX)
 {
+	ms_require_behaviour(MS_PKU);
 	int key = pkey_alloc(0, 0);
 	if (key < 0 && (errno == ENOSPC || errno == EINVAL || errno == ENOSYS))
 		cr_skip_test("CPU has no PKU (pkey_alloc: %s)", ms_errname(errno));
@@ -497,15 +500,9 @@ CONFORM(madvise_guard, survives_fork_and_mremap, "e8", LINUX)
 /* stack_guard_gap in bytes: the stack_guard_gap= boot parameter (pages), else 256 pages. */
 static size_t stack_guard_gap(void)
 {
-	char cmdline[4096] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-	if (f) {
-		if (!fgets(cmdline, sizeof(cmdline), f))
-			cmdline[0] = 0;
-		fclose(f);
-	}
-	const char *s = strstr(cmdline, "stack_guard_gap=");
-	unsigned long pages = s ? strtoul(s + strlen("stack_guard_gap="), NULL, 0) : 256;
+	struct ms_setting s;
+	unsigned long pages = ms_cmdline_param("stack_guard_gap", &s) ? strtoul(s.value, NULL, 0)
+								      : 256;
 	return pages * ms_page();
 }
 
@@ -634,6 +631,7 @@ static void poison_child(void)
  * out of use until reboot, as with LTP madvise07. */
 CONFORM(madvise_hwpoison, poisoned_page_sigbus_mceerr, "e10", LINUX)
 {
+	ms_require_behaviour(MS_MEMORY_FAILURE);
 	ms_require_root();
 	size_t pg = ms_page();
 	void *probe = xmmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -12,7 +12,7 @@ Test(env, capture_has_every_section)
 	json_t *env = ms_env_capture();
 	static const char *const keys[] = { "kernel", "architecture", "page_size", "cpu_model",
 		"topology", "memory", "thp", "vm", "perf_events", "dev_mem", "kvm", "root",
-		"filesystems" };
+		"filesystems", "policy" };
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		cr_assert_not_null(json_object_get(env, keys[i]), "no '%s' in the environment", keys[i]);
 	cr_assert_eq(json_integer_value(json_object_get(env, "page_size")), sysconf(_SC_PAGESIZE));
