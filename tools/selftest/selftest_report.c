@@ -70,9 +70,9 @@ static void print_catches(FILE *out, const json_t *caught, const char *group)
 void selftest_print(const json_t *report, FILE *out)
 {
 	const json_t *clean = json_object_get(report, "clean");
-	fprintf(out, "\nselftest on %s: clean run %lld pass, %lld fail, %lld broken, %lld skip "
-		"(%.1f s)\n", str(report, "fs"), num(clean, "pass"), num(clean, "fail"),
-		num(clean, "broken"), num(clean, "skip"),
+	fprintf(out, "\nselftest on %s: clean run %lld pass, %lld fail, %lld broken, %lld skip, "
+		"%lld xfail (%.1f s)\n", str(report, "fs"), num(clean, "pass"), num(clean, "fail"),
+		num(clean, "broken"), num(clean, "skip"), num(clean, "xfail"),
 		json_number_value(json_object_get(clean, "wall_s")));
 	size_t i;
 	json_t *r;
@@ -132,8 +132,9 @@ static void markdown_fs(FILE *out, const json_t *report)
 		verdict(json_object_get(req, "clean_run_passes")),
 		verdict(json_object_get(req, "every_fault_caught")),
 		verdict(json_object_get(req, "every_group_catches")));
-	fprintf(out, "Clean run: %lld pass, %lld fail, %lld broken, %lld skip in %.1f s.\n\n",
-		num(clean, "pass"), num(clean, "fail"), num(clean, "broken"), num(clean, "skip"),
+	fprintf(out, "Clean run: %lld pass, %lld fail, %lld broken, %lld skip, %lld xfail in "
+		"%.1f s.\n\n", num(clean, "pass"), num(clean, "fail"), num(clean, "broken"),
+		num(clean, "skip"), num(clean, "xfail"),
 		json_number_value(json_object_get(clean, "wall_s")));
 	json_array_foreach(json_object_get(clean, "expected_failures"), i, r)
 		fprintf(out, "- clean run xfail (known deviation, catches nothing): `%s/%s`: %s\n",
