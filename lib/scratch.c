@@ -3,6 +3,9 @@
  * <state root>/<pid>-<start time>/, and an "owner" file there says who it was, so that a later
  * run can tell a dead owner's leftovers from a live run's. */
 #include "scratch.h"
+#include "cgroup.h"
+#include "contain.h"
+#include "settings_guard.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -358,6 +361,15 @@ void ms_scratch_prepare(struct ms_scratch *s, const char *kind, const char *dir_
 		unavailable(s, "unknown file system kind '%s'", kind);
 }
 
+int ms_scratch_save_settings(const struct ms_settings_snapshot *snap)
+{
+	if (create_area() != 0)
+		return -1;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/" MS_SETTINGS_FILE, area);
+	return ms_settings_save(snap, path);
+}
+
 /* ---- releasing ---- */
 
 /* Removes a --dir scratch directory recorded by a symlink in an area, if its marker names
@@ -436,6 +448,8 @@ void ms_scratch_release_all(void)
 
 static void on_signal(int sig)
 {
+	/* the runner and every test process first: none may write to what is released next */
+	ms_contain_stop_all();
 	ms_scratch_release_all();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -475,6 +489,7 @@ static bool owner_is_alive(const char *area_path)
 
 int ms_scratch_reap(bool verbose)
 {
+	ms_cgroup_reap();
 	const char *root = ms_scratch_state_root();
 	DIR *d = opendir(root);
 	if (!d)
@@ -493,6 +508,12 @@ int ms_scratch_reap(bool verbose)
 			continue;
 		if (verbose)
 			ms_warn("removing what an earlier run (pid %d) left in %s", pid, path);
+		/* its snapshot of the machine-wide settings, if it died while they could differ */
+		char settings[PATH_MAX + 32];
+		struct ms_settings_snapshot snap;
+		snprintf(settings, sizeof(settings), "%s/" MS_SETTINGS_FILE, path);
+		if (ms_settings_load(&snap, settings) == 0)
+			ms_settings_put_back(&snap);
 		release_area(path);
 		reaped++;
 	}
