@@ -254,7 +254,8 @@ int ms_contain_start(struct ms_contained *c, char *const argv[], const char *con
 	}
 	fflush(NULL);
 	pid_t pid = -1;
-	if (geteuid() == 0)
+	const char *no_ns = getenv("MMAPSUITE_CONTAIN_NO_NS"); /* tests of the fallback only */
+	if (geteuid() == 0 && !(no_ns && *no_ns))
 		pid = clone(init_main, stack + stack_len, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, &l);
 	if (pid < 0) {
 		l.namespaced = false;

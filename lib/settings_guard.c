@@ -79,12 +79,12 @@ int ms_settings_put_back(const struct ms_settings_snapshot *snap)
 			int fd = open(ms_settings_path(i), O_WRONLY | O_CLOEXEC);
 			size_t len = strlen(snap->values[i]);
 			if (fd >= 0 && write(fd, snap->values[i], len) == (ssize_t)len) {
-				ms_warn("a test left %s at %s; put back to %s", guarded[i], now,
+				ms_warn("a test left %s at %s; put back to %s", ms_settings_path(i), now,
 					snap->values[i]);
 				restored++;
 			} else {
 				ms_warn("a test left %s at %s and it cannot be put back to %s",
-					guarded[i], now, snap->values[i]);
+					ms_settings_path(i), now, snap->values[i]);
 			}
 			if (fd >= 0)
 				close(fd);
