@@ -361,8 +361,14 @@ void ms_scratch_prepare(struct ms_scratch *s, const char *kind, const char *dir_
 		unavailable(s, "unknown file system kind '%s'", kind);
 }
 
+/* The last snapshot saved, for the signal path to put back. */
+static struct ms_settings_snapshot saved_settings;
+static volatile sig_atomic_t have_saved_settings;
+
 int ms_scratch_save_settings(const struct ms_settings_snapshot *snap)
 {
+	saved_settings = *snap;
+	have_saved_settings = 1;
 	if (create_area() != 0)
 		return -1;
 	char path[PATH_MAX + 32];
@@ -450,6 +456,9 @@ static void on_signal(int sig)
 {
 	/* the runner and every test process first: none may write to what is released next */
 	ms_contain_stop_all();
+	/* a test killed inside its window left a setting changed: put it back now */
+	if (have_saved_settings)
+		ms_settings_put_back(&saved_settings);
 	ms_scratch_release_all();
 	signal(sig, SIG_DFL);
 	raise(sig);
