@@ -77,6 +77,37 @@ static char *boot_id(void)
 	return id ? id : xstrdup("unknown");
 }
 
+/* Our PID namespace ("pid:[4026531836]"): a pid means something only inside it. */
+static void pid_namespace(char *out, size_t len)
+{
+	ssize_t n = readlink("/proc/self/ns/pid", out, len - 1);
+	out[n > 0 ? n : 0] = 0;
+	if (n <= 0)
+		snprintf(out, len, "unknown");
+}
+
+/* Whether any process still lives in the PID namespace ns (its init does while it exists). */
+static bool namespace_exists(const char *ns)
+{
+	bool found = false;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && !found && (e = readdir(d))) {
+		char path[300], link[64];
+		if (atoi(e->d_name) <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);
+		ssize_t n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = 0;
+			found = strcmp(link, ns) == 0;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 static int create_area(void)
 {
 	if (area[0])
@@ -92,7 +123,9 @@ static int create_area(void)
 		return -1;
 	}
 	char *bid = boot_id();
-	char *owner = xasprintf("%d %llu %s\n", (int)pid, st, bid);
+	char ns[64];
+	pid_namespace(ns, sizeof(ns));
+	char *owner = xasprintf("%d %llu %s %s\n", (int)pid, st, bid, ns);
 	char *path = xasprintf("%s/" OWNER_FILE, area);
 	int rc = ms_write_file_atomic(path, owner, strlen(owner));
 	free(bid), free(owner), free(path);
@@ -487,12 +520,17 @@ static bool owner_is_alive(const char *area_path)
 		return false; /* never finished creating: the creator died at once */
 	int pid = 0;
 	unsigned long long st = 0;
-	char bid[64] = "";
-	sscanf(line, "%d %llu %63s", &pid, &st, bid);
+	char bid[64] = "", ns[64] = "", my_ns[64];
+	sscanf(line, "%d %llu %63s %63s", &pid, &st, bid, ns);
 	free(line);
 	char *now = boot_id();
 	bool same_boot = strcmp(now, bid) == 0;
 	free(now);
+	/* an owner in another PID namespace (a run inside `unshare --pid`) cannot be looked up
+	 * by its pid from here: alive until the machine reboots */
+	pid_namespace(my_ns, sizeof(my_ns));
+	if (same_boot && ns[0] && strcmp(ns, my_ns) != 0)
+		return namespace_exists(ns);
 	return same_boot && pid > 0 && start_time_of(pid) == st;
 }
 
