@@ -102,6 +102,34 @@ static pid_t parent_of(pid_t pid)
 	return p && sscanf(p + 1, " %*c %d", &ppid) == 1 ? ppid : -1;
 }
 
+/* From the init, after its bounded wait: every process still here that is in D state, with
+ * its kernel stack (it cannot die until the kernel lets go of it). */
+static void init_report_stuck(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		if (pid <= 0 || pid == getpid())
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		char *stat = ms_read_file(path, NULL);
+		char *p = stat ? strrchr(stat, ')') : NULL;
+		if (p && p[1] == ' ' && p[2] == 'D') {
+			snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
+			char *stack = ms_read_file(path, NULL);
+			dprintf(STDERR_FILENO, "mmapsuite init: test process %d is stuck in D state "
+				"(uninterruptible) and cannot be killed; its kernel stack:\n%s", (int)pid,
+				stack ? stack : "(unreadable)\n");
+			free(stack);
+		}
+		free(stat);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Ends every process of the run. In the namespace, kill(-1) from its PID 1 reaches exactly
  * its other members; as a subreaper, each of our children is ours (the orphans of our
  * descendants are re-parented to us), until none is left. */
@@ -128,6 +156,7 @@ static void init_end_all(bool namespaced)
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}
+	init_report_stuck();
 }
 
 static int init_main(void *arg)
@@ -422,6 +451,8 @@ void ms_contain_stop_all(void)
 			pid_t r = waitpid(c->init, NULL, WNOHANG);
 			if (r == c->init || (r < 0 && errno != EINTR))
 				break;
+			if (t == 999)
+				report_stuck(c); /* not async-signal-safe, but the run is over anyway */
 			if (t == 500 && !c->namespaced)
 				ms_guard_kill(c->init, SIGKILL);
 			struct timespec ts = { 0, 10 * 1000 * 1000 };
