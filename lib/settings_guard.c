@@ -3,6 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,18 +65,65 @@ int ms_settings_load(struct ms_settings_snapshot *snap, const char *path)
 	return 0;
 }
 
+/* The locks under which tests change these settings (suites/settings.h: an abstract socket
+ * name for all of them; hugepages.c: flock on nr_hugepages), taken here too, so that neither
+ * a snapshot nor a put-back falls inside another run's test window (runs of other checkouts
+ * included). Waits up to 10 s for each; goes on without a lock it cannot get. */
+struct locks {
+	int sock, pool;
+};
+
+static struct locks take_locks(void)
+{
+	struct locks l = { -1, -1 };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	static const char name[] = "mmapsuite-settings-lock";
+	memcpy(addr.sun_path + 1, name, sizeof(name) - 1);
+	socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + sizeof(name));
+	l.sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	for (int i = 0; l.sock >= 0 && bind(l.sock, (struct sockaddr *)&addr, alen) != 0; i++) {
+		if (errno != EADDRINUSE || i == 1000) {
+			close(l.sock);
+			l.sock = -1;
+			break;
+		}
+		usleep(10000);
+	}
+	l.pool = open(ms_settings_path(2), O_RDONLY | O_CLOEXEC);
+	for (int i = 0; l.pool >= 0 && flock(l.pool, LOCK_EX | LOCK_NB) != 0; i++) {
+		if (i == 1000) {
+			close(l.pool);
+			l.pool = -1;
+			break;
+		}
+		usleep(10000);
+	}
+	return l;
+}
+
+static void drop_locks(struct locks l)
+{
+	if (l.pool >= 0)
+		close(l.pool);
+	if (l.sock >= 0)
+		close(l.sock);
+}
+
 void ms_settings_snapshot(struct ms_settings_snapshot *snap)
 {
+	struct locks l = take_locks();
 	for (int i = 0; i < MS_GUARDED_SETTINGS; i++) {
 		char *v = ms_read_line(ms_settings_path(i));
 		snprintf(snap->values[i], sizeof(snap->values[i]), "%s", v ? v : "");
 		free(v);
 	}
+	drop_locks(l);
 }
 
 int ms_settings_put_back(const struct ms_settings_snapshot *snap)
 {
 	int restored = 0;
+	struct locks l = take_locks();
 	for (int i = 0; i < MS_GUARDED_SETTINGS; i++) {
 		char *now = ms_read_line(ms_settings_path(i));
 		if (now && snap->values[i][0] && strcmp(now, snap->values[i]) != 0) {
@@ -91,5 +142,6 @@ int ms_settings_put_back(const struct ms_settings_snapshot *snap)
 		}
 		free(now);
 	}
+	drop_locks(l);
 	return restored;
 }
