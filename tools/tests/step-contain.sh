@@ -35,9 +35,19 @@ dead_sockets() {
 		[[ -S $s ]] && ! grep -qxF "$s" <<<"$live" && echo "$s"
 	done
 }
+# mmapsuite-conform runs of other checkouts change the same settings inside their tests
+foreign() {
+	local p e
+	for p in /proc/[0-9]*; do
+		e=$(readlink "$p/exe" 2>/dev/null) || continue
+		[[ ${e##*/} == mmapsuite-conform && $e != "$conform" ]] && echo "${p#/proc/}"
+	done
+}
+quiet() { for ((q = 0; q < 30; q++)); do [[ -z $(foreign) ]] && return 0; sleep 1; done; return 1; }
 lines_of() { cat "$1"/*/conform-*.jsonl 2>/dev/null | wc -l; }
 
 sleep 600 & canary=$!
+quiet || echo "NOTE: other checkouts' mmapsuite-conform runs are going: settings may differ"
 settings_before=$(snap)
 sockets_before=$(dead_sockets | sort)
 declare -A want=([INT]=130 [TERM]=143 [HUP]=129 [KILL]=137)
@@ -77,8 +87,11 @@ for sig in INT TERM HUP KILL; do
 	cg=$(find /sys/fs/cgroup -maxdepth 6 -name "mmapsuite-*-$h.*" 2>/dev/null)
 	[[ -z $cg ]] || bad "$sig: cgroups of run $h left: $cg"
 	now=$(snap)
-	[[ $now == "$settings_before" ]] ||
+	if [[ $now != "$settings_before" ]] && ! quiet; then
+		echo "NOTE: $sig: settings not compared: another checkout's mmapsuite-conform runs"
+	elif now=$(snap); [[ $now != "$settings_before" ]]; then
 		bad "$sig: settings differ from their snapshot: $(diff <(echo "$settings_before") <(echo "$now") | grep '^[<>]' | tr '\n' ' ')"
+	fi
 	new_sockets=$(comm -13 <(echo "$sockets_before") <(dead_sockets | sort))
 	[[ -z $new_sockets ]] || bad "$sig: Criterion sockets left in /tmp: $new_sockets"
 	echo "$sig: exit $rc, $lines result lines, nothing left"
