@@ -45,36 +45,44 @@ static void init_say(const char *what, const char *arg)
 	dprintf(STDERR_FILENO, "mmapsuite init: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
 }
 
-/* The private /tmp, with the directories the program needs that lie below /tmp bound back
- * in at the same paths; a fresh /proc for the new PID namespace. */
+/* A private /tmp and /dev/shm, with the directories the program needs that lie below them
+ * bound back in at the same paths; a fresh /proc for the new PID namespace. /dev/shm must be
+ * private too: Criterion's sandbox names its shared memory after the pid ("bxfi_<pid>"), and
+ * pids inside two namespaces collide (seen: "Could not initialize test context"). */
 static void init_mounts(const char *const *keep)
 {
+	static const char *const private_dirs[] = { "/tmp", "/dev/shm" };
+	static const char *const private_opts[] = { "mode=1777,size=256m", "mode=1777" };
 	int fds[MAX_KEEP];
 	const char *paths[MAX_KEEP];
 	int n = 0;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		init_say("cannot make the mounts private", strerror(errno));
 	for (int i = 0; keep && keep[i] && n < MAX_KEEP; i++)
-		if (!strncmp(keep[i], "/tmp/", 5)) {
+		for (int d = 0; d < 2; d++) {
+			size_t len = strlen(private_dirs[d]);
+			if (strncmp(keep[i], private_dirs[d], len) || keep[i][len] != '/')
+				continue;
 			int fd = open(keep[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
 			if (fd >= 0)
 				paths[n] = keep[i], fds[n++] = fd;
 		}
-	if (mount("mmapsuite-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=256m") != 0)
-		init_say("no private /tmp", strerror(errno));
+	for (int d = 0; d < 2; d++)
+		if (mount("mmapsuite", private_dirs[d], "tmpfs", MS_NOSUID | MS_NODEV,
+			  private_opts[d]) != 0)
+			init_say("no private directory", private_dirs[d]);
 	for (int i = 0; i < n; i++) {
 		char from[64];
 		snprintf(from, sizeof(from), "/proc/self/fd/%d", fds[i]);
 		if (ms_mkdir_p(paths[i], 0755) != 0 ||
 		    mount(from, paths[i], NULL, MS_BIND | MS_REC, NULL) != 0)
-			init_say("cannot keep a directory below /tmp", paths[i]);
+			init_say("cannot keep a directory", paths[i]);
 		close(fds[i]);
 	}
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
 		init_say("no /proc of its own", strerror(errno));
 }
 
-/* Best effort: lowering oom_score_adj needs CAP_SYS_RESOURCE, which not every root has. */
 static void write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

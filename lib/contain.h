@@ -1,8 +1,8 @@
 /* Running a test binary so that it cannot reach the rest of the machine.
  *
  * The program runs below an init of ours, PID 1 of a new PID namespace with its own mount
- * namespace, /proc and /tmp (so Criterion's sockets in /tmp vanish with it; /dev/shm stays the
- * machine's, which Criterion needs). Even kill(-1, SIGKILL) from inside reaches only the
+ * namespace, /proc, /tmp and /dev/shm (so Criterion's sockets in /tmp and its shared memory
+ * vanish with it, and its pid-named objects cannot collide with another namespace's). Even kill(-1, SIGKILL) from inside reaches only the
  * namespace. The init reaps every orphan, forwards SIGINT/SIGTERM/SIGHUP to the program and
  * ends everything after a short grace, and ends everything when the program exits. It dies
  * with its parent (PR_SET_PDEATHSIG), and its death ends every process of the namespace, so
@@ -23,7 +23,7 @@ struct ms_contain_opts {
 	const char *tag;           /* names the cgroup: "conform", "selftest" */
 	uint64_t memory_limit;     /* bytes; 0: no cgroup */
 	const char *const *keep;   /* NULL-terminated directories the program needs; those
-				    * below /tmp are bound into its private /tmp */
+				    * below /tmp or /dev/shm are bound into its private ones */
 };
 
 struct ms_contained {
