@@ -4,7 +4,8 @@
 # tests run, then checks: the harness's exit status; no mmapsuite-conform process left (none
 # re-parented to PID 1 either); no result line written after the harness exited; no mount,
 # loop device or cgroup of the run left (after SIGKILL: once the next run has reaped); the
-# machine-wide settings equal their snapshot; no Criterion socket left in /tmp; a canary
+# machine-wide settings equal their snapshot; no Criterion socket left in /tmp (nor its
+# shared memory in /dev/shm); a canary
 # process outside survives. Then the unit tests of the launcher (kill(-1, SIGKILL) from
 # inside a run, stop, harness death).
 set -uo pipefail
@@ -50,6 +51,7 @@ sleep 600 & canary=$!
 quiet || echo "NOTE: other checkouts' mmapsuite-conform runs are going: settings may differ"
 settings_before=$(snap)
 sockets_before=$(dead_sockets | sort)
+shm_before=$(ls /dev/shm | grep '^bxfi_' | sort)
 declare -A want=([INT]=130 [TERM]=143 [HUP]=129 [KILL]=137)
 for sig in INT TERM HUP KILL; do
 	dir=$out/$sig
@@ -94,6 +96,8 @@ for sig in INT TERM HUP KILL; do
 	fi
 	new_sockets=$(comm -13 <(echo "$sockets_before") <(dead_sockets | sort))
 	[[ -z $new_sockets ]] || bad "$sig: Criterion sockets left in /tmp: $new_sockets"
+	new_shm=$(comm -13 <(echo "$shm_before") <(ls /dev/shm | grep '^bxfi_' | sort))
+	[[ -z $new_shm ]] || bad "$sig: Criterion shared memory left in /dev/shm: $new_shm"
 	echo "$sig: exit $rc, $lines result lines, nothing left"
 done
 kill -0 "$canary" 2>/dev/null || bad "the canary outside the runs was killed"
