@@ -3,6 +3,9 @@
  * <state root>/<pid>-<start time>/, and an "owner" file there says who it was, so that a later
  * run can tell a dead owner's leftovers from a live run's. */
 #include "scratch.h"
+#include "cgroup.h"
+#include "contain.h"
+#include "settings_guard.h"
 #include "util.h"
 
 #include <dirent.h>
@@ -74,6 +77,37 @@ static char *boot_id(void)
 	return id ? id : xstrdup("unknown");
 }
 
+/* Our PID namespace ("pid:[4026531836]"): a pid means something only inside it. */
+static void pid_namespace(char *out, size_t len)
+{
+	ssize_t n = readlink("/proc/self/ns/pid", out, len - 1);
+	out[n > 0 ? n : 0] = 0;
+	if (n <= 0)
+		snprintf(out, len, "unknown");
+}
+
+/* Whether any process still lives in the PID namespace ns (its init does while it exists). */
+static bool namespace_exists(const char *ns)
+{
+	bool found = false;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	while (d && !found && (e = readdir(d))) {
+		char path[300], link[64];
+		if (atoi(e->d_name) <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);
+		ssize_t n = readlink(path, link, sizeof(link) - 1);
+		if (n > 0) {
+			link[n] = 0;
+			found = strcmp(link, ns) == 0;
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 static int create_area(void)
 {
 	if (area[0])
@@ -89,7 +123,9 @@ static int create_area(void)
 		return -1;
 	}
 	char *bid = boot_id();
-	char *owner = xasprintf("%d %llu %s\n", (int)pid, st, bid);
+	char ns[64];
+	pid_namespace(ns, sizeof(ns));
+	char *owner = xasprintf("%d %llu %s %s\n", (int)pid, st, bid, ns);
 	char *path = xasprintf("%s/" OWNER_FILE, area);
 	int rc = ms_write_file_atomic(path, owner, strlen(owner));
 	free(bid), free(owner), free(path);
@@ -358,6 +394,21 @@ void ms_scratch_prepare(struct ms_scratch *s, const char *kind, const char *dir_
 		unavailable(s, "unknown file system kind '%s'", kind);
 }
 
+/* The last snapshot saved, for the signal path to put back. */
+static struct ms_settings_snapshot saved_settings;
+static volatile sig_atomic_t have_saved_settings;
+
+int ms_scratch_save_settings(const struct ms_settings_snapshot *snap)
+{
+	saved_settings = *snap;
+	have_saved_settings = 1;
+	if (create_area() != 0)
+		return -1;
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/" MS_SETTINGS_FILE, area);
+	return ms_settings_save(snap, path);
+}
+
 /* ---- releasing ---- */
 
 /* Removes a --dir scratch directory recorded by a symlink in an area, if its marker names
@@ -436,6 +487,11 @@ void ms_scratch_release_all(void)
 
 static void on_signal(int sig)
 {
+	/* the runner and every test process first: none may write to what is released next */
+	ms_contain_stop_all();
+	/* a test killed inside its window left a setting changed: put it back now */
+	if (have_saved_settings)
+		ms_settings_put_back(&saved_settings);
 	ms_scratch_release_all();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -464,17 +520,23 @@ static bool owner_is_alive(const char *area_path)
 		return false; /* never finished creating: the creator died at once */
 	int pid = 0;
 	unsigned long long st = 0;
-	char bid[64] = "";
-	sscanf(line, "%d %llu %63s", &pid, &st, bid);
+	char bid[64] = "", ns[64] = "", my_ns[64];
+	sscanf(line, "%d %llu %63s %63s", &pid, &st, bid, ns);
 	free(line);
 	char *now = boot_id();
 	bool same_boot = strcmp(now, bid) == 0;
 	free(now);
+	/* an owner in another PID namespace (a run inside `unshare --pid`) cannot be looked up
+	 * by its pid from here: alive until the machine reboots */
+	pid_namespace(my_ns, sizeof(my_ns));
+	if (same_boot && ns[0] && strcmp(ns, my_ns) != 0)
+		return namespace_exists(ns);
 	return same_boot && pid > 0 && start_time_of(pid) == st;
 }
 
 int ms_scratch_reap(bool verbose)
 {
+	ms_cgroup_reap();
 	const char *root = ms_scratch_state_root();
 	DIR *d = opendir(root);
 	if (!d)
@@ -493,6 +555,12 @@ int ms_scratch_reap(bool verbose)
 			continue;
 		if (verbose)
 			ms_warn("removing what an earlier run (pid %d) left in %s", pid, path);
+		/* its snapshot of the machine-wide settings, if it died while they could differ */
+		char settings[PATH_MAX + 32];
+		struct ms_settings_snapshot snap;
+		snprintf(settings, sizeof(settings), "%s/" MS_SETTINGS_FILE, path);
+		if (ms_settings_load(&snap, settings) == 0)
+			ms_settings_put_back(&snap);
 		release_area(path);
 		reaped++;
 	}

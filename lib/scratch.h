@@ -26,14 +26,19 @@ int ms_scratch_reap(bool verbose);
 void ms_scratch_prepare(struct ms_scratch *out, const char *kind, const char *dir_path,
 			unsigned long size_mb);
 
+/* Keeps a snapshot of the machine-wide settings (lib/settings_guard.h) in this process's
+ * area, for the next run to put back should this one die (ms_scratch_reap). */
+struct ms_settings_snapshot;
+int ms_scratch_save_settings(const struct ms_settings_snapshot *snap);
+
 /* Removes one prepared area (unmount, detach, delete). Safe to call twice. */
 void ms_scratch_release(struct ms_scratch *s);
 
 /* Releases every area this process prepared. Installed for atexit and the signals. */
 void ms_scratch_release_all(void);
 
-/* Installs SIGINT/SIGTERM/SIGHUP handlers that release all, then die of the signal, and
- * ignores SIGPIPE. */
+/* Installs SIGINT/SIGTERM/SIGHUP handlers that first end every contained test run
+ * (lib/contain.h), then release all, then die of the signal; and ignores SIGPIPE. */
 void ms_scratch_install_signal_handlers(void);
 
 #endif

@@ -15,4 +15,14 @@ void ms_settings_snapshot(struct ms_settings_snapshot *snap);
  * (each is also named on stderr). */
 int ms_settings_put_back(const struct ms_settings_snapshot *snap);
 
+/* The snapshot kept in a file, so that the next run can put the settings back when this one
+ * was SIGKILLed in the middle (lib/scratch.c keeps it in the run's scratch area as
+ * MS_SETTINGS_FILE, and ms_scratch_reap() puts back a dead run's). 0 or -1 (errno). */
+#define MS_SETTINGS_FILE "settings"
+int ms_settings_save(const struct ms_settings_snapshot *snap, const char *path);
+int ms_settings_load(struct ms_settings_snapshot *snap, const char *path);
+/* The path of guarded setting i (0 <= i < MS_GUARDED_SETTINGS); tests may point the
+ * guard at other files with MMAPSUITE_SETTINGS_ROOT, a directory standing in for /. */
+const char *ms_settings_path(int i);
+
 #endif

@@ -15,6 +15,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -209,14 +210,50 @@ unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, 
 	return buf;
 }
 
+/* ---- signals only to our own children ---- */
+
+static pid_t our_children[256];
+
+void ms_remember_child(pid_t pid)
+{
+	for (size_t i = 0; pid > 0 && i < sizeof(our_children) / sizeof(our_children[0]); i++)
+		if (our_children[i] == 0 || our_children[i] == pid) {
+			our_children[i] = pid;
+			return;
+		}
+}
+
+static bool is_our_child(pid_t pid)
+{
+	for (size_t i = 0; pid > 0 && i < sizeof(our_children) / sizeof(our_children[0]); i++)
+		if (our_children[i] == pid)
+			return true;
+	return false;
+}
+
 pid_t ms_xfork(const char *file, int line)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
 		ms_broken("%s:%d: fork: %s", file, line, ms_errname(errno));
+	if (pid == 0)
+		memset(our_children, 0, sizeof(our_children)); /* the parent's are not ours */
+	ms_remember_child(pid);
 	return pid;
 }
+
+void ms_xkill(const char *file, int line, pid_t pid, int sig)
+{
+	if (!is_our_child(pid))
+		ms_broken("%s:%d: refused kill(%d, %s): %s", file, line, (int)pid, ms_signame(sig),
+			  pid <= 0 ? "a pid <= 0 names a process group or every process"
+				   : "not a child this test forked");
+	if (syscall(SYS_kill, pid, sig) != 0 && errno != ESRCH)
+		ms_broken("%s:%d: kill(%d, %s): %s", file, line, (int)pid, ms_signame(sig),
+			  ms_errname(errno));
+}
+
 
 int ms_xwait(const char *file, int line, pid_t pid)
 {
@@ -229,7 +266,7 @@ int ms_xwait(const char *file, int line, pid_t pid)
 			ms_broken("%s:%d: waitpid(%d): %s", file, line, (int)pid, ms_errname(errno));
 		usleep(10000);
 	}
-	kill(pid, SIGKILL);
+	xkill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	ms_broken("%s:%d: child %d did not finish within 20 s; killed", file, line, (int)pid);
 	return -1;

@@ -109,6 +109,10 @@ bool ms_await_token(int fd);
 #define xwait(pid) ms_xwait(__FILE__, __LINE__, pid)
 /* Waits for a child and asserts it exited 0 (the child's own failures are reported by it). */
 #define xwait_ok(pid) ms_xwait_ok(__FILE__, __LINE__, pid)
+/* kill(pid, sig) for a child this test forked with xfork() (or ms_remember_child()); any
+ * other pid, and every pid <= 0 (a process group, or with -1 the whole machine), is BROKEN
+ * and no signal is sent. */
+#define xkill(pid, sig) ms_xkill(__FILE__, __LINE__, pid, sig)
 #define xpipe(fds) ms_xcheck(__FILE__, __LINE__, "pipe", pipe(fds))
 #define xcheck(what, ret) ms_xcheck(__FILE__, __LINE__, what, ret)
 
@@ -121,6 +125,9 @@ void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t of
 unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len);
 pid_t ms_xfork(const char *file, int line);
 int ms_xwait(const char *file, int line, pid_t pid);
+void ms_xkill(const char *file, int line, pid_t pid, int sig);
+/* Records a child forked without xfork() (pid <= 0 is ignored), so xkill() may signal it. */
+void ms_remember_child(pid_t pid);
 void ms_xwait_ok(const char *file, int line, pid_t pid);
 
 /* In a forked child: report a failure on stderr and _exit(1); _exit(0) on success. */

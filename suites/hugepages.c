@@ -112,7 +112,7 @@ static int pool_wait(pid_t pid)
 			return status;
 		usleep(10000);
 	}
-	kill(pid, SIGKILL);
+	xkill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	return -1;
 }
@@ -156,6 +156,7 @@ static void with_huge_pages(long n, void (*body)(void))
 	}
 	fflush(NULL);
 	pool_child = fork();
+	ms_remember_child(pool_child);
 	if (pool_child == 0) {
 		body();
 		_exit(0);

@@ -627,7 +627,7 @@ CONFORM(process_madvise, bad_arguments_fail, "g17", LINUX)
 	errno = 0;
 	ssize_t advice_r = process_madvise(pidfd, &iov, 1, MADV_DONTFORK, 0);
 	int advice_e = errno;
-	kill(pid, SIGKILL);
+	xkill(pid, SIGKILL);
 	xwait(pid);
 	cr_assert(flags_r == -1 && flags_e == EINVAL, "flags 1: expected EINVAL, got %zd with %s",
 		  flags_r, ms_errname(flags_e));

@@ -145,7 +145,7 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 		cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s (page %zu)", i);
 		size_t bad = ms_first_mismatch_tagged(p + i * pg, pg, (unsigned char)i);
 		if (bad != pg) {
-			kill(pid, SIGKILL);
+			xkill(pid, SIGKILL);
 			xwait(pid);
 			cr_assert_fail("%s page %zu: the parent does not see the child's store at "
 				       "+%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), i, bad,
@@ -180,6 +180,7 @@ CONFORM(multiprocess_shm_open, coherent_across_processes, "i1", POSIX)
 		ms_broken("mmap(shm): %s", ms_errname(errno));
 	}
 	pid_t pid = fork();
+	ms_remember_child(pid);
 	if (pid == 0) {
 		int cfd = shm_open(name, O_RDWR, 0);
 		child_check(cfd >= 0, "child: shm_open(%s): %s", name, ms_errname(errno));

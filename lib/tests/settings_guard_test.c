@@ -2,8 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "scratch.h"
 #include "settings_guard.h"
 #include "util.h"
 
@@ -36,4 +39,55 @@ Test(settings_guard, puts_back_what_a_test_left_changed)
 	cr_assert_eq(ms_settings_put_back(&snap), 0, "a second put back changed something");
 	free(before);
 	free(after);
+}
+
+/* Assert that when a run is SIGKILLed while a setting differs from its snapshot, the next
+ * run's reaper puts the setting back from the snapshot kept in the dead run's scratch area
+ * (on a stand-in tree of the settings files, MMAPSUITE_SETTINGS_ROOT). */
+Test(settings_guard, a_killed_runs_snapshot_is_put_back_by_the_next_run)
+{
+	char fake[] = "/tmp/mmapsuite-settings-XXXXXX", state[] = "/tmp/mmapsuite-state-XXXXXX";
+	cr_assert_not_null(mkdtemp(fake));
+	cr_assert_not_null(mkdtemp(state));
+	setenv("MMAPSUITE_SETTINGS_ROOT", fake, 1);
+	setenv("MMAPSUITE_STATE_DIR", state, 1);
+	const char *values[MS_GUARDED_SETTINGS] = { "0", "0", "0", "65530" };
+	for (int i = 0; i < MS_GUARDED_SETTINGS; i++) {
+		char *dir = xstrdup(ms_settings_path(i));
+		*strrchr(dir, '/') = 0;
+		cr_assert_eq(ms_mkdir_p(dir, 0755), 0);
+		write_setting(ms_settings_path(i), values[i]);
+		free(dir);
+	}
+	const char *ksm = ms_settings_path(1), *pool = ms_settings_path(2);
+	int fds[2];
+	cr_assert_eq(pipe(fds), 0);
+	pid_t run = fork();
+	cr_assert(run >= 0);
+	if (run == 0) {
+		struct ms_settings_snapshot snap;
+		ms_settings_snapshot(&snap);
+		if (ms_scratch_save_settings(&snap) != 0)
+			_exit(1);
+		write_setting(ksm, "1");  /* a test's change, in flight */
+		write_setting(pool, "2");
+		if (write(fds[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char c;
+	cr_assert_eq(read(fds[0], &c, 1), 1, "the run died before it changed the settings");
+	kill(run, SIGKILL);
+	waitpid(run, NULL, 0);
+	char *left = ms_read_line(ksm);
+	cr_assert_str_eq(left, "1", "the stand-in setting was not changed");
+	cr_assert_eq(ms_scratch_reap(false), 1, "the dead run's area was not reaped");
+	char *now_ksm = ms_read_line(ksm), *now_pool = ms_read_line(pool);
+	cr_assert_str_eq(now_ksm, "0", "ksm/run is %s after the reap, snapshot 0", now_ksm);
+	cr_assert_str_eq(now_pool, "0", "nr_hugepages is %s after the reap, snapshot 0", now_pool);
+	cr_assert_eq(ms_scratch_reap(false), 0, "a second reap found something");
+	free(left), free(now_ksm), free(now_pool);
+	ms_remove_tree(fake);
+	ms_remove_tree(state);
 }

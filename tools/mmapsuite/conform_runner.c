@@ -1,4 +1,5 @@
 #include "conform_runner.h"
+#include "contain.h"
 #include "settings_guard.h"
 #include "util.h"
 
@@ -71,6 +72,23 @@ json_t *ms_conform_list(void)
 	}
 	free(bin);
 	return list;
+}
+
+/* One run of the test binary, contained (lib/contain.h): its own PID and mount namespace, a
+ * memory cgroup, and nothing of it left when this returns or when the harness dies. */
+static int run_contained(struct ms_harness *h, const struct ms_scratch *s, char *const argv[],
+			 const char *const env[], int out_fd)
+{
+	const char *keep[] = { s->path, h->run_dir, ms_self_dir(), ms_scratch_state_root(), NULL };
+	struct ms_contain_opts o = { "conform", ms_contain_memory_limit(), keep };
+	struct ms_contained c;
+	if (ms_contain_start(&c, argv, env, out_fd, true, &o) != 0) {
+		ms_warn("cannot start %s: %s", argv[0], strerror(errno));
+		return -1;
+	}
+	if (out_fd >= 0)
+		dprintf(out_fd, "mmapsuite: contained: %s\n", c.how);
+	return ms_contain_wait(&c, 0, NULL);
 }
 
 static bool matches(const char *filter, const char *suite, const char *test)
@@ -217,8 +235,11 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		json_t *seen = json_object();
 		struct ms_settings_snapshot settings;
 		ms_settings_snapshot(&settings);
+		if (ms_scratch_save_settings(&settings) != 0)
+			ms_warn("cannot keep the settings snapshot in the scratch area: %s",
+				strerror(errno));
 		double t0 = ms_now();
-		int rc = run_child(argv, env, rq->verbose ? -1 : logfd, true);
+		int rc = run_contained(h, s, argv, env, rq->verbose ? -1 : logfd);
 		ms_settings_put_back(&settings);
 		read_results(h, results, s->label, seen);
 		int missing = unreported(h, tests, rq->filter, seen, s->label, rc, false);
@@ -230,7 +251,7 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 			json_object_set_new(reruns, s->label,
 					    json_pack("{s:i, s:i}", "unreported", missing,
 						      "runner_exit_status", rc));
-			rc = run_child(argv, env, rq->verbose ? -1 : logfd, true);
+			rc = run_contained(h, s, argv, env, rq->verbose ? -1 : logfd);
 			ms_settings_put_back(&settings);
 			read_results(h, results, s->label, seen);
 			unreported(h, tests, rq->filter, seen, s->label, rc, true);

@@ -7,11 +7,11 @@
 #include "selftest.h"
 
 #include "commands.h"
+#include "contain.h"
 #include "harness.h"
 #include "settings_guard.h"
 #include "util.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,7 +19,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -81,51 +80,6 @@ struct conform_run {
 	bool timed_out;
 };
 
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	char *after_name = strrchr(buf, ')');
-	int ppid;
-	if (!after_name || sscanf(after_name + 1, " %*c %d", &ppid) != 1)
-		return -1;
-	return ppid;
-}
-
-/* Criterion's test processes live in sessions of their own and outlive a runner that was
- * killed (or one of whose tests hangs); as child subreaper this process inherits them.
- * After each run every remaining child is killed and reaped: they are all ours. */
-static void reap_leftovers(void)
-{
-	for (int round = 0; round < 100; round++) {
-		bool any = false;
-		DIR *proc = opendir("/proc");
-		struct dirent *e;
-		while (proc && (e = readdir(proc))) {
-			pid_t pid = (pid_t)atoi(e->d_name);
-			if (pid > 0 && parent_of(pid) == getpid()) {
-				kill(pid, SIGKILL);
-				any = true;
-			}
-		}
-		if (proc)
-			closedir(proc);
-		while (waitpid(-1, NULL, WNOHANG) > 0)
-			;
-		if (!any)
-			return;
-		usleep(20000);
-	}
-}
-
 static json_t *load_results(const char *jsonl)
 {
 	json_t *results = json_object();
@@ -149,7 +103,10 @@ static json_t *load_results(const char *jsonl)
 	return results;
 }
 
-/* Runs the suite with the test files in dir, under lib (NULL: cleanly). */
+/* Runs the suite with the test files in dir, under lib (NULL: cleanly), contained
+ * (lib/contain.h): in its own PID and mount namespace under our init, in a memory cgroup, so
+ * that nothing a faulty library does (a kill(-1) after a fork() it made fail, a memory hog)
+ * reaches beyond the run, and nothing of the run outlives it. */
 static void run_conform(const struct options *o, const char *lib, const char *dir,
 			const char *jsonl, const char *log, struct conform_run *out)
 {
@@ -160,49 +117,38 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 			 NULL };
 	unlink(jsonl);
 	int log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char *env_dir = xasprintf("MMAPSUITE_DIR=%s", dir);
+	char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", jsonl);
+	char *env_preload = lib ? xasprintf("LD_PRELOAD=%s", lib) : xstrdup("LD_PRELOAD");
+	/* A faulty library must not be able to hurt the rest of the machine: no machine-wide
+	 * overcommit mode change under it (see suites/settings.h). */
+	const char *env[] = { env_dir, env_results, "MMAPSUITE_NO_GLOBAL_SETTINGS=selftest",
+			      env_preload, NULL };
+	char *results_dir = xstrdup(jsonl);
+	char *slash = strrchr(results_dir, '/');
+	if (slash)
+		*slash = 0;
+	const char *keep[] = { dir, results_dir, ms_self_dir(), ms_scratch_state_root(), NULL };
+	struct ms_contain_opts copts = { "selftest", ms_contain_memory_limit(), keep };
 	struct ms_settings_snapshot settings;
 	ms_settings_snapshot(&settings);
+	ms_scratch_save_settings(&settings);
 	double start = ms_now();
 	out->timed_out = false;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (log_fd >= 0) {
-			dup2(log_fd, STDOUT_FILENO);
-			dup2(log_fd, STDERR_FILENO);
-		}
-		setenv("MMAPSUITE_DIR", dir, 1);
-		setenv("MMAPSUITE_RESULTS", jsonl, 1);
-		/* A faulty library must not be able to hurt the rest of the machine: no
-		 * machine-wide overcommit mode change under it (see suites/settings.h). */
-		setenv("MMAPSUITE_NO_GLOBAL_SETTINGS", "selftest", 1);
-		if (lib)
-			setenv("LD_PRELOAD", lib, 1);
-		else
-			unsetenv("LD_PRELOAD");
-		execv(bin, argv);
-		fprintf(stderr, "mmapsuite selftest: cannot run %s: %s\n", bin, strerror(errno));
-		_exit(127);
+	struct ms_contained c;
+	if (ms_contain_start(&c, argv, env, log_fd, true, &copts) == 0) {
+		if (log_fd >= 0)
+			dprintf(log_fd, "mmapsuite selftest: contained: %s\n", c.how);
+		ms_contain_wait(&c, o->run_limit_s, &out->timed_out);
+	} else {
+		ms_warn("cannot start %s: %s", bin, strerror(errno));
 	}
-	while (pid > 0) {
-		pid_t r = waitpid(pid, NULL, WNOHANG);
-		if (r == pid || (r < 0 && errno != EINTR))
-			break;
-		if (ms_now() - start > o->run_limit_s) {
-			kill(pid, SIGKILL);
-			waitpid(pid, NULL, 0);
-			out->timed_out = true;
-			break;
-		}
-		usleep(20000);
-	}
-	reap_leftovers();
 	ms_settings_put_back(&settings);
 	out->wall_s = ms_now() - start;
 	out->results = load_results(jsonl);
 	if (log_fd >= 0)
 		close(log_fd);
-	free(bin);
+	free(bin), free(env_dir), free(env_results), free(env_preload), free(results_dir);
 }
 
 /* ---- judging ---- */
@@ -558,7 +504,6 @@ int cmd_selftest(int argc, char **argv)
 	bool full = !o.only && !o.filter;
 
 	ms_harness_begin(&h);
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	json_t *reports = json_array();
 	bool ok = true;
 	for (int i = 0; i < h.n_fs; i++) {
@@ -569,7 +514,6 @@ int cmd_selftest(int argc, char **argv)
 		ok &= json_is_true(json_object_get(report, "ok"));
 		json_array_append_new(reports, report);
 	}
-	prctl(PR_SET_CHILD_SUBREAPER, 0);
 	if (json_array_size(reports) == 0) {
 		ms_warn("selftest: no file system under test is available (see the SKIP lines above)");
 		ok = false;
