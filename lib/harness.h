@@ -14,7 +14,8 @@ struct ms_harness {
 	char fs_list[256];          /* "tmpfs,ext4"; default "tmpfs,cwd" */
 	const char *dirs[MS_MAX_FS]; /* --dir PATH (repeatable) */
 	int n_dirs;
-	const char *out_root;       /* --out DIR; default reports/out (or $MMAPSUITE_OUT) */
+	const char *out_root;       /* --out DIR; default: ms_default_out_root() */
+	bool out_given;             /* out_root came from --out */
 	const char *place;          /* --place; default "host" */
 	unsigned long fs_size_mb;   /* --fs-size MB for images and tmpfs; default 1024 */
 	/* state */
@@ -35,15 +36,16 @@ extern const char ms_harness_options_help[];
  * bad input before anything is written. */
 void ms_harness_begin(struct ms_harness *h);
 /* Releases the scratch areas, saves results.json atomically, calls the renderer (if set) and
- * frees the run (h->run is NULL after). Returns 0, or 1 if saving or rendering failed. */
+ * frees the run (h->run is NULL after). Returns 0, or MS_EXIT_RECORDING after a message
+ * "recording the run failed: ..." if saving, rendering or the history failed. */
 int ms_harness_end(struct ms_harness *h);
 
 /* Set by the mmapsuite program: renders reports from a saved run directory. Kept as a hook so
  * that lib/ does not depend on reports/. Returns 0 or 1. */
 extern int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir);
 
-/* Default results root: <project>/reports/out when running from a build tree inside the
- * project, else ./mmapsuite-results. */
+/* Default results root: $MMAPSUITE_OUT, else <project>/reports/out when running from a build
+ * tree inside the project and this user may write there, else ./mmapsuite-results. */
 const char *ms_default_out_root(void);
 
 /* Directory holding the running mmapsuite binary (and mmapsuite-conform beside it). */

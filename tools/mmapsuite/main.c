@@ -29,7 +29,8 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nExit status: 0 all passed, 1 a test failed or a regression was found, "
-		     "2 bad arguments or input.\n");
+		     "2 bad arguments or input,\n3 every test passed but recording the run (results.json, reports, "
+		     "history) failed.\n");
 }
 
 int main(int argc, char **argv)
