@@ -48,7 +48,7 @@ struct ms_run *ms_run_new(const char *place)
 static void free_conformance(struct ms_conformance *c)
 {
 	free(c->suite), free(c->test), free(c->ids), free(c->spec), free(c->fs);
-	free(c->place), free(c->message);
+	free(c->place), free(c->message), free(c->kernel_log);
 }
 
 static void free_benchmark(struct ms_benchmark *b)
@@ -91,7 +91,7 @@ void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
 		.spec = xstrdup(r->spec), .fs = xstrdup(r->fs),
 		.place = xstrdup(r->place ? r->place : run->place),
 		.outcome = r->outcome, .message = dup_or_null(r->message),
-		.duration_s = r->duration_s,
+		.duration_s = r->duration_s, .kernel_log = dup_or_null(r->kernel_log),
 	};
 }
 
@@ -119,10 +119,10 @@ void ms_run_add_benchmark(struct ms_run *run, const struct ms_benchmark *b)
 
 static json_t *conformance_to_json(const struct ms_conformance *c)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:f}", "suite", c->suite,
-			 "test", c->test, "ids", c->ids, "spec", c->spec, "fs", c->fs, "place",
-			 c->place, "outcome", ms_outcome_name(c->outcome), "message", c->message,
-			 "duration_s", c->duration_s);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:f, s:s*}", "suite",
+			 c->suite, "test", c->test, "ids", c->ids, "spec", c->spec, "fs", c->fs,
+			 "place", c->place, "outcome", ms_outcome_name(c->outcome), "message",
+			 c->message, "duration_s", c->duration_s, "kernel_log", c->kernel_log);
 }
 
 static json_t *benchmark_to_json(const struct ms_benchmark *b)
@@ -230,6 +230,7 @@ static void read_conformance(struct reader *r, struct ms_run *run, json_t *item,
 		.place = get_string(r, item, where, "place", false),
 		.message = get_string(r, item, where, "message", true),
 		.duration_s = get_number(r, item, where, "duration_s"),
+		.kernel_log = get_string(r, item, where, "kernel_log", true),
 	};
 	char *outcome = get_string(r, item, where, "outcome", false);
 	int o = ms_outcome_parse(outcome);

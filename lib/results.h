@@ -23,6 +23,7 @@ struct ms_conformance {
 	enum ms_outcome outcome;
 	char *message;        /* failure message, skip reason, or NULL */
 	double duration_s;
+	char *kernel_log;     /* kernel log lines of a splat or new taint during the test, or NULL */
 };
 
 struct ms_benchmark {

@@ -89,7 +89,13 @@ static void failures(const struct ms_run *run, struct ms_text *t)
 		ms_text_xml(t, c->spec);
 		ms_text_puts(t, ")<pre>");
 		ms_text_xml(t, c->message && *c->message ? c->message : "(no message recorded)");
-		ms_text_puts(t, "</pre></div>\n");
+		ms_text_puts(t, "</pre>");
+		if (c->kernel_log) {
+			ms_text_puts(t, "<p>Kernel log during the test:</p><pre class=\"kernel-log\">");
+			ms_text_xml(t, c->kernel_log);
+			ms_text_puts(t, "</pre>");
+		}
+		ms_text_puts(t, "</div>\n");
 		free(name);
 		n++;
 	}

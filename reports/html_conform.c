@@ -84,6 +84,10 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 	if (c->message && *c->message) {
 		ms_text_printf(t, "<details><summary>%s</summary><pre>", o);
 		ms_text_xml(t, c->message);
+		if (c->kernel_log) {
+			ms_text_puts(t, "\n\nkernel log:\n");
+			ms_text_xml(t, c->kernel_log);
+		}
 		ms_text_puts(t, "</pre></details>");
 	} else {
 		ms_text_puts(t, o);

@@ -94,6 +94,7 @@ static void add_result(struct ms_harness *h, json_t *o, const char *fs_label)
 		.outcome = outcome < 0 ? MS_BROKEN : (enum ms_outcome)outcome,
 		.message = (char *)json_string_value(json_object_get(o, "message")),
 		.duration_s = json_number_value(json_object_get(o, "duration_s")),
+		.kernel_log = (char *)json_string_value(json_object_get(o, "kernel_log")),
 	};
 	if (c.suite && c.test && c.ids && c.spec)
 		ms_run_add_conformance(h->run, &c);
