@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/klog.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Lines that mean the kernel itself went wrong (what LTP's and KernelCI's log checks look
@@ -53,7 +54,22 @@ static struct {
 	struct test active[MAX_TESTS];
 	struct test ended[ENDED_RING];
 	size_t n_ended;
+	double cost_s;             /* time spent in begin and end, for the overhead figure */
+	unsigned long n_tests;
 } h = { .fd = -1 };
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void ms_health_cost(unsigned long *tests, double *seconds)
+{
+	*tests = h.n_tests;
+	*seconds = h.cost_s;
+}
 
 static unsigned long read_taint(void)
 {
@@ -211,6 +227,7 @@ static struct test *slot_of(const void *key)
 
 void ms_health_begin(const void *key, const char *name)
 {
+	double t0 = now_s();
 	ms_health_start();
 	drain();
 	struct test *t = slot_of(key);
@@ -220,6 +237,7 @@ void ms_health_begin(const void *key, const char *name)
 		return;
 	*t = (struct test){ .key = key, .start = h.drains, .taint = read_taint() };
 	snprintf(t->name, sizeof(t->name), "%s", name);
+	h.cost_s += now_s() - t0;
 }
 
 /* Drops records no running test can claim any more, saying which splats no test held. */
@@ -268,11 +286,13 @@ static void taint_letters(unsigned long bits, char *out, size_t len)
 
 char *ms_health_end(const void *key, char **note)
 {
+	double t0 = now_s();
 	*note = NULL;
 	drain();
 	struct test *t = slot_of(key);
 	if (!t)
 		return NULL;
+	h.n_tests++;
 	t->end = h.drains;
 	unsigned long new_taint = read_taint() & ~t->taint;
 	char *log = NULL, *others = NULL, *first = NULL;
@@ -341,5 +361,6 @@ char *ms_health_end(const void *key, char **note)
 	h.ended[h.n_ended++ % ENDED_RING] = *t;
 	t->key = NULL;
 	prune();
+	h.cost_s += now_s() - t0;
 	return result;
 }

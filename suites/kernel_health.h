@@ -27,4 +27,7 @@ void ms_health_begin(const void *key, const char *name);
  * "kernel log: WARNING: ... (3 lines in kernel_log); may come from concurrent test x/y". */
 char *ms_health_end(const void *key, char **note);
 
+/* Tests judged so far, and the runner's time spent judging them. */
+void ms_health_cost(unsigned long *tests, double *seconds);
+
 #endif

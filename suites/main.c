@@ -139,6 +139,18 @@ ReportHook(PRE_ALL)(struct criterion_test_set *set)
 			"flags only): %s\n", ms_health_unchecked());
 }
 
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+	(void)stats;
+	unsigned long tests;
+	double seconds;
+	ms_health_cost(&tests, &seconds);
+	if (tests)
+		fprintf(stderr, "mmapsuite-conform: %s of %lu tests checked in %.1f ms (%.0f us per "
+			"test)\n", ms_health_unchecked() ? "taint flags (not the kernel log)" :
+			"kernel health", tests, seconds * 1e3, seconds * 1e6 / (double)tests);
+}
+
 ReportHook(PRE_INIT)(struct criterion_test *test)
 {
 	char name[192];
