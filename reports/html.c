@@ -72,6 +72,13 @@ static void header(const struct ms_run *run, const struct ms_plot_set *plots, st
 static void failures(const struct ms_run *run, struct ms_text *t)
 {
 	ms_text_puts(t, "<section id=\"failures\"><h2>Failures</h2>\n");
+	json_t *health = json_object_get(run->environment, "kernel_health");
+	if (run->n_conformance && json_is_false(json_object_get(health, "checked"))) {
+		ms_text_puts(t, "<p class=\"missing\">Kernel health was <b>not checked</b> per test "
+				"(a splat would not fail its test): ");
+		ms_text_xml(t, json_string_value(json_object_get(health, "not_checked")));
+		ms_text_puts(t, "</p>\n");
+	}
 	size_t n = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
 		const struct ms_conformance *c = &run->conformance[i];

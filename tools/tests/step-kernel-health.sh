@@ -101,6 +101,19 @@ check "without /dev/kmsg (syslog(2) read instead) the splat still fails $one" \
 dir=$(ls -d "$work/syslog"/*/ | head -1)
 check "summary.md says the check was coarser" grep -q "Kernel health: checked .*coarser" "$dir/summary.md"
 
+# Without the right to read the kernel log (kernel.dmesg_restrict=1, a user without
+# CAP_SYSLOG) the run says so: never a silent pass.
+if [[ $(cat /proc/sys/kernel/dmesg_restrict) == 1 ]]; then
+	mkdir -p "$work/user" && chown nobody "$work/user"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$ms" conform --fs tmpfs \
+		--filter 'msync/*' --out "$work/user" >/dev/null 2>&1
+	dir=$(ls -d "$work/user"/*/ | head -1)
+	check "as nobody, summary.md says kernel health was not checked" \
+		grep -q "Kernel health: \*\*not checked\*\* per test: /dev/kmsg: Operation not permitted" "$dir/summary.md"
+	check "as nobody, index.html says kernel health was not checked" \
+		grep -q "Kernel health was <b>not checked</b>" "$dir/index.html"
+fi
+
 # A quiet run of a whole suite: no test fails for kernel health.
 "$ms" conform --fs tmpfs --jobs 2 --filter 'mmap_shared/*' --out "$work/quiet-suite" >/dev/null 2>&1
 results quiet-suite >"$work/quiet-suite.txt"
