@@ -22,7 +22,7 @@ static const char usage[] =
 	"DIR, default: the database's directory/history).\n"
 	"  --db FILE    the database (default: $MMAPSUITE_OUT or reports/out, /history.sqlite)\n"
 	"  --case CASE  only this benchmark case\n"
-	"Exit: 0 shown, 2 bad input, no database, or no run recorded METRIC.\n";
+	"Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n";
 
 struct point {
 	char *time, *run, *kernel, *series, *method, *unit;

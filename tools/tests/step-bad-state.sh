@@ -93,13 +93,22 @@ if [[ $(id -u) -eq 0 ]]; then
 	}
 	for db in existing.sqlite new.sqlite; do
 		checks=$((checks + 1))
-		out=$(full_case "$db" 2>&1)
-		if grep -q "disk full" <<<"$out" && ! grep -q "not an mmapsuite" <<<"$out"; then
-			ok "full disk, $db: $(grep -o 'disk full.*' <<<"$out")"
+		out=$(full_case "$db" 2>&1); rc=$?
+		if [[ $rc -eq 3 ]] && grep -q "disk full" <<<"$out" && ! grep -q "not an mmapsuite" <<<"$out"; then
+			ok "full disk, $db: exit 3, $(grep -o 'disk full.*' <<<"$out")"
 		else
-			fail "full disk, $db: $out"
+			fail "full disk, $db: exit $rc: $out"
 		fi
 	done
+fi
+
+# --- the results root itself full: exit 3, "recording the run failed", not "a test failed" ---
+if [[ $(id -u) -eq 0 ]]; then
+	mkdir -p "$work/full-out"
+	expect 3 "recording the run failed: .*No space left" -- unshare -m --propagation private sh -c "
+		mount -t tmpfs -o size=64k mmapsuite-test-full '$work/full-out' || exit 9
+		dd if=/dev/zero of='$work/full-out/fill' bs=4k 2>/dev/null
+		exec '$ms' conform --fs tmpfs --filter 'msync/*' --out '$work/full-out'"
 fi
 
 # --- without root and without --out: the results root the README names ---
