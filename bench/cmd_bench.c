@@ -104,9 +104,10 @@ int cmd_bench(int argc, char **argv)
 		ret = ms_bench_execute(&rq, &h);
 	if (!ret && fidelity)
 		fret = ms_bench_fidelity(&h);
-	if (ms_harness_end(&h))
-		return MS_EXIT_FAILED;
+	int saved = ms_harness_end(&h);
 	if (ret)
 		return ret;
-	return fret == 2 ? MS_EXIT_USAGE : fret;
+	if (fret)
+		return fret == 2 ? MS_EXIT_USAGE : fret;
+	return saved;
 }

@@ -6,10 +6,12 @@
 #include "topo.h"
 #include "util.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -173,6 +175,36 @@ static json_t *devmem_section(void)
 	return json_pack("{s:b, s:b}", "present", present, "opens", fd >= 0);
 }
 
+/* Whether the test binary can judge kernel health per test (suites/kernel_health.c reads the
+ * same sources with the same rights): source, granularity, or why it is not checked. */
+static json_t *kernel_health_section(void)
+{
+	const char *taint = "/proc/sys/kernel/tainted";
+	json_t *taint_now = number_file(taint);
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return json_pack("{s:b, s:s, s:s, s:o}", "checked", 1, "source",
+				 "/dev/kmsg and /proc/sys/kernel/tainted", "granularity",
+				 "per test", "tainted_at_start", taint_now);
+	}
+	int e = errno;
+	char probe;
+	if (klogctl(10, NULL, 0) > 0 && klogctl(3, &probe, 1) >= 0)
+		return json_pack("{s:b, s:s, s:s, s:o}", "checked", 1, "source",
+				 "syslog(2) (as dmesg reads it) and /proc/sys/kernel/tainted",
+				 "granularity", "per test by timestamp, coarser: /dev/kmsg cannot "
+				 "be opened, and lines of one microsecond may merge",
+				 "tainted_at_start", taint_now);
+	char *why = xasprintf("/dev/kmsg: %s; syslog(2): %s (kernel.dmesg_restrict=1 needs "
+			      "CAP_SYSLOG): only new taint flags are checked", strerror(e),
+			      strerror(errno));
+	json_t *o = json_pack("{s:b, s:s, s:s, s:o}", "checked", 0, "source", taint,
+			      "not_checked", why, "tainted_at_start", taint_now);
+	free(why);
+	return o;
+}
+
 json_t *ms_env_capture(void)
 {
 	struct utsname u;
@@ -189,6 +221,7 @@ json_t *ms_env_capture(void)
 		"perf_events", ms_perf_probe(), "dev_mem", devmem_section(), "kvm", kvm_section(),
 		"root", ms_is_root(), "filesystems", json_array(), "policy", policy_section());
 	free(cpu);
+	json_object_set_new(env, "kernel_health", kernel_health_section());
 	return env;
 }
 

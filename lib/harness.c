@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -23,7 +27,8 @@ const char ms_harness_options_help[] =
 	"  --dir PATH       also test an existing directory (NFS, DAX ...); repeatable\n"
 	"  --fs-size MB     size of each image and tmpfs (default 1024)\n"
 	"  --out DIR        results root; the run goes into DIR/<run-id>/\n"
-	"                   (default: reports/out in the project, or $MMAPSUITE_OUT)\n"
+	"                   (default: $MMAPSUITE_OUT, else reports/out in the project when\n"
+	"                   this user may write there, else ./mmapsuite-results)\n"
 	"  --place NAME     where this runs: host (default), guest:<kernel>, board:<name>\n"
 	"  --expect FILE    known deviations: a failure a line of FILE matches is XFAIL, a\n"
 	"                   pass it matches is XPASS (listed); see README \"Known deviations\"\n"
@@ -45,19 +50,42 @@ const char *ms_self_dir(void)
 	return dir;
 }
 
+/* The closest existing directory at or above path (path itself when it exists). */
+static void existing_ancestor(const char *path, char *out, size_t len)
+{
+	struct stat st;
+	snprintf(out, len, "%s", path);
+	while (stat(out, &st) != 0 && strcmp(out, "/") != 0 && strcmp(out, ".") != 0) {
+		char *copy = xstrdup(out);
+		snprintf(out, len, "%s", dirname(copy));
+		free(copy);
+	}
+}
+
+/* Whether this user could create path (or write into it when it exists). */
+static bool can_create(const char *path)
+{
+	char base[PATH_MAX];
+	existing_ancestor(path, base, sizeof(base));
+	return access(base, W_OK | X_OK) == 0;
+}
+
 const char *ms_default_out_root(void)
 {
 	static char root[PATH_MAX];
 	const char *env = getenv("MMAPSUITE_OUT");
 	if (env && *env)
 		return env;
-	/* From <project>/build-dir/bin/mmapsuite: the project is two levels up. */
+	/* From <project>/build-dir/bin/mmapsuite: the project is two levels up. A user who may
+	 * not write into the project (a root-owned checkout) gets the current directory's
+	 * mmapsuite-results instead, as the README says. */
 	char project[PATH_MAX], probe[PATH_MAX + 32];
 	snprintf(project, sizeof(project), "%s/../..", ms_self_dir());
 	snprintf(probe, sizeof(probe), "%s/reports/report.h", project);
 	if (access(probe, F_OK) == 0 && realpath(project, root)) {
 		strncat(root, "/reports/out", sizeof(root) - strlen(root) - 1);
-		return root;
+		if (can_create(root))
+			return root;
 	}
 	return "mmapsuite-results";
 }
@@ -94,6 +122,7 @@ int ms_harness_option(struct ms_harness *h, int argc, char **argv, int *i)
 		h->dirs[h->n_dirs++] = need_value(argc, argv, *i);
 	} else if (!strcmp(arg, "--out")) {
 		h->out_root = need_value(argc, argv, *i);
+		h->out_given = true;
 	} else if (!strcmp(arg, "--place")) {
 		h->place = need_value(argc, argv, *i);
 	} else if (!strcmp(arg, "--expect")) {
@@ -119,16 +148,77 @@ int ms_harness_option(struct ms_harness *h, int argc, char **argv, int *i)
 	return 1;
 }
 
+/* Why the suite cannot use dir as a file system under test, or NULL. The one thing written is
+ * a probe file, unlinked at once: only creating and mapping a file shows that both work (a
+ * FUSE or 9p mount may refuse either). */
+static const char *dir_unusable(const char *dir, char *why, size_t len)
+{
+	static const struct { long magic; const char *name; } pseudo[] = {
+		{ PROC_SUPER_MAGIC, "proc" }, { SYSFS_MAGIC, "sysfs" },
+		{ CGROUP_SUPER_MAGIC, "cgroup" }, { CGROUP2_SUPER_MAGIC, "cgroup2" },
+		{ DEBUGFS_MAGIC, "debugfs" }, { TRACEFS_MAGIC, "tracefs" },
+		{ SECURITYFS_MAGIC, "securityfs" }, { DEVPTS_SUPER_MAGIC, "devpts" },
+		{ BPF_FS_MAGIC, "bpf" }, { PSTOREFS_MAGIC, "pstore" },
+	};
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return snprintf(why, len, "%s", strerror(errno)), why;
+	if (!S_ISDIR(st.st_mode))
+		return "not a directory";
+	struct statfs fs;
+	if (statfs(dir, &fs) == 0)
+		for (size_t i = 0; i < sizeof(pseudo) / sizeof(pseudo[0]); i++)
+			if ((long)fs.f_type == pseudo[i].magic)
+				return snprintf(why, len, "a %s pseudo file system, not one that "
+					"holds files", pseudo[i].name), why;
+	struct statvfs vfs;
+	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return "on a read-only mount";
+	if (access(dir, W_OK | X_OK) != 0)
+		return snprintf(why, len, "not writable by this user (uid %d): %s", (int)geteuid(),
+				strerror(errno)), why;
+	char probe[PATH_MAX];
+	snprintf(probe, sizeof(probe), "%s/.mmapsuite-probe-XXXXXX", dir);
+	int fd = mkostemp(probe, O_CLOEXEC);
+	if (fd < 0)
+		return snprintf(why, len, "cannot create a scratch file in it: %s", strerror(errno)),
+		       why;
+	unlink(probe);
+	long page = sysconf(_SC_PAGESIZE);
+	const char *step = "ftruncate";
+	char *p = MAP_FAILED;
+	if (ftruncate(fd, page) == 0) {
+		step = "mmap MAP_SHARED";
+		p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	}
+	int e = errno;
+	close(fd);
+	if (p == MAP_FAILED)
+		return snprintf(why, len, "a scratch file in it cannot be mapped (%s: %s)", step,
+				strerror(e)), why;
+	munmap(p, (size_t)page);
+	return NULL;
+}
+
 /* Every check on the user's input happens here, before anything is written. */
 static void validate(struct ms_harness *h)
 {
 	struct stat st;
-	for (int i = 0; i < h->n_dirs; i++)
-		if (stat(h->dirs[i], &st) != 0 || !S_ISDIR(st.st_mode))
-			ms_die(MS_EXIT_USAGE, "--dir %s: %s", h->dirs[i],
-			       errno && stat(h->dirs[i], &st) != 0 ? strerror(errno) : "not a directory");
+	char why[PATH_MAX + 128];
+	for (int i = 0; i < h->n_dirs; i++) {
+		const char *bad = dir_unusable(h->dirs[i], why, sizeof(why));
+		if (bad)
+			ms_die(MS_EXIT_USAGE, "--dir %s: %s", h->dirs[i], bad);
+	}
 	if (stat(h->out_root, &st) == 0 && !S_ISDIR(st.st_mode))
 		ms_die(MS_EXIT_USAGE, "--out %s: exists and is not a directory", h->out_root);
+	if (!can_create(h->out_root)) {
+		int e = errno;
+		ms_die(MS_EXIT_USAGE, "%s %s: not writable by this user (uid %d): %s; name a "
+		       "results root with --out DIR or MMAPSUITE_OUT",
+		       h->out_given ? "--out" : "results root (the default)", h->out_root,
+		       (int)geteuid(), strerror(e));
+	}
 	if (h->strict_expect && !h->expect_path)
 		ms_die(MS_EXIT_USAGE, "--strict-expect needs --expect FILE");
 	if (h->expect_path) {
@@ -224,7 +314,10 @@ static void expectation_verdict(struct ms_harness *h)
 	h->n_failed = h->n_xfail = h->n_xpass = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
 		const struct ms_conformance *c = &run->conformance[i];
-		h->n_failed += c->outcome == MS_FAIL || c->outcome == MS_BROKEN;
+		/* a test whose result could not be stored did not fail: recording did (exit 3) */
+		bool unrecorded = c->outcome == MS_BROKEN && c->message &&
+				  !strncmp(c->message, "recording the run failed", 24);
+		h->n_failed += c->outcome == MS_FAIL || (c->outcome == MS_BROKEN && !unrecorded);
 		h->n_xfail += c->outcome == MS_XFAIL;
 		if (c->outcome != MS_XPASS)
 			continue;
@@ -271,12 +364,14 @@ int ms_harness_end(struct ms_harness *h)
 	expectation_verdict(h);
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/results.json", h->run_dir);
+	int rc = 0;
 	if (ms_run_save(h->run, path) != 0) {
-		ms_warn("cannot write %s: %s", path, strerror(errno));
-		return 1;
+		ms_warn("recording the run failed: cannot write %s: %s", path, strerror(errno));
+		rc = MS_EXIT_RECORDING;
+	} else if (ms_harness_renderer && ms_harness_renderer(h->run, h->run_dir) != 0) {
+		rc = MS_EXIT_RECORDING; /* the renderer said what failed */
 	}
-	int rc = ms_harness_renderer ? ms_harness_renderer(h->run, h->run_dir) : 0;
-	printf("results: %s\n", h->run_dir);
+	printf("results: %s%s\n", h->run_dir, rc ? " (incomplete: recording the run failed)" : "");
 	ms_run_free(h->run);
 	h->run = NULL;
 	ms_expect_free(h->expect);

@@ -15,7 +15,8 @@ struct ms_harness {
 	char fs_list[256];          /* "tmpfs,ext4"; default "tmpfs,cwd" */
 	const char *dirs[MS_MAX_FS]; /* --dir PATH (repeatable) */
 	int n_dirs;
-	const char *out_root;       /* --out DIR; default reports/out (or $MMAPSUITE_OUT) */
+	const char *out_root;       /* --out DIR; default: ms_default_out_root() */
+	bool out_given;             /* out_root came from --out */
 	const char *place;          /* --place; default "host" */
 	unsigned long fs_size_mb;   /* --fs-size MB for images and tmpfs; default 1024 */
 	const char *expect_path;    /* --expect FILE: known deviations (NULL: none) */
@@ -47,7 +48,8 @@ void ms_harness_begin(struct ms_harness *h);
 void ms_harness_apply_expect(struct ms_harness *h, size_t from);
 /* Releases the scratch areas, applies the expectations, lists XPASS results, saves
  * results.json atomically, calls the renderer (if set) and frees the run (h->run is NULL
- * after). Sets n_failed, n_xfail, n_xpass. Returns 0, or 1 if saving or rendering failed. */
+ * after). Sets n_failed, n_xfail, n_xpass. Returns 0, or MS_EXIT_RECORDING after a message
+ * "recording the run failed: ..." if saving, rendering or the history failed. */
 int ms_harness_end(struct ms_harness *h);
 /* The conformance verdict after ms_harness_end: true when a failure is not expected, or when
  * --strict-expect is given and an expected failure passed. */
@@ -57,8 +59,8 @@ bool ms_harness_failed(const struct ms_harness *h);
  * that lib/ does not depend on reports/. Returns 0 or 1. */
 extern int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir);
 
-/* Default results root: <project>/reports/out when running from a build tree inside the
- * project, else ./mmapsuite-results. */
+/* Default results root: $MMAPSUITE_OUT, else <project>/reports/out when running from a build
+ * tree inside the project and this user may write there, else ./mmapsuite-results. */
 const char *ms_default_out_root(void);
 
 /* Directory holding the running mmapsuite binary (and mmapsuite-conform beside it). */

@@ -49,7 +49,7 @@ struct ms_run *ms_run_new(const char *place)
 static void free_conformance(struct ms_conformance *c)
 {
 	free(c->suite), free(c->test), free(c->ids), free(c->spec), free(c->fs);
-	free(c->place), free(c->message);
+	free(c->place), free(c->message), free(c->kernel_log);
 	free(c->expect_reason), free(c->expect_file);
 }
 
@@ -95,6 +95,7 @@ void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
 		.outcome = r->outcome, .message = dup_or_null(r->message),
 		.duration_s = r->duration_s, .expect_reason = dup_or_null(r->expect_reason),
 		.expect_file = dup_or_null(r->expect_file), .expect_line = r->expect_line,
+		.kernel_log = dup_or_null(r->kernel_log),
 	};
 }
 
@@ -130,6 +131,8 @@ static json_t *conformance_to_json(const struct ms_conformance *c)
 		json_object_set_new(o, "expectation",
 				    json_pack("{s:s, s:s?, s:i}", "reason", c->expect_reason, "file",
 					      c->expect_file, "line", c->expect_line));
+	if (c->kernel_log)
+		json_object_set_new(o, "kernel_log", json_string(c->kernel_log));
 	return o;
 }
 
@@ -239,6 +242,7 @@ static void read_conformance(struct reader *r, struct ms_run *run, json_t *item,
 		.place = get_string(r, item, where, "place", false),
 		.message = get_string(r, item, where, "message", true),
 		.duration_s = get_number(r, item, where, "duration_s"),
+		.kernel_log = get_string(r, item, where, "kernel_log", true),
 	};
 	char *outcome = get_string(r, item, where, "outcome", false);
 	int o = ms_outcome_parse(outcome);

@@ -32,6 +32,7 @@ struct ms_conformance {
 	char *expect_reason;  /* its reason="..." */
 	char *expect_file;    /* the expectation file as given */
 	int expect_line;      /* its line number */
+	char *kernel_log;     /* kernel log lines of a splat or new taint during the test, or NULL */
 };
 
 struct ms_benchmark {

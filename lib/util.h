@@ -11,6 +11,7 @@ enum {
 	MS_EXIT_OK = 0,
 	MS_EXIT_FAILED = 1,     /* ran, and something failed or regressed */
 	MS_EXIT_USAGE = 2,      /* bad arguments or bad input files; nothing was written */
+	MS_EXIT_RECORDING = 3,  /* every test passed, but saving results, reports or history failed */
 };
 
 /* Out of memory is not a condition any caller can handle: these abort with a message. */

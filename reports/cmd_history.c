@@ -22,7 +22,7 @@ static const char usage[] =
 	"DIR, default: the database's directory/history).\n"
 	"  --db FILE    the database (default: $MMAPSUITE_OUT or reports/out, /history.sqlite)\n"
 	"  --case CASE  only this benchmark case\n"
-	"Exit: 0 shown, 2 bad input, no database, or no run recorded METRIC.\n";
+	"Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n";
 
 struct point {
 	char *time, *run, *kernel, *series, *method, *unit;
@@ -239,8 +239,13 @@ int cmd_history(int argc, char **argv)
 		"ON r.id = m.run_id WHERE m.metric = ?1 AND (?2 IS NULL OR m.bench_case = ?2) "
 		"ORDER BY r.time, r.id, m.bench_case, m.params", -1, &q, NULL);
 	if (rc != SQLITE_OK) {
-		fprintf(stderr, "mmapsuite history: %s: %s (not an mmapsuite history database?)\n",
-			db_path, sqlite3_errmsg(db));
+		char why[768];
+		if (strstr(sqlite3_errmsg(db), "no such table"))
+			snprintf(why, sizeof(why), "%s (not an mmapsuite history database)",
+				 sqlite3_errmsg(db));
+		else
+			ms_history_problem(db, rc, why, sizeof(why));
+		fprintf(stderr, "mmapsuite history: %s: %s\n", db_path, why);
 		sqlite3_close(db);
 		free(db_path);
 		return MS_EXIT_USAGE;
@@ -250,7 +255,7 @@ int cmd_history(int argc, char **argv)
 		sqlite3_bind_text(q, 2, case_filter, -1, SQLITE_STATIC);
 	struct point *pts = NULL;
 	size_t n = 0;
-	while (sqlite3_step(q) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		pts = xrealloc(pts, (n + 1) * sizeof(*pts));
 		struct point *p = &pts[n++];
 		p->time = column(q, 0);
@@ -269,7 +274,12 @@ int cmd_history(int argc, char **argv)
 	}
 	sqlite3_finalize(q);
 	int status = MS_EXIT_OK;
-	if (!n) {
+	if (rc != SQLITE_DONE) {
+		char why[768];
+		fprintf(stderr, "mmapsuite history: %s: reading it failed: %s\n", db_path,
+			ms_history_problem(db, rc, why, sizeof(why)));
+		status = MS_EXIT_USAGE;
+	} else if (!n) {
 		fprintf(stderr, "mmapsuite history: %s: no recorded run has metric '%s'%s%s\n",
 			db_path, metric, case_filter ? " in case " : "", case_filter ? case_filter : "");
 		known_metrics(db);

@@ -14,7 +14,8 @@ static const char usage[] =
 	"Renders index.html, summary.md, junit.xml, ktap.txt and plots/ from RESULTS (a results\n"
 	"directory, or a results.json file) alone, into the results directory or --out DIR.\n"
 	"  --history FILE  also record the run in this history database (see mmapsuite history)\n"
-	"Exit: 0 rendered, 1 rendered with a problem (plots missing), 2 bad input.\n";
+	"Exit: 0 rendered, 2 bad input, 3 writing the report or the history failed (plots\n"
+	"missing, disk full, damaged history database).\n";
 
 int cmd_report(int argc, char **argv)
 {
@@ -84,5 +85,5 @@ int cmd_report(int argc, char **argv)
 	free(index);
 	free(dir);
 	ms_run_free(run);
-	return rc ? MS_EXIT_FAILED : MS_EXIT_OK;
+	return rc ? MS_EXIT_RECORDING : MS_EXIT_OK; /* writing the report or the history failed */
 }

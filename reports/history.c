@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness.h"
 #include "history.h"
 #include "model.h"
 #include "report.h"
@@ -25,8 +26,81 @@ static const char schema[] =
 
 char *ms_history_default_path(void)
 {
-	const char *root = getenv("MMAPSUITE_OUT");
-	return xasprintf("%s/history.sqlite", root && *root ? root : "reports/out");
+	/* Where `run` records: the same results root its run directories go to. */
+	return xasprintf("%s/history.sqlite", ms_default_out_root());
+}
+
+const char *ms_history_problem(sqlite3 *db, int rc, char *buf, size_t len)
+{
+	int sys = sqlite3_system_errno(db);
+	switch (rc & 0xff) {
+	case SQLITE_CORRUPT:
+		snprintf(buf, len, "the database is damaged (%s); move it aside, and the next run "
+			 "starts a new one", sqlite3_errmsg(db));
+		break;
+	case SQLITE_NOTADB:
+		snprintf(buf, len, "not an SQLite database, so not an mmapsuite history database");
+		break;
+	case SQLITE_FULL:
+		snprintf(buf, len, "disk full: the file system holding it has no space left");
+		break;
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		if (sys == ENOSPC || sys == EDQUOT)
+			snprintf(buf, len, "disk full: %s", strerror(sys));
+		else if (sys)
+			snprintf(buf, len, "%s: %s", sqlite3_errmsg(db), strerror(sys));
+		else
+			snprintf(buf, len, "%s", sqlite3_errmsg(db));
+		break;
+	default:
+		snprintf(buf, len, "%s", sqlite3_errmsg(db));
+	}
+	return buf;
+}
+
+/* PRAGMA integrity_check: NULL when the file is sound, else why it is not (in buf). */
+static const char *damage(sqlite3 *db, char *buf, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check(3)", -1, &st, NULL);
+	const char *bad = NULL;
+	size_t used = 0;
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *row = (const char *)sqlite3_column_text(st, 0);
+		if (row && strcmp(row, "ok") != 0) {
+			if (!used)
+				used = (size_t)snprintf(buf, len, "the database is damaged (PRAGMA "
+						"integrity_check: %s", row);
+			else if (used < len)
+				used += (size_t)snprintf(buf + used, len - used, "; %s", row);
+			bad = buf;
+		}
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+		ms_history_problem(db, rc, buf, len);
+		bad = buf;
+	} else if (bad && used < len) {
+		snprintf(buf + used, len - used, "); move it aside, and the next run starts a new one");
+	}
+	/* One line: SQLite's report is several ("*** in database main ***\nPage 4: ..."). */
+	const char *head = "*** in database main ***\n";
+	char *h = bad ? strstr(buf, head) : NULL;
+	if (h)
+		memmove(h, h + strlen(head), strlen(h + strlen(head)) + 1);
+	for (char *c = bad ? strchr(buf, '\n') : NULL; c; c = strchr(c, '\n')) {
+		if (strlen(buf) + 2 >= len) {
+			*c = ';';
+			continue;
+		}
+		memmove(c + 1, c, strlen(c) + 1);
+		c[0] = ';', c[1] = ' ';
+	}
+	sqlite3_finalize(st);
+	return bad;
 }
 
 sqlite3 *ms_history_open(const char *db_path, bool create, char *err, size_t errlen)
@@ -42,19 +116,28 @@ sqlite3 *ms_history_open(const char *db_path, bool create, char *err, size_t err
 		}
 		free(dir);
 	}
-	if (sqlite3_open_v2(db_path, &db, flags, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s: %s", db_path, db ? sqlite3_errmsg(db) : "cannot open");
+	char why[768];
+	int rc = sqlite3_open_v2(db_path, &db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", db_path,
+			 db ? ms_history_problem(db, rc, why, sizeof(why)) : "cannot open");
 		sqlite3_close(db);
 		return NULL;
 	}
+	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 10000);
-	char *msg = NULL;
-	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL,
-			 &msg) != SQLITE_OK ||
-	    (create && sqlite3_exec(db, schema, NULL, NULL, &msg) != SQLITE_OK)) {
-		snprintf(err, errlen, "%s: %s (not an mmapsuite history database?)", db_path,
-			 msg ? msg : sqlite3_errmsg(db));
-		sqlite3_free(msg);
+	const char *bad = NULL;
+	/* A damaged file must say so before any query reads it as "no such run" or "no such
+	 * metric"; the check reads every page, which a history of a few thousand runs allows. */
+	rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		bad = ms_history_problem(db, rc, why, sizeof(why));
+	if (!bad)
+		bad = damage(db, why, sizeof(why));
+	if (!bad && create && (rc = sqlite3_exec(db, schema, NULL, NULL, NULL)) != SQLITE_OK)
+		bad = ms_history_problem(db, rc, why, sizeof(why));
+	if (bad) {
+		snprintf(err, errlen, "%s: %s", db_path, bad);
 		sqlite3_close(db);
 		return NULL;
 	}
@@ -84,7 +167,8 @@ static int insert_run(sqlite3 *db, const struct ms_run *run, const char *results
 		bind_text(st, 6, results_dir);
 		for (int o = 0; o < 4; o++)
 			sqlite3_bind_int64(st, 7 + o, (sqlite3_int64)c.n[o]);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
 	sqlite3_finalize(st);
 	free(kernel);
@@ -112,7 +196,8 @@ static int insert_metrics(sqlite3 *db, const struct ms_run *run)
 		sqlite3_bind_double(st, 9, b->ci_high);
 		sqlite3_bind_int64(st, 10, (sqlite3_int64)b->n_samples);
 		sqlite3_bind_int(st, 11, b->noisy);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		rc = sqlite3_step(st);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 		free(params);
 	}
 	sqlite3_finalize(st);
@@ -133,7 +218,8 @@ int ms_history_record(const struct ms_run *run, const char *results_dir, const c
 		rc = sqlite3_prepare_v2(db, "DELETE FROM runs WHERE id = ?", -1, &del, NULL);
 	if (rc == SQLITE_OK) {
 		bind_text(del, 1, run->id);
-		rc = sqlite3_step(del) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		rc = sqlite3_step(del);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	}
 	sqlite3_finalize(del);
 	if (rc == SQLITE_OK)
@@ -143,8 +229,9 @@ int ms_history_record(const struct ms_run *run, const char *results_dir, const c
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
+		char why[768];
 		snprintf(err, errlen, "%s: recording run %s failed: %s", db_path, run->id,
-			 sqlite3_errmsg(db));
+			 ms_history_problem(db, rc, why, sizeof(why)));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	sqlite3_close(db);

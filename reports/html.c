@@ -119,6 +119,13 @@ static void expected(const struct ms_run *run, struct ms_text *t)
 static void failures(const struct ms_run *run, struct ms_text *t)
 {
 	ms_text_puts(t, "<section id=\"failures\"><h2>Failures</h2>\n");
+	json_t *health = json_object_get(run->environment, "kernel_health");
+	if (run->n_conformance && json_is_false(json_object_get(health, "checked"))) {
+		ms_text_puts(t, "<p class=\"missing\">Kernel health was <b>not checked</b> per test "
+				"(a splat would not fail its test): ");
+		ms_text_xml(t, json_string_value(json_object_get(health, "not_checked")));
+		ms_text_puts(t, "</p>\n");
+	}
 	size_t n = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
 		const struct ms_conformance *c = &run->conformance[i];
@@ -136,7 +143,13 @@ static void failures(const struct ms_run *run, struct ms_text *t)
 		ms_text_xml(t, c->spec);
 		ms_text_puts(t, ")<pre>");
 		ms_text_xml(t, c->message && *c->message ? c->message : "(no message recorded)");
-		ms_text_puts(t, "</pre></div>\n");
+		ms_text_puts(t, "</pre>");
+		if (c->kernel_log) {
+			ms_text_puts(t, "<p>Kernel log during the test:</p><pre class=\"kernel-log\">");
+			ms_text_xml(t, c->kernel_log);
+			ms_text_puts(t, "</pre>");
+		}
+		ms_text_puts(t, "</div>\n");
 		free(name);
 		n++;
 	}

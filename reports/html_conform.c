@@ -81,7 +81,7 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 	ms_text_puts(t, "/");
 	ms_text_xml(t, col->fs);
 	ms_text_printf(t, "\" title=\"%.3f s\">", c->duration_s);
-	if ((c->message && *c->message) || c->expect_reason) {
+	if ((c->message && *c->message) || c->expect_reason || c->kernel_log) {
 		ms_text_printf(t, "<details><summary>%s</summary><pre>", o);
 		if (c->expect_reason) {
 			ms_text_puts(t, "expected to fail: ");
@@ -91,6 +91,10 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 			ms_text_printf(t, ":%d)\n", c->expect_line);
 		}
 		ms_text_xml(t, c->message ? c->message : "");
+		if (c->kernel_log) {
+			ms_text_puts(t, "\n\nkernel log:\n");
+			ms_text_xml(t, c->kernel_log);
+		}
 		ms_text_puts(t, "</pre></details>");
 	} else {
 		ms_text_puts(t, o);

@@ -11,6 +11,9 @@
 #include "render.h"
 #include "util.h"
 
+static void kernel_logs(const struct ms_run *run, struct ms_text *t);
+static void kernel_health(const struct ms_run *run, struct ms_text *t);
+
 static void header(const struct ms_run *run, struct ms_text *t)
 {
 	char *kernel = ms_env_text(run, "kernel.release|kernel_release|uname.release|kernel");
@@ -123,6 +126,7 @@ static void conformance(const struct ms_run *run, struct ms_text *t)
 			free(name);
 		}
 		ms_text_puts(t, "\n");
+		kernel_logs(run, t);
 	}
 	if (all.n[MS_XFAIL]) {
 		ms_text_puts(t, "### Expected failures (known deviations)\n\n| test | ids | reason "
@@ -147,6 +151,7 @@ static void conformance(const struct ms_run *run, struct ms_text *t)
 		}
 		ms_text_puts(t, "\n");
 	}
+	kernel_health(run, t);
 	if (all.n[MS_SKIP]) {
 		ms_text_printf(t, "<details><summary>%zu skipped, with reasons</summary>\n\n"
 			       "| test | reason |\n|---|---|\n", all.n[MS_SKIP]);
@@ -161,6 +166,45 @@ static void conformance(const struct ms_run *run, struct ms_text *t)
 			free(name);
 		}
 		ms_text_puts(t, "\n</details>\n\n");
+	}
+}
+
+/* The kernel log lines of each test a splat failed, first lines only (all in index.html). */
+static void kernel_logs(const struct ms_run *run, struct ms_text *t)
+{
+	for (size_t i = 0; i < run->n_conformance; i++) {
+		const struct ms_conformance *c = &run->conformance[i];
+		if (!c->kernel_log)
+			continue;
+		char *name = ms_conf_name(c);
+		ms_text_printf(t, "Kernel log during `%s`:\n\n```text\n", name);
+		const char *p = c->kernel_log;
+		for (int line = 0; *p && line < 20; line++) {
+			size_t len = strcspn(p, "\n");
+			for (size_t k = 0; k < len; k++) /* a fence inside would end the block */
+				ms_text_put(t, p[k] == '`' ? "'" : &p[k], 1);
+			ms_text_puts(t, "\n");
+			p += len + (p[len] == '\n');
+		}
+		ms_text_puts(t, *p ? "...\n```\n\n" : "```\n\n");
+		free(name);
+	}
+}
+
+/* Whether the kernel log was checked around each test, never left unsaid. */
+static void kernel_health(const struct ms_run *run, struct ms_text *t)
+{
+	json_t *k = json_object_get(run->environment, "kernel_health");
+	if (!json_is_object(k))
+		return;
+	if (json_is_true(json_object_get(k, "checked"))) {
+		ms_text_printf(t, "Kernel health: checked %s (%s).\n\n",
+			       json_string_value(json_object_get(k, "granularity")),
+			       json_string_value(json_object_get(k, "source")));
+	} else {
+		ms_text_puts(t, "Kernel health: **not checked** per test: ");
+		ms_text_md_cell(t, json_string_value(json_object_get(k, "not_checked")), 300);
+		ms_text_puts(t, ".\n\n");
 	}
 }
 

@@ -5,8 +5,12 @@
  *                                          the runner appends one JSON line per finished test
  *
  * The harness (`mmapsuite conform`) sets MMAPSUITE_DIR to a scratch directory on the file
- * system under test and reads MMAPSUITE_RESULTS back. */
+ * system under test and reads MMAPSUITE_RESULTS back.
+ *
+ * The report hooks run in the runner process; they also judge the kernel's health around each
+ * test (kernel_health.h): a splat or a new taint flag fails the test and fills kernel_log. */
 #include "conform.h"
+#include "kernel_health.h"
 
 #include <criterion/hooks.h>
 #include <criterion/internal/ordered-set.h>
@@ -74,8 +78,12 @@ static const char *status_name(struct criterion_test_stats *st, const char **mes
 static void record(struct criterion_test_stats *st)
 {
 	const char *path = getenv("MMAPSUITE_RESULTS");
-	if (!path || !*path)
+	if (!path || !*path) {
+		char *note = NULL;
+		free(ms_health_end(st->test, &note)); /* the test's window still closes */
+		free(note);
 		return;
+	}
 	const char *message;
 	const char *outcome = status_name(st, &message);
 	char ids[256], spec[32], extra[160] = "";
@@ -92,12 +100,27 @@ static void record(struct criterion_test_stats *st)
 	char *full = NULL;
 	if (message && *message && extra[0])
 		full = NULL, asprintf(&full, "%s (%s)", message, extra);
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:f}", "suite", st->test->category,
-			      "test", st->test->name, "ids", ids, "spec", spec, "outcome", outcome,
-			      "message", full ? full : (message && *message) ? message :
-					 extra[0] ? extra : NULL,
-			      "duration_s", (double)st->elapsed_time);
+	const char *said = full ? full : (message && *message) ? message : extra[0] ? extra : NULL;
+	char *health_note = NULL, *with_note = NULL;
+	char *kernel_log = ms_health_end(st->test, &health_note);
+	if (kernel_log) {
+		/* A splat is a failure whatever the test saw; a broken test stays broken. */
+		if (strcmp(outcome, "broken") != 0)
+			outcome = "fail";
+		if (said && strcmp(outcome, "fail") == 0 && st->test_status == CR_STATUS_SKIPPED)
+			asprintf(&with_note, "%s (the test had skipped: %s)", health_note, said);
+		else if (said)
+			asprintf(&with_note, "%s; %s", said, health_note);
+		said = with_note ? with_note : health_note;
+	}
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:f, s:s*}", "suite",
+			      st->test->category, "test", st->test->name, "ids", ids, "spec", spec,
+			      "outcome", outcome, "message", said, "duration_s",
+			      (double)st->elapsed_time, "kernel_log", kernel_log);
 	free(full);
+	free(kernel_log);
+	free(health_note);
+	free(with_note);
 	FILE *f = fopen(path, "a");
 	if (f) {
 		json_dumpf(o, f, JSON_COMPACT);
@@ -105,6 +128,34 @@ static void record(struct criterion_test_stats *st)
 		fclose(f);
 	}
 	json_decref(o);
+}
+
+ReportHook(PRE_ALL)(struct criterion_test_set *set)
+{
+	(void)set;
+	ms_health_start();
+	if (ms_health_unchecked())
+		fprintf(stderr, "mmapsuite-conform: kernel health NOT checked per test (taint "
+			"flags only): %s\n", ms_health_unchecked());
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+	(void)stats;
+	unsigned long tests;
+	double seconds;
+	ms_health_cost(&tests, &seconds);
+	if (tests)
+		fprintf(stderr, "mmapsuite-conform: %s of %lu tests checked in %.1f ms (%.0f us per "
+			"test)\n", ms_health_unchecked() ? "taint flags (not the kernel log)" :
+			"kernel health", tests, seconds * 1e3, seconds * 1e6 / (double)tests);
+}
+
+ReportHook(PRE_INIT)(struct criterion_test *test)
+{
+	char name[192];
+	snprintf(name, sizeof(name), "%s/%s", test->category, test->name);
+	ms_health_begin(test, name);
 }
 
 ReportHook(POST_TEST)(struct criterion_test_stats *st)

@@ -28,9 +28,10 @@ static struct ms_run *sample_run(void)
 	struct ms_conformance c = { .suite = "mmap_shared", .test = "store_reaches_file",
 				    .ids = "b1 b3", .spec = "POSIX", .fs = "ext4",
 				    .outcome = MS_FAIL, .message = "byte 7 is 0x00, not \"x\"",
-				    .duration_s = 0.25 };
+				    .duration_s = 0.25,
+				    .kernel_log = "WARNING: CPU: 1 PID: 7 at mm/x.c:1\nCall Trace:" };
 	ms_run_add_conformance(run, &c);
-	c.outcome = MS_SKIP, c.message = NULL, c.fs = "dir:/mnt/nfs";
+	c.outcome = MS_SKIP, c.message = NULL, c.fs = "dir:/mnt/nfs", c.kernel_log = NULL;
 	ms_run_add_conformance(run, &c);
 	double samples[] = { 1.5, 2.5, 2.0 };
 	struct ms_benchmark b = { .bench_case = "seq_read", .metric = "throughput",
@@ -77,6 +78,8 @@ Test(results, save_then_load_round_trips_every_field)
 	cr_assert_eq(back->conformance[0].outcome, MS_FAIL);
 	cr_assert_str_eq(back->conformance[0].message, "byte 7 is 0x00, not \"x\"");
 	cr_assert_null(back->conformance[1].message);
+	cr_assert_str_eq(back->conformance[0].kernel_log, run->conformance[0].kernel_log);
+	cr_assert_null(back->conformance[1].kernel_log);
 	cr_assert_str_eq(back->conformance[1].fs, "dir:/mnt/nfs");
 	cr_assert_float_eq(back->conformance[0].duration_s, 0.25, 1e-12);
 	cr_assert_eq(back->n_benchmarks, 1);

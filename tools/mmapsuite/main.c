@@ -31,7 +31,8 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nExit status: 0 all passed (failures an --expect file names count as "
 		     "passed), 1 a test failed or a regression was found, 2 bad arguments or "
-		     "input.\n");
+		     "input,\n3 every test passed but recording the run (results.json, reports, "
+		     "history) failed.\n");
 }
 
 int main(int argc, char **argv)

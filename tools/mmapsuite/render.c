@@ -14,14 +14,14 @@ int ms_render_run(const struct ms_run *run, const char *run_dir)
 	char err[512];
 	int rc = 0;
 	if (ms_report_write(run, run_dir, err, sizeof(err)) != 0) {
-		ms_warn("rendering the report in %s failed: %s", run_dir, err);
+		ms_warn("recording the run failed: rendering the report in %s: %s", run_dir, err);
 		rc = 1;
 	}
 	char root[PATH_MAX];
 	snprintf(root, sizeof(root), "%s", run_dir);
 	char *db = xasprintf("%s/history.sqlite", dirname(root));
 	if (ms_history_record(run, run_dir, db, err, sizeof(err)) != 0) {
-		ms_warn("recording the run in the history failed: %s", err);
+		ms_warn("recording the run failed: the history database: %s", err);
 		rc = 1;
 	}
 	free(db);
