@@ -271,6 +271,9 @@ struct pins_ctx {
 	/* phandle -> #gpio-cells of every GPIO controller */
 	uint32_t ph[64], cells[64];
 	unsigned nctl;
+	/* pin configurations that enabled nodes select (pinctrl-N phandles) */
+	uint32_t selected[256];
+	unsigned nsel;
 };
 
 static void mark(struct pins_ctx *c, uint32_t pin)
@@ -308,6 +311,14 @@ static int specifiers_visit(const char *node, void *vctx)
 	for (int i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 		size_t nl = strlen(name);
+		if (!strncmp(name, "pinctrl-", 8) && name[8] >= '0' && name[8] <= '9' &&
+		    ms_dt_enabled(node)) {
+			size_t len;
+			unsigned char *p = ms_dt_prop(node, name, &len);
+			for (size_t off = 0; p && off + 4 <= len && c->nsel < 256; off += 4)
+				c->selected[c->nsel++] = be32(p + off);
+			free(p);
+		}
 		if (!strcmp(name, "gpios") || (nl > 6 && !strcmp(name + nl - 6, "-gpios"))) {
 			size_t len;
 			unsigned char *p = ms_dt_prop(node, name, &len);
@@ -329,12 +340,28 @@ static int specifiers_visit(const char *node, void *vctx)
 	return 0;
 }
 
+static int selected(const struct pins_ctx *c, const char *node)
+{
+	uint32_t ph;
+	if (prop_u32(node, "phandle", &ph) && prop_u32(node, "linux,phandle", &ph))
+		return 0;
+	for (unsigned i = 0; i < c->nsel; i++)
+		if (c->selected[i] == ph)
+			return 1;
+	return 0;
+}
+
 void ms_dt_gpio_pins_used(const char *node, unsigned char *used, unsigned npins)
 {
-	struct pins_ctx c = { .used = used, .npins = npins };
+	static struct pins_ctx c;
+	memset(&c, 0, sizeof(c));
+	c.used = used, c.npins = npins;
 	if (prop_u32(node, "phandle", &c.phandle) && prop_u32(node, "linux,phandle", &c.phandle))
 		c.phandle = 0;
-	/* Pin groups and hogs are children of the controller. */
+	walk(ms_dt_root(), controllers_visit, &c);
+	walk(ms_dt_root(), specifiers_visit, &c);
+	/* Pin groups (children of the controller) that an enabled node selects, and hogs. A
+	 * group nobody selects (bcm283x.dtsi lists every alternative) hands out nothing. */
 	struct dirent **names;
 	int n = scandir(node, &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
@@ -343,7 +370,8 @@ void ms_dt_gpio_pins_used(const char *node, unsigned char *used, unsigned npins)
 		snprintf(child, sizeof(child), "%s/%s", node, names[i]->d_name);
 		if (names[i]->d_name[0] != '.' && lstat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
 			size_t len;
-			unsigned char *p = ms_dt_prop(child, "brcm,pins", &len);
+			unsigned char *p = selected(&c, child) ? ms_dt_prop(child, "brcm,pins", &len)
+							       : NULL;
 			for (size_t off = 0; p && off + 4 <= len; off += 4)
 				mark(&c, be32(p + off));
 			free(p);
@@ -363,8 +391,4 @@ void ms_dt_gpio_pins_used(const char *node, unsigned char *used, unsigned npins)
 	}
 	if (n >= 0)
 		free(names);
-	if (c.phandle) {
-		walk(ms_dt_root(), controllers_visit, &c);
-		walk(ms_dt_root(), specifiers_visit, &c);
-	}
 }

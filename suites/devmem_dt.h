@@ -36,9 +36,10 @@ int ms_dt_reg_phys(const char *node, unsigned i, uint64_t *addr, uint64_t *size,
  * out (len bytes), for a SKIP that names what the board has. */
 void ms_dt_gpio_compatibles(char *out, size_t len);
 
-/* Pins of the GPIO controller at node that the tree hands to someone: pins listed by a
- * child's brcm,pins (BCM pin groups), gpio-hog children, and every `gpios`/`*-gpios`
- * specifier anywhere in the tree that points at the controller's phandle.
+/* Pins of the GPIO controller at node that the tree hands to someone: pins of a child pin
+ * group (brcm,pins) that an enabled node selects through pinctrl-N, gpio-hog children, and
+ * every `gpios`/`*-gpios` specifier anywhere in the tree (enabled or not) that points at
+ * the controller's phandle.
  * Sets used[pin] = 1 for pin < npins. */
 void ms_dt_gpio_pins_used(const char *node, unsigned char *used, unsigned npins);
 

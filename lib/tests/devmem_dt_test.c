@@ -75,6 +75,16 @@ static void pi3_tree(void)
 	CELLS("/soc/gpio@7e200000", "#gpio-cells", 2);
 	put("/soc/gpio@7e200000", "gpio-controller", "", 0);
 	CELLS("/soc/gpio@7e200000/uart0_gpio14", "brcm,pins", 14, 15);
+	CELLS("/soc/gpio@7e200000/uart0_gpio14", "phandle", 0x11);
+	CELLS("/soc/gpio@7e200000/dpi_gpio0", "brcm,pins", 0, 1, 2, 3, 17, 27); /* nobody's */
+	CELLS("/soc/gpio@7e200000/dpi_gpio0", "phandle", 0x12);
+	CELLS("/soc/gpio@7e200000/spi0_gpio7", "brcm,pins", 7, 8);
+	CELLS("/soc/gpio@7e200000/spi0_gpio7", "phandle", 0x13);
+	CELLS("/soc/serial@7e201000", "pinctrl-0", 0x11);
+	CELLS("/soc/spi@7e204000", "pinctrl-0", 0x13); /* selected by a disabled node only */
+	STR("/soc/spi@7e204000", "status", "disabled");
+	CELLS("/soc/gpio@7e200000/hog", "gpios", 40, 0);
+	put("/soc/gpio@7e200000/hog", "gpio-hog", "", 0);
 	/* a disabled copy earlier in name order must not be chosen */
 	STR("/soc/gpio@7e100000", "compatible", "brcm,bcm2835-gpio");
 	CELLS("/soc/gpio@7e100000", "reg", 0x7e100000, 0xb4);
@@ -106,7 +116,7 @@ Test(devmem_dt, pi3_gpio_bus_address_translated_through_soc_ranges)
 	unsigned char used[64] = { 0 };
 	ms_dt_gpio_pins_used(node, used, 54);
 	for (unsigned p = 0; p < 54; p++)
-		cr_assert_eq(used[p], p == 14 || p == 15 || p == 29 || p == 47, "pin %u used: %d", p,
+		cr_assert_eq(used[p], p == 14 || p == 15 || p == 29 || p == 40 || p == 47, "pin %u used: %d", p,
 			     used[p]);
 	char found[256];
 	ms_dt_gpio_compatibles(found, sizeof(found));
