@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# step: boards: device-tree parser on fake trees, devmem SKIP reasons on the host, devmem and conformance on tmpfs on QEMU raspi3b (arm64, TCG)
+set -euo pipefail
+bin=$1 out=$2/board
+top=$(cd "$(dirname "$0")/../.." && pwd)
+rm -rf "$out" && mkdir -p "$out"
+
+# 1. The parser on fake trees (Pi 3: bus 0x7e200000 -> CPU 0x3f200000; virt's two cells).
+"$bin/mmapsuite-unit" --filter 'devmem_dt/*'
+
+# 2. On this host every devmem test is a SKIP that says why (no /dev/mem, no device tree...).
+"$bin/mmapsuite" conform --fs tmpfs --filter 'devmem/*' --out "$out/host" >/dev/null
+python3 - "$out/host" <<'PY'
+import glob, json, sys
+r = json.load(open(glob.glob(sys.argv[1] + "/*/results.json")[0]))
+cases = [c for c in r["conformance"] if c["suite"] == "devmem"]
+assert len(cases) >= 8, f"{len(cases)} devmem results"
+for c in cases:
+    if c["outcome"] == "skip":
+        assert c.get("message"), f"{c['test']}: a SKIP without a reason"
+    elif c["outcome"] != "pass":
+        sys.exit(f"{c['test']}: {c['outcome']}: {c.get('message')}")
+PY
+
+# 3. raspi3b under TCG: devmem (writing free pin 17) and conformance on tmpfs; the board's
+#    verdict is the exit status; results come back marked board:raspi3b.
+t0=$SECONDS
+"$top/tools/board" raspi3b --gpio-pin 17 --allow-write --out "$out/raspi3b" --timeout 900
+echo "raspi3b: boot to verdict in $((SECONDS - t0)) s (preparation included)"
+python3 - "$out/raspi3b" <<'PY'
+import glob, json, sys
+r = json.load(open(glob.glob(sys.argv[1] + "/*/results.json")[0]))
+assert r["place"] == "board:raspi3b", r["place"]
+by = {c["test"]: c for c in r["conformance"] if c["suite"] == "devmem"}
+for t in ("gpio_block_answers_at_device_tree_address", "gpio_function_and_level_registers_sane",
+          "gpio_pin_output_round_trip", "strict_devmem_refuses_ram_to_mmap",
+          "read_past_ram_fails_efault", "mmap_bounded_by_physical_address_width"):
+    assert by[t]["outcome"] == "pass", f"{t}: {by[t]['outcome']}: {by[t].get('message')}"
+n = len(r["conformance"])
+assert n > 100, f"only {n} conformance results from the board"
+PY
