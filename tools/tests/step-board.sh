@@ -39,3 +39,8 @@ for t in ("gpio_block_answers_at_device_tree_address", "gpio_function_and_level_
 n = len(r["conformance"])
 assert n > 100, f"only {n} conformance results from the board"
 PY
+
+# 4. Without iomem=relaxed, IO_STRICT_DEVMEM keeps /dev/mem off the GPIO block its driver
+#    claimed: a SKIP that names the rule and the fix.
+"$top/tools/board" raspi3b --strict-iomem --filter 'devmem/gpio_block*' --out "$out/strict" --timeout 300
+grep -q 'SKIP IO_STRICT_DEVMEM refuses I/O memory a driver claimed.*iomem=relaxed' "$out"/strict/*/ktap.txt
