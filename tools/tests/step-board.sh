@@ -24,9 +24,13 @@ PY
 
 # 3. raspi3b under TCG: devmem (writing free pin 17) and conformance on tmpfs; the board's
 #    verdict is the exit status; results come back marked board:raspi3b.
+#    Debian 12's 6.1 kernel on arm64 fails a few conformance tests the 6.18 x86 host passes
+#    (README, Boards): exit 1 with results is accepted here, no results (a hung board) is not.
 t0=$SECONDS
-"$top/tools/board" raspi3b --gpio-pin 17 --allow-write --out "$out/raspi3b" --timeout 900
-echo "raspi3b: boot to verdict in $((SECONDS - t0)) s (preparation included)"
+rc=0
+"$top/tools/board" raspi3b --gpio-pin 17 --allow-write --out "$out/raspi3b" --timeout 900 || rc=$?
+echo "raspi3b: verdict $rc in $((SECONDS - t0)) s (preparation included)"
+[[ $rc -le 1 ]] || exit 1
 python3 - "$out/raspi3b" <<'PY'
 import glob, json, sys
 r = json.load(open(glob.glob(sys.argv[1] + "/*/results.json")[0]))
@@ -38,6 +42,11 @@ for t in ("gpio_block_answers_at_device_tree_address", "gpio_function_and_level_
     assert by[t]["outcome"] == "pass", f"{t}: {by[t]['outcome']}: {by[t].get('message')}"
 n = len(r["conformance"])
 assert n > 100, f"only {n} conformance results from the board"
+broken = [c["suite"] + "/" + c["test"] for c in r["conformance"] if c["outcome"] == "broken"]
+assert not broken, f"broken on the board: {broken}"
+for c in r["conformance"]:
+    if c["outcome"] == "fail":
+        print(f"board fail: {c['suite']}/{c['test']}")
 PY
 
 # 4. Without iomem=relaxed, IO_STRICT_DEVMEM keeps /dev/mem off the GPIO block its driver
