@@ -1,6 +1,7 @@
 #include "contain.h"
 #include "guard.h"
 #include "util.h"
+#include "harness.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -210,7 +211,7 @@ static int init_main(void *arg)
 			if (l->also_stderr)
 				dup2(l->out_fd, STDERR_FILENO);
 		}
-		execv(l->argv[0], l->argv);
+		ms_execv_self(l->argv[0], l->argv);
 		fprintf(stderr, "mmapsuite: cannot run %s: %s\n", l->argv[0], strerror(errno));
 		_exit(127);
 	}

@@ -15,6 +15,7 @@ const struct ms_checklist_group ms_checklist_groups[] = {
 	{ 'i', "fork / exec / multi-process" },
 	{ 'j', "Huge pages / THP" },
 	{ 'k', "Other Linux-specific flags" },
+	{ 'l', "/dev/mem: device registers and access rules" },
 	{ 0, 0 },
 };
 
@@ -267,5 +268,17 @@ const struct ms_checklist_item ms_checklist[] = {
 	  "memfd_secret mappings can't be reached from other processes or via GUP" },
 	{ "k9",
 	  "Legacy MAP_PRIVATE/MAP_SHARED with MAP_SYNC: ext4 and xfs refuse it with EOPNOTSUPP even for private maps, tmpfs and btrfs ignore it (LINUX, observed on 6.18)" },
+	{ "l1",
+	  "The GPIO block named by the device tree (compatible, reg through every parent's ranges) answers at its translated address through an O_SYNC /dev/mem mapping (PL061: PrimeCell ID)" },
+	{ "l2",
+	  "GPIO function-select (direction) and level registers read back sane values: reserved bits and absent pins read zero" },
+	{ "l3",
+	  "On a free pin, only with --gpio-pin N --allow-write: function-select round trip, set and clear reflected in the level register, pin restored" },
+	{ "l4",
+	  "STRICT_DEVMEM refuses System RAM to mmap and read() (EPERM); x86 shows RAM in the first MiB as zeros instead" },
+	{ "l5",
+	  "read() of /dev/mem past the last System RAM fails with EFAULT" },
+	{ "l6",
+	  "mmap of /dev/mem is bounded by the physical-address width (EINVAL at 2^bits)" },
 	{ 0, 0 },
 };

@@ -14,7 +14,9 @@ static void usage(FILE *out)
 		"results.json, junit.xml and ktap.txt into a new results directory.\n\n"
 		"  --filter PATTERN  only tests matching suite/test (glob), e.g. 'msync/*'\n"
 		"  --jobs N          parallel test processes (default: online CPUs)\n"
-		"  --verbose         show the test runner's own output\n%s",
+		"  --verbose         show the test runner's own output\n"
+		"  --gpio-pin N      the free GPIO pin the devmem tests may write (with --allow-write)\n"
+		"  --allow-write     let the devmem tests write that pin's registers (never others)\n%s",
 		ms_harness_options_help);
 }
 
@@ -25,6 +27,19 @@ int ms_conform_option(struct ms_conform_request *rq, int argc, char **argv, int 
 	const char *arg = argv[*i];
 	if (!strcmp(arg, "--verbose")) {
 		rq->verbose = true;
+		return 1;
+	}
+	/* The devmem tests read these from their environment. */
+	if (!strcmp(arg, "--allow-write")) {
+		setenv("MMAPSUITE_ALLOW_WRITE", "1", 1);
+		return 1;
+	}
+	if (!strcmp(arg, "--gpio-pin")) {
+		char *end;
+		long n = *i + 1 < argc ? strtol(argv[*i + 1], &end, 10) : -1;
+		if (n < 0 || n > 1023 || *end)
+			ms_die(MS_EXIT_USAGE, "--gpio-pin needs a pin number from 0 to 1023");
+		setenv("MMAPSUITE_GPIO_PIN", argv[++*i], 1);
 		return 1;
 	}
 	if (strcmp(arg, "--filter") && strcmp(arg, "--jobs"))
@@ -56,6 +71,8 @@ int cmd_conform(int argc, char **argv)
 		if (!ms_harness_option(&h, argc, argv, &i) && !ms_conform_option(&rq, argc, argv, &i))
 			ms_die(MS_EXIT_USAGE, "conform: unknown option '%s' (see --help)", argv[i]);
 	}
+	if (getenv("MMAPSUITE_ALLOW_WRITE") && !getenv("MMAPSUITE_GPIO_PIN"))
+		ms_die(MS_EXIT_USAGE, "--allow-write needs --gpio-pin N: the one pin it may write");
 	ms_harness_begin(&h);
 	int bad = ms_conform_execute(&rq, &h);
 	int rc = ms_harness_end(&h);
