@@ -22,7 +22,7 @@ static void usage(FILE *out)
 		"writes the results into a new run directory.\n"
 		"  --profile P      quick (default: every case at a few points, about a minute)\n"
 		"                   or full (every sweep, under 20 minutes) or pmu (4 and 8 MiB\n"
-		"                   only, 50 ms samples: for emulated CPUs with counters)\n"
+		"                   only, one pass per sample: for emulated CPUs with counters)\n"
 		"  --case LIST      only these cases (see --list); ceiling is always measured\n"
 		"  --max-size SIZE  largest file or region (e.g. 512M, 2G); refused when larger\n"
 		"                   than a quarter of memory or the free space of a file system\n"
