@@ -167,7 +167,8 @@ static const char *errno_meaning(int err, const struct ms_perf_event *e)
 	switch (err) {
 	case ENOENT:
 		return no_core ? "no hardware PMU: the kernel has no CPU PMU driver here" :
-		       "the kernel's PMU driver has no mapping for this event";
+		       "this PMU does not provide the event (not in its driver's map, or not "
+		       "implemented by the hardware)";
 	case EOPNOTSUPP:
 		return "the PMU does not implement this event or the requested filtering";
 	case ENODEV:
