@@ -11,12 +11,18 @@ for need in qemu-system-aarch64 aarch64-linux-gnu-gcc python3; do
 done
 rm -rf "$out/pmu" "$out/pmu-mux"
 mkdir -p "$out/pmu" "$out/pmu-mux"
-"$top/tools/board" virt --icount --timeout 900 --out "$out/pmu" \
-	--bench "--profile pmu --case seq_read,page_fault"
+# The guest has no gnuplot, so its report rendering fails and the board says 1: the verdict
+# here is the results' (check-pmu.py), which must exist.
+board() {
+	local dir=$1; shift
+	"$top/tools/board" virt --icount --timeout 900 --out "$dir" --bench "$*" ||
+		echo "tools/board exited $? (the guest cannot render plots); checking its results"
+	ls -d "$dir"/*/ >/dev/null 2>&1 || { echo "no results from the board in $dir"; exit 1; }
+}
+board "$out/pmu" --profile pmu --case seq_read,page_fault
 events=cycles
 for _ in $(seq 10); do events+=,instructions; done
-"$top/tools/board" virt --icount --timeout 900 --out "$out/pmu-mux" \
-	--bench "--profile pmu --case page_fault --events $events"
+board "$out/pmu-mux" --profile pmu --case page_fault --events "$events"
 python3 "$top/tools/tests/check-pmu.py" "$(ls -d "$out"/pmu/*/ | head -1)" \
 	"$(ls -d "$out"/pmu-mux/*/ | head -1)" \
 	"${MMAPSUITE_BUILD_AARCH64:-$top/build-aarch64}/bin/mmapsuite"
