@@ -10,6 +10,7 @@ struct ms_bench_request {
 	const char *profile;      /* "quick" (default) or "full" */
 	const char *case_filter;  /* comma list of case names, NULL for all */
 	uint64_t max_size;        /* largest file or region size asked for; 0 = adapt */
+	const char *events;       /* comma list of hardware events instead of the generic set */
 };
 
 /* Runs the profile on every available file system of h, appending benchmark results to

@@ -14,16 +14,22 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: mmapsuite bench [--profile quick|full] [--case NAME[,NAME...]]\n"
-		"                       [--max-size SIZE] [--fidelity | --fidelity-only] [--list]\n"
+		"usage: mmapsuite bench [--profile quick|full|pmu] [--case NAME[,NAME...]]\n"
+		"                       [--max-size SIZE] [--events LIST]\n"
+		"                       [--fidelity | --fidelity-only] [--list]\n"
 		"                       [common options]\n"
 		"Measures mmap against read() and friends on every file system under test and\n"
 		"writes the results into a new run directory.\n"
 		"  --profile P      quick (default: every case at a few points, about a minute)\n"
-		"                   or full (every sweep, under 20 minutes)\n"
+		"                   or full (every sweep, under 20 minutes) or pmu (4 and 8 MiB\n"
+		"                   only, one pass per sample: for emulated CPUs with counters)\n"
 		"  --case LIST      only these cases (see --list); ceiling is always measured\n"
 		"  --max-size SIZE  largest file or region (e.g. 512M, 2G); refused when larger\n"
 		"                   than a quarter of memory or the free space of a file system\n"
+		"  --events LIST    hardware events to count instead of the generic set (cycles,\n"
+		"                   instructions, instructions:u, dTLB-load-misses, cache-misses,\n"
+		"                   branch-misses), resolved by libpfm4; a name may repeat, each\n"
+		"                   is its own ungrouped counter (more than the PMU has multiplex)\n"
 		"  --fidelity       also compare against fio (psync and mmap engines); exit 1 when\n"
 		"                   mmapsuite reaches less than 95%% of fio's throughput\n"
 		"  --fidelity-only  only the fio comparison\n"
@@ -77,11 +83,13 @@ int cmd_bench(int argc, char **argv)
 		} else if (!strcmp(a, "--fidelity-only")) {
 			fidelity = fidelity_only = true;
 		} else if ((!strcmp(a, "--profile") || !strcmp(a, "--case") ||
-			    !strcmp(a, "--max-size")) && i + 1 >= argc) {
+			    !strcmp(a, "--max-size") || !strcmp(a, "--events")) && i + 1 >= argc) {
 			fprintf(stderr, "mmapsuite bench: %s needs a value\n", a);
 			return MS_EXIT_USAGE;
 		} else if (!strcmp(a, "--profile")) {
 			rq.profile = argv[++i];
+		} else if (!strcmp(a, "--events")) {
+			rq.events = argv[++i];
 		} else if (!strcmp(a, "--case")) {
 			rq.case_filter = argv[++i];
 		} else if (!strcmp(a, "--max-size")) {

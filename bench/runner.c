@@ -36,7 +36,13 @@ static const struct bench_case *const all_cases[] = {
 static const struct bench_profile profiles[] = {
 	{ "quick", 0.25, 5, 40, 0.002 },
 	{ "full", 2.5, 10, 400, 0.010 },
+	/* For emulated CPUs (QEMU TCG) with counters: small sizes (see pmu_sizes), three
+	 * samples of one iteration each, so a sample's count is one pass over the data. */
+	{ "pmu", 0.05, 3, 3, 0 },
 };
+
+/* The pmu profile's sizes: the same work and twice it. */
+static const uint64_t pmu_sizes[] = { 4 * MiB, 8 * MiB, 0 };
 
 #define MAX_VARIANTS 128
 #define MAX_SWEEP 12
@@ -61,6 +67,7 @@ static struct {
 	struct ms_harness *h;
 	const struct bench_profile *profile;
 	struct ms_perf_group perf;
+	char event_keys[MS_PERF_MAX][56]; /* results' names: "cycles", "cycles#2" */
 	int placement[MAX_CPUS];
 	int n_placement;
 	/* Read ceilings by buffer size, ascending: a throughput is compared with the ceiling
@@ -191,6 +198,9 @@ static void make_plan(struct bench_plan *plan, const struct bench_case *bc, cons
 		size_limit = R.max_size;
 	for (const struct bench_opt *o = bc->opts; o && o->name && plan->n_opts < 8; o++) {
 		const uint64_t *pts = bench_plan_is_full(plan) ? o->full : o->quick;
+
+		if (!strcmp(R.profile->name, "pmu") && !strcmp(o->name, "size"))
+			pts = pmu_sizes;
 		int k = plan->n_opts++;
 
 		plan->opt_names[k] = o->name;
@@ -366,25 +376,97 @@ static json_t *variant_params(const struct bench_ctx *ctx, const char *fs_label)
 	return p;
 }
 
-static json_t *counters_json(const uint64_t *totals, uint64_t ops, uint64_t bytes)
+static int event_index(const char *key)
+{
+	for (int i = 0; i < R.perf.n; i++)
+		if (!strcmp(R.event_keys[i], key))
+			return i;
+	return -1;
+}
+
+/* An event's total over the samples, or -1 when it was not counted. */
+static double counted_total(const struct ms_perf_total *totals, const char *key)
+{
+	int i = event_index(key);
+
+	if (i < 0 || R.perf.ev[i].fd < 0 || !ms_perf_total_counted(&totals[i]))
+		return -1;
+	return ms_perf_total_scaled(&totals[i]);
+}
+
+/* Why a result is what it is, per operation (per page for the fault cases): cycles,
+ * instructions, IPC, dTLB misses per 4 KiB touched, and page faults, which always exist.
+ * Only what was counted appears. */
+static json_t *derived_json(const struct ms_perf_total *totals, uint64_t ops, uint64_t bytes,
+			    const char *unit_of_op)
+{
+	json_t *d = json_object();
+	double cyc = counted_total(totals, "cycles"), ins = counted_total(totals, "instructions");
+	double insu = counted_total(totals, "instructions:u");
+	double tlb = counted_total(totals, "dTLB-load-misses");
+	double pf = counted_total(totals, "page-faults");
+
+	if (!ops)
+		return d;
+	json_object_set_new(d, "per", json_string(unit_of_op ? unit_of_op : "op"));
+	if (pf >= 0)
+		json_object_set_new(d, "page_faults_per_op", json_real(pf / ops));
+	if (cyc >= 0)
+		json_object_set_new(d, "cycles_per_op", json_real(cyc / ops));
+	if (ins >= 0)
+		json_object_set_new(d, "instructions_per_op", json_real(ins / ops));
+	if (cyc > 0 && ins >= 0)
+		json_object_set_new(d, "ipc", json_real(ins / cyc));
+	if (ins >= 0 && bytes)
+		json_object_set_new(d, "instructions_per_byte", json_real(ins / bytes));
+	if (insu >= 0 && bytes)
+		json_object_set_new(d, "user_instructions_per_byte", json_real(insu / bytes));
+	if (tlb >= 0 && bytes >= 4096)
+		json_object_set_new(d, "dtlb_misses_per_4KiB", json_real(tlb / (bytes / 4096.0)));
+	return d;
+}
+
+/* Every event: its encoding, and its count scaled to the time it was enabled with the
+ * fraction of that time it was counted; "not_counted" when it never was (no value), or
+ * "unavailable" with the reason when it did not open. */
+static json_t *counters_json(const struct ms_perf_total *totals, uint64_t ops, uint64_t bytes,
+			     const char *unit_of_op)
 {
 	json_t *c = json_object();
 
 	for (int i = 0; i < R.perf.n; i++) {
+		const struct ms_perf_event *ev = &R.perf.ev[i];
+		const struct ms_perf_total *t = &totals[i];
 		json_t *e;
 
-		if (R.perf.fds[i] < 0) {
-			e = json_pack("{s:s}", "unavailable", R.perf.unavailable[i]);
+		if (ev->fd < 0) {
+			e = json_pack("{s:s}", "unavailable", ev->unavailable);
+			if (ev->err)
+				json_object_set_new(e, "errno", json_string(strerrorname_np(ev->err)));
+		} else if (!ms_perf_total_counted(t)) {
+			e = json_pack("{s:s, s:I}", "not_counted", "never on a counter while "
+				      "enabled (more events than counters)", "enabled_ns",
+				      (json_int_t)t->enabled);
 		} else {
-			e = json_pack("{s:I}", "total", (json_int_t)totals[i]);
+			double total = ms_perf_total_scaled(t);
+
+			e = json_pack("{s:I, s:I, s:f, s:I, s:I, s:I, s:I}", "total",
+				      (json_int_t)(total + 0.5), "raw", (json_int_t)t->raw,
+				      "counted_fraction", ms_perf_total_fraction(t), "enabled_ns",
+				      (json_int_t)t->enabled, "running_ns", (json_int_t)t->running,
+				      "sample_min", (json_int_t)t->min, "sample_max",
+				      (json_int_t)t->max);
+			if (t->running < t->enabled)
+				json_object_set_new(e, "scaled", json_true());
 			if (ops)
-				json_object_set_new(e, "per_op", json_real((double)totals[i] / ops));
+				json_object_set_new(e, "per_op", json_real(total / ops));
 			if (bytes)
-				json_object_set_new(e, "per_byte",
-						    json_real((double)totals[i] / bytes));
+				json_object_set_new(e, "per_byte", json_real(total / bytes));
 		}
-		json_object_set_new(c, R.perf.names[i], e);
+		json_object_set_new(e, "encoding", ms_perf_encoding_json(ev));
+		json_object_set_new(c, R.event_keys[i], e);
 	}
+	json_object_set_new(c, "derived", derived_json(totals, ops, bytes, unit_of_op));
 	return c;
 }
 
@@ -470,7 +552,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	double budget = p->budget_s * (bc->budget_scale > 0 ? bc->budget_scale : 1);
 	double *samples = xcalloc(p->max_reps, sizeof(double));
 	json_t *sample_times = bc->time_series ? json_array() : NULL;
-	uint64_t totals[MS_PERF_MAX] = { 0 };
+	struct ms_perf_total totals[MS_PERF_MAX] = { 0 };
 	struct ms_summary s = { 0 };
 	size_t n = 0;
 	uint64_t moved = 0;
@@ -515,8 +597,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		moved += ctx.bytes * ctx.iters * v->threads;
 		if (sample_times)
 			json_array_append_new(sample_times, json_real(now_s() - case_start));
-		for (int i = 0; i < R.perf.n; i++)
-			totals[i] += R.perf.values[i];
+		ms_perf_accumulate(&R.perf, totals);
 		ms_summarize(samples, n, &s);
 		/* A time series is not expected to settle: it runs for its whole budget, and
 		 * until it has moved the bytes its case asked for. */
@@ -541,7 +622,8 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		if (sample_times)
 			json_object_set(params, "sample_times_s", sample_times);
 		add_result(bc, bc->metric_name, unit_of(bc->metric), bc->metric != BENCH_LATENCY,
-			   params, samples, n, counters_json(totals, ops, bytes));
+			   params, samples, n, counters_json(totals, ops, bytes,
+			   json_string_value(json_object_get(params, "unit_of_op"))));
 		fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s%s%s: %10.1f %s "
 			"[%.1f, %.1f] n=%zu%s", bc->name, fs_label, v->method, v->hint,
 			size_str(v->size, b, sizeof(b)), v->block_size ?
@@ -602,7 +684,7 @@ int ms_bench_validate(const struct ms_bench_request *rq)
 	uint64_t mem = bench_memory_bytes();
 
 	if (!find_profile(rq->profile)) {
-		fprintf(stderr, "mmapsuite bench: unknown profile '%s' (quick or full)\n",
+		fprintf(stderr, "mmapsuite bench: unknown profile '%s' (quick, full or pmu)\n",
 			rq->profile);
 		return MS_EXIT_USAGE;
 	}
@@ -618,6 +700,19 @@ int ms_bench_validate(const struct ms_bench_request *rq)
 			}
 		}
 		free(list);
+	}
+	if (rq->events) {
+		int n = 0;
+		size_t len = strlen(rq->events);
+
+		for (const char *e = rq->events; *e; e++)
+			n += *e == ',';
+		if (!len || rq->events[0] == ',' || rq->events[len - 1] == ',' ||
+		    strstr(rq->events, ",,") || n + 1 > MS_PERF_MAX - 6) {
+			fprintf(stderr, "mmapsuite bench: --events '%s': give 1 to %d event names "
+				"separated by commas\n", rq->events, MS_PERF_MAX - 6);
+			return MS_EXIT_USAGE;
+		}
 	}
 	if (rq->max_size && rq->max_size > mem / 4) {
 		fprintf(stderr, "mmapsuite bench: --max-size %llu MiB is more than a quarter of "
@@ -637,7 +732,8 @@ static bool selected(const struct ms_bench_request *rq, const struct bench_case 
 int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 {
 	const char *const *sw = ms_perf_software_events, *const *hw = ms_perf_hardware_events;
-	const char *events[MS_PERF_MAX];
+	const char *events[MS_PERF_MAX + 1];
+	char *asked = rq->events ? xstrdup(rq->events) : NULL, *save = NULL;
 	char scratch[MS_MAX_FS][4200];
 	int n_events = 0, ret = ms_bench_validate(rq);
 	double t_start = now_s();
@@ -673,10 +769,40 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 	ms_topo_bind_thread(R.placement[0]);
 	for (; *sw; sw++)
 		events[n_events++] = *sw;
-	for (; *hw && n_events < MS_PERF_MAX - 1; hw++)
-		events[n_events++] = *hw;
+	if (asked) {
+		for (char *e = strtok_r(asked, ",", &save); e && n_events < MS_PERF_MAX;
+		     e = strtok_r(NULL, ",", &save))
+			events[n_events++] = e;
+	} else {
+		for (; *hw && n_events < MS_PERF_MAX; hw++)
+			events[n_events++] = *hw;
+	}
 	events[n_events] = NULL;
+	/* Ungrouped: a group larger than the counters would never be scheduled at all;
+	 * single events are rotated by the kernel and scaled here. */
 	ms_perf_open(&R.perf, events, true);
+	json_t *event_list = json_array();
+
+	for (int i = 0; i < R.perf.n; i++) {
+		int dup = 1;
+		const struct ms_perf_event *ev = &R.perf.ev[i];
+
+		for (int k = 0; k < i; k++)
+			dup += !strcmp(R.perf.ev[k].name, ev->name);
+		if (dup > 1)
+			snprintf(R.event_keys[i], sizeof(R.event_keys[i]), "%s#%d", ev->name, dup);
+		else
+			snprintf(R.event_keys[i], sizeof(R.event_keys[i]), "%s", ev->name);
+		json_t *o = json_pack("{s:s, s:o}", "name", R.event_keys[i], "encoding",
+				      ms_perf_encoding_json(ev));
+
+		if (ev->fd < 0)
+			json_object_set_new(o, "unavailable", json_string(ev->unavailable));
+		json_array_append_new(event_list, o);
+		fprintf(stderr, "mmapsuite bench: event %-18s %s%s%s%s\n", R.event_keys[i],
+			ev->fd >= 0 ? "opened: " : "unavailable: ", ev->fd >= 0 ? ev->pfm :
+			ev->unavailable, ev->fd >= 0 ? " on " : "", ev->fd >= 0 ? ev->kernel_pmu : "");
+	}
 
 	fprintf(stderr, "mmapsuite bench: profile %s, %d file system(s), hardware counters %s\n",
 		R.profile->name, h->n_fs, ms_perf_hardware_available() ? "available" :
@@ -709,6 +835,7 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 		}
 	}
 	ms_perf_close(&R.perf);
+	free(asked);
 
 	json_t *ceilings = json_array();
 
@@ -718,6 +845,7 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 	summary = json_pack("{s:s, s:f, s:o, s:o, s:o}", "profile", R.profile->name,
 			    "wall_s", now_s() - t_start, "read_ceilings", ceilings,
 			    "skipped", R.skipped, "dropped_points", R.dropped);
+	json_object_set_new(summary, "perf_events", event_list);
 	json_object_set_new(summary, "hardware_counters", json_string(
 		ms_perf_hardware_available() ? "available" :
 		"hardware counters unavailable: no PMU event opens on this machine"));

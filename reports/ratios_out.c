@@ -9,6 +9,7 @@
 #include "model.h"
 #include "ratios.h"
 #include "util.h"
+#include "why.h"
 
 static const char *pair_role(const struct ms_mmap_pair *p)
 {
@@ -53,14 +54,23 @@ void ms_pairs_markdown(const struct ms_pair_set *set, struct ms_text *t)
 				"same conditions.\n\n");
 	} else {
 		size_t n[4];
+		struct ms_why_cols why;
+		ms_why_scan(set, &why);
 		counts(set, n);
 		ms_text_printf(t, "%zu comparisons: **%zu mmap faster**, **%zu system call faster**, "
 			       "%zu no significant difference%s.\n\n%s\n\n", set->n,
 			       n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL], n[MS_VERDICT_NONE],
 			       n[MS_VERDICT_UNKNOWN] ? ", some with too few samples" : "", intro);
+		if (why.n) {
+			ms_why_note(&why, t);
+			ms_text_puts(t, "\n\n");
+		}
 		ms_text_puts(t, "| case | fs | conditions | mmap variant | median | system-call variant "
-				"| median | against | mmap/syscall [95%] | verdict |\n"
-				"|---|---|---|---|--:|---|--:|---|---|---|\n");
+				"| median | against | mmap/syscall [95%] | verdict |");
+		ms_why_md_header(&why, t);
+		ms_text_puts(t, "\n|---|---|---|---|--:|---|--:|---|---|---|");
+		ms_why_md_rule(&why, t);
+		ms_text_puts(t, "\n");
 		for (size_t i = 0; i < set->n; i++) {
 			const struct ms_mmap_pair *p = &set->pairs[i];
 			char mv[48], sv[48], ratio[96];
@@ -77,9 +87,11 @@ void ms_pairs_markdown(const struct ms_pair_set *set, struct ms_text *t)
 			ms_text_md_cell(t, p->map_label, 60);
 			ms_text_printf(t, " | %s | ", mv);
 			ms_text_md_cell(t, p->sys_label, 60);
-			ms_text_printf(t, " | %s | %s | %s | %s%s%s |\n", sv, pair_role(p), ratio,
+			ms_text_printf(t, " | %s | %s | %s | %s%s%s |", sv, pair_role(p), ratio,
 				       p->verdict == MS_VERDICT_NONE ? "" : "**", p->verdict_text,
 				       p->verdict == MS_VERDICT_NONE ? "" : "**");
+			ms_why_md_cells(&why, set, p, t);
+			ms_text_puts(t, "\n");
 		}
 		ms_text_puts(t, "\n");
 	}
@@ -137,6 +149,8 @@ void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t)
 				"system call under the same conditions.</p>\n");
 	} else {
 		size_t n[4];
+		struct ms_why_cols why;
+		ms_why_scan(set, &why);
 		counts(set, n);
 		ms_text_printf(t, "<p class=\"pairs-verdict\" data-pairs=\"%zu\" data-mmap=\"%zu\" "
 			       "data-syscall=\"%zu\" data-none=\"%zu\"><b>%zu comparisons: "
@@ -146,10 +160,16 @@ void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t)
 			       n[MS_VERDICT_NONE], set->n, n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL],
 			       n[MS_VERDICT_NONE]);
 		ms_text_xml(t, intro);
+		if (why.n) {
+			ms_text_puts(t, " ");
+			ms_why_note(&why, t);
+		}
 		ms_text_puts(t, "</p>\n<table id=\"pairs-table\"><thead><tr><th>case</th><th>fs</th>"
 				"<th>conditions</th><th>mmap variant</th><th>median</th><th>system-call "
 				"variant</th><th>median</th><th>against</th><th>mmap/syscall [95%]</th>"
-				"<th>verdict</th></tr></thead><tbody>\n");
+				"<th>verdict</th>");
+		ms_why_html_header(&why, t);
+		ms_text_puts(t, "</tr></thead><tbody>\n");
 		for (size_t i = 0; i < set->n; i++) {
 			const struct ms_mmap_pair *p = &set->pairs[i];
 			char mv[48], sv[48], ratio[96];
@@ -175,7 +195,9 @@ void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t)
 				       "</td><td class=\"v-%s\">", sv, pair_role(p), ratio,
 				       ms_verdict_word(p->verdict));
 			ms_text_xml(t, p->verdict_text);
-			ms_text_puts(t, "</td></tr>\n");
+			ms_text_puts(t, "</td>");
+			ms_why_html_cells(&why, set, p, t);
+			ms_text_puts(t, "</tr>\n");
 		}
 		ms_text_puts(t, "</tbody></table>\n");
 	}

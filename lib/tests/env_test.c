@@ -27,8 +27,11 @@ Test(env, capture_has_every_section)
 		fclose(f);
 	/* a software event always opens where perf_event_open exists at all */
 	json_t *perf = json_object_get(env, "perf_events");
-	json_t *pf = json_object_get(perf, "page-faults");
-	cr_assert(json_is_true(pf) || json_is_string(pf), "page-faults is neither true nor a reason");
+	json_t *pf = json_object_get(json_object_get(perf, "events"), "page-faults");
+	cr_assert(json_is_true(json_object_get(pf, "opens")) ||
+		  json_is_string(json_object_get(pf, "unavailable")),
+		  "page-faults neither opens nor says why not");
+	cr_assert(json_is_object(json_object_get(pf, "encoding")), "page-faults has no encoding");
 	free(text);
 	json_decref(env);
 }

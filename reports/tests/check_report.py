@@ -431,6 +431,10 @@ def check_pairs(run, page, directory):
         check(row["data-verdict"] == word, f"{where}: verdict {row['data-verdict']}, the "
               f"interval says {word}")
         cells = [c.strip().strip("*") for c in md.strip().strip("|").split("|")]
+        # Counter columns (faults/op, cycles/op ...) follow the verdict: "mmap / syscall".
+        check(all(" / " in c for c in cells[10:]),
+              f"summary.md {where}: counter cells {cells[10:]} are not 'mmap / syscall'")
+        cells = cells[:10]
         check(len(cells) == 10 and cells[8].split(" ")[0] == f"{ratio:.3g}",
               f"summary.md {where}: ratio cell {cells[8:9]}, expected {ratio:.3g}")
         if factor is not None and len(cells) == 10:
