@@ -28,4 +28,7 @@ const char ms_html_css[] =
 	"color:#d55e00;font-weight:600}td.v-none{color:#555}td.v-unknown{color:#999}\n"
 	"#pairs-table,#ceiling-table{font-size:13px}#pairs-table td.num,#ceiling-table td.num{"
 	"white-space:nowrap}\n"
+	"table{max-width:100%}td,th{overflow-wrap:anywhere}svg.forest{width:100%;height:auto;"
+	"display:block}table.rows td{width:40%;font-size:13px}.drifting{color:#757575;"
+	"font-weight:600}\n"
 	"@media print{details{display:block}nav{display:none}}\n";
