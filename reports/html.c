@@ -223,6 +223,7 @@ static void benchmarks(const struct ms_run *run, const struct ms_plot_set *plots
 		ms_text_puts(t, ">\n");
 		if (p->svg) {
 			ms_text_puts(t, p->svg);
+			ms_plot_legend_html(p, t);
 		} else {
 			ms_text_puts(t, "<p class=\"missing\">gnuplot did not draw this plot");
 			if (plots->problem) {

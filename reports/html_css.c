@@ -18,7 +18,8 @@ const char ms_html_css[] =
 	".o-broken{background:#e1bee7}.o-none{background:#fff;color:#999}\n"
 	"details>summary{cursor:pointer}td details pre{max-width:40em}\n"
 	"figure{margin:12px 0;border:1px solid #e4e4e4;padding:6px}"
-	"figure svg.plot{width:100%;max-width:760px;height:auto;display:block}\n"
+	"figure svg.plot{width:100%;height:auto;display:block}figure svg.plot[data-panels=\"1\"]{"
+	"max-width:760px}\n"
 	"figcaption{font-size:12px;color:#444}.missing{background:#fff3e0;border:1px solid #ef6c00;"
 	"padding:8px}\n"
 	".noisy{color:#ef6c00;font-weight:600}.topology svg{max-width:100%;height:auto}\n"
@@ -31,4 +32,6 @@ const char ms_html_css[] =
 	"table{max-width:100%}td,th{overflow-wrap:anywhere}svg.forest{width:100%;height:auto;"
 	"display:block}table.rows td{width:40%;font-size:13px}.drifting{color:#757575;"
 	"font-weight:600}\n"
+	"ul.legend{list-style:none;margin:4px 0;padding:0;display:flex;flex-wrap:wrap;gap:2px 14px;"
+	"font-size:12px}ul.legend li{display:flex;align-items:center;gap:4px}\n"
 	"@media print{details{display:block}nav{display:none}}\n";

@@ -536,3 +536,28 @@ void ms_overview_markdown(const struct ms_run *run, struct ms_text *t)
 		ms_text_puts(t, "\n\n");
 	}
 }
+
+void ms_plot_legend_html(const struct ms_plot *p, struct ms_text *t)
+{
+	static const char *const dashes[] = { "", "8,4", "2,3", "8,3,2,3", "12,4,2,4" };
+	bool panels = !p->time_series && p->n_panels > 1;
+
+	ms_text_printf(t, "<ul class=\"legend\" data-plot=\"%s\">", p->stem);
+	for (size_t s = 0; s < p->n_series; s++) {
+		const struct ms_series *se = &p->series[s];
+		const char *label = panels ? se->short_label : se->label;
+		bool seen = false;
+
+		for (size_t k = 0; k < s && panels; k++)
+			seen |= ms_streq(p->series[k].short_label, label);
+		if (seen)
+			continue;
+		ms_text_printf(t, "<li><svg width=\"28\" height=\"10\" aria-hidden=\"true\"><line "
+			       "x1=\"1\" y1=\"5\" x2=\"27\" y2=\"5\" stroke=\"%s\" stroke-width=\"2.5\" "
+			       "stroke-dasharray=\"%s\"/></svg>", ms_method_colour(se->method),
+			       dashes[(se->dash - 1) % 5]);
+		ms_text_xml(t, label);
+		ms_text_puts(t, "</li>");
+	}
+	ms_text_puts(t, "</ul>\n");
+}
