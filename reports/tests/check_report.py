@@ -523,7 +523,7 @@ def check_probe(run, probe):
           f"{len(probe.get('plots', []))} plots, results have {len(groups)}")
     check(len(probe.get("pngs", [])) == len(groups), "not every plot's PNG decoded")
     # Layout at 1280 px: nothing wider than the window, no legend over its plot.
-    check(probe.get("page_width", 0) <= probe.get("window_width", 0),
+    check(probe.get("page_width", 1 << 30) <= probe.get("window_width", 0),
           f"the page scrolls sideways at {probe.get('window_width')} px: it is "
           f"{probe.get('page_width')} px wide (widest: {probe.get('widest')})")
     for o in probe.get("legend_overlaps", []):
