@@ -52,15 +52,23 @@ static long futex(_Atomic uint32_t *addr, int op, uint32_t val)
 	return syscall(SYS_futex, (uint32_t *)addr, op, val, NULL, NULL, 0);
 }
 
-/* Waits until *addr != old: a short spin, then sleeping in the kernel. */
-static void wait_change(_Atomic uint32_t *addr, uint32_t old, _Atomic uint32_t *stop)
+/* Waits until *addr != old: a short spin, then sleeping in the kernel. The consumer stops
+ * when told to (stop); the producer (peer > 0) gives up with -1 when the consumer is gone,
+ * instead of waiting forever. */
+static int wait_change(_Atomic uint32_t *addr, uint32_t old, _Atomic uint32_t *stop, pid_t peer)
 {
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+
 	for (int i = 0; i < 200; i++)
 		if (atomic_load_explicit(addr, memory_order_acquire) != old)
-			return;
+			return 0;
 	while (atomic_load_explicit(addr, memory_order_acquire) == old &&
-	       !(stop && atomic_load(stop)))
-		futex(addr, FUTEX_WAIT, old);
+	       !(stop && atomic_load(stop))) {
+		if (syscall(SYS_futex, (uint32_t *)addr, FUTEX_WAIT, old, &tick, NULL, 0) &&
+		    errno == ETIMEDOUT && peer > 0 && waitpid(peer, NULL, WNOHANG) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 static void store_wake(_Atomic uint32_t *addr, uint32_t val)
@@ -98,7 +106,7 @@ static void child_main(struct sharing *st)
 				    write(st->to_parent[1], &seq, sizeof(seq)) != sizeof(seq))
 					_exit(0);
 			} else {
-				wait_change(&st->ctl->ping, seq, &st->ctl->stop);
+				wait_change(&st->ctl->ping, seq, &st->ctl->stop, 0);
 				if (atomic_load(&st->ctl->stop))
 					_exit(0);
 				seq = atomic_load(&st->ctl->ping);
@@ -113,7 +121,7 @@ static void child_main(struct sharing *st)
 					_exit(0);
 				sum += bench_sum(buf, MSG);
 			} else {
-				wait_change(&st->ctl->full[k], 0, &st->ctl->stop);
+				wait_change(&st->ctl->full[k], 0, &st->ctl->stop, 0);
 				if (atomic_load(&st->ctl->stop))
 					_exit(0);
 				sum += bench_sum(st->slots + k * MSG, MSG);
@@ -161,8 +169,19 @@ static int sharing_setup_common(struct bench_ctx *c, bool latency)
 		snprintf(c->reason, sizeof(c->reason), "fork: %s", strerrorname_np(errno));
 		goto fail;
 	}
-	if (st.child == 0)
+	if (st.child == 0) {
+		if (st.pipe) {
+			close(st.to_child[1]);
+			close(st.to_parent[0]);
+		}
 		child_main(&st);
+	}
+	/* Only the child's ends stay open in the child: its death is EOF / EPIPE here. */
+	if (st.pipe) {
+		close(st.to_child[0]);
+		close(st.to_parent[1]);
+		st.to_child[0] = st.to_parent[1] = -1;
+	}
 	json_object_set_new(c->params, "fs", json_string("anon"));
 	json_object_set_new(c->params, "fs_kind", json_string("anon"));
 	json_object_set_new(c->params, "cache", json_string("n/a"));
@@ -217,7 +236,8 @@ static int share_tp_run(struct bench_ctx *c, int worker)
 				return -1;
 			continue;
 		}
-		wait_change(&st->ctl->full[k], 1, NULL);
+		if (wait_change(&st->ctl->full[k], 1, NULL, st->child))
+			return -1;
 		memcpy(st->slots + k * MSG, st->src, MSG);
 		store_wake(&st->ctl->full[k], 1);
 	}
@@ -225,7 +245,8 @@ static int share_tp_run(struct bench_ctx *c, int worker)
 	if (st->pipe)
 		return read_full(st->to_parent[0], &ack, sizeof(ack)) || ack != st->seq ? -1 : 0;
 	while ((ack = atomic_load(&st->ctl->ack)) != st->seq)
-		wait_change(&st->ctl->ack, ack, NULL);
+		if (wait_change(&st->ctl->ack, ack, NULL, st->child))
+			return -1;
 	return 0;
 }
 
@@ -244,7 +265,8 @@ static int share_lat_run(struct bench_ctx *c, int worker)
 		} else {
 			store_wake(&st->ctl->ping, seq);
 			while ((back = atomic_load(&st->ctl->pong)) != seq)
-				wait_change(&st->ctl->pong, back, NULL);
+				if (wait_change(&st->ctl->pong, back, NULL, st->child))
+					return -1;
 		}
 	}
 	return 0;
