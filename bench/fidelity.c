@@ -6,9 +6,12 @@
  *   mmap:  the file mapped once per pass (fio maps the whole file when it is opened) with
  *          fio's hint (MADV_SEQUENTIAL / MADV_RANDOM), each block copied out with memcpy
  *          (copied in, for writes: stores through MAP_SHARED, fio's rw=write);
- *   kept mapping: fio's mmap engine with time_based maps the file once and reads it round
- *          and round; mmapsuite maps once per measurement and makes all its passes over
- *          that mapping (the first pass faults, the rest are steady state), as fio does.
+ *   kept mapping: mmapsuite maps once per measurement and makes all its passes over that
+ *          mapping (the first pass faults, the rest are steady state), against fio's mmap
+ *          engine with time_based. fio has no truly kept mapping: its prep keeps a mapping
+ *          only while offset + length < the mapped size, so the last block of every pass
+ *          unmaps and maps the file again and the next pass faults afresh. The gate is then
+ *          a lower bound: a kept mapping must not be slower than fio's remapped one.
  * fio is started with an argument vector (no shell) and its stderr goes to a mkstemp file. */
 #include "runner_internal.h"
 
