@@ -574,8 +574,8 @@ static json_t *break_even_json(void)
 		char nb[24], bb[24], wb[24];
 
 		fprintf(stderr, "  break-even    %-6s %6.0f MiB: a kept mapping beats read() per pass "
-			"from pass %s, 95%% [%s, %s]%s\n", pc->fs, pc->size / (double)MiB,
-			pass_str(n, nb, sizeof(nb)), pass_str(best, bb, sizeof(bb)),
+			"%s%s, 95%% [%s, %s]%s\n", pc->fs, pc->size / (double)MiB,
+			n ? "from pass " : "", pass_str(n, nb, sizeof(nb)), pass_str(best, bb, sizeof(bb)),
 			pass_str(worst, wb, sizeof(wb)), json_is_true(json_object_get(e,
 			"unsteady")) ? " (from noisy or drifting results)" : "");
 	}
