@@ -45,6 +45,7 @@ static char *value_or_none(const struct ms_benchmark *b, const char *key)
 
 struct key_stats {
 	const char *key;
+	bool follows_x;   /* one value per x value (block_size = size in write): not a series */
 	size_t distinct;
 	bool numeric; /* a number in every record */
 	bool structured; /* an array or object somewhere: details (placement_pu, numa_placement) */
@@ -157,6 +158,7 @@ static char *series_key(const struct ms_run *run, const struct ms_plot *p, size_
 			    ms_str_in_list(ks[k].key, METHOD_KEYS) ||
 			    ms_str_in_list(ks[k].key, BOOKKEEPING_KEYS) ||
 			    ms_str_in_list(ks[k].key, LABEL_SKIP_KEYS) || (is_fs && !with_fs) ||
+			    ks[k].follows_x ||
 			    strcmp(ks[k].key, p->x_key) == 0 || is_fs != (pass == 0) ||
 			    !json_object_get(b->params, ks[k].key))
 				continue;
@@ -189,9 +191,33 @@ static char *x_text(const struct ms_run *run, const struct ms_plot *p, size_t re
 	return value_or_none(&run->benchmarks[rec], p->x_key);
 }
 
+/* Marks the keys whose value is a function of x over the group's records. */
+static void mark_follows_x(const struct ms_run *run, const struct ms_plot *p, const size_t *recs,
+			   size_t n, struct key_stats *ks, size_t nk)
+{
+	if (p->categorical || p->time_series)
+		return;
+	for (size_t k = 0; k < nk; k++) {
+		bool follows = ks[k].numeric && strcmp(ks[k].key, p->x_key) != 0;
+
+		for (size_t a = 0; a < n && follows; a++)
+			for (size_t b = a + 1; b < n && follows; b++) {
+				json_t *pa = run->benchmarks[recs[a]].params;
+				json_t *pb = run->benchmarks[recs[b]].params;
+
+				if (x_of(run, p, recs[a]) == x_of(run, p, recs[b]) &&
+				    !json_equal(json_object_get(pa, ks[k].key),
+						json_object_get(pb, ks[k].key)))
+					follows = false;
+			}
+		ks[k].follows_x = follows;
+	}
+}
+
 static void build_series(const struct ms_run *run, struct ms_plot *p, const size_t *recs,
 			 size_t n, struct key_stats *ks, size_t nk)
 {
+	mark_follows_x(run, p, recs, n, ks, nk);
 	char **rests = xcalloc(n, sizeof(*rests));
 	size_t n_rest = 0;
 	for (size_t r = 0; r < n; r++) {
