@@ -101,6 +101,7 @@ struct bench_case {
 	 * budget instead of stopping once the interval is tight. */
 	bool time_series;
 	double budget_scale;         /* share of the profile's per-variant budget (1 = normal) */
+	bool no_ceiling;             /* not one core reading memory (two processes): no fraction */
 	const struct bench_opt *opts; /* terminated by a zero entry */
 	void (*plan)(struct bench_plan *plan);
 	int (*setup)(struct bench_ctx *c);       /* 0, BENCH_SKIP or -1, reason set */

@@ -745,7 +745,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		/* The ceiling is one core's: several workers may legitimately exceed it, so
 		 * only single-worker throughputs get a fraction. */
 		if (bc->metric == BENCH_THROUGHPUT && ci >= 0 && bc != &bench_case_ceiling &&
-		    v->threads <= 1) {
+		    v->threads <= 1 && !bc->no_ceiling) {
 			double *frac = xcalloc(n, sizeof(double)), limit = R.ceiling[ci].mbs;
 
 			for (size_t i = 0; i < n; i++)

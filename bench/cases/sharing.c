@@ -320,6 +320,7 @@ const struct bench_case bench_case_share_throughput = {
 	.metric = BENCH_THROUGHPUT,
 	.metric_name = "throughput",
 	.needs_fs = false,
+	.no_ceiling = true,
 	.calibrate = true,
 	.plan = sharing_plan,
 	.setup = share_tp_setup,
