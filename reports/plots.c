@@ -121,7 +121,8 @@ static void choose_x(struct ms_plot *p, struct key_stats *ks, size_t nk)
 	for (size_t k = 0; k < nk; k++) {
 		if (ks[k].distinct < 2 || ks[k].structured ||
 		    ms_str_in_list(ks[k].key, METHOD_KEYS) ||
-		    ms_str_in_list(ks[k].key, BOOKKEEPING_KEYS) || strcmp(ks[k].key, "fs") == 0)
+		    ms_str_in_list(ks[k].key, BOOKKEEPING_KEYS) ||
+		    ms_str_in_list(ks[k].key, LABEL_SKIP_KEYS) || strcmp(ks[k].key, "fs") == 0)
 			continue;
 		if (ks[k].numeric && (!best || !best->numeric || ks[k].distinct > best->distinct))
 			best = &ks[k];
@@ -163,9 +164,18 @@ static char *series_key(const struct ms_run *run, const struct ms_plot *p, size_
 			    !json_object_get(b->params, ks[k].key))
 				continue;
 			char *v = value_or_none(b, ks[k].key);
-			if (is_fs)
+			json_t *num = json_object_get(b->params, ks[k].key);
+			char bytes[32];
+			/* Short labels: a hint or a cache state by its value alone, a block
+			 * size as "bs=4 KiB", "none" left out. */
+			if (!strcmp(ks[k].key, "hint") && !strcmp(v, "none"))
+				;
+			else if (is_fs || !strcmp(ks[k].key, "hint") || !strcmp(ks[k].key, "cache"))
 				ms_text_printf(&t, "%s%s", t.len ? " " : "", v);
-			else
+			else if (!strcmp(ks[k].key, "block_size") && json_is_number(num)) {
+				ms_format_bytes(json_number_value(num), bytes, sizeof(bytes));
+				ms_text_printf(&t, "%sbs=%s", t.len ? " " : "", bytes);
+			} else
 				ms_text_printf(&t, "%s%s=%s", t.len ? " " : "", ks[k].key, v);
 			free(v);
 		}
