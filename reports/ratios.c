@@ -113,6 +113,12 @@ static char *variant_label(const struct ms_benchmark *b)
 		ms_format_bytes(block_size_of(b), buf, sizeof(buf));
 		ms_text_printf(&t, " bs=%s", buf);
 	}
+	/* A mapping's state: whether its faults were timed (params.state). */
+	json_t *st = b->params ? json_object_get(b->params, "state") : NULL;
+	if (kind_of(ms_bench_method(b)) == KIND_MAP && json_is_string(st))
+		ms_text_printf(&t, " [%s]", !strcmp(json_string_value(st), "first_touch") ?
+			       "first touch" : !strcmp(json_string_value(st), "steady_state") ?
+			       "steady" : json_string_value(st));
 	return t.data;
 }
 
