@@ -18,6 +18,7 @@ enum bench_metric {
 	BENCH_THROUGHPUT, /* bytes / s, reported in MB/s, higher is better */
 	BENCH_LATENCY,    /* ns per operation, lower is better */
 	BENCH_RATE,       /* operations / s, higher is better */
+	BENCH_VALUE,      /* a quantity the case measures itself (value hook), in case->unit */
 };
 
 enum bench_opt_type { BENCH_BYTES, BENCH_COUNT };
@@ -56,10 +57,19 @@ struct bench_ctx {
 	uint64_t ops, bytes;
 	uint64_t iters;
 	bool fixed_iters;     /* setup sets it when one run() is already a long sample */
+	uint64_t max_iters;   /* 0, or the most iters a sample may hold and keep its state */
 	/* Time series: keep sampling until this many bytes were moved (so the run gets past
 	 * its transient), as well as for the budget; never beyond 4x the budget. */
 	uint64_t series_bytes;
 	json_t *params;       /* the case may add parameters (e.g. "cache_drop") */
+	/* What every sample of the variant measures; setup must set both (the runner refuses
+	 * a variant without them, and records them as params.state and params.timed).
+	 * state: "first_touch" (a fresh mapping per operation or sample: its faults are in the
+	 * timed region), "steady_state" (mapping kept, every page mapped before the timing;
+	 * or no mapping at all, on a hot cache), "cold" (page cache emptied before each sample).
+	 * timed: what the timed region holds, e.g. "map+fault+read+unmap", "read", "read()". */
+	const char *state;
+	const char *timed;
 	char reason[256];     /* why setup skipped or failed */
 	uint64_t sink;        /* results of the hot loop land here, so they are not optimised out */
 };
@@ -91,6 +101,7 @@ struct bench_case {
 	 * budget instead of stopping once the interval is tight. */
 	bool time_series;
 	double budget_scale;         /* share of the profile's per-variant budget (1 = normal) */
+	bool no_ceiling;             /* not one core reading memory (two processes): no fraction */
 	const struct bench_opt *opts; /* terminated by a zero entry */
 	void (*plan)(struct bench_plan *plan);
 	int (*setup)(struct bench_ctx *c);       /* 0, BENCH_SKIP or -1, reason set */
@@ -98,6 +109,11 @@ struct bench_case {
 	int (*run)(struct bench_ctx *c, int worker); /* timed: the hot loop */
 	void (*finish)(struct bench_ctx *c);     /* untimed, after every sample */
 	void (*teardown)(struct bench_ctx *c);
+	/* BENCH_VALUE cases: one sample, measured by the case (not timed by the runner);
+	 * negative on failure. unit names what it returns. */
+	double (*value)(struct bench_ctx *c);
+	const char *unit;
+	bool higher_is_better;
 };
 
 /* The case table, from cases.h. */

@@ -2,9 +2,17 @@
  * access pattern, engine semantics), interleaved so that both see the same machine, and
  * mmapsuite must reach at least 95% of fio's throughput. A lower ratio would mean the
  * runner measures its own overhead rather than the kernel's.
- *   psync: pread() of each block into a buffer;
+ *   psync: pread() (pwrite() for writes) of each block;
  *   mmap:  the file mapped once per pass (fio maps the whole file when it is opened) with
- *          fio's hint (MADV_SEQUENTIAL / MADV_RANDOM), each block copied out with memcpy. */
+ *          fio's hint (MADV_SEQUENTIAL / MADV_RANDOM), each block copied out with memcpy
+ *          (copied in, for writes: stores through MAP_SHARED, fio's rw=write);
+ *   kept mapping: mmapsuite maps once per measurement and makes all its passes over that
+ *          mapping (the first pass faults, the rest are steady state), against fio's mmap
+ *          engine with time_based. fio has no truly kept mapping: its prep keeps a mapping
+ *          only while offset + length < the mapped size, so the last block of every pass
+ *          unmaps and maps the file again and the next pass faults afresh. The gate is then
+ *          a lower bound: a kept mapping must not be slower than fio's remapped one.
+ * fio is started with an argument vector (no shell) and its stderr goes to a mkstemp file. */
 #include "runner_internal.h"
 
 #include "results.h"
@@ -18,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -35,11 +44,15 @@ struct fid_workload {
 	const char *rw;     /* fio rw= */
 	size_t bs;
 	bool random;
+	bool write;         /* stores / pwrite() instead of loads / pread() */
+	bool kept;          /* one mapping for all passes (fio time_based), mmap engine only */
 };
 
 static const struct fid_workload workloads[] = {
-	{ "seq_1M", "read", 1 * MiB, false },
-	{ "rand_4K", "randread", 4 * KiB, true },
+	{ "seq_1M", "read", 1 * MiB, false, false, false },
+	{ "rand_4K", "randread", 4 * KiB, true, false, false },
+	{ "write_1M", "write", 1 * MiB, false, true, false },
+	{ "seq_1M_kept", "read", 1 * MiB, false, false, true },
 };
 static const char *const engines[] = { "psync", "mmap" };
 
@@ -52,16 +65,16 @@ static double now_s(void)
 }
 
 /* One pass of mmapsuite's equivalent of fio's job; returns bytes/s or -1. */
-static double ms_pass(int fd, const struct fid_workload *w, const char *engine,
+static double ms_pass(int fd, const struct fid_workload *w, bool use_map,
 		      const uint32_t *order, size_t nblocks, char *buf, int loops)
 {
 	double t0 = now_s(), unmap_s = 0;
+	int prot = w->write ? PROT_READ | PROT_WRITE : PROT_READ;
+	char *map = NULL;
 
 	for (int l = 0; l < loops; l++) {
-		char *map = NULL;
-
-		if (!strcmp(engine, "mmap")) {
-			map = mmap(NULL, FID_FILE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+		if (use_map && !map) {
+			map = mmap(NULL, FID_FILE_SIZE, prot, MAP_SHARED, fd, 0);
 			if (map == MAP_FAILED)
 				return -1;
 			madvise(map, FID_FILE_SIZE, w->random ? MADV_RANDOM : MADV_SEQUENTIAL);
@@ -69,18 +82,24 @@ static double ms_pass(int fd, const struct fid_workload *w, const char *engine,
 		for (size_t i = 0; i < nblocks; i++) {
 			off_t off = (off_t)(w->random ? order[i] : i) * w->bs;
 
-			if (map) {
+			if (map && w->write) {
+				buf[0] = (char)i;
+				memcpy(map + off, buf, w->bs);
+				__asm__ volatile("" : : "r"(map) : "memory");
+			} else if (map) {
 				memcpy(buf, map + off, w->bs);
 				__asm__ volatile("" : : "r"(buf) : "memory");
-			} else if (pread(fd, buf, w->bs, off) != (ssize_t)w->bs) {
+			} else if ((w->write ? pwrite(fd, buf, w->bs, off) :
+				    pread(fd, buf, w->bs, off)) != (ssize_t)w->bs) {
 				return -1;
 			}
 		}
-		if (map) {
+		if (map && (!w->kept || l + 1 == loops)) {
 			double u = now_s();
 
 			munmap(map, FID_FILE_SIZE);
 			unmap_s += now_s() - u;
+			map = NULL;
 		}
 	}
 	/* fio's clock covers its I/O loop, not the file's close, where its mmap engine
@@ -89,47 +108,112 @@ static double ms_pass(int fd, const struct fid_workload *w, const char *engine,
 	return (double)FID_FILE_SIZE * loops / (now_s() - t0 - unmap_s);
 }
 
-/* Runs fio with the job on the command line, returns its read bandwidth in bytes/s. */
-static double fio_pass(const char *path, const struct fid_workload *w, const char *engine,
-		       int loops, char *err, size_t errlen)
+/* Runs argv (no shell) with stdout into a pipe read as JSON, stderr into errfd. Returns the
+ * parsed JSON or NULL; *status gets the exit status (-1 when it could not start). */
+static json_t *run_json(char *const argv[], int errfd, int *status, json_error_t *jerr)
 {
-	char cmd[5200], bs[32], errpath[64];
-	json_error_t jerr;
-	json_t *root, *read;
-	FILE *p;
-	double bw = -1;
+	int out[2];
+	pid_t pid;
+	json_t *root = NULL;
+	FILE *f;
 
-	snprintf(bs, sizeof(bs), "%zu", w->bs);
-	snprintf(errpath, sizeof(errpath), "/tmp/mmapsuite-fio-%d.err", (int)getpid());
-	snprintf(cmd, sizeof(cmd), "fio --name=fidelity --filename='%s' --size=%llu --bs=%s "
-		 "--rw=%s --ioengine=%s --invalidate=0 --loops=%d --cpus_allowed=%d "
-		 "--output-format=json 2>%s", path, (unsigned long long)FID_FILE_SIZE, bs, w->rw,
-		 engine, loops, fid_pu, errpath);
-	p = popen(cmd, "r");
-	if (!p) {
-		snprintf(err, errlen, "cannot run fio: %s", strerror(errno));
+	*status = -1;
+	if (pipe2(out, O_CLOEXEC))
+		return NULL;
+	pid = fork();
+	if (pid == 0) {
+		dup2(out[1], 1);
+		if (errfd >= 0)
+			dup2(errfd, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(out[1]);
+	if (pid < 0) {
+		close(out[0]);
+		return NULL;
+	}
+	f = fdopen(out[0], "r");
+	if (f) {
+		root = json_loadf(f, JSON_DISABLE_EOF_CHECK, jerr);
+		/* Drain, so the child never blocks on a full pipe. */
+		while (fgetc(f) != EOF)
+			;
+		fclose(f);
+	} else {
+		close(out[0]);
+	}
+	if (waitpid(pid, status, 0) < 0)
+		*status = -1;
+	return root;
+}
+
+/* Runs fio with the job as its arguments, returns its bandwidth in bytes/s. */
+static double fio_pass(const char *path, const struct fid_workload *w, const char *engine,
+		       int loops, double runtime_s, char *err, size_t errlen)
+{
+	char a_file[4300], a_size[64], a_bs[64], a_rw[64], a_eng[64], a_loops[64], a_cpu[64];
+	char a_rt[64], errpath[] = "/tmp/mmapsuite-fio-XXXXXX";
+	json_error_t jerr = { 0 };
+	json_t *root, *dir;
+	double bw = -1;
+	int status, errfd = mkstemp(errpath);
+	char *argv[16];
+	int n = 0;
+
+	if (errfd < 0) {
+		snprintf(err, errlen, "mkstemp: %s", strerror(errno));
 		return -1;
 	}
-	root = json_loadf(p, JSON_DISABLE_EOF_CHECK, &jerr);
-	int status = pclose(p);
-	char *fio_err = ms_read_line(errpath);
-	unlink(errpath);
+	unlink(errpath); /* read back through the descriptor; nothing left behind */
+	snprintf(a_file, sizeof(a_file), "--filename=%s", path);
+	snprintf(a_size, sizeof(a_size), "--size=%llu", (unsigned long long)FID_FILE_SIZE);
+	snprintf(a_bs, sizeof(a_bs), "--bs=%zu", w->bs);
+	snprintf(a_rw, sizeof(a_rw), "--rw=%s", w->rw);
+	snprintf(a_eng, sizeof(a_eng), "--ioengine=%s", engine);
+	snprintf(a_loops, sizeof(a_loops), "--loops=%d", loops);
+	snprintf(a_cpu, sizeof(a_cpu), "--cpus_allowed=%d", fid_pu);
+	snprintf(a_rt, sizeof(a_rt), "--runtime=%dms", (int)(runtime_s * 1000) + 1);
+	argv[n++] = "fio";
+	argv[n++] = "--name=fidelity";
+	argv[n++] = a_file;
+	argv[n++] = a_size;
+	argv[n++] = a_bs;
+	argv[n++] = a_rw;
+	argv[n++] = a_eng;
+	argv[n++] = "--invalidate=0";
+	if (w->kept) {
+		argv[n++] = "--time_based=1";
+		argv[n++] = a_rt;
+	} else {
+		argv[n++] = a_loops;
+	}
+	argv[n++] = a_cpu;
+	argv[n++] = "--output-format=json";
+	argv[n] = NULL;
+	root = run_json(argv, errfd, &status, &jerr);
 	if (status != 0 || !root) {
+		char fio_err[200] = "";
+		ssize_t r = pread(errfd, fio_err, sizeof(fio_err) - 1, 0);
+
+		fio_err[r > 0 ? r : 0] = 0;
+		fio_err[strcspn(fio_err, "\n")] = 0;
 		snprintf(err, errlen, "fio %s (%s)%s%s", status ? "failed" : "printed no JSON",
-			 root ? "exit status" : jerr.text, fio_err && *fio_err ? ": " : "",
-			 fio_err ? fio_err : "");
-		free(fio_err);
+			 root ? "exit status" : jerr.text, *fio_err ? ": " : "", fio_err);
+		close(errfd);
 		json_decref(root);
 		return -1;
 	}
-	free(fio_err);
-	read = json_object_get(json_array_get(json_object_get(root, "jobs"), 0), "read");
+	close(errfd);
+	dir = json_object_get(json_array_get(json_object_get(root, "jobs"), 0),
+			      w->write ? "write" : "read");
 	/* io_bytes over runtime (ms) is what fio's bw_bytes rounds; recompute it exactly. */
-	if (read && json_integer_value(json_object_get(read, "runtime")) > 0)
-		bw = json_number_value(json_object_get(read, "io_bytes")) * 1000.0 /
-		     json_number_value(json_object_get(read, "runtime"));
+	if (dir && json_integer_value(json_object_get(dir, "runtime")) > 0)
+		bw = json_number_value(json_object_get(dir, "io_bytes")) * 1000.0 /
+		     json_number_value(json_object_get(dir, "runtime"));
 	else
-		snprintf(err, errlen, "fio JSON has no jobs[0].read.runtime");
+		snprintf(err, errlen, "fio JSON has no jobs[0].%s.runtime",
+			 w->write ? "write" : "read");
 	json_decref(root);
 	return bw;
 }
@@ -139,7 +223,7 @@ static int fidelity_fs(const struct ms_scratch *fs, json_t *results, bool *all_p
 	char path[4200], reason[256];
 	size_t nmax = FID_FILE_SIZE / (4 * KiB);
 	uint32_t *order = malloc(nmax * sizeof(uint32_t));
-	char *buf = aligned_alloc(4096, 1 * MiB);
+	char *buf = aligned_alloc(sysconf(_SC_PAGESIZE), 1 * MiB);
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/fidelity-%d.dat", fs->path, (int)getpid());
@@ -149,7 +233,9 @@ static int fidelity_fs(const struct ms_scratch *fs, json_t *results, bool *all_p
 		free(buf);
 		return -1;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (buf)
+		memset(buf, 0x5a, 1 * MiB);
 	for (size_t w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
 		const struct fid_workload *wl = &workloads[w];
 		size_t nblocks = FID_FILE_SIZE / wl->bs;
@@ -167,7 +253,8 @@ static int fidelity_fs(const struct ms_scratch *fs, json_t *results, bool *all_p
 			j = x % (i + 1);
 			t = order[i]; order[i] = order[j]; order[j] = t;
 		}
-		for (int e = 0; e < 2; e++) {
+		for (int e = wl->kept ? 1 : 0; e < 2; e++) {
+			bool use_map = !strcmp(engines[e], "mmap");
 			double fio_bw[FID_ROUNDS], ms_bw[FID_ROUNDS], pair[FID_ROUNDS], probe, ratio;
 			json_t *jf = json_array(), *jm = json_array();
 			char err[256] = "";
@@ -175,26 +262,29 @@ static int fidelity_fs(const struct ms_scratch *fs, json_t *results, bool *all_p
 
 			/* Hot cache for both (the file was just written, and read here). */
 			bench_warm_file(path);
-			probe = ms_pass(fd, wl, engines[e], order, nblocks, buf, 1);
+			probe = ms_pass(fd, wl, use_map, order, nblocks, buf, 1);
 			loops = probe > 0 ? (int)(FID_TARGET_S * probe / FID_FILE_SIZE) + 1 : 1;
 			if (loops > 64)
 				loops = 64;
+			/* time_based: fio's runtime is what mmapsuite's loops take. */
+			double runtime = probe > 0 ? loops * (double)FID_FILE_SIZE / probe : 0.3;
 			/* Rounds alternate which of the two goes first, and each round's ratio
 			 * compares neighbours in time, so a drift of the machine's load (other
 			 * tenants) cancels instead of landing on one side. */
 			for (int r = 0; r < FID_ROUNDS && ok; r++) {
 				if (r % 2)
-					ms_bw[r] = ms_pass(fd, wl, engines[e], order, nblocks, buf,
+					ms_bw[r] = ms_pass(fd, wl, use_map, order, nblocks, buf,
 							   loops);
-				fio_bw[r] = fio_pass(path, wl, engines[e], loops, err, sizeof(err));
+				fio_bw[r] = fio_pass(path, wl, engines[e], loops, runtime, err,
+						     sizeof(err));
 				if (fio_bw[r] <= 0) { /* seen once under load: try that pass again */
 					ms_warn("fidelity %s %s %s: %s; once more", fs->label, wl->name,
 						engines[e], err);
-					fio_bw[r] = fio_pass(path, wl, engines[e], loops, err,
-							     sizeof(err));
+					fio_bw[r] = fio_pass(path, wl, engines[e], loops, runtime,
+							     err, sizeof(err));
 				}
 				if (!(r % 2))
-					ms_bw[r] = ms_pass(fd, wl, engines[e], order, nblocks, buf,
+					ms_bw[r] = ms_pass(fd, wl, use_map, order, nblocks, buf,
 							   loops);
 				ok = fio_bw[r] > 0 && ms_bw[r] > 0;
 				pair[r] = ok ? ms_bw[r] / fio_bw[r] : 0;
@@ -248,7 +338,15 @@ int ms_bench_fidelity(struct ms_harness *h)
 	if (ms_topo_placement(1, &fid_pu) < 1)
 		fid_pu = 0;
 	ms_topo_bind_thread(fid_pu);
-	if (system("fio --version >/dev/null 2>&1") != 0) {
+	char *version_argv[] = { "fio", "--version", NULL };
+	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC), status;
+	json_error_t jerr;
+	json_t *none = run_json(version_argv, devnull, &status, &jerr);
+
+	json_decref(none);
+	if (devnull >= 0)
+		close(devnull);
+	if (status != 0) {
 		ms_warn("fidelity check needs fio: install the Debian package 'fio'");
 		json_decref(results);
 		return 2;

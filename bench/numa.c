@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* The details of the placement, in one object beside params.numa: the nodes by OS index, how
  * the memory was bound, and where its pages were found after the first touch. */
@@ -27,7 +28,7 @@ int bench_numa_setup(struct bench_ctx *c, int *node)
 {
 	const char *numa = c->v->numa;
 	int cpu = bench_placement(0), local, nodes = ms_topo_numa_nodes();
-	size_t page = 4096;
+	size_t page = sysconf(_SC_PAGESIZE);
 	void *probe;
 
 	*node = -1;

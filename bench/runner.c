@@ -78,6 +78,14 @@ static struct {
 	json_t *skipped;
 	json_t *dropped;
 	uint64_t max_size;
+	/* seq_read results the break-even is computed from: per fs and size, the best read(),
+	 * the plain first-touch mapping and the plain kept mapping. */
+	struct pass_cost {
+		char fs[64];
+		uint64_t size;
+		struct { double median, lo, hi; bool set, unsteady; } read, first, kept;
+	} pass[64];
+	int n_pass;
 } R;
 
 uint64_t bench_memory_bytes(void)
@@ -333,9 +341,17 @@ static double timed_sample(struct bench_ctx *ctx, const struct bench_case *bc)
 
 /* ---- one variant ---- */
 
-static const char *unit_of(enum bench_metric m)
+static const char *unit_of(const struct bench_case *bc)
 {
-	return m == BENCH_THROUGHPUT ? "MB/s" : m == BENCH_LATENCY ? "ns/op" : "ops/s";
+	enum bench_metric m = bc->metric;
+
+	return m == BENCH_VALUE ? bc->unit : m == BENCH_THROUGHPUT ? "MB/s" :
+	       m == BENCH_LATENCY ? "ns/op" : "ops/s";
+}
+
+static bool higher_is_better(const struct bench_case *bc)
+{
+	return bc->metric == BENCH_VALUE ? bc->higher_is_better : bc->metric != BENCH_LATENCY;
 }
 
 static double sample_value(const struct bench_case *bc, const struct bench_ctx *ctx, double s)
@@ -372,6 +388,8 @@ static json_t *variant_params(const struct bench_ctx *ctx, const char *fs_label)
 		json_array_append_new(place, json_integer(R.placement[i % R.n_placement]));
 	json_object_set_new(p, "placement_pu", place);
 	json_object_set_new(p, "profile", json_string(R.profile->name));
+	json_object_set_new(p, "state", json_string(ctx->state));
+	json_object_set_new(p, "timed", json_string(ctx->timed));
 	json_object_update(p, ctx->params);
 	return p;
 }
@@ -491,7 +509,8 @@ static void record_skip(const struct bench_case *bc, const char *fs_label,
 }
 
 static void add_result(const struct bench_case *bc, const char *metric, const char *unit,
-		       bool higher, json_t *params, double *samples, size_t n, json_t *counters)
+		       bool higher, json_t *params, double *samples, size_t n, json_t *counters,
+		       bool drifting)
 {
 	struct ms_summary s;
 	struct ms_benchmark b = { 0 };
@@ -508,6 +527,7 @@ static void add_result(const struct bench_case *bc, const char *metric, const ch
 	b.ci_low = s.ci_low;
 	b.ci_high = s.ci_high;
 	b.noisy = !s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET;
+	b.drifting = drifting;
 	b.counters = counters;
 	b.place = (char *)(R.h->place ? R.h->place : "host");
 	ms_run_add_benchmark(R.h->run, &b);
@@ -544,6 +564,160 @@ static void record_ceiling(uint64_t size, double mbs)
 	}
 }
 
+/* Remembers the seq_read throughputs (MB/s) a break-even needs. read(): the block size
+ * that reads fastest; mapping: no hint. */
+static void bench_results_note(const struct bench_case *bc, const struct bench_ctx *ctx,
+			       const char *fs_label, const struct ms_summary *s, bool unsteady)
+{
+	const struct bench_variant *v = ctx->v;
+	struct pass_cost *pc = NULL;
+	bool read = !strcmp(v->method, "read");
+
+	if (bc != &bench_case_seq_read || (!read && strcmp(v->hint, "none")))
+		return;
+	for (int i = 0; i < R.n_pass; i++)
+		if (!strcmp(R.pass[i].fs, fs_label) && R.pass[i].size == v->size)
+			pc = &R.pass[i];
+	if (!pc) {
+		if (R.n_pass == (int)(sizeof(R.pass) / sizeof(R.pass[0])))
+			return;
+		pc = &R.pass[R.n_pass++];
+		memset(pc, 0, sizeof(*pc));
+		snprintf(pc->fs, sizeof(pc->fs), "%s", fs_label);
+		pc->size = v->size;
+	}
+	if (read && pc->read.set && pc->read.median >= s->median)
+		return;
+	if (!read && strcmp(v->method, "mmap") && strcmp(v->method, "mmap_kept"))
+		return;
+	if (read) {
+		pc->read.median = s->median, pc->read.lo = s->ci_low, pc->read.hi = s->ci_high;
+		pc->read.set = true, pc->read.unsteady = unsteady;
+	} else if (!strcmp(v->method, "mmap")) {
+		pc->first.median = s->median, pc->first.lo = s->ci_low, pc->first.hi = s->ci_high;
+		pc->first.set = true, pc->first.unsteady = unsteady;
+	} else {
+		pc->kept.median = s->median, pc->kept.lo = s->ci_low, pc->kept.hi = s->ci_high;
+		pc->kept.set = true, pc->kept.unsteady = unsteady;
+	}
+}
+
+/* Passes N a kept mapping needs to beat read() per pass: f + (N-1) k < N r, with f the
+ * first pass through a fresh mapping (mmap, faults, sum; its munmap too, so once), k a pass
+ * over the kept mapping and r a read() pass, all in seconds per pass. 1 when the first pass
+ * already wins, 0 (never) when a kept pass is not faster than a read() pass. */
+static double break_even(double f, double k, double r)
+{
+	if (f <= r)
+		return 1;
+	if (k >= r)
+		return 0;
+	return floor((f - k) / (r - k)) + 1;
+}
+
+static const char *pass_str(double n, char *buf, size_t len)
+{
+	if (!n)
+		return "never";
+	snprintf(buf, len, "%.0f", n);
+	return buf;
+}
+
+static json_t *break_even_json(void)
+{
+	json_t *a = json_array();
+
+	for (int i = 0; i < R.n_pass; i++) {
+		struct pass_cost *pc = &R.pass[i];
+		double mb = pc->size / 1e6;
+
+		if (!pc->read.set || !pc->first.set || !pc->kept.set)
+			continue;
+		/* Seconds per pass from MB/s; the interval takes the ends of the three
+		 * throughputs' 95% intervals that favour each side. */
+		double n = break_even(mb / pc->first.median, mb / pc->kept.median,
+				      mb / pc->read.median);
+		double best = break_even(mb / pc->first.hi, mb / pc->kept.hi, mb / pc->read.lo);
+		double worst = break_even(mb / pc->first.lo, mb / pc->kept.lo, mb / pc->read.hi);
+		json_t *e = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "fs", pc->fs,
+			"size", (json_int_t)pc->size, "read_MBps", pc->read.median,
+			"first_pass_MBps", pc->first.median, "kept_pass_MBps", pc->kept.median,
+			"first_pass_s", mb / pc->first.median, "kept_pass_s", mb / pc->kept.median,
+			"read_pass_s", mb / pc->read.median, "unsteady", pc->read.unsteady ||
+			pc->first.unsteady || pc->kept.unsteady);
+
+		/* 0 = never; null where an end of the interval is never. */
+		json_object_set_new(e, "passes", n ? json_integer((json_int_t)n) : json_null());
+		json_object_set_new(e, "passes_low", best ? json_integer((json_int_t)best) :
+				    json_null());
+		json_object_set_new(e, "passes_high", worst ? json_integer((json_int_t)worst) :
+				    json_null());
+		json_array_append_new(a, e);
+		char nb[24], bb[24], wb[24];
+
+		fprintf(stderr, "  break-even    %-6s %6.0f MiB: a kept mapping beats read() per pass "
+			"%s%s, 95%% [%s, %s]%s\n", pc->fs, pc->size / (double)MiB,
+			n ? "from pass " : "", pass_str(n, nb, sizeof(nb)), pass_str(best, bb, sizeof(bb)),
+			pass_str(worst, wb, sizeof(wb)), json_is_true(json_object_get(e,
+			"unsteady")) ? " (from noisy or drifting results)" : "");
+	}
+	return a;
+}
+
+/* One sample: value hook, or prepare / timed run() / finish. Returns the sample's value,
+ * or -1 when the operation failed; *t gets the seconds (0 for a value hook). */
+static double one_sample(const struct bench_case *bc, struct bench_ctx *ctx, double *t)
+{
+	double v;
+
+	if (bc->value) {
+		*t = 0;
+		v = bc->value(ctx);
+		return v < 0 ? -1 : v;
+	}
+	if (bc->prepare)
+		bc->prepare(ctx);
+	*t = timed_sample(ctx, bc);
+	if (bc->finish)
+		bc->finish(ctx);
+	return *t <= 0 ? -1 : sample_value(bc, ctx, *t);
+}
+
+/* Samples until the interval is tight or the budget is spent (a time series: the whole
+ * budget). Returns the number of samples; perf totals and bytes moved are accumulated. */
+static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, double budget,
+			  double *samples, json_t *sample_times, double case_start,
+			  struct ms_perf_total *totals, struct ms_summary *s)
+{
+	const struct bench_profile *p = R.profile;
+	double start = now_s(), t, value;
+	uint64_t moved = 0;
+	size_t n = 0;
+
+	while (n < (size_t)p->max_reps) {
+		value = one_sample(bc, ctx, &t);
+		if (value < 0)
+			break;
+		samples[n++] = value;
+		moved += ctx->bytes * ctx->iters * ctx->v->threads;
+		if (sample_times)
+			json_array_append_new(sample_times, json_real(now_s() - case_start));
+		ms_perf_accumulate(&R.perf, totals);
+		ms_summarize(samples, n, s);
+		/* A time series is not expected to settle: it runs for its whole budget, and
+		 * until it has moved the bytes its case asked for. */
+		if (n >= (size_t)p->min_reps && (sample_times ? now_s() - start > budget &&
+						  moved >= ctx->series_bytes :
+						  ms_relative_halfwidth(s) < HALFWIDTH_TARGET ||
+						  now_s() - start > budget))
+			break;
+		/* A slow variant still stops: three samples at four times the budget. */
+		if (n >= 3 && now_s() - start > 4 * budget)
+			break;
+	}
+	return n;
+}
+
 static void measure_variant(const struct bench_case *bc, const struct bench_variant *v,
 			    const char *dir, const char *fs_kind, const char *fs_label)
 {
@@ -554,14 +728,22 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	json_t *sample_times = bc->time_series ? json_array() : NULL;
 	struct ms_perf_total totals[MS_PERF_MAX] = { 0 };
 	struct ms_summary s = { 0 };
+	struct ms_drift drift = { 0 };
+	double extra_warmup = 0;
 	size_t n = 0;
-	uint64_t moved = 0;
-	double case_start, start, t;
+	double case_start, t = 0;
 	int ret;
 	char b[32];
 
 	ctx.params = json_object();
 	ret = bc->setup(&ctx);
+	if (!ret && (!ctx.state || !ctx.timed)) {
+		snprintf(ctx.reason, sizeof(ctx.reason), "case bug: setup did not say which state "
+			 "it measures and what is timed");
+		if (bc->teardown)
+			bc->teardown(&ctx);
+		ret = -1;
+	}
 	if (ret) {
 		record_skip(bc, fs_label, v, ctx.reason[0] ? ctx.reason : "setup failed",
 			    ctx.params);
@@ -572,43 +754,41 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	}
 	/* Warm-up, discarded; for calibrated cases, grow iters until a sample is long
 	 * enough that the clock's resolution and the call overhead do not matter. A time
-	 * series counts its time from here: the warm-up window is the first of the case. */
+	 * series counts its time from here: the warm-up window is the first of the case.
+	 * Every case keeps the state of its samples whatever iters becomes (params.state). */
 	case_start = now_s();
 	for (int round = 0; round < 24; round++) {
-		if (bc->prepare)
-			bc->prepare(&ctx);
-		t = timed_sample(&ctx, bc);
-		if (bc->finish)
-			bc->finish(&ctx);
-		if (t < 0 || !bc->calibrate || ctx.fixed_iters || t >= p->min_sample_s)
+		if (one_sample(bc, &ctx, &t) < 0) {
+			t = -1;
+			break;
+		}
+		if (!bc->calibrate || ctx.fixed_iters || t >= p->min_sample_s)
 			break;
 		ctx.iters *= t > 0 && p->min_sample_s / t < 2 ? 2 : 4;
+		if (ctx.max_iters && ctx.iters >= ctx.max_iters) {
+			ctx.iters = ctx.max_iters;
+			break;
+		}
 	}
-	start = now_s();
-	while (n < (size_t)p->max_reps && t >= 0) {
-		if (bc->prepare)
-			bc->prepare(&ctx);
-		t = timed_sample(&ctx, bc);
-		if (bc->finish)
-			bc->finish(&ctx);
-		if (t <= 0)
-			break;
-		samples[n++] = sample_value(bc, &ctx, t);
-		moved += ctx.bytes * ctx.iters * v->threads;
-		if (sample_times)
-			json_array_append_new(sample_times, json_real(now_s() - case_start));
-		ms_perf_accumulate(&R.perf, totals);
-		ms_summarize(samples, n, &s);
-		/* A time series is not expected to settle: it runs for its whole budget, and
-		 * until it has moved the bytes its case asked for. */
-		if (n >= (size_t)p->min_reps && (sample_times ? now_s() - start > budget &&
-						  moved >= ctx.series_bytes :
-						  ms_relative_halfwidth(&s) < HALFWIDTH_TARGET ||
-						  now_s() - start > budget))
-			break;
-		/* A slow variant still stops: three samples at four times the budget. */
-		if (n >= 3 && now_s() - start > 4 * budget)
-			break;
+	if (t >= 0)
+		n = sample_loop(bc, &ctx, budget, samples, sample_times, case_start, totals, &s);
+	/* Drift: the samples trend. Warm up longer (untimed samples for twice the budget),
+	 * measure again; still drifting, the result is marked. A time series is expected to
+	 * evolve and is not tested. */
+	if (n && !sample_times) {
+		ms_drift_test(samples, n, &drift);
+		if (drift.drifting) {
+			double w0 = now_s();
+
+			fprintf(stderr, "  %-13s %-6s %-18s drifting (x%.2f from sample %zu), warming "
+				"up longer\n", bc->name, fs_label, v->method, drift.change, drift.split);
+			while (now_s() - w0 < 2 * budget && one_sample(bc, &ctx, &t) >= 0)
+				;
+			extra_warmup = now_s() - w0;
+			memset(totals, 0, sizeof(totals));
+			n = sample_loop(bc, &ctx, budget, samples, NULL, case_start, totals, &s);
+			ms_drift_test(samples, n, &drift);
+		}
 	}
 	if (n == 0) {
 		record_skip(bc, fs_label, v, "the measured operation failed (see run hook)",
@@ -617,21 +797,28 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		uint64_t ops = ctx.ops * ctx.iters * v->threads * n;
 		uint64_t bytes = ctx.bytes * ctx.iters * v->threads * n;
 		json_t *params = variant_params(&ctx, fs_label);
+		bool noisy = !s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET;
 
 		json_object_set_new(params, "iters_per_sample", json_integer(ctx.iters));
 		if (sample_times)
 			json_object_set(params, "sample_times_s", sample_times);
-		add_result(bc, bc->metric_name, unit_of(bc->metric), bc->metric != BENCH_LATENCY,
-			   params, samples, n, counters_json(totals, ops, bytes,
-			   json_string_value(json_object_get(params, "unit_of_op"))));
+		json_object_set_new(params, "drift", sample_times ?
+			json_pack("{s:s}", "test", "not applied: a time series evolves") :
+			!drift.tested ? json_pack("{s:s}", "test", "too few samples (< 8)") :
+			json_pack("{s:f, s:f, s:f, s:I, s:f}", "trend_z", drift.z, "split_z",
+				  drift.split_z, "change", drift.change, "split",
+				  (json_int_t)drift.split, "extra_warmup_s", extra_warmup));
+		add_result(bc, bc->metric_name, unit_of(bc), higher_is_better(bc), params,
+			   samples, n, counters_json(totals, ops, bytes,
+			   json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting);
 		fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s%s%s: %10.1f %s "
-			"[%.1f, %.1f] n=%zu%s", bc->name, fs_label, v->method, v->hint,
+			"[%.1f, %.1f] n=%zu%s%s", bc->name, fs_label, v->method, v->hint,
 			size_str(v->size, b, sizeof(b)), v->block_size ?
 			size_str(v->block_size, b + 16, 16) : "-", v->processes ? "p=" : "t=",
 			v->threads, v->cold ? " cold" : "", v->numa ? " numa=" : "",
 			v->numa ? v->numa : "", s.median,
-			unit_of(bc->metric), s.ci_low, s.ci_high, n,
-			!s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET ? " noisy" : "");
+			unit_of(bc), s.ci_low, s.ci_high, n, noisy ? " noisy" : "",
+			drift.drifting ? " drifting" : "");
 		/* Local memory only: the ceiling is what the pinned CPU's own node gives. */
 		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") &&
 		    (!v->numa || !strcmp(v->numa, "local")))
@@ -640,7 +827,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		/* The ceiling is one core's: several workers may legitimately exceed it, so
 		 * only single-worker throughputs get a fraction. */
 		if (bc->metric == BENCH_THROUGHPUT && ci >= 0 && bc != &bench_case_ceiling &&
-		    v->threads <= 1) {
+		    v->threads <= 1 && !bc->no_ceiling) {
 			double *frac = xcalloc(n, sizeof(double)), limit = R.ceiling[ci].mbs;
 
 			for (size_t i = 0; i < n; i++)
@@ -653,11 +840,12 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			json_object_set_new(fp, "ceiling_read_MBps", json_real(limit));
 			json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)R.ceiling[ci].size));
 			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,
-				   json_object());
+				   json_object(), drift.drifting);
 			fprintf(stderr, " (%.3g of ceiling)", s.median / limit);
 			free(frac);
 		}
 		fputc('\n', stderr);
+		bench_results_note(bc, &ctx, fs_label, &s, noisy || drift.drifting);
 	}
 	if (bc->teardown)
 		bc->teardown(&ctx);
@@ -842,9 +1030,10 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 	for (int i = 0; i < R.n_ceiling; i++)
 		json_array_append_new(ceilings, json_pack("{s:I, s:f}", "size",
 			(json_int_t)R.ceiling[i].size, "read_MBps", R.ceiling[i].mbs));
-	summary = json_pack("{s:s, s:f, s:o, s:o, s:o}", "profile", R.profile->name,
+	summary = json_pack("{s:s, s:f, s:o, s:o, s:o, s:o}", "profile", R.profile->name,
 			    "wall_s", now_s() - t_start, "read_ceilings", ceilings,
-			    "skipped", R.skipped, "dropped_points", R.dropped);
+			    "skipped", R.skipped, "dropped_points", R.dropped, "break_even",
+			    break_even_json());
 	json_object_set_new(summary, "perf_events", event_list);
 	json_object_set_new(summary, "hardware_counters", json_string(
 		ms_perf_hardware_available() ? "available" :

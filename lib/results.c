@@ -141,11 +141,12 @@ static json_t *benchmark_to_json(const struct ms_benchmark *b)
 	json_t *samples = json_array();
 	for (size_t i = 0; i < b->n_samples; i++)
 		json_array_append_new(samples, json_real(b->samples[i]));
-	return json_pack("{s:s, s:O, s:s, s:s, s:b, s:o, s:f, s:f, s:f, s:b, s:O, s:s}", "case",
-			 b->bench_case, "params", b->params, "metric", b->metric, "unit", b->unit,
-			 "higher_is_better", b->higher_is_better, "samples", samples, "median",
-			 b->median, "ci_low", b->ci_low, "ci_high", b->ci_high, "noisy", b->noisy,
-			 "counters", b->counters, "place", b->place);
+	return json_pack("{s:s, s:O, s:s, s:s, s:b, s:o, s:f, s:f, s:f, s:b, s:b, s:O, s:s}",
+			 "case", b->bench_case, "params", b->params, "metric", b->metric, "unit",
+			 b->unit, "higher_is_better", b->higher_is_better, "samples", samples,
+			 "median", b->median, "ci_low", b->ci_low, "ci_high", b->ci_high, "noisy",
+			 b->noisy, "drifting", b->drifting, "counters", b->counters, "place",
+			 b->place);
 }
 
 json_t *ms_run_to_json(const struct ms_run *run)
@@ -292,6 +293,8 @@ static void read_benchmark(struct reader *r, struct ms_run *run, json_t *item, s
 		.ci_low = get_number(r, item, where, "ci_low"),
 		.ci_high = get_number(r, item, where, "ci_high"),
 		.noisy = get_bool(r, item, where, "noisy"),
+		/* Optional: results written before the drift test have none. */
+		.drifting = json_is_true(json_object_get(item, "drifting")),
 		.counters = get_object(r, item, where, "counters"),
 		.place = get_string(r, item, where, "place", false),
 	};

@@ -45,6 +45,7 @@ struct ms_benchmark {
 	size_t n_samples;
 	double median, ci_low, ci_high; /* 95% interval of the median */
 	bool noisy;           /* interval half-width stayed above the target */
+	bool drifting;        /* samples trend (early against late) even after a longer warm-up */
 	json_t *counters;     /* object: event -> {per_op, per_byte} or {"unavailable": reason} */
 	char *place;
 };

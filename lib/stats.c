@@ -97,3 +97,64 @@ double ms_relative_halfwidth(const struct ms_summary *s)
 		return INFINITY;
 	return (s->ci_high - s->ci_low) / 2 / fabs(s->median);
 }
+
+/* Mann-Whitney z of b against a (positive: b tends higher), normal approximation with
+ * the tie-free variance; ties count half. */
+static double mann_whitney_z(const double *a, size_t na, const double *b, size_t nb)
+{
+	double u = 0, mean = na * (double)nb / 2;
+	double sd = sqrt(na * (double)nb * (na + nb + 1) / 12.0);
+
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++)
+			u += b[j] > a[i] ? 1 : b[j] == a[i] ? 0.5 : 0;
+	return sd > 0 ? (u - mean) / sd : 0;
+}
+
+/* Mann-Kendall trend z: S = sum over pairs i < j of sign(x[j] - x[i]), its variance without
+ * ties n(n-1)(2n+5)/18, with a continuity correction. */
+static double mann_kendall_z(const double *x, size_t n)
+{
+	double s = 0, sd = sqrt(n * (n - 1.0) * (2.0 * n + 5) / 18);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			s += (x[j] > x[i]) - (x[j] < x[i]);
+	if (s > 0)
+		s -= 1;
+	else if (s < 0)
+		s += 1;
+	return sd > 0 ? s / sd : 0;
+}
+
+void ms_drift_test(const double *samples, size_t n, struct ms_drift *out)
+{
+	size_t edge = n / 4 > 3 ? n / 4 : 3;
+	double best = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->change = 1;
+	if (n < 8)
+		return;
+	out->tested = true;
+	/* Where: the split that separates before from after best. */
+	for (size_t k = edge; k + edge <= n; k++) {
+		double z = mann_whitney_z(samples, k, samples + k, n - k);
+
+		if (fabs(z) > fabs(best) || !out->split) {
+			best = z;
+			out->split = k;
+		}
+	}
+	size_t k = out->split;
+	double before = ms_median(samples, k), after = ms_median(samples + k, n - k);
+	double lo = fmin(fabs(before), fabs(after));
+
+	/* Whether: a monotone trend over the whole series (a ramp) or a strong change point (a
+	 * step), and a change large enough to matter. */
+	out->z = mann_kendall_z(samples, n);
+	out->split_z = best;
+	out->change = before != 0 ? after / before : 1;
+	out->drifting = (fabs(out->z) >= 3.0 || fabs(best) >= 3.5) && lo > 0 &&
+			fabs(after - before) / lo >= 0.10;
+}

@@ -23,4 +23,19 @@ size_t ms_median_ci_rank(size_t n);
 /* Half-width of the interval relative to the median (0.02 = 2%); infinite for median 0. */
 double ms_relative_halfwidth(const struct ms_summary *s);
 
+/* Drift: do the samples, in the order taken, trend? Mann-Kendall's trend test over the
+ * series (|z| >= 3.0, p < 0.003: a ramp) or a change point (Mann-Whitney |z| >= 3.5 at the
+ * best split, above the scan's chance maximum: a step), and a change that matters: the
+ * medians before and after the best change point (the split, with at least a quarter of the
+ * samples and 3 on each side, that Mann-Whitney separates most) differ by at least 10%.
+ * Flat noise, however wide, passes. Below 8 samples nothing is tested. */
+struct ms_drift {
+	bool tested, drifting;
+	size_t split;          /* first sample of the later side */
+	double z;              /* Mann-Kendall z (rising: positive) */
+	double split_z;        /* Mann-Whitney z of after against before at the split */
+	double change;         /* median after / median before */
+};
+void ms_drift_test(const double *samples, size_t n, struct ms_drift *out);
+
 #endif

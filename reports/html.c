@@ -7,6 +7,7 @@
 
 #include "html.h"
 #include "model.h"
+#include "overview.h"
 #include "ratios.h"
 #include "util.h"
 
@@ -191,9 +192,10 @@ static void benchmark_table(const struct ms_run *run, struct ms_text *t)
 		ms_text_xml(t, params);
 		ms_text_puts(t, "</td><td>");
 		ms_text_xml(t, b->metric);
-		ms_text_printf(t, " %s</td><td class=\"num\">%s%s</td><td>%s – %s</td><td>",
+		ms_text_printf(t, " %s</td><td class=\"num\">%s%s%s</td><td>%s – %s</td><td>",
 			       b->higher_is_better ? "↑" : "↓", med,
-			       b->noisy ? " <span class=\"noisy\">noisy</span>" : "", lo, hi);
+			       b->noisy ? " <span class=\"noisy\">noisy</span>" : "",
+			       b->drifting ? " <span class=\"drifting\">drifting</span>" : "", lo, hi);
 		ms_text_xml(t, b->unit);
 		ms_text_printf(t, "</td><td class=\"num\">%zu</td><td>", b->n_samples);
 		counters_cell(b, t);
@@ -282,6 +284,7 @@ static void benchmarks(const struct ms_run *run, const struct ms_plot_set *plots
 		ms_text_puts(t, ">\n");
 		if (p->svg) {
 			ms_text_puts(t, p->svg);
+			ms_plot_legend_html(p, t);
 		} else {
 			ms_text_puts(t, "<p class=\"missing\">gnuplot did not draw this plot");
 			if (plots->problem) {
@@ -316,10 +319,14 @@ void ms_html_page(const struct ms_run *run, const struct ms_plot_set *plots,
 	ms_text_puts(t, ms_html_css);
 	ms_text_puts(t, "</style></head>\n<body>\n");
 	header(run, plots, t);
+	ms_overview_html(run, t);
 	if (run->n_benchmarks || (run->extra && json_object_get(run->extra, "fidelity"))) {
 		struct ms_pair_set pairs;
 		ms_pairs_build(run, &pairs);
+		ms_text_puts(t, "<details id=\"pairs-details\"><summary>Tables: every mmap/system-"
+				"call pair, fraction of the read ceiling</summary>\n");
 		ms_pairs_html(&pairs, t);
+		ms_text_puts(t, "</details>\n");
 		ms_pairs_free(&pairs);
 	}
 	failures(run, t);

@@ -136,6 +136,11 @@ static const struct {
 	{ "mmap_populate", "#56b4e9" }, { "madvise", "#009e73" }, { "direct", "#cc79a7" },
 	{ "write", "#a6761d" },  { "pwrite", "#f0c300" },  { "memcpy", "#666666" },
 	{ "readahead", "#117733" }, { "io_uring", "#882255" }, { "splice", "#44aa99" },
+	/* A kept mapping in the mapping's blues, darker; stores in purples; sharing. */
+	{ "mmap_kept", "#023858" }, { "write_fdatasync", "#7f4f0f" },
+	{ "mmap_store", "#4e79a7" }, { "mmap_store_msync", "#7570b3" },
+	{ "mmap_store_kept", "#2b0f6b" }, { "mmap_store_kept_msync", "#b07aa1" },
+	{ "pipe", "#d55e00" }, { "mmap_shared_futex", "#0072b2" },
 };
 static const char *const hashed_colours[] = {
 	"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",

@@ -8,7 +8,6 @@
 #include "plots.h"
 #include "util.h"
 
-#define PLOT_SIZE "760,420"
 
 static char *x_label_text(const struct ms_run *run, const struct ms_plot *p, size_t rec)
 {
@@ -130,26 +129,72 @@ static void explicit_xtics(const struct ms_run *run, const struct ms_plot *p, st
 	free(xs);
 }
 
+/* The plot command of one panel: the series of file system fs (all when fs_panel is
+ * false). Labels are short in a panel: the panel's title is the file system. */
+static void plot_command(const struct ms_plot *p, bool fs_panel, const char *fs,
+			 struct ms_text *t)
+{
+	bool first = true;
+
+	ms_text_puts(t, "plot \\\n");
+	for (size_t s = 0; s < p->n_series; s++) {
+		const struct ms_series *se = &p->series[s];
+		if (fs_panel && !ms_streq(se->fs, fs))
+			continue;
+		ms_text_printf(t, "%s  '%s.dat' index %zu ", first ? "" : ", \\\n", p->stem, s);
+		first = false;
+		if (p->time_series)
+			ms_text_printf(t, "using 1:2 with linespoints pt %zu ps 0.6",
+				       5 + 2 * (s % 4));
+		else if (p->categorical)
+			/* Bars: the colour is the method; a fill pattern tells the rest apart. */
+			ms_text_printf(t, "using 1:3:4:5:6 with boxerrorbars fs %s border",
+				       se->dash == 1 ? "solid 0.85" : se->dash == 2 ? "pattern 2"
+				       : se->dash == 3 ? "pattern 4" : "pattern 5");
+		else
+			ms_text_printf(t, "using 1:2:3:4 with yerrorlines pt %zu ps 0.8", 5 + 2 * (s % 4));
+		ms_text_printf(t, " lw 1.5 dt %d lc rgb '%s' title ", se->dash,
+			       ms_method_colour(se->method));
+		ms_gnuplot_string(t, fs_panel ? se->short_label : se->label);
+	}
+	ms_text_puts(t, "\n");
+}
+
 static void write_script(const struct ms_run *run, const struct ms_plot *p, struct ms_text *t)
 {
-	(void)run;
+	bool panels = !p->time_series && p->n_panels > 1;
+
 	ms_text_printf(t, "# %s: drawn from %s.dat (%s from results.json)\n", p->title, p->stem,
 		       p->time_series ? "every sample with its time" : "medians and 95% intervals");
-	ms_text_puts(t, "set termoption noenhanced\nset title ");
+	/* The page draws its own legend beside the picture (it can never cover the data);
+	 * the PNG, which travels alone, has gnuplot's, below the plot. */
+	ms_text_puts(t, "if (!exists('with_key')) with_key = 1\n"
+			"set termoption noenhanced\n");
 	char *title = p->time_series ? xasprintf("%s over time, %s", p->title,
 						   p->fs ? p->fs : "no file system")
 				     : xstrdup(p->title);
-	ms_gnuplot_string(t, title);
+	if (panels) {
+		ms_text_printf(t, "set multiplot layout %zu,%zu title ", (p->n_panels + 2) / 3,
+			       p->n_panels < 3 ? p->n_panels : 3);
+		ms_gnuplot_string(t, title);
+		ms_text_puts(t, "\n");
+	} else {
+		ms_text_puts(t, "set title ");
+		ms_gnuplot_string(t, title);
+		ms_text_puts(t, "\n");
+	}
 	free(title);
-	ms_text_puts(t, "\n");
 	char *ylabel = xasprintf("%s (%s), %s is better%s", p->metric,
 				 p->unit && *p->unit ? p->unit : "no unit",
 				 p->higher_is_better ? "higher" : "lower",
-				 p->time_series ? ", one point per sample"
-						: ", bars: 95% interval");
+				 p->y_log ? ", log scale" : "");
 	axis_label(t, "y", ylabel);
 	free(ylabel);
-	ms_text_puts(t, "set yrange [0:*]\nset grid ytics\nset key outside right top\n"
+	if (p->y_log)
+		ms_text_puts(t, "set logscale y 10\nset yrange [*:*]\n");
+	else
+		ms_text_puts(t, "set yrange [0:*]\n");
+	ms_text_puts(t, "set grid ytics\nif (with_key) { set key below } else { unset key }\n"
 			"set border 3\nset tics nomirror\n");
 	if (p->time_series) {
 		axis_label(t, "x", "time since the case started (s), at the end of each sample");
@@ -161,6 +206,8 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 			ms_gnuplot_string(t, p->categories[c]);
 			ms_text_printf(t, " %zu%s", c, c + 1 < p->n_categories ? ", " : ")\n");
 		}
+		if (p->n_categories > 3)
+			ms_text_puts(t, "set xtics rotate by -30\n");
 	} else {
 		char *xlabel = xasprintf("%s (%s)", p->x_key, p->x_bytes ? "bytes" : "count");
 		axis_label(t, "x", xlabel);
@@ -170,25 +217,28 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 		explicit_xtics(run, p, t);
 		ms_text_puts(t, "set offsets graph 0.03, graph 0.03, 0, 0\n");
 	}
-	ms_text_puts(t, "plot \\\n");
-	for (size_t s = 0; s < p->n_series; s++) {
-		const struct ms_series *se = &p->series[s];
-		ms_text_printf(t, "  '%s.dat' index %zu ", p->stem, s);
-		if (p->time_series)
-			ms_text_printf(t, "using 1:2 with linespoints pt %zu ps 0.6",
-				       5 + 2 * (s % 4));
-		else if (p->categorical)
-			/* Bars: the colour is the method; a fill pattern tells file systems apart. */
-			ms_text_printf(t, "using 1:3:4:5:6 with boxerrorbars fs %s border",
-				       se->dash == 1 ? "solid 0.85" : se->dash == 2 ? "pattern 2"
-				       : se->dash == 3 ? "pattern 4" : "pattern 5");
-		else
-			ms_text_printf(t, "using 1:2:3:4 with yerrorlines pt %zu ps 0.8", 5 + 2 * (s % 4));
-		ms_text_printf(t, " lw 1.5 dt %d lc rgb '%s' title ", se->dash,
-			       ms_method_colour(se->method));
-		ms_gnuplot_string(t, se->label);
-		ms_text_puts(t, s + 1 < p->n_series ? ", \\\n" : "\n");
+	if (!panels) {
+		plot_command(p, false, NULL, t);
+		return;
 	}
+	for (size_t k = 0; k < p->n_panels; k++) {
+		ms_text_puts(t, "set title ");
+		ms_gnuplot_string(t, p->panels[k] ? p->panels[k] : "no file system");
+		ms_text_puts(t, "\n");
+		if (k)
+			ms_text_puts(t, "unset ylabel\n");
+		plot_command(p, true, p->panels[k], t);
+	}
+	ms_text_puts(t, "unset multiplot\n");
+}
+
+/* Canvas of a plot: wider for side-by-side panels. */
+static void plot_size(const struct ms_plot *p, char *buf, size_t len)
+{
+	size_t cols = p->time_series || p->n_panels < 2 ? 1 : p->n_panels < 3 ? p->n_panels : 3;
+	size_t rows = p->time_series || p->n_panels < 2 ? 1 : (p->n_panels + 2) / 3;
+
+	snprintf(buf, len, "%zu,%zu", cols == 1 ? (size_t)760 : (size_t)1120, 380 * rows);
 }
 
 void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char *plots_dir)
@@ -210,13 +260,22 @@ void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char
 		char *gp = xasprintf("%s/%s.gp", plots_dir, p->stem);
 		if (ms_text_save(&data, dat) != 0 || ms_text_save(&script, gp) != 0)
 			set->problem = xasprintf("cannot write %s: %s", gp, strerror(errno));
-		/* Both formats from one script: SVG for the page, PNG for mail and chat. */
-		ms_text_printf(&all, "reset\nset terminal svg size %s dynamic noenhanced font 'sans,11' "
-			       "background '#ffffff'\nset output '%s.svg'\nload '%s.gp'\n",
-			       PLOT_SIZE, p->stem, p->stem);
-		ms_text_printf(&all, "set terminal pngcairo size %s noenhanced font 'sans,10' "
-			       "background '#ffffff'\nset output '%s.png'\nreplot\nunset output\n",
-			       PLOT_SIZE, p->stem);
+		/* Both formats from one script: SVG for the page (its legend is the page's),
+		 * PNG for mail and chat (with gnuplot's key, and taller for it). */
+		char size[32], png_size[32];
+		plot_size(p, size, sizeof(size));
+		snprintf(png_size, sizeof(png_size), "%s", size);
+		char *comma = strchr(png_size, ',');
+		if (comma)
+			snprintf(comma + 1, sizeof(png_size) - (comma + 1 - png_size), "%ld",
+				 strtol(strchr(size, ',') + 1, NULL, 10) + 60 +
+				 20 * (long)((p->n_series + 1) / 2));
+		ms_text_printf(&all, "reset\nwith_key = 0\nset terminal svg size %s dynamic "
+			       "noenhanced font 'sans,11' background '#ffffff'\nset output '%s.svg'\n"
+			       "load '%s.gp'\nunset output\n", size, p->stem, p->stem);
+		ms_text_printf(&all, "reset\nwith_key = 1\nset terminal pngcairo size %s noenhanced "
+			       "font 'sans,10' background '#ffffff'\nset output '%s.png'\nload '%s.gp'\n"
+			       "unset output\n", png_size, p->stem, p->stem);
 		free(dat);
 		free(gp);
 		ms_text_free(&data);
@@ -232,7 +291,9 @@ void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char
 		struct ms_plot *p = &set->plots[i];
 		char *svg = xasprintf("%s/%s.svg", plots_dir, p->stem);
 		char *prefix = xasprintf("%s-", p->stem);
-		char *attrs = xasprintf("class=\"plot\" data-plot=\"%s\" role=\"img\"", p->stem);
+		char *attrs = xasprintf("class=\"plot\" data-plot=\"%s\" data-panels=\"%zu\" "
+					"role=\"img\"", p->stem, p->time_series || p->n_panels < 2 ?
+					(size_t)1 : p->n_panels);
 		p->svg = ms_svg_inline_file(svg, prefix, attrs);
 		if (!p->svg && !set->problem)
 			set->problem = xasprintf("gnuplot did not draw %s", svg);

@@ -16,6 +16,10 @@
 /* The runner's bookkeeping: how a sample was taken, not what was measured. Never an axis or
  * a series (iters_per_sample varies more than threads in scaling, and is not its axis). */
 #define BOOKKEEPING_KEYS "iters_per_sample,ceiling_read_MBps,ceiling_size"
+/* Never in a series label: they follow from the method or the file system (fs_kind with fs,
+ * state and timed with the method) or are details of one record. */
+#define LABEL_SKIP_KEYS "fs_kind,state,timed,mapping,cache_drop,memory_bytes,consumer_pu," \
+			"unit_of_op,page_size,file_size,drift"
 
 static const char *fs_of(const struct ms_benchmark *b)
 {
@@ -41,6 +45,7 @@ static char *value_or_none(const struct ms_benchmark *b, const char *key)
 
 struct key_stats {
 	const char *key;
+	bool follows_x;   /* one value per x value (block_size = size in write): not a series */
 	size_t distinct;
 	bool numeric; /* a number in every record */
 	bool structured; /* an array or object somewhere: details (placement_pu, numa_placement) */
@@ -116,7 +121,8 @@ static void choose_x(struct ms_plot *p, struct key_stats *ks, size_t nk)
 	for (size_t k = 0; k < nk; k++) {
 		if (ks[k].distinct < 2 || ks[k].structured ||
 		    ms_str_in_list(ks[k].key, METHOD_KEYS) ||
-		    ms_str_in_list(ks[k].key, BOOKKEEPING_KEYS) || strcmp(ks[k].key, "fs") == 0)
+		    ms_str_in_list(ks[k].key, BOOKKEEPING_KEYS) ||
+		    ms_str_in_list(ks[k].key, LABEL_SKIP_KEYS) || strcmp(ks[k].key, "fs") == 0)
 			continue;
 		if (ks[k].numeric && (!best || !best->numeric || ks[k].distinct > best->distinct))
 			best = &ks[k];
@@ -141,7 +147,7 @@ static void choose_x(struct ms_plot *p, struct key_stats *ks, size_t nk)
  * numa_placement from numa); a parameter the record does not have is left out of its label
  * (numa of a file-backed fault), which still tells it apart from those that have it. */
 static char *series_key(const struct ms_run *run, const struct ms_plot *p, size_t rec,
-			struct key_stats *ks, size_t nk, bool with_method)
+			struct key_stats *ks, size_t nk, bool with_method, bool with_fs)
 {
 	const struct ms_benchmark *b = &run->benchmarks[rec];
 	struct ms_text t = { 0 };
@@ -152,13 +158,24 @@ static char *series_key(const struct ms_run *run, const struct ms_plot *p, size_
 			if (ks[k].distinct < 2 || ks[k].structured ||
 			    ms_str_in_list(ks[k].key, METHOD_KEYS) ||
 			    ms_str_in_list(ks[k].key, BOOKKEEPING_KEYS) ||
+			    ms_str_in_list(ks[k].key, LABEL_SKIP_KEYS) || (is_fs && !with_fs) ||
+			    ks[k].follows_x ||
 			    strcmp(ks[k].key, p->x_key) == 0 || is_fs != (pass == 0) ||
 			    !json_object_get(b->params, ks[k].key))
 				continue;
 			char *v = value_or_none(b, ks[k].key);
-			if (is_fs)
+			json_t *num = json_object_get(b->params, ks[k].key);
+			char bytes[32];
+			/* Short labels: a hint or a cache state by its value alone, a block
+			 * size as "bs=4 KiB", "none" left out. */
+			if (!strcmp(ks[k].key, "hint") && !strcmp(v, "none"))
+				;
+			else if (is_fs || !strcmp(ks[k].key, "hint") || !strcmp(ks[k].key, "cache"))
 				ms_text_printf(&t, "%s%s", t.len ? " " : "", v);
-			else
+			else if (!strcmp(ks[k].key, "block_size") && json_is_number(num)) {
+				ms_format_bytes(json_number_value(num), bytes, sizeof(bytes));
+				ms_text_printf(&t, "%sbs=%s", t.len ? " " : "", bytes);
+			} else
 				ms_text_printf(&t, "%s%s=%s", t.len ? " " : "", ks[k].key, v);
 			free(v);
 		}
@@ -184,13 +201,37 @@ static char *x_text(const struct ms_run *run, const struct ms_plot *p, size_t re
 	return value_or_none(&run->benchmarks[rec], p->x_key);
 }
 
+/* Marks the keys whose value is a function of x over the group's records. */
+static void mark_follows_x(const struct ms_run *run, const struct ms_plot *p, const size_t *recs,
+			   size_t n, struct key_stats *ks, size_t nk)
+{
+	if (p->categorical || p->time_series)
+		return;
+	for (size_t k = 0; k < nk; k++) {
+		bool follows = ks[k].numeric && strcmp(ks[k].key, p->x_key) != 0;
+
+		for (size_t a = 0; a < n && follows; a++)
+			for (size_t b = a + 1; b < n && follows; b++) {
+				json_t *pa = run->benchmarks[recs[a]].params;
+				json_t *pb = run->benchmarks[recs[b]].params;
+
+				if (x_of(run, p, recs[a]) == x_of(run, p, recs[b]) &&
+				    !json_equal(json_object_get(pa, ks[k].key),
+						json_object_get(pb, ks[k].key)))
+					follows = false;
+			}
+		ks[k].follows_x = follows;
+	}
+}
+
 static void build_series(const struct ms_run *run, struct ms_plot *p, const size_t *recs,
 			 size_t n, struct key_stats *ks, size_t nk)
 {
+	mark_follows_x(run, p, recs, n, ks, nk);
 	char **rests = xcalloc(n, sizeof(*rests));
 	size_t n_rest = 0;
 	for (size_t r = 0; r < n; r++) {
-		char *key = series_key(run, p, recs[r], ks, nk, true);
+		char *key = series_key(run, p, recs[r], ks, nk, true, true);
 		size_t s = 0;
 		while (s < p->n_series && strcmp(p->series[s].label, key) != 0)
 			s++;
@@ -199,9 +240,17 @@ static void build_series(const struct ms_run *run, struct ms_plot *p, const size
 			memset(&p->series[s], 0, sizeof(p->series[s]));
 			p->series[s].label = key;
 			p->series[s].method = ms_bench_method(&run->benchmarks[recs[r]]);
+			p->series[s].fs = fs_of(&run->benchmarks[recs[r]]);
+			p->series[s].short_label = series_key(run, p, recs[r], ks, nk, true, false);
+			/* One panel per file system. */
+			size_t pn = 0;
+			while (pn < p->n_panels && !ms_streq(p->panels[pn], p->series[s].fs))
+				pn++;
+			if (pn == p->n_panels && pn < sizeof(p->panels) / sizeof(p->panels[0]))
+				p->panels[p->n_panels++] = p->series[s].fs;
 			p->series[s].records = xcalloc(n, sizeof(size_t));
 			/* Dash type: one per distinct non-method part (file system first). */
-			char *rest = series_key(run, p, recs[r], ks, nk, false);
+			char *rest = series_key(run, p, recs[r], ks, nk, false, false);
 			size_t d = 0;
 			while (d < n_rest && strcmp(rests[d], rest) != 0)
 				d++;
@@ -288,6 +337,18 @@ void ms_plots_build(const struct ms_run *run, struct ms_plot_set *set)
 		}
 		build_series(run, p, recs, n, ks, nk);
 		free(ks);
+		/* Values more than ~30x apart would lie flat on zero on a linear axis. */
+		double lo = INFINITY, hi = 0;
+		for (size_t r = 0; r < n; r++) {
+			double m = run->benchmarks[recs[r]].median;
+			if (m > 0) {
+				lo = fmin(lo, m);
+				hi = fmax(hi, m);
+			} else {
+				hi = INFINITY; /* zero or negative: no log axis */
+			}
+		}
+		p->y_log = isfinite(hi) && hi > 30 * lo;
 		set->n++;
 	}
 	free(recs);
@@ -300,6 +361,7 @@ void ms_plots_free(struct ms_plot_set *set)
 		struct ms_plot *p = &set->plots[i];
 		for (size_t s = 0; s < p->n_series; s++) {
 			free(p->series[s].label);
+			free(p->series[s].short_label);
 			free(p->series[s].records);
 		}
 		for (size_t c = 0; c < p->n_categories; c++)

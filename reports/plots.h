@@ -16,6 +16,8 @@ struct ms_series {
 	int dash;               /* gnuplot dash type: one per file system / other params */
 	size_t *records;        /* indices into run->benchmarks, in x order */
 	size_t n;
+	const char *fs;         /* the file system of its records, NULL for none */
+	char *short_label;      /* the label without the file system (its panel says it) */
 };
 
 struct ms_plot {
@@ -37,6 +39,10 @@ struct ms_plot {
 	size_t n_series;
 	size_t n_points;
 	char *svg;              /* inline-ready SVG once drawn, NULL if gnuplot did not draw it */
+	/* Small multiples: one panel per file system (series fs), side by side. */
+	const char *panels[8];
+	size_t n_panels;
+	bool y_log;             /* medians span more than a decade and a half: log y axis */
 };
 
 struct ms_plot_set {

@@ -15,7 +15,7 @@ enum method_kind { KIND_OTHER, KIND_MAP, KIND_SYS_READ, KIND_SYS_WRITE };
 /* Parameters that say how the data is reached, or are the runner's bookkeeping: a pair may
  * differ in these and nothing else. */
 #define HOW_KEYS "method,api,engine,hint,block_size,iters_per_sample,placement_pu,toucher_pu," \
-		 "ceiling_read_MBps,ceiling_size"
+		 "ceiling_read_MBps,ceiling_size,state,timed,mapping,drift"
 /* Left out of the conditions column: shown elsewhere, or the same for the whole run. */
 #define NOT_CONDITIONS HOW_KEYS ",fs,fs_kind,profile"
 
@@ -44,7 +44,7 @@ static enum method_kind kind_of(const char *method)
 		return KIND_OTHER;
 	if (!strcmp(first, "mmap"))
 		return KIND_MAP;
-	if (ms_str_in_list(first, "read,pread,readv,preadv,psync"))
+	if (ms_str_in_list(first, "read,pread,readv,preadv,psync,pipe"))
 		return KIND_SYS_READ;
 	if (ms_str_in_list(first, "write,pwrite,writev,pwritev"))
 		return KIND_SYS_WRITE;
@@ -113,6 +113,12 @@ static char *variant_label(const struct ms_benchmark *b)
 		ms_format_bytes(block_size_of(b), buf, sizeof(buf));
 		ms_text_printf(&t, " bs=%s", buf);
 	}
+	/* A mapping's state: whether its faults were timed (params.state). */
+	json_t *st = b->params ? json_object_get(b->params, "state") : NULL;
+	if (kind_of(ms_bench_method(b)) == KIND_MAP && json_is_string(st))
+		ms_text_printf(&t, " [%s]", !strcmp(json_string_value(st), "first_touch") ?
+			       "first touch" : !strcmp(json_string_value(st), "steady_state") ?
+			       "steady" : json_string_value(st));
 	return t.data;
 }
 
@@ -188,6 +194,12 @@ static void add_record_pair(struct ms_pair_set *set, size_t *cap, const struct m
 	/* ms_median_ratio(a, b) is b / a: mmap over the system call. */
 	ms_median_ratio(s->samples, s->n_samples, m->samples, m->n_samples, &p->r);
 	judge(p, "mmap");
+	/* Samples that trend measure no single state: no verdict. */
+	p->drifting = m->drifting || s->drifting;
+	if (p->drifting) {
+		p->verdict = MS_VERDICT_UNKNOWN;
+		snprintf(p->verdict_text, sizeof(p->verdict_text), "drifting: no verdict");
+	}
 }
 
 static void record_pairs(const struct ms_run *run, char **keys, struct ms_pair_set *set,

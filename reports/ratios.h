@@ -41,6 +41,7 @@ struct ms_mmap_pair {
 	size_t n_map, n_sys;
 	struct ms_ratio r;      /* mmap / system call, medians, 95% bootstrap interval */
 	enum ms_verdict verdict;
+	bool drifting;          /* either side's samples trend: no verdict */
 	char verdict_text[80];  /* "mmap 2.31x faster", "read() 1.42x faster" */
 };
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "overview.h"
 #include "ratios.h"
 #include "render.h"
 #include "util.h"
@@ -234,8 +235,8 @@ static void benchmarks(const struct ms_run *run, struct ms_text *t)
 		ms_text_md_cell(t, params, 160);
 		ms_text_puts(t, " | ");
 		ms_text_md_cell(t, b->metric, 60);
-		ms_text_printf(t, " (%s) | %s%s | %s – %s | ", b->higher_is_better ? "↑" : "↓", med,
-			       b->noisy ? " (noisy)" : "", lo, hi);
+		ms_text_printf(t, " (%s) | %s%s%s | %s – %s | ", b->higher_is_better ? "↑" : "↓", med,
+			       b->noisy ? " (noisy)" : "", b->drifting ? " (drifting)" : "", lo, hi);
 		ms_text_md_cell(t, b->unit, 20);
 		ms_text_printf(t, " | %zu |\n", b->n_samples);
 		free(params);
@@ -247,6 +248,7 @@ void ms_summary_render(const struct ms_run *run, struct ms_text *t)
 {
 	header(run, t);
 	verdict(run, t);
+	ms_overview_markdown(run, t);
 	if (run->n_benchmarks || (run->extra && json_object_get(run->extra, "fidelity"))) {
 		struct ms_pair_set pairs;
 		ms_pairs_build(run, &pairs);

@@ -102,6 +102,9 @@ static int beyond_setup(struct bench_ctx *c)
 	/* Random reads fill the limit after about 1.15 times its size (4 * ln(4/3)); three
 	 * times leaves most of the series in the steady state, where pages are evicted. */
 	c->series_bytes = 3 * limit;
+	c->state = "cold";
+	c->timed = st.map ? "copy out of a kept mapping (faults, eviction)" :
+		   "pread() (eviction)";
 	return 0;
 }
 

@@ -94,6 +94,8 @@ static int ceiling_setup(struct bench_ctx *c)
 	c->priv = &st;
 	c->ops = 1;
 	c->bytes = st.len;
+	c->state = "steady_state";
+	c->timed = copy ? "memcpy between faulted buffers" : "sum over a faulted buffer";
 	return 0;
 }
 

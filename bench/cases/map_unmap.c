@@ -14,6 +14,8 @@
 
 struct map_unmap {
 	int fd;
+	bool touch;
+	size_t page;
 	pthread_t toucher;
 	atomic_int stop;
 	bool has_toucher;
@@ -51,8 +53,8 @@ static void *toucher_main(void *arg)
 
 	bench_bind_thread(1);
 	while (!atomic_load_explicit(&st->stop, memory_order_relaxed))
-		for (int i = 0; i < 16; i++)
-			(void)b[i * 4096];
+		for (size_t i = 0; i < 16; i++)
+			(void)b[i * st->page];
 	return NULL;
 }
 
@@ -61,11 +63,13 @@ static int map_unmap_setup(struct bench_ctx *c)
 	static struct map_unmap st;
 
 	memset(&st, 0, sizeof(st));
+	st.page = sysconf(_SC_PAGESIZE);
+	st.touch = strcmp(c->v->method, "mmap_munmap") != 0;
 	st.fd = bench_open_shared_file(c, NULL);
 	if (st.fd < 0)
 		return -1;
 	if (strstr(c->v->method, "shootdown")) {
-		st.toucher_buf = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE,
+		st.toucher_buf = mmap(NULL, 16 * st.page, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (st.toucher_buf == MAP_FAILED ||
 		    pthread_create(&st.toucher, NULL, toucher_main, &st)) {
@@ -80,6 +84,8 @@ static int map_unmap_setup(struct bench_ctx *c)
 	c->ops = 1;
 	c->bytes = c->v->size;
 	json_object_set_new(c->params, "unit_of_op", json_string("mmap + munmap"));
+	c->state = "first_touch";
+	c->timed = st.touch ? "map + fault (a word every 16 KiB) + unmap" : "map + unmap";
 	return 0;
 }
 
@@ -94,7 +100,7 @@ static int map_unmap_run(struct bench_ctx *c, int worker)
 	p = mmap(NULL, len, PROT_READ, MAP_SHARED, st->fd, 0);
 	if (p == MAP_FAILED)
 		return -1;
-	if (strcmp(c->v->method, "mmap_munmap"))
+	if (st->touch)
 		for (size_t off = 0; off < len; off += 16 * KiB)
 			sum += p[off];
 	c->sink += sum;
@@ -108,7 +114,7 @@ static void map_unmap_teardown(struct bench_ctx *c)
 	if (st->has_toucher) {
 		atomic_store(&st->stop, 1);
 		pthread_join(st->toucher, NULL);
-		munmap(st->toucher_buf, 16 * 4096);
+		munmap(st->toucher_buf, 16 * st->page);
 	}
 	close(st->fd);
 }

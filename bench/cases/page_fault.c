@@ -19,6 +19,8 @@ struct page_fault {
 	size_t map_len;
 	int node;       /* NUMA node the anonymous memory is bound to, -1 if not bound */
 	bool checked;   /* where the pages landed is recorded once */
+	bool thp, read; /* anon_thp; file_shared_read (loads instead of stores) */
+	size_t page;
 };
 
 static const struct bench_opt page_fault_opts[] = {
@@ -70,10 +72,17 @@ static int page_fault_setup(struct bench_ctx *c)
 			return -1;
 	}
 	c->priv = &st;
-	c->ops = c->v->size / 4096;
+	st.thp = !strcmp(c->v->method, "anon_thp");
+	st.read = !strcmp(c->v->method, "file_shared_read");
+	st.page = sysconf(_SC_PAGESIZE);
+	c->ops = c->v->size / st.page;
 	c->bytes = c->v->size;
 	c->fixed_iters = true; /* a second pass would touch pages already mapped */
-	json_object_set_new(c->params, "unit_of_op", json_string("4 KiB page"));
+	json_object_set_new(c->params, "unit_of_op", json_string("base page"));
+	json_object_set_new(c->params, "page_size", json_integer((json_int_t)st.page));
+	c->state = "first_touch";
+	c->timed = st.read ? "fault + load per page (mapping made and unmapped untimed)" :
+		   "fault + store per page (mapping made and unmapped untimed)";
 	return 0;
 }
 
@@ -81,14 +90,13 @@ static int page_fault_setup(struct bench_ctx *c)
 static void page_fault_prepare(struct bench_ctx *c)
 {
 	struct page_fault *st = c->priv;
-	const char *m = c->v->method;
-	bool thp = !strcmp(m, "anon_thp");
+	bool thp = st->thp;
 
 	st->map_len = c->v->size + (thp ? THP_SIZE : 0);
 	if (!is_file(c))
 		st->map = mmap(NULL, st->map_len, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	else if (!strcmp(m, "file_shared_read"))
+	else if (st->read)
 		st->map = mmap(NULL, st->map_len, PROT_READ, MAP_SHARED, st->fd, 0);
 	else
 		st->map = mmap(NULL, st->map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE, st->fd, 0);
@@ -121,14 +129,14 @@ static int page_fault_run(struct bench_ctx *c, int worker)
 	(void)worker;
 	if (!st->map)
 		return -1;
-	if (!strcmp(c->v->method, "file_shared_read")) {
+	if (st->read) {
 		char sum = 0;
 
-		for (size_t off = 0; off < len; off += 4096)
+		for (size_t off = 0; off < len; off += st->page)
 			sum += p[off];
 		c->sink += sum;
 	} else {
-		for (size_t off = 0; off < len; off += 4096)
+		for (size_t off = 0; off < len; off += st->page)
 			p[off] = 1;
 	}
 	return 0;

@@ -15,6 +15,8 @@
 #define MAX_WORKERS 256
 
 struct scaling {
+	int flags;      /* mmap flags; fd -1 for anonymous memory */
+	size_t page;
 	int fds[MAX_WORKERS];
 	char paths[MAX_WORKERS][4200];
 	int n_files;
@@ -69,9 +71,15 @@ static int scaling_setup(struct bench_ctx *c)
 		json_object_set_new(c->params, "fs_kind", json_string("anon"));
 		json_object_set_new(c->params, "cache", json_string("n/a"));
 	}
-	json_object_set_new(c->params, "unit_of_op", json_string("4 KiB page faulted"));
+	st.page = sysconf(_SC_PAGESIZE);
+	st.flags = !strcmp(c->v->method, "anon") ? MAP_PRIVATE | MAP_ANONYMOUS :
+		   !strcmp(c->v->method, "file_shared") ? MAP_SHARED : MAP_PRIVATE;
+	json_object_set_new(c->params, "unit_of_op", json_string("base page faulted"));
+	json_object_set_new(c->params, "page_size", json_integer((json_int_t)st.page));
+	c->state = "first_touch";
+	c->timed = "map + fault (a store per page) + unmap";
 	c->priv = &st;
-	c->ops = c->v->size / 4096;
+	c->ops = c->v->size / st.page;
 	c->bytes = c->v->size;
 	return 0;
 fail:
@@ -86,18 +94,14 @@ fail:
 static int scaling_run(struct bench_ctx *c, int worker)
 {
 	struct scaling *st = c->priv;
-	const char *m = c->v->method;
 	size_t len = c->v->size;
 	char *p;
 
-	if (!strcmp(m, "anon"))
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	else
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			 !strcmp(m, "file_shared") ? MAP_SHARED : MAP_PRIVATE, st->fds[worker], 0);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, st->flags,
+		 st->flags & MAP_ANONYMOUS ? -1 : st->fds[worker], 0);
 	if (p == MAP_FAILED)
 		return -1;
-	for (size_t off = 0; off < len; off += 4096)
+	for (size_t off = 0; off < len; off += st->page)
 		p[off] = 1;
 	return munmap(p, len);
 }

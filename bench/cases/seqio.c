@@ -1,4 +1,6 @@
-/* Sequential reads of a whole file with read() or through a mapping. */
+/* Sequential reads of a whole file with read() or through a mapping: fresh per pass (first
+ * touch) or kept and pre-faulted (steady state). Method and hint are resolved in setup;
+ * run() compares no strings. */
 #include "seqio.h"
 
 #include <errno.h>
@@ -9,23 +11,29 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+enum seqio_method { SEQ_READ, SEQ_MMAP, SEQ_MMAP_POPULATE, SEQ_MMAP_KEPT };
+
 struct seqio {
 	int fd;
 	char *buf;
+	char *kept;           /* SEQ_MMAP_KEPT: the mapping, made and faulted in setup */
 	const char *path;
+	enum seqio_method method;
+	int advice;           /* madvise advice, -1 for none */
+	int map_flags;
 };
 
-int seqio_madvise(const char *hint, void *p, size_t len)
+int seqio_advice(const char *hint)
 {
-	if (!strcmp(hint, "MADV_SEQUENTIAL"))
-		return madvise(p, len, MADV_SEQUENTIAL);
-	if (!strcmp(hint, "MADV_RANDOM"))
-		return madvise(p, len, MADV_RANDOM);
-	if (!strcmp(hint, "MADV_HUGEPAGE"))
-		return madvise(p, len, MADV_HUGEPAGE);
-	if (!strcmp(hint, "MADV_WILLNEED"))
-		return madvise(p, len, MADV_WILLNEED);
-	return 0;
+	static const struct { const char *name; int advice; } table[] = {
+		{ "MADV_SEQUENTIAL", MADV_SEQUENTIAL }, { "MADV_RANDOM", MADV_RANDOM },
+		{ "MADV_HUGEPAGE", MADV_HUGEPAGE }, { "MADV_WILLNEED", MADV_WILLNEED },
+	};
+
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (!strcmp(hint, table[i].name))
+			return table[i].advice;
+	return -1;
 }
 
 int seqio_fadvise(const char *hint, int fd)
@@ -37,41 +45,69 @@ int seqio_fadvise(const char *hint, int fd)
 	return 0;
 }
 
+static int skip(struct bench_ctx *c, struct seqio *st, int ret)
+{
+	if (st->kept)
+		munmap(st->kept, c->v->size);
+	close(st->fd);
+	free(st->buf);
+	return ret;
+}
+
 int seqio_setup(struct bench_ctx *c)
 {
 	static struct seqio st;
+	const char *m = c->v->method;
+	bool cold = c->v->cold;
 
+	memset(&st, 0, sizeof(st));
 	st.fd = bench_open_shared_file(c, &st.path);
 	if (st.fd < 0)
 		return -1;
-	st.buf = NULL;
-	if (!strcmp(c->v->method, "read")) {
-		if (posix_memalign((void **)&st.buf, 4096, c->v->block_size)) {
-			close(st.fd);
+	st.method = !strcmp(m, "read") ? SEQ_READ : !strcmp(m, "mmap_populate") ?
+		    SEQ_MMAP_POPULATE : !strcmp(m, "mmap_kept") ? SEQ_MMAP_KEPT : SEQ_MMAP;
+	st.advice = seqio_advice(c->v->hint);
+	st.map_flags = MAP_SHARED | (st.method == SEQ_MMAP_POPULATE ? MAP_POPULATE : 0);
+	if (st.method == SEQ_READ) {
+		if (posix_memalign((void **)&st.buf, sysconf(_SC_PAGESIZE), c->v->block_size)) {
 			strcpy(c->reason, "no memory for the read buffer");
-			return -1;
+			return skip(c, &st, -1);
 		}
 		memset(st.buf, 0, c->v->block_size);
 		if (seqio_fadvise(c->v->hint, st.fd)) {
 			snprintf(c->reason, sizeof(c->reason), "posix_fadvise %s refused",
 				 c->v->hint);
-			close(st.fd);
-			free(st.buf);
-			return BENCH_SKIP;
+			return skip(c, &st, BENCH_SKIP);
 		}
-	} else if (strcmp(c->v->hint, "none")) {
-		/* Probe the hint once: a kernel without file THP refuses MADV_HUGEPAGE. */
+		c->state = cold ? "cold" : "steady_state";
+		c->timed = cold ? "read() from the device + sum" : "read() copy + sum";
+	} else {
+		/* Probe the hint once (a kernel without file THP refuses MADV_HUGEPAGE); the
+		 * kept mapping keeps this one. */
 		void *p = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st.fd, 0);
 
-		if (p == MAP_FAILED || seqio_madvise(c->v->hint, p, c->v->size)) {
-			snprintf(c->reason, sizeof(c->reason), "madvise %s on a %s file mapping: %s",
-				 c->v->hint, c->fs_kind, strerrorname_np(errno));
+		if (p == MAP_FAILED || (st.advice >= 0 && madvise(p, c->v->size, st.advice))) {
+			snprintf(c->reason, sizeof(c->reason), "%s %s on a %s file mapping: %s",
+				 p == MAP_FAILED ? "mmap" : "madvise", c->v->hint, c->fs_kind,
+				 strerrorname_np(errno));
 			if (p != MAP_FAILED)
 				munmap(p, c->v->size);
-			close(st.fd);
-			return BENCH_SKIP;
+			return skip(c, &st, BENCH_SKIP);
 		}
-		munmap(p, c->v->size);
+		if (st.method == SEQ_MMAP_KEPT) {
+			/* lmbench's bw_mmap_rd mmap_only: mapped and faulted outside the timing. */
+			st.kept = p;
+			c->sink += bench_sum(p, c->v->size);
+			c->state = "steady_state";
+			c->timed = "sum over a kept, faulted mapping";
+		} else {
+			munmap(p, c->v->size);
+			c->state = cold ? "cold" : "first_touch";
+			c->timed = st.method == SEQ_MMAP_POPULATE ? "map(populate) + sum + unmap" :
+				   "map + fault + sum + unmap";
+		}
+		json_object_set_new(c->params, "mapping", json_string(st.kept ?
+			"kept across samples" : "fresh per pass"));
 	}
 	c->priv = &st;
 	c->ops = 1;
@@ -87,7 +123,8 @@ int seqio_run(struct bench_ctx *c, int worker)
 	void *p;
 
 	(void)worker;
-	if (st->buf) {
+	switch (st->method) {
+	case SEQ_READ: {
 		size_t total = 0;
 
 		if (lseek(st->fd, 0, SEEK_SET))
@@ -98,19 +135,23 @@ int seqio_run(struct bench_ctx *c, int worker)
 		}
 		return r < 0 || total != len ? -1 : 0;
 	}
-	p = mmap(NULL, len, PROT_READ, MAP_SHARED |
-		 (!strcmp(c->v->method, "mmap_populate") ? MAP_POPULATE : 0), st->fd, 0);
-	if (p == MAP_FAILED)
-		return -1;
-	seqio_madvise(c->v->hint, p, len);
-	c->sink += bench_sum(p, len);
-	return munmap(p, len);
+	case SEQ_MMAP_KEPT:
+		c->sink += bench_sum(st->kept, len);
+		return 0;
+	default:
+		p = mmap(NULL, len, PROT_READ, st->map_flags, st->fd, 0);
+		if (p == MAP_FAILED)
+			return -1;
+		if (st->advice >= 0)
+			madvise(p, len, st->advice);
+		c->sink += bench_sum(p, len);
+		return munmap(p, len);
+	}
 }
 
 void seqio_teardown(struct bench_ctx *c)
 {
 	struct seqio *st = c->priv;
 
-	close(st->fd);
-	free(st->buf);
+	skip(c, st, 0);
 }

@@ -5,12 +5,14 @@
 #include "case.h"
 
 /* method "read": read() into a block_size buffer; "mmap" / "mmap_populate": map, madvise
- * the hint, unmap. Every byte is consumed (summed) in both, as an application would. */
+ * the hint, sum, unmap in every pass (first touch); "mmap_kept": mapped, advised and faulted
+ * in setup, each pass sums it (steady state, lmbench's mmap_only). Every byte is consumed
+ * (summed), as an application would. */
 int seqio_setup(struct bench_ctx *c);
 int seqio_run(struct bench_ctx *c, int worker);
 void seqio_teardown(struct bench_ctx *c);
-/* Applies the hint of the variant; returns 0 or -1 with errno. */
-int seqio_madvise(const char *hint, void *p, size_t len);
+/* The madvise advice a hint names, -1 for "none" (resolved in setup, never in run()). */
+int seqio_advice(const char *hint);
 int seqio_fadvise(const char *hint, int fd);
 
 #endif

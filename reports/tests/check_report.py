@@ -37,6 +37,7 @@ class Page(HTMLParser):
         self.cells, self.bench_rows, self.figures, self.svgs = [], [], [], []
         self.pair_rows, self.ceiling_rows = [], []
         self.skip_rows = []
+        self.forest_rows, self.rows, self.overview = [], [], None
         self._skip = None
         self.verdict = None
         self.scripts = 0
@@ -59,6 +60,12 @@ class Page(HTMLParser):
             self.bench_rows.append(a)
         if tag == "tr" and a.get("class") == "pair":
             self.pair_rows.append(a)
+        if tag == "g" and a.get("class") == "fp-row":
+            self.forest_rows.append(a)
+        if tag == "tr" and "data-row" in a:
+            self.rows.append(a["data-row"])
+        if a.get("id") == "overview":
+            self.overview = a
         if tag == "tr" and a.get("class") == "ceiling":
             self.ceiling_rows.append(a)
         if tag == "tr" and a.get("class") == "bench-skip":
@@ -268,7 +275,8 @@ def check_summary(run, directory):
 
 # --- mmap against read(): the pairing rules of reports/ratios.h, written again here ---
 HOW_KEYS = {"method", "api", "engine", "hint", "block_size", "iters_per_sample", "placement_pu",
-            "toucher_pu", "ceiling_read_MBps", "ceiling_size",
+            "toucher_pu", "ceiling_read_MBps", "ceiling_size", "state", "timed", "mapping",
+            "drift",
             "sample_times_s"}  # per sample, not a condition: model.h MS_PER_SAMPLE_PARAMS
 DURABLE = {"msync", "fsync", "fdatasync", "sync", "dsync"}
 
@@ -284,7 +292,7 @@ def kind_of(method):
     first = method.split("_")[0]
     if first == "mmap":
         return "map"
-    if first in ("read", "pread", "readv", "preadv", "psync"):
+    if first in ("read", "pread", "readv", "preadv", "psync", "pipe"):
         return "read"
     if first in ("write", "pwrite", "writev", "pwritev"):
         return "write"
@@ -364,10 +372,10 @@ def expected_pairs(run):
                 and (not mbs or bench[si]["params"].get("block_size") == mbs)]
         same = same[0] if len(same) == 1 else None
         out.append((mi, best, True, same == best, m["samples"], bench[best]["samples"],
-                    m["higher_is_better"]))
+                    m["higher_is_better"], m.get("drifting") or bench[best].get("drifting")))
         if same is not None and same != best:
             out.append((mi, same, False, True, m["samples"], bench[same]["samples"],
-                        m["higher_is_better"]))
+                        m["higher_is_better"], m.get("drifting") or bench[same].get("drifting")))
     fid = ((run.get("extra") or {}).get("fidelity") or {}).get("results") or []
     for m in fid:
         if m.get("engine") != "mmap":
@@ -379,13 +387,13 @@ def expected_pairs(run):
             for source in ("mmapsuite", "fio"):
                 a, b = m.get(source + "_MBps") or [], s.get(source + "_MBps") or []
                 if a and b:
-                    out.append((-1, -1, True, True, a, b, True))
+                    out.append((-1, -1, True, True, a, b, True, False))
     return out
 
 
-def verdict_of(ratio, low, high, n_map, n_sys, higher):
-    """(word, the factor the faster side wins by)."""
-    if n_map < 2 or n_sys < 2 or not ratio > 0:
+def verdict_of(ratio, low, high, n_map, n_sys, higher, drifting=False):
+    """(word, the factor the faster side wins by). Drifting samples take no verdict."""
+    if n_map < 2 or n_sys < 2 or not ratio > 0 or drifting:
         return "unknown", None
     if low <= 1 <= high:
         return "none", None
@@ -408,7 +416,7 @@ def check_pairs(run, page, directory):
     check(len(md_rows) == len(want), f"summary.md mmap against read(): {len(md_rows)} rows, "
           f"results.json gives {len(want)}")
     for i, (row, w, md) in enumerate(zip(rows, want, md_rows + [""] * len(want))):
-        mi, si, best, same, ms, ss, higher = w
+        mi, si, best, same, ms, ss, higher, drifting = w
         where = f"mmap against read() row {i}"
         check((int(row["data-map-index"]), int(row["data-sys-index"])) == (mi, si),
               f"{where}: pairs records {row['data-map-index']}/{row['data-sys-index']}, "
@@ -427,7 +435,7 @@ def check_pairs(run, page, directory):
             r, lo, hi = bootstrap(ss, ms)
             check(close(low, lo) and close(high, hi), f"{where}: interval [{low}, {high}], "
                   f"the bootstrap of the samples gives [{lo}, {hi}]")
-        word, factor = verdict_of(ratio, low, high, len(ms), len(ss), higher)
+        word, factor = verdict_of(ratio, low, high, len(ms), len(ss), higher, drifting)
         check(row["data-verdict"] == word, f"{where}: verdict {row['data-verdict']}, the "
               f"interval says {word}")
         cells = [c.strip().strip("*") for c in md.strip().strip("|").split("|")]
@@ -442,9 +450,37 @@ def check_pairs(run, page, directory):
                   cells[9].endswith(factor_text(factor)),
                   f"summary.md {where}: verdict '{cells[9]}', expected ... {factor_text(factor)}")
         elif len(cells) == 10:
-            check(cells[9] in ("no significant difference", "too few samples to tell"),
+            check(cells[9] in ("no significant difference", "too few samples to tell",
+                               "drifting: no verdict"),
                   f"summary.md {where}: verdict '{cells[9]}' for a non-significant ratio")
     check_ceiling(run, page)
+
+
+def check_overview(run, page):
+    """The forest plot has one row per best pair, with the pair's ratio (mmap faster > 1)
+    and its noisy/drifting marks; the four rows are there; drifting results are counted."""
+    bench = run["benchmarks"]
+    if not bench:
+        return
+    want = [w for w in expected_pairs(run) if w[2]]
+    rows = page.forest_rows
+    check(len(rows) == len(want), f"forest plot has {len(rows)} rows, results.json gives "
+          f"{len(want)} best pairs")
+    for i, (row, w) in enumerate(zip(rows, want)):
+        mi, si, best, same, ms, ss, higher, drifting = w
+        ratio = median(ms) / median(ss)
+        gain = ratio if higher else 1 / ratio
+        check(math.isclose(float(row["data-ratio"]), gain, rel_tol=1e-5) if ratio > 0 else True,
+              f"forest row {i}: ratio {row['data-ratio']}, medians give {gain}")
+        noisy = (mi >= 0 and bench[mi]["noisy"]) or (si >= 0 and bench[si]["noisy"])
+        check(row["data-noisy"] == str(int(noisy)), f"forest row {i}: noisy mark")
+        check(row["data-drifting"] == str(int(bool(drifting))), f"forest row {i}: drifting mark")
+    n_drift = sum(bool(b.get("drifting")) for b in bench)
+    check(page.overview is not None and page.overview.get("data-drifting") == str(n_drift),
+          f"overview counts {page.overview and page.overview.get('data-drifting')} drifting "
+          f"results, results.json has {n_drift}")
+    check(set(page.rows) >= {"memory usage", "performance", "syncing", "sharing"},
+          f"the seed's four rows: page has {page.rows}")
 
 
 def check_ceiling(run, page):
@@ -496,6 +532,14 @@ def check_probe(run, probe):
     check(len(probe.get("plots", [])) == len(groups), "the browser drew "
           f"{len(probe.get('plots', []))} plots, results have {len(groups)}")
     check(len(probe.get("pngs", [])) == len(groups), "not every plot's PNG decoded")
+    # Layout at 1280 px: nothing wider than the window, no legend over its plot.
+    check(probe.get("page_width", 1 << 30) <= probe.get("window_width", 0),
+          f"the page scrolls sideways at {probe.get('window_width')} px: it is "
+          f"{probe.get('page_width')} px wide (widest: {probe.get('widest')})")
+    for o in probe.get("legend_overlaps", []):
+        check(False, f"plot {o}: its legend overlaps the plot")
+    check(len(probe.get("legends", [])) == len(groups), f"{len(probe.get('legends', []))} "
+          f"legends for {len(groups)} plots")
 
 
 def main():
@@ -513,6 +557,7 @@ def main():
     check_ktap(run, directory)
     check_summary(run, directory)
     check_pairs(run, page, directory)
+    check_overview(run, page)
     check_topology(run, html)
     if "--probe" in opts:
         check_probe(run, json.load(open(opts["--probe"])))

@@ -1,0 +1,17 @@
+/* The benchmark overview that opens index.html and summary.md: a forest plot of every
+ * mmap/system-call ratio, the seed table's four rows (memory usage, performance, syncing,
+ * sharing) per file system, and the break-even pass counts. */
+#ifndef MMAPSUITE_REPORTS_OVERVIEW_H
+#define MMAPSUITE_REPORTS_OVERVIEW_H
+
+#include "plots.h"
+#include "results.h"
+#include "text.h"
+
+void ms_overview_html(const struct ms_run *run, struct ms_text *t);
+void ms_overview_markdown(const struct ms_run *run, struct ms_text *t);
+/* The legend of a plot, as HTML beside the picture (gnuplot's key is left out of the SVG):
+ * one entry per series label, its colour and dash. */
+void ms_plot_legend_html(const struct ms_plot *p, struct ms_text *t);
+
+#endif
