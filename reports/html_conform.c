@@ -63,6 +63,11 @@ static size_t build_rows(const struct ms_run *run, size_t n_cols, const struct m
 	return n;
 }
 
+/* The clauses of suites/clauses/ that name a test, from the mmapsuite program
+ * (tools/mmapsuite/clauses.c); absent in a unit-test program, which renders without them. */
+extern int ms_clauses_for_test(const char *suite, const char *test, char *out, size_t len)
+	__attribute__((weak));
+
 static void cell(const struct ms_run *run, const struct row *row, const struct ms_column *col,
 		 size_t index, struct ms_text *t)
 {
@@ -94,6 +99,12 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 		if (c->kernel_log) {
 			ms_text_puts(t, "\n\nkernel log:\n");
 			ms_text_xml(t, c->kernel_log);
+		}
+		char clauses[4096];
+		if ((c->outcome == MS_FAIL || c->outcome == MS_XFAIL) && ms_clauses_for_test &&
+		    ms_clauses_for_test(row->suite, row->test, clauses, sizeof(clauses)) > 0) {
+			ms_text_puts(t, "\nbreaks: ");
+			ms_text_xml(t, clauses);
 		}
 		ms_text_puts(t, "</pre></details>");
 	} else {

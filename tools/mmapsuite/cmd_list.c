@@ -1,6 +1,7 @@
 #include "checklist.h"
 #include "commands.h"
 #include "conform_runner.h"
+#include "list_clauses.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -90,19 +91,32 @@ static int print_coverage(json_t *tests, const struct ms_run *run)
 
 int cmd_list(int argc, char **argv)
 {
-	bool coverage = false, strict = false, as_json = false;
-	const char *results = NULL;
+	bool coverage = false, clauses = false, strict = false, as_json = false;
+	const char *results = NULL, *clauses_dir = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			printf("usage: mmapsuite list [--json] [--coverage [--strict] [--results DIR]]\n"
+			printf("usage: mmapsuite list [--json] [--coverage | --clauses [--clauses-dir D]] "
+			       "[--strict] [--results DIR]\n"
 			       "Lists every conformance test with its spec and checklist ids.\n"
 			       "  --coverage      per checklist id: the tests that check it\n"
-			       "  --results DIR   with --coverage: also the file systems each ran on\n"
-			       "  --strict        with --coverage: exit 1 if an id has no test\n"
+			       "  --clauses       per document and call: each clause of POSIX.1-2024 and\n"
+			       "                  the man pages, its status and tests; the argument-class\n"
+			       "                  matrix with its cells filled (suites/clauses/)\n"
+			       "  --clauses-dir D with --clauses: read the tables of D instead of the\n"
+			       "                  copy compiled into mmapsuite\n"
+			       "  --results DIR   with --coverage: also the file systems each ran on;\n"
+			       "                  with --clauses: the verdicts of each clause's tests\n"
+			       "  --strict        with --coverage: exit 1 if an id has no test; with\n"
+			       "                  --clauses: exit 1 if a clause has no valid status or\n"
+			       "                  names a test that does not exist\n"
 			       "  --json          the test list as JSON\n");
 			return MS_EXIT_OK;
 		} else if (!strcmp(argv[i], "--coverage")) {
 			coverage = true;
+		} else if (!strcmp(argv[i], "--clauses")) {
+			clauses = true;
+		} else if (!strcmp(argv[i], "--clauses-dir") && i + 1 < argc) {
+			clauses_dir = argv[++i];
 		} else if (!strcmp(argv[i], "--strict")) {
 			strict = true;
 		} else if (!strcmp(argv[i], "--json")) {
@@ -128,6 +142,9 @@ int cmd_list(int argc, char **argv)
 		char *text = json_dumps(tests, JSON_INDENT(1));
 		puts(text);
 		free(text);
+	} else if (clauses) {
+		int r = ms_list_clauses(tests, run, clauses_dir, strict);
+		rc = r == 2 ? MS_EXIT_USAGE : r ? MS_EXIT_FAILED : MS_EXIT_OK;
 	} else if (coverage) {
 		if (print_coverage(tests, run) && strict)
 			rc = MS_EXIT_FAILED;

@@ -37,6 +37,95 @@ static const char *verdict(const json_t *v)
 	       json_is_true(v) ? "yes" : "NO";
 }
 
+/* ---- per clause family (suites/clauses/): which libraries its tests catch ---- */
+
+/* From the mmapsuite program (tools/mmapsuite/clauses.c); absent in a unit-test program. */
+extern int ms_clauses_for_test(const char *suite, const char *test, char *out, size_t len)
+	__attribute__((weak));
+
+struct family {
+	char name[32];  /* "P-mmap", "L-madv": a clause id up to its second '-' */
+	char libs[512];
+	char tests[1024];
+	int n_tests;
+};
+
+static void add_word(char *list, size_t len, const char *word)
+{
+	if (ms_str_in_list(word, list) || strlen(list) + strlen(word) + 2 >= len)
+		return;
+	if (list[0])
+		strcat(list, ",");
+	strcat(list, word);
+}
+
+/* Fills fams (at most max) from the catches of report's libraries; returns their number. */
+static size_t clause_families(const json_t *report, struct family *fams, size_t max)
+{
+	size_t n = 0, i, j;
+	json_t *f, *r;
+	if (!ms_clauses_for_test)
+		return 0;
+	json_array_foreach(json_object_get(report, "faults"), i, f) {
+		json_array_foreach(json_object_get(f, "caught_by"), j, r) {
+			char clauses[4096], test[256];
+			if (ms_clauses_for_test(str(r, "suite"), str(r, "test"), clauses,
+						sizeof(clauses)) <= 0)
+				continue;
+			snprintf(test, sizeof(test), "%s/%s", str(r, "suite"), str(r, "test"));
+			char *save;
+			for (char *tok = strtok_r(clauses, ";", &save); tok;
+			     tok = strtok_r(NULL, ";", &save)) {
+				while (*tok == ' ')
+					tok++;
+				char name[32];
+				snprintf(name, sizeof(name), "%s", tok);
+				char *dash = strchr(name, '-');
+				dash = dash ? strchr(dash + 1, '-') : NULL;
+				if (!dash)
+					continue;
+				*dash = 0;
+				size_t k = 0;
+				while (k < n && strcmp(fams[k].name, name))
+					k++;
+				if (k == n) {
+					if (n == max)
+						continue;
+					memset(&fams[n], 0, sizeof(fams[n]));
+					snprintf(fams[n++].name, sizeof(fams[0].name), "%s", name);
+				}
+				add_word(fams[k].libs, sizeof(fams[k].libs), str(f, "name"));
+				if (!ms_str_in_list(test, fams[k].tests)) {
+					fams[k].n_tests++;
+					add_word(fams[k].tests, sizeof(fams[k].tests), test);
+				}
+			}
+		}
+	}
+	return n;
+}
+
+static void print_families(FILE *out, const json_t *report, bool markdown)
+{
+	static struct family fams[128];
+	size_t n = clause_families(report, fams, 128);
+	if (!n)
+		return;
+	if (markdown)
+		fprintf(out, "\n| Clause family (suites/clauses/) | Libraries caught | Tests catching "
+			"|\n|---|---|---|\n");
+	else
+		fprintf(out, "  clause families catching a library:\n");
+	for (size_t k = 0; k < n; k++) {
+		if (markdown)
+			fprintf(out, "| %s | %s | %d: %s |\n", fams[k].name, fams[k].libs,
+				fams[k].n_tests, fams[k].tests);
+		else
+			fprintf(out, "    %-14s %s (%d tests)\n", fams[k].name, fams[k].libs,
+				fams[k].n_tests);
+	}
+}
+
 /* Does the space separated id list name an id of group g? */
 static bool in_group(const char *ids, const char *g)
 {
@@ -100,8 +189,10 @@ void selftest_print(const json_t *report, FILE *out)
 	json_t *names;
 	json_object_foreach(json_object_get(report, "groups"), g, names)
 		fprintf(out, " (%s) %zu", g, json_array_size(names));
+	fprintf(out, "\n");
+	print_families(out, report, false);
 	const json_t *req = json_object_get(report, "requirements");
-	fprintf(out, "\n  clean run passes: %s; every library caught: %s; every group catches "
+	fprintf(out, "  clean run passes: %s; every library caught: %s; every group catches "
 		"one: %s\n", verdict(json_object_get(req, "clean_run_passes")),
 		verdict(json_object_get(req, "every_fault_caught")),
 		verdict(json_object_get(req, "every_group_catches")));
@@ -172,6 +263,8 @@ static void markdown_fs(FILE *out, const json_t *report)
 			fprintf(out, "%s`%s`", j ? ", " : "", json_string_value(r));
 		fprintf(out, "%s |\n", json_array_size(names) ? "" : "**none**");
 	}
+
+	print_families(out, report, true);
 
 	fprintf(out, "\n### The tests that catch each library\n");
 	json_array_foreach(json_object_get(report, "faults"), i, f) {

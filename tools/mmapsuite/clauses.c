@@ -1,0 +1,248 @@
+/* The traceability tables (suites/clauses/): parsing, and which clauses a test judges. */
+#include "clauses.h"
+#include "embedded.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const ms_clause_statuses[] = { "tested", "undefined", "impl-defined", "app",
+					   "may-fail", "option", "untestable", "gap", NULL };
+
+static char *trimmed(const char *s, size_t n)
+{
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	char *r = malloc(n + 1);
+	if (!r)
+		abort();
+	memcpy(r, s, n);
+	r[n] = 0;
+	return r;
+}
+
+/* Splits line (without newline) at '|' into at most max fields; returns the count. */
+static size_t split(const char *line, char **f, size_t max)
+{
+	size_t n = 0;
+	const char *start = line;
+	for (const char *p = line;; p++) {
+		if (*p == '|' || *p == 0) {
+			if (n < max)
+				f[n] = trimmed(start, (size_t)(p - start));
+			n++;
+			start = p + 1;
+		}
+		if (*p == 0)
+			break;
+	}
+	return n;
+}
+
+static void *grow(void *p, size_t n, size_t size)
+{
+	if (n & (n - 1)) /* not a power of two: room left */
+		return p;
+	void *r = realloc(p, (n ? 2 * n : 1) * size);
+	if (!r)
+		abort();
+	return r;
+}
+
+static bool parse(struct ms_clauses *c, const char *name, const char *text, char *err, size_t len)
+{
+	bool matrix = strstr(name, ".classes") != NULL;
+	char *document = strdup(name);
+	int lineno = 0;
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = trimmed(p, n);
+		p += n + (nl ? 1 : 0);
+		lineno++;
+		if (!line[0] || line[0] == '#') {
+			free(line);
+			continue;
+		}
+		if (!strncmp(line, "@document ", 10)) {
+			free(document);
+			document = trimmed(line + 10, strlen(line + 10));
+			free(line);
+			continue;
+		}
+		char *f[8] = { 0 };
+		size_t want = matrix ? 3 : 8, got = split(line, f, want);
+		free(line);
+		if (got != want || !f[0][0]) {
+			snprintf(err, len, "%s:%d: %zu fields, expected %zu (%s)", name, lineno, got,
+				 want, matrix ? "call | class | tests"
+					      : "id | call | reference | status | tests | edition "
+						"| paraphrase | note");
+			for (size_t i = 0; i < want && i < got; i++)
+				free(f[i]);
+			free(document);
+			return false;
+		}
+		if (matrix) {
+			c->cell = grow(c->cell, c->n_cells, sizeof(*c->cell));
+			c->cell[c->n_cells++] = (struct ms_arg_cell){ f[0], f[1], f[2], lineno };
+			continue;
+		}
+		for (size_t i = 0; i < c->n; i++)
+			if (!strcmp(c->clause[i].id, f[0])) {
+				snprintf(err, len, "%s:%d: id %s already used at %s:%d", name, lineno,
+					 f[0], c->clause[i].file, c->clause[i].line);
+				for (size_t k = 0; k < want; k++)
+					free(f[k]);
+				free(document);
+				return false;
+			}
+		c->clause = grow(c->clause, c->n, sizeof(*c->clause));
+		/* the document and file strings live as long as the table: kept in a list */
+		c->clause[c->n++] = (struct ms_clause){ .document = document, .file = NULL,
+			.line = lineno, .id = f[0], .call = f[1], .ref = f[2], .status = f[3],
+			.tests = f[4], .edition = f[5], .paraphrase = f[6], .note = f[7] };
+		c->clause[c->n - 1].file = strdup(name);
+		document = strdup(document);
+	}
+	free(document);
+	return true;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int ch;
+	while ((ch = fgetc(f)) != EOF) {
+		if (n + 2 > cap && !(buf = realloc(buf, cap = cap ? 2 * cap : 65536)))
+			abort();
+		buf[n++] = (char)ch;
+	}
+	fclose(f);
+	if (!buf && !(buf = malloc(1)))
+		abort();
+	buf[n] = 0;
+	return buf;
+}
+
+static bool data_name(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 8 && !strcmp(name + n - 8, ".clauses")) ||
+	       (n > 8 && !strcmp(name + n - 8, ".classes"));
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct ms_clauses *ms_clauses_load(const char *dir, char *err, size_t len)
+{
+	struct ms_clauses *c = calloc(1, sizeof(*c));
+	if (!c)
+		abort();
+	if (!dir) {
+		for (const struct ms_embedded_file *e = ms_clause_files; e->name; e++)
+			if (!parse(c, e->name, e->text, err, len))
+				goto fail;
+		return c;
+	}
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, len, "cannot open the clauses directory %s", dir);
+		goto fail;
+	}
+	char *names[256];
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) && n < 256)
+		if (data_name(de->d_name))
+			names[n++] = strdup(de->d_name);
+	closedir(d);
+	qsort(names, n, sizeof(*names), by_name);
+	bool ok = n > 0;
+	if (!ok)
+		snprintf(err, len, "%s holds no *.clauses or *.classes file", dir);
+	for (size_t i = 0; i < n; i++) {
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		char *text = ok ? read_file(path) : NULL;
+		if (ok && !text) {
+			snprintf(err, len, "cannot read %s", path);
+			ok = false;
+		}
+		if (ok && !parse(c, names[i], text, err, len))
+			ok = false;
+		free(text);
+		free(names[i]);
+	}
+	if (ok)
+		return c;
+fail:
+	ms_clauses_free(c);
+	return NULL;
+}
+
+void ms_clauses_free(struct ms_clauses *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		struct ms_clause *k = &c->clause[i];
+		free((char *)k->document);
+		free((char *)k->file);
+		free(k->id), free(k->call), free(k->ref), free(k->status), free(k->tests);
+		free(k->edition), free(k->paraphrase), free(k->note);
+	}
+	for (size_t i = 0; i < c->n_cells; i++)
+		free(c->cell[i].call), free(c->cell[i].cls), free(c->cell[i].tests);
+	free(c->clause);
+	free(c->cell);
+	free(c);
+}
+
+bool ms_clause_lists_test(const char *tests, const char *suite, const char *test)
+{
+	size_t ls = strlen(suite), lt = strlen(test);
+	for (const char *p = tests; p && *p;) {
+		while (*p == ' ')
+			p++;
+		const char *end = strchr(p, ' ');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (n == ls + 1 + lt && !strncmp(p, suite, ls) && p[ls] == '/' &&
+		    !strncmp(p + ls + 1, test, lt))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+int ms_clauses_for_test(const char *suite, const char *test, char *out, size_t len)
+{
+	static struct ms_clauses *all;
+	char err[256];
+	if (!all && !(all = ms_clauses_load(NULL, err, sizeof(err))))
+		return 0;
+	int found = 0;
+	out[0] = 0;
+	for (size_t i = 0; i < all->n; i++) {
+		const struct ms_clause *k = &all->clause[i];
+		if (!ms_clause_lists_test(k->tests, suite, test))
+			continue;
+		size_t used = strlen(out);
+		snprintf(out + used, len - used, "%s%s (%s %s %s)", found ? "; " : "", k->id,
+			 k->document, k->call, k->ref);
+		found++;
+	}
+	return found;
+}
