@@ -192,9 +192,11 @@ guest_cpio() {
 guest_run_timeout() {
 	local secs=$1 log=$2
 	shift 2
-	local rc=0
-	timeout --foreground -k 5 "$secs" "$@" 2>&1 | tee "$log" || true
-	rc=${PIPESTATUS[0]}
+	# --foreground: QEMU keeps the terminal (-nographic reads it) and still gets the signal
+	{ timeout --foreground -k 5 "$secs" "$@"; echo $? > "$log.rc"; } 2>&1 | tee "$log" >&2
+	local rc
+	rc=$(cat "$log.rc" 2>/dev/null || echo 125)
+	rm -f "$log.rc"
 	return "$rc"
 }
 
