@@ -6,6 +6,7 @@
  * program, and an execve() of this program goes through the bundled loader and libraries.
  * Without those variables both are plain system calls. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
 		memcpy(buf, prog, n); /* like readlink(2): no terminating NUL */
 		return (ssize_t)n;
 	}
-	return syscall(SYS_readlink, path, buf, size);
+	return syscall(SYS_readlinkat, AT_FDCWD, path, buf, size); /* arm64 has no SYS_readlink */
 }
 
 int execve(const char *path, char *const argv[], char *const envp[])
