@@ -29,6 +29,9 @@ const char ms_harness_options_help[] =
 const char *ms_self_dir(void)
 {
 	static char dir[PATH_MAX];
+	const char *bundle = getenv("MMAPSUITE_LIBEXEC");
+	if (!dir[0] && bundle && *bundle)
+		snprintf(dir, sizeof(dir), "%s", bundle);
 	if (!dir[0]) {
 		ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
 		if (n <= 0)
@@ -39,6 +42,36 @@ const char *ms_self_dir(void)
 			*slash = 0;
 	}
 	return dir;
+}
+
+int ms_execv_self(const char *path, char *const argv[])
+{
+	const char *loader = getenv("MMAPSUITE_LOADER");
+	const char *libs = getenv("MMAPSUITE_LIBRARY_PATH");
+	if (!loader || !*loader || !libs || !*libs)
+		return execv(path, argv);
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	/* loader --library-path LIBS --argv0 ARGV0 PATH ARGV[1..] NULL */
+	const char **full = calloc(n + 7, sizeof(*full));
+	if (!full)
+		return -1;
+	size_t k = 0;
+	full[k++] = loader;
+	full[k++] = "--library-path";
+	full[k++] = libs;
+	full[k++] = "--argv0";
+	full[k++] = n ? argv[0] : path;
+	full[k++] = path;
+	for (size_t i = 1; i < n; i++)
+		full[k++] = argv[i];
+	full[k] = NULL;
+	execv(loader, (char *const *)full);
+	int err = errno;
+	free(full);
+	errno = err;
+	return -1;
 }
 
 const char *ms_default_out_root(void)

@@ -32,7 +32,7 @@ static int run_child(char *const argv[], const char *const env[], int out_fd, bo
 			if (also_stderr)
 				dup2(out_fd, 2);
 		}
-		execv(argv[0], argv);
+		ms_execv_self(argv[0], argv);
 		fprintf(stderr, "mmapsuite: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}

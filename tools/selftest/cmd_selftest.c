@@ -178,7 +178,7 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 			setenv("LD_PRELOAD", lib, 1);
 		else
 			unsetenv("LD_PRELOAD");
-		execv(bin, argv);
+		ms_execv_self(bin, argv);
 		fprintf(stderr, "mmapsuite selftest: cannot run %s: %s\n", bin, strerror(errno));
 		_exit(127);
 	}
