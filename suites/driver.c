@@ -27,6 +27,28 @@ static const char *const mode_name[MMAPTEST_MODE_COUNT] = {
 	[MMAPTEST_MODE_DMA] = "dma (dma_mmap_coherent)",
 };
 
+/* The bytes tests put in a buffer: byte off of the buffer tagged tag. Unlike ms_tagged(), every
+ * page differs from every other, so a mapping of the wrong page is told apart. */
+static unsigned char pat(size_t off, unsigned char tag)
+{
+	return (unsigned char)(off * 13u + off / ms_page() * 101u + tag);
+}
+
+static void fill_pat(unsigned char *p, size_t len, size_t first, unsigned char tag)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = pat(first + i, tag);
+}
+
+/* First i in [0, len) where p[i] is not pat(first + i, tag), or len. */
+static size_t mismatch_pat(const unsigned char *p, size_t len, size_t first, unsigned char tag)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != pat(first + i, tag))
+			return i;
+	return len;
+}
+
 /* Opens the device with flags; SKIPs when the module is not loaded. */
 static int dev_open(int flags)
 {
@@ -41,7 +63,7 @@ static int dev_open(int flags)
 }
 
 /* An open file of the device (flags) with a buffer of npages in mode, filled with
- * ms_tagged(offset, tag) through write(). */
+ * pat(offset, tag) through write(). */
 static int dev_setup(int flags, int mode, size_t npages, unsigned char tag)
 {
 	int fd = dev_open(flags);
@@ -54,7 +76,7 @@ static int dev_setup(int flags, int mode, size_t npages, unsigned char tag)
 		unsigned char *b = malloc(len);
 		if (!b)
 			ms_broken("malloc %zu", len);
-		ms_fill_tagged(b, len, tag);
+		fill_pat(b, len, 0, tag);
 		xpwrite(fd, b, len, 0);
 		free(b);
 	}
@@ -79,11 +101,10 @@ static long live_vmas(const struct mmaptest_stats *st)
 static void assert_tagged(const unsigned char *p, size_t len, size_t first, unsigned char tag,
 			  const char *what, int mode)
 {
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == ms_tagged(first + i, tag),
-			  "%s, %s: byte %zu is 0x%02x, expected 0x%02x (buffer offset %zu)\n%s",
-			  mode_name[mode], what, i, p[i], ms_tagged(first + i, tag), first + i,
-			  ms_maps_near(p, len));
+	size_t i = mismatch_pat(p, len, first, tag);
+	cr_assert(i == len, "%s, %s: byte %zu is 0x%02x, expected 0x%02x (buffer offset %zu)\n%s",
+		  mode_name[mode], what, i, i < len ? p[i] : 0, pat(first + i, tag), first + i,
+		  ms_maps_near(p, len));
 }
 
 #define DRIVER_TEST_EACH_MODE(name, ids, fn)                                                \
@@ -145,7 +166,7 @@ static void coherent_with_read_write(int mode)
 	int fd = dev_setup(O_RDWR, mode, NPAGES, 3);
 	unsigned char *p = xmap_shared(fd, len);
 	assert_tagged(p, len, 0, 3, "mapping after write()", mode);
-	ms_fill_tagged(p, len, 4);
+	fill_pat(p, len, 0, 4);
 	unsigned char *back = ms_read_range(fd, 0, len);
 	assert_tagged(back, len, 0, 4, "read() after stores through the mapping", mode);
 	xmunmap(p, len);
@@ -163,7 +184,7 @@ static void shared_across_fork(int mode)
 	(void)*(volatile unsigned char *)p;
 	pid_t pid = xfork();
 	if (pid == 0) {
-		ms_fill_tagged(p, len, 6);
+		fill_pat(p, len, 0, 6);
 		_exit(0);
 	}
 	xwait_ok(pid);
@@ -187,14 +208,14 @@ static void shared_between_mappings(int mode)
 		unsigned char *q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		child_check(q != MAP_FAILED, "child mmap: %s", ms_errname(errno));
 		child_check(ms_await_token(go[0]), "no token from the parent");
-		size_t bad = ms_first_mismatch_tagged(q, len, 8);
+		size_t bad = mismatch_pat(q, len, 0, 8);
 		child_check(bad == len, "child sees 0x%02x at %zu, parent stored 0x%02x", q[bad],
-			    bad, ms_tagged(bad, 8));
-		ms_fill_tagged(q, len, 9);
+			    bad, pat(bad, 8));
+		fill_pat(q, len, 0, 9);
 		ms_send_token(done[1]);
 		_exit(0);
 	}
-	ms_fill_tagged(p, len, 8);
+	fill_pat(p, len, 0, 8);
 	ms_send_token(go[1]);
 	cr_assert(ms_await_token(done[0]), "no answer from the child");
 	xwait_ok(pid);
@@ -219,7 +240,7 @@ static void private_mapping(int mode)
 	}
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	assert_tagged(p, len, 0, 10, "MAP_PRIVATE mapping before any store", mode);
-	ms_fill_tagged(p, pg, 11);
+	fill_pat(p, pg, 0, 11);
 	assert_tagged(p, pg, 0, 11, "MAP_PRIVATE page after a store", mode);
 	unsigned char *dev = ms_read_range(fd, 0, len);
 	assert_tagged(dev, len, 0, 10, "read() after a store to a MAP_PRIVATE mapping", mode);
@@ -235,7 +256,7 @@ CONFORM(driver_eager, private_store_after_split_stays_private, "l4", LINUX)
 	int fd = dev_setup(O_RDWR, MMAPTEST_MODE_EAGER, NPAGES, 12);
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	xmunmap(p + 2 * pg, pg);
-	ms_fill_tagged(p + 4 * pg, pg, 13);
+	fill_pat(p + 4 * pg, pg, 0, 13);
 	assert_tagged(p + 4 * pg, pg, 0, 13, "private page after a split and a store",
 		      MMAPTEST_MODE_EAGER);
 	assert_tagged(p + 5 * pg, pg, 5 * pg, 12, "untouched private page after a split",
