@@ -24,8 +24,9 @@
 #                                        /results/guest-status, then reports it through
 #                                        isa-debug-exit (x86) or powers off
 #   guest_cpio ROOT OUT                  newc cpio, gzip -1
-#   guest_run_timeout SECS LOG CMD...    runs CMD (qemu) with stdout+stderr to LOG and the
-#                                        terminal; kills it after SECS; status 124 = timed out
+#   guest_run_timeout SECS LOG CMD...    runs CMD (qemu) with stdout+stderr to LOG and to our
+#                                        stderr; kills it after SECS; returns CMD's status,
+#                                        124 = timed out
 #   guest_status DIR QEMU_RC             the guest's verdict: DIR/guest-status, else the
 #                                        isa-debug-exit code ((rc-1)/2); 125 = no verdict
 
