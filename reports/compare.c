@@ -41,12 +41,38 @@ static size_t find_match(const struct ms_benchmark *base, const struct ms_run *o
 	return leave_out && count != 1 ? other->n_benchmarks : found;
 }
 
+/* The kind of a place: "host", "guest" or "board" (the part before ':'). */
+static bool same_place_kind(const char *a, const char *b)
+{
+	size_t la = strcspn(a ? a : "host", ":"), lb = strcspn(b ? b : "host", ":");
+	return la == lb && strncmp(a ? a : "host", b ? b : "host", la) == 0;
+}
+
+/* Under QEMU's TCG the CPU model reads "QEMU TCG CPU ...": timings there measure the
+ * emulator more than the kernel. */
+static bool emulated(const struct ms_run *r)
+{
+	char *model = ms_env_text(r, "cpu_model");
+	bool tcg = model && strstr(model, "TCG");
+	free(model);
+	return tcg;
+}
+
+static void mark_smoke(struct ms_comparison *c)
+{
+	c->smoke_run = xcalloc(c->n_runs, sizeof(bool));
+	for (size_t k = 1; k < c->n_runs; k++)
+		c->smoke_run[k] = !same_place_kind(c->runs[0]->place, c->runs[k]->place) ||
+				  emulated(c->runs[0]) || emulated(c->runs[k]);
+}
+
 static void judge(struct ms_comparison *c, struct ms_metric_cmp *m)
 {
 	const struct ms_benchmark *a = m->base, *b = m->other;
 	ms_median_ratio(a->samples, a->n_samples, b->samples, b->n_samples, &m->ratio);
 	m->p = ms_mann_whitney_p(a->samples, a->n_samples, b->samples, b->n_samples);
-	m->significant = m->p < SIGNIFICANCE;
+	m->smoke = c->smoke_run[m->run];
+	m->significant = !m->smoke && m->p < SIGNIFICANCE;
 	double r = m->ratio.ratio;
 	m->change_pct = isfinite(r) ? (a->higher_is_better ? (r - 1) : (1 - r)) * 100 : 0;
 	m->regression = c->threshold_pct >= 0 && m->significant &&
@@ -87,6 +113,7 @@ static void pair_metrics(struct ms_comparison *c)
 		free(taken);
 		free(paired);
 	}
+	mark_smoke(c);
 	for (size_t i = 0; i < c->n_metrics; i++)
 		judge(c, &c->metrics[i]);
 }
@@ -285,4 +312,5 @@ void ms_comparison_free(struct ms_comparison *c)
 	free(c->conf);
 	free(c->unmatched);
 	free(c->base_unmatched);
+	free(c->smoke_run);
 }

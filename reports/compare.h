@@ -15,7 +15,10 @@ struct ms_metric_cmp {
 	bool fs_differs;                  /* matched only with the file system left out */
 	struct ms_ratio ratio;            /* other / base, medians, 95% bootstrap interval */
 	double p;                         /* Mann-Whitney U, two-sided */
-	bool significant;                 /* p < 0.05 */
+	bool significant;                 /* p < 0.05, and not a smoke figure */
+	bool smoke;                       /* places of different kinds (host, guest, board), or
+					   * an emulated (TCG) CPU: the timing measures the
+					   * emulator or the virtualisation, never called significant */
 	double change_pct;                /* + is better, - is worse, in the metric's direction */
 	bool regression;                  /* significant and worse than the threshold */
 };
@@ -49,6 +52,7 @@ struct ms_comparison {
 	struct ms_env_diff *env;
 	size_t n_env;
 	size_t n_regressions;
+	bool *smoke_run;                  /* per run k: its timings against the baseline are smoke */
 };
 
 void ms_compare_runs(struct ms_comparison *c);

@@ -72,6 +72,8 @@ static void rate_means(const struct ms_comparison *c, size_t k, struct ms_text *
 
 static const char *verdict_word(const struct ms_metric_cmp *m)
 {
+	if (m->smoke)
+		return "smoke";
 	if (m->regression)
 		return "REGRESSION";
 	if (!m->significant)
@@ -105,6 +107,11 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 		ms_text_printf(t, "; %zu of its records and %zu of the baseline's have no "
 			       "counterpart.\n", c->unmatched[k], c->base_unmatched[k]);
 		rate_means(c, k, t, false);
+		if (c->smoke_run[k])
+			ms_text_printf(t, "Run %zu: smoke figures only: %s against %s%s; its timing "
+				       "differences are never called significant.\n", k,
+				       c->runs[k]->place, c->runs[0]->place,
+				       " (different kinds of place, or an emulated CPU)");
 	}
 	size_t matters = 0;
 	for (size_t i = 0; i < c->n_env; i++)
@@ -396,6 +403,9 @@ int ms_compare_html(const struct ms_comparison *c, const char *dir, struct ms_te
 			ms_text_printf(t, "%zu metrics paired", rm.n);
 			if (rm.n)
 				ms_text_printf(t, "; geometric mean of speedups %.3f", rm.speedup_geo);
+			if (c->smoke_run[k])
+				ms_text_puts(t, "; <b>smoke figures</b>: a different kind of place or an "
+					     "emulated CPU, never called significant");
 			ms_text_puts(t, "<ul>");
 			rate_means(c, k, t, true);
 			ms_text_puts(t, "</ul>");

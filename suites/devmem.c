@@ -270,7 +270,7 @@ static void gpio_map_block(struct gpio_block *g, int writable)
  * PL061's PrimeCell and peripheral ID registers read 0xB105F00D and part 0x061 by ARM
  * (0x41); a BCM2835's function-select registers read the same twice and not as an
  * unmapped bus's all-ones. LINUX. */
-CONFORM(devmem, gpio_block_answers_at_device_tree_address, "l1", LINUX)
+CONFORM(devmem, gpio_block_answers_at_device_tree_address, "m1", LINUX)
 {
 	struct gpio_block g;
 	gpio_map_block(&g, 0);
@@ -295,7 +295,7 @@ CONFORM(devmem, gpio_block_answers_at_device_tree_address, "l1", LINUX)
 
 /* Assert that the function-select (direction) and level registers read back sane values:
  * their reserved bits, those of pins the block does not have, read as zero. LINUX. */
-CONFORM(devmem, gpio_function_and_level_registers_sane, "l2", LINUX)
+CONFORM(devmem, gpio_function_and_level_registers_sane, "m2", LINUX)
 {
 	struct gpio_block g;
 	gpio_map_block(&g, 0);
@@ -432,7 +432,7 @@ static int level_get(const struct gpio_block *g, unsigned pin)
  * clear show in the level register while the function stays output (QEMU's GPLEV latches
  * GPSET even on an input). The pin's level and function are put back; no other register is
  * written. LINUX. */
-CONFORM(devmem, gpio_pin_output_round_trip, "l3", LINUX)
+CONFORM(devmem, gpio_pin_output_round_trip, "m3", LINUX)
 {
 	unsigned pin = gpio_pin_requested();
 	struct gpio_block g;
@@ -505,7 +505,7 @@ static void require_strict_devmem(void)
 
 /* Assert that under STRICT_DEVMEM mmap of System RAM (above the first MiB) fails with EPERM.
  * LINUX (drivers/char/mem.c, range_is_allowed). */
-CONFORM(devmem, strict_devmem_refuses_ram_to_mmap, "l4", LINUX)
+CONFORM(devmem, strict_devmem_refuses_ram_to_mmap, "m4", LINUX)
 {
 	int fd = devmem_open(O_RDONLY);
 	require_strict_devmem();
@@ -521,7 +521,7 @@ CONFORM(devmem, strict_devmem_refuses_ram_to_mmap, "l4", LINUX)
 
 /* Assert that under STRICT_DEVMEM read() of System RAM above the first MiB fails with
  * EPERM. LINUX (drivers/char/mem.c, read_mem). */
-CONFORM(devmem, strict_devmem_refuses_ram_to_read, "l4", LINUX)
+CONFORM(devmem, strict_devmem_refuses_ram_to_read, "m4", LINUX)
 {
 	int fd = devmem_open(O_RDONLY);
 	require_strict_devmem();
@@ -536,7 +536,7 @@ CONFORM(devmem, strict_devmem_refuses_ram_to_read, "l4", LINUX)
 
 /* Assert that on x86 under STRICT_DEVMEM read() of System RAM in the first MiB succeeds and
  * shows zeros (arch/x86/mm/init.c, devmem_is_allowed returns 2). LINUX, x86 only. */
-CONFORM(devmem, x86_first_mib_ram_reads_as_zeros, "l4", LINUX)
+CONFORM(devmem, x86_first_mib_ram_reads_as_zeros, "m4", LINUX)
 {
 	int fd = devmem_open(O_RDONLY);
 #if !defined(__x86_64__) && !defined(__i386__)
@@ -572,7 +572,7 @@ CONFORM(devmem, x86_first_mib_ram_reads_as_zeros, "l4", LINUX)
 
 /* Assert that read() at the first page past the highest System RAM fails with EFAULT
  * (valid_phys_addr_range). LINUX (drivers/char/mem.c, read_mem). */
-CONFORM(devmem, read_past_ram_fails_efault, "l5", LINUX)
+CONFORM(devmem, read_past_ram_fails_efault, "m5", LINUX)
 {
 	int fd = devmem_open(O_RDONLY);
 	struct iomem_range r[512];
@@ -623,7 +623,7 @@ static unsigned phys_bits(void)
  * with EINVAL, and that an address inside it (2^(bits-1)) is not refused for its address
  * (it may be refused as RAM or claimed I/O: EPERM). Nothing is touched. LINUX
  * (valid_mmap_phys_addr_range). */
-CONFORM(devmem, mmap_bounded_by_physical_address_width, "l6", LINUX)
+CONFORM(devmem, mmap_bounded_by_physical_address_width, "m6", LINUX)
 {
 	int fd = devmem_open(O_RDONLY);
 	unsigned bits = phys_bits();

@@ -1,0 +1,215 @@
+# shellcheck shell=bash
+# Shared pieces for running mmapsuite in a QEMU guest (tools/vm) or on a board (tools/board).
+# Source it from bash with `set -euo pipefail`. Every function prints errors to stderr as
+# "<prog>: ..." ($GUEST_PROG, default "guest") and returns non-zero; none exits.
+#
+#   guest_cache                          cache root: ${MMAPSUITE_CACHE:-~/.cache/mmapsuite}
+#   guest_deb_fetch PKG [ARCH]           apt-get download + dpkg -x into
+#                                        <cache>/debian/<pkg>_<version>_<arch>/ (cached); prints
+#                                        the directory. Extra apt options (private arm64 lists)
+#                                        come from the array GUEST_APT_OPTS.
+#   guest_debian_kernel SPEC [ARCH]      SPEC debian:6.1 | debian:6.12: the kernel image package
+#                                        the meta-package depends on today, fetched; prints
+#                                        "<image dir> <release>"
+#   guest_root_init ROOT                 an initramfs root: static busybox, /init-less skeleton
+#   guest_copy_programs ROOT PROG...     programs (names or paths) with every library ldd lists,
+#                                        at the same paths inside ROOT
+#   guest_copy_modules ROOT MODDIR MOD...  modules and their dependencies from MODDIR
+#                                        (/lib/modules/<release>), decompressed, depmod -b run;
+#                                        appends the load order to ROOT/etc/guest-modules
+#   guest_write_init ROOT                the /init that mounts /proc /sys /dev /dev/shm /tmp,
+#                                        loads ROOT/etc/guest-modules, mounts the 9p share
+#                                        "results" on /results, runs ROOT/etc/guest-run (a sh
+#                                        fragment), writes its exit status to
+#                                        /results/guest-status, then reports it through
+#                                        isa-debug-exit (x86) or powers off
+#   guest_cpio ROOT OUT                  newc cpio, gzip -1
+#   guest_run_timeout SECS LOG CMD...    runs CMD (qemu) with stdout+stderr to LOG and to our
+#                                        stderr; kills it after SECS; returns CMD's status,
+#                                        124 = timed out
+#   guest_status DIR QEMU_RC             the guest's verdict: DIR/guest-status, else the
+#                                        isa-debug-exit code ((rc-1)/2); 125 = no verdict
+
+guest_err() { echo "${GUEST_PROG:-guest}: $*" >&2; }
+
+guest_cache() { echo "${MMAPSUITE_CACHE:-$HOME/.cache/mmapsuite}"; }
+
+guest_deb_fetch() {
+	local pkg=$1 arch=${2:-$(dpkg --print-architecture)} cache tmp deb ver dir
+	cache=$(guest_cache)/debian
+	local opts=("${GUEST_APT_OPTS[@]}")
+	[[ $arch == "$(dpkg --print-architecture)" ]] || opts+=("-oAPT::Architecture=$arch")
+	ver=$(apt-cache "${opts[@]}" show --no-all-versions "$pkg:$arch" 2>/dev/null |
+		awk '/^Version:/ {print $2; exit}')
+	[[ -n $ver ]] || { guest_err "apt knows no package $pkg for $arch (apt-get update?)"; return 1; }
+	dir=$cache/${pkg}_${ver}_$arch
+	if [[ ! -d $dir ]]; then
+		tmp=$(mktemp -d "$cache/.fetch-XXXXXX" 2>/dev/null ||
+			{ mkdir -p "$cache" && mktemp -d "$cache/.fetch-XXXXXX"; })
+		(cd "$tmp" && apt-get "${opts[@]}" download "$pkg:$arch" >/dev/null 2>"$tmp/err") ||
+			{ guest_err "apt-get download $pkg:$arch failed: $(cat "$tmp/err")"; rm -rf "$tmp"; return 1; }
+		deb=$(ls "$tmp"/*.deb)
+		mkdir -p "$tmp/x" && dpkg -x "$deb" "$tmp/x" && mv "$tmp/x" "$dir"
+		rm -rf "$tmp"
+	fi
+	echo "$dir"
+}
+
+guest_debian_kernel() {
+	local spec=$1 arch=${2:-$(dpkg --print-architecture)} meta dep dir rel
+	case $spec in
+	debian:6.1) meta=linux-image-$arch ;;
+	debian:6.12) meta=linux-image-6.12-$arch ;;
+	*) guest_err "unknown kernel '$spec' (debian:6.1, debian:6.12 or a bzImage path)"; return 2 ;;
+	esac
+	local opts=("${GUEST_APT_OPTS[@]}")
+	[[ $arch == "$(dpkg --print-architecture)" ]] || opts+=("-oAPT::Architecture=$arch")
+	dep=$(apt-cache "${opts[@]}" depends "$meta:$arch" 2>/dev/null |
+		awk '/Depends: linux-image-/ {print $2; exit}')
+	dep=${dep%:*}
+	[[ -n $dep ]] || { guest_err "cannot resolve $meta's kernel image (apt-get update?)"; return 1; }
+	dir=$(guest_deb_fetch "$dep" "$arch") || return 1
+	rel=$(ls "$dir/lib/modules" | head -1)
+	echo "$dir $rel"
+}
+
+guest_root_init() {
+	local root=$1 bb
+	bb=$(command -v busybox || true)
+	if [[ -z $bb ]] || ! file -L "$bb" | grep -q 'statically linked'; then
+		guest_err "a static busybox is needed: apt-get install busybox-static"
+		return 1
+	fi
+	mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,var/tmp,results,opt,lib/modules}
+	cp "$bb" "$root/bin/busybox"
+	ln -sf busybox "$root/bin/sh"
+	: > "$root/etc/guest-modules"
+}
+
+guest_copy_programs() {
+	local root=$1 p path lib
+	shift
+	for p in "$@"; do
+		path=$(command -v "$p" || true)
+		[[ -n $path ]] || { guest_err "program $p not found on this machine"; return 1; }
+		mkdir -p "$root$(dirname "$path")"
+		cp -L "$path" "$root$path"
+		while read -r lib; do
+			[[ -e $root$lib ]] && continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done < <(ldd "$path" 2>/dev/null | awk '/=> \// {print $3} /^\t\/[^ ]+ \(/ {print $1}')
+	done
+	# the loader's canonical path (PT_INTERP) for every copied program
+	[[ -e $root/lib64 || ! -e /lib64 ]] || cp -a /lib64 "$root/" 2>/dev/null || true
+}
+
+guest_copy_modules() {
+	local root=$1 moddir=$2 rel m f
+	shift 2
+	rel=$(basename "$moddir")
+	if [[ ! -f $moddir/modules.dep ]]; then # a package unpacked by dpkg -x has none yet
+		[[ $moddir == */lib/modules/"$rel" ]] || { guest_err "$moddir: no modules.dep"; return 1; }
+		depmod -b "${moddir%/lib/modules/*}" "$rel" ||
+			{ guest_err "depmod failed for $moddir (apt-get install kmod?)"; return 1; }
+	fi
+	local -A seen=()
+	local order=()
+	_guest_mod() { # depth first: dependencies before the module
+		local rel_path=$1 dep
+		[[ -n ${seen[$rel_path]:-} ]] && return 0
+		seen[$rel_path]=1
+		for dep in $(awk -F': *' -v m="$rel_path" '$1 == m {print $2}' "$moddir/modules.dep"); do
+			_guest_mod "$dep"
+		done
+		order+=("$rel_path")
+	}
+	for m in "$@"; do
+		f=$(awk -F: -v m="$m" '{n=$1; sub(/.*\//, "", n); sub(/\.ko.*/, "", n);
+			gsub(/-/, "_", n); mm=m; gsub(/-/, "_", mm); if (n == mm) {print $1; exit}}' \
+			"$moddir/modules.dep")
+		[[ -n $f ]] || continue # built in, or absent: the guest finds out
+		_guest_mod "$f"
+	done
+	mkdir -p "$root/lib/modules/$rel"
+	for f in "${order[@]}"; do
+		local dst=$root/lib/modules/$rel/${f%.xz}
+		dst=${dst%.zst}
+		mkdir -p "$(dirname "$dst")"
+		case $f in
+		*.xz) xz -dc "$moddir/$f" > "$dst" ;;
+		*.zst) zstd -qdc "$moddir/$f" > "$dst" ;;
+		*) cp "$moddir/$f" "$dst" ;;
+		esac
+		local name=${f##*/}
+		echo "${name%%.ko*}" >> "$root/etc/guest-modules"
+	done
+	cp "$moddir"/modules.{order,builtin,builtin.modinfo} "$root/lib/modules/$rel/" 2>/dev/null || true
+	depmod -b "$root" "$rel"
+}
+
+guest_write_init() {
+	local root=$1
+	cat > "$root/init" <<'INIT'
+#!/bin/sh
+/bin/busybox --install -s /bin
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mkdir -p /dev/shm /dev/pts
+mount -t tmpfs -o mode=1777 shm /dev/shm
+mount -t tmpfs -o mode=1777,size=80% tmp /tmp
+mount -t tmpfs -o mode=1777,size=80% vartmp /var/tmp
+hostname guest
+for m in $(cat /etc/guest-modules); do modprobe "$m" || echo "guest: modprobe $m failed" >&2; done
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /results ||
+	echo "guest: cannot mount the results share" >&2
+echo "guest: $(uname -r) up after $(cut -d' ' -f1 /proc/uptime) s"
+status=125
+if [ -f /etc/guest-run ]; then
+	( . /etc/guest-run )
+	status=$?
+fi
+echo "$status" > /results/guest-status
+echo "guest: finished with status $status after $(cut -d' ' -f1 /proc/uptime) s"
+sync
+umount /results 2>/dev/null
+if [ -c /dev/port ] && [ "$(uname -m)" = x86_64 ]; then
+	# isa-debug-exit at 0xf4: QEMU exits with (value << 1) | 1
+	printf "\\$(printf %03o "$status")" | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+fi
+poweroff -f
+INIT
+	chmod +x "$root/init"
+}
+
+guest_cpio() {
+	local root=$1 out=$2
+	(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet) | gzip -1 > "$out.tmp" &&
+		mv "$out.tmp" "$out"
+}
+
+guest_run_timeout() {
+	local secs=$1 log=$2
+	shift 2
+	# --foreground: QEMU keeps the terminal (-nographic reads it) and still gets the signal
+	{ timeout --foreground -k 5 "$secs" "$@"; echo $? > "$log.rc"; } 2>&1 | tee "$log" >&2
+	local rc
+	rc=$(cat "$log.rc" 2>/dev/null || echo 125)
+	rm -f "$log.rc"
+	return "$rc"
+}
+
+guest_status() {
+	local dir=$1 rc=$2 s
+	if [[ -f $dir/guest-status ]]; then
+		s=$(tr -dc 0-9 < "$dir/guest-status")
+		[[ -n $s ]] && { echo "$s"; return 0; }
+	fi
+	if ((rc % 2 == 1 && rc != 124)); then
+		echo $(((rc - 1) / 2))
+		return 0
+	fi
+	echo 125
+}

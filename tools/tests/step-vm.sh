@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# step: a Debian 6.1 guest under QEMU runs the conformance and driver suites, catches every injected module bug; results come back in the host format
+set -uo pipefail
+bin=$1 out=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+export MMAPSUITE_BUILD=$(dirname "$bin")
+for p in qemu-system-x86_64 busybox cpio depmod; do
+	command -v "$p" >/dev/null ||
+		{ echo "SKIP: $p not found (tools/deps installs qemu-system-x86, busybox-static, cpio, kmod)"; exit 0; }
+done
+# tmpfs and ext4 take about 4 minutes under TCG on 2 cores; all four about 7
+fs=${MMAPSUITE_VM_FS:-tmpfs,ext4}
+rm -rf "$out/vm" && mkdir -p "$out/vm"
+t0=$SECONDS
+# the test module for the guest kernel (drivers/build); without it the driver suite skips
+bugs=()
+if "$top/drivers/build" --kernel debian:6.1 > "$out/vm/module-build.log" 2>&1; then
+	bugs=(--check-bugs)
+else
+	echo "the test module did not build ($out/vm/module-build.log): driver suite and injected bugs not checked"
+fi
+"$top/tools/vm" --kernel debian:6.1 --timeout 900 --no-bench --fs "$fs" --out "$out/vm" \
+	"${bugs[@]}" > "$out/vm/tools-vm.log" 2>&1
+rc=$?
+took=$((SECONDS - t0))
+grep -E '^(guest:|mmapsuite: .* tests|tools/vm:)' "$out/vm/tools-vm.log"
+run=$(ls -d "$out"/vm/*/ 2>/dev/null | head -1)
+[[ -n $run ]] || { echo "no results came back (tools/vm exit $rc)"; exit 1; }
+python3 - "$run" "$rc" "$fs" "${#bugs[@]}" <<'CHECK' || exit 1
+import glob, json, os, re, sys
+run, rc, fs, bugs = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(","), sys.argv[4] == "1"
+res = json.load(open(os.path.join(run, "results.json")))
+assert res["schema"] == "mmapsuite-results", res.get("schema")
+place = res["place"]
+assert place.startswith("guest:6.1."), f"place is {place!r}, expected guest:<6.1 release>"
+assert res["environment"]["kernel"]["release"] == place[len("guest:"):], "place and kernel differ"
+conf = res["conformance"]
+seen = {c["fs"] for c in conf}
+assert set(fs) <= seen, f"file systems with results: {sorted(seen)}, expected {fs}"
+bad = [c for c in conf if c["outcome"] in ("fail", "broken")]
+n = {o: sum(c["outcome"] == o for c in conf) for o in ("pass", "fail", "skip", "broken", "xfail", "xpass")}
+for f in fs:
+    ran = [c for c in conf if c["fs"] == f and c["outcome"] != "skip"]
+    assert ran, f"every test on {f} was skipped in the guest"
+# the guest's verdict is tools/vm's exit status: 0 all passed, 1 a test failed
+assert rc in (0, 1), f"tools/vm exit {rc}: the guest hung or gave no verdict"
+drv = [c for c in conf if c["suite"].startswith("driver")]
+caught = ""
+if bugs:
+    text = open(os.path.join(run, "check-bugs.txt")).read()
+    m = re.search(r"check-bugs: (\d+) of (\d+) injected bugs caught", text)
+    assert m, "check-bugs gave no summary:\n" + text[-2000:]
+    assert int(m.group(2)) > 0 and m.group(1) == m.group(2), m.group(0)
+    assert any(c["outcome"] == "pass" for c in drv), "no driver test passed with the module loaded"
+    caught = "; " + m.group(0)
+    bad_bugs = rc == 1 and not bad  # check-bugs itself failed
+    assert not bad_bugs, "tools/vm exit 1 with no failed test: check-bugs failed\n" + text[-2000:]
+else:
+    assert (rc == 1) == bool(bad), f"exit {rc} but {len(bad)} tests failed or broke"
+print(f"guest {place}: " + ", ".join(f"{k} {v}" for k, v in n.items() if v) +
+      (f"; driver suite: {len(drv)} results" if drv else "; driver suite: not in this build") +
+      caught)
+CHECK
+boot=$(sed -n 's/.*guest: .* up after \([0-9.]*\) s.*/\1/p' "$out/vm/tools-vm.log" | head -1)
+done_s=$(sed -n 's/.*guest: finished with status .* after \([0-9.]*\) s.*/\1/p' "$out/vm/tools-vm.log" | head -1)
+echo "guest boot ${boot:-?} s, results after ${done_s:-?} s of guest uptime; whole step ${took} s"
