@@ -310,7 +310,7 @@ static int mmaptest_mmap(struct file *file, struct vm_area_struct *vma)
 		 * VMA: it records the pfn in vm_pgoff for COW.
 		 */
 		ret = remap_pfn_range(vma, vma->vm_start,
-				      virt_to_phys(buf->vaddr) / PAGE_SIZE + pgoff,
+				      PHYS_PFN(virt_to_phys(buf->vaddr)) + pgoff,
 				      npages << PAGE_SHIFT, vma->vm_page_prot);
 		break;
 	case MMAPTEST_MODE_INSERT:
@@ -322,6 +322,7 @@ static int mmaptest_mmap(struct file *file, struct vm_area_struct *vma)
 		if (!(vma->vm_flags & VM_SHARED) && !bug_dma_private)
 			return -EINVAL;
 		vma->vm_ops = &mmaptest_premapped_vm_ops;
+		/* As videobuf2: the offset chose the buffer, the mapping starts at it. */
 		vma->vm_pgoff = 0;
 		ret = dma_mmap_coherent(&mmaptest_dma_pdev->dev, vma,
 					buf->vaddr + pgoff * PAGE_SIZE,
