@@ -17,7 +17,8 @@ bugs=()
 if "$top/drivers/build" --kernel debian:6.1 > "$out/vm/module-build.log" 2>&1; then
 	bugs=(--check-bugs)
 else
-	echo "the test module did not build ($out/vm/module-build.log): driver suite and injected bugs not checked"
+	echo "the test module did not build for the guest: see $out/vm/module-build.log"
+	exit 1
 fi
 "$top/tools/vm" --kernel debian:6.1 --timeout 900 --no-bench --fs "$fs" --out "$out/vm" \
 	"${bugs[@]}" > "$out/vm/tools-vm.log" 2>&1
