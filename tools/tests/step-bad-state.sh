@@ -75,7 +75,8 @@ checks=$((checks + 1))
 mkdir -p "$work/rec"
 cp "$work/damaged.sqlite" "$work/rec/history.sqlite"
 expect 3 "recording the run failed: .*damaged" -- \
-	"$ms" conform --fs tmpfs --filter 'mmap_shared/*' --out "$work/rec"
+	"$ms" conform --fs tmpfs --filter 'mmap_shared/*' --expect "$top/suites/expect/kernel.expect" \
+		--out "$work/rec"
 checks=$((checks + 1))
 ls "$work"/rec/*/results.json >/dev/null 2>&1 && ok "results.json is still written" ||
 	fail "results.json missing after a history failure"
