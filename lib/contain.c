@@ -59,14 +59,23 @@ static void init_mounts(const char *const *keep)
 	int n = 0;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		init_say("cannot make the mounts private", strerror(errno));
-	for (int i = 0; keep && keep[i] && n < MAX_KEEP; i++)
+	/* A relocatable bundle's loader and libraries (MMAPSUITE_LIBRARY_PATH, set by its
+	 * launcher) are needed too: a bundle unpacked below /tmp must stay runnable. */
+	const char *all[MAX_KEEP + 1];
+	int n_all = 0;
+	for (int i = 0; keep && keep[i] && n_all < MAX_KEEP; i++)
+		all[n_all++] = keep[i];
+	const char *libs = getenv("MMAPSUITE_LIBRARY_PATH");
+	if (libs && *libs)
+		all[n_all++] = libs;
+	for (int i = 0; i < n_all && n < MAX_KEEP; i++)
 		for (int d = 0; d < 2; d++) {
 			size_t len = strlen(private_dirs[d]);
-			if (strncmp(keep[i], private_dirs[d], len) || keep[i][len] != '/')
+			if (strncmp(all[i], private_dirs[d], len) || all[i][len] != '/')
 				continue;
-			int fd = open(keep[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
+			int fd = open(all[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
 			if (fd >= 0)
-				paths[n] = keep[i], fds[n++] = fd;
+				paths[n] = all[i], fds[n++] = fd;
 		}
 	for (int d = 0; d < 2; d++)
 		if (mount("mmapsuite", private_dirs[d], "tmpfs", MS_NOSUID | MS_NODEV,

@@ -31,11 +31,18 @@ for b in bench:
         assert faults > 0, f"{name}: a page-fault benchmark counted no page faults"
 print(f"bench smoke: {len(bench)} results from {len(cases)} cases look whole")
 CHECK
-# The machine is shared and noisy: a fidelity miss is measured once more before it counts.
-for attempt in 1 2; do
-	if "$bin/mmapsuite" bench --fidelity-only --fs tmpfs,ext4 --out "$out/fidelity-$attempt"; then
-		exit 0
-	fi
-	echo "fidelity attempt $attempt: a ratio below 0.95 (see above)"
+# The machine is shared and noisy: a pair (file system, workload, engine) that misses the gate
+# is measured again, up to three attempts, and fails only when it misses in every attempt.
+missed=
+for attempt in 1 2 3; do
+	log=$out/fidelity-$attempt.log
+	"$bin/mmapsuite" bench --fidelity-only --fs tmpfs,ext4 --out "$out/fidelity-$attempt" 2>&1 |
+		tee "$log"
+	[[ ${PIPESTATUS[0]} -le 1 ]] || exit 1 # 2 and above: it could not measure at all
+	now=$(awk '$1 == "fidelity" && /BELOW/ {print $2 "/" $3 "/" $4}' "$log" | sort -u)
+	grep -q '^  fidelity\|^fidelity' "$log" || { echo "fidelity: no ratios were printed"; exit 1; }
+	if [[ $attempt -eq 1 ]]; then missed=$now; else missed=$(comm -12 <(echo "$missed") <(echo "$now")); fi
+	[[ -z $missed ]] && { echo "fidelity: every pair reached 0.95 of fio in some attempt ($attempt)"; exit 0; }
+	echo "fidelity attempt $attempt: below 0.95 in every attempt so far: $(echo $missed)"
 done
 exit 1
