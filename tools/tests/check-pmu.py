@@ -15,7 +15,7 @@ RUN_DIR: `bench --profile pmu --case seq_read,page_fault` with the generic event
     number of instructions per extra read() call.
 MUX_RUN_DIR: `--events cycles,instructions,instructions,...` (more ungrouped events than
   counters): some instructions copies counted a fraction of the time and scaled; a scaled
-  count within 10% of the cycles count (one instruction per cycle under -icount shift=0);
+  count (of one counted at least a tenth of the time) within 10% of the cycles count (one instruction per cycle under -icount shift=0);
   one never counted has no value.
 Exit 0 pass, 1 fail."""
 import json
@@ -187,7 +187,10 @@ def check_mux(run):
             if e["counted_fraction"] < 1:
                 check(e.get("scaled") is True, f"{name(b)}: {ev} partly counted, not marked scaled")
                 scaled_seen += 1
-                if ref:
+                # A count scaled up from under a tenth of the time extrapolates a short
+                # window over the whole run (the phases of the work differ): shown, not held
+                # to the 10% bound.
+                if ref and e["counted_fraction"] >= 0.10:
                     err = abs(e["total"] - ref) / ref
                     check(err < 0.10, f"{name(b)}: {ev} scaled {e['total']} vs {ref} cycles "
                           f"({err:.1%} off)")

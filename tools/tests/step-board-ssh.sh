@@ -36,7 +36,8 @@ sshd_pid=$!
 export MMAPSUITE_SSH_OPTS="-i $work/user_key -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
 for _ in $(seq 50); do ssh -p "$port" $MMAPSUITE_SSH_OPTS -o BatchMode=yes root@127.0.0.1 true 2>/dev/null && break; sleep 0.2; done
 board=ssh://root@127.0.0.1:$port
-before=$(ls -d /tmp/mmapsuite-board.* 2>/dev/null | wc -l)
+board_dirs() { shopt -s nullglob; local d=(/tmp/mmapsuite-board.*); echo ${#d[@]}; }
+before=$(board_dirs)
 
 # 1. A run on the "board": results come back marked board:ssh-127.0.0.1.
 bundle=$work/bundle
@@ -58,7 +59,7 @@ rc=0
 wait "$pid" || rc=$?
 [[ $rc -ne 0 ]] || { echo "an interrupted board run exited 0"; exit 1; }
 sleep 3
-after=$(ls -d /tmp/mmapsuite-board.* 2>/dev/null | wc -l)
+after=$(board_dirs)
 [[ $after -le $before ]] || { echo "left behind: $(ls -d /tmp/mmapsuite-board.*)"; exit 1; }
 if pgrep -f 'mmapsuite-board\..*/libexec/mmapsuite' >/dev/null; then
 	echo "the suite still runs on the board"; exit 1
