@@ -53,7 +53,12 @@ PY
 # 2. Interrupted half-way: nothing left on the board.
 "$top/tools/board" "$board" --bundle "$bundle" --out "$out/interrupted" &
 pid=$!
-sleep 8
+# Interrupt once the test binary runs on the board (a fixed delay raced the whole run: 5 s).
+for _ in $(seq 300); do
+	pgrep -f 'mmapsuite-board\..*/libexec/mmapsuite-conform' >/dev/null && break
+	kill -0 "$pid" 2>/dev/null || { echo "the board run ended before it could be interrupted"; exit 1; }
+	sleep 0.1
+done
 kill -TERM "$pid" # (a background job of a script ignores SIGINT; Ctrl-C takes the same path)
 rc=0
 wait "$pid" || rc=$?
