@@ -120,6 +120,25 @@ static pid_t parent_of(pid_t pid)
 	return p && sscanf(p + 1, " %*c %d", &ppid) == 1 ? ppid : -1;
 }
 
+/* Says on stderr, with the kernel stack, when pid is in D state: it cannot die until the
+ * kernel lets go of it, so a bounded wait ends with this report instead of a hang. */
+static void report_if_stuck(const char *who, pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	char *stat = ms_read_file(path, NULL);
+	char *p = stat ? strrchr(stat, ')') : NULL;
+	if (p && p[1] == ' ' && p[2] == 'D') {
+		snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
+		char *stack = ms_read_file(path, NULL);
+		dprintf(STDERR_FILENO, "%s: test process %d is stuck in D state (uninterruptible) "
+			"and cannot be killed; its kernel stack:\n%s", who, (int)pid,
+			stack ? stack : "(unreadable)\n");
+		free(stack);
+	}
+	free(stat);
+}
+
 /* From the init, after its bounded wait: every process still here that is in D state, with
  * its kernel stack (it cannot die until the kernel lets go of it). */
 static void init_report_stuck(void)
@@ -130,19 +149,7 @@ static void init_report_stuck(void)
 		pid_t pid = (pid_t)atoi(e->d_name);
 		if (pid <= 0 || pid == getpid())
 			continue;
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-		char *stat = ms_read_file(path, NULL);
-		char *p = stat ? strrchr(stat, ')') : NULL;
-		if (p && p[1] == ' ' && p[2] == 'D') {
-			snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
-			char *stack = ms_read_file(path, NULL);
-			dprintf(STDERR_FILENO, "mmapsuite init: test process %d is stuck in D state "
-				"(uninterruptible) and cannot be killed; its kernel stack:\n%s", (int)pid,
-				stack ? stack : "(unreadable)\n");
-			free(stack);
-		}
-		free(stat);
+		report_if_stuck("mmapsuite init", pid);
 	}
 	if (d)
 		closedir(d);
@@ -394,7 +401,7 @@ static void report_stuck(const struct ms_contained *c)
 		pid_t pid = (pid_t)atoi(e->d_name);
 		if (pid <= 0)
 			continue;
-		char link[64] = "", path[64];
+		char link[64] = "";
 		ns_link(pid, link, sizeof(link));
 		bool member = c->pidns[0] && !strcmp(link, c->pidns);
 		if (!member && c->in_cgroup) {
@@ -406,18 +413,7 @@ static void report_stuck(const struct ms_contained *c)
 		}
 		if (!member)
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-		char *stat = ms_read_file(path, NULL);
-		char *p = stat ? strrchr(stat, ')') : NULL;
-		if (p && p[1] == ' ' && p[2] == 'D') {
-			snprintf(path, sizeof(path), "/proc/%d/stack", (int)pid);
-			char *stack = ms_read_file(path, NULL);
-			ms_warn("test process %d is stuck in D state (uninterruptible) and cannot be "
-				"killed; its kernel stack:\n%s", (int)pid,
-				stack ? stack : "(unreadable)\n");
-			free(stack);
-		}
-		free(stat);
+		report_if_stuck("mmapsuite", pid);
 	}
 	if (d)
 		closedir(d);

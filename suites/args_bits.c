@@ -473,38 +473,16 @@ CONFORM(mmap_classes, rlimit_data_fails_enomem, "h8", LINUX)
 	xwait_ok(pid);
 }
 
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 /* Assert that mmap fails EMFILE when the number of mapped regions would pass the limit
  * (POSIX). Linux's limit is vm.max_map_count and its answer is ENOMEM: a deviation kept in
  * suites/expect/kernel.expect. */
 CONFORM(mmap_classes, map_count_limit_fails_emfile, "a5", POSIX)
 {
-	long max = read_long("/proc/sys/vm/max_map_count");
-	if (max <= 0)
-		ms_broken("cannot read /proc/sys/vm/max_map_count");
-	if (max > 262144)
-		cr_skip_test("vm.max_map_count is %ld: reaching it takes too long", max);
+	long max = ms_map_count_limit();
 	pid_t pid = xfork();
 	if (pid == 0) {
-		size_t pg = ms_page(), pages = 2 * (size_t)max + 16, i;
-		char *base = mmap(NULL, pages * pg, PROT_NONE,
-				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		child_check(base != MAP_FAILED, "reserve: %s", ms_errname(errno));
-		for (i = 1; i < pages - 1; i += 2)
-			if (mprotect(base + i * pg, pg, PROT_READ) != 0)
-				break;
-		child_check(i < pages - 1, "the splits never reached vm.max_map_count");
+		size_t pg = ms_page(), pages;
+		ms_split_to_map_count_limit(max, &pages);
 		void *p;
 		int tries = 0;
 		do {

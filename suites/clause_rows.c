@@ -146,24 +146,12 @@ CONFORM(madvise_classes, populate_past_eof_efault, "d7 g13", LINUX)
  * split a mapping fails ENOMEM. */
 CONFORM(mprotect_classes, split_past_map_count_enomem, "g4 g12 h14", LINUX)
 {
-	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
-	long max = -1;
-	if (!f || fscanf(f, "%ld", &max) != 1)
-		ms_broken("cannot read /proc/sys/vm/max_map_count");
-	fclose(f);
-	if (max > 262144)
-		cr_skip_test("vm.max_map_count is %ld: reaching it takes too long", max);
+	long max = ms_map_count_limit();
 	pid_t pid = xfork();
 	if (pid == 0) {
-		size_t pg = ms_page(), pages = 2 * (size_t)max + 16, i;
-		char *base = mmap(NULL, pages * pg, PROT_NONE,
-				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		child_check(base != MAP_FAILED, "reserve: %s", ms_errname(errno));
-		for (i = 1; i < pages - 1; i += 2)
-			if (mprotect(base + i * pg, pg, PROT_READ) != 0)
-				break;
-		child_check(i < pages - 1 && errno == ENOMEM, "the split at the limit: %s",
-			    ms_errname(errno));
+		size_t pg = ms_page(), pages;
+		char *base = ms_split_to_map_count_limit(max, &pages);
+		child_check(errno == ENOMEM, "the split at the limit: %s", ms_errname(errno));
 		/* one more split of the untouched tail, by mlock this time */
 		char *tail = base + (pages - 3) * pg;
 		errno = 0;

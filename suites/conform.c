@@ -594,3 +594,31 @@ void ms_private_tmpfs(const char *options, char *dir)
 	strcpy(private_mount, dir);
 	atexit(remove_private_mount);
 }
+
+long ms_map_count_limit(void)
+{
+	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+	long max = -1;
+	if (!f || fscanf(f, "%ld", &max) != 1 || max <= 0)
+		ms_broken("cannot read /proc/sys/vm/max_map_count");
+	fclose(f);
+	if (max > 262144)
+		cr_skip_test("vm.max_map_count is %ld: reaching it takes too long", max);
+	return max;
+}
+
+char *ms_split_to_map_count_limit(long max, size_t *pages)
+{
+	size_t pg = ms_page(), n = 2 * (size_t)max + 16, i;
+	char *base = mmap(NULL, n * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			  -1, 0);
+	child_check(base != MAP_FAILED, "reserve: %s", ms_errname(errno));
+	for (i = 1; i < n - 1; i += 2)
+		if (mprotect(base + i * pg, pg, PROT_READ) != 0)
+			break;
+	int e = errno;
+	child_check(i < n - 1, "the splits never reached vm.max_map_count");
+	*pages = n;
+	errno = e;
+	return base;
+}

@@ -244,4 +244,14 @@ void ms_require_kernel(int major, int minor, const char *feature);
  * crashes; the directory is unmounted and removed at normal test exit. SKIPs without root. */
 void ms_private_tmpfs(const char *options, char *dir);
 
+/* ---- the map-count limit ---- */
+
+/* vm.max_map_count: BROKEN when unreadable, SKIP when reaching it would take too long. */
+long ms_map_count_limit(void);
+/* In a forked child: reserves 2 * max + 16 pages (PROT_NONE, MAP_NORESERVE) and splits every
+ * other page with mprotect until the kernel refuses a split; returns the reservation with
+ * *pages its length, and errno as the refused split left it. Fails the child when no split is
+ * ever refused. */
+char *ms_split_to_map_count_limit(long max, size_t *pages);
+
 #endif
