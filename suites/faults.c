@@ -10,7 +10,7 @@
  *                 map a whole folio, up to a 2 MiB PMD: at most one fault per window (a
  *                 256 KiB file still took one per window; a 4 MiB one took 1 fault in all).
  * Which case applies is read from /proc/kpageflags (root), not assumed from the name. */
-#include "faults.h"
+#include "mm_util.h"
 
 #include <linux/kernel-page-flags.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* (d) What /proc/self/pagemap tells: soft-dirty bits, and the PAGEMAP_SCAN ioctl's page
  * categories (present, written since the last reset, the shared zero page): d11, and the
  * zero page of d9. */
-#include "faults.h"
+#include "mm_util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * Residency comes from mincore() (for files: the page cache) and /proc/self/pagemap (this
  * process's page tables). Fault counts come from getrusage(RUSAGE_THREAD), per thread, so
  * that Criterion's own threads never add to them. */
-#include "faults.h"
+#include "mm_util.h"
 
 #include <glob.h>
 #include <limits.h>

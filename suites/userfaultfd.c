@@ -1,7 +1,7 @@
 /* (d) userfaultfd: d12. Missing faults resolved by a handler thread or turned into SIGBUS,
  * write-protect faults, and minor faults on shmem. A handler waits a bounded time and closes
  * the userfaultfd on any failure, which wakes the faulting thread, so no test can hang. */
-#include "faults.h"
+#include "mm_util.h"
 
 #include <poll.h>
 #include <pthread.h>
