@@ -5,6 +5,7 @@
 #include "scratch.h"
 #include "cgroup.h"
 #include "contain.h"
+#include "loop_device.h"
 #include "settings_guard.h"
 #include "util.h"
 
@@ -235,37 +236,12 @@ static void remember(struct ms_scratch *s)
 /* Attaches image to a free loop device with autoclear; returns the open loop fd or -1. */
 static int attach_loop(const char *image, char *dev, size_t devlen)
 {
-	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (ctl < 0)
-		return -1;
 	int img = open(image, O_RDWR | O_CLOEXEC);
-	if (img < 0) {
-		close(ctl);
+	if (img < 0)
 		return -1;
-	}
-	int loop = -1;
-	for (int attempt = 0; attempt < 8 && loop < 0; attempt++) {
-		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
-		if (n < 0)
-			break;
-		snprintf(dev, devlen, "/dev/loop%d", n);
-		loop = open(dev, O_RDWR | O_CLOEXEC);
-		if (loop < 0)
-			continue;
-		struct loop_config cfg = { .fd = (unsigned)img };
-		cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR;
-		snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "%s", image);
-		if (ioctl(loop, LOOP_CONFIGURE, &cfg) != 0) {
-			int e = errno;
-			close(loop);
-			loop = -1;
-			if (e != EBUSY) /* EBUSY: another process took it first */
-				break;
-		}
-	}
+	int loop = ms_loop_attach(img, image, dev, devlen, NULL);
 	int e = errno;
 	close(img);
-	close(ctl);
 	errno = e;
 	return loop;
 }

@@ -1,10 +1,13 @@
-/* The machine-wide settings conformance tests may change for their duration (as root, and
- * restored by the tests themselves). The harness snapshots them before a run of the test
- * binary and puts back whatever a test that crashed, or was killed, left behind. */
+/* The guard of the machine-wide settings conformance tests may change for their duration (as
+ * root, and restored by the tests themselves): the harness snapshots every setting of the one
+ * list (lib/machine_settings.h) before a run of the test binary and puts back whatever a test
+ * that crashed, or was killed, left behind. */
 #ifndef MMAPSUITE_SETTINGS_GUARD_H
 #define MMAPSUITE_SETTINGS_GUARD_H
 
-#define MS_GUARDED_SETTINGS 4
+#include "machine_settings.h"
+
+#define MS_GUARDED_SETTINGS MS_N_MACHINE_SETTINGS
 
 struct ms_settings_snapshot {
 	char values[MS_GUARDED_SETTINGS][64]; /* "" where the setting does not exist */

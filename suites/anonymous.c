@@ -2,7 +2,7 @@
  * exhaustion, /proc/self/maps, VMA merging, MADV_DONTNEED/FREE/WIPEONFORK/DONTFORK and
  * MAP_DROPPABLE. None of these depend on the file system under test; they run on each one
  * anyway because the harness runs every suite per file system. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -47,24 +47,6 @@ static bool maps_line(const void *addr, char *out, size_t outlen)
 	}
 	fclose(f);
 	return found;
-}
-
-/* Number of VMAs that overlap [addr, addr + len). */
-static int vmas_in(const void *addr, size_t len)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	int n = 0;
-	if (!f)
-		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > (unsigned long)addr &&
-		    s < (unsigned long)addr + len)
-			n++;
-	}
-	fclose(f);
-	return n;
 }
 
 /* The copy-on-write exchange every a3 variant runs on a private mapping [p, p + len) already
@@ -246,22 +228,21 @@ CONFORM(mmap_anonymous_cow, base_pages_private_after_fork, "a3", POSIX)
  * splits or copies the PMD on the first write); skipped when no THP can be allocated. */
 CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
 {
-	const size_t huge = 2u << 20;
-	unsigned char *area = xmmap(NULL, 2 * huge, PROT_READ | PROT_WRITE,
-				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned char *p = (unsigned char *)(((uintptr_t)area + huge - 1) & ~(uintptr_t)(huge - 1));
 	ms_require_behaviour(MS_THP);
+	const size_t huge = thp_pmd_size();
+	unsigned char *p = xmmap_aligned(huge, huge, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
 		cr_skip_test("madvise(MADV_HUGEPAGE): %s (no transparent huge pages)",
 			     ms_errname(errno));
 	ms_fill_tagged(p, huge, 'A');
 	long thp_kb = ms_smaps_kb(p, "AnonHugePages");
-	if (thp_kb < 2048)
-		cr_skip_test("no THP was allocated for a 2 MiB aligned MADV_HUGEPAGE region "
+	if (thp_kb < (long)(huge >> 10))
+		cr_skip_test("no THP was allocated for a PMD-aligned MADV_HUGEPAGE region "
 			     "(AnonHugePages %ld kB; see /sys/kernel/mm/transparent_hugepage)",
 			     thp_kb);
 	check_cow_across_fork(p, huge);
-	xmunmap(area, 2 * huge);
+	xmunmap(p, huge);
 }
 
 /* Assert that a private anonymous page that was swapped out before fork is copied on write
@@ -269,14 +250,7 @@ CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
 CONFORM(mmap_anonymous_cow, swapped_page_private_after_fork, "a3", LINUX)
 {
 	size_t len = npages * ms_page();
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long swap_kb = -1;
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "SwapTotal: %ld", &swap_kb) == 1)
-			break;
-	if (f)
-		fclose(f);
+	long swap_kb = meminfo_kb("SwapTotal");
 	if (swap_kb <= 0)
 		cr_skip_test("no swap configured (SwapTotal %ld kB): cannot swap a page out",
 			     swap_kb);
@@ -423,17 +397,6 @@ CONFORM(mmap_anonymous, address_space_exhaustion_fails_enomem, "a5", POSIX)
 		_exit(0);
 	}
 	xwait_ok(pid);
-}
-
-static long read_long_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-	if (!f || fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	if (f)
-		fclose(f);
-	return v;
 }
 
 /* VMAs of this process: /proc/self/maps lines less the [vsyscall] gate, which is no VMA. */

@@ -5,7 +5,7 @@
  * either side of the boundary. The cells each test fills are listed in
  * suites/clauses/args-matrix.classes. Where POSIX and the man page disagree (mlock on a range
  * that wraps), the POSIX table and the LINUX table each judge their own clause. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -15,9 +15,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef SYS_mseal
-#define SYS_mseal 462
-#endif
 
 enum range_class {
 	RC_ALIGNED,
@@ -163,7 +160,7 @@ static long call_mincore(void *a, size_t l)
 	static unsigned char vec[8];
 	return mincore(a, l, vec);
 }
-static long call_mseal(void *a, size_t l) { return syscall(SYS_mseal, a, l, 0); }
+static long call_mseal(void *a, size_t l) { return sys_mseal(a, l, 0); }
 static long call_mremap(void *a, size_t l)
 {
 	void *r = mremap(a, l, l ? l : ms_page(), 0);
@@ -188,13 +185,6 @@ static const struct range_target t_mincore = { "mincore", call_mincore, false };
 static const struct range_target t_mseal = { "mseal", call_mseal, false };
 static const struct range_target t_mremap = { "mremap(same size)", call_mremap, false };
 static const struct range_target t_rfp = { "remap_file_pages", call_remap_file_pages, true };
-
-static void require_mseal(void)
-{
-	unsigned char *p = xmmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (syscall(SYS_mseal, p, ms_page(), 0) != 0 && errno == ENOSYS)
-		cr_skip_test("mseal(2) is not in this kernel (ENOSYS; added in 6.10)");
-}
 
 /* ---- mmap(MAP_FIXED) ---- */
 

@@ -1,7 +1,7 @@
 /* (h) Argument validation of the mmap family beyond mmap itself: mprotect prot bits, mremap,
  * mincore, the mlock calls, mseal, MAP_HUGETLB alignment and MAP_FIXED below mmap_min_addr.
  * Each test feeds one bad argument to an otherwise valid call, so the errno names that argument. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -11,9 +11,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef SYS_mseal
-#define SYS_mseal 462
-#endif
 #ifndef MLOCK_ONFAULT
 #define MLOCK_ONFAULT 0x01
 #endif
@@ -24,23 +21,6 @@
 static unsigned char *map_anon(size_t len, int prot)
 {
 	return xmmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-}
-
-/* [page][hole][page]: returns the start; the middle page is unmapped. */
-static unsigned char *map_with_hole(void)
-{
-	size_t pg = ms_page();
-	unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);
-	xmunmap(p + pg, pg);
-	return p;
-}
-
-/* An address range that is certainly unmapped: mapped, then unmapped again. */
-static unsigned char *unmapped_range(size_t len)
-{
-	unsigned char *p = map_anon(len, PROT_NONE);
-	xmunmap(p, len);
-	return p;
 }
 
 /* In a forked child: removes cap from the effective set (the child only), so that a root run
@@ -307,17 +287,6 @@ CONFORM(mlock_args, memlock_limit_eperm_enomem, "h14", LINUX)
 
 /* ---- h15: mseal ---- */
 
-static int sys_mseal(void *addr, size_t len, unsigned long flags)
-{
-	return (int)syscall(SYS_mseal, addr, len, flags);
-}
-
-static void require_mseal(void)
-{
-	if (sys_mseal(NULL, 0, 0) == -1 && errno == ENOSYS)
-		cr_skip_test("mseal gives ENOSYS: needs Linux 6.10 or later (64-bit)");
-}
-
 /* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around; and
  * that len 0 succeeds and an unaligned len is rounded up (the next page gets sealed). LINUX. */
 CONFORM(mseal_args, flags_alignment_overflow_einval, "h15", LINUX)
@@ -351,53 +320,52 @@ CONFORM(mseal_args, unmapped_start_end_gap_enomem, "h15", LINUX)
 
 /* ---- h16: MAP_HUGETLB alignment ---- */
 
-#define HUGE_2M ((size_t)2 << 20)
-
 /* Assert that MAP_HUGETLB|MAP_FIXED at an address that is page- but not huge-page-aligned gives
  * EINVAL, and that a hugetlbfs file mapped at an offset that is not a multiple of the huge page
  * gives EINVAL. MAP_NORESERVE keeps this independent of the hugetlb pool. LINUX. */
 CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval, "h16", LINUX)
 {
-	size_t pg = ms_page();
-	unsigned char *r = map_anon(3 * HUGE_2M, PROT_NONE);
+	size_t pg = ms_page(), huge = require_default_huge_page_size();
+	unsigned char *r = map_anon(3 * huge, PROT_NONE);
 	unsigned char *aligned =
-		(unsigned char *)(((unsigned long)r + HUGE_2M - 1) & ~(HUGE_2M - 1));
-	ms_assert_errno(mmap(aligned + pg, HUGE_2M, PROT_READ | PROT_WRITE,
+		(unsigned char *)(((unsigned long)r + huge - 1) & ~(huge - 1));
+	ms_assert_errno(mmap(aligned + pg, huge, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE | MAP_FIXED,
 			     -1, 0), EINVAL);
-	xmunmap(r, 3 * HUGE_2M);
+	xmunmap(r, 3 * huge);
 
 	int fd = memfd_create("mmapsuite-h16", MFD_HUGETLB);
 	if (fd < 0)
 		cr_skip_test("memfd_create(MFD_HUGETLB): %s (no hugetlbfs in this kernel?)",
 			     ms_errname(errno));
-	xftruncate(fd, 2 * HUGE_2M);
-	ms_assert_errno(mmap(NULL, HUGE_2M, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)pg),
+	xftruncate(fd, 2 * huge);
+	ms_assert_errno(mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)pg),
 			EINVAL);
-	void *ok = mmap(NULL, HUGE_2M, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)HUGE_2M);
+	void *ok = mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)huge);
 	ms_assert_mapped(ok);
 	xclose(fd);
 }
 
-/* Assert that an unaligned MAP_HUGETLB length is rounded up to the huge page (the VMA is 2 MiB
- * long), while munmap or mprotect of a part that ends inside a huge page gives EINVAL. LINUX
- * (mmap(2): "the length is rounded up"; hugetlb VMAs cannot be split inside a huge page). */
+/* Assert that an unaligned MAP_HUGETLB length is rounded up to the huge page (the VMA is one
+ * default huge page long), while munmap or mprotect of a part that ends inside a huge page
+ * gives EINVAL. LINUX (mmap(2): "the length is rounded up"; hugetlb VMAs cannot be split
+ * inside a huge page). */
 CONFORM(mmap_hugetlb_args, unaligned_len_rounded_but_split_einval, "h16", LINUX)
 {
-	size_t pg = ms_page();
+	size_t pg = ms_page(), huge = require_default_huge_page_size();
 	unsigned char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED && errno == EINVAL)
 		cr_skip_test("MAP_HUGETLB gives EINVAL: no default huge page size here");
 	ms_assert_mapped(p);
-	cr_assert(((unsigned long)p & (HUGE_2M - 1)) == 0, "the MAP_HUGETLB map %p is not aligned "
-		  "to 2 MiB", (void *)p);
+	cr_assert(((unsigned long)p & (huge - 1)) == 0, "the MAP_HUGETLB map %p is not aligned "
+		  "to the default huge page size, %zu KiB", (void *)p, huge >> 10);
 	long size_kb = ms_smaps_kb(p, "Size");
-	cr_assert(size_kb == (long)(HUGE_2M / 1024), "a one-page MAP_HUGETLB request made a VMA of "
-		  "%ld kB, expected 2048\n%s", size_kb, ms_maps_near(p, HUGE_2M));
+	cr_assert(size_kb == (long)(huge / 1024), "a one-page MAP_HUGETLB request made a VMA of "
+		  "%ld kB, expected %zu\n%s", size_kb, huge >> 10, ms_maps_near(p, huge));
 	ms_assert_errno(munmap(p, pg), EINVAL);
-	ms_assert_errno(mprotect(p + pg, HUGE_2M - pg, PROT_READ), EINVAL);
-	ms_assert_ok(munmap(p, HUGE_2M));
+	ms_assert_errno(mprotect(p + pg, huge - pg, PROT_READ), EINVAL);
+	ms_assert_ok(munmap(p, huge));
 }
 
 /* ---- h17: MAP_FIXED below vm.mmap_min_addr ---- */

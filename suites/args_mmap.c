@@ -1,6 +1,6 @@
 /* (h) Argument validation of mmap() and munmap(): the errno for each invalid argument. The
  * other calls of the family are checked in args_family.c. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -54,15 +54,6 @@ static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
 		  "child %d failed (%s %d, see its message above)", (int)pid,
 		  WIFEXITED(status) ? "exit" : "signal",
 		  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-}
-
-/* The same open file as fd, opened again with other flags (O_RDONLY, O_WRONLY) through
- * /proc/self/fd, so that scratch files need no name. */
-static int reopen(int fd, int flags)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	return xopen(path, flags, 0);
 }
 
 /* ---- h1 ---- */

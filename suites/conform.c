@@ -255,7 +255,7 @@ void ms_xkill(const char *file, int line, pid_t pid, int sig)
 }
 
 
-int ms_xwait(const char *file, int line, pid_t pid)
+int ms_wait_bounded_at(const char *file, int line, pid_t pid)
 {
 	int status;
 	for (int i = 0; i < 2000; i++) { /* 20 s */
@@ -266,10 +266,18 @@ int ms_xwait(const char *file, int line, pid_t pid)
 			ms_broken("%s:%d: waitpid(%d): %s", file, line, (int)pid, ms_errname(errno));
 		usleep(10000);
 	}
-	xkill(pid, SIGKILL);
+	ms_xkill(file, line, pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	ms_broken("%s:%d: child %d did not finish within 20 s; killed", file, line, (int)pid);
 	return -1;
+}
+
+int ms_xwait(const char *file, int line, pid_t pid)
+{
+	int status = ms_wait_bounded_at(file, line, pid);
+	if (status == -1)
+		ms_broken("%s:%d: child %d did not finish within 20 s; killed", file, line,
+			  (int)pid);
+	return status;
 }
 
 void ms_xwait_ok(const char *file, int line, pid_t pid)

@@ -107,6 +107,9 @@ bool ms_await_token(int fd);
 #define xfork() ms_xfork(__FILE__, __LINE__)
 /* Waits (bounded: 20 s, then kills) and returns the raw wait status. */
 #define xwait(pid) ms_xwait(__FILE__, __LINE__, pid)
+/* The same wait for a caller that must act before the test ends (put a setting back): the
+ * raw wait status, or -1 when the child did not finish within 20 s and was killed. */
+#define ms_wait_bounded(pid) ms_wait_bounded_at(__FILE__, __LINE__, pid)
 /* Waits for a child and asserts it exited 0 (the child's own failures are reported by it). */
 #define xwait_ok(pid) ms_xwait_ok(__FILE__, __LINE__, pid)
 /* kill(pid, sig) for a child this test forked with xfork() (or ms_remember_child()); any
@@ -125,6 +128,7 @@ void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t of
 unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len);
 pid_t ms_xfork(const char *file, int line);
 int ms_xwait(const char *file, int line, pid_t pid);
+int ms_wait_bounded_at(const char *file, int line, pid_t pid);
 void ms_xkill(const char *file, int line, pid_t pid, int sig);
 /* Records a child forked without xfork() (pid <= 0 is ignored), so xkill() may signal it. */
 void ms_remember_child(pid_t pid);

@@ -22,21 +22,18 @@ static int all_small_folios(const void *addr, size_t pages)
 {
 	if (geteuid() != 0)
 		return -1;
-	int kf = open("/proc/kpageflags", O_RDONLY);
-	if (kf < 0)
-		return -1;
 	int verdict = 1;
 	for (size_t i = 0; i < pages && verdict == 1; i++) {
-		uint64_t e = pagemap_entry((const char *)addr + i * ms_page()), flags = 0;
-		if (!(e & PM_PRESENT))
+		uint64_t flags = 0;
+		enum kpageflags_result r = page_kpageflags((const char *)addr + i * ms_page(),
+							   &flags);
+		if (r == KPAGEFLAGS_NOT_PRESENT)
 			continue;
-		if ((e & PM_PFN_MASK) == 0 ||
-		    pread(kf, &flags, sizeof(flags), (off_t)((e & PM_PFN_MASK) * 8)) != 8)
+		if (r != KPAGEFLAGS_READ)
 			verdict = -1;
 		else if (flags & ((1ull << KPF_COMPOUND_HEAD) | (1ull << KPF_COMPOUND_TAIL)))
 			verdict = 0;
 	}
-	close(kf);
 	return verdict;
 }
 
@@ -61,23 +58,6 @@ static const char *folio_verdict(int small)
 	return small == 1 ? "all small" : small == 0 ? "large" :
 	       "unknown (PFNs need root), so only the bound is checked";
 }
-
-/* Maps len bytes of fd at an address aligned to align (fault-around windows and PMDs are
- * aligned in the virtual address space, so counts are exact only from an aligned start). */
-static void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd)
-{
-	unsigned char *raw = xmmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-				   -1, 0);
-	uintptr_t at = ((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1);
-	void *p = xmmap((void *)at, len, prot, flags | MAP_FIXED, fd, 0);
-	if (at > (uintptr_t)raw)
-		xmunmap(raw, at - (uintptr_t)raw);
-	size_t tail = (uintptr_t)raw + len + align - (at + len);
-	if (tail)
-		xmunmap((void *)(at + len), tail);
-	return p;
-}
-
 
 /* ---- d9: exact fault counts ---- */
 
@@ -180,7 +160,8 @@ CONFORM(faults, read_fault_maps_fault_around_window, "d10", LINUX)
 	size_t window = fault_around_pages(&source), page = ms_page(), pages = 128;
 	size_t len = pages * page, at = 37;
 	int fd = hot_file(len);
-	unsigned char *p = xmmap_aligned(len, 2u << 20, PROT_READ, MAP_SHARED, fd);
+	size_t align = pmd_size() ? pmd_size() : len; /* len: a kernel without THP */
+	unsigned char *p = xmmap_aligned(len, align, PROT_READ, MAP_SHARED, fd);
 	touch_read(p + at * page);
 	bool present[128];
 	size_t n = pagemap_present(p, pages, present);
@@ -212,9 +193,10 @@ CONFORM(faults, sequential_read_faults_per_window, "d10 d9", LINUX)
 	long windows = (long)((pages + window - 1) / window);
 	int fd = hot_file(len);
 	const int kinds[] = { MAP_SHARED, MAP_PRIVATE };
+	size_t align = pmd_size() ? pmd_size() : len; /* len: a kernel without THP */
 	for (size_t k = 0; k < 2; k++) {
 		const char *kind = kinds[k] == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE";
-		unsigned char *p = xmmap_aligned(len, 2u << 20, PROT_READ, kinds[k], fd);
+		unsigned char *p = xmmap_aligned(len, align, PROT_READ, kinds[k], fd);
 		struct ms_faults s = ms_faults_now();
 		for (size_t i = 0; i < pages; i++)
 			touch_read(p + i * page);

@@ -4,7 +4,7 @@
  * stores never reach the file and are not seen by others (c1, c2); what a private mapping shows
  * when the file changes underneath it is unspecified, so those tests are labelled LINUX and say
  * what Linux does (observed on 6.18 the same on tmpfs, ext4, xfs and btrfs). */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -357,17 +357,16 @@ CONFORM(mmap_private, vmsplice_in_child_keeps_old_data, "c7", LINUX)
  * fragmented memory). */
 CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 {
-	size_t huge = 2u << 20, len = 2 * huge;
-	unsigned char *raw = xmmap(NULL, len, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned char *p = (unsigned char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
 	ms_require_behaviour(MS_THP);
+	size_t huge = thp_pmd_size();
+	unsigned char *p = xmmap_aligned(huge, huge, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
 		cr_skip_test("MADV_HUGEPAGE: %s (THP not built in)", ms_errname(errno));
 	for (size_t i = 0; i < huge; i++)
 		p[i] = (unsigned char)(i * 7 + 3);
 	long thp = ms_smaps_kb(p, "AnonHugePages");
-	if (thp < 2048)
+	if (thp < (long)(huge >> 10))
 		cr_skip_test("no transparent huge page was allocated (AnonHugePages %ld kB; "
 			     "memory is fragmented)",
 			     thp);
@@ -395,5 +394,5 @@ CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 	xwait_ok(pid);
 	for (size_t i = 0; i < huge; i += 4093)
 		cr_assert(p[i] == 0xee, "the parent lost its store at byte %zu", i);
-	xmunmap(raw, len);
+	xmunmap(p, huge);
 }

@@ -7,7 +7,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,26 +130,13 @@ CONFORM(mmap_shared, two_mappings_in_one_process_share_stores, "b3", POSIX)
 	xclose(fd);
 }
 
-/* Waits up to 10 s for one byte from a pipe; false if the other process ended or hung. */
-static bool pipe_wait(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c;
-	return poll(&pfd, 1, 10000) == 1 && read(fd, &c, 1) == 1;
-}
-
-/* In the parent: a missing signal means the child failed (xwait_ok reports its exit). */
+/* In the parent: a missing token means the child failed (xwait_ok reports its exit). */
 static void parent_wait(int fd, pid_t child)
 {
-	if (!pipe_wait(fd)) {
+	if (!ms_await_token(fd)) {
 		xwait_ok(child);
 		ms_broken("child %d exited 0 without signalling", (int)child);
 	}
-}
-
-static bool pipe_signal(int fd)
-{
-	return write(fd, "x", 1) == 1;
 }
 
 /* Assert that a process that opened and mapped the file on its own and the test process,
@@ -174,19 +160,19 @@ CONFORM(mmap_shared, independent_open_in_other_process_shares_stores, "b3", POSI
 		child_check(c != MAP_FAILED, "mmap: %s", ms_errname(errno));
 		child_check(c[3 * page] == ms_pattern(3 * page), "child sees 0x%02x at %zu before "
 			    "any store", c[3 * page], 3 * page);
-		child_check(pipe_signal(to_parent[1]), "pipe: %s", ms_errname(errno)); /* mapped */
-		child_check(pipe_wait(to_child[0]), "no signal from the parent"); /* it stored */
+		ms_send_token(to_parent[1]); /* mapped */
+		child_check(ms_await_token(to_child[0]), "no token from the parent"); /* it stored */
 		child_check(c[3 * page] == 0xab, "child's mapping shows 0x%02x at file offset %zu "
 			    "after the parent stored 0xab", c[3 * page], 3 * page);
 		c[page + 1] = 0xcd;
-		child_check(pipe_signal(to_parent[1]), "pipe: %s", ms_errname(errno));
+		ms_send_token(to_parent[1]);
 		_exit(0);
 	}
 	close(to_child[0]);
 	close(to_parent[1]);
 	parent_wait(to_parent[0], pid);
 	p[3 * page] = 0xab;
-	xcheck("write to pipe", pipe_signal(to_child[1]) ? 0 : -1);
+	xcheck("write to pipe", write(to_child[1], "t", 1));
 	parent_wait(to_parent[0], pid);
 	cr_assert(p[page + 1] == 0xcd, "parent's mapping shows 0x%02x at file offset %zu after "
 		  "the child stored 0xcd\n%s", p[page + 1], page + 1, ms_maps_near(p, len));

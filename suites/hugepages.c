@@ -13,7 +13,7 @@
  * depends on and states what it expects for each value. A THP fault that found no free 2 MiB
  * block falls back to base pages (thp_fault_fallback in /proc/vmstat): that is a SKIP with the
  * reason, not a failure, since Linux promises huge pages only when it can get them. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <linux/memfd.h>
@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,135 +36,55 @@
 #define MADV_COLLAPSE 25
 #endif
 
-#define HUGE_2M ((size_t)2 << 20)
+/* The hugetlb page size of the 2 MiB pool, which MAP_HUGE_2MB and MFD_HUGE_2MB name (not the
+ * PMD size: THP tests below read that with thp_pmd_size()). */
+#define HUGETLB_2M ((size_t)2 << 20)
 #define POOL_2M "/sys/kernel/mm/hugepages/hugepages-2048kB/"
 #define POOL_1G "/sys/kernel/mm/hugepages/hugepages-1048576kB/"
 #define THP_DIR "/sys/kernel/mm/transparent_hugepage/"
 
-/* ---- small readers of sysfs and procfs ---- */
-
-/* A number from a sysfs/procfs file; -1 if it cannot be read. */
-static long read_long(const char *path)
-{
-	long v = -1;
-	FILE *f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static bool write_long(const char *path, long v)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return false;
-	bool ok = fprintf(f, "%ld\n", v) > 0;
-	return fclose(f) == 0 && ok;
-}
-
-static long vmstat(const char *name)
-{
-	FILE *f = fopen("/proc/vmstat", "r");
-	char key[64];
-	long v, found = -1;
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (strcmp(key, name) == 0)
-			found = v;
-	fclose(f);
-	return found;
-}
-
-static unsigned char *align_up(unsigned char *p, size_t to)
-{
-	return (unsigned char *)(((uintptr_t)p + to - 1) & ~(uintptr_t)(to - 1));
-}
-
-/* A 2 MiB-aligned anonymous region of n huge-page sizes; the slack around it is unmapped. */
-static unsigned char *map_aligned_anon(size_t n, int prot)
-{
-	size_t len = n * HUGE_2M;
-	unsigned char *r = xmmap(NULL, len + HUGE_2M, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned char *a = align_up(r, HUGE_2M);
-	if (a > r)
-		xmunmap(r, (size_t)(a - r));
-	if (a + len < r + len + HUGE_2M)
-		xmunmap(a + len, (size_t)(r + len + HUGE_2M - (a + len)));
-	return a;
-}
-
 /* ---- the hugetlb pool ---- */
 
-static pid_t pool_child;
-
-/* Waits up to 20 s for the child; kills it after that. Never ends the test: the caller must
- * restore the pool first. Returns the wait status, or -1 on timeout. */
-static int pool_wait(pid_t pid)
-{
-	int status;
-	for (int i = 0; i < 2000; i++) {
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return status;
-		usleep(10000);
-	}
-	xkill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
 /* Runs body() in a child with at least n free pages in the 2 MiB hugetlb pool, adding them as
- * root and always restoring nr_hugepages afterwards. body reports with child_check(). */
+ * root and always restoring nr_hugepages afterwards (mm_settings_restore(), also from the
+ * test's exit when the parent's own checks end it early). The pool's lock is held meanwhile.
+ * body reports with child_check(). */
 static void with_huge_pages(long n, void (*body)(void))
 {
 	if (access(POOL_2M "nr_hugepages", F_OK) != 0)
 		cr_skip_test("no 2 MiB hugetlb page size here (%snr_hugepages missing)", POOL_2M);
-	int lock = open(POOL_2M "nr_hugepages", O_RDONLY | O_CLOEXEC);
-	if (lock < 0)
-		ms_broken("open %snr_hugepages: %s", POOL_2M, ms_errname(errno));
-	for (int i = 0; flock(lock, LOCK_EX | LOCK_NB) != 0; i++) {
-		if (i == 1000)
-			ms_broken("%snr_hugepages stayed flock()ed for 10 s", POOL_2M);
-		usleep(10000);
-	}
-	long old = read_long(POOL_2M "nr_hugepages");
-	bool changed = false;
-	if (read_long(POOL_2M "free_hugepages") - read_long(POOL_2M "resv_hugepages") < n) {
+	mm_setting_hold(MS_HUGETLB_2M_POOL);
+	long old = read_long_file(POOL_2M "nr_hugepages");
+	if (read_long_file(POOL_2M "free_hugepages") - read_long_file(POOL_2M "resv_hugepages") <
+	    n) {
 		if (geteuid() != 0) {
-			close(lock);
+			mm_settings_restore();
 			cr_skip_test("needs %ld free 2 MiB hugetlb pages (nr_hugepages is %ld): "
 				     "run as root to reserve them, or reserve them first", n, old);
 		}
-		changed = write_long(POOL_2M "nr_hugepages", old + n);
-		if (!changed) {
+		char want[32];
+		snprintf(want, sizeof(want), "%ld", old + n);
+		if (!mm_setting_try_change(MS_HUGETLB_2M_POOL, want)) {
 			int e = errno;
-			write_long(POOL_2M "nr_hugepages", old);
-			close(lock);
+			mm_settings_restore();
 			cr_skip_test("writing %snr_hugepages failed: %s", POOL_2M, ms_errname(e));
 		}
-		long got = read_long(POOL_2M "nr_hugepages") - old;
+		long got = read_long_file(POOL_2M "nr_hugepages") - old;
 		if (got < n) {
-			write_long(POOL_2M "nr_hugepages", old);
-			close(lock);
+			mm_settings_restore();
 			cr_skip_test("the kernel found only %ld of %ld 2 MiB pages for the hugetlb "
 				     "pool (memory fragmented or too small)", got, n);
 		}
 	}
 	fflush(NULL);
-	pool_child = fork();
-	ms_remember_child(pool_child);
-	if (pool_child == 0) {
+	pid_t child = fork();
+	ms_remember_child(child);
+	if (child == 0) {
 		body();
 		_exit(0);
 	}
-	int status = pool_child > 0 ? pool_wait(pool_child) : -2;
-	if (changed && !write_long(POOL_2M "nr_hugepages", old))
-		fprintf(stderr, "mmapsuite: could not restore %snr_hugepages to %ld: %s\n", POOL_2M,
-			old, ms_errname(errno));
-	close(lock);
+	int status = child > 0 ? ms_wait_bounded(child) : -2;
+	mm_settings_restore();
 
 	cr_assert(status != -2, MS_BROKEN_PREFIX "fork: %s", ms_errname(errno));
 	cr_assert(status != -1, MS_BROKEN_PREFIX "the hugetlb child did not finish within 20 s");
@@ -177,12 +96,12 @@ static void with_huge_pages(long n, void (*body)(void))
 
 static long pool_free(void)
 {
-	return read_long(POOL_2M "free_hugepages");
+	return read_long_file(POOL_2M "free_hugepages");
 }
 
 static long pool_resv(void)
 {
-	return read_long(POOL_2M "resv_hugepages");
+	return read_long_file(POOL_2M "resv_hugepages");
 }
 
 static int huge_memfd(size_t size)
@@ -198,27 +117,27 @@ static int huge_memfd(size_t size)
 
 static void anon_hugetlb_body(void)
 {
-	size_t pg = ms_page(), npg = HUGE_2M / pg;
-	unsigned char *p = mmap(NULL, 2 * HUGE_2M, PROT_READ | PROT_WRITE,
+	size_t pg = ms_page(), npg = HUGETLB_2M / pg;
+	unsigned char *p = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
 	child_check(p != MAP_FAILED, "mmap(MAP_HUGETLB|MAP_HUGE_2MB, 4 MiB): %s",
 		    ms_errname(errno));
-	child_check(((uintptr_t)p & (HUGE_2M - 1)) == 0, "MAP_HUGETLB map %p is not 2 MiB aligned",
+	child_check(((uintptr_t)p & (HUGETLB_2M - 1)) == 0, "MAP_HUGETLB map %p is not 2 MiB aligned",
 		    (void *)p);
 	child_check(ms_smaps_kb(p, "KernelPageSize") == 2048,
 		    "KernelPageSize of the MAP_HUGETLB VMA is %ld kB, expected 2048",
 		    ms_smaps_kb(p, "KernelPageSize"));
-	child_check(ms_resident(p, 2 * HUGE_2M) == 0,
-		    "mincore: %ld pages resident before any touch", ms_resident(p, 2 * HUGE_2M));
-	p[HUGE_2M - 1] = 0xab;
-	long res = ms_resident(p, 2 * HUGE_2M);
+	child_check(ms_resident(p, 2 * HUGETLB_2M) == 0,
+		    "mincore: %ld pages resident before any touch", ms_resident(p, 2 * HUGETLB_2M));
+	p[HUGETLB_2M - 1] = 0xab;
+	long res = ms_resident(p, 2 * HUGETLB_2M);
 	child_check(res == (long)npg,
 		    "mincore after touching one byte of the first huge page: %ld base pages "
 		    "resident, expected the whole huge page (%zu) and none of the second",
 		    res, npg);
-	for (size_t i = 0; i < 2 * HUGE_2M; i += 4093)
+	for (size_t i = 0; i < 2 * HUGETLB_2M; i += 4093)
 		p[i] = (unsigned char)(i >> 3);
-	for (size_t i = 0; i < 2 * HUGE_2M; i += 4093)
+	for (size_t i = 0; i < 2 * HUGETLB_2M; i += 4093)
 		child_check(p[i] == (unsigned char)(i >> 3), "byte %zu of the hugetlb map lost its "
 			    "value", i);
 	child_check(p[1] == 0, "untouched byte 1 of a fresh hugetlb page is 0x%02x, not 0", p[1]);
@@ -234,7 +153,7 @@ CONFORM(mmap_hugetlb, anon_map_touch_and_mincore, "j1", LINUX)
 
 static void size_encoding_body(void)
 {
-	unsigned char *p = mmap(NULL, HUGE_2M, PROT_READ | PROT_WRITE,
+	unsigned char *p = mmap(NULL, HUGETLB_2M, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
 	child_check(p != MAP_FAILED, "mmap(MAP_HUGE_2MB): %s", ms_errname(errno));
 	child_check(ms_smaps_kb(p, "KernelPageSize") == 2048, "MAP_HUGE_2MB gave KernelPageSize "
@@ -242,14 +161,14 @@ static void size_encoding_body(void)
 
 	/* 4 MiB is no huge page size on any architecture with 2 MiB pages. */
 	errno = 0;
-	void *q = mmap(NULL, 2 * HUGE_2M, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+	void *q = mmap(NULL, 2 * HUGETLB_2M, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
 		       (22 << MAP_HUGE_SHIFT), -1, 0);
 	child_check(q == MAP_FAILED && errno == EINVAL,
 		    "MAP_HUGETLB with size log2 22 (no such pool): expected EINVAL, got %p with %s",
 		    q, ms_errname(errno));
 
 	/* 1 GiB: EINVAL without that page size, ENOMEM with an empty pool. */
-	long free_1g = read_long(POOL_1G "free_hugepages");
+	long free_1g = read_long_file(POOL_1G "free_hugepages");
 	errno = 0;
 	q = mmap(NULL, (size_t)1 << 30, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
 		 MAP_HUGE_1GB, -1, 0);
@@ -279,8 +198,8 @@ CONFORM(mmap_hugetlb, size_encodings_2mb_1gb_invalid, "j1", LINUX)
 static void shared_reservation_body(void)
 {
 	long free0 = pool_free(), resv0 = pool_resv();
-	int fd = huge_memfd(2 * HUGE_2M);
-	unsigned char *a = mmap(NULL, 2 * HUGE_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd = huge_memfd(2 * HUGETLB_2M);
+	unsigned char *a = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	child_check(a != MAP_FAILED, "mmap(MAP_SHARED hugetlb memfd): %s", ms_errname(errno));
 	child_check(pool_resv() == resv0 + 2 && pool_free() == free0,
 		    "after mmap of 2 huge pages: resv %ld -> %ld (expected +2), free %ld -> %ld "
@@ -290,18 +209,18 @@ static void shared_reservation_body(void)
 		    "after the first fault: resv %ld -> %ld (expected +1), free %ld -> %ld "
 		    "(expected -1)", resv0, pool_resv(), free0, pool_free());
 
-	unsigned char *b = mmap(NULL, 2 * HUGE_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	unsigned char *b = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	child_check(b != MAP_FAILED, "second mmap: %s", ms_errname(errno));
 	child_check(pool_resv() == resv0 + 1, "a second shared map of the same file reserved again:"
 		    " resv %ld -> %ld", resv0, pool_resv());
 	child_check(b[0] == 0x17, "the second shared map reads 0x%02x, the first stored 0x17",
 		    b[0]);
-	b[HUGE_2M + 5] = 0x29;
-	child_check(a[HUGE_2M + 5] == 0x29, "a store through the second map is not seen by the "
+	b[HUGETLB_2M + 5] = 0x29;
+	child_check(a[HUGETLB_2M + 5] == 0x29, "a store through the second map is not seen by the "
 		    "first");
 
-	munmap(a, 2 * HUGE_2M);
-	munmap(b, 2 * HUGE_2M);
+	munmap(a, 2 * HUGETLB_2M);
+	munmap(b, 2 * HUGETLB_2M);
 	close(fd);
 	child_check(pool_resv() == resv0 && pool_free() == free0,
 		    "after munmap and close: resv %ld (was %ld), free %ld (was %ld): pages leaked",
@@ -318,11 +237,11 @@ CONFORM(hugetlbfs, shared_map_reserves_at_mmap_and_shares, "j2", LINUX)
 
 static void private_cow_body(void)
 {
-	int fd = huge_memfd(HUGE_2M);
-	unsigned char *shared = mmap(NULL, HUGE_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd = huge_memfd(HUGETLB_2M);
+	unsigned char *shared = mmap(NULL, HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	child_check(shared != MAP_FAILED, "mmap shared: %s", ms_errname(errno));
 	shared[100] = 0x41;
-	unsigned char *priv = mmap(NULL, HUGE_2M, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	unsigned char *priv = mmap(NULL, HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	child_check(priv != MAP_FAILED, "mmap private: %s", ms_errname(errno));
 	child_check(priv[100] == 0x41, "the private map reads 0x%02x, the file holds 0x41",
 		    priv[100]);
@@ -351,30 +270,31 @@ CONFORM(hugetlbfs, private_map_cow_does_not_reach_file, "j2", LINUX)
 
 static void mprotect_mremap_body(void)
 {
-	unsigned char *p = mmap(NULL, 2 * HUGE_2M, PROT_READ | PROT_WRITE,
+	unsigned char *p = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
 	child_check(p != MAP_FAILED, "mmap(MAP_HUGETLB): %s", ms_errname(errno));
-	memset(p, 0x6d, 2 * HUGE_2M);
-	child_check(mprotect(p + HUGE_2M, HUGE_2M, PROT_READ) == 0,
+	memset(p, 0x6d, 2 * HUGETLB_2M);
+	child_check(mprotect(p + HUGETLB_2M, HUGETLB_2M, PROT_READ) == 0,
 		    "mprotect of a whole huge page: %s", ms_errname(errno));
 	struct ms_fault f;
-	ms_probe_write(p + HUGE_2M + 77, 1, &f);
-	child_check(f.signo == SIGSEGV && f.code == SEGV_ACCERR && f.addr == p + HUGE_2M + 77,
+	ms_probe_write(p + HUGETLB_2M + 77, 1, &f);
+	child_check(f.signo == SIGSEGV && f.code == SEGV_ACCERR && f.addr == p + HUGETLB_2M + 77,
 		    "store to a read-only huge page: %s %s at %p, expected SIGSEGV SEGV_ACCERR "
 		    "at %p", ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
-		    (void *)(p + HUGE_2M + 77));
+		    (void *)(p + HUGETLB_2M + 77));
 	child_check(!ms_probe_write(p + 77, 1, NULL), "the other huge page lost write access");
 
 	/* Move the read-only half to a fresh 2 MiB-aligned place: data and protection move. */
-	unsigned char *r = mmap(NULL, 2 * HUGE_2M, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *r = mmap(NULL, 2 * HUGETLB_2M, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	child_check(r != MAP_FAILED, "mmap of the destination: %s", ms_errname(errno));
-	unsigned char *dst = align_up(r, HUGE_2M);
-	unsigned char *q = mremap(p + HUGE_2M, HUGE_2M, HUGE_2M, MREMAP_MAYMOVE | MREMAP_FIXED,
+	unsigned char *dst =
+		(unsigned char *)(((uintptr_t)r + HUGETLB_2M - 1) & ~(uintptr_t)(HUGETLB_2M - 1));
+	unsigned char *q = mremap(p + HUGETLB_2M, HUGETLB_2M, HUGETLB_2M, MREMAP_MAYMOVE | MREMAP_FIXED,
 				  dst);
 	child_check(q == dst, "mremap of a hugetlb page to %p: %s", (void *)dst, ms_errname(errno));
-	child_check(q[0] == 0x6d && q[HUGE_2M - 1] == 0x6d, "the moved huge page lost its data");
+	child_check(q[0] == 0x6d && q[HUGETLB_2M - 1] == 0x6d, "the moved huge page lost its data");
 	child_check(ms_probe_write(q, 1, NULL), "the moved huge page became writable");
-	ms_probe_read(p + HUGE_2M, &f);
+	ms_probe_read(p + HUGETLB_2M, &f);
 	child_check(f.signo == SIGSEGV && f.code == SEGV_MAPERR,
 		    "the old place of the moved huge page is still mapped");
 }
@@ -390,35 +310,35 @@ CONFORM(hugetlb_ops, mprotect_and_mremap_whole_pages, "j3", LINUX)
 
 static void discard_body(void)
 {
-	int fd = huge_memfd(2 * HUGE_2M);
-	unsigned char *p = mmap(NULL, 2 * HUGE_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd = huge_memfd(2 * HUGETLB_2M);
+	unsigned char *p = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	child_check(p != MAP_FAILED, "mmap: %s", ms_errname(errno));
-	memset(p, 0x5e, 2 * HUGE_2M);
+	memset(p, 0x5e, 2 * HUGETLB_2M);
 	long free0 = pool_free();
 
 	child_check(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-			      (off_t)HUGE_2M) == 0,
+			      (off_t)HUGETLB_2M) == 0,
 		    "fallocate(PUNCH_HOLE) of the first huge page: %s", ms_errname(errno));
 	child_check(pool_free() == free0 + 1, "the punched huge page did not return to the pool: "
 		    "free %ld -> %ld", free0, pool_free());
-	child_check(p[0] == 0 && p[HUGE_2M - 1] == 0, "the punched huge page reads 0x%02x, not 0",
+	child_check(p[0] == 0 && p[HUGETLB_2M - 1] == 0, "the punched huge page reads 0x%02x, not 0",
 		    p[0]);
-	child_check(p[HUGE_2M] == 0x5e, "the page after the hole changed");
+	child_check(p[HUGETLB_2M] == 0x5e, "the page after the hole changed");
 
-	child_check(ftruncate(fd, (off_t)HUGE_2M) == 0, "ftruncate to one huge page: %s",
+	child_check(ftruncate(fd, (off_t)HUGETLB_2M) == 0, "ftruncate to one huge page: %s",
 		    ms_errname(errno));
 	struct ms_fault f;
-	ms_probe_read(p + HUGE_2M + 3, &f);
-	child_check(f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == p + HUGE_2M + 3,
+	ms_probe_read(p + HUGETLB_2M + 3, &f);
+	child_check(f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == p + HUGETLB_2M + 3,
 		    "load beyond the truncated end: %s %s at %p, expected SIGBUS BUS_ADRERR at %p",
 		    ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
-		    (void *)(p + HUGE_2M + 3));
+		    (void *)(p + HUGETLB_2M + 3));
 
-	unsigned char *anon = mmap(NULL, HUGE_2M, PROT_READ | PROT_WRITE,
+	unsigned char *anon = mmap(NULL, HUGETLB_2M, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
 	child_check(anon != MAP_FAILED, "mmap(MAP_HUGETLB): %s", ms_errname(errno));
 	anon[9] = 0x21;
-	child_check(madvise(anon, HUGE_2M, MADV_DONTNEED) == 0, "MADV_DONTNEED on hugetlb: %s",
+	child_check(madvise(anon, HUGETLB_2M, MADV_DONTNEED) == 0, "MADV_DONTNEED on hugetlb: %s",
 		    ms_errname(errno));
 	child_check(anon[9] == 0, "after MADV_DONTNEED private hugetlb memory reads 0x%02x, not 0",
 		    anon[9]);
@@ -435,9 +355,18 @@ CONFORM(hugetlb_ops, punch_truncate_dontneed, "j3", LINUX)
 
 /* ---- THP ---- */
 
-static void require_thp(void)
+/* SKIPs without THP; returns the PMD size (2 MiB on x86-64 and 4 KiB-page arm64). */
+static size_t require_thp(void)
 {
 	ms_require_behaviour(MS_THP);
+	return thp_pmd_size();
+}
+
+/* A PMD-aligned anonymous region of n PMD sizes; the slack around it is unmapped. */
+static unsigned char *map_aligned_anon(size_t n, int prot)
+{
+	size_t pmd = thp_pmd_size();
+	return xmmap_aligned(n * pmd, pmd, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 }
 
 /* Skips when the THP fault of region a fell back to base pages for lack of a free 2 MiB block. */
@@ -453,14 +382,15 @@ static void skip_if_fallback(long fallback_before, const unsigned char *a)
 	}
 }
 
-/* A 2 MiB-aligned MADV_HUGEPAGE region of n huge sizes, filled with a pattern (one fault per
- * 2 MiB when THP works). */
+/* A PMD-aligned MADV_HUGEPAGE region of n PMD sizes, filled with a pattern (one fault per
+ * PMD when THP works). */
 static unsigned char *thp_region(size_t n)
 {
+	size_t pmd = thp_pmd_size();
 	unsigned char *a = map_aligned_anon(n, PROT_READ | PROT_WRITE);
-	xmadvise(a, n * HUGE_2M, MADV_HUGEPAGE);
+	xmadvise(a, n * pmd, MADV_HUGEPAGE);
 	long fb = vmstat("thp_fault_fallback");
-	for (size_t i = 0; i < n * HUGE_2M; i++)
+	for (size_t i = 0; i < n * pmd; i++)
 		a[i] = (unsigned char)(i * 7 + (i >> 12));
 	skip_if_fallback(fb, a);
 	return a;
@@ -478,18 +408,18 @@ static void assert_thp_pattern(const unsigned char *a, size_t from, size_t to, c
  * minor fault for 2 MiB, AnonHugePages 2048 kB). LINUX: with enabled=madvise or always. */
 CONFORM(thp, madv_hugepage_first_touch_maps_pmd, "j4", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
-	xmadvise(a, HUGE_2M, MADV_HUGEPAGE);
+	xmadvise(a, pmd, MADV_HUGEPAGE);
 	long fb = vmstat("thp_fault_fallback");
 	struct ms_faults before = ms_faults_now();
-	for (size_t i = 0; i < HUGE_2M; i += ms_page())
+	for (size_t i = 0; i < pmd; i += ms_page())
 		a[i] = 1;
 	long faults = ms_faults_since(before).minor;
 	skip_if_fallback(fb, a);
 	long kb = ms_smaps_kb(a, "AnonHugePages");
-	cr_assert(kb == 2048, "AnonHugePages of a touched MADV_HUGEPAGE region is %ld kB, expected "
-		  "2048\n%s", kb, ms_maps_near(a, HUGE_2M));
+	cr_assert(kb == (long)(pmd >> 10), "AnonHugePages of a touched MADV_HUGEPAGE region is "
+		  "%ld kB, expected %zu\n%s", kb, pmd >> 10, ms_maps_near(a, pmd));
 	cr_assert(faults == 1, "touching every page of a THP took %ld minor faults, expected 1",
 		  faults);
 }
@@ -498,39 +428,40 @@ CONFORM(thp, madv_hugepage_first_touch_maps_pmd, "j4", LINUX)
  * madvise): 512 faults, AnonHugePages 0. LINUX. */
 CONFORM(thp, madv_nohugepage_stays_on_base_pages, "j4", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
-	xmadvise(a, HUGE_2M, MADV_NOHUGEPAGE);
+	xmadvise(a, pmd, MADV_NOHUGEPAGE);
 	struct ms_faults before = ms_faults_now();
-	for (size_t i = 0; i < HUGE_2M; i += ms_page())
+	for (size_t i = 0; i < pmd; i += ms_page())
 		a[i] = 1;
 	long faults = ms_faults_since(before).minor;
 	cr_assert(ms_smaps_kb(a, "AnonHugePages") == 0, "MADV_NOHUGEPAGE region got %ld kB of THP",
 		  ms_smaps_kb(a, "AnonHugePages"));
-	cr_assert(faults == (long)(HUGE_2M / ms_page()), "%ld minor faults for %zu base pages",
-		  faults, HUGE_2M / ms_page());
+	cr_assert(faults == (long)(pmd / ms_page()), "%ld minor faults for %zu base pages",
+		  faults, pmd / ms_page());
 }
 
 /* Assert that MADV_COLLAPSE turns a base-page region into a PMD THP (AnonHugePages 2048 kB)
  * keeping every byte. LINUX (6.1+; works whatever enabled says, except never on older kernels). */
 CONFORM(thp, madv_collapse_keeps_data, "j4", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
-	for (size_t i = 0; i < HUGE_2M; i++)
+	for (size_t i = 0; i < pmd; i++)
 		a[i] = (unsigned char)(i * 7 + (i >> 12));
-	if (madvise(a, HUGE_2M, MADV_COLLAPSE) != 0) {
+	if (madvise(a, pmd, MADV_COLLAPSE) != 0) {
 		if (errno == EINVAL)
 			ms_require_kernel(6, 1, "MADV_COLLAPSE");
 		if (errno == EAGAIN || errno == ENOMEM)
 			cr_skip_test("MADV_COLLAPSE could not get a huge page now (%s)",
 				     ms_errname(errno));
 		cr_assert_fail("madvise(MADV_COLLAPSE) at %p: %s\n%s", (void *)a, ms_errname(errno),
-			       ms_maps_near(a, HUGE_2M));
+			       ms_maps_near(a, pmd));
 	}
-	cr_assert(ms_smaps_kb(a, "AnonHugePages") == 2048, "after MADV_COLLAPSE AnonHugePages is "
-		  "%ld kB, expected 2048", ms_smaps_kb(a, "AnonHugePages"));
-	assert_thp_pattern(a, 0, HUGE_2M, "after MADV_COLLAPSE");
+	cr_assert(ms_smaps_kb(a, "AnonHugePages") == (long)(pmd >> 10), "after MADV_COLLAPSE "
+		  "AnonHugePages is %ld kB, expected %zu", ms_smaps_kb(a, "AnonHugePages"),
+		  pmd >> 10);
+	assert_thp_pattern(a, 0, pmd, "after MADV_COLLAPSE");
 }
 
 /* ---- j5: splitting ---- */
@@ -539,14 +470,14 @@ CONFORM(thp, madv_collapse_keeps_data, "j4", LINUX)
  * the protection to that page alone, and keeps all data. LINUX. */
 CONFORM(thp_split, partial_mprotect_splits_keeps_data, "j5", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	size_t pg = ms_page();
 	unsigned char *a = thp_region(1);
 	xmprotect(a + 5 * pg, pg, PROT_READ);
 	cr_assert(ms_smaps_kb(a, "AnonHugePages") == 0 && ms_smaps_kb(a + 6 * pg, "AnonHugePages")
 		  == 0, "a THP with one read-only page is still PMD-mapped\n%s",
-		  ms_maps_near(a, HUGE_2M));
-	assert_thp_pattern(a, 0, HUGE_2M, "after partial mprotect");
+		  ms_maps_near(a, pmd));
+	assert_thp_pattern(a, 0, pmd, "after partial mprotect");
 	struct ms_fault f;
 	ms_probe_write(a + 5 * pg + 1, 0, &f);
 	cr_assert(f.signo == SIGSEGV && f.code == SEGV_ACCERR && f.addr == a + 5 * pg + 1,
@@ -560,12 +491,12 @@ CONFORM(thp_split, partial_mprotect_splits_keeps_data, "j5", LINUX)
  * their data and the hole unmapped (SIGSEGV SEGV_MAPERR). LINUX. */
 CONFORM(thp_split, partial_munmap_splits_keeps_data, "j5", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	size_t pg = ms_page();
 	unsigned char *a = thp_region(1);
 	xmunmap(a + 100 * pg, pg);
 	assert_thp_pattern(a, 0, 100 * pg, "below the hole");
-	assert_thp_pattern(a, 101 * pg, HUGE_2M, "above the hole");
+	assert_thp_pattern(a, 101 * pg, pmd, "above the hole");
 	struct ms_fault f;
 	ms_probe_read(a + 100 * pg, &f);
 	cr_assert(f.signo == SIGSEGV && f.code == SEGV_MAPERR, "the unmapped page of the THP still "
@@ -577,7 +508,7 @@ CONFORM(thp_split, partial_munmap_splits_keeps_data, "j5", LINUX)
  * and keeps the rest of the THP intact. LINUX. */
 CONFORM(thp_split, partial_mremap_moves_data, "j5", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	size_t pg = ms_page(), n = 16 * pg, from = 200 * pg;
 	unsigned char *a = thp_region(1);
 	unsigned char *dst = xmmap(NULL, n, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -587,7 +518,7 @@ CONFORM(thp_split, partial_mremap_moves_data, "j5", LINUX)
 		cr_assert(q[i] == (unsigned char)((from + i) * 7 + ((from + i) >> 12)),
 			  "moved byte %zu reads 0x%02x", i, q[i]);
 	assert_thp_pattern(a, 0, from, "below the moved part");
-	assert_thp_pattern(a, from + n, HUGE_2M, "above the moved part");
+	assert_thp_pattern(a, from + n, pmd, "above the moved part");
 }
 
 /* ---- j6: shmem and file THP ---- */
@@ -604,11 +535,11 @@ static const char *shmem_mode(char *buf, size_t size)
 	return buf;
 }
 
-/* A 2 MiB-aligned MAP_SHARED map of the whole of fd (size n * 2 MiB). */
+/* A PMD-aligned MAP_SHARED map of the whole of fd (size n PMD sizes). */
 static unsigned char *map_aligned_file(int fd, size_t n, int prot)
 {
-	unsigned char *r = map_aligned_anon(n, PROT_NONE);
-	return xmmap(r, n * HUGE_2M, prot, MAP_SHARED | MAP_FIXED, fd, 0);
+	size_t pmd = thp_pmd_size();
+	return xmmap_aligned(n * pmd, pmd, prot, MAP_SHARED, fd);
 }
 
 /* Assert that shmem (memfd) faults in a MADV_HUGEPAGE region follow shmem_enabled: never or deny
@@ -616,7 +547,7 @@ static unsigned char *map_aligned_file(int fd, size_t n, int prot)
  * give one (2048 kB). LINUX. */
 CONFORM(thp_shmem, fault_follows_shmem_enabled, "j6", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	char mode[32];
 	shmem_mode(mode, sizeof(mode));
 	if (!mode[0])
@@ -624,17 +555,18 @@ CONFORM(thp_shmem, fault_follows_shmem_enabled, "j6", LINUX)
 	bool expect_pmd = strcmp(mode, "never") != 0 && strcmp(mode, "deny") != 0;
 	int fd = memfd_create("mmapsuite-j6", 0);
 	xcheck("memfd_create", fd);
-	xftruncate(fd, HUGE_2M);
+	xftruncate(fd, pmd);
 	unsigned char *a = map_aligned_file(fd, 1, PROT_READ | PROT_WRITE);
-	xmadvise(a, HUGE_2M, MADV_HUGEPAGE);
+	xmadvise(a, pmd, MADV_HUGEPAGE);
 	long fb = vmstat("thp_fault_fallback");
-	for (size_t i = 0; i < HUGE_2M; i += ms_page())
+	for (size_t i = 0; i < pmd; i += ms_page())
 		a[i] = 1;
 	long kb = ms_smaps_kb(a, "ShmemPmdMapped");
 	if (expect_pmd && kb == 0 && vmstat("thp_fault_fallback") > fb)
 		cr_skip_test("the shmem THP fault fell back to base pages: no free 2 MiB block");
-	cr_assert(kb == (expect_pmd ? 2048 : 0), "shmem_enabled is %s: ShmemPmdMapped %ld kB, "
-		  "expected %d\n%s", mode, kb, expect_pmd ? 2048 : 0, ms_maps_near(a, HUGE_2M));
+	long want = expect_pmd ? (long)(pmd >> 10) : 0;
+	cr_assert(kb == want, "shmem_enabled is %s: ShmemPmdMapped %ld kB, expected %ld\n%s", mode,
+		  kb, want, ms_maps_near(a, pmd));
 	xclose(fd);
 }
 
@@ -643,17 +575,17 @@ CONFORM(thp_shmem, fault_follows_shmem_enabled, "j6", LINUX)
  * with EINVAL). LINUX (6.1+). */
 CONFORM(thp_shmem, collapse_keeps_data, "j6", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	char mode[32];
 	shmem_mode(mode, sizeof(mode));
 	int fd = memfd_create("mmapsuite-j6", 0);
 	xcheck("memfd_create", fd);
-	xftruncate(fd, HUGE_2M);
+	xftruncate(fd, pmd);
 	unsigned char *a = map_aligned_file(fd, 1, PROT_READ | PROT_WRITE);
-	for (size_t i = 0; i < HUGE_2M; i++)
+	for (size_t i = 0; i < pmd; i++)
 		a[i] = (unsigned char)(i * 7 + (i >> 12));
 	errno = 0;
-	int r = madvise(a, HUGE_2M, MADV_COLLAPSE);
+	int r = madvise(a, pmd, MADV_COLLAPSE);
 	if (strcmp(mode, "deny") == 0) {
 		cr_assert(r == -1 && errno == EINVAL, "MADV_COLLAPSE with shmem_enabled=deny: "
 			  "expected EINVAL, got %d with %s", r, ms_errname(errno));
@@ -665,10 +597,10 @@ CONFORM(thp_shmem, collapse_keeps_data, "j6", LINUX)
 				     ms_errname(errno));
 		cr_assert(r == 0, "MADV_COLLAPSE of shmem (shmem_enabled=%s): %s", mode,
 			  ms_errname(errno));
-		cr_assert(ms_smaps_kb(a, "ShmemPmdMapped") == 2048, "after MADV_COLLAPSE "
+		cr_assert(ms_smaps_kb(a, "ShmemPmdMapped") == (long)(pmd >> 10), "after MADV_COLLAPSE "
 			  "ShmemPmdMapped is %ld kB", ms_smaps_kb(a, "ShmemPmdMapped"));
 	}
-	assert_thp_pattern(a, 0, HUGE_2M, "shmem after MADV_COLLAPSE");
+	assert_thp_pattern(a, 0, pmd, "shmem after MADV_COLLAPSE");
 	xclose(fd);
 }
 
@@ -689,26 +621,26 @@ static int kernel_config(const char *option, struct ms_setting *s)
  *   change what the mapping reads. LINUX. */
 CONFORM(thp_file, collapse_per_fs_keeps_file_data, "j6", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	char path[4096];
-	int fd = ms_file(HUGE_2M, path);
+	int fd = ms_file(pmd, path);
 	xclose(fd);
 	fd = xopen(path, O_RDONLY, 0);
 	unsigned char *a = map_aligned_file(fd, 1, PROT_READ);
-	xmadvise(a, HUGE_2M, MADV_HUGEPAGE);
-	for (size_t i = 0; i < HUGE_2M; i++)
+	xmadvise(a, pmd, MADV_HUGEPAGE);
+	for (size_t i = 0; i < pmd; i++)
 		cr_assert(a[i] == ms_pattern(i), "%s: byte %zu of the mapped file reads 0x%02x, "
 			  "the file holds 0x%02x", ms_fs_name(), i, a[i], ms_pattern(i));
 	errno = 0;
-	int r = madvise(a, HUGE_2M, MADV_COLLAPSE);
+	int r = madvise(a, pmd, MADV_COLLAPSE);
 	int e = errno;
 	if (r != 0 && (e == EAGAIN || e == ENOMEM))
 		cr_skip_test("MADV_COLLAPSE could not get a huge page now (%s)", ms_errname(e));
 	if (ms_fs_kind() == MS_FS_TMPFS) {
-		cr_assert(r == 0 && ms_smaps_kb(a, "ShmemPmdMapped") == 2048,
+		cr_assert(r == 0 && ms_smaps_kb(a, "ShmemPmdMapped") == (long)(pmd >> 10),
 			  "tmpfs: MADV_COLLAPSE returned %d (%s), ShmemPmdMapped %ld kB, "
-			  "expected 0 and 2048", r, ms_errname(e),
-			  ms_smaps_kb(a, "ShmemPmdMapped"));
+			  "expected 0 and %zu", r, ms_errname(e),
+			  ms_smaps_kb(a, "ShmemPmdMapped"), pmd >> 10);
 	} else {
 		struct ms_setting cfg;
 		int ro_thp = kernel_config("CONFIG_READ_ONLY_THP_FOR_FS", &cfg);
@@ -716,7 +648,7 @@ CONFORM(thp_file, collapse_per_fs_keeps_file_data, "j6", LINUX)
 			cr_skip_test("%s: whether MADV_COLLAPSE works depends on "
 				     "CONFIG_READ_ONLY_THP_FOR_FS, and %s", ms_fs_name(), cfg.source);
 		if (ro_thp)
-			cr_assert(r == 0 && ms_smaps_kb(a, "FilePmdMapped") == 2048,
+			cr_assert(r == 0 && ms_smaps_kb(a, "FilePmdMapped") == (long)(pmd >> 10),
 				  "%s with READ_ONLY_THP_FOR_FS=%s (%s): MADV_COLLAPSE returned %d "
 				  "(%s), FilePmdMapped %ld kB", ms_fs_name(), cfg.value, cfg.source,
 				  r, ms_errname(e), ms_smaps_kb(a, "FilePmdMapped"));
@@ -725,26 +657,14 @@ CONFORM(thp_file, collapse_per_fs_keeps_file_data, "j6", LINUX)
 				  "MADV_COLLAPSE of a file map: expected EINVAL, got %d with %s",
 				  ms_fs_name(), cfg.value, cfg.source, r, ms_errname(e));
 	}
-	for (size_t i = 0; i < HUGE_2M; i++)
+	for (size_t i = 0; i < pmd; i++)
 		cr_assert(a[i] == ms_pattern(i), "%s after MADV_COLLAPSE: byte %zu reads 0x%02x, "
 			  "the file holds 0x%02x", ms_fs_name(), i, a[i], ms_pattern(i));
-	xmunmap(a, HUGE_2M);
+	xmunmap(a, pmd);
 	xclose(fd);
 }
 
 /* ---- j7: huge zero page, PMD alignment ---- */
-
-/* The pagemap entry of the page at addr (bit 63 present, bits 0-54 the PFN when root). */
-static uint64_t pagemap_entry(const void *addr)
-{
-	uint64_t e = 0;
-	int fd = xopen("/proc/self/pagemap", O_RDONLY, 0);
-	xpread(fd, &e, sizeof(e), (off_t)((uintptr_t)addr / ms_page() * sizeof(e)));
-	xclose(fd);
-	return e;
-}
-
-#define PM_PFN(e) ((e) & ((UINT64_C(1) << 55) - 1))
 
 /* Assert that read faults in MADV_HUGEPAGE regions map the huge zero page: one minor fault for
  * all 512 pages, consecutive PFNs within the region (one 2 MiB page, not the 4 KiB zero page
@@ -754,34 +674,36 @@ static uint64_t pagemap_entry(const void *addr)
 CONFORM(thp_zero_page, read_fault_maps_huge_zero_page, "j7", LINUX)
 {
 	ms_require_behaviour(MS_HUGE_ZERO_PAGE); /* THP off included */
+	size_t pmd = thp_pmd_size();
 	ms_require_root();
 	size_t pg = ms_page();
 	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
 	unsigned char *b = map_aligned_anon(1, PROT_READ | PROT_WRITE);
-	xmadvise(a, HUGE_2M, MADV_HUGEPAGE);
-	xmadvise(b, HUGE_2M, MADV_HUGEPAGE);
+	xmadvise(a, pmd, MADV_HUGEPAGE);
+	xmadvise(b, pmd, MADV_HUGEPAGE);
 	struct ms_faults before = ms_faults_now();
 	unsigned sum = 0;
-	for (size_t i = 0; i < HUGE_2M; i += pg)
+	for (size_t i = 0; i < pmd; i += pg)
 		sum += ((volatile unsigned char *)a)[i];
 	long faults = ms_faults_since(before).minor;
 	(void)((volatile unsigned char *)b)[0];
 	cr_assert(sum == 0, "a THP region read non-zero bytes before any store");
-	uint64_t a0 = pagemap_entry(a), a1 = pagemap_entry(a + pg), a511 =
-		pagemap_entry(a + HUGE_2M - pg), b0 = pagemap_entry(b);
+	size_t last = pmd / pg - 1;
+	uint64_t a0 = pagemap_entry(a), a1 = pagemap_entry(a + pg), alast =
+		pagemap_entry(a + last * pg), b0 = pagemap_entry(b);
 	/* The huge zero page is allocated at its first use; if no 2 MiB block was free then, Linux
 	 * falls back to the 4 KiB zero page for every page. */
-	if (PM_PFN(a1) == PM_PFN(a0) && faults == (long)(HUGE_2M / pg) &&
+	if (PM_PFN(a1) == PM_PFN(a0) && faults == (long)(pmd / pg) &&
 	    vmstat("thp_zero_page_alloc_failed") > 0)
 		cr_skip_test("the huge zero page could not be allocated "
 			     "(thp_zero_page_alloc_failed): read faults mapped the 4 KiB "
 			     "zero page");
-	cr_assert(faults == 1, "reading 512 pages of a THP region took %ld minor faults, expected "
-		  "1 (the huge zero page)", faults);
-	cr_assert(PM_PFN(a1) == PM_PFN(a0) + 1 && PM_PFN(a511) == PM_PFN(a0) + 511,
-		  "PFNs of the read region are 0x%llx 0x%llx .. 0x%llx: not one 2 MiB page",
+	cr_assert(faults == 1, "reading %zu pages of a THP region took %ld minor faults, expected "
+		  "1 (the huge zero page)", last + 1, faults);
+	cr_assert(PM_PFN(a1) == PM_PFN(a0) + 1 && PM_PFN(alast) == PM_PFN(a0) + last,
+		  "PFNs of the read region are 0x%llx 0x%llx .. 0x%llx: not one huge page",
 		  (unsigned long long)PM_PFN(a0), (unsigned long long)PM_PFN(a1),
-		  (unsigned long long)PM_PFN(a511));
+		  (unsigned long long)PM_PFN(alast));
 	cr_assert(PM_PFN(b0) == PM_PFN(a0), "two read-only THP regions map different pages "
 		  "(0x%llx, 0x%llx): not the shared huge zero page",
 		  (unsigned long long)PM_PFN(a0), (unsigned long long)PM_PFN(b0));
@@ -797,12 +719,13 @@ CONFORM(thp_zero_page, read_fault_maps_huge_zero_page, "j7", LINUX)
  * lengths that are a multiple of 2 MiB). */
 CONFORM(thp_alignment, pmd_multiple_anon_maps_are_aligned, "j7", LINUX)
 {
-	require_thp();
+	size_t pmd = require_thp();
 	ms_require_kernel(6, 8, "PMD alignment of large anonymous maps");
 	for (int i = 0; i < 4; i++) {
-		void *p = xmmap(NULL, 2 * HUGE_2M, PROT_READ | PROT_WRITE,
+		void *p = xmmap(NULL, 2 * pmd, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		cr_assert(((uintptr_t)p & (HUGE_2M - 1)) == 0, "a 4 MiB anonymous map got %p: not "
-			  "2 MiB aligned\n%s", p, ms_maps_near(p, 2 * HUGE_2M));
+		cr_assert(((uintptr_t)p & (pmd - 1)) == 0, "a %zu KiB anonymous map got %p: not "
+			  "PMD (%zu KiB) aligned\n%s", 2 * pmd >> 10, p, pmd >> 10,
+			  ms_maps_near(p, 2 * pmd));
 	}
 }

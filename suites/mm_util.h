@@ -1,12 +1,30 @@
-/* Helpers shared by the (d) files: residency.c (d1-d8), faults.c (d9 d10), pagemap.c (d11)
- * and userfaultfd.c (d12). Static inline, so each file takes only what it uses.
+/* mm_util: the helper library of the conformance tests, for what a test needs of the memory
+ * manager besides the call it checks (modelled on the kernel selftests' mm/vm_util.h). A helper
+ * that two test files would write is written here, once.
+ *
+ *   page tables     pagemap_entry(), pagemap_present(), page_kpageflags()
+ *   VMAs            vmas_in()
+ *   mappings        xmmap_aligned(), map_with_hole(), unmapped_range(), anon_nothp()
+ *   huge pages      pmd_size(), thp_pmd_size(), default_huge_page_size(),
+ *                   require_default_huge_page_size()
+ *   files           hot_file(), drop_file_cache(), reopen(), loop_attach()
+ *   numbers         read_long_file(), meminfo_kb(), vmstat()
+ *   system calls    sys_mseal() with require_mseal(); xuserfaultfd(), xuffd_register()
+ *   settings        mm_setting_change(), mm_setting_hold(), mm_settings_restore(): the
+ *                   machine-wide settings of lib/machine_settings.h, changed for one test
+ *
+ * What belongs to the test harness rather than to mm stays in conform.h: CONFORM(), the x*()
+ * set-up wrappers, fault probes and counters, fork and the bounded child wait (xwait,
+ * ms_wait_bounded), and the parent/child pipe handshake (ms_send_token, ms_await_token).
  *
  * Page tables are read from /proc/self/pagemap: one 64-bit entry per page, bit 63 present,
- * bit 55 soft-dirty, bits 0-54 the PFN (zero without CAP_SYS_ADMIN). */
-#ifndef MMAPSUITE_FAULTS_H
-#define MMAPSUITE_FAULTS_H
+ * bit 55 soft-dirty, bits 0-54 the PFN (zero without CAP_SYS_ADMIN); /proc/kpageflags gives
+ * the flags of a page frame (root only; Documentation/admin-guide/mm/pagemap.rst). */
+#ifndef MMAPSUITE_MM_UTIL_H
+#define MMAPSUITE_MM_UTIL_H
 
 #include "conform.h"
+#include "machine_settings.h"
 
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
@@ -23,106 +41,148 @@
 #ifndef UFFD_FEATURE_WP_ASYNC
 #define UFFD_FEATURE_WP_ASYNC (1 << 15)
 #endif
+#ifndef SYS_mseal
+#define SYS_mseal 462
+#endif
+
+/* ---- page tables ---- */
 
 #define PM_PRESENT (1ull << 63)
 #define PM_SOFT_DIRTY (1ull << 55)
 #define PM_PFN_MASK ((1ull << 55) - 1)
+#define PM_PFN(e) ((e) & PM_PFN_MASK)
 
-static inline uint64_t pagemap_entry(const void *addr)
-{
-	int fd = xopen("/proc/self/pagemap", O_RDONLY, 0);
-	uint64_t e = 0;
-	xpread(fd, &e, sizeof(e), (off_t)((uintptr_t)addr / ms_page() * sizeof(e)));
-	xclose(fd);
-	return e;
-}
+/* The pagemap entry of the page at addr (BROKEN when it cannot be read). */
+uint64_t pagemap_entry(const void *addr);
 
 /* Fills present[i] (when present != NULL) with the pagemap present bit of page i; returns
  * how many are present. */
-static inline size_t pagemap_present(const void *addr, size_t pages, bool *present)
-{
-	uint64_t *e = calloc(pages, sizeof(*e));
-	if (!e)
-		ms_broken("calloc");
-	int fd = xopen("/proc/self/pagemap", O_RDONLY, 0);
-	xpread(fd, e, pages * sizeof(*e), (off_t)((uintptr_t)addr / ms_page() * sizeof(*e)));
-	xclose(fd);
-	size_t n = 0;
-	for (size_t i = 0; i < pages; i++) {
-		bool p = e[i] & PM_PRESENT;
-		if (present)
-			present[i] = p;
-		n += p;
-	}
-	free(e);
-	return n;
-}
+size_t pagemap_present(const void *addr, size_t pages, bool *present);
+
+enum kpageflags_result {
+	KPAGEFLAGS_READ,           /* *flags holds the page's /proc/kpageflags word */
+	KPAGEFLAGS_UNREADABLE,     /* /proc/self/pagemap or /proc/kpageflags cannot be opened (errno) */
+	KPAGEFLAGS_NOT_PRESENT,    /* no page is mapped at addr */
+	KPAGEFLAGS_PFN_HIDDEN,     /* the PFN reads as 0 (no CAP_SYS_ADMIN) or past /proc/kpageflags */
+};
+/* The /proc/kpageflags word of the page mapped at addr (bits: linux/kernel-page-flags.h). */
+enum kpageflags_result page_kpageflags(const void *addr, uint64_t *flags);
+
+/* ---- VMAs ---- */
+
+/* Number of /proc/self/maps entries overlapping [addr, addr + len). */
+int vmas_in(const void *addr, size_t len);
+
+/* ---- mappings ---- */
+
+/* Maps len bytes at an address aligned to align (a power of two), BROKEN on failure. With
+ * MAP_ANONYMOUS (fd -1) the mapping is made as asked and trimmed to the aligned part; else a
+ * PROT_NONE reservation is trimmed and the file mapped over it with MAP_FIXED. Fault-around
+ * windows and PMDs are aligned in the virtual address space, so counts and huge mappings are
+ * exact only from an aligned start. */
+void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd);
+
+/* [page][hole][page] of private anonymous read-write memory: returns the start; the middle
+ * page is unmapped. */
+unsigned char *map_with_hole(void);
+
+/* An address range that is certainly unmapped: mapped, then unmapped again. */
+unsigned char *unmapped_range(size_t len);
 
 /* Private anonymous read-write memory in base pages only: a huge zero page or a THP would
- * turn per-page counts into per-2MiB counts. */
-static inline unsigned char *anon_nothp(size_t len)
-{
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				 -1, 0);
-	xmadvise(p, len, MADV_NOHUGEPAGE);
-	return p;
-}
+ * turn per-page counts into per-PMD counts. */
+unsigned char *anon_nothp(size_t len);
 
+/* A read fault (or none) on the byte at p. Inline: a call into another text page inside a
+ * counted window could itself fault. */
 static inline void touch_read(const unsigned char *p)
 {
 	(void)*(const volatile unsigned char *)p;
 }
 
+/* ---- huge pages ---- */
+
+/* The size a PMD maps, from /sys/kernel/mm/transparent_hugepage/hpage_pmd_size; 0 when the
+ * kernel has no THP (the file is missing). */
+size_t pmd_size(void);
+/* pmd_size() for a test that needs THP: SKIPs when the kernel has none. */
+size_t thp_pmd_size(void);
+/* The default hugetlb page size (Hugepagesize in /proc/meminfo); 0 without hugetlb. */
+size_t default_huge_page_size(void);
+/* default_huge_page_size() for a test that needs hugetlb: SKIPs when the kernel has none. */
+size_t require_default_huge_page_size(void);
+
+/* ---- files ---- */
+
 /* A hot, clean file of len bytes: written, fsync()ed, every page in the page cache. */
-static inline int hot_file(size_t len)
-{
-	int fd = ms_file(len, NULL);
-	xfsync(fd);
-	return fd;
-}
+int hot_file(size_t len);
 
 /* Drops a clean file from the page cache with POSIX_FADV_DONTNEED, never the global
  * drop_caches: that disturbs every test running beside this one (observed on 6.18: after
  * drop_caches, tmpfs read faults on the files it passed over stop mapping neighbours, 64
  * faults for 64 pages). SKIPs when pages stay (tmpfs keeps them: its only backing is swap). */
-static inline void drop_file_cache(int fd, size_t len)
-{
-	xfsync(fd);
-	int e = posix_fadvise(fd, 0, (off_t)len, POSIX_FADV_DONTNEED);
-	if (e)
-		ms_broken("posix_fadvise(DONTNEED): %s", ms_errname(e));
-	void *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	long resident = ms_resident(p, len);
-	xmunmap(p, len);
-	if (resident != 0)
-		cr_skip_test("POSIX_FADV_DONTNEED left %ld of %zu pages cached on %s (tmpfs keeps "
-			     "its pages: they can only go to swap), so a cold fault cannot be made",
-			     resident, len / ms_page(), ms_fs_name());
-}
+void drop_file_cache(int fd, size_t len);
+
+/* The same open file as fd, opened again with other flags (O_RDONLY, O_WRONLY) through
+ * /proc/self/fd, so that scratch files need no name (BROKEN on failure). */
+int reopen(int fd, int flags);
+
+/* Attaches backing_fd to a free loop device that detaches by itself when the test's last
+ * descriptor of it closes, even if the test crashes (lib/loop_device.h). Returns the open
+ * device, its path in name (PATH_MAX). SKIPs without loop support. */
+int loop_attach(int backing_fd, char *name);
+
+/* ---- numbers from procfs and sysfs ---- */
+
+/* The number a file starts with; -1 if it cannot be read. */
+long read_long_file(const char *path);
+/* A field of /proc/meminfo ("MemTotal") in kB; BROKEN when absent. */
+long meminfo_kb(const char *field);
+/* A counter of /proc/vmstat ("thp_fault_fallback"); -1 when absent. */
+long vmstat(const char *name);
+
+/* ---- system calls glibc does not wrap ---- */
+
+/* mseal(2) (Linux 6.10). */
+int sys_mseal(void *addr, size_t len, unsigned long flags);
+/* SKIPs when mseal(2) is not in this kernel (ENOSYS). */
+void require_mseal(void);
 
 /* A userfaultfd for user-mode faults (allowed without privilege even with
- * vm.unprivileged_userfaultfd=0), with the given features; SKIPs when refused. glibc has no
- * wrapper, hence syscall(). */
-static inline int xuserfaultfd(uint64_t features)
-{
-	ms_require_behaviour(MS_USERFAULTFD);
-	int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
-	if (uffd < 0)
-		cr_skip_test("userfaultfd: %s (not built in, or refused: set "
-			     "vm.unprivileged_userfaultfd=1 or run as root)", ms_errname(errno));
-	struct uffdio_api api = { .api = UFFD_API, .features = features };
-	if (ioctl(uffd, UFFDIO_API, &api) != 0)
-		cr_skip_test("UFFDIO_API with features 0x%llx: %s (this kernel lacks them)",
-			     (unsigned long long)features, ms_errname(errno));
-	return uffd;
-}
+ * vm.unprivileged_userfaultfd=0), with the given features; SKIPs when refused. */
+int xuserfaultfd(uint64_t features);
+void xuffd_register(int uffd, void *addr, size_t len, uint64_t mode);
 
-static inline void xuffd_register(int uffd, void *addr, size_t len, uint64_t mode)
-{
-	struct uffdio_register reg = {
-		.range = { .start = (uintptr_t)addr, .len = len }, .mode = mode,
-	};
-	xcheck("ioctl(UFFDIO_REGISTER)", ioctl(uffd, UFFDIO_REGISTER, &reg));
-}
+/* ---- machine-wide settings (the list: lib/machine_settings.h) ----
+ *
+ * A test changes a setting for its duration, as root, and always gets it back: explicitly
+ * with mm_settings_restore() in the test, and again from the test's .fini and an atexit
+ * handler when an assertion or a BROKEN set-up ends it early; the harness's guard puts back
+ * what a killed test left. Settings are global and several mmapsuite-conform processes may
+ * run at once, so each is changed under its lock (machine_settings.h), held until
+ * mm_settings_restore().
+ *
+ *   CONFORM(ksm, merges, "i5", LINUX, .fini = mm_settings_restore) {
+ *           mm_setting_change(MS_KSM_RUN, "1");   // SKIPs unless root
+ *           ... fork a child that does the work ...
+ *           mm_settings_restore();
+ *   } */
+
+/* Takes the lock of setting id until mm_settings_restore(), waiting up to 10 s (BROKEN
+ * after that); for a test that depends on a setting without changing it. Needs no
+ * privilege. */
+void mm_setting_hold(enum ms_machine_setting id);
+/* The current value of setting id in buf; false (errno set) when it cannot be read. */
+bool mm_setting_read(enum ms_machine_setting id, char *buf, size_t len);
+/* Holds setting id and sets it to value for this test, remembering the old value for
+ * mm_settings_restore(). SKIPs without root, when the kernel lacks the setting, or when
+ * MMAPSUITE_NO_GLOBAL_SETTINGS forbids it; BROKEN when the write fails. */
+void mm_setting_change(enum ms_machine_setting id, const char *value);
+/* As mm_setting_change() without the SKIPs: false (errno set) when the write failed (the old
+ * value is put back by mm_settings_restore() all the same). */
+bool mm_setting_try_change(enum ms_machine_setting id, const char *value);
+/* Puts every changed setting back, newest first, and releases every lock held. Safe to
+ * call twice, and a no-op in a forked child. */
+void mm_settings_restore(void);
 
 #endif

@@ -1,6 +1,6 @@
 /* (g) mprotect, madvise, process_madvise, process_mrelease and remap_file_pages: errno cases,
  * holes in the range, dump exclusion, reclaim hints, and the emulated nonlinear mappings. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -83,15 +83,6 @@ static bool swap_active(void)
 	if (f)
 		fclose(f);
 	return lines > 1;
-}
-
-/* The same open file as fd, opened again with other flags (O_RDONLY, O_WRONLY) through
- * /proc/self/fd, so that scratch files need no name. */
-static int reopen(int fd, int flags)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	return xopen(path, flags, 0);
 }
 
 /* ---- g12: mprotect ---- */

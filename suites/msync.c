@@ -3,16 +3,14 @@
  * Page state is read from /proc/kpageflags through /proc/self/pagemap (root only: without
  * CAP_SYS_ADMIN the page frame numbers read as zero). tmpfs has no writeback: its pages stay
  * dirty in memory until swapped, and msync(MS_SYNC) has nothing to write. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/loop.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 /* Bits of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
@@ -49,22 +47,18 @@ static uint64_t page_flags(const void *addr)
 	if (geteuid() != 0)
 		cr_skip_test("needs root: /proc/kpageflags is root-only and /proc/self/pagemap "
 			     "hides page frame numbers without CAP_SYS_ADMIN");
-	int pm = open("/proc/self/pagemap", O_RDONLY), kf = open("/proc/kpageflags", O_RDONLY);
-	if (pm < 0 || kf < 0)
+	uint64_t flags = 0;
+	switch (page_kpageflags(addr, &flags)) {
+	case KPAGEFLAGS_READ:
+		break;
+	case KPAGEFLAGS_UNREADABLE:
 		cr_skip_test("cannot open /proc/self/pagemap or /proc/kpageflags: %s",
 			     ms_errname(errno));
-	uint64_t entry = 0, flags = 0;
-	off_t index = (off_t)((uintptr_t)addr / ms_page());
-	xpread(pm, &entry, sizeof(entry), index * (off_t)sizeof(entry));
-	uint64_t pfn = entry & ((1ull << 55) - 1);
-	if (!(entry >> 63))
-		ms_broken("page at %p is not present in /proc/self/pagemap (entry 0x%llx)", addr,
-			  (unsigned long long)entry);
-	if (pfn == 0)
+	case KPAGEFLAGS_NOT_PRESENT:
+		ms_broken("page at %p is not present in /proc/self/pagemap", addr);
+	case KPAGEFLAGS_PFN_HIDDEN:
 		cr_skip_test("/proc/self/pagemap hides page frame numbers (needs CAP_SYS_ADMIN)");
-	xpread(kf, &flags, sizeof(flags), (off_t)(pfn * sizeof(flags)));
-	close(pm);
-	close(kf);
+	}
 	return flags;
 }
 
@@ -252,16 +246,15 @@ struct holey {
 	int fd_a, fd_b;
 };
 
-static struct holey map_with_hole(void)
+static struct holey map_files_around_hole(void)
 {
 	size_t page = ms_page();
 	struct holey h;
-	h.base = xmmap(NULL, 3 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	h.base = map_with_hole();
 	h.fd_a = ms_file(page, NULL);
 	h.fd_b = ms_file(page, NULL);
 	xmmap(h.base, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, h.fd_a, 0);
 	xmmap(h.base + 2 * page, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, h.fd_b, 0);
-	xmunmap(h.base + page, page);
 	store_all(h.base, 0, page);
 	for (size_t i = 0; i < page; i++)
 		h.base[2 * page + i] = ms_stored(i);
@@ -272,7 +265,7 @@ static struct holey map_with_hole(void)
  * and MS_ASYNC. */
 CONFORM(msync, range_with_hole_fails_enomem, "f5", POSIX)
 {
-	struct holey h = map_with_hole();
+	struct holey h = map_files_around_hole();
 	size_t page = ms_page();
 	ms_assert_errno(msync(h.base, 3 * page, MS_SYNC), ENOMEM);
 	ms_assert_errno(msync(h.base, 3 * page, MS_ASYNC), ENOMEM);
@@ -285,7 +278,7 @@ CONFORM(msync, range_with_hole_fails_enomem, "f5", POSIX)
 CONFORM(msync, range_with_hole_still_syncs_mapped_parts, "f5", LINUX)
 {
 	require_writeback();
-	struct holey h = map_with_hole();
+	struct holey h = map_files_around_hole();
 	size_t page = ms_page();
 	cr_assert(page_dirty(h.base) && page_dirty(h.base + 2 * page),
 		  "%s: the stored pages are not dirty before msync (kpageflags 0x%llx, 0x%llx)",
@@ -366,37 +359,6 @@ CONFORM(msync, ms_async_starts_no_io, "f6", LINUX)
 }
 
 /* ---- f7: writeback errors ---- */
-
-/* Attaches a free loop device to backing_fd with LO_FLAGS_AUTOCLEAR, so that it detaches by
- * itself when the test's last descriptor of it closes, even if the test crashes. Returns the
- * open device, its path in name (PATH_MAX). SKIPs without loop support. */
-static int loop_attach(int backing_fd, char *name)
-{
-	int ctl = open("/dev/loop-control", O_RDWR);
-	if (ctl < 0)
-		cr_skip_test("no loop devices: /dev/loop-control: %s", ms_errname(errno));
-	for (int attempt = 0; attempt < 8; attempt++) {
-		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
-		if (n < 0)
-			cr_skip_test("LOOP_CTL_GET_FREE: %s", ms_errname(errno));
-		snprintf(name, PATH_MAX, "/dev/loop%d", n);
-		int dev = open(name, O_RDWR);
-		if (dev < 0)
-			ms_broken("open(%s): %s", name, ms_errname(errno));
-		struct loop_config cfg = { .fd = (unsigned)backing_fd };
-		cfg.info.lo_flags = LO_FLAGS_AUTOCLEAR;
-		if (ioctl(dev, LOOP_CONFIGURE, &cfg) == 0) {
-			close(ctl);
-			return dev;
-		}
-		int e = errno;
-		close(dev);
-		if (e != EBUSY) /* EBUSY: another process took this device first */
-			cr_skip_test("LOOP_CONFIGURE on %s: %s", name, ms_errname(e));
-	}
-	ms_broken("no free loop device after 8 attempts (each was taken concurrently)");
-	return -1;
-}
 
 /* Assert that a writeback I/O error is reported by msync(MS_SYNC) once, then cleared for that
  * open file; another descriptor opened before the error gets it once from fsync(); one opened

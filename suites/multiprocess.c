@@ -3,7 +3,7 @@
  * across exec, concurrent map/fault/unmap, KSM, and what threads can reach once munmap or
  * mprotect has returned. Every wait is bounded (pipes polled with a timeout, xwait). */
 #include "conform.h"
-#include "settings.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -555,32 +555,16 @@ CONFORM(multiprocess_concurrent, map_fault_unmap_keeps_data, "i4", POSIX)
 
 /* ---- i5: KSM ---- */
 
-static const char ksm_run[] = "/sys/kernel/mm/ksm/run";
-
 static long self_ksm_merging_pages(void)
 {
-	FILE *f = fopen("/proc/self/ksm_merging_pages", "r");
-	long v = -1;
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return read_long_file("/proc/self/ksm_merging_pages");
 }
 
 enum { ksm_pages = 32, ksm_skip = 77 };
 
 static long ksm_full_scans(void)
 {
-	FILE *f = fopen("/sys/kernel/mm/ksm/full_scans", "r");
-	long v = -1;
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
+	return read_long_file("/sys/kernel/mm/ksm/full_scans");
 }
 
 /* Waits up to 5 s for this process's ksm_merging_pages to reach want. ksmd's pace is
@@ -657,8 +641,9 @@ static void ksm_worker(char *why, size_t whylen)
  * merged page is still copied on write after fork. Runs ksmd (as root) and restores its
  * state. SKIPs when ksmd is too busy with the rest of the machine to finish its scans. */
 CONFORM(multiprocess_ksm, merges_identical_unmerges_on_write, "i5 a3", LINUX,
-	.fini = ms_settings_restore)
+	.fini = mm_settings_restore)
 {
+	const char *ksm_run = ms_machine_setting(MS_KSM_RUN)->path;
 	if (access(ksm_run, F_OK) != 0)
 		cr_skip_test("%s: %s (kernel built without CONFIG_KSM)", ksm_run,
 			     ms_errname(errno));
@@ -666,12 +651,12 @@ CONFORM(multiprocess_ksm, merges_identical_unmerges_on_write, "i5 a3", LINUX,
 		cr_skip_test("/proc/self/ksm_merging_pages is missing (Linux 6.1+)");
 	char *why = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			  -1, 0);
-	ms_setting_change(ksm_run, "1");
+	mm_setting_change(MS_KSM_RUN, "1");
 	pid_t pid = xfork();
 	if (pid == 0)
 		ksm_worker(why, ms_page());
 	int status = xwait(pid);
-	ms_settings_restore();
+	mm_settings_restore();
 	if (WIFEXITED(status) && WEXITSTATUS(status) == ksm_skip)
 		cr_skip_test("%s", why);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -683,6 +668,7 @@ CONFORM(multiprocess_ksm, merges_identical_unmerges_on_write, "i5 a3", LINUX,
 CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 {
 	ms_require_kernel(6, 4, "PR_SET_MEMORY_MERGE");
+	const char *ksm_run = ms_machine_setting(MS_KSM_RUN)->path;
 	if (access(ksm_run, F_OK) != 0)
 		cr_skip_test("%s: %s (kernel built without CONFIG_KSM)", ksm_run,
 			     ms_errname(errno));

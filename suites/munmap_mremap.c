@@ -1,7 +1,7 @@
 /* (g) munmap and mremap: partial unmaps split, unmapping twice is harmless, locks go with the
  * mapping, the map count limit, and mremap growing, moving, shrinking and aliasing anonymous,
  * shared anonymous and file mappings of the file system under test. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <linux/mman.h>
@@ -77,22 +77,6 @@ static void assert_bus_error(const unsigned char *addr, const char *what)
 		  "%s: a read of %p gave %s %s at %p; expected SIGBUS BUS_ADRERR there\n%s", what,
 		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
 		  ms_maps_near(addr, ms_page()));
-}
-
-/* Number of /proc/self/maps entries overlapping [addr, addr + len). */
-static int vmas_in(const void *addr, size_t len)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	if (!f)
-		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	unsigned long lo = (unsigned long)addr, hi = lo + len, s, e;
-	char line[512];
-	int n = 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > lo && s < hi)
-			n++;
-	fclose(f);
-	return n;
 }
 
 /* The /proc/self/maps entry containing addr: its bounds and file offset. */

@@ -1,7 +1,7 @@
 /* (e) Protection and signals: which access raises which signal, with the exact siginfo
  * (si_signo, si_code, si_addr = the faulting byte), and the Linux-specific protections on top of
  * PROT_*: NX, MDWE, protection keys, guard regions, MAP_GROWSDOWN, hwpoison and mseal. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <stdint.h>
 #include <fcntl.h>
@@ -24,9 +24,6 @@
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
 #define MADV_GUARD_REMOVE 103
-#endif
-#ifndef SYS_mseal
-#define SYS_mseal 462
 #endif
 
 /* ---- backings: every plain protection rule must hold for each of them ---- */
@@ -649,17 +646,11 @@ CONFORM(madvise_hwpoison, poisoned_page_sigbus_mceerr, "e10", LINUX)
 
 /* ---- e11: mseal ---- */
 
-static int sys_mseal(void *addr, size_t len, unsigned long flags)
-{
-	return (int)syscall(SYS_mseal, addr, len, flags);
-}
-
 /* A 4-page mapping with prot whose two middle pages are sealed; SKIPs without mseal. */
 static unsigned char *map_sealed_middle(int prot)
 {
 	size_t pg = ms_page();
-	if (sys_mseal(NULL, 0, 0) == -1 && errno == ENOSYS)
-		cr_skip_test("mseal gives ENOSYS: needs Linux 6.10 or later (64-bit)");
+	require_mseal();
 	unsigned char *p = xmmap(NULL, 4 * pg, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	xcheck("mseal", sys_mseal(p + pg, 2 * pg, 0));
 	return p;
