@@ -78,17 +78,15 @@ CONFORM(mmap_private, store_invisible_to_other_process, "c2", POSIX)
 		child_check(own >= 0, "open(%s): %s", path, ms_errname(errno));
 		unsigned char *q = mmap(NULL, len, PROT_READ, MAP_SHARED, own, 0);
 		child_check(q != MAP_FAILED, "mmap: %s", ms_errname(errno));
-		child_check(write(done[1], "m", 1) == 1, "write(pipe): %s", ms_errname(errno));
-		char c;
-		child_check(read(go[0], &c, 1) == 1, "read(pipe): %s", ms_errname(errno));
+		ms_send_token(done[1]);
+		child_check(ms_await_token(go[0]), "no token from the parent");
 		long bad = first_pattern_mismatch(q, len, 0);
 		child_check(bad < 0, "the other process sees 0x%02x at byte %ld, the file holds "
 			    "0x%02x: a private store leaked", q[bad], bad, ms_pattern((size_t)bad));
 		_exit(0);
 	}
 	xclose(done[1]); /* a child that dies early then gives end-of-file, not a hang */
-	char c;
-	cr_assert(read(done[0], &c, 1) == 1, "the child did not map the file");
+	cr_assert(ms_await_token(done[0]), "the child did not map the file");
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	memset(p, 0xc2, len);
 	xcheck("write(pipe)", write(go[1], "g", 1));
@@ -377,9 +375,8 @@ CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 	if (pid == 0) {
 		child_check(mprotect(p + 5 * ms_page(), ms_page(), PROT_READ) == 0, "mprotect: %s",
 			    ms_errname(errno));
-		child_check(write(ready[1], "r", 1) == 1, "write(pipe)");
-		char c;
-		child_check(read(go[0], &c, 1) == 1, "read(pipe)");
+		ms_send_token(ready[1]);
+		child_check(ms_await_token(go[0]), "no token from the parent");
 		for (size_t i = 0; i < huge; i++)
 			child_check(p[i] == (unsigned char)(i * 7 + 3), "byte %zu of the split THP "
 				    "is 0x%02x in the child after the parent's write, expected "
@@ -387,8 +384,7 @@ CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 		_exit(0);
 	}
 	xclose(ready[1]);
-	char c;
-	cr_assert(read(ready[0], &c, 1) == 1, "the child did not split the THP");
+	cr_assert(ms_await_token(ready[0]), "the child did not split the THP");
 	memset(p, 0xee, huge);
 	xcheck("write(pipe)", write(go[1], "g", 1));
 	xwait_ok(pid);

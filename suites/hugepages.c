@@ -622,10 +622,7 @@ static int kernel_config(const char *option, struct ms_setting *s)
 CONFORM(thp_file, collapse_per_fs_keeps_file_data, "j6", LINUX)
 {
 	size_t pmd = require_thp();
-	char path[4096];
-	int fd = ms_file(pmd, path);
-	xclose(fd);
-	fd = xopen(path, O_RDONLY, 0);
+	int fd = read_only_file(pmd);
 	unsigned char *a = map_aligned_file(fd, 1, PROT_READ);
 	xmadvise(a, pmd, MADV_HUGEPAGE);
 	for (size_t i = 0; i < pmd; i++)

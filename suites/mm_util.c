@@ -193,6 +193,14 @@ int reopen(int fd, int flags)
 	return xopen(path, flags, 0);
 }
 
+int read_only_file(size_t len)
+{
+	int rw = ms_file(len, NULL);
+	int fd = reopen(rw, O_RDONLY);
+	xclose(rw);
+	return fd;
+}
+
 int loop_attach(int backing_fd, char *name)
 {
 	const char *step;

@@ -7,7 +7,8 @@
  *   mappings        xmmap_aligned(), map_with_hole(), unmapped_range(), anon_nothp()
  *   huge pages      pmd_size(), thp_pmd_size(), default_huge_page_size(),
  *                   require_default_huge_page_size()
- *   files           hot_file(), drop_file_cache(), reopen(), loop_attach()
+ *   files           hot_file(), read_only_file(), drop_file_cache(), reopen(),
+ *                   loop_attach()
  *   numbers         read_long_file(), meminfo_kb(), vmstat()
  *   system calls    sys_mseal() with require_mseal(); xuserfaultfd(), xuffd_register()
  *   settings        mm_setting_change(), mm_setting_hold(), mm_settings_restore(): the
@@ -122,6 +123,10 @@ int hot_file(size_t len);
  * drop_caches, tmpfs read faults on the files it passed over stop mapping neighbours, 64
  * faults for 64 pages). SKIPs when pages stay (tmpfs keeps them: its only backing is swap). */
 void drop_file_cache(int fd, size_t len);
+
+/* A new ms_file() of len bytes, opened O_RDONLY only (no descriptor with write access to it
+ * stays open; its name is gone). */
+int read_only_file(size_t len);
 
 /* The same open file as fd, opened again with other flags (O_RDONLY, O_WRONLY) through
  * /proc/self/fd, so that scratch files need no name (BROKEN on failure). */

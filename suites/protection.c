@@ -116,10 +116,7 @@ CONFORM(mprotect_signals, rw_to_read_only_then_write_segv, "e1 e4", POSIX)
 CONFORM(mprotect_signals, write_to_shared_read_only_fd_segv, "e1 e4", POSIX)
 {
 	size_t len = ms_page();
-	char path[4096];
-	int fd = ms_file(len, path);
-	xclose(fd);
-	fd = xopen(path, O_RDONLY, 0);
+	int fd = read_only_file(len);
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	struct ms_fault f;
 	ms_probe_write(p + 7, 0xee, &f);
