@@ -22,10 +22,6 @@
 
 static const size_t npages = 16;
 
-/* A read-write anonymous mapping of type MAP_PRIVATE or MAP_SHARED (BROKEN on failure). */
-#define xmap_anon(len, type) \
-	xmmap(NULL, len, PROT_READ | PROT_WRITE, (type) | MAP_ANONYMOUS, -1, 0)
-
 /* ---- helpers local to this file ---- */
 
 /* The /proc/self/maps line of the VMA containing addr, without its newline; false if none. */

@@ -4,7 +4,7 @@
  * for PROT_BTI/PROT_MTE) rather than a fixed list; the required prot values; the lock-all
  * calls; posix_madvise, shm_open/shm_unlink and <sys/mman.h>. The cells each test fills are
  * listed in suites/clauses/args-matrix.classes. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -670,11 +670,6 @@ CONFORM(posix_madvise_classes, advice_keeps_contents, "g13 a8", POSIX)
 }
 
 /* ---- shm_open, shm_unlink ---- */
-
-static void shm_name(char *buf, size_t len, const char *tag)
-{
-	snprintf(buf, len, "/mmapsuite-classes-%d-%s", (int)getpid(), tag);
-}
 
 static int lowest_free_fd(void)
 {

@@ -2,7 +2,7 @@
  * across processes and across mremap, MADV_DOFORK, shm_open's owner, mode and permissions,
  * the map-count limit of splits, MADV_POPULATE past end of file, and the rounding of
  * remap_file_pages and of mremap's old size. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <stdbool.h>
@@ -11,25 +11,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* Whether the VMA holding addr has VM_LOCKED ("lo" in smaps VmFlags). smaps' Locked field
- * is proportional for a shared page, so it cannot say this for a page two processes map. */
-static bool vma_locked(const void *addr)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool inside = false, locked = false;
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long lo, hi;
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 && strchr(line, '-') < strchr(line, ' '))
-			inside = (unsigned long)addr >= lo && (unsigned long)addr < hi;
-		else if (inside && !strncmp(line, "VmFlags:", 8))
-			locked = strstr(line, " lo") != NULL;
-	}
-	if (f)
-		fclose(f);
-	return locked;
-}
 
 /* Assert that munlock in one process leaves the lock another process holds on the same
  * (shared) page: locks belong to address spaces. POSIX munlock() */
@@ -47,7 +28,7 @@ CONFORM(munlock_classes, other_process_locks_kept, "h14 i3", POSIX)
 		child_check(mlock(p, pg) == 0, "child mlock: %s", ms_errname(errno));
 		ms_send_token(to_parent[1]);
 		child_check(ms_await_token(to_child[0]), "the parent never answered");
-		child_check(vma_locked(p), "after the parent's munlock the child's mapping is no "
+		child_check(vma_has_flag(p, "lo"), "after the parent's munlock the child's mapping is no "
 			    "longer locked (VmFlags without lo)");
 		_exit(0);
 	}
@@ -161,11 +142,6 @@ CONFORM(mprotect_classes, split_past_map_count_enomem, "g4 g12 h14", LINUX)
 		_exit(0);
 	}
 	xwait_ok(pid);
-}
-
-static void shm_name(char *buf, size_t len, const char *tag)
-{
-	snprintf(buf, len, "/mmapsuite-rows-%d-%s", (int)getpid(), tag);
 }
 
 /* Assert that O_CREAT gives the new object the caller's effective ids and the mode minus

@@ -80,6 +80,44 @@ int vmas_in(const void *addr, size_t len)
 	return n;
 }
 
+const char *vma_flags(const void *addr)
+{
+	static char flags[256];
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool inside = false;
+	flags[0] = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long s, e;
+		char dash;
+		if (sscanf(line, "%lx%c%lx ", &s, &dash, &e) == 3 && dash == '-') {
+			inside = (unsigned long)addr >= s && (unsigned long)addr < e;
+			continue;
+		}
+		if (inside && strncmp(line, "VmFlags:", 8) == 0) {
+			snprintf(flags, sizeof(flags), "%s", line + 8);
+			flags[strcspn(flags, "\n")] = 0;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return flags;
+}
+
+bool vmflags_have(const char *flags, const char *mnemonic)
+{
+	char padded[260], want[8];
+	snprintf(padded, sizeof(padded), " %s ", flags);
+	snprintf(want, sizeof(want), " %s ", mnemonic);
+	return strstr(padded, want) != NULL;
+}
+
+bool vma_has_flag(const void *addr, const char *mnemonic)
+{
+	return vmflags_have(vma_flags(addr), mnemonic);
+}
+
 /* ---- mappings ---- */
 
 void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd)
@@ -191,6 +229,11 @@ int reopen(int fd, int flags)
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	return xopen(path, flags, 0);
+}
+
+void shm_name(char *buf, size_t len, const char *tag)
+{
+	snprintf(buf, len, "/mmapsuite-%d-%s", (int)getpid(), tag);
 }
 
 int read_only_file(size_t len)

@@ -3,12 +3,13 @@
  * that two test files would write is written here, once.
  *
  *   page tables     pagemap_entry(), pagemap_present(), page_kpageflags()
- *   VMAs            vmas_in()
- *   mappings        xmmap_aligned(), map_with_hole(), unmapped_range(), anon_nothp()
+ *   VMAs            vmas_in(), vma_flags(), vma_has_flag()
+ *   mappings        xmap_anon(), xmmap_aligned(), map_with_hole(), unmapped_range(),
+ *                   anon_nothp()
  *   huge pages      pmd_size(), thp_pmd_size(), default_huge_page_size(),
  *                   require_default_huge_page_size()
  *   files           hot_file(), read_only_file(), drop_file_cache(), reopen(),
- *                   loop_attach()
+ *                   loop_attach(), shm_name()
  *   numbers         read_long_file(), meminfo_kb(), vmstat()
  *   system calls    sys_mseal() with require_mseal(); xuserfaultfd(), xuffd_register()
  *   settings        mm_setting_change(), mm_setting_hold(), mm_settings_restore(): the
@@ -74,7 +75,20 @@ enum kpageflags_result page_kpageflags(const void *addr, uint64_t *flags);
 /* Number of /proc/self/maps entries overlapping [addr, addr + len). */
 int vmas_in(const void *addr, size_t len);
 
+/* The VmFlags of the /proc/self/smaps entry containing addr: two-letter mnemonics separated
+ * by spaces ("rd wr mr mw me lo"), without the newline; "" if none. Static buffer. */
+const char *vma_flags(const void *addr);
+/* Whether flags (as vma_flags() gives them) hold the mnemonic ("lo" = VM_LOCKED, "dd" =
+ * VM_DONTDUMP, "mg" = VM_MERGEABLE: Documentation/filesystems/proc.rst). */
+bool vmflags_have(const char *flags, const char *mnemonic);
+/* vmflags_have(vma_flags(addr), mnemonic). */
+bool vma_has_flag(const void *addr, const char *mnemonic);
+
 /* ---- mappings ---- */
+
+/* A read-write anonymous mapping of type MAP_PRIVATE or MAP_SHARED (BROKEN on failure). */
+#define xmap_anon(len, type) \
+	xmmap(NULL, len, PROT_READ | PROT_WRITE, (type) | MAP_ANONYMOUS, -1, 0)
 
 /* Maps len bytes at an address aligned to align (a power of two), BROKEN on failure. With
  * MAP_ANONYMOUS (fd -1) the mapping is made as asked and trimmed to the aligned part; else a
@@ -127,6 +141,10 @@ void drop_file_cache(int fd, size_t len);
 /* A new ms_file() of len bytes, opened O_RDONLY only (no descriptor with write access to it
  * stays open; its name is gone). */
 int read_only_file(size_t len);
+
+/* A POSIX shared memory object name for shm_open() that no other process uses:
+ * "/mmapsuite-<pid>-<tag>" in buf (len bytes). */
+void shm_name(char *buf, size_t len, const char *tag);
 
 /* The same open file as fd, opened again with other flags (O_RDONLY, O_WRONLY) through
  * /proc/self/fd, so that scratch files need no name (BROKEN on failure). */

@@ -10,45 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The VmFlags line of the /proc/self/smaps entry containing addr, or "" if none. */
-static const char *vm_flags_of(const void *addr)
-{
-	static char flags[256];
-	FILE *f = fopen("/proc/self/smaps", "r");
-	if (!f)
-		ms_broken("fopen(/proc/self/smaps): %s", ms_errname(errno));
-	char line[512];
-	bool inside = false;
-	flags[0] = 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		char dash;
-		if (sscanf(line, "%lx%c%lx ", &s, &dash, &e) == 3 && dash == '-') {
-			inside = (unsigned long)addr >= s && (unsigned long)addr < e;
-			continue;
-		}
-		if (inside && strncmp(line, "VmFlags:", 8) == 0) {
-			snprintf(flags, sizeof(flags), "%s", line + 8);
-			break;
-		}
-	}
-	fclose(f);
-	return flags;
-}
-
-/* Whether the two-letter VmFlags mnemonic (smaps: "dd" = VM_DONTDUMP) is set at addr. */
-static bool has_vm_flag(const void *addr, const char *mnemonic)
-{
-	char padded[8];
-	char flags[260];
-	snprintf(padded, sizeof(padded), " %s ", mnemonic);
-	snprintf(flags, sizeof(flags), " %s", vm_flags_of(addr));
-	char *nl = strchr(flags, '\n');
-	if (nl)
-		strcpy(nl, " ");
-	return strstr(flags, padded) != NULL;
-}
-
 static unsigned char *map_anon(size_t len)
 {
 	return xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -360,9 +321,9 @@ CONFORM(madvise, hole_dontdump_marks_both_sides, "g14 g15", LINUX)
 	unsigned char *p = map_anon(3 * page);
 	xmunmap(p + page, page);
 	ms_assert_errno(madvise(p, 3 * page, MADV_DONTDUMP), ENOMEM);
-	cr_assert(has_vm_flag(p, "dd") && has_vm_flag(p + 2 * page, "dd"),
-		  "DONTDUMP across a hole: VmFlags before: %s after: %s", vm_flags_of(p),
-		  vm_flags_of(p + 2 * page));
+	cr_assert(vma_has_flag(p, "dd") && vma_has_flag(p + 2 * page, "dd"),
+		  "DONTDUMP across a hole: VmFlags before: %s after: %s", vma_flags(p),
+		  vma_flags(p + 2 * page));
 	xmunmap(p, 3 * page);
 }
 
@@ -374,17 +335,17 @@ CONFORM(madvise, dontdump_marks_range_dodump_clears, "g15", LINUX)
 {
 	size_t page = ms_page();
 	unsigned char *p = map_anon(3 * page);
-	cr_assert(!has_vm_flag(p, "dd"), "a fresh mapping already has VmFlags dd: %s",
-		  vm_flags_of(p));
+	cr_assert(!vma_has_flag(p, "dd"), "a fresh mapping already has VmFlags dd: %s",
+		  vma_flags(p));
 	ms_assert_ok(madvise(p + page, page, MADV_DONTDUMP));
-	cr_assert(has_vm_flag(p + page, "dd"), "no dd after MADV_DONTDUMP; VmFlags: %s",
-		  vm_flags_of(p + page));
-	cr_assert(!has_vm_flag(p, "dd") && !has_vm_flag(p + 2 * page, "dd"),
+	cr_assert(vma_has_flag(p + page, "dd"), "no dd after MADV_DONTDUMP; VmFlags: %s",
+		  vma_flags(p + page));
+	cr_assert(!vma_has_flag(p, "dd") && !vma_has_flag(p + 2 * page, "dd"),
 		  "DONTDUMP of the middle page marked its neighbours\n%s",
 		  ms_maps_near(p, 3 * page));
 	ms_assert_ok(madvise(p + page, page, MADV_DODUMP));
-	cr_assert(!has_vm_flag(p + page, "dd"), "dd still set after MADV_DODUMP; VmFlags: %s",
-		  vm_flags_of(p + page));
+	cr_assert(!vma_has_flag(p + page, "dd"), "dd still set after MADV_DODUMP; VmFlags: %s",
+		  vma_flags(p + page));
 	xmunmap(p, 3 * page);
 }
 

@@ -28,47 +28,6 @@
 
 static const size_t npages = 16;
 
-/* A read-write anonymous mapping of type MAP_PRIVATE or MAP_SHARED (BROKEN on failure). */
-#define xmap_anon(len, type) \
-	xmmap(NULL, len, PROT_READ | PROT_WRITE, (type) | MAP_ANONYMOUS, -1, 0)
-
-/* ---- helpers local to this file ---- */
-
-/* The value of a VMA's "VmFlags:" line in /proc/self/smaps (two-letter codes); "" if none. */
-static const char *smaps_vmflags(const void *addr)
-{
-	static char flags[256];
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool inside = false;
-	flags[0] = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		char c;
-		if (sscanf(line, "%lx-%lx %c", &s, &e, &c) == 3) {
-			inside = (unsigned long)addr >= s && (unsigned long)addr < e;
-			continue;
-		}
-		if (inside && strncmp(line, "VmFlags:", 8) == 0) {
-			snprintf(flags, sizeof(flags), "%s", line + 8);
-			flags[strcspn(flags, "\n")] = 0;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	return flags;
-}
-
-static bool has_vmflag(const char *flags, const char *code)
-{
-	char padded[260];
-	snprintf(padded, sizeof(padded), " %s ", flags);
-	char want[8];
-	snprintf(want, sizeof(want), " %s ", code);
-	return strstr(padded, want) != NULL;
-}
-
 /* ---- i1: coherence across fork and independent opens ---- */
 
 /* Assert that a MAP_SHARED file mapping inherited across fork is coherent both ways while
@@ -299,10 +258,10 @@ CONFORM(multiprocess_mlock, mlock_not_inherited_by_child, "i3", POSIX)
 	pid_t pid = xfork();
 	if (pid == 0) {
 		long kb = ms_smaps_kb(p, "Locked");
-		const char *flags = smaps_vmflags(p);
+		const char *flags = vma_flags(p);
 		child_check(kb == 0, "child: the inherited range shows Locked: %ld kB, expected 0",
 			    kb);
-		child_check(!has_vmflag(flags, "lo"), "child: the inherited range still has "
+		child_check(!vmflags_have(flags, "lo"), "child: the inherited range still has "
 			    "VM_LOCKED (VmFlags:%s)", flags);
 		_exit(0);
 	}
@@ -688,8 +647,8 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 			void *p = mmap(NULL, 4 * ms_page(), PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			child_check(p != MAP_FAILED, "mmap: %s", ms_errname(errno));
-			const char *flags = smaps_vmflags(p);
-			child_check(has_vmflag(flags, "mg"), "child: a new anonymous mapping is "
+			const char *flags = vma_flags(p);
+			child_check(vmflags_have(flags, "mg"), "child: a new anonymous mapping is "
 				    "not mergeable (VmFlags:%s)", flags);
 			_exit(0);
 		}
