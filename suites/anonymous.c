@@ -16,10 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef MAP_DROPPABLE
-#define MAP_DROPPABLE 0x08 /* uapi value, Linux 6.11; glibc 2.36 does not know it yet */
-#endif
-
 static const size_t npages = 16;
 
 /* ---- helpers local to this file ---- */

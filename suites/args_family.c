@@ -11,13 +11,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#ifndef MLOCK_ONFAULT
-#define MLOCK_ONFAULT 0x01
-#endif
-#ifndef MCL_ONFAULT
-#define MCL_ONFAULT 4
-#endif
-
 static unsigned char *map_anon(size_t len, int prot)
 {
 	return xmmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

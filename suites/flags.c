@@ -15,9 +15,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef MAP_UNINITIALIZED
-#define MAP_UNINITIALIZED 0x4000000 /* uapi value; glibc does not export it */
-#endif
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX 0x00200000
 #endif

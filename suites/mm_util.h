@@ -36,7 +36,20 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* userfaultfd features newer than Debian 12's kernel headers (include/uapi/linux/userfaultfd.h) */
+/* uapi values newer than Debian 12's glibc and kernel headers */
+#ifndef MAP_DROPPABLE
+#define MAP_DROPPABLE 0x08 /* Linux 6.11 */
+#endif
+#ifndef MAP_UNINITIALIZED
+#define MAP_UNINITIALIZED 0x4000000 /* glibc does not export it */
+#endif
+#ifndef MLOCK_ONFAULT
+#define MLOCK_ONFAULT 0x01
+#endif
+#ifndef MCL_ONFAULT
+#define MCL_ONFAULT 4
+#endif
+/* userfaultfd features (include/uapi/linux/userfaultfd.h) */
 #ifndef UFFD_FEATURE_WP_UNPOPULATED
 #define UFFD_FEATURE_WP_UNPOPULATED (1 << 13)
 #endif

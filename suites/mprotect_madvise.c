@@ -52,8 +52,7 @@ static bool swap_active(void)
 CONFORM(mprotect, range_with_hole_fails_enomem, "g12", POSIX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_anon(3 * page);
-	xmunmap(p + page, page);
+	unsigned char *p = map_with_hole();
 	ms_assert_errno(mprotect(p, 3 * page, PROT_READ), ENOMEM);
 	xmunmap(p, 3 * page);
 }
@@ -64,8 +63,7 @@ CONFORM(mprotect, range_with_hole_fails_enomem, "g12", POSIX)
 CONFORM(mprotect, hole_changes_only_pages_before_it, "g12", LINUX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_anon(3 * page);
-	xmunmap(p + page, page);
+	unsigned char *p = map_with_hole();
 	ms_assert_errno(mprotect(p, 3 * page, PROT_READ), ENOMEM);
 	assert_write_faults(p + 5, "page before the hole after mprotect(PROT_READ)");
 	assert_write_works(p + 2 * page + 5, "page after the hole");
@@ -318,8 +316,7 @@ CONFORM(madvise, hole_fails_enomem_but_applies_to_mapped_parts, "g14", LINUX)
 CONFORM(madvise, hole_dontdump_marks_both_sides, "g14 g15", LINUX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_anon(3 * page);
-	xmunmap(p + page, page);
+	unsigned char *p = map_with_hole();
 	ms_assert_errno(madvise(p, 3 * page, MADV_DONTDUMP), ENOMEM);
 	cr_assert(vma_has_flag(p, "dd") && vma_has_flag(p + 2 * page, "dd"),
 		  "DONTDUMP across a hole: VmFlags before: %s after: %s", vma_flags(p),
