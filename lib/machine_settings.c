@@ -51,20 +51,17 @@ bool ms_setting_file_write(const char *path, const char *value)
 	return ok;
 }
 
-/* Polls every 10 ms: neither lock can be waited on with a timeout otherwise. */
-static int lock_socket(int wait_ms)
+/* Tries try_lock(fd) every 10 ms for up to wait_ms: neither lock can be waited on with a
+ * timeout otherwise. Returns fd once it holds the lock; else closes it and returns -1 with the
+ * errno of the last try (busy: the one that means another process holds it). */
+static int poll_lock(int fd, int (*try_lock)(int fd), int busy, int wait_ms)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	static const char name[] = MS_SETTINGS_LOCK_NAME;
-	memcpy(addr.sun_path + 1, name, sizeof(name) - 1); /* abstract: sun_path[0] == 0 */
-	socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + sizeof(name));
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
 	for (int waited = 0;; waited += 10) {
-		if (bind(fd, (struct sockaddr *)&addr, alen) == 0)
+		if (try_lock(fd) == 0)
 			return fd;
-		if (errno != EADDRINUSE || waited >= wait_ms)
+		if (errno != busy || waited >= wait_ms)
 			break;
 		usleep(10000);
 	}
@@ -74,26 +71,26 @@ static int lock_socket(int wait_ms)
 	return -1;
 }
 
-static int lock_file(const char *path, int wait_ms)
+/* The settings lock: binding the abstract name (sun_path[0] == 0), which the kernel frees
+ * when the holder dies. */
+static int bind_settings_name(int fd)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	for (int waited = 0;; waited += 10) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			return fd;
-		if (errno != EWOULDBLOCK || waited >= wait_ms)
-			break;
-		usleep(10000);
-	}
-	int e = errno;
-	close(fd);
-	errno = e;
-	return -1;
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	static const char name[] = MS_SETTINGS_LOCK_NAME;
+	memcpy(addr.sun_path + 1, name, sizeof(name) - 1);
+	socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + sizeof(name));
+	return bind(fd, (struct sockaddr *)&addr, alen);
+}
+
+static int flock_now(int fd)
+{
+	return flock(fd, LOCK_EX | LOCK_NB);
 }
 
 int ms_setting_lock_take(enum ms_machine_setting id, const char *path, int wait_ms)
 {
-	return settings[id].lock == MS_LOCK_SETTINGS ? lock_socket(wait_ms)
-						     : lock_file(path, wait_ms);
+	if (settings[id].lock == MS_LOCK_SETTINGS)
+		return poll_lock(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), bind_settings_name,
+				 EADDRINUSE, wait_ms);
+	return poll_lock(open(path, O_RDONLY | O_CLOEXEC), flock_now, EWOULDBLOCK, wait_ms);
 }

@@ -412,12 +412,7 @@ static long count_vmas(void)
  * 6.18, and so since at least 2.6); the test pins both edges exactly. */
 CONFORM(mmap_anonymous, max_map_count_exhaustion_fails_enomem, "a5", LINUX)
 {
-	long max = read_long_file("/proc/sys/vm/max_map_count");
-	if (max <= 0)
-		ms_broken("cannot read /proc/sys/vm/max_map_count");
-	if (max > 262144)
-		cr_skip_test("vm.max_map_count is %ld: reaching it takes too long for a unit test",
-			     max);
+	long max = ms_map_count_limit();
 	pid_t pid = xfork();
 	if (pid == 0) {
 		size_t pages = 2 * (size_t)max + 16;

@@ -14,6 +14,8 @@
  *   system calls    sys_mseal() with require_mseal(); xuserfaultfd(), xuffd_register()
  *   settings        mm_setting_change(), mm_setting_hold(), mm_settings_restore(): the
  *                   machine-wide settings of lib/machine_settings.h, changed for one test
+ *   uapi values     MAP_DROPPABLE, MAP_UNINITIALIZED, MLOCK_ONFAULT, MCL_ONFAULT, SYS_mseal
+ *                   and userfaultfd features, where Debian 12's headers lack them
  *
  * What belongs to the test harness rather than to mm stays in conform.h: CONFORM(), the x*()
  * set-up wrappers, fault probes and counters, fork and the bounded child wait (xwait,

@@ -269,18 +269,7 @@ static void child_munmap_at_map_count_limit(long max_count)
  * beyond vm.max_map_count, and leaves the mapping intact. LINUX: the limit is Linux's. */
 CONFORM(munmap, split_beyond_max_map_count_fails_enomem, "g4", LINUX)
 {
-	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
-	long max_count = -1;
-	if (f) {
-		if (fscanf(f, "%ld", &max_count) != 1)
-			max_count = -1;
-		fclose(f);
-	}
-	if (max_count <= 0)
-		cr_skip_test("cannot read /proc/sys/vm/max_map_count");
-	if (max_count > 262144)
-		cr_skip_test("vm.max_map_count is %ld: filling it would take too long and too much "
-			     "kernel memory for a conformance test", max_count);
+	long max_count = ms_map_count_limit();
 	pid_t pid = xfork();
 	if (pid == 0)
 		child_munmap_at_map_count_limit(max_count);
