@@ -275,7 +275,7 @@ static void expect_clean(const struct ms_harness *h, json_t *results, const char
 			.fs = (char *)fs, .outcome = MS_FAIL,
 			.message = (char *)json_string_value(json_object_get(r, "message")),
 		};
-		const struct ms_expectation *x = c.suite && c.test ? ms_expect_match(h->expect, &c)
+		const struct ms_expectation *x = c.suite && c.test ? ms_expect_match(h->expect, &c, NULL)
 								   : NULL;
 		if (!x)
 			continue;
