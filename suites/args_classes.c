@@ -9,9 +9,11 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -49,7 +51,21 @@ struct range_target {
 	const char *name;
 	range_call call;
 	bool shared_file; /* the call needs a shared file mapping (remap_file_pages) */
+	bool lock_limited; /* RLIMIT_MEMLOCK is checked before the range (mlock, mlock2) */
 };
+
+/* Whether RLIMIT_MEMLOCK answers ENOMEM before the call looks at the range: mm/mlock.c
+ * do_mlock() compares the length with the limit first unless the caller has CAP_IPC_LOCK.
+ * The soft limit is raised to the hard one first (this test runs in its own process). */
+static bool lock_limit_checked_first(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl) != 0)
+		return false;
+	rl.rlim_cur = rl.rlim_max;
+	setrlimit(RLIMIT_MEMLOCK, &rl);
+	return rl.rlim_max != RLIM_INFINITY && !ms_capable(CAP_IPC_LOCK);
+}
 
 /* Three fresh read-write pages, filled; shared memfd pages when the target needs a file. */
 static unsigned char *three_pages(const struct range_target *t)
@@ -75,7 +91,13 @@ static void run_range_table(const struct range_target *t, const struct range_cas
 	size_t pg = ms_page();
 	char msg[2048] = "";
 	int failed = 0;
+	bool limit_first = t->lock_limited && lock_limit_checked_first();
+	const char *unjudged = NULL;
 	for (size_t i = 0; i < n; i++) {
+		if (limit_first && rows[i].cls == RC_WRAPS_TOP) {
+			unjudged = class_name[rows[i].cls];
+			continue;
+		}
 		unsigned char *p = three_pages(t);
 		unsigned char *addr = p;
 		size_t len = pg;
@@ -104,6 +126,11 @@ static void run_range_table(const struct range_target *t, const struct range_cas
 		}
 	}
 	cr_assert(failed == 0, "%d of %zu rows: %s", failed, n, msg);
+	if (unjudged)
+		cr_skip_test("%zu of %zu rows passed; row %s not judged: %s checks RLIMIT_MEMLOCK "
+			     "before the range and fails ENOMEM for any length past the limit, and "
+			     "this process lacks CAP_IPC_LOCK (run as root)", n - 1, n, unjudged,
+			     t->name);
 }
 
 #define RUN_TABLE(target, rows) run_range_table(&(target), rows, sizeof(rows) / sizeof(rows[0]))
@@ -174,20 +201,20 @@ static long call_remap_file_pages(void *a, size_t l)
 	return remap_file_pages(a, l, 0, 0, 0);
 }
 
-static const struct range_target t_mmap = { "mmap(MAP_FIXED)", call_mmap_fixed, false };
-static const struct range_target t_munmap = { "munmap", call_munmap, false };
-static const struct range_target t_mprotect = { "mprotect", call_mprotect, false };
-static const struct range_target t_pkey = { "pkey_mprotect(pkey -1)", call_pkey_mprotect, false };
-static const struct range_target t_msync = { "msync(MS_ASYNC)", call_msync, false };
-static const struct range_target t_mlock = { "mlock", call_mlock, false };
-static const struct range_target t_munlock = { "munlock", call_munlock, false };
-static const struct range_target t_mlock2 = { "mlock2", call_mlock2, false };
-static const struct range_target t_madvise = { "madvise(MADV_NORMAL)", call_madvise, false };
-static const struct range_target t_padv = { "posix_madvise(NORMAL)", call_posix_madvise, false };
-static const struct range_target t_mincore = { "mincore", call_mincore, false };
-static const struct range_target t_mseal = { "mseal", call_mseal, false };
-static const struct range_target t_mremap = { "mremap(same size)", call_mremap, false };
-static const struct range_target t_rfp = { "remap_file_pages", call_remap_file_pages, true };
+static const struct range_target t_mmap = { "mmap(MAP_FIXED)", call_mmap_fixed, false, false };
+static const struct range_target t_munmap = { "munmap", call_munmap, false, false };
+static const struct range_target t_mprotect = { "mprotect", call_mprotect, false, false };
+static const struct range_target t_pkey = { "pkey_mprotect(pkey -1)", call_pkey_mprotect, false, false };
+static const struct range_target t_msync = { "msync(MS_ASYNC)", call_msync, false, false };
+static const struct range_target t_mlock = { "mlock", call_mlock, false, true };
+static const struct range_target t_munlock = { "munlock", call_munlock, false, false };
+static const struct range_target t_mlock2 = { "mlock2", call_mlock2, false, true };
+static const struct range_target t_madvise = { "madvise(MADV_NORMAL)", call_madvise, false, false };
+static const struct range_target t_padv = { "posix_madvise(NORMAL)", call_posix_madvise, false, false };
+static const struct range_target t_mincore = { "mincore", call_mincore, false, false };
+static const struct range_target t_mseal = { "mseal", call_mseal, false, false };
+static const struct range_target t_mremap = { "mremap(same size)", call_mremap, false, false };
+static const struct range_target t_rfp = { "remap_file_pages", call_remap_file_pages, true, false };
 
 static void require_mseal(void)
 {

@@ -220,6 +220,9 @@ bool ms_page_resident(const void *addr);
 long ms_smaps_kb(const void *addr, const char *field);
 /* Reads a field of /proc/self/status ("VmLck") in kB; -1 if absent. */
 long ms_status_kb(const char *field);
+/* Whether the calling process holds capability cap (CAP_IPC_LOCK ...) in its effective set,
+ * from /proc/self/status CapEff; true when that cannot be read (the privileged answer). */
+bool ms_capable(int cap);
 
 /* Pins the calling process (and the children it forks later) to the CPU it runs on. New
  * pages wait in per-CPU LRU batches, and MADV_PAGEOUT/MADV_FREE drain only the calling
