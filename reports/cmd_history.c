@@ -10,7 +10,6 @@
 #include "history.h"
 #include "model.h"
 #include "plots.h"
-#include "report.h"
 #include "util.h"
 
 #define MAX_SERIES 24

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "history.h"
 #include "report.h"
 #include "util.h"
 
