@@ -134,10 +134,10 @@ static void write_help(FILE *out, const struct ms_option *const *tables, bool wi
 {
 	size_t n;
 	const struct ms_option **rows = rows_of(tables, with_help, &n);
+	/* The -h of --help alone does not indent every other line. */
 	bool shorts = false;
 	for (size_t i = 0; i < n; i++)
 		shorts |= rows[i]->short_name && rows[i] != &help_row;
-	/* The -h of --help alone does not indent every other line. */
 	int width = 0;
 	char buf[128];
 	for (size_t i = 0; i < n; i++) {
