@@ -1,6 +1,5 @@
 /* mmapsuite history METRIC: one metric across every recorded run, as a table and a plot. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,21 +7,35 @@
 
 #include "commands.h"
 #include "history.h"
+#include "options.h"
 #include "model.h"
 #include "plots.h"
-#include "report.h"
 #include "util.h"
 
 #define MAX_SERIES 24
 
-static const char usage[] =
-	"usage: mmapsuite history [--db FILE] [--case CASE] [--out DIR] METRIC\n"
-	"Shows METRIC (e.g. throughput) of every run recorded in the history database, oldest\n"
-	"first, one series per case and parameters, and plots it (METRIC.svg, .png, .html in\n"
-	"DIR, default: the database's directory/history).\n"
-	"  --db FILE    the database (default: $MMAPSUITE_OUT or reports/out, /history.sqlite)\n"
-	"  --case CASE  only this benchmark case\n"
-	"Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n";
+enum { OPT_DB = MS_OPT_OWN, OPT_CASE, OPT_OUT };
+
+static const struct ms_option history_options[] = {
+	{ "db", 'd', "FILE", "the database (default: $MMAPSUITE_OUT or reports/out,\n"
+	  "/history.sqlite)", OPT_DB },
+	{ "case", 'c', "CASE", "only this benchmark case", OPT_CASE },
+	{ "out", 'o', "DIR", "write the plots into DIR (default: the database's\n"
+	  "directory/history)", OPT_OUT },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const history_tables[] = { history_options, NULL };
+
+static void usage(FILE *out)
+{
+	fputs("usage: mmapsuite history [--db FILE] [--case CASE] [--out DIR] METRIC\n"
+	      "Shows METRIC (e.g. throughput) of every run recorded in the history database, oldest\n"
+	      "first, one series per case and parameters, and plots it (METRIC.svg, .png, .html in\n"
+	      "DIR, default: the database's directory/history).\n", out);
+	ms_options_help(out, history_tables);
+	fputs("Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n",
+	      out);
+}
 
 struct point {
 	char *time, *run, *kernel, *series, *method, *unit;
@@ -187,36 +200,25 @@ static size_t add_unique(char ***list, size_t n, const char *s)
 
 int cmd_history(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "case", required_argument, NULL, 'c' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db_arg = NULL, *case_filter = NULL, *out = NULL;
-	int opt;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "d:c:o:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'd': db_arg = optarg; break;
-		case 'c': case_filter = optarg; break;
-		case 'o': out = optarg; break;
-		case 'h':
-			fputs(usage, stdout);
+	struct ms_options p;
+	ms_options_begin(&p, "history", history_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		switch (id) {
+		case OPT_DB: db_arg = p.arg; break;
+		case OPT_CASE: case_filter = p.arg; break;
+		case OPT_OUT: out = p.arg; break;
+		case MS_OPT_HELP:
+			usage(stdout);
 			return MS_EXIT_OK;
-		default:
-			fprintf(stderr, "mmapsuite history: unknown option or missing value: %s\n",
-				argv[optind - 1]);
-			return MS_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
+	int first = ms_options_operands(&p);
+	if (argc - first != 1) {
 		fprintf(stderr, "mmapsuite history: expected one METRIC (see --help)\n");
 		return MS_EXIT_USAGE;
 	}
-	const char *metric = argv[optind];
+	const char *metric = argv[first];
 	char *db_path = db_arg ? xstrdup(db_arg) : ms_history_default_path();
 	char err[1024];
 	struct stat st;
