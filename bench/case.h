@@ -51,7 +51,8 @@ struct bench_ctx {
 	const struct bench_variant *v;
 	const char *dir;      /* scratch directory on the file system under test */
 	const char *fs_kind;  /* "tmpfs", "ext4", "dir" ... */
-	void *priv;           /* the case's state */
+	void *priv;           /* the case's state: state_size zeroed bytes the runner allocates
+			       * before setup and frees after teardown, one per variant */
 	/* Work of one iteration of run(); the runner repeats run() iters times per sample
 	 * when the case lets it calibrate. Per worker for multi-worker variants. */
 	uint64_t ops, bytes;
@@ -103,6 +104,7 @@ struct bench_case {
 	double budget_scale;         /* share of the profile's per-variant budget (1 = normal) */
 	bool no_ceiling;             /* not one core reading memory (two processes): no fraction */
 	const struct bench_opt *opts; /* terminated by a zero entry */
+	size_t state_size;           /* bytes of per-variant state in ctx->priv, 0 for none */
 	void (*plan)(struct bench_plan *plan);
 	int (*setup)(struct bench_ctx *c);       /* 0, BENCH_SKIP or -1, reason set */
 	void (*prepare)(struct bench_ctx *c);    /* untimed, before every sample */
@@ -116,9 +118,9 @@ struct bench_case {
 	bool higher_is_better;
 };
 
-/* The case table, from cases.h. */
-#define BENCH_CASE(name) extern const struct bench_case bench_case_##name;
-#include "cases.h"
+/* The case table, from cases.def. */
+#define BENCH_CASE(name, file) extern const struct bench_case bench_case_##name;
+#include "cases.def"
 #undef BENCH_CASE
 
 /* Helpers for cases (files.c). */

@@ -28,8 +28,4 @@ void bench_cgroup_leave(void);
 /* Removes cgroups left by runs that died (SIGKILL). */
 void bench_cgroup_reap(void);
 
-/* Fidelity check against fio (fidelity.c). Returns 0 if every ratio >= 0.95, 1 if not,
- * 2 if fio cannot run. */
-int bench_fidelity(struct ms_harness *h, const char *profile);
-
 #endif
