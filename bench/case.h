@@ -124,11 +124,10 @@ struct bench_case {
 #undef BENCH_CASE
 
 /* Helpers for cases (files.c). */
-/* A file of size bytes filled with non-zero data, clean and in the page cache. Shared by
- * cases on the same directory and size (read-only users); removed by the runner. */
-const char *bench_shared_file(const char *dir, uint64_t size, char *reason, size_t len);
-/* bench_shared_file() for c's directory and size, opened read-only: the fd, or -1 with
- * c->reason. Its path goes to *path when path is not NULL. */
+/* A file of c's size in c's directory, filled with non-zero data, clean and in the page
+ * cache, opened read-only: the fd, or -1 with c->reason. Shared by cases on the same
+ * directory and size (read-only users); removed by the runner. Its path goes to *path
+ * when path is not NULL. */
 int bench_open_shared_file(struct bench_ctx *c, const char **path);
 /* A private file the caller owns (write cases); unlinked by the caller. */
 int bench_create_file(const char *path, uint64_t size, char *reason, size_t len);

@@ -88,7 +88,8 @@ static struct {
 	int n_pass;
 } R;
 
-uint64_t bench_memory_bytes(void)
+/* The machine's memory; the runner plans within a quarter of it. */
+static uint64_t bench_memory_bytes(void)
 {
 	struct sysinfo si;
 

@@ -17,8 +17,7 @@ struct bench_profile {
 /* Removes the shared files of the current file system. */
 void bench_files_release(void);
 
-/* Sizes the machine can hold: a quarter of memory, and 90% of free space where files go. */
-uint64_t bench_memory_bytes(void);
+/* Free bytes of the file system holding dir (the runner plans within 90% of it). */
 uint64_t bench_free_bytes(const char *dir);
 
 /* Memory cgroup for beyond_memory (cgroup.c): created, entered, left and removed; also

@@ -83,7 +83,10 @@ static bool starts(const char *p, const char *prefix)
 	return strncmp(p, prefix, strlen(prefix)) == 0;
 }
 
-char *ms_svg_inline(const char *svg, const char *id_prefix, const char *attrs)
+/* SVG text made fit to inline in HTML: the XML prolog dropped, every id prefixed (several
+ * plots on one page would otherwise share ids), lstopo's "px" in viewBox removed, and attrs
+ * added to the root element. Returns NULL if there is no <svg> element. */
+static char *ms_svg_inline(const char *svg, const char *id_prefix, const char *attrs)
 {
 	const char *p = strstr(svg, "<svg");
 	if (!p)

@@ -65,11 +65,9 @@ int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen
 /* A gnuplot single-quoted string literal of s. */
 void ms_gnuplot_string(struct ms_text *t, const char *s);
 
-/* SVG text made fit to inline in HTML: the XML prolog dropped, every id prefixed (several
- * plots on one page would otherwise share ids), lstopo's "px" in viewBox removed, and attrs
- * added to the root element. Returns NULL if there is no <svg> element. */
-char *ms_svg_inline(const char *svg, const char *id_prefix, const char *attrs);
-/* Reads path and inlines it; NULL if missing or not SVG. */
+/* SVG file at path made fit to inline in HTML: the XML prolog dropped, every id prefixed
+ * (several plots on one page would otherwise share ids), lstopo's "px" in viewBox removed,
+ * and attrs added to the root element. NULL if missing or not SVG. */
 char *ms_svg_inline_file(const char *path, const char *id_prefix, const char *attrs);
 
 #endif

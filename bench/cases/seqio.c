@@ -11,7 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-int seqio_advice(const char *hint)
+/* The madvise advice a hint names, -1 for "none" (resolved in setup, never in run()). */
+static int seqio_advice(const char *hint)
 {
 	static const struct { const char *name; int advice; } table[] = {
 		{ "MADV_SEQUENTIAL", MADV_SEQUENTIAL }, { "MADV_RANDOM", MADV_RANDOM },
@@ -24,7 +25,7 @@ int seqio_advice(const char *hint)
 	return -1;
 }
 
-int seqio_fadvise(const char *hint, int fd)
+static int seqio_fadvise(const char *hint, int fd)
 {
 	if (!strcmp(hint, "POSIX_FADV_SEQUENTIAL"))
 		return posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);

@@ -24,8 +24,5 @@ struct seqio {
 int seqio_setup(struct bench_ctx *c);
 int seqio_run(struct bench_ctx *c, int worker);
 void seqio_teardown(struct bench_ctx *c);
-/* The madvise advice a hint names, -1 for "none" (resolved in setup, never in run()). */
-int seqio_advice(const char *hint);
-int seqio_fadvise(const char *hint, int fd);
 
 #endif
