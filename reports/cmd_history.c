@@ -90,16 +90,13 @@ static int plot(const char *dir, const char *metric, struct point *pts, size_t n
 				       pts[i].high);
 		}
 	}
-	ms_text_puts(&gp, "set terminal svg size 900,460 dynamic noenhanced font 'sans,11' "
-			  "background '#ffffff'\nset output 'PLOT.svg'\n");
+	ms_gnuplot_terminal(&gp, MS_GNUPLOT_SVG, "900,460", "PLOT.svg");
 	char *title = xasprintf("%s across runs (median, 95%% interval)", metric);
 	char *ylabel = xasprintf("%s (%s), %s is better", metric, pts[0].unit,
 				 pts[0].higher_is_better ? "higher" : "lower");
-	ms_text_puts(&gp, "set title ");
-	ms_gnuplot_string(&gp, title);
-	ms_text_puts(&gp, "\nset ylabel ");
-	ms_gnuplot_string(&gp, ylabel);
-	ms_text_printf(&gp, "\nset xlabel 'run (time, kernel)'\nset yrange [0:*]\nset grid ytics\n"
+	ms_gnuplot_set_text(&gp, "title", title);
+	ms_gnuplot_set_text(&gp, "ylabel", ylabel);
+	ms_text_printf(&gp, "set xlabel 'run (time, kernel)'\nset yrange [0:*]\nset grid ytics\n"
 			    "set key outside right top\nset xrange [-0.5:%zu.5]\nset xtics rotate by "
 			    "-30 (", n_runs - 1);
 	for (size_t r = 0; r < n_runs; r++) {
@@ -115,20 +112,19 @@ static int plot(const char *dir, const char *metric, struct point *pts, size_t n
 		ms_text_printf(&gp, " %zu%s", r, r + 1 < n_runs ? ", " : ")\n");
 		free(label);
 	}
-	ms_text_puts(&gp, "plot \\\n");
 	for (size_t s = 0; s < drawn; s++) {
 		char *method = NULL;
 		for (size_t i = 0; i < n && !method; i++)
 			if (strcmp(pts[i].series, series[s]) == 0)
 				method = pts[i].method;
-		ms_text_printf(&gp, "  'PLOT.dat' index %zu using 1:2:3:4 with yerrorlines pt 7 "
-				    "lc rgb '%s' dt %zu title ", s, ms_method_colour(method),
-			       1 + s % 5);
-		ms_gnuplot_string(&gp, series[s]);
-		ms_text_puts(&gp, s + 1 < drawn ? ", \\\n" : "\n");
+		ms_gnuplot_series(&gp, s, &(struct ms_gnuplot_series){
+			.data = "PLOT.dat", .index = s, .style = "using 1:2:3:4 with yerrorlines pt 7",
+			.dash = 1 + (int)(s % 5), .colour = ms_method_colour(method),
+			.title = series[s] });
 	}
-	ms_text_puts(&gp, "set terminal pngcairo size 900,460 noenhanced font 'sans,10'\n"
-			  "set output 'PLOT.png'\nreplot\nunset output\n");
+	ms_gnuplot_plot_end(&gp);
+	ms_gnuplot_terminal(&gp, MS_GNUPLOT_PNG, "900,460", "PLOT.png");
+	ms_text_puts(&gp, "replot\nunset output\n");
 	/* File names from the metric, made safe. */
 	char *stem = xstrdup(metric);
 	for (char *c = stem; *c; c++)

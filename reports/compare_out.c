@@ -211,21 +211,28 @@ static char *ratio_plot(const struct ms_comparison *c, const char *plots_dir, ch
 		if (pos > n_labels)
 			n_labels = pos;
 	}
-	ms_text_printf(&gp, "set termoption noenhanced\nset title 'Ratio to the baseline, 95%% "
-			    "bootstrap interval (above 1: larger value)'\nset ylabel 'ratio (run / "
-			    "baseline), no unit'\nset xlabel 'paired metric (see the table, same "
-			    "order)'\nset grid ytics\nset key outside right top\nset xrange [-1:%zu]\n"
-			    "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
-			    "plot \\\n", n_labels);
-	for (size_t k = 1; k < c->n_runs; k++)
-		ms_text_printf(&gp, "  'ratios.dat' index %zu using 1:2:3:4 with yerrorbars pt 7 "
-				    "lc rgb '%s' title 'run %zu'%s\n", k - 1,
-			       run_colours[(k - 1) % 6], k, k + 1 < c->n_runs ? ", \\" : "");
+	ms_text_puts(&gp, "set termoption noenhanced\n");
+	ms_gnuplot_set_text(&gp, "title", "Ratio to the baseline, 95% bootstrap interval (above "
+			    "1: larger value)");
+	ms_gnuplot_set_text(&gp, "ylabel", "ratio (run / baseline), no unit");
+	ms_gnuplot_set_text(&gp, "xlabel", "paired metric (see the table, same order)");
+	ms_text_printf(&gp, "set grid ytics\nset key outside right top\nset xrange [-1:%zu]\n"
+			    "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n",
+		       n_labels);
+	for (size_t k = 1; k < c->n_runs; k++) {
+		char title[32];
+		snprintf(title, sizeof(title), "run %zu", k);
+		ms_gnuplot_series(&gp, k - 1, &(struct ms_gnuplot_series){
+			.data = "ratios.dat", .index = k - 1,
+			.style = "using 1:2:3:4 with yerrorbars pt 7",
+			.colour = run_colours[(k - 1) % 6], .title = title });
+	}
+	ms_gnuplot_plot_end(&gp);
 	struct ms_text all = { 0 };
-	ms_text_puts(&all, "set terminal svg size 900,420 dynamic noenhanced font 'sans,11' "
-			   "background '#ffffff'\nset output 'ratios.svg'\nload 'ratios.gp'\n"
-			   "set terminal pngcairo size 900,420 noenhanced font 'sans,10'\n"
-			   "set output 'ratios.png'\nreplot\nunset output\n");
+	ms_gnuplot_terminal(&all, MS_GNUPLOT_SVG, "900,420", "ratios.svg");
+	ms_text_puts(&all, "load 'ratios.gp'\n");
+	ms_gnuplot_terminal(&all, MS_GNUPLOT_PNG, "900,420", "ratios.png");
+	ms_text_puts(&all, "replot\nunset output\n");
 	char *dat = xasprintf("%s/ratios.dat", plots_dir), *script = xasprintf("%s/ratios.gp", plots_dir);
 	char *draw = xasprintf("%s/draw.gp", plots_dir), *svg = xasprintf("%s/ratios.svg", plots_dir);
 	char *result = NULL;

@@ -49,6 +49,7 @@ const struct bench_case bench_case_seq_read = {
 	.calibrate = true,
 	.opts = seq_read_opts,
 	.plan = seq_read_plan,
+	.state_size = sizeof(struct seqio),
 	.setup = seqio_setup,
 	.run = seqio_run,
 	.teardown = seqio_teardown,
