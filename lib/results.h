@@ -1,4 +1,4 @@
-/* The results model (DESIGN.md): one run = id, time, environment, conformance results and
+/* The results model: one run = id, time, environment, conformance results and
  * benchmark results. results.json is the single source of truth; every report is rendered
  * from it. Read and written with jansson; the schema is documented in README.md. */
 #ifndef MMAPSUITE_RESULTS_H

@@ -1,5 +1,5 @@
-/* memory_use: RAM charged per byte of file data a process holds (the seed table's "memory
- * usage" row): read() of the whole file into a private buffer against a MAP_SHARED mapping
+/* memory_use: RAM charged per byte of file data a process holds (the "memory
+ * usage" row of the comparison table): read() of the whole file into a private buffer against a MAP_SHARED mapping
  * of it, every page touched. A child process does it and reports its smaps_rollup (RSS,
  * PSS, anonymous); the parent counts the file's pages in the page cache (mincore) while the
  * child holds the data. Charged = the child's new anonymous memory + the file's cached

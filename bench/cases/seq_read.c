@@ -1,4 +1,4 @@
-/* seq_read: the seed's claim "read() copies, mmap is zero-copy, so mmap is faster for big
+/* seq_read: the common claim "read() copies, mmap is zero-copy, so mmap is faster for big
  * files", measured on a hot page cache: read() at each block size against a mapping read
  * end to end, in both states a mapping has. First touch ("mmap", "mmap_populate": plain,
  * MAP_POPULATE, MADV_SEQUENTIAL, MADV_HUGEPAGE): mmap, its page faults and munmap are in

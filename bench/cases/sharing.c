@@ -1,5 +1,5 @@
 /* sharing: moving data between two processes, a pipe against a MAP_SHARED region with a
- * futex handshake (the seed table's "sharing" row). The consumer is a child process pinned
+ * futex handshake (the "sharing" row of the comparison table). The consumer is a child process pinned
  * to the second placement (another core where there is one), forked in setup and killed in
  * teardown.
  *   share_throughput: the producer puts 16 MiB per iteration in 64 KiB messages; through

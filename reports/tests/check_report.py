@@ -480,7 +480,7 @@ def check_overview(run, page):
           f"overview counts {page.overview and page.overview.get('data-drifting')} drifting "
           f"results, results.json has {n_drift}")
     check(set(page.rows) >= {"memory usage", "performance", "syncing", "sharing"},
-          f"the seed's four rows: page has {page.rows}")
+          f"the four comparison rows: page has {page.rows}")
 
 
 def check_ceiling(run, page):
