@@ -502,11 +502,12 @@ static void hw_interval_only(struct snd_pcm_hw_params *p, int param, unsigned v)
 #define PCM_CHANNELS 2
 #define PCM_FRAME_BYTES (PCM_CHANNELS * 2) /* S16_LE */
 #define PCM_PERIOD 1024
-#define PCM_BUFFER 16384 /* frames: 341 ms at 48 kHz, room for a slow reader under TCG */
+#define PCM_BUFFER 16384         /* frames: the samples played, 341 ms at 48 kHz */
+#define PCM_CAPTURE_BUFFER 65536 /* 1.4 s: room for a reader stalled under TCG */
 
-/* HW_PARAMS: access, S16_LE, 2 channels, 48 kHz, the period and buffer sizes above; the
- * kernel refines and chooses the rest. Returns the buffer size in frames. */
-static unsigned pcm_hw_params(int fd, snd_pcm_access_t access)
+/* HW_PARAMS: access, S16_LE, 2 channels, 48 kHz, the period size above, a buffer of frames;
+ * the kernel refines and chooses the rest. Returns the buffer size in frames. */
+static unsigned pcm_hw_params(int fd, snd_pcm_access_t access, unsigned frames)
 {
 	struct snd_pcm_hw_params p;
 	memset(&p, 0, sizeof(p));
@@ -521,12 +522,12 @@ static unsigned pcm_hw_params(int fd, snd_pcm_access_t access)
 	hw_interval_only(&p, SNDRV_PCM_HW_PARAM_CHANNELS, PCM_CHANNELS);
 	hw_interval_only(&p, SNDRV_PCM_HW_PARAM_RATE, PCM_RATE);
 	hw_interval_only(&p, SNDRV_PCM_HW_PARAM_PERIOD_SIZE, PCM_PERIOD);
-	hw_interval_only(&p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE, PCM_BUFFER);
+	hw_interval_only(&p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE, frames);
 	xioctl(fd, SNDRV_PCM_IOCTL_HW_PARAMS, &p);
-	unsigned frames = hw_interval(&p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE)->min;
-	if (frames != PCM_BUFFER)
-		ms_broken("HW_PARAMS: buffer of %u frames, asked %u", frames, PCM_BUFFER);
-	return frames;
+	unsigned got = hw_interval(&p, SNDRV_PCM_HW_PARAM_BUFFER_SIZE)->min;
+	if (got != frames)
+		ms_broken("HW_PARAMS: buffer of %u frames, asked %u", got, frames);
+	return got;
 }
 
 /* The status page (read-only) and control page of a PCM; SKIP where the kernel refuses them
@@ -575,9 +576,11 @@ CONFORM(media_alsa_aloop, pcm_mmap_samples_loop_back, "n3", LINUX, .timeout = ME
 	if (pcm_subdevice(play) != pcm_subdevice(capt))
 		ms_broken("playback subdevice %u and capture subdevice %u are not one cable",
 			  pcm_subdevice(play), pcm_subdevice(capt));
-	unsigned frames = pcm_hw_params(play, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED);
-	pcm_hw_params(capt, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED);
+	unsigned frames = pcm_hw_params(play, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED, PCM_BUFFER);
+	unsigned cframes = pcm_hw_params(capt, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED,
+					 PCM_CAPTURE_BUFFER);
 	const size_t bytes = (size_t)frames * PCM_FRAME_BYTES;
+	const size_t cbytes = (size_t)cframes * PCM_FRAME_BYTES;
 	volatile struct snd_pcm_mmap_status *pst, *cst;
 	volatile struct snd_pcm_mmap_control *pctl, *cctl;
 	pcm_map_status_control(play, &pst, &pctl);
@@ -586,9 +589,9 @@ CONFORM(media_alsa_aloop, pcm_mmap_samples_loop_back, "n3", LINUX, .timeout = ME
 			     SNDRV_PCM_MMAP_OFFSET_DATA);
 	cr_assert(pbuf != MAP_FAILED, "mmap of the playback buffer (%zu bytes): %s", bytes,
 		  ms_errname(errno));
-	const int16_t *cbuf = mmap(NULL, bytes, PROT_READ, MAP_SHARED, capt,
+	const int16_t *cbuf = mmap(NULL, cbytes, PROT_READ, MAP_SHARED, capt,
 				   SNDRV_PCM_MMAP_OFFSET_DATA);
-	cr_assert(cbuf != MAP_FAILED, "mmap of the capture buffer (%zu bytes): %s", bytes,
+	cr_assert(cbuf != MAP_FAILED, "mmap of the capture buffer (%zu bytes): %s", cbytes,
 		  ms_errname(errno));
 
 	xioctl(play, SNDRV_PCM_IOCTL_PREPARE, NULL);
@@ -622,7 +625,7 @@ CONFORM(media_alsa_aloop, pcm_mmap_samples_loop_back, "n3", LINUX, .timeout = ME
 			  (unsigned long)appl);
 		for (; appl < hw && have < cap_max; appl++, have++)
 			memcpy(&got[have * PCM_CHANNELS],
-			       &cbuf[(appl % frames) * PCM_CHANNELS], PCM_FRAME_BYTES);
+			       &cbuf[(appl % cframes) * PCM_CHANNELS], PCM_FRAME_BYTES);
 		cctl->appl_ptr = appl; /* frees the space for the driver */
 		if (start == SIZE_MAX)
 			for (size_t f = 0; f < have; f++)
@@ -649,7 +652,7 @@ CONFORM(media_alsa_aloop, pcm_mmap_samples_loop_back, "n3", LINUX, .timeout = ME
 				  f, ch, start + f, s, sample_of(f, ch));
 		}
 	free(got);
-	xmunmap((void *)cbuf, bytes);
+	xmunmap((void *)cbuf, cbytes);
 	xmunmap(pbuf, bytes);
 	xclose(capt);
 	xclose(play);
@@ -666,7 +669,7 @@ CONFORM(media_alsa_aloop, data_mmap_needs_mmap_access, "n4", LINUX)
 	const size_t pg = ms_page();
 	ms_assert_errno(mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 			     SNDRV_PCM_MMAP_OFFSET_DATA), EBADFD);
-	pcm_hw_params(fd, SNDRV_PCM_ACCESS_RW_INTERLEAVED);
+	pcm_hw_params(fd, SNDRV_PCM_ACCESS_RW_INTERLEAVED, PCM_BUFFER);
 	ms_assert_errno(mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 			     SNDRV_PCM_MMAP_OFFSET_DATA), EINVAL);
 	xclose(fd);
@@ -679,7 +682,7 @@ CONFORM(media_alsa_aloop, data_mmap_past_buffer_fails_einval, "n4", LINUX)
 	int card = aloop_card();
 	int fd = pcm_open(card, 0, false);
 	const size_t pg = ms_page();
-	size_t bytes = (size_t)pcm_hw_params(fd, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED) *
+	size_t bytes = (size_t)pcm_hw_params(fd, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED, PCM_BUFFER) *
 		       PCM_FRAME_BYTES;
 	size_t abytes = (bytes + pg - 1) / pg * pg;
 	const struct {
@@ -716,7 +719,7 @@ CONFORM(media_alsa_aloop, status_page_is_read_only, "n4", LINUX)
 	int card = aloop_card();
 	int fd = pcm_open(card, 0, false);
 	const size_t pg = ms_page();
-	pcm_hw_params(fd, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED);
+	pcm_hw_params(fd, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED, PCM_BUFFER);
 	volatile unsigned char *s = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 					 SNDRV_PCM_MMAP_OFFSET_STATUS);
 	if (s == MAP_FAILED && errno == ENXIO)
