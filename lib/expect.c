@@ -105,7 +105,7 @@ static int parse_line(struct parser *p, const char *s, bool allow_placeholder,
 		s++;
 	char *test = strndup(start, (size_t)(s - start));
 	if (strchr(test, '=')) {
-		bad(p, "the line must start with a test glob (suite/test, e.g. faults/*), not "
+		bad(p, "the line must start with a test glob (suite/test, e.g. fault_counts/*), not "
 		       "'%s'", test);
 		goto fail;
 	}
@@ -114,7 +114,7 @@ static int parse_line(struct parser *p, const char *s, bool allow_placeholder,
 		goto fail;
 	}
 	if (!strchr(test, '/')) {
-		bad(p, "the test glob '%s' has no '/': write suite/test (e.g. faults/%s)", test,
+		bad(p, "the test glob '%s' has no '/': write suite/test (e.g. fault_counts/%s)", test,
 		    test);
 		goto fail;
 	}

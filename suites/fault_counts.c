@@ -94,7 +94,7 @@ static void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd
  * the shared zero page), a write after it faults once more (to replace the zero page), a
  * first write is 1 fault, and repeated accesses take none. LINUX: counts are Linux detail.
  * SKIP where the configuration keeps read faults off the zero page (policy.h). */
-CONFORM(faults, anon_first_touch_fault_counts, "d9", LINUX)
+CONFORM(fault_counts, anon_first_touch_fault_counts, "d9", LINUX)
 {
 	ms_require_behaviour(MS_ZERO_PAGE);
 	size_t page = ms_page(), len = 4 * page;
@@ -119,7 +119,7 @@ CONFORM(faults, anon_first_touch_fault_counts, "d9", LINUX)
 }
 /* Assert that the first write to an untouched page of a hot file takes exactly 1 minor
  * fault, for MAP_PRIVATE (one COW copy, smaps Anonymous one page) and MAP_SHARED. LINUX. */
-CONFORM(faults, file_first_write_one_fault, "d9", LINUX)
+CONFORM(fault_counts, file_first_write_one_fault, "d9", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
 	int fd = hot_file(len);
@@ -141,7 +141,7 @@ CONFORM(faults, file_first_write_one_fault, "d9", LINUX)
 
 /* Assert that the first read of a file page that is not cached is exactly 1 major fault (no
  * minor), and of a cached page 0 major. LINUX. tmpfs cannot be made cold: SKIP there. */
-CONFORM(faults, file_cold_first_read_one_major_fault, "d9", LINUX)
+CONFORM(fault_counts, file_cold_first_read_one_major_fault, "d9", LINUX)
 {
 	size_t pages = 64, len = pages * ms_page();
 	int fd = ms_file(len, NULL);
@@ -174,7 +174,7 @@ CONFORM(faults, file_cold_first_read_one_major_fault, "d9", LINUX)
 /* Assert that one read fault on a hot file maps its fault-around window: small folios
  * (tmpfs, btrfs here) exactly the aligned fault_around_bytes window; large folios (ext4,
  * xfs here) at least that window, up to whole folios. LINUX (mm/memory.c do_fault_around). */
-CONFORM(faults, read_fault_maps_fault_around_window, "d10", LINUX)
+CONFORM(fault_counts, read_fault_maps_fault_around_window, "d10", LINUX)
 {
 	const char *source;
 	size_t window = fault_around_pages(&source), page = ms_page(), pages = 128;
@@ -204,7 +204,7 @@ CONFORM(faults, read_fault_maps_fault_around_window, "d10", LINUX)
  * MAP_PRIVATE, takes one fault per fault-around window: exactly 64 / window with small folios
  * (tmpfs, btrfs here: 4), between 1 and that with large folios (ext4, xfs here: 4 for this
  * 256 KiB file; 1 for a 4 MiB file, which gets a PMD mapping), never 64. LINUX. */
-CONFORM(faults, sequential_read_faults_per_window, "d10 d9", LINUX)
+CONFORM(fault_counts, sequential_read_faults_per_window, "d10 d9", LINUX)
 {
 	const char *source;
 	size_t window = fault_around_pages(&source), page = ms_page(), pages = 64;
@@ -242,7 +242,7 @@ CONFORM(faults, sequential_read_faults_per_window, "d10 d9", LINUX)
 
 /* Assert that anonymous memory has no fault-around: each first read of a page is its own
  * fault and maps only that page. LINUX. */
-CONFORM(faults, anon_has_no_fault_around, "d10 d9", LINUX)
+CONFORM(fault_counts, anon_has_no_fault_around, "d10 d9", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
 	unsigned char *p = anon_nothp(len);
