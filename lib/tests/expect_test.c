@@ -36,12 +36,12 @@ Test(expect_parse, good_lines_comments_blanks_and_crlf)
 		"# header comment\n"
 		"\n"
 		"   \t\n"
-		"fault_counts/anon_* reason=\"zero page never mapped\"\r\n"
+		"faults/anon_* reason=\"zero page never mapped\"\r\n"
 		"  mmap_shared/store_past_eof_hidden_after_extend fs=tmpfs kernel=6.* arch=x86_64 "
 		"message=\"*byte 0 past*\" reason=\"tmpfs keeps bytes past EOF\"  # trailing\n"
 		"thp_zero_page/* reason=bare_word_reason");
 	cr_assert_eq(e.n, 3);
-	cr_assert_str_eq(e.v[0].test, "fault_counts/anon_*");
+	cr_assert_str_eq(e.v[0].test, "faults/anon_*");
 	cr_assert_str_eq(e.v[0].reason, "zero page never mapped");
 	cr_assert_eq(e.v[0].line, 4);
 	cr_assert_null(e.v[0].fs);
@@ -130,7 +130,7 @@ Test(expect_load, missing_file_and_nul_byte_named)
 
 Test(expect_match, globs_over_test_fs_kernel_arch)
 {
-	struct ms_expect e = parsed("fault_counts/anon_* fs=tmpfs kernel=6.1.* arch=aarch64 reason=r1\n"
+	struct ms_expect e = parsed("faults/anon_* fs=tmpfs kernel=6.1.* arch=aarch64 reason=r1\n"
 				    "mmap_shared/* fs=dir:* reason=r2\n"
 				    "x/y kernel=6.12.* reason=r3\n"
 				    "z/w arch=x86_64 reason=r4\n");
