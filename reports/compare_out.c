@@ -178,6 +178,16 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 			}
 			if (why)
 				ms_text_md_cell(t, why, 200);
+			/* A result read from before a split stood for all its variants: a variant
+			 * that passes where the old one failed may be a sibling of the one that did */
+			const char *was = d->base->renamed_from ? d->base->renamed_from
+					  : d->other->renamed_from;
+			if (was) {
+				ms_text_puts(t, why || d->deviation_change ? "; " : ": ");
+				ms_text_printf(t, "recorded as `%s` in %s, one result for every test "
+					       "it was split into or renamed to", was,
+					       d->base->renamed_from ? "the baseline" : "this run");
+			}
 			ms_text_puts(t, " |\n");
 		}
 	} else {

@@ -27,10 +27,14 @@ static const char *const backing_name[N_BACKINGS] = {
  * its backing. CONFORM_FILE_BACKINGS, CONFORM_SHARED_BACKINGS and CONFORM_PRIVATE_BACKINGS
  * declare the two file, the two shared and the two private ones. */
 #define BACKING_BODY(name) static void name(enum backing b)
-#define VARIANT_ANON_PRIVATE(s, n, i, sp) CONFORM_VARIANT(s, n, anon_private, i, sp, n, ANON_PRIVATE)
-#define VARIANT_ANON_SHARED(s, n, i, sp) CONFORM_VARIANT(s, n, anon_shared, i, sp, n, ANON_SHARED)
-#define VARIANT_FILE_SHARED(s, n, i, sp) CONFORM_VARIANT(s, n, file_shared, i, sp, n, FILE_SHARED)
-#define VARIANT_FILE_PRIVATE(s, n, i, sp) CONFORM_VARIANT(s, n, file_private, i, sp, n, FILE_PRIVATE)
+#define VARIANT_ANON_PRIVATE(s, n, i, sp) \
+	CONFORM_VARIANT(s, n, anon_private, i, sp, n, ANON_PRIVATE)
+#define VARIANT_ANON_SHARED(s, n, i, sp) \
+	CONFORM_VARIANT(s, n, anon_shared, i, sp, n, ANON_SHARED)
+#define VARIANT_FILE_SHARED(s, n, i, sp) \
+	CONFORM_VARIANT(s, n, file_shared, i, sp, n, FILE_SHARED)
+#define VARIANT_FILE_PRIVATE(s, n, i, sp) \
+	CONFORM_VARIANT(s, n, file_private, i, sp, n, FILE_PRIVATE)
 #define CONFORM_PER_BACKING(s, n, i, sp)                                                     \
 	BACKING_BODY(n);                                                                     \
 	VARIANT_ANON_PRIVATE(s, n, i, sp) VARIANT_ANON_SHARED(s, n, i, sp)                   \
