@@ -15,6 +15,6 @@ int cmd_bench(int argc, char **argv);    /* bench/cmd_bench.c */
 int cmd_report(int argc, char **argv);   /* reports/cmd_report.c */
 int cmd_compare(int argc, char **argv);  /* reports/cmd_compare.c */
 int cmd_history(int argc, char **argv);  /* reports/cmd_history.c */
-int cmd_selftest(int argc, char **argv); /* tools/selftest/cmd_selftest.c */
+int cmd_selftest(int argc, char **argv); /* suites/selftest/cmd_selftest.c */
 
 #endif

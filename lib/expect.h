@@ -1,8 +1,10 @@
 /* Expectation files: the known deviations of a kernel, one line each (README "Known
  * deviations"). A failure a line matches becomes XFAIL, a pass it matches XPASS. Format:
  *   <test-glob> [fs=<glob>] [kernel=<glob>] [arch=<glob>] [message=<glob>] reason="<text>"
- * Globs are fnmatch(3) patterns (no flags): test-glob against "suite/test", fs against the
- * file system label or its type (fs=tmpfs also matches dir:/dev/shm on a tmpfs), kernel against `uname -r`, arch against `uname -m`, message against the
+ * Globs are fnmatch(3) patterns (no flags): test-glob against "suite/test" and against each
+ * earlier name of the test (lib/renames.def, so an old file still matches), fs against the
+ * file system label or its type (fs=tmpfs also matches dir:/dev/shm on a tmpfs), kernel
+ * against `uname -r`, arch against `uname -m`, message against the
  * whole failure message. A value with spaces is double-quoted; inside quotes \" is a quote and
  * \\ a backslash (any other backslash is kept, for fnmatch's own escapes). '#' starts a
  * comment where a word would start. reason= is mandatory; a reason beginning with "FILL IN" is

@@ -178,10 +178,39 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 			}
 			if (why)
 				ms_text_md_cell(t, why, 200);
+			/* A result read from before a split stood for all its variants: a variant
+			 * that passes where the old one failed may be a sibling of the one that did */
+			const char *was = d->base->renamed_from ? d->base->renamed_from
+					  : d->other->renamed_from;
+			if (was) {
+				ms_text_puts(t, why || d->deviation_change ? "; " : ": ");
+				ms_text_printf(t, "recorded as `%s` in %s, one result for every test "
+					       "it was split into or renamed to", was,
+					       d->base->renamed_from ? "the baseline" : "this run");
+			}
 			ms_text_puts(t, " |\n");
 		}
 	} else {
 		ms_text_puts(t, "\nConformance: no outcome differs.\n");
+	}
+	/* Which results were compared at all: a test only one run has is no difference, but a
+	 * reader must see it; names from before a rename are paired through lib/renames.def. */
+	for (size_t k = 1; k < c->n_runs; k++) {
+		if (!c->runs[0]->n_conformance && !c->runs[k]->n_conformance)
+			continue;
+		ms_text_printf(t, "Conformance run %zu: %zu results paired; %zu of its and %zu of the "
+			       "baseline's have no counterpart.\n", k, c->conf_paired[k],
+			       c->conf_unmatched[k], c->conf_base_unmatched[k]);
+	}
+	for (size_t k = 0; k < c->n_runs; k++) {
+		if (!c->conf_renamed[k])
+			continue;
+		if (k)
+			ms_text_printf(t, "Run %zu: ", k);
+		else
+			ms_text_puts(t, "Baseline: ");
+		ms_text_printf(t, "%zu results recorded under earlier test names are read under "
+			       "today's (lib/renames.def).\n", c->conf_renamed[k]);
 	}
 }
 

@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 const struct selftest_fault selftest_faults[] = {
-#define FAULT(name, group, description) { #name, group, description },
-#include "faults.def"
-#undef FAULT
+#define MUTANT(name, group, description) { #name, group, description },
+#include "mutants.def"
+#undef MUTANT
 };
 const int selftest_n_faults = sizeof(selftest_faults) / sizeof(selftest_faults[0]);
 
