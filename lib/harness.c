@@ -44,7 +44,6 @@ const struct ms_option ms_harness_options[] = {
 	  OPT_NO_EXPECT },
 	MS_OPTIONS_END
 };
-const struct ms_option *const ms_harness_option_tables[] = { ms_harness_options, NULL };
 
 const char *ms_self_dir(void)
 {
@@ -185,23 +184,6 @@ int ms_harness_handle(struct ms_harness *h, int id, const char *given, const cha
 		h->fs_size_mb = mb;
 		return 1;
 	}
-	}
-	return 0;
-}
-
-int ms_harness_option(struct ms_harness *h, int argc, char **argv, int *i)
-{
-	const char *arg = argv[*i];
-	for (const struct ms_option *o = ms_harness_options; o->name; o++) {
-		if (strncmp(arg, "--", 2) || strcmp(arg + 2, o->name))
-			continue;
-		const char *v = NULL;
-		if (o->arg) {
-			if (*i + 1 >= argc)
-				ms_die(MS_EXIT_USAGE, "%s needs a value (see --help)", arg);
-			v = argv[++*i];
-		}
-		return ms_harness_handle(h, o->id, arg, v);
 	}
 	return 0;
 }

@@ -42,12 +42,6 @@ extern const struct ms_option ms_harness_options[];
  * a bad value. */
 int ms_harness_handle(struct ms_harness *h, int id, const char *given, const char *value);
 
-/* For a command that still parses argv by hand (selftest): the common option at argv[*i]
- * (advancing *i past its value), 1 if it was one, 0 if not; and the table's help lines. */
-int ms_harness_option(struct ms_harness *h, int argc, char **argv, int *i);
-extern const struct ms_option *const ms_harness_option_tables[];
-#define ms_harness_options_help (ms_options_help_text(ms_harness_option_tables))
-
 /* Reaps leftovers of dead runs, creates the run and its directory, captures the
  * environment, prepares the file systems (each one added to the environment). Exits 2 on
  * bad input before anything is written. */

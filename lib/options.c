@@ -162,25 +162,3 @@ void ms_options_help(FILE *out, const struct ms_option *const *tables)
 {
 	write_help(out, tables, true);
 }
-
-const char *ms_options_help_text(const struct ms_option *const *tables)
-{
-	static struct {
-		const struct ms_option *const *tables;
-		char *text;
-	} cache[8];
-	size_t i;
-	for (i = 0; i < sizeof(cache) / sizeof(cache[0]) && cache[i].tables; i++)
-		if (cache[i].tables == tables)
-			return cache[i].text;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	if (!f)
-		return "";
-	write_help(f, tables, false);
-	fclose(f);
-	if (i < sizeof(cache) / sizeof(cache[0]))
-		cache[i].tables = tables, cache[i].text = text;
-	return text;
-}

@@ -48,8 +48,5 @@ void ms_options_no_operands(struct ms_options *p);
 
 /* Writes the option lines of the tables, aligned, with -h, --help last. */
 void ms_options_help(FILE *out, const struct ms_option *const *tables);
-/* The same without the --help line, as a string (built once per table list), for a command
- * that writes its own help around it. */
-const char *ms_options_help_text(const struct ms_option *const *tables);
 
 #endif

@@ -13,13 +13,13 @@ fail() { echo "step-options: FAILED: $*"; fails=$((fails + 1)); }
 # A value the parser accepts for an option (values are checked while parsing for some).
 value_for() {
 	case $1 in
-	--fs) echo tmpfs ;; --fs-size) echo 64 ;; --profile) echo quick ;; --max-size) echo 4M ;;
-	--jobs | --gpio-pin | --run-timeout) echo 2 ;; --fail-on-regression) echo 5 ;;
+	--fs) echo tmpfs ;; --fs-size) echo 64 ;; --fault) echo anon_not_zeroed ;; --profile) echo quick ;; --max-size) echo 4M ;;
+	--jobs | --gpio-pin) echo 2 ;; --run-timeout) echo 60 ;; --fail-on-regression) echo 5 ;;
 	--dir | --fs-path) echo "$work" ;; *) echo "$work/value" ;;
 	esac
 }
 
-for cmd in run conform bench env list expect report compare history; do
+for cmd in run conform bench env list expect report compare history selftest; do
 	help=$("$ms" "$cmd" --help) || { fail "$cmd --help exited $?"; continue; }
 	# Option lines: "  --name ARG  help" or "  -x, --name ARG  help".
 	n=0
