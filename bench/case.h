@@ -51,7 +51,8 @@ struct bench_ctx {
 	const struct bench_variant *v;
 	const char *dir;      /* scratch directory on the file system under test */
 	const char *fs_kind;  /* "tmpfs", "ext4", "dir" ... */
-	void *priv;           /* the case's state */
+	void *priv;           /* the case's state: state_size zeroed bytes the runner allocates
+			       * before setup and frees after teardown, one per variant */
 	/* Work of one iteration of run(); the runner repeats run() iters times per sample
 	 * when the case lets it calibrate. Per worker for multi-worker variants. */
 	uint64_t ops, bytes;
@@ -103,6 +104,7 @@ struct bench_case {
 	double budget_scale;         /* share of the profile's per-variant budget (1 = normal) */
 	bool no_ceiling;             /* not one core reading memory (two processes): no fraction */
 	const struct bench_opt *opts; /* terminated by a zero entry */
+	size_t state_size;           /* bytes of per-variant state in ctx->priv, 0 for none */
 	void (*plan)(struct bench_plan *plan);
 	int (*setup)(struct bench_ctx *c);       /* 0, BENCH_SKIP or -1, reason set */
 	void (*prepare)(struct bench_ctx *c);    /* untimed, before every sample */
@@ -116,17 +118,16 @@ struct bench_case {
 	bool higher_is_better;
 };
 
-/* The case table, from cases.h. */
-#define BENCH_CASE(name) extern const struct bench_case bench_case_##name;
-#include "cases.h"
+/* The case table, from cases.def. */
+#define BENCH_CASE(name, file) extern const struct bench_case bench_case_##name;
+#include "cases.def"
 #undef BENCH_CASE
 
 /* Helpers for cases (files.c). */
-/* A file of size bytes filled with non-zero data, clean and in the page cache. Shared by
- * cases on the same directory and size (read-only users); removed by the runner. */
-const char *bench_shared_file(const char *dir, uint64_t size, char *reason, size_t len);
-/* bench_shared_file() for c's directory and size, opened read-only: the fd, or -1 with
- * c->reason. Its path goes to *path when path is not NULL. */
+/* A file of c's size in c's directory, filled with non-zero data, clean and in the page
+ * cache, opened read-only: the fd, or -1 with c->reason. Shared by cases on the same
+ * directory and size (read-only users); removed by the runner. Its path goes to *path
+ * when path is not NULL. */
 int bench_open_shared_file(struct bench_ctx *c, const char **path);
 /* A private file the caller owns (write cases); unlinked by the caller. */
 int bench_create_file(const char *path, uint64_t size, char *reason, size_t len);

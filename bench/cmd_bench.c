@@ -3,6 +3,7 @@
 #include "bench.h"
 #include "case.h"
 #include "commands.h"
+#include "options.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -10,6 +11,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+enum { OPT_PROFILE = MS_OPT_OWN, OPT_CASE, OPT_MAX_SIZE, OPT_EVENTS, OPT_FIDELITY,
+       OPT_FIDELITY_ONLY, OPT_LIST };
+
+static const struct ms_option bench_options[] = {
+	{ "profile", 0, "P", "quick (default: every case at a few points, about a minute)\n"
+	  "or full (every sweep, under 20 minutes) or pmu (4 and 8 MiB\n"
+	  "only, one pass per sample: for emulated CPUs with counters)", OPT_PROFILE },
+	{ "case", 0, "LIST", "only these cases (see --list); ceiling is always measured",
+	  OPT_CASE },
+	{ "max-size", 0, "SIZE", "largest file or region (e.g. 512M, 2G); refused when larger\n"
+	  "than a quarter of memory or the free space of a file system", OPT_MAX_SIZE },
+	{ "events", 0, "LIST", "hardware events to count instead of the generic set (cycles,\n"
+	  "instructions, instructions:u, dTLB-load-misses, cache-misses,\n"
+	  "branch-misses), resolved by libpfm4; a name may repeat, each\n"
+	  "is its own ungrouped counter (more than the PMU has multiplex)", OPT_EVENTS },
+	{ "fidelity", 0, NULL, "also compare against fio (psync and mmap engines); exit 1 when\n"
+	  "mmapsuite reaches less than 95% of fio's throughput", OPT_FIDELITY },
+	{ "fidelity-only", 0, NULL, "only the fio comparison", OPT_FIDELITY_ONLY },
+	{ "list", 0, NULL, "print the cases and their options, and exit", OPT_LIST },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const bench_tables[] = { bench_options, ms_harness_options,
+							NULL };
 
 static void usage(FILE *out)
 {
@@ -19,22 +44,8 @@ static void usage(FILE *out)
 		"                       [--fidelity | --fidelity-only] [--list]\n"
 		"                       [common options]\n"
 		"Measures mmap against read() and friends on every file system under test and\n"
-		"writes the results into a new run directory.\n"
-		"  --profile P      quick (default: every case at a few points, about a minute)\n"
-		"                   or full (every sweep, under 20 minutes) or pmu (4 and 8 MiB\n"
-		"                   only, one pass per sample: for emulated CPUs with counters)\n"
-		"  --case LIST      only these cases (see --list); ceiling is always measured\n"
-		"  --max-size SIZE  largest file or region (e.g. 512M, 2G); refused when larger\n"
-		"                   than a quarter of memory or the free space of a file system\n"
-		"  --events LIST    hardware events to count instead of the generic set (cycles,\n"
-		"                   instructions, instructions:u, dTLB-load-misses, cache-misses,\n"
-		"                   branch-misses), resolved by libpfm4; a name may repeat, each\n"
-		"                   is its own ungrouped counter (more than the PMU has multiplex)\n"
-		"  --fidelity       also compare against fio (psync and mmap engines); exit 1 when\n"
-		"                   mmapsuite reaches less than 95%% of fio's throughput\n"
-		"  --fidelity-only  only the fio comparison\n"
-		"  --list           print the cases and their options, and exit\n"
-		"%s", ms_harness_options_help);
+		"writes the results into a new run directory.\n");
+	ms_options_help(out, bench_tables);
 }
 
 static int parse_size(const char *s, uint64_t *out)
@@ -69,40 +80,43 @@ int cmd_bench(int argc, char **argv)
 	bool fidelity = false, fidelity_only = false;
 	int ret = 0, fret = 0;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	struct ms_options p;
+	ms_options_begin(&p, "bench", bench_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		switch (id) {
+		case MS_OPT_HELP:
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(a, "--list")) {
+		case OPT_LIST:
 			ms_bench_list();
 			return 0;
-		} else if (!strcmp(a, "--fidelity")) {
+		case OPT_FIDELITY:
 			fidelity = true;
-		} else if (!strcmp(a, "--fidelity-only")) {
+			break;
+		case OPT_FIDELITY_ONLY:
 			fidelity = fidelity_only = true;
-		} else if ((!strcmp(a, "--profile") || !strcmp(a, "--case") ||
-			    !strcmp(a, "--max-size") || !strcmp(a, "--events")) && i + 1 >= argc) {
-			fprintf(stderr, "mmapsuite bench: %s needs a value\n", a);
-			return MS_EXIT_USAGE;
-		} else if (!strcmp(a, "--profile")) {
-			rq.profile = argv[++i];
-		} else if (!strcmp(a, "--events")) {
-			rq.events = argv[++i];
-		} else if (!strcmp(a, "--case")) {
-			rq.case_filter = argv[++i];
-		} else if (!strcmp(a, "--max-size")) {
-			if (parse_size(argv[++i], &rq.max_size)) {
+			break;
+		case OPT_PROFILE:
+			rq.profile = p.arg;
+			break;
+		case OPT_EVENTS:
+			rq.events = p.arg;
+			break;
+		case OPT_CASE:
+			rq.case_filter = p.arg;
+			break;
+		case OPT_MAX_SIZE:
+			if (parse_size(p.arg, &rq.max_size)) {
 				fprintf(stderr, "mmapsuite bench: --max-size '%s' is not a size "
-					"(e.g. 512M, 2G)\n", argv[i]);
+					"(e.g. 512M, 2G)\n", p.arg);
 				return MS_EXIT_USAGE;
 			}
-		} else if (!ms_harness_option(&h, argc, argv, &i)) {
-			fprintf(stderr, "mmapsuite bench: unknown option '%s' (see --help)\n", a);
-			return MS_EXIT_USAGE;
+			break;
+		default:
+			ms_harness_handle(&h, id, p.given, p.arg);
 		}
 	}
+	ms_options_no_operands(&p);
 	/* Everything that can be refused is refused before the run directory exists. */
 	ret = ms_bench_validate(&rq);
 	if (ret)

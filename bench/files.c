@@ -143,7 +143,10 @@ struct shared_file {
 static struct shared_file shared_files[32];
 static int n_shared_files;
 
-const char *bench_shared_file(const char *dir, uint64_t size, char *reason, size_t len)
+/* A file of size bytes filled with non-zero data, clean and in the page cache. Shared by
+ * cases on the same directory and size (read-only users); removed by the runner. */
+static const char *bench_shared_file(const char *dir, uint64_t size, char *reason,
+				     size_t len)
 {
 	struct shared_file *f;
 

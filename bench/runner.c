@@ -27,8 +27,8 @@
 #include <unistd.h>
 
 static const struct bench_case *const all_cases[] = {
-#define BENCH_CASE(name) &bench_case_##name,
-#include "cases.h"
+#define BENCH_CASE(name, file) &bench_case_##name,
+#include "cases.def"
 #undef BENCH_CASE
 };
 #define N_CASES (sizeof(all_cases) / sizeof(all_cases[0]))
@@ -88,7 +88,8 @@ static struct {
 	int n_pass;
 } R;
 
-uint64_t bench_memory_bytes(void)
+/* The machine's memory; the runner plans within a quarter of it. */
+static uint64_t bench_memory_bytes(void)
 {
 	struct sysinfo si;
 
@@ -736,6 +737,8 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	char b[32];
 
 	ctx.params = json_object();
+	/* The case's state is this variant's own: nothing carries over from the last one. */
+	ctx.priv = bc->state_size ? xcalloc(1, bc->state_size) : NULL;
 	ret = bc->setup(&ctx);
 	if (!ret && (!ctx.state || !ctx.timed)) {
 		snprintf(ctx.reason, sizeof(ctx.reason), "case bug: setup did not say which state "
@@ -749,6 +752,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			    ctx.params);
 		json_decref(ctx.params);
 		json_decref(sample_times);
+		free(ctx.priv);
 		free(samples);
 		return;
 	}
@@ -851,6 +855,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		bc->teardown(&ctx);
 	json_decref(ctx.params);
 	json_decref(sample_times);
+	free(ctx.priv);
 	free(samples);
 }
 

@@ -17,8 +17,7 @@ struct bench_profile {
 /* Removes the shared files of the current file system. */
 void bench_files_release(void);
 
-/* Sizes the machine can hold: a quarter of memory, and 90% of free space where files go. */
-uint64_t bench_memory_bytes(void);
+/* Free bytes of the file system holding dir (the runner plans within 90% of it). */
 uint64_t bench_free_bytes(const char *dir);
 
 /* Memory cgroup for beyond_memory (cgroup.c): created, entered, left and removed; also
@@ -27,9 +26,5 @@ int bench_cgroup_enter(uint64_t limit, char *reason, size_t len);
 void bench_cgroup_leave(void);
 /* Removes cgroups left by runs that died (SIGKILL). */
 void bench_cgroup_reap(void);
-
-/* Fidelity check against fio (fidelity.c). Returns 0 if every ratio >= 0.95, 1 if not,
- * 2 if fio cannot run. */
-int bench_fidelity(struct ms_harness *h, const char *profile);
 
 #endif

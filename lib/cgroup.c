@@ -135,20 +135,6 @@ int ms_cgroup_remove(struct ms_cgroup *cg)
 	return -1;
 }
 
-uint64_t ms_cgroup_limit(const struct ms_cgroup *cg)
-{
-	char path[900], buf[64] = "";
-	snprintf(path, sizeof(path), "%s/%s", cg->dir,
-		 !strcmp(cg->version, "v1") ? "memory.limit_in_bytes" : "memory.max");
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
-	return strtoull(buf, NULL, 10);
-}
-
 static int reap_in(const char *dir)
 {
 	int n = 0;

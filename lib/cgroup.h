@@ -30,7 +30,5 @@ void ms_cgroup_leave(const struct ms_cgroup *cg);
 int ms_cgroup_remove(struct ms_cgroup *cg);
 /* Removes cgroups of ours whose owner process is gone; returns how many. */
 int ms_cgroup_reap(void);
-/* "memory.max" style limit in bytes now in force, 0 when unknown (for tests and reports). */
-uint64_t ms_cgroup_limit(const struct ms_cgroup *cg);
 
 #endif

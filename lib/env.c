@@ -1,5 +1,5 @@
-/* Environment capture: what decides a result, recorded with every run (STYLE.md: kernel,
- * CPU, topology, file systems and mount options, THP and sysctls, counters available). */
+/* Environment capture: what decides a result, recorded with every run: kernel,
+ * CPU, topology, file systems and mount options, THP and sysctls, counters available. */
 #include "env.h"
 #include "perf.h"
 #include "policy.h"

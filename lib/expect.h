@@ -1,8 +1,10 @@
 /* Expectation files: the known deviations of a kernel, one line each (README "Known
  * deviations"). A failure a line matches becomes XFAIL, a pass it matches XPASS. Format:
  *   <test-glob> [fs=<glob>] [kernel=<glob>] [arch=<glob>] [message=<glob>] reason="<text>"
- * Globs are fnmatch(3) patterns (no flags): test-glob against "suite/test", fs against the
- * file system label, kernel against `uname -r`, arch against `uname -m`, message against the
+ * Globs are fnmatch(3) patterns (no flags): test-glob against "suite/test" and against each
+ * earlier name of the test (lib/renames.def, so an old file still matches), fs against the
+ * file system label or its type (fs=tmpfs also matches dir:/dev/shm on a tmpfs), kernel
+ * against `uname -r`, arch against `uname -m`, message against the
  * whole failure message. A value with spaces is double-quoted; inside quotes \" is a quote and
  * \\ a backslash (any other backslash is kept, for fnmatch's own escapes). '#' starts a
  * comment where a word would start. reason= is mandatory; a reason beginning with "FILL IN" is
@@ -41,12 +43,14 @@ void ms_expect_free(struct ms_expect *e);
 
 /* The first line matching c (test, fs, kernel, arch; message= only for a failure), or NULL.
  * Only fail and pass results are matched: a skip did not run, a broken test could not set
- * itself up (that is never a deviation of the kernel). */
+ * itself up (that is never a deviation of the kernel). fs_type is the type of the file system
+ * labelled c->fs ("tmpfs" for dir:/dev/shm), or NULL when unknown: fs= matches either. */
 const struct ms_expectation *ms_expect_match(const struct ms_expect *e,
-					     const struct ms_conformance *c);
+					     const struct ms_conformance *c, const char *fs_type);
 
 /* Turns the matched fail results of run->conformance[from..] into xfail and the matched
- * passes into xpass, recording the line. Returns the number of results changed. */
+ * passes into xpass, recording the line. File system types come from
+ * run->environment["filesystems"]. Returns the number of results changed. */
 size_t ms_expect_apply(const struct ms_expect *e, struct ms_run *run, size_t from);
 
 /* One expectation line as the file holds it (quoted where needed), without a newline.

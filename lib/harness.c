@@ -1,5 +1,6 @@
 #include "harness.h"
 #include "env.h"
+#include "options.h"
 #include "util.h"
 
 #include <errno.h>
@@ -20,20 +21,29 @@
 
 int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir);
 
-const char ms_harness_options_help[] =
-	"  --fs LIST        file systems under test, comma separated: " KNOWN_FS "\n"
-	"                   (ext4/xfs/btrfs are loop-mounted images and need root;\n"
-	"                   default: tmpfs,cwd = a tmpfs and the current directory's)\n"
-	"  --dir PATH       also test an existing directory (NFS, DAX ...); repeatable\n"
-	"  --fs-size MB     size of each image and tmpfs (default 1024)\n"
-	"  --out DIR        results root; the run goes into DIR/<run-id>/\n"
-	"                   (default: $MMAPSUITE_OUT, else reports/out in the project when\n"
-	"                   this user may write there, else ./mmapsuite-results)\n"
-	"  --place NAME     where this runs: host (default), guest:<kernel>, board:<name>\n"
-	"  --expect FILE    known deviations: a failure a line of FILE matches is XFAIL, a\n"
-	"                   pass it matches is XPASS (listed); see README \"Known deviations\"\n"
-	"  --strict-expect  an XPASS fails the run too (exit 1)\n"
-	"  --no-expect      no expectation file (cancels an earlier --expect)\n";
+enum {
+	OPT_FS = MS_OPT_HARNESS, OPT_DIR, OPT_FS_SIZE, OPT_OUT, OPT_PLACE, OPT_EXPECT,
+	OPT_STRICT_EXPECT, OPT_NO_EXPECT,
+};
+
+const struct ms_option ms_harness_options[] = {
+	{ "fs", 0, "LIST", "file systems under test, comma separated: " KNOWN_FS "\n"
+	  "(ext4/xfs/btrfs are loop-mounted images and need root;\n"
+	  "default: tmpfs,cwd = a tmpfs and the current directory's)", OPT_FS },
+	{ "dir", 0, "PATH", "also test an existing directory (NFS, DAX ...); repeatable", OPT_DIR },
+	{ "fs-size", 0, "MB", "size of each image and tmpfs (default 1024)", OPT_FS_SIZE },
+	{ "out", 0, "DIR", "results root; the run goes into DIR/<run-id>/\n"
+	  "(default: $MMAPSUITE_OUT, else reports/out in the project when\n"
+	  "this user may write there, else ./mmapsuite-results)", OPT_OUT },
+	{ "place", 0, "NAME", "where this runs: host (default), guest:<kernel>, board:<name>",
+	  OPT_PLACE },
+	{ "expect", 0, "FILE", "known deviations: a failure a line of FILE matches is XFAIL, a\n"
+	  "pass it matches is XPASS (listed); see README \"Known deviations\"", OPT_EXPECT },
+	{ "strict-expect", 0, NULL, "an XPASS fails the run too (exit 1)", OPT_STRICT_EXPECT },
+	{ "no-expect", 0, NULL, "no expectation file (cancels an earlier --expect)",
+	  OPT_NO_EXPECT },
+	MS_OPTIONS_END
+};
 
 const char *ms_self_dir(void)
 {
@@ -123,13 +133,6 @@ const char *ms_default_out_root(void)
 	return "mmapsuite-results";
 }
 
-static const char *need_value(int argc, char **argv, int i)
-{
-	if (i + 1 >= argc || argv[i + 1][0] == 0)
-		ms_die(MS_EXIT_USAGE, "%s needs a value (see --help)", argv[i]);
-	return argv[i + 1];
-}
-
 static void check_fs_list(const char *list)
 {
 	char *copy = xstrdup(list);
@@ -142,43 +145,47 @@ static void check_fs_list(const char *list)
 		ms_die(MS_EXIT_USAGE, "--fs: empty list (choose from " KNOWN_FS ")");
 }
 
-int ms_harness_option(struct ms_harness *h, int argc, char **argv, int *i)
+int ms_harness_handle(struct ms_harness *h, int id, const char *given, const char *v)
 {
-	const char *arg = argv[*i];
-	if (!strcmp(arg, "--fs")) {
-		const char *v = need_value(argc, argv, *i);
+	if (v && !*v)
+		ms_die(MS_EXIT_USAGE, "%s needs a value (see --help)", given);
+	switch (id) {
+	case OPT_FS:
 		check_fs_list(v);
 		snprintf(h->fs_list, sizeof(h->fs_list), "%s", v);
-	} else if (!strcmp(arg, "--dir")) {
+		return 1;
+	case OPT_DIR:
 		if (h->n_dirs == MS_MAX_FS / 2)
 			ms_die(MS_EXIT_USAGE, "--dir: at most %d directories", MS_MAX_FS / 2);
-		h->dirs[h->n_dirs++] = need_value(argc, argv, *i);
-	} else if (!strcmp(arg, "--out")) {
-		h->out_root = need_value(argc, argv, *i);
+		h->dirs[h->n_dirs++] = v;
+		return 1;
+	case OPT_OUT:
+		h->out_root = v;
 		h->out_given = true;
-	} else if (!strcmp(arg, "--place")) {
-		h->place = need_value(argc, argv, *i);
-	} else if (!strcmp(arg, "--expect")) {
-		h->expect_path = need_value(argc, argv, *i);
-	} else if (!strcmp(arg, "--strict-expect")) {
+		return 1;
+	case OPT_PLACE:
+		h->place = v;
+		return 1;
+	case OPT_EXPECT:
+		h->expect_path = v;
+		return 1;
+	case OPT_STRICT_EXPECT:
 		h->strict_expect = true;
 		return 1;
-	} else if (!strcmp(arg, "--no-expect")) {
+	case OPT_NO_EXPECT:
 		h->expect_path = NULL;
 		return 1;
-	} else if (!strcmp(arg, "--fs-size")) {
-		const char *v = need_value(argc, argv, *i);
+	case OPT_FS_SIZE: {
 		char *end;
 		errno = 0;
 		unsigned long mb = strtoul(v, &end, 10);
 		if (errno || *end || v[0] == '-' || mb < 64 || mb > (1ul << 24))
 			ms_die(MS_EXIT_USAGE, "--fs-size: '%s' is not a size in MiB from 64 to 16777216", v);
 		h->fs_size_mb = mb;
-	} else {
-		return 0;
+		return 1;
 	}
-	(*i)++;
-	return 1;
+	}
+	return 0;
 }
 
 /* Why the suite cannot use dir as a file system under test, or NULL. The one thing written is

@@ -5,6 +5,7 @@
 #define MMAPSUITE_HARNESS_H
 
 #include "expect.h"
+#include "options.h"
 #include "results.h"
 #include "scratch.h"
 
@@ -32,11 +33,14 @@ struct ms_harness {
 	int n_fs;
 };
 
-/* Parses one common option at argv[*i] (advancing *i past its value). Returns 1 if it was
- * one, 0 if not, and exits 2 with a message naming the option on a bad value. */
-int ms_harness_option(struct ms_harness *h, int argc, char **argv, int *i);
-/* The help text of the common options, for each subcommand's --help. */
-extern const char ms_harness_options_help[];
+/* The common options (--fs, --dir, --fs-size, --out, --place, --expect, --strict-expect,
+ * --no-expect): a table for ms_options_begin, with ids from MS_OPT_HARNESS on. */
+enum { MS_OPT_HARNESS = 200 };
+extern const struct ms_option ms_harness_options[];
+/* Applies the option id (from ms_options_next; given: as written, value: its argument).
+ * Returns 1 if id is a common option, 0 if not; exits 2 with a message naming the option on
+ * a bad value. */
+int ms_harness_handle(struct ms_harness *h, int id, const char *given, const char *value);
 
 /* Reaps leftovers of dead runs, creates the run and its directory, captures the
  * environment, prepares the file systems (each one added to the environment). Exits 2 on

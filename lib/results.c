@@ -1,4 +1,5 @@
 #include "results.h"
+#include "renames.h"
 #include "util.h"
 
 #include <errno.h>
@@ -50,7 +51,7 @@ static void free_conformance(struct ms_conformance *c)
 {
 	free(c->suite), free(c->test), free(c->ids), free(c->spec), free(c->fs);
 	free(c->place), free(c->message), free(c->kernel_log);
-	free(c->expect_reason), free(c->expect_file);
+	free(c->expect_reason), free(c->expect_file), free(c->renamed_from);
 }
 
 static void free_benchmark(struct ms_benchmark *b)
@@ -95,7 +96,7 @@ void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
 		.outcome = r->outcome, .message = dup_or_null(r->message),
 		.duration_s = r->duration_s, .expect_reason = dup_or_null(r->expect_reason),
 		.expect_file = dup_or_null(r->expect_file), .expect_line = r->expect_line,
-		.kernel_log = dup_or_null(r->kernel_log),
+		.kernel_log = dup_or_null(r->kernel_log), .renamed_from = dup_or_null(r->renamed_from),
 	};
 }
 
@@ -133,6 +134,8 @@ static json_t *conformance_to_json(const struct ms_conformance *c)
 					      c->expect_file, "line", c->expect_line));
 	if (c->kernel_log)
 		json_object_set_new(o, "kernel_log", json_string(c->kernel_log));
+	if (c->renamed_from)
+		json_object_set_new(o, "renamed_from", json_string(c->renamed_from));
 	return o;
 }
 
@@ -226,6 +229,28 @@ static json_t *get_object(struct reader *r, json_t *obj, const char *where, cons
 	return json_incref(v);
 }
 
+/* Adds c under the name(s) it has today: a test renamed or split since the run was made is
+ * read as its new name(s), each keeping the result and naming the old one in renamed_from. */
+static void add_under_todays_names(struct ms_run *run, const struct ms_conformance *c)
+{
+	char *name = xasprintf("%s/%s", c->suite, c->test);
+	const char *now[64];
+	size_t n = ms_renamed_to(name, now, sizeof(now) / sizeof(now[0]));
+	if (n > sizeof(now) / sizeof(now[0]))
+		n = sizeof(now) / sizeof(now[0]);
+	if (n == 0)
+		ms_run_add_conformance(run, c);
+	for (size_t k = 0; k < n; k++) {
+		struct ms_conformance renamed = *c;
+		if (ms_split_test_name(now[k], &renamed.suite, &renamed.test) != 0)
+			continue; /* renames_test.c checks every new name has a '/' */
+		renamed.renamed_from = c->renamed_from ? c->renamed_from : name;
+		ms_run_add_conformance(run, &renamed);
+		free(renamed.suite), free(renamed.test);
+	}
+	free(name);
+}
+
 static void read_conformance(struct reader *r, struct ms_run *run, json_t *item, size_t i)
 {
 	char where[48];
@@ -244,6 +269,7 @@ static void read_conformance(struct reader *r, struct ms_run *run, json_t *item,
 		.message = get_string(r, item, where, "message", true),
 		.duration_s = get_number(r, item, where, "duration_s"),
 		.kernel_log = get_string(r, item, where, "kernel_log", true),
+		.renamed_from = get_string(r, item, where, "renamed_from", true),
 	};
 	char *outcome = get_string(r, item, where, "outcome", false);
 	int o = ms_outcome_parse(outcome);
@@ -270,7 +296,7 @@ static void read_conformance(struct reader *r, struct ms_run *run, json_t *item,
 		fail(r, "%s: outcome %s without the \"expectation\" that decided it", where,
 		     outcome);
 	if (!r->failed)
-		ms_run_add_conformance(run, &c);
+		add_under_todays_names(run, &c);
 	free(outcome);
 	free_conformance(&c);
 }

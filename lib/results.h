@@ -1,4 +1,4 @@
-/* The results model (DESIGN.md): one run = id, time, environment, conformance results and
+/* The results model: one run = id, time, environment, conformance results and
  * benchmark results. results.json is the single source of truth; every report is rendered
  * from it. Read and written with jansson; the schema is documented in README.md. */
 #ifndef MMAPSUITE_RESULTS_H
@@ -33,6 +33,9 @@ struct ms_conformance {
 	char *expect_file;    /* the expectation file as given */
 	int expect_line;      /* its line number */
 	char *kernel_log;     /* kernel log lines of a splat or new taint during the test, or NULL */
+	/* The name ("suite/test") the result was recorded under, when it was read from a run made
+	 * before the test was renamed or split (lib/renames.def); else NULL. */
+	char *renamed_from;
 };
 
 struct ms_benchmark {
@@ -75,7 +78,9 @@ void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r);
 void ms_run_add_benchmark(struct ms_run *run, const struct ms_benchmark *b);
 
 json_t *ms_run_to_json(const struct ms_run *run);
-/* Validates everything; on error returns NULL and writes a one-line reason into err. */
+/* Validates everything; on error returns NULL and writes a one-line reason into err. A result
+ * recorded under a name lib/renames.def maps to today's names is read under those (one result
+ * per name when the test was split, each with the old outcome), renamed_from set. */
 struct ms_run *ms_run_from_json(json_t *root, char *err, size_t errlen);
 
 /* Atomic write (temporary file + rename). Returns 0 or -1 with errno. */

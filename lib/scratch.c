@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -123,6 +124,12 @@ static int create_area(void)
 		area[0] = 0;
 		return -1;
 	}
+	/* Held until this process ends: the one sign of life that holds across PID namespaces
+	 * (the lock is on the inode; a pid read from another namespace names another process). */
+	static int lock_fd = -1;
+	lock_fd = open(area, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock_fd >= 0)
+		flock(lock_fd, LOCK_EX | LOCK_NB);
 	char *bid = boot_id();
 	char ns[64];
 	pid_namespace(ns, sizeof(ns));
@@ -487,8 +494,22 @@ void ms_scratch_install_signal_handlers(void)
 
 /* ---- reaping what dead runs left ---- */
 
+/* Whether a live process holds the area's lock (create_area). */
+static bool area_locked(const char *area_path)
+{
+	int fd = open(area_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+	close(fd); /* also drops the lock if we took it */
+	return held;
+}
+
 static bool owner_is_alive(const char *area_path)
 {
+	if (area_locked(area_path))
+		return true;
+	/* Unlocked: the owner is gone, or is a run of a version that took no lock. */
 	char path[PATH_MAX + 16];
 	snprintf(path, sizeof(path), "%s/" OWNER_FILE, area_path);
 	char *line = ms_read_line(path);

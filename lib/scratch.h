@@ -14,8 +14,8 @@ struct ms_scratch {
 	char reason[512];     /* why it is not available (a SKIP reason) */
 };
 
-/* The state root: $MMAPSUITE_STATE_DIR, else /run/mmapsuite as root, else
- * $XDG_RUNTIME_DIR or /tmp: "mmapsuite-<uid>". */
+/* The state root: $MMAPSUITE_STATE_DIR, else /var/tmp/mmapsuite as root, else
+ * /tmp/mmapsuite-<uid>. */
 const char *ms_scratch_state_root(void);
 
 /* Removes what dead mmapsuite processes left behind. Returns how many areas were reaped. */

@@ -146,13 +146,6 @@ int ms_topo_placement(int n, int *pu_os_index)
 	return filled;
 }
 
-int ms_topo_distinct_cores(void)
-{
-	if (!topo_ready())
-		return 1;
-	return hwloc_get_nbobjs_by_type(topology, HWLOC_OBJ_CORE);
-}
-
 int ms_topo_pus(void)
 {
 	if (!topo_ready())

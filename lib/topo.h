@@ -17,8 +17,7 @@ int ms_topo_placement(int n, int *pu_os_index);
 /* Binds the calling thread to one PU (os index). Returns 0 or -1. */
 int ms_topo_bind_thread(int pu_os_index);
 
-/* Number of cores and of PUs (hardware threads); 1 when hwloc fails. */
-int ms_topo_distinct_cores(void);
+/* Number of PUs (hardware threads); 1 when hwloc fails. */
 int ms_topo_pus(void);
 
 /* Size of the largest cache level, in bytes (0 when unknown). */

@@ -1,6 +1,5 @@
 /* mmapsuite compare A B [C ...]: each run against the baseline A. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,20 +7,33 @@
 
 #include "commands.h"
 #include "compare.h"
+#include "options.h"
 #include "model.h"
 #include "util.h"
 
-static const char usage[] =
-	"usage: mmapsuite compare [--fail-on-regression PCT] [--out DIR] BASELINE RUN [RUN...]\n"
-	"Compares results directories (or results.json files) from different kernels, file\n"
-	"systems, boards or hosts against the first: per metric the ratio of medians with a 95%\n"
-	"bootstrap interval and a Mann-Whitney U test on the raw samples, conformance outcome\n"
-	"changes, and the environment differences that decide results. Prints Markdown and\n"
-	"writes compare.md, compare.html and plots/ into DIR (default:\n"
-	"$MMAPSUITE_OUT or reports/out, /compare-<time>).\n"
-	"  --fail-on-regression PCT  exit 1 if a metric got significantly worse by more than\n"
-	"                            PCT percent, or a test passing in the baseline fails\n"
-	"Exit: 0 compared, 1 regression (with the gate), 2 bad input or no metric in common.\n";
+enum { OPT_FAIL_ON_REGRESSION = MS_OPT_OWN, OPT_OUT };
+
+static const struct ms_option compare_options[] = {
+	{ "fail-on-regression", 'f', "PCT", "exit 1 if a metric got significantly worse by more\n"
+	  "than PCT percent, or a test passing in the baseline fails", OPT_FAIL_ON_REGRESSION },
+	{ "out", 'o', "DIR", "write compare.md, compare.html and plots/ into DIR", OPT_OUT },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const compare_tables[] = { compare_options, NULL };
+
+static void usage(FILE *out)
+{
+	fputs("usage: mmapsuite compare [--fail-on-regression PCT] [--out DIR] BASELINE RUN [RUN...]\n"
+	      "Compares results directories (or results.json files) from different kernels, file\n"
+	      "systems, boards or hosts against the first: per metric the ratio of medians with a 95%\n"
+	      "bootstrap interval and a Mann-Whitney U test on the raw samples, conformance outcome\n"
+	      "changes, and the environment differences that decide results. Prints Markdown and\n"
+	      "writes compare.md, compare.html and plots/ into DIR (default:\n"
+	      "$MMAPSUITE_OUT or reports/out, /compare-<time>).\n", out);
+	ms_options_help(out, compare_tables);
+	fputs("Exit: 0 compared, 1 regression (with the gate), 2 bad input or no metric in common.\n",
+	      out);
+}
 
 static int parse_pct(const char *s, double *out)
 {
@@ -71,51 +83,41 @@ static int write_outputs(const struct ms_comparison *c, const char *dir)
 
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "fail-on-regression", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ms_comparison c = { .threshold_pct = -1 };
 	char *out = NULL;
-	int opt;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'f':
-			if (parse_pct(optarg, &c.threshold_pct)) {
+	struct ms_options p;
+	ms_options_begin(&p, "compare", compare_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		switch (id) {
+		case OPT_FAIL_ON_REGRESSION:
+			if (parse_pct(p.arg, &c.threshold_pct)) {
 				fprintf(stderr, "mmapsuite compare: --fail-on-regression: '%s' is not a "
-					"percentage between 0 and 1000\n", optarg);
+					"percentage between 0 and 1000\n", p.arg);
 				return MS_EXIT_USAGE;
 			}
 			break;
-		case 'o':
+		case OPT_OUT:
 			free(out);
-			out = xstrdup(optarg);
+			out = xstrdup(p.arg);
 			break;
-		case 'h':
-			fputs(usage, stdout);
+		case MS_OPT_HELP:
+			usage(stdout);
 			return MS_EXIT_OK;
-		default:
-			fprintf(stderr, "mmapsuite compare: unknown option or missing value: %s\n",
-				argv[optind - 1]);
-			return MS_EXIT_USAGE;
 		}
 	}
-	if (argc - optind < 2) {
+	int first = ms_options_operands(&p);
+	if (argc - first < 2) {
 		fprintf(stderr, "mmapsuite compare: needs a baseline and at least one run to "
 			"compare (see --help)\n");
 		free(out);
 		return MS_EXIT_USAGE;
 	}
-	c.n_runs = (size_t)(argc - optind);
+	c.n_runs = (size_t)(argc - first);
 	c.runs = xcalloc(c.n_runs, sizeof(*c.runs));
 	int rc = MS_EXIT_OK;
 	for (size_t k = 0; k < c.n_runs; k++) {
 		char err[1024];
-		c.runs[k] = ms_run_load_dir(argv[optind + (int)k], err, sizeof(err));
+		c.runs[k] = ms_run_load_dir(argv[first + (int)k], err, sizeof(err));
 		if (!c.runs[k]) {
 			fprintf(stderr, "mmapsuite compare: %s\n", err);
 			rc = MS_EXIT_USAGE;
@@ -129,7 +131,7 @@ int cmd_compare(int argc, char **argv)
 		if (with_bench && !c.n_metrics) {
 			fprintf(stderr, "mmapsuite compare: no metric in common: no benchmark result of "
 				"%s has a counterpart (same case, metric, unit and parameters) in the "
-				"other runs\n", argv[optind]);
+				"other runs\n", argv[first]);
 			rc = MS_EXIT_USAGE;
 		}
 	}

@@ -1,6 +1,5 @@
 /* mmapsuite history METRIC: one metric across every recorded run, as a table and a plot. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,21 +7,35 @@
 
 #include "commands.h"
 #include "history.h"
+#include "options.h"
 #include "model.h"
 #include "plots.h"
-#include "report.h"
 #include "util.h"
 
 #define MAX_SERIES 24
 
-static const char usage[] =
-	"usage: mmapsuite history [--db FILE] [--case CASE] [--out DIR] METRIC\n"
-	"Shows METRIC (e.g. throughput) of every run recorded in the history database, oldest\n"
-	"first, one series per case and parameters, and plots it (METRIC.svg, .png, .html in\n"
-	"DIR, default: the database's directory/history).\n"
-	"  --db FILE    the database (default: $MMAPSUITE_OUT or reports/out, /history.sqlite)\n"
-	"  --case CASE  only this benchmark case\n"
-	"Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n";
+enum { OPT_DB = MS_OPT_OWN, OPT_CASE, OPT_OUT };
+
+static const struct ms_option history_options[] = {
+	{ "db", 'd', "FILE", "the database (default: $MMAPSUITE_OUT or reports/out,\n"
+	  "/history.sqlite)", OPT_DB },
+	{ "case", 'c', "CASE", "only this benchmark case", OPT_CASE },
+	{ "out", 'o', "DIR", "write the plots into DIR (default: the database's\n"
+	  "directory/history)", OPT_OUT },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const history_tables[] = { history_options, NULL };
+
+static void usage(FILE *out)
+{
+	fputs("usage: mmapsuite history [--db FILE] [--case CASE] [--out DIR] METRIC\n"
+	      "Shows METRIC (e.g. throughput) of every run recorded in the history database, oldest\n"
+	      "first, one series per case and parameters, and plots it (METRIC.svg, .png, .html in\n"
+	      "DIR, default: the database's directory/history).\n", out);
+	ms_options_help(out, history_tables);
+	fputs("Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n",
+	      out);
+}
 
 struct point {
 	char *time, *run, *kernel, *series, *method, *unit;
@@ -77,16 +90,13 @@ static int plot(const char *dir, const char *metric, struct point *pts, size_t n
 				       pts[i].high);
 		}
 	}
-	ms_text_puts(&gp, "set terminal svg size 900,460 dynamic noenhanced font 'sans,11' "
-			  "background '#ffffff'\nset output 'PLOT.svg'\n");
+	ms_gnuplot_terminal(&gp, MS_GNUPLOT_SVG, "900,460", "PLOT.svg");
 	char *title = xasprintf("%s across runs (median, 95%% interval)", metric);
 	char *ylabel = xasprintf("%s (%s), %s is better", metric, pts[0].unit,
 				 pts[0].higher_is_better ? "higher" : "lower");
-	ms_text_puts(&gp, "set title ");
-	ms_gnuplot_string(&gp, title);
-	ms_text_puts(&gp, "\nset ylabel ");
-	ms_gnuplot_string(&gp, ylabel);
-	ms_text_printf(&gp, "\nset xlabel 'run (time, kernel)'\nset yrange [0:*]\nset grid ytics\n"
+	ms_gnuplot_set_text(&gp, "title", title);
+	ms_gnuplot_set_text(&gp, "ylabel", ylabel);
+	ms_text_printf(&gp, "set xlabel 'run (time, kernel)'\nset yrange [0:*]\nset grid ytics\n"
 			    "set key outside right top\nset xrange [-0.5:%zu.5]\nset xtics rotate by "
 			    "-30 (", n_runs - 1);
 	for (size_t r = 0; r < n_runs; r++) {
@@ -102,20 +112,19 @@ static int plot(const char *dir, const char *metric, struct point *pts, size_t n
 		ms_text_printf(&gp, " %zu%s", r, r + 1 < n_runs ? ", " : ")\n");
 		free(label);
 	}
-	ms_text_puts(&gp, "plot \\\n");
 	for (size_t s = 0; s < drawn; s++) {
 		char *method = NULL;
 		for (size_t i = 0; i < n && !method; i++)
 			if (strcmp(pts[i].series, series[s]) == 0)
 				method = pts[i].method;
-		ms_text_printf(&gp, "  'PLOT.dat' index %zu using 1:2:3:4 with yerrorlines pt 7 "
-				    "lc rgb '%s' dt %zu title ", s, ms_method_colour(method),
-			       1 + s % 5);
-		ms_gnuplot_string(&gp, series[s]);
-		ms_text_puts(&gp, s + 1 < drawn ? ", \\\n" : "\n");
+		ms_gnuplot_series(&gp, s, &(struct ms_gnuplot_series){
+			.data = "PLOT.dat", .index = s, .style = "using 1:2:3:4 with yerrorlines pt 7",
+			.dash = 1 + (int)(s % 5), .colour = ms_method_colour(method),
+			.title = series[s] });
 	}
-	ms_text_puts(&gp, "set terminal pngcairo size 900,460 noenhanced font 'sans,10'\n"
-			  "set output 'PLOT.png'\nreplot\nunset output\n");
+	ms_gnuplot_plot_end(&gp);
+	ms_gnuplot_terminal(&gp, MS_GNUPLOT_PNG, "900,460", "PLOT.png");
+	ms_text_puts(&gp, "replot\nunset output\n");
 	/* File names from the metric, made safe. */
 	char *stem = xstrdup(metric);
 	for (char *c = stem; *c; c++)
@@ -187,36 +196,25 @@ static size_t add_unique(char ***list, size_t n, const char *s)
 
 int cmd_history(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "case", required_argument, NULL, 'c' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db_arg = NULL, *case_filter = NULL, *out = NULL;
-	int opt;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "d:c:o:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'd': db_arg = optarg; break;
-		case 'c': case_filter = optarg; break;
-		case 'o': out = optarg; break;
-		case 'h':
-			fputs(usage, stdout);
+	struct ms_options p;
+	ms_options_begin(&p, "history", history_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		switch (id) {
+		case OPT_DB: db_arg = p.arg; break;
+		case OPT_CASE: case_filter = p.arg; break;
+		case OPT_OUT: out = p.arg; break;
+		case MS_OPT_HELP:
+			usage(stdout);
 			return MS_EXIT_OK;
-		default:
-			fprintf(stderr, "mmapsuite history: unknown option or missing value: %s\n",
-				argv[optind - 1]);
-			return MS_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
+	int first = ms_options_operands(&p);
+	if (argc - first != 1) {
 		fprintf(stderr, "mmapsuite history: expected one METRIC (see --help)\n");
 		return MS_EXIT_USAGE;
 	}
-	const char *metric = argv[optind];
+	const char *metric = argv[first];
 	char *db_path = db_arg ? xstrdup(db_arg) : ms_history_default_path();
 	char err[1024];
 	struct stat st;

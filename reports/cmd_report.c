@@ -1,56 +1,61 @@
 /* mmapsuite report DIR: renders DIR's reports from DIR/results.json. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "history.h"
+#include "options.h"
 #include "report.h"
 #include "util.h"
 
-static const char usage[] =
-	"usage: mmapsuite report [--out DIR] [--history FILE] RESULTS\n"
-	"Renders index.html, summary.md, junit.xml, ktap.txt and plots/ from RESULTS (a results\n"
-	"directory, or a results.json file) alone, into the results directory or --out DIR.\n"
-	"  --history FILE  also record the run in this history database (see mmapsuite history)\n"
-	"Exit: 0 rendered, 2 bad input, 3 writing the report or the history failed (plots\n"
-	"missing, disk full, damaged history database).\n";
+enum { OPT_OUT = MS_OPT_OWN, OPT_HISTORY };
+
+static const struct ms_option report_options[] = {
+	{ "out", 'o', "DIR", "write the reports into DIR instead of the results directory",
+	  OPT_OUT },
+	{ "history", 'H', "FILE", "also record the run in this history database (see mmapsuite\n"
+	  "history)", OPT_HISTORY },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const report_tables[] = { report_options, NULL };
+
+static void usage(FILE *out)
+{
+	fputs("usage: mmapsuite report [--out DIR] [--history FILE] RESULTS\n"
+	      "Renders index.html, summary.md, junit.xml, ktap.txt and plots/ from RESULTS (a results\n"
+	      "directory, or a results.json file) alone, into the results directory or --out DIR.\n",
+	      out);
+	ms_options_help(out, report_tables);
+	fputs("Exit: 0 rendered, 2 bad input, 3 writing the report or the history failed (plots\n"
+	      "missing, disk full, damaged history database).\n", out);
+}
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "history", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *out = NULL, *history = NULL;
-	int opt;
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "o:H:h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'H':
-			history = optarg;
+	struct ms_options p;
+	ms_options_begin(&p, "report", report_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		switch (id) {
+		case OPT_HISTORY:
+			history = p.arg;
 			break;
-		case 'o':
-			out = optarg;
+		case OPT_OUT:
+			out = p.arg;
 			break;
-		case 'h':
-			fputs(usage, stdout);
+		case MS_OPT_HELP:
+			usage(stdout);
 			return MS_EXIT_OK;
-		default:
-			fprintf(stderr, "mmapsuite report: unknown option or missing value: %s\n",
-				argv[optind - 1]);
-			return MS_EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 1) {
+	int first = ms_options_operands(&p);
+	if (argc - first != 1) {
 		fprintf(stderr, "mmapsuite report: expected one results directory (see --help)\n");
 		return MS_EXIT_USAGE;
 	}
-	const char *input = argv[optind];
+	const char *input = argv[first];
 	char err[1024];
 	double start = ms_now();
 	struct ms_run *run = ms_run_load_dir(input, err, sizeof(err));

@@ -130,6 +130,13 @@ static void pair_conformance(struct ms_comparison *c)
 	const struct ms_run *base = c->runs[0];
 	size_t cap = 16;
 	c->conf = xcalloc(cap, sizeof(*c->conf));
+	c->conf_paired = xcalloc(c->n_runs, sizeof(size_t));
+	c->conf_unmatched = xcalloc(c->n_runs, sizeof(size_t));
+	c->conf_base_unmatched = xcalloc(c->n_runs, sizeof(size_t));
+	c->conf_renamed = xcalloc(c->n_runs, sizeof(size_t));
+	for (size_t k = 0; k < c->n_runs; k++)
+		for (size_t i = 0; i < c->runs[k]->n_conformance; i++)
+			c->conf_renamed[k] += c->runs[k]->conformance[i].renamed_from != NULL;
 	for (size_t k = 1; k < c->n_runs; k++) {
 		const struct ms_run *other = c->runs[k];
 		bool *taken = xcalloc(other->n_conformance + 1, sizeof(bool));
@@ -149,6 +156,7 @@ static void pair_conformance(struct ms_comparison *c)
 				if (!hits || (relaxed && hits != 1))
 					continue;
 				taken[found] = paired[i] = true;
+				c->conf_paired[k]++;
 				const struct ms_conformance *a = &base->conformance[i];
 				const struct ms_conformance *b = &other->conformance[found];
 				if (a->outcome == b->outcome)
@@ -169,6 +177,10 @@ static void pair_conformance(struct ms_comparison *c)
 				c->n_regressions += d->regression && c->threshold_pct >= 0;
 			}
 		}
+		for (size_t j = 0; j < other->n_conformance; j++)
+			c->conf_unmatched[k] += !taken[j];
+		for (size_t i = 0; i < base->n_conformance; i++)
+			c->conf_base_unmatched[k] += !paired[i];
 		free(taken);
 		free(paired);
 	}
@@ -312,5 +324,7 @@ void ms_comparison_free(struct ms_comparison *c)
 	free(c->conf);
 	free(c->unmatched);
 	free(c->base_unmatched);
+	free(c->conf_paired), free(c->conf_unmatched), free(c->conf_base_unmatched);
+	free(c->conf_renamed);
 	free(c->smoke_run);
 }

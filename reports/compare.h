@@ -49,6 +49,12 @@ struct ms_comparison {
 	size_t *base_unmatched;           /* per run k: baseline records with none in run k */
 	struct ms_conf_cmp *conf;         /* outcome changes only */
 	size_t n_conf;
+	/* Per run k (k >= 1): conformance results paired with the baseline's, its results with
+	 * no baseline counterpart, and the baseline's with none in run k. */
+	size_t *conf_paired, *conf_unmatched, *conf_base_unmatched;
+	/* Per run k (0 = baseline): results read under today's names from earlier ones
+	 * (renamed_from, lib/renames.def). */
+	size_t *conf_renamed;
 	struct ms_env_diff *env;
 	size_t n_env;
 	size_t n_regressions;

@@ -178,10 +178,39 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 			}
 			if (why)
 				ms_text_md_cell(t, why, 200);
+			/* A result read from before a split stood for all its variants: a variant
+			 * that passes where the old one failed may be a sibling of the one that did */
+			const char *was = d->base->renamed_from ? d->base->renamed_from
+					  : d->other->renamed_from;
+			if (was) {
+				ms_text_puts(t, why || d->deviation_change ? "; " : ": ");
+				ms_text_printf(t, "recorded as `%s` in %s, one result for every test "
+					       "it was split into or renamed to", was,
+					       d->base->renamed_from ? "the baseline" : "this run");
+			}
 			ms_text_puts(t, " |\n");
 		}
 	} else {
 		ms_text_puts(t, "\nConformance: no outcome differs.\n");
+	}
+	/* Which results were compared at all: a test only one run has is no difference, but a
+	 * reader must see it; names from before a rename are paired through lib/renames.def. */
+	for (size_t k = 1; k < c->n_runs; k++) {
+		if (!c->runs[0]->n_conformance && !c->runs[k]->n_conformance)
+			continue;
+		ms_text_printf(t, "Conformance run %zu: %zu results paired; %zu of its and %zu of the "
+			       "baseline's have no counterpart.\n", k, c->conf_paired[k],
+			       c->conf_unmatched[k], c->conf_base_unmatched[k]);
+	}
+	for (size_t k = 0; k < c->n_runs; k++) {
+		if (!c->conf_renamed[k])
+			continue;
+		if (k)
+			ms_text_printf(t, "Run %zu: ", k);
+		else
+			ms_text_puts(t, "Baseline: ");
+		ms_text_printf(t, "%zu results recorded under earlier test names are read under "
+			       "today's (lib/renames.def).\n", c->conf_renamed[k]);
 	}
 }
 
@@ -211,21 +240,28 @@ static char *ratio_plot(const struct ms_comparison *c, const char *plots_dir, ch
 		if (pos > n_labels)
 			n_labels = pos;
 	}
-	ms_text_printf(&gp, "set termoption noenhanced\nset title 'Ratio to the baseline, 95%% "
-			    "bootstrap interval (above 1: larger value)'\nset ylabel 'ratio (run / "
-			    "baseline), no unit'\nset xlabel 'paired metric (see the table, same "
-			    "order)'\nset grid ytics\nset key outside right top\nset xrange [-1:%zu]\n"
-			    "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
-			    "plot \\\n", n_labels);
-	for (size_t k = 1; k < c->n_runs; k++)
-		ms_text_printf(&gp, "  'ratios.dat' index %zu using 1:2:3:4 with yerrorbars pt 7 "
-				    "lc rgb '%s' title 'run %zu'%s\n", k - 1,
-			       run_colours[(k - 1) % 6], k, k + 1 < c->n_runs ? ", \\" : "");
+	ms_text_puts(&gp, "set termoption noenhanced\n");
+	ms_gnuplot_set_text(&gp, "title", "Ratio to the baseline, 95% bootstrap interval (above "
+			    "1: larger value)");
+	ms_gnuplot_set_text(&gp, "ylabel", "ratio (run / baseline), no unit");
+	ms_gnuplot_set_text(&gp, "xlabel", "paired metric (see the table, same order)");
+	ms_text_printf(&gp, "set grid ytics\nset key outside right top\nset xrange [-1:%zu]\n"
+			    "set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n",
+		       n_labels);
+	for (size_t k = 1; k < c->n_runs; k++) {
+		char title[32];
+		snprintf(title, sizeof(title), "run %zu", k);
+		ms_gnuplot_series(&gp, k - 1, &(struct ms_gnuplot_series){
+			.data = "ratios.dat", .index = k - 1,
+			.style = "using 1:2:3:4 with yerrorbars pt 7",
+			.colour = run_colours[(k - 1) % 6], .title = title });
+	}
+	ms_gnuplot_plot_end(&gp);
 	struct ms_text all = { 0 };
-	ms_text_puts(&all, "set terminal svg size 900,420 dynamic noenhanced font 'sans,11' "
-			   "background '#ffffff'\nset output 'ratios.svg'\nload 'ratios.gp'\n"
-			   "set terminal pngcairo size 900,420 noenhanced font 'sans,10'\n"
-			   "set output 'ratios.png'\nreplot\nunset output\n");
+	ms_gnuplot_terminal(&all, MS_GNUPLOT_SVG, "900,420", "ratios.svg");
+	ms_text_puts(&all, "load 'ratios.gp'\n");
+	ms_gnuplot_terminal(&all, MS_GNUPLOT_PNG, "900,420", "ratios.png");
+	ms_text_puts(&all, "replot\nunset output\n");
 	char *dat = xasprintf("%s/ratios.dat", plots_dir), *script = xasprintf("%s/ratios.gp", plots_dir);
 	char *draw = xasprintf("%s/draw.gp", plots_dir), *svg = xasprintf("%s/ratios.svg", plots_dir);
 	char *result = NULL;

@@ -1,4 +1,5 @@
-/* Running gnuplot, and making its SVG (and lstopo's) fit to inline in one HTML page. */
+/* Writing gnuplot scripts and running gnuplot, and making its SVG (and lstopo's) fit to
+ * inline in one HTML page. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -78,12 +79,52 @@ void ms_gnuplot_string(struct ms_text *t, const char *s)
 	ms_text_puts(t, "'");
 }
 
+void ms_gnuplot_set_text(struct ms_text *t, const char *what, const char *text)
+{
+	ms_text_printf(t, "set %s ", what);
+	ms_gnuplot_string(t, text);
+	ms_text_puts(t, "\n");
+}
+
+void ms_gnuplot_terminal(struct ms_text *t, enum ms_gnuplot_term term, const char *size,
+			 const char *output)
+{
+	if (term == MS_GNUPLOT_SVG)
+		ms_text_printf(t, "set terminal svg size %s dynamic noenhanced font 'sans,11' ", size);
+	else
+		ms_text_printf(t, "set terminal pngcairo size %s noenhanced font 'sans,10' ", size);
+	ms_text_puts(t, "background '#ffffff'\nset output ");
+	ms_gnuplot_string(t, output);
+	ms_text_puts(t, "\n");
+}
+
+void ms_gnuplot_series(struct ms_text *t, size_t n, const struct ms_gnuplot_series *s)
+{
+	ms_text_puts(t, n ? ", \\\n  " : "plot \\\n  ");
+	ms_gnuplot_string(t, s->data);
+	ms_text_printf(t, " index %zu %s", s->index, s->style);
+	if (s->dash)
+		ms_text_printf(t, " dt %d", s->dash);
+	if (s->colour)
+		ms_text_printf(t, " lc rgb '%s'", s->colour);
+	ms_text_puts(t, " title ");
+	ms_gnuplot_string(t, s->title);
+}
+
+void ms_gnuplot_plot_end(struct ms_text *t)
+{
+	ms_text_puts(t, "\n");
+}
+
 static bool starts(const char *p, const char *prefix)
 {
 	return strncmp(p, prefix, strlen(prefix)) == 0;
 }
 
-char *ms_svg_inline(const char *svg, const char *id_prefix, const char *attrs)
+/* SVG text made fit to inline in HTML: the XML prolog dropped, every id prefixed (several
+ * plots on one page would otherwise share ids), lstopo's "px" in viewBox removed, and attrs
+ * added to the root element. Returns NULL if there is no <svg> element. */
+static char *ms_svg_inline(const char *svg, const char *id_prefix, const char *attrs)
 {
 	const char *p = strstr(svg, "<svg");
 	if (!p)

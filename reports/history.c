@@ -10,7 +10,6 @@
 #include "harness.h"
 #include "history.h"
 #include "model.h"
-#include "report.h"
 #include "util.h"
 
 static const char schema[] =

@@ -1,10 +1,23 @@
-/* Inside the history: opening the database (report.h has the recording entry point). */
+/* The history database (history.c): recording a run, and opening the database for reading. */
 #ifndef MMAPSUITE_REPORTS_HISTORY_H
 #define MMAPSUITE_REPORTS_HISTORY_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "results.h"
+
+/* Records the run in the history database (created if missing; WAL, one transaction, so
+ * concurrent runs never corrupt it; recording the same run id again replaces it).
+ * results_dir is stored so `history` can point back at the run. Returns 0, or -1 with a
+ * reason naming the database in err. */
+int ms_history_record(const struct ms_run *run, const char *results_dir, const char *db_path,
+		      char *err, size_t errlen);
+
+/* The default database: $MMAPSUITE_OUT/history.sqlite, else reports/out/history.sqlite.
+ * Caller frees. */
+char *ms_history_default_path(void);
 
 /* WAL, foreign keys, 10 s busy timeout; with create, the schema too. NULL and a reason. */
 sqlite3 *ms_history_open(const char *db_path, bool create, char *err, size_t errlen);

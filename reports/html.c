@@ -9,6 +9,7 @@
 #include "model.h"
 #include "overview.h"
 #include "ratios.h"
+#include "table.h"
 #include "util.h"
 
 static void header(const struct ms_run *run, const struct ms_plot_set *plots, struct ms_text *t)
@@ -160,49 +161,14 @@ static void failures(const struct ms_run *run, struct ms_text *t)
 	expected(run, t);
 }
 
-static void counters_cell(const struct ms_benchmark *b, struct ms_text *t)
-{
-	if (!b->counters || !json_object_size(b->counters))
-		return;
-	char *text = json_dumps(b->counters, JSON_INDENT(1) | JSON_SORT_KEYS);
-	ms_text_puts(t, "<details><summary>counters</summary><pre>");
-	ms_text_xml(t, text);
-	ms_text_puts(t, "</pre></details>");
-	free(text);
-}
-
 static void benchmark_table(const struct ms_run *run, struct ms_text *t)
 {
 	ms_text_puts(t, "<details><summary>All benchmark results (medians, 95% intervals, "
-			"counters)</summary><table id=\"bench-table\"><thead><tr><th>case</th>"
-			"<th>parameters</th><th>metric</th><th>median</th><th>95% interval</th>"
-			"<th>unit</th><th>n</th><th>counters</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < run->n_benchmarks; i++) {
-		const struct ms_benchmark *b = &run->benchmarks[i];
-		char med[32], lo[32], hi[32];
-		char *params = ms_params_label(b, NULL);
-		ms_format_value(b->median, med, sizeof(med));
-		ms_format_value(b->ci_low, lo, sizeof(lo));
-		ms_format_value(b->ci_high, hi, sizeof(hi));
-		ms_text_printf(t, "<tr class=\"bench\" data-index=\"%zu\" data-median=\"%.17g\" "
-			       "data-ci-low=\"%.17g\" data-ci-high=\"%.17g\" data-n=\"%zu\"><td>", i,
-			       b->median, b->ci_low, b->ci_high, b->n_samples);
-		ms_text_xml(t, b->bench_case);
-		ms_text_puts(t, "</td><td>");
-		ms_text_xml(t, params);
-		ms_text_puts(t, "</td><td>");
-		ms_text_xml(t, b->metric);
-		ms_text_printf(t, " %s</td><td class=\"num\">%s%s%s</td><td>%s – %s</td><td>",
-			       b->higher_is_better ? "↑" : "↓", med,
-			       b->noisy ? " <span class=\"noisy\">noisy</span>" : "",
-			       b->drifting ? " <span class=\"drifting\">drifting</span>" : "", lo, hi);
-		ms_text_xml(t, b->unit);
-		ms_text_printf(t, "</td><td class=\"num\">%zu</td><td>", b->n_samples);
-		counters_cell(b, t);
-		ms_text_puts(t, "</td></tr>\n");
-		free(params);
-	}
-	ms_text_puts(t, "</tbody></table></details>\n");
+			"counters)</summary>");
+	struct ms_table *tb = ms_bench_table(run);
+	ms_table_html(tb, t);
+	ms_table_free(tb);
+	ms_text_puts(t, "</details>\n");
 }
 
 /* The variants the runner could not measure here (extra.bench.skipped), each with its reason:

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "checklist.h"
+#include "clauses.h"
 #include "html.h"
 #include "model.h"
 #include "util.h"
@@ -63,11 +64,6 @@ static size_t build_rows(const struct ms_run *run, size_t n_cols, const struct m
 	return n;
 }
 
-/* The clauses of suites/clauses/ that name a test, from the mmapsuite program
- * (tools/mmapsuite/clauses.c); absent in a unit-test program, which renders without them. */
-extern int ms_clauses_for_test(const char *suite, const char *test, char *out, size_t len)
-	__attribute__((weak));
-
 static void cell(const struct ms_run *run, const struct row *row, const struct ms_column *col,
 		 size_t index, struct ms_text *t)
 {
@@ -101,7 +97,7 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 			ms_text_xml(t, c->kernel_log);
 		}
 		char clauses[4096];
-		if ((c->outcome == MS_FAIL || c->outcome == MS_XFAIL) && ms_clauses_for_test &&
+		if ((c->outcome == MS_FAIL || c->outcome == MS_XFAIL) &&
 		    ms_clauses_for_test(row->suite, row->test, clauses, sizeof(clauses)) > 0) {
 			ms_text_puts(t, "\nbreaks: ");
 			ms_text_xml(t, clauses);
@@ -189,14 +185,10 @@ static struct id_state *find_id(struct id_state **ids, size_t *n, size_t *cap, c
 	return s;
 }
 
-/* The checklist's ids live in the mmapsuite program (tools/mmapsuite/checklist.c); a program
- * without it (a unit test) still renders, without the "in checklist" column. */
-extern const struct ms_checklist_item ms_checklist[] __attribute__((weak));
-
 static size_t checklist_totals(size_t per_group[26])
 {
 	size_t total = 0;
-	for (const struct ms_checklist_item *it = ms_checklist; it && it->id; it++) {
+	for (const struct ms_checklist_item *it = ms_checklist; it->id; it++) {
 		char group = it->id[0];
 		if (group >= 'a' && group <= 'z') {
 			per_group[group - 'a']++;

@@ -2,7 +2,6 @@
  * <testsuite> per (place, file system, suite), a <failure> for FAIL, an <error> for BROKEN
  * (the test's own set-up failed), <skipped message=reason> for SKIP, <skipped
  * message="XFAIL: reason"> for a known deviation (XFAIL). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,15 +135,4 @@ void ms_junit_render(const struct ms_run *run, struct ms_text *t)
 	}
 	ms_text_puts(t, "</testsuites>\n");
 	free(groups);
-}
-
-int ms_report_write_junit(const struct ms_run *run, const char *path)
-{
-	struct ms_text t = { 0 };
-	ms_junit_render(run, &t);
-	int rc = ms_text_save(&t, path);
-	int saved = errno;
-	ms_text_free(&t);
-	errno = saved;
-	return rc;
 }

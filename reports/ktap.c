@@ -1,7 +1,6 @@
 /* ktap.txt: KTAP version 1, flat, as a kselftest binary prints it, so the tools that read
  * kselftest output (and kernelci) read ours. One line per conformance result; the file system
  * is part of the name because a test runs once per file system. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,15 +96,4 @@ void ms_ktap_render(const struct ms_run *run, struct ms_text *t)
 	ms_text_printf(t, "# Totals: pass:%zu fail:%zu xfail:%zu xpass:%zu skip:%zu error:%zu\n",
 		       counts.n[MS_PASS], counts.n[MS_FAIL], counts.n[MS_XFAIL], counts.n[MS_XPASS],
 		       counts.n[MS_SKIP], counts.n[MS_BROKEN]);
-}
-
-int ms_report_write_ktap(const struct ms_run *run, const char *path)
-{
-	struct ms_text t = { 0 };
-	ms_ktap_render(run, &t);
-	int rc = ms_text_save(&t, path);
-	int saved = errno;
-	ms_text_free(&t);
-	errno = saved;
-	return rc;
 }

@@ -1,5 +1,5 @@
 /* The benchmark overview that opens index.html and summary.md: a forest plot of every
- * mmap/system-call ratio, the seed table's four rows (memory usage, performance, syncing,
+ * mmap/system-call ratio, the four rows of the mmap-against-read() comparison (memory usage, performance, syncing,
  * sharing) per file system, and the break-even pass counts. */
 #ifndef MMAPSUITE_REPORTS_OVERVIEW_H
 #define MMAPSUITE_REPORTS_OVERVIEW_H

@@ -82,13 +82,6 @@ static void write_data(const struct ms_run *run, const struct ms_plot *p, struct
 	}
 }
 
-static void axis_label(struct ms_text *t, const char *axis, const char *text)
-{
-	ms_text_printf(t, "set %slabel ", axis);
-	ms_gnuplot_string(t, text);
-	ms_text_puts(t, "\n");
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -134,30 +127,32 @@ static void explicit_xtics(const struct ms_run *run, const struct ms_plot *p, st
 static void plot_command(const struct ms_plot *p, bool fs_panel, const char *fs,
 			 struct ms_text *t)
 {
-	bool first = true;
+	char *data = xasprintf("%s.dat", p->stem);
+	size_t n = 0;
 
-	ms_text_puts(t, "plot \\\n");
 	for (size_t s = 0; s < p->n_series; s++) {
 		const struct ms_series *se = &p->series[s];
+		char style[96];
 		if (fs_panel && !ms_streq(se->fs, fs))
 			continue;
-		ms_text_printf(t, "%s  '%s.dat' index %zu ", first ? "" : ", \\\n", p->stem, s);
-		first = false;
 		if (p->time_series)
-			ms_text_printf(t, "using 1:2 with linespoints pt %zu ps 0.6",
-				       5 + 2 * (s % 4));
+			snprintf(style, sizeof(style), "using 1:2 with linespoints pt %zu ps 0.6 lw 1.5",
+				 5 + 2 * (s % 4));
 		else if (p->categorical)
 			/* Bars: the colour is the method; a fill pattern tells the rest apart. */
-			ms_text_printf(t, "using 1:3:4:5:6 with boxerrorbars fs %s border",
-				       se->dash == 1 ? "solid 0.85" : se->dash == 2 ? "pattern 2"
-				       : se->dash == 3 ? "pattern 4" : "pattern 5");
+			snprintf(style, sizeof(style), "using 1:3:4:5:6 with boxerrorbars fs %s border "
+				 "lw 1.5", se->dash == 1 ? "solid 0.85" : se->dash == 2 ? "pattern 2"
+				 : se->dash == 3 ? "pattern 4" : "pattern 5");
 		else
-			ms_text_printf(t, "using 1:2:3:4 with yerrorlines pt %zu ps 0.8", 5 + 2 * (s % 4));
-		ms_text_printf(t, " lw 1.5 dt %d lc rgb '%s' title ", se->dash,
-			       ms_method_colour(se->method));
-		ms_gnuplot_string(t, fs_panel ? se->short_label : se->label);
+			snprintf(style, sizeof(style), "using 1:2:3:4 with yerrorlines pt %zu ps 0.8 "
+				 "lw 1.5", 5 + 2 * (s % 4));
+		ms_gnuplot_series(t, n++, &(struct ms_gnuplot_series){
+			.data = data, .index = s, .style = style, .dash = se->dash,
+			.colour = ms_method_colour(se->method),
+			.title = fs_panel ? se->short_label : se->label });
 	}
-	ms_text_puts(t, "\n");
+	ms_gnuplot_plot_end(t);
+	free(data);
 }
 
 static void write_script(const struct ms_run *run, const struct ms_plot *p, struct ms_text *t)
@@ -179,16 +174,14 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 		ms_gnuplot_string(t, title);
 		ms_text_puts(t, "\n");
 	} else {
-		ms_text_puts(t, "set title ");
-		ms_gnuplot_string(t, title);
-		ms_text_puts(t, "\n");
+		ms_gnuplot_set_text(t, "title", title);
 	}
 	free(title);
 	char *ylabel = xasprintf("%s (%s), %s is better%s", p->metric,
 				 p->unit && *p->unit ? p->unit : "no unit",
 				 p->higher_is_better ? "higher" : "lower",
 				 p->y_log ? ", log scale" : "");
-	axis_label(t, "y", ylabel);
+	ms_gnuplot_set_text(t, "ylabel", ylabel);
 	free(ylabel);
 	if (p->y_log)
 		ms_text_puts(t, "set logscale y 10\nset yrange [*:*]\n");
@@ -197,10 +190,10 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 	ms_text_puts(t, "set grid ytics\nif (with_key) { set key below } else { unset key }\n"
 			"set border 3\nset tics nomirror\n");
 	if (p->time_series) {
-		axis_label(t, "x", "time since the case started (s), at the end of each sample");
+		ms_gnuplot_set_text(t, "xlabel", "time since the case started (s), at the end of each sample");
 		ms_text_puts(t, "set xrange [0:*]\nset grid xtics\n");
 	} else if (p->categorical) {
-		axis_label(t, "x", p->x_key);
+		ms_gnuplot_set_text(t, "xlabel", p->x_key);
 		ms_text_printf(t, "set xrange [-0.6:%zu.6]\nset xtics (", p->n_categories - 1);
 		for (size_t c = 0; c < p->n_categories; c++) {
 			ms_gnuplot_string(t, p->categories[c]);
@@ -210,7 +203,7 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 			ms_text_puts(t, "set xtics rotate by -30\n");
 	} else {
 		char *xlabel = xasprintf("%s (%s)", p->x_key, p->x_bytes ? "bytes" : "count");
-		axis_label(t, "x", xlabel);
+		ms_gnuplot_set_text(t, "xlabel", xlabel);
 		free(xlabel);
 		if (p->x_log)
 			ms_text_puts(t, "set logscale x 2\n");
@@ -222,9 +215,7 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 		return;
 	}
 	for (size_t k = 0; k < p->n_panels; k++) {
-		ms_text_puts(t, "set title ");
-		ms_gnuplot_string(t, p->panels[k] ? p->panels[k] : "no file system");
-		ms_text_puts(t, "\n");
+		ms_gnuplot_set_text(t, "title", p->panels[k] ? p->panels[k] : "no file system");
 		if (k)
 			ms_text_puts(t, "unset ylabel\n");
 		plot_command(p, true, p->panels[k], t);
@@ -270,12 +261,15 @@ void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char
 			snprintf(comma + 1, sizeof(png_size) - (comma + 1 - png_size), "%ld",
 				 strtol(strchr(size, ',') + 1, NULL, 10) + 60 +
 				 20 * (long)((p->n_series + 1) / 2));
-		ms_text_printf(&all, "reset\nwith_key = 0\nset terminal svg size %s dynamic "
-			       "noenhanced font 'sans,11' background '#ffffff'\nset output '%s.svg'\n"
-			       "load '%s.gp'\nunset output\n", size, p->stem, p->stem);
-		ms_text_printf(&all, "reset\nwith_key = 1\nset terminal pngcairo size %s noenhanced "
-			       "font 'sans,10' background '#ffffff'\nset output '%s.png'\nload '%s.gp'\n"
-			       "unset output\n", png_size, p->stem, p->stem);
+		char *svg_name = xasprintf("%s.svg", p->stem), *png_name = xasprintf("%s.png", p->stem);
+		ms_text_puts(&all, "reset\nwith_key = 0\n");
+		ms_gnuplot_terminal(&all, MS_GNUPLOT_SVG, size, svg_name);
+		ms_text_printf(&all, "load '%s.gp'\nunset output\n", p->stem);
+		ms_text_puts(&all, "reset\nwith_key = 1\n");
+		ms_gnuplot_terminal(&all, MS_GNUPLOT_PNG, png_size, png_name);
+		ms_text_printf(&all, "load '%s.gp'\nunset output\n", p->stem);
+		free(svg_name);
+		free(png_name);
 		free(dat);
 		free(gp);
 		ms_text_free(&data);

@@ -65,11 +65,34 @@ int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen
 /* A gnuplot single-quoted string literal of s. */
 void ms_gnuplot_string(struct ms_text *t, const char *s);
 
-/* SVG text made fit to inline in HTML: the XML prolog dropped, every id prefixed (several
- * plots on one page would otherwise share ids), lstopo's "px" in viewBox removed, and attrs
- * added to the root element. Returns NULL if there is no <svg> element. */
-char *ms_svg_inline(const char *svg, const char *id_prefix, const char *attrs);
-/* Reads path and inlines it; NULL if missing or not SVG. */
+/* Writing gnuplot scripts. The report's plots, compare's ratio plot and history's plot all
+ * go through these, so they share one terminal, one font and one way of naming series. */
+/* "set <what> '<text>'": a title or an axis label ("title", "xlabel", "ylabel"). */
+void ms_gnuplot_set_text(struct ms_text *t, const char *what, const char *text);
+enum ms_gnuplot_term {
+	MS_GNUPLOT_SVG, /* for the page: dynamic size, sans 11 */
+	MS_GNUPLOT_PNG, /* to travel alone (mail, chat): pngcairo, sans 10 */
+};
+/* The terminal (size "W,H", noenhanced text, white background) and "set output". */
+void ms_gnuplot_terminal(struct ms_text *t, enum ms_gnuplot_term term, const char *size,
+			 const char *output);
+/* One series of a plot command: "'data' index N <style> [dt D] [lc rgb 'C'] title 'T'". */
+struct ms_gnuplot_series {
+	const char *data;   /* the data file, relative to the script */
+	size_t index;       /* its block in the data file */
+	const char *style;  /* "using 1:2:3:4 with yerrorlines pt 7" ... */
+	int dash;           /* dash type, 0 for gnuplot's default */
+	const char *colour; /* "#rrggbb", NULL for gnuplot's default */
+	const char *title;
+};
+/* Appends a series to the plot command; n is how many it holds already (0 begins it with
+ * "plot"). ms_gnuplot_plot_end ends the command. */
+void ms_gnuplot_series(struct ms_text *t, size_t n, const struct ms_gnuplot_series *s);
+void ms_gnuplot_plot_end(struct ms_text *t);
+
+/* SVG file at path made fit to inline in HTML: the XML prolog dropped, every id prefixed
+ * (several plots on one page would otherwise share ids), lstopo's "px" in viewBox removed,
+ * and attrs added to the root element. NULL if missing or not SVG. */
 char *ms_svg_inline_file(const char *path, const char *id_prefix, const char *attrs);
 
 #endif

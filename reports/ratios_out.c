@@ -1,6 +1,6 @@
-/* The "mmap against read()" and "fraction of the memory-read ceiling" tables, in Markdown
- * (summary.md) and HTML (index.html). data-* attributes carry the raw values so tests check
- * the page against results.json. */
+/* The "mmap against read()" and "fraction of the memory-read ceiling" tables: built once as
+ * table models (table.h), rendered to Markdown (summary.md) and HTML (index.html). data-*
+ * attributes carry the raw values so tests check the page against results.json. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "model.h"
 #include "ratios.h"
+#include "table.h"
 #include "util.h"
 #include "why.h"
 
@@ -46,6 +47,107 @@ static void value_with_unit(double v, const char *unit, char *buf, size_t len)
 	snprintf(buf, len, "%s %s", num, unit ? unit : "");
 }
 
+/* Every pair: the variants, their medians, the ratio and the verdict, then the counter
+ * columns that some pair has. */
+static struct ms_table *pairs_table(const struct ms_pair_set *set, struct ms_why_cols *why)
+{
+	struct ms_table_col cols[10 + MS_WHY_N] = {
+		{ .title = "case", .md_max = 40 },
+		{ .title = "fs", .md_max = 30 },
+		{ .title = "conditions", .md_max = 140 },
+		{ .title = "mmap variant", .md_max = 60 },
+		{ .title = "median", .right = true },
+		{ .title = "system-call variant", .md_max = 60 },
+		{ .title = "median", .right = true },
+		{ .title = "against" },
+		{ .title = "mmap/syscall [95%]" },
+		{ .title = "verdict" },
+	};
+	size_t n_cols = 10 + ms_why_columns(why, cols + 10);
+	struct ms_table *tb = ms_table_new("pairs-table", cols, n_cols);
+	for (size_t i = 0; i < set->n; i++) {
+		const struct ms_mmap_pair *p = &set->pairs[i];
+		char mv[48], sv[48], ratio[96], verdict_class[32];
+		struct ms_text attrs = { 0 };
+		value_with_unit(p->map_median, p->unit, mv, sizeof(mv));
+		value_with_unit(p->sys_median, p->unit, sv, sizeof(sv));
+		ratio_text(p, ratio, sizeof(ratio));
+		snprintf(verdict_class, sizeof(verdict_class), "v-%s", ms_verdict_word(p->verdict));
+		ms_text_puts(&attrs, "class=\"pair\" data-case=\"");
+		ms_text_xml(&attrs, p->bench_case);
+		ms_text_puts(&attrs, "\" data-fs=\"");
+		ms_text_xml(&attrs, p->fs);
+		ms_text_printf(&attrs, "\" data-map-index=\"%ld\" data-sys-index=\"%ld\" "
+			       "data-best=\"%d\" data-same=\"%d\" data-ratio=\"%.17g\" "
+			       "data-low=\"%.17g\" data-high=\"%.17g\" data-verdict=\"%s\"",
+			       p->map_index, p->sys_index, p->best, p->same, p->r.ratio, p->r.low,
+			       p->r.high, ms_verdict_word(p->verdict));
+		ms_table_row(tb, attrs.data);
+		ms_text_free(&attrs);
+		ms_table_text(tb, p->bench_case);
+		ms_table_text(tb, p->fs);
+		ms_table_text(tb, p->conditions);
+		ms_table_text(tb, p->map_label);
+		ms_table_text(tb, mv);
+		ms_table_text(tb, p->sys_label);
+		ms_table_text(tb, sv);
+		ms_table_text(tb, pair_role(p));
+		ms_table_cell(tb, &(struct ms_cell){ .text = ratio, .cls = "num" });
+		ms_table_cell(tb, &(struct ms_cell){ .text = p->verdict_text,
+			.strong = p->verdict != MS_VERDICT_NONE, .cls = verdict_class });
+		ms_why_cells(why, set, p, tb);
+	}
+	return tb;
+}
+
+/* The best mapping and the best read() of each hot-cache case against the ceiling. */
+static struct ms_table *ceiling_table(const struct ms_pair_set *set)
+{
+	static const struct ms_table_col cols[] = {
+		{ .title = "case", .md_max = 40 },
+		{ .title = "fs", .md_max = 30 },
+		{ .title = "conditions", .md_max = 140 },
+		{ .title = "ceiling", .right = true },
+		{ .title = "best mmap", .md_max = 60 },
+		{ .title = "fraction [95%]" },
+		{ .title = "best read()", .md_max = 60 },
+		{ .title = "fraction [95%]" },
+	};
+	struct ms_table *tb = ms_table_new("ceiling-table", cols, sizeof(cols) / sizeof(cols[0]));
+	for (size_t i = 0; i < set->n_ceiling; i++) {
+		const struct ms_ceiling_row *c = &set->ceiling[i];
+		char lim[32], size[32], text[96], attrs[160];
+		ms_format_value(c->ceiling_mbps, lim, sizeof(lim));
+		ms_format_bytes(c->ceiling_size, size, sizeof(size));
+		snprintf(attrs, sizeof(attrs), "class=\"ceiling\" data-map-index=\"%ld\" "
+			 "data-sys-index=\"%ld\" data-ceiling=\"%.17g\"", c->map_index, c->sys_index,
+			 c->ceiling_mbps);
+		ms_table_row(tb, attrs);
+		ms_table_text(tb, c->bench_case);
+		ms_table_text(tb, c->fs);
+		ms_table_text(tb, c->conditions);
+		snprintf(text, sizeof(text), "%s MB/s at %s", lim, size);
+		ms_table_text(tb, text);
+		long idx[2] = { c->map_index, c->sys_index };
+		const char *labels[2] = { c->map_label, c->sys_label };
+		for (int k = 0; k < 2; k++) {
+			if (idx[k] < 0) {
+				ms_table_text(tb, "-");
+				ms_table_text(tb, "-");
+				continue;
+			}
+			const struct ms_benchmark *b = &set->run->benchmarks[idx[k]];
+			snprintf(text, sizeof(text), "%.3g [%.3g, %.3g]", b->median, b->ci_low,
+				 b->ci_high);
+			snprintf(attrs, sizeof(attrs), "data-median=\"%.17g\"", b->median);
+			ms_table_text(tb, labels[k]);
+			ms_table_cell(tb, &(struct ms_cell){ .text = text, .cls = "num",
+							     .attrs = attrs });
+		}
+	}
+	return tb;
+}
+
 void ms_pairs_markdown(const struct ms_pair_set *set, struct ms_text *t)
 {
 	ms_text_puts(t, "### mmap against read()\n\n");
@@ -65,34 +167,9 @@ void ms_pairs_markdown(const struct ms_pair_set *set, struct ms_text *t)
 			ms_why_note(&why, t);
 			ms_text_puts(t, "\n\n");
 		}
-		ms_text_puts(t, "| case | fs | conditions | mmap variant | median | system-call variant "
-				"| median | against | mmap/syscall [95%] | verdict |");
-		ms_why_md_header(&why, t);
-		ms_text_puts(t, "\n|---|---|---|---|--:|---|--:|---|---|---|");
-		ms_why_md_rule(&why, t);
-		ms_text_puts(t, "\n");
-		for (size_t i = 0; i < set->n; i++) {
-			const struct ms_mmap_pair *p = &set->pairs[i];
-			char mv[48], sv[48], ratio[96];
-			value_with_unit(p->map_median, p->unit, mv, sizeof(mv));
-			value_with_unit(p->sys_median, p->unit, sv, sizeof(sv));
-			ratio_text(p, ratio, sizeof(ratio));
-			ms_text_puts(t, "| ");
-			ms_text_md_cell(t, p->bench_case, 40);
-			ms_text_puts(t, " | ");
-			ms_text_md_cell(t, p->fs, 30);
-			ms_text_puts(t, " | ");
-			ms_text_md_cell(t, p->conditions, 140);
-			ms_text_puts(t, " | ");
-			ms_text_md_cell(t, p->map_label, 60);
-			ms_text_printf(t, " | %s | ", mv);
-			ms_text_md_cell(t, p->sys_label, 60);
-			ms_text_printf(t, " | %s | %s | %s | %s%s%s |", sv, pair_role(p), ratio,
-				       p->verdict == MS_VERDICT_NONE ? "" : "**", p->verdict_text,
-				       p->verdict == MS_VERDICT_NONE ? "" : "**");
-			ms_why_md_cells(&why, set, p, t);
-			ms_text_puts(t, "\n");
-		}
+		struct ms_table *tb = pairs_table(set, &why);
+		ms_table_markdown(tb, t);
+		ms_table_free(tb);
 		ms_text_puts(t, "\n");
 	}
 	ms_text_puts(t, "### Fraction of the memory-read ceiling (hot cache)\n\n");
@@ -103,42 +180,11 @@ void ms_pairs_markdown(const struct ms_pair_set *set, struct ms_text *t)
 	}
 	ms_text_puts(t, "Throughput over the single-thread read bandwidth of anonymous memory of the "
 			"same working-set size (`ceiling` case), best variant of each kind; 1 is the "
-			"machine's limit.\n\n| case | fs | conditions | ceiling | best mmap | fraction "
-			"[95%] | best read() | fraction [95%] |\n|---|---|---|--:|---|---|---|---|\n");
-	for (size_t i = 0; i < set->n_ceiling; i++) {
-		const struct ms_ceiling_row *c = &set->ceiling[i];
-		char lim[32], size[32];
-		ms_format_value(c->ceiling_mbps, lim, sizeof(lim));
-		ms_format_bytes(c->ceiling_size, size, sizeof(size));
-		ms_text_puts(t, "| ");
-		ms_text_md_cell(t, c->bench_case, 40);
-		ms_text_puts(t, " | ");
-		ms_text_md_cell(t, c->fs, 30);
-		ms_text_puts(t, " | ");
-		ms_text_md_cell(t, c->conditions, 140);
-		ms_text_printf(t, " | %s MB/s at %s", lim, size);
-		long idx[2] = { c->map_index, c->sys_index };
-		const char *labels[2] = { c->map_label, c->sys_label };
-		for (int k = 0; k < 2; k++) {
-			if (idx[k] < 0) {
-				ms_text_puts(t, " | - | -");
-				continue;
-			}
-			const struct ms_benchmark *b = &set->run->benchmarks[idx[k]];
-			ms_text_puts(t, " | ");
-			ms_text_md_cell(t, labels[k], 60);
-			ms_text_printf(t, " | %.3g [%.3g, %.3g]", b->median, b->ci_low, b->ci_high);
-		}
-		ms_text_puts(t, " |\n");
-	}
+			"machine's limit.\n\n");
+	struct ms_table *tb = ceiling_table(set);
+	ms_table_markdown(tb, t);
+	ms_table_free(tb);
 	ms_text_puts(t, "\n");
-}
-
-static void html_cell(struct ms_text *t, const char *s)
-{
-	ms_text_puts(t, "<td>");
-	ms_text_xml(t, s);
-	ms_text_puts(t, "</td>");
 }
 
 void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t)
@@ -164,42 +210,11 @@ void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t)
 			ms_text_puts(t, " ");
 			ms_why_note(&why, t);
 		}
-		ms_text_puts(t, "</p>\n<table id=\"pairs-table\"><thead><tr><th>case</th><th>fs</th>"
-				"<th>conditions</th><th>mmap variant</th><th>median</th><th>system-call "
-				"variant</th><th>median</th><th>against</th><th>mmap/syscall [95%]</th>"
-				"<th>verdict</th>");
-		ms_why_html_header(&why, t);
-		ms_text_puts(t, "</tr></thead><tbody>\n");
-		for (size_t i = 0; i < set->n; i++) {
-			const struct ms_mmap_pair *p = &set->pairs[i];
-			char mv[48], sv[48], ratio[96];
-			value_with_unit(p->map_median, p->unit, mv, sizeof(mv));
-			value_with_unit(p->sys_median, p->unit, sv, sizeof(sv));
-			ratio_text(p, ratio, sizeof(ratio));
-			ms_text_printf(t, "<tr class=\"pair\" data-case=\"");
-			ms_text_xml(t, p->bench_case);
-			ms_text_puts(t, "\" data-fs=\"");
-			ms_text_xml(t, p->fs);
-			ms_text_printf(t, "\" data-map-index=\"%ld\" data-sys-index=\"%ld\" "
-				       "data-best=\"%d\" data-same=\"%d\" data-ratio=\"%.17g\" "
-				       "data-low=\"%.17g\" data-high=\"%.17g\" data-verdict=\"%s\">",
-				       p->map_index, p->sys_index, p->best, p->same, p->r.ratio, p->r.low,
-				       p->r.high, ms_verdict_word(p->verdict));
-			html_cell(t, p->bench_case);
-			html_cell(t, p->fs);
-			html_cell(t, p->conditions);
-			html_cell(t, p->map_label);
-			ms_text_printf(t, "<td class=\"num\">%s</td>", mv);
-			html_cell(t, p->sys_label);
-			ms_text_printf(t, "<td class=\"num\">%s</td><td>%s</td><td class=\"num\">%s"
-				       "</td><td class=\"v-%s\">", sv, pair_role(p), ratio,
-				       ms_verdict_word(p->verdict));
-			ms_text_xml(t, p->verdict_text);
-			ms_text_puts(t, "</td>");
-			ms_why_html_cells(&why, set, p, t);
-			ms_text_puts(t, "</tr>\n");
-		}
-		ms_text_puts(t, "</tbody></table>\n");
+		ms_text_puts(t, "</p>\n");
+		struct ms_table *tb = pairs_table(set, &why);
+		ms_table_html(tb, t);
+		ms_table_free(tb);
+		ms_text_puts(t, "\n");
 	}
 	ms_text_puts(t, "<h3 id=\"ceiling-fraction\">Fraction of the memory-read ceiling "
 			"(hot cache)</h3>\n");
@@ -210,34 +225,9 @@ void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t)
 	}
 	ms_text_puts(t, "<p>Throughput over the single-thread read bandwidth of anonymous memory of "
 			"the same working-set size (<code>ceiling</code> case), best variant of each "
-			"kind; 1 is the machine's limit.</p>\n<table id=\"ceiling-table\"><thead><tr>"
-			"<th>case</th><th>fs</th><th>conditions</th><th>ceiling</th><th>best mmap</th>"
-			"<th>fraction [95%]</th><th>best read()</th><th>fraction [95%]</th></tr>"
-			"</thead><tbody>\n");
-	for (size_t i = 0; i < set->n_ceiling; i++) {
-		const struct ms_ceiling_row *c = &set->ceiling[i];
-		char lim[32], size[32];
-		ms_format_value(c->ceiling_mbps, lim, sizeof(lim));
-		ms_format_bytes(c->ceiling_size, size, sizeof(size));
-		ms_text_printf(t, "<tr class=\"ceiling\" data-map-index=\"%ld\" data-sys-index=\"%ld\" "
-			       "data-ceiling=\"%.17g\">", c->map_index, c->sys_index, c->ceiling_mbps);
-		html_cell(t, c->bench_case);
-		html_cell(t, c->fs);
-		html_cell(t, c->conditions);
-		ms_text_printf(t, "<td class=\"num\">%s MB/s at %s</td>", lim, size);
-		long idx[2] = { c->map_index, c->sys_index };
-		const char *labels[2] = { c->map_label, c->sys_label };
-		for (int k = 0; k < 2; k++) {
-			if (idx[k] < 0) {
-				ms_text_puts(t, "<td>-</td><td>-</td>");
-				continue;
-			}
-			const struct ms_benchmark *b = &set->run->benchmarks[idx[k]];
-			html_cell(t, labels[k]);
-			ms_text_printf(t, "<td class=\"num\" data-median=\"%.17g\">%.3g [%.3g, %.3g]"
-				       "</td>", b->median, b->median, b->ci_low, b->ci_high);
-		}
-		ms_text_puts(t, "</tr>\n");
-	}
-	ms_text_puts(t, "</tbody></table></section>\n");
+			"kind; 1 is the machine's limit.</p>\n");
+	struct ms_table *tb = ceiling_table(set);
+	ms_table_html(tb, t);
+	ms_table_free(tb);
+	ms_text_puts(t, "</section>\n");
 }

@@ -9,20 +9,4 @@
  * a reason in err. */
 int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t errlen);
 
-/* Only the machine-readable outputs (junit.xml, ktap.txt): cheap, no gnuplot. Return 0, or
- * -1 with errno (the old file, if any, is left whole). */
-int ms_report_write_junit(const struct ms_run *run, const char *path);
-int ms_report_write_ktap(const struct ms_run *run, const char *path);
-
-/* Records the run in the history database (created if missing; WAL, one transaction, so
- * concurrent runs never corrupt it; recording the same run id again replaces it).
- * results_dir is stored so `history` can point back at the run. Returns 0, or -1 with a
- * reason naming the database in err. */
-int ms_history_record(const struct ms_run *run, const char *results_dir, const char *db_path,
-		      char *err, size_t errlen);
-
-/* The default database: $MMAPSUITE_OUT/history.sqlite, else reports/out/history.sqlite.
- * Caller frees. */
-char *ms_history_default_path(void);
-
 #endif

@@ -10,6 +10,7 @@
 #include "overview.h"
 #include "ratios.h"
 #include "render.h"
+#include "table.h"
 #include "util.h"
 
 static void kernel_logs(const struct ms_run *run, struct ms_text *t);
@@ -219,28 +220,10 @@ static void benchmarks(const struct ms_run *run, struct ms_text *t)
 	ms_text_printf(t, "### Benchmarks\n\n%zu results", run->n_benchmarks);
 	if (noisy)
 		ms_text_printf(t, ", %zu noisy (95%% interval wider than the target)", noisy);
-	ms_text_puts(t, ".\n\n<details><summary>Medians with 95% intervals</summary>\n\n"
-			"| case | parameters | metric | median | 95% interval | unit | n |\n"
-			"|---|---|---|--:|---|---|--:|\n");
-	for (size_t i = 0; i < run->n_benchmarks; i++) {
-		const struct ms_benchmark *b = &run->benchmarks[i];
-		char med[32], lo[32], hi[32];
-		char *params = ms_params_label(b, NULL);
-		ms_format_value(b->median, med, sizeof(med));
-		ms_format_value(b->ci_low, lo, sizeof(lo));
-		ms_format_value(b->ci_high, hi, sizeof(hi));
-		ms_text_puts(t, "| ");
-		ms_text_md_cell(t, b->bench_case, 60);
-		ms_text_puts(t, " | ");
-		ms_text_md_cell(t, params, 160);
-		ms_text_puts(t, " | ");
-		ms_text_md_cell(t, b->metric, 60);
-		ms_text_printf(t, " (%s) | %s%s%s | %s – %s | ", b->higher_is_better ? "↑" : "↓", med,
-			       b->noisy ? " (noisy)" : "", b->drifting ? " (drifting)" : "", lo, hi);
-		ms_text_md_cell(t, b->unit, 20);
-		ms_text_printf(t, " | %zu |\n", b->n_samples);
-		free(params);
-	}
+	ms_text_puts(t, ".\n\n<details><summary>Medians with 95% intervals</summary>\n\n");
+	struct ms_table *tb = ms_bench_table(run);
+	ms_table_markdown(tb, t);
+	ms_table_free(tb);
 	ms_text_puts(t, "\n</details>\n");
 }
 

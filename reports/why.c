@@ -58,43 +58,26 @@ static void cell_text(const struct ms_pair_set *set, const struct ms_mmap_pair *
 	snprintf(buf, len, "%s / %s", v[0], v[1]);
 }
 
-void ms_why_md_header(const struct ms_why_cols *c, struct ms_text *t)
+size_t ms_why_columns(struct ms_why_cols *c, struct ms_table_col *cols)
 {
-	for (int m = 0; m < MS_WHY_N; m++)
-		if (c->shown[m])
-			ms_text_printf(t, " %s mmap / syscall |", metrics[m].title);
-}
-
-void ms_why_md_rule(const struct ms_why_cols *c, struct ms_text *t)
-{
-	for (int m = 0; m < MS_WHY_N; m++)
-		if (c->shown[m])
-			ms_text_puts(t, "--:|");
-}
-
-void ms_why_md_cells(const struct ms_why_cols *c, const struct ms_pair_set *set,
-		     const struct ms_mmap_pair *p, struct ms_text *t)
-{
+	size_t n = 0;
 	for (int m = 0; m < MS_WHY_N; m++) {
-		char buf[80];
-
 		if (!c->shown[m])
 			continue;
-		cell_text(set, p, m, buf, sizeof(buf));
-		ms_text_printf(t, " %s |", buf);
+		snprintf(c->title[m], sizeof(c->title[m]), "%s mmap / syscall",
+			 metrics[m].title);
+		snprintf(c->html_title[m], sizeof(c->html_title[m]), "%s<br>mmap / syscall",
+			 metrics[m].title);
+		snprintf(c->th_attrs[m], sizeof(c->th_attrs[m]),
+			 "class=\"why\" data-metric=\"%s\"", metrics[m].key);
+		cols[n++] = (struct ms_table_col){ .title = c->title[m],
+			.html_title = c->html_title[m], .th_attrs = c->th_attrs[m], .right = true };
 	}
+	return n;
 }
 
-void ms_why_html_header(const struct ms_why_cols *c, struct ms_text *t)
-{
-	for (int m = 0; m < MS_WHY_N; m++)
-		if (c->shown[m])
-			ms_text_printf(t, "<th class=\"why\" data-metric=\"%s\">%s<br>mmap / syscall"
-				       "</th>", metrics[m].key, metrics[m].title);
-}
-
-void ms_why_html_cells(const struct ms_why_cols *c, const struct ms_pair_set *set,
-		       const struct ms_mmap_pair *p, struct ms_text *t)
+void ms_why_cells(const struct ms_why_cols *c, const struct ms_pair_set *set,
+		  const struct ms_mmap_pair *p, struct ms_table *tb)
 {
 	for (int m = 0; m < MS_WHY_N; m++) {
 		char buf[80];
@@ -102,7 +85,7 @@ void ms_why_html_cells(const struct ms_why_cols *c, const struct ms_pair_set *se
 		if (!c->shown[m])
 			continue;
 		cell_text(set, p, m, buf, sizeof(buf));
-		ms_text_printf(t, "<td class=\"num why\">%s</td>", buf);
+		ms_table_cell(tb, &(struct ms_cell){ .text = buf, .cls = "num why" });
 	}
 }
 

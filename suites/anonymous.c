@@ -459,30 +459,33 @@ CONFORM(mmap_anonymous, max_map_count_exhaustion_fails_enomem, "a5", LINUX)
 /* ---- a6: /proc/self/maps permissions ---- */
 
 /* Assert that the rwxp/s column of /proc/self/maps matches prot and the mapping type for all
- * 8 protections x {MAP_PRIVATE, MAP_SHARED} of anonymous memory (Linux shows the requested
- * protection bits, so PROT_WRITE alone reads "-w-"). */
-CONFORM(proc_maps, anonymous_perms_match_prot_and_type, "a6", LINUX)
+ * 8 protections of anonymous memory of one type (MAP_PRIVATE or MAP_SHARED, one result each;
+ * Linux shows the requested protection bits, so PROT_WRITE alone reads "-w-"). */
+static void anonymous_perms_match_prot_and_type(int type)
 {
 	size_t len = 2 * ms_page();
-	for (int type = 0; type < 2; type++) {
-		int flags = (type ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
-		for (int prot = 0; prot < 8; prot++) {
-			void *p = xmmap(NULL, len, prot, flags, -1, 0);
-			char expect[5] = {
-				prot & PROT_READ ? 'r' : '-', prot & PROT_WRITE ? 'w' : '-',
-				prot & PROT_EXEC ? 'x' : '-', type ? 's' : 'p', 0,
-			};
-			char line[512];
-			cr_assert(maps_line(p, line, sizeof(line)), "mapping %p (prot %d) is "
-				  "missing from /proc/self/maps", p, prot);
-			char *perms = strchr(line, ' ');
-			cr_assert(perms && strncmp(perms + 1, expect, 4) == 0,
-				  "prot 0x%x %s: /proc/self/maps shows \"%s\", expected perms %s",
-				  prot, type ? "MAP_SHARED" : "MAP_PRIVATE", line, expect);
-			xmunmap(p, len);
-		}
+	int flags = type | MAP_ANONYMOUS;
+	bool shared = type == MAP_SHARED;
+	for (int prot = 0; prot < 8; prot++) {
+		void *p = xmmap(NULL, len, prot, flags, -1, 0);
+		char expect[5] = {
+			prot & PROT_READ ? 'r' : '-', prot & PROT_WRITE ? 'w' : '-',
+			prot & PROT_EXEC ? 'x' : '-', shared ? 's' : 'p', 0,
+		};
+		char line[512];
+		cr_assert(maps_line(p, line, sizeof(line)), "mapping %p (prot %d) is missing from "
+			  "/proc/self/maps", p, prot);
+		char *perms = strchr(line, ' ');
+		cr_assert(perms && strncmp(perms + 1, expect, 4) == 0,
+			  "prot 0x%x %s: /proc/self/maps shows \"%s\", expected perms %s", prot,
+			  shared ? "MAP_SHARED" : "MAP_PRIVATE", line, expect);
+		xmunmap(p, len);
 	}
 }
+CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, private, "a6", LINUX,
+		anonymous_perms_match_prot_and_type, MAP_PRIVATE)
+CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, shared, "a6", LINUX,
+		anonymous_perms_match_prot_and_type, MAP_SHARED)
 
 /* ---- a7: VMA merge and split ---- */
 

@@ -104,35 +104,43 @@ static int memfd_of(size_t len, unsigned char fill)
 
 /* ---- mmap offsets ---- */
 
-/* Assert mmap's offset classes on a file of the file system under test: an offset that is
- * not a page multiple fails EINVAL; off + len past the largest offset (off_t's maximum)
- * fails EOVERFLOW; the largest page-aligned offset whose range still fits is accepted. */
-CONFORM(mmap_classes, offset_table, "h3 h6", POSIX)
+/* The rows of mmap's offset classes. */
+enum offset_row { OFFSET_UNALIGNED, OFFSET_PLUS_LEN_PAST_OFF_T_MAX, OFFSET_NEAR_MAX_RANGE_FITS };
+
+/* Assert mmap's offset classes on a file of the file system under test, one result per row:
+ * an offset that is not a page multiple fails EINVAL; off + len past the largest offset
+ * (off_t's maximum) fails EOVERFLOW; the largest page-aligned offset whose range still fits
+ * is accepted. */
+static void offset_table(enum offset_row row)
 {
+	static const struct { const char *row; int expect; } rows[] = {
+		[OFFSET_UNALIGNED] = { "offset_unaligned", EINVAL },
+		[OFFSET_PLUS_LEN_PAST_OFF_T_MAX] = { "offset_plus_len_past_off_t_max", EOVERFLOW },
+		[OFFSET_NEAR_MAX_RANGE_FITS] = { "offset_near_max_range_fits", 0 },
+	};
 	size_t pg = ms_page();
 	int fd = ms_file(pg, NULL);
 	off_t top = (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(pg - 1)); /* last page start */
-	static const struct { const char *row; int which; int expect; } rows[] = {
-		{ "offset_unaligned", 0, EINVAL },
-		{ "offset_plus_len_past_off_t_max", 1, EOVERFLOW },
-		{ "offset_near_max_range_fits", 2, 0 },
-	};
-	char msg[1024] = "";
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		off_t off = rows[i].which == 0 ? 1 : rows[i].which == 1 ? top : top - (off_t)pg;
-		errno = 0;
-		void *p = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, off);
-		int e = errno;
-		bool ok = rows[i].expect ? p == MAP_FAILED && e == rows[i].expect : p != MAP_FAILED;
-		if (!ok)
-			APPEND(msg, "row %s: mmap(off %#jx) gave %s, expected %s", rows[i].row,
-			       (uintmax_t)off, p == MAP_FAILED ? ms_errname(e) : "a mapping",
-			       rows[i].expect ? ms_errname(rows[i].expect) : "a mapping");
-		if (p != MAP_FAILED)
-			munmap(p, pg);
-	}
-	cr_assert(msg[0] == 0, "%s", msg);
+	off_t off = row == OFFSET_UNALIGNED ? 1 : row == OFFSET_PLUS_LEN_PAST_OFF_T_MAX ? top
+		    : top - (off_t)pg;
+	errno = 0;
+	void *p = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, off);
+	int e = errno;
+	int expect = rows[row].expect;
+	bool ok = expect ? p == MAP_FAILED && e == expect : p != MAP_FAILED;
+	if (p != MAP_FAILED)
+		munmap(p, pg);
+	cr_assert(ok, "row %s: mmap(off %#jx) gave %s, expected %s", rows[row].row,
+		  (uintmax_t)off, p == MAP_FAILED ? ms_errname(e) : "a mapping",
+		  expect ? ms_errname(expect) : "a mapping");
+	xclose(fd);
 }
+CONFORM_VARIANT(mmap_classes, offset_table, unaligned, "h3 h6", POSIX, offset_table,
+		OFFSET_UNALIGNED)
+CONFORM_VARIANT(mmap_classes, offset_table, plus_len_past_off_t_max, "h3 h6", POSIX,
+		offset_table, OFFSET_PLUS_LEN_PAST_OFF_T_MAX)
+CONFORM_VARIANT(mmap_classes, offset_table, near_max_range_fits, "h3 h6", POSIX, offset_table,
+		OFFSET_NEAR_MAX_RANGE_FITS)
 
 /* Assert that an offset past the end of the file maps (the range is legitimate for the
  * file's possible offsets) and that a reference to it raises SIGBUS. POSIX */

@@ -3,6 +3,7 @@
 #include "mm_util.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -330,15 +331,7 @@ static void child_limit_memlock(void)
 		child_check(setgid(65534) == 0 && setuid(65534) == 0, "setuid(nobody): %s",
 			    ms_errname(errno));
 	}
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	unsigned long long eff = ~0ull;
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	if (f)
-		fclose(f);
-	if (eff & (1ull << 14)) /* CAP_IPC_LOCK ignores RLIMIT_MEMLOCK */
+	if (ms_capable(CAP_IPC_LOCK)) /* it ignores RLIMIT_MEMLOCK */
 		_exit(CHILD_SKIP);
 }
 

@@ -534,6 +534,19 @@ long ms_status_kb(const char *field)
 	return value;
 }
 
+bool ms_capable(int cap)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long eff = ~0ull;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return eff & (1ull << cap);
+}
+
 void ms_stay_on_this_cpu(void)
 {
 	int cpu = (int)xcheck("sched_getcpu", sched_getcpu());

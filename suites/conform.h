@@ -25,6 +25,16 @@
 	Test(suite, name, .description = ids "|" #spec, .init = ms_test_init,               \
 	     .timeout = MS_TEST_TIMEOUT_S, ##__VA_ARGS__)
 
+/* One result per variant of a test (a backing, a kind of mapping): declares the test
+ * suite/name_suffix, with the ids and spec of the test it is a variant of, whose body is
+ * fn(arg). A file lists its variants in a macro of its own (CONFORM_PER_BACKING), so that a
+ * failing variant hides none of the others. */
+#define CONFORM_VARIANT(suite, name, suffix, ids, spec, fn, arg)                            \
+	CONFORM(suite, name##_##suffix, ids, spec)                                          \
+	{                                                                                   \
+		fn(arg);                                                                    \
+	}
+
 /* A hung test fails with "timed out" instead of hanging CI. A test may give its own
  * .timeout (the later initialiser wins; suites/ builds with -Wno-override-init for that).
  * Set per test because Criterion 2.4's global --timeout does not stop a hung test. */
@@ -224,6 +234,9 @@ bool ms_page_resident(const void *addr);
 long ms_smaps_kb(const void *addr, const char *field);
 /* Reads a field of /proc/self/status ("VmLck") in kB; -1 if absent. */
 long ms_status_kb(const char *field);
+/* Whether the calling process holds capability cap (CAP_IPC_LOCK ...) in its effective set,
+ * from /proc/self/status CapEff; true when that cannot be read (the privileged answer). */
+bool ms_capable(int cap);
 
 /* Pins the calling process (and the children it forks later) to the CPU it runs on. New
  * pages wait in per-CPU LRU batches, and MADV_PAGEOUT/MADV_FREE drain only the calling

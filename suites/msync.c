@@ -175,69 +175,7 @@ CONFORM(msync, ms_invalidate_shows_file_contents, "f3", POSIX)
 	xclose(fd);
 }
 
-/* ---- f4: EINVAL and EBUSY ---- */
-
-/* Assert that an address that is not page aligned fails with EINVAL. */
-CONFORM(msync, unaligned_address_fails_einval, "f4", POSIX)
-{
-	size_t len = 2 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	ms_assert_errno(msync(p + 1, ms_page(), MS_SYNC), EINVAL);
-	xmunmap(p, len);
-	xclose(fd);
-}
-
-/* Assert that an unknown flag bit fails with EINVAL. */
-CONFORM(msync, unknown_flag_fails_einval, "f4", POSIX)
-{
-	size_t len = 2 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	int unknown = 0x100;
-	cr_assert(!(unknown & (MS_SYNC | MS_ASYNC | MS_INVALIDATE)));
-	ms_assert_errno(msync(p, len, MS_SYNC | unknown), EINVAL);
-	xmunmap(p, len);
-	xclose(fd);
-}
-
-/* Assert that MS_SYNC and MS_ASYNC together fail with EINVAL. */
-CONFORM(msync, sync_and_async_together_fail_einval, "f4", POSIX)
-{
-	size_t len = 2 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	ms_assert_errno(msync(p, len, MS_SYNC | MS_ASYNC), EINVAL);
-	xmunmap(p, len);
-	xclose(fd);
-}
-
-/* Assert that MS_INVALIDATE over a locked range fails with EBUSY. */
-CONFORM(msync, invalidate_locked_range_fails_ebusy, "f4", POSIX)
-{
-	size_t len = 2 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	if (mlock(p, len) != 0)
-		cr_skip_test("mlock() of %zu bytes failed with %s (RLIMIT_MEMLOCK?)", len,
-			     ms_errname(errno));
-	ms_assert_errno(msync(p, len, MS_INVALIDATE), EBUSY);
-	xcheck("munlock", munlock(p, len));
-	xmunmap(p, len);
-	xclose(fd);
-}
-
 /* ---- f5: ENOMEM for unmapped ranges ---- */
-
-/* Assert that msync() of an unmapped range fails with ENOMEM. */
-CONFORM(msync, unmapped_range_fails_enomem, "f5", POSIX)
-{
-	size_t len = 2 * ms_page();
-	void *p = xmmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	xmunmap(p, len);
-	ms_assert_errno(msync(p, len, MS_SYNC), ENOMEM);
-	ms_assert_errno(msync(p, len, MS_ASYNC), ENOMEM);
-}
 
 /* Shared mappings of two files with an unmapped page between them:
  * page 0 = file a, page 1 = hole, page 2 = file b. Both pages are stored into. */
@@ -261,16 +199,131 @@ static struct holey map_files_around_hole(void)
 	return h;
 }
 
-/* Assert that msync() of a range with an unmapped page inside fails with ENOMEM, for MS_SYNC
- * and MS_ASYNC. */
-CONFORM(msync, range_with_hole_fails_enomem, "f5", POSIX)
+/* ---- f4 f5: the errno table ---- */
+
+/* What the range of a row covers. */
+enum errno_setup {
+	SHARED_FILE,        /* a 2-page MAP_SHARED mapping of a file */
+	SHARED_FILE_LOCKED, /* the same, mlock()ed (SKIP when mlock fails) */
+	UNMAPPED,           /* 2 pages that were mapped and are unmapped again */
+	WITH_HOLE,          /* map_files_around_hole(): file page, hole, file page */
+};
+
+/* An unknown msync() flag bit. */
+#define MSYNC_UNKNOWN_FLAG 0x100
+_Static_assert(!(MSYNC_UNKNOWN_FLAG & (MS_SYNC | MS_ASYNC | MS_INVALIDATE)),
+	       "MSYNC_UNKNOWN_FLAG must be none of the known flags");
+
+/* One errno case: msync(start + off, pages * page - off, flags) fails with expected. */
+struct errno_row {
+	const char *call;   /* the call as the message shows it */
+	enum errno_setup setup;
+	size_t off;         /* bytes added to the start of the range: 1 = not page aligned */
+	size_t pages;
+	int flags;
+	int expected;
+	const char *clause; /* the rows of suites/clauses/ it judges */
+};
+
+enum errno_row_id {
+	ROW_unaligned_address_fails_einval,
+	ROW_unknown_flag_fails_einval,
+	ROW_sync_and_async_together_fail_einval,
+	ROW_invalidate_locked_range_fails_ebusy,
+	ROW_unmapped_range_ms_sync_fails_enomem,
+	ROW_unmapped_range_ms_async_fails_enomem,
+	ROW_range_with_hole_ms_sync_fails_enomem,
+	ROW_range_with_hole_ms_async_fails_enomem,
+};
+
+static const struct errno_row errno_rows[] = {
+	[ROW_unaligned_address_fails_einval] = {
+		"msync(p + 1, 2 pages - 1, MS_SYNC)", SHARED_FILE, 1, 2, MS_SYNC, EINVAL,
+		"POSIX msync() ERRORS EINVAL addr (P-msync-E02, L-msync-E02)" },
+	[ROW_unknown_flag_fails_einval] = {
+		"msync(p, 2 pages, MS_SYNC | 0x100)", SHARED_FILE, 0, 2,
+		MS_SYNC | MSYNC_UNKNOWN_FLAG, EINVAL,
+		"POSIX msync() ERRORS EINVAL flags (P-msync-E03, L-msync-E02)" },
+	[ROW_sync_and_async_together_fail_einval] = {
+		"msync(p, 2 pages, MS_SYNC | MS_ASYNC)", SHARED_FILE, 0, 2, MS_SYNC | MS_ASYNC,
+		EINVAL, "POSIX msync() ERRORS EINVAL flags (P-msync-E03, L-msync-E02)" },
+	[ROW_invalidate_locked_range_fails_ebusy] = {
+		"msync(locked p, 2 pages, MS_INVALIDATE)", SHARED_FILE_LOCKED, 0, 2, MS_INVALIDATE,
+		EBUSY, "POSIX msync() ERRORS EBUSY (P-msync-E01, L-msync-E01)" },
+	[ROW_unmapped_range_ms_sync_fails_enomem] = {
+		"msync(unmapped, 2 pages, MS_SYNC)", UNMAPPED, 0, 2, MS_SYNC, ENOMEM,
+		"POSIX msync() ERRORS ENOMEM (P-msync-E04, L-msync-E03)" },
+	[ROW_unmapped_range_ms_async_fails_enomem] = {
+		"msync(unmapped, 2 pages, MS_ASYNC)", UNMAPPED, 0, 2, MS_ASYNC, ENOMEM,
+		"POSIX msync() ERRORS ENOMEM (P-msync-E04, L-msync-E03)" },
+	[ROW_range_with_hole_ms_sync_fails_enomem] = {
+		"msync(page, hole, page, MS_SYNC)", WITH_HOLE, 0, 3, MS_SYNC, ENOMEM,
+		"POSIX msync() ERRORS ENOMEM (P-msync-E04)" },
+	[ROW_range_with_hole_ms_async_fails_enomem] = {
+		"msync(page, hole, page, MS_ASYNC)", WITH_HOLE, 0, 3, MS_ASYNC, ENOMEM,
+		"POSIX msync() ERRORS ENOMEM (P-msync-E04)" },
+};
+
+/* Sets up the row's range, calls msync() and asserts it failed with the row's errno. */
+static void check_errno_row(const struct errno_row *row)
 {
-	struct holey h = map_files_around_hole();
-	size_t page = ms_page();
-	ms_assert_errno(msync(h.base, 3 * page, MS_SYNC), ENOMEM);
-	ms_assert_errno(msync(h.base, 3 * page, MS_ASYNC), ENOMEM);
-	xmunmap(h.base, 3 * page);
+	size_t page = ms_page(), len = row->pages * page;
+	unsigned char *p = NULL;
+	int fd = -1;
+	struct holey h = { .fd_a = -1, .fd_b = -1 };
+	switch (row->setup) {
+	case SHARED_FILE:
+	case SHARED_FILE_LOCKED:
+		fd = ms_file(len, NULL);
+		p = xmap_shared(fd, len);
+		if (row->setup == SHARED_FILE_LOCKED && mlock(p, len) != 0)
+			cr_skip_test("mlock() of %zu bytes failed with %s (RLIMIT_MEMLOCK?)", len,
+				     ms_errname(errno));
+		break;
+	case UNMAPPED:
+		p = unmapped_range(len);
+		break;
+	case WITH_HOLE:
+		h = map_files_around_hole();
+		p = h.base;
+		break;
+	}
+	errno = 0;
+	int r = msync(p + row->off, len - row->off, row->flags);
+	int e = errno;
+	cr_assert(r == -1 && e == row->expected, "%s: expected -1 with %s, got %d with %s (%s)",
+		  row->call, ms_errname(row->expected), r, ms_errname(e), row->clause);
+	if (row->setup == SHARED_FILE_LOCKED)
+		xcheck("munlock", munlock(p, len));
+	if (row->setup != UNMAPPED)
+		xmunmap(p, len);
+	if (fd >= 0)
+		xclose(fd);
+	if (h.fd_a >= 0) {
+		xclose(h.fd_a);
+		xclose(h.fd_b);
+	}
 }
+
+/* Each row of the errno table is its own result, under the row's name. */
+#define CONFORM_ERRNO_ROW(name, ids, spec)                                                  \
+	CONFORM(msync, name, ids, spec)                                                     \
+	{                                                                                   \
+		check_errno_row(&errno_rows[ROW_##name]);                                   \
+	}
+
+/* Assert that msync() fails with EINVAL for an address that is not page aligned, an unknown
+ * flag bit, and MS_SYNC with MS_ASYNC, and with EBUSY for MS_INVALIDATE over locked pages. */
+CONFORM_ERRNO_ROW(unaligned_address_fails_einval, "f4", POSIX)
+CONFORM_ERRNO_ROW(unknown_flag_fails_einval, "f4", POSIX)
+CONFORM_ERRNO_ROW(sync_and_async_together_fail_einval, "f4", POSIX)
+CONFORM_ERRNO_ROW(invalidate_locked_range_fails_ebusy, "f4", POSIX)
+/* Assert that msync() of a range that is unmapped, or has an unmapped page inside, fails with
+ * ENOMEM, for MS_SYNC and MS_ASYNC. */
+CONFORM_ERRNO_ROW(unmapped_range_ms_sync_fails_enomem, "f5", POSIX)
+CONFORM_ERRNO_ROW(unmapped_range_ms_async_fails_enomem, "f5", POSIX)
+CONFORM_ERRNO_ROW(range_with_hole_ms_sync_fails_enomem, "f5", POSIX)
+CONFORM_ERRNO_ROW(range_with_hole_ms_async_fails_enomem, "f5", POSIX)
 
 /* Assert that msync(MS_SYNC) over a hole still writes back the mapped parts on both sides of
  * it (each a different file) before returning ENOMEM. LINUX: msync(2) continues past the hole;
@@ -320,24 +373,24 @@ CONFORM(msync, private_file_mapping_is_noop, "f6", LINUX)
 	xclose(fd);
 }
 
-/* Assert that msync() of anonymous private and shared memory succeeds and keeps the data.
- * LINUX. */
-CONFORM(msync, anonymous_mapping_is_noop, "f6", LINUX)
+/* Assert that msync() of anonymous memory of kind (MAP_PRIVATE or MAP_SHARED, one result
+ * each) succeeds and keeps the data. LINUX. */
+static void anonymous_mapping_is_noop(int kind)
 {
 	size_t len = 2 * ms_page();
-	const int kinds[2] = { MAP_PRIVATE, MAP_SHARED };
-	for (int k = 0; k < 2; k++) {
-		unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,
-					 kinds[k] | MAP_ANONYMOUS, -1, 0);
-		store_all(p, 0, len);
-		ms_assert_ok(msync(p, len, MS_SYNC));
-		ms_assert_ok(msync(p, len, MS_ASYNC | MS_INVALIDATE));
-		for (size_t i = 0; i < len; i++)
-			cr_assert(p[i] == ms_stored(i), "msync() of %s anonymous memory changed byte "
-				  "%zu", k ? "shared" : "private", i);
-		xmunmap(p, len);
-	}
+	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, kind | MAP_ANONYMOUS, -1, 0);
+	store_all(p, 0, len);
+	ms_assert_ok(msync(p, len, MS_SYNC));
+	ms_assert_ok(msync(p, len, MS_ASYNC | MS_INVALIDATE));
+	for (size_t i = 0; i < len; i++)
+		cr_assert(p[i] == ms_stored(i), "msync() of %s anonymous memory changed byte %zu",
+			  kind == MAP_SHARED ? "shared" : "private", i);
+	xmunmap(p, len);
 }
+CONFORM_VARIANT(msync, anonymous_mapping_is_noop, private, "f6", LINUX,
+		anonymous_mapping_is_noop, MAP_PRIVATE)
+CONFORM_VARIANT(msync, anonymous_mapping_is_noop, shared, "f6", LINUX,
+		anonymous_mapping_is_noop, MAP_SHARED)
 
 /* Assert that msync(MS_ASYNC) starts no writeback: the stored page is still dirty and not
  * under writeback when it returns. LINUX (since 2.6.19, MS_ASYNC is a no-op; background

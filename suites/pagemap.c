@@ -68,7 +68,7 @@ static const char *regions_str(const struct page_region *r, long n, const void *
 /* Assert that soft-dirty tracking works: clear_refs 4 clears pagemap bit 55 and a write sets
  * it again on that page only. LINUX; SKIP where the kernel config says CONFIG_MEM_SOFT_DIRTY is
  * not set (policy.h); with no config readable the test runs. */
-CONFORM(faults, soft_dirty_set_by_write_after_clear, "d11", LINUX)
+CONFORM(pagemap, soft_dirty_set_by_write_after_clear, "d11", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	unsigned char *p = anon_nothp(len);
@@ -95,7 +95,7 @@ CONFORM(faults, soft_dirty_set_by_write_after_clear, "d11", LINUX)
 
 /* Assert that PAGEMAP_SCAN with PAGE_IS_PRESENT reports exactly the touched pages as
  * regions. LINUX (6.7). */
-CONFORM(faults, pagemap_scan_reports_present_pages, "d11 d1", LINUX)
+CONFORM(pagemap, pagemap_scan_reports_present_pages, "d11 d1", LINUX)
 {
 	require_pagemap_scan();
 	size_t page = ms_page(), len = 16 * page;
@@ -113,7 +113,7 @@ CONFORM(faults, pagemap_scan_reports_present_pages, "d11 d1", LINUX)
 
 /* Assert that PAGEMAP_SCAN reports exactly the pages written since the last reset, with
  * userfaultfd async write-protection as the tracker (PAGE_IS_WRITTEN). LINUX (6.7). */
-CONFORM(faults, pagemap_scan_reports_written_pages, "d11 d12", LINUX)
+CONFORM(pagemap, pagemap_scan_reports_written_pages, "d11 d12", LINUX)
 {
 	require_pagemap_scan();
 	size_t page = ms_page(), len = 16 * page;
@@ -148,7 +148,7 @@ CONFORM(faults, pagemap_scan_reports_written_pages, "d11 d12", LINUX)
 /* Assert that read faults on anonymous memory map the shared zero page (PAGEMAP_SCAN
  * PAGE_IS_PFNZERO) and a write replaces it with a private page. LINUX (6.7 for the ioctl).
  * SKIP where the configuration keeps read faults off the zero page (policy.h). */
-CONFORM(faults, anon_read_maps_zero_page, "d9 a1", LINUX)
+CONFORM(pagemap, anon_read_maps_zero_page, "d9 a1", LINUX)
 {
 	ms_require_behaviour(MS_ZERO_PAGE);
 	require_pagemap_scan();

@@ -18,7 +18,7 @@
 
 /* Assert that anonymous pages are not resident before the first touch and that a touch makes
  * exactly that page resident. LINUX: mincore() is not in POSIX. */
-CONFORM(faults, anon_resident_only_after_touch, "d1", LINUX)
+CONFORM(residency, anon_resident_only_after_touch, "d1", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
 	unsigned char *p = anon_nothp(len);
@@ -76,7 +76,7 @@ static size_t readahead_pages(const char **source)
  * brings in only the read-around window: tmpfs exactly the touched page (no readahead);
  * ext4/xfs/btrfs the touched page and its neighbours, at most the device's read_ahead_kb
  * (observed: the whole read_ahead_kb window), never the whole file. LINUX (mincore). */
-CONFORM(faults, file_touch_brings_in_only_window, "d2", LINUX)
+CONFORM(residency, file_touch_brings_in_only_window, "d2", LINUX)
 {
 	size_t page = ms_page(), pages = 8192, len = pages * page; /* 32 MiB, sparse */
 	int fd = ms_file_flags(len, O_RDWR, NULL);
@@ -108,7 +108,7 @@ CONFORM(faults, file_touch_brings_in_only_window, "d2", LINUX)
 
 /* Assert that pages a fork child touches in a MAP_SHARED|MAP_ANONYMOUS mapping show as
  * resident to the parent, and only those. LINUX (mincore). */
-CONFORM(faults, shared_pages_touched_by_child_resident, "d3", LINUX)
+CONFORM(residency, shared_pages_touched_by_child_resident, "d3", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
@@ -147,7 +147,7 @@ static void require_memlock(size_t bytes)
 
 /* Assert that MAP_LOCKED prefaults the whole range: every page resident, smaps Locked equals
  * Rss equals the length, VmLck grows by the length. LINUX: MAP_LOCKED is Linux-only. */
-CONFORM(faults, map_locked_prefaults_range, "d4", LINUX)
+CONFORM(residency, map_locked_prefaults_range, "d4", LINUX)
 {
 	size_t pages = 16, len = pages * ms_page();
 	require_memlock(len);
@@ -168,7 +168,7 @@ CONFORM(faults, map_locked_prefaults_range, "d4", LINUX)
 /* Assert that mlock() of a file mapping faults every page in before it returns: all mapped
  * (pagemap), smaps Locked equals the length, and touching them takes no fault. POSIX: mlock
  * makes the range memory-resident; the fault count is LINUX detail. */
-CONFORM(faults, mlock_file_prefaults_range, "d4", POSIX)
+CONFORM(residency, mlock_file_prefaults_range, "d4", POSIX)
 {
 	size_t pages = 16, len = pages * ms_page();
 	require_memlock(len);
@@ -191,7 +191,7 @@ CONFORM(faults, mlock_file_prefaults_range, "d4", POSIX)
 
 /* Assert that mlock2(MLOCK_ONFAULT) prefaults nothing, locks exactly the pages touched later,
  * and that locking the range again does not count them twice. LINUX (mlock2 is Linux-only). */
-CONFORM(faults, mlock_onfault_locks_only_touched_pages, "d5", LINUX)
+CONFORM(residency, mlock_onfault_locks_only_touched_pages, "d5", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
 	require_memlock(len);
@@ -220,7 +220,7 @@ CONFORM(faults, mlock_onfault_locks_only_touched_pages, "d5", LINUX)
 
 /* Assert that MAP_POPULATE maps every page of an anonymous and of a file mapping (pagemap
  * present bit) and later accesses take no fault. LINUX: MAP_POPULATE is Linux-only. */
-CONFORM(faults, map_populate_maps_every_page, "d6", LINUX)
+CONFORM(residency, map_populate_maps_every_page, "d6", LINUX)
 {
 	size_t pages = 32, len = pages * ms_page();
 	int fd = hot_file(len);
@@ -245,7 +245,7 @@ CONFORM(faults, map_populate_maps_every_page, "d6", LINUX)
 
 /* Assert that MADV_POPULATE_READ maps every page of a file mapping and MADV_POPULATE_WRITE
  * makes every anonymous page writable, so that later stores take no fault. LINUX (5.14). */
-CONFORM(faults, madv_populate_prefaults, "d7", LINUX)
+CONFORM(residency, madv_populate_prefaults, "d7", LINUX)
 {
 	size_t pages = 32, len = pages * ms_page();
 	int fd = hot_file(len);
@@ -268,7 +268,7 @@ CONFORM(faults, madv_populate_prefaults, "d7", LINUX)
 
 /* Assert that MADV_POPULATE_READ/WRITE fail with EINVAL where the protection forbids the
  * access (PROT_NONE for both, PROT_READ for WRITE). LINUX (madvise(2)). */
-CONFORM(faults, madv_populate_wrong_protection_einval, "d7 g13", LINUX)
+CONFORM(residency, madv_populate_wrong_protection_einval, "d7 g13", LINUX)
 {
 	size_t len = 4 * ms_page();
 	unsigned char *none = xmmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -285,7 +285,7 @@ CONFORM(faults, madv_populate_wrong_protection_einval, "d7 g13", LINUX)
 
 /* Assert that MADV_POPULATE_WRITE over a range with a hole fails with ENOMEM and still
  * populates the mapped part before the hole. LINUX (madvise(2): ENOMEM for unmapped). */
-CONFORM(faults, madv_populate_hole_enomem, "d7 g14", LINUX)
+CONFORM(residency, madv_populate_hole_enomem, "d7 g14", LINUX)
 {
 	size_t page = ms_page(), len = 8 * page;
 	unsigned char *p = anon_nothp(len);
@@ -326,7 +326,7 @@ static void wait_for_read_io(int fd, size_t len)
 /* Assert that after MADV_WILLNEED on a file that was dropped from the page cache, reading it
  * through the mapping takes no major fault (the read I/O already happened). LINUX: POSIX
  * posix_madvise(WILLNEED) is only a hint. tmpfs pages cannot be dropped without swap: SKIP. */
-CONFORM(faults, willneed_avoids_major_faults, "d8", LINUX)
+CONFORM(residency, willneed_avoids_major_faults, "d8", LINUX)
 {
 	size_t pages = 256, len = pages * ms_page();
 	int fd = ms_file(len, NULL);

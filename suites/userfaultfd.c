@@ -70,7 +70,7 @@ static bool uffd_event_pending(int uffd)
 /* Assert that a read of a missing page in a userfaultfd-registered anonymous range is
  * delivered to the handler as a pagefault event at that page (read, not write), and the
  * faulting thread then sees exactly the page the handler copied in. LINUX. */
-CONFORM(faults, userfaultfd_missing_fault_resolved_by_handler, "d12", LINUX, .timeout = 10)
+CONFORM(userfaultfd, userfaultfd_missing_fault_resolved_by_handler, "d12", LINUX, .timeout = 10)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int uffd = xuserfaultfd(0);
@@ -104,7 +104,7 @@ CONFORM(faults, userfaultfd_missing_fault_resolved_by_handler, "d12", LINUX, .ti
 
 /* Assert that with UFFD_FEATURE_SIGBUS a missing fault raises SIGBUS (BUS_ADRERR) at the
  * exact faulting address instead of waiting for a handler. LINUX. */
-CONFORM(faults, userfaultfd_sigbus_mode_raises_sigbus, "d12 e4", LINUX)
+CONFORM(userfaultfd, userfaultfd_sigbus_mode_raises_sigbus, "d12 e4", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int uffd = xuserfaultfd(UFFD_FEATURE_SIGBUS);
@@ -124,7 +124,7 @@ CONFORM(faults, userfaultfd_sigbus_mode_raises_sigbus, "d12 e4", LINUX)
 /* Assert that with write protection (UFFDIO_WRITEPROTECT) reads proceed without an event and
  * a write is delivered as a WP write fault, and completes once the handler unprotects the
  * page. LINUX (anonymous WP: 5.7). */
-CONFORM(faults, userfaultfd_wp_write_reported_then_completes, "d12", LINUX, .timeout = 10)
+CONFORM(userfaultfd, userfaultfd_wp_write_reported_then_completes, "d12", LINUX, .timeout = 10)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int uffd = xuserfaultfd(0);
@@ -162,7 +162,7 @@ CONFORM(faults, userfaultfd_wp_write_reported_then_completes, "d12", LINUX, .tim
  * with UFFD_PAGEFAULT_FLAG_MINOR, and after the handler changed the page through a second
  * mapping and issued UFFDIO_CONTINUE, the faulting read sees the changed contents. LINUX
  * (5.14). */
-CONFORM(faults, userfaultfd_minor_fault_on_shmem, "d12", LINUX, .timeout = 10)
+CONFORM(userfaultfd, userfaultfd_minor_fault_on_shmem, "d12", LINUX, .timeout = 10)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int uffd = xuserfaultfd(UFFD_FEATURE_MINOR_SHMEM);

@@ -47,12 +47,11 @@ static void beyond_plan(struct bench_plan *plan)
 
 static int beyond_setup(struct bench_ctx *c)
 {
-	static struct beyond st;
+	struct beyond *st = c->priv;
 	uint64_t limit = c->v->size / LIMIT_RATIO;
 	char how[sizeof(c->reason)];
 	int ret;
 
-	memset(&st, 0, sizeof(st));
 	if (!strcmp(c->fs_kind, "tmpfs")) {
 		strcpy(c->reason, "tmpfs pages cannot be evicted without swap: the cgroup would "
 		       "run out of memory instead of reclaiming");
@@ -64,36 +63,35 @@ static int beyond_setup(struct bench_ctx *c)
 	}
 	/* The file is written outside the cgroup, then dropped, so that the reads inside
 	 * the cgroup are what is charged to it. */
-	st.fd = bench_open_shared_file(c, NULL);
-	if (st.fd < 0)
+	st->fd = bench_open_shared_file(c, NULL);
+	if (st->fd < 0)
 		return -1;
-	posix_fadvise(st.fd, 0, 0, POSIX_FADV_DONTNEED);
+	posix_fadvise(st->fd, 0, 0, POSIX_FADV_DONTNEED);
 	ret = bench_cgroup_enter(limit, c->reason, sizeof(c->reason));
 	if (ret) {
-		close(st.fd);
+		close(st->fd);
 		return ret;
 	}
 	snprintf(how, sizeof(how), "%s", c->reason);
 	c->reason[0] = 0;
 	if (!strcmp(c->v->method, "mmap")) {
-		st.map = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st.fd, 0);
-		if (st.map == MAP_FAILED) {
+		st->map = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st->fd, 0);
+		if (st->map == MAP_FAILED) {
 			snprintf(c->reason, sizeof(c->reason), "mmap: %s", strerrorname_np(errno));
 			bench_cgroup_leave();
-			close(st.fd);
+			close(st->fd);
 			return -1;
 		}
-		madvise(st.map, c->v->size, MADV_RANDOM);
+		madvise(st->map, c->v->size, MADV_RANDOM);
 	} else {
-		posix_fadvise(st.fd, 0, 0, POSIX_FADV_RANDOM);
+		posix_fadvise(st->fd, 0, 0, POSIX_FADV_RANDOM);
 	}
-	st.x = 0x9e3779b97f4a7c15ULL;
-	st.nblocks = c->v->size / BLOCK;
+	st->x = 0x9e3779b97f4a7c15ULL;
+	st->nblocks = c->v->size / BLOCK;
 	json_object_set_new(c->params, "cgroup", json_string(how));
 	json_object_set_new(c->params, "memory_limit", json_integer(limit));
 	json_object_set_new(c->params, "samples_are", json_string("consecutive windows "
 							"(throughput over time)"));
-	c->priv = &st;
 	/* 4 MiB windows: a point every few tens of ms, and a full-profile series (768 MiB)
 	 * still within the profile's 400 samples. */
 	c->ops = 1024;
@@ -103,7 +101,7 @@ static int beyond_setup(struct bench_ctx *c)
 	 * times leaves most of the series in the steady state, where pages are evicted. */
 	c->series_bytes = 3 * limit;
 	c->state = "cold";
-	c->timed = st.map ? "copy out of a kept mapping (faults, eviction)" :
+	c->timed = st->map ? "copy out of a kept mapping (faults, eviction)" :
 		   "pread() (eviction)";
 	return 0;
 }
@@ -148,6 +146,7 @@ const struct bench_case bench_case_beyond_memory = {
 	.budget_scale = 4,
 	.time_series = true,
 	.opts = beyond_opts,
+	.state_size = sizeof(struct beyond),
 	.plan = beyond_plan,
 	.setup = beyond_setup,
 	.run = beyond_run,

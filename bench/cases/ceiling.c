@@ -63,37 +63,36 @@ static void ceiling_plan(struct bench_plan *plan)
 
 static int ceiling_setup(struct bench_ctx *c)
 {
-	static struct ceiling st;
+	struct ceiling *st = c->priv;
 	bool copy = !strcmp(c->v->method, "memcpy");
 	int node, ret = bench_numa_setup(c, &node);
 
 	if (ret)
 		return ret;
-	st.len = c->v->size;
-	st.src = mmap(NULL, st.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	st.dst = copy ? mmap(NULL, st.len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	st->len = c->v->size;
+	st->src = mmap(NULL, st->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	st->dst = copy ? mmap(NULL, st->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			     -1, 0) : NULL;
-	if (st.src == MAP_FAILED || st.dst == MAP_FAILED) {
+	if (st->src == MAP_FAILED || st->dst == MAP_FAILED) {
 		strcpy(c->reason, "cannot map the ceiling buffers");
 		return -1;
 	}
-	if (bench_numa_bind(c, st.src, st.len, node) ||
-	    (copy && bench_numa_bind(c, st.dst, st.len, node))) {
-		munmap(st.src, st.len);
+	if (bench_numa_bind(c, st->src, st->len, node) ||
+	    (copy && bench_numa_bind(c, st->dst, st->len, node))) {
+		munmap(st->src, st->len);
 		if (copy)
-			munmap(st.dst, st.len);
+			munmap(st->dst, st->len);
 		return -1;
 	}
 	if (c->v->hint && !strcmp(c->v->hint, "MADV_HUGEPAGE"))
-		madvise(st.src, st.len, MADV_HUGEPAGE); /* best effort: THP may be off */
+		madvise(st->src, st->len, MADV_HUGEPAGE); /* best effort: THP may be off */
 	/* Populated before timing: the ceiling is memory bandwidth, not page faults. */
-	bench_fill(st.src, st.len);
+	bench_fill(st->src, st->len);
 	if (copy)
-		memset(st.dst, 1, st.len);
-	bench_numa_check(c, st.src, st.len, node);
-	c->priv = &st;
+		memset(st->dst, 1, st->len);
+	bench_numa_check(c, st->src, st->len, node);
 	c->ops = 1;
-	c->bytes = st.len;
+	c->bytes = st->len;
 	c->state = "steady_state";
 	c->timed = copy ? "memcpy between faulted buffers" : "sum over a faulted buffer";
 	return 0;
@@ -130,6 +129,7 @@ const struct bench_case bench_case_ceiling = {
 	.metric_name = "throughput",
 	.needs_fs = false,
 	.opts = ceiling_opts,
+	.state_size = sizeof(struct ceiling),
 	.plan = ceiling_plan,
 	.setup = ceiling_setup,
 	.run = ceiling_run,

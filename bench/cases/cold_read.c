@@ -31,7 +31,6 @@ static void cold_read_plan(struct bench_plan *plan)
 	}
 }
 
-static const char *cold_path;
 
 static int cold_read_setup(struct bench_ctx *c)
 {
@@ -44,15 +43,15 @@ static int cold_read_setup(struct bench_ctx *c)
 	ret = seqio_setup(c);
 	if (ret)
 		return ret;
-	cold_path = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
 	c->fixed_iters = true; /* a second pass in one sample would be hot */
-	return cold_path ? 0 : -1;
+	return 0;
 }
 
 static void cold_read_prepare(struct bench_ctx *c)
 {
 	char reason[200];
-	const char *how = bench_drop_cache(cold_path, reason, sizeof(reason));
+	const struct seqio *st = c->priv;
+	const char *how = bench_drop_cache(st->path, reason, sizeof(reason));
 
 	json_object_set_new(c->params, "cache_drop", json_string(how ? how : reason));
 }
@@ -67,6 +66,7 @@ const struct bench_case bench_case_cold_read = {
 	.budget_scale = 2,
 	.opts = cold_read_opts,
 	.plan = cold_read_plan,
+	.state_size = sizeof(struct seqio),
 	.setup = cold_read_setup,
 	.prepare = cold_read_prepare,
 	.run = seqio_run,

@@ -60,32 +60,30 @@ static void *toucher_main(void *arg)
 
 static int map_unmap_setup(struct bench_ctx *c)
 {
-	static struct map_unmap st;
+	struct map_unmap *st = c->priv;
 
-	memset(&st, 0, sizeof(st));
-	st.page = sysconf(_SC_PAGESIZE);
-	st.touch = strcmp(c->v->method, "mmap_munmap") != 0;
-	st.fd = bench_open_shared_file(c, NULL);
-	if (st.fd < 0)
+	st->page = sysconf(_SC_PAGESIZE);
+	st->touch = strcmp(c->v->method, "mmap_munmap") != 0;
+	st->fd = bench_open_shared_file(c, NULL);
+	if (st->fd < 0)
 		return -1;
 	if (strstr(c->v->method, "shootdown")) {
-		st.toucher_buf = mmap(NULL, 16 * st.page, PROT_READ | PROT_WRITE,
+		st->toucher_buf = mmap(NULL, 16 * st->page, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-		if (st.toucher_buf == MAP_FAILED ||
-		    pthread_create(&st.toucher, NULL, toucher_main, &st)) {
+		if (st->toucher_buf == MAP_FAILED ||
+		    pthread_create(&st->toucher, NULL, toucher_main, st)) {
 			strcpy(c->reason, "cannot start the second thread");
-			close(st.fd);
+			close(st->fd);
 			return -1;
 		}
-		st.has_toucher = true;
+		st->has_toucher = true;
 		json_object_set_new(c->params, "toucher_pu", json_integer(bench_placement(1)));
 	}
-	c->priv = &st;
 	c->ops = 1;
 	c->bytes = c->v->size;
 	json_object_set_new(c->params, "unit_of_op", json_string("mmap + munmap"));
 	c->state = "first_touch";
-	c->timed = st.touch ? "map + fault (a word every 16 KiB) + unmap" : "map + unmap";
+	c->timed = st->touch ? "map + fault (a word every 16 KiB) + unmap" : "map + unmap";
 	return 0;
 }
 
@@ -128,6 +126,7 @@ const struct bench_case bench_case_map_unmap = {
 	.needs_fs = true,
 	.calibrate = true,
 	.opts = map_unmap_opts,
+	.state_size = sizeof(struct map_unmap),
 	.plan = map_unmap_plan,
 	.setup = map_unmap_setup,
 	.run = map_unmap_run,

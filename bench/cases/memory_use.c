@@ -1,5 +1,5 @@
-/* memory_use: RAM charged per byte of file data a process holds (the seed table's "memory
- * usage" row): read() of the whole file into a private buffer against a MAP_SHARED mapping
+/* memory_use: RAM charged per byte of file data a process holds (the "memory
+ * usage" row of the comparison table): read() of the whole file into a private buffer against a MAP_SHARED mapping
  * of it, every page touched. A child process does it and reports its smaps_rollup (RSS,
  * PSS, anonymous); the parent counts the file's pages in the page cache (mincore) while the
  * child holds the data. Charged = the child's new anonymous memory + the file's cached
@@ -70,20 +70,18 @@ static void rollup(long long *out)
 
 static int memory_setup(struct bench_ctx *c)
 {
-	static struct memory_use st;
+	struct memory_use *st = c->priv;
 
-	memset(&st, 0, sizeof(st));
-	st.fd = bench_open_shared_file(c, NULL);
-	if (st.fd < 0)
+	st->fd = bench_open_shared_file(c, NULL);
+	if (st->fd < 0)
 		return -1;
 	if (access("/proc/self/smaps_rollup", R_OK)) {
 		strcpy(c->reason, "no /proc/self/smaps_rollup (Linux 4.14+)");
-		close(st.fd);
+		close(st->fd);
 		return BENCH_SKIP;
 	}
-	st.map = !strcmp(c->v->method, "mmap");
-	st.page = sysconf(_SC_PAGESIZE);
-	c->priv = &st;
+	st->map = !strcmp(c->v->method, "mmap");
+	st->page = sysconf(_SC_PAGESIZE);
 	c->state = "steady_state";
 	c->timed = "nothing: memory held after the file was read (read() into a private "
 		   "buffer, or a MAP_SHARED mapping with every page touched)";
@@ -199,6 +197,7 @@ const struct bench_case bench_case_memory_use = {
 	.higher_is_better = false,
 	.needs_fs = true,
 	.opts = memory_opts,
+	.state_size = sizeof(struct memory_use),
 	.plan = memory_plan,
 	.setup = memory_setup,
 	.value = memory_value,

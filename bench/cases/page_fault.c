@@ -53,35 +53,33 @@ static bool is_file(const struct bench_ctx *c)
 
 static int page_fault_setup(struct bench_ctx *c)
 {
-	static struct page_fault st;
+	struct page_fault *st = c->priv;
 
-	memset(&st, 0, sizeof(st));
-	st.fd = -1;
+	st->fd = -1;
 	if (!is_file(c)) {
 		json_object_set_new(c->params, "fs", json_string("anon"));
 		json_object_set_new(c->params, "fs_kind", json_string("anon"));
 		json_object_set_new(c->params, "cache", json_string("n/a"));
 	}
-	int ret = bench_numa_setup(c, &st.node);
+	int ret = bench_numa_setup(c, &st->node);
 
 	if (ret)
 		return ret;
 	if (is_file(c)) {
-		st.fd = bench_open_shared_file(c, NULL);
-		if (st.fd < 0)
+		st->fd = bench_open_shared_file(c, NULL);
+		if (st->fd < 0)
 			return -1;
 	}
-	c->priv = &st;
-	st.thp = !strcmp(c->v->method, "anon_thp");
-	st.read = !strcmp(c->v->method, "file_shared_read");
-	st.page = sysconf(_SC_PAGESIZE);
-	c->ops = c->v->size / st.page;
+	st->thp = !strcmp(c->v->method, "anon_thp");
+	st->read = !strcmp(c->v->method, "file_shared_read");
+	st->page = sysconf(_SC_PAGESIZE);
+	c->ops = c->v->size / st->page;
 	c->bytes = c->v->size;
 	c->fixed_iters = true; /* a second pass would touch pages already mapped */
 	json_object_set_new(c->params, "unit_of_op", json_string("base page"));
-	json_object_set_new(c->params, "page_size", json_integer((json_int_t)st.page));
+	json_object_set_new(c->params, "page_size", json_integer((json_int_t)st->page));
 	c->state = "first_touch";
-	c->timed = st.read ? "fault + load per page (mapping made and unmapped untimed)" :
+	c->timed = st->read ? "fault + load per page (mapping made and unmapped untimed)" :
 		   "fault + store per page (mapping made and unmapped untimed)";
 	return 0;
 }
@@ -172,6 +170,7 @@ const struct bench_case bench_case_page_fault = {
 	.metric_name = "fault_cost",
 	.needs_fs = true,
 	.opts = page_fault_opts,
+	.state_size = sizeof(struct page_fault),
 	.plan = page_fault_plan,
 	.setup = page_fault_setup,
 	.prepare = page_fault_prepare,

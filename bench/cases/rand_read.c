@@ -50,57 +50,55 @@ static void rand_read_plan(struct bench_plan *plan)
 
 static int rand_read_setup(struct bench_ctx *c)
 {
-	static struct rand_read st;
+	struct rand_read *st = c->priv;
 	uint64_t nblocks = c->v->size / BLOCK, x = 0x2545f4914f6cdd1dULL;
 
-	memset(&st, 0, sizeof(st));
 	if (c->v->cold && !strcmp(c->fs_kind, "tmpfs")) {
 		strcpy(c->reason, "tmpfs pages live only in memory: a tmpfs file is never cold");
 		return BENCH_SKIP;
 	}
-	st.fd = bench_open_shared_file(c, &st.path);
-	if (st.fd < 0)
+	st->fd = bench_open_shared_file(c, &st->path);
+	if (st->fd < 0)
 		return -1;
 	/* Cold samples read from the device: fewer reads, one pass per sample. */
 	c->ops = c->v->cold ? 2048 : 4096;
 	c->bytes = c->ops * BLOCK;
 	c->fixed_iters = c->v->cold;
-	st.workers = c->v->threads;
-	st.blocks = malloc(sizeof(uint32_t) * c->ops * st.workers);
-	st.bufs = aligned_alloc(BLOCK, (size_t)BLOCK * st.workers);
-	if (!st.blocks || !st.bufs) {
+	st->workers = c->v->threads;
+	st->blocks = malloc(sizeof(uint32_t) * c->ops * st->workers);
+	st->bufs = aligned_alloc(BLOCK, (size_t)BLOCK * st->workers);
+	if (!st->blocks || !st->bufs) {
 		strcpy(c->reason, "no memory for the offsets");
-		close(st.fd);
+		close(st->fd);
 		return -1;
 	}
-	memset(st.bufs, 0, (size_t)BLOCK * st.workers);
-	for (uint64_t i = 0; i < c->ops * st.workers; i++) {
+	memset(st->bufs, 0, (size_t)BLOCK * st->workers);
+	for (uint64_t i = 0; i < c->ops * st->workers; i++) {
 		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
-		st.blocks[i] = x % nblocks;
+		st->blocks[i] = x % nblocks;
 	}
-	st.mmap = !strcmp(c->v->method, "mmap");
-	if (st.mmap && !c->v->cold) {
+	st->mmap = !strcmp(c->v->method, "mmap");
+	if (st->mmap && !c->v->cold) {
 		size_t page = sysconf(_SC_PAGESIZE);
 
-		st.map = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st.fd, 0);
-		if (st.map == MAP_FAILED) {
+		st->map = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st->fd, 0);
+		if (st->map == MAP_FAILED) {
 			snprintf(c->reason, sizeof(c->reason), "mmap: %s", strerrorname_np(errno));
-			close(st.fd);
+			close(st->fd);
 			return -1;
 		}
-		madvise(st.map, c->v->size, MADV_RANDOM);
+		madvise(st->map, c->v->size, MADV_RANDOM);
 		/* Steady state: every page mapped before the first sample, so the first
 		 * samples do not pay faults the later ones do not. */
 		for (size_t off = 0; off < c->v->size; off += page)
-			c->sink += ((volatile char *)st.map)[off];
+			c->sink += ((volatile char *)st->map)[off];
 	}
 	c->state = c->v->cold ? "cold" : "steady_state";
-	c->timed = !st.mmap ? "pread()" : c->v->cold ?
+	c->timed = !st->mmap ? "pread()" : c->v->cold ?
 		   "copy out of a fresh mapping (faults from the device)" :
 		   "copy out of a kept, faulted mapping";
 	json_object_set_new(c->params, "mapping", json_string(c->v->cold ? "fresh per sample" :
 							     "kept across samples"));
-	c->priv = &st;
 	return 0;
 }
 
@@ -174,6 +172,7 @@ const struct bench_case bench_case_rand_read = {
 	.needs_fs = true,
 	.calibrate = true,
 	.opts = rand_read_opts,
+	.state_size = sizeof(struct rand_read),
 	.plan = rand_read_plan,
 	.setup = rand_read_setup,
 	.prepare = rand_read_prepare,

@@ -49,19 +49,18 @@ static void scaling_plan(struct bench_plan *plan)
 
 static int scaling_setup(struct bench_ctx *c)
 {
-	static struct scaling st;
+	struct scaling *st = c->priv;
 
-	memset(&st, 0, sizeof(st));
 	if (strcmp(c->v->method, "anon")) {
 		for (int i = 0; i < c->v->threads && i < MAX_WORKERS; i++) {
-			snprintf(st.paths[i], sizeof(st.paths[i]), "%s/scaling-%d.dat", c->dir, i);
-			if (bench_create_file(st.paths[i], c->v->size, c->reason,
+			snprintf(st->paths[i], sizeof(st->paths[i]), "%s/scaling-%d.dat", c->dir, i);
+			if (bench_create_file(st->paths[i], c->v->size, c->reason,
 					      sizeof(c->reason)))
 				goto fail;
-			st.fds[i] = open(st.paths[i], O_RDWR | O_CLOEXEC);
-			st.n_files++;
-			if (st.fds[i] < 0) {
-				snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st.paths[i],
+			st->fds[i] = open(st->paths[i], O_RDWR | O_CLOEXEC);
+			st->n_files++;
+			if (st->fds[i] < 0) {
+				snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st->paths[i],
 					 strerrorname_np(errno));
 				goto fail;
 			}
@@ -71,22 +70,21 @@ static int scaling_setup(struct bench_ctx *c)
 		json_object_set_new(c->params, "fs_kind", json_string("anon"));
 		json_object_set_new(c->params, "cache", json_string("n/a"));
 	}
-	st.page = sysconf(_SC_PAGESIZE);
-	st.flags = !strcmp(c->v->method, "anon") ? MAP_PRIVATE | MAP_ANONYMOUS :
+	st->page = sysconf(_SC_PAGESIZE);
+	st->flags = !strcmp(c->v->method, "anon") ? MAP_PRIVATE | MAP_ANONYMOUS :
 		   !strcmp(c->v->method, "file_shared") ? MAP_SHARED : MAP_PRIVATE;
 	json_object_set_new(c->params, "unit_of_op", json_string("base page faulted"));
-	json_object_set_new(c->params, "page_size", json_integer((json_int_t)st.page));
+	json_object_set_new(c->params, "page_size", json_integer((json_int_t)st->page));
 	c->state = "first_touch";
 	c->timed = "map + fault (a store per page) + unmap";
-	c->priv = &st;
-	c->ops = c->v->size / st.page;
+	c->ops = c->v->size / st->page;
 	c->bytes = c->v->size;
 	return 0;
 fail:
-	for (int i = 0; i < st.n_files; i++) {
-		if (st.fds[i] >= 0)
-			close(st.fds[i]);
-		unlink(st.paths[i]);
+	for (int i = 0; i < st->n_files; i++) {
+		if (st->fds[i] >= 0)
+			close(st->fds[i]);
+		unlink(st->paths[i]);
 	}
 	return -1;
 }
@@ -125,6 +123,7 @@ const struct bench_case bench_case_scaling = {
 	.needs_fs = true,
 	.calibrate = true,
 	.opts = scaling_opts,
+	.state_size = sizeof(struct scaling),
 	.plan = scaling_plan,
 	.setup = scaling_setup,
 	.run = scaling_run,

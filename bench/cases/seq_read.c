@@ -1,4 +1,4 @@
-/* seq_read: the seed's claim "read() copies, mmap is zero-copy, so mmap is faster for big
+/* seq_read: the common claim "read() copies, mmap is zero-copy, so mmap is faster for big
  * files", measured on a hot page cache: read() at each block size against a mapping read
  * end to end, in both states a mapping has. First touch ("mmap", "mmap_populate": plain,
  * MAP_POPULATE, MADV_SEQUENTIAL, MADV_HUGEPAGE): mmap, its page faults and munmap are in
@@ -49,6 +49,7 @@ const struct bench_case bench_case_seq_read = {
 	.calibrate = true,
 	.opts = seq_read_opts,
 	.plan = seq_read_plan,
+	.state_size = sizeof(struct seqio),
 	.setup = seqio_setup,
 	.run = seqio_run,
 	.teardown = seqio_teardown,

@@ -11,19 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-enum seqio_method { SEQ_READ, SEQ_MMAP, SEQ_MMAP_POPULATE, SEQ_MMAP_KEPT };
-
-struct seqio {
-	int fd;
-	char *buf;
-	char *kept;           /* SEQ_MMAP_KEPT: the mapping, made and faulted in setup */
-	const char *path;
-	enum seqio_method method;
-	int advice;           /* madvise advice, -1 for none */
-	int map_flags;
-};
-
-int seqio_advice(const char *hint)
+/* The madvise advice a hint names, -1 for "none" (resolved in setup, never in run()). */
+static int seqio_advice(const char *hint)
 {
 	static const struct { const char *name; int advice; } table[] = {
 		{ "MADV_SEQUENTIAL", MADV_SEQUENTIAL }, { "MADV_RANDOM", MADV_RANDOM },
@@ -36,7 +25,7 @@ int seqio_advice(const char *hint)
 	return -1;
 }
 
-int seqio_fadvise(const char *hint, int fd)
+static int seqio_fadvise(const char *hint, int fd)
 {
 	if (!strcmp(hint, "POSIX_FADV_SEQUENTIAL"))
 		return posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -56,60 +45,58 @@ static int skip(struct bench_ctx *c, struct seqio *st, int ret)
 
 int seqio_setup(struct bench_ctx *c)
 {
-	static struct seqio st;
+	struct seqio *st = c->priv;
 	const char *m = c->v->method;
 	bool cold = c->v->cold;
 
-	memset(&st, 0, sizeof(st));
-	st.fd = bench_open_shared_file(c, &st.path);
-	if (st.fd < 0)
+	st->fd = bench_open_shared_file(c, &st->path);
+	if (st->fd < 0)
 		return -1;
-	st.method = !strcmp(m, "read") ? SEQ_READ : !strcmp(m, "mmap_populate") ?
+	st->method = !strcmp(m, "read") ? SEQ_READ : !strcmp(m, "mmap_populate") ?
 		    SEQ_MMAP_POPULATE : !strcmp(m, "mmap_kept") ? SEQ_MMAP_KEPT : SEQ_MMAP;
-	st.advice = seqio_advice(c->v->hint);
-	st.map_flags = MAP_SHARED | (st.method == SEQ_MMAP_POPULATE ? MAP_POPULATE : 0);
-	if (st.method == SEQ_READ) {
-		if (posix_memalign((void **)&st.buf, sysconf(_SC_PAGESIZE), c->v->block_size)) {
+	st->advice = seqio_advice(c->v->hint);
+	st->map_flags = MAP_SHARED | (st->method == SEQ_MMAP_POPULATE ? MAP_POPULATE : 0);
+	if (st->method == SEQ_READ) {
+		if (posix_memalign((void **)&st->buf, sysconf(_SC_PAGESIZE), c->v->block_size)) {
 			strcpy(c->reason, "no memory for the read buffer");
-			return skip(c, &st, -1);
+			return skip(c, st, -1);
 		}
-		memset(st.buf, 0, c->v->block_size);
-		if (seqio_fadvise(c->v->hint, st.fd)) {
+		memset(st->buf, 0, c->v->block_size);
+		if (seqio_fadvise(c->v->hint, st->fd)) {
 			snprintf(c->reason, sizeof(c->reason), "posix_fadvise %s refused",
 				 c->v->hint);
-			return skip(c, &st, BENCH_SKIP);
+			return skip(c, st, BENCH_SKIP);
 		}
 		c->state = cold ? "cold" : "steady_state";
 		c->timed = cold ? "read() from the device + sum" : "read() copy + sum";
 	} else {
 		/* Probe the hint once (a kernel without file THP refuses MADV_HUGEPAGE); the
 		 * kept mapping keeps this one. */
-		void *p = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st.fd, 0);
+		void *p = mmap(NULL, c->v->size, PROT_READ, MAP_SHARED, st->fd, 0);
 
-		if (p == MAP_FAILED || (st.advice >= 0 && madvise(p, c->v->size, st.advice))) {
+		if (p == MAP_FAILED || (st->advice >= 0 && madvise(p, c->v->size, st->advice))) {
 			snprintf(c->reason, sizeof(c->reason), "%s %s on a %s file mapping: %s",
 				 p == MAP_FAILED ? "mmap" : "madvise", c->v->hint, c->fs_kind,
 				 strerrorname_np(errno));
 			if (p != MAP_FAILED)
 				munmap(p, c->v->size);
-			return skip(c, &st, BENCH_SKIP);
+			return skip(c, st, BENCH_SKIP);
 		}
-		if (st.method == SEQ_MMAP_KEPT) {
+		if (st->method == SEQ_MMAP_KEPT) {
 			/* lmbench's bw_mmap_rd mmap_only: mapped and faulted outside the timing. */
-			st.kept = p;
+			st->kept = p;
 			c->sink += bench_sum(p, c->v->size);
 			c->state = "steady_state";
 			c->timed = "sum over a kept, faulted mapping";
 		} else {
 			munmap(p, c->v->size);
 			c->state = cold ? "cold" : "first_touch";
-			c->timed = st.method == SEQ_MMAP_POPULATE ? "map(populate) + sum + unmap" :
+			c->timed = st->method == SEQ_MMAP_POPULATE ? "map(populate) + sum + unmap" :
 				   "map + fault + sum + unmap";
 		}
-		json_object_set_new(c->params, "mapping", json_string(st.kept ?
+		json_object_set_new(c->params, "mapping", json_string(st->kept ?
 			"kept across samples" : "fresh per pass"));
 	}
-	c->priv = &st;
 	c->ops = 1;
 	c->bytes = c->v->size;
 	return 0;

@@ -1,5 +1,5 @@
 /* sharing: moving data between two processes, a pipe against a MAP_SHARED region with a
- * futex handshake (the seed table's "sharing" row). The consumer is a child process pinned
+ * futex handshake (the "sharing" row of the comparison table). The consumer is a child process pinned
  * to the second placement (another core where there is one), forked in setup and killed in
  * teardown.
  *   share_throughput: the producer puts 16 MiB per iteration in 64 KiB messages; through
@@ -141,46 +141,44 @@ static void sharing_teardown(struct bench_ctx *c);
 
 static int sharing_setup_common(struct bench_ctx *c, bool latency)
 {
-	static struct sharing st;
+	struct sharing *st = c->priv;
 
-	memset(&st, 0, sizeof(st));
-	st.pipe = !strcmp(c->v->method, "pipe");
-	st.latency = latency;
-	st.to_child[0] = st.to_child[1] = st.to_parent[0] = st.to_parent[1] = -1;
-	st.ctl = mmap(NULL, sizeof(*st.ctl) + SLOTS * MSG, PROT_READ | PROT_WRITE,
+	st->pipe = !strcmp(c->v->method, "pipe");
+	st->latency = latency;
+	st->to_child[0] = st->to_child[1] = st->to_parent[0] = st->to_parent[1] = -1;
+	st->ctl = mmap(NULL, sizeof(*st->ctl) + SLOTS * MSG, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	st.src = aligned_alloc(sysconf(_SC_PAGESIZE), MSG);
-	c->priv = &st;
-	if (st.ctl == MAP_FAILED || !st.src) {
+	st->src = aligned_alloc(sysconf(_SC_PAGESIZE), MSG);
+	if (st->ctl == MAP_FAILED || !st->src) {
 		strcpy(c->reason, "no memory for the shared region");
 		goto fail;
 	}
-	memset(st.ctl, 0, sizeof(*st.ctl));
-	st.slots = (char *)(st.ctl + 1);
-	bench_fill(st.src, MSG);
-	if (st.pipe && (pipe2(st.to_child, O_CLOEXEC) || pipe2(st.to_parent, O_CLOEXEC))) {
+	memset(st->ctl, 0, sizeof(*st->ctl));
+	st->slots = (char *)(st->ctl + 1);
+	bench_fill(st->src, MSG);
+	if (st->pipe && (pipe2(st->to_child, O_CLOEXEC) || pipe2(st->to_parent, O_CLOEXEC))) {
 		snprintf(c->reason, sizeof(c->reason), "pipe: %s", strerrorname_np(errno));
 		goto fail;
 	}
-	if (st.pipe)
-		fcntl(st.to_child[1], F_SETPIPE_SZ, (int)(1 * MiB)); /* best effort */
-	st.child = fork();
-	if (st.child < 0) {
+	if (st->pipe)
+		fcntl(st->to_child[1], F_SETPIPE_SZ, (int)(1 * MiB)); /* best effort */
+	st->child = fork();
+	if (st->child < 0) {
 		snprintf(c->reason, sizeof(c->reason), "fork: %s", strerrorname_np(errno));
 		goto fail;
 	}
-	if (st.child == 0) {
-		if (st.pipe) {
-			close(st.to_child[1]);
-			close(st.to_parent[0]);
+	if (st->child == 0) {
+		if (st->pipe) {
+			close(st->to_child[1]);
+			close(st->to_parent[0]);
 		}
-		child_main(&st);
+		child_main(st);
 	}
 	/* Only the child's ends stay open in the child: its death is EOF / EPIPE here. */
-	if (st.pipe) {
-		close(st.to_child[0]);
-		close(st.to_parent[1]);
-		st.to_child[0] = st.to_parent[1] = -1;
+	if (st->pipe) {
+		close(st->to_child[0]);
+		close(st->to_parent[1]);
+		st->to_child[0] = st->to_parent[1] = -1;
 	}
 	json_object_set_new(c->params, "fs", json_string("anon"));
 	json_object_set_new(c->params, "fs_kind", json_string("anon"));
@@ -323,6 +321,7 @@ const struct bench_case bench_case_share_throughput = {
 	.no_ceiling = true,
 	.calibrate = true,
 	.plan = sharing_plan,
+	.state_size = sizeof(struct sharing),
 	.setup = share_tp_setup,
 	.run = share_tp_run,
 	.teardown = sharing_teardown,
@@ -337,6 +336,7 @@ const struct bench_case bench_case_share_latency = {
 	.needs_fs = false,
 	.calibrate = true,
 	.plan = sharing_lat_plan,
+	.state_size = sizeof(struct sharing),
 	.setup = share_lat_setup,
 	.run = share_lat_run,
 	.teardown = sharing_teardown,

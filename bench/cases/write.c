@@ -52,67 +52,65 @@ static void write_plan(struct bench_plan *plan)
 
 static int write_setup(struct bench_ctx *c)
 {
-	static struct write_state st;
+	struct write_state *st = c->priv;
 	const char *m = c->v->method;
 	size_t page = sysconf(_SC_PAGESIZE);
 
-	memset(&st, 0, sizeof(st));
-	st.method = !strcmp(m, "write") ? W_WRITE : !strcmp(m, "write_fdatasync") ?
+	st->method = !strcmp(m, "write") ? W_WRITE : !strcmp(m, "write_fdatasync") ?
 		    W_WRITE_SYNC : strstr(m, "msync") ? W_STORE_MSYNC : W_STORE;
-	st.first_touch = !strncmp(m, "mmap", 4) && !strstr(m, "kept");
-	if (st.method >= W_STORE && c->v->size % page) {
+	st->first_touch = !strncmp(m, "mmap", 4) && !strstr(m, "kept");
+	if (st->method >= W_STORE && c->v->size % page) {
 		snprintf(c->reason, sizeof(c->reason), "a %llu-byte range is not a whole number "
 			 "of %zu-byte pages", (unsigned long long)c->v->size, page);
 		return BENCH_SKIP;
 	}
-	snprintf(st.path, sizeof(st.path), "%s/write.dat", c->dir);
-	if (bench_create_file(st.path, WRITE_FILE_SIZE, c->reason, sizeof(c->reason)))
+	snprintf(st->path, sizeof(st->path), "%s/write.dat", c->dir);
+	if (bench_create_file(st->path, WRITE_FILE_SIZE, c->reason, sizeof(c->reason)))
 		return -1;
-	st.fd = open(st.path, O_RDWR | O_CLOEXEC);
-	if (st.fd < 0) {
-		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st.path,
+	st->fd = open(st->path, O_RDWR | O_CLOEXEC);
+	if (st->fd < 0) {
+		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st->path,
 			 strerrorname_np(errno));
-		unlink(st.path);
+		unlink(st->path);
 		return -1;
 	}
-	if (st.method >= W_STORE) {
-		st.map = mmap(NULL, WRITE_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, st.fd, 0);
-		if (st.map == MAP_FAILED) {
+	if (st->method >= W_STORE) {
+		st->map = mmap(NULL, WRITE_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, st->fd, 0);
+		if (st->map == MAP_FAILED) {
 			snprintf(c->reason, sizeof(c->reason), "mmap: %s", strerrorname_np(errno));
-			close(st.fd);
-			unlink(st.path);
+			close(st->fd);
+			unlink(st->path);
 			return -1;
 		}
-		if (st.first_touch) {
+		if (st->first_touch) {
 			/* No sample may store into a range twice: at most the file per sample. */
 			c->max_iters = WRITE_FILE_SIZE / c->v->size;
 			c->state = "first_touch";
-			c->timed = st.method == W_STORE_MSYNC ? "fault + store + msync(MS_SYNC)" :
+			c->timed = st->method == W_STORE_MSYNC ? "fault + store + msync(MS_SYNC)" :
 				   "fault + store";
 		} else {
 			/* Every page mapped writable before the timing. A page written back
 			 * since (msync, or the flusher) is write-protected again and takes a
 			 * write fault: that is what a kept mapping costs to keep durable. */
 			for (size_t off = 0; off < WRITE_FILE_SIZE; off += page)
-				st.map[off] = 1;
+				st->map[off] = 1;
 			c->state = "steady_state";
-			c->timed = st.method == W_STORE_MSYNC ? "store + msync(MS_SYNC) (+ write-"
+			c->timed = st->method == W_STORE_MSYNC ? "store + msync(MS_SYNC) (+ write-"
 				   "protect fault after writeback)" : "store into mapped, writable pages";
 		}
 	} else {
-		st.buf = aligned_alloc(page, c->v->size);
-		if (!st.buf) {
+		st->buf = aligned_alloc(page, c->v->size);
+		if (!st->buf) {
 			strcpy(c->reason, "no memory for the buffer");
-			close(st.fd);
-			unlink(st.path);
+			close(st->fd);
+			unlink(st->path);
 			return -1;
 		}
-		memset(st.buf, 1, c->v->size);
+		memset(st->buf, 1, c->v->size);
 		c->state = "steady_state";
-		c->timed = st.method == W_WRITE_SYNC ? "pwrite() + fdatasync()" : "pwrite()";
+		c->timed = st->method == W_WRITE_SYNC ? "pwrite() + fdatasync()" : "pwrite()";
 	}
 	json_object_set_new(c->params, "file_size", json_integer(WRITE_FILE_SIZE));
-	c->priv = &st;
 	c->ops = 1;
 	c->bytes = c->v->size;
 	return 0;
@@ -174,6 +172,7 @@ const struct bench_case bench_case_write = {
 	.calibrate = true,
 	.opts = write_opts,
 	.plan = write_plan,
+	.state_size = sizeof(struct write_state),
 	.setup = write_setup,
 	.prepare = write_prepare,
 	.run = write_run,

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,19 @@ static void require_namespaces(void)
 {
 	if (geteuid() != 0)
 		cr_skip_test("needs root for a PID namespace");
+}
+
+/* nftw callback (FTW_ACTIONRETVAL): stops at a directory within 6 levels whose name starts
+ * with cgroup_prefix, and goes no deeper than that. */
+static char cgroup_prefix[64];
+static int find_cgroup(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	if (type != FTW_D)
+		return FTW_CONTINUE;
+	if (!strncmp(path + ftw->base, cgroup_prefix, strlen(cgroup_prefix)))
+		return FTW_STOP;
+	return ftw->level >= 6 ? FTW_SKIP_SUBTREE : FTW_CONTINUE;
 }
 
 /* Processes whose PID namespace is link. */
@@ -169,8 +183,8 @@ Test(contain, harness_death_ends_the_run)
 	}
 	cr_assert_eq(left, 0, "%d processes of the run outlived its SIGKILLed harness", left);
 	ms_cgroup_reap(); /* the next run's part: the dead harness's cgroup */
-	char *cmd = xasprintf("find /sys/fs/cgroup -maxdepth 6 -name 'mmapsuite-unit-%d.*' | "
-			      "grep -q .", (int)harness);
-	cr_assert_neq(system(cmd), 0, "the dead harness's cgroup was not reaped");
-	free(cmd);
+	snprintf(cgroup_prefix, sizeof(cgroup_prefix), "mmapsuite-unit-%d.", (int)harness);
+	cr_assert_neq(nftw("/sys/fs/cgroup", find_cgroup, 16, FTW_PHYS | FTW_ACTIONRETVAL),
+		      FTW_STOP,
+		     "the dead harness's cgroup was not reaped");
 }

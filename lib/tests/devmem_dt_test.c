@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "devmem_dt.h"
+#include "util.h"
 
 static char root[PATH_MAX];
 
@@ -53,9 +54,7 @@ static void make_root(void)
 
 static void remove_root(void)
 {
-	char cmd[PATH_MAX + 16];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(ms_remove_tree(root), 0);
 }
 
 /* The Pi 3 layout of bcm2837-rpi-3-b.dts: /soc maps bus 0x7e000000 to CPU 0x3f000000. */

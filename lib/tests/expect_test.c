@@ -135,17 +135,28 @@ Test(expect_match, globs_over_test_fs_kernel_arch)
 				    "x/y kernel=6.12.* reason=r3\n"
 				    "z/w arch=x86_64 reason=r4\n");
 	struct ms_conformance c = result("faults", "anon_read_maps_zero_page", "tmpfs", MS_FAIL, "m");
-	cr_assert_eq(ms_expect_match(&e, &c), &e.v[0]);
+	cr_assert_eq(ms_expect_match(&e, &c, NULL), &e.v[0]);
 	c.fs = "ext4";
-	cr_assert_null(ms_expect_match(&e, &c), "fs glob must hold");
+	cr_assert_null(ms_expect_match(&e, &c, NULL), "fs glob must hold");
 	c = result("mmap_shared", "t", "dir:/mnt/nfs", MS_FAIL, NULL);
-	cr_assert_eq(ms_expect_match(&e, &c), &e.v[1], "'*' crosses '/' in fs labels");
+	cr_assert_eq(ms_expect_match(&e, &c, NULL), &e.v[1], "'*' crosses '/' in fs labels");
 	c = result("x", "y", "tmpfs", MS_FAIL, "m");
-	cr_assert_null(ms_expect_match(&e, &c), "kernel 6.1.0 is not 6.12.*");
+	cr_assert_null(ms_expect_match(&e, &c, NULL), "kernel 6.1.0 is not 6.12.*");
 	c = result("z", "w", "tmpfs", MS_FAIL, "m");
-	cr_assert_null(ms_expect_match(&e, &c), "arch aarch64 is not x86_64");
+	cr_assert_null(ms_expect_match(&e, &c, NULL), "arch aarch64 is not x86_64");
 	c = result("faults", "other", "tmpfs", MS_FAIL, "m");
-	cr_assert_null(ms_expect_match(&e, &c), "test glob must hold");
+	cr_assert_null(ms_expect_match(&e, &c, NULL), "test glob must hold");
+	ms_expect_free(&e);
+}
+
+/* fs= names a label or a type: fs=tmpfs holds for dir:/dev/shm when that is a tmpfs. */
+Test(expect_match, fs_glob_matches_label_or_type)
+{
+	struct ms_expect e = parsed("a/b fs=tmpfs reason=r\n");
+	struct ms_conformance c = result("a", "b", "dir:/dev/shm", MS_FAIL, "m");
+	cr_assert_null(ms_expect_match(&e, &c, NULL), "type unknown: the label alone decides");
+	cr_assert_eq(ms_expect_match(&e, &c, "tmpfs"), &e.v[0]);
+	cr_assert_null(ms_expect_match(&e, &c, "ext4"), "an ext4 directory is not a tmpfs");
 	ms_expect_free(&e);
 }
 
@@ -155,18 +166,37 @@ Test(expect_match, message_glob_keeps_other_failures)
 	struct ms_expect e = parsed("a/b message=\"*zero page replaced*\" reason=r\n");
 	struct ms_conformance c = result("a", "b", "tmpfs", MS_FAIL,
 					 "write after read (zero page replaced): 0 minor\nmaps...");
-	cr_assert_not_null(ms_expect_match(&e, &c), "'*' crosses newlines");
+	cr_assert_not_null(ms_expect_match(&e, &c, NULL), "'*' crosses newlines");
 	c.message = "crashed: SIGSEGV";
-	cr_assert_null(ms_expect_match(&e, &c));
+	cr_assert_null(ms_expect_match(&e, &c, NULL));
 	c.message = NULL;
-	cr_assert_null(ms_expect_match(&e, &c), "no message does not match a message glob");
+	cr_assert_null(ms_expect_match(&e, &c, NULL), "no message does not match a message glob");
 	c.outcome = MS_PASS;
-	cr_assert_not_null(ms_expect_match(&e, &c), "a pass matches whatever the glob: XPASS");
+	cr_assert_not_null(ms_expect_match(&e, &c, NULL), "a pass matches whatever the glob: XPASS");
 	c.outcome = MS_SKIP;
-	cr_assert_null(ms_expect_match(&e, &c), "a skip did not run");
+	cr_assert_null(ms_expect_match(&e, &c, NULL), "a skip did not run");
 	c.outcome = MS_BROKEN;
 	c.message = "zero page replaced";
-	cr_assert_null(ms_expect_match(&e, &c), "a broken set-up is never a deviation");
+	cr_assert_null(ms_expect_match(&e, &c, NULL), "a broken set-up is never a deviation");
+	ms_expect_free(&e);
+}
+
+/* The type of a directory under test comes from the run's environment. */
+Test(expect_apply, fs_type_from_environment)
+{
+	struct ms_expect e = parsed("a/b fs=tmpfs reason=known\n");
+	struct ms_run *run = ms_run_new("host");
+	json_decref(run->environment);
+	run->environment = json_pack("{s:[{s:s, s:s}]}", "filesystems", "label", "dir:/dev/shm",
+				     "type", "tmpfs");
+	struct ms_conformance c = result("a", "b", "dir:/dev/shm", MS_FAIL, "m");
+	ms_run_add_conformance(run, &c);
+	c = result("a", "b", "dir:/srv", MS_FAIL, "m");
+	ms_run_add_conformance(run, &c);
+	cr_assert_eq(ms_expect_apply(&e, run, 0), 1);
+	cr_assert_eq(run->conformance[0].outcome, MS_XFAIL);
+	cr_assert_eq(run->conformance[1].outcome, MS_FAIL, "no type recorded: no match");
+	ms_run_free(run);
 	ms_expect_free(&e);
 }
 

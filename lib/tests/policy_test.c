@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "policy.h"
+#include "util.h"
 
 static void write_file(const char *path, const char *text)
 {
@@ -77,7 +78,5 @@ Test(policy, root_override)
 	cr_assert(strstr(p.reason, "CONFIG_MEM_SOFT_DIRTY is not set"), "reason: %s", p.reason);
 	cr_assert(!ms_policy(MS_ZERO_PAGE, &p));
 	unsetenv("MMAPSUITE_POLICY_ROOT");
-	char cmd[600];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	cr_assert(system(cmd) == 0);
+	cr_assert(ms_remove_tree(root) == 0);
 }

@@ -1,11 +1,14 @@
 /* Scratch areas are removed after SIGINT, and after SIGKILL by the next run, which touches
  * nothing it does not own. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,16 +53,17 @@ static bool loop_backed_below(const char *prefix)
 	return found;
 }
 
+/* Entries of dir other than . and ..; a directory that is gone counts as empty. */
 static int entries_in(const char *dir)
 {
-	char *cmd = xasprintf("ls -A %s 2>/dev/null | wc -l", dir); /* gone counts as empty */
-	FILE *p = popen(cmd, "r");
-	int n = -1;
-	if (p && fscanf(p, "%d", &n) != 1)
-		n = -1;
-	if (p)
-		pclose(p);
-	free(cmd);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
 	return n;
 }
 
@@ -174,4 +178,39 @@ Test(scratch, reaping_touches_only_dead_owners_areas)
 	free(foreign), free(stat_text), free(boot), free(live), free(owner_path), free(owner);
 	free(dead), free(user_dir), free(scratch), free(lookalike), free(marker), free(link);
 	free(link2);
+}
+
+/* Assert that an area whose owner cannot be looked up from here (its owner line names a PID
+ * namespace this process does not see, as for a host run seen from inside `unshare --pid`)
+ * survives while a process holds its lock, and is reaped once the lock is free. */
+Test(scratch, locked_area_of_an_unseen_owner_survives)
+{
+	char *boot = ms_read_line("/proc/sys/kernel/random/boot_id");
+	char *unseen = xasprintf("%s/999997-1", state);
+	cr_assert_eq(mkdir(unseen, 0700), 0);
+	char *owner_path = xasprintf("%s/owner", unseen);
+	char *owner = xasprintf("999997 1 %s pid:[1]\n", boot);
+	cr_assert_eq(ms_write_file_atomic(owner_path, owner, strlen(owner)), 0);
+	int fd = open(unseen, O_RDONLY | O_DIRECTORY);
+	cr_assert_geq(fd, 0);
+	int ready[2];
+	cr_assert_eq(pipe(ready), 0);
+	pid_t holder = fork();
+	if (holder == 0) { /* the owner: holds the lock until killed */
+		flock(fd, LOCK_EX);
+		(void)!write(ready[1], "x", 1);
+		pause();
+		_exit(0);
+	}
+	char c;
+	cr_assert_eq(read(ready[0], &c, 1), 1);
+	close(fd);
+	cr_assert_eq(ms_scratch_reap(false), 0);
+	cr_assert_eq(access(owner_path, F_OK), 0, "a locked area was removed");
+	kill(holder, SIGKILL);
+	waitpid(holder, NULL, 0);
+	cr_assert_eq(ms_scratch_reap(false), 1);
+	cr_assert_neq(access(unseen, F_OK), 0, "the area of a gone owner is still there");
+	close(ready[0]), close(ready[1]);
+	free(boot), free(unseen), free(owner_path), free(owner);
 }

@@ -8,7 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
-int ms_conform_option(struct ms_conform_request *rq, int argc, char **argv, int *i);
+enum { OPT_PROFILE = MS_OPT_OWN, OPT_NO_BENCH };
+
+static const struct ms_option run_options[] = {
+	{ "profile", 0, "quick|full", "benchmark profile (default quick)", OPT_PROFILE },
+	{ "no-bench", 0, NULL, "conformance only", OPT_NO_BENCH },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const run_tables[] = { run_options, ms_conform_options,
+						      ms_harness_options, NULL };
 
 static void usage(FILE *out)
 {
@@ -16,13 +24,8 @@ static void usage(FILE *out)
 		"usage: mmapsuite run [OPTIONS]\n"
 		"The main job: captures the environment, runs the conformance tests on each file\n"
 		"system under test and the benchmark profile, and renders the reports into a new\n"
-		"results directory, whose path it prints last.\n\n"
-		"  --profile quick|full  benchmark profile (default quick)\n"
-		"  --no-bench            conformance only\n"
-		"  --filter PATTERN      only conformance tests matching suite/test (glob)\n"
-		"  --jobs N              parallel test processes\n"
-		"  --verbose             show the test runner's own output\n%s",
-		ms_harness_options_help);
+		"results directory, whose path it prints last.\n\n");
+	ms_options_help(out, run_tables);
 }
 
 int cmd_run(int argc, char **argv)
@@ -31,21 +34,27 @@ int cmd_run(int argc, char **argv)
 	struct ms_conform_request rq = { 0 };
 	struct ms_bench_request brq = { .profile = "quick" };
 	bool bench = true;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+	struct ms_options p;
+	ms_options_begin(&p, "run", run_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		switch (id) {
+		case MS_OPT_HELP:
 			usage(stdout);
 			return MS_EXIT_OK;
-		} else if (!strcmp(argv[i], "--no-bench")) {
+		case OPT_NO_BENCH:
 			bench = false;
-		} else if (!strcmp(argv[i], "--profile")) {
-			if (i + 1 >= argc || (strcmp(argv[i + 1], "quick") && strcmp(argv[i + 1], "full")))
+			break;
+		case OPT_PROFILE:
+			if (strcmp(p.arg, "quick") && strcmp(p.arg, "full"))
 				ms_die(MS_EXIT_USAGE, "--profile: choose quick or full");
-			brq.profile = argv[++i];
-		} else if (!ms_harness_option(&h, argc, argv, &i) &&
-			   !ms_conform_option(&rq, argc, argv, &i)) {
-			ms_die(MS_EXIT_USAGE, "run: unknown option '%s' (see --help)", argv[i]);
+			brq.profile = p.arg;
+			break;
+		default:
+			if (!ms_harness_handle(&h, id, p.given, p.arg))
+				ms_conform_handle(&rq, id, p.given, p.arg);
 		}
 	}
+	ms_options_no_operands(&p);
 	ms_harness_begin(&h);
 	int bad = ms_conform_execute(&rq, &h);
 	int bench_rc = bench ? ms_bench_execute(&brq, &h) : 0;

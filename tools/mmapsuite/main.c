@@ -1,7 +1,7 @@
 /* mmapsuite: conformance and benchmarks of Linux memory mappings. */
 #include "commands.h"
 #include "harness.h"
-#include "render.h"
+#include "reports.h"
 #include "util.h"
 
 #include <stdio.h>

@@ -29,13 +29,13 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 NOT_BUILT(cmd_report, "the report renderer (reports/) is missing")
 NOT_BUILT(cmd_compare, "the report renderer (reports/) is missing")
 NOT_BUILT(cmd_history, "the report renderer (reports/) is missing")
-int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t errlen);
-int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t errlen)
+#include "reports.h"
+int ms_render_run(const struct ms_run *run, const char *run_dir)
 {
-	(void)run, (void)dir, (void)err, (void)errlen;
-	return 0; /* results.json alone; nothing rendered */
+	(void)run, (void)run_dir;
+	return 0; /* results.json alone; nothing rendered, no history */
 }
 #endif
 #ifdef MS_NO_SELFTEST
-NOT_BUILT(cmd_selftest, "the mutation self-test (tools/selftest/) is missing")
+NOT_BUILT(cmd_selftest, "the mutation self-test (suites/selftest/) is missing")
 #endif

@@ -14,10 +14,10 @@ rm -rf "$out" && mkdir -p "$out"
 fail=0
 bad() { echo "step-policy: $*"; fail=1; }
 
-# `conform` on tmpfs for the two globs that hold the three tests; prints the run directory
+# `conform` on tmpfs for the globs that hold the three tests; prints the run directory
 run() {
 	local dest=$1; shift
-	for f in 'faults/anon_*' 'thp_zero_page/*'; do
+	for f in 'fault_counts/anon_first_touch_*' 'pagemap/anon_read_maps_zero_page' 'thp_zero_page/*'; do
 		env "$@" "$bin/mmapsuite" conform --fs tmpfs --filter "$f" --out "$dest" \
 			>"$dest.log" 2>&1 || true
 	done
@@ -36,7 +36,7 @@ print("missing\t")
 EOF
 }
 
-tests=(faults/anon_first_touch_fault_counts faults/anon_read_maps_zero_page
+tests=(fault_counts/anon_first_touch_fault_counts pagemap/anon_read_maps_zero_page
 	thp_zero_page/read_fault_maps_huge_zero_page)
 
 # expect_skip DIR TEST TEXT: TEST skipped in DIR with TEXT in its reason

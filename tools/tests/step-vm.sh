@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# step: a Debian 6.1 guest under QEMU runs the conformance and driver suites, catches every injected module bug; results come back in the host format
+# step: a Debian 6.1 guest under QEMU runs the conformance, driver and media suites, catches every injected module bug; results come back in the host format
 set -uo pipefail
 bin=$1 out=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -46,6 +46,11 @@ for f in fs:
 # the guest's verdict is tools/vm's exit status: 0 all passed, 1 a test failed
 assert rc in (0, 1), f"tools/vm exit {rc}: the guest hung or gave no verdict"
 drv = [c for c in conf if c["suite"].startswith("driver")]
+# the media suite (group n): tools/vm loads vivid and snd-aloop at boot, so none may skip
+media = [c for c in conf if c["suite"].startswith("media_")]
+skipped = [c for c in media if c["outcome"] == "skip"]
+assert not skipped, "media tests skipped in the guest: " + "; ".join(
+    f'{c["suite"]}/{c["test"]}: {c["message"]}' for c in skipped[:3])
 caught = ""
 if bugs:
     text = open(os.path.join(run, "check-bugs.txt")).read()
@@ -60,6 +65,8 @@ else:
     assert (rc == 1) == bool(bad), f"exit {rc} but {len(bad)} tests failed or broke"
 print(f"guest {place}: " + ", ".join(f"{k} {v}" for k, v in n.items() if v) +
       (f"; driver suite: {len(drv)} results" if drv else "; driver suite: not in this build") +
+      (f"; media suite: {sum(c['outcome'] == 'pass' for c in media)} of {len(media)} pass, "
+       f"{sum(c.get('duration_s') or 0 for c in media):.1f} s" if media else "") +
       caught)
 CHECK
 boot=$(sed -n 's/.*guest: .* up after \([0-9.]*\) s.*/\1/p' "$out/vm/tools-vm.log" | head -1)

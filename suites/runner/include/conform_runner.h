@@ -4,12 +4,22 @@
 
 #include <jansson.h>
 #include "harness.h"
+#include "options.h"
 
 struct ms_conform_request {
 	const char *filter; /* Criterion --filter pattern, NULL for all */
 	int jobs;           /* parallel test processes; 0 = online CPUs */
 	bool verbose;       /* show Criterion's own output */
 };
+
+/* The conformance options (--filter, --jobs, --verbose, --gpio-pin, --allow-write) of
+ * conform and run: a table for ms_options_begin, ids from MS_OPT_CONFORM on. */
+enum { MS_OPT_CONFORM = 300 };
+extern const struct ms_option ms_conform_options[];
+/* Applies option id into rq (the devmem ones into the environment the tests read). Returns 1
+ * if id is a conformance option, 0 if not; exits 2 naming the option on a bad value. */
+int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given,
+		      const char *value);
 
 /* The tests compiled into mmapsuite-conform: an array of {suite, test, ids, spec}, or NULL
  * with a message when the binary cannot be run. */

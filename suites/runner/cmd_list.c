@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "conform_runner.h"
 #include "list_clauses.h"
+#include "options.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -89,44 +90,50 @@ static int print_coverage(json_t *tests, const struct ms_run *run)
 	return uncovered;
 }
 
+enum {
+	OPT_COVERAGE = MS_OPT_OWN, OPT_CLAUSES, OPT_CLAUSES_DIR, OPT_RESULTS, OPT_STRICT, OPT_JSON
+};
+
+static const struct ms_option list_options[] = {
+	{ "coverage", 0, NULL, "per checklist id: the tests that check it", OPT_COVERAGE },
+	{ "clauses", 0, NULL, "per document and call: each clause of POSIX.1-2024 and\n"
+	  "the man pages, its status and tests; the argument-class\n"
+	  "matrix with its cells filled (suites/clauses/)", OPT_CLAUSES },
+	{ "clauses-dir", 0, "D", "with --clauses: read the tables of D instead of the\n"
+	  "copy compiled into mmapsuite", OPT_CLAUSES_DIR },
+	{ "results", 0, "DIR", "with --coverage: also the file systems each ran on;\n"
+	  "with --clauses: the verdicts of each clause's tests", OPT_RESULTS },
+	{ "strict", 0, NULL, "with --coverage: exit 1 if an id has no test; with\n"
+	  "--clauses: exit 1 if a clause has no valid status or\n"
+	  "names a test that does not exist", OPT_STRICT },
+	{ "json", 0, NULL, "the test list as JSON", OPT_JSON },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const list_tables[] = { list_options, NULL };
+
 int cmd_list(int argc, char **argv)
 {
 	bool coverage = false, clauses = false, strict = false, as_json = false;
 	const char *results = NULL, *clauses_dir = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+	struct ms_options p;
+	ms_options_begin(&p, "list", list_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		switch (id) {
+		case MS_OPT_HELP:
 			printf("usage: mmapsuite list [--json] [--coverage | --clauses [--clauses-dir D]] "
 			       "[--strict] [--results DIR]\n"
-			       "Lists every conformance test with its spec and checklist ids.\n"
-			       "  --coverage      per checklist id: the tests that check it\n"
-			       "  --clauses       per document and call: each clause of POSIX.1-2024 and\n"
-			       "                  the man pages, its status and tests; the argument-class\n"
-			       "                  matrix with its cells filled (suites/clauses/)\n"
-			       "  --clauses-dir D with --clauses: read the tables of D instead of the\n"
-			       "                  copy compiled into mmapsuite\n"
-			       "  --results DIR   with --coverage: also the file systems each ran on;\n"
-			       "                  with --clauses: the verdicts of each clause's tests\n"
-			       "  --strict        with --coverage: exit 1 if an id has no test; with\n"
-			       "                  --clauses: exit 1 if a clause has no valid status or\n"
-			       "                  names a test that does not exist\n"
-			       "  --json          the test list as JSON\n");
+			       "Lists every conformance test with its spec and checklist ids.\n");
+			ms_options_help(stdout, list_tables);
 			return MS_EXIT_OK;
-		} else if (!strcmp(argv[i], "--coverage")) {
-			coverage = true;
-		} else if (!strcmp(argv[i], "--clauses")) {
-			clauses = true;
-		} else if (!strcmp(argv[i], "--clauses-dir") && i + 1 < argc) {
-			clauses_dir = argv[++i];
-		} else if (!strcmp(argv[i], "--strict")) {
-			strict = true;
-		} else if (!strcmp(argv[i], "--json")) {
-			as_json = true;
-		} else if (!strcmp(argv[i], "--results") && i + 1 < argc) {
-			results = argv[++i];
-		} else {
-			ms_die(MS_EXIT_USAGE, "list: unknown option '%s' (see --help)", argv[i]);
+		case OPT_COVERAGE: coverage = true; break;
+		case OPT_CLAUSES: clauses = true; break;
+		case OPT_CLAUSES_DIR: clauses_dir = p.arg; break;
+		case OPT_STRICT: strict = true; break;
+		case OPT_JSON: as_json = true; break;
+		case OPT_RESULTS: results = p.arg; break;
 		}
 	}
+	ms_options_no_operands(&p);
 	struct ms_run *run = NULL;
 	if (results) {
 		char err[512];

@@ -4,6 +4,7 @@
  * until a person replaces it with the evidence. */
 #include "commands.h"
 #include "expect.h"
+#include "options.h"
 #include "results.h"
 #include "util.h"
 
@@ -20,9 +21,7 @@ static const char usage[] =
 	"conformance result of RUN_DIR: its test, file system, kernel release, architecture and a\n"
 	"glob of its failure message, with the placeholder reason \"" MS_EXPECT_PLACEHOLDER
 	": ...\".\n"
-	"--expect refuses the file until every reason is replaced with the evidence.\n\n"
-	"  --from RUN_DIR  a results directory (or its results.json)\n"
-	"  --out FILE      write FILE (never overwritten: exit 2 if it exists); default stdout\n";
+	"--expect refuses the file until every reason is replaced with the evidence.\n\n";
 
 /* A literal as an fnmatch glob: the pattern characters escaped. */
 static char *glob_literal(const char *s)
@@ -103,22 +102,32 @@ static char *render(const struct ms_run *run, size_t *n_lines,
 	return text;
 }
 
+enum { OPT_FROM = MS_OPT_OWN, OPT_OUT };
+
+static const struct ms_option expect_options[] = {
+	{ "from", 0, "RUN_DIR", "a results directory (or its results.json)", OPT_FROM },
+	{ "out", 0, "FILE", "write FILE (never overwritten: exit 2 if it exists); default stdout",
+	  OPT_OUT },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const expect_tables[] = { expect_options, NULL };
+
 int cmd_expect(int argc, char **argv)
 {
 	const char *from = NULL, *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	struct ms_options p;
+	ms_options_begin(&p, "expect", expect_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		if (id == MS_OPT_HELP) {
 			fputs(usage, stdout);
+			ms_options_help(stdout, expect_tables);
 			return MS_EXIT_OK;
-		} else if ((!strcmp(a, "--from") || !strcmp(a, "--out"))) {
-			if (i + 1 >= argc || !argv[i + 1][0])
-				ms_die(MS_EXIT_USAGE, "expect: %s needs a value (see --help)", a);
-			*(!strcmp(a, "--from") ? &from : &out) = argv[++i];
-		} else {
-			ms_die(MS_EXIT_USAGE, "expect: unknown option '%s' (see --help)", a);
 		}
+		if (!*p.arg)
+			ms_die(MS_EXIT_USAGE, "expect: %s needs a value (see --help)", p.given);
+		*(id == OPT_FROM ? &from : &out) = p.arg;
 	}
+	ms_options_no_operands(&p);
 	if (!from)
 		ms_die(MS_EXIT_USAGE, "expect: --from RUN_DIR is required (see --help)");
 	if (out && access(out, F_OK) == 0)

@@ -13,6 +13,7 @@
  *                                   every_group_catches (null when only part ran)}
  *   ok */
 #include "selftest.h"
+#include "clauses.h"
 
 #include "util.h"
 
@@ -39,9 +40,6 @@ static const char *verdict(const json_t *v)
 
 /* ---- per clause family (suites/clauses/): which libraries its tests catch ---- */
 
-/* From the mmapsuite program (tools/mmapsuite/clauses.c); absent in a unit-test program. */
-extern int ms_clauses_for_test(const char *suite, const char *test, char *out, size_t len)
-	__attribute__((weak));
 
 struct family {
 	char name[32];  /* "P-mmap", "L-madv": a clause id up to its second '-' */
@@ -64,8 +62,6 @@ static size_t clause_families(const json_t *report, struct family *fams, size_t 
 {
 	size_t n = 0, i, j;
 	json_t *f, *r;
-	if (!ms_clauses_for_test)
-		return 0;
 	json_array_foreach(json_object_get(report, "faults"), i, f) {
 		json_array_foreach(json_object_get(f, "caught_by"), j, r) {
 			char clauses[4096], test[256];

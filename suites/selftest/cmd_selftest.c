@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "contain.h"
 #include "harness.h"
+#include "options.h"
 #include "settings_guard.h"
 #include "util.h"
 
@@ -23,9 +24,9 @@
 #include <unistd.h>
 
 const struct selftest_fault selftest_faults[] = {
-#define FAULT(name, group, description) { #name, group, description },
-#include "faults.def"
-#undef FAULT
+#define MUTANT(name, group, description) { #name, group, description },
+#include "mutants.def"
+#undef MUTANT
 };
 const int selftest_n_faults = sizeof(selftest_faults) / sizeof(selftest_faults[0]);
 
@@ -43,17 +44,24 @@ static const char usage[] =
 	"(LD_PRELOAD test doubles that each break one semantic) and reports which tests catch\n"
 	"each library. Exits 1 unless every library is caught, every checklist group (a)-(k)\n"
 	"catches at least one, and the clean run has no failure. Default file system: tmpfs.\n"
-	"\n"
-	"options:\n"
-	"  --jobs N          parallel test processes per run (default 2)\n"
-	"  --filter PATTERN  run only the tests matching this Criterion pattern (suite/test)\n"
-	"  --fault LIST      run only these faulty libraries, comma separated (see --list)\n"
-	"  --run-timeout S   stop one run of the suite after S seconds (default 120)\n"
-	"  --list            print the faulty libraries and what each breaks, then exit\n"
-	"  (with --expect FILE a clean-run failure FILE matches is XFAIL: it does not fail the\n"
-	"  clean run and never counts as catching a library)\n"
-	"  --help            this text\n"
-	"common options:\n";
+	"With --expect FILE a clean-run failure FILE matches is XFAIL: it does not fail the\n"
+	"clean run and never counts as catching a library.\n"
+	"\n";
+
+enum { OPT_JOBS = MS_OPT_OWN, OPT_FILTER, OPT_FAULT, OPT_RUN_TIMEOUT, OPT_LIST };
+static const struct ms_option selftest_options[] = {
+	{ "jobs", 0, "N", "parallel test processes per run (default 2)", OPT_JOBS },
+	{ "filter", 0, "PATTERN", "run only the tests matching this Criterion pattern (suite/test)",
+	  OPT_FILTER },
+	{ "fault", 0, "LIST", "run only these faulty libraries, comma separated (see --list)",
+	  OPT_FAULT },
+	{ "run-timeout", 0, "S", "stop one run of the suite after S seconds (default 120)",
+	  OPT_RUN_TIMEOUT },
+	{ "list", 0, NULL, "print the faulty libraries and what each breaks, then exit", OPT_LIST },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const selftest_tables[] = { selftest_options, ms_harness_options,
+							   NULL };
 
 static void list_faults(void)
 {
@@ -275,7 +283,7 @@ static void expect_clean(const struct ms_harness *h, json_t *results, const char
 			.fs = (char *)fs, .outcome = MS_FAIL,
 			.message = (char *)json_string_value(json_object_get(r, "message")),
 		};
-		const struct ms_expectation *x = c.suite && c.test ? ms_expect_match(h->expect, &c)
+		const struct ms_expectation *x = c.suite && c.test ? ms_expect_match(h->expect, &c, NULL)
 								   : NULL;
 		if (!x)
 			continue;
@@ -473,31 +481,39 @@ int cmd_selftest(int argc, char **argv)
 {
 	struct ms_harness h = { 0 };
 	struct options o = { .jobs = 2, .run_limit_s = 120 };
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			printf("%s%s", usage, ms_harness_options_help);
+	struct ms_options p;
+	ms_options_begin(&p, "selftest", selftest_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		switch (id) {
+		case MS_OPT_HELP:
+			fputs(usage, stdout);
+			ms_options_help(stdout, selftest_tables);
 			return MS_EXIT_OK;
-		} else if (!strcmp(a, "--list")) {
+		case OPT_LIST:
 			list_faults();
 			return MS_EXIT_OK;
-		} else if (ms_harness_option(&h, argc, argv, &i)) {
-			continue;
-		} else if (!strcmp(a, "--jobs")) {
-			o.jobs = parse_int(a, v, 1, 256), i++;
-		} else if (!strcmp(a, "--run-timeout")) {
-			o.run_limit_s = parse_int(a, v, 10, 3600), i++;
-		} else if (!strcmp(a, "--filter") && v && *v) {
-			o.filter = v, i++;
-		} else if (!strcmp(a, "--fault") && v && *v) {
-			check_fault_list(v);
-			o.only = v, i++;
-		} else if (!strcmp(a, "--filter") || !strcmp(a, "--fault")) {
-			ms_die(MS_EXIT_USAGE, "%s needs a value (see --help)", a);
-		} else {
-			ms_die(MS_EXIT_USAGE, "selftest: unknown option '%s' (see --help)", a);
+		case OPT_JOBS:
+			o.jobs = parse_int(p.given, p.arg, 1, 256);
+			break;
+		case OPT_RUN_TIMEOUT:
+			o.run_limit_s = parse_int(p.given, p.arg, 10, 3600);
+			break;
+		case OPT_FILTER:
+			if (!*p.arg)
+				ms_die(MS_EXIT_USAGE, "selftest: %s needs a value (see --help)", p.given);
+			o.filter = p.arg;
+			break;
+		case OPT_FAULT:
+			if (!*p.arg)
+				ms_die(MS_EXIT_USAGE, "selftest: %s needs a value (see --help)", p.given);
+			check_fault_list(p.arg);
+			o.only = p.arg;
+			break;
+		default:
+			ms_harness_handle(&h, id, p.given, p.arg);
 		}
 	}
+	ms_options_no_operands(&p);
 	check_built(&o);
 	if (!h.fs_list[0] && !h.n_dirs)
 		snprintf(h.fs_list, sizeof(h.fs_list), "tmpfs");

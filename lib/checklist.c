@@ -17,6 +17,7 @@ const struct ms_checklist_group ms_checklist_groups[] = {
 	{ 'k', "Other Linux-specific flags" },
 	{ 'l', "A driver's f_op->mmap (drivers/mmaptest)" },
 	{ 'm', "/dev/mem: device registers and access rules" },
+	{ 'n', "Real drivers' zero-copy mmap: V4L2 videobuf2 (vivid), ALSA PCM (snd-aloop)" },
 	{ 0, 0 },
 };
 
@@ -297,5 +298,13 @@ const struct ms_checklist_item ms_checklist[] = {
 	  "read() of /dev/mem past the last System RAM fails with EFAULT" },
 	{ "m6",
 	  "mmap of /dev/mem is bounded by the physical-address width (EINVAL at 2^bits)" },
+	{ "n1",
+	  "V4L2 MMAP streaming (REQBUFS, QUERYBUF, mmap, QBUF/DQBUF): frames land in the mapped buffers and hold the driver's test pattern, with the vmalloc and dma-contig allocators" },
+	{ "n2",
+	  "videobuf2 mmap rules: MAP_PRIVATE, an offset QUERYBUF did not return, a length past the buffer, a capture buffer without PROT_READ are EINVAL; a mapping keeps its buffer (MAPPED flag, orphaned by REQBUFS(0))" },
+	{ "n3",
+	  "ALSA PCM MMAP_INTERLEAVED: samples stored through the playback mapping arrive in the capture mapping (snd-aloop); status and control pages carry state, hw_ptr and appl_ptr" },
+	{ "n4",
+	  "ALSA PCM mmap rules: data area EBADFD before HW_PARAMS, EINVAL with RW access or past the buffer; the status page is mapped read-only (store SEGV_ACCERR, mprotect EACCES), one page only" },
 	{ 0, 0 },
 };

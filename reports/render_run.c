@@ -1,4 +1,6 @@
-#include "render.h"
+/* ms_render_run(): the reports of a finished run and its row in the history database. */
+#include "reports.h"
+#include "history.h"
 #include "report.h"
 #include "util.h"
 

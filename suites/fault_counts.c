@@ -74,7 +74,7 @@ static const char *folio_verdict(int small)
  * the shared zero page), a write after it faults once more (to replace the zero page), a
  * first write is 1 fault, and repeated accesses take none. LINUX: counts are Linux detail.
  * SKIP where the configuration keeps read faults off the zero page (policy.h). */
-CONFORM(faults, anon_first_touch_fault_counts, "d9", LINUX)
+CONFORM(fault_counts, anon_first_touch_fault_counts, "d9", LINUX)
 {
 	ms_require_behaviour(MS_ZERO_PAGE);
 	size_t page = ms_page(), len = 4 * page;
@@ -99,7 +99,7 @@ CONFORM(faults, anon_first_touch_fault_counts, "d9", LINUX)
 }
 /* Assert that the first write to an untouched page of a hot file takes exactly 1 minor
  * fault, for MAP_PRIVATE (one COW copy, smaps Anonymous one page) and MAP_SHARED. LINUX. */
-CONFORM(faults, file_first_write_one_fault, "d9", LINUX)
+CONFORM(fault_counts, file_first_write_one_fault, "d9", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
 	int fd = hot_file(len);
@@ -121,7 +121,7 @@ CONFORM(faults, file_first_write_one_fault, "d9", LINUX)
 
 /* Assert that the first read of a file page that is not cached is exactly 1 major fault (no
  * minor), and of a cached page 0 major. LINUX. tmpfs cannot be made cold: SKIP there. */
-CONFORM(faults, file_cold_first_read_one_major_fault, "d9", LINUX)
+CONFORM(fault_counts, file_cold_first_read_one_major_fault, "d9", LINUX)
 {
 	size_t pages = 64, len = pages * ms_page();
 	int fd = ms_file(len, NULL);
@@ -154,7 +154,7 @@ CONFORM(faults, file_cold_first_read_one_major_fault, "d9", LINUX)
 /* Assert that one read fault on a hot file maps its fault-around window: small folios
  * (tmpfs, btrfs here) exactly the aligned fault_around_bytes window; large folios (ext4,
  * xfs here) at least that window, up to whole folios. LINUX (mm/memory.c do_fault_around). */
-CONFORM(faults, read_fault_maps_fault_around_window, "d10", LINUX)
+CONFORM(fault_counts, read_fault_maps_fault_around_window, "d10", LINUX)
 {
 	const char *source;
 	size_t window = fault_around_pages(&source), page = ms_page(), pages = 128;
@@ -181,50 +181,50 @@ CONFORM(faults, read_fault_maps_fault_around_window, "d10", LINUX)
 	xclose(fd);
 }
 
-/* Assert that reading 64 pages of a hot file in order, through MAP_SHARED and through
- * MAP_PRIVATE, takes one fault per fault-around window: exactly 64 / window with small folios
- * (tmpfs, btrfs here: 4), between 1 and that with large folios (ext4, xfs here: 4 for this
- * 256 KiB file; 1 for a 4 MiB file, which gets a PMD mapping), never 64. LINUX. */
-CONFORM(faults, sequential_read_faults_per_window, "d10 d9", LINUX)
+/* Assert that reading 64 pages of a hot file in order, through a mapping of kind (MAP_SHARED
+ * or MAP_PRIVATE, one result each), takes one fault per fault-around window: exactly
+ * 64 / window with small folios (tmpfs, btrfs here: 4), between 1 and that with large folios
+ * (ext4, xfs here: 4 for this 256 KiB file; 1 for a 4 MiB file, which gets a PMD mapping),
+ * never 64. LINUX. */
+static void sequential_read_faults_per_window(int kind_flag)
 {
 	const char *source;
 	size_t window = fault_around_pages(&source), page = ms_page(), pages = 64;
 	size_t len = pages * page;
 	long windows = (long)((pages + window - 1) / window);
 	int fd = hot_file(len);
-	const int kinds[] = { MAP_SHARED, MAP_PRIVATE };
+	const char *kind = kind_flag == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE";
 	size_t align = pmd_size() ? pmd_size() : len; /* len: a kernel without THP */
-	for (size_t k = 0; k < 2; k++) {
-		const char *kind = kinds[k] == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE";
-		unsigned char *p = xmmap_aligned(len, align, PROT_READ, kinds[k], fd);
-		struct ms_faults s = ms_faults_now();
-		for (size_t i = 0; i < pages; i++)
-			touch_read(p + i * page);
-		struct ms_faults d = ms_faults_since(s);
-		int small = all_small_folios(p, pages);
-		cr_log_info("%s %s: reading %zu pages took %ld minor, %ld major faults (window %zu "
-			    "pages from %s; folios: %s)", ms_fs_name(), kind, pages, d.minor,
-			    d.major, window, source, folio_verdict(small));
-		cr_assert(d.major == 0, "%s %s: %ld major faults reading a hot file", ms_fs_name(),
-			  kind, d.major);
-		if (small == 1)
-			cr_assert(d.minor == windows, "%s %s (small folios): %zu pages read in "
-				  "%ld faults; expected exactly %ld, one per %zu-page window "
-				  "(fault_around_bytes from %s)", ms_fs_name(), kind, pages,
-				  d.minor, windows, window, source);
-		else
-			cr_assert(d.minor >= 1 && d.minor <= windows, "%s %s: %zu pages read in "
-				  "%ld faults; expected 1 to %ld (at most one per %zu-page window, "
-				  "from %s)", ms_fs_name(), kind, pages, d.minor, windows, window,
-				  source);
-		xmunmap(p, len);
-	}
+	unsigned char *p = xmmap_aligned(len, align, PROT_READ, kind_flag, fd);
+	struct ms_faults s = ms_faults_now();
+	for (size_t i = 0; i < pages; i++)
+		touch_read(p + i * page);
+	struct ms_faults d = ms_faults_since(s);
+	int small = all_small_folios(p, pages);
+	cr_log_info("%s %s: reading %zu pages took %ld minor, %ld major faults (window %zu "
+		    "pages from %s; folios: %s)", ms_fs_name(), kind, pages, d.minor, d.major,
+		    window, source, folio_verdict(small));
+	cr_assert(d.major == 0, "%s %s: %ld major faults reading a hot file", ms_fs_name(), kind,
+		  d.major);
+	if (small == 1)
+		cr_assert(d.minor == windows, "%s %s (small folios): %zu pages read in %ld faults; "
+			  "expected exactly %ld, one per %zu-page window (fault_around_bytes from "
+			  "%s)", ms_fs_name(), kind, pages, d.minor, windows, window, source);
+	else
+		cr_assert(d.minor >= 1 && d.minor <= windows, "%s %s: %zu pages read in %ld faults;"
+			  " expected 1 to %ld (at most one per %zu-page window, from %s)",
+			  ms_fs_name(), kind, pages, d.minor, windows, window, source);
+	xmunmap(p, len);
 	xclose(fd);
 }
+CONFORM_VARIANT(fault_counts, sequential_read_faults_per_window, shared, "d10 d9", LINUX,
+		sequential_read_faults_per_window, MAP_SHARED)
+CONFORM_VARIANT(fault_counts, sequential_read_faults_per_window, private, "d10 d9", LINUX,
+		sequential_read_faults_per_window, MAP_PRIVATE)
 
 /* Assert that anonymous memory has no fault-around: each first read of a page is its own
  * fault and maps only that page. LINUX. */
-CONFORM(faults, anon_has_no_fault_around, "d10 d9", LINUX)
+CONFORM(fault_counts, anon_has_no_fault_around, "d10 d9", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
 	unsigned char *p = anon_nothp(len);

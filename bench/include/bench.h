@@ -22,7 +22,7 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h);
  * anything: 0, or 2 with a message on stderr. Call before ms_harness_begin. */
 int ms_bench_validate(const struct ms_bench_request *rq);
 
-/* Prints every case with its description and options (for `mmapsuite list --bench`). */
+/* Prints every case with its description and options (for `mmapsuite bench --list`). */
 void ms_bench_list(void);
 
 /* The fidelity check against fio on the harness's file systems (tmpfs and ext4 kinds);

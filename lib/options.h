@@ -1,0 +1,52 @@
+/* Command-line options from tables: each subcommand lists its options once (name, argument,
+ * help) and both getopt_long's parsing and the --help text come from that list, so the two
+ * cannot disagree. Tables combine: `run` parses its own, the conformance options and the
+ * harness options. */
+#ifndef MMAPSUITE_OPTIONS_H
+#define MMAPSUITE_OPTIONS_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+struct ms_option {
+	const char *name; /* "fs-size", given as --fs-size */
+	char short_name;  /* 'o' for -o as well; 0 for none */
+	const char *arg;  /* the argument's name in --help ("MB"); NULL: takes none */
+	const char *help; /* what it does; each '\n' starts an indented continuation line */
+	int id;           /* what ms_options_next returns for it; unique in one command */
+};
+#define MS_OPTIONS_END { 0 }
+
+/* Ids: ms_options_next returns MS_OPT_DONE after the last option and MS_OPT_HELP for -h and
+ * --help (added to every command). A command's own ids start at MS_OPT_OWN; the shared
+ * tables use ranges of their own (harness.h, conform_runner.h). */
+enum { MS_OPT_DONE = 0, MS_OPT_HELP = 1, MS_OPT_OWN = 16 };
+
+struct ms_options {
+	const char *command;                   /* "conform", in messages */
+	const struct ms_option *const *tables; /* NULL-terminated */
+	int argc;
+	char **argv;
+	const char *arg;    /* the value of the option ms_options_next just returned */
+	const char *given;  /* that option as written (--out, -o), for messages */
+	struct option *longopts;
+	const struct ms_option **rows; /* longopts[i] is rows[i] */
+	char shortopts[64];
+};
+
+/* Starts parsing argv (argv[0] is the subcommand's name). */
+void ms_options_begin(struct ms_options *p, const char *command,
+		      const struct ms_option *const *tables, int argc, char **argv);
+/* The next option's id, with its value in p->arg. An unknown option, a missing value or an
+ * ambiguous abbreviation exits 2 with one line naming it. Operands may come anywhere (they
+ * are moved after the options, as getopt_long does). */
+int ms_options_next(struct ms_options *p);
+/* After MS_OPT_DONE: the index in argv of the first operand (argc when there is none). */
+int ms_options_operands(struct ms_options *p);
+/* For commands that take no operands: exits 2 naming the first one, if any. */
+void ms_options_no_operands(struct ms_options *p);
+
+/* Writes the option lines of the tables, aligned, with -h, --help last. */
+void ms_options_help(FILE *out, const struct ms_option *const *tables);
+
+#endif

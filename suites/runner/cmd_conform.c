@@ -1,0 +1,90 @@
+#include "commands.h"
+#include "conform_runner.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OPT_FILTER = MS_OPT_CONFORM, OPT_JOBS, OPT_VERBOSE, OPT_GPIO_PIN, OPT_ALLOW_WRITE };
+
+const struct ms_option ms_conform_options[] = {
+	{ "filter", 0, "PATTERN", "only tests matching suite/test (glob), e.g. 'msync/*'",
+	  OPT_FILTER },
+	{ "jobs", 0, "N", "parallel test processes (default: online CPUs)", OPT_JOBS },
+	{ "verbose", 0, NULL, "show the test runner's own output", OPT_VERBOSE },
+	{ "gpio-pin", 0, "N", "the free GPIO pin the devmem tests may write (with --allow-write)",
+	  OPT_GPIO_PIN },
+	{ "allow-write", 0, NULL, "let the devmem tests write that pin's registers (never others)",
+	  OPT_ALLOW_WRITE },
+	MS_OPTIONS_END
+};
+
+int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, const char *v)
+{
+	char *end;
+	long n;
+	(void)given;
+	switch (id) {
+	case OPT_VERBOSE:
+		rq->verbose = true;
+		return 1;
+	/* The devmem tests read these from their environment. */
+	case OPT_ALLOW_WRITE:
+		setenv("MMAPSUITE_ALLOW_WRITE", "1", 1);
+		return 1;
+	case OPT_GPIO_PIN:
+		n = strtol(v, &end, 10);
+		if (!*v || n < 0 || n > 1023 || *end)
+			ms_die(MS_EXIT_USAGE, "--gpio-pin needs a pin number from 0 to 1023");
+		setenv("MMAPSUITE_GPIO_PIN", v, 1);
+		return 1;
+	case OPT_FILTER:
+		rq->filter = v;
+		return 1;
+	case OPT_JOBS:
+		n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 1024)
+			ms_die(MS_EXIT_USAGE, "--jobs: '%s' is not a number from 1 to 1024", v);
+		rq->jobs = (int)n;
+		return 1;
+	}
+	return 0;
+}
+
+static const struct ms_option *const conform_tables[] = { ms_conform_options, ms_harness_options,
+							  NULL };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mmapsuite conform [OPTIONS]\n"
+		"Runs the conformance tests on each file system under test and writes\n"
+		"results.json, junit.xml and ktap.txt into a new results directory.\n\n");
+	ms_options_help(out, conform_tables);
+}
+
+int cmd_conform(int argc, char **argv)
+{
+	struct ms_harness h = { 0 };
+	struct ms_conform_request rq = { 0 };
+	struct ms_options p;
+	ms_options_begin(&p, "conform", conform_tables, argc, argv);
+	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
+		if (id == MS_OPT_HELP) {
+			usage(stdout);
+			return MS_EXIT_OK;
+		}
+		if (!ms_harness_handle(&h, id, p.given, p.arg))
+			ms_conform_handle(&rq, id, p.given, p.arg);
+	}
+	ms_options_no_operands(&p);
+	if (getenv("MMAPSUITE_ALLOW_WRITE") && !getenv("MMAPSUITE_GPIO_PIN"))
+		ms_die(MS_EXIT_USAGE, "--allow-write needs --gpio-pin N: the one pin it may write");
+	ms_harness_begin(&h);
+	int bad = ms_conform_execute(&rq, &h);
+	int rc = ms_harness_end(&h);
+	/* Every failure expected (XFAIL) is a pass; an XPASS fails only with --strict-expect.
+	 * A test's failure decides the status; recording (rc) only when every test passed. */
+	return bad < 0 || ms_harness_failed(&h) ? MS_EXIT_FAILED : rc;
+}
