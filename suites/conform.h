@@ -2,7 +2,7 @@
  * test as BROKEN with file:line and errno, fault probes that capture siginfo, fault counters,
  * residency, and the scratch directory of the file system under test.
  *
- * Outcomes (STYLE.md): a failed cr_assert is FAIL; cr_skip_test(reason) is SKIP; a failed x*()
+ * Outcomes: a failed cr_assert is FAIL; cr_skip_test(reason) is SKIP; a failed x*()
  * set-up call is BROKEN. */
 #ifndef MMAPSUITE_CONFORM_H
 #define MMAPSUITE_CONFORM_H
@@ -17,8 +17,8 @@
 #include <sys/mman.h>
 #include <sys/types.h>
 
-/* Declares a test with its checklist ids (space separated, from
- * ../shared/reference/conformance-checklist.md) and the spec it follows, POSIX or LINUX.
+/* Declares a test with its checklist ids (space separated, from lib/checklist.c) and the spec
+ * it follows, POSIX or LINUX.
  *   CONFORM(mmap_shared, store_reaches_file, "b1", POSIX) { ... }
  * Further Criterion options follow: CONFORM(s, t, "b6", POSIX, .signal = SIGBUS). */
 #define CONFORM(suite, name, ids, spec, ...)                                                \

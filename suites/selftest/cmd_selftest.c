@@ -129,7 +129,7 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 	char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", jsonl);
 	char *env_preload = lib ? xasprintf("LD_PRELOAD=%s", lib) : xstrdup("LD_PRELOAD");
 	/* A faulty library must not be able to hurt the rest of the machine: no machine-wide
-	 * overcommit mode change under it (see suites/settings.h). */
+	 * overcommit mode change under it (see lib/machine_settings.c). */
 	const char *env[] = { env_dir, env_results, "MMAPSUITE_NO_GLOBAL_SETTINGS=selftest",
 			      env_preload, NULL };
 	char *results_dir = xstrdup(jsonl);
