@@ -78,7 +78,9 @@ done
 # The results directory, without what the host renders again (HTML, plots), as a base64
 # tar.gz between markers; the END line carries the byte count and a checksum.
 name=$(basename "$run")
-(cd "$run" && tar czf "$work/results.tgz" results.json ktap.txt $(ls *.jsonl *.log 2>/dev/null))
+set -- results.json ktap.txt
+for f in "$run"/*.jsonl "$run"/*.log; do [ -f "$f" ] && set -- "$@" "${f##*/}"; done
+(cd "$run" && tar czf "$work/results.tgz" "$@")
 sum=$(sha256sum "$work/results.tgz" | cut -d' ' -f1)
 bytes=$(wc -c < "$work/results.tgz" | tr -d ' ')
 echo "MMAPSUITE-RESULTS-BEGIN $name"
