@@ -12,6 +12,7 @@
  * the first MiB as zeros instead), read() past the RAM fails with EFAULT, mmap is bounded by
  * the physical-address width. Every test is a SKIP where /dev/mem is absent. */
 #include "conform.h"
+#include "policy.h"
 #include "devmem_dt.h"
 
 #include <dirent.h>
@@ -146,38 +147,20 @@ static int is_ram(const struct iomem_range *r)
 	return r->depth == 0 && !strcmp(r->name, "System RAM");
 }
 
-/* 'y', 'n' or '?' (no configuration to read) for CONFIG_<name>; *val gets the value. */
+/* 'y', 'n' or '?' (no configuration to read) for CONFIG_<name>; *val gets the value. The
+ * configuration is read by the policy module (/boot/config-RELEASE or /proc/config.gz). */
 static char kconfig(const char *name, char *val, size_t len)
 {
-	struct utsname u;
-	char path[PATH_MAX + 64], cmd[PATH_MAX + 64], want[128];
-	uname(&u);
-	snprintf(path, sizeof(path), "/boot/config-%s", u.release);
-	FILE *f = fopen(path, "r");
-	int piped = 0;
-	if (!f && access("/proc/config.gz", R_OK) == 0) {
-		snprintf(cmd, sizeof(cmd), "gzip -dc /proc/config.gz 2>/dev/null");
-		f = popen(cmd, "r");
-		piped = 1;
-	}
-	if (!f)
+	char option[128];
+	struct ms_setting s;
+	snprintf(option, sizeof(option), "CONFIG_%s", name);
+	if (!ms_kconfig(option, &s))
 		return '?';
-	snprintf(want, sizeof(want), "CONFIG_%s=", name);
-	char line[512], found = 'n';
-	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, want, strlen(want))) {
-			found = 'y';
-			if (val)
-				snprintf(val, len, "%s", line + strlen(want));
-			if (val)
-				val[strcspn(val, "\n")] = 0;
-		}
-	}
-	if (piped)
-		pclose(f);
-	else
-		fclose(f);
-	return found;
+	if (!strcmp(s.value, "n"))
+		return 'n';
+	if (val)
+		snprintf(val, len, "%s", s.value);
+	return 'y';
 }
 
 /* Maps [phys, phys + len) of /dev/mem or ends the test as a SKIP naming the rule that
