@@ -31,7 +31,10 @@ trap 'exit 130' INT TERM
 	tar -xf - -C "$work"
 chown -R "$user" "$work"
 
-as_user() { (cd "$work" && runuser -u "$user" -- env HOME="$work" "$@"); }
+# A fresh login's environment: none of tools/test's MMAPSUITE_* settings (its build directory).
+as_user() {
+	(cd "$work" && runuser -u "$user" -- env -i PATH="$PATH" HOME="$work" LANG=C.UTF-8 "$@")
+}
 
 as_user tools/deps --run --check >"$out/deps.log" 2>&1 ||
 	bad "tools/deps --run --check as $user: $(tail -1 "$out/deps.log")"
