@@ -39,11 +39,18 @@ conf = res["conformance"]
 seen = {c["fs"] for c in conf}
 assert set(fs) <= seen, f"file systems with results: {sorted(seen)}, expected {fs}"
 bad = [c for c in conf if c["outcome"] in ("fail", "broken")]
+# tools/vm runs the guest with the repository's kernel.expect, so the guest is held to the host's
+# standard: every failure is a known deviation (xfail, with its kernel= gate), none unexplained
+def first_line(c):
+    return (c.get("message") or "").split("\n")[0][:200]
+assert not bad, f"{len(bad)} unexplained failures in the guest (no line of kernel.expect):\n" + \
+    "\n".join(f'  {c["outcome"]} {c["fs"]} {c["suite"]}/{c["test"]}: {first_line(c)}' for c in bad)
 n = {o: sum(c["outcome"] == o for c in conf) for o in ("pass", "fail", "skip", "broken", "xfail", "xpass")}
 for f in fs:
     ran = [c for c in conf if c["fs"] == f and c["outcome"] != "skip"]
     assert ran, f"every test on {f} was skipped in the guest"
-# the guest's verdict is tools/vm's exit status: 0 all passed, 1 a test failed
+# the guest's verdict is tools/vm's exit status: 0 all passed (or failed as expected), 1 a test
+# failed (excluded above) or check-bugs failed
 assert rc in (0, 1), f"tools/vm exit {rc}: the guest hung or gave no verdict"
 drv = [c for c in conf if c["suite"].startswith("driver")]
 # the media suite (group n): tools/vm loads vivid and snd-aloop at boot, so none may skip
@@ -59,8 +66,7 @@ if bugs:
     assert int(m.group(2)) > 0 and m.group(1) == m.group(2), m.group(0)
     assert any(c["outcome"] == "pass" for c in drv), "no driver test passed with the module loaded"
     caught = "; " + m.group(0)
-    bad_bugs = rc == 1 and not bad  # check-bugs itself failed
-    assert not bad_bugs, "tools/vm exit 1 with no failed test: check-bugs failed\n" + text[-2000:]
+    assert rc == 0, "tools/vm exit 1 with no failed test: check-bugs failed\n" + text[-2000:]
 else:
     assert (rc == 1) == bool(bad), f"exit {rc} but {len(bad)} tests failed or broke"
 print(f"guest {place}: " + ", ".join(f"{k} {v}" for k, v in n.items() if v) +
