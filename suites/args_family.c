@@ -78,11 +78,11 @@ CONFORM(mprotect_args, unknown_prot_bits_einval, "h11", LINUX)
 #define GROWS_FLAGS_ROWS(ROW)                                                               \
 	ROW(both, mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP), EINVAL,  \
 	    "mprotect(2) EINVAL: both PROT_GROWSUP and PROT_GROWSDOWN")                     \
-	ROW(growsdown, mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN), EINVAL,           \
+	ROW(growsdown, mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN), EINVAL,            \
 	    "mprotect(2) EINVAL: PROT_GROWSDOWN on a mapping that does not grow down")      \
-	ROW(growsup, mprotect(p + pg, pg, PROT_READ | PROT_GROWSUP), EINVAL,               \
+	ROW(growsup, mprotect(p + pg, pg, PROT_READ | PROT_GROWSUP), EINVAL,                \
 	    "mprotect(2) EINVAL: PROT_GROWSUP on a mapping that does not grow up")
-#define GROWS_FLAGS_ROW(row, call, expected, clause)                                       \
+#define GROWS_FLAGS_ROW(row, call, expected, clause)                                        \
 	CONFORM(mprotect_args, grows_flags_on_plain_mapping_einval_##row, "h11", LINUX)     \
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
@@ -135,7 +135,7 @@ CONFORM(mprotect_args, growsdown_extends_change_to_vma_start, "h11", LINUX)
 	ROW(fixed_overlapping_old,                                                          \
 	    mremap(p, 2 * pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_FIXED, p + pg), EINVAL,       \
 	    "mremap(2) EINVAL: the new and old ranges overlap")
-#define MREMAP_EINVAL_ROW(row, call, expected, clause)                                     \
+#define MREMAP_EINVAL_ROW(row, call, expected, clause)                                      \
 	CONFORM(mremap_args, bad_address_size_flags_einval_##row, "h12", LINUX)             \
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
@@ -157,7 +157,7 @@ MREMAP_EINVAL_ROWS(MREMAP_EINVAL_ROW)
 	    "mremap(2) EFAULT: the old range is not mapped")                                \
 	ROW(hole, mremap(hole, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EFAULT,                     \
 	    "mremap(2) EFAULT: the old range extends past its mapping into a hole")
-#define MREMAP_EFAULT_ROW(row, call, expected, clause)                                     \
+#define MREMAP_EFAULT_ROW(row, call, expected, clause)                                      \
 	CONFORM(mremap_args, unmapped_old_range_efault_##row, "h12", LINUX)                 \
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
@@ -184,7 +184,7 @@ MREMAP_EFAULT_ROWS(MREMAP_EFAULT_ROW)
 	    "mincore(2) ENOMEM: [addr, addr + length) contained unmapped memory")           \
 	ROW(length_past_task_size, mincore(p, ~(size_t)0 - 2 * pg, vec), ENOMEM,            \
 	    "mincore(2) ENOMEM: length is greater than (TASK_SIZE - addr)")
-#define MINCORE_ROW(row, call, expected, clause)                                           \
+#define MINCORE_ROW(row, call, expected, clause)                                            \
 	CONFORM(mincore_args, errnos_einval_efault_enomem_##row, "h13", LINUX)              \
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
@@ -214,7 +214,7 @@ MINCORE_ROWS(MINCORE_ROW)
 	    "POSIX mlock() ENOMEM: some or all of the range is not mapped")                 \
 	ROW(mlock2_hole, mlock2(hole, 3 * pg, MLOCK_ONFAULT), ENOMEM,                       \
 	    "mlock2(2) ENOMEM: some of the range is not mapped")
-#define MLOCK_UNMAPPED_ROW(row, call, expected, clause)                                    \
+#define MLOCK_UNMAPPED_ROW(row, call, expected, clause)                                     \
 	CONFORM(mlock_args, unmapped_range_enomem_##row, "h14", POSIX)                      \
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
@@ -277,7 +277,7 @@ CONFORM(mlock_args, failed_call_changes_no_locks, "h14", POSIX)
 	    "mlockall(2) EINVAL: MCL_ONFAULT without MCL_CURRENT or MCL_FUTURE")            \
 	ROW(mlockall_unknown_bit, mlockall(MCL_CURRENT | 0x100), EINVAL,                    \
 	    "POSIX mlockall() EINVAL: flags includes unimplemented flags")
-#define MLOCK_FLAGS_ROW(row, call, expected, clause)                                       \
+#define MLOCK_FLAGS_ROW(row, call, expected, clause)                                        \
 	CONFORM(mlock_args, unknown_flags_einval_##row, "h14", LINUX)                       \
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
@@ -378,7 +378,7 @@ CONFORM(mseal_args, flags_alignment_overflow_einval, "h15", LINUX)
 	    "mseal kernel-doc ENOMEM: a gap (unmapped memory) inside the range")            \
 	ROW(wholly_unmapped, sys_mseal(unmapped_range(pg), pg, 0), ENOMEM,                  \
 	    "mseal kernel-doc ENOMEM: the range is not mapped")
-#define MSEAL_ENOMEM_ROW(row, call, expected, clause)                                      \
+#define MSEAL_ENOMEM_ROW(row, call, expected, clause)                                       \
 	CONFORM(mseal_args, unmapped_start_end_gap_enomem_##row, "h15", LINUX)              \
 	{                                                                                   \
 		require_mseal();                                                            \
