@@ -40,16 +40,8 @@ static void child_drop_capability(int cap)
 /* Errno tables: each row (the call with its arguments, the expected errno, the clause it
  * judges) is its own result, suite/test_row, so that a failing row hides none of the others.
  * A table is a macro listing ROW(row, call, expected, clause); the test's macro declares one
- * CONFORM per row with the test's ids and spec, around the set-up all its rows share. */
-#define assert_errno_row(call, expected, clause)                                            \
-	do {                                                                                \
-		errno = 0;                                                                  \
-		long r_ = (long)(call);                                                     \
-		int e_ = errno;                                                             \
-		cr_assert(r_ == -1 && e_ == (expected),                                     \
-			  "%s: expected -1 with %s, got %ld with %s (%s)", #call,           \
-			  ms_errname(expected), r_, ms_errname(e_), clause);                \
-	} while (0)
+ * CONFORM per row with the test's ids and spec, around the set-up all its rows share, and
+ * checks the row's call with ms_assert_errno_row(). */
 
 /* ---- h11: mprotect prot bits ---- */
 
@@ -87,7 +79,7 @@ CONFORM(mprotect_args, unknown_prot_bits_einval, "h11", LINUX)
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
 		unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);                \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xmunmap(p, 2 * pg);                                                         \
 	}
 GROWS_FLAGS_ROWS(GROWS_FLAGS_ROW)
@@ -143,7 +135,7 @@ CONFORM(mprotect_args, growsdown_extends_change_to_vma_start, "h11", LINUX)
 		unsigned char *dst = unmapped_range(4 * pg);                                \
 		(void)dst;                                                                  \
 		p[0] = 0x12;                                                                \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		cr_assert(p[0] == 0x12, "a refused mremap changed the mapping\n%s",         \
 			  ms_maps_near(p, 2 * pg));                                         \
 		xmunmap(p, 2 * pg);                                                         \
@@ -162,7 +154,7 @@ MREMAP_EINVAL_ROWS(MREMAP_EINVAL_ROW)
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
 		unsigned char *hole = map_with_hole();                                      \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xmunmap(hole, 3 * pg);                                                      \
 	}
 MREMAP_EFAULT_ROWS(MREMAP_EFAULT_ROW)
@@ -192,7 +184,7 @@ MREMAP_EFAULT_ROWS(MREMAP_EFAULT_ROW)
 		unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);                \
 		unsigned char *hole = map_with_hole();                                      \
 		p[0] = 1;                                                                   \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		ms_assert_ok(mincore(p, 2 * pg, vec));                                      \
 		cr_assert((vec[0] & 1) == 1,                                                \
 			  "control: the touched page is not resident (vec 0x%x)", vec[0]);  \
@@ -221,7 +213,7 @@ MINCORE_ROWS(MINCORE_ROW)
 		unsigned char *hole = map_with_hole();                                      \
 		unsigned char *gone = unmapped_range(pg); /* after: not where hole went */  \
 		(void)gone;                                                                 \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xmunmap(hole, 3 * pg);                                                      \
 	}
 MLOCK_UNMAPPED_ROWS(MLOCK_UNMAPPED_ROW)
@@ -282,7 +274,7 @@ CONFORM(mlock_args, failed_call_changes_no_locks, "h14", POSIX)
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
 		unsigned char *p = map_anon(pg, PROT_READ | PROT_WRITE);                    \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		cr_assert(ms_smaps_kb(p, "Locked") == 0,                                    \
 			  "a refused call locked memory: Locked %ld kB",                    \
 			  ms_smaps_kb(p, "Locked"));                                        \
@@ -384,7 +376,7 @@ CONFORM(mseal_args, flags_alignment_overflow_einval, "h15", LINUX)
 		require_mseal();                                                            \
 		size_t pg = ms_page();                                                      \
 		unsigned char *hole = map_with_hole();                                      \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		ms_assert_ok(munmap(hole, 3 * pg)); /* nothing was sealed */                \
 	}
 MSEAL_ENOMEM_ROWS(MSEAL_ENOMEM_ROW)

@@ -60,16 +60,8 @@ static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
 /* Errno tables: each row (the call with its arguments, the expected errno, the clause it
  * judges) is its own result, suite/test_row, so that a failing row hides none of the others.
  * A table is a macro listing ROW(row, call, expected, clause); the test's macro declares one
- * CONFORM per row with the test's ids and spec, around the set-up all its rows share. */
-#define assert_errno_row(call, expected, clause)                                            \
-	do {                                                                                \
-		errno = 0;                                                                  \
-		long r_ = (long)(call);                                                     \
-		int e_ = errno;                                                             \
-		cr_assert(r_ == -1 && e_ == (expected),                                     \
-			  "%s: expected -1 with %s, got %ld with %s (%s)", #call,           \
-			  ms_errname(expected), r_, ms_errname(e_), clause);                \
-	} while (0)
+ * CONFORM per row with the test's ids and spec, around the set-up all its rows share, and
+ * checks the row's call with ms_assert_errno_row(). */
 
 /* ---- h1 ---- */
 
@@ -88,7 +80,7 @@ static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
 	CONFORM(mmap_args, zero_length_fails_einval_##row, "h1", POSIX)                     \
 	{                                                                                   \
 		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xclose(fd);                                                                 \
 	}
 ZERO_LEN_ROWS(ZERO_LEN_ROW)
@@ -112,7 +104,7 @@ ZERO_LEN_ROWS(ZERO_LEN_ROW)
 		int fd = ms_file(4 * ms_page(), NULL);                                      \
 		unsigned char *own = xmmap(NULL, ms_page(), PROT_READ,                      \
 						   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);     \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xmunmap(own, ms_page());                                                    \
 		xclose(fd);                                                                 \
 	}
@@ -134,7 +126,7 @@ NO_TYPE_ROWS(NO_TYPE_ROW)
 	CONFORM(mmap_args, unaligned_offset_fails_einval_##row, "h3", POSIX)                \
 	{                                                                                   \
 		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xclose(fd);                                                                 \
 	}
 UNALIGNED_OFF_ROWS(UNALIGNED_OFF_ROW)
@@ -155,7 +147,7 @@ UNALIGNED_OFF_ROWS(UNALIGNED_OFF_ROW)
 		unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,            \
 						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);       \
 		p[0] = 0x3c;                                                                \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		cr_assert(p[0] == 0x3c,                                                     \
 			  "the failed MAP_FIXED at %p changed the mapping below it\n%s",    \
 			  (void *)(p + 1), ms_maps_near(p, 2 * page));                      \
@@ -184,7 +176,7 @@ static int closed_fd(void)
 #define BAD_FD_ROW(row, call, expected, clause)                                             \
 	CONFORM(mmap_args, bad_fd_fails_ebadf_##row, "h4", POSIX)                           \
 	{                                                                                   \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 	}
 BAD_FD_ROWS(BAD_FD_ROW)
 
@@ -199,7 +191,7 @@ BAD_FD_ROWS(BAD_FD_ROW)
 	{                                                                                   \
 		int fds[2];                                                                 \
 		xpipe(fds);                                                                 \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xclose(fds[0]);                                                             \
 		xclose(fds[1]);                                                             \
 	}
@@ -250,7 +242,7 @@ CONFORM(mmap_args, write_only_fd_fails_eacces, "h5", POSIX)
 	{                                                                                   \
 		int rw = ms_file(4 * ms_page(), NULL);                                      \
 		int fd = reopen(rw, O_RDONLY);                                              \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		unsigned char *p = mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 0);     \
 		ms_assert_mapped(p);                                                        \
 		cr_assert(p[7] == ms_pattern(7), "the read-only shared mapping reads 0x%02x " \
@@ -296,7 +288,7 @@ CONFORM(mmap_args, read_only_fd_private_write_succeeds, "h5", POSIX)
 	{                                                                                   \
 		int fd = ms_file(4 * ms_page(), NULL);                                      \
 		off_t last_page = (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(ms_page() - 1)); \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xclose(fd);                                                                 \
 	}
 OFF_OVERFLOW_ROWS(OFF_OVERFLOW_ROW)
@@ -315,7 +307,7 @@ OFF_OVERFLOW_ROWS(OFF_OVERFLOW_ROW)
 	CONFORM(mmap_args, negative_offset_fails_eoverflow_##row, "h6", LINUX)              \
 	{                                                                                   \
 		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xclose(fd);                                                                 \
 	}
 NEG_OFF_ROWS(NEG_OFF_ROW)
@@ -343,7 +335,7 @@ NEG_OFF_ROWS(NEG_OFF_ROW)
 		size_t huge = SIZE_MAX & ~(ms_page() - 1);                                  \
 		int fd = ms_file(4 * ms_page(), NULL);                                      \
 		(void)huge;                                                                 \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		xclose(fd);                                                                 \
 	}
 HUGE_LEN_ROWS(HUGE_LEN_ROW)
@@ -384,7 +376,7 @@ static void require_va(bool ok)
 	{                                                                                   \
 		require_va(needs);                                                          \
 		size_t page = ms_page();                                                    \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 	}
 FIXED_BEYOND_ROWS(FIXED_BEYOND_ROW)
 
@@ -513,7 +505,7 @@ CONFORM(mmap_args, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
 		p[0] = 1;                                                                   \
 		p[page] = 2;                                                                \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		cr_assert(!ms_probe_read(p, NULL) && !ms_probe_read(p + page, NULL) &&      \
 			  p[0] == 1 && p[page] == 2,                                        \
 			  "a failed munmap changed the mapping at %p\n%s", (void *)p,       \
@@ -551,7 +543,7 @@ CONFORM(munmap_args, zero_length_fails_einval, "h10", POSIX)
 		size_t page = ms_page();                                                    \
 		unsigned char *p = xmmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, \
 					 -1, 0);                                            \
-		assert_errno_row(call, expected, clause);                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
 		cr_assert(!ms_probe_read(p, NULL),                                          \
 			  "a failed munmap unmapped the page at %p\n%s", (void *)p,         \
 			  ms_maps_near(p, page));                                           \
