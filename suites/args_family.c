@@ -342,18 +342,36 @@ CONFORM(mlock_args, memlock_limit_eperm_enomem, "h14", LINUX)
 
 /* ---- h15: mseal ---- */
 
-/* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around; and
- * that len 0 succeeds and an unaligned len is rounded up (the next page gets sealed). LINUX. */
-CONFORM(mseal_args, flags_alignment_overflow_einval, "h15", LINUX)
+/* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around;
+ * and that the refused call sealed nothing (the whole mapping can still be unmapped). LINUX. */
+#define MSEAL_EINVAL_ROWS(ROW)                                                              \
+	ROW(nonzero_flags, sys_mseal(p, pg, 1), EINVAL,                                     \
+	    "mseal kernel-doc EINVAL: flags is not 0")                                      \
+	ROW(unaligned_start, sys_mseal(p + 1, pg, 0), EINVAL,                               \
+	    "mseal kernel-doc EINVAL: start is not page aligned")                           \
+	ROW(wrapping_end, sys_mseal(p, ~(size_t)0 - pg, 0), EINVAL,                         \
+	    "mseal kernel-doc EINVAL: start + len overflows")
+#define MSEAL_EINVAL_ROW(row, call, expected, clause)                                       \
+	CONFORM(mseal_args, flags_alignment_overflow_einval_##row, "h15", LINUX)            \
+	{                                                                                   \
+		require_mseal();                                                            \
+		size_t pg = ms_page();                                                      \
+		unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);                \
+		ms_assert_errno_row(call, expected, clause);                                \
+		ms_assert_ok(munmap(p, 3 * pg)); /* nothing was sealed */                   \
+	}
+MSEAL_EINVAL_ROWS(MSEAL_EINVAL_ROW)
+
+/* Assert that mseal with len 0 succeeds and seals nothing, and that an unaligned len is
+ * rounded up: the next page gets sealed (munmap of it gives EPERM), the page after it does
+ * not. LINUX. */
+CONFORM(mseal_args, len_zero_succeeds_unaligned_len_rounded_up, "h15", LINUX)
 {
 	require_mseal();
 	size_t pg = ms_page();
 	unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);
-	ms_assert_errno(sys_mseal(p, pg, 1), EINVAL);
-	ms_assert_errno(sys_mseal(p + 1, pg, 0), EINVAL);
-	ms_assert_errno(sys_mseal(p, ~(size_t)0 - pg, 0), EINVAL);
 	ms_assert_ok(sys_mseal(p, 0, 0));
-	ms_assert_ok(munmap(p, pg)); /* none of the above sealed anything */
+	ms_assert_ok(munmap(p, pg)); /* len 0 sealed nothing */
 	ms_assert_ok(sys_mseal(p + pg, 1, 0));
 	ms_assert_errno(munmap(p + pg, pg), EPERM);
 	ms_assert_ok(munmap(p + 2 * pg, pg));
@@ -384,26 +402,33 @@ MSEAL_ENOMEM_ROWS(MSEAL_ENOMEM_ROW)
 /* ---- h16: MAP_HUGETLB alignment ---- */
 
 /* Assert that MAP_HUGETLB|MAP_FIXED at an address that is page- but not huge-page-aligned gives
- * EINVAL, and that a hugetlbfs file mapped at an offset that is not a multiple of the huge page
- * gives EINVAL. MAP_NORESERVE keeps this independent of the hugetlb pool. LINUX. */
-CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval, "h16", LINUX)
+ * EINVAL (_fixed_addr), and that a hugetlbfs file mapped at an offset that is not a multiple
+ * of the huge page gives EINVAL (_file_offset). MAP_NORESERVE keeps this independent of the
+ * hugetlb pool. LINUX. Two set-ups, so two results. */
+CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_fixed_addr, "h16", LINUX)
 {
 	size_t pg = ms_page(), huge = require_default_huge_page_size();
 	unsigned char *r = map_anon(3 * huge, PROT_NONE);
 	unsigned char *aligned =
 		(unsigned char *)(((unsigned long)r + huge - 1) & ~(huge - 1));
-	ms_assert_errno(mmap(aligned + pg, huge, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE | MAP_FIXED,
-			     -1, 0), EINVAL);
+	ms_assert_errno_row(mmap(aligned + pg, huge, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE |
+					 MAP_FIXED, -1, 0), EINVAL,
+			    "mmap(2) EINVAL: MAP_HUGETLB with addr not huge-page aligned");
 	xmunmap(r, 3 * huge);
+}
 
+CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_file_offset, "h16", LINUX)
+{
+	size_t pg = ms_page(), huge = require_default_huge_page_size();
 	int fd = memfd_create("mmapsuite-h16", MFD_HUGETLB);
 	if (fd < 0)
 		cr_skip_test("memfd_create(MFD_HUGETLB): %s (no hugetlbfs in this kernel?)",
 			     ms_errname(errno));
 	xftruncate(fd, 2 * huge);
-	ms_assert_errno(mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)pg),
-			EINVAL);
+	ms_assert_errno_row(mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd,
+				 (off_t)pg), EINVAL,
+			    "mmap(2) EINVAL: hugetlbfs offset not a multiple of the huge page");
 	void *ok = mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)huge);
 	ms_assert_mapped(ok);
 	xclose(fd);
