@@ -37,6 +37,12 @@ static void child_drop_capability(int cap)
 			    ms_errname(expected), r_, ms_errname(e_));                      \
 	} while (0)
 
+/* Errno tables: each row (the call with its arguments, the expected errno, the clause it
+ * judges) is its own result, suite/test_row, so that a failing row hides none of the others.
+ * A table is a macro listing ROW(row, call, expected, clause); the test's macro declares one
+ * CONFORM per row with the test's ids and spec, around the set-up all its rows share, and
+ * checks the row's call with ms_assert_errno_row(). */
+
 /* ---- h11: mprotect prot bits ---- */
 
 /* Assert that mprotect rejects every prot bit outside PROT_READ|WRITE|EXEC|SEM and the two
@@ -61,15 +67,22 @@ CONFORM(mprotect_args, unknown_prot_bits_einval, "h11", LINUX)
 
 /* Assert that PROT_GROWSDOWN together with PROT_GROWSUP, and either one on a mapping that does
  * not grow that way, give EINVAL. LINUX. */
-CONFORM(mprotect_args, grows_flags_on_plain_mapping_einval, "h11", LINUX)
-{
-	size_t pg = ms_page();
-	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
-	ms_assert_errno(mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP), EINVAL);
-	ms_assert_errno(mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN), EINVAL);
-	ms_assert_errno(mprotect(p + pg, pg, PROT_READ | PROT_GROWSUP), EINVAL);
-	xmunmap(p, 2 * pg);
-}
+#define GROWS_FLAGS_ROWS(ROW)                                                               \
+	ROW(both, mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP), EINVAL,  \
+	    "mprotect(2) EINVAL: both PROT_GROWSUP and PROT_GROWSDOWN")                     \
+	ROW(growsdown, mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN), EINVAL,            \
+	    "mprotect(2) EINVAL: PROT_GROWSDOWN on a mapping that does not grow down")      \
+	ROW(growsup, mprotect(p + pg, pg, PROT_READ | PROT_GROWSUP), EINVAL,                \
+	    "mprotect(2) EINVAL: PROT_GROWSUP on a mapping that does not grow up")
+#define GROWS_FLAGS_ROW(row, call, expected, clause)                                        \
+	CONFORM(mprotect_args, grows_flags_on_plain_mapping_einval_##row, "h11", LINUX)     \
+	{                                                                                   \
+		size_t pg = ms_page();                                                      \
+		unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);                \
+		ms_assert_errno_row(call, expected, clause);                                \
+		xmunmap(p, 2 * pg);                                                         \
+	}
+GROWS_FLAGS_ROWS(GROWS_FLAGS_ROW)
 
 /* Assert that PROT_GROWSDOWN on a MAP_GROWSDOWN mapping succeeds and extends the change down
  * to the start of the mapping: pages below the range become read-only too, the page above it
@@ -96,76 +109,114 @@ CONFORM(mprotect_args, growsdown_extends_change_to_vma_start, "h11", LINUX)
 /* ---- h12: mremap ---- */
 
 /* Assert that mremap gives EINVAL for an unaligned old_address, new_size 0, an unknown flag,
- * MREMAP_FIXED without MREMAP_MAYMOVE, and MREMAP_DONTUNMAP with a size change, and that the
- * mapping is untouched afterwards. LINUX (mremap is Linux-only). */
-CONFORM(mremap_args, bad_address_size_flags_einval, "h12", LINUX)
-{
-	size_t pg = ms_page();
-	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
-	unsigned char *dst = unmapped_range(4 * pg);
-	p[0] = 0x12;
-	ms_assert_errno(mremap(p + 1, pg, 2 * pg, MREMAP_MAYMOVE), EINVAL);
-	ms_assert_errno(mremap(p, pg, 0, MREMAP_MAYMOVE), EINVAL);
-	ms_assert_errno(mremap(p, pg, 2 * pg, MREMAP_MAYMOVE | (1 << 30)), EINVAL);
-	ms_assert_errno(mremap(p, pg, pg, MREMAP_FIXED, dst), EINVAL);
-	ms_assert_errno(mremap(p, pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_DONTUNMAP), EINVAL);
-	ms_assert_errno(mremap(p, 2 * pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_FIXED, p + pg), EINVAL);
-	cr_assert(p[0] == 0x12, "a refused mremap changed the mapping\n%s",
-		  ms_maps_near(p, 2 * pg));
-	xmunmap(p, 2 * pg);
-}
+ * MREMAP_FIXED without MREMAP_MAYMOVE, MREMAP_DONTUNMAP with a size change, and a new range
+ * overlapping the old, and that the mapping is untouched afterwards. LINUX (mremap is
+ * Linux-only). */
+#define MREMAP_EINVAL_ROWS(ROW)                                                             \
+	ROW(unaligned_old_address, mremap(p + 1, pg, 2 * pg, MREMAP_MAYMOVE), EINVAL,       \
+	    "mremap(2) EINVAL: old_address not page aligned")                               \
+	ROW(new_size_zero, mremap(p, pg, 0, MREMAP_MAYMOVE), EINVAL,                        \
+	    "mremap(2) EINVAL: new_size was zero")                                          \
+	ROW(unknown_flag, mremap(p, pg, 2 * pg, MREMAP_MAYMOVE | (1 << 30)), EINVAL,        \
+	    "mremap(2) EINVAL: an invalid flag was specified in flags")                     \
+	ROW(fixed_without_maymove, mremap(p, pg, pg, MREMAP_FIXED, dst), EINVAL,            \
+	    "mremap(2) EINVAL: MREMAP_FIXED without MREMAP_MAYMOVE")                        \
+	ROW(dontunmap_size_change,                                                          \
+	    mremap(p, pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_DONTUNMAP), EINVAL,               \
+	    "mremap(2) EINVAL: MREMAP_DONTUNMAP with old_size != new_size")                 \
+	ROW(fixed_overlapping_old,                                                          \
+	    mremap(p, 2 * pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_FIXED, p + pg), EINVAL,       \
+	    "mremap(2) EINVAL: the new and old ranges overlap")
+#define MREMAP_EINVAL_ROW(row, call, expected, clause)                                      \
+	CONFORM(mremap_args, bad_address_size_flags_einval_##row, "h12", LINUX)             \
+	{                                                                                   \
+		size_t pg = ms_page();                                                      \
+		unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);                \
+		unsigned char *dst = unmapped_range(4 * pg);                                \
+		(void)dst;                                                                  \
+		p[0] = 0x12;                                                                \
+		ms_assert_errno_row(call, expected, clause);                                \
+		cr_assert(p[0] == 0x12, "a refused mremap changed the mapping\n%s",         \
+			  ms_maps_near(p, 2 * pg));                                         \
+		xmunmap(p, 2 * pg);                                                         \
+	}
+MREMAP_EINVAL_ROWS(MREMAP_EINVAL_ROW)
 
 /* Assert that mremap of an unmapped old range, or of one extending past its mapping, gives
  * EFAULT. LINUX (mremap(2): "EFAULT: some address in the range ... is invalid"). */
-CONFORM(mremap_args, unmapped_old_range_efault, "h12", LINUX)
-{
-	size_t pg = ms_page();
-	unsigned char *gone = unmapped_range(2 * pg);
-	ms_assert_errno(mremap(gone, pg, 2 * pg, MREMAP_MAYMOVE), EFAULT);
-	unsigned char *hole = map_with_hole();
-	ms_assert_errno(mremap(hole, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EFAULT);
-	xmunmap(hole, 3 * pg);
-}
+#define MREMAP_EFAULT_ROWS(ROW)                                                             \
+	ROW(unmapped, mremap(unmapped_range(2 * pg), pg, 2 * pg, MREMAP_MAYMOVE), EFAULT,   \
+	    "mremap(2) EFAULT: the old range is not mapped")                                \
+	ROW(hole, mremap(hole, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EFAULT,                     \
+	    "mremap(2) EFAULT: the old range extends past its mapping into a hole")
+#define MREMAP_EFAULT_ROW(row, call, expected, clause)                                      \
+	CONFORM(mremap_args, unmapped_old_range_efault_##row, "h12", LINUX)                 \
+	{                                                                                   \
+		size_t pg = ms_page();                                                      \
+		unsigned char *hole = map_with_hole();                                      \
+		ms_assert_errno_row(call, expected, clause);                                \
+		xmunmap(hole, 3 * pg);                                                      \
+	}
+MREMAP_EFAULT_ROWS(MREMAP_EFAULT_ROW)
 
 /* ---- h13: mincore ---- */
 
 /* Assert mincore's errnos: unaligned start EINVAL, vec in read-only memory EFAULT, an unmapped
- * range or one with a hole ENOMEM, a length beyond the address space ENOMEM. LINUX. */
-CONFORM(mincore_args, errnos_einval_efault_enomem, "h13", LINUX)
-{
-	size_t pg = ms_page();
-	unsigned char vec[4];
-	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
-	p[0] = 1;
-	ms_assert_errno(mincore(p + 1, pg, vec), EINVAL);
-	unsigned char *ro_vec = map_anon(pg, PROT_READ);
-	ms_assert_errno(mincore(p, 2 * pg, ro_vec), EFAULT);
-	ms_assert_errno(mincore(unmapped_range(pg), pg, vec), ENOMEM);
-	unsigned char *hole = map_with_hole();
-	ms_assert_errno(mincore(hole, 3 * pg, vec), ENOMEM);
-	ms_assert_errno(mincore(p, ~(size_t)0 - 2 * pg, vec), ENOMEM);
-	ms_assert_ok(mincore(p, 2 * pg, vec));
-	cr_assert((vec[0] & 1) == 1, "control: the touched page is not resident (vec 0x%x)",
-		  vec[0]);
-	xmunmap(p, 2 * pg);
-	xmunmap(hole, 3 * pg);
-}
+ * range or one with a hole ENOMEM, a length beyond the address space ENOMEM; and, as a control
+ * in every row, that a valid call on the same mapping succeeds and sees the touched page.
+ * LINUX. */
+#define MINCORE_ROWS(ROW)                                                                   \
+	ROW(unaligned_start, mincore(p + 1, pg, vec), EINVAL,                               \
+	    "mincore(2) EINVAL: addr is not a multiple of the page size")                   \
+	ROW(readonly_vec, mincore(p, 2 * pg, map_anon(pg, PROT_READ)), EFAULT,              \
+	    "mincore(2) EFAULT: vec points to an invalid address")                          \
+	ROW(unmapped, mincore(unmapped_range(pg), pg, vec), ENOMEM,                         \
+	    "mincore(2) ENOMEM: [addr, addr + length) contained unmapped memory")           \
+	ROW(hole, mincore(hole, 3 * pg, vec), ENOMEM,                                       \
+	    "mincore(2) ENOMEM: [addr, addr + length) contained unmapped memory")           \
+	ROW(length_past_task_size, mincore(p, ~(size_t)0 - 2 * pg, vec), ENOMEM,            \
+	    "mincore(2) ENOMEM: length is greater than (TASK_SIZE - addr)")
+#define MINCORE_ROW(row, call, expected, clause)                                            \
+	CONFORM(mincore_args, errnos_einval_efault_enomem_##row, "h13", LINUX)              \
+	{                                                                                   \
+		size_t pg = ms_page();                                                      \
+		unsigned char vec[4];                                                       \
+		unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);                \
+		unsigned char *hole = map_with_hole();                                      \
+		p[0] = 1;                                                                   \
+		ms_assert_errno_row(call, expected, clause);                                \
+		ms_assert_ok(mincore(p, 2 * pg, vec));                                      \
+		cr_assert((vec[0] & 1) == 1,                                                \
+			  "control: the touched page is not resident (vec 0x%x)", vec[0]);  \
+		xmunmap(p, 2 * pg);                                                         \
+		xmunmap(hole, 3 * pg);                                                      \
+	}
+MINCORE_ROWS(MINCORE_ROW)
 
 /* ---- h14: the mlock family ---- */
 
 /* Assert that mlock, mlock2 and munlock of an unmapped range or one with a hole give ENOMEM.
  * POSIX (mlock: ENOMEM for a range that is not all mapped). */
-CONFORM(mlock_args, unmapped_range_enomem, "h14", POSIX)
-{
-	size_t pg = ms_page();
-	unsigned char *gone = unmapped_range(pg);
-	ms_assert_errno(mlock(gone, pg), ENOMEM);
-	ms_assert_errno(munlock(gone, pg), ENOMEM);
-	unsigned char *hole = map_with_hole();
-	ms_assert_errno(mlock(hole, 3 * pg), ENOMEM);
-	ms_assert_errno(mlock2(hole, 3 * pg, MLOCK_ONFAULT), ENOMEM);
-	xmunmap(hole, 3 * pg);
-}
+#define MLOCK_UNMAPPED_ROWS(ROW)                                                            \
+	ROW(mlock_unmapped, mlock(gone, pg), ENOMEM,                                        \
+	    "POSIX mlock() ENOMEM: some or all of the range is not mapped")                 \
+	ROW(munlock_unmapped, munlock(gone, pg), ENOMEM,                                    \
+	    "POSIX munlock() ENOMEM: some or all of the range is not mapped")               \
+	ROW(mlock_hole, mlock(hole, 3 * pg), ENOMEM,                                        \
+	    "POSIX mlock() ENOMEM: some or all of the range is not mapped")                 \
+	ROW(mlock2_hole, mlock2(hole, 3 * pg, MLOCK_ONFAULT), ENOMEM,                       \
+	    "mlock2(2) ENOMEM: some of the range is not mapped")
+#define MLOCK_UNMAPPED_ROW(row, call, expected, clause)                                     \
+	CONFORM(mlock_args, unmapped_range_enomem_##row, "h14", POSIX)                      \
+	{                                                                                   \
+		size_t pg = ms_page();                                                      \
+		unsigned char *hole = map_with_hole();                                      \
+		unsigned char *gone = unmapped_range(pg); /* after: not where hole went */  \
+		(void)gone;                                                                 \
+		ms_assert_errno_row(call, expected, clause);                                \
+		xmunmap(hole, 3 * pg);                                                      \
+	}
+MLOCK_UNMAPPED_ROWS(MLOCK_UNMAPPED_ROW)
 
 /* Assert that an mlock() or munlock() that fails with ENOMEM on a hole changes no lock: mlock of
  * [page, hole, page] leaves both pages unlocked, munlock of it leaves both locked. POSIX mlock():
@@ -204,21 +255,32 @@ CONFORM(mlock_args, failed_call_changes_no_locks, "h14", POSIX)
 }
 
 /* Assert that unknown flags give EINVAL: mlock2 with a bit other than MLOCK_ONFAULT,
- * mlockall(0), mlockall(MCL_ONFAULT) alone, mlockall with an unknown bit. LINUX for mlock2 and
- * MCL_ONFAULT; POSIX for mlockall(0) ("flags is zero or includes unimplemented flags"). */
-CONFORM(mlock_args, unknown_flags_einval, "h14", LINUX)
-{
-	size_t pg = ms_page();
-	unsigned char *p = map_anon(pg, PROT_READ | PROT_WRITE);
-	ms_assert_errno(mlock2(p, pg, 0x2), EINVAL);
-	ms_assert_errno(mlock2(p, pg, 0x80000000u), EINVAL);
-	ms_assert_errno(mlockall(0), EINVAL);
-	ms_assert_errno(mlockall(MCL_ONFAULT), EINVAL);
-	ms_assert_errno(mlockall(MCL_CURRENT | 0x100), EINVAL);
-	cr_assert(ms_smaps_kb(p, "Locked") == 0, "a refused call locked memory: Locked %ld kB",
-		  ms_smaps_kb(p, "Locked"));
-	xmunmap(p, pg);
-}
+ * mlockall(0), mlockall(MCL_ONFAULT) alone, mlockall with an unknown bit; and that the refused
+ * call locked nothing. LINUX for mlock2 and MCL_ONFAULT; POSIX for mlockall(0) ("flags is zero
+ * or includes unimplemented flags"). */
+#define MLOCK_FLAGS_ROWS(ROW)                                                               \
+	ROW(mlock2_bit_1, mlock2(p, pg, 0x2), EINVAL,                                       \
+	    "mlock2(2) EINVAL: unknown flags were specified")                               \
+	ROW(mlock2_bit_31, mlock2(p, pg, 0x80000000u), EINVAL,                              \
+	    "mlock2(2) EINVAL: unknown flags were specified")                               \
+	ROW(mlockall_zero, mlockall(0), EINVAL,                                             \
+	    "POSIX mlockall() EINVAL: the flags argument is zero")                          \
+	ROW(mlockall_onfault_alone, mlockall(MCL_ONFAULT), EINVAL,                          \
+	    "mlockall(2) EINVAL: MCL_ONFAULT without MCL_CURRENT or MCL_FUTURE")            \
+	ROW(mlockall_unknown_bit, mlockall(MCL_CURRENT | 0x100), EINVAL,                    \
+	    "POSIX mlockall() EINVAL: flags includes unimplemented flags")
+#define MLOCK_FLAGS_ROW(row, call, expected, clause)                                        \
+	CONFORM(mlock_args, unknown_flags_einval_##row, "h14", LINUX)                       \
+	{                                                                                   \
+		size_t pg = ms_page();                                                      \
+		unsigned char *p = map_anon(pg, PROT_READ | PROT_WRITE);                    \
+		ms_assert_errno_row(call, expected, clause);                                \
+		cr_assert(ms_smaps_kb(p, "Locked") == 0,                                    \
+			  "a refused call locked memory: Locked %ld kB",                    \
+			  ms_smaps_kb(p, "Locked"));                                        \
+		xmunmap(p, pg);                                                             \
+	}
+MLOCK_FLAGS_ROWS(MLOCK_FLAGS_ROW)
 
 /* Assert that Linux rounds an unaligned mlock range out to whole pages (POSIX allows EINVAL
  * here; Linux documents the rounding): mlock(p + 1, 1) locks the page. LINUX. */
@@ -280,18 +342,36 @@ CONFORM(mlock_args, memlock_limit_eperm_enomem, "h14", LINUX)
 
 /* ---- h15: mseal ---- */
 
-/* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around; and
- * that len 0 succeeds and an unaligned len is rounded up (the next page gets sealed). LINUX. */
-CONFORM(mseal_args, flags_alignment_overflow_einval, "h15", LINUX)
+/* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around;
+ * and that the refused call sealed nothing (the whole mapping can still be unmapped). LINUX. */
+#define MSEAL_EINVAL_ROWS(ROW)                                                              \
+	ROW(nonzero_flags, sys_mseal(p, pg, 1), EINVAL,                                     \
+	    "mseal kernel-doc EINVAL: flags is not 0")                                      \
+	ROW(unaligned_start, sys_mseal(p + 1, pg, 0), EINVAL,                               \
+	    "mseal kernel-doc EINVAL: start is not page aligned")                           \
+	ROW(wrapping_end, sys_mseal(p, ~(size_t)0 - pg, 0), EINVAL,                         \
+	    "mseal kernel-doc EINVAL: start + len overflows")
+#define MSEAL_EINVAL_ROW(row, call, expected, clause)                                       \
+	CONFORM(mseal_args, flags_alignment_overflow_einval_##row, "h15", LINUX)            \
+	{                                                                                   \
+		require_mseal();                                                            \
+		size_t pg = ms_page();                                                      \
+		unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);                \
+		ms_assert_errno_row(call, expected, clause);                                \
+		ms_assert_ok(munmap(p, 3 * pg)); /* nothing was sealed */                   \
+	}
+MSEAL_EINVAL_ROWS(MSEAL_EINVAL_ROW)
+
+/* Assert that mseal with len 0 succeeds and seals nothing, and that an unaligned len is
+ * rounded up: the next page gets sealed (munmap of it gives EPERM), the page after it does
+ * not. LINUX. */
+CONFORM(mseal_args, len_zero_succeeds_unaligned_len_rounded_up, "h15", LINUX)
 {
 	require_mseal();
 	size_t pg = ms_page();
 	unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);
-	ms_assert_errno(sys_mseal(p, pg, 1), EINVAL);
-	ms_assert_errno(sys_mseal(p + 1, pg, 0), EINVAL);
-	ms_assert_errno(sys_mseal(p, ~(size_t)0 - pg, 0), EINVAL);
 	ms_assert_ok(sys_mseal(p, 0, 0));
-	ms_assert_ok(munmap(p, pg)); /* none of the above sealed anything */
+	ms_assert_ok(munmap(p, pg)); /* len 0 sealed nothing */
 	ms_assert_ok(sys_mseal(p + pg, 1, 0));
 	ms_assert_errno(munmap(p + pg, pg), EPERM);
 	ms_assert_ok(munmap(p + 2 * pg, pg));
@@ -299,41 +379,56 @@ CONFORM(mseal_args, flags_alignment_overflow_einval, "h15", LINUX)
 
 /* Assert that mseal gives ENOMEM when the start, the end or a middle part of the range is not
  * mapped, and seals nothing then. LINUX. */
-CONFORM(mseal_args, unmapped_start_end_gap_enomem, "h15", LINUX)
-{
-	require_mseal();
-	size_t pg = ms_page();
-	unsigned char *hole = map_with_hole();
-	ms_assert_errno(sys_mseal(hole + pg, 2 * pg, 0), ENOMEM);   /* start unmapped */
-	ms_assert_errno(sys_mseal(hole, 2 * pg, 0), ENOMEM);        /* end unmapped */
-	ms_assert_errno(sys_mseal(hole, 3 * pg, 0), ENOMEM);        /* gap */
-	ms_assert_errno(sys_mseal(unmapped_range(pg), pg, 0), ENOMEM);
-	ms_assert_ok(munmap(hole, 3 * pg)); /* nothing was sealed */
-}
+#define MSEAL_ENOMEM_ROWS(ROW)                                                              \
+	ROW(start_unmapped, sys_mseal(hole + pg, 2 * pg, 0), ENOMEM,                        \
+	    "mseal kernel-doc ENOMEM: the start of the range is not mapped")                \
+	ROW(end_unmapped, sys_mseal(hole, 2 * pg, 0), ENOMEM,                               \
+	    "mseal kernel-doc ENOMEM: the end of the range is not mapped")                  \
+	ROW(gap, sys_mseal(hole, 3 * pg, 0), ENOMEM,                                        \
+	    "mseal kernel-doc ENOMEM: a gap (unmapped memory) inside the range")            \
+	ROW(wholly_unmapped, sys_mseal(unmapped_range(pg), pg, 0), ENOMEM,                  \
+	    "mseal kernel-doc ENOMEM: the range is not mapped")
+#define MSEAL_ENOMEM_ROW(row, call, expected, clause)                                       \
+	CONFORM(mseal_args, unmapped_start_end_gap_enomem_##row, "h15", LINUX)              \
+	{                                                                                   \
+		require_mseal();                                                            \
+		size_t pg = ms_page();                                                      \
+		unsigned char *hole = map_with_hole();                                      \
+		ms_assert_errno_row(call, expected, clause);                                \
+		ms_assert_ok(munmap(hole, 3 * pg)); /* nothing was sealed */                \
+	}
+MSEAL_ENOMEM_ROWS(MSEAL_ENOMEM_ROW)
 
 /* ---- h16: MAP_HUGETLB alignment ---- */
 
 /* Assert that MAP_HUGETLB|MAP_FIXED at an address that is page- but not huge-page-aligned gives
- * EINVAL, and that a hugetlbfs file mapped at an offset that is not a multiple of the huge page
- * gives EINVAL. MAP_NORESERVE keeps this independent of the hugetlb pool. LINUX. */
-CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval, "h16", LINUX)
+ * EINVAL (_fixed_addr), and that a hugetlbfs file mapped at an offset that is not a multiple
+ * of the huge page gives EINVAL (_file_offset). MAP_NORESERVE keeps this independent of the
+ * hugetlb pool. LINUX. Two set-ups, so two results. */
+CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_fixed_addr, "h16", LINUX)
 {
 	size_t pg = ms_page(), huge = require_default_huge_page_size();
 	unsigned char *r = map_anon(3 * huge, PROT_NONE);
 	unsigned char *aligned =
 		(unsigned char *)(((unsigned long)r + huge - 1) & ~(huge - 1));
-	ms_assert_errno(mmap(aligned + pg, huge, PROT_READ | PROT_WRITE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE | MAP_FIXED,
-			     -1, 0), EINVAL);
+	ms_assert_errno_row(mmap(aligned + pg, huge, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE |
+					 MAP_FIXED, -1, 0), EINVAL,
+			    "mmap(2) EINVAL: MAP_HUGETLB with addr not huge-page aligned");
 	xmunmap(r, 3 * huge);
+}
 
+CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_file_offset, "h16", LINUX)
+{
+	size_t pg = ms_page(), huge = require_default_huge_page_size();
 	int fd = memfd_create("mmapsuite-h16", MFD_HUGETLB);
 	if (fd < 0)
 		cr_skip_test("memfd_create(MFD_HUGETLB): %s (no hugetlbfs in this kernel?)",
 			     ms_errname(errno));
 	xftruncate(fd, 2 * huge);
-	ms_assert_errno(mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)pg),
-			EINVAL);
+	ms_assert_errno_row(mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd,
+				 (off_t)pg), EINVAL,
+			    "mmap(2) EINVAL: hugetlbfs offset not a multiple of the huge page");
 	void *ok = mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)huge);
 	ms_assert_mapped(ok);
 	xclose(fd);

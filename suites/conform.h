@@ -165,6 +165,18 @@ const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
 			  ms_errname(expected), ms_r_, ms_errname(ms_e_));                  \
 	} while (0)
 
+/* The same for one row of an errno table (a test declared once per row, so that a failing
+ * row hides none of the others): the message names the clause the row judges. */
+#define ms_assert_errno_row(expr, expected, clause)                                         \
+	do {                                                                                \
+		errno = 0;                                                                  \
+		long ms_r_ = (long)(expr);                                                  \
+		int ms_e_ = errno;                                                          \
+		cr_assert(ms_r_ == -1 && ms_e_ == (expected),                               \
+			  "%s: expected -1 with %s, got %ld with %s (%s)", #expr,           \
+			  ms_errname(expected), ms_r_, ms_errname(ms_e_), clause);          \
+	} while (0)
+
 /* Asserts that expr returned 0 (or not MAP_FAILED for pointers: use ms_assert_mapped). */
 #define ms_assert_ok(expr)                                                                  \
 	do {                                                                                \

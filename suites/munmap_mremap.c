@@ -447,37 +447,50 @@ CONFORM(mremap, fixed_without_maymove_fails_einval, "g7", LINUX)
 }
 
 /* Assert that MREMAP_FIXED to an address that is not page aligned fails with EINVAL. */
-CONFORM(mremap, fixed_unaligned_target_fails_einval, "g7", LINUX)
-{
-	size_t len = 4 * ms_page();
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				 -1, 0);
-	unsigned char *target = free_range(2 * len);
-	ms_assert_errno(mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, target + 1), EINVAL);
-	ms_assert_errno(mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, target + ms_page() / 2),
-			EINVAL);
-	xmunmap(p, len);
-}
+#define FIXED_UNALIGNED_ROWS(ROW)                                                           \
+	ROW(plus_1, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, target + 1), EINVAL, \
+	    "mremap(2) EINVAL: new_address not page aligned (MREMAP_FIXED)")                \
+	ROW(plus_half_page, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,              \
+		   target + ms_page() / 2), EINVAL,                                         \
+	    "mremap(2) EINVAL: new_address not page aligned (MREMAP_FIXED)")
+#define FIXED_UNALIGNED_ROW(row, call, expected, clause)                                    \
+	CONFORM(mremap, fixed_unaligned_target_fails_einval_##row, "g7", LINUX)             \
+	{                                                                                   \
+		size_t len = 4 * ms_page();                                                 \
+		unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,                 \
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
+		unsigned char *target = free_range(2 * len);                                \
+		ms_assert_errno_row(call, expected, clause);                                \
+		xmunmap(p, len);                                                            \
+	}
+FIXED_UNALIGNED_ROWS(FIXED_UNALIGNED_ROW)
 
 /* Assert that MREMAP_FIXED to a range overlapping the source fails with EINVAL and keeps
  * the source. */
-CONFORM(mremap, fixed_overlapping_target_fails_einval, "g7", LINUX)
-{
-	size_t page = ms_page(), len = 4 * page;
-	/* Every target lies inside this reservation, so even a move the kernel wrongly
-	 * accepted would replace only memory of this test. */
-	unsigned char *p = xmmap(NULL, 3 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				 -1, 0);
-	fill_stamped(p, len);
-	ms_assert_errno(mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p + page), EINVAL);
-	ms_assert_errno(mremap(p + len, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p + len - page),
-			EINVAL);
-	/* growing: the new, larger range overlaps the source's last page */
-	ms_assert_errno(mremap(p, len, 2 * len, MREMAP_MAYMOVE | MREMAP_FIXED, p + len - page),
-			EINVAL);
-	assert_stamped(p, 0, len, "source of the refused moves");
-	xmunmap(p, 3 * len);
-}
+#define FIXED_OVERLAP_ROWS(ROW)                                                             \
+	ROW(target_above_source, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p + page), \
+		   EINVAL,                                                                  \
+	    "mremap(2) EINVAL: the new range overlaps the old (MREMAP_FIXED)")              \
+	ROW(target_below_source, mremap(p + len, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,   \
+		   p + len - page), EINVAL,                                                 \
+	    "mremap(2) EINVAL: the new range overlaps the old (MREMAP_FIXED)")              \
+	ROW(growing_over_source_end, mremap(p, len, 2 * len, MREMAP_MAYMOVE | MREMAP_FIXED, \
+		   p + len - page), EINVAL,                                                 \
+	    "mremap(2) EINVAL: the new, larger range overlaps the old one's last page")
+#define FIXED_OVERLAP_ROW(row, call, expected, clause)                                      \
+	CONFORM(mremap, fixed_overlapping_target_fails_einval_##row, "g7", LINUX)           \
+	{                                                                                   \
+		size_t page = ms_page(), len = 4 * page;                                    \
+		/* Every target lies inside this reservation, so even a move the kernel     \
+		 * wrongly accepted would replace only memory of this test. */              \
+		unsigned char *p = xmmap(NULL, 3 * len, PROT_READ | PROT_WRITE,             \
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
+		fill_stamped(p, len);                                                       \
+		ms_assert_errno_row(call, expected, clause);                                \
+		assert_stamped(p, 0, len, "source of the refused move");                    \
+		xmunmap(p, 3 * len);                                                        \
+	}
+FIXED_OVERLAP_ROWS(FIXED_OVERLAP_ROW)
 
 /* Assert that MREMAP_FIXED moves the data to the target, replaces what was mapped there
  * (only in the moved range) and unmaps the source. */
@@ -553,17 +566,24 @@ CONFORM_SHARED_BACKINGS(mremap, dontunmap_shared_old_range_maps_same_object, "g8
 
 /* Assert that MREMAP_DONTUNMAP without MREMAP_MAYMOVE, or with a different new size, fails
  * with EINVAL. LINUX, 5.7+. */
-CONFORM(mremap, dontunmap_bad_arguments_fail_einval, "g8", LINUX)
-{
-	ms_require_kernel(5, 7, "MREMAP_DONTUNMAP");
-	size_t len = 4 * ms_page();
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				 -1, 0);
-	ms_assert_errno(mremap(p, len, len, MREMAP_DONTUNMAP, NULL), EINVAL);
-	ms_assert_errno(mremap(p, len, 2 * len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), EINVAL);
-	ms_assert_errno(mremap(p, len, len / 2, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), EINVAL);
-	xmunmap(p, len);
-}
+#define DONTUNMAP_BAD_ROWS(ROW)                                                             \
+	ROW(without_maymove, mremap(p, len, len, MREMAP_DONTUNMAP, NULL), EINVAL,           \
+	    "mremap(2) EINVAL: MREMAP_DONTUNMAP without MREMAP_MAYMOVE")                    \
+	ROW(growing, mremap(p, len, 2 * len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), EINVAL, \
+	    "mremap(2) EINVAL: MREMAP_DONTUNMAP with old_size != new_size")                 \
+	ROW(shrinking, mremap(p, len, len / 2, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), EINVAL, \
+	    "mremap(2) EINVAL: MREMAP_DONTUNMAP with old_size != new_size")
+#define DONTUNMAP_BAD_ROW(row, call, expected, clause)                                      \
+	CONFORM(mremap, dontunmap_bad_arguments_fail_einval_##row, "g8", LINUX)             \
+	{                                                                                   \
+		ms_require_kernel(5, 7, "MREMAP_DONTUNMAP");                                \
+		size_t len = 4 * ms_page();                                                 \
+		unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,                 \
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
+		ms_assert_errno_row(call, expected, clause);                                \
+		xmunmap(p, len);                                                            \
+	}
+DONTUNMAP_BAD_ROWS(DONTUNMAP_BAD_ROW)
 
 /* ---- g9 ---- */
 
