@@ -294,12 +294,14 @@ CONFORM(mprotect_classes, unknown_prot_bits_derived_einval, "h11 g12", LINUX)
 /* Assert the same of pkey_mprotect with pkey -1. */
 CONFORM(pkey_mprotect_classes, unknown_prot_bits_derived_einval, "h11 e7", LINUX)
 {
+	require_pkey_mprotect();
 	unknown_prot_bits_einval(true);
 }
 
 /* Assert that pkey_mprotect refuses a key that was never allocated, and one out of range. */
 CONFORM(pkey_mprotect_classes, unallocated_pkey_einval, "h11 e7", LINUX)
 {
+	require_pkey_mprotect();
 	size_t pg = ms_page();
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);

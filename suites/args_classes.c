@@ -189,7 +189,8 @@ static const struct range_target t_mmap = { .name = "mmap(MAP_FIXED)", .call = c
 static const struct range_target t_munmap = { .name = "munmap", .call = call_munmap };
 static const struct range_target t_mprotect = { .name = "mprotect", .call = call_mprotect };
 static const struct range_target t_pkey = {
-	.name = "pkey_mprotect(pkey -1)", .call = call_pkey_mprotect };
+	.name = "pkey_mprotect(pkey -1)", .call = call_pkey_mprotect,
+	.require = require_pkey_mprotect };
 static const struct range_target t_msync = { .name = "msync(MS_ASYNC)", .call = call_msync };
 static const struct range_target t_mlock = {
 	.name = "mlock", .call = call_mlock, .lock_limited = true };
@@ -331,6 +332,7 @@ RANGE_ROW(pkey_mprotect_classes, linux_range_table, wholly_unmapped, "g12 e7", L
 /* Assert that pkey_mprotect rounds a partial length up to the page holding the last byte. */
 CONFORM(pkey_mprotect_classes, length_rounding_reaches_last_page, "g12 e7", LINUX)
 {
+	require_pkey_mprotect();
 	check_rounding_by_hole(&t_pkey);
 }
 

@@ -322,6 +322,13 @@ void require_mseal(void)
 		cr_skip_test("mseal gives ENOSYS: needs Linux 6.10 or later (64-bit)");
 }
 
+void require_pkey_mprotect(void)
+{
+	if (syscall(SYS_pkey_mprotect, NULL, 0, PROT_READ, -1) == -1 && errno == ENOSYS)
+		cr_skip_test("pkey_mprotect gives ENOSYS: this kernel has no protection-key system "
+			     "calls on this architecture (arm64 has them from 6.12)");
+}
+
 int xuserfaultfd(uint64_t features)
 {
 	ms_require_behaviour(MS_USERFAULTFD);

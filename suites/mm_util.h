@@ -11,7 +11,7 @@
  *   files           hot_file(), read_only_file(), drop_file_cache(), reopen(),
  *                   loop_attach(), shm_name()
  *   numbers         read_long_file(), meminfo_kb(), vmstat()
- *   system calls    sys_mseal() with require_mseal(); xuserfaultfd(), xuffd_register()
+ *   system calls    sys_mseal() with require_mseal(); require_pkey_mprotect(); xuserfaultfd(), xuffd_register()
  *   settings        mm_setting_change(), mm_setting_hold(), mm_settings_restore(): the
  *                   machine-wide settings of lib/machine_settings.h, changed for one test
  *   uapi values     MAP_DROPPABLE, MAP_UNINITIALIZED, MLOCK_ONFAULT, MCL_ONFAULT, SYS_mseal
@@ -185,6 +185,9 @@ long vmstat(const char *name);
 int sys_mseal(void *addr, size_t len, unsigned long flags);
 /* SKIPs when mseal(2) is not in this kernel (ENOSYS). */
 void require_mseal(void);
+/* SKIPs when pkey_mprotect(2) is not in this kernel (ENOSYS: an architecture without
+ * protection keys, such as arm64 before 6.12). */
+void require_pkey_mprotect(void);
 
 /* A userfaultfd for user-mode faults (allowed without privilege even with
  * vm.unprivileged_userfaultfd=0), with the given features; SKIPs when refused. */
