@@ -278,6 +278,17 @@ int ms_mount_of(const char *path, char **fstype, char **options, char **source)
 	return found;
 }
 
+const char *ms_env_fs_type(const json_t *env, const char *label)
+{
+	size_t i;
+	json_t *fs;
+	json_array_foreach(json_object_get(env, "filesystems"), i, fs)
+		if (label && json_is_string(json_object_get(fs, "label")) &&
+		    strcmp(json_string_value(json_object_get(fs, "label")), label) == 0)
+			return json_string_value(json_object_get(fs, "type"));
+	return NULL;
+}
+
 void ms_env_add_filesystem(json_t *env, const char *label, const char *path)
 {
 	char *type = NULL, *options = NULL, *source = NULL;

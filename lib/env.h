@@ -13,6 +13,9 @@ json_t *ms_env_capture(void);
 /* Appends {label, type, path, source, options} for the file system holding path to
  * env["filesystems"]. */
 void ms_env_add_filesystem(json_t *env, const char *label, const char *path);
+/* The type env["filesystems"] records for the file system labelled label ("tmpfs" for
+ * dir:/dev/shm), or NULL. */
+const char *ms_env_fs_type(const json_t *env, const char *label);
 
 /* Type (e.g. "ext4") and mount options of the mount containing path, from
  * /proc/self/mountinfo. Returns 0, or -1 if not found. Caller frees both. */

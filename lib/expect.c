@@ -1,4 +1,5 @@
 #include "expect.h"
+#include "env.h"
 #include "renames.h"
 #include "util.h"
 
@@ -303,25 +304,13 @@ const struct ms_expectation *ms_expect_match(const struct ms_expect *e,
 	return hit;
 }
 
-/* The type recorded in env["filesystems"] for the file system labelled label, or NULL. */
-static const char *fs_type_of(const json_t *env, const char *label)
-{
-	size_t i;
-	json_t *fs;
-	json_array_foreach(json_object_get(env, "filesystems"), i, fs)
-		if (label && json_is_string(json_object_get(fs, "label")) &&
-		    strcmp(json_string_value(json_object_get(fs, "label")), label) == 0)
-			return json_string_value(json_object_get(fs, "type"));
-	return NULL;
-}
-
 size_t ms_expect_apply(const struct ms_expect *e, struct ms_run *run, size_t from)
 {
 	size_t changed = 0;
 	for (size_t i = from; e && i < run->n_conformance; i++) {
 		struct ms_conformance *c = &run->conformance[i];
 		const struct ms_expectation *x =
-			ms_expect_match(e, c, fs_type_of(run->environment, c->fs));
+			ms_expect_match(e, c, ms_env_fs_type(run->environment, c->fs));
 		if (!x)
 			continue;
 		c->outcome = c->outcome == MS_FAIL ? MS_XFAIL : MS_XPASS;

@@ -8,9 +8,8 @@
 static const struct ms_option help_row = { "help", 'h', NULL, "print this help and exit",
 					   MS_OPT_HELP };
 
-/* Every row of the tables, with_help: --help last. Caller frees the array. */
-static const struct ms_option **rows_of(const struct ms_option *const *tables, bool with_help,
-				       size_t *n)
+/* Every row of the tables, --help last. Caller frees the array. */
+static const struct ms_option **rows_of(const struct ms_option *const *tables, size_t *n)
 {
 	size_t count = 1;
 	for (size_t t = 0; tables[t]; t++)
@@ -21,8 +20,7 @@ static const struct ms_option **rows_of(const struct ms_option *const *tables, b
 	for (size_t t = 0; tables[t]; t++)
 		for (const struct ms_option *o = tables[t]; o->name; o++)
 			rows[k++] = o;
-	if (with_help)
-		rows[k++] = &help_row;
+	rows[k++] = &help_row;
 	*n = k;
 	return rows;
 }
@@ -36,7 +34,7 @@ void ms_options_begin(struct ms_options *p, const char *command,
 	p->argc = argc;
 	p->argv = argv;
 	size_t n;
-	p->rows = rows_of(tables, true, &n);
+	p->rows = rows_of(tables, &n);
 	p->longopts = xcalloc(n + 1, sizeof(*p->longopts));
 	/* ':' first: a missing value is reported apart from an unknown option. */
 	size_t s = 0;
@@ -130,10 +128,10 @@ static int left_part(const struct ms_option *o, bool shorts, char *buf, size_t l
 			o->arg ? o->arg : "");
 }
 
-static void write_help(FILE *out, const struct ms_option *const *tables, bool with_help)
+void ms_options_help(FILE *out, const struct ms_option *const *tables)
 {
 	size_t n;
-	const struct ms_option **rows = rows_of(tables, with_help, &n);
+	const struct ms_option **rows = rows_of(tables, &n);
 	/* The -h of --help alone does not indent every other line. */
 	bool shorts = false;
 	for (size_t i = 0; i < n; i++)
@@ -156,9 +154,4 @@ static void write_help(FILE *out, const struct ms_option *const *tables, bool wi
 		fputc('\n', out);
 	}
 	free(rows);
-}
-
-void ms_options_help(FILE *out, const struct ms_option *const *tables)
-{
-	write_help(out, tables, true);
 }

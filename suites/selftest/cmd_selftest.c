@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "contain.h"
+#include "env.h"
 #include "harness.h"
 #include "options.h"
 #include "settings_guard.h"
@@ -283,8 +284,9 @@ static void expect_clean(const struct ms_harness *h, json_t *results, const char
 			.fs = (char *)fs, .outcome = MS_FAIL,
 			.message = (char *)json_string_value(json_object_get(r, "message")),
 		};
-		const struct ms_expectation *x = c.suite && c.test ? ms_expect_match(h->expect, &c, NULL)
-								   : NULL;
+		const char *type = ms_env_fs_type(h->run->environment, fs);
+		const struct ms_expectation *x = c.suite && c.test ?
+			ms_expect_match(h->expect, &c, type) : NULL;
 		if (!x)
 			continue;
 		json_object_set_new(r, "outcome", json_string("xfail"));
