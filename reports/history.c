@@ -61,7 +61,7 @@ const char *ms_history_problem(sqlite3 *db, int rc, char *buf, size_t len)
 }
 
 /* PRAGMA integrity_check: NULL when the file is sound, else why it is not (in buf). */
-static const char *damage(sqlite3 *db, char *buf, size_t len)
+static const char *damage(sqlite3 *db, int *rc_out, char *buf, size_t len)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(db, "PRAGMA integrity_check(3)", -1, &st, NULL);
@@ -79,6 +79,7 @@ static const char *damage(sqlite3 *db, char *buf, size_t len)
 		}
 		rc = SQLITE_OK;
 	}
+	*rc_out = rc == SQLITE_DONE ? SQLITE_OK : rc;
 	if (rc != SQLITE_OK && rc != SQLITE_DONE) {
 		ms_history_problem(db, rc, buf, len);
 		bad = buf;
@@ -99,6 +100,31 @@ static const char *damage(sqlite3 *db, char *buf, size_t len)
 		c[0] = ';', c[1] = ' ';
 	}
 	sqlite3_finalize(st);
+	return bad;
+}
+
+/* WAL mode, the integrity check, and the tables when creating: NULL when the file is ready,
+ * else why not (in buf), with SQLite's code in *rc. */
+static const char *setup(sqlite3 *db, bool create, int *rc, char *buf, size_t len)
+{
+	/* A damaged file must say so before any query reads it as "no such run" or "no such
+	 * metric"; the check reads every page, which a history of a few thousand runs allows. */
+	*rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
+	if (*rc != SQLITE_OK)
+		return ms_history_problem(db, *rc, buf, len);
+	const char *bad = damage(db, rc, buf, len);
+	if (bad || !create)
+		return bad;
+	/* BEGIN IMMEDIATE waits for a concurrent creator through the busy timeout. */
+	*rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (*rc == SQLITE_OK)
+		*rc = sqlite3_exec(db, schema, NULL, NULL, NULL);
+	if (*rc == SQLITE_OK)
+		*rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (*rc == SQLITE_OK)
+		return NULL;
+	bad = ms_history_problem(db, *rc, buf, len);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return bad;
 }
 
@@ -125,16 +151,16 @@ sqlite3 *ms_history_open(const char *db_path, bool create, char *err, size_t err
 	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, 10000);
+	/* The busy timeout does not cover every lock SQLite meets while a second process creates
+	 * the same file or switches it to WAL (it answers SQLITE_BUSY at once rather than risk a
+	 * deadlock), so the whole setup is retried while it is only busy, for up to 10 s. */
 	const char *bad = NULL;
-	/* A damaged file must say so before any query reads it as "no such run" or "no such
-	 * metric"; the check reads every page, which a history of a few thousand runs allows. */
-	rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL, NULL);
-	if (rc != SQLITE_OK)
-		bad = ms_history_problem(db, rc, why, sizeof(why));
-	if (!bad)
-		bad = damage(db, why, sizeof(why));
-	if (!bad && create && (rc = sqlite3_exec(db, schema, NULL, NULL, NULL)) != SQLITE_OK)
-		bad = ms_history_problem(db, rc, why, sizeof(why));
+	for (int tries = 0;; tries++) {
+		bad = setup(db, create, &rc, why, sizeof(why));
+		if (!bad || (rc & 0xff) != SQLITE_BUSY || tries >= 200)
+			break;
+		sqlite3_sleep(50);
+	}
 	if (bad) {
 		snprintf(err, errlen, "%s: %s", db_path, bad);
 		sqlite3_close(db);
