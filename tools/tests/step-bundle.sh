@@ -16,7 +16,33 @@ filter='mmap_anonymous/*'
 # 1. from another directory, with an empty environment
 (cd / && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$dest/bin/mmapsuite" conform --fs tmpfs \
 	--filter "$filter" --out "$out/bundle-run")
-# 2. in a root holding only busybox (static) and the bundle: no /lib, no system loader, so
+# 2. libgit2: the stand-in by default, Debian's with --real-libgit2; the same outcomes either
+#    way, and the stand-in's workers load fewer libraries.
+grep -q '^libgit2\.so[^ ]* tools/standins/libgit2.c$' "$dest/lib/STANDINS" ||
+	{ echo "the bundle does not record the libgit2 stand-in (lib/STANDINS)"; exit 1; }
+grep -q 'mmapsuite libgit2 stand-in' "$dest"/lib/libgit2.so* ||
+	{ echo "lib/libgit2.so* is not the stand-in"; exit 1; }
+real=$out/bundle-real
+rm -rf "$real"
+MMAPSUITE_BUILD=$(dirname "$bin") "$top/tools/bundle" --real-libgit2 "$real" >/dev/null
+[[ ! -e $real/lib/STANDINS ]] || { echo "--real-libgit2 still used a stand-in"; exit 1; }
+libs_of() { "$1"/lib/ld-* --library-path "$1/lib" --list "$1/libexec/mmapsuite-conform" | wc -l; }
+echo "Criterion's worker loads $(libs_of "$dest") objects with the stand-in, $(libs_of "$real") without"
+(( $(libs_of "$dest") < $(libs_of "$real") )) || { echo "the stand-in saved no library"; exit 1; }
+for b in "$dest" "$real"; do # 148 tests: every mmap_* suite
+	(cd / && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$b/bin/mmapsuite" conform --fs tmpfs \
+		--filter 'mmap_*' --out "$out/$(basename "$b")-run-mmap") || true # compared below
+done
+outcomes() {
+	python3 -c 'import json, sys
+for line in open(sys.argv[1]):
+	t = json.loads(line); print(t["suite"], t["test"], t["outcome"])' \
+		"$(ls -d "$1"/*/ | head -1)conform-tmpfs.jsonl" | sort
+}
+diff <(outcomes "$out/bundle-run-mmap") <(outcomes "$out/bundle-real-run-mmap") ||
+	{ echo "the stand-in changed an outcome (above)"; exit 1; }
+echo "same $(outcomes "$out/bundle-run-mmap" | wc -l) outcomes with the stand-in and with Debian's libgit2"
+# 3. in a root holding only busybox (static) and the bundle: no /lib, no system loader, so
 #    every program of the suite, Criterion's workers included, must start through the bundle.
 busybox=$(command -v busybox || true)
 if [[ $(id -u) != 0 || -z $busybox ]] || ! file -L "$busybox" | grep -q 'statically linked'; then
