@@ -491,12 +491,12 @@ CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, shared, "a6", LI
 
 /* Assert that two adjacent anonymous mappings with the same protection are one VMA, that
  * mprotect of the middle page splits it in three and restoring the protection merges it back
- * (Linux VMA merging; visible only in /proc/self/maps). */
+ * (Linux VMA merging; visible only in /proc/self/maps). Fenced by guard pages: a neighbour
+ * the kernel placed beside them would take part in the merges. */
 CONFORM(vma_merge, adjacent_anon_merge_mprotect_splits_and_remerges, "a7", LINUX)
 {
 	size_t pg = ms_page(), len = 6 * pg;
-	char *base = xmmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	xmunmap(base, len);
+	unsigned char *base = fenced_range(len);
 	xmmap(base, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	xmmap(base + 3 * pg, 3 * pg, PROT_READ | PROT_WRITE,
 	      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
@@ -511,15 +511,17 @@ CONFORM(vma_merge, adjacent_anon_merge_mprotect_splits_and_remerges, "a7", LINUX
 	n = vmas_in(base, len);
 	cr_assert(n == 1, "mprotect back: %d VMAs, expected 1 (merged again)\n%s", n,
 		  ms_maps_near(base, len));
-	xmunmap(base, len);
+	fenced_release(base, len);
 }
 
 /* Assert that mlock of the middle of an anonymous mapping splits it in three VMAs (the middle
- * one Locked) and munlock merges it back into one. */
+ * one Locked) and munlock merges it back into one. Fenced by guard pages, as above: merged
+ * into a faulted neighbour, the mapping would share its anon_vma and 6.1 would merge it. */
 CONFORM(vma_merge, mlock_splits_and_munlock_remerges, "a7", LINUX)
 {
 	size_t pg = ms_page(), len = 6 * pg;
-	char *base = xmap_anon(len, MAP_PRIVATE);
+	unsigned char *base = fenced_range(len);
+	xmmap(base, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (mlock(base + 2 * pg, 2 * pg) != 0)
 		cr_skip_test("mlock of 2 pages: %s (RLIMIT_MEMLOCK too small?)", ms_errname(errno));
 	int n = vmas_in(base, len);
@@ -532,7 +534,7 @@ CONFORM(vma_merge, mlock_splits_and_munlock_remerges, "a7", LINUX)
 	n = vmas_in(base, len);
 	cr_assert(n == 1, "munlock: %d VMAs, expected 1 (merged again)\n%s", n,
 		  ms_maps_near(base, len));
-	xmunmap(base, len);
+	fenced_release(base, len);
 }
 
 /* ---- a8: MADV_DONTNEED ---- */

@@ -145,6 +145,20 @@ unsigned char *map_with_hole(void)
 	return p;
 }
 
+unsigned char *fenced_range(size_t len)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, len + 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* Guards and middle are one PROT_NONE VMA until the test maps over the middle; its
+	 * read-write mappings then differ from the guards in their flags, so never merge. */
+	return p + pg;
+}
+
+void fenced_release(unsigned char *p, size_t len)
+{
+	xmunmap(p - ms_page(), len + 2 * ms_page());
+}
+
 unsigned char *unmapped_range(size_t len)
 {
 	unsigned char *p = xmmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -116,6 +116,13 @@ void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd);
  * page is unmapped. */
 unsigned char *map_with_hole(void);
 
+/* len bytes of PROT_NONE address space between two PROT_NONE guard pages; returns the start
+ * of the middle. Anonymous mappings made there with MAP_FIXED merge with no neighbour the
+ * kernel happened to place beside them (one with an anon_vma changes what 6.1 merges), so
+ * VMA counts see only what the test did. fenced_release() unmaps the middle and the guards. */
+unsigned char *fenced_range(size_t len);
+void fenced_release(unsigned char *p, size_t len);
+
 /* An address range that is certainly unmapped: mapped, then unmapped again. */
 unsigned char *unmapped_range(size_t len);
 
