@@ -71,6 +71,12 @@ struct bench_ctx {
 	 * timed: what the timed region holds, e.g. "map+fault+read+unmap", "read", "read()". */
 	const char *state;
 	const char *timed;
+	/* The data is mapped by PMD-sized pages (bench_note_pages): its throughput is held to
+	 * the read ceiling measured with huge pages, else to the one with base pages. */
+	bool pmd_mapped;
+	/* Setup asks for the read ceiling to be measured again right after this variant's
+	 * samples (a kept mapping read end to end, whose target is the ceiling itself). */
+	bool ceiling_beside;
 	char reason[256];     /* why setup skipped or failed */
 	uint64_t sink;        /* results of the hot loop land here, so they are not optimised out */
 };
@@ -139,6 +145,9 @@ int bench_warm_file(const char *path);
 const char *bench_drop_cache(const char *path, char *reason, size_t len);
 /* Sum of every byte's 16-byte word, read with independent vector accumulators. */
 uint64_t bench_sum(const void *p, size_t len);
+/* Sets c->pmd_mapped (and params.pages: "pmd" or "base") from /proc/self/smaps: true when
+ * at least half of the faulted range is mapped by PMDs. */
+void bench_note_pages(struct bench_ctx *c, const void *addr, size_t len);
 void bench_fill(void *p, size_t len);
 
 /* NUMA placement for variants with numa set (numa.c). bench_numa_setup, from setup: picks

@@ -70,10 +70,11 @@ static struct {
 	char event_keys[MS_PERF_MAX][56]; /* results' names: "cycles", "cycles#2" */
 	int placement[MAX_CPUS];
 	int n_placement;
-	/* Read ceilings by buffer size, ascending: a throughput is compared with the ceiling
-	 * of the same working-set size, so data that fits a cache is held to the cache's
-	 * limit and data that does not to memory's. */
-	struct { uint64_t size; double mbs; } ceiling[16];
+	/* Read ceilings by buffer size and page size: a throughput is compared with the
+	 * ceiling of the same working-set size, so data that fits a cache is held to the
+	 * cache's limit and data that does not to memory's, and of the page size its data is
+	 * mapped with (bench_note_pages), since base pages reach fewer bytes per TLB entry. */
+	struct { uint64_t size; bool pmd; double mbs; } ceiling[64];
 	int n_ceiling;
 	json_t *skipped;
 	json_t *dropped;
@@ -534,35 +535,82 @@ static void add_result(const struct bench_case *bc, const char *metric, const ch
 	ms_run_add_benchmark(R.h->run, &b);
 }
 
-/* The read ceiling for size bytes of data: the best bandwidth measured with any buffer at
- * least that large (a larger working set cannot be a stricter limit for a smaller one), or
- * with the largest buffer if none is; -1 before any was measured. */
-static int ceiling_for(uint64_t size)
+/* The read ceiling for size bytes of data mapped by base pages or PMDs: the best bandwidth
+ * measured with that page size and any buffer at least that large (a larger working set
+ * cannot be a stricter limit for a smaller one), or with the largest buffer if none is; the
+ * other page size's where this one was never measured (no THP); -1 before any was. */
+static int ceiling_for(uint64_t size, bool pmd)
 {
 	int best = -1, largest = -1;
 
-	for (int i = 0; i < R.n_ceiling; i++) {
-		if (R.ceiling[i].size >= size && (best < 0 || R.ceiling[i].mbs > R.ceiling[best].mbs))
-			best = i;
-		if (largest < 0 || R.ceiling[i].size > R.ceiling[largest].size)
-			largest = i;
+	for (int pass = 0; pass < 2 && best < 0 && largest < 0; pass++) {
+		for (int i = 0; i < R.n_ceiling; i++) {
+			if (!pass && R.ceiling[i].pmd != pmd)
+				continue;
+			if (R.ceiling[i].size >= size &&
+			    (best < 0 || R.ceiling[i].mbs > R.ceiling[best].mbs))
+				best = i;
+			if (largest < 0 || R.ceiling[i].size > R.ceiling[largest].size)
+				largest = i;
+		}
 	}
 	return best >= 0 ? best : largest;
 }
 
-/* Keeps, per buffer size, the best read bandwidth of the page sizes tried. */
-static void record_ceiling(uint64_t size, double mbs)
+/* Keeps, per buffer size and page size, the best read bandwidth measured. */
+static void record_ceiling(uint64_t size, bool pmd, double mbs)
 {
 	for (int i = 0; i < R.n_ceiling; i++)
-		if (R.ceiling[i].size == size) {
+		if (R.ceiling[i].size == size && R.ceiling[i].pmd == pmd) {
 			if (mbs > R.ceiling[i].mbs)
 				R.ceiling[i].mbs = mbs;
 			return;
 		}
 	if (R.n_ceiling < (int)(sizeof(R.ceiling) / sizeof(R.ceiling[0]))) {
 		R.ceiling[R.n_ceiling].size = size;
+		R.ceiling[R.n_ceiling].pmd = pmd;
 		R.ceiling[R.n_ceiling++].mbs = mbs;
 	}
+}
+
+/* The read ceiling measured again right beside a variant that is held to it
+ * (ctx.ceiling_beside: a kept mapping read end to end). This machine's memory bandwidth moves
+ * within a run: one run's 4 MiB ceiling read 50 GB/s at its start, where the same sum over a
+ * kept 4 MiB mapping read 93 GB/s a minute later and the next run's ceiling read 92 GB/s. So
+ * the ceiling is the best the same buffer reached in this run, beside the variant included.
+ * Seven calibrated samples, their median; kept only if the buffer got the page size asked. */
+static void ceiling_beside(uint64_t size, bool pmd)
+{
+	const struct bench_case *cc = &bench_case_ceiling;
+	struct bench_variant cv = { .method = "read", .size = size, .threads = 1,
+				    .hint = pmd ? "MADV_HUGEPAGE" : "none" };
+	struct bench_ctx c = { .v = &cv, .iters = 1, .params = json_object() };
+	double samples[7], t = 0;
+	size_t n = 0;
+
+	c.priv = xcalloc(1, cc->state_size);
+	if (cc->setup(&c) == 0) {
+		for (int round = 0; round < 24 && t < R.profile->min_sample_s; round++) {
+			t = timed_sample(&c, cc);
+			if (t <= 0)
+				break;
+			if (t < R.profile->min_sample_s)
+				c.iters *= R.profile->min_sample_s / t < 2 ? 2 : 4;
+		}
+		while (t > 0 && n < sizeof(samples) / sizeof(samples[0]) &&
+		       (t = timed_sample(&c, cc)) > 0)
+			samples[n++] = (double)c.bytes * c.iters / t / 1e6;
+		if (n && c.pmd_mapped == pmd) {
+			double mbs = ms_median(samples, n);
+
+			fprintf(stderr, "  %-13s anon   read (beside)      %-16s %5s: %10.1f MB/s\n",
+				cc->name, cv.hint, size_str(size, (char[16]){ 0 }, 16), mbs);
+			record_ceiling(size, pmd, mbs);
+		}
+		cc->teardown(&c);
+	}
+	json_decref(c.params);
+	free(c.priv);
 }
 
 /* Remembers the seq_read throughputs (MB/s) a break-even needs. read(): the block size
@@ -815,6 +863,8 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		add_result(bc, bc->metric_name, unit_of(bc), higher_is_better(bc), params,
 			   samples, n, counters_json(totals, ops, bytes,
 			   json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting);
+		if (ctx.ceiling_beside && v->threads <= 1)
+			ceiling_beside(v->size, ctx.pmd_mapped);
 		fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s%s%s: %10.1f %s "
 			"[%.1f, %.1f] n=%zu%s%s", bc->name, fs_label, v->method, v->hint,
 			size_str(v->size, b, sizeof(b)), v->block_size ?
@@ -826,8 +876,8 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		/* Local memory only: the ceiling is what the pinned CPU's own node gives. */
 		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") &&
 		    (!v->numa || !strcmp(v->numa, "local")))
-			record_ceiling(v->size, s.median);
-		int ci = ceiling_for(v->size);
+			record_ceiling(v->size, ctx.pmd_mapped, s.median);
+		int ci = ceiling_for(v->size, ctx.pmd_mapped);
 		/* The ceiling is one core's: several workers may legitimately exceed it, so
 		 * only single-worker throughputs get a fraction. */
 		if (bc->metric == BENCH_THROUGHPUT && ci >= 0 && bc != &bench_case_ceiling &&
@@ -843,6 +893,8 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			json_object_del(fp, "sample_times_s");
 			json_object_set_new(fp, "ceiling_read_MBps", json_real(limit));
 			json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)R.ceiling[ci].size));
+			json_object_set_new(fp, "ceiling_pages", json_string(R.ceiling[ci].pmd ?
+									    "pmd" : "base"));
 			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,
 				   json_object(), drift.drifting);
 			fprintf(stderr, " (%.3g of ceiling)", s.median / limit);
@@ -1033,8 +1085,9 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 	json_t *ceilings = json_array();
 
 	for (int i = 0; i < R.n_ceiling; i++)
-		json_array_append_new(ceilings, json_pack("{s:I, s:f}", "size",
-			(json_int_t)R.ceiling[i].size, "read_MBps", R.ceiling[i].mbs));
+		json_array_append_new(ceilings, json_pack("{s:I, s:s, s:f}", "size",
+			(json_int_t)R.ceiling[i].size, "pages", R.ceiling[i].pmd ? "pmd" : "base",
+			"read_MBps", R.ceiling[i].mbs));
 	summary = json_pack("{s:s, s:f, s:o, s:o, s:o, s:o}", "profile", R.profile->name,
 			    "wall_s", now_s() - t_start, "read_ceilings", ceilings,
 			    "skipped", R.skipped, "dropped_points", R.dropped, "break_even",

@@ -15,7 +15,7 @@ enum method_kind { KIND_OTHER, KIND_MAP, KIND_SYS_READ, KIND_SYS_WRITE };
 /* Parameters that say how the data is reached, or are the runner's bookkeeping: a pair may
  * differ in these and nothing else. */
 #define HOW_KEYS "method,api,engine,hint,block_size,iters_per_sample,placement_pu,toucher_pu," \
-		 "ceiling_read_MBps,ceiling_size,state,timed,mapping,drift"
+		 "ceiling_read_MBps,ceiling_size,ceiling_pages,pages,state,timed,mapping,drift"
 /* Left out of the conditions column: shown elsewhere, or the same for the whole run. */
 #define NOT_CONDITIONS HOW_KEYS ",fs,fs_kind,profile"
 
@@ -337,13 +337,24 @@ static void ceiling_rows(const struct ms_run *run, char **keys, struct ms_pair_s
 		if (best_sys < 0)
 			continue; /* no read() here: stores, faults, the ceiling itself */
 		struct ms_ceiling_row *row = &set->ceiling[set->n_ceiling++];
-		json_t *lim = json_object_get(b->params, "ceiling_read_MBps");
-		json_t *size = json_object_get(b->params, "ceiling_size");
+		/* Each side is held to the ceiling of its own page size: read()'s, and the
+		 * mapping's where its data was mapped by PMDs (params.ceiling_pages). */
+		const struct ms_benchmark *sys = &run->benchmarks[best_sys];
+		json_t *lim = json_object_get(sys->params, "ceiling_read_MBps");
+		json_t *size = json_object_get(sys->params, "ceiling_size");
 		row->bench_case = xstrdup(b->bench_case);
 		row->fs = param_or(b, "fs", "-");
 		row->conditions = ms_params_label(b, NOT_CONDITIONS);
 		row->ceiling_mbps = json_is_number(lim) ? json_number_value(lim) : NAN;
 		row->ceiling_size = json_is_number(size) ? json_number_value(size) : NAN;
+		row->map_ceiling_mbps = row->ceiling_mbps;
+		if (best_map >= 0) {
+			json_t *ml = json_object_get(run->benchmarks[best_map].params,
+						     "ceiling_read_MBps");
+			row->map_ceiling_mbps = json_is_number(ml) ? json_number_value(ml) : NAN;
+			row->map_ceiling_pages = ms_param_text(&run->benchmarks[best_map],
+							       "ceiling_pages");
+		}
 		row->map_index = best_map;
 		row->sys_index = best_sys;
 		row->map_label = best_map >= 0 ? variant_label(&run->benchmarks[best_map]) : NULL;
@@ -386,6 +397,7 @@ void ms_pairs_free(struct ms_pair_set *set)
 		free(c->conditions);
 		free(c->map_label);
 		free(c->sys_label);
+		free(c->map_ceiling_pages);
 	}
 	free(set->pairs);
 	free(set->ceiling);

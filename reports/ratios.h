@@ -49,7 +49,9 @@ struct ms_mmap_pair {
  * hot read() variant of one group (fraction_of_read_ceiling records). */
 struct ms_ceiling_row {
 	char *bench_case, *fs, *conditions;
-	double ceiling_mbps, ceiling_size;
+	double ceiling_mbps, ceiling_size; /* read()'s (base pages) */
+	double map_ceiling_mbps;           /* the mapping's: differs where its data is PMD-mapped */
+	char *map_ceiling_pages;           /* "pmd", "base", or NULL (older results) */
 	long map_index, sys_index; /* best of each kind, -1 when the group has none */
 	char *map_label, *sys_label;
 };

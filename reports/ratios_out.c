@@ -116,17 +116,25 @@ static struct ms_table *ceiling_table(const struct ms_pair_set *set)
 	struct ms_table *tb = ms_table_new("ceiling-table", cols, sizeof(cols) / sizeof(cols[0]));
 	for (size_t i = 0; i < set->n_ceiling; i++) {
 		const struct ms_ceiling_row *c = &set->ceiling[i];
-		char lim[32], size[32], text[96], attrs[160];
+		char lim[32], size[32], text[128], attrs[160];
 		ms_format_value(c->ceiling_mbps, lim, sizeof(lim));
 		ms_format_bytes(c->ceiling_size, size, sizeof(size));
-		snprintf(attrs, sizeof(attrs), "class=\"ceiling\" data-map-index=\"%ld\" "
-			 "data-sys-index=\"%ld\" data-ceiling=\"%.17g\"", c->map_index, c->sys_index,
-			 c->ceiling_mbps);
-		ms_table_row(tb, attrs);
+		char attrs_row[224];
+		snprintf(attrs_row, sizeof(attrs_row), "class=\"ceiling\" data-map-index=\"%ld\" "
+			 "data-sys-index=\"%ld\" data-ceiling=\"%.17g\" data-map-ceiling=\"%.17g\"",
+			 c->map_index, c->sys_index, c->ceiling_mbps, c->map_ceiling_mbps);
+		ms_table_row(tb, attrs_row);
 		ms_table_text(tb, c->bench_case);
 		ms_table_text(tb, c->fs);
 		ms_table_text(tb, c->conditions);
-		snprintf(text, sizeof(text), "%s MB/s at %s", lim, size);
+		if (c->map_ceiling_mbps != c->ceiling_mbps && !isnan(c->map_ceiling_mbps)) {
+			char mlim[32];
+			ms_format_value(c->map_ceiling_mbps, mlim, sizeof(mlim));
+			snprintf(text, sizeof(text), "%s MB/s at %s; the mapping's (%s pages): %s MB/s",
+				 lim, size, c->map_ceiling_pages ? c->map_ceiling_pages : "other", mlim);
+		} else {
+			snprintf(text, sizeof(text), "%s MB/s at %s", lim, size);
+		}
 		ms_table_text(tb, text);
 		long idx[2] = { c->map_index, c->sys_index };
 		const char *labels[2] = { c->map_label, c->sys_label };

@@ -36,8 +36,9 @@ static void ceiling_plan(struct bench_plan *plan)
 		llc2 = n ? sizes[n - 1] : 256 * MiB;
 	memory_size = llc2;
 
-	/* Base pages and transparent huge pages: the ceiling is the better of the two (the
-	 * TLB reach of 4 KiB pages can limit a large sequential read). */
+	/* Base pages and transparent huge pages, each a ceiling of its own: the TLB reach of
+	 * base pages limits a large sequential read (about 25 against 33 GB/s at 128 MiB
+	 * here), and a file mapped by base pages cannot use huge TLB entries. */
 	for (size_t i = 0; i < n; i++) {
 		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = sizes[i],
 							     .numa = "local" });
@@ -88,6 +89,7 @@ static int ceiling_setup(struct bench_ctx *c)
 		madvise(st->src, st->len, MADV_HUGEPAGE); /* best effort: THP may be off */
 	/* Populated before timing: the ceiling is memory bandwidth, not page faults. */
 	bench_fill(st->src, st->len);
+	bench_note_pages(c, st->src, st->len);
 	if (copy)
 		memset(st->dst, 1, st->len);
 	bench_numa_check(c, st->src, st->len, node);

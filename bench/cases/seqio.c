@@ -86,6 +86,8 @@ int seqio_setup(struct bench_ctx *c)
 			/* lmbench's bw_mmap_rd mmap_only: mapped and faulted outside the timing. */
 			st->kept = p;
 			c->sink += bench_sum(p, c->v->size);
+			bench_note_pages(c, p, c->v->size);
+			c->ceiling_beside = true;
 			c->state = "steady_state";
 			c->timed = "sum over a kept, faulted mapping";
 		} else {

@@ -275,8 +275,8 @@ def check_summary(run, directory):
 
 # --- mmap against read(): the pairing rules of reports/ratios.h, written again here ---
 HOW_KEYS = {"method", "api", "engine", "hint", "block_size", "iters_per_sample", "placement_pu",
-            "toucher_pu", "ceiling_read_MBps", "ceiling_size", "state", "timed", "mapping",
-            "drift",
+            "toucher_pu", "ceiling_read_MBps", "ceiling_size", "ceiling_pages", "pages", "state",
+            "timed", "mapping", "drift",
             "sample_times_s"}  # per sample, not a condition: model.h MS_PER_SAMPLE_PARAMS
 DURABLE = {"msync", "fsync", "fdatasync", "sync", "dsync"}
 
@@ -502,6 +502,10 @@ def check_ceiling(run, page):
         b = bench[int(r["data-sys-index"])]
         check(close(r["data-ceiling"], b["params"]["ceiling_read_MBps"]),
               "fraction of the ceiling: ceiling differs from the record's")
+        if int(r["data-map-index"]) >= 0:
+            m = bench[int(r["data-map-index"])]
+            check(close(r["data-map-ceiling"], m["params"]["ceiling_read_MBps"]),
+                  "fraction of the ceiling: the mapping's ceiling differs from its record's")
 
 
 def check_topology(run, html):
