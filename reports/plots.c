@@ -15,7 +15,8 @@
 #define METHOD_KEYS "method,api,engine"
 /* The runner's bookkeeping: how a sample was taken, not what was measured. Never an axis or
  * a series (iters_per_sample varies more than threads in scaling, and is not its axis). */
-#define BOOKKEEPING_KEYS "iters_per_sample,ceiling_read_MBps,ceiling_size,ceiling_pages"
+#define BOOKKEEPING_KEYS "iters_per_sample,ceiling_read_MBps,ceiling_size,ceiling_pages," \
+			 "ceiling_measured"
 /* Never in a series label: they follow from the method or the file system (fs_kind with fs,
  * state and timed with the method) or are details of one record. */
 #define LABEL_SKIP_KEYS "fs_kind,state,timed,mapping,cache_drop,memory_bytes,consumer_pu," \

@@ -15,7 +15,8 @@ enum method_kind { KIND_OTHER, KIND_MAP, KIND_SYS_READ, KIND_SYS_WRITE };
 /* Parameters that say how the data is reached, or are the runner's bookkeeping: a pair may
  * differ in these and nothing else. */
 #define HOW_KEYS "method,api,engine,hint,block_size,iters_per_sample,placement_pu,toucher_pu," \
-		 "ceiling_read_MBps,ceiling_size,ceiling_pages,pages,state,timed,mapping,drift"
+		 "ceiling_read_MBps,ceiling_size,ceiling_pages,ceiling_measured,pages,state,timed," \
+		 "mapping,drift"
 /* Left out of the conditions column: shown elsewhere, or the same for the whole run. */
 #define NOT_CONDITIONS HOW_KEYS ",fs,fs_kind,profile"
 

@@ -275,7 +275,8 @@ def check_summary(run, directory):
 
 # --- mmap against read(): the pairing rules of reports/ratios.h, written again here ---
 HOW_KEYS = {"method", "api", "engine", "hint", "block_size", "iters_per_sample", "placement_pu",
-            "toucher_pu", "ceiling_read_MBps", "ceiling_size", "ceiling_pages", "pages", "state",
+            "toucher_pu", "ceiling_read_MBps", "ceiling_size", "ceiling_pages", "ceiling_measured",
+            "pages", "state",
             "timed", "mapping", "drift",
             "sample_times_s"}  # per sample, not a condition: model.h MS_PER_SAMPLE_PARAMS
 DURABLE = {"msync", "fsync", "fdatasync", "sync", "dsync"}
