@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# step: boards: device-tree parser on fake trees, devmem SKIP reasons on the host, devmem and conformance on tmpfs on QEMU raspi3b (arm64, TCG)
+# step: boards: device-tree parser on fake trees, devmem SKIP reasons on the host, devmem and conformance on tmpfs on QEMU raspi3b, devmem on QEMU virt (arm64, TCG)
 set -euo pipefail
 bin=$1 out=$2/board
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,3 +57,16 @@ PY
 #    claimed: a SKIP that names the rule and the fix.
 "$top/tools/board" raspi3b --strict-iomem --filter 'devmem/gpio_block*' --out "$out/strict" --timeout 300
 grep -q 'SKIP IO_STRICT_DEVMEM refuses I/O memory a driver claimed.*iomem=relaxed' "$out"/strict/*/ktap.txt
+
+# 5. QEMU virt (-cpu max): the devmem suite finds the PL061 in virt's device tree and reads
+#    its PrimeCell ID; read-only (no pin named).
+"$top/tools/board" virt --filter 'devmem/*' --out "$out/virt" --timeout 600
+python3 - "$out/virt" <<'PY'
+import glob, json, sys
+r = json.load(open(glob.glob(sys.argv[1] + "/*/results.json")[0]))
+assert r["place"] == "board:virt", r["place"]
+by = {c["test"]: c for c in r["conformance"] if c["suite"] == "devmem"}
+for t in ("gpio_block_answers_at_device_tree_address", "gpio_function_and_level_registers_sane"):
+    assert by[t]["outcome"] == "pass", f"virt {t}: {by[t]['outcome']}: {by[t].get('message')}"
+print("virt: PL061 found in the device tree and answering")
+PY
