@@ -13,7 +13,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
@@ -36,28 +35,9 @@ static bool kernel_at_least(int major, int minor)
 	return ma > major || (ma == major && mi >= minor);
 }
 
-/* Protection bits the running kernel knows on this machine: the generic four, and the arm64
- * ones when the CPU reports the feature (the kernel refuses them otherwise). GROWSDOWN/UP are
- * known too but refused on a plain mapping: they have their own rows. */
-#if defined(__aarch64__)
-#include <asm/hwcap.h>
-static unsigned long arch_prot_bits(void)
-{
-	unsigned long hw2 = getauxval(AT_HWCAP2), bits = 0;
-#ifdef HWCAP2_BTI
-	if (hw2 & HWCAP2_BTI)
-		bits |= 0x10; /* PROT_BTI */
-#endif
-#ifdef HWCAP2_MTE
-	if (hw2 & HWCAP2_MTE)
-		bits |= 0x20; /* PROT_MTE */
-#endif
-	return bits;
-}
-#else
-static unsigned long arch_prot_bits(void) { return 0; }
-#endif
-
+/* Protection bits the running kernel knows on this machine: the generic four and the arm64
+ * ones the CPU reports (arch_prot_bits(), mm_util.h). GROWSDOWN/UP are known too but refused
+ * on a plain mapping: they have their own rows. */
 static unsigned long known_prot_bits(void)
 {
 	return PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP |

@@ -467,3 +467,28 @@ void mm_setting_change(enum ms_machine_setting id, const char *value)
 	if (!mm_setting_try_change(id, value))
 		ms_broken("write \"%s\" to %s: %s", value, path, ms_errname(errno));
 }
+
+/* ---- protection bits ---- */
+
+#if defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+unsigned long arch_prot_bits(void)
+{
+	unsigned long hw2 = getauxval(AT_HWCAP2), bits = 0;
+#ifdef HWCAP2_BTI
+	if (hw2 & HWCAP2_BTI)
+		bits |= 0x10; /* PROT_BTI */
+#endif
+#ifdef HWCAP2_MTE
+	if (hw2 & HWCAP2_MTE)
+		bits |= 0x20; /* PROT_MTE */
+#endif
+	return bits;
+}
+#else
+unsigned long arch_prot_bits(void)
+{
+	return 0;
+}
+#endif

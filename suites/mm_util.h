@@ -123,6 +123,11 @@ unsigned char *map_with_hole(void);
 unsigned char *fenced_range(size_t len);
 void fenced_release(unsigned char *p, size_t len);
 
+/* The architecture's own prot bits the running kernel accepts because the CPU has the
+ * feature: arm64's PROT_BTI (0x10, HWCAP2_BTI) and PROT_MTE (0x20, HWCAP2_MTE); 0 elsewhere.
+ * Elsewhere, and without the feature, those bits are unknown and refused with EINVAL. */
+unsigned long arch_prot_bits(void);
+
 /* An address range that is certainly unmapped: mapped, then unmapped again. */
 unsigned char *unmapped_range(size_t len);
 
