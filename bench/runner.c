@@ -577,45 +577,63 @@ static void record_ceiling(uint64_t size, bool pmd, double mbs)
 	}
 }
 
-/* The read ceiling measured again right beside a variant that is held to it
- * (ctx.ceiling_beside: a kept mapping read end to end), and that variant's fraction is taken
- * against this measurement: this machine's memory bandwidth moves within a run (one run's 4 MiB
- * ceiling read 50 GB/s at its start, where the same sum over a kept 4 MiB mapping read 93 GB/s
- * a minute later and the next run's ceiling read 92 GB/s), and the best of a run is no fairer
- * to a variant measured in a slow minute. Seven calibrated samples, their median (MB/s), or -1
- * when the buffer did not get the page size asked; also kept among the run's ceilings. */
-static double ceiling_beside(uint64_t size, bool pmd)
-{
-	const struct bench_case *cc = &bench_case_ceiling;
-	struct bench_variant cv = { .method = "read", .size = size, .threads = 1,
-				    .hint = pmd ? "MADV_HUGEPAGE" : "none" };
-	struct bench_ctx c = { .v = &cv, .iters = 1, .params = json_object() };
-	double samples[7], t = 0, mbs = -1;
-	size_t n = 0;
+/* The read ceiling measured in step with a variant that is held to it (ctx.ceiling_beside:
+ * a kept mapping read end to end): one ceiling sample, the same sum over an anonymous buffer
+ * of the same size and page size, after each of the variant's samples, and the variant's
+ * fraction is the median of the per-sample ratios. This machine's memory bandwidth moves
+ * within a run and within seconds: one run's 4 MiB ceiling read 50 GB/s at its start where the
+ * kept mapping read 93 a minute later, and ceilings taken one after the other beside two
+ * 128 MiB variants read 36 and 32 GB/s. A ceiling from another minute, even the run's best,
+ * is not the ceiling of the minute the variant was measured in. */
+struct companion {
+	struct bench_variant v;
+	struct bench_ctx c;
+	double *mbs;      /* one ceiling sample per variant sample */
+	bool on;
+};
 
-	c.priv = xcalloc(1, cc->state_size);
-	if (cc->setup(&c) == 0) {
-		for (int round = 0; round < 24 && t < R.profile->min_sample_s; round++) {
-			t = timed_sample(&c, cc);
-			if (t <= 0)
-				break;
-			if (t < R.profile->min_sample_s)
-				c.iters *= R.profile->min_sample_s / t < 2 ? 2 : 4;
-		}
-		while (t > 0 && n < sizeof(samples) / sizeof(samples[0]) &&
-		       (t = timed_sample(&c, cc)) > 0)
-			samples[n++] = (double)c.bytes * c.iters / t / 1e6;
-		if (n && c.pmd_mapped == pmd) {
-			mbs = ms_median(samples, n);
-			fprintf(stderr, "  %-13s anon   read (beside)      %-16s %5s: %10.1f MB/s\n",
-				cc->name, cv.hint, size_str(size, (char[16]){ 0 }, 16), mbs);
-			record_ceiling(size, pmd, mbs);
-		}
-		cc->teardown(&c);
+static bool companion_start(struct companion *k, uint64_t size, bool pmd, size_t max)
+{
+	double t = 0;
+
+	memset(k, 0, sizeof(*k));
+	k->v = (struct bench_variant){ .method = "read", .size = size, .threads = 1,
+				       .hint = pmd ? "MADV_HUGEPAGE" : "none" };
+	k->c = (struct bench_ctx){ .v = &k->v, .iters = 1, .params = json_object() };
+	k->c.priv = xcalloc(1, bench_case_ceiling.state_size);
+	if (bench_case_ceiling.setup(&k->c) != 0) {
+		json_decref(k->c.params);
+		free(k->c.priv);
+		return false;
 	}
-	json_decref(c.params);
-	free(c.priv);
-	return mbs;
+	k->on = k->c.pmd_mapped == pmd; /* the buffer must have the variant's page size */
+	for (int round = 0; k->on && round < 24 && t < R.profile->min_sample_s; round++) {
+		t = timed_sample(&k->c, &bench_case_ceiling);
+		k->on = t > 0;
+		if (k->on && t < R.profile->min_sample_s)
+			k->c.iters *= R.profile->min_sample_s / t < 2 ? 2 : 4;
+	}
+	k->mbs = xcalloc(max, sizeof(double));
+	return true;
+}
+
+static void companion_sample(struct companion *k, size_t i)
+{
+	double t = k->on ? timed_sample(&k->c, &bench_case_ceiling) : -1;
+
+	k->on = t > 0;
+	k->mbs[i] = k->on ? (double)k->c.bytes * k->c.iters / t / 1e6 : 0;
+}
+
+static void companion_stop(struct companion *k)
+{
+	if (!k->c.priv)
+		return;
+	bench_case_ceiling.teardown(&k->c);
+	json_decref(k->c.params);
+	free(k->c.priv);
+	free(k->mbs);
+	memset(k, 0, sizeof(*k));
 }
 
 /* Remembers the seq_read throughputs (MB/s) a break-even needs. read(): the block size
@@ -741,7 +759,8 @@ static double one_sample(const struct bench_case *bc, struct bench_ctx *ctx, dou
  * budget). Returns the number of samples; perf totals and bytes moved are accumulated. */
 static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, double budget,
 			  double *samples, json_t *sample_times, double case_start,
-			  struct ms_perf_total *totals, struct ms_summary *s)
+			  struct ms_perf_total *totals, struct ms_summary *s,
+			  struct companion *ceiling)
 {
 	const struct bench_profile *p = R.profile;
 	double start = now_s(), t, value;
@@ -757,6 +776,8 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 		if (sample_times)
 			json_array_append_new(sample_times, json_real(now_s() - case_start));
 		ms_perf_accumulate(&R.perf, totals);
+		if (ceiling && ceiling->c.priv) /* after the counters are read: not in them */
+			companion_sample(ceiling, n - 1);
 		ms_summarize(samples, n, s);
 		/* A time series is not expected to settle: it runs for its whole budget, and
 		 * until it has moved the bytes its case asked for. */
@@ -827,8 +848,12 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			break;
 		}
 	}
+	struct companion ceiling = { 0 };
+	if (t >= 0 && ctx.ceiling_beside && v->threads <= 1)
+		companion_start(&ceiling, v->size, ctx.pmd_mapped, (size_t)p->max_reps);
 	if (t >= 0)
-		n = sample_loop(bc, &ctx, budget, samples, sample_times, case_start, totals, &s);
+		n = sample_loop(bc, &ctx, budget, samples, sample_times, case_start, totals, &s,
+				&ceiling);
 	/* Drift: the samples trend. Warm up longer (untimed samples for twice the budget),
 	 * measure again; still drifting, the result is marked. A time series is expected to
 	 * evolve and is not tested. */
@@ -843,7 +868,8 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 				;
 			extra_warmup = now_s() - w0;
 			memset(totals, 0, sizeof(totals));
-			n = sample_loop(bc, &ctx, budget, samples, NULL, case_start, totals, &s);
+			n = sample_loop(bc, &ctx, budget, samples, NULL, case_start, totals, &s,
+					&ceiling);
 			ms_drift_test(samples, n, &drift);
 		}
 	}
@@ -868,8 +894,15 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		add_result(bc, bc->metric_name, unit_of(bc), higher_is_better(bc), params,
 			   samples, n, counters_json(totals, ops, bytes,
 			   json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting);
-		double beside = ctx.ceiling_beside && v->threads <= 1 ?
-				ceiling_beside(v->size, ctx.pmd_mapped) : -1;
+		/* The ceiling samples taken in step with these (struct companion). */
+		double beside = -1;
+		if (ceiling.on && n) {
+			beside = ms_median(ceiling.mbs, n);
+			record_ceiling(v->size, ctx.pmd_mapped, beside);
+			fprintf(stderr, "  %-13s anon   read (in step)     %-16s %5s: %10.1f MB/s\n",
+				bench_case_ceiling.name, ceiling.v.hint, size_str(v->size, b, sizeof(b)),
+				beside);
+		}
 		fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s%s%s: %10.1f %s "
 			"[%.1f, %.1f] n=%zu%s%s", bc->name, fs_label, v->method, v->hint,
 			size_str(v->size, b, sizeof(b)), v->block_size ?
@@ -893,7 +926,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			bool limit_pmd = beside > 0 ? ctx.pmd_mapped : R.ceiling[ci].pmd;
 
 			for (size_t i = 0; i < n; i++)
-				frac[i] = samples[i] / limit;
+				frac[i] = samples[i] / (beside > 0 ? ceiling.mbs[i] : limit);
 			json_t *fp = json_deep_copy(params);
 
 			/* The fraction is the throughput over a constant: drawn as one summary
@@ -903,15 +936,17 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)limit_size));
 			json_object_set_new(fp, "ceiling_pages", json_string(limit_pmd ? "pmd" : "base"));
 			json_object_set_new(fp, "ceiling_measured", json_string(beside > 0 ?
-					    "beside this variant" : "best of the run so far"));
+					    "in step: one sample after each of this variant's" :
+					    "best of the run so far"));
 			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,
 				   json_object(), drift.drifting);
-			fprintf(stderr, " (%.3g of ceiling)", s.median / limit);
+			fprintf(stderr, " (%.3g of ceiling)", ms_median(frac, n));
 			free(frac);
 		}
 		fputc('\n', stderr);
 		bench_results_note(bc, &ctx, fs_label, &s, noisy || drift.drifting);
 	}
+	companion_stop(&ceiling);
 	if (bc->teardown)
 		bc->teardown(&ctx);
 	json_decref(ctx.params);
