@@ -74,9 +74,10 @@ struct bench_ctx {
 	/* The data is mapped by PMD-sized pages (bench_note_pages): its throughput is held to
 	 * the read ceiling measured with huge pages, else to the one with base pages. */
 	bool pmd_mapped;
-	/* Setup asks for the read ceiling to be measured again right after this variant's
-	 * samples (a kept mapping read end to end, whose target is the ceiling itself). */
-	bool ceiling_beside;
+	/* Setup asks for the read ceiling to be measured in step with this variant, one
+	 * ceiling sample after each of its samples (a kept mapping read end to end, whose
+	 * target is the ceiling itself); its fraction is then the per-sample ratio's median. */
+	bool ceiling_in_step;
 	char reason[256];     /* why setup skipped or failed */
 	uint64_t sink;        /* results of the hot loop land here, so they are not optimised out */
 };

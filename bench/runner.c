@@ -577,65 +577,6 @@ static void record_ceiling(uint64_t size, bool pmd, double mbs)
 	}
 }
 
-/* The read ceiling measured in step with a variant that is held to it (ctx.ceiling_beside:
- * a kept mapping read end to end): one ceiling sample, the same sum over an anonymous buffer
- * of the same size and page size, after each of the variant's samples, and the variant's
- * fraction is the median of the per-sample ratios. This machine's memory bandwidth moves
- * within a run and within seconds: one run's 4 MiB ceiling read 50 GB/s at its start where the
- * kept mapping read 93 a minute later, and ceilings taken one after the other beside two
- * 128 MiB variants read 36 and 32 GB/s. A ceiling from another minute, even the run's best,
- * is not the ceiling of the minute the variant was measured in. */
-struct companion {
-	struct bench_variant v;
-	struct bench_ctx c;
-	double *mbs;      /* one ceiling sample per variant sample */
-	bool on;
-};
-
-static bool companion_start(struct companion *k, uint64_t size, bool pmd, size_t max)
-{
-	double t = 0;
-
-	memset(k, 0, sizeof(*k));
-	k->v = (struct bench_variant){ .method = "read", .size = size, .threads = 1,
-				       .hint = pmd ? "MADV_HUGEPAGE" : "none" };
-	k->c = (struct bench_ctx){ .v = &k->v, .iters = 1, .params = json_object() };
-	k->c.priv = xcalloc(1, bench_case_ceiling.state_size);
-	if (bench_case_ceiling.setup(&k->c) != 0) {
-		json_decref(k->c.params);
-		free(k->c.priv);
-		return false;
-	}
-	k->on = k->c.pmd_mapped == pmd; /* the buffer must have the variant's page size */
-	for (int round = 0; k->on && round < 24 && t < R.profile->min_sample_s; round++) {
-		t = timed_sample(&k->c, &bench_case_ceiling);
-		k->on = t > 0;
-		if (k->on && t < R.profile->min_sample_s)
-			k->c.iters *= R.profile->min_sample_s / t < 2 ? 2 : 4;
-	}
-	k->mbs = xcalloc(max, sizeof(double));
-	return true;
-}
-
-static void companion_sample(struct companion *k, size_t i)
-{
-	double t = k->on ? timed_sample(&k->c, &bench_case_ceiling) : -1;
-
-	k->on = t > 0;
-	k->mbs[i] = k->on ? (double)k->c.bytes * k->c.iters / t / 1e6 : 0;
-}
-
-static void companion_stop(struct companion *k)
-{
-	if (!k->c.priv)
-		return;
-	bench_case_ceiling.teardown(&k->c);
-	json_decref(k->c.params);
-	free(k->c.priv);
-	free(k->mbs);
-	memset(k, 0, sizeof(*k));
-}
-
 /* Remembers the seq_read throughputs (MB/s) a break-even needs. read(): the block size
  * that reads fastest; mapping: no hint. */
 static void bench_results_note(const struct bench_case *bc, const struct bench_ctx *ctx,
@@ -755,6 +696,79 @@ static double one_sample(const struct bench_case *bc, struct bench_ctx *ctx, dou
 	return *t <= 0 ? -1 : sample_value(bc, ctx, *t);
 }
 
+/* Warm-up, discarded; for calibrated cases, grow iters until a sample is long enough that
+ * the clock's resolution and the call overhead do not matter. Returns the last sample's
+ * time, -1 when the operation failed. */
+static double warm_up(const struct bench_case *bc, struct bench_ctx *ctx)
+{
+	double t = -1;
+
+	for (int round = 0; round < 24; round++) {
+		if (one_sample(bc, ctx, &t) < 0)
+			return -1;
+		if (!bc->calibrate || ctx->fixed_iters || t >= R.profile->min_sample_s)
+			break;
+		ctx->iters *= t > 0 && R.profile->min_sample_s / t < 2 ? 2 : 4;
+		if (ctx->max_iters && ctx->iters >= ctx->max_iters) {
+			ctx->iters = ctx->max_iters;
+			break;
+		}
+	}
+	return t;
+}
+
+/* The read ceiling measured in step with a variant that is held to it (ctx.ceiling_in_step:
+ * a kept mapping read end to end): one ceiling sample, the same sum over an anonymous buffer
+ * of the same size and page size, after each of the variant's samples, and the variant's
+ * fraction is the median of the per-sample ratios. This machine's memory bandwidth moves
+ * within a run and within seconds: one run's 4 MiB ceiling read 50 GB/s at its start where the
+ * kept mapping read 93 a minute later, and ceilings taken one after the other beside two
+ * 128 MiB variants read 36 and 32 GB/s. A ceiling from another minute, even the run's best,
+ * is not the ceiling of the minute the variant was measured in. */
+struct companion {
+	struct bench_variant v;
+	struct bench_ctx c;
+	double *mbs;      /* one ceiling sample per variant sample */
+	bool on;
+};
+
+static void companion_start(struct companion *k, uint64_t size, bool pmd, size_t max)
+{
+	memset(k, 0, sizeof(*k));
+	k->v = (struct bench_variant){ .method = "read", .size = size, .threads = 1,
+				       .hint = pmd ? "MADV_HUGEPAGE" : "none" };
+	k->c = (struct bench_ctx){ .v = &k->v, .iters = 1, .params = json_object() };
+	k->c.priv = xcalloc(1, bench_case_ceiling.state_size);
+	if (bench_case_ceiling.setup(&k->c) != 0) {
+		json_decref(k->c.params);
+		free(k->c.priv);
+		k->c.priv = NULL;
+		return;
+	}
+	/* The buffer must have the variant's page size; samples as long as the variant's. */
+	k->on = k->c.pmd_mapped == pmd && warm_up(&bench_case_ceiling, &k->c) >= 0;
+	k->mbs = xcalloc(max, sizeof(double));
+}
+
+static void companion_sample(struct companion *k, size_t i)
+{
+	double t, mbs = k->on ? one_sample(&bench_case_ceiling, &k->c, &t) : -1;
+
+	k->on = mbs > 0;
+	k->mbs[i] = k->on ? mbs : 0;
+}
+
+static void companion_stop(struct companion *k)
+{
+	if (!k->c.priv)
+		return;
+	bench_case_ceiling.teardown(&k->c);
+	json_decref(k->c.params);
+	free(k->c.priv);
+	free(k->mbs);
+	memset(k, 0, sizeof(*k));
+}
+
 /* Samples until the interval is tight or the budget is spent (a time series: the whole
  * budget). Returns the number of samples; perf totals and bytes moved are accumulated. */
 static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, double budget,
@@ -835,21 +849,9 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	 * series counts its time from here: the warm-up window is the first of the case.
 	 * Every case keeps the state of its samples whatever iters becomes (params.state). */
 	case_start = now_s();
-	for (int round = 0; round < 24; round++) {
-		if (one_sample(bc, &ctx, &t) < 0) {
-			t = -1;
-			break;
-		}
-		if (!bc->calibrate || ctx.fixed_iters || t >= p->min_sample_s)
-			break;
-		ctx.iters *= t > 0 && p->min_sample_s / t < 2 ? 2 : 4;
-		if (ctx.max_iters && ctx.iters >= ctx.max_iters) {
-			ctx.iters = ctx.max_iters;
-			break;
-		}
-	}
+	t = warm_up(bc, &ctx);
 	struct companion ceiling = { 0 };
-	if (t >= 0 && ctx.ceiling_beside && v->threads <= 1)
+	if (t >= 0 && ctx.ceiling_in_step && v->threads <= 1)
 		companion_start(&ceiling, v->size, ctx.pmd_mapped, (size_t)p->max_reps);
 	if (t >= 0)
 		n = sample_loop(bc, &ctx, budget, samples, sample_times, case_start, totals, &s,
@@ -895,13 +897,13 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			   samples, n, counters_json(totals, ops, bytes,
 			   json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting);
 		/* The ceiling samples taken in step with these (struct companion). */
-		double beside = -1;
+		double in_step = -1;
 		if (ceiling.on && n) {
-			beside = ms_median(ceiling.mbs, n);
-			record_ceiling(v->size, ctx.pmd_mapped, beside);
+			in_step = ms_median(ceiling.mbs, n);
+			record_ceiling(v->size, ctx.pmd_mapped, in_step);
 			fprintf(stderr, "  %-13s anon   read (in step)     %-16s %5s: %10.1f MB/s\n",
 				bench_case_ceiling.name, ceiling.v.hint, size_str(v->size, b, sizeof(b)),
-				beside);
+				in_step);
 		}
 		fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s%s%s: %10.1f %s "
 			"[%.1f, %.1f] n=%zu%s%s", bc->name, fs_label, v->method, v->hint,
@@ -921,12 +923,12 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		if (bc->metric == BENCH_THROUGHPUT && ci >= 0 && bc != &bench_case_ceiling &&
 		    v->threads <= 1 && !bc->no_ceiling) {
 			double *frac = xcalloc(n, sizeof(double));
-			double limit = beside > 0 ? beside : R.ceiling[ci].mbs;
-			uint64_t limit_size = beside > 0 ? v->size : R.ceiling[ci].size;
-			bool limit_pmd = beside > 0 ? ctx.pmd_mapped : R.ceiling[ci].pmd;
+			double limit = in_step > 0 ? in_step : R.ceiling[ci].mbs;
+			uint64_t limit_size = in_step > 0 ? v->size : R.ceiling[ci].size;
+			bool limit_pmd = in_step > 0 ? ctx.pmd_mapped : R.ceiling[ci].pmd;
 
 			for (size_t i = 0; i < n; i++)
-				frac[i] = samples[i] / (beside > 0 ? ceiling.mbs[i] : limit);
+				frac[i] = samples[i] / (in_step > 0 ? ceiling.mbs[i] : limit);
 			json_t *fp = json_deep_copy(params);
 
 			/* The fraction is the throughput over a constant: drawn as one summary
@@ -935,7 +937,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			json_object_set_new(fp, "ceiling_read_MBps", json_real(limit));
 			json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)limit_size));
 			json_object_set_new(fp, "ceiling_pages", json_string(limit_pmd ? "pmd" : "base"));
-			json_object_set_new(fp, "ceiling_measured", json_string(beside > 0 ?
+			json_object_set_new(fp, "ceiling_measured", json_string(in_step > 0 ?
 					    "in step: one sample after each of this variant's" :
 					    "best of the run so far"));
 			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,

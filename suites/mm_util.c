@@ -6,6 +6,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__aarch64__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
 
 /* ---- page tables ---- */
 
@@ -471,8 +475,6 @@ void mm_setting_change(enum ms_machine_setting id, const char *value)
 /* ---- protection bits ---- */
 
 #if defined(__aarch64__)
-#include <asm/hwcap.h>
-#include <sys/auxv.h>
 unsigned long arch_prot_bits(void)
 {
 	unsigned long hw2 = getauxval(AT_HWCAP2), bits = 0;

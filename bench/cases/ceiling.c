@@ -130,9 +130,8 @@ const struct bench_case bench_case_ceiling = {
 	.metric = BENCH_THROUGHPUT,
 	.metric_name = "throughput",
 	.needs_fs = false,
-	/* Samples as long as the other cases' (min_sample_s): one pass over 4 MiB takes about
-	 * 50 us, and a sample that short read 30% below seq_read's kept mapping of the same
-	 * size, whose calibrated samples are many passes. */
+	/* Samples as long as those of the cases it bounds (min_sample_s), not one pass: a
+	 * pass over 4 MiB takes about 50 us. */
 	.calibrate = true,
 	.opts = ceiling_opts,
 	.state_size = sizeof(struct ceiling),

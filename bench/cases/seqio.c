@@ -87,7 +87,7 @@ int seqio_setup(struct bench_ctx *c)
 			st->kept = p;
 			c->sink += bench_sum(p, c->v->size);
 			bench_note_pages(c, p, c->v->size);
-			c->ceiling_beside = true;
+			c->ceiling_in_step = true;
 			c->state = "steady_state";
 			c->timed = "sum over a kept, faulted mapping";
 		} else {
