@@ -425,20 +425,28 @@ CONFORM(thp, madv_hugepage_first_touch_maps_pmd, "j4", LINUX)
 }
 
 /* Assert that MADV_NOHUGEPAGE keeps a region on base pages whatever enabled says (always,
- * madvise): 512 faults, AnonHugePages 0. LINUX. */
+ * madvise): 512 faults, AnonHugePages 0. LINUX. The count is taken on up to three fresh
+ * regions and must be exact on one: in about 1 run of 20 (2026-12-01, 6.18 host) one count
+ * was 513, a fault outside the region inside the window that a standalone loop never showed
+ * in 2000 rounds; a THP would give 1, and an extra fault per page 1024. */
 CONFORM(thp, madv_nohugepage_stays_on_base_pages, "j4", LINUX)
 {
 	size_t pmd = require_thp();
-	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
-	xmadvise(a, pmd, MADV_NOHUGEPAGE);
-	struct ms_faults before = ms_faults_now();
-	for (size_t i = 0; i < pmd; i += ms_page())
-		a[i] = 1;
-	long faults = ms_faults_since(before).minor;
-	cr_assert(ms_smaps_kb(a, "AnonHugePages") == 0, "MADV_NOHUGEPAGE region got %ld kB of THP",
-		  ms_smaps_kb(a, "AnonHugePages"));
-	cr_assert(faults == (long)(pmd / ms_page()), "%ld minor faults for %zu base pages",
-		  faults, pmd / ms_page());
+	long counts[3] = { 0 };
+	int tries = 0;
+	do {
+		unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
+		xmadvise(a, pmd, MADV_NOHUGEPAGE);
+		struct ms_faults before = ms_faults_now();
+		for (size_t i = 0; i < pmd; i += ms_page())
+			a[i] = 1;
+		counts[tries++] = ms_faults_since(before).minor;
+		cr_assert(ms_smaps_kb(a, "AnonHugePages") == 0, "MADV_NOHUGEPAGE region got %ld kB "
+			  "of THP", ms_smaps_kb(a, "AnonHugePages"));
+	} while (counts[tries - 1] != (long)(pmd / ms_page()) && tries < 3);
+	cr_assert(counts[tries - 1] == (long)(pmd / ms_page()), "%ld, %ld, %ld minor faults for "
+		  "%zu base pages on three fresh regions", counts[0], counts[1], counts[2],
+		  pmd / ms_page());
 }
 
 /* Assert that MADV_COLLAPSE turns a base-page region into a PMD THP (AnonHugePages 2048 kB)
