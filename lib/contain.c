@@ -1,4 +1,5 @@
 #include "contain.h"
+#include "trusted_env.h"
 #include "guard.h"
 #include "util.h"
 #include "harness.h"
@@ -65,7 +66,7 @@ static void init_mounts(const char *const *keep)
 	int n_all = 0;
 	for (int i = 0; keep && keep[i] && n_all < MAX_KEEP; i++)
 		all[n_all++] = keep[i];
-	const char *libs = getenv("MMAPSUITE_LIBRARY_PATH");
+	const char *libs = ms_env("MMAPSUITE_LIBRARY_PATH");
 	if (libs && *libs)
 		all[n_all++] = libs;
 	for (int i = 0; i < n_all && n < MAX_KEEP; i++)
@@ -308,7 +309,7 @@ int ms_contain_start(struct ms_contained *c, char *const argv[], const char *con
 	}
 	fflush(NULL);
 	pid_t pid = -1;
-	const char *no_ns = getenv("MMAPSUITE_CONTAIN_NO_NS"); /* tests of the fallback only */
+	const char *no_ns = ms_env("MMAPSUITE_CONTAIN_NO_NS"); /* tests of the fallback only */
 	if (geteuid() == 0 && !(no_ns && *no_ns))
 		pid = clone(init_main, stack + stack_len, CLONE_NEWPID | CLONE_NEWNS | SIGCHLD, &l);
 	if (pid < 0) {

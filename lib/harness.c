@@ -1,4 +1,5 @@
 #include "harness.h"
+#include "trusted_env.h"
 #include "env.h"
 #include "options.h"
 #include "util.h"
@@ -48,7 +49,7 @@ const struct ms_option ms_harness_options[] = {
 const char *ms_self_dir(void)
 {
 	static char dir[PATH_MAX];
-	const char *bundle = getenv("MMAPSUITE_LIBEXEC");
+	const char *bundle = ms_env("MMAPSUITE_LIBEXEC");
 	if (!dir[0] && bundle && *bundle)
 		snprintf(dir, sizeof(dir), "%s", bundle);
 	if (!dir[0]) {
@@ -85,8 +86,8 @@ static bool can_create(const char *path)
 
 int ms_execv_self(const char *path, char *const argv[])
 {
-	const char *loader = getenv("MMAPSUITE_LOADER");
-	const char *libs = getenv("MMAPSUITE_LIBRARY_PATH");
+	const char *loader = ms_env("MMAPSUITE_LOADER");
+	const char *libs = ms_env("MMAPSUITE_LIBRARY_PATH");
 	if (!loader || !*loader || !libs || !*libs)
 		return execv(path, argv);
 	size_t n = 0;
@@ -116,7 +117,7 @@ int ms_execv_self(const char *path, char *const argv[])
 const char *ms_default_out_root(void)
 {
 	static char root[PATH_MAX];
-	const char *env = getenv("MMAPSUITE_OUT");
+	const char *env = ms_env("MMAPSUITE_OUT");
 	if (env && *env)
 		return env;
 	/* From <project>/build-dir/bin/mmapsuite: the project is two levels up. A user who may

@@ -1,5 +1,6 @@
 /* Kernel policy: which configured setting switches a behaviour off (see policy.h). */
 #include "policy.h"
+#include "trusted_env.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +15,7 @@
 
 const char *ms_policy_override(void)
 {
-	const char *c = getenv("MMAPSUITE_POLICY_CMDLINE"), *r = getenv("MMAPSUITE_POLICY_ROOT");
+	const char *c = ms_env("MMAPSUITE_POLICY_CMDLINE"), *r = ms_env("MMAPSUITE_POLICY_ROOT");
 	return c && *c ? "MMAPSUITE_POLICY_CMDLINE" : r && *r ? "MMAPSUITE_POLICY_ROOT" : NULL;
 }
 
@@ -22,7 +23,7 @@ const char *ms_policy_override(void)
  * to name it in a reason. */
 static void resolve(const char *path, char *real, size_t rlen, char *source, size_t slen)
 {
-	const char *cmdline = getenv("MMAPSUITE_POLICY_CMDLINE"), *root = getenv("MMAPSUITE_POLICY_ROOT");
+	const char *cmdline = ms_env("MMAPSUITE_POLICY_CMDLINE"), *root = ms_env("MMAPSUITE_POLICY_ROOT");
 	if (strcmp(path, "/proc/cmdline") == 0 && cmdline && *cmdline) {
 		snprintf(real, rlen, "%s", cmdline);
 		snprintf(source, slen, "%s, standing in for /proc/cmdline by the test-only "

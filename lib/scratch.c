@@ -3,6 +3,7 @@
  * <state root>/<pid>-<start time>/, and an "owner" file there says who it was, so that a later
  * run can tell a dead owner's leftovers from a live run's. */
 #include "scratch.h"
+#include "trusted_env.h"
 #include "cgroup.h"
 #include "contain.h"
 #include "loop_device.h"
@@ -39,7 +40,7 @@ const char *ms_scratch_state_root(void)
 	static char root[PATH_MAX];
 	if (root[0])
 		return root;
-	const char *env = getenv("MMAPSUITE_STATE_DIR");
+	const char *env = ms_env("MMAPSUITE_STATE_DIR");
 	if (env && *env)
 		snprintf(root, sizeof(root), "%s", env);
 	else if (geteuid() == 0)

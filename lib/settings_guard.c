@@ -1,4 +1,5 @@
 #include "settings_guard.h"
+#include "trusted_env.h"
 #include "util.h"
 
 #include <errno.h>
@@ -10,7 +11,7 @@
 const char *ms_settings_path(int i)
 {
 	static char paths[MS_GUARDED_SETTINGS][512];
-	const char *root = getenv("MMAPSUITE_SETTINGS_ROOT");
+	const char *root = ms_env("MMAPSUITE_SETTINGS_ROOT");
 	const char *real = ms_machine_setting((enum ms_machine_setting)i)->path;
 	if (!root || !*root)
 		return real;

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "commands.h"
+#include "trusted_env.h"
 #include "compare.h"
 #include "options.h"
 #include "model.h"
@@ -48,7 +49,7 @@ static int parse_pct(const char *s, double *out)
 
 static char *default_out(void)
 {
-	const char *root = getenv("MMAPSUITE_OUT");
+	const char *root = ms_env("MMAPSUITE_OUT");
 	char stamp[32];
 	time_t now = time(NULL);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));

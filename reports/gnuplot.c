@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "plots.h"
+#include "trusted_env.h"
 #include "util.h"
 
 #ifndef MMAPSUITE_GNUPLOT
@@ -35,7 +36,7 @@ int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen
 		}
 		if (chdir(dir) != 0)
 			_exit(126);
-		const char *env = getenv("MMAPSUITE_GNUPLOT");
+		const char *env = ms_env("MMAPSUITE_GNUPLOT");
 		if (env && *env)
 			execl(env, "gnuplot", script, (char *)NULL);
 		execlp("gnuplot", "gnuplot", script, (char *)NULL);

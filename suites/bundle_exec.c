@@ -6,6 +6,7 @@
  * program, and an execve() of this program goes through the bundled loader and libraries.
  * Without those variables both are plain system calls. */
 #include <errno.h>
+#include "trusted_env.h"
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,8 +22,8 @@ int execve(const char *path, char *const argv[], char *const envp[]);
  * the child of a fork of a threaded process. */
 static const char *bundled_self(char *prog, size_t size)
 {
-	const char *dir = getenv("MMAPSUITE_LIBEXEC");
-	if (!dir || !*dir || !getenv("MMAPSUITE_LOADER") || !getenv("MMAPSUITE_LIBRARY_PATH"))
+	const char *dir = ms_env("MMAPSUITE_LIBEXEC");
+	if (!dir || !*dir || !ms_env("MMAPSUITE_LOADER") || !ms_env("MMAPSUITE_LIBRARY_PATH"))
 		return NULL;
 	snprintf(prog, size, "%s/mmapsuite-conform", dir);
 	return prog;
@@ -50,9 +51,9 @@ int execve(const char *path, char *const argv[], char *const envp[])
 	if (bundled_self(prog, sizeof(prog)) && strcmp(path, prog) == 0 && argc < 32) {
 		const char *full[40];
 		size_t k = 0;
-		full[k++] = getenv("MMAPSUITE_LOADER");
+		full[k++] = ms_env("MMAPSUITE_LOADER");
 		full[k++] = "--library-path";
-		full[k++] = getenv("MMAPSUITE_LIBRARY_PATH");
+		full[k++] = ms_env("MMAPSUITE_LIBRARY_PATH");
 		full[k++] = "--argv0";
 		full[k++] = argc ? argv[0] : prog;
 		full[k++] = prog;

@@ -1,6 +1,7 @@
 /* Implementation of the conformance test support declared in conform.h. Runs inside each
  * test's own process. */
 #include "conform.h"
+#include "trusted_env.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -35,7 +36,7 @@ void ms_test_init(void)
 
 const char *ms_dir(void)
 {
-	const char *d = getenv("MMAPSUITE_DIR");
+	const char *d = ms_env("MMAPSUITE_DIR");
 	return d && *d ? d : "/tmp";
 }
 

@@ -1,6 +1,7 @@
 /* Device-tree lookups for the devmem suite (see devmem_dt.h). The tree is read as the kernel
  * exports it: one directory per node, one file per property, cells big-endian. */
 #include "devmem_dt.h"
+#include "trusted_env.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -11,7 +12,7 @@
 
 const char *ms_dt_root(void)
 {
-	const char *env = getenv("MMAPSUITE_DEVICE_TREE");
+	const char *env = ms_env("MMAPSUITE_DEVICE_TREE");
 	return env && *env ? env : "/proc/device-tree";
 }
 

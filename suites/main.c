@@ -10,6 +10,7 @@
  * The report hooks run in the runner process; they also judge the kernel's health around each
  * test (kernel_health.h): a splat or a new taint flag fails the test and fills kernel_log. */
 #include "conform.h"
+#include "trusted_env.h"
 #include "kernel_health.h"
 
 #include <criterion/hooks.h>
@@ -77,7 +78,7 @@ static const char *status_name(struct criterion_test_stats *st, const char **mes
 
 static void record(struct criterion_test_stats *st)
 {
-	const char *path = getenv("MMAPSUITE_RESULTS");
+	const char *path = ms_env("MMAPSUITE_RESULTS");
 	if (!path || !*path) {
 		char *note = NULL;
 		free(ms_health_end(st->test, &note)); /* the test's window still closes */

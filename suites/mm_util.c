@@ -1,5 +1,6 @@
 /* The helper library of the conformance tests: see mm_util.h. */
 #include "mm_util.h"
+#include "trusted_env.h"
 
 #include "loop_device.h"
 
@@ -459,7 +460,7 @@ void mm_setting_change(enum ms_machine_setting id, const char *value)
 {
 	const char *path = ms_machine_setting(id)->path;
 	ms_require_root();
-	const char *no_global = getenv("MMAPSUITE_NO_GLOBAL_SETTINGS");
+	const char *no_global = ms_env("MMAPSUITE_NO_GLOBAL_SETTINGS");
 	if (no_global && *no_global && ms_machine_setting(id)->global_memory)
 		cr_skip_test("%s would change for the whole machine, which this run forbids "
 			     "(MMAPSUITE_NO_GLOBAL_SETTINGS=%s): a broken mmap under test must not make "
