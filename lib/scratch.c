@@ -45,7 +45,8 @@ static char data_root[PATH_MAX], data_real[PATH_MAX];
 static int data_fd = -1, runtime_fd = -1;
 static bool made_temporary_root; /* a mkdtemp() root, removed at exit */
 
-/* $XDG_RUNTIME_DIR/mmapsuite when $XDG_RUNTIME_DIR is the user's own 0700 directory. */
+/* $XDG_RUNTIME_DIR/mmapsuite when $XDG_RUNTIME_DIR is the user's own 0700 directory; else
+ * (unset, or inherited from another user through su or setpriv, as is common) not used. */
 static bool xdg_state_root(char *out, size_t len)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
@@ -53,10 +54,8 @@ static bool xdg_state_root(char *out, size_t len)
 		return false;
 	char why[PATH_MAX + 128];
 	int fd = ms_state_dir_open(xdg, false, why, sizeof(why));
-	if (fd < 0) {
-		ms_warn("XDG_RUNTIME_DIR is not used for the state: %s", why);
+	if (fd < 0)
 		return false;
-	}
 	close(fd);
 	return snprintf(out, len, "%s/mmapsuite", xdg) < (int)len;
 }
@@ -314,7 +313,7 @@ static int mount_on_fd(const char *source, int fd, const char *type, const char 
 {
 	char target[64];
 	snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-	return mount(source, target, type, MS_NOSUID | MS_NODEV, opts);
+	return mount(source, target, type, 0, opts); /* the options the results record, as before */
 }
 
 /* Sets the mode of the root of the file system mounted on name in the area. */
