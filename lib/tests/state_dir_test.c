@@ -103,8 +103,12 @@ Test(state_dir, a_refused_state_root_exits_2)
 	}
 	close(err[1]);
 	char msg[2048] = "";
-	ssize_t n = read(err[0], msg, sizeof(msg) - 1);
-	msg[n > 0 ? n : 0] = 0;
+	size_t used = 0;
+	ssize_t n;
+	/* to the end: stderr is unbuffered, so the message comes in pieces */
+	while (used < sizeof(msg) - 1 && (n = read(err[0], msg + used, sizeof(msg) - 1 - used)) > 0)
+		used += (size_t)n;
+	msg[used] = 0;
 	int status;
 	waitpid(pid, &status, 0);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2, "status %d: %s", status, msg);
