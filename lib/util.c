@@ -1,5 +1,4 @@
 #include "util.h"
-#include "state_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +11,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "state_dir.h" /* ms_openat_beneath() for the tree removal */
 
 static void oom(size_t size)
 {
