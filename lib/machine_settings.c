@@ -186,9 +186,9 @@ int ms_setting_lock_take(enum ms_setting_lock lock, int wait_ms, char *why, size
 		errno = e;
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 07777) != 0600) {
-		snprintf(why, whylen, "%s/%s is not a regular file of root's with mode 0600 "
-			 "(uid %u, mode %04o)", MS_RUNTIME_ROOT, name, (unsigned)st.st_uid,
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) != 0) {
+		snprintf(why, whylen, "%s/%s is not a regular file of root's that only root can "
+			 "open (uid %u, mode %04o)", MS_RUNTIME_ROOT, name, (unsigned)st.st_uid,
 			 (unsigned)(st.st_mode & 07777));
 		close(fd);
 		errno = EPERM;
