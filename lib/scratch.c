@@ -505,6 +505,11 @@ int ms_scratch_save_settings(const struct ms_settings_snapshot *snap)
 {
 	saved_settings = *snap;
 	have_saved_settings = 1;
+	bool any = false;
+	for (int i = 0; i < MS_GUARDED_SETTINGS; i++)
+		any |= snap->values[i][0] != 0;
+	if (!any) /* a non-root run's, or one taken without the locks: nothing to put back */
+		return 0;
 	if (create_area() != 0)
 		return -1;
 	char name[96];
