@@ -1,4 +1,6 @@
 #include "harness.h"
+#include "dir_anchor.h"
+#include "results_dir.h"
 #include "trusted_env.h"
 #include "env.h"
 #include "options.h"
@@ -128,7 +130,10 @@ const char *ms_default_out_root(void)
 	snprintf(probe, sizeof(probe), "%s/reports/report.h", project);
 	if (access(probe, F_OK) == 0 && realpath(project, root)) {
 		strncat(root, "/reports/out", sizeof(root) - strlen(root) - 1);
-		if (can_create(root))
+		/* root uses the project's only when no other user can change it (a checkout
+		 * another user owns could have its reports/out swapped for a link) */
+		char why[PATH_MAX + 128];
+		if (can_create(root) && (geteuid() != 0 || ms_path_is_trusted(root, why, sizeof(why))))
 			return root;
 	}
 	return "mmapsuite-results";
@@ -317,15 +322,24 @@ void ms_harness_begin(struct ms_harness *h)
 	if (!h->fs_size_mb)
 		h->fs_size_mb = 1024;
 	validate(h);
+	h->out_dir = ms_results_root_prepare(h->out_root, h->out_given ? "--out" :
+					     "results root (the default)");
 
 	ms_scratch_install_signal_handlers();
 	ms_scratch_reap(true);
 
 	h->run = ms_run_new(h->place);
-	snprintf(h->run_dir, sizeof(h->run_dir), "%s/%s", h->out_root, h->run->id);
-	if (ms_mkdir_p(h->run_dir, 0755) != 0)
-		ms_die(MS_EXIT_USAGE, "cannot create the results directory %s: %s", h->run_dir,
-		       strerror(errno));
+	char name[NAME_MAX + 1];
+	int dir_fd = ms_run_dir_create(h->out_dir, h->run->id, name, sizeof(name), h->run_dir,
+				       sizeof(h->run_dir));
+	if (dir_fd < 0)
+		ms_die(MS_EXIT_USAGE, "cannot create a new results directory for run %s in %s: %s",
+		       h->run->id, h->out_dir, strerror(errno));
+	if (strcmp(name, h->run->id) != 0) { /* the name was taken: the run is named after its directory */
+		free(h->run->id);
+		h->run->id = xstrdup(name);
+	}
+	ms_anchor_set(h->run_dir, dir_fd);
 	json_decref(h->run->environment);
 	h->run->environment = ms_env_capture();
 
@@ -413,6 +427,9 @@ int ms_harness_end(struct ms_harness *h)
 		rc = MS_EXIT_RECORDING; /* the renderer said what failed */
 	}
 	printf("results: %s%s\n", h->run_dir, rc ? " (incomplete: recording the run failed)" : "");
+	ms_anchor_set(NULL, -1);
+	free(h->out_dir);
+	h->out_dir = NULL;
 	ms_run_free(h->run);
 	h->run = NULL;
 	ms_expect_free(h->expect);

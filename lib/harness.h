@@ -28,7 +28,9 @@ struct ms_harness {
 	size_t n_failed;            /* fail + broken */
 	size_t n_xfail, n_xpass;
 	struct ms_run *run;
-	char run_dir[4096];         /* out_root/run-id */
+	char *out_dir;              /* the checked results root, or root's subdirectory of a
+				     * shared one (results_dir.h): run directories and history */
+	char run_dir[4096];         /* out_dir/run-id, created new */
 	struct ms_scratch fs[MS_MAX_FS];
 	int n_fs;
 };

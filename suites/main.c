@@ -14,6 +14,7 @@
 #include "kernel_health.h"
 
 #include <criterion/hooks.h>
+#include <fcntl.h>
 #include <criterion/internal/ordered-set.h>
 #include <criterion/options.h>
 #include <jansson.h>
@@ -122,7 +123,11 @@ static void record(struct criterion_test_stats *st)
 	free(kernel_log);
 	free(health_note);
 	free(with_note);
-	FILE *f = fopen(path, "a");
+	/* never through a link: the harness made the directory, nobody else writes there */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!f && fd >= 0)
+		close(fd);
 	if (f) {
 		json_dumpf(o, f, JSON_COMPACT);
 		fputc('\n', f);

@@ -231,7 +231,7 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		snprintf(results, sizeof(results), "%s/conform-%s.jsonl", h->run_dir, name);
 		snprintf(log, sizeof(log), "%s/conform-%s.log", h->run_dir, name);
 		unlink(results);
-		int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int logfd = ms_open_new_file(log, O_TRUNC);
 		char *env_dir = xasprintf("MMAPSUITE_DIR=%s", s->path);
 		char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", results);
 		char *jobs = xasprintf("--jobs=%d", rq->jobs > 0 ? rq->jobs
