@@ -22,11 +22,11 @@
 
 #define KNOWN_FS "tmpfs, ext4, xfs, btrfs, cwd, all"
 
-int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir);
+int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir, const char *history);
 
 enum {
 	OPT_FS = MS_OPT_HARNESS, OPT_DIR, OPT_FS_SIZE, OPT_OUT, OPT_PLACE, OPT_EXPECT,
-	OPT_STRICT_EXPECT, OPT_NO_EXPECT,
+	OPT_STRICT_EXPECT, OPT_NO_EXPECT, OPT_HISTORY,
 };
 
 const struct ms_option ms_harness_options[] = {
@@ -45,6 +45,9 @@ const struct ms_option ms_harness_options[] = {
 	{ "strict-expect", 0, NULL, "an XPASS fails the run too (exit 1)", OPT_STRICT_EXPECT },
 	{ "no-expect", 0, NULL, "no expectation file (cancels an earlier --expect)",
 	  OPT_NO_EXPECT },
+	{ "history", 0, "FILE", "record the run in this history database (default: history.sqlite\n"
+	  "beside the run directories); its directory must be one only its\n"
+	  "owner can write", OPT_HISTORY },
 	MS_OPTIONS_END
 };
 
@@ -181,6 +184,9 @@ int ms_harness_handle(struct ms_harness *h, int id, const char *given, const cha
 	case OPT_NO_EXPECT:
 		h->expect_path = NULL;
 		return 1;
+	case OPT_HISTORY:
+		h->history = v;
+		return 1;
 	case OPT_FS_SIZE: {
 		char *end;
 		errno = 0;
@@ -265,6 +271,10 @@ static void validate(struct ms_harness *h)
 		       h->out_given ? "--out" : "results root (the default)", h->out_root,
 		       (int)geteuid(), strerror(e));
 	}
+	if (h->history && ms_parent_dir_check(h->history, why, sizeof(why)) < 0)
+		ms_die(MS_EXIT_USAGE, "--history %s: refused: %s; keep the history database in a "
+		       "directory only its owner can write (SQLite opens its -wal, -shm and -journal "
+		       "files there by name)", h->history, why);
 	if (h->strict_expect && !h->expect_path)
 		ms_die(MS_EXIT_USAGE, "--strict-expect needs --expect FILE");
 	if (h->expect_path) {
@@ -423,7 +433,7 @@ int ms_harness_end(struct ms_harness *h)
 	if (ms_run_save(h->run, path) != 0) {
 		ms_warn("recording the run failed: cannot write %s: %s", path, strerror(errno));
 		rc = MS_EXIT_RECORDING;
-	} else if (ms_harness_renderer && ms_harness_renderer(h->run, h->run_dir) != 0) {
+	} else if (ms_harness_renderer && ms_harness_renderer(h->run, h->run_dir, h->history) != 0) {
 		rc = MS_EXIT_RECORDING; /* the renderer said what failed */
 	}
 	printf("results: %s%s\n", h->run_dir, rc ? " (incomplete: recording the run failed)" : "");

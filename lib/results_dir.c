@@ -178,3 +178,34 @@ int ms_run_dir_create(const char *root_dir, const char *id, char *name, size_t n
 	errno = e;
 	return fd;
 }
+
+int ms_parent_dir_check(const char *path, char *why, size_t whylen)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	if (!realpath(dir, real))
+		return errno == ENOENT ? 1 : (snprintf(why, whylen, "%s: %s", dir, strerror(errno)), -1);
+	int fd = open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, whylen, "%s: %s", real, strerror(errno));
+		return -1;
+	}
+	bool ok = ms_dir_fd_is_private(fd, real, why, whylen);
+	close(fd);
+	if (ok && geteuid() == 0)
+		ok = ms_path_is_trusted(real, why, whylen);
+	struct stat st;
+	if (ok && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "%s is not a regular file%s", path,
+			 S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
+		ok = false;
+	}
+	return ok ? 0 : -1;
+}

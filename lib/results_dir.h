@@ -30,4 +30,10 @@ int ms_run_dir_create(const char *root_dir, const char *id, char *name, size_t n
  * descriptor: why says what is wrong when not. */
 bool ms_dir_fd_is_private(int fd, const char *path, char *why, size_t whylen);
 
+/* For a file the run will create beside others it opens by name (the history database and
+ * its -wal, -shm, -journal): whether the directory holding path is private as above (for root
+ * also on a trusted path) and path, if it exists, a regular file and not a link. 1 when the
+ * directory does not exist yet, 0 when all holds, -1 with why. */
+int ms_parent_dir_check(const char *path, char *why, size_t whylen);
+
 #endif
