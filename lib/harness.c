@@ -145,13 +145,15 @@ const char *ms_default_out_root(void)
 static void check_fs_list(const char *list)
 {
 	char *copy = xstrdup(list);
-	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ","))
+	int named = 0;
+	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ","), named++)
 		if (!ms_str_in_list(t, "tmpfs,ext4,xfs,btrfs,cwd,all"))
 			ms_die(MS_EXIT_USAGE, "--fs: unknown file system '%s' (choose from " KNOWN_FS ")",
 			       t);
 	free(copy);
-	if (!*list)
-		ms_die(MS_EXIT_USAGE, "--fs: empty list (choose from " KNOWN_FS ")");
+	if (!named) /* "," or ",,": no file system, so no test would run */
+		ms_die(MS_EXIT_USAGE, "--fs '%s' names no file system, so it selects no test (choose "
+		       "from " KNOWN_FS ")", list);
 }
 
 int ms_harness_handle(struct ms_harness *h, int id, const char *given, const char *v)

@@ -175,8 +175,37 @@ ReportHook(TEST_CRASH)(struct criterion_test_stats *st)
 	record(st);
 }
 
+/* The devmem write permission comes from this process's arguments alone (the harness passes
+ * --gpio-pin and --allow-write on as --mmapsuite-gpio-pin=N and --mmapsuite-allow-write).
+ * The test processes Criterion starts read it from MMAPSUITE_GPIO_REQUEST, which is first
+ * removed from what was inherited, so a variable exported by the caller cannot turn writes on.
+ * The two arguments are taken out of argv before Criterion parses it. */
+static void take_gpio_request(int *argc, char **argv)
+{
+	const char *pin = NULL;
+	bool write = false;
+	int kept = 1;
+	unsetenv("MMAPSUITE_GPIO_REQUEST");
+	for (int i = 1; i < *argc; i++) {
+		if (!strncmp(argv[i], "--mmapsuite-gpio-pin=", 21))
+			pin = argv[i] + 21;
+		else if (!strcmp(argv[i], "--mmapsuite-allow-write"))
+			write = true;
+		else
+			argv[kept++] = argv[i];
+	}
+	argv[kept] = NULL;
+	*argc = kept;
+	if (pin) {
+		char value[64];
+		snprintf(value, sizeof(value), "%s%s", pin, write ? ":write" : "");
+		setenv("MMAPSUITE_GPIO_REQUEST", value, 1);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	take_gpio_request(&argc, argv);
 	struct criterion_test_set *tests = criterion_initialize();
 	int result = 0;
 	if (argc > 1 && strcmp(argv[1], "--mmapsuite-list") == 0) {
