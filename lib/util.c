@@ -129,7 +129,7 @@ int ms_write_file_atomic(const char *path, const char *data, size_t len)
 	int dir = ms_anchor_parent(path, leaf, sizeof(leaf));
 	if (dir < 0)
 		return -1;
-	snprintf(tmp, sizeof(tmp), ".%s.tmp.%d", leaf, (int)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", leaf, (int)getpid());
 	unlinkat(dir, tmp, 0); /* left by a crashed process of the same pid */
 	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
