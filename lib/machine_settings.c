@@ -1,25 +1,76 @@
 #include "machine_settings.h"
+#include "state_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stddef.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/socket.h>
-#include <sys/un.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#define HUGE_2M (2ULL << 20)
+
 static const struct ms_machine_setting_info settings[MS_N_MACHINE_SETTINGS] = {
-	[MS_OVERCOMMIT_MEMORY] = { "/proc/sys/vm/overcommit_memory", MS_LOCK_SETTINGS, true },
-	[MS_KSM_RUN] = { "/sys/kernel/mm/ksm/run", MS_LOCK_SETTINGS, false },
+	/* 0 heuristic, 1 always, 2 never (Documentation/mm/overcommit-accounting.rst) */
+	[MS_OVERCOMMIT_MEMORY] = { "/proc/sys/vm/overcommit_memory", { 0, 2, 0, NULL },
+				   MS_LOCK_SETTINGS, true },
+	/* 0 stop, 1 run, 2 stop and unmerge (Documentation/admin-guide/mm/ksm.rst) */
+	[MS_KSM_RUN] = { "/sys/kernel/mm/ksm/run", { 0, 2, 0, NULL }, MS_LOCK_SETTINGS, false },
+	/* no more 2 MiB pages than the memory holds */
 	[MS_HUGETLB_2M_POOL] = { "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
-				 MS_LOCK_OWN_FILE, false },
-	[MS_MAX_MAP_COUNT] = { "/proc/sys/vm/max_map_count", MS_LOCK_SETTINGS, false },
+				 { 0, 0, HUGE_2M, NULL }, MS_LOCK_HUGETLB_POOL, false },
+	/* an int sysctl with a minimum of 0 (kernel/sysctl.c: proc_dointvec_minmax) */
+	[MS_MAX_MAP_COUNT] = { "/proc/sys/vm/max_map_count", { 0, INT_MAX, 0, NULL },
+			       MS_LOCK_SETTINGS, false },
+};
+
+static const char *const lock_names[MS_N_SETTING_LOCKS] = {
+	[MS_LOCK_SETTINGS] = "settings.lock",
+	[MS_LOCK_HUGETLB_POOL] = "hugetlb-2048kB.lock",
 };
 
 const struct ms_machine_setting_info *ms_machine_setting(enum ms_machine_setting id)
 {
 	return &settings[id];
+}
+
+const char *ms_setting_lock_name(enum ms_setting_lock lock)
+{
+	return lock_names[lock];
+}
+
+static bool is_word_of(const char *value, const char *words)
+{
+	size_t n = strlen(value);
+	for (const char *p = words; n && *p;) {
+		size_t len = strcspn(p, "|");
+		if (len == n && strncmp(p, value, n) == 0)
+			return true;
+		p += len + (p[len] == '|');
+	}
+	return false;
+}
+
+bool ms_setting_value_ok(enum ms_machine_setting id, const char *value)
+{
+	const struct ms_setting_grammar *g = &settings[id].grammar;
+	if (g->words)
+		return is_word_of(value, g->words);
+	/* digits only, at most 18 of them: no sign, space, newline or overflow */
+	size_t n = strspn(value, "0123456789");
+	if (n == 0 || n > 18 || value[n] != 0)
+		return false;
+	long long v = strtoll(value, NULL, 10), max = g->max;
+	if (g->max_per_memory) {
+		long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+		max = pages > 0 && page > 0 ?
+			(long long)((unsigned long long)pages * (unsigned long long)page /
+				    g->max_per_memory) : 0;
+	}
+	return v >= g->min && v <= max;
 }
 
 bool ms_setting_file_read(const char *path, char *buf, size_t len)
@@ -51,46 +102,76 @@ bool ms_setting_file_write(const char *path, const char *value)
 	return ok;
 }
 
-/* Tries try_lock(fd) every 10 ms for up to wait_ms: neither lock can be waited on with a
- * timeout otherwise. Returns fd once it holds the lock; else closes it and returns -1 with the
- * errno of the last try (busy: the one that means another process holds it). */
-static int poll_lock(int fd, int (*try_lock)(int fd), int busy, int wait_ms)
+/* Names the holder from what it wrote into the lock file. */
+static void name_holder(int fd, const char *name, char *why, size_t whylen)
 {
-	if (fd < 0)
+	char buf[64] = "";
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = 0;
+	int pid = 0;
+	unsigned long long start = 0;
+	if (sscanf(buf, "%d %llu", &pid, &start) == 2 && pid > 0)
+		snprintf(why, whylen, "%s/%s is held by pid %d (started %llu clock ticks after "
+			 "boot; a pid of the PID namespace it ran in)", MS_RUNTIME_ROOT, name, pid,
+			 start);
+	else
+		snprintf(why, whylen, "%s/%s is held by a process that has not named itself yet",
+			 MS_RUNTIME_ROOT, name);
+}
+
+int ms_setting_lock_take(enum ms_setting_lock lock, int wait_ms, char *why, size_t whylen)
+{
+	const char *name = lock_names[lock];
+	if (geteuid() != 0) {
+		snprintf(why, whylen, "only root takes the locks of machine settings (%s/%s)",
+			 MS_RUNTIME_ROOT, name);
+		errno = EPERM;
 		return -1;
+	}
+	int root = ms_runtime_root_fd(why, whylen);
+	if (root < 0) {
+		errno = EACCES;
+		return -1;
+	}
+	int fd = openat(root, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+		snprintf(why, whylen, "%s/%s: %s", MS_RUNTIME_ROOT, name, strerror(e));
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 07777) != 0600) {
+		snprintf(why, whylen, "%s/%s is not a regular file of root's with mode 0600 "
+			 "(uid %u, mode %04o)", MS_RUNTIME_ROOT, name, (unsigned)st.st_uid,
+			 (unsigned)(st.st_mode & 07777));
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	/* flock() has no timeout: try every 10 ms */
 	for (int waited = 0;; waited += 10) {
-		if (try_lock(fd) == 0)
-			return fd;
-		if (errno != busy || waited >= wait_ms)
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			break;
+		if (errno != EWOULDBLOCK || waited >= wait_ms) {
+			int e = errno;
+			if (e == EWOULDBLOCK)
+				name_holder(fd, name, why, whylen);
+			else
+				snprintf(why, whylen, "flock %s/%s: %s", MS_RUNTIME_ROOT, name,
+					 strerror(e));
+			close(fd);
+			errno = e;
+			return -1;
+		}
 		usleep(10000);
 	}
-	int e = errno;
-	close(fd);
-	errno = e;
-	return -1;
-}
-
-/* The settings lock: binding the abstract name (sun_path[0] == 0), which the kernel frees
- * when the holder dies. */
-static int bind_settings_name(int fd)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	static const char name[] = MS_SETTINGS_LOCK_NAME;
-	memcpy(addr.sun_path + 1, name, sizeof(name) - 1);
-	socklen_t alen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + sizeof(name));
-	return bind(fd, (struct sockaddr *)&addr, alen);
-}
-
-static int flock_now(int fd)
-{
-	return flock(fd, LOCK_EX | LOCK_NB);
-}
-
-int ms_setting_lock_take(enum ms_machine_setting id, const char *path, int wait_ms)
-{
-	if (settings[id].lock == MS_LOCK_SETTINGS)
-		return poll_lock(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), bind_settings_name,
-				 EADDRINUSE, wait_ms);
-	return poll_lock(open(path, O_RDONLY | O_CLOEXEC), flock_now, EWOULDBLOCK, wait_ms);
+	char me[64];
+	int n = snprintf(me, sizeof(me), "%d %llu\n", (int)getpid(),
+			 ms_process_start_time(getpid()));
+	if (ftruncate(fd, 0) != 0 || pwrite(fd, me, (size_t)n, 0) != n)
+		why[0] = 0; /* the lock is had all the same; a waiter just cannot name us */
+	return fd;
 }

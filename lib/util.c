@@ -1,4 +1,5 @@
 #include "util.h"
+#include "state_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -176,7 +177,9 @@ int ms_mkdir_p(const char *path, unsigned mode)
 }
 
 /* Recursive removal with getdents64 and a stack buffer: no malloc, so it is also safe in the
- * signal handlers that clean up after Ctrl-C. Never crosses into another file system. */
+ * signal handlers that clean up after Ctrl-C. Every directory is opened beneath its parent's
+ * descriptor with openat2(): never through a symbolic link (a link is removed, not followed)
+ * and never across a mount point (bind mounts of the same file system included). */
 struct linux_dirent64 {
 	unsigned long long d_ino;
 	long long d_off;
@@ -185,18 +188,19 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-static int remove_tree_at(int parent, const char *name, dev_t dev, int depth)
+static int remove_tree_at(int parent, const char *name, int depth)
 {
 	struct stat st;
 	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(st.st_mode))
 		return unlinkat(parent, name, 0);
-	if (st.st_dev != dev || depth > 64) {
-		errno = EXDEV; /* a mount point inside: never cross into it */
+	if (depth > 64) {
+		errno = ELOOP;
 		return -1;
 	}
-	int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* EXDEV when name is a mount point: never cross into it */
+	int fd = ms_openat_beneath(parent, name, O_RDONLY | O_DIRECTORY, 0, true);
 	if (fd < 0)
 		return -1;
 	int rc = 0;
@@ -213,7 +217,7 @@ static int remove_tree_at(int parent, const char *name, dev_t dev, int depth)
 			off += e->d_reclen;
 			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 				continue;
-			if (remove_tree_at(fd, e->d_name, dev, depth + 1) != 0)
+			if (remove_tree_at(fd, e->d_name, depth + 1) != 0)
 				rc = -1;
 		}
 	}
@@ -223,12 +227,37 @@ static int remove_tree_at(int parent, const char *name, dev_t dev, int depth)
 	return rc;
 }
 
+int ms_remove_tree_at(int dirfd, const char *name)
+{
+	return remove_tree_at(dirfd, name, 0);
+}
+
 int ms_remove_tree(const char *path)
 {
-	struct stat st;
-	if (lstat(path, &st) != 0)
+	char parent[PATH_MAX];
+	if (snprintf(parent, sizeof(parent), "%s", path) >= (int)sizeof(parent)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	size_t len = strlen(parent);
+	while (len > 1 && parent[len - 1] == '/')
+		parent[--len] = 0;
+	char *slash = strrchr(parent, '/');
+	const char *name = slash ? slash + 1 : parent;
+	int pfd;
+	if (!slash) {
+		pfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		*slash = 0;
+		pfd = open(slash == parent ? "/" : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (pfd < 0)
 		return errno == ENOENT ? 0 : -1;
-	return remove_tree_at(AT_FDCWD, path, st.st_dev, 0);
+	int rc = remove_tree_at(pfd, name, 0);
+	int e = errno;
+	close(pfd);
+	errno = e;
+	return rc;
 }
 
 double ms_now(void)

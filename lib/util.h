@@ -35,8 +35,12 @@ char *ms_read_line(const char *path);
 int ms_write_file_atomic(const char *path, const char *data, size_t len);
 /* mkdir -p. Returns 0 or -1 with errno. */
 int ms_mkdir_p(const char *path, unsigned mode);
-/* rm -rf of a tree that must not cross into other file systems. Returns 0 or -1. */
+/* rm -rf of a tree that never follows a symbolic link (the link itself is removed) nor
+ * crosses a mount point; only path's last component is opened relative to its directory.
+ * Returns 0 or -1 (a mount point inside: EXDEV, and it and its parents are left). */
 int ms_remove_tree(const char *path);
+/* The same for name in the directory open at dirfd. */
+int ms_remove_tree_at(int dirfd, const char *name);
 
 /* Monotonic time in seconds. */
 double ms_now(void);

@@ -3,6 +3,7 @@
 #include "trusted_env.h"
 
 #include "loop_device.h"
+#include "state_dir.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -379,21 +380,10 @@ static struct {
 	char value[64];
 } saved[MS_N_MACHINE_SETTINGS];
 static int n_saved;
-static int lock_fd[MS_N_MACHINE_SETTINGS] = { -1, -1, -1, -1 };
+static int lock_fd[MS_N_SETTING_LOCKS] = { -1, -1 };
 static pid_t owner;
 
-_Static_assert(MS_N_MACHINE_SETTINGS == 4, "lock_fd's initialiser lists every setting");
-
-/* The descriptor that holds id's lock: its own, or the one of the settings lock. */
-static int *lock_slot(enum ms_machine_setting id)
-{
-	if (ms_machine_setting(id)->lock == MS_LOCK_OWN_FILE)
-		return &lock_fd[id];
-	for (int i = 0; i < MS_N_MACHINE_SETTINGS; i++)
-		if (ms_machine_setting((enum ms_machine_setting)i)->lock == MS_LOCK_SETTINGS)
-			return &lock_fd[i];
-	return &lock_fd[id];
-}
+_Static_assert(MS_N_SETTING_LOCKS == 2, "lock_fd's initialiser lists every lock");
 
 void mm_settings_restore(void)
 {
@@ -406,7 +396,7 @@ void mm_settings_restore(void)
 			fprintf(stderr, "mmapsuite: could not restore %s to \"%s\": %s; restore it "
 				"by hand\n", path, saved[n_saved].value, ms_errname(errno));
 	}
-	for (int i = MS_N_MACHINE_SETTINGS - 1; i >= 0; i--)
+	for (int i = MS_N_SETTING_LOCKS - 1; i >= 0; i--)
 		if (lock_fd[i] >= 0) {
 			close(lock_fd[i]);
 			lock_fd[i] = -1;
@@ -415,16 +405,22 @@ void mm_settings_restore(void)
 
 void mm_setting_hold(enum ms_machine_setting id)
 {
-	int *slot = lock_slot(id);
+	const struct ms_machine_setting_info *s = ms_machine_setting(id);
+	int *slot = &lock_fd[s->lock];
 	if (*slot >= 0)
 		return;
-	const struct ms_machine_setting_info *s = ms_machine_setting(id);
-	int fd = ms_setting_lock_take(id, s->path, 10000);
+	/* Only root can take the lock (its directory is root's), so that no other user can
+	 * squat it; without it nothing keeps a root run from changing the setting meanwhile. */
+	if (geteuid() != 0)
+		cr_skip_test("depends on %s staying as it is, which only a root run can ensure (by "
+			     "taking %s/%s); a non-root run changes no machine setting", s->path,
+			     MS_RUNTIME_ROOT, ms_setting_lock_name(s->lock));
+	char why[512];
+	int fd = ms_setting_lock_take(s->lock, 10000, why, sizeof(why));
 	if (fd < 0) {
-		if (s->lock == MS_LOCK_SETTINGS)
-			ms_broken("settings lock (abstract socket @%s): %s after 10 s",
-				  MS_SETTINGS_LOCK_NAME, ms_errname(errno));
-		ms_broken("flock of %s: %s after 10 s", s->path, ms_errname(errno));
+		if (errno == EWOULDBLOCK)
+			ms_broken("lock of %s not had within 10 s: %s", s->path, why);
+		ms_broken("lock of %s: %s", s->path, why);
 	}
 	*slot = fd;
 	owner = getpid();
@@ -459,7 +455,9 @@ bool mm_setting_try_change(enum ms_machine_setting id, const char *value)
 void mm_setting_change(enum ms_machine_setting id, const char *value)
 {
 	const char *path = ms_machine_setting(id)->path;
-	ms_require_root();
+	if (geteuid() != 0)
+		cr_skip_test("needs root to change %s; a non-root run changes no machine setting",
+			     path);
 	const char *no_global = ms_env("MMAPSUITE_NO_GLOBAL_SETTINGS");
 	if (no_global && *no_global && ms_machine_setting(id)->global_memory)
 		cr_skip_test("%s would change for the whole machine, which this run forbids "

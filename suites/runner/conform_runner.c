@@ -209,6 +209,17 @@ static void file_name_of(const char *label, char *out, size_t len)
 			*p = '_';
 }
 
+/* Puts back what a killed test left; 1 (a failed verdict) when the settings' locks could not
+ * be had, so that nothing a test may have left changed could be checked. */
+static int put_back_or_say(const struct ms_settings_snapshot *settings, const char *label)
+{
+	if (ms_settings_put_back(settings) >= 0)
+		return 0;
+	ms_warn("%s: the machine settings were not checked after the tests (their lock was not "
+		"had): the run fails", label);
+	return 1;
+}
+
 int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h)
 {
 	json_t *tests = ms_conform_list();
@@ -242,13 +253,15 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		size_t before = h->run->n_conformance;
 		json_t *seen = json_object();
 		struct ms_settings_snapshot settings;
+		/* no snapshot without the locks (the message names the holder): the tests that
+		 * need them go BROKEN on their own, and nothing is put back */
 		ms_settings_snapshot(&settings);
 		if (ms_scratch_save_settings(&settings) != 0)
 			ms_warn("cannot keep the settings snapshot in the scratch area: %s",
 				strerror(errno));
 		double t0 = ms_now();
 		int rc = run_contained(h, s, argv, env, rq->verbose ? -1 : logfd);
-		ms_settings_put_back(&settings);
+		bad += put_back_or_say(&settings, s->label);
 		read_results(h, results, s->label, seen);
 		int missing = unreported(h, tests, rq->filter, seen, s->label, rc, false);
 		if (missing) {
@@ -260,7 +273,7 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 					    json_pack("{s:i, s:i}", "unreported", missing,
 						      "runner_exit_status", rc));
 			rc = run_contained(h, s, argv, env, rq->verbose ? -1 : logfd);
-			ms_settings_put_back(&settings);
+			bad += put_back_or_say(&settings, s->label);
 			read_results(h, results, s->label, seen);
 			unreported(h, tests, rq->filter, seen, s->label, rc, true);
 		}

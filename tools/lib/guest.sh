@@ -161,6 +161,9 @@ mkdir -p /dev/shm /dev/pts
 mount -t tmpfs -o mode=1777 shm /dev/shm
 mount -t tmpfs -o mode=1777,size=80% tmp /tmp
 mount -t tmpfs -o mode=1777,size=80% vartmp /var/tmp
+# the suite's state root as root (scratch areas, loop images): root's own, 0700, with room
+mkdir -p /var/lib/mmapsuite
+mount -t tmpfs -o mode=0700,size=80% mmapsuite-state /var/lib/mmapsuite
 hostname guest
 for m in $(cat /etc/guest-modules); do modprobe "$m" || echo "guest: modprobe $m failed" >&2; done
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /results ||
