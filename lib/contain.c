@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #define MAX_RUNS 8
-#define MAX_KEEP 8
+#define MAX_KEEP 32
 #define GRACE_S 2.0        /* from a forwarded signal to the end of everything */
 #define STOP_WAIT_S 10.0   /* for the init to be reaped after it was killed */
 
@@ -47,36 +47,93 @@ static void init_say(const char *what, const char *arg)
 	dprintf(STDERR_FILENO, "mmapsuite init: %s%s%s\n", what, arg ? ": " : "", arg ? arg : "");
 }
 
-/* A private /tmp and /dev/shm, with the directories the program needs that lie below them
- * bound back in at the same paths; a fresh /proc for the new PID namespace. /dev/shm must be
- * private too: Criterion's sandbox names its shared memory after the pid ("bxfi_<pid>"), and
- * pids inside two namespaces collide (seen: "Could not initialize test context"). */
+/* Every path a variable of the list names (lib/trusted_env.c: policy overrides, the device
+ * tree, the bundle's libraries, ...): the run was told to read them, so they stay visible
+ * inside its private /tmp. A root run keeps only those ms_env() would honour. */
+static int paths_from_environment(const char **out, int room, char *store, size_t storelen)
+{
+	int n = 0;
+	size_t used = 0;
+	for (const struct ms_env_var *v = ms_env_vars; v->name && n < room; v++) {
+		if (v->kind != MS_ENV_PATH && v->kind != MS_ENV_PATH_LIST)
+			continue;
+		const char *value = getenv(v->name);
+		if (!value || !*value)
+			continue;
+		for (const char *p = value; *p && n < room;) {
+			size_t len = v->kind == MS_ENV_PATH_LIST ? strcspn(p, ":") : strlen(p);
+			if (len && used + len + 1 <= storelen) {
+				char *copy = store + used;
+				memcpy(copy, p, len);
+				copy[len] = 0;
+				used += len + 1;
+				char why[PATH_MAX + 128];
+				if (geteuid() != 0 || ms_path_is_trusted(copy, why, sizeof(why)))
+					out[n++] = copy;
+			}
+			p += len;
+			if (*p == ':')
+				p++;
+		}
+	}
+	return n;
+}
+
+/* The mount point for a kept path: a directory, or an empty file for a file. */
+static int make_mount_point(const char *path, bool dir)
+{
+	if (dir)
+		return ms_mkdir_p(path, 0755);
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = 0;
+		if (ms_mkdir_p(parent, 0755) != 0)
+			return -1;
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+/* A private /tmp and /dev/shm, with the directories and files the program needs that lie
+ * below them bound back in at the same paths; a fresh /proc for the new PID namespace.
+ * /dev/shm must be private too: Criterion's sandbox names its shared memory after the pid
+ * ("bxfi_<pid>"), and pids inside two namespaces collide (seen: "Could not initialize test
+ * context"). */
 static void init_mounts(const char *const *keep)
 {
 	static const char *const private_dirs[] = { "/tmp", "/dev/shm" };
 	static const char *const private_opts[] = { "mode=1777,size=256m", "mode=1777" };
 	int fds[MAX_KEEP];
+	bool is_dir[MAX_KEEP];
 	const char *paths[MAX_KEEP];
 	int n = 0;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		init_say("cannot make the mounts private", strerror(errno));
-	/* A relocatable bundle's loader and libraries (MMAPSUITE_LIBRARY_PATH, set by its
-	 * launcher) are needed too: a bundle unpacked below /tmp must stay runnable. */
-	const char *all[MAX_KEEP + 1];
+	/* The directories the caller names, and every file or directory a variable names: a
+	 * checkout, a bundle or a test's override file below /tmp must stay readable (CI may
+	 * clone under /tmp). */
+	const char *all[MAX_KEEP];
+	static char store[8192];
 	int n_all = 0;
 	for (int i = 0; keep && keep[i] && n_all < MAX_KEEP; i++)
 		all[n_all++] = keep[i];
-	const char *libs = ms_env("MMAPSUITE_LIBRARY_PATH");
-	if (libs && *libs)
-		all[n_all++] = libs;
+	n_all += paths_from_environment(all + n_all, MAX_KEEP - n_all, store, sizeof(store));
 	for (int i = 0; i < n_all && n < MAX_KEEP; i++)
 		for (int d = 0; d < 2; d++) {
 			size_t len = strlen(private_dirs[d]);
 			if (strncmp(all[i], private_dirs[d], len) || all[i][len] != '/')
 				continue;
-			int fd = open(all[i], O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (fd >= 0)
-				paths[n] = all[i], fds[n++] = fd;
+			struct stat st;
+			int fd = open(all[i], O_PATH | O_CLOEXEC);
+			if (fd >= 0 && fstat(fd, &st) == 0)
+				paths[n] = all[i], is_dir[n] = S_ISDIR(st.st_mode), fds[n++] = fd;
+			else if (fd >= 0)
+				close(fd);
 		}
 	for (int d = 0; d < 2; d++)
 		if (mount("mmapsuite", private_dirs[d], "tmpfs", MS_NOSUID | MS_NODEV,
@@ -85,9 +142,9 @@ static void init_mounts(const char *const *keep)
 	for (int i = 0; i < n; i++) {
 		char from[64];
 		snprintf(from, sizeof(from), "/proc/self/fd/%d", fds[i]);
-		if (ms_mkdir_p(paths[i], 0755) != 0 ||
+		if (make_mount_point(paths[i], is_dir[i]) != 0 ||
 		    mount(from, paths[i], NULL, MS_BIND | MS_REC, NULL) != 0)
-			init_say("cannot keep a directory", paths[i]);
+			init_say("cannot keep a path", paths[i]);
 		close(fds[i]);
 	}
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 static const char *const keys[] = { "fs", "kernel", "arch", "message", "reason" };
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
@@ -91,6 +94,44 @@ static bool has_control(const char *s)
 	return false;
 }
 
+/* Why fnmatch() would not read glob as meant, or NULL: an unclosed '[' (or '[:', '[.', '[=')
+ * is taken as a literal character and a trailing '\\' matches nothing, so such a line would
+ * silently match no test. */
+static const char *glob_problem(const char *glob)
+{
+	for (const char *p = glob; *p; p++) {
+		if (*p == '\\') {
+			if (!p[1])
+				return "ends in a lone '\\'";
+			p++;
+			continue;
+		}
+		if (*p != '[')
+			continue;
+		const char *q = p + 1;
+		if (*q == '!' || *q == '^')
+			q++;
+		if (*q == ']') /* first in the set: a literal ']' */
+			q++;
+		for (; *q && *q != ']'; q++) {
+			if (*q == '[' && (q[1] == ':' || q[1] == '.' || q[1] == '=')) {
+				const char kind = q[1], *end = q + 2;
+				while (*end && !(end[0] == kind && end[1] == ']'))
+					end++;
+				if (!*end)
+					return "has a '[' with no closing ']'";
+				q = end + 1;
+			} else if (*q == '\\' && q[1]) {
+				q++;
+			}
+		}
+		if (!*q)
+			return "has a '[' with no closing ']'";
+		p = q;
+	}
+	return NULL;
+}
+
 /* Parses one line (without its newline) into *x. Returns 1 for an entry, 0 for a blank or
  * comment line, -1 after bad(). */
 static int parse_line(struct parser *p, const char *s, bool allow_placeholder,
@@ -113,6 +154,12 @@ static int parse_line(struct parser *p, const char *s, bool allow_placeholder,
 	}
 	if (strchr(test, '"')) {
 		bad(p, "the test glob '%s' holds a quote; test names have none", test);
+		goto fail;
+	}
+	const char *problem = glob_problem(test);
+	if (problem) {
+		bad(p, "the test glob '%s' %s (write \\[ for a literal '['): it would match no "
+		       "test", test, problem);
 		goto fail;
 	}
 	if (!strchr(test, '/')) {
@@ -158,6 +205,12 @@ static int parse_line(struct parser *p, const char *s, bool allow_placeholder,
 		}
 		if (has_control(vals[k])) {
 			bad(p, "%s= holds a control character", keys[k]);
+			goto fail;
+		}
+		problem = k == N_KEYS - 1 ? NULL : glob_problem(vals[k]); /* reason is text */
+		if (problem) {
+			bad(p, "%s=: the pattern '%s' %s (write \\[ for a literal '['): the line "
+			       "would match nothing", keys[k], vals[k], problem);
 			goto fail;
 		}
 	}
@@ -245,14 +298,70 @@ int ms_expect_parse(struct ms_expect *e, const char *file, const char *text,
 	return 0;
 }
 
+/* What a file of this mode is, for the message refusing it. */
+static const char *file_kind(mode_t mode)
+{
+	return S_ISDIR(mode) ? "a directory" : S_ISFIFO(mode) ? "a FIFO" :
+	       S_ISCHR(mode) ? "a character device" : S_ISBLK(mode) ? "a block device" :
+	       S_ISSOCK(mode) ? "a socket" : "not a regular file";
+}
+
+/* The whole file, when it is a regular file of at most MS_EXPECT_MAX_BYTES: /dev/zero would
+ * grow without end and a FIFO would block (opened O_NONBLOCK, so the open does not wait for a
+ * writer). NULL with err set. */
+static char *read_expect_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > MS_EXPECT_MAX_BYTES) {
+		if (S_ISREG(st.st_mode))
+			snprintf(err, errlen, "%s: %lld bytes; an expectation file holds at most %d "
+				 "(4 MiB)", path, (long long)st.st_size, MS_EXPECT_MAX_BYTES);
+		else
+			snprintf(err, errlen, "%s: %s, not a regular file: an expectation file is a "
+				 "regular file of at most 4 MiB", path, file_kind(st.st_mode));
+		close(fd);
+		return NULL;
+	}
+	char *text = xmalloc(MS_EXPECT_MAX_BYTES + 2);
+	size_t used = 0;
+	for (;;) {
+		ssize_t n = read(fd, text + used, MS_EXPECT_MAX_BYTES + 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd), free(text);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > MS_EXPECT_MAX_BYTES) { /* it grew while being read */
+			snprintf(err, errlen, "%s: more than %d bytes (4 MiB), the most an "
+				 "expectation file holds", path, MS_EXPECT_MAX_BYTES);
+			close(fd), free(text);
+			return NULL;
+		}
+	}
+	close(fd);
+	text[used] = 0;
+	*len = used;
+	return text;
+}
+
 int ms_expect_load(struct ms_expect *e, const char *path, char *err, size_t errlen)
 {
 	size_t len;
-	char *text = ms_read_file(path, &len);
-	if (!text) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	char *text = read_expect_file(path, &len, err, errlen);
+	if (!text)
 		return -1;
-	}
 	if (memchr(text, 0, len)) {
 		snprintf(err, errlen, "%s: holds a NUL byte: not an expectation file", path);
 		free(text);

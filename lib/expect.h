@@ -37,7 +37,11 @@ struct ms_expect {
  * A placeholder reason is refused unless allow_placeholder. */
 int ms_expect_parse(struct ms_expect *e, const char *file, const char *text,
 		    bool allow_placeholder, char *err, size_t errlen);
-/* Reads and parses path; the kernel and architecture are taken from uname(2). */
+/* The largest expectation file read: a file of thousands of lines is far below it. */
+#define MS_EXPECT_MAX_BYTES (4 << 20)
+/* Reads and parses path, a regular file of at most MS_EXPECT_MAX_BYTES (anything else, a
+ * FIFO or /dev/zero included, is refused at once, naming it); the kernel and architecture
+ * are taken from uname(2). */
 int ms_expect_load(struct ms_expect *e, const char *path, char *err, size_t errlen);
 void ms_expect_free(struct ms_expect *e);
 

@@ -1,4 +1,6 @@
 #include "harness.h"
+#include "dir_anchor.h"
+#include "results_dir.h"
 #include "trusted_env.h"
 #include "env.h"
 #include "options.h"
@@ -20,11 +22,11 @@
 
 #define KNOWN_FS "tmpfs, ext4, xfs, btrfs, cwd, all"
 
-int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir);
+int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir, const char *history);
 
 enum {
 	OPT_FS = MS_OPT_HARNESS, OPT_DIR, OPT_FS_SIZE, OPT_OUT, OPT_PLACE, OPT_EXPECT,
-	OPT_STRICT_EXPECT, OPT_NO_EXPECT,
+	OPT_STRICT_EXPECT, OPT_NO_EXPECT, OPT_HISTORY,
 };
 
 const struct ms_option ms_harness_options[] = {
@@ -43,6 +45,9 @@ const struct ms_option ms_harness_options[] = {
 	{ "strict-expect", 0, NULL, "an XPASS fails the run too (exit 1)", OPT_STRICT_EXPECT },
 	{ "no-expect", 0, NULL, "no expectation file (cancels an earlier --expect)",
 	  OPT_NO_EXPECT },
+	{ "history", 0, "FILE", "record the run in this history database (default: history.sqlite\n"
+	  "beside the run directories); its directory must be one only its\n"
+	  "owner can write", OPT_HISTORY },
 	MS_OPTIONS_END
 };
 
@@ -128,7 +133,10 @@ const char *ms_default_out_root(void)
 	snprintf(probe, sizeof(probe), "%s/reports/report.h", project);
 	if (access(probe, F_OK) == 0 && realpath(project, root)) {
 		strncat(root, "/reports/out", sizeof(root) - strlen(root) - 1);
-		if (can_create(root))
+		/* root uses the project's only when no other user can change it (a checkout
+		 * another user owns could have its reports/out swapped for a link) */
+		char why[PATH_MAX + 128];
+		if (can_create(root) && (geteuid() != 0 || ms_path_is_trusted(root, why, sizeof(why))))
 			return root;
 	}
 	return "mmapsuite-results";
@@ -137,13 +145,15 @@ const char *ms_default_out_root(void)
 static void check_fs_list(const char *list)
 {
 	char *copy = xstrdup(list);
-	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ","))
+	int named = 0;
+	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ","), named++)
 		if (!ms_str_in_list(t, "tmpfs,ext4,xfs,btrfs,cwd,all"))
 			ms_die(MS_EXIT_USAGE, "--fs: unknown file system '%s' (choose from " KNOWN_FS ")",
 			       t);
 	free(copy);
-	if (!*list)
-		ms_die(MS_EXIT_USAGE, "--fs: empty list (choose from " KNOWN_FS ")");
+	if (!named) /* "," or ",,": no file system, so no test would run */
+		ms_die(MS_EXIT_USAGE, "--fs '%s' names no file system, so it selects no test (choose "
+		       "from " KNOWN_FS ")", list);
 }
 
 int ms_harness_handle(struct ms_harness *h, int id, const char *given, const char *v)
@@ -175,6 +185,9 @@ int ms_harness_handle(struct ms_harness *h, int id, const char *given, const cha
 		return 1;
 	case OPT_NO_EXPECT:
 		h->expect_path = NULL;
+		return 1;
+	case OPT_HISTORY:
+		h->history = v;
 		return 1;
 	case OPT_FS_SIZE: {
 		char *end;
@@ -260,6 +273,10 @@ static void validate(struct ms_harness *h)
 		       h->out_given ? "--out" : "results root (the default)", h->out_root,
 		       (int)geteuid(), strerror(e));
 	}
+	if (h->history && ms_parent_dir_check(h->history, why, sizeof(why)) < 0)
+		ms_die(MS_EXIT_USAGE, "--history %s: refused: %s; keep the history database in a "
+		       "directory only its owner can write (SQLite opens its -wal, -shm and -journal "
+		       "files there by name)", h->history, why);
 	if (h->strict_expect && !h->expect_path)
 		ms_die(MS_EXIT_USAGE, "--strict-expect needs --expect FILE");
 	if (h->expect_path) {
@@ -317,15 +334,24 @@ void ms_harness_begin(struct ms_harness *h)
 	if (!h->fs_size_mb)
 		h->fs_size_mb = 1024;
 	validate(h);
+	h->out_dir = ms_results_root_prepare(h->out_root, h->out_given ? "--out" :
+					     "results root (the default)");
 
 	ms_scratch_install_signal_handlers();
 	ms_scratch_reap(true);
 
 	h->run = ms_run_new(h->place);
-	snprintf(h->run_dir, sizeof(h->run_dir), "%s/%s", h->out_root, h->run->id);
-	if (ms_mkdir_p(h->run_dir, 0755) != 0)
-		ms_die(MS_EXIT_USAGE, "cannot create the results directory %s: %s", h->run_dir,
-		       strerror(errno));
+	char name[NAME_MAX + 1];
+	int dir_fd = ms_run_dir_create(h->out_dir, h->run->id, name, sizeof(name), h->run_dir,
+				       sizeof(h->run_dir));
+	if (dir_fd < 0)
+		ms_die(MS_EXIT_USAGE, "cannot create a new results directory for run %s in %s: %s",
+		       h->run->id, h->out_dir, strerror(errno));
+	if (strcmp(name, h->run->id) != 0) { /* the name was taken: the run is named after its directory */
+		free(h->run->id);
+		h->run->id = xstrdup(name);
+	}
+	ms_anchor_set(h->run_dir, dir_fd);
 	json_decref(h->run->environment);
 	h->run->environment = ms_env_capture();
 
@@ -409,10 +435,13 @@ int ms_harness_end(struct ms_harness *h)
 	if (ms_run_save(h->run, path) != 0) {
 		ms_warn("recording the run failed: cannot write %s: %s", path, strerror(errno));
 		rc = MS_EXIT_RECORDING;
-	} else if (ms_harness_renderer && ms_harness_renderer(h->run, h->run_dir) != 0) {
+	} else if (ms_harness_renderer && ms_harness_renderer(h->run, h->run_dir, h->history) != 0) {
 		rc = MS_EXIT_RECORDING; /* the renderer said what failed */
 	}
 	printf("results: %s%s\n", h->run_dir, rc ? " (incomplete: recording the run failed)" : "");
+	ms_anchor_set(NULL, -1);
+	free(h->out_dir);
+	h->out_dir = NULL;
 	ms_run_free(h->run);
 	h->run = NULL;
 	ms_expect_free(h->expect);

@@ -22,13 +22,16 @@ struct ms_harness {
 	unsigned long fs_size_mb;   /* --fs-size MB for images and tmpfs; default 1024 */
 	const char *expect_path;    /* --expect FILE: known deviations (NULL: none) */
 	bool strict_expect;         /* --strict-expect: an XPASS fails the run */
+	const char *history;        /* --history FILE; NULL: history.sqlite beside the run */
 	/* state */
 	struct ms_expect *expect;   /* loaded by ms_harness_begin */
 	/* after ms_harness_end: conformance results by outcome, expectations applied */
 	size_t n_failed;            /* fail + broken */
 	size_t n_xfail, n_xpass;
 	struct ms_run *run;
-	char run_dir[4096];         /* out_root/run-id */
+	char *out_dir;              /* the checked results root, or root's subdirectory of a
+				     * shared one (results_dir.h): run directories and history */
+	char run_dir[4096];         /* out_dir/run-id, created new */
 	struct ms_scratch fs[MS_MAX_FS];
 	int n_fs;
 };
@@ -59,9 +62,11 @@ int ms_harness_end(struct ms_harness *h);
  * --strict-expect is given and an expected failure passed. */
 bool ms_harness_failed(const struct ms_harness *h);
 
-/* Set by the mmapsuite program: renders reports from a saved run directory. Kept as a hook so
+/* Set by the mmapsuite program: renders reports from a saved run directory and records the
+ * run in the history database (history: --history FILE, NULL for the default). Kept as a hook so
  * that lib/ does not depend on reports/. Returns 0 or 1. */
-extern int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir);
+extern int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir,
+				  const char *history);
 
 /* Default results root: $MMAPSUITE_OUT, else <project>/reports/out when running from a build
  * tree inside the project and this user may write there, else ./mmapsuite-results. */

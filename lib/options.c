@@ -66,6 +66,30 @@ static const char *offending(const struct ms_options *p)
 	return last;
 }
 
+/* getopt_long answers '?' for an abbreviation that fits several options too: when arg is one,
+ * exits 2 saying so and naming every option it fits. */
+static void ambiguous(const struct ms_options *p, const char *arg)
+{
+	if (strncmp(arg, "--", 2) != 0)
+		return;
+	size_t len = strcspn(arg + 2, "=");
+	size_t fits = 0;
+	char list[512] = "";
+	for (size_t i = 0; p->longopts[i].name; i++) {
+		const char *name = p->longopts[i].name;
+		if (strncmp(name, arg + 2, len) != 0)
+			continue;
+		if (strlen(name) == len)
+			return; /* an exact name: not ambiguous, so unknown for another reason */
+		size_t used = strlen(list);
+		snprintf(list + used, sizeof(list) - used, "%s--%s", fits ? ", " : "", name);
+		fits++;
+	}
+	if (fits > 1)
+		ms_die(MS_EXIT_USAGE, "%s: option '%.*s' is ambiguous; it could be %s (see --help)",
+		       p->command, (int)(len + 2), arg, list);
+}
+
 int ms_options_next(struct ms_options *p)
 {
 	p->arg = NULL;
@@ -73,9 +97,11 @@ int ms_options_next(struct ms_options *p)
 	int c = getopt_long(p->argc, p->argv, p->shortopts, p->longopts, NULL);
 	if (c == -1)
 		return MS_OPT_DONE;
-	if (c == '?')
+	if (c == '?') {
+		ambiguous(p, offending(p));
 		ms_die(MS_EXIT_USAGE, "%s: unknown option '%s' (see --help)", p->command,
 		       offending(p));
+	}
 	if (c == ':')
 		ms_die(MS_EXIT_USAGE, "%s: %s needs a value (see --help)", p->command,
 		       offending(p));

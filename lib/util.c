@@ -1,5 +1,6 @@
 #include "util.h"
 #include "state_dir.h"
+#include "dir_anchor.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -123,17 +124,22 @@ char *ms_read_line(const char *path)
 
 int ms_write_file_atomic(const char *path, const char *data, size_t len)
 {
-	char tmp[PATH_MAX];
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp)) {
-		errno = ENAMETOOLONG;
+	/* The temporary name is created new (O_EXCL) and never through a link, in a directory
+	 * opened once: inside the run directory, relative to its descriptor (dir_anchor.h). */
+	char leaf[NAME_MAX + 1], tmp[NAME_MAX + 32];
+	int dir = ms_anchor_parent(path, leaf, sizeof(leaf));
+	if (dir < 0)
 		return -1;
-	}
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", leaf, (int)getpid());
+	unlinkat(dir, tmp, 0); /* left by a crashed process of the same pid */
+	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return -1;
+		goto fail;
 	size_t done = 0;
 	while (done < len) {
 		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
 			goto fail;
 		done += (size_t)n;
@@ -142,22 +148,39 @@ int ms_write_file_atomic(const char *path, const char *data, size_t len)
 		fd = -1;
 		goto fail;
 	}
-	if (rename(tmp, path) != 0) {
-		fd = -1;
+	fd = -1;
+	if (renameat(dir, tmp, dir, leaf) != 0)
 		goto fail;
-	}
+	close(dir);
 	return 0;
 fail:;
 	int e = errno;
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	unlinkat(dir, tmp, 0);
+	close(dir);
 	errno = e;
 	return -1;
 }
 
+int ms_open_new_file(const char *path, int flags)
+{
+	char leaf[NAME_MAX + 1];
+	int dir = ms_anchor_parent(path, leaf, sizeof(leaf));
+	if (dir < 0)
+		return -1;
+	int fd = openat(dir, leaf, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | flags, 0644);
+	int e = errno;
+	close(dir);
+	errno = e;
+	return fd;
+}
+
 int ms_mkdir_p(const char *path, unsigned mode)
 {
+	int anchored = ms_anchor_mkdir_p(path, mode);
+	if (anchored <= 0)
+		return anchored;
 	char buf[PATH_MAX];
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
 		errno = ENAMETOOLONG;

@@ -31,9 +31,14 @@ char *ms_read_file(const char *path, size_t *len);
 /* First line of a small file (sysfs, procfs) with the newline removed, or NULL. */
 char *ms_read_line(const char *path);
 /* Writes via a temporary file in the same directory and rename(): readers see the old file or
- * the new one, never a part. Returns 0, or -1 with errno set (the old file is untouched). */
+ * the new one, never a part. The temporary file is created new, never through a link. Returns 0, or -1 with errno set (the old file is untouched). */
 int ms_write_file_atomic(const char *path, const char *data, size_t len);
-/* mkdir -p. Returns 0 or -1 with errno. */
+/* Opens path for writing, created if missing (mode 0644), never through a symbolic link at its
+ * last component, and inside the run directory never through one at all (dir_anchor.h).
+ * flags adds O_TRUNC, O_APPEND or O_EXCL. Returns the descriptor, or -1 with errno. */
+int ms_open_new_file(const char *path, int flags);
+/* mkdir -p (inside the run directory: relative to its descriptor, dir_anchor.h). Returns 0 or
+ * -1 with errno. */
 int ms_mkdir_p(const char *path, unsigned mode);
 /* rm -rf of a tree that never follows a symbolic link (the link itself is removed) nor
  * crosses a mount point; only path's last component is opened relative to its directory.

@@ -8,6 +8,7 @@
 #include "history.h"
 #include "options.h"
 #include "report.h"
+#include "results_dir.h"
 #include "util.h"
 
 enum { OPT_OUT = MS_OPT_OWN, OPT_HISTORY };
@@ -57,6 +58,16 @@ int cmd_report(int argc, char **argv)
 	}
 	const char *input = argv[first];
 	char err[1024];
+	struct stat st;
+	if (out && stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mmapsuite report: --out %s: exists and is not a directory\n", out);
+		return MS_EXIT_USAGE;
+	}
+	if (history && ms_parent_dir_check(history, err, sizeof(err)) < 0) {
+		fprintf(stderr, "mmapsuite report: --history %s: refused: %s; keep the history "
+			"database in a directory only its owner can write\n", history, err);
+		return MS_EXIT_USAGE;
+	}
 	double start = ms_now();
 	struct ms_run *run = ms_run_load_dir(input, err, sizeof(err));
 	if (!run) {
@@ -67,7 +78,6 @@ int cmd_report(int argc, char **argv)
 	if (out) {
 		dir = xstrdup(out);
 	} else {
-		struct stat st;
 		if (stat(input, &st) == 0 && !S_ISDIR(st.st_mode)) {
 			const char *slash = strrchr(input, '/');
 			dir = slash ? xasprintf("%.*s", (int)(slash - input), input) : xstrdup(".");
@@ -78,7 +88,6 @@ int cmd_report(int argc, char **argv)
 	int rc = ms_report_write(run, dir, err, sizeof(err));
 	double took = ms_now() - start;
 	char *index = xasprintf("%s/index.html", dir);
-	struct stat st;
 	if (stat(index, &st) == 0)
 		printf("report: %s (%.0f KiB) in %.2f s\n", index, (double)st.st_size / 1024, took);
 	if (rc != 0)

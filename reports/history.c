@@ -2,12 +2,18 @@
  * followed across kernels and days. SQLite in WAL mode with a busy timeout, each run written
  * in one transaction: two runs finishing at once both land, neither corrupts the file. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
+#include "results_dir.h"
+#include "trusted_env.h"
 #include "history.h"
 #include "model.h"
 #include "util.h"
@@ -128,21 +134,68 @@ static const char *setup(sqlite3 *db, bool create, int *rc, char *buf, size_t le
 	return bad;
 }
 
+int ms_history_check_dir(const char *db_path, bool create, char *safe, size_t safelen,
+			 char *err, size_t errlen)
+{
+	char dir[PATH_MAX], leaf[PATH_MAX], real[PATH_MAX], why[PATH_MAX + 256];
+	snprintf(dir, sizeof(dir), "%s", db_path);
+	char *slash = strrchr(dir, '/');
+	snprintf(leaf, sizeof(leaf), "%s", slash ? slash + 1 : db_path);
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	if (!leaf[0]) {
+		snprintf(err, errlen, "%s: names a directory, not a database file", db_path);
+		return -1;
+	}
+	if (create && access(dir, F_OK) != 0 && ms_mkdir_p(dir, 0755) != 0) {
+		snprintf(err, errlen, "%s: cannot create its directory: %s", db_path, strerror(errno));
+		return -1;
+	}
+	/* SQLite opens the -wal, -shm and -journal files beside the database by name: only a
+	 * directory no other user can write keeps a link planted there from redirecting them. */
+	int fd = realpath(dir, real) ? open(real, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: its directory %s: %s", db_path, dir, strerror(errno));
+		return -1;
+	}
+	bool private_dir = ms_dir_fd_is_private(fd, real, why, sizeof(why));
+	close(fd);
+	if (private_dir && geteuid() == 0)
+		private_dir = ms_path_is_trusted(real, why, sizeof(why));
+	if (!private_dir) {
+		snprintf(err, errlen, "%s: refused: %s, and SQLite opens the database's -wal, -shm "
+			 "and -journal files there by name; keep the history database in a directory "
+			 "only its owner can write", db_path, why);
+		return -1;
+	}
+	struct stat st;
+	if (lstat(db_path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: refused: not a regular file%s", db_path,
+			 S_ISLNK(st.st_mode) ? " (a symbolic link)" : "");
+		return -1;
+	}
+	if ((size_t)snprintf(safe, safelen, "%s%s%s", real, strcmp(real, "/") ? "/" : "", leaf) >=
+	    safelen) {
+		snprintf(err, errlen, "%s: the path is too long", db_path);
+		return -1;
+	}
+	return 0;
+}
+
 sqlite3 *ms_history_open(const char *db_path, bool create, char *err, size_t errlen)
 {
 	sqlite3 *db = NULL;
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-	if (create) {
-		char *dir = xstrdup(db_path);
-		char *slash = strrchr(dir, '/');
-		if (slash && slash != dir) {
-			*slash = 0;
-			ms_mkdir_p(dir, 0755);
-		}
-		free(dir);
-	}
+	/* The directory resolved and checked, the file itself never through a link. */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
+	char safe[PATH_MAX];
+	if (ms_history_check_dir(db_path, create, safe, sizeof(safe), err, errlen) != 0)
+		return NULL;
 	char why[768];
-	int rc = sqlite3_open_v2(db_path, &db, flags, NULL);
+	int rc = sqlite3_open_v2(safe, &db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", db_path,
 			 db ? ms_history_problem(db, rc, why, sizeof(why)) : "cannot open");

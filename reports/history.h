@@ -19,6 +19,14 @@ int ms_history_record(const struct ms_run *run, const char *results_dir, const c
  * Caller frees. */
 char *ms_history_default_path(void);
 
+/* The check every open makes first: the database's directory (created when create is true and
+ * it is missing) is owned by root or this user and writable by no one else, for root also
+ * reached only through directories others cannot change, and the database, if present, is a
+ * regular file, not a link. On success safe holds the path to open (the directory resolved);
+ * else -1 and err names the database and what is wrong. */
+int ms_history_check_dir(const char *db_path, bool create, char *safe, size_t safelen,
+			 char *err, size_t errlen);
+
 /* WAL, foreign keys, 10 s busy timeout; with create, the schema too. NULL and a reason. */
 sqlite3 *ms_history_open(const char *db_path, bool create, char *err, size_t errlen);
 

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Renders every report of the run and records it in the history database beside the run
- * directories (<results root>/history.sqlite). */
-int ms_render_run(const struct ms_run *run, const char *run_dir)
+/* Renders every report of the run and records it in the history database: history, else the
+ * one beside the run directories (<results root>/history.sqlite). */
+int ms_render_run(const struct ms_run *run, const char *run_dir, const char *history)
 {
 	char err[512];
 	int rc = 0;
@@ -21,7 +21,7 @@ int ms_render_run(const struct ms_run *run, const char *run_dir)
 	}
 	char root[PATH_MAX];
 	snprintf(root, sizeof(root), "%s", run_dir);
-	char *db = xasprintf("%s/history.sqlite", dirname(root));
+	char *db = history ? xstrdup(history) : xasprintf("%s/history.sqlite", dirname(root));
 	if (ms_history_record(run, run_dir, db, err, sizeof(err)) != 0) {
 		ms_warn("recording the run failed: the history database: %s", err);
 		rc = 1;

@@ -4,8 +4,9 @@
  * GPIO (l1-l3): the GPIO block is found in the device tree by compatible string, its reg
  * translated through every parent bus's ranges (on a Pi 3, bus address 0x7e200000 is CPU
  * address 0x3f200000), mapped from /dev/mem with O_SYNC and read with 32-bit volatile
- * accesses. Read-only unless the harness passes --gpio-pin N --allow-write
- * (MMAPSUITE_GPIO_PIN, MMAPSUITE_ALLOW_WRITE); then only that pin's registers are written,
+ * accesses. Read-only unless the command that runs was given --gpio-pin N --allow-write (the
+ * runner's arguments, then MMAPSUITE_GPIO_REQUEST "N:write" set by suites/main.c and by
+ * nothing the caller exports); then only that pin's registers are written,
  * only when neither the tree nor gpiolib reports the pin in use, and the pin is put back.
  *
  * Rules (l4-l6), per access method: STRICT_DEVMEM refuses RAM to mmap and read (x86 shows
@@ -14,6 +15,7 @@
 #include "conform.h"
 #include "policy.h"
 #include "devmem_dt.h"
+#include "trusted_env.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -305,16 +307,16 @@ CONFORM(devmem, gpio_function_and_level_registers_sane, "m2", LINUX)
 /* The pin the user named, and whether writes are allowed; SKIP otherwise. */
 static unsigned gpio_pin_requested(void)
 {
-	const char *pin = getenv("MMAPSUITE_GPIO_PIN"), *allow = getenv("MMAPSUITE_ALLOW_WRITE");
-	if (!pin || !*pin)
+	const char *request = ms_env("MMAPSUITE_GPIO_REQUEST");
+	if (!request)
 		cr_skip_test("read-only by default: writing a GPIO pin needs --gpio-pin N "
 			     "--allow-write");
-	if (!allow || strcmp(allow, "1"))
-		cr_skip_test("--gpio-pin %s without --allow-write: no register is written", pin);
 	char *end;
-	unsigned long n = strtoul(pin, &end, 10);
-	if (*end || n > 1023)
-		ms_broken("MMAPSUITE_GPIO_PIN='%s' is not a pin number", pin);
+	unsigned long n = strtoul(request, &end, 10);
+	if (end == request || n > 1023 || (*end && strcmp(end, ":write")))
+		ms_broken("MMAPSUITE_GPIO_REQUEST='%s' is not a pin number", request);
+	if (strcmp(end, ":write"))
+		cr_skip_test("--gpio-pin %lu without --allow-write: no register is written", n);
 	return (unsigned)n;
 }
 

@@ -14,6 +14,7 @@
 #include "kernel_health.h"
 
 #include <criterion/hooks.h>
+#include <fcntl.h>
 #include <criterion/internal/ordered-set.h>
 #include <criterion/options.h>
 #include <jansson.h>
@@ -122,7 +123,11 @@ static void record(struct criterion_test_stats *st)
 	free(kernel_log);
 	free(health_note);
 	free(with_note);
-	FILE *f = fopen(path, "a");
+	/* never through a link: the harness made the directory, nobody else writes there */
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+	if (!f && fd >= 0)
+		close(fd);
 	if (f) {
 		json_dumpf(o, f, JSON_COMPACT);
 		fputc('\n', f);
@@ -170,8 +175,37 @@ ReportHook(TEST_CRASH)(struct criterion_test_stats *st)
 	record(st);
 }
 
+/* The devmem write permission comes from this process's arguments alone (the harness passes
+ * --gpio-pin and --allow-write on as --mmapsuite-gpio-pin=N and --mmapsuite-allow-write).
+ * The test processes Criterion starts read it from MMAPSUITE_GPIO_REQUEST, which is first
+ * removed from what was inherited, so a variable exported by the caller cannot turn writes on.
+ * The two arguments are taken out of argv before Criterion parses it. */
+static void take_gpio_request(int *argc, char **argv)
+{
+	const char *pin = NULL;
+	bool write = false;
+	int kept = 1;
+	unsetenv("MMAPSUITE_GPIO_REQUEST");
+	for (int i = 1; i < *argc; i++) {
+		if (!strncmp(argv[i], "--mmapsuite-gpio-pin=", 21))
+			pin = argv[i] + 21;
+		else if (!strcmp(argv[i], "--mmapsuite-allow-write"))
+			write = true;
+		else
+			argv[kept++] = argv[i];
+	}
+	argv[kept] = NULL;
+	*argc = kept;
+	if (pin) {
+		char value[64];
+		snprintf(value, sizeof(value), "%s%s", pin, write ? ":write" : "");
+		setenv("MMAPSUITE_GPIO_REQUEST", value, 1);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	take_gpio_request(&argc, argv);
 	struct criterion_test_set *tests = criterion_initialize();
 	int result = 0;
 	if (argc > 1 && strcmp(argv[1], "--mmapsuite-list") == 0) {

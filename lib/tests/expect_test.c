@@ -1,10 +1,12 @@
 /* Expectation files: every kind of good and bad line, quoting, globs, and the matcher's rule
  * that a message pattern keeps a different failure of the same test a FAIL. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "expect.h"
@@ -89,6 +91,12 @@ Test(expect_parse, bad_lines_name_file_line_and_problem)
 		{ "a/\"b reason=x\n", "holds a quote" },
 		{ "a/b message=\"x\ty\001\" reason=x\n", "control character" },
 		{ "ok/1 reason=x\nok/2 reason=y\nbad/3 reason=\n", "k.expect:3:" },
+		{ "a/b fs=[tmpfs reason=x\n", "k.expect:1: fs=: the pattern '[tmpfs' has a '[' with no closing ']'" },
+		{ "# c\na/b kernel=6.1[ reason=x\n", "k.expect:2: kernel=: the pattern" },
+		{ "a/b arch=[[:alpha:] reason=x\n", "arch=: the pattern" },
+		{ "a/b arch=[[:alpha reason=x\n", "no closing ']'" },
+		{ "a/b message=x\\ reason=x\n", "message=: the pattern 'x\\' ends in a lone" },
+		{ "a/[b reason=x\n", "the test glob 'a/[b' has a '['" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ms_expect e;
@@ -126,6 +134,42 @@ Test(expect_load, missing_file_and_nul_byte_named)
 	cr_assert_eq(ms_expect_load(&e, path, err, sizeof(err)), -1);
 	unlink(path);
 	cr_assert(strstr(err, "NUL byte") != NULL, "%s", err);
+}
+
+/* Assert that well-formed brackets, classes and escapes are accepted, and that a reason is
+ * text, not a pattern. */
+Test(expect_parse, closed_brackets_classes_and_escapes_accepted)
+{
+	struct ms_expect e = parsed("a/[bc] fs=[]x] kernel=6.[0-9]* arch=[[:alnum:]_]* "
+				    "message=\\[x reason=\"see [1\"\n");
+	cr_assert_eq(e.n, 1);
+	ms_expect_free(&e);
+}
+
+/* Assert that only a regular file of at most 4 MiB is read: /dev/zero and a FIFO are named
+ * and refused at once (no growing, no waiting for a writer), and so is a larger file. */
+Test(expect_load, only_small_regular_files, .timeout = 10)
+{
+	struct ms_expect e;
+	char err[512];
+	cr_assert_eq(ms_expect_load(&e, "/dev/zero", err, sizeof(err)), -1);
+	cr_assert(strstr(err, "/dev/zero: a character device, not a regular file") != NULL, "%s", err);
+	char dir[] = "/tmp/mmapsuite-expect-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	char *fifo = xasprintf("%s/fifo", dir), *big = xasprintf("%s/big", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	cr_assert_eq(ms_expect_load(&e, fifo, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "a FIFO, not a regular file") != NULL, "%s", err);
+	cr_assert_eq(ms_expect_load(&e, dir, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "a directory, not a regular file") != NULL, "%s", err);
+	int fd = open(big, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(ftruncate(fd, MS_EXPECT_MAX_BYTES + 1), 0);
+	close(fd);
+	cr_assert_eq(ms_expect_load(&e, big, err, sizeof(err)), -1);
+	cr_assert(strstr(err, "4194305 bytes; an expectation file holds at most") != NULL, "%s", err);
+	unlink(fifo), unlink(big), rmdir(dir);
+	free(fifo), free(big);
 }
 
 Test(expect_match, globs_over_test_fs_kernel_arch)

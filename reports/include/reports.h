@@ -8,6 +8,6 @@
 /* Renders every report of the run into run_dir and records it in the history database
  * beside the run directories (<results root>/history.sqlite). Returns 0, or 1 with a
  * warning printed (the harness's ms_harness_renderer). */
-int ms_render_run(const struct ms_run *run, const char *run_dir);
+int ms_render_run(const struct ms_run *run, const char *run_dir, const char *history);
 
 #endif

@@ -21,7 +21,9 @@ static const char usage[] =
 	"conformance result of RUN_DIR: its test, file system, kernel release, architecture and a\n"
 	"glob of its failure message, with the placeholder reason \"" MS_EXPECT_PLACEHOLDER
 	": ...\".\n"
-	"--expect refuses the file until every reason is replaced with the evidence.\n\n";
+	"--expect refuses the file until every reason is replaced with the evidence.\n"
+	"Exit: 0 written, 2 bad input (RUN_DIR unreadable, FILE exists), 3 writing FILE failed\n"
+	"(disk full; nothing is left behind).\n\n";
 
 /* A literal as an fnmatch glob: the pattern characters escaped. */
 static char *glob_literal(const char *s)
@@ -156,18 +158,22 @@ int cmd_expect(int argc, char **argv)
 			ssize_t w = write(fd, text + done, len - done);
 			if (w < 0 && errno == EINTR)
 				continue;
-			if (w <= 0) {
-				ms_warn("expect: cannot write %s: %s", out, strerror(errno));
+			if (w <= 0) { /* disk full: recording failed (3), and nothing is left */
+				ms_warn("expect: recording failed: cannot write %s: %s", out,
+					strerror(w < 0 ? errno : ENOSPC));
 				unlink(out);
-				rc = MS_EXIT_FAILED;
+				rc = MS_EXIT_RECORDING;
 				break;
 			}
 			done += (size_t)w;
 		}
-		if (close(fd) != 0 && rc == MS_EXIT_OK) {
-			ms_warn("expect: cannot write %s: %s", out, strerror(errno));
+		int synced = rc == MS_EXIT_OK ? fsync(fd) : 0, e = errno;
+		if (close(fd) != 0 && synced == 0)
+			synced = -1, e = errno;
+		if (rc == MS_EXIT_OK && synced != 0) {
+			ms_warn("expect: recording failed: cannot write %s: %s", out, strerror(e));
 			unlink(out);
-			rc = MS_EXIT_FAILED;
+			rc = MS_EXIT_RECORDING;
 		}
 	}
 	if (rc == MS_EXIT_OK)

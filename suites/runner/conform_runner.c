@@ -101,6 +101,26 @@ static bool matches(const char *filter, const char *suite, const char *test)
 	return fnmatch(filter, name, 0) == 0;
 }
 
+void ms_conform_validate(const struct ms_conform_request *rq)
+{
+	if (rq->allow_write && !rq->gpio_pin_given)
+		ms_die(MS_EXIT_USAGE, "--allow-write needs --gpio-pin N: the one pin it may write");
+	if (!rq->filter)
+		return;
+	json_t *tests = ms_conform_list();
+	if (!tests)
+		return; /* the run reports the runner that cannot start */
+	size_t i, n = 0;
+	json_t *t;
+	json_array_foreach(tests, i, t)
+		n += matches(rq->filter, json_string_value(json_object_get(t, "suite")),
+			     json_string_value(json_object_get(t, "test")));
+	json_decref(tests);
+	if (!n)
+		ms_die(MS_EXIT_USAGE, "--filter '%s' selects no test (names are suite/test; "
+		       "`mmapsuite list` shows them)", rq->filter);
+}
+
 static void add_result(struct ms_harness *h, json_t *o, const char *fs_label)
 {
 	int outcome = ms_outcome_parse(json_string_value(json_object_get(o, "outcome")));
@@ -242,13 +262,24 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		snprintf(results, sizeof(results), "%s/conform-%s.jsonl", h->run_dir, name);
 		snprintf(log, sizeof(log), "%s/conform-%s.log", h->run_dir, name);
 		unlink(results);
-		int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int logfd = ms_open_new_file(log, O_TRUNC);
 		char *env_dir = xasprintf("MMAPSUITE_DIR=%s", s->path);
 		char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", results);
 		char *jobs = xasprintf("--jobs=%d", rq->jobs > 0 ? rq->jobs
 							 : (int)sysconf(_SC_NPROCESSORS_ONLN));
 		char *filter = rq->filter ? xasprintf("--filter=%s", rq->filter) : NULL;
-		char *argv[] = { bin, jobs, "--always-succeed", filter, NULL };
+		/* The devmem tests learn the pin and the permission from these arguments only:
+		 * mmapsuite-conform drops any such variable it inherited (suites/main.c). */
+		char *pin = rq->gpio_pin_given ? xasprintf("--mmapsuite-gpio-pin=%d", rq->gpio_pin)
+					       : NULL;
+		char *argv[8] = { bin, jobs, "--always-succeed" };
+		int argc_ = 3;
+		if (filter)
+			argv[argc_++] = filter;
+		if (pin)
+			argv[argc_++] = pin;
+		if (pin && rq->allow_write)
+			argv[argc_++] = "--mmapsuite-allow-write";
 		const char *env[] = { env_dir, env_results, NULL };
 		size_t before = h->run->n_conformance;
 		json_t *seen = json_object();
@@ -298,7 +329,7 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 				"(%.1f s)\n", s->label, h->run->n_conformance - before,
 			counts[MS_PASS], counts[MS_FAIL], counts[MS_SKIP], counts[MS_BROKEN], expected,
 			wall);
-		free(env_dir), free(env_results), free(jobs), free(filter);
+		free(env_dir), free(env_results), free(jobs), free(filter), free(pin);
 	}
 	json_object_set_new(h->run->extra, "conformance_wall_s", walls);
 	if (json_object_size(reruns))

@@ -55,6 +55,7 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	ms_options_no_operands(&p);
+	ms_conform_validate(&rq);
 	ms_harness_begin(&h);
 	int bad = ms_conform_execute(&rq, &h);
 	int bench_rc = bench ? ms_bench_execute(&brq, &h) : 0;

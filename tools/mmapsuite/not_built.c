@@ -30,9 +30,9 @@ NOT_BUILT(cmd_report, "the report renderer (reports/) is missing")
 NOT_BUILT(cmd_compare, "the report renderer (reports/) is missing")
 NOT_BUILT(cmd_history, "the report renderer (reports/) is missing")
 #include "reports.h"
-int ms_render_run(const struct ms_run *run, const char *run_dir)
+int ms_render_run(const struct ms_run *run, const char *run_dir, const char *history)
 {
-	(void)run, (void)run_dir;
+	(void)run, (void)run_dir, (void)history;
 	return 0; /* results.json alone; nothing rendered, no history */
 }
 #endif

@@ -145,4 +145,16 @@ grep -Eq "anon_first_touch_fault_counts.*$before → skip: zero page disabled by
 	"$out/compare.txt" && echo "  compare: $before → skip: zero page disabled by pvm_no_zero_page=1 (...)" ||
 	bad "compare does not show '$before → skip: zero page disabled by pvm_no_zero_page=1' (see $out/compare.txt)"
 
+echo "4. a run whose override file and results lie below /tmp (CI may clone under /tmp)"
+# The contained test run gets a private /tmp; the file the run was told to read must stay
+# visible in it, as the run and bundle directories do.
+under_tmp=$(mktemp -d /tmp/mmapsuite-policy.XXXXXX) || exit 1
+trap 'rm -rf "$under_tmp"' EXIT
+trap 'exit 130' INT TERM
+cp "$out/cmdline-off" "$under_tmp/cmdline-off"
+env MMAPSUITE_POLICY_CMDLINE="$under_tmp/cmdline-off" "$bin/mmapsuite" conform --fs tmpfs \
+	--filter 'pagemap/anon_read_maps_zero_page' --out "$under_tmp/out" >"$out/under-tmp.log" 2>&1 || true
+expect_skip "$under_tmp/out" pagemap/anon_read_maps_zero_page \
+	"zero page disabled by pvm_no_zero_page=1 ($under_tmp/cmdline-off, standing in for /proc/cmdline"
+
 exit $fail

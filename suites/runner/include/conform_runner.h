@@ -10,16 +10,23 @@ struct ms_conform_request {
 	const char *filter; /* Criterion --filter pattern, NULL for all */
 	int jobs;           /* parallel test processes; 0 = online CPUs */
 	bool verbose;       /* show Criterion's own output */
+	int gpio_pin;       /* --gpio-pin N, when gpio_pin_given */
+	bool gpio_pin_given;
+	bool allow_write;   /* --allow-write: the devmem tests may write that pin */
 };
 
 /* The conformance options (--filter, --jobs, --verbose, --gpio-pin, --allow-write) of
  * conform and run: a table for ms_options_begin, ids from MS_OPT_CONFORM on. */
 enum { MS_OPT_CONFORM = 300 };
 extern const struct ms_option ms_conform_options[];
-/* Applies option id into rq (the devmem ones into the environment the tests read). Returns 1
+/* Applies option id into rq. Returns 1
  * if id is a conformance option, 0 if not; exits 2 naming the option on a bad value. */
 int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given,
 		      const char *value);
+
+/* Checks the request before anything is written; exits 2 naming what is wrong: --allow-write
+ * without --gpio-pin, a --filter that selects no test. */
+void ms_conform_validate(const struct ms_conform_request *rq);
 
 /* The tests compiled into mmapsuite-conform: an array of {suite, test, ids, spec}, or NULL
  * with a message when the binary cannot be run. */
