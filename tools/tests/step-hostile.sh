@@ -20,7 +20,7 @@ if [[ ${3:-} != --inside ]]; then
 		echo "step-hostile: SKIP: plays a user against a root run, so needs root"
 		exit 0
 	fi
-	for tool in unshare runuser python3 mkfifo prlimit; do
+	for tool in unshare runuser setpriv python3 mkfifo prlimit; do
 		command -v "$tool" >/dev/null || { echo "step-hostile: $tool is missing"; exit 1; }
 	done
 	id nobody >/dev/null 2>&1 || { echo "step-hostile: no user nobody"; exit 1; }
@@ -42,6 +42,12 @@ ip link set lo up 2>/dev/null || true
 fail=0 attack=setup
 check_failed() { echo "CHECK FAILED: $attack: $*"; fail=1; }
 as_nobody() { runuser -u nobody -- "$@"; }
+# For attackers that run in the background: setpriv and env exec in place, so $! is the
+# attacker's own pid (killing runuser would leave its child running).
+nobody_exec() {
+	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- \
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
+}
 pids=()
 stop_attackers() {
 	local p
@@ -86,10 +92,16 @@ listing() {
 	find /run /var/tmp "$varlib" /tmp "$work/shared" -xdev -printf '%p\t%u\t%y\n' 2>/dev/null |
 		sort
 }
-# What the attacker owns, with contents.
+# What the attacker owns, with contents, outside the run's own directories (where the reaper may
+# remove what a dead run left).
 attacker_digest() {
-	find /run /var/tmp "$varlib" /tmp "$work/shared" -xdev -user nobody -printf '%p %y %l\n' \
-		-type f -exec sha256sum {} + 2>/dev/null | sort
+	local p type target
+	find /run /var/tmp "$varlib" /tmp "$work/shared" -xdev -user nobody -printf '%p\t%y\t%l\n' \
+		2>/dev/null | sort | while IFS=$'\t' read -r p type target; do
+		owned_by_run "$p" "$work/none" && continue
+		printf '%s %s %s %s\n' "$p" "$type" "$target" \
+			"$([[ $type == f ]] && sha256sum <"$p" | cut -c1-64)"
+	done
 }
 
 # A new path is the run's own if it lies in its results directory, or in /run/mmapsuite or
@@ -176,31 +188,58 @@ as_nobody sh -c 'mkdir -p /var/tmp/mmapsuite/1-1 && cat >/var/tmp/mmapsuite/1-1/
 EOF
 snapshot; root_run; expect_clean_run; verify "$results"
 
-attack="1 planted areas under the root-owned state roots"
+attack="1 planted areas and snapshots under the root-owned state roots"
 fresh_mounts
-for root in /run/mmapsuite /var/lib/mmapsuite; do
-	mkdir -m 0700 "$root" "$root"/1-1 "$root"/1-2
-	# Another user's area (as if left there before the root was checked) ...
-	printf '%s\n' /proc/sys/vm/overcommit_memory=2 /proc/sys/vm/max_map_count=1 \
-		>"$root/1-1/settings"
-	echo "1 1 x y" >"$root/1-1/owner"
-	chown -R nobody "$root/1-1"
-	# ... and a root-owned one whose values no run of the suite records.
-	printf '%s\n' /proc/sys/vm/overcommit_memory=7 /proc/sys/vm/max_map_count=-1 \
-		/sys/kernel/mm/ksm/run=foo /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages=99999999999999999999 \
-		/proc/sys/vm/swappiness=0 >"$root/1-2/settings"
-	echo "1 1 x y" >"$root/1-2/owner"
+# Root's roots are 0700: no other user reaches them. What could still be there is an area of
+# another user (a run with another uid) or a snapshot holding values no run of the suite
+# records; the reaper must put back neither. Both layouts are planted: the snapshot beside the
+# areas in /run/mmapsuite (<area>.settings) and inside the area (<area>/settings).
+mkdir -m 0700 /run/mmapsuite /var/lib/mmapsuite
+for area in 1-1 1-2 1-3; do
+	mkdir -m 0700 "/var/lib/mmapsuite/$area"
+	echo "1 1 another-boot pid:[1]" >"/var/lib/mmapsuite/$area/owner" # a dead run's
 done
+printf '%s\n' /proc/sys/vm/overcommit_memory=2 /proc/sys/vm/max_map_count=1 \
+	/sys/kernel/mm/ksm/run=1 /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages=4096 |
+	tee /run/mmapsuite/1-1.settings /run/mmapsuite/1-3.settings >/var/lib/mmapsuite/1-1/settings
+chown -R nobody /var/lib/mmapsuite/1-1 /run/mmapsuite/1-1.settings # another user's area
+chown nobody /run/mmapsuite/1-3.settings # root's area, another user's snapshot file
+printf '%s\n' /proc/sys/vm/overcommit_memory=7 /proc/sys/vm/max_map_count=-1 \
+	/sys/kernel/mm/ksm/run=foo /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages=99999999999999999999 \
+	/proc/sys/vm/swappiness=0 |
+	tee /run/mmapsuite/1-2.settings >/var/lib/mmapsuite/1-2/settings
 snapshot; root_run
 [[ $rc -eq 0 || $rc -eq 2 ]] || check_failed "the root run exited $rc"
 verify "$results"
+
+# Records, as nobody, every name that appears in dir while a run lasts: a run that used the
+# attacker's directory and cleaned up after itself still used it. setpriv execs in place, so
+# the pid kept is the watcher's own (runuser would leave it running when killed).
+watch_dir() { # dir log
+	nobody_exec python3 -c '
+import os, sys, time
+seen = set()
+while True:
+    try:
+        names = os.listdir(sys.argv[1])
+    except OSError:
+        names = []
+    for name in names:
+        if name not in seen:
+            seen.add(name)
+            print(name, flush=True)
+    time.sleep(0.005)' "$1" >"$2" 2>&1 &
+	pids+=($!)
+}
 
 # ---- attack 2: a link in place of the state root ----
 attack="2 symlink /var/tmp/mmapsuite to the attacker's directory"
 fresh_mounts
 as_nobody sh -c 'mkdir /tmp/evil-state && ln -s /tmp/evil-state /var/tmp/mmapsuite'
+watch_dir /tmp/evil-state "$work/seen"
 snapshot; root_run; expect_clean_run; verify "$results"
-[[ -z $(ls -A /tmp/evil-state) ]] || check_failed "root wrote into /tmp/evil-state"
+stop_attackers
+[[ ! -s $work/seen ]] || check_failed "root used /tmp/evil-state: $(head -3 "$work/seen" | tr '\n' ' ')"
 
 for root in /run/mmapsuite /var/lib/mmapsuite; do
 	attack="2 state root $root a link to, or owned by, another user"
@@ -209,19 +248,21 @@ for root in /run/mmapsuite /var/lib/mmapsuite; do
 		as_nobody mkdir /tmp/evil-state
 		if [[ $how == link ]]; then
 			ln -s /tmp/evil-state "$root"
+			watch_dir /tmp/evil-state "$work/seen"
 		else
 			mkdir -m 0700 "$root" && chown nobody "$root"
+			watch_dir "$root" "$work/seen"
 		fi
 		snapshot; root_run
+		stop_attackers
 		if [[ $rc -eq 2 ]]; then
 			grep -q "$root" "$log" || check_failed "($how) exit 2 without naming $root: $(tail -1 "$log")"
 		elif [[ $rc -ne 0 ]]; then
 			check_failed "($how) the root run exited $rc: $(tail -1 "$log")"
 		fi
 		verify "$results"
-		[[ -z $(ls -A /tmp/evil-state) ]] || check_failed "($how) root wrote into /tmp/evil-state"
-		[[ $how == link || -z $(ls -A "$root") ]] ||
-			check_failed "($how) root wrote into $root, owned by nobody"
+		[[ ! -s $work/seen ]] ||
+			check_failed "($how) root used the attacker's directory: $(head -3 "$work/seen" | tr '\n' ' ')"
 	done
 done
 
@@ -276,15 +317,18 @@ rm -rf "$work/shared"; chmod 0711 "$work"
 attack="5 another user holds the settings and hugetlb locks"
 fresh_mounts
 root_run # creates whatever state and lock files a root run keeps
+probed=0
 while IFS= read -r f; do
+	probed=$((probed + 1))
 	as_nobody sh -c "exec 3<'$f'" 2>/dev/null && check_failed "nobody can open $f"
 done < <(find /run/mmapsuite /var/lib/mmapsuite -xdev -type f 2>/dev/null)
+((probed > 0)) || check_failed "the root run left no lock file in /run/mmapsuite to probe"
 for f in /run/mmapsuite/settings.lock /run/mmapsuite/hugetlb.lock /run/mmapsuite/x.lock \
 	/var/lib/mmapsuite/x; do
 	as_nobody sh -c ": >'$f'" 2>/dev/null && check_failed "nobody can create $f"
 done
 hugetlb=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-as_nobody python3 -c '
+nobody_exec python3 -c '
 import fcntl, os, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind("\0mmapsuite-settings-lock")
