@@ -42,17 +42,26 @@ ip link set lo up 2>/dev/null || true
 fail=0 attack=setup
 check_failed() { echo "CHECK FAILED: $attack: $*"; fail=1; }
 as_nobody() { runuser -u nobody -- "$@"; }
-# For attackers that run in the background: setpriv and env exec in place, so $! is the
-# attacker's own pid (killing runuser would leave its child running).
-nobody_exec() {
+# Starts an attacker that runs in the background, its output in log; its pid joins pids.
+# setpriv and env exec in place, so $! is the attacker itself (killing runuser, or a
+# backgrounded function's subshell, would leave it running).
+start_as_nobody() { # log command...
+	local log=$1
+	shift
 	setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups -- \
-		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
+		env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@" >"$log" 2>&1 &
+	pids+=($!)
 }
 pids=()
 stop_attackers() {
-	local p
+	local p ours
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	pids=()
+	# Anything of nobody's still in this private network namespace was started here.
+	ours=$(readlink /proc/self/ns/net)
+	for p in $(pgrep -u nobody); do
+		[[ $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$ours" ]] && kill "$p" 2>/dev/null
+	done
 }
 trap stop_attackers EXIT
 trap 'exit 130' INT TERM
@@ -216,7 +225,7 @@ verify "$results"
 # attacker's directory and cleaned up after itself still used it. setpriv execs in place, so
 # the pid kept is the watcher's own (runuser would leave it running when killed).
 watch_dir() { # dir log
-	nobody_exec python3 -c '
+	start_as_nobody "$2" python3 -c '
 import os, sys, time
 seen = set()
 while True:
@@ -228,8 +237,7 @@ while True:
         if name not in seen:
             seen.add(name)
             print(name, flush=True)
-    time.sleep(0.005)' "$1" >"$2" 2>&1 &
-	pids+=($!)
+    time.sleep(0.005)' "$1"
 }
 
 # ---- attack 2: a link in place of the state root ----
@@ -328,16 +336,15 @@ for f in /run/mmapsuite/settings.lock /run/mmapsuite/hugetlb.lock /run/mmapsuite
 	as_nobody sh -c ": >'$f'" 2>/dev/null && check_failed "nobody can create $f"
 done
 hugetlb=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-nobody_exec python3 -c '
+start_as_nobody "$work/squatter.out" python3 -c '
 import fcntl, os, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.bind("\0mmapsuite-settings-lock")
 f = open(sys.argv[1])
 fcntl.flock(f, fcntl.LOCK_EX)
 print("held", flush=True)
-time.sleep(600)' "$hugetlb" >"$work/squatter.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do grep -q held "$work/squatter.out" && break; sleep 0.1; done
+time.sleep(600)' "$hugetlb"
+for _ in $(seq 50); do grep -qs held "$work/squatter.out" && break; sleep 0.1; done
 grep -q held "$work/squatter.out" || check_failed "the squatter could not start: $(cat "$work/squatter.out")"
 snapshot; root_run; expect_clean_run; verify "$results"
 [[ $(messages "$results") == "$baseline_messages" ]] || check_failed "outcomes differ from the baseline"
