@@ -217,6 +217,15 @@ printf '%s\n' /proc/sys/vm/overcommit_memory=7 /proc/sys/vm/max_map_count=-1 \
 	/sys/kernel/mm/ksm/run=foo /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages=99999999999999999999 \
 	/proc/sys/vm/swappiness=0 |
 	tee /run/mmapsuite/1-2.settings >/var/lib/mmapsuite/1-2/settings
+# A link in place of an area, to another user's look-alike, and a link in place of a dead
+# area's snapshot: neither may be followed.
+as_nobody sh -c 'mkdir /tmp/evil-area && echo "1 1 another-boot pid:[1]" >/tmp/evil-area/owner &&
+	echo keep >/tmp/evil-area/keep && echo /proc/sys/vm/overcommit_memory=2 >/tmp/evil-snapshot'
+ln -s /tmp/evil-area /var/lib/mmapsuite/1-4
+mkdir -m 0700 /var/lib/mmapsuite/1-5
+echo "1 1 another-boot pid:[1]" >/var/lib/mmapsuite/1-5/owner
+ln -s /tmp/evil-snapshot /run/mmapsuite/1-5.settings
+ln -s /tmp/evil-snapshot /var/lib/mmapsuite/1-5/settings
 snapshot; root_run
 [[ $rc -eq 0 || $rc -eq 2 ]] || check_failed "the root run exited $rc"
 verify "$results"
@@ -407,6 +416,19 @@ bad_input "report --out a regular file" 2 "$ms" report --out "$work/a-file" "$ru
 need=('space|full')
 bad_input "expect --out on a full disk" 3 \
 	"$ms" expect --from "$run_dir" --out "$work/full/known.expect"
+truncate -s 5M "$work/big.expect"
+need=("$work/big.expect")
+bad_input "--expect of a 5 MiB file" 2 "${conform[@]}" --expect "$work/big.expect"
+# Results roots a root run must refuse: writable by others without the sticky bit, another
+# user's.
+mkdir -m 0777 "$work/open-results" && chmod 0777 "$work/open-results"
+mkdir -m 0755 "$work/their-results" && chown nobody "$work/their-results"
+need=("$work/open-results")
+bad_input "a results root others may write (0777)" 2 \
+	"$ms" conform --fs tmpfs --filter "$filter" --out "$work/open-results"
+need=("$work/their-results")
+bad_input "a results root owned by another user" 2 \
+	"$ms" conform --fs tmpfs --filter "$filter" --out "$work/their-results"
 need=(ambiguous -- --filter -- --fs)
 bad_input "an ambiguous option prefix --f" 2 "$ms" conform --f x
 umount -l "$work/full" 2>/dev/null
