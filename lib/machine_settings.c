@@ -1,6 +1,7 @@
 #include "machine_settings.h"
 #include "state_dir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -102,6 +103,39 @@ bool ms_setting_file_write(const char *path, const char *value)
 	return ok;
 }
 
+/* The pid, as seen here, of the process that is pid_there in its own PID namespace (the last
+ * field of NSpid in /proc/PID/status) and started at start; 0 when none is visible. */
+static pid_t visible_pid(int pid_there, unsigned long long start)
+{
+	if (ms_process_start_time(pid_there) == start)
+		return pid_there;
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	pid_t found = 0;
+	while (d && !found && (e = readdir(d))) {
+		int pid = atoi(e->d_name);
+		if (pid <= 0 || ms_process_start_time(pid) != start)
+			continue;
+		char path[64], buf[4096];
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		char *line = strstr(buf, "\nNSpid:");
+		if (!line)
+			continue;
+		line[strcspn(line + 1, "\n") + 1] = 0;
+		char *last = strrchr(line, '\t');
+		if (last && atoi(last + 1) == pid_there)
+			found = pid;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 /* Names the holder from what it wrote into the lock file. */
 static void name_holder(int fd, const char *name, char *why, size_t whylen)
 {
@@ -110,13 +144,22 @@ static void name_holder(int fd, const char *name, char *why, size_t whylen)
 	buf[n > 0 ? n : 0] = 0;
 	int pid = 0;
 	unsigned long long start = 0;
+	pid_t here = 0;
 	if (sscanf(buf, "%d %llu", &pid, &start) == 2 && pid > 0)
-		snprintf(why, whylen, "%s/%s is held by pid %d (started %llu clock ticks after "
-			 "boot; a pid of the PID namespace it ran in)", MS_RUNTIME_ROOT, name, pid,
-			 start);
-	else
-		snprintf(why, whylen, "%s/%s is held by a process that has not named itself yet",
-			 MS_RUNTIME_ROOT, name);
+		here = visible_pid(pid, start);
+	if (here > 0) {
+		char comm_path[64], comm[32] = "?";
+		snprintf(comm_path, sizeof(comm_path), "/proc/%d/comm", (int)here);
+		ms_setting_file_read(comm_path, comm, sizeof(comm));
+		snprintf(why, whylen, "%s/%s is held by pid %d (%s, started %llu clock ticks after "
+			 "boot)", MS_RUNTIME_ROOT, name, (int)here, comm, start);
+	} else {
+		/* not visible from this PID namespace, or a holder that wrote no name (the file
+		 * then holds an earlier holder's) */
+		snprintf(why, whylen, "%s/%s is held by a process not visible here by the name in "
+			 "the file (\"%.*s\": pid and start time)", MS_RUNTIME_ROOT, name,
+			 (int)strcspn(buf, "\n"), buf);
+	}
 }
 
 int ms_setting_lock_take(enum ms_setting_lock lock, int wait_ms, char *why, size_t whylen)
@@ -143,9 +186,9 @@ int ms_setting_lock_take(enum ms_setting_lock lock, int wait_ms, char *why, size
 		errno = e;
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 07777) != 0600) {
-		snprintf(why, whylen, "%s/%s is not a regular file of root's with mode 0600 "
-			 "(uid %u, mode %04o)", MS_RUNTIME_ROOT, name, (unsigned)st.st_uid,
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & 077) != 0) {
+		snprintf(why, whylen, "%s/%s is not a regular file of root's that only root can "
+			 "open (uid %u, mode %04o)", MS_RUNTIME_ROOT, name, (unsigned)st.st_uid,
 			 (unsigned)(st.st_mode & 07777));
 		close(fd);
 		errno = EPERM;

@@ -1,5 +1,4 @@
 #include "util.h"
-#include "state_dir.h"
 #include "dir_anchor.h"
 
 #include <errno.h>
@@ -13,6 +12,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "state_dir.h" /* ms_openat_beneath() for the tree removal */
 
 static void oom(size_t size)
 {

@@ -282,10 +282,10 @@ CONFORM(mmap_legacy_flags, map_sync_without_validate_per_fs, "k5 k4 k9", LINUX)
 /* ---- k6: MAP_NORESERVE against vm.overcommit_memory ---- */
 
 /* Puts vm.overcommit_memory in mode for this test (as root, restored by the caller), or
- * leaves it when it already is; SKIPs without root unless it already is. Either way the
- * settings lock is held until mm_settings_restore(): a test that found the mode it wanted
- * must not see a parallel test switch it away mid-check (seen: mode 0 mapping 25 GiB while
- * the mode 1 test ran beside it). The lock needs no privilege. */
+ * leaves it when it already is; SKIPs without root (the settings lock is root's). Either
+ * way the settings lock is held until mm_settings_restore(): a test that found the mode it
+ * wanted must not see a parallel test switch it away mid-check (seen: mode 0 mapping 25 GiB
+ * while the mode 1 test ran beside it). */
 static void overcommit_mode(const char *mode)
 {
 	char now[64];

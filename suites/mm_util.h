@@ -222,8 +222,9 @@ void xuffd_register(int uffd, void *addr, size_t len, uint64_t mode);
  *   } */
 
 /* Takes the lock of setting id until mm_settings_restore(), waiting up to 10 s (BROKEN
- * after that); for a test that depends on a setting without changing it. Needs no
- * privilege. */
+ * after that, naming the holder); for a test that depends on a setting without changing it.
+ * SKIPs without root: the locks are root's, so that no other user can squat them, and a
+ * non-root run cannot keep a root run from changing the setting. */
 void mm_setting_hold(enum ms_machine_setting id);
 /* The current value of setting id in buf; false (errno set) when it cannot be read. */
 bool mm_setting_read(enum ms_machine_setting id, char *buf, size_t len);
