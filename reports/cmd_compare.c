@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "commands.h"
@@ -32,7 +33,8 @@ static void usage(FILE *out)
 	      "writes compare.md, compare.html and plots/ into DIR (default:\n"
 	      "$MMAPSUITE_OUT or reports/out, /compare-<time>).\n", out);
 	ms_options_help(out, compare_tables);
-	fputs("Exit: 0 compared, 1 regression (with the gate), 2 bad input or no metric in common.\n",
+	fputs("Exit: 0 compared, 1 regression (with the gate), 2 bad input or no metric in common,\n"
+	      "3 writing the comparison failed.\n",
 	      out);
 }
 
@@ -113,6 +115,12 @@ int cmd_compare(int argc, char **argv)
 		free(out);
 		return MS_EXIT_USAGE;
 	}
+	struct stat st;
+	if (out && stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mmapsuite compare: --out %s: exists and is not a directory\n", out);
+		free(out);
+		return MS_EXIT_USAGE;
+	}
 	c.n_runs = (size_t)(argc - first);
 	c.runs = xcalloc(c.n_runs, sizeof(*c.runs));
 	int rc = MS_EXIT_OK;
@@ -143,8 +151,8 @@ int cmd_compare(int argc, char **argv)
 		ms_text_free(&md);
 		if (!out)
 			out = default_out();
-		if (write_outputs(&c, out) != 0)
-			rc = MS_EXIT_FAILED;
+		if (write_outputs(&c, out) != 0) /* a regression found below still says 1 */
+			rc = MS_EXIT_RECORDING;
 		if (c.threshold_pct >= 0 && c.n_regressions) {
 			fprintf(stderr, "mmapsuite compare: %zu regression%s beyond %.1f%%:\n",
 				c.n_regressions, c.n_regressions == 1 ? "" : "s", c.threshold_pct);

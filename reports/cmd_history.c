@@ -215,6 +215,11 @@ int cmd_history(int argc, char **argv)
 		return MS_EXIT_USAGE;
 	}
 	const char *metric = argv[first];
+	struct stat out_st;
+	if (out && stat(out, &out_st) == 0 && !S_ISDIR(out_st.st_mode)) {
+		fprintf(stderr, "mmapsuite history: --out %s: exists and is not a directory\n", out);
+		return MS_EXIT_USAGE;
+	}
 	char *db_path = db_arg ? xstrdup(db_arg) : ms_history_default_path();
 	char err[1024];
 	struct stat st;

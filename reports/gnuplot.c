@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "dir_anchor.h"
 #include "plots.h"
 #include "trusted_env.h"
 #include "util.h"
@@ -26,7 +27,12 @@ int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen
 		return -1;
 	}
 	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		/* The plots directory as the run directory's writers reach it (dir_anchor.h):
+		 * gnuplot writes its outputs relative to it. */
+		char leaf[64];
+		int dir_fd = ms_anchor_parent(log, leaf, sizeof(leaf));
+		int fd = dir_fd >= 0 ? openat(dir_fd, leaf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+					      O_CLOEXEC, 0644) : -1;
 		if (fd >= 0)
 			dup2(fd, 2);
 		int null = open("/dev/null", O_RDWR);
@@ -34,7 +40,7 @@ int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen
 			dup2(null, 0);
 			dup2(null, 1);
 		}
-		if (chdir(dir) != 0)
+		if (dir_fd < 0 || fchdir(dir_fd) != 0)
 			_exit(126);
 		const char *env = ms_env("MMAPSUITE_GNUPLOT");
 		if (env && *env)

@@ -125,7 +125,7 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 	char *argv[] = { bin, "--jobs", jobs, o->filter ? "--filter" : NULL, (char *)o->filter,
 			 NULL };
 	unlink(jsonl);
-	int log_fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int log_fd = ms_open_new_file(log, O_TRUNC);
 	char *env_dir = xasprintf("MMAPSUITE_DIR=%s", dir);
 	char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", jsonl);
 	char *env_preload = lib ? xasprintf("LD_PRELOAD=%s", lib) : xstrdup("LD_PRELOAD");

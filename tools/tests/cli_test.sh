@@ -75,6 +75,7 @@ expect 2 "big.expect: 4194305 bytes; an expectation file holds at most 4194304" 
 expect 2 "bracket.expect:1: fs=: the pattern '\[tmpfs' has a '\[' with no closing" -- "$ms" conform --expect "$work/bracket.expect" --out "$work/out"
 mkdir -p "$work/report-in" && cp "$(dirname "$0")/../../reports/tests/fixtures/run-small/results.json" "$work/report-in/"
 expect 2 "--out $work/a-file: exists and is not a directory" -- "$ms" report --out "$work/a-file" "$work/report-in"
+expect 2 "--out $work/a-file: exists and is not a directory" -- "$ms" compare --out "$work/a-file" "$work/report-in" "$work/report-in"
 checks=$((checks + 1))
 [[ ! -e $work/out && ! -e $work/report-in/index.html ]] || fail "a refused command wrote $work/out or a report"
 

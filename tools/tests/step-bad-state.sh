@@ -81,12 +81,13 @@ checks=$((checks + 1))
 ls "$work"/rec/*/results.json >/dev/null 2>&1 && ok "results.json is still written" ||
 	fail "results.json missing after a history failure"
 
-# --- disk full: said as such, never "not an mmapsuite history database?" ---
+# --- disk full: said as such, never "not an mmapsuite history database?" (the tmpfs is
+# mounted 0755: a history database in a directory others may write is refused) ---
 if [[ $(id -u) -eq 0 ]]; then
 	mkdir -p "$work/full"
 	full_case() { # DB_NAME: fill a 256 KiB tmpfs, then record into DB_NAME there
 		unshare -m --propagation private sh -c "
-			mount -t tmpfs -o size=256k mmapsuite-test-full '$work/full' || exit 9
+			mount -t tmpfs -o size=256k,mode=0755 mmapsuite-test-full '$work/full' || exit 9
 			[ '$1' = existing.sqlite ] && cp '$work/good.sqlite' '$work/full/$1'
 			dd if=/dev/zero of='$work/full/fill' bs=4k 2>/dev/null
 			exec '$ms' report --history '$work/full/$1' --out '$work/rep-full' \
