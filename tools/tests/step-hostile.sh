@@ -36,7 +36,7 @@ if [[ ${3:-} != --inside ]]; then
 fi
 
 # ---- inside the private mount and network namespaces ----
-work=$out/work # root-owned, reachable by nobody only where a check chmods it so
+work=$out/work # root-owned 0711: nobody reaches only the shared results root a check makes in it
 mkdir -m 0711 "$work" || exit 1
 ip link set lo up 2>/dev/null || true
 fail=0 attack=setup
