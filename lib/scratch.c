@@ -160,25 +160,36 @@ static int create_area(void)
 	open_roots();
 	pid_t pid = getpid();
 	unsigned long long st = ms_process_start_time(pid);
-	snprintf(area_name, sizeof(area_name), "%d-%llu", (int)pid, st);
-	/* A new directory, never one that exists: what is there already is not ours to use. */
-	if (mkdirat(data_fd, area_name, 0700) != 0)
+	char name[64], fresh[80], why[PATH_MAX + 256];
+	snprintf(name, sizeof(name), "%d-%llu", (int)pid, st);
+	/* Made under a name the reaper never takes, locked, and only then given its name: a run
+	 * starting beside us never sees it unlocked (it would take it for a dead run's). A new
+	 * directory, never one that exists: what is there already is not ours to use. */
+	snprintf(fresh, sizeof(fresh), ".new-%s", name);
+	if (mkdirat(data_fd, fresh, 0700) != 0)
 		return -1;
-	area_fd = openat(data_fd, area_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	char why[PATH_MAX + 256];
-	snprintf(area, sizeof(area), "%s/%s", data_real, area_name);
-	if (area_fd < 0 || !ms_state_dir_fd_ok(area_fd, area, why, sizeof(why))) {
-		int e = area_fd < 0 ? errno : EPERM;
-		if (area_fd >= 0)
-			close(area_fd);
-		area_fd = -1;
-		area[0] = 0;
+	int fd = openat(data_fd, fresh, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int e = errno;
+	if (fd >= 0 && !ms_state_dir_fd_ok(fd, fresh, why, sizeof(why)))
+		e = EPERM;
+	/* Held until this process ends: the one sign of life that holds across PID namespaces
+	 * (the lock is on the inode; a pid read from another namespace names another process). */
+	else if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0)
+		e = errno;
+	else if (fd >= 0 && renameat2(data_fd, fresh, data_fd, name, RENAME_NOREPLACE) != 0)
+		e = errno;
+	else if (fd >= 0)
+		e = 0;
+	if (e) {
+		if (fd >= 0)
+			close(fd);
+		ms_remove_tree_at(data_fd, fresh);
 		errno = e;
 		return -1;
 	}
-	/* Held until this process ends: the one sign of life that holds across PID namespaces
-	 * (the lock is on the inode; a pid read from another namespace names another process). */
-	flock(area_fd, LOCK_EX | LOCK_NB);
+	area_fd = fd;
+	snprintf(area_name, sizeof(area_name), "%s", name);
+	snprintf(area, sizeof(area), "%s/%s", data_real, area_name);
 	char *bid = boot_id();
 	char ns[64];
 	pid_namespace(ns, sizeof(ns));

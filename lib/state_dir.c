@@ -85,7 +85,8 @@ int ms_state_dir_open(const char *path, bool create, char *why, size_t whylen)
 		snprintf(why, whylen, "%s: not a directory name", path);
 		return -1;
 	}
-	int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* O_PATH: a parent we may search but not list (0711) serves as well */
+	int pfd = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pfd < 0) {
 		snprintf(why, whylen, "%s: %s", parent, strerror(errno));
 		return -1;
