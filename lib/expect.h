@@ -1,5 +1,5 @@
-/* Expectation files: the known deviations of a kernel, one line each (README "Known
- * deviations"). A failure a line matches becomes XFAIL, a pass it matches XPASS. Format:
+/* Expectation files: the known deviations of a kernel, one line each (docs/expectations.md).
+ * A failure a line matches becomes XFAIL, a pass it matches XPASS. Format:
  *   <test-glob> [fs=<glob>] [kernel=<glob>] [arch=<glob>] [message=<glob>] reason="<text>"
  * Globs are fnmatch(3) patterns (no flags): test-glob against "suite/test" and against each
  * earlier name of the test (lib/renames.def, so an old file still matches), fs against the

@@ -41,7 +41,7 @@ const struct ms_option ms_harness_options[] = {
 	{ "place", 0, "NAME", "where this runs: host (default), guest:<kernel>, board:<name>",
 	  OPT_PLACE },
 	{ "expect", 0, "FILE", "known deviations: a failure a line of FILE matches is XFAIL, a\n"
-	  "pass it matches is XPASS (listed); see README \"Known deviations\"", OPT_EXPECT },
+	  "pass it matches is XPASS (listed); see docs/expectations.md", OPT_EXPECT },
 	{ "strict-expect", 0, NULL, "an XPASS fails the run too (exit 1)", OPT_STRICT_EXPECT },
 	{ "no-expect", 0, NULL, "no expectation file (cancels an earlier --expect)",
 	  OPT_NO_EXPECT },
@@ -127,7 +127,7 @@ const char *ms_default_out_root(void)
 		return env;
 	/* From <project>/build-dir/bin/mmapsuite: the project is two levels up. A user who may
 	 * not write into the project (a root-owned checkout) gets the current directory's
-	 * mmapsuite-results instead, as the README says. */
+	 * mmapsuite-results instead, as the README's command line and docs/command-line.md say. */
 	char project[PATH_MAX], probe[PATH_MAX + 32];
 	snprintf(project, sizeof(project), "%s/../..", ms_self_dir());
 	snprintf(probe, sizeof(probe), "%s/reports/report.h", project);

@@ -1,6 +1,6 @@
 /* The results model: one run = id, time, environment, conformance results and
  * benchmark results. results.json is the single source of truth; every report is rendered
- * from it. Read and written with jansson; the schema is documented in README.md. */
+ * from it. Read and written with jansson; the schema is documented in docs/results-schema.md. */
 #ifndef MMAPSUITE_RESULTS_H
 #define MMAPSUITE_RESULTS_H
 

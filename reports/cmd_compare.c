@@ -33,8 +33,8 @@ static void usage(FILE *out)
 	      "writes compare.md, compare.html and plots/ into DIR (default:\n"
 	      "$MMAPSUITE_OUT or reports/out, /compare-<time>).\n", out);
 	ms_options_help(out, compare_tables);
-	fputs("Exit: 0 compared, 1 regression (with the gate), 2 bad input or no metric in common,\n"
-	      "3 writing the comparison failed.\n",
+	fputs("Exit: 0 compared, 1 regression (with the gate), 2 bad input or runs with nothing in\n"
+	      "common, 3 writing the comparison failed.\n",
 	      out);
 }
 
@@ -134,14 +134,23 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (rc == MS_EXIT_OK) {
 		ms_compare_runs(&c);
-		size_t with_bench = 0;
-		for (size_t k = 0; k < c.n_runs; k++)
+		size_t with_bench = 0, with_conf = 0;
+		for (size_t k = 0; k < c.n_runs; k++) {
 			with_bench += c.runs[k]->n_benchmarks > 0;
-		if (with_bench && !c.n_metrics) {
-			fprintf(stderr, "mmapsuite compare: no metric in common: no benchmark result of "
+			with_conf += c.runs[k]->n_conformance > 0;
+		}
+		/* Runs from different places often share no benchmark (a board runs conformance
+		 * only): their conformance and environments still compare. Only runs that share
+		 * nothing at all are bad input. */
+		if (with_bench && !c.n_metrics && with_conf < c.n_runs) {
+			fprintf(stderr, "mmapsuite compare: nothing in common: no benchmark result of "
 				"%s has a counterpart (same case, metric, unit and parameters) in the "
-				"other runs\n", argv[first]);
+				"other runs, and not every run has conformance results\n", argv[first]);
 			rc = MS_EXIT_USAGE;
+		} else if (with_bench && !c.n_metrics) {
+			fprintf(stderr, "mmapsuite compare: no benchmark metric was paired (no result of "
+				"%s has a counterpart of the same case, metric, unit and parameters); "
+				"comparing conformance and environment only\n", argv[first]);
 		}
 	}
 	if (rc == MS_EXIT_OK) {

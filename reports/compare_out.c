@@ -130,6 +130,13 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 			ms_text_puts(t, " |\n");
 		}
 	}
+	bool any_bench = false;
+	for (size_t k = 0; k < c->n_runs; k++)
+		any_bench |= c->runs[k]->n_benchmarks > 0;
+	if (!c->n_metrics && any_bench)
+		ms_text_puts(t, "\nNo benchmark metric was paired: no result has a counterpart of the "
+				"same case, metric, unit and parameters in the baseline. Conformance "
+				"and environment are compared above.\n");
 	if (c->n_metrics) {
 		ms_text_puts(t, "\n### Metrics (ratio = run / baseline, medians; 95% bootstrap "
 				"interval; Mann-Whitney U; # = position in the ratio plot)\n\n"

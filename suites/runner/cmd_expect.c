@@ -17,9 +17,9 @@
 
 static const char usage[] =
 	"usage: mmapsuite expect --from RUN_DIR [--out FILE]\n"
-	"Writes an expectation file (known deviations, see README) with one line per failed\n"
-	"conformance result of RUN_DIR: its test, file system, kernel release, architecture and a\n"
-	"glob of its failure message, with the placeholder reason \"" MS_EXPECT_PLACEHOLDER
+	"Writes an expectation file (known deviations, docs/expectations.md) with one line per\n"
+	"failed conformance result of RUN_DIR: its test, file system, kernel release, architecture\n"
+	"and a glob of its failure message, with the placeholder reason \"" MS_EXPECT_PLACEHOLDER
 	": ...\".\n"
 	"--expect refuses the file until every reason is replaced with the evidence.\n"
 	"Exit: 0 written, 2 bad input (RUN_DIR unreadable, FILE exists), 3 writing FILE failed\n"
@@ -67,8 +67,8 @@ static char *render(const struct ms_run *run, size_t *n_lines,
 	} while (0)
 	APPEND("# mmapsuite expectation file (known deviations), written by `mmapsuite expect`\n"
 	       "# from run %s (%s), place %s, kernel %s, %s.\n"
-	       "# Format: <test-glob> [fs=] [kernel=] [arch=] [message=] reason=\"...\"; see the "
-	       "README.\n"
+	       "# Format: <test-glob> [fs=] [kernel=] [arch=] [message=] reason=\"...\"; see "
+	       "docs/expectations.md.\n"
 	       "# Each line below is one failure of that run. Keep only the deviations of the\n"
 	       "# kernel itself, widen or narrow the globs, and replace every \""
 	       MS_EXPECT_PLACEHOLDER "\" reason\n"

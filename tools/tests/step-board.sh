@@ -25,7 +25,7 @@ PY
 # 3. raspi3b under TCG: devmem (writing free pin 17) and conformance on tmpfs; the board's
 #    verdict is the exit status; results come back marked board:raspi3b.
 #    Debian 12's 6.1 kernel on arm64 fails a few conformance tests the 6.18 x86 host passes
-#    (README, Boards); the bundle's kernel.expect holds each with its evidence, so any FAIL
+#    (docs/boards.md); the bundle's kernel.expect holds each with its evidence, so any FAIL
 #    left is unexplained and fails the step (listed below), as a hung board does.
 t0=$SECONDS
 rc=0
