@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # step: kernel health per test: a kernel log splat during a test fails it, a quiet run passes
 # Root writes a clearly test-marked WARNING line into /dev/kmsg while a known test is running:
-# the test holds the 2 MiB hugetlb pool's flock, so this step takes that lock first, waits
-# until the test's worker has opened the pool file (its body is running), injects the line and
+# the test holds the 2 MiB hugetlb pool's lock (/run/mmapsuite/hugetlb-2048kB.lock), so this
+# step takes that lock first, waits until the test's worker has opened the lock file (its body
+# is running), injects the line and
 # lets go. That test must FAIL with the line in kernel_log; with --jobs 2 and two such tests
 # waiting at once, both fail and each names the other; the same tests without injection pass.
 #   step-kernel-health.sh BIN_DIR OUT_DIR
@@ -10,6 +11,7 @@ set -uo pipefail
 ms=$(cd "$1" && pwd)/mmapsuite work=$2/kernel-health
 rm -rf "$work" && mkdir -p "$work"
 pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+lock=/run/mmapsuite/hugetlb-2048kB.lock
 marker="mmapsuite-test: injected by tools/tests/step-kernel-health.sh, not a kernel fault"
 fails=0 checks=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -29,7 +31,7 @@ waiting_workers() {
 	local n=0 p
 	for p in /proc/[0-9]*; do
 		[[ $(cat "$p/comm" 2>/dev/null) == mmapsuite-conf* ]] || continue
-		ls -l "$p/fd" 2>/dev/null | grep -q "$pool" && n=$((n + 1))
+		ls -l "$p/fd" 2>/dev/null | grep -q "$lock" && n=$((n + 1))
 	done
 	echo "$n"
 }
@@ -39,7 +41,7 @@ waiting_workers() {
 run_case() {
 	local name=$1 filter=$2 jobs=$3 workers=$4 inject=$5
 	rm -f "$work/release"
-	( exec 9<"$pool"; flock -x 9; : >"$work/locked"
+	( exec 9<"$lock"; flock -x 9; : >"$work/locked"
 	  while [[ ! -e $work/release ]]; do sleep 0.05; done ) &
 	local holder=$!
 	while [[ ! -e $work/locked ]]; do sleep 0.05; done
