@@ -20,27 +20,6 @@ static const size_t npages = 16;
 
 /* ---- helpers local to this file ---- */
 
-/* The /proc/self/maps line of the VMA containing addr, without its newline; false if none. */
-static bool maps_line(const void *addr, char *out, size_t outlen)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	bool found = false;
-	if (!f)
-		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && (unsigned long)addr >= s &&
-		    (unsigned long)addr < e) {
-			line[strcspn(line, "\n")] = 0;
-			snprintf(out, outlen, "%s", line);
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
 /* The copy-on-write exchange every a3 variant runs on a private mapping [p, p + len) already
  * filled with tag 'A': after fork the child stores 'C' into the second half, the parent
  * checks it still sees 'A' there and stores 'B' into the first half, and the child checks it
@@ -221,7 +200,7 @@ CONFORM(mmap_anonymous_cow, base_pages_private_after_fork, "a3", POSIX)
 CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
 {
 	ms_require_behaviour(MS_THP);
-	const size_t huge = thp_pmd_size();
+	const size_t huge = ms_thp_pmd_size();
 	unsigned char *p = xmmap_aligned(huge, huge, PROT_READ | PROT_WRITE,
 					 MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
@@ -242,7 +221,7 @@ CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
 CONFORM(mmap_anonymous_cow, swapped_page_private_after_fork, "a3", LINUX)
 {
 	size_t len = npages * ms_page();
-	long swap_kb = meminfo_kb("SwapTotal");
+	long swap_kb = ms_meminfo_kb("SwapTotal");
 	if (swap_kb <= 0)
 		cr_skip_test("no swap configured (SwapTotal %ld kB): cannot swap a page out",
 			     swap_kb);
@@ -305,19 +284,25 @@ struct range {
 	unsigned long start, end;
 };
 
+struct snapshot {
+	struct range *ranges;
+	size_t n, max;
+};
+
+static bool add_range(const struct ms_vma *vma, void *arg)
+{
+	struct snapshot *s = arg;
+	s->ranges[s->n++] = (struct range){ vma->start, vma->end };
+	return s->n < s->max;
+}
+
 /* The VMAs of this process now, into ranges (at most max); returns how many. */
 static size_t snapshot_maps(struct range *ranges, size_t max)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	size_t n = 0;
-	if (!f)
+	struct snapshot s = { ranges, 0, max };
+	if (!ms_vma_walk(add_range, &s))
 		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	while (n < max && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &ranges[n].start, &ranges[n].end) == 2)
-			n++;
-	fclose(f);
-	return n;
+	return s.n;
 }
 
 /* Assert that kernel-chosen addresses are never 0 nor MAP_FAILED, page aligned, and never
@@ -391,17 +376,17 @@ CONFORM(mmap_anonymous, address_space_exhaustion_fails_enomem, "a5", POSIX)
 	xwait_ok(pid);
 }
 
+static bool count_real_vma(const struct ms_vma *vma, void *arg)
+{
+	*(long *)arg += strcmp(vma->name, "[vsyscall]") != 0;
+	return true;
+}
+
 /* VMAs of this process: /proc/self/maps lines less the [vsyscall] gate, which is no VMA. */
 static long count_vmas(void)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
 	long vmas = 0;
-	while (f && fgets(line, sizeof(line), f))
-		if (!strstr(line, "[vsyscall]"))
-			vmas++;
-	if (f)
-		fclose(f);
+	ms_vma_walk(count_real_vma, &vmas);
 	return vmas;
 }
 
@@ -473,10 +458,10 @@ static void anonymous_perms_match_prot_and_type(int type)
 			prot & PROT_EXEC ? 'x' : '-', shared ? 's' : 'p', 0,
 		};
 		char line[512];
-		cr_assert(maps_line(p, line, sizeof(line)), "mapping %p (prot %d) is missing from "
-			  "/proc/self/maps", p, prot);
-		char *perms = strchr(line, ' ');
-		cr_assert(perms && strncmp(perms + 1, expect, 4) == 0,
+		struct ms_vma vma;
+		cr_assert(ms_vma_at(p, &vma, line, sizeof(line)), "mapping %p (prot %d) is missing "
+			  "from /proc/self/maps", p, prot);
+		cr_assert(strcmp(vma.perms, expect) == 0,
 			  "prot 0x%x %s: /proc/self/maps shows \"%s\", expected perms %s", prot,
 			  shared ? "MAP_SHARED" : "MAP_PRIVATE", line, expect);
 		xmunmap(p, len);
@@ -496,22 +481,22 @@ CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, shared, "a6", LI
 CONFORM(vma_merge, adjacent_anon_merge_mprotect_splits_and_remerges, "a7", LINUX)
 {
 	size_t pg = ms_page(), len = 6 * pg;
-	unsigned char *base = fenced_range(len);
+	unsigned char *base = ms_fenced_range(len);
 	xmmap(base, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	xmmap(base + 3 * pg, 3 * pg, PROT_READ | PROT_WRITE,
 	      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	int n = vmas_in(base, len);
+	int n = ms_vmas_in(base, len);
 	cr_assert(n == 1, "two adjacent compatible anonymous mappings are %d VMAs, expected 1 "
 		  "(merged)\n%s", n, ms_maps_near(base, len));
 	xmprotect(base + 2 * pg, 2 * pg, PROT_READ);
-	n = vmas_in(base, len);
+	n = ms_vmas_in(base, len);
 	cr_assert(n == 3, "mprotect of the middle: %d VMAs, expected 3\n%s", n,
 		  ms_maps_near(base, len));
 	xmprotect(base + 2 * pg, 2 * pg, PROT_READ | PROT_WRITE);
-	n = vmas_in(base, len);
+	n = ms_vmas_in(base, len);
 	cr_assert(n == 1, "mprotect back: %d VMAs, expected 1 (merged again)\n%s", n,
 		  ms_maps_near(base, len));
-	fenced_release(base, len);
+	ms_fenced_release(base, len);
 }
 
 /* Assert that mlock of the middle of an anonymous mapping splits it in three VMAs (the middle
@@ -520,21 +505,21 @@ CONFORM(vma_merge, adjacent_anon_merge_mprotect_splits_and_remerges, "a7", LINUX
 CONFORM(vma_merge, mlock_splits_and_munlock_remerges, "a7", LINUX)
 {
 	size_t pg = ms_page(), len = 6 * pg;
-	unsigned char *base = fenced_range(len);
+	unsigned char *base = ms_fenced_range(len);
 	xmmap(base, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (mlock(base + 2 * pg, 2 * pg) != 0)
 		cr_skip_test("mlock of 2 pages: %s (RLIMIT_MEMLOCK too small?)", ms_errname(errno));
-	int n = vmas_in(base, len);
+	int n = ms_vmas_in(base, len);
 	cr_assert(n == 3, "mlock of the middle: %d VMAs, expected 3\n%s", n,
 		  ms_maps_near(base, len));
 	long locked = ms_smaps_kb(base + 2 * pg, "Locked");
 	cr_assert(locked == (long)(2 * pg / 1024), "the mlocked VMA shows Locked: %ld kB, "
 		  "expected %zu", locked, 2 * pg / 1024);
 	xcheck("munlock", munlock(base + 2 * pg, 2 * pg));
-	n = vmas_in(base, len);
+	n = ms_vmas_in(base, len);
 	cr_assert(n == 1, "munlock: %d VMAs, expected 1 (merged again)\n%s", n,
 		  ms_maps_near(base, len));
-	fenced_release(base, len);
+	ms_fenced_release(base, len);
 }
 
 /* ---- a8: MADV_DONTNEED ---- */
@@ -732,8 +717,9 @@ CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 	pid_t pid = xfork();
 	if (pid == 0) {
 		char line[512];
-		child_check(!maps_line(p + 5 * pg, line, sizeof(line)), "child: the DONTFORK range "
-			    "is mapped: %s", line);
+		struct ms_vma vma;
+		child_check(!ms_vma_at(p + 5 * pg, &vma, line, sizeof(line)), "child: the DONTFORK "
+			    "range is mapped: %s", line);
 		struct ms_fault f;
 		child_check(ms_probe_read(p + 5 * pg + 3, &f), "child: reading the DONTFORK range "
 			    "did not fault");

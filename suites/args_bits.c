@@ -36,12 +36,12 @@ static bool kernel_at_least(int major, int minor)
 }
 
 /* Protection bits the running kernel knows on this machine: the generic four and the arm64
- * ones the CPU reports (arch_prot_bits(), mm_util.h). GROWSDOWN/UP are known too but refused
+ * ones the CPU reports (ms_arch_prot_bits(), mm_util.h). GROWSDOWN/UP are known too but refused
  * on a plain mapping: they have their own rows. */
 static unsigned long known_prot_bits(void)
 {
 	return PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP |
-	       arch_prot_bits();
+	       ms_arch_prot_bits();
 }
 
 /* MAP_ flag bits this kernel knows: those its uapi headers name (the legacy set mmap(2)
@@ -274,14 +274,14 @@ CONFORM(mprotect_classes, unknown_prot_bits_derived_einval, "h11 g12", LINUX)
 /* Assert the same of pkey_mprotect with pkey -1. */
 CONFORM(pkey_mprotect_classes, unknown_prot_bits_derived_einval, "h11 e7", LINUX)
 {
-	require_pkey_mprotect();
+	ms_require_pkey_mprotect();
 	unknown_prot_bits_einval(true);
 }
 
 /* Assert that pkey_mprotect refuses a key that was never allocated, and one out of range. */
 CONFORM(pkey_mprotect_classes, unallocated_pkey_einval, "h11 e7", LINUX)
 {
-	require_pkey_mprotect();
+	ms_require_pkey_mprotect();
 	size_t pg = ms_page();
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
@@ -664,8 +664,8 @@ static int lowest_free_fd(void)
 CONFORM(shm_classes, errors_table, "b13", POSIX)
 {
 	char name[64], missing[64], longname[NAME_MAX + 8];
-	shm_name(name, sizeof(name), "e");
-	shm_name(missing, sizeof(missing), "missing");
+	ms_shm_name(name, sizeof(name), "e");
+	ms_shm_name(missing, sizeof(missing), "missing");
 	longname[0] = '/';
 	memset(longname + 1, 'x', NAME_MAX + 1);
 	longname[NAME_MAX + 2] = 0;
@@ -722,7 +722,7 @@ CONFORM(shm_classes, errors_table, "b13", POSIX)
 CONFORM(shm_classes, trunc_empties_object, "b13", POSIX)
 {
 	char name[64];
-	shm_name(name, sizeof(name), "t");
+	ms_shm_name(name, sizeof(name), "t");
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));
@@ -744,7 +744,7 @@ CONFORM(shm_classes, unlinked_name_is_new, "b13", POSIX)
 {
 	size_t pg = ms_page();
 	char name[64];
-	shm_name(name, sizeof(name), "u");
+	ms_shm_name(name, sizeof(name), "u");
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));

@@ -58,7 +58,7 @@ CONFORM(mprotect_args, unknown_prot_bits_einval, "h11", LINUX)
 	/* every bit is tried and every wrong answer listed: one bit hides no other */
 	char wrong[1024] = "";
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		if (bad[i] & arch_prot_bits())
+		if (bad[i] & ms_arch_prot_bits())
 			continue;
 		errno = 0;
 		int r = mprotect(p, pg, PROT_READ | (int)bad[i]);
@@ -141,7 +141,7 @@ CONFORM(mprotect_args, growsdown_extends_change_to_vma_start, "h11", LINUX)
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
 		unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);                \
-		unsigned char *dst = unmapped_range(4 * pg);                                \
+		unsigned char *dst = ms_unmapped_range(4 * pg);                                \
 		(void)dst;                                                                  \
 		p[0] = 0x12;                                                                \
 		ms_assert_errno_row(call, expected, clause);                                \
@@ -154,7 +154,7 @@ MREMAP_EINVAL_ROWS(MREMAP_EINVAL_ROW)
 /* Assert that mremap of an unmapped old range, or of one extending past its mapping, gives
  * EFAULT. LINUX (mremap(2): "EFAULT: some address in the range ... is invalid"). */
 #define MREMAP_EFAULT_ROWS(ROW)                                                             \
-	ROW(unmapped, mremap(unmapped_range(2 * pg), pg, 2 * pg, MREMAP_MAYMOVE), EFAULT,   \
+	ROW(unmapped, mremap(ms_unmapped_range(2 * pg), pg, 2 * pg, MREMAP_MAYMOVE), EFAULT,   \
 	    "mremap(2) EFAULT: the old range is not mapped")                                \
 	ROW(hole, mremap(hole, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EFAULT,                     \
 	    "mremap(2) EFAULT: the old range extends past its mapping into a hole")
@@ -162,7 +162,7 @@ MREMAP_EINVAL_ROWS(MREMAP_EINVAL_ROW)
 	CONFORM(mremap_args, unmapped_old_range_efault_##row, "h12", LINUX)                 \
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
-		unsigned char *hole = map_with_hole();                                      \
+		unsigned char *hole = ms_map_with_hole();                                      \
 		ms_assert_errno_row(call, expected, clause);                                \
 		xmunmap(hole, 3 * pg);                                                      \
 	}
@@ -179,7 +179,7 @@ MREMAP_EFAULT_ROWS(MREMAP_EFAULT_ROW)
 	    "mincore(2) EINVAL: addr is not a multiple of the page size")                   \
 	ROW(readonly_vec, mincore(p, 2 * pg, map_anon(pg, PROT_READ)), EFAULT,              \
 	    "mincore(2) EFAULT: vec points to an invalid address")                          \
-	ROW(unmapped, mincore(unmapped_range(pg), pg, vec), ENOMEM,                         \
+	ROW(unmapped, mincore(ms_unmapped_range(pg), pg, vec), ENOMEM,                         \
 	    "mincore(2) ENOMEM: [addr, addr + length) contained unmapped memory")           \
 	ROW(hole, mincore(hole, 3 * pg, vec), ENOMEM,                                       \
 	    "mincore(2) ENOMEM: [addr, addr + length) contained unmapped memory")           \
@@ -191,7 +191,7 @@ MREMAP_EFAULT_ROWS(MREMAP_EFAULT_ROW)
 		size_t pg = ms_page();                                                      \
 		unsigned char vec[4];                                                       \
 		unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);                \
-		unsigned char *hole = map_with_hole();                                      \
+		unsigned char *hole = ms_map_with_hole();                                      \
 		p[0] = 1;                                                                   \
 		ms_assert_errno_row(call, expected, clause);                                \
 		ms_assert_ok(mincore(p, 2 * pg, vec));                                      \
@@ -219,8 +219,8 @@ MINCORE_ROWS(MINCORE_ROW)
 	CONFORM(mlock_args, unmapped_range_enomem_##row, "h14", POSIX)                      \
 	{                                                                                   \
 		size_t pg = ms_page();                                                      \
-		unsigned char *hole = map_with_hole();                                      \
-		unsigned char *gone = unmapped_range(pg); /* after: not where hole went */  \
+		unsigned char *hole = ms_map_with_hole();                                      \
+		unsigned char *gone = ms_unmapped_range(pg); /* after: not where hole went */  \
 		(void)gone;                                                                 \
 		ms_assert_errno_row(call, expected, clause);                                \
 		xmunmap(hole, 3 * pg);                                                      \
@@ -235,7 +235,7 @@ MLOCK_UNMAPPED_ROWS(MLOCK_UNMAPPED_ROW)
 CONFORM(mlock_args, failed_call_changes_no_locks, "h14", POSIX)
 {
 	size_t pg = ms_page();
-	unsigned char *p = map_with_hole();
+	unsigned char *p = ms_map_with_hole();
 	if (mlock(p, pg) != 0) {
 		if (errno == EPERM || errno == ENOMEM || errno == EAGAIN)
 			cr_skip_test("mlock of one page refused (%s): RLIMIT_MEMLOCK too small "
@@ -354,16 +354,16 @@ CONFORM(mlock_args, memlock_limit_eperm_enomem, "h14", LINUX)
 /* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around;
  * and that the refused call sealed nothing (the whole mapping can still be unmapped). LINUX. */
 #define MSEAL_EINVAL_ROWS(ROW)                                                              \
-	ROW(nonzero_flags, sys_mseal(p, pg, 1), EINVAL,                                     \
+	ROW(nonzero_flags, ms_sys_mseal(p, pg, 1), EINVAL,                                     \
 	    "mseal kernel-doc EINVAL: flags is not 0")                                      \
-	ROW(unaligned_start, sys_mseal(p + 1, pg, 0), EINVAL,                               \
+	ROW(unaligned_start, ms_sys_mseal(p + 1, pg, 0), EINVAL,                               \
 	    "mseal kernel-doc EINVAL: start is not page aligned")                           \
-	ROW(wrapping_end, sys_mseal(p, ~(size_t)0 - pg, 0), EINVAL,                         \
+	ROW(wrapping_end, ms_sys_mseal(p, ~(size_t)0 - pg, 0), EINVAL,                         \
 	    "mseal kernel-doc EINVAL: start + len overflows")
 #define MSEAL_EINVAL_ROW(row, call, expected, clause)                                       \
 	CONFORM(mseal_args, flags_alignment_overflow_einval_##row, "h15", LINUX)            \
 	{                                                                                   \
-		require_mseal();                                                            \
+		ms_require_mseal();                                                            \
 		size_t pg = ms_page();                                                      \
 		unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);                \
 		ms_assert_errno_row(call, expected, clause);                                \
@@ -376,12 +376,12 @@ MSEAL_EINVAL_ROWS(MSEAL_EINVAL_ROW)
  * not. LINUX. */
 CONFORM(mseal_args, len_zero_succeeds_unaligned_len_rounded_up, "h15", LINUX)
 {
-	require_mseal();
+	ms_require_mseal();
 	size_t pg = ms_page();
 	unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);
-	ms_assert_ok(sys_mseal(p, 0, 0));
+	ms_assert_ok(ms_sys_mseal(p, 0, 0));
 	ms_assert_ok(munmap(p, pg)); /* len 0 sealed nothing */
-	ms_assert_ok(sys_mseal(p + pg, 1, 0));
+	ms_assert_ok(ms_sys_mseal(p + pg, 1, 0));
 	ms_assert_errno(munmap(p + pg, pg), EPERM);
 	ms_assert_ok(munmap(p + 2 * pg, pg));
 }
@@ -389,20 +389,20 @@ CONFORM(mseal_args, len_zero_succeeds_unaligned_len_rounded_up, "h15", LINUX)
 /* Assert that mseal gives ENOMEM when the start, the end or a middle part of the range is not
  * mapped, and seals nothing then. LINUX. */
 #define MSEAL_ENOMEM_ROWS(ROW)                                                              \
-	ROW(start_unmapped, sys_mseal(hole + pg, 2 * pg, 0), ENOMEM,                        \
+	ROW(start_unmapped, ms_sys_mseal(hole + pg, 2 * pg, 0), ENOMEM,                        \
 	    "mseal kernel-doc ENOMEM: the start of the range is not mapped")                \
-	ROW(end_unmapped, sys_mseal(hole, 2 * pg, 0), ENOMEM,                               \
+	ROW(end_unmapped, ms_sys_mseal(hole, 2 * pg, 0), ENOMEM,                               \
 	    "mseal kernel-doc ENOMEM: the end of the range is not mapped")                  \
-	ROW(gap, sys_mseal(hole, 3 * pg, 0), ENOMEM,                                        \
+	ROW(gap, ms_sys_mseal(hole, 3 * pg, 0), ENOMEM,                                        \
 	    "mseal kernel-doc ENOMEM: a gap (unmapped memory) inside the range")            \
-	ROW(wholly_unmapped, sys_mseal(unmapped_range(pg), pg, 0), ENOMEM,                  \
+	ROW(wholly_unmapped, ms_sys_mseal(ms_unmapped_range(pg), pg, 0), ENOMEM,                  \
 	    "mseal kernel-doc ENOMEM: the range is not mapped")
 #define MSEAL_ENOMEM_ROW(row, call, expected, clause)                                       \
 	CONFORM(mseal_args, unmapped_start_end_gap_enomem_##row, "h15", LINUX)              \
 	{                                                                                   \
-		require_mseal();                                                            \
+		ms_require_mseal();                                                            \
 		size_t pg = ms_page();                                                      \
-		unsigned char *hole = map_with_hole();                                      \
+		unsigned char *hole = ms_map_with_hole();                                      \
 		ms_assert_errno_row(call, expected, clause);                                \
 		ms_assert_ok(munmap(hole, 3 * pg)); /* nothing was sealed */                \
 	}
@@ -416,7 +416,7 @@ MSEAL_ENOMEM_ROWS(MSEAL_ENOMEM_ROW)
  * hugetlb pool. LINUX. Two set-ups, so two results. */
 CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_fixed_addr, "h16", LINUX)
 {
-	size_t pg = ms_page(), huge = require_default_huge_page_size();
+	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
 	unsigned char *r = map_anon(3 * huge, PROT_NONE);
 	unsigned char *aligned =
 		(unsigned char *)(((unsigned long)r + huge - 1) & ~(huge - 1));
@@ -429,7 +429,7 @@ CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_fixed_addr, "h16", L
 
 CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_file_offset, "h16", LINUX)
 {
-	size_t pg = ms_page(), huge = require_default_huge_page_size();
+	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
 	int fd = memfd_create("mmapsuite-h16", MFD_HUGETLB);
 	if (fd < 0)
 		cr_skip_test("memfd_create(MFD_HUGETLB): %s (no hugetlbfs in this kernel?)",
@@ -449,7 +449,7 @@ CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_file_offset, "h16", 
  * inside a huge page). */
 CONFORM(mmap_hugetlb_args, unaligned_len_rounded_but_split_einval, "h16", LINUX)
 {
-	size_t pg = ms_page(), huge = require_default_huge_page_size();
+	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
 	unsigned char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED && errno == EINVAL)

@@ -215,7 +215,7 @@ CONFORM(mmap_args, write_only_fd_fails_eacces, "h5", POSIX)
 	static const int prots[] = { PROT_NONE, PROT_READ, PROT_WRITE, PROT_READ | PROT_WRITE };
 	static const int flags[] = { MAP_SHARED, MAP_PRIVATE };
 	int rw = ms_file(4 * ms_page(), NULL);
-	int fd = reopen(rw, O_WRONLY);
+	int fd = ms_reopen(rw, O_WRONLY);
 	/* every combination is tried and every wrong answer listed: one hides no other */
 	char wrong[1024] = "";
 	for (size_t i = 0; i < sizeof(prots) / sizeof(prots[0]); i++)
@@ -249,7 +249,7 @@ CONFORM(mmap_args, write_only_fd_fails_eacces, "h5", POSIX)
 	CONFORM(mmap_args, read_only_fd_shared_write_fails_eacces_##row, "h5", POSIX)       \
 	{                                                                                   \
 		int rw = ms_file(4 * ms_page(), NULL);                                      \
-		int fd = reopen(rw, O_RDONLY);                                              \
+		int fd = ms_reopen(rw, O_RDONLY);                                              \
 		ms_assert_errno_row(call, expected, clause);                                \
 		unsigned char *p = mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 0);     \
 		ms_assert_mapped(p);                                                        \
@@ -267,7 +267,7 @@ CONFORM(mmap_args, read_only_fd_private_write_succeeds, "h5", POSIX)
 {
 	size_t page = ms_page();
 	int rw = ms_file(4 * page, NULL);
-	int fd = reopen(rw, O_RDONLY);
+	int fd = ms_reopen(rw, O_RDONLY);
 	unsigned char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	ms_assert_mapped(p);
 	memset(p, 0xee, page);

@@ -28,7 +28,7 @@ CONFORM(munlock_classes, other_process_locks_kept, "h14 i3", POSIX)
 		child_check(mlock(p, pg) == 0, "child mlock: %s", ms_errname(errno));
 		ms_send_token(to_parent[1]);
 		child_check(ms_await_token(to_child[0]), "the parent never answered");
-		child_check(vma_has_flag(p, "lo"), "after the parent's munlock the child's mapping is no "
+		child_check(ms_vma_has_flag(p, "lo"), "after the parent's munlock the child's mapping is no "
 			    "longer locked (VmFlags without lo)");
 		_exit(0);
 	}
@@ -149,7 +149,7 @@ CONFORM(mprotect_classes, split_past_map_count_enomem, "g4 g12 h14", LINUX)
 CONFORM(shm_classes, creat_sets_owner_and_mode, "b13", POSIX)
 {
 	char name[64];
-	shm_name(name, sizeof(name), "m");
+	ms_shm_name(name, sizeof(name), "m");
 	mode_t old = umask(022);
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0666);
 	umask(old);
@@ -170,7 +170,7 @@ CONFORM(shm_classes, permission_denied_eacces, "b13", POSIX)
 {
 	ms_require_root();
 	char name[64];
-	shm_name(name, sizeof(name), "p");
+	ms_shm_name(name, sizeof(name), "p");
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));

@@ -5,7 +5,7 @@
  * (vm_ops->fault), eager (remap_pfn_range), insert (vm_insert_pages), dma (dma_mmap_coherent,
  * MAP_SHARED only, as videobuf2). Suites are named driver_<mode>. Without the module every
  * test SKIPs: this needs a kernel that loaded mmaptest.ko (tools/vm boots one). */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -351,17 +351,18 @@ static void fork_open_close(int mode)
 }
 DRIVER_TEST_EACH_MODE(fork_opens_exit_closes, "l6", fork_open_close)
 
+static bool count_device_vma(const struct ms_vma *vma, void *arg)
+{
+	*(int *)arg += strstr(vma->name, MMAPTEST_DEVICE) != NULL;
+	return true;
+}
+
 /* Counts the lines of /proc/self/maps naming the device. */
 static int device_vmas(void)
 {
-	FILE *f = fopen("/proc/self/maps", "re");
-	if (!f)
-		ms_broken("open /proc/self/maps: %s", ms_errname(errno));
-	char line[512];
 	int n = 0;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, MMAPTEST_DEVICE) != NULL;
-	fclose(f);
+	if (!ms_vma_walk(count_device_vma, &n))
+		ms_broken("open /proc/self/maps: %s", ms_errname(errno));
 	return n;
 }
 

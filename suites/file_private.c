@@ -356,7 +356,7 @@ CONFORM(mmap_private, vmsplice_in_child_keeps_old_data, "c7", LINUX)
 CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 {
 	ms_require_behaviour(MS_THP);
-	size_t huge = thp_pmd_size();
+	size_t huge = ms_thp_pmd_size();
 	unsigned char *p = xmmap_aligned(huge, huge, PROT_READ | PROT_WRITE,
 					 MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)

@@ -37,7 +37,7 @@
 #endif
 
 /* The hugetlb page size of the 2 MiB pool, which MAP_HUGE_2MB and MFD_HUGE_2MB name (not the
- * PMD size: THP tests below read that with thp_pmd_size()). */
+ * PMD size: THP tests below read that with ms_thp_pmd_size()). */
 #define HUGETLB_2M ((size_t)2 << 20)
 #define POOL_2M "/sys/kernel/mm/hugepages/hugepages-2048kB/"
 #define POOL_1G "/sys/kernel/mm/hugepages/hugepages-1048576kB/"
@@ -54,8 +54,8 @@ static void with_huge_pages(long n, void (*body)(void))
 	if (access(POOL_2M "nr_hugepages", F_OK) != 0)
 		cr_skip_test("no 2 MiB hugetlb page size here (%snr_hugepages missing)", POOL_2M);
 	mm_setting_hold(MS_HUGETLB_2M_POOL);
-	long old = read_long_file(POOL_2M "nr_hugepages");
-	if (read_long_file(POOL_2M "free_hugepages") - read_long_file(POOL_2M "resv_hugepages") <
+	long old = ms_read_long_file(POOL_2M "nr_hugepages");
+	if (ms_read_long_file(POOL_2M "free_hugepages") - ms_read_long_file(POOL_2M "resv_hugepages") <
 	    n) {
 		if (geteuid() != 0) {
 			mm_settings_restore();
@@ -69,7 +69,7 @@ static void with_huge_pages(long n, void (*body)(void))
 			mm_settings_restore();
 			cr_skip_test("writing %snr_hugepages failed: %s", POOL_2M, ms_errname(e));
 		}
-		long got = read_long_file(POOL_2M "nr_hugepages") - old;
+		long got = ms_read_long_file(POOL_2M "nr_hugepages") - old;
 		if (got < n) {
 			mm_settings_restore();
 			cr_skip_test("the kernel found only %ld of %ld 2 MiB pages for the hugetlb "
@@ -96,12 +96,12 @@ static void with_huge_pages(long n, void (*body)(void))
 
 static long pool_free(void)
 {
-	return read_long_file(POOL_2M "free_hugepages");
+	return ms_read_long_file(POOL_2M "free_hugepages");
 }
 
 static long pool_resv(void)
 {
-	return read_long_file(POOL_2M "resv_hugepages");
+	return ms_read_long_file(POOL_2M "resv_hugepages");
 }
 
 static int huge_memfd(size_t size)
@@ -168,7 +168,7 @@ static void size_encoding_body(void)
 		    q, ms_errname(errno));
 
 	/* 1 GiB: EINVAL without that page size, ENOMEM with an empty pool. */
-	long free_1g = read_long_file(POOL_1G "free_hugepages");
+	long free_1g = ms_read_long_file(POOL_1G "free_hugepages");
 	errno = 0;
 	q = mmap(NULL, (size_t)1 << 30, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
 		 MAP_HUGE_1GB, -1, 0);
@@ -359,20 +359,20 @@ CONFORM(hugetlb_ops, punch_truncate_dontneed, "j3", LINUX)
 static size_t require_thp(void)
 {
 	ms_require_behaviour(MS_THP);
-	return thp_pmd_size();
+	return ms_thp_pmd_size();
 }
 
 /* A PMD-aligned anonymous region of n PMD sizes; the slack around it is unmapped. */
 static unsigned char *map_aligned_anon(size_t n, int prot)
 {
-	size_t pmd = thp_pmd_size();
+	size_t pmd = ms_thp_pmd_size();
 	return xmmap_aligned(n * pmd, pmd, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 }
 
 /* Skips when the THP fault of region a fell back to base pages for lack of a free 2 MiB block. */
 static void skip_if_fallback(long fallback_before, const unsigned char *a)
 {
-	if (ms_smaps_kb(a, "AnonHugePages") <= 0 && vmstat("thp_fault_fallback") > fallback_before) {
+	if (ms_smaps_kb(a, "AnonHugePages") <= 0 && ms_vmstat("thp_fault_fallback") > fallback_before) {
 		/* how hard the fault tried is policy: defrag=never does not compact */
 		struct ms_setting defrag;
 		ms_sysfs_setting(THP_DIR "defrag", &defrag);
@@ -386,10 +386,10 @@ static void skip_if_fallback(long fallback_before, const unsigned char *a)
  * PMD when THP works). */
 static unsigned char *thp_region(size_t n)
 {
-	size_t pmd = thp_pmd_size();
+	size_t pmd = ms_thp_pmd_size();
 	unsigned char *a = map_aligned_anon(n, PROT_READ | PROT_WRITE);
 	xmadvise(a, n * pmd, MADV_HUGEPAGE);
-	long fb = vmstat("thp_fault_fallback");
+	long fb = ms_vmstat("thp_fault_fallback");
 	for (size_t i = 0; i < n * pmd; i++)
 		a[i] = (unsigned char)(i * 7 + (i >> 12));
 	skip_if_fallback(fb, a);
@@ -411,7 +411,7 @@ CONFORM(thp, madv_hugepage_first_touch_maps_pmd, "j4", LINUX)
 	size_t pmd = require_thp();
 	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
 	xmadvise(a, pmd, MADV_HUGEPAGE);
-	long fb = vmstat("thp_fault_fallback");
+	long fb = ms_vmstat("thp_fault_fallback");
 	struct ms_faults before = ms_faults_now();
 	for (size_t i = 0; i < pmd; i += ms_page())
 		a[i] = 1;
@@ -546,7 +546,7 @@ static const char *shmem_mode(char *buf, size_t size)
 /* A PMD-aligned MAP_SHARED map of the whole of fd (size n PMD sizes). */
 static unsigned char *map_aligned_file(int fd, size_t n, int prot)
 {
-	size_t pmd = thp_pmd_size();
+	size_t pmd = ms_thp_pmd_size();
 	return xmmap_aligned(n * pmd, pmd, prot, MAP_SHARED, fd);
 }
 
@@ -566,11 +566,11 @@ CONFORM(thp_shmem, fault_follows_shmem_enabled, "j6", LINUX)
 	xftruncate(fd, pmd);
 	unsigned char *a = map_aligned_file(fd, 1, PROT_READ | PROT_WRITE);
 	xmadvise(a, pmd, MADV_HUGEPAGE);
-	long fb = vmstat("thp_fault_fallback");
+	long fb = ms_vmstat("thp_fault_fallback");
 	for (size_t i = 0; i < pmd; i += ms_page())
 		a[i] = 1;
 	long kb = ms_smaps_kb(a, "ShmemPmdMapped");
-	if (expect_pmd && kb == 0 && vmstat("thp_fault_fallback") > fb)
+	if (expect_pmd && kb == 0 && ms_vmstat("thp_fault_fallback") > fb)
 		cr_skip_test("the shmem THP fault fell back to base pages: no free 2 MiB block");
 	long want = expect_pmd ? (long)(pmd >> 10) : 0;
 	cr_assert(kb == want, "shmem_enabled is %s: ShmemPmdMapped %ld kB, expected %ld\n%s", mode,
@@ -630,7 +630,7 @@ static int kernel_config(const char *option, struct ms_setting *s)
 CONFORM(thp_file, collapse_per_fs_keeps_file_data, "j6", LINUX)
 {
 	size_t pmd = require_thp();
-	int fd = read_only_file(pmd);
+	int fd = ms_read_only_file(pmd);
 	unsigned char *a = map_aligned_file(fd, 1, PROT_READ);
 	xmadvise(a, pmd, MADV_HUGEPAGE);
 	for (size_t i = 0; i < pmd; i++)
@@ -679,7 +679,7 @@ CONFORM(thp_file, collapse_per_fs_keeps_file_data, "j6", LINUX)
 CONFORM(thp_zero_page, read_fault_maps_huge_zero_page, "j7", LINUX)
 {
 	ms_require_behaviour(MS_HUGE_ZERO_PAGE); /* THP off included */
-	size_t pmd = thp_pmd_size();
+	size_t pmd = ms_thp_pmd_size();
 	ms_require_root();
 	size_t pg = ms_page();
 	unsigned char *a = map_aligned_anon(1, PROT_READ | PROT_WRITE);
@@ -694,12 +694,12 @@ CONFORM(thp_zero_page, read_fault_maps_huge_zero_page, "j7", LINUX)
 	(void)((volatile unsigned char *)b)[0];
 	cr_assert(sum == 0, "a THP region read non-zero bytes before any store");
 	size_t last = pmd / pg - 1;
-	uint64_t a0 = pagemap_entry(a), a1 = pagemap_entry(a + pg), alast =
-		pagemap_entry(a + last * pg), b0 = pagemap_entry(b);
+	uint64_t a0 = ms_pagemap_entry(a), a1 = ms_pagemap_entry(a + pg), alast =
+		ms_pagemap_entry(a + last * pg), b0 = ms_pagemap_entry(b);
 	/* The huge zero page is allocated at its first use; if no 2 MiB block was free then, Linux
 	 * falls back to the 4 KiB zero page for every page. */
 	if (PM_PFN(a1) == PM_PFN(a0) && faults == (long)(pmd / pg) &&
-	    vmstat("thp_zero_page_alloc_failed") > 0)
+	    ms_vmstat("thp_zero_page_alloc_failed") > 0)
 		cr_skip_test("the huge zero page could not be allocated "
 			     "(thp_zero_page_alloc_failed): read faults mapped the 4 KiB "
 			     "zero page");
@@ -715,7 +715,7 @@ CONFORM(thp_zero_page, read_fault_maps_huge_zero_page, "j7", LINUX)
 	cr_assert(ms_smaps_kb(a, "Rss") == 0, "the huge zero page is charged as Rss %ld kB",
 		  ms_smaps_kb(a, "Rss"));
 	a[3] = 9;
-	cr_assert(PM_PFN(pagemap_entry(a)) != PM_PFN(a0) && b[3] == 0,
+	cr_assert(PM_PFN(ms_pagemap_entry(a)) != PM_PFN(a0) && b[3] == 0,
 		  "a store to the huge zero page region did not get its own page");
 }
 

@@ -52,7 +52,7 @@ static bool swap_active(void)
 CONFORM(mprotect, range_with_hole_fails_enomem, "g12", POSIX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_with_hole();
+	unsigned char *p = ms_map_with_hole();
 	ms_assert_errno(mprotect(p, 3 * page, PROT_READ), ENOMEM);
 	xmunmap(p, 3 * page);
 }
@@ -63,7 +63,7 @@ CONFORM(mprotect, range_with_hole_fails_enomem, "g12", POSIX)
 CONFORM(mprotect, hole_changes_only_pages_before_it, "g12", LINUX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_with_hole();
+	unsigned char *p = ms_map_with_hole();
 	ms_assert_errno(mprotect(p, 3 * page, PROT_READ), ENOMEM);
 	assert_write_faults(p + 5, "page before the hole after mprotect(PROT_READ)");
 	assert_write_works(p + 2 * page + 5, "page after the hole");
@@ -93,7 +93,7 @@ CONFORM(mprotect, shared_write_on_read_only_fd_fails_eacces, "g12", POSIX)
 {
 	size_t page = ms_page();
 	int rw = ms_file(2 * page, NULL);
-	int fd = reopen(rw, O_RDONLY);
+	int fd = ms_reopen(rw, O_RDONLY);
 	unsigned char *shared = xmmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0);
 	ms_assert_errno(mprotect(shared, page, PROT_READ | PROT_WRITE), EACCES);
 	assert_write_faults(shared, "MAP_SHARED of O_RDONLY fd after the refused mprotect");
@@ -368,11 +368,11 @@ CONFORM(madvise, hole_fails_enomem_but_applies_to_mapped_parts, "g14", LINUX)
 CONFORM(madvise, hole_dontdump_marks_both_sides, "g14 g15", LINUX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_with_hole();
+	unsigned char *p = ms_map_with_hole();
 	ms_assert_errno(madvise(p, 3 * page, MADV_DONTDUMP), ENOMEM);
-	cr_assert(vma_has_flag(p, "dd") && vma_has_flag(p + 2 * page, "dd"),
-		  "DONTDUMP across a hole: VmFlags before: %s after: %s", vma_flags(p),
-		  vma_flags(p + 2 * page));
+	cr_assert(ms_vma_has_flag(p, "dd") && ms_vma_has_flag(p + 2 * page, "dd"),
+		  "DONTDUMP across a hole: VmFlags before: %s after: %s", ms_vma_flags(p),
+		  ms_vma_flags(p + 2 * page));
 	xmunmap(p, 3 * page);
 }
 
@@ -384,17 +384,17 @@ CONFORM(madvise, dontdump_marks_range_dodump_clears, "g15", LINUX)
 {
 	size_t page = ms_page();
 	unsigned char *p = map_anon(3 * page);
-	cr_assert(!vma_has_flag(p, "dd"), "a fresh mapping already has VmFlags dd: %s",
-		  vma_flags(p));
+	cr_assert(!ms_vma_has_flag(p, "dd"), "a fresh mapping already has VmFlags dd: %s",
+		  ms_vma_flags(p));
 	ms_assert_ok(madvise(p + page, page, MADV_DONTDUMP));
-	cr_assert(vma_has_flag(p + page, "dd"), "no dd after MADV_DONTDUMP; VmFlags: %s",
-		  vma_flags(p + page));
-	cr_assert(!vma_has_flag(p, "dd") && !vma_has_flag(p + 2 * page, "dd"),
+	cr_assert(ms_vma_has_flag(p + page, "dd"), "no dd after MADV_DONTDUMP; VmFlags: %s",
+		  ms_vma_flags(p + page));
+	cr_assert(!ms_vma_has_flag(p, "dd") && !ms_vma_has_flag(p + 2 * page, "dd"),
 		  "DONTDUMP of the middle page marked its neighbours\n%s",
 		  ms_maps_near(p, 3 * page));
 	ms_assert_ok(madvise(p + page, page, MADV_DODUMP));
-	cr_assert(!vma_has_flag(p + page, "dd"), "dd still set after MADV_DODUMP; VmFlags: %s",
-		  vma_flags(p + page));
+	cr_assert(!ms_vma_has_flag(p + page, "dd"), "dd still set after MADV_DODUMP; VmFlags: %s",
+		  ms_vma_flags(p + page));
 	xmunmap(p, 3 * page);
 }
 

@@ -48,7 +48,7 @@ static uint64_t page_flags(const void *addr)
 		cr_skip_test("needs root: /proc/kpageflags is root-only and /proc/self/pagemap "
 			     "hides page frame numbers without CAP_SYS_ADMIN");
 	uint64_t flags = 0;
-	switch (page_kpageflags(addr, &flags)) {
+	switch (ms_page_kpageflags(addr, &flags)) {
 	case KPAGEFLAGS_READ:
 		break;
 	case KPAGEFLAGS_UNREADABLE:
@@ -188,7 +188,7 @@ static struct holey map_files_around_hole(void)
 {
 	size_t page = ms_page();
 	struct holey h;
-	h.base = map_with_hole();
+	h.base = ms_map_with_hole();
 	h.fd_a = ms_file(page, NULL);
 	h.fd_b = ms_file(page, NULL);
 	xmmap(h.base, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, h.fd_a, 0);
@@ -281,7 +281,7 @@ static void check_errno_row(const struct errno_row *row)
 				     ms_errname(errno));
 		break;
 	case UNMAPPED:
-		p = unmapped_range(len);
+		p = ms_unmapped_range(len);
 		break;
 	case WITH_HOLE:
 		h = map_files_around_hole();
@@ -427,7 +427,7 @@ CONFORM(msync, writeback_error_reported_once, "f7 f8", LINUX)
 	snprintf(image, sizeof(image), "%s/image", dir);
 	int backing = xopen(image, O_RDWR | O_CREAT | O_EXCL, 0600);
 	xftruncate(backing, (off_t)len); /* sparse: the space runs out as it is written */
-	int dev = loop_attach(backing, dev_name);
+	int dev = ms_loop_attach_or_skip(backing, dev_name);
 	xclose(backing);
 	int early = xopen(dev_name, O_RDWR, 0); /* samples the error state before the error */
 	unsigned char *p = xmap_shared(dev, len);

@@ -199,23 +199,6 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 	xclose(fd);
 }
 
-/* The perms column ("rw-s") of the /proc/self/maps line that contains addr. */
-static bool maps_perms(const void *addr, char perms[5])
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	bool found = false;
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3 && (unsigned long)addr >= s &&
-		    (unsigned long)addr < e)
-			found = true;
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* Assert that the child's /proc/self/maps shows an inherited shared file mapping as 's' and a
  * private one as 'p', with the parent's protections. */
 CONFORM(multiprocess_private_file, maps_type_kept_in_child, "i2", LINUX)
@@ -226,13 +209,13 @@ CONFORM(multiprocess_private_file, maps_type_kept_in_child, "i2", LINUX)
 	void *private = xmmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	pid_t pid = xfork();
 	if (pid == 0) {
-		char perms[5];
-		child_check(maps_perms(shared, perms), "child: the shared mapping is gone");
-		child_check(strcmp(perms, "rw-s") == 0, "child: shared mapping shows %s, expected "
-			    "rw-s", perms);
-		child_check(maps_perms(private, perms), "child: the private mapping is gone");
-		child_check(strcmp(perms, "r--p") == 0, "child: private mapping shows %s, expected "
-			    "r--p", perms);
+		struct ms_vma vma;
+		child_check(ms_vma_at(shared, &vma, NULL, 0), "child: the shared mapping is gone");
+		child_check(strcmp(vma.perms, "rw-s") == 0, "child: shared mapping shows %s, "
+			    "expected rw-s", vma.perms);
+		child_check(ms_vma_at(private, &vma, NULL, 0), "child: the private mapping is gone");
+		child_check(strcmp(vma.perms, "r--p") == 0, "child: private mapping shows %s, "
+			    "expected r--p", vma.perms);
 		_exit(0);
 	}
 	xwait_ok(pid);
@@ -258,10 +241,10 @@ CONFORM(multiprocess_mlock, mlock_not_inherited_by_child, "i3", POSIX)
 	pid_t pid = xfork();
 	if (pid == 0) {
 		long kb = ms_smaps_kb(p, "Locked");
-		const char *flags = vma_flags(p);
+		const char *flags = ms_vma_flags(p);
 		child_check(kb == 0, "child: the inherited range shows Locked: %ld kB, expected 0",
 			    kb);
-		child_check(!vmflags_have(flags, "lo"), "child: the inherited range still has "
+		child_check(!ms_vmflags_have(flags, "lo"), "child: the inherited range still has "
 			    "VM_LOCKED (VmFlags:%s)", flags);
 		_exit(0);
 	}
@@ -516,14 +499,14 @@ CONFORM(multiprocess_concurrent, map_fault_unmap_keeps_data, "i4", POSIX)
 
 static long self_ksm_merging_pages(void)
 {
-	return read_long_file("/proc/self/ksm_merging_pages");
+	return ms_read_long_file("/proc/self/ksm_merging_pages");
 }
 
 enum { ksm_pages = 32, ksm_skip = 77 };
 
 static long ksm_full_scans(void)
 {
-	return read_long_file("/sys/kernel/mm/ksm/full_scans");
+	return ms_read_long_file("/sys/kernel/mm/ksm/full_scans");
 }
 
 /* Waits up to 5 s for this process's ksm_merging_pages to reach want. ksmd's pace is
@@ -647,8 +630,8 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 			void *p = mmap(NULL, 4 * ms_page(), PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			child_check(p != MAP_FAILED, "mmap: %s", ms_errname(errno));
-			const char *flags = vma_flags(p);
-			child_check(vmflags_have(flags, "mg"), "child: a new anonymous mapping is "
+			const char *flags = ms_vma_flags(p);
+			child_check(ms_vmflags_have(flags, "mg"), "child: a new anonymous mapping is "
 				    "not mergeable (VmFlags:%s)", flags);
 			_exit(0);
 		}

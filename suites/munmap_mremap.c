@@ -106,22 +106,6 @@ static void assert_bus_error(const unsigned char *addr, const char *what)
 		  ms_maps_near(addr, ms_page()));
 }
 
-/* The /proc/self/maps entry containing addr: its bounds and file offset. */
-static bool vma_of(const void *addr, unsigned long *start, unsigned long *end,
-		   unsigned long long *offset)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	if (!f)
-		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	char line[512], perms[8];
-	bool found = false;
-	while (!found && fgets(line, sizeof(line), f))
-		found = sscanf(line, "%lx-%lx %7s %llx", start, end, perms, offset) == 4 &&
-			(unsigned long)addr >= *start && (unsigned long)addr < *end;
-	fclose(f);
-	return found;
-}
-
 /* A free range of len bytes, found by mapping and unmapping it: nothing in this
  * single-threaded test maps in between. */
 static unsigned char *free_range(size_t len)
@@ -170,7 +154,7 @@ static void check_partial_munmap(enum backing b, size_t first, size_t count, int
 		assert_unmapped(p + i * page + 17, backing_name[b]);
 	assert_stamped(p, 0, first * page, backing_name[b]);
 	assert_stamped(p, (first + count) * page, len, backing_name[b]);
-	int n = vmas_in(p, len);
+	int n = ms_vmas_in(p, len);
 	cr_assert(n == vmas, "%s: after unmapping pages %zu-%zu of %zu, maps shows %d "
 		  "entries in the range, expected %d\n%s", backing_name[b], first,
 		  first + count - 1, split_pages, n, vmas, ms_maps_near(p, len));
@@ -216,7 +200,7 @@ CONFORM(munmap, unmapped_range_succeeds_no_effect, "g2", POSIX)
 	ms_assert_ok(munmap(p + page, page)); /* the same hole again */
 	assert_stamped(p, 0, page, "head next to the hole");
 	assert_stamped(p, 2 * page, 3 * page, "tail next to the hole");
-	cr_assert(vmas_in(p, 3 * page) == 2, "unmapping the hole again changed the mappings\n%s",
+	cr_assert(ms_vmas_in(p, 3 * page) == 2, "unmapping the hole again changed the mappings\n%s",
 		  ms_maps_near(p, 3 * page));
 	ms_assert_ok(munmap(p, 3 * page)); /* a range spanning the hole */
 	assert_unmapped(p, "head after unmapping across the hole");
@@ -425,7 +409,7 @@ CONFORM_PER_BACKING(mremap, grow_blocked_without_maymove_fails_enomem, "g6", LIN
 		  " expected ENOMEM, got %p with %s\n%s", backing_name[b], q, ms_errname(e),
 		  ms_maps_near(p, 2 * len));
 	assert_stamped(p, 0, len + page, backing_name[b]);
-	cr_assert(vmas_in(p, len + page) == 2, "%s: the failed mremap changed the mappings"
+	cr_assert(ms_vmas_in(p, len + page) == 2, "%s: the failed mremap changed the mappings"
 		  "\n%s", backing_name[b], ms_maps_near(p, len + page));
 	xmunmap(p, len + page);
 	close_if_file(fd);
@@ -610,11 +594,10 @@ CONFORM(mremap, expand_merges_with_file_neighbour, "g9", LINUX)
 	size_t page = ms_page(), n = 4;
 	int fd = ms_file(3 * n * page, NULL);
 	unsigned char *r = expand_towards_neighbour(fd, n, 2 * n);
-	unsigned long start, end;
-	unsigned long long offset;
-	cr_assert(vma_of(r, &start, &end, &offset), "no maps entry at %p", (void *)r);
-	cr_assert(start == (unsigned long)r && end == (unsigned long)(r + 3 * n * page) &&
-		  offset == 0, "grown mapping and its neighbour did not merge into one entry at "
+	struct ms_vma vma;
+	cr_assert(ms_vma_at(r, &vma, NULL, 0), "no maps entry at %p", (void *)r);
+	cr_assert(vma.start == (unsigned long)r && vma.end == (unsigned long)(r + 3 * n * page) &&
+		  vma.offset == 0, "grown mapping and its neighbour did not merge into one entry at "
 		  "offset 0 (%s)\n%s", ms_fs_name(), ms_maps_near(r, 3 * n * page));
 	for (size_t i = 0; i < 3 * n * page; i += 61)
 		cr_assert(r[i] == ms_pattern(i), "byte %zu of the merged mapping reads 0x%02x, "
@@ -630,7 +613,7 @@ CONFORM(mremap, expand_next_to_unrelated_offset_keeps_pgoff, "g9", LINUX)
 	size_t page = ms_page(), n = 4, second = 2 * n + 1;
 	int fd = ms_file((second + n) * page, NULL);
 	unsigned char *r = expand_towards_neighbour(fd, n, second);
-	cr_assert(vmas_in(r, 3 * n * page) == 2, "mappings of non-adjacent file pages merged\n%s",
+	cr_assert(ms_vmas_in(r, 3 * n * page) == 2, "mappings of non-adjacent file pages merged\n%s",
 		  ms_maps_near(r, 3 * n * page));
 	for (size_t i = 0; i < 2 * n * page; i += 61)
 		cr_assert(r[i] == ms_pattern(i), "byte %zu of the grown mapping reads 0x%02x, file "
@@ -659,7 +642,7 @@ CONFORM(mremap, expand_merges_with_anonymous_neighbour, "g9 a7", LINUX)
 	unsigned char *q = mremap(r, len, 2 * len, 0);
 	cr_assert(q == r, "grow in place gave %p, not %p (%s)", (void *)q, (void *)r,
 		  ms_errname(errno));
-	cr_assert(vmas_in(r, 3 * len) == 1, "grown anonymous mapping did not merge with its "
+	cr_assert(ms_vmas_in(r, 3 * len) == 1, "grown anonymous mapping did not merge with its "
 		  "neighbour\n%s", ms_maps_near(r, 3 * len));
 	assert_stamped(r, 0, len, "merged anonymous mapping");
 	release_guarded(r, 3 * len);

@@ -121,7 +121,7 @@ CONFORM_PER_BACKING(mprotect_signals, rw_to_read_only_then_write_segv, "e1 e4", 
 CONFORM(mprotect_signals, write_to_shared_read_only_fd_segv, "e1 e4", POSIX)
 {
 	size_t len = ms_page();
-	int fd = read_only_file(len);
+	int fd = ms_read_only_file(len);
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	struct ms_fault f;
 	ms_probe_write(p + 7, 0xee, &f);
@@ -499,20 +499,11 @@ static size_t stack_guard_gap(void)
 	return pages * ms_page();
 }
 
-/* The start of the VMA containing addr, from /proc/self/maps; 0 if none. */
+/* The start of the VMA containing addr; 0 if none. */
 static unsigned long vma_start(const void *addr)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	unsigned long s, e, found = 0;
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && (unsigned long)addr >= s &&
-		    (unsigned long)addr < e)
-			found = s;
-	fclose(f);
-	return found;
+	struct ms_vma vma;
+	return ms_vma_at(addr, &vma, NULL, 0) ? vma.start : 0;
 }
 
 /* A MAP_GROWSDOWN mapping of 4 pages placed gap_pages above one accessible page:
@@ -646,9 +637,9 @@ CONFORM(madvise_hwpoison, poisoned_page_sigbus_mceerr, "e10", LINUX)
 static unsigned char *map_sealed_middle(int prot)
 {
 	size_t pg = ms_page();
-	require_mseal();
+	ms_require_mseal();
 	unsigned char *p = xmmap(NULL, 4 * pg, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	xcheck("mseal", sys_mseal(p + pg, 2 * pg, 0));
+	xcheck("mseal", ms_sys_mseal(p + pg, 2 * pg, 0));
 	return p;
 }
 
@@ -704,7 +695,7 @@ CONFORM(mseal, discard_advice_on_read_only_anon_eperm, "e11", LINUX)
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ro[pg] = 0x5a;
 	xmprotect(ro + pg, pg, PROT_READ);
-	xcheck("mseal", sys_mseal(ro + pg, pg, 0));
+	xcheck("mseal", ms_sys_mseal(ro + pg, pg, 0));
 	ms_assert_errno(madvise(ro + pg, pg, MADV_DONTNEED), EPERM);
 	ms_assert_errno(madvise(ro + pg, pg, MADV_FREE), EPERM);
 	cr_assert(ro[pg] == 0x5a, "the sealed read-only page reads 0x%02x after refused advice",
