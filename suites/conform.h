@@ -27,8 +27,8 @@
 
 /* One result per variant of a test (a backing, a kind of mapping): declares the test
  * suite/name_suffix, with the ids and spec of the test it is a variant of, whose body is
- * fn(arg). A file lists its variants in a macro of its own (CONFORM_PER_BACKING), so that a
- * failing variant hides none of the others. */
+ * fn(arg), so that a failing variant hides none of the others. CONFORM_PER_BACKING
+ * (mm_util.h) declares one per kind of mapping. */
 #define CONFORM_VARIANT(suite, name, suffix, ids, spec, fn, arg)                            \
 	CONFORM(suite, name##_##suffix, ids, spec)                                          \
 	{                                                                                   \

@@ -246,6 +246,34 @@ unsigned char *ms_anon_nothp(size_t len)
 	return p;
 }
 
+/* ---- backings ---- */
+
+const char *const ms_backing_name[MS_N_BACKINGS] = {
+	[MS_ANON_PRIVATE] = "MAP_PRIVATE|MAP_ANONYMOUS",
+	[MS_ANON_SHARED] = "MAP_SHARED|MAP_ANONYMOUS",
+	[MS_FILE_SHARED] = "MAP_SHARED file",
+	[MS_FILE_PRIVATE] = "MAP_PRIVATE file",
+};
+
+unsigned char *ms_map_backing(enum ms_backing b, size_t len, size_t file_size, int prot,
+			      int *fd)
+{
+	static const int flags[MS_N_BACKINGS] = {
+		[MS_ANON_PRIVATE] = MAP_PRIVATE | MAP_ANONYMOUS,
+		[MS_ANON_SHARED] = MAP_SHARED | MAP_ANONYMOUS,
+		[MS_FILE_SHARED] = MAP_SHARED,
+		[MS_FILE_PRIVATE] = MAP_PRIVATE,
+	};
+	bool file = b == MS_FILE_SHARED || b == MS_FILE_PRIVATE;
+	int file_fd = file ? ms_file(file_size, NULL) : -1;
+	unsigned char *p = xmmap(NULL, len, prot, flags[b], file_fd, 0);
+	if (fd)
+		*fd = file_fd;
+	else if (file_fd >= 0)
+		xclose(file_fd);
+	return p;
+}
+
 /* ---- huge pages ---- */
 
 #define PMD_SIZE_FILE "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"

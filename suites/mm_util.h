@@ -105,7 +105,8 @@ struct ms_vma {
 bool ms_vma_walk(bool (*visit)(const struct ms_vma *vma, void *arg), void *arg);
 
 /* The entry containing addr, copied to *vma; its line and name are copied into line (len
- * bytes) when line is not NULL, else they read "". False if no VMA holds addr. BROKEN when /proc/self/maps cannot be read. */
+ * bytes) when line is not NULL, else they read "". False if no VMA holds addr. BROKEN when
+ * /proc/self/maps cannot be read. */
 bool ms_vma_at(const void *addr, struct ms_vma *vma, char *line, size_t len);
 
 /* Number of /proc/self/maps entries overlapping [addr, addr + len). */
@@ -162,6 +163,54 @@ static inline void ms_touch_read(const unsigned char *p)
 {
 	(void)*(const volatile unsigned char *)p;
 }
+
+/* ---- backings: one test, one result per kind of mapping ---- */
+
+/* The kinds of memory a test runs over; file ones live on the file system under test. */
+enum ms_backing {
+	MS_ANON_PRIVATE, MS_ANON_SHARED, MS_FILE_SHARED, MS_FILE_PRIVATE, MS_N_BACKINGS
+};
+
+/* "MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED file" ... for messages. */
+extern const char *const ms_backing_name[MS_N_BACKINGS];
+
+/* len bytes of backing b with protection prot. A file backing gets a new file of file_size
+ * bytes (ms_pattern() content); its descriptor goes to *fd, or is closed when fd is NULL.
+ * *fd is -1 for an anonymous backing. BROKEN on failure. */
+unsigned char *ms_map_backing(enum ms_backing b, size_t len, size_t file_size, int prot,
+			      int *fd);
+
+/* Sets of backings for CONFORM_PER_BACKING: each calls V(args..., suffix, backing) per member,
+ * and the suffix is the one the test's name gets. */
+#define MS_BACKINGS_ALL(V, ...)                                                             \
+	V(__VA_ARGS__, anon_private, MS_ANON_PRIVATE)                                       \
+	V(__VA_ARGS__, anon_shared, MS_ANON_SHARED)                                         \
+	MS_BACKINGS_FILE(V, __VA_ARGS__)
+#define MS_BACKINGS_FILE(V, ...)                                                            \
+	V(__VA_ARGS__, file_shared, MS_FILE_SHARED)                                         \
+	V(__VA_ARGS__, file_private, MS_FILE_PRIVATE)
+#define MS_BACKINGS_SHARED(V, ...)                                                          \
+	V(__VA_ARGS__, anon_shared, MS_ANON_SHARED)                                         \
+	V(__VA_ARGS__, file_shared, MS_FILE_SHARED)
+#define MS_BACKINGS_PRIVATE(V, ...)                                                         \
+	V(__VA_ARGS__, anon_private, MS_ANON_PRIVATE)                                       \
+	V(__VA_ARGS__, file_private, MS_FILE_PRIVATE)
+/* Private anonymous memory and both file kinds: what the protection rules are judged on. */
+#define MS_BACKINGS_ANON_PRIVATE_AND_FILE(V, ...)                                           \
+	V(__VA_ARGS__, anon_private, MS_ANON_PRIVATE)                                       \
+	MS_BACKINGS_FILE(V, __VA_ARGS__)
+
+/* One result per backing of set: suite/name_<suffix> for each member, each running the body
+ * that follows, static void name(enum ms_backing b), with its backing. A failing backing hides
+ * none of the others.
+ *   CONFORM_PER_BACKING(MS_BACKINGS_FILE, mremap, grow_past_eof_raises_sigbus, "g5", LINUX)
+ *   { unsigned char *p = ms_map_backing(b, ...); ... } */
+#define CONFORM_PER_BACKING(set, suite, name, ids, spec)                                    \
+	static void name(enum ms_backing b);                                                \
+	set(MS_BACKING_VARIANT_, suite, name, ids, spec)                                    \
+	static void name(enum ms_backing b)
+#define MS_BACKING_VARIANT_(suite, name, ids, spec, suffix, backing)                        \
+	CONFORM_VARIANT(suite, name, suffix, ids, spec, name, backing)
 
 /* ---- huge pages ---- */
 

@@ -12,57 +12,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* The backings a test runs over; file ones live on the file system under test. */
-enum backing { ANON_PRIVATE, ANON_SHARED, FILE_SHARED, FILE_PRIVATE, N_BACKINGS };
-
-static const char *const backing_name[N_BACKINGS] = {
-	[ANON_PRIVATE] = "MAP_PRIVATE|MAP_ANONYMOUS",
-	[ANON_SHARED] = "MAP_SHARED|MAP_ANONYMOUS",
-	[FILE_SHARED] = "MAP_SHARED file",
-	[FILE_PRIVATE] = "MAP_PRIVATE file",
-};
-
-/* One result per backing: suite/name_anon_private, _anon_shared, _file_shared and
- * _file_private, each running the body that follows, static void name(enum backing b), with
- * its backing. CONFORM_FILE_BACKINGS, CONFORM_SHARED_BACKINGS and CONFORM_PRIVATE_BACKINGS
- * declare the two file, the two shared and the two private ones. */
-#define BACKING_BODY(name) static void name(enum backing b)
-#define VARIANT_ANON_PRIVATE(s, n, i, sp) \
-	CONFORM_VARIANT(s, n, anon_private, i, sp, n, ANON_PRIVATE)
-#define VARIANT_ANON_SHARED(s, n, i, sp) \
-	CONFORM_VARIANT(s, n, anon_shared, i, sp, n, ANON_SHARED)
-#define VARIANT_FILE_SHARED(s, n, i, sp) \
-	CONFORM_VARIANT(s, n, file_shared, i, sp, n, FILE_SHARED)
-#define VARIANT_FILE_PRIVATE(s, n, i, sp) \
-	CONFORM_VARIANT(s, n, file_private, i, sp, n, FILE_PRIVATE)
-#define CONFORM_PER_BACKING(s, n, i, sp)                                                     \
-	BACKING_BODY(n);                                                                     \
-	VARIANT_ANON_PRIVATE(s, n, i, sp) VARIANT_ANON_SHARED(s, n, i, sp)                   \
-	VARIANT_FILE_SHARED(s, n, i, sp) VARIANT_FILE_PRIVATE(s, n, i, sp) BACKING_BODY(n)
-#define CONFORM_FILE_BACKINGS(s, n, i, sp)                                                   \
-	BACKING_BODY(n);                                                                     \
-	VARIANT_FILE_SHARED(s, n, i, sp) VARIANT_FILE_PRIVATE(s, n, i, sp) BACKING_BODY(n)
-#define CONFORM_SHARED_BACKINGS(s, n, i, sp)                                                 \
-	BACKING_BODY(n);                                                                     \
-	VARIANT_ANON_SHARED(s, n, i, sp) VARIANT_FILE_SHARED(s, n, i, sp) BACKING_BODY(n)
-#define CONFORM_PRIVATE_BACKINGS(s, n, i, sp)                                                \
-	BACKING_BODY(n);                                                                     \
-	VARIANT_ANON_PRIVATE(s, n, i, sp) VARIANT_FILE_PRIVATE(s, n, i, sp) BACKING_BODY(n)
-
-/* Maps len bytes of the backing, read-write; a file backing gets a new file of file_size
- * bytes (ms_pattern content) whose fd is returned in *fd (-1 for anonymous). */
-static unsigned char *map_backing(enum backing b, size_t len, size_t file_size, int *fd)
-{
-	static const int flags[N_BACKINGS] = {
-		[ANON_PRIVATE] = MAP_PRIVATE | MAP_ANONYMOUS,
-		[ANON_SHARED] = MAP_SHARED | MAP_ANONYMOUS,
-		[FILE_SHARED] = MAP_SHARED,
-		[FILE_PRIVATE] = MAP_PRIVATE,
-	};
-	*fd = (b == FILE_SHARED || b == FILE_PRIVATE) ? ms_file(file_size, NULL) : -1;
-	return xmmap(NULL, len, PROT_READ | PROT_WRITE, flags[b], *fd, 0);
-}
-
 /* The bytes tests store, by offset from the start of the original mapping. */
 static unsigned char stamp(size_t offset)
 {
@@ -143,20 +92,20 @@ static const size_t split_pages = 8;
 
 /* Unmaps pages [first, first + count) of an 8-page mapping of backing b and checks that
  * exactly those pages are gone, the rest keeps its data, and maps shows `vmas` entries. */
-static void check_partial_munmap(enum backing b, size_t first, size_t count, int vmas)
+static void check_partial_munmap(enum ms_backing b, size_t first, size_t count, int vmas)
 {
 	size_t page = ms_page(), len = split_pages * page;
 	int fd;
-	unsigned char *p = map_backing(b, len, len, &fd);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len);
 	ms_assert_ok(munmap(p + first * page, count * page));
 	for (size_t i = first; i < first + count; i++)
-		assert_unmapped(p + i * page + 17, backing_name[b]);
-	assert_stamped(p, 0, first * page, backing_name[b]);
-	assert_stamped(p, (first + count) * page, len, backing_name[b]);
+		assert_unmapped(p + i * page + 17, ms_backing_name[b]);
+	assert_stamped(p, 0, first * page, ms_backing_name[b]);
+	assert_stamped(p, (first + count) * page, len, ms_backing_name[b]);
 	int n = ms_vmas_in(p, len);
 	cr_assert(n == vmas, "%s: after unmapping pages %zu-%zu of %zu, maps shows %d "
-		  "entries in the range, expected %d\n%s", backing_name[b], first,
+		  "entries in the range, expected %d\n%s", ms_backing_name[b], first,
 		  first + count - 1, split_pages, n, vmas, ms_maps_near(p, len));
 	if (first > 0)
 		xmunmap(p, first * page);
@@ -166,19 +115,19 @@ static void check_partial_munmap(enum backing b, size_t first, size_t count, int
 }
 
 /* Assert that unmapping the head of a mapping removes just those pages and keeps the rest. */
-CONFORM_PER_BACKING(munmap, partial_head_keeps_rest, "g1", POSIX)
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, munmap, partial_head_keeps_rest, "g1", POSIX)
 {
 	check_partial_munmap(b, 0, 3, 1);
 }
 
 /* Assert that unmapping the middle of a mapping splits it in two, both halves intact. */
-CONFORM_PER_BACKING(munmap, partial_middle_splits_in_two, "g1", POSIX)
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, munmap, partial_middle_splits_in_two, "g1", POSIX)
 {
 	check_partial_munmap(b, 3, 2, 2);
 }
 
 /* Assert that unmapping the tail of a mapping removes just those pages and keeps the rest. */
-CONFORM_PER_BACKING(munmap, partial_tail_keeps_rest, "g1", POSIX)
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, munmap, partial_tail_keeps_rest, "g1", POSIX)
 {
 	check_partial_munmap(b, 5, 3, 1);
 }
@@ -307,22 +256,22 @@ CONFORM(mremap, grow_in_place_keeps_data, "g5", LINUX)
 
 /* Assert that MREMAP_MAYMOVE moves a mapping that cannot grow in place, for every backing:
  * the data comes along, the old range is unmapped and the blocking mapping is untouched. */
-CONFORM_PER_BACKING(mremap, maymove_blocked_moves_with_data, "g5", LINUX)
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, maymove_blocked_moves_with_data, "g5", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
-	unsigned char *p = map_backing(b, len + page, 2 * len, &fd);
+	unsigned char *p = ms_map_backing(b, len + page, 2 * len, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len + page);
 	xmprotect(p + len, page, PROT_READ); /* its own entry: blocks growing */
 	/* A shared anonymous object keeps its size: only the old part is checked. */
 	size_t grown = 2 * len;
 	unsigned char *q = mremap(p, len, grown, MREMAP_MAYMOVE);
-	cr_assert(q != MAP_FAILED, "%s: mremap MAYMOVE: %s", backing_name[b],
+	cr_assert(q != MAP_FAILED, "%s: mremap MAYMOVE: %s", ms_backing_name[b],
 		  ms_errname(errno));
-	cr_assert(q != p, "%s: grew in place over the blocking mapping\n%s", backing_name[b],
+	cr_assert(q != p, "%s: grew in place over the blocking mapping\n%s", ms_backing_name[b],
 		  ms_maps_near(p, 2 * len));
-	assert_stamped(q, 0, len, backing_name[b]);
-	assert_unmapped(p, backing_name[b]);
+	assert_stamped(q, 0, len, ms_backing_name[b]);
+	assert_unmapped(p, ms_backing_name[b]);
 	assert_stamped(p, len, len + page, "blocking mapping");
 	xmunmap(q, grown);
 	xmunmap(p + len, page);
@@ -358,19 +307,19 @@ CONFORM(mremap, shared_file_grow_maps_file_and_writes_through, "g5", LINUX)
 
 /* Assert that growing a file mapping past the end of the file maps pages that raise SIGBUS
  * BUS_ADRERR at the exact address, while the pages within the file keep their data. */
-CONFORM_FILE_BACKINGS(mremap, grow_past_eof_raises_sigbus, "g5", LINUX)
+CONFORM_PER_BACKING(MS_BACKINGS_FILE, mremap, grow_past_eof_raises_sigbus, "g5", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
-	unsigned char *p = map_backing(b, len, len, &fd);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
 	unsigned char *q = mremap(p, len, len + 2 * page, MREMAP_MAYMOVE);
-	cr_assert(q != MAP_FAILED, "%s: mremap grow: %s", backing_name[b],
+	cr_assert(q != MAP_FAILED, "%s: mremap grow: %s", ms_backing_name[b],
 		  ms_errname(errno));
 	for (size_t i = 0; i < len; i += 97)
 		cr_assert(q[i] == ms_pattern(i), "%s: byte %zu reads 0x%02x, file 0x%02x",
-			  backing_name[b], i, q[i], ms_pattern(i));
-	assert_bus_error(q + len + 33, backing_name[b]);
-	assert_bus_error(q + len + page, backing_name[b]);
+			  ms_backing_name[b], i, q[i], ms_pattern(i));
+	assert_bus_error(q + len + 33, ms_backing_name[b]);
+	assert_bus_error(q + len + page, ms_backing_name[b]);
 	xmunmap(q, len + 2 * page);
 	xclose(fd);
 }
@@ -382,11 +331,11 @@ CONFORM(mremap, shared_anonymous_grow_beyond_object_sigbus, "g5", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
-	unsigned char *p = map_backing(ANON_SHARED, len, 0, &fd);
+	unsigned char *p = ms_map_backing(MS_ANON_SHARED, len, 0, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, 2 * len, MREMAP_MAYMOVE);
 	ms_assert_mapped(q);
-	assert_stamped(q, 0, len, backing_name[ANON_SHARED]);
+	assert_stamped(q, 0, len, ms_backing_name[MS_ANON_SHARED]);
 	assert_bus_error(q + len + 1, "grown part of a shared anonymous mapping");
 	xmunmap(q, 2 * len);
 }
@@ -395,22 +344,22 @@ CONFORM(mremap, shared_anonymous_grow_beyond_object_sigbus, "g5", LINUX)
 
 /* Assert that growing without MREMAP_MAYMOVE when the next page is taken fails with ENOMEM
  * and changes nothing. */
-CONFORM_PER_BACKING(mremap, grow_blocked_without_maymove_fails_enomem, "g6", LINUX)
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, grow_blocked_without_maymove_fails_enomem, "g6", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
-	unsigned char *p = map_backing(b, len + page, 2 * len, &fd);
+	unsigned char *p = ms_map_backing(b, len + page, 2 * len, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len + page);
 	xmprotect(p + len, page, PROT_READ);
 	errno = 0;
 	void *q = mremap(p, len, 2 * len, 0);
 	int e = errno;
 	cr_assert(q == MAP_FAILED && e == ENOMEM, "%s: grow over a mapping without MAYMOVE:"
-		  " expected ENOMEM, got %p with %s\n%s", backing_name[b], q, ms_errname(e),
+		  " expected ENOMEM, got %p with %s\n%s", ms_backing_name[b], q, ms_errname(e),
 		  ms_maps_near(p, 2 * len));
-	assert_stamped(p, 0, len + page, backing_name[b]);
+	assert_stamped(p, 0, len + page, ms_backing_name[b]);
 	cr_assert(ms_vmas_in(p, len + page) == 2, "%s: the failed mremap changed the mappings"
-		  "\n%s", backing_name[b], ms_maps_near(p, len + page));
+		  "\n%s", ms_backing_name[b], ms_maps_near(p, len + page));
 	xmunmap(p, len + page);
 	close_if_file(fd);
 }
@@ -478,23 +427,23 @@ FIXED_OVERLAP_ROWS(FIXED_OVERLAP_ROW)
 
 /* Assert that MREMAP_FIXED moves the data to the target, replaces what was mapped there
  * (only in the moved range) and unmaps the source. */
-CONFORM_PER_BACKING(mremap, fixed_replaces_target_and_unmaps_source, "g7", LINUX)
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, fixed_replaces_target_and_unmaps_source, "g7", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
-	unsigned char *p = map_backing(b, len, len, &fd);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len);
 	unsigned char *target = xmmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(target, 0xbb, 2 * len);
 	unsigned char *q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, target);
-	cr_assert(q == target, "%s: MREMAP_FIXED to %p returned %p (%s)", backing_name[b],
+	cr_assert(q == target, "%s: MREMAP_FIXED to %p returned %p (%s)", ms_backing_name[b],
 		  (void *)target, (void *)q, ms_errname(errno));
-	assert_stamped(q, 0, len, backing_name[b]);
+	assert_stamped(q, 0, len, ms_backing_name[b]);
 	for (size_t i = len; i < 2 * len; i++)
 		cr_assert(target[i] == 0xbb, "%s: byte %zu of the target beyond the moved "
-			  "range changed to 0x%02x", backing_name[b], i, target[i]);
-	assert_unmapped(p + 5, backing_name[b]);
+			  "range changed to 0x%02x", ms_backing_name[b], i, target[i]);
+	assert_unmapped(p + 5, ms_backing_name[b]);
 	xmunmap(target, 2 * len);
 	close_if_file(fd);
 }
@@ -508,7 +457,7 @@ CONFORM(mremap, dontunmap_anonymous_old_range_reads_zero, "g8", LINUX)
 	ms_require_kernel(5, 7, "MREMAP_DONTUNMAP");
 	size_t len = 4 * ms_page();
 	int fd;
-	unsigned char *p = map_backing(ANON_PRIVATE, len, 0, &fd);
+	unsigned char *p = ms_map_backing(MS_ANON_PRIVATE, len, 0, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 	ms_assert_mapped(q);
@@ -528,21 +477,22 @@ CONFORM(mremap, dontunmap_anonymous_old_range_reads_zero, "g8", LINUX)
 /* Assert that MREMAP_DONTUNMAP of a shared mapping (shmem or file) keeps the old range mapped
  * to the same object: it refaults the same data and stores show through both. LINUX,
  * 5.13+ (anonymous only before). */
-CONFORM_SHARED_BACKINGS(mremap, dontunmap_shared_old_range_maps_same_object, "g8", LINUX)
+CONFORM_PER_BACKING(MS_BACKINGS_SHARED,
+                    mremap, dontunmap_shared_old_range_maps_same_object, "g8", LINUX)
 {
 	ms_require_kernel(5, 13, "MREMAP_DONTUNMAP on shared mappings");
 	size_t len = 4 * ms_page();
 	int fd;
-	unsigned char *p = map_backing(b, len, len, &fd);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 	cr_assert(q != MAP_FAILED && q != p, "%s: MREMAP_DONTUNMAP gave %p (%s)",
-		  backing_name[b], (void *)q, ms_errname(errno));
-	assert_stamped(q, 0, len, backing_name[b]);
+		  ms_backing_name[b], (void *)q, ms_errname(errno));
+	assert_stamped(q, 0, len, ms_backing_name[b]);
 	assert_stamped(p, 0, len, "old range of a shared DONTUNMAP");
 	p[len - 1] = 0x11;
 	cr_assert(q[len - 1] == 0x11, "%s: a store through the old range is not seen in "
-		  "the new one", backing_name[b]);
+		  "the new one", ms_backing_name[b]);
 	xmunmap(p, len);
 	xmunmap(q, len);
 	close_if_file(fd);
@@ -652,19 +602,19 @@ CONFORM(mremap, expand_merges_with_anonymous_neighbour, "g9 a7", LINUX)
 
 /* Assert that shrinking a mapping keeps it in place and releases the tail: a read beyond the
  * new size raises SIGSEGV SEGV_MAPERR at the exact address; the head keeps its data. */
-CONFORM_PER_BACKING(mremap, shrink_releases_tail, "g10", LINUX)
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, shrink_releases_tail, "g10", LINUX)
 {
 	size_t page = ms_page(), len = 8 * page;
 	int fd;
-	unsigned char *p = map_backing(b, len, len, &fd);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, len / 2, MREMAP_MAYMOVE);
 	cr_assert(q == p, "%s: shrinking moved the mapping from %p to %p (%s)",
-		  backing_name[b], (void *)p, (void *)q, ms_errname(errno));
-	assert_stamped(p, 0, len / 2, backing_name[b]);
-	assert_unmapped(p + len / 2, backing_name[b]);
-	assert_unmapped(p + len - 1, backing_name[b]);
-	if (b == FILE_SHARED) {
+		  ms_backing_name[b], (void *)p, (void *)q, ms_errname(errno));
+	assert_stamped(p, 0, len / 2, ms_backing_name[b]);
+	assert_unmapped(p + len / 2, ms_backing_name[b]);
+	assert_unmapped(p + len - 1, ms_backing_name[b]);
+	if (b == MS_FILE_SHARED) {
 		unsigned char got;
 		xpread(fd, &got, 1, (off_t)(len - 1));
 		cr_assert(got == stamp(len - 1), "the file lost a store made before the "
@@ -678,21 +628,21 @@ CONFORM_PER_BACKING(mremap, shrink_releases_tail, "g10", LINUX)
 
 /* Assert that mremap(old_size = 0) of a shared mapping (shmem or file) creates a second
  * mapping of the same pages: stores through either are seen through the other. LINUX. */
-CONFORM_SHARED_BACKINGS(mremap, zero_old_size_shared_creates_alias, "g11", LINUX)
+CONFORM_PER_BACKING(MS_BACKINGS_SHARED, mremap, zero_old_size_shared_creates_alias, "g11", LINUX)
 {
 	size_t len = 4 * ms_page();
 	int fd;
-	unsigned char *p = map_backing(b, len, len, &fd);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
 	fill_stamped(p, len);
 	unsigned char *q = mremap(p, 0, len, MREMAP_MAYMOVE);
 	cr_assert(q != MAP_FAILED && q != p, "%s: mremap(old_size 0) gave %p (%s)",
-		  backing_name[b], (void *)q, ms_errname(errno));
+		  ms_backing_name[b], (void *)q, ms_errname(errno));
 	assert_stamped(q, 0, len, "alias");
 	assert_stamped(p, 0, len, "original after aliasing");
 	q[10] = 0x42;
 	p[len - 10] = 0x24;
 	cr_assert(p[10] == 0x42 && q[len - 10] == 0x24, "%s: the alias at %p and the "
-		  "original at %p do not share pages", backing_name[b], (void *)q,
+		  "original at %p do not share pages", ms_backing_name[b], (void *)q,
 		  (void *)p);
 	xmunmap(p, len);
 	xmunmap(q, len);
@@ -701,11 +651,11 @@ CONFORM_SHARED_BACKINGS(mremap, zero_old_size_shared_creates_alias, "g11", LINUX
 
 /* Assert that mremap(old_size = 0) of a private mapping fails with EINVAL: there are no
  * shared pages to alias. LINUX. */
-CONFORM_PRIVATE_BACKINGS(mremap, zero_old_size_private_fails_einval, "g11", LINUX)
+CONFORM_PER_BACKING(MS_BACKINGS_PRIVATE, mremap, zero_old_size_private_fails_einval, "g11", LINUX)
 {
 	size_t len = 4 * ms_page();
 	int fd;
-	unsigned char *p = map_backing(b, len, len, &fd);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
 	ms_assert_errno(mremap(p, 0, len, MREMAP_MAYMOVE), EINVAL);
 	xmunmap(p, len);
 	close_if_file(fd);

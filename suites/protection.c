@@ -26,38 +26,6 @@
 #define MADV_GUARD_REMOVE 103
 #endif
 
-/* ---- backings: every plain protection rule must hold for each of them ---- */
-
-enum backing { ANON_PRIVATE, FILE_SHARED, FILE_PRIVATE, N_BACKINGS };
-
-static const char *const backing_name[N_BACKINGS] = {
-	[ANON_PRIVATE] = "MAP_PRIVATE|MAP_ANONYMOUS",
-	[FILE_SHARED] = "MAP_SHARED file",
-	[FILE_PRIVATE] = "MAP_PRIVATE file",
-};
-
-/* One result per backing: suite/name_anon_private, _file_shared and _file_private, each
- * running the body that follows, static void name(enum backing b), with its backing. */
-#define CONFORM_PER_BACKING(suite, name, ids, spec)                                         \
-	static void name(enum backing b);                                                   \
-	CONFORM_VARIANT(suite, name, anon_private, ids, spec, name, ANON_PRIVATE)           \
-	CONFORM_VARIANT(suite, name, file_shared, ids, spec, name, FILE_SHARED)             \
-	CONFORM_VARIANT(suite, name, file_private, ids, spec, name, FILE_PRIVATE)           \
-	static void name(enum backing b)
-
-/* len bytes with protection prot; the file ones live on the file system under test and hold
- * ms_pattern() bytes. */
-static unsigned char *map_backing(enum backing b, size_t len, int prot)
-{
-	if (b == ANON_PRIVATE)
-		return xmmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, prot, b == FILE_SHARED ? MAP_SHARED : MAP_PRIVATE,
-				 fd, 0);
-	xclose(fd);
-	return p;
-}
-
 /* Asserts that f describes exactly signal signo with code at addr. */
 static void assert_fault(const struct ms_fault *f, int signo, int code, const void *addr,
 			 const char *what, const void *map, size_t len)
@@ -76,24 +44,25 @@ static void assert_fault(const struct ms_fault *f, int signo, int code, const vo
 /* Assert that a store to PROT_READ memory raises SIGSEGV SEGV_ACCERR at the byte, for anonymous,
  * shared-file and private-file mappings, and that after mprotect(PROT_READ|PROT_WRITE) the same
  * store succeeds and reads back. POSIX requires SIGSEGV; the si_code is Linux's. */
-CONFORM_PER_BACKING(mprotect_signals, write_to_read_only_segv_then_rw_succeeds, "e1 e4", POSIX)
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    mprotect_signals, write_to_read_only_segv_then_rw_succeeds, "e1 e4", POSIX)
 {
 	size_t len = 2 * ms_page();
-	unsigned char *p = map_backing(b, len, PROT_READ);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ, NULL);
 	unsigned char *target = p + ms_page() + 0x35;
 	struct ms_fault f;
 	ms_probe_write(target, 0x5c, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, backing_name[b], p, len);
-	cr_assert(*target == (b == ANON_PRIVATE ? 0 : ms_pattern(ms_page() + 0x35)),
-		  "%s: the refused store changed the byte to 0x%02x", backing_name[b],
+	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, ms_backing_name[b], p, len);
+	cr_assert(*target == (b == MS_ANON_PRIVATE ? 0 : ms_pattern(ms_page() + 0x35)),
+		  "%s: the refused store changed the byte to 0x%02x", ms_backing_name[b],
 		  *target);
 
 	xmprotect(p, len, PROT_READ | PROT_WRITE);
 	cr_assert(!ms_probe_write(target, 0x5c, &f),
 		  "%s: store after mprotect(RW) faulted with %s %s at %p\n%s",
-		  backing_name[b], ms_signame(f.signo), ms_sicode_name(f.signo, f.code),
+		  ms_backing_name[b], ms_signame(f.signo), ms_sicode_name(f.signo, f.code),
 		  f.addr, ms_maps_near(p, len));
-	cr_assert(*target == 0x5c, "%s: stored 0x5c, read back 0x%02x", backing_name[b],
+	cr_assert(*target == 0x5c, "%s: stored 0x5c, read back 0x%02x", ms_backing_name[b],
 		  *target);
 	xmunmap(p, len);
 }
@@ -101,18 +70,19 @@ CONFORM_PER_BACKING(mprotect_signals, write_to_read_only_segv_then_rw_succeeds, 
 /* Assert that mprotect(PROT_READ) takes write access away from memory that was written before:
  * the next store raises SIGSEGV SEGV_ACCERR at the byte and the old value stays, for every
  * backing (the dirty, already-writable PTE must be write-protected, not only future faults). */
-CONFORM_PER_BACKING(mprotect_signals, rw_to_read_only_then_write_segv, "e1 e4", POSIX)
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    mprotect_signals, rw_to_read_only_then_write_segv, "e1 e4", POSIX)
 {
 	size_t len = 2 * ms_page();
-	unsigned char *p = map_backing(b, len, PROT_READ | PROT_WRITE);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, NULL);
 	unsigned char *target = p + ms_page() + 0x99;
 	*target = 0x31;
 	xmprotect(p, len, PROT_READ);
 	struct ms_fault f;
 	ms_probe_write(target, 0x32, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, backing_name[b], p, len);
+	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, ms_backing_name[b], p, len);
 	cr_assert(*target == 0x31, "%s: the refused store changed 0x31 to 0x%02x",
-		  backing_name[b], *target);
+		  ms_backing_name[b], *target);
 	xmunmap(p, len);
 }
 
@@ -136,10 +106,11 @@ CONFORM(mprotect_signals, write_to_shared_read_only_fd_segv, "e1 e4", POSIX)
 
 /* Assert that both a load and a store to PROT_NONE memory raise SIGSEGV SEGV_ACCERR with si_addr
  * the byte touched, for every backing (POSIX: SIGSEGV; the code is Linux's). */
-CONFORM_PER_BACKING(mprotect_signals, prot_none_read_and_write_segv_accerr, "e2 e4", POSIX)
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    mprotect_signals, prot_none_read_and_write_segv_accerr, "e2 e4", POSIX)
 {
 	size_t len = 3 * ms_page();
-	unsigned char *p = map_backing(b, len, PROT_READ | PROT_WRITE);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, NULL);
 	p[ms_page()] = 1; /* populated pages must be refused too, not only empty ones */
 	xmprotect(p + ms_page(), ms_page(), PROT_NONE);
 	struct ms_fault f;
@@ -151,7 +122,7 @@ CONFORM_PER_BACKING(mprotect_signals, prot_none_read_and_write_segv_accerr, "e2 
 	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, "store to PROT_NONE", p, len);
 	cr_assert(!ms_probe_write(p + 2 * ms_page(), 2, NULL) && !ms_probe_read(p, NULL),
 		  "%s: the pages beside the PROT_NONE page are no longer accessible\n%s",
-		  backing_name[b], ms_maps_near(p, len));
+		  ms_backing_name[b], ms_maps_near(p, len));
 	xmunmap(p, len);
 }
 
@@ -168,10 +139,11 @@ CONFORM(mprotect_signals, prot_none_load_kills_with_sigsegv, "e2", POSIX, .signa
 
 /* Assert that after munmap of a whole mapping a load raises SIGSEGV SEGV_MAPERR at the byte
  * (POSIX: references to unmapped pages raise SIGSEGV; the code is Linux's). */
-CONFORM_PER_BACKING(munmap_signals, whole_unmap_then_access_segv_maperr, "e3 e4", POSIX)
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    munmap_signals, whole_unmap_then_access_segv_maperr, "e3 e4", POSIX)
 {
 	size_t len = 4 * ms_page();
-	unsigned char *p = map_backing(b, len, PROT_READ | PROT_WRITE);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, NULL);
 	memset(p, 0x11, len);
 	xmunmap(p, len);
 	struct ms_fault f;
@@ -184,10 +156,11 @@ CONFORM_PER_BACKING(munmap_signals, whole_unmap_then_access_segv_maperr, "e3 e4"
 
 /* Assert that after munmap of the middle page of three only that page faults (SIGSEGV
  * SEGV_MAPERR at the byte) and both neighbours keep their data. */
-CONFORM_PER_BACKING(munmap_signals, partial_unmap_hole_segv_neighbours_intact, "e3 e4", POSIX)
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    munmap_signals, partial_unmap_hole_segv_neighbours_intact, "e3 e4", POSIX)
 {
 	size_t pg = ms_page(), len = 3 * pg;
-	unsigned char *p = map_backing(b, len, PROT_READ | PROT_WRITE);
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, NULL);
 	p[0] = 0xa1;
 	p[2 * pg] = 0xa3;
 	xmunmap(p + pg, pg);
@@ -197,7 +170,7 @@ CONFORM_PER_BACKING(munmap_signals, partial_unmap_hole_segv_neighbours_intact, "
 		     len);
 	cr_assert(p[0] == 0xa1 && p[2 * pg] == 0xa3,
 		  "%s: neighbours of the hole read 0x%02x 0x%02x, stored 0xa1 0xa3\n%s",
-		  backing_name[b], p[0], p[2 * pg], ms_maps_near(p, len));
+		  ms_backing_name[b], p[0], p[2 * pg], ms_maps_near(p, len));
 	xmunmap(p, pg);
 	xmunmap(p + 2 * pg, pg);
 }
