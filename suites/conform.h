@@ -177,6 +177,31 @@ const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
 			  ms_errname(expected), ms_r_, ms_errname(ms_e_), clause);          \
 	} while (0)
 
+/* One test per row of an errno table: suite/test_<row> runs
+ *         setup(row) ms_assert_errno_row(call, expected, clause); teardown(row)
+ * rows is the table, a macro rows(ROW, t) that calls ROW(t, row, call, expected, clause) once
+ * per row; setup and teardown name macros of one parameter (the row) that expand to whole
+ * statements: the declarations the calls use, and the checks and clean-up after the call.
+ *   #define ZERO_LEN_ROWS(ROW, t)                                                          \
+ *           ROW(t, private_anonymous, mmap(NULL, 0, ...), EINVAL, "POSIX mmap() ...")    \
+ *           ROW(t, shared_file, mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL, ...)
+ *   #define ZERO_LEN_SETUP(row) int fd = ms_file(4 * ms_page(), NULL);
+ *   #define ZERO_LEN_TEARDOWN(row) xclose(fd);
+ *   CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_args, zero_length_fails_einval, "h1", POSIX,
+ *                      ZERO_LEN_SETUP, ZERO_LEN_TEARDOWN) */
+#define CONFORM_ERRNO_ROWS(rows, suite, test, ids, spec, setup, teardown)                   \
+	rows(MS_ERRNO_ROW_, (suite, test, ids, spec, setup, teardown))
+/* t is the parenthesised list of the table's own arguments: unpacked in front of the row's. */
+#define MS_ERRNO_ROW_(t, ...) MS_ERRNO_ROW_EXPAND_(MS_ERRNO_ROW_UNPACK_ t, __VA_ARGS__)
+#define MS_ERRNO_ROW_UNPACK_(...) __VA_ARGS__
+#define MS_ERRNO_ROW_EXPAND_(...) MS_ERRNO_ROW_TEST_(__VA_ARGS__)
+#define MS_ERRNO_ROW_TEST_(suite, test, ids, spec, setup, teardown, row, call, expected, clause) \
+	CONFORM(suite, test##_##row, ids, spec)                                             \
+	{                                                                                   \
+		setup(row) ms_assert_errno_row(call, expected, clause);                     \
+		teardown(row)                                                               \
+	}
+
 /* Asserts that expr returned 0 (or not MAP_FAILED for pointers: use ms_assert_mapped). */
 #define ms_assert_ok(expr)                                                                  \
 	do {                                                                                \

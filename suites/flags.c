@@ -290,7 +290,8 @@ static void overcommit_mode(const char *mode)
 /* Larger than RAM plus swap: what mode 0's heuristic refuses. */
 static size_t beyond_ram_and_swap(void)
 {
-	size_t kb = (size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal") + (1u << 20);
+	size_t kb = (size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal") +
+		    (1u << 20);
 	return kb * 1024 & ~(ms_page() - 1);
 }
 
@@ -347,8 +348,8 @@ CONFORM(mmap_noreserve, overcommit_always_accepts_beyond_ram, "k6", LINUX,
 CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 	.fini = mm_settings_restore)
 {
-	size_t len = ((size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal")) * 1024 +
-		     ((size_t)1 << 30);
+	size_t len = ((size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal")) *
+			     1024 + ((size_t)1 << 30);
 	len &= ~(ms_page() - 1);
 	const int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
 	/* Mode 2 refuses every new commitment on the machine once Committed_AS passes

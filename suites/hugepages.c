@@ -55,8 +55,8 @@ static void with_huge_pages(long n, void (*body)(void))
 		cr_skip_test("no 2 MiB hugetlb page size here (%snr_hugepages missing)", POOL_2M);
 	mm_setting_hold(MS_HUGETLB_2M_POOL);
 	long old = ms_read_long_file(POOL_2M "nr_hugepages");
-	if (ms_read_long_file(POOL_2M "free_hugepages") - ms_read_long_file(POOL_2M "resv_hugepages") <
-	    n) {
+	if (ms_read_long_file(POOL_2M "free_hugepages") -
+	    ms_read_long_file(POOL_2M "resv_hugepages") < n) {
 		if (geteuid() != 0) {
 			mm_settings_restore();
 			cr_skip_test("needs %ld free 2 MiB hugetlb pages (nr_hugepages is %ld): "
@@ -372,7 +372,8 @@ static unsigned char *map_aligned_anon(size_t n, int prot)
 /* Skips when the THP fault of region a fell back to base pages for lack of a free 2 MiB block. */
 static void skip_if_fallback(long fallback_before, const unsigned char *a)
 {
-	if (ms_smaps_kb(a, "AnonHugePages") <= 0 && ms_vmstat("thp_fault_fallback") > fallback_before) {
+	if (ms_smaps_kb(a, "AnonHugePages") <= 0 &&
+	    ms_vmstat("thp_fault_fallback") > fallback_before) {
 		/* how hard the fault tried is policy: defrag=never does not compact */
 		struct ms_setting defrag;
 		ms_sysfs_setting(THP_DIR "defrag", &defrag);

@@ -111,21 +111,19 @@ CONFORM(mprotect, shared_write_on_read_only_fd_fails_eacces, "g12", POSIX)
 
 /* Assert that mprotect() with protection bits no architecture defines fails with EINVAL and
  * changes nothing. LINUX: POSIX leaves unknown bits unspecified. */
-#define PROT_BITS_ROWS(ROW)                                                                 \
-	ROW(bit_8, mprotect(p, page, PROT_READ | 0x100), EINVAL,                            \
+#define PROT_BITS_ROWS(ROW, t)                                                              \
+	ROW(t, bit_8, mprotect(p, page, PROT_READ | 0x100), EINVAL,                         \
 	    "mprotect(2) EINVAL: prot is invalid")                                          \
-	ROW(bit_30, mprotect(p, page, 0x40000000), EINVAL,                                  \
+	ROW(t, bit_30, mprotect(p, page, 0x40000000), EINVAL,                               \
 	    "mprotect(2) EINVAL: prot is invalid")
-#define PROT_BITS_ROW(row, call, expected, clause)                                          \
-	CONFORM(mprotect, unknown_prot_bits_fail_einval_##row, "g12 h11", LINUX)            \
-	{                                                                                   \
-		size_t page = ms_page();                                                    \
-		unsigned char *p = map_anon(page);                                          \
-		ms_assert_errno_row(call, expected, clause);                                \
-		assert_write_works(p, "page of the refused mprotect");                      \
-		xmunmap(p, page);                                                           \
-	}
-PROT_BITS_ROWS(PROT_BITS_ROW)
+#define PROT_BITS_SETUP(row)                                                                \
+	size_t page = ms_page();                                                            \
+	unsigned char *p = map_anon(page);
+#define PROT_BITS_TEARDOWN(row)                                                             \
+	assert_write_works(p, "page of the refused mprotect");                              \
+	xmunmap(p, page);
+CONFORM_ERRNO_ROWS(PROT_BITS_ROWS, mprotect, unknown_prot_bits_fail_einval, "g12 h11", LINUX,
+		   PROT_BITS_SETUP, PROT_BITS_TEARDOWN)
 
 /* ---- g13: madvise ---- */
 
@@ -215,34 +213,31 @@ CONFORM(madvise, posix_madvise_accepts_posix_advice, "g13", POSIX)
 }
 
 /* Assert that madvise() with an address that is not page aligned fails with EINVAL. */
-#define MADV_UNALIGNED_ROWS(ROW)                                                            \
-	ROW(normal_plus_1, madvise(p + 1, ms_page(), MADV_NORMAL), EINVAL,                  \
+#define MADV_UNALIGNED_ROWS(ROW, t)                                                         \
+	ROW(t, normal_plus_1, madvise(p + 1, ms_page(), MADV_NORMAL), EINVAL,               \
 	    "madvise(2) EINVAL: addr is not page-aligned")                                  \
-	ROW(dontneed_plus_half_page, madvise(p + ms_page() / 2, ms_page(), MADV_DONTNEED), EINVAL, \
+	ROW(t, dontneed_plus_half_page, madvise(p + ms_page() / 2, ms_page(),               \
+		 MADV_DONTNEED), EINVAL,                                                    \
 	    "madvise(2) EINVAL: addr is not page-aligned")
-#define MADV_UNALIGNED_ROW(row, call, expected, clause)                                     \
-	CONFORM(madvise, unaligned_address_fails_einval_##row, "g13", LINUX)                \
-	{                                                                                   \
-		unsigned char *p = map_anon(2 * ms_page());                                 \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xmunmap(p, 2 * ms_page());                                                  \
-	}
-MADV_UNALIGNED_ROWS(MADV_UNALIGNED_ROW)
+#define MADV_UNALIGNED_SETUP(row)                                                           \
+	unsigned char *p = map_anon(2 * ms_page());
+#define MADV_UNALIGNED_TEARDOWN(row)                                                        \
+	xmunmap(p, 2 * ms_page());
+CONFORM_ERRNO_ROWS(MADV_UNALIGNED_ROWS, madvise, unaligned_address_fails_einval, "g13", LINUX,
+		   MADV_UNALIGNED_SETUP, MADV_UNALIGNED_TEARDOWN)
 
 /* Assert that an advice value Linux does not know fails with EINVAL. */
-#define MADV_UNKNOWN_ROWS(ROW)                                                              \
-	ROW(999, madvise(p, ms_page(), 999), EINVAL,                                        \
+#define MADV_UNKNOWN_ROWS(ROW, t)                                                           \
+	ROW(t, 999, madvise(p, ms_page(), 999), EINVAL,                                     \
 	    "madvise(2) EINVAL: advice is not valid")                                       \
-	ROW(minus_1, madvise(p, ms_page(), -1), EINVAL,                                     \
+	ROW(t, minus_1, madvise(p, ms_page(), -1), EINVAL,                                  \
 	    "madvise(2) EINVAL: advice is not valid")
-#define MADV_UNKNOWN_ROW(row, call, expected, clause)                                       \
-	CONFORM(madvise, unknown_advice_fails_einval_##row, "g13", LINUX)                   \
-	{                                                                                   \
-		unsigned char *p = map_anon(ms_page());                                     \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xmunmap(p, ms_page());                                                      \
-	}
-MADV_UNKNOWN_ROWS(MADV_UNKNOWN_ROW)
+#define MADV_UNKNOWN_SETUP(row)                                                             \
+	unsigned char *p = map_anon(ms_page());
+#define MADV_UNKNOWN_TEARDOWN(row)                                                          \
+	xmunmap(p, ms_page());
+CONFORM_ERRNO_ROWS(MADV_UNKNOWN_ROWS, madvise, unknown_advice_fails_einval, "g13", LINUX,
+		   MADV_UNKNOWN_SETUP, MADV_UNKNOWN_TEARDOWN)
 
 /* Assert that MADV_DONTNEED on mlocked memory fails with EINVAL and keeps the data. */
 CONFORM(madvise, dontneed_on_locked_fails_einval, "g13", LINUX)
@@ -298,7 +293,7 @@ static void anonymous_only_advice_on_file_fails_einval(enum anon_only_row row)
 		xclose(fd);
 }
 #define ANON_ONLY_ROW(suffix, row)                                                          \
-	CONFORM_VARIANT(madvise, anonymous_only_advice_on_file_fails_einval, suffix, "g13",  \
+	CONFORM_VARIANT(madvise, anonymous_only_advice_on_file_fails_einval, suffix, "g13", \
 			LINUX, anonymous_only_advice_on_file_fails_einval, row)
 ANON_ONLY_ROW(free_shared_file, FREE_ON_SHARED_FILE)
 ANON_ONLY_ROW(free_private_file, FREE_ON_PRIVATE_FILE)
@@ -317,19 +312,17 @@ CONFORM(madvise, remove_on_private_fails_einval, "g13", LINUX)
 }
 
 /* Assert that madvise() on a range with nothing mapped fails with ENOMEM. */
-#define MADV_UNMAPPED_ROWS(ROW)                                                             \
-	ROW(normal, madvise(p, 2 * ms_page(), MADV_NORMAL), ENOMEM,                         \
+#define MADV_UNMAPPED_ROWS(ROW, t)                                                          \
+	ROW(t, normal, madvise(p, 2 * ms_page(), MADV_NORMAL), ENOMEM,                      \
 	    "madvise(2) ENOMEM: addresses in the range are not mapped")                     \
-	ROW(dontneed, madvise(p, 2 * ms_page(), MADV_DONTNEED), ENOMEM,                     \
+	ROW(t, dontneed, madvise(p, 2 * ms_page(), MADV_DONTNEED), ENOMEM,                  \
 	    "madvise(2) ENOMEM: addresses in the range are not mapped")
-#define MADV_UNMAPPED_ROW(row, call, expected, clause)                                      \
-	CONFORM(madvise, unmapped_range_fails_enomem_##row, "g13", LINUX)                   \
-	{                                                                                   \
-		unsigned char *p = map_anon(2 * ms_page());                                 \
-		xmunmap(p, 2 * ms_page());                                                  \
-		ms_assert_errno_row(call, expected, clause);                                \
-	}
-MADV_UNMAPPED_ROWS(MADV_UNMAPPED_ROW)
+#define MADV_UNMAPPED_SETUP(row)                                                            \
+	unsigned char *p = map_anon(2 * ms_page());                                         \
+	xmunmap(p, 2 * ms_page());
+#define MADV_UNMAPPED_TEARDOWN(row)
+CONFORM_ERRNO_ROWS(MADV_UNMAPPED_ROWS, madvise, unmapped_range_fails_enomem, "g13", LINUX,
+		   MADV_UNMAPPED_SETUP, MADV_UNMAPPED_TEARDOWN)
 
 /* Assert the EBADF case of the man page: MADV_WILLNEED on memory that maps no file fails with
  * EBADF only in kernels without CONFIG_SWAP; with it (/proc/swaps exists) anonymous
@@ -714,27 +707,25 @@ CONFORM(remap_file_pages, rearranged_pages_map_the_named_file_pages, "g18", LINU
 
 /* Assert the remap_file_pages() errno cases: a private mapping, prot other than 0, and a
  * range beyond the mapping all fail with EINVAL. LINUX. */
-#define RFP_BAD_ROWS(ROW)                                                                   \
-	ROW(private_mapping, remap_file_pages(private, page, 0, 3, 0), EINVAL,              \
+#define RFP_BAD_ROWS(ROW, t)                                                                \
+	ROW(t, private_mapping, remap_file_pages(private, page, 0, 3, 0), EINVAL,           \
 	    "remap_file_pages(2) EINVAL: addr does not refer to a VM_SHARED mapping")       \
-	ROW(prot_not_zero, remap_file_pages(shared, page, PROT_READ, 3, 0), EINVAL,         \
+	ROW(t, prot_not_zero, remap_file_pages(shared, page, PROT_READ, 3, 0), EINVAL,      \
 	    "remap_file_pages(2): prot must be 0 (EINVAL)")                                 \
-	ROW(range_beyond_mapping, remap_file_pages(shared, 2 * len, 0, 1, 0), EINVAL,       \
+	ROW(t, range_beyond_mapping, remap_file_pages(shared, 2 * len, 0, 1, 0), EINVAL,    \
 	    "remap_file_pages(2) EINVAL: addr or size is invalid")
-#define RFP_BAD_ROW(row, call, expected, clause)                                            \
-	CONFORM(remap_file_pages, bad_arguments_fail_einval_##row, "g18", LINUX)            \
-	{                                                                                   \
-		size_t page = ms_page(), len = 4 * page;                                    \
-		int fd = ms_file(len, NULL);                                                \
-		unsigned char *private = xmmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);   \
-		unsigned char *shared = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);     \
-		(void)private;                                                              \
-		ms_assert_errno_row(call, expected, clause);                                \
-		for (size_t i = 0; i < len; i += 53)                                        \
-			cr_assert(shared[i] == ms_pattern(i),                               \
-				  "refused calls changed byte %zu: 0x%02x", i, shared[i]);  \
-		xmunmap(private, len);                                                      \
-		xmunmap(shared, len);                                                       \
-		xclose(fd);                                                                 \
-	}
-RFP_BAD_ROWS(RFP_BAD_ROW)
+#define RFP_BAD_SETUP(row)                                                                  \
+	size_t page = ms_page(), len = 4 * page;                                            \
+	int fd = ms_file(len, NULL);                                                        \
+	unsigned char *private = xmmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);           \
+	unsigned char *shared = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);             \
+	(void)private;
+#define RFP_BAD_TEARDOWN(row)                                                               \
+	for (size_t i = 0; i < len; i += 53)                                                \
+		cr_assert(shared[i] == ms_pattern(i),                                       \
+			  "refused calls changed byte %zu: 0x%02x", i, shared[i]);          \
+	xmunmap(private, len);                                                              \
+	xmunmap(shared, len);                                                               \
+	xclose(fd);
+CONFORM_ERRNO_ROWS(RFP_BAD_ROWS, remap_file_pages, bad_arguments_fail_einval, "g18", LINUX,
+		   RFP_BAD_SETUP, RFP_BAD_TEARDOWN)

@@ -213,7 +213,8 @@ CONFORM(multiprocess_private_file, maps_type_kept_in_child, "i2", LINUX)
 		child_check(ms_vma_at(shared, &vma, NULL, 0), "child: the shared mapping is gone");
 		child_check(strcmp(vma.perms, "rw-s") == 0, "child: shared mapping shows %s, "
 			    "expected rw-s", vma.perms);
-		child_check(ms_vma_at(private, &vma, NULL, 0), "child: the private mapping is gone");
+		child_check(ms_vma_at(private, &vma, NULL, 0),
+			    "child: the private mapping is gone");
 		child_check(strcmp(vma.perms, "r--p") == 0, "child: private mapping shows %s, "
 			    "expected r--p", vma.perms);
 		_exit(0);
@@ -631,8 +632,8 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			child_check(p != MAP_FAILED, "mmap: %s", ms_errname(errno));
 			const char *flags = ms_vma_flags(p);
-			child_check(ms_vmflags_have(flags, "mg"), "child: a new anonymous mapping is "
-				    "not mergeable (VmFlags:%s)", flags);
+			child_check(ms_vmflags_have(flags, "mg"), "child: a new anonymous mapping "
+				    "is not mergeable (VmFlags:%s)", flags);
 			_exit(0);
 		}
 		int st;

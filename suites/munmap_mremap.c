@@ -380,50 +380,50 @@ CONFORM(mremap, fixed_without_maymove_fails_einval, "g7", LINUX)
 }
 
 /* Assert that MREMAP_FIXED to an address that is not page aligned fails with EINVAL. */
-#define FIXED_UNALIGNED_ROWS(ROW)                                                           \
-	ROW(plus_1, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, target + 1), EINVAL, \
+#define FIXED_UNALIGNED_ROWS(ROW, t)                                                        \
+	ROW(t, plus_1, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, target + 1),      \
+		 EINVAL,                                                                    \
 	    "mremap(2) EINVAL: new_address not page aligned (MREMAP_FIXED)")                \
-	ROW(plus_half_page, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,              \
+	ROW(t, plus_half_page, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,           \
 		   target + ms_page() / 2), EINVAL,                                         \
 	    "mremap(2) EINVAL: new_address not page aligned (MREMAP_FIXED)")
-#define FIXED_UNALIGNED_ROW(row, call, expected, clause)                                    \
-	CONFORM(mremap, fixed_unaligned_target_fails_einval_##row, "g7", LINUX)             \
-	{                                                                                   \
-		size_t len = 4 * ms_page();                                                 \
-		unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,                 \
-					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
-		unsigned char *target = free_range(2 * len);                                \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xmunmap(p, len);                                                            \
-	}
-FIXED_UNALIGNED_ROWS(FIXED_UNALIGNED_ROW)
+#define FIXED_UNALIGNED_SETUP(row)                                                          \
+	size_t len = 4 * ms_page();                                                         \
+	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,                         \
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);                       \
+	unsigned char *target = free_range(2 * len);
+#define FIXED_UNALIGNED_TEARDOWN(row)                                                       \
+	xmunmap(p, len);
+CONFORM_ERRNO_ROWS(FIXED_UNALIGNED_ROWS, mremap, fixed_unaligned_target_fails_einval, "g7", LINUX,
+		   FIXED_UNALIGNED_SETUP, FIXED_UNALIGNED_TEARDOWN)
 
 /* Assert that MREMAP_FIXED to a range overlapping the source fails with EINVAL and keeps
  * the source. */
-#define FIXED_OVERLAP_ROWS(ROW)                                                             \
-	ROW(target_above_source, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p + page), \
+#define FIXED_OVERLAP_ROWS(ROW, t)                                                          \
+	ROW(t, target_above_source, mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,      \
+		 p + page),                                                                 \
 		   EINVAL,                                                                  \
 	    "mremap(2) EINVAL: the new range overlaps the old (MREMAP_FIXED)")              \
-	ROW(target_below_source, mremap(p + len, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,   \
+	ROW(t, target_below_source, mremap(p + len, len, len,                               \
+		 MREMAP_MAYMOVE | MREMAP_FIXED,                                             \
 		   p + len - page), EINVAL,                                                 \
 	    "mremap(2) EINVAL: the new range overlaps the old (MREMAP_FIXED)")              \
-	ROW(growing_over_source_end, mremap(p, len, 2 * len, MREMAP_MAYMOVE | MREMAP_FIXED, \
+	ROW(t, growing_over_source_end, mremap(p, len, 2 * len,                             \
+		 MREMAP_MAYMOVE | MREMAP_FIXED,                                             \
 		   p + len - page), EINVAL,                                                 \
 	    "mremap(2) EINVAL: the new, larger range overlaps the old one's last page")
-#define FIXED_OVERLAP_ROW(row, call, expected, clause)                                      \
-	CONFORM(mremap, fixed_overlapping_target_fails_einval_##row, "g7", LINUX)           \
-	{                                                                                   \
-		size_t page = ms_page(), len = 4 * page;                                    \
-		/* Every target lies inside this reservation, so even a move the kernel     \
-		 * wrongly accepted would replace only memory of this test. */              \
-		unsigned char *p = xmmap(NULL, 3 * len, PROT_READ | PROT_WRITE,             \
-					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
-		fill_stamped(p, len);                                                       \
-		ms_assert_errno_row(call, expected, clause);                                \
-		assert_stamped(p, 0, len, "source of the refused move");                    \
-		xmunmap(p, 3 * len);                                                        \
-	}
-FIXED_OVERLAP_ROWS(FIXED_OVERLAP_ROW)
+#define FIXED_OVERLAP_SETUP(row)                                                            \
+	size_t page = ms_page(), len = 4 * page;                                            \
+	/* Every target lies inside this reservation, so even a move the kernel             \
+	 * wrongly accepted would replace only memory of this test. */                      \
+	unsigned char *p = xmmap(NULL, 3 * len, PROT_READ | PROT_WRITE,                     \
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);                       \
+	fill_stamped(p, len);
+#define FIXED_OVERLAP_TEARDOWN(row)                                                         \
+	assert_stamped(p, 0, len, "source of the refused move");                            \
+	xmunmap(p, 3 * len);
+CONFORM_ERRNO_ROWS(FIXED_OVERLAP_ROWS, mremap, fixed_overlapping_target_fails_einval, "g7", LINUX,
+		   FIXED_OVERLAP_SETUP, FIXED_OVERLAP_TEARDOWN)
 
 /* Assert that MREMAP_FIXED moves the data to the target, replaces what was mapped there
  * (only in the moved range) and unmaps the source. */
@@ -500,24 +500,24 @@ CONFORM_PER_BACKING(MS_BACKINGS_SHARED,
 
 /* Assert that MREMAP_DONTUNMAP without MREMAP_MAYMOVE, or with a different new size, fails
  * with EINVAL. LINUX, 5.7+. */
-#define DONTUNMAP_BAD_ROWS(ROW)                                                             \
-	ROW(without_maymove, mremap(p, len, len, MREMAP_DONTUNMAP, NULL), EINVAL,           \
+#define DONTUNMAP_BAD_ROWS(ROW, t)                                                          \
+	ROW(t, without_maymove, mremap(p, len, len, MREMAP_DONTUNMAP, NULL), EINVAL,        \
 	    "mremap(2) EINVAL: MREMAP_DONTUNMAP without MREMAP_MAYMOVE")                    \
-	ROW(growing, mremap(p, len, 2 * len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), EINVAL, \
+	ROW(t, growing, mremap(p, len, 2 * len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL),   \
+		 EINVAL,                                                                    \
 	    "mremap(2) EINVAL: MREMAP_DONTUNMAP with old_size != new_size")                 \
-	ROW(shrinking, mremap(p, len, len / 2, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), EINVAL, \
+	ROW(t, shrinking, mremap(p, len, len / 2, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL), \
+		 EINVAL,                                                                    \
 	    "mremap(2) EINVAL: MREMAP_DONTUNMAP with old_size != new_size")
-#define DONTUNMAP_BAD_ROW(row, call, expected, clause)                                      \
-	CONFORM(mremap, dontunmap_bad_arguments_fail_einval_##row, "g8", LINUX)             \
-	{                                                                                   \
-		ms_require_kernel(5, 7, "MREMAP_DONTUNMAP");                                \
-		size_t len = 4 * ms_page();                                                 \
-		unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,                 \
-					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xmunmap(p, len);                                                            \
-	}
-DONTUNMAP_BAD_ROWS(DONTUNMAP_BAD_ROW)
+#define DONTUNMAP_BAD_SETUP(row)                                                            \
+	ms_require_kernel(5, 7, "MREMAP_DONTUNMAP");                                        \
+	size_t len = 4 * ms_page();                                                         \
+	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,                         \
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#define DONTUNMAP_BAD_TEARDOWN(row)                                                         \
+	xmunmap(p, len);
+CONFORM_ERRNO_ROWS(DONTUNMAP_BAD_ROWS, mremap, dontunmap_bad_arguments_fail_einval, "g8", LINUX,
+		   DONTUNMAP_BAD_SETUP, DONTUNMAP_BAD_TEARDOWN)
 
 /* ---- g9 ---- */
 
@@ -547,8 +547,8 @@ CONFORM(mremap, expand_merges_with_file_neighbour, "g9", LINUX)
 	struct ms_vma vma;
 	cr_assert(ms_vma_at(r, &vma, NULL, 0), "no maps entry at %p", (void *)r);
 	cr_assert(vma.start == (unsigned long)r && vma.end == (unsigned long)(r + 3 * n * page) &&
-		  vma.offset == 0, "grown mapping and its neighbour did not merge into one entry at "
-		  "offset 0 (%s)\n%s", ms_fs_name(), ms_maps_near(r, 3 * n * page));
+		  vma.offset == 0, "grown mapping and its neighbour did not merge into one entry "
+		  "at offset 0 (%s)\n%s", ms_fs_name(), ms_maps_near(r, 3 * n * page));
 	for (size_t i = 0; i < 3 * n * page; i += 61)
 		cr_assert(r[i] == ms_pattern(i), "byte %zu of the merged mapping reads 0x%02x, "
 			  "file offset %zu holds 0x%02x", i, r[i], i, ms_pattern(i));
@@ -563,8 +563,8 @@ CONFORM(mremap, expand_next_to_unrelated_offset_keeps_pgoff, "g9", LINUX)
 	size_t page = ms_page(), n = 4, second = 2 * n + 1;
 	int fd = ms_file((second + n) * page, NULL);
 	unsigned char *r = expand_towards_neighbour(fd, n, second);
-	cr_assert(ms_vmas_in(r, 3 * n * page) == 2, "mappings of non-adjacent file pages merged\n%s",
-		  ms_maps_near(r, 3 * n * page));
+	cr_assert(ms_vmas_in(r, 3 * n * page) == 2,
+		  "mappings of non-adjacent file pages merged\n%s", ms_maps_near(r, 3 * n * page));
 	for (size_t i = 0; i < 2 * n * page; i += 61)
 		cr_assert(r[i] == ms_pattern(i), "byte %zu of the grown mapping reads 0x%02x, file "
 			  "holds 0x%02x", i, r[i], ms_pattern(i));

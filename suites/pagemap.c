@@ -87,8 +87,8 @@ CONFORM(pagemap, soft_dirty_set_by_write_after_clear, "d11", LINUX)
 			  "soft-dirty after clear_refs", i);
 	p[2 * page] = 7;
 	for (size_t i = 0; i < 4; i++)
-		cr_assert(!!(ms_pagemap_entry(p + i * page) & PM_SOFT_DIRTY) == (i == 2), "page %zu: "
-			  "soft-dirty %s after writing page 2 only", i,
+		cr_assert(!!(ms_pagemap_entry(p + i * page) & PM_SOFT_DIRTY) == (i == 2),
+			  "page %zu: soft-dirty %s after writing page 2 only", i,
 			  ms_pagemap_entry(p + i * page) & PM_SOFT_DIRTY ? "set" : "clear");
 	xmunmap(p, len);
 }

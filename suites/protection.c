@@ -620,37 +620,35 @@ static unsigned char *map_sealed_middle(int prot)
  * range all fail with EPERM and leave the mapping and its data in place. LINUX (6.10+).
  * Each refused call is one row of a table and its own result (a table is a macro listing
  * ROW(row, call, expected, clause); see args_mmap.c). */
-#define SEALED_ROWS(ROW)                                                                    \
-	ROW(munmap_inside, munmap(s + pg, pg), EPERM,                                       \
+#define SEALED_ROWS(ROW, t)                                                                 \
+	ROW(t, munmap_inside, munmap(s + pg, pg), EPERM,                                    \
 	    "mseal kernel-doc: munmap of a sealed VMA fails with EPERM")                    \
-	ROW(munmap_around, munmap(p, 4 * pg), EPERM,                                        \
+	ROW(t, munmap_around, munmap(p, 4 * pg), EPERM,                                     \
 	    "mseal kernel-doc: munmap of a range holding a sealed VMA fails with EPERM")    \
-	ROW(mremap_shrink, mremap(s, 2 * pg, pg, 0), EPERM,                                 \
+	ROW(t, mremap_shrink, mremap(s, 2 * pg, pg, 0), EPERM,                              \
 	    "mseal kernel-doc: mremap (shrink) of a sealed VMA fails with EPERM")           \
-	ROW(mremap_grow_move, mremap(s, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EPERM,             \
+	ROW(t, mremap_grow_move, mremap(s, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EPERM,          \
 	    "mseal kernel-doc: mremap (grow, move) of a sealed VMA fails with EPERM")       \
-	ROW(map_fixed_over,                                                                 \
+	ROW(t, map_fixed_over,                                                              \
 	    mmap(s, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), EPERM,  \
 	    "mseal kernel-doc: mmap MAP_FIXED over a sealed VMA fails with EPERM")          \
-	ROW(mprotect, mprotect(s, pg, PROT_READ), EPERM,                                    \
+	ROW(t, mprotect, mprotect(s, pg, PROT_READ), EPERM,                                 \
 	    "mseal kernel-doc: mprotect of a sealed VMA fails with EPERM")
-#define SEALED_ROW(row, call, expected, clause)                                             \
-	CONFORM(mseal, sealed_vma_refuses_unmap_remap_fixed_mprotect_##row, "e11", LINUX)   \
-	{                                                                                   \
-		size_t pg = ms_page();                                                      \
-		unsigned char *p = map_sealed_middle(PROT_READ | PROT_WRITE);               \
-		unsigned char *s = p + pg;                                                  \
-		s[0] = 0x3e;                                                                \
-		ms_assert_errno_row(call, expected, clause);                                \
-		cr_assert(s[0] == 0x3e && !ms_probe_write(s + 1, 1, NULL) &&                \
-			  !ms_probe_write(s + 2 * pg - 1, 1, NULL),                         \
-			  "the sealed pages lost their data or their write access\n%s",     \
-			  ms_maps_near(p, 4 * pg));                                         \
-		/* the unsealed neighbours are still free to change */                      \
-		ms_assert_ok(munmap(p, pg));                                                \
-		ms_assert_ok(mprotect(p + 3 * pg, pg, PROT_NONE));                          \
-	}
-SEALED_ROWS(SEALED_ROW)
+#define SEALED_SETUP(row)                                                                   \
+	size_t pg = ms_page();                                                              \
+	unsigned char *p = map_sealed_middle(PROT_READ | PROT_WRITE);                       \
+	unsigned char *s = p + pg;                                                          \
+	s[0] = 0x3e;
+#define SEALED_TEARDOWN(row)                                                                \
+	cr_assert(s[0] == 0x3e && !ms_probe_write(s + 1, 1, NULL) &&                        \
+		  !ms_probe_write(s + 2 * pg - 1, 1, NULL),                                 \
+		  "the sealed pages lost their data or their write access\n%s",             \
+		  ms_maps_near(p, 4 * pg));                                                 \
+	/* the unsealed neighbours are still free to change */                              \
+	ms_assert_ok(munmap(p, pg));                                                        \
+	ms_assert_ok(mprotect(p + 3 * pg, pg, PROT_NONE));
+CONFORM_ERRNO_ROWS(SEALED_ROWS, mseal, sealed_vma_refuses_unmap_remap_fixed_mprotect, "e11", LINUX,
+		   SEALED_SETUP, SEALED_TEARDOWN)
 
 /* Assert that destructive advice (MADV_DONTNEED, MADV_FREE) on a sealed read-only private
  * anonymous range fails with EPERM and keeps the data, while on a sealed writable one Linux
