@@ -59,9 +59,9 @@ static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
 
 /* Errno tables: each row (the call with its arguments, the expected errno, the clause it
  * judges) is its own result, suite/test_row, so that a failing row hides none of the others.
- * A table is a macro listing ROW(row, call, expected, clause); the test's macro declares one
- * CONFORM per row with the test's ids and spec, around the set-up all its rows share, and
- * checks the row's call with ms_assert_errno_row(). */
+ * A table is a macro listing ROW(t, row, call, expected, clause); CONFORM_ERRNO_ROWS
+ * (conform.h) declares one CONFORM per row with the test's ids and spec, between the set-up
+ * and the checks all its rows share. */
 
 /* ---- h1 ---- */
 
