@@ -27,14 +27,11 @@ static const size_t npages = 16;
 static void check_cow_across_fork(unsigned char *p, size_t len)
 {
 	size_t half = len / 2;
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(p + half, len - half, 'C');
-		ms_send_token(c2p[1]);
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		size_t bad = ms_first_mismatch_tagged(p, half, 'A');
 		child_check(bad == half, "the child sees the parent's post-fork store at byte %zu "
 			    "(0x%02x, expected 0x%02x): private pages are not copied on write",
@@ -44,21 +41,21 @@ static void check_cow_across_fork(unsigned char *p, size_t len)
 			    half + bad);
 		_exit(0);
 	}
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	size_t bad = ms_first_mismatch_tagged(p + half, len - half, 'A');
 	if (bad != len - half) {
-		ms_send_token(p2c[1]);
-		xwait(pid);
+		ms_tell_child(&h);
+		xwait(h.pid);
 		cr_assert_fail("the parent sees the child's store at byte %zu (0x%02x, expected "
 			       "0x%02x): private pages are not copied on write\n%s", half + bad,
 			       p[half + bad], ms_tagged(half + bad, 'A'), ms_maps_near(p, len));
 	}
 	ms_fill_tagged(p, half, 'B');
-	ms_send_token(p2c[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	bad = ms_first_mismatch_tagged(p, half, 'B');
 	cr_assert(bad == half, "the parent lost its own store at byte %zu", bad);
-	close(c2p[0]), close(c2p[1]), close(p2c[0]), close(p2c[1]);
+	ms_handshake_close(&h);
 }
 
 /* ---- a1: zero fill ---- */
@@ -139,26 +136,23 @@ CONFORM(mmap_anonymous, shared_stores_seen_both_ways_while_running, "a2", POSIX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_SHARED);
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		size_t bad = ms_first_mismatch_tagged(p, len, 'P');
 		child_check(bad == len, "the child does not see the parent's post-fork store at "
 			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 'P'));
 		ms_fill_tagged(p, len, 'K');
-		ms_send_token(c2p[1]);
+		ms_tell_parent(&h);
 		_exit(0);
 	}
 	ms_fill_tagged(p, len, 'P');
-	ms_send_token(p2c[1]);
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	ms_tell_child(&h);
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	size_t bad = ms_first_mismatch_tagged(p, len, 'K');
 	cr_assert(bad == len, "the parent does not see the child's store at byte %zu (0x%02x, "
 		  "expected 0x%02x)\n%s", bad, p[bad], ms_tagged(bad, 'K'), ms_maps_near(p, len));
-	xwait_ok(pid);
+	xwait_ok(h.pid);
 	xmunmap(p, len);
 }
 
@@ -244,24 +238,22 @@ CONFORM(mmap_anonymous_cow, vmsplice_pin_in_child_keeps_snapshot, "a3", LINUX)
 	size_t len = ms_page();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	ms_fill_tagged(p, len, 'A');
-	int data[2], c2p[2], p2c[2];
+	int data[2];
 	xpipe(data);
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		struct iovec iov = { .iov_base = p, .iov_len = len };
 		child_check(vmsplice(data[1], &iov, 1, 0) == (ssize_t)len, "vmsplice: %s",
 			    ms_errname(errno));
 		child_check(munmap(p, len) == 0, "munmap: %s", ms_errname(errno));
-		ms_send_token(c2p[1]);
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		_exit(0);
 	}
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	ms_fill_tagged(p, len, 'B');
-	ms_send_token(p2c[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	unsigned char *got = malloc(len);
 	size_t have = 0;
 	while (have < len) {

@@ -131,6 +131,12 @@ void ms_fill_tagged(unsigned char *p, size_t len, unsigned char tag)
 		p[i] = ms_tagged(i, tag);
 }
 
+void ms_fill_stored(unsigned char *p, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		p[i] = ms_stored(i);
+}
+
 size_t ms_first_mismatch_tagged(const unsigned char *p, size_t len, unsigned char tag)
 {
 	for (size_t i = 0; i < len; i++)
@@ -242,6 +248,31 @@ pid_t ms_xfork(const char *file, int line)
 		memset(our_children, 0, sizeof(our_children)); /* the parent's are not ours */
 	ms_remember_child(pid);
 	return pid;
+}
+
+pid_t ms_fork_handshake_at(const char *file, int line, struct ms_handshake *h)
+{
+	ms_xcheck(file, line, "pipe", pipe(h->to_parent));
+	ms_xcheck(file, line, "pipe", pipe(h->to_child));
+	h->pid = ms_xfork(file, line);
+	/* Each side keeps only its own ends: a side that dies then gives the other end-of-file
+	 * at once instead of the full wait. */
+	int *unused[2] = { &h->to_parent[h->pid == 0 ? 0 : 1], &h->to_child[h->pid == 0 ? 1 : 0] };
+	for (int i = 0; i < 2; i++) {
+		close(*unused[i]);
+		*unused[i] = -1;
+	}
+	return h->pid;
+}
+
+void ms_handshake_close(struct ms_handshake *h)
+{
+	int *fds[4] = { &h->to_parent[0], &h->to_parent[1], &h->to_child[0], &h->to_child[1] };
+	for (int i = 0; i < 4; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
 }
 
 void ms_xkill(const char *file, int line, pid_t pid, int sig)

@@ -81,6 +81,9 @@ static inline unsigned char ms_stored(size_t offset)
 	return (unsigned char)~ms_pattern(offset);
 }
 
+/* Stores ms_stored(i) at p[i] for every i in [from, to): p[i] is file offset i. */
+void ms_fill_stored(unsigned char *p, size_t from, size_t to);
+
 /* A tagged pattern for regions that must stay apart: byte i of the region tagged tag.
  * Different tags give different contents at every offset that matters to a check. */
 static inline unsigned char ms_tagged(size_t i, unsigned char tag)
@@ -95,6 +98,40 @@ size_t ms_first_mismatch_tagged(const unsigned char *p, size_t len, unsigned cha
  * a failed send ends the (child) process with status 3. */
 void ms_send_token(int fd);
 bool ms_await_token(int fd);
+
+/* A child forked with two pipes, for a parent and a child that take turns:
+ *   struct ms_handshake h;
+ *   if (ms_fork_handshake(&h) == 0) {          // the child
+ *           ... its turn ...; ms_tell_parent(&h);
+ *           child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+ *           _exit(0);
+ *   }
+ *   cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
+ *   ... the parent's turn ...; ms_tell_child(&h); xwait_ok(h.pid); */
+struct ms_handshake {
+	pid_t pid;                 /* the child's, in the parent; 0 in the child */
+	int to_parent[2], to_child[2];
+};
+#define ms_fork_handshake(h) ms_fork_handshake_at(__FILE__, __LINE__, h)
+pid_t ms_fork_handshake_at(const char *file, int line, struct ms_handshake *h);
+/* Closes the pipe ends this side still holds (a test that forks several times). */
+void ms_handshake_close(struct ms_handshake *h);
+static inline void ms_tell_parent(const struct ms_handshake *h)
+{
+	ms_send_token(h->to_parent[1]);
+}
+static inline bool ms_hear_parent(const struct ms_handshake *h)
+{
+	return ms_await_token(h->to_child[0]);
+}
+static inline void ms_tell_child(const struct ms_handshake *h)
+{
+	ms_send_token(h->to_child[1]);
+}
+static inline bool ms_hear_child(const struct ms_handshake *h)
+{
+	return ms_await_token(h->to_parent[0]);
+}
 
 /* ---- set-up wrappers: on failure the test ends BROKEN with file:line and errno ---- */
 

@@ -199,26 +199,23 @@ static void shared_between_mappings(int mode)
 	const size_t len = NPAGES * ms_page();
 	int fd = dev_setup(O_RDWR, mode, NPAGES, 7);
 	unsigned char *p = xmap_shared(fd, len);
-	int go[2], done[2];
-	xpipe(go);
-	xpipe(done);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		xmunmap(p, len);
 		unsigned char *q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		child_check(q != MAP_FAILED, "child mmap: %s", ms_errname(errno));
-		child_check(ms_await_token(go[0]), "no token from the parent");
+		child_check(ms_hear_parent(&h), "no token from the parent");
 		size_t bad = mismatch_pat(q, len, 0, 8);
 		child_check(bad == len, "child sees 0x%02x at %zu, parent stored 0x%02x", q[bad],
 			    bad, pat(bad, 8));
 		fill_pat(q, len, 0, 9);
-		ms_send_token(done[1]);
+		ms_tell_parent(&h);
 		_exit(0);
 	}
 	fill_pat(p, len, 0, 8);
-	ms_send_token(go[1]);
-	cr_assert(ms_await_token(done[0]), "no answer from the child");
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	cr_assert(ms_hear_child(&h), "no answer from the child");
+	xwait_ok(h.pid);
 	assert_tagged(p, len, 0, 9, "parent's mapping after the other process's stores", mode);
 	xmunmap(p, len);
 }

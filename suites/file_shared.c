@@ -3,7 +3,7 @@
  *
  * Every test uses a file in ms_dir(), the file system under test, except b12 (a tiny private
  * tmpfs the test mounts) and b13/b14 (shm_open and memfd live on the kernel's own tmpfs). */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -39,10 +39,9 @@ static void assert_bytes(const unsigned char *p, size_t from, size_t to,
 CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
 {
 	size_t len = 4 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
+	ms_fill_stored(p, 0, len);
 	xmsync(p, len, MS_SYNC);
 	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after msync(MS_SYNC)");
 	xmunmap(p, len);
@@ -55,10 +54,9 @@ CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 {
 	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
-	int fd = ms_file(len, path);
-	unsigned char *p = xmap_shared(fd, len);
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, path, &fd);
+	ms_fill_stored(p, 0, len);
 	xmunmap(p, len);
 	xclose(fd);
 	fd = xopen(path, O_RDONLY, 0);
@@ -73,10 +71,9 @@ CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 CONFORM(mmap_shared, store_seen_by_read_without_msync, "b1", LINUX)
 {
 	size_t len = 4 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
+	ms_fill_stored(p, 0, len);
 	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after a store, no msync");
 	xmunmap(p, len);
 	xclose(fd);
@@ -113,8 +110,8 @@ CONFORM(mmap_shared, pwrite_seen_through_existing_mapping, "b2", LINUX)
 CONFORM(mmap_shared, two_mappings_in_one_process_share_stores, "b3", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *a = xmap_shared(fd, len);
+	int fd;
+	unsigned char *a = ms_map_shared_file(len, NULL, &fd);
 	unsigned char *b = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 				 (off_t)page); /* b[0] is file offset page */
 	cr_assert(a != b);
@@ -131,11 +128,11 @@ CONFORM(mmap_shared, two_mappings_in_one_process_share_stores, "b3", POSIX)
 }
 
 /* In the parent: a missing token means the child failed (xwait_ok reports its exit). */
-static void parent_wait(int fd, pid_t child)
+static void parent_wait(const struct ms_handshake *h)
 {
-	if (!ms_await_token(fd)) {
-		xwait_ok(child);
-		ms_broken("child %d exited 0 without signalling", (int)child);
+	if (!ms_hear_child(h)) {
+		xwait_ok(h->pid);
+		ms_broken("child %d exited 0 without signalling", (int)h->pid);
 	}
 }
 
@@ -145,38 +142,31 @@ CONFORM(mmap_shared, independent_open_in_other_process_shares_stores, "b3", POSI
 {
 	size_t page = ms_page(), len = 4 * page;
 	char path[PATH_MAX];
-	int fd = ms_file(len, path);
-	unsigned char *p = xmap_shared(fd, len);
-	int to_child[2], to_parent[2];
-	xpipe(to_child);
-	xpipe(to_parent);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		close(to_child[1]);
-		close(to_parent[0]);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, path, &fd);
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		int cfd = open(path, O_RDWR);
 		child_check(cfd >= 0, "open(%s): %s", path, ms_errname(errno));
 		unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
 		child_check(c != MAP_FAILED, "mmap: %s", ms_errname(errno));
 		child_check(c[3 * page] == ms_pattern(3 * page), "child sees 0x%02x at %zu before "
 			    "any store", c[3 * page], 3 * page);
-		ms_send_token(to_parent[1]); /* mapped */
-		child_check(ms_await_token(to_child[0]), "no token from the parent"); /* it stored */
+		ms_tell_parent(&h); /* mapped */
+		child_check(ms_hear_parent(&h), "no token from the parent"); /* it stored */
 		child_check(c[3 * page] == 0xab, "child's mapping shows 0x%02x at file offset %zu "
 			    "after the parent stored 0xab", c[3 * page], 3 * page);
 		c[page + 1] = 0xcd;
-		ms_send_token(to_parent[1]);
+		ms_tell_parent(&h);
 		_exit(0);
 	}
-	close(to_child[0]);
-	close(to_parent[1]);
-	parent_wait(to_parent[0], pid);
+	parent_wait(&h);
 	p[3 * page] = 0xab;
-	xcheck("write to pipe", write(to_child[1], "t", 1));
-	parent_wait(to_parent[0], pid);
+	ms_tell_child(&h);
+	parent_wait(&h);
 	cr_assert(p[page + 1] == 0xcd, "parent's mapping shows 0x%02x at file offset %zu after "
 		  "the child stored 0xcd\n%s", p[page + 1], page + 1, ms_maps_near(p, len));
-	xwait_ok(pid);
+	xwait_ok(h.pid);
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -315,10 +305,8 @@ CONFORM(mmap_shared, beyond_eof_sigbus_siginfo_is_exact, "b6", LINUX)
 static unsigned char *map_then_shrink(int *fd, size_t *size)
 {
 	size_t page = ms_page();
-	*fd = ms_file(4 * page, NULL);
-	unsigned char *p = xmap_shared(*fd, 4 * page);
-	for (size_t i = 0; i < 4 * page; i++)
-		p[i] = ms_stored(i);
+	unsigned char *p = ms_map_shared_file(4 * page, NULL, fd);
+	ms_fill_stored(p, 0, 4 * page);
 	*size = page + 100;
 	xftruncate(*fd, (off_t)*size);
 	return p;
@@ -396,15 +384,14 @@ CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 {
 	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
-	int fd = ms_file(len, path);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, path, &fd);
 	xclose(fd);
 	xcheck("unlink", unlink(path));
 	struct stat st;
 	cr_assert(stat(path, &st) == -1 && errno == ENOENT, "BROKEN: %s still exists", path);
 	assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
+	ms_fill_stored(p, 0, len);
 	assert_bytes(p, 0, len, ms_stored, "stores after close() and unlink()");
 	xmunmap(p, len);
 }
@@ -639,8 +626,7 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 			full = pg;
 			break;
 		}
-		for (size_t i = pg * page; i < (pg + 1) * page; i++)
-			p[i] = ms_stored(i);
+		ms_fill_stored(p, pg * page, (pg + 1) * page);
 	}
 	cr_assert(full < pages, "stored into all %zu pages of a sparse %zu KiB file on a 256 KiB "
 		  "tmpfs without a fault\n%s", pages, len / 1024, ms_maps_near(p, 0));
@@ -727,8 +713,7 @@ CONFORM(mmap_shm, persists_until_unlinked_and_unmapped, "b13", POSIX)
 	xftruncate(fd, (off_t)len);
 	unsigned char *p = xmap_shared(fd, len);
 	xclose(fd);
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
+	ms_fill_stored(p, 0, len);
 	fd = shm_open(shm_name, O_RDONLY, 0);
 	cr_assert(fd >= 0, "shm_open(%s) after close: %s", shm_name, ms_errname(errno));
 	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "object reopened after close");
@@ -806,8 +791,7 @@ CONFORM(mmap_memfd, future_write_seal_blocks_new_writers, "b14", LINUX)
 /* An 8-page file, mapped and faulted in, with page 3 dirtied through the mapping. */
 static unsigned char *map_for_punch(int *fd, size_t len)
 {
-	*fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(*fd, len);
+	unsigned char *p = ms_map_shared_file(len, NULL, fd);
 	assert_bytes(p, 0, len, ms_pattern, "file before punching");
 	memset(p + 3 * ms_page(), 0x3c, ms_page());
 	return p;

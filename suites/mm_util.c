@@ -323,6 +323,12 @@ int ms_hot_file(size_t len)
 	return fd;
 }
 
+unsigned char *ms_map_shared_file(size_t len, char *path, int *fd)
+{
+	*fd = ms_file(len, path);
+	return xmap_shared(*fd, len);
+}
+
 void ms_drop_file_cache(int fd, size_t len)
 {
 	xfsync(fd);

@@ -229,6 +229,11 @@ size_t ms_require_default_huge_page_size(void);
 /* A hot, clean file of len bytes: written, fsync()ed, every page in the page cache. */
 int ms_hot_file(size_t len);
 
+/* The shared-file fixture: a new ms_file() of len bytes (ms_pattern() content; its name in
+ * path unless path is NULL, as ms_file() does), mapped MAP_SHARED read-write whole; its
+ * descriptor in *fd. Stores through it: ms_fill_stored(). */
+unsigned char *ms_map_shared_file(size_t len, char *path, int *fd);
+
 /* Drops a clean file from the page cache with POSIX_FADV_DONTNEED, never the global
  * drop_caches: that disturbs every test running beside this one (observed on 6.18: after
  * drop_caches, tmpfs read faults on the files it passed over stop mapping neighbours, 64

@@ -36,22 +36,19 @@ static const size_t npages = 16;
 CONFORM(multiprocess_shared_file, coherent_across_fork, "i1", POSIX)
 {
 	size_t len = npages * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(p, len, 'c');
-		ms_send_token(c2p[1]);
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		size_t bad = ms_first_mismatch_tagged(p, len, 'w');
 		child_check(bad == len, "the child's mapping does not show the parent's write() at "
 			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 'w'));
 		_exit(0);
 	}
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	size_t bad = ms_first_mismatch_tagged(p, len, 'c');
 	cr_assert(bad == len, "%s: the parent's mapping does not show the child's store at byte "
 		  "%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), bad, p[bad], ms_tagged(bad, 'c'),
@@ -59,12 +56,11 @@ CONFORM(multiprocess_shared_file, coherent_across_fork, "i1", POSIX)
 	unsigned char *buf = ms_read_range(fd, 0, len);
 	bad = ms_first_mismatch_tagged(buf, len, 'c');
 	cr_assert(bad == len, "%s: read() does not return the child's store at byte %zu",
-		ms_fs_name(),
-		  bad);
+		  ms_fs_name(), bad);
 	ms_fill_tagged(buf, len, 'w');
 	xpwrite(fd, buf, len, 0);
-	ms_send_token(p2c[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	free(buf);
 	xmunmap(p, len);
 	xclose(fd);
@@ -78,11 +74,8 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 	char path[PATH_MAX];
 	int fd = ms_file(len, path);
 	xclose(fd);
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		int cfd = open(path, O_RDWR);
 		child_check(cfd >= 0, "open(%s): %s", path, ms_errname(errno));
 		unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
@@ -90,8 +83,8 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 		/* even pages: the child writes and the parent checks; odd: the other way */
 		for (size_t i = 0; i < npages; i += 2) {
 			ms_fill_tagged(c + i * pg, pg, (unsigned char)i);
-			ms_send_token(c2p[1]);
-			child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+			ms_tell_parent(&h);
+			child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 			size_t bad = ms_first_mismatch_tagged(c + (i + 1) * pg, pg, (unsigned char)(i + 1));
 			child_check(bad == pg, "page %zu: the child does not see the parent's "
 				    "store at +%zu (0x%02x)", i + 1, bad, c[(i + 1) * pg + bad]);
@@ -101,20 +94,20 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 	fd = xopen(path, O_RDWR, 0);
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	for (size_t i = 0; i < npages; i += 2) {
-		cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s (page %zu)", i);
+		cr_assert(ms_hear_child(&h), "no word from the child within 5 s (page %zu)", i);
 		size_t bad = ms_first_mismatch_tagged(p + i * pg, pg, (unsigned char)i);
 		if (bad != pg) {
-			xkill(pid, SIGKILL);
-			xwait(pid);
+			xkill(h.pid, SIGKILL);
+			xwait(h.pid);
 			cr_assert_fail("%s page %zu: the parent does not see the child's store at "
 				       "+%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), i, bad,
 				       p[i * pg + bad], ms_tagged(bad, (unsigned char)i),
 				       ms_maps_near(p, len));
 		}
 		ms_fill_tagged(p + (i + 1) * pg, pg, (unsigned char)(i + 1));
-		ms_send_token(p2c[1]);
+		ms_tell_child(&h);
 	}
-	xwait_ok(pid);
+	xwait_ok(h.pid);
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -169,20 +162,17 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 	size_t len = npages * ms_page();
 	int fd = ms_file(len, NULL);
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(p, len, 'x');
-		ms_send_token(c2p[1]);
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		size_t bad = ms_first_mismatch_tagged(p, len, 'x');
 		child_check(bad == len, "the child's private copy changed at byte %zu (0x%02x): "
 			    "the parent's store leaked into it", bad, p[bad]);
 		_exit(0);
 	}
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	for (size_t i = 0; i < len; i++)
 		cr_assert(p[i] == ms_pattern(i), "%s: the parent's private mapping shows the "
 			  "child's store at byte %zu (0x%02x, file byte 0x%02x)\n%s", ms_fs_name(),
@@ -192,8 +182,8 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 		cr_assert(buf[i] == ms_pattern(i), "%s: the child's private store reached the file "
 			  "at byte %zu", ms_fs_name(), i);
 	memset(p, 0x3c, len);
-	ms_send_token(p2c[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	free(buf);
 	xmunmap(p, len);
 	xclose(fd);
