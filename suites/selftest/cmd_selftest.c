@@ -26,7 +26,7 @@
 
 const struct selftest_fault selftest_faults[] = {
 #define MUTANT(name, group, description) { #name, group, description },
-#include "mutants.def"
+#include "faulty.def"
 #undef MUTANT
 };
 const int selftest_n_faults = sizeof(selftest_faults) / sizeof(selftest_faults[0]);
