@@ -63,6 +63,11 @@ static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
  * (conform.h) declares one CONFORM per row with the test's ids and spec, between the set-up
  * and the checks all its rows share. */
 
+/* The fixture of the tables whose calls need only a file, fd: 4 pages of the file system
+ * under test. */
+#define FILE_SETUP(row) int fd = ms_file(4 * ms_page(), NULL);
+#define FILE_TEARDOWN(row) xclose(fd);
+
 /* ---- h1 ---- */
 
 /* Assert that mmap() with len 0 fails with EINVAL, for anonymous and file mappings. */
@@ -77,12 +82,8 @@ static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
 	    "POSIX mmap() EINVAL: len is zero")                                             \
 	ROW(t, private_file, mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0), EINVAL,          \
 	    "POSIX mmap() EINVAL: len is zero")
-#define ZERO_LEN_SETUP(row)                                                                 \
-	int fd = ms_file(4 * ms_page(), NULL);
-#define ZERO_LEN_TEARDOWN(row)                                                              \
-	xclose(fd);
 CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_args, zero_length_fails_einval, "h1", POSIX,
-		   ZERO_LEN_SETUP, ZERO_LEN_TEARDOWN)
+		   FILE_SETUP, FILE_TEARDOWN)
 
 /* ---- h2 ---- */
 
@@ -120,12 +121,8 @@ CONFORM_ERRNO_ROWS(NO_TYPE_ROWS, mmap_args, no_sharing_type_fails_einval, "h2", 
 	ROW(t, shared_page_plus_512, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd,       \
 		 (off_t)ms_page() + 512), EINVAL,                                           \
 	    "POSIX mmap() EINVAL: off is not a multiple of the page size")
-#define UNALIGNED_OFF_SETUP(row)                                                            \
-	int fd = ms_file(4 * ms_page(), NULL);
-#define UNALIGNED_OFF_TEARDOWN(row)                                                         \
-	xclose(fd);
 CONFORM_ERRNO_ROWS(UNALIGNED_OFF_ROWS, mmap_args, unaligned_offset_fails_einval, "h3", POSIX,
-		   UNALIGNED_OFF_SETUP, UNALIGNED_OFF_TEARDOWN)
+		   FILE_SETUP, FILE_TEARDOWN)
 
 /* Assert that MAP_FIXED with an address that is not page aligned fails with EINVAL and leaves
  * the mapping at the aligned address below it untouched. */
@@ -302,12 +299,8 @@ CONFORM_ERRNO_ROWS(OFF_OVERFLOW_ROWS, mmap_args, offset_plus_len_overflow_fails_
 	ROW(t, private, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd,                   \
 		 -(off_t)ms_page()), EOVERFLOW,                                             \
 	    "mmap(2) EOVERFLOW: the offset is beyond the largest file size (64-bit Linux)")
-#define NEG_OFF_SETUP(row)                                                                  \
-	int fd = ms_file(4 * ms_page(), NULL);
-#define NEG_OFF_TEARDOWN(row)                                                               \
-	xclose(fd);
 CONFORM_ERRNO_ROWS(NEG_OFF_ROWS, mmap_args, negative_offset_fails_eoverflow, "h6", LINUX,
-		   NEG_OFF_SETUP, NEG_OFF_TEARDOWN)
+		   FILE_SETUP, FILE_TEARDOWN)
 
 /* ---- h7 ---- */
 
