@@ -49,7 +49,7 @@ static void child_drop_capability(int cap)
  * GROWS flags with EINVAL and leaves the protection unchanged. LINUX (POSIX: EINVAL "may").
  * arm64's PROT_BTI and PROT_MTE are skipped where the CPU has the feature (the kernel then
  * accepts them: QEMU virt -cpu max has BTI). */
-CONFORM(mprotect_args, unknown_prot_bits_einval, "h11", LINUX)
+CONFORM(mprotect_classes, unknown_prot_bits_einval, "h11", LINUX)
 {
 	size_t pg = ms_page();
 	unsigned char *p = map_anon(pg, PROT_READ | PROT_WRITE);
@@ -89,13 +89,13 @@ CONFORM(mprotect_args, unknown_prot_bits_einval, "h11", LINUX)
 	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
 #define GROWS_FLAGS_TEARDOWN(row)                                                           \
 	xmunmap(p, 2 * pg);
-CONFORM_ERRNO_ROWS(GROWS_FLAGS_ROWS, mprotect_args, grows_flags_on_plain_mapping_einval,
+CONFORM_ERRNO_ROWS(GROWS_FLAGS_ROWS, mprotect_classes, grows_flags_on_plain_mapping_einval,
 		   "h11", LINUX, GROWS_FLAGS_SETUP, GROWS_FLAGS_TEARDOWN)
 
 /* Assert that PROT_GROWSDOWN on a MAP_GROWSDOWN mapping succeeds and extends the change down
  * to the start of the mapping: pages below the range become read-only too, the page above it
  * stays writable. LINUX (mprotect(2): "extend the change to the start of the mapping"). */
-CONFORM(mprotect_args, growsdown_extends_change_to_vma_start, "h11", LINUX)
+CONFORM(mprotect_classes, growsdown_extends_change_to_vma_start, "h11", LINUX)
 {
 	size_t pg = ms_page();
 	unsigned char *p = xmmap(NULL, 4 * pg, PROT_READ | PROT_WRITE,
@@ -145,7 +145,7 @@ CONFORM(mprotect_args, growsdown_extends_change_to_vma_start, "h11", LINUX)
 	cr_assert(p[0] == 0x12, "a refused mremap changed the mapping\n%s",                 \
 		  ms_maps_near(p, 2 * pg));                                                 \
 	xmunmap(p, 2 * pg);
-CONFORM_ERRNO_ROWS(MREMAP_EINVAL_ROWS, mremap_args, bad_address_size_flags_einval, "h12", LINUX,
+CONFORM_ERRNO_ROWS(MREMAP_EINVAL_ROWS, mremap_classes, bad_address_size_flags_einval, "h12", LINUX,
 		   MREMAP_EINVAL_SETUP, MREMAP_EINVAL_TEARDOWN)
 
 /* Assert that mremap of an unmapped old range, or of one extending past its mapping, gives
@@ -161,7 +161,7 @@ CONFORM_ERRNO_ROWS(MREMAP_EINVAL_ROWS, mremap_args, bad_address_size_flags_einva
 	unsigned char *hole = ms_map_with_hole();
 #define MREMAP_EFAULT_TEARDOWN(row)                                                         \
 	xmunmap(hole, 3 * pg);
-CONFORM_ERRNO_ROWS(MREMAP_EFAULT_ROWS, mremap_args, unmapped_old_range_efault, "h12", LINUX,
+CONFORM_ERRNO_ROWS(MREMAP_EFAULT_ROWS, mremap_classes, unmapped_old_range_efault, "h12", LINUX,
 		   MREMAP_EFAULT_SETUP, MREMAP_EFAULT_TEARDOWN)
 
 /* ---- h13: mincore ---- */
@@ -193,7 +193,7 @@ CONFORM_ERRNO_ROWS(MREMAP_EFAULT_ROWS, mremap_args, unmapped_old_range_efault, "
 		  "control: the touched page is not resident (vec 0x%x)", vec[0]);          \
 	xmunmap(p, 2 * pg);                                                                 \
 	xmunmap(hole, 3 * pg);
-CONFORM_ERRNO_ROWS(MINCORE_ROWS, mincore_args, errnos_einval_efault_enomem, "h13", LINUX,
+CONFORM_ERRNO_ROWS(MINCORE_ROWS, mincore_classes, errnos_einval_efault_enomem, "h13", LINUX,
 		   MINCORE_SETUP, MINCORE_TEARDOWN)
 
 /* ---- h14: the mlock family ---- */
@@ -216,7 +216,7 @@ CONFORM_ERRNO_ROWS(MINCORE_ROWS, mincore_args, errnos_einval_efault_enomem, "h13
 	(void)gone;
 #define MLOCK_UNMAPPED_TEARDOWN(row)                                                        \
 	xmunmap(hole, 3 * pg);
-CONFORM_ERRNO_ROWS(MLOCK_UNMAPPED_ROWS, mlock_args, unmapped_range_enomem, "h14", POSIX,
+CONFORM_ERRNO_ROWS(MLOCK_UNMAPPED_ROWS, mlock_classes, unmapped_range_enomem, "h14", POSIX,
 		   MLOCK_UNMAPPED_SETUP, MLOCK_UNMAPPED_TEARDOWN)
 
 /* Assert that an mlock() or munlock() that fails with ENOMEM on a hole changes no lock: mlock of
@@ -224,7 +224,7 @@ CONFORM_ERRNO_ROWS(MLOCK_UNMAPPED_ROWS, mlock_args, unmapped_range_enomem, "h14"
  * "Otherwise, no change is made to any locks in the address space of the process, and the
  * function shall return a value of -1". Known deviation: Linux walks the range in order and
  * (un)locks the pages before the hole before it finds the hole (kernel.expect). */
-CONFORM(mlock_args, failed_call_changes_no_locks, "h14", POSIX)
+CONFORM(mlock_classes, failed_call_changes_no_locks, "h14", POSIX)
 {
 	size_t pg = ms_page();
 	unsigned char *p = ms_map_with_hole();
@@ -278,12 +278,12 @@ CONFORM(mlock_args, failed_call_changes_no_locks, "h14", POSIX)
 		  "a refused call locked memory: Locked %ld kB",                            \
 		  ms_smaps_kb(p, "Locked"));                                                \
 	xmunmap(p, pg);
-CONFORM_ERRNO_ROWS(MLOCK_FLAGS_ROWS, mlock_args, unknown_flags_einval, "h14", LINUX,
+CONFORM_ERRNO_ROWS(MLOCK_FLAGS_ROWS, mlock_classes, unknown_flags_einval, "h14", LINUX,
 		   MLOCK_FLAGS_SETUP, MLOCK_FLAGS_TEARDOWN)
 
 /* Assert that Linux rounds an unaligned mlock range out to whole pages (POSIX allows EINVAL
  * here; Linux documents the rounding): mlock(p + 1, 1) locks the page. LINUX. */
-CONFORM(mlock_args, unaligned_range_rounded_to_pages, "h14", LINUX)
+CONFORM(mlock_classes, unaligned_range_rounded_to_pages, "h14", LINUX)
 {
 	size_t pg = ms_page();
 	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
@@ -305,7 +305,7 @@ CONFORM(mlock_args, unaligned_range_rounded_to_pages, "h14", LINUX)
  * mlock() and mlockall() "may fail" with ENOMEM when locking "would exceed an
  * implementation-defined limit on the amount of memory that the process may lock", and with
  * EPERM without "appropriate privileges". */
-CONFORM(mlock_args, memlock_limit_eperm_enomem, "h14", LINUX)
+CONFORM(mlock_classes, memlock_limit_eperm_enomem, "h14", LINUX)
 {
 	size_t pg = ms_page();
 	unsigned char *p = map_anon(2 * pg, PROT_READ | PROT_WRITE);
@@ -356,13 +356,13 @@ CONFORM(mlock_args, memlock_limit_eperm_enomem, "h14", LINUX)
 	unsigned char *p = map_anon(3 * pg, PROT_READ | PROT_WRITE);
 #define MSEAL_EINVAL_TEARDOWN(row)                                                          \
 	ms_assert_ok(munmap(p, 3 * pg)); /* nothing was sealed */
-CONFORM_ERRNO_ROWS(MSEAL_EINVAL_ROWS, mseal_args, flags_alignment_overflow_einval, "h15", LINUX,
+CONFORM_ERRNO_ROWS(MSEAL_EINVAL_ROWS, mseal_classes, flags_alignment_overflow_einval, "h15", LINUX,
 		   MSEAL_EINVAL_SETUP, MSEAL_EINVAL_TEARDOWN)
 
 /* Assert that mseal with len 0 succeeds and seals nothing, and that an unaligned len is
  * rounded up: the next page gets sealed (munmap of it gives EPERM), the page after it does
  * not. LINUX. */
-CONFORM(mseal_args, len_zero_succeeds_unaligned_len_rounded_up, "h15", LINUX)
+CONFORM(mseal_classes, len_zero_succeeds_unaligned_len_rounded_up, "h15", LINUX)
 {
 	ms_require_mseal();
 	size_t pg = ms_page();
@@ -391,7 +391,7 @@ CONFORM(mseal_args, len_zero_succeeds_unaligned_len_rounded_up, "h15", LINUX)
 	unsigned char *hole = ms_map_with_hole();
 #define MSEAL_ENOMEM_TEARDOWN(row)                                                          \
 	ms_assert_ok(munmap(hole, 3 * pg)); /* nothing was sealed */
-CONFORM_ERRNO_ROWS(MSEAL_ENOMEM_ROWS, mseal_args, unmapped_start_end_gap_enomem, "h15", LINUX,
+CONFORM_ERRNO_ROWS(MSEAL_ENOMEM_ROWS, mseal_classes, unmapped_start_end_gap_enomem, "h15", LINUX,
 		   MSEAL_ENOMEM_SETUP, MSEAL_ENOMEM_TEARDOWN)
 
 /* ---- h16: MAP_HUGETLB alignment ---- */
@@ -400,7 +400,7 @@ CONFORM_ERRNO_ROWS(MSEAL_ENOMEM_ROWS, mseal_args, unmapped_start_end_gap_enomem,
  * EINVAL (_fixed_addr), and that a hugetlbfs file mapped at an offset that is not a multiple
  * of the huge page gives EINVAL (_file_offset). MAP_NORESERVE keeps this independent of the
  * hugetlb pool. LINUX. Two set-ups, so two results. */
-CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_fixed_addr, "h16", LINUX)
+CONFORM(mmap_hugetlb_classes, unaligned_addr_and_offset_einval_fixed_addr, "h16", LINUX)
 {
 	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
 	unsigned char *r = map_anon(3 * huge, PROT_NONE);
@@ -413,7 +413,7 @@ CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_fixed_addr, "h16", L
 	xmunmap(r, 3 * huge);
 }
 
-CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_file_offset, "h16", LINUX)
+CONFORM(mmap_hugetlb_classes, unaligned_addr_and_offset_einval_file_offset, "h16", LINUX)
 {
 	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
 	int fd = memfd_create("mmapsuite-h16", MFD_HUGETLB);
@@ -433,7 +433,7 @@ CONFORM(mmap_hugetlb_args, unaligned_addr_and_offset_einval_file_offset, "h16", 
  * default huge page long), while munmap or mprotect of a part that ends inside a huge page
  * gives EINVAL. LINUX (mmap(2): "the length is rounded up"; hugetlb VMAs cannot be split
  * inside a huge page). */
-CONFORM(mmap_hugetlb_args, unaligned_len_rounded_but_split_einval, "h16", LINUX)
+CONFORM(mmap_hugetlb_classes, unaligned_len_rounded_but_split_einval, "h16", LINUX)
 {
 	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
 	unsigned char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,

@@ -82,7 +82,7 @@ static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
 	    "POSIX mmap() EINVAL: len is zero")                                             \
 	ROW(t, private_file, mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0), EINVAL,          \
 	    "POSIX mmap() EINVAL: len is zero")
-CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_args, zero_length_fails_einval, "h1", POSIX,
+CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_classes, zero_length_fails_einval, "h1", POSIX,
 		   FILE_SETUP, FILE_TEARDOWN)
 
 /* ---- h2 ---- */
@@ -105,7 +105,7 @@ CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_args, zero_length_fails_einval, "h1", POS
 #define NO_TYPE_TEARDOWN(row)                                                               \
 	xmunmap(own, ms_page());                                                            \
 	xclose(fd);
-CONFORM_ERRNO_ROWS(NO_TYPE_ROWS, mmap_args, no_sharing_type_fails_einval, "h2", POSIX,
+CONFORM_ERRNO_ROWS(NO_TYPE_ROWS, mmap_classes, no_sharing_type_fails_einval, "h2", POSIX,
 		   NO_TYPE_SETUP, NO_TYPE_TEARDOWN)
 
 /* ---- h3 ---- */
@@ -121,7 +121,7 @@ CONFORM_ERRNO_ROWS(NO_TYPE_ROWS, mmap_args, no_sharing_type_fails_einval, "h2", 
 	ROW(t, shared_page_plus_512, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd,       \
 		 (off_t)ms_page() + 512), EINVAL,                                           \
 	    "POSIX mmap() EINVAL: off is not a multiple of the page size")
-CONFORM_ERRNO_ROWS(UNALIGNED_OFF_ROWS, mmap_args, unaligned_offset_fails_einval, "h3", POSIX,
+CONFORM_ERRNO_ROWS(UNALIGNED_OFF_ROWS, mmap_classes, unaligned_offset_fails_einval, "h3", POSIX,
 		   FILE_SETUP, FILE_TEARDOWN)
 
 /* Assert that MAP_FIXED with an address that is not page aligned fails with EINVAL and leaves
@@ -143,7 +143,7 @@ CONFORM_ERRNO_ROWS(UNALIGNED_OFF_ROWS, mmap_args, unaligned_offset_fails_einval,
 		  "the failed MAP_FIXED at %p changed the mapping below it\n%s",            \
 		  (void *)(p + 1), ms_maps_near(p, 2 * page));                              \
 	xmunmap(p, 2 * page);
-CONFORM_ERRNO_ROWS(FIXED_UNALIGNED_ROWS, mmap_args, fixed_unaligned_addr_fails_einval, "h3", POSIX,
+CONFORM_ERRNO_ROWS(FIXED_UNALIGNED_ROWS, mmap_classes, fixed_unaligned_addr_fails_einval, "h3", POSIX,
 		   FIXED_UNALIGNED_SETUP, FIXED_UNALIGNED_TEARDOWN)
 
 /* ---- h4 ---- */
@@ -168,7 +168,7 @@ static int closed_fd(void)
 	    "POSIX mmap() EBADF: fildes is not a valid open file descriptor")
 #define BAD_FD_SETUP(row)
 #define BAD_FD_TEARDOWN(row)
-CONFORM_ERRNO_ROWS(BAD_FD_ROWS, mmap_args, bad_fd_fails_ebadf, "h4", POSIX,
+CONFORM_ERRNO_ROWS(BAD_FD_ROWS, mmap_classes, bad_fd_fails_ebadf, "h4", POSIX,
 		   BAD_FD_SETUP, BAD_FD_TEARDOWN)
 
 /* Assert that mapping a pipe, whose file type mmap() does not support, fails with ENODEV. */
@@ -183,12 +183,12 @@ CONFORM_ERRNO_ROWS(BAD_FD_ROWS, mmap_args, bad_fd_fails_ebadf, "h4", POSIX,
 #define PIPE_TEARDOWN(row)                                                                  \
 	xclose(fds[0]);                                                                     \
 	xclose(fds[1]);
-CONFORM_ERRNO_ROWS(PIPE_ROWS, mmap_args, pipe_fails_enodev, "h4", POSIX,
+CONFORM_ERRNO_ROWS(PIPE_ROWS, mmap_classes, pipe_fails_enodev, "h4", POSIX,
 		   PIPE_SETUP, PIPE_TEARDOWN)
 
 /* Assert that mapping a directory fails with ENODEV. LINUX: directories have no mmap file
  * operation on tmpfs, ext4, xfs and btrfs; POSIX only says "a type not supported". */
-CONFORM(mmap_args, directory_fails_enodev, "h4", LINUX)
+CONFORM(mmap_classes, directory_fails_enodev, "h4", LINUX)
 {
 	int fd = xopen(ms_dir(), O_RDONLY | O_DIRECTORY, 0);
 	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd, 0), ENODEV);
@@ -199,7 +199,7 @@ CONFORM(mmap_args, directory_fails_enodev, "h4", LINUX)
 
 /* Assert that an fd not open for reading (O_WRONLY) cannot be mapped at all: EACCES whatever
  * the protection and sharing type. */
-CONFORM(mmap_args, write_only_fd_fails_eacces, "h5", POSIX)
+CONFORM(mmap_classes, write_only_fd_fails_eacces, "h5", POSIX)
 {
 	static const int prots[] = { PROT_NONE, PROT_READ, PROT_WRITE, PROT_READ | PROT_WRITE };
 	static const int flags[] = { MAP_SHARED, MAP_PRIVATE };
@@ -246,12 +246,12 @@ CONFORM(mmap_args, write_only_fd_fails_eacces, "h5", POSIX)
 	xmunmap(p, ms_page());                                                              \
 	xclose(fd);                                                                         \
 	xclose(rw);
-CONFORM_ERRNO_ROWS(RDONLY_SHARED_WRITE_ROWS, mmap_args, read_only_fd_shared_write_fails_eacces,
+CONFORM_ERRNO_ROWS(RDONLY_SHARED_WRITE_ROWS, mmap_classes, read_only_fd_shared_write_fails_eacces,
 		   "h5", POSIX, RDONLY_SHARED_WRITE_SETUP, RDONLY_SHARED_WRITE_TEARDOWN)
 
 /* Assert that PROT_WRITE with MAP_PRIVATE on an fd opened O_RDONLY succeeds, the copy is
  * writable, and the stores never reach the file. */
-CONFORM(mmap_args, read_only_fd_private_write_succeeds, "h5", POSIX)
+CONFORM(mmap_classes, read_only_fd_private_write_succeeds, "h5", POSIX)
 {
 	size_t page = ms_page();
 	int rw = ms_file(4 * page, NULL);
@@ -286,7 +286,7 @@ CONFORM(mmap_args, read_only_fd_private_write_succeeds, "h5", POSIX)
 	off_t last_page = (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(ms_page() - 1));
 #define OFF_OVERFLOW_TEARDOWN(row)                                                          \
 	xclose(fd);
-CONFORM_ERRNO_ROWS(OFF_OVERFLOW_ROWS, mmap_args, offset_plus_len_overflow_fails_eoverflow,
+CONFORM_ERRNO_ROWS(OFF_OVERFLOW_ROWS, mmap_classes, offset_plus_len_overflow_fails_eoverflow,
 		   "h6", POSIX, OFF_OVERFLOW_SETUP, OFF_OVERFLOW_TEARDOWN)
 
 /* Assert that a negative offset fails with EOVERFLOW. LINUX: POSIX does not name this case;
@@ -299,7 +299,7 @@ CONFORM_ERRNO_ROWS(OFF_OVERFLOW_ROWS, mmap_args, offset_plus_len_overflow_fails_
 	ROW(t, private, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd,                   \
 		 -(off_t)ms_page()), EOVERFLOW,                                             \
 	    "mmap(2) EOVERFLOW: the offset is beyond the largest file size (64-bit Linux)")
-CONFORM_ERRNO_ROWS(NEG_OFF_ROWS, mmap_args, negative_offset_fails_eoverflow, "h6", LINUX,
+CONFORM_ERRNO_ROWS(NEG_OFF_ROWS, mmap_classes, negative_offset_fails_eoverflow, "h6", LINUX,
 		   FILE_SETUP, FILE_TEARDOWN)
 
 /* ---- h7 ---- */
@@ -325,7 +325,7 @@ CONFORM_ERRNO_ROWS(NEG_OFF_ROWS, mmap_args, negative_offset_fails_eoverflow, "h6
 	(void)huge;
 #define HUGE_LEN_TEARDOWN(row)                                                              \
 	xclose(fd);
-CONFORM_ERRNO_ROWS(HUGE_LEN_ROWS, mmap_args, huge_length_fails_enomem, "h7", POSIX,
+CONFORM_ERRNO_ROWS(HUGE_LEN_ROWS, mmap_classes, huge_length_fails_enomem, "h7", POSIX,
 		   HUGE_LEN_SETUP, HUGE_LEN_TEARDOWN)
 
 /* ---- h8 ---- */
@@ -364,12 +364,12 @@ static void require_va(bool ok)
 	    "POSIX mmap() ENOMEM: MAP_FIXED and the range exceeds the address space")
 #define FIXED_BEYOND_SETUP(row) require_va(VA_NEEDED_##row); size_t page = ms_page();
 #define FIXED_BEYOND_TEARDOWN(row)
-CONFORM_ERRNO_ROWS(FIXED_BEYOND_ROWS, mmap_args, fixed_beyond_task_size_fails_enomem, "h8", POSIX,
+CONFORM_ERRNO_ROWS(FIXED_BEYOND_ROWS, mmap_classes, fixed_beyond_task_size_fails_enomem, "h8", POSIX,
 		   FIXED_BEYOND_SETUP, FIXED_BEYOND_TEARDOWN)
 
 /* Assert that without MAP_FIXED a hint above 128 TiB is not honoured on x86-64 unless the
  * CPU has 5-level paging: the mapping lands below 128 TiB. LINUX, x86-64 only. */
-CONFORM(mmap_args, high_hint_stays_below_47_bits, "h8", LINUX)
+CONFORM(mmap_classes, high_hint_stays_below_47_bits, "h8", LINUX)
 {
 	if (!va_is_x86_64)
 		cr_skip_test("the 47-bit default address space is an x86-64 rule");
@@ -390,7 +390,7 @@ CONFORM(mmap_args, high_hint_stays_below_47_bits, "h8", LINUX)
 /* Assert that once RLIMIT_AS is reached, a mapping that would exceed it fails with ENOMEM
  * while a small one still fits. Done in a child: the lowered limit cannot be raised back
  * without privilege. */
-CONFORM(mmap_args, rlimit_as_exceeded_fails_enomem, "h8", POSIX)
+CONFORM(mmap_classes, rlimit_as_exceeded_fails_enomem, "h8", POSIX)
 {
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -433,7 +433,7 @@ static void child_limit_memlock(void)
 
 /* Assert that a MAP_LOCKED mapping larger than RLIMIT_MEMLOCK fails with EAGAIN without
  * CAP_IPC_LOCK. LINUX: MAP_LOCKED is Linux-only. */
-CONFORM(mmap_args, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
+CONFORM(mmap_classes, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
 {
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -456,7 +456,7 @@ CONFORM(mmap_args, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
 
 /* Assert that after mlockall(MCL_FUTURE) a mapping that would exceed RLIMIT_MEMLOCK fails
  * with EAGAIN without CAP_IPC_LOCK. */
-CONFORM(mmap_args, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
+CONFORM(mmap_classes, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 {
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -496,11 +496,11 @@ CONFORM(mmap_args, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 		  "a failed munmap changed the mapping at %p\n%s", (void *)p,               \
 		  ms_maps_near(p, 2 * page));                                               \
 	xmunmap(p, 2 * page);
-CONFORM_ERRNO_ROWS(MUNMAP_UNALIGNED_ROWS, munmap_args, unaligned_addr_fails_einval, "h10", POSIX,
+CONFORM_ERRNO_ROWS(MUNMAP_UNALIGNED_ROWS, munmap_classes, unaligned_addr_fails_einval, "h10", POSIX,
 		   MUNMAP_UNALIGNED_SETUP, MUNMAP_UNALIGNED_TEARDOWN)
 
 /* Assert that munmap() with len 0 fails with EINVAL. */
-CONFORM(munmap_args, zero_length_fails_einval, "h10", POSIX)
+CONFORM(munmap_classes, zero_length_fails_einval, "h10", POSIX)
 {
 	unsigned char *p = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -529,5 +529,5 @@ CONFORM(munmap_args, zero_length_fails_einval, "h10", POSIX)
 	cr_assert(!ms_probe_read(p, NULL), "a failed munmap unmapped the page at %p\n%s",   \
 		  (void *)p, ms_maps_near(p, page));                                        \
 	xmunmap(p, page);
-CONFORM_ERRNO_ROWS(MUNMAP_OUTSIDE_ROWS, munmap_args, outside_address_space_fails_einval,
+CONFORM_ERRNO_ROWS(MUNMAP_OUTSIDE_ROWS, munmap_classes, outside_address_space_fails_einval,
 		   "h10", POSIX, MUNMAP_OUTSIDE_SETUP, MUNMAP_OUTSIDE_TEARDOWN)

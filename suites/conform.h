@@ -224,7 +224,7 @@ const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
  *           ROW(t, shared_file, mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL, ...)
  *   #define ZERO_LEN_SETUP(row) int fd = ms_file(4 * ms_page(), NULL);
  *   #define ZERO_LEN_TEARDOWN(row) xclose(fd);
- *   CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_args, zero_length_fails_einval, "h1", POSIX,
+ *   CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_classes, zero_length_fails_einval, "h1", POSIX,
  *                      ZERO_LEN_SETUP, ZERO_LEN_TEARDOWN) */
 #define CONFORM_ERRNO_ROWS(rows, suite, test, ids, spec, setup, teardown)                   \
 	rows(MS_ERRNO_ROW_, (suite, test, ids, spec, setup, teardown))
