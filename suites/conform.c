@@ -131,6 +131,22 @@ void ms_fill_tagged(unsigned char *p, size_t len, unsigned char tag)
 		p[i] = ms_tagged(i, tag);
 }
 
+void ms_assert_zero(const unsigned char *p, size_t from, size_t to, const char *what)
+{
+	for (size_t i = from; i < to; i++)
+		cr_assert(p[i] == 0, "%s: byte %zu (address %p) is 0x%02x, not 0\n%s", what, i,
+			  (void *)&p[i], p[i], ms_maps_near(p + i, 1));
+}
+
+void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
+		     unsigned char (*want)(size_t), const char *what)
+{
+	for (size_t i = from; i < to; i++)
+		cr_assert(p[i] == want(i),
+			  "%s: byte %zu (address %p) is 0x%02x, expected 0x%02x\n%s", what, i,
+			  (void *)&p[i], p[i], want(i), ms_maps_near(p + i, 1));
+}
+
 void ms_fill_stored(unsigned char *p, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++)
@@ -248,6 +264,13 @@ pid_t ms_xfork(const char *file, int line)
 		memset(our_children, 0, sizeof(our_children)); /* the parent's are not ours */
 	ms_remember_child(pid);
 	return pid;
+}
+
+struct stat ms_xfstat_at(const char *file, int line, int fd)
+{
+	struct stat st;
+	ms_xcheck(file, line, "fstat", fstat(fd, &st));
+	return st;
 }
 
 pid_t ms_fork_handshake_at(const char *file, int line, struct ms_handshake *h)

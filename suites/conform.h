@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Declares a test with its checklist ids (space separated, from lib/checklist.c) and the spec
@@ -133,6 +134,12 @@ static inline bool ms_hear_child(const struct ms_handshake *h)
 	return ms_await_token(h->to_parent[0]);
 }
 
+/* Fails at the first byte of [from, to) of the mapping p that is not zero; what names p. */
+void ms_assert_zero(const unsigned char *p, size_t from, size_t to, const char *what);
+/* Fails at the first byte of [from, to) of p that differs from want(offset). */
+void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
+		     unsigned char (*want)(size_t), const char *what);
+
 /* ---- set-up wrappers: on failure the test ends BROKEN with file:line and errno ---- */
 
 #define xopen(path, flags, mode) ms_xopen(__FILE__, __LINE__, path, flags, mode)
@@ -164,6 +171,8 @@ static inline bool ms_hear_child(const struct ms_handshake *h)
  * and no signal is sent. */
 #define xkill(pid, sig) ms_xkill(__FILE__, __LINE__, pid, sig)
 #define xpipe(fds) ms_xcheck(__FILE__, __LINE__, "pipe", pipe(fds))
+/* fstat(fd), returning the struct stat. */
+#define xfstat(fd) ms_xfstat_at(__FILE__, __LINE__, fd)
 #define xcheck(what, ret) ms_xcheck(__FILE__, __LINE__, what, ret)
 
 int ms_xopen(const char *file, int line, const char *path, int flags, int mode);
@@ -174,6 +183,7 @@ void ms_xpwrite(const char *file, int line, int fd, const void *buf, size_t n, o
 void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t off);
 unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len);
 pid_t ms_xfork(const char *file, int line);
+struct stat ms_xfstat_at(const char *file, int line, int fd);
 int ms_xwait(const char *file, int line, pid_t pid);
 int ms_wait_bounded_at(const char *file, int line, pid_t pid);
 void ms_xkill(const char *file, int line, pid_t pid, int sig);

@@ -15,24 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Fails at the first byte of [from, to) of the mapping p that is not zero. */
-static void assert_zero(const unsigned char *p, size_t from, size_t to, const char *what)
-{
-	for (size_t i = from; i < to; i++)
-		cr_assert(p[i] == 0, "%s: byte %zu (address %p) is 0x%02x, not 0\n%s", what, i,
-			  (void *)&p[i], p[i], ms_maps_near(p + i, 1));
-}
-
-/* Fails at the first byte of [from, to) that differs from want(offset). */
-static void assert_bytes(const unsigned char *p, size_t from, size_t to,
-			 unsigned char (*want)(size_t), const char *what)
-{
-	for (size_t i = from; i < to; i++)
-		cr_assert(p[i] == want(i),
-			  "%s: byte %zu (address %p) is 0x%02x, expected 0x%02x\n%s", what, i,
-			  (void *)&p[i], p[i], want(i), ms_maps_near(p + i, 1));
-}
-
 /* ---- b1: stores reach the file ---- */
 
 /* Assert that stores through MAP_SHARED are in the file as read() sees it after msync(MS_SYNC). */
@@ -43,7 +25,7 @@ CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
 	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	ms_fill_stored(p, 0, len);
 	xmsync(p, len, MS_SYNC);
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after msync(MS_SYNC)");
+	ms_assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after msync(MS_SYNC)");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -61,7 +43,7 @@ CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 	xclose(fd);
 	fd = xopen(path, O_RDONLY, 0);
 	p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, len, ms_stored, "new mapping after munmap, close and open");
+	ms_assert_bytes(p, 0, len, ms_stored, "new mapping after munmap, close and open");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -74,7 +56,7 @@ CONFORM(mmap_shared, store_seen_by_read_without_msync, "b1", LINUX)
 	int fd;
 	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	ms_fill_stored(p, 0, len);
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after a store, no msync");
+	ms_assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after a store, no msync");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -88,7 +70,7 @@ CONFORM(mmap_shared, pwrite_seen_through_existing_mapping, "b2", LINUX)
 	size_t page = ms_page(), len = 4 * page;
 	int fd = ms_file(len, NULL);
 	const unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, len, ms_pattern, "mapping before pwrite"); /* faults every page in */
+	ms_assert_bytes(p, 0, len, ms_pattern, "mapping before pwrite"); /* faults every page in */
 	/* A range that straddles the boundary of pages 1 and 2. */
 	size_t from = page + page / 2, to = 2 * page + page / 2;
 	unsigned char *buf = malloc(to - from);
@@ -96,9 +78,9 @@ CONFORM(mmap_shared, pwrite_seen_through_existing_mapping, "b2", LINUX)
 	for (size_t i = from; i < to; i++)
 		buf[i - from] = ms_stored(i);
 	xpwrite(fd, buf, to - from, (off_t)from);
-	assert_bytes(p, 0, from, ms_pattern, "bytes before the pwrite() range");
-	assert_bytes(p, from, to, ms_stored, "bytes written by pwrite() seen through the mapping");
-	assert_bytes(p, to, len, ms_pattern, "bytes after the pwrite() range");
+	ms_assert_bytes(p, 0, from, ms_pattern, "bytes before the pwrite() range");
+	ms_assert_bytes(p, from, to, ms_stored, "bytes written by pwrite() seen through the mapping");
+	ms_assert_bytes(p, to, len, ms_pattern, "bytes after the pwrite() range");
 	xmunmap((void *)p, len);
 	xclose(fd);
 }
@@ -179,8 +161,8 @@ CONFORM(mmap_shared, partial_last_page_reads_zero_past_eof, "b4", POSIX)
 	size_t page = ms_page(), size = 2 * page + 100;
 	int fd = ms_file(size, NULL);
 	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, size, ms_pattern, "file content");
-	assert_zero(p, size, 3 * page, "past end of file in the last page");
+	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
+	ms_assert_zero(p, size, 3 * page, "past end of file in the last page");
 	xmunmap((void *)p, 3 * page);
 	xclose(fd);
 }
@@ -193,8 +175,8 @@ CONFORM(mmap_shared, partial_page_zero_after_shrink_before_map, "b4", POSIX)
 	int fd = ms_file(3 * page, NULL); /* the whole last page holds data, and is cached */
 	xftruncate(fd, (off_t)size);
 	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, size, ms_pattern, "file content");
-	assert_zero(p, size, 3 * page, "past the end set by ftruncate() before mmap");
+	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
+	ms_assert_zero(p, size, 3 * page, "past the end set by ftruncate() before mmap");
 	xmunmap((void *)p, 3 * page);
 	xclose(fd);
 }
@@ -217,7 +199,7 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 	ssize_t got = pread(fd, buf, sizeof(buf), (off_t)size);
 	cr_assert(got == 0, "read() at end of file (%zu) returned %zd (%s) instead of 0", size, got,
 		  got < 0 ? ms_errname(errno) : "data");
-	assert_bytes(ms_read_range(fd, 0, size), 0, size, ms_pattern, "file content");
+	ms_assert_bytes(ms_read_range(fd, 0, size), 0, size, ms_pattern, "file content");
 	xclose(fd);
 }
 
@@ -236,7 +218,7 @@ CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", POSIX)
 	xmunmap(p, 2 * page);
 	xftruncate(fd, (off_t)(2 * page));
 	unsigned char *back = ms_read_range(fd, 0, 2 * page);
-	assert_bytes(back, 0, size, ms_pattern, "file content");
+	ms_assert_bytes(back, 0, size, ms_pattern, "file content");
 	size_t leaked = 0, first = 0;
 	for (size_t i = 2 * page; i-- > size;)
 		if (back[i] != 0)
@@ -351,8 +333,8 @@ CONFORM(mmap_shared, truncate_shrink_zeroes_tail_of_partial_page, "b7", POSIX)
 	int fd;
 	size_t size, page = ms_page();
 	unsigned char *p = map_then_shrink(&fd, &size);
-	assert_bytes(p, 0, size, ms_stored, "bytes before the new end of file");
-	assert_zero(p, size, 2 * page, "tail of the partial last page after ftruncate()");
+	ms_assert_bytes(p, 0, size, ms_stored, "bytes before the new end of file");
+	ms_assert_zero(p, size, 2 * page, "tail of the partial last page after ftruncate()");
 	xmunmap(p, 4 * page);
 	xclose(fd);
 }
@@ -370,9 +352,9 @@ CONFORM(mmap_shared, truncate_regrow_reads_zero, "b7", POSIX)
 		cr_assert(!ms_probe_read(p + pg * page, &f), "read at %p (page %zu) of the regrown "
 			  "file raised %s %s\n%s", (void *)(p + pg * page), pg, ms_signame(f.signo),
 			  ms_sicode_name(f.signo, f.code), ms_maps_near(p, 4 * page));
-	assert_bytes(p, 0, size, ms_stored, "bytes before the old end of file");
-	assert_zero(p, size, 4 * page, "regrown range through the mapping");
-	assert_zero(ms_read_range(fd, 0, 4 * page), size, 4 * page, "regrown range through read()");
+	ms_assert_bytes(p, 0, size, ms_stored, "bytes before the old end of file");
+	ms_assert_zero(p, size, 4 * page, "regrown range through the mapping");
+	ms_assert_zero(ms_read_range(fd, 0, 4 * page), size, 4 * page, "regrown range through read()");
 	xmunmap(p, 4 * page);
 	xclose(fd);
 }
@@ -390,9 +372,9 @@ CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 	xcheck("unlink", unlink(path));
 	struct stat st;
 	cr_assert(stat(path, &st) == -1 && errno == ENOENT, "BROKEN: %s still exists", path);
-	assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
+	ms_assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
 	ms_fill_stored(p, 0, len);
-	assert_bytes(p, 0, len, ms_stored, "stores after close() and unlink()");
+	ms_assert_bytes(p, 0, len, ms_stored, "stores after close() and unlink()");
 	xmunmap(p, len);
 }
 
@@ -401,13 +383,6 @@ CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 static bool ts_after(struct timespec a, struct timespec b)
 {
 	return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec > b.tv_nsec);
-}
-
-static struct stat xfstat(int fd)
-{
-	struct stat st;
-	xcheck("fstat", fstat(fd, &st));
-	return st;
 }
 
 /* Moves atime and mtime two days back, so that relatime and coarse clocks cannot hide an
@@ -580,7 +555,7 @@ CONFORM(mmap_shared, exec_mapping_of_readonly_file_shows_contents, "b11", POSIX)
 	int fd = exec_file(len);
 	const unsigned char *p = map_exec(fd, len);
 	cr_assert(memcmp(p, ret_insn, sizeof(ret_insn)) == 0, "first bytes differ from the file");
-	assert_bytes(p, sizeof(ret_insn), len, ms_pattern, "PROT_EXEC mapping");
+	ms_assert_bytes(p, sizeof(ret_insn), len, ms_pattern, "PROT_EXEC mapping");
 	xmunmap((void *)p, len);
 	xclose(fd);
 }
@@ -638,8 +613,8 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 		  "got %s %s at %p\n%s", full, (void *)want, ms_signame(f.signo),
 		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(want, 1));
 	unsigned char *back = ms_read_range(fd, 0, len);
-	assert_bytes(back, 0, full * page, ms_stored, "read() of the pages stored before ENOSPC");
-	assert_zero(back, full * page, len, "read() of the pages never stored (holes)");
+	ms_assert_bytes(back, 0, full * page, ms_stored, "read() of the pages stored before ENOSPC");
+	ms_assert_zero(back, full * page, len, "read() of the pages never stored (holes)");
 	cr_assert(xfstat(fd).st_size == (off_t)len, "ENOSPC changed the file size");
 	/* Free one page by punching it; the failed store then succeeds. */
 	xcheck("fallocate(PUNCH_HOLE)", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
@@ -692,7 +667,7 @@ CONFORM(mmap_shm, two_opens_share_stores, "b13", POSIX)
 	int fd2 = shm_open(shm_name, O_RDWR, 0);
 	cr_assert(fd2 >= 0, "second shm_open(%s): %s", shm_name, ms_errname(errno));
 	unsigned char *a = xmap_shared(fd, len), *b = xmap_shared(fd2, len);
-	assert_zero(a, 0, len, "new shared memory object");
+	ms_assert_zero(a, 0, len, "new shared memory object");
 	a[len - 1] = 0x31;
 	b[3] = 0x13;
 	cr_assert(b[len - 1] == 0x31 && a[3] == 0x13, "stores not shared between the two opens: "
@@ -716,11 +691,11 @@ CONFORM(mmap_shm, persists_until_unlinked_and_unmapped, "b13", POSIX)
 	ms_fill_stored(p, 0, len);
 	fd = shm_open(shm_name, O_RDONLY, 0);
 	cr_assert(fd >= 0, "shm_open(%s) after close: %s", shm_name, ms_errname(errno));
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "object reopened after close");
+	ms_assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "object reopened after close");
 	xclose(fd);
 	xcheck("shm_unlink", shm_unlink(shm_name));
 	ms_assert_errno(shm_open(shm_name, O_RDONLY, 0), ENOENT);
-	assert_bytes(p, 0, len, ms_stored, "mapping after shm_unlink()");
+	ms_assert_bytes(p, 0, len, ms_stored, "mapping after shm_unlink()");
 	p[0] = 0x99;
 	cr_assert(p[0] == 0x99);
 	xmunmap(p, len);
@@ -746,7 +721,7 @@ CONFORM(mmap_memfd, seal_write_refuses_writable_shared_map, "b14", LINUX)
 	xcheck("F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
 	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EPERM);
 	const unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	assert_zero(p, 0, len, "read-only mapping of a write-sealed memfd");
+	ms_assert_zero(p, 0, len, "read-only mapping of a write-sealed memfd");
 	xmunmap((void *)p, len);
 	xclose(fd);
 }
@@ -792,7 +767,7 @@ CONFORM(mmap_memfd, future_write_seal_blocks_new_writers, "b14", LINUX)
 static unsigned char *map_for_punch(int *fd, size_t len)
 {
 	unsigned char *p = ms_map_shared_file(len, NULL, fd);
-	assert_bytes(p, 0, len, ms_pattern, "file before punching");
+	ms_assert_bytes(p, 0, len, ms_pattern, "file before punching");
 	memset(p + 3 * ms_page(), 0x3c, ms_page());
 	return p;
 }
