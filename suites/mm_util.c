@@ -385,6 +385,18 @@ int ms_loop_attach_or_skip(int backing_fd, char *name)
 
 /* ---- numbers from procfs and sysfs ---- */
 
+bool ms_swap_active(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[256];
+	int lines = 0;
+	while (f && fgets(line, sizeof(line), f))
+		lines++;
+	if (f)
+		fclose(f);
+	return lines > 1;
+}
+
 long ms_read_long_file(const char *path)
 {
 	FILE *f = fopen(path, "r");

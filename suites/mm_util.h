@@ -259,6 +259,10 @@ int ms_loop_attach_or_skip(int backing_fd, char *name);
 
 /* ---- numbers from procfs and sysfs ---- */
 
+/* Whether swap space is active (/proc/swaps lists a device): decides whether anonymous and
+ * shmem pages can be reclaimed. */
+bool ms_swap_active(void);
+
 /* The number a file starts with; -1 if it cannot be read. */
 long ms_read_long_file(const char *path);
 /* A field of /proc/meminfo ("MemTotal") in kB; BROKEN when absent. */

@@ -10,11 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static unsigned char *map_anon(size_t len)
-{
-	return xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-}
-
 static void assert_write_faults(volatile unsigned char *addr, const char *why)
 {
 	struct ms_fault f;
@@ -31,19 +26,6 @@ static void assert_write_works(volatile unsigned char *addr, const char *why)
 	cr_assert(!ms_probe_write(addr, 1, &f), "%s: a write to %p gave %s %s\n%s", why,
 		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code),
 		  ms_maps_near((void *)addr, ms_page()));
-}
-
-/* Whether swap space is active: decides whether anonymous and shmem pages can be reclaimed. */
-static bool swap_active(void)
-{
-	FILE *f = fopen("/proc/swaps", "r");
-	char line[256];
-	int lines = 0;
-	while (f && fgets(line, sizeof(line), f))
-		lines++;
-	if (f)
-		fclose(f);
-	return lines > 1;
 }
 
 /* ---- g12: mprotect ---- */
@@ -81,7 +63,7 @@ CONFORM(mprotect, address_zero_fails_enomem, "g12", POSIX)
 CONFORM(mprotect, unaligned_address_fails_einval, "g12", LINUX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_anon(2 * page);
+	unsigned char *p = xmap_anon(2 * page, MAP_PRIVATE);
 	ms_assert_errno(mprotect(p + 1, page, PROT_READ), EINVAL);
 	assert_write_works(p, "page of the refused mprotect");
 	xmunmap(p, 2 * page);
@@ -118,7 +100,7 @@ CONFORM(mprotect, shared_write_on_read_only_fd_fails_eacces, "g12", POSIX)
 	    "mprotect(2) EINVAL: prot is invalid")
 #define PROT_BITS_SETUP(row)                                                                \
 	size_t page = ms_page();                                                            \
-	unsigned char *p = map_anon(page);
+	unsigned char *p = xmap_anon(page, MAP_PRIVATE);
 #define PROT_BITS_TEARDOWN(row)                                                             \
 	assert_write_works(p, "page of the refused mprotect");                              \
 	xmunmap(p, page);
@@ -154,7 +136,7 @@ CONFORM(madvise, accepts_documented_advice, "g13", LINUX)
 		ADVICE(MADV_PAGEOUT), ADVICE(MADV_POPULATE_READ), ADVICE(MADV_POPULATE_WRITE),
 	};
 	size_t len = 8 * ms_page();
-	unsigned char *p = map_anon(len);
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	memset(p, 1, len);
 	for (size_t i = 0; i < sizeof(anon_advice) / sizeof(anon_advice[0]); i++) {
 		errno = 0;
@@ -220,7 +202,7 @@ CONFORM(madvise, posix_madvise_accepts_posix_advice, "g13", POSIX)
 		 MADV_DONTNEED), EINVAL,                                                    \
 	    "madvise(2) EINVAL: addr is not page-aligned")
 #define MADV_UNALIGNED_SETUP(row)                                                           \
-	unsigned char *p = map_anon(2 * ms_page());
+	unsigned char *p = xmap_anon(2 * ms_page(), MAP_PRIVATE);
 #define MADV_UNALIGNED_TEARDOWN(row)                                                        \
 	xmunmap(p, 2 * ms_page());
 CONFORM_ERRNO_ROWS(MADV_UNALIGNED_ROWS, madvise, unaligned_address_fails_einval, "g13", LINUX,
@@ -233,7 +215,7 @@ CONFORM_ERRNO_ROWS(MADV_UNALIGNED_ROWS, madvise, unaligned_address_fails_einval,
 	ROW(t, minus_1, madvise(p, ms_page(), -1), EINVAL,                                  \
 	    "madvise(2) EINVAL: advice is not valid")
 #define MADV_UNKNOWN_SETUP(row)                                                             \
-	unsigned char *p = map_anon(ms_page());
+	unsigned char *p = xmap_anon(ms_page(), MAP_PRIVATE);
 #define MADV_UNKNOWN_TEARDOWN(row)                                                          \
 	xmunmap(p, ms_page());
 CONFORM_ERRNO_ROWS(MADV_UNKNOWN_ROWS, madvise, unknown_advice_fails_einval, "g13", LINUX,
@@ -243,7 +225,7 @@ CONFORM_ERRNO_ROWS(MADV_UNKNOWN_ROWS, madvise, unknown_advice_fails_einval, "g13
 CONFORM(madvise, dontneed_on_locked_fails_einval, "g13", LINUX)
 {
 	size_t len = 4 * ms_page();
-	unsigned char *p = map_anon(len);
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	memset(p, 0x6d, len);
 	if (mlock(p, len) != 0)
 		cr_skip_test("mlock(16 KiB) failed with %s: RLIMIT_MEMLOCK too low and no "
@@ -304,7 +286,7 @@ ANON_ONLY_ROW(wipeonfork_shared_anonymous, WIPEONFORK_ON_SHARED_ANONYMOUS)
 /* Assert that MADV_REMOVE on a private mapping fails with EINVAL: it needs shared backing. */
 CONFORM(madvise, remove_on_private_fails_einval, "g13", LINUX)
 {
-	unsigned char *p = map_anon(ms_page());
+	unsigned char *p = xmap_anon(ms_page(), MAP_PRIVATE);
 	p[0] = 3;
 	ms_assert_errno(madvise(p, ms_page(), MADV_REMOVE), EINVAL);
 	cr_assert(p[0] == 3, "the refused MADV_REMOVE dropped the data");
@@ -318,7 +300,7 @@ CONFORM(madvise, remove_on_private_fails_einval, "g13", LINUX)
 	ROW(t, dontneed, madvise(p, 2 * ms_page(), MADV_DONTNEED), ENOMEM,                  \
 	    "madvise(2) ENOMEM: addresses in the range are not mapped")
 #define MADV_UNMAPPED_SETUP(row)                                                            \
-	unsigned char *p = map_anon(2 * ms_page());                                         \
+	unsigned char *p = xmap_anon(2 * ms_page(), MAP_PRIVATE);                           \
 	xmunmap(p, 2 * ms_page());
 #define MADV_UNMAPPED_TEARDOWN(row)
 CONFORM_ERRNO_ROWS(MADV_UNMAPPED_ROWS, madvise, unmapped_range_fails_enomem, "g13", LINUX,
@@ -329,7 +311,7 @@ CONFORM_ERRNO_ROWS(MADV_UNMAPPED_ROWS, madvise, unmapped_range_fails_enomem, "g1
  * WILLNEED reads swapped pages back and succeeds. LINUX. */
 CONFORM(madvise, willneed_on_anonymous_ebadf_without_swap_support, "g13", LINUX)
 {
-	unsigned char *p = map_anon(2 * ms_page());
+	unsigned char *p = xmap_anon(2 * ms_page(), MAP_PRIVATE);
 	if (access("/proc/swaps", F_OK) == 0)
 		ms_assert_ok(madvise(p, 2 * ms_page(), MADV_WILLNEED));
 	else
@@ -344,7 +326,7 @@ CONFORM(madvise, willneed_on_anonymous_ebadf_without_swap_support, "g13", LINUX)
 CONFORM(madvise, hole_fails_enomem_but_applies_to_mapped_parts, "g14", LINUX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_anon(3 * page);
+	unsigned char *p = xmap_anon(3 * page, MAP_PRIVATE);
 	memset(p, 0x99, 3 * page);
 	xmunmap(p + page, page);
 	ms_assert_errno(madvise(p, 3 * page, MADV_DONTNEED), ENOMEM);
@@ -376,7 +358,7 @@ CONFORM(madvise, hole_dontdump_marks_both_sides, "g14 g15", LINUX)
 CONFORM(madvise, dontdump_marks_range_dodump_clears, "g15", LINUX)
 {
 	size_t page = ms_page();
-	unsigned char *p = map_anon(3 * page);
+	unsigned char *p = xmap_anon(3 * page, MAP_PRIVATE);
 	cr_assert(!ms_vma_has_flag(p, "dd"), "a fresh mapping already has VmFlags dd: %s",
 		  ms_vma_flags(p));
 	ms_assert_ok(madvise(p + page, page, MADV_DONTDUMP));
@@ -439,7 +421,7 @@ CONFORM(madvise, pageout_clean_file_leaves_page_cache, "g16", LINUX)
 	int fd;
 	unsigned char *p = map_clean_file(n, &fd);
 	bool shmem = ms_fs_kind() == MS_FS_TMPFS;
-	if (shmem && swap_active())
+	if (shmem && ms_swap_active())
 		cr_skip_test("tmpfs with swap: whether paged-out pages still count as resident "
 			     "depends on swap writeback timing");
 	long resident = -1;
@@ -468,7 +450,7 @@ CONFORM(madvise, cold_keeps_pages_resident, "g16", LINUX)
 	size_t n = 16, len = n * ms_page();
 	int fd;
 	unsigned char *f = map_clean_file(n, &fd);
-	unsigned char *a = map_anon(len);
+	unsigned char *a = xmap_anon(len, MAP_PRIVATE);
 	memset(a, 0x4c, len);
 	ms_assert_ok(madvise(f, len, MADV_COLD));
 	ms_assert_ok(madvise(a, len, MADV_COLD));
@@ -490,11 +472,11 @@ CONFORM(madvise, pageout_anonymous_keeps_data, "g16", LINUX)
 	ms_require_kernel(5, 4, "MADV_PAGEOUT");
 	ms_stay_on_this_cpu();
 	size_t n = 16, len = n * ms_page();
-	unsigned char *a = map_anon(len);
+	unsigned char *a = xmap_anon(len, MAP_PRIVATE);
 	for (size_t i = 0; i < len; i++)
 		a[i] = (unsigned char)(i * 7);
 	ms_assert_ok(madvise(a, len, MADV_PAGEOUT));
-	if (!swap_active())
+	if (!ms_swap_active())
 		cr_assert(ms_resident(a, len) == (long)n, "no swap, yet only %ld of %zu anonymous "
 			  "pages are resident after PAGEOUT", ms_resident(a, len), n);
 	for (size_t i = 0; i < len; i++)
@@ -565,7 +547,7 @@ CONFORM(process_madvise, pageout_other_process_file_pages, "g17", LINUX)
 	 * when it cannot split it). */
 	size_t n = 64, page = ms_page(), len = n * page;
 	bool shmem = ms_fs_kind() == MS_FS_TMPFS;
-	if (shmem && swap_active())
+	if (shmem && ms_swap_active())
 		cr_skip_test("tmpfs with swap: residency after PAGEOUT depends on swap writeback");
 	int fd = ms_file(len, NULL);
 	xfsync(fd);
@@ -607,7 +589,7 @@ CONFORM(process_madvise, bad_arguments_fail, "g17", LINUX)
 {
 	ms_require_kernel(5, 10, "process_madvise");
 	size_t len = 4 * ms_page();
-	unsigned char *p = map_anon(len);
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	struct iovec iov = { p, len };
 	pid_t pid = xfork();
 	if (pid == 0) {
