@@ -381,14 +381,6 @@ CONFORM(madvise, dontdump_marks_range_dodump_clears, "g15", LINUX)
  * about one run of eight. So a test faults the range back in and tries again, a few times. */
 static const int pageout_attempts = 3;
 
-static void touch_pages(const unsigned char *p, size_t len)
-{
-	volatile unsigned char sum = 0;
-	for (size_t i = 0; i < len; i += ms_page())
-		sum += p[i];
-	(void)sum;
-}
-
 /* Maps a clean (written then fsync'ed) file of n pages read-only and faults every page in. */
 static unsigned char *map_clean_file(size_t n, int *fd)
 {
@@ -396,7 +388,7 @@ static unsigned char *map_clean_file(size_t n, int *fd)
 	*fd = ms_file(len, NULL);
 	xfsync(*fd);
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, *fd, 0);
-	touch_pages(p, len);
+	ms_touch_pages(p, len);
 	cr_assert(ms_resident(p, len) == (long)n, "only %ld of %zu touched pages are resident",
 		  ms_resident(p, len), n);
 	return p;
@@ -427,7 +419,7 @@ CONFORM(madvise, pageout_clean_file_leaves_page_cache, "g16", LINUX)
 	long resident = -1;
 	int attempts = 0;
 	do {
-		touch_pages(p, len);
+		ms_touch_pages(p, len);
 		ms_assert_ok(madvise(p, len, MADV_PAGEOUT));
 		resident = ms_resident(p, len);
 	} while (++attempts < pageout_attempts && !shmem && resident != 0);
@@ -499,7 +491,7 @@ static pid_t fork_toucher(const unsigned char *p, size_t len, int ready[2], int 
 		close(go[1]);
 		char c;
 		while (read(go[0], &c, 1) == 1) {
-			touch_pages(p, len);
+			ms_touch_pages(p, len);
 			child_check(write(ready[1], &c, 1) == 1, "write(ready): %s",
 				    ms_errname(errno));
 		}

@@ -246,6 +246,14 @@ unsigned char *ms_anon_nothp(size_t len)
 	return p;
 }
 
+void ms_touch_pages(const unsigned char *p, size_t len)
+{
+	volatile unsigned char sum = 0;
+	for (size_t i = 0; i < len; i += ms_page())
+		sum += p[i];
+	(void)sum;
+}
+
 /* ---- backings ---- */
 
 const char *const ms_backing_name[MS_N_BACKINGS] = {

@@ -212,6 +212,9 @@ unsigned char *ms_map_backing(enum ms_backing b, size_t len, size_t file_size, i
 #define MS_BACKING_VARIANT_(suite, name, ids, spec, suffix, backing)                        \
 	CONFORM_VARIANT(suite, name, suffix, ids, spec, name, backing)
 
+/* Reads one byte of every page of [p, p + len): each page is then mapped (or faults). */
+void ms_touch_pages(const unsigned char *p, size_t len);
+
 /* ---- huge pages ---- */
 
 /* The size a PMD maps, from /sys/kernel/mm/transparent_hugepage/hpage_pmd_size; 0 when the
