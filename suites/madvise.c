@@ -1,6 +1,6 @@
-/* (g) madvise: errno cases, holes in the range, dump exclusion and reclaim hints. The advice
- * anonymous memory gets (DONTNEED, FREE, WIPEONFORK, DONTFORK) is in mmap_anonymous.c, guard
- * regions and hwpoison in protection.c, another process's advice in process_madvise.c. */
+/* (g, a) madvise: errno cases, holes in the range, dump exclusion, reclaim hints, and the
+ * advice anonymous memory takes (DONTNEED, FREE, WIPEONFORK, DONTFORK). Guard regions and
+ * hwpoison are in protection.c, another process's advice in process_madvise.c. */
 #include "mm_util.h"
 
 #include <fcntl.h>
@@ -377,4 +377,225 @@ CONFORM(madvise, pageout_anonymous_keeps_data, "g16", LINUX)
 		cr_assert(a[i] == (unsigned char)(i * 7), "anonymous byte %zu reads 0x%02x after "
 			  "PAGEOUT", i, a[i]);
 	xmunmap(a, len);
+}
+
+/* ---- advice on anonymous memory ---- */
+
+/* Pages of the anonymous mappings below. */
+static const size_t npages = 16;
+
+/* ---- a8: MADV_DONTNEED ---- */
+
+/* Assert that MADV_DONTNEED on private anonymous memory drops the advised pages at once
+ * (mincore: not resident) and they read back as zero, while the neighbours keep their data
+ * (Linux semantics; POSIX posix_madvise never discards). */
+CONFORM(madvise_dontneed, private_anon_refaults_zero, "a8", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	ms_fill_tagged(p, len, 'D');
+	xmadvise(p + 4 * pg, 4 * pg, MADV_DONTNEED);
+	long res = ms_resident(p + 4 * pg, 4 * pg);
+	cr_assert(res == 0, "%ld of 4 pages still resident right after MADV_DONTNEED\n%s", res,
+		  ms_maps_near(p, len));
+	struct ms_faults start = ms_faults_now();
+	for (size_t i = 4 * pg; i < 8 * pg; i++)
+		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after MADV_DONTNEED, expected 0", i,
+			  p[i]);
+	struct ms_faults d = ms_faults_since(start);
+	cr_assert(d.minor >= 1, "reading 4 dropped pages took no page fault");
+	size_t bad = ms_first_mismatch_tagged(p, 4 * pg, 'D');
+	cr_assert(bad == 4 * pg, "byte %zu before the advised range changed", bad);
+	for (size_t i = 8 * pg; i < len; i++)
+		cr_assert(p[i] == ms_tagged(i, 'D'), "byte %zu after the advised range changed", i);
+	xmunmap(p, len);
+}
+
+/* Assert that MADV_DONTNEED on shared anonymous memory drops only this process's page table
+ * entries: the data lives in shmem and reads back unchanged. */
+CONFORM(madvise_dontneed, shared_anon_keeps_data, "a8", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_SHARED);
+	ms_fill_tagged(p, len, 'H');
+	xmadvise(p, len, MADV_DONTNEED);
+	size_t bad = ms_first_mismatch_tagged(p, len, 'H');
+	cr_assert(bad == len, "byte %zu of shared anonymous memory reads 0x%02x after "
+		  "MADV_DONTNEED, expected 0x%02x (the shmem data must survive)", bad, p[bad],
+		  ms_tagged(bad, 'H'));
+	xmunmap(p, len);
+}
+
+/* Assert that after MADV_DONTNEED on a private page that was copied on write after fork, the
+ * parent reads zero, not the child's or its own old data. */
+CONFORM(madvise_dontneed, private_anon_after_fork_refaults_zero, "a8 a3", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	ms_fill_tagged(p, len, 'F');
+	pid_t pid = xfork();
+	if (pid == 0) {
+		ms_fill_tagged(p, len, 'G');
+		_exit(0);
+	}
+	xwait_ok(pid);
+	xmadvise(p, len, MADV_DONTNEED);
+	for (size_t i = 0; i < len; i++)
+		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after MADV_DONTNEED, expected 0", i,
+			  p[i]);
+	xmunmap(p, len);
+}
+
+/* ---- a9: MADV_FREE ---- */
+
+/* Assert that MADV_FREE is lazy: without memory pressure the pages stay resident (Linux only
+ * marks them clean and lazily freeable). */
+CONFORM(madvise_free, pages_stay_resident_without_pressure, "a9", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	ms_fill_tagged(p, len, 'L');
+	xmadvise(p, len, MADV_FREE);
+	long res = ms_resident(p, len);
+	cr_assert(res == (long)npages, "%ld of %zu pages resident right after MADV_FREE: the "
+		  "advice freed them eagerly\n%s", res, npages, ms_maps_near(p, len));
+	xmunmap(p, len);
+}
+
+/* Assert that under reclaim (MADV_PAGEOUT here, which reclaims like memory pressure does)
+ * MADV_FREE pages that were not written again are discarded and read zero, while pages
+ * written after the advice keep the new data. Works without swap: lazily freed pages are
+ * dropped, not swapped. */
+CONFORM(madvise_free, reclaim_drops_clean_keeps_rewritten, "a9", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	ms_stay_on_this_cpu();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	ms_fill_tagged(p, len, 'M');
+	xmadvise(p, len, MADV_FREE);
+	for (size_t i = 1; i < npages; i += 2) /* odd pages are written again */
+		p[i * pg] = 0xee;
+	if (madvise(p, len, MADV_PAGEOUT) != 0)
+		cr_skip_test("madvise(MADV_PAGEOUT): %s (Linux 5.4+)", ms_errname(errno));
+	for (size_t i = 0; i < npages; i += 2)
+		cr_assert(ms_resident(p + i * pg, pg) == 0 && p[i * pg] == 0 &&
+			  p[i * pg + pg - 1] == 0, "page %zu (lazily freed, not rewritten) "
+			  "survived reclaim: first byte 0x%02x\n%s", i, p[i * pg],
+			  ms_maps_near(p, len));
+	for (size_t i = 1; i < npages; i += 2) {
+		cr_assert(p[i * pg] == 0xee, "page %zu was written after MADV_FREE but reads "
+			  "0x%02x after reclaim, expected 0xee", i, p[i * pg]);
+		cr_assert(p[i * pg + 1] == ms_tagged(i * pg + 1, 'M'), "page %zu was written after "
+			  "MADV_FREE but lost its other bytes (0x%02x)", i, p[i * pg + 1]);
+	}
+	xmunmap(p, len);
+}
+
+/* ---- a10: MADV_WIPEONFORK / KEEPONFORK / DONTFORK ---- */
+
+/* Assert that a MADV_WIPEONFORK range reads zero in the child and in the child's child (the
+ * advice is inherited), while the parent keeps its data and memory outside the range is
+ * inherited normally. */
+CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	ms_fill_tagged(p, len, 'W');
+	xmadvise(p, 8 * pg, MADV_WIPEONFORK);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		for (size_t i = 0; i < 8 * pg; i++)
+			child_check(p[i] == 0, "child: byte %zu of the wiped range is 0x%02x", i,
+				    p[i]);
+		for (size_t i = 8 * pg; i < len; i++)
+			child_check(p[i] == ms_tagged(i, 'W'), "child: byte %zu outside the wiped "
+				    "range was not inherited (0x%02x)", i, p[i]);
+		memset(p, 0x77, 8 * pg);
+		pid_t grandchild = fork();
+		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
+		if (grandchild == 0) {
+			for (size_t i = 0; i < 8 * pg; i++)
+				child_check(p[i] == 0, "grandchild: byte %zu of the wiped range is "
+					    "0x%02x", i, p[i]);
+			_exit(0);
+		}
+		int st;
+		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
+			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
+		_exit(0);
+	}
+	xwait_ok(pid);
+	size_t bad = ms_first_mismatch_tagged(p, len, 'W');
+	cr_assert(bad == len, "the parent's byte %zu changed after fork", bad);
+	xmunmap(p, len);
+}
+
+/* Assert that MADV_KEEPONFORK undoes MADV_WIPEONFORK: the child inherits the data again. */
+CONFORM(madvise_wipeonfork, keeponfork_restores_inheritance, "a10", LINUX)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	ms_fill_tagged(p, len, 'K');
+	xmadvise(p, len, MADV_WIPEONFORK);
+	xmadvise(p, len, MADV_KEEPONFORK);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		size_t bad = ms_first_mismatch_tagged(p, len, 'K');
+		child_check(bad == len, "child: byte %zu is 0x%02x after KEEPONFORK, expected "
+			    "0x%02x", bad, p[bad], ms_tagged(bad, 'K'));
+		_exit(0);
+	}
+	xwait_ok(pid);
+	xmunmap(p, len);
+}
+
+/* Assert that MADV_WIPEONFORK is refused with EINVAL on shared anonymous memory and on a file
+ * mapping of the file system under test: it applies to private anonymous memory only. */
+CONFORM(madvise_wipeonfork, non_private_anon_fails_einval, "a10", LINUX)
+{
+	size_t len = 4 * ms_page();
+	void *shared = xmap_anon(len, MAP_SHARED);
+	ms_assert_errno(madvise(shared, len, MADV_WIPEONFORK), EINVAL);
+	int fd = ms_file(len, NULL);
+	void *file = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	ms_assert_errno(madvise(file, len, MADV_WIPEONFORK), EINVAL);
+	xmunmap(shared, len);
+	xmunmap(file, len);
+	xclose(fd);
+}
+
+/* Assert that a MADV_DONTFORK range is absent in the child: no /proc/self/maps line, and a
+ * read there raises SIGSEGV with SEGV_MAPERR at that address; MADV_DOFORK undoes it. */
+CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
+{
+	size_t pg = ms_page(), len = npages * pg;
+	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
+	unsigned char *q = xmap_anon(len, MAP_PRIVATE);
+	ms_fill_tagged(p, len, 'N');
+	ms_fill_tagged(q, len, 'O');
+	xmadvise(p, len, MADV_DONTFORK);
+	xmadvise(q, len, MADV_DONTFORK);
+	xmadvise(q, len, MADV_DOFORK);
+	pid_t pid = xfork();
+	if (pid == 0) {
+		char line[512];
+		struct ms_vma vma;
+		child_check(!ms_vma_at(p + 5 * pg, &vma, line, sizeof(line)), "child: the DONTFORK "
+			    "range is mapped: %s", line);
+		struct ms_fault f;
+		child_check(ms_probe_read(p + 5 * pg + 3, &f), "child: reading the DONTFORK range "
+			    "did not fault");
+		child_check(f.signo == SIGSEGV && f.code == SEGV_MAPERR &&
+			    f.addr == p + 5 * pg + 3, "child: got %s %s at %p, expected SIGSEGV "
+			    "SEGV_MAPERR at %p", ms_signame(f.signo),
+			    ms_sicode_name(f.signo, f.code), f.addr, (void *)(p + 5 * pg + 3));
+		size_t bad = ms_first_mismatch_tagged(q, len, 'O');
+		child_check(bad == len, "child: the DOFORK range lost byte %zu", bad);
+		_exit(0);
+	}
+	xwait_ok(pid);
+	size_t bad = ms_first_mismatch_tagged(p, len, 'N');
+	cr_assert(bad == len, "the parent's DONTFORK range lost byte %zu", bad);
+	xmunmap(p, len);
+	xmunmap(q, len);
 }
