@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
@@ -264,6 +265,24 @@ pid_t ms_xfork(const char *file, int line)
 		memset(our_children, 0, sizeof(our_children)); /* the parent's are not ours */
 	ms_remember_child(pid);
 	return pid;
+}
+
+void ms_xioctl_at(const char *file, int line, int fd, unsigned long req, const char *name,
+		  void *arg)
+{
+	int r;
+	do
+		r = ioctl(fd, req, arg);
+	while (r == -1 && errno == EINTR);
+	if (r != 0)
+		ms_broken("%s:%d: %s: %s", file, line, name, ms_errname(errno));
+}
+
+double ms_now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 struct stat ms_xfstat_at(const char *file, int line, int fd)

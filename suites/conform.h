@@ -174,6 +174,8 @@ void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
 /* fstat(fd), returning the struct stat. */
 #define xfstat(fd) ms_xfstat_at(__FILE__, __LINE__, fd)
 #define xcheck(what, ret) ms_xcheck(__FILE__, __LINE__, what, ret)
+/* ioctl(fd, req, arg), retried on EINTR; any other failure is BROKEN naming req. */
+#define xioctl(fd, req, arg) ms_xioctl_at(__FILE__, __LINE__, fd, req, #req, arg)
 
 int ms_xopen(const char *file, int line, const char *path, int flags, int mode);
 void *ms_xmmap(const char *file, int line, void *addr, size_t len, int prot, int flags, int fd,
@@ -184,6 +186,8 @@ void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t of
 unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len);
 pid_t ms_xfork(const char *file, int line);
 struct stat ms_xfstat_at(const char *file, int line, int fd);
+void ms_xioctl_at(const char *file, int line, int fd, unsigned long req, const char *name,
+		  void *arg);
 int ms_xwait(const char *file, int line, pid_t pid);
 int ms_wait_bounded_at(const char *file, int line, pid_t pid);
 void ms_xkill(const char *file, int line, pid_t pid, int sig);
@@ -283,6 +287,9 @@ const char *ms_sicode_name(int signo, int code);
 /* The lines of /proc/self/maps that overlap [addr - 1 page, addr + len + 1 page), for
  * failure messages; static buffer. */
 const char *ms_maps_near(const void *addr, size_t len);
+
+/* Seconds of CLOCK_MONOTONIC: for the bounded waits of a test. */
+double ms_now_s(void);
 
 /* ---- fault counts and residency ---- */
 

@@ -28,25 +28,6 @@
 /* Test bodies wait for a driver under TCG on a loaded 2-core host: generous, still bounded. */
 #define MEDIA_TIMEOUT_S 90
 
-static void xioctl_at(const char *file, int line, int fd, unsigned long req, const char *name,
-		      void *arg)
-{
-	int r;
-	do
-		r = ioctl(fd, req, arg);
-	while (r == -1 && errno == EINTR);
-	if (r != 0)
-		ms_broken("%s:%d: %s: %s", file, line, name, ms_errname(errno));
-}
-#define xioctl(fd, req, arg) xioctl_at(__FILE__, __LINE__, fd, req, #req, arg)
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ================================ V4L2: vivid ================================ */
 
 enum vivid_alloc { VIVID_VMALLOC = 0, VIVID_DMA_CONTIG = 1 };
@@ -207,10 +188,10 @@ static const char *bars_mismatch(const unsigned char *frame, const struct v4l2_p
 /* Waits up to timeout_s for a filled buffer and dequeues it; false on timeout. */
 static bool vivid_dqbuf(int fd, struct v4l2_buffer *b, double timeout_s)
 {
-	double end = now_s() + timeout_s;
+	double end = ms_now_s() + timeout_s;
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int left = (int)((end - now_s()) * 1000);
+		int left = (int)((end - ms_now_s()) * 1000);
 		if (left <= 0)
 			return false;
 		int r = poll(&pfd, 1, left);
@@ -616,8 +597,8 @@ CONFORM(media_alsa_aloop, pcm_mmap_samples_loop_back, "n3", LINUX, .timeout = ME
 		ms_broken("calloc");
 	size_t have = 0, start = SIZE_MAX;
 	snd_pcm_uframes_t appl = cctl->appl_ptr;
-	double end = now_s() + 30;
-	while (have < cap_max && now_s() < end) {
+	double end = ms_now_s() + 30;
+	while (have < cap_max && ms_now_s() < end) {
 		snd_pcm_uframes_t hw = cst->hw_ptr;
 		cr_assert(cst->state == SNDRV_PCM_STATE_RUNNING,
 			  "capture status page shows %s after %zu frames (hw_ptr %lu, appl_ptr "
