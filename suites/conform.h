@@ -201,6 +201,16 @@ void ms_xwait_ok(const char *file, int line, pid_t pid);
 void ms_child_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 
+/* Appends to the message buffer msg (an array) "; " and then the printf-formatted text, so
+ * that a table test reports every failing row in one message. */
+#define ms_append(msg, ...)                                                                 \
+	do {                                                                                \
+		size_t ms_u_ = strlen(msg);                                                 \
+		snprintf(msg + ms_u_, sizeof(msg) - ms_u_, "%s", ms_u_ ? "; " : "");        \
+		ms_u_ = strlen(msg);                                                        \
+		snprintf(msg + ms_u_, sizeof(msg) - ms_u_, __VA_ARGS__);                    \
+	} while (0)
+
 /* ---- errno checks ---- */
 
 const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
