@@ -254,6 +254,36 @@ void ms_touch_pages(const unsigned char *p, size_t len)
 	(void)sum;
 }
 
+void ms_fill_stamped(unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = ms_stamp(i);
+}
+
+void ms_assert_stamped(const unsigned char *p, size_t from, size_t to, const char *what)
+{
+	for (size_t i = from; i < to; i++)
+		cr_assert(p[i] == ms_stamp(i), "%s: byte %zu at %p is 0x%02x, 0x%02x was stored\n%s",
+			  what, i, (void *)(p + i), p[i], ms_stamp(i),
+			  ms_maps_near(p + from, to - from));
+}
+
+void ms_assert_unmapped(const unsigned char *addr, const char *what)
+{
+	struct ms_fault f;
+	ms_probe_read(addr, &f);
+	cr_assert(f.faulted && f.signo == SIGSEGV && f.code == SEGV_MAPERR && f.addr == addr,
+		  "%s: a read of %p gave %s %s at %p; expected SIGSEGV SEGV_MAPERR there\n%s", what,
+		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
+		  ms_maps_near(addr, ms_page()));
+}
+
+void ms_close_if_open(int fd)
+{
+	if (fd >= 0)
+		xclose(fd);
+}
+
 /* ---- backings ---- */
 
 const char *const ms_backing_name[MS_N_BACKINGS] = {

@@ -215,6 +215,20 @@ unsigned char *ms_map_backing(enum ms_backing b, size_t len, size_t file_size, i
 /* Reads one byte of every page of [p, p + len): each page is then mapped (or faults). */
 void ms_touch_pages(const unsigned char *p, size_t len);
 
+/* A byte pattern by offset from the start of a mapping, different on every page: what a test
+ * stores before it moves, splits or unmaps the mapping. */
+static inline unsigned char ms_stamp(size_t offset)
+{
+	return (unsigned char)(offset * 13u + (offset >> 12) + 5u);
+}
+void ms_fill_stamped(unsigned char *p, size_t len);
+/* Asserts that [p + from, p + to) still holds the stamp of those offsets; what names p. */
+void ms_assert_stamped(const unsigned char *p, size_t from, size_t to, const char *what);
+/* Asserts that a read of addr raises SIGSEGV with SEGV_MAPERR at exactly addr. */
+void ms_assert_unmapped(const unsigned char *addr, const char *what);
+/* xclose(fd) unless fd is negative (an anonymous backing's -1). */
+void ms_close_if_open(int fd);
+
 /* ---- huge pages ---- */
 
 /* The size a PMD maps, from /sys/kernel/mm/transparent_hugepage/hpage_pmd_size; 0 when the

@@ -12,38 +12,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* The bytes tests store, by offset from the start of the original mapping. */
-static unsigned char stamp(size_t offset)
-{
-	return (unsigned char)(offset * 13u + (offset >> 12) + 5u);
-}
-
-static void fill_stamped(unsigned char *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = stamp(i);
-}
-
-/* Asserts that [p + from, p + to) still holds the stamp of those offsets. */
-static void assert_stamped(const unsigned char *p, size_t from, size_t to, const char *backing)
-{
-	for (size_t i = from; i < to; i++)
-		cr_assert(p[i] == stamp(i), "%s: byte %zu at %p is 0x%02x, 0x%02x was stored\n%s",
-			  backing, i, (void *)(p + i), p[i], stamp(i), ms_maps_near(p + from,
-			  to - from));
-}
-
-/* Asserts that a read of addr raises SIGSEGV with SEGV_MAPERR at exactly addr. */
-static void assert_unmapped(const unsigned char *addr, const char *what)
-{
-	struct ms_fault f;
-	ms_probe_read(addr, &f);
-	cr_assert(f.faulted && f.signo == SIGSEGV && f.code == SEGV_MAPERR && f.addr == addr,
-		  "%s: a read of %p gave %s %s at %p; expected SIGSEGV SEGV_MAPERR there\n%s", what,
-		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
-		  ms_maps_near(addr, ms_page()));
-}
-
 /* Asserts that a read of addr raises SIGBUS with BUS_ADRERR at exactly addr. */
 static void assert_bus_error(const unsigned char *addr, const char *what)
 {
@@ -53,15 +21,6 @@ static void assert_bus_error(const unsigned char *addr, const char *what)
 		  "%s: a read of %p gave %s %s at %p; expected SIGBUS BUS_ADRERR there\n%s", what,
 		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
 		  ms_maps_near(addr, ms_page()));
-}
-
-/* A free range of len bytes, found by mapping and unmapping it: nothing in this
- * single-threaded test maps in between. */
-static unsigned char *free_range(size_t len)
-{
-	unsigned char *p = xmmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	xmunmap(p, len);
-	return p;
 }
 
 /* A PROT_NONE reservation of len bytes with one more PROT_NONE page on each side; returns
@@ -80,11 +39,6 @@ static void release_guarded(unsigned char *r, size_t len)
 	xmunmap(r - ms_page(), len + 2 * ms_page());
 }
 
-static void close_if_file(int fd)
-{
-	if (fd >= 0)
-		xclose(fd);
-}
 
 /* ---- g1: partial munmap ---- */
 
@@ -97,12 +51,12 @@ static void check_partial_munmap(enum ms_backing b, size_t first, size_t count, 
 	size_t page = ms_page(), len = split_pages * page;
 	int fd;
 	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 	ms_assert_ok(munmap(p + first * page, count * page));
 	for (size_t i = first; i < first + count; i++)
-		assert_unmapped(p + i * page + 17, ms_backing_name[b]);
-	assert_stamped(p, 0, first * page, ms_backing_name[b]);
-	assert_stamped(p, (first + count) * page, len, ms_backing_name[b]);
+		ms_assert_unmapped(p + i * page + 17, ms_backing_name[b]);
+	ms_assert_stamped(p, 0, first * page, ms_backing_name[b]);
+	ms_assert_stamped(p, (first + count) * page, len, ms_backing_name[b]);
 	int n = ms_vmas_in(p, len);
 	cr_assert(n == vmas, "%s: after unmapping pages %zu-%zu of %zu, maps shows %d "
 		  "entries in the range, expected %d\n%s", ms_backing_name[b], first,
@@ -111,7 +65,7 @@ static void check_partial_munmap(enum ms_backing b, size_t first, size_t count, 
 		xmunmap(p, first * page);
 	if (first + count < split_pages)
 		xmunmap(p + (first + count) * page, (split_pages - first - count) * page);
-	close_if_file(fd);
+	ms_close_if_open(fd);
 }
 
 /* Assert that unmapping the head of a mapping removes just those pages and keeps the rest. */
@@ -139,21 +93,21 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, munmap, partial_tail_keeps_rest, "g1", POSI
 CONFORM(munmap, unmapped_range_succeeds_no_effect, "g2", POSIX)
 {
 	size_t page = ms_page();
-	unsigned char *hole = free_range(4 * page);
+	unsigned char *hole = ms_unmapped_range(4 * page);
 	ms_assert_ok(munmap(hole, 4 * page));
 
 	unsigned char *p = xmmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	fill_stamped(p, 3 * page);
+	ms_fill_stamped(p, 3 * page);
 	xmunmap(p + page, page);
 	ms_assert_ok(munmap(p + page, page)); /* the same hole again */
-	assert_stamped(p, 0, page, "head next to the hole");
-	assert_stamped(p, 2 * page, 3 * page, "tail next to the hole");
+	ms_assert_stamped(p, 0, page, "head next to the hole");
+	ms_assert_stamped(p, 2 * page, 3 * page, "tail next to the hole");
 	cr_assert(ms_vmas_in(p, 3 * page) == 2, "unmapping the hole again changed the mappings\n%s",
 		  ms_maps_near(p, 3 * page));
 	ms_assert_ok(munmap(p, 3 * page)); /* a range spanning the hole */
-	assert_unmapped(p, "head after unmapping across the hole");
-	assert_unmapped(p + 2 * page, "tail after unmapping across the hole");
+	ms_assert_unmapped(p, "head after unmapping across the hole");
+	ms_assert_unmapped(p + 2 * page, "tail after unmapping across the hole");
 	ms_assert_ok(munmap(p, 3 * page)); /* all gone: still fine */
 }
 
@@ -244,11 +198,11 @@ CONFORM(mremap, grow_in_place_keeps_data, "g5", LINUX)
 	unsigned char *p = xmmap(NULL, 2 * len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
 	xmunmap(p + len, len);
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, 2 * len, 0);
 	cr_assert(q == p, "mremap grow with free space behind: expected %p, got %p (%s)\n%s",
 		  (void *)p, (void *)q, ms_errname(errno), ms_maps_near(p, 2 * len));
-	assert_stamped(q, 0, len, "grown in place");
+	ms_assert_stamped(q, 0, len, "grown in place");
 	for (size_t i = len; i < 2 * len; i++)
 		cr_assert(q[i] == 0, "byte %zu of the grown part reads 0x%02x, not 0", i, q[i]);
 	xmunmap(q, 2 * len);
@@ -261,7 +215,7 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, maymove_blocked_moves_with_data, "g
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
 	unsigned char *p = ms_map_backing(b, len + page, 2 * len, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len + page);
+	ms_fill_stamped(p, len + page);
 	xmprotect(p + len, page, PROT_READ); /* its own entry: blocks growing */
 	/* A shared anonymous object keeps its size: only the old part is checked. */
 	size_t grown = 2 * len;
@@ -270,12 +224,12 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, maymove_blocked_moves_with_data, "g
 		  ms_errname(errno));
 	cr_assert(q != p, "%s: grew in place over the blocking mapping\n%s", ms_backing_name[b],
 		  ms_maps_near(p, 2 * len));
-	assert_stamped(q, 0, len, ms_backing_name[b]);
-	assert_unmapped(p, ms_backing_name[b]);
-	assert_stamped(p, len, len + page, "blocking mapping");
+	ms_assert_stamped(q, 0, len, ms_backing_name[b]);
+	ms_assert_unmapped(p, ms_backing_name[b]);
+	ms_assert_stamped(p, len, len + page, "blocking mapping");
 	xmunmap(q, grown);
 	xmunmap(p + len, page);
-	close_if_file(fd);
+	ms_close_if_open(fd);
 }
 
 /* Assert that a MAP_SHARED file mapping grown with MREMAP_MAYMOVE maps the file's next pages,
@@ -332,10 +286,10 @@ CONFORM(mremap, shared_anonymous_grow_beyond_object_sigbus, "g5", LINUX)
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
 	unsigned char *p = ms_map_backing(MS_ANON_SHARED, len, 0, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, 2 * len, MREMAP_MAYMOVE);
 	ms_assert_mapped(q);
-	assert_stamped(q, 0, len, ms_backing_name[MS_ANON_SHARED]);
+	ms_assert_stamped(q, 0, len, ms_backing_name[MS_ANON_SHARED]);
 	assert_bus_error(q + len + 1, "grown part of a shared anonymous mapping");
 	xmunmap(q, 2 * len);
 }
@@ -349,7 +303,7 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, grow_blocked_without_maymove_fails_
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
 	unsigned char *p = ms_map_backing(b, len + page, 2 * len, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len + page);
+	ms_fill_stamped(p, len + page);
 	xmprotect(p + len, page, PROT_READ);
 	errno = 0;
 	void *q = mremap(p, len, 2 * len, 0);
@@ -357,11 +311,11 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, grow_blocked_without_maymove_fails_
 	cr_assert(q == MAP_FAILED && e == ENOMEM, "%s: grow over a mapping without MAYMOVE:"
 		  " expected ENOMEM, got %p with %s\n%s", ms_backing_name[b], q, ms_errname(e),
 		  ms_maps_near(p, 2 * len));
-	assert_stamped(p, 0, len + page, ms_backing_name[b]);
+	ms_assert_stamped(p, 0, len + page, ms_backing_name[b]);
 	cr_assert(ms_vmas_in(p, len + page) == 2, "%s: the failed mremap changed the mappings"
 		  "\n%s", ms_backing_name[b], ms_maps_near(p, len + page));
 	xmunmap(p, len + page);
-	close_if_file(fd);
+	ms_close_if_open(fd);
 }
 
 /* ---- g7 ---- */
@@ -372,7 +326,7 @@ CONFORM(mremap, fixed_without_maymove_fails_einval, "g7", LINUX)
 	size_t len = 4 * ms_page();
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
-	unsigned char *target = free_range(len);
+	unsigned char *target = ms_unmapped_range(len);
 	ms_assert_errno(mremap(p, len, len, MREMAP_FIXED, target), EINVAL);
 	cr_assert(!ms_probe_read(p, NULL), "the failed mremap unmapped the source\n%s",
 		  ms_maps_near(p, len));
@@ -391,7 +345,7 @@ CONFORM(mremap, fixed_without_maymove_fails_einval, "g7", LINUX)
 	size_t len = 4 * ms_page();                                                         \
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE,                         \
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);                       \
-	unsigned char *target = free_range(2 * len);
+	unsigned char *target = ms_unmapped_range(2 * len);
 #define FIXED_UNALIGNED_TEARDOWN(row)                                                       \
 	xmunmap(p, len);
 CONFORM_ERRNO_ROWS(FIXED_UNALIGNED_ROWS, mremap, fixed_unaligned_target_fails_einval, "g7", LINUX,
@@ -418,9 +372,9 @@ CONFORM_ERRNO_ROWS(FIXED_UNALIGNED_ROWS, mremap, fixed_unaligned_target_fails_ei
 	 * wrongly accepted would replace only memory of this test. */                      \
 	unsigned char *p = xmmap(NULL, 3 * len, PROT_READ | PROT_WRITE,                     \
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);                       \
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 #define FIXED_OVERLAP_TEARDOWN(row)                                                         \
-	assert_stamped(p, 0, len, "source of the refused move");                            \
+	ms_assert_stamped(p, 0, len, "source of the refused move");                            \
 	xmunmap(p, 3 * len);
 CONFORM_ERRNO_ROWS(FIXED_OVERLAP_ROWS, mremap, fixed_overlapping_target_fails_einval, "g7", LINUX,
 		   FIXED_OVERLAP_SETUP, FIXED_OVERLAP_TEARDOWN)
@@ -432,20 +386,20 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, fixed_replaces_target_and_unmaps_so
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
 	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 	unsigned char *target = xmmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	memset(target, 0xbb, 2 * len);
 	unsigned char *q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, target);
 	cr_assert(q == target, "%s: MREMAP_FIXED to %p returned %p (%s)", ms_backing_name[b],
 		  (void *)target, (void *)q, ms_errname(errno));
-	assert_stamped(q, 0, len, ms_backing_name[b]);
+	ms_assert_stamped(q, 0, len, ms_backing_name[b]);
 	for (size_t i = len; i < 2 * len; i++)
 		cr_assert(target[i] == 0xbb, "%s: byte %zu of the target beyond the moved "
 			  "range changed to 0x%02x", ms_backing_name[b], i, target[i]);
-	assert_unmapped(p + 5, ms_backing_name[b]);
+	ms_assert_unmapped(p + 5, ms_backing_name[b]);
 	xmunmap(target, 2 * len);
-	close_if_file(fd);
+	ms_close_if_open(fd);
 }
 
 /* ---- g8 ---- */
@@ -458,11 +412,11 @@ CONFORM(mremap, dontunmap_anonymous_old_range_reads_zero, "g8", LINUX)
 	size_t len = 4 * ms_page();
 	int fd;
 	unsigned char *p = ms_map_backing(MS_ANON_PRIVATE, len, 0, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 	ms_assert_mapped(q);
 	cr_assert(q != p, "MREMAP_DONTUNMAP returned the old address %p", (void *)p);
-	assert_stamped(q, 0, len, "moved by MREMAP_DONTUNMAP");
+	ms_assert_stamped(q, 0, len, "moved by MREMAP_DONTUNMAP");
 	for (size_t i = 0; i < len; i += ms_page()) {
 		struct ms_fault f;
 		cr_assert(!ms_probe_read(p + i, &f), "the old range was unmapped: %s at %p\n%s",
@@ -484,18 +438,18 @@ CONFORM_PER_BACKING(MS_BACKINGS_SHARED,
 	size_t len = 4 * ms_page();
 	int fd;
 	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_DONTUNMAP, NULL);
 	cr_assert(q != MAP_FAILED && q != p, "%s: MREMAP_DONTUNMAP gave %p (%s)",
 		  ms_backing_name[b], (void *)q, ms_errname(errno));
-	assert_stamped(q, 0, len, ms_backing_name[b]);
-	assert_stamped(p, 0, len, "old range of a shared DONTUNMAP");
+	ms_assert_stamped(q, 0, len, ms_backing_name[b]);
+	ms_assert_stamped(p, 0, len, "old range of a shared DONTUNMAP");
 	p[len - 1] = 0x11;
 	cr_assert(q[len - 1] == 0x11, "%s: a store through the old range is not seen in "
 		  "the new one", ms_backing_name[b]);
 	xmunmap(p, len);
 	xmunmap(q, len);
-	close_if_file(fd);
+	ms_close_if_open(fd);
 }
 
 /* Assert that MREMAP_DONTUNMAP without MREMAP_MAYMOVE, or with a different new size, fails
@@ -588,13 +542,13 @@ CONFORM(mremap, expand_merges_with_anonymous_neighbour, "g9 a7", LINUX)
 	xmunmap(r + len, len);
 	xmmap(r + 2 * len, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
 	      -1, 0);
-	fill_stamped(r, len);
+	ms_fill_stamped(r, len);
 	unsigned char *q = mremap(r, len, 2 * len, 0);
 	cr_assert(q == r, "grow in place gave %p, not %p (%s)", (void *)q, (void *)r,
 		  ms_errname(errno));
 	cr_assert(ms_vmas_in(r, 3 * len) == 1, "grown anonymous mapping did not merge with its "
 		  "neighbour\n%s", ms_maps_near(r, 3 * len));
-	assert_stamped(r, 0, len, "merged anonymous mapping");
+	ms_assert_stamped(r, 0, len, "merged anonymous mapping");
 	release_guarded(r, 3 * len);
 }
 
@@ -607,21 +561,21 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, shrink_releases_tail, "g10", LINUX)
 	size_t page = ms_page(), len = 8 * page;
 	int fd;
 	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 	unsigned char *q = mremap(p, len, len / 2, MREMAP_MAYMOVE);
 	cr_assert(q == p, "%s: shrinking moved the mapping from %p to %p (%s)",
 		  ms_backing_name[b], (void *)p, (void *)q, ms_errname(errno));
-	assert_stamped(p, 0, len / 2, ms_backing_name[b]);
-	assert_unmapped(p + len / 2, ms_backing_name[b]);
-	assert_unmapped(p + len - 1, ms_backing_name[b]);
+	ms_assert_stamped(p, 0, len / 2, ms_backing_name[b]);
+	ms_assert_unmapped(p + len / 2, ms_backing_name[b]);
+	ms_assert_unmapped(p + len - 1, ms_backing_name[b]);
 	if (b == MS_FILE_SHARED) {
 		unsigned char got;
 		xpread(fd, &got, 1, (off_t)(len - 1));
-		cr_assert(got == stamp(len - 1), "the file lost a store made before the "
+		cr_assert(got == ms_stamp(len - 1), "the file lost a store made before the "
 			  "shrink: 0x%02x at %zu (%s)", got, len - 1, ms_fs_name());
 	}
 	xmunmap(p, len / 2);
-	close_if_file(fd);
+	ms_close_if_open(fd);
 }
 
 /* ---- g11 ---- */
@@ -633,12 +587,12 @@ CONFORM_PER_BACKING(MS_BACKINGS_SHARED, mremap, zero_old_size_shared_creates_ali
 	size_t len = 4 * ms_page();
 	int fd;
 	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
-	fill_stamped(p, len);
+	ms_fill_stamped(p, len);
 	unsigned char *q = mremap(p, 0, len, MREMAP_MAYMOVE);
 	cr_assert(q != MAP_FAILED && q != p, "%s: mremap(old_size 0) gave %p (%s)",
 		  ms_backing_name[b], (void *)q, ms_errname(errno));
-	assert_stamped(q, 0, len, "alias");
-	assert_stamped(p, 0, len, "original after aliasing");
+	ms_assert_stamped(q, 0, len, "alias");
+	ms_assert_stamped(p, 0, len, "original after aliasing");
 	q[10] = 0x42;
 	p[len - 10] = 0x24;
 	cr_assert(p[10] == 0x42 && q[len - 10] == 0x24, "%s: the alias at %p and the "
@@ -646,7 +600,7 @@ CONFORM_PER_BACKING(MS_BACKINGS_SHARED, mremap, zero_old_size_shared_creates_ali
 		  (void *)p);
 	xmunmap(p, len);
 	xmunmap(q, len);
-	close_if_file(fd);
+	ms_close_if_open(fd);
 }
 
 /* Assert that mremap(old_size = 0) of a private mapping fails with EINVAL: there are no
@@ -658,5 +612,5 @@ CONFORM_PER_BACKING(MS_BACKINGS_PRIVATE, mremap, zero_old_size_private_fails_ein
 	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
 	ms_assert_errno(mremap(p, 0, len, MREMAP_MAYMOVE), EINVAL);
 	xmunmap(p, len);
-	close_if_file(fd);
+	ms_close_if_open(fd);
 }
