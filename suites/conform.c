@@ -285,6 +285,17 @@ double ms_now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+unsigned char *ms_child_map_path_at(const char *file, int line, const char *path, size_t len)
+{
+	int fd = open(path, O_RDWR);
+	if (fd < 0)
+		ms_child_fail(file, line, "open(%s): %s", path, ms_errname(errno));
+	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		ms_child_fail(file, line, "mmap: %s", ms_errname(errno));
+	return p;
+}
+
 struct stat ms_xfstat_at(const char *file, int line, int fd)
 {
 	struct stat st;

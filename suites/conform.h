@@ -200,6 +200,10 @@ void ms_xwait_ok(const char *file, int line, pid_t pid);
 	do { if (!(cond)) { ms_child_fail(__FILE__, __LINE__, __VA_ARGS__); } } while (0)
 void ms_child_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
+/* In a forked child: the file at path opened on its own (O_RDWR) and its first len bytes
+ * mapped MAP_SHARED read-write, as another process would; a failure fails the child. */
+#define ms_child_map_path(path, len) ms_child_map_path_at(__FILE__, __LINE__, path, len)
+unsigned char *ms_child_map_path_at(const char *file, int line, const char *path, size_t len);
 
 /* Appends to the message buffer msg (an array) "; " and then the printf-formatted text, so
  * that a table test reports every failing row in one message. */

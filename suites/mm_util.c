@@ -268,14 +268,25 @@ void ms_assert_stamped(const unsigned char *p, size_t from, size_t to, const cha
 			  ms_maps_near(p + from, to - from));
 }
 
-void ms_assert_unmapped(const unsigned char *addr, const char *what)
+/* Asserts that a read of addr raises signal signo with code at exactly addr. */
+static void assert_read_faults(const unsigned char *addr, int signo, int code, const char *what)
 {
 	struct ms_fault f;
 	ms_probe_read(addr, &f);
-	cr_assert(f.faulted && f.signo == SIGSEGV && f.code == SEGV_MAPERR && f.addr == addr,
-		  "%s: a read of %p gave %s %s at %p; expected SIGSEGV SEGV_MAPERR there\n%s", what,
+	cr_assert(f.faulted && f.signo == signo && f.code == code && f.addr == addr,
+		  "%s: a read of %p gave %s %s at %p; expected %s %s there\n%s", what,
 		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
-		  ms_maps_near(addr, ms_page()));
+		  ms_signame(signo), ms_sicode_name(signo, code), ms_maps_near(addr, ms_page()));
+}
+
+void ms_assert_unmapped(const unsigned char *addr, const char *what)
+{
+	assert_read_faults(addr, SIGSEGV, SEGV_MAPERR, what);
+}
+
+void ms_assert_bus_error(const unsigned char *addr, const char *what)
+{
+	assert_read_faults(addr, SIGBUS, BUS_ADRERR, what);
 }
 
 void ms_close_if_open(int fd)

@@ -226,6 +226,8 @@ void ms_fill_stamped(unsigned char *p, size_t len);
 void ms_assert_stamped(const unsigned char *p, size_t from, size_t to, const char *what);
 /* Asserts that a read of addr raises SIGSEGV with SEGV_MAPERR at exactly addr. */
 void ms_assert_unmapped(const unsigned char *addr, const char *what);
+/* Asserts that a read of addr raises SIGBUS with BUS_ADRERR at exactly addr. */
+void ms_assert_bus_error(const unsigned char *addr, const char *what);
 /* xclose(fd) unless fd is negative (an anonymous backing's -1). */
 void ms_close_if_open(int fd);
 

@@ -129,10 +129,7 @@ CONFORM(mmap_shared, independent_open_in_other_process_shares_stores, "b3", POSI
 	unsigned char *p = ms_map_shared_file(len, path, &fd);
 	struct ms_handshake h;
 	if (ms_fork_handshake(&h) == 0) {
-		int cfd = open(path, O_RDWR);
-		child_check(cfd >= 0, "open(%s): %s", path, ms_errname(errno));
-		unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
-		child_check(c != MAP_FAILED, "mmap: %s", ms_errname(errno));
+		unsigned char *c = ms_child_map_path(path, len);
 		child_check(c[3 * page] == ms_pattern(3 * page), "child sees 0x%02x at %zu before "
 			    "any store", c[3 * page], 3 * page);
 		ms_tell_parent(&h); /* mapped */

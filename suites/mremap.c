@@ -11,16 +11,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* Asserts that a read of addr raises SIGBUS with BUS_ADRERR at exactly addr. */
-static void assert_bus_error(const unsigned char *addr, const char *what)
-{
-	struct ms_fault f;
-	ms_probe_read(addr, &f);
-	cr_assert(f.faulted && f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == addr,
-		  "%s: a read of %p gave %s %s at %p; expected SIGBUS BUS_ADRERR there\n%s", what,
-		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
-		  ms_maps_near(addr, ms_page()));
-}
 
 /* A PROT_NONE reservation of len bytes with one more PROT_NONE page on each side; returns
  * the start of the inner part, where a test maps with MAP_FIXED. The guard pages keep the
@@ -123,8 +113,8 @@ CONFORM_PER_BACKING(MS_BACKINGS_FILE, mremap, grow_past_eof_raises_sigbus, "g5",
 	for (size_t i = 0; i < len; i += 97)
 		cr_assert(q[i] == ms_pattern(i), "%s: byte %zu reads 0x%02x, file 0x%02x",
 			  ms_backing_name[b], i, q[i], ms_pattern(i));
-	assert_bus_error(q + len + 33, ms_backing_name[b]);
-	assert_bus_error(q + len + page, ms_backing_name[b]);
+	ms_assert_bus_error(q + len + 33, ms_backing_name[b]);
+	ms_assert_bus_error(q + len + page, ms_backing_name[b]);
 	xmunmap(q, len + 2 * page);
 	xclose(fd);
 }
@@ -141,7 +131,7 @@ CONFORM(mremap, shared_anonymous_grow_beyond_object_sigbus, "g5", LINUX)
 	unsigned char *q = mremap(p, len, 2 * len, MREMAP_MAYMOVE);
 	ms_assert_mapped(q);
 	ms_assert_stamped(q, 0, len, ms_backing_name[MS_ANON_SHARED]);
-	assert_bus_error(q + len + 1, "grown part of a shared anonymous mapping");
+	ms_assert_bus_error(q + len + 1, "grown part of a shared anonymous mapping");
 	xmunmap(q, 2 * len);
 }
 

@@ -76,10 +76,7 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 	xclose(fd);
 	struct ms_handshake h;
 	if (ms_fork_handshake(&h) == 0) {
-		int cfd = open(path, O_RDWR);
-		child_check(cfd >= 0, "open(%s): %s", path, ms_errname(errno));
-		unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
-		child_check(c != MAP_FAILED, "mmap: %s", ms_errname(errno));
+		unsigned char *c = ms_child_map_path(path, len);
 		/* even pages: the child writes and the parent checks; odd: the other way */
 		for (size_t i = 0; i < npages; i += 2) {
 			ms_fill_tagged(c + i * pg, pg, (unsigned char)i);
