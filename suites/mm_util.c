@@ -263,9 +263,9 @@ void ms_fill_stamped(unsigned char *p, size_t len)
 void ms_assert_stamped(const unsigned char *p, size_t from, size_t to, const char *what)
 {
 	for (size_t i = from; i < to; i++)
-		cr_assert(p[i] == ms_stamp(i), "%s: byte %zu at %p is 0x%02x, 0x%02x was stored\n%s",
-			  what, i, (void *)(p + i), p[i], ms_stamp(i),
-			  ms_maps_near(p + from, to - from));
+		cr_assert(p[i] == ms_stamp(i),
+			  "%s: byte %zu at %p is 0x%02x, 0x%02x was stored\n%s", what, i,
+			  (void *)(p + i), p[i], ms_stamp(i), ms_maps_near(p + from, to - from));
 }
 
 /* Asserts that a read of addr raises signal signo with code at exactly addr. */
