@@ -296,6 +296,10 @@ bool ms_probe_write(volatile void *addr, unsigned char value, struct ms_fault *f
 /* Calls a `ret` instruction placed at addr (the caller writes it there). */
 bool ms_probe_exec(void *addr, struct ms_fault *f);
 const char *ms_signame(int signo);
+/* Asserts that f describes exactly signal signo with code at addr; what names the access, and
+ * the failure message shows the maps of [map, map + len). */
+void ms_assert_fault(const struct ms_fault *f, int signo, int code, const void *addr,
+		     const char *what, const void *map, size_t len);
 const char *ms_sicode_name(int signo, int code);
 
 /* The lines of /proc/self/maps that overlap [addr - 1 page, addr + len + 1 page), for

@@ -26,19 +26,6 @@
 #define MADV_GUARD_REMOVE 103
 #endif
 
-/* Asserts that f describes exactly signal signo with code at addr. */
-static void assert_fault(const struct ms_fault *f, int signo, int code, const void *addr,
-			 const char *what, const void *map, size_t len)
-{
-	cr_assert(f->faulted, "%s at %p did not fault; expected %s %s\n%s", what, addr,
-		  ms_signame(signo), ms_sicode_name(signo, code), ms_maps_near(map, len));
-	cr_assert(f->signo == signo && f->code == code && f->addr == addr,
-		  "%s at %p: expected %s %s si_addr %p, got %s %s (si_code %d) si_addr %p\n%s",
-		  what, addr, ms_signame(signo), ms_sicode_name(signo, code), addr,
-		  ms_signame(f->signo), ms_sicode_name(f->signo, f->code), f->code, f->addr,
-		  ms_maps_near(map, len));
-}
-
 /* ---- e1 e2 e3 e4: PROT_* and munmap ---- */
 
 /* Assert that a store to PROT_READ memory raises SIGSEGV SEGV_ACCERR at the byte, for anonymous,
@@ -52,7 +39,7 @@ CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
 	unsigned char *target = p + ms_page() + 0x35;
 	struct ms_fault f;
 	ms_probe_write(target, 0x5c, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, ms_backing_name[b], p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, ms_backing_name[b], p, len);
 	cr_assert(*target == (b == MS_ANON_PRIVATE ? 0 : ms_pattern(ms_page() + 0x35)),
 		  "%s: the refused store changed the byte to 0x%02x", ms_backing_name[b],
 		  *target);
@@ -80,7 +67,7 @@ CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
 	xmprotect(p, len, PROT_READ);
 	struct ms_fault f;
 	ms_probe_write(target, 0x32, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, ms_backing_name[b], p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, ms_backing_name[b], p, len);
 	cr_assert(*target == 0x31, "%s: the refused store changed 0x31 to 0x%02x",
 		  ms_backing_name[b], *target);
 	xmunmap(p, len);
@@ -95,8 +82,8 @@ CONFORM(mprotect_signals, write_to_shared_read_only_fd_segv, "e1 e4", POSIX)
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	struct ms_fault f;
 	ms_probe_write(p + 7, 0xee, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, p + 7, "store to a read-only shared file map", p,
-		     len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, p + 7, "store to a read-only shared file map", p,
+		        len);
 	unsigned char byte;
 	xpread(fd, &byte, 1, 7);
 	cr_assert(byte == ms_pattern(7), "the file byte 7 changed to 0x%02x", byte);
@@ -116,10 +103,10 @@ CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
 	struct ms_fault f;
 	unsigned char *target = p + ms_page() + 0x101;
 	ms_probe_read(target, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, "load from PROT_NONE", p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, "load from PROT_NONE", p, len);
 	target = p + 2 * ms_page() - 1;
 	ms_probe_write(target, 3, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, "store to PROT_NONE", p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, "store to PROT_NONE", p, len);
 	cr_assert(!ms_probe_write(p + 2 * ms_page(), 2, NULL) && !ms_probe_read(p, NULL),
 		  "%s: the pages beside the PROT_NONE page are no longer accessible\n%s",
 		  ms_backing_name[b], ms_maps_near(p, len));
@@ -148,10 +135,10 @@ CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
 	xmunmap(p, len);
 	struct ms_fault f;
 	ms_probe_read(p + 3 * ms_page() + 9, &f);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + 3 * ms_page() + 9,
-		     "load after munmap", p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + 3 * ms_page() + 9,
+		        "load after munmap", p, len);
 	ms_probe_write(p, 1, &f);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, p, "store after munmap", p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p, "store after munmap", p, len);
 }
 
 /* Assert that after munmap of the middle page of three only that page faults (SIGSEGV
@@ -166,8 +153,8 @@ CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
 	xmunmap(p + pg, pg);
 	struct ms_fault f;
 	ms_probe_write(p + pg + pg / 2, 7, &f);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + pg + pg / 2, "store into the hole", p,
-		     len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + pg + pg / 2, "store into the hole", p,
+		        len);
 	cr_assert(p[0] == 0xa1 && p[2 * pg] == 0xa3,
 		  "%s: neighbours of the hole read 0x%02x 0x%02x, stored 0xa1 0xa3\n%s",
 		  ms_backing_name[b], p[0], p[2 * pg], ms_maps_near(p, len));
@@ -184,10 +171,10 @@ CONFORM(signal_info, accerr_then_maperr_same_byte, "e4", LINUX)
 	unsigned char *byte = p + pg - 3;
 	struct ms_fault f;
 	ms_probe_read(byte, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, byte, "load from mapped PROT_NONE", p, pg);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, byte, "load from mapped PROT_NONE", p, pg);
 	xmunmap(p, pg);
 	ms_probe_read(byte, &f);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, byte, "load from the same byte unmapped", p, pg);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, byte, "load from the same byte unmapped", p, pg);
 }
 
 /* Assert that a load from a whole page past the end of a mapped file raises SIGBUS BUS_ADRERR
@@ -203,9 +190,9 @@ CONFORM(signal_info, beyond_eof_sigbus_adrerr_exact_byte, "e4", POSIX)
 		  ms_signame(f.signo), ms_sicode_name(f.signo, f.code), ms_maps_near(p, 3 * pg));
 	unsigned char *target = p + 2 * pg + 0x3c;
 	ms_probe_read(target, &f);
-	assert_fault(&f, SIGBUS, BUS_ADRERR, target, "load a page past EOF", p, 3 * pg);
+	ms_assert_fault(&f, SIGBUS, BUS_ADRERR, target, "load a page past EOF", p, 3 * pg);
 	ms_probe_write(target + 1, 9, &f);
-	assert_fault(&f, SIGBUS, BUS_ADRERR, target + 1, "store a page past EOF", p, 3 * pg);
+	ms_assert_fault(&f, SIGBUS, BUS_ADRERR, target + 1, "store a page past EOF", p, 3 * pg);
 	xmunmap(p, 3 * pg);
 	xclose(fd);
 }
@@ -247,7 +234,7 @@ CONFORM(mprotect_exec, call_into_non_exec_segv_then_exec_runs, "e5 e4", LINUX)
 	__builtin___clear_cache((char *)code, (char *)code + n);
 	struct ms_fault f;
 	ms_probe_exec(code, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, code, "call into PROT_READ|PROT_WRITE", p, pg);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, code, "call into PROT_READ|PROT_WRITE", p, pg);
 
 	xmprotect(p, pg, PROT_READ | PROT_EXEC);
 	cr_assert(!ms_probe_exec(code, &f),
@@ -273,7 +260,8 @@ CONFORM(mprotect_exec, call_into_read_only_file_map_segv, "e5", LINUX)
 	unsigned char *p = xmmap(NULL, pg, PROT_READ, MAP_PRIVATE, fd, 0);
 	struct ms_fault f;
 	ms_probe_exec(p + 0x80, &f);
-	assert_fault(&f, SIGSEGV, SEGV_ACCERR, p + 0x80, "call into a PROT_READ file map", p, pg);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, p + 0x80, "call into a PROT_READ file map", p,
+			pg);
 	xmunmap(p, pg);
 	xclose(fd);
 }
@@ -354,14 +342,14 @@ CONFORM(pkey_mprotect, pkru_denied_write_segv_pkuerr, "e7 e4", LINUX)
 	 * so the rights are set again before every probe. */
 	xcheck("pkey_set", pkey_set(key, PKEY_DISABLE_WRITE));
 	ms_probe_write(p + 0x21, 1, &f);
-	assert_fault(&f, SIGSEGV, SEGV_PKUERR, p + 0x21, "store with PKEY_DISABLE_WRITE", p, pg);
+	ms_assert_fault(&f, SIGSEGV, SEGV_PKUERR, p + 0x21, "store with PKEY_DISABLE_WRITE", p, pg);
 	xcheck("pkey_set", pkey_set(key, PKEY_DISABLE_WRITE));
 	cr_assert(!ms_probe_read(p, &f), "load with PKEY_DISABLE_WRITE faulted: %s %s",
 		  ms_signame(f.signo), ms_sicode_name(f.signo, f.code));
 
 	xcheck("pkey_set", pkey_set(key, PKEY_DISABLE_ACCESS));
 	ms_probe_read(p + 0x22, &f);
-	assert_fault(&f, SIGSEGV, SEGV_PKUERR, p + 0x22, "load with PKEY_DISABLE_ACCESS", p, pg);
+	ms_assert_fault(&f, SIGSEGV, SEGV_PKUERR, p + 0x22, "load with PKEY_DISABLE_ACCESS", p, pg);
 
 	xcheck("pkey_set", pkey_set(key, 0));
 	cr_assert(!ms_probe_write(p + 0x21, 1, &f), "store with all rights faulted: %s %s",
@@ -395,9 +383,9 @@ CONFORM(madvise_guard, install_segv_remove_restores, "e8 e4", LINUX)
 	guard_install(p, 1, 2);
 	struct ms_fault f;
 	ms_probe_read(p + pg + 5, &f);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + pg + 5, "load from a guard page", p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + pg + 5, "load from a guard page", p, len);
 	ms_probe_write(p + 3 * pg - 1, 1, &f);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + 3 * pg - 1, "store to a guard page", p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + 3 * pg - 1, "store to a guard page", p, len);
 	cr_assert(p[0] == 0x77 && p[3 * pg] == 0x77,
 		  "pages beside the guards changed: 0x%02x 0x%02x", p[0], p[3 * pg]);
 
@@ -422,7 +410,8 @@ CONFORM(madvise_guard, file_backed_guard_keeps_file_data, "e8", LINUX)
 	guard_install(p, 1, 1);
 	struct ms_fault f;
 	ms_probe_read(p + pg + 1, &f);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + pg + 1, "load from a file guard page", p, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + pg + 1, "load from a file guard page", p,
+			len);
 	xmadvise(p + pg, pg, MADV_GUARD_REMOVE);
 	cr_assert(p[pg + 1] == ms_pattern(pg + 1),
 		  "after removing the guard byte %zu reads 0x%02x, the file holds 0x%02x", pg + 1,
@@ -455,7 +444,7 @@ CONFORM(madvise_guard, survives_fork_and_mremap, "e8", LINUX)
 	cr_assert(q == dst, "mremap move: %s", ms_errname(errno));
 	struct ms_fault f;
 	ms_probe_read(q + pg + 2, &f);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, q + pg + 2, "load from the moved guard", q, len);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, q + pg + 2, "load from the moved guard", q, len);
 	cr_assert(!ms_probe_read(q, &f) && !ms_probe_read(q + 2 * pg, &f),
 		  "pages around the moved guard fault\n%s", ms_maps_near(q, len));
 	xmunmap(q, len);
@@ -530,8 +519,8 @@ CONFORM(mmap_growsdown, stack_guard_gap_refuses_growth, "e9 e4", LINUX)
 	struct ms_fault f;
 	ms_probe_write(too_close, 1, &f);
 	size_t total = (size_t)(stack + 4 * pg - base);
-	assert_fault(&f, SIGSEGV, SEGV_MAPERR, too_close,
-		     "growth to one page inside stack_guard_gap", base, total);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, too_close,
+		        "growth to one page inside stack_guard_gap", base, total);
 	cr_assert(vma_start(stack) == (unsigned long)stack,
 		  "the refused growth moved the VMA start to 0x%lx\n%s", vma_start(stack),
 		  ms_maps_near(base, total));
