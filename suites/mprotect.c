@@ -1,10 +1,12 @@
-/* (g) mprotect: holes in the range, alignment, the file's open mode, unknown prot bits. The
- * signals it raises are in protection.c, its argument classes in args_*.c. */
+/* (g, e) mprotect: holes in the range, alignment, the file's open mode, unknown prot bits, and
+ * no execution without PROT_EXEC (e5). The signals it raises are in signals.c, its argument
+ * classes in args_*.c. */
 #include "mm_util.h"
 
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <unistd.h>
 
 static void assert_write_faults(volatile unsigned char *addr, const char *why)
@@ -103,3 +105,72 @@ CONFORM(mprotect, shared_write_on_read_only_fd_fails_eacces, "g12", POSIX)
 	xmunmap(p, page);
 CONFORM_ERRNO_ROWS(PROT_BITS_ROWS, mprotect, unknown_prot_bits_fail_einval, "g12 h11", LINUX,
 		   PROT_BITS_SETUP, PROT_BITS_TEARDOWN)
+
+/* ---- e5: no execution without PROT_EXEC ---- */
+
+/* The machine code of a bare return. */
+static size_t put_return_insn(unsigned char *at)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	at[0] = 0xc3; /* ret */
+	return 1;
+#elif defined(__aarch64__)
+	const uint32_t ret = 0xd65f03c0; /* ret x30, little-endian */
+	memcpy(at, &ret, sizeof(ret));
+	return sizeof(ret);
+#else
+	(void)at;
+	return 0;
+#endif
+}
+
+/* Assert that calling code in a PROT_READ|PROT_WRITE mapping raises SIGSEGV SEGV_ACCERR at the
+ * instruction (NX), and that after mprotect(PROT_READ|PROT_EXEC) the same call returns. LINUX:
+ * POSIX leaves the effect of missing PROT_EXEC to the implementation; Linux enforces it where
+ * the CPU can (x86-64 NX, arm64 XN) unless READ_IMPLIES_EXEC is set. */
+CONFORM(mprotect_exec, call_into_non_exec_segv_then_exec_runs, "e5 e4", LINUX)
+{
+	ms_require_behaviour(MS_NX);
+	if (personality(0xffffffff) & READ_IMPLIES_EXEC)
+		cr_skip_test("the READ_IMPLIES_EXEC personality makes readable maps executable");
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0);
+	unsigned char *code = p + 0x40;
+	size_t n = put_return_insn(code);
+	if (!n)
+		cr_skip_test("no `ret` encoding known for this architecture");
+	__builtin___clear_cache((char *)code, (char *)code + n);
+	struct ms_fault f;
+	ms_probe_exec(code, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, code, "call into PROT_READ|PROT_WRITE", p, pg);
+
+	xmprotect(p, pg, PROT_READ | PROT_EXEC);
+	cr_assert(!ms_probe_exec(code, &f),
+		  "call into PROT_READ|PROT_EXEC faulted: %s %s at %p\n%s", ms_signame(f.signo),
+		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(p, pg));
+	xmunmap(p, pg);
+}
+
+/* Assert that calling code in a file mapped PROT_READ only (the file holds a `ret`) raises
+ * SIGSEGV SEGV_ACCERR at the instruction: file backings obey NX as anonymous memory does. */
+CONFORM(mprotect_exec, call_into_read_only_file_map_segv, "e5", LINUX)
+{
+	ms_require_behaviour(MS_NX);
+	if (personality(0xffffffff) & READ_IMPLIES_EXEC)
+		cr_skip_test("the READ_IMPLIES_EXEC personality makes readable maps executable");
+	size_t pg = ms_page();
+	unsigned char insn[8];
+	size_t n = put_return_insn(insn);
+	if (!n)
+		cr_skip_test("no `ret` encoding known for this architecture");
+	int fd = ms_file(pg, NULL);
+	xpwrite(fd, insn, n, 0x80);
+	unsigned char *p = xmmap(NULL, pg, PROT_READ, MAP_PRIVATE, fd, 0);
+	struct ms_fault f;
+	ms_probe_exec(p + 0x80, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, p + 0x80, "call into a PROT_READ file map", p,
+			pg);
+	xmunmap(p, pg);
+	xclose(fd);
+}
