@@ -2,7 +2,7 @@
  * invalid combinations of flags and protections, with the unknown bits derived from the
  * running kernel (its version for MAP_DROPPABLE and MAP_ABOVE4G, its hardware capabilities
  * for PROT_BTI/PROT_MTE) rather than a fixed list; the required prot values; the lock-all
- * calls; posix_madvise, shm_open/shm_unlink and <sys/mman.h>. The cells each test fills are
+ * calls; posix_madvise and <sys/mman.h> (shm_open/shm_unlink: shm.c). The cells each test fills are
  * listed in suites/clauses/args-matrix.classes. */
 #include "mm_util.h"
 
@@ -36,12 +36,12 @@ static bool kernel_at_least(int major, int minor)
 }
 
 /* Protection bits the running kernel knows on this machine: the generic four and the arm64
- * ones the CPU reports (arch_prot_bits(), mm_util.h). GROWSDOWN/UP are known too but refused
+ * ones the CPU reports (ms_arch_prot_bits(), mm_util.h). GROWSDOWN/UP are known too but refused
  * on a plain mapping: they have their own rows. */
 static unsigned long known_prot_bits(void)
 {
 	return PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP |
-	       arch_prot_bits();
+	       ms_arch_prot_bits();
 }
 
 /* MAP_ flag bits this kernel knows: those its uapi headers name (the legacy set mmap(2)
@@ -74,13 +74,6 @@ static int memfd_of(size_t len, unsigned char fill)
 	return fd;
 }
 
-#define APPEND(msg, ...)                                                                     \
-	do {                                                                                 \
-		size_t u_ = strlen(msg);                                                     \
-		snprintf(msg + u_, sizeof(msg) - u_, "%s", u_ ? "; " : "");                  \
-		u_ = strlen(msg);                                                            \
-		snprintf(msg + u_, sizeof(msg) - u_, __VA_ARGS__);                           \
-	} while (0)
 
 /* ---- mmap offsets ---- */
 
@@ -170,8 +163,8 @@ CONFORM(mmap_classes, prot_required_values_accepted, "a1 e1 e2", POSIX)
 		unsigned char *p = mmap(NULL, pg, required_prots[i].prot,
 					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED) {
-			APPEND(msg, "mmap %s failed with %s", required_prots[i].name,
-			       ms_errname(errno));
+			ms_append(msg, "mmap %s failed with %s", required_prots[i].name,
+			          ms_errname(errno));
 			continue;
 		}
 		check_prot(msg, sizeof(msg), "mmap", required_prots[i].name, p,
@@ -189,14 +182,14 @@ CONFORM(mprotect_classes, prot_required_values_accepted, "g12 e1 e2", POSIX)
 	for (size_t i = 0; i < sizeof(required_prots) / sizeof(required_prots[0]); i++) {
 		unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE,
 					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (mprotect(p, pg, required_prots[i].prot) != 0) {
-			APPEND(msg, "mprotect %s failed with %s", required_prots[i].name,
-			       ms_errname(errno));
-			continue;
-		}
-		check_prot(msg, sizeof(msg), "mprotect", required_prots[i].name, p,
-			   required_prots[i].prot);
-		munmap(p, pg);
+		/* A refused row still unmaps its page: no `continue` between map and unmap. */
+		if (mprotect(p, pg, required_prots[i].prot) != 0)
+			ms_append(msg, "mprotect %s failed with %s", required_prots[i].name,
+			          ms_errname(errno));
+		else
+			check_prot(msg, sizeof(msg), "mprotect", required_prots[i].name, p,
+				   required_prots[i].prot);
+		xmunmap(p, pg);
 	}
 	cr_assert(msg[0] == 0, "%s", msg);
 }
@@ -220,16 +213,16 @@ CONFORM(mmap_classes, unknown_prot_bits_grant_nothing, "e1 e2 h11", POSIX)
 			unsigned char *p = mmap(NULL, pg, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			if (p == MAP_FAILED) {
 				if (errno != EINVAL)
-					APPEND(msg, "prot %#x: %s, expected EINVAL or a mapping",
-					       prot, ms_errname(errno));
+					ms_append(msg, "prot %#x: %s, expected EINVAL or a mapping",
+					          prot, ms_errname(errno));
 				continue;
 			}
 			probed++;
 			struct ms_fault f;
 			if (!ms_probe_write(p, 1, &f))
-				APPEND(msg, "prot %#x: a store succeeded", prot);
+				ms_append(msg, "prot %#x: a store succeeded", prot);
 			if (!base && !ms_probe_read(p, &f))
-				APPEND(msg, "prot %#x: a load succeeded", prot);
+				ms_append(msg, "prot %#x: a load succeeded", prot);
 			munmap(p, pg);
 		}
 	}
@@ -252,11 +245,11 @@ static void unknown_prot_bits_einval(bool pkey)
 		long r = pkey ? syscall(SYS_pkey_mprotect, p, pg, PROT_READ | bit, -1)
 			      : mprotect(p, pg, PROT_READ | bit);
 		if (r != -1 || errno != EINVAL)
-			APPEND(msg, "bit %#x: returned %ld (%s), expected EINVAL", bit, r,
-			       ms_errname(errno));
+			ms_append(msg, "bit %#x: returned %ld (%s), expected EINVAL", bit, r,
+			          ms_errname(errno));
 		struct ms_fault f;
 		if (ms_probe_write(p, 1, &f)) {
-			APPEND(msg, "bit %#x: the refused call changed the protection", bit);
+			ms_append(msg, "bit %#x: the refused call changed the protection", bit);
 			xmprotect(p, pg, PROT_READ | PROT_WRITE);
 		}
 	}
@@ -274,14 +267,14 @@ CONFORM(mprotect_classes, unknown_prot_bits_derived_einval, "h11 g12", LINUX)
 /* Assert the same of pkey_mprotect with pkey -1. */
 CONFORM(pkey_mprotect_classes, unknown_prot_bits_derived_einval, "h11 e7", LINUX)
 {
-	require_pkey_mprotect();
+	ms_require_pkey_mprotect();
 	unknown_prot_bits_einval(true);
 }
 
 /* Assert that pkey_mprotect refuses a key that was never allocated, and one out of range. */
 CONFORM(pkey_mprotect_classes, unallocated_pkey_einval, "h11 e7", LINUX)
 {
-	require_pkey_mprotect();
+	ms_require_pkey_mprotect();
 	size_t pg = ms_page();
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
@@ -307,17 +300,17 @@ CONFORM(mmap_classes, unknown_flag_bits_refused_or_ignored, "k3 k5", LINUX)
 		errno = 0;
 		void *p = mmap(NULL, pg, PROT_READ, MAP_SHARED_VALIDATE | bit, fd, 0);
 		if (p != MAP_FAILED || errno != EOPNOTSUPP) {
-			APPEND(msg, "MAP_SHARED_VALIDATE|%#x: %s, expected EOPNOTSUPP", bit,
-			       p == MAP_FAILED ? ms_errname(errno) : "mapped");
+			ms_append(msg, "MAP_SHARED_VALIDATE|%#x: %s, expected EOPNOTSUPP", bit,
+			          p == MAP_FAILED ? ms_errname(errno) : "mapped");
 			if (p != MAP_FAILED)
 				munmap(p, pg);
 		}
 		unsigned char *q = mmap(NULL, pg, PROT_READ, MAP_SHARED | bit, fd, 0);
 		if (q == MAP_FAILED)
-			APPEND(msg, "MAP_SHARED|%#x: %s, expected the bit ignored", bit,
-			       ms_errname(errno));
+			ms_append(msg, "MAP_SHARED|%#x: %s, expected the bit ignored", bit,
+			          ms_errname(errno));
 		else if (q[0] != 0x5a)
-			APPEND(msg, "MAP_SHARED|%#x: reads %#x, not the file", bit, q[0]);
+			ms_append(msg, "MAP_SHARED|%#x: reads %#x, not the file", bit, q[0]);
 		if (q != MAP_FAILED)
 			munmap(q, pg);
 	}
@@ -338,10 +331,10 @@ CONFORM(mmap_classes, mapping_types_probe, "k3 a11", LINUX)
 		void *p = mmap(NULL, pg, PROT_READ, t | MAP_ANONYMOUS, -1, 0);
 		int e = errno;
 		if (valid && p == MAP_FAILED)
-			APPEND(msg, "type %#x: %s, expected a mapping", t, ms_errname(e));
+			ms_append(msg, "type %#x: %s, expected a mapping", t, ms_errname(e));
 		else if (!valid && (p != MAP_FAILED || e != EINVAL))
-			APPEND(msg, "type %#x: %s, expected EINVAL", t,
-			       p == MAP_FAILED ? ms_errname(e) : "mapped");
+			ms_append(msg, "type %#x: %s, expected EINVAL", t,
+			          p == MAP_FAILED ? ms_errname(e) : "mapped");
 		if (p != MAP_FAILED)
 			munmap(p, pg);
 	}
@@ -369,8 +362,8 @@ CONFORM(mmap_classes, invalid_flag_combinations, "k1 k3 a11", LINUX)
 		errno = 0;
 		void *p = mmap(rows[i].addr, pg, PROT_READ, rows[i].flags, rows[i].fd, 0);
 		if (p != MAP_FAILED || errno != EINVAL)
-			APPEND(msg, "row %s: %s, expected EINVAL", rows[i].row,
-			       p == MAP_FAILED ? ms_errname(errno) : "mapped");
+			ms_append(msg, "row %s: %s, expected EINVAL", rows[i].row,
+			          p == MAP_FAILED ? ms_errname(errno) : "mapped");
 		if (p != MAP_FAILED)
 			munmap(p, pg);
 	}
@@ -490,13 +483,13 @@ CONFORM(msync_classes, flags_table, "f4", LINUX)
 			continue;
 		errno = 0;
 		if (msync(p, pg, MS_ASYNC | bit) != -1 || errno != EINVAL)
-			APPEND(msg, "MS_ASYNC|%#x: %s, expected EINVAL", bit, ms_errname(errno));
+			ms_append(msg, "MS_ASYNC|%#x: %s, expected EINVAL", bit, ms_errname(errno));
 	}
 	errno = 0;
 	if (msync(p, pg, MS_SYNC | MS_ASYNC) != -1 || errno != EINVAL)
-		APPEND(msg, "MS_SYNC|MS_ASYNC: %s, expected EINVAL", ms_errname(errno));
+		ms_append(msg, "MS_SYNC|MS_ASYNC: %s, expected EINVAL", ms_errname(errno));
 	if (msync(p, pg, 0) != 0)
-		APPEND(msg, "flags 0: %s, expected success", ms_errname(errno));
+		ms_append(msg, "flags 0: %s, expected success", ms_errname(errno));
 	cr_assert(msg[0] == 0, "%s", msg);
 }
 
@@ -513,7 +506,7 @@ CONFORM(mlock_classes, mlock2_flags_table, "h14", LINUX)
 			continue;
 		errno = 0;
 		if (syscall(SYS_mlock2, p, pg, bit) != -1 || errno != EINVAL)
-			APPEND(msg, "flag %#x: %s, expected EINVAL", bit, ms_errname(errno));
+			ms_append(msg, "flag %#x: %s, expected EINVAL", bit, ms_errname(errno));
 	}
 	cr_assert(msg[0] == 0, "%s", msg);
 }
@@ -525,17 +518,17 @@ CONFORM(mlockall_classes, flags_table, "h14", POSIX)
 	char msg[2048] = "";
 	errno = 0;
 	if (mlockall(0) != -1 || errno != EINVAL)
-		APPEND(msg, "flags 0: %s, expected EINVAL", ms_errname(errno));
+		ms_append(msg, "flags 0: %s, expected EINVAL", ms_errname(errno));
 	errno = 0;
 	if (mlockall(MCL_ONFAULT) != -1 || errno != EINVAL)
-		APPEND(msg, "MCL_ONFAULT alone: %s, expected EINVAL", ms_errname(errno));
+		ms_append(msg, "MCL_ONFAULT alone: %s, expected EINVAL", ms_errname(errno));
 	for (int b = 0; b < 31; b++) {
 		int bit = 1 << b;
 		if (bit & (MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT))
 			continue;
 		errno = 0;
 		if (mlockall(bit) != -1 || errno != EINVAL)
-			APPEND(msg, "flag %#x: %s, expected EINVAL", bit, ms_errname(errno));
+			ms_append(msg, "flag %#x: %s, expected EINVAL", bit, ms_errname(errno));
 	}
 	munlockall();
 	cr_assert(msg[0] == 0, "%s", msg);
@@ -583,17 +576,17 @@ CONFORM(mremap_classes, flags_table, "h12 g7 g8", LINUX)
 		errno = 0;
 		void *r = mremap(p, pg, pg, MREMAP_MAYMOVE | bit);
 		if (r != MAP_FAILED || errno != EINVAL)
-			APPEND(msg, "MAYMOVE|%#x: %s, expected EINVAL", bit,
-			       r == MAP_FAILED ? ms_errname(errno) : "remapped");
+			ms_append(msg, "MAYMOVE|%#x: %s, expected EINVAL", bit,
+			          r == MAP_FAILED ? ms_errname(errno) : "remapped");
 		if (r != MAP_FAILED)
 			p = r;
 	}
 	errno = 0;
 	if (mremap(p, pg, pg, MREMAP_FIXED, p + 16 * pg) != MAP_FAILED || errno != EINVAL)
-		APPEND(msg, "FIXED without MAYMOVE: %s, expected EINVAL", ms_errname(errno));
+		ms_append(msg, "FIXED without MAYMOVE: %s, expected EINVAL", ms_errname(errno));
 	errno = 0;
 	if (mremap(p, pg, pg, MREMAP_DONTUNMAP) != MAP_FAILED || errno != EINVAL)
-		APPEND(msg, "DONTUNMAP without MAYMOVE: %s, expected EINVAL", ms_errname(errno));
+		ms_append(msg, "DONTUNMAP without MAYMOVE: %s, expected EINVAL", ms_errname(errno));
 	cr_assert(msg[0] == 0, "%s", msg);
 }
 
@@ -612,10 +605,10 @@ CONFORM(posix_madvise_classes, unknown_advice_einval, "g13", POSIX)
 		errno = 0;
 		int r = posix_madvise(p, pg, bad[i]);
 		if (r != EINVAL)
-			APPEND(msg, "advice %d returned %d (%s), expected EINVAL", bad[i], r,
-			       r > 0 ? ms_errname(r) : "not an error number");
+			ms_append(msg, "advice %d returned %d (%s), expected EINVAL", bad[i], r,
+			          r > 0 ? ms_errname(r) : "not an error number");
 		if (errno != 0)
-			APPEND(msg, "advice %d set errno to %s", bad[i], ms_errname(errno));
+			ms_append(msg, "advice %d set errno to %s", bad[i], ms_errname(errno));
 	}
 	cr_assert(msg[0] == 0, "%s", msg);
 }
@@ -637,134 +630,14 @@ CONFORM(posix_madvise_classes, advice_keeps_contents, "g13 a8", POSIX)
 	for (size_t i = 0; i < sizeof(adv) / sizeof(adv[0]); i++) {
 		int r = posix_madvise(p, len, adv[i].advice);
 		if (r != 0)
-			APPEND(msg, "POSIX_MADV_%s returned %s", adv[i].name, ms_errname(r));
+			ms_append(msg, "POSIX_MADV_%s returned %s", adv[i].name, ms_errname(r));
 		size_t bad = ms_first_mismatch_tagged(p, len, 0x3c);
 		if (bad != len) {
-			APPEND(msg, "after POSIX_MADV_%s byte %zu changed", adv[i].name, bad);
+			ms_append(msg, "after POSIX_MADV_%s byte %zu changed", adv[i].name, bad);
 			ms_fill_tagged(p, len, 0x3c);
 		}
 	}
 	cr_assert(msg[0] == 0, "%s", msg);
-}
-
-/* ---- shm_open, shm_unlink ---- */
-
-static int lowest_free_fd(void)
-{
-	int fd = dup(0);
-	if (fd >= 0)
-		close(fd);
-	return fd;
-}
-
-/* Assert shm_open's and shm_unlink's errors: EEXIST for O_CREAT|O_EXCL on an existing name,
- * ENOENT without O_CREAT, ENAMETOOLONG past NAME_MAX, EMFILE without a free descriptor, and
- * ENOENT/ENAMETOOLONG from shm_unlink. POSIX (the EINVAL row of a second slash is glibc's
- * implementation-defined choice). */
-CONFORM(shm_classes, errors_table, "b13", POSIX)
-{
-	char name[64], missing[64], longname[NAME_MAX + 8];
-	shm_name(name, sizeof(name), "e");
-	shm_name(missing, sizeof(missing), "missing");
-	longname[0] = '/';
-	memset(longname + 1, 'x', NAME_MAX + 1);
-	longname[NAME_MAX + 2] = 0;
-	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-	if (fd < 0)
-		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));
-	char msg[1024] = "";
-	errno = 0;
-	int r = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-	if (r != -1 || errno != EEXIST)
-		APPEND(msg, "row o_excl_existing: %d (%s), expected EEXIST", r, ms_errname(errno));
-	errno = 0;
-	r = shm_open(missing, O_RDWR, 0);
-	if (r != -1 || errno != ENOENT)
-		APPEND(msg, "row missing_without_creat: %d (%s), expected ENOENT", r,
-		       ms_errname(errno));
-	errno = 0;
-	r = shm_open(longname, O_RDWR | O_CREAT, 0600);
-	if (r != -1 || errno != ENAMETOOLONG)
-		APPEND(msg, "row name_too_long: %d (%s), expected ENAMETOOLONG", r, ms_errname(errno));
-	errno = 0;
-	r = shm_open("/mmapsuite/with-slash", O_RDWR | O_CREAT, 0600);
-	if (r != -1 || errno != EINVAL)
-		APPEND(msg, "row second_slash (glibc): %d (%s), expected EINVAL", r,
-		       ms_errname(errno));
-	struct rlimit old, low;
-	getrlimit(RLIMIT_NOFILE, &old);
-	low = old;
-	low.rlim_cur = (rlim_t)lowest_free_fd();
-	errno = 0;
-	if (setrlimit(RLIMIT_NOFILE, &low) == 0) {
-		r = shm_open(name, O_RDWR, 0);
-		int e = errno;
-		setrlimit(RLIMIT_NOFILE, &old);
-		if (r != -1 || e != EMFILE)
-			APPEND(msg, "row no_free_descriptor: %d (%s), expected EMFILE", r,
-			       ms_errname(e));
-	}
-	errno = 0;
-	r = shm_unlink(missing);
-	if (r != -1 || errno != ENOENT)
-		APPEND(msg, "row unlink_missing: %d (%s), expected ENOENT", r, ms_errname(errno));
-	errno = 0;
-	r = shm_unlink(longname);
-	if (r != -1 || errno != ENAMETOOLONG)
-		APPEND(msg, "row unlink_too_long: %d (%s), expected ENAMETOOLONG", r,
-		       ms_errname(errno));
-	close(fd);
-	shm_unlink(name);
-	cr_assert(msg[0] == 0, "%s", msg);
-}
-
-/* Assert that O_TRUNC on an existing object opened O_RDWR empties it. POSIX */
-CONFORM(shm_classes, trunc_empties_object, "b13", POSIX)
-{
-	char name[64];
-	shm_name(name, sizeof(name), "t");
-	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-	if (fd < 0)
-		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));
-	xftruncate(fd, 2 * ms_page());
-	int fd2 = shm_open(name, O_RDWR | O_TRUNC, 0);
-	struct stat st = { 0 };
-	int e = fd2 < 0 ? errno : 0;
-	if (fd2 >= 0)
-		fstat(fd2, &st);
-	shm_unlink(name);
-	cr_assert(fd2 >= 0, "reopen with O_TRUNC: %s", ms_errname(e));
-	cr_assert(st.st_size == 0, "size after O_TRUNC: %jd, expected 0", (intmax_t)st.st_size);
-}
-
-/* Assert that after shm_unlink the name behaves as never created, while a mapping of the old
- * object keeps its data: open without O_CREAT fails ENOENT, with O_CREAT gives an empty new
- * object. POSIX */
-CONFORM(shm_classes, unlinked_name_is_new, "b13", POSIX)
-{
-	size_t pg = ms_page();
-	char name[64];
-	shm_name(name, sizeof(name), "u");
-	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-	if (fd < 0)
-		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));
-	xftruncate(fd, pg);
-	unsigned char *old = xmap_shared(fd, pg);
-	old[0] = 0x77;
-	ms_assert_ok(shm_unlink(name));
-	errno = 0;
-	int r = shm_open(name, O_RDWR, 0);
-	int e = errno;
-	int fresh = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
-	struct stat st = { 0 };
-	if (fresh >= 0)
-		fstat(fresh, &st);
-	shm_unlink(name);
-	cr_assert(r == -1 && e == ENOENT, "open of the unlinked name: %d (%s), expected ENOENT",
-		  r, ms_errname(e));
-	cr_assert(fresh >= 0 && st.st_size == 0, "O_CREAT|O_EXCL of the unlinked name: %s, size "
-		  "%jd", fresh >= 0 ? "created" : ms_errname(errno), (intmax_t)st.st_size);
-	cr_assert(old[0] == 0x77, "the old mapping lost its data after unlink");
 }
 
 /* ---- <sys/mman.h> ---- */
@@ -780,32 +653,34 @@ CONFORM(header_classes, constants_are_distinct, "h2", POSIX)
 	int prots[] = { PROT_READ, PROT_WRITE, PROT_EXEC };
 	for (int i = 0; i < 3; i++) {
 		if (!prots[i] || (prots[i] & PROT_NONE))
-			APPEND(msg, "PROT value %d overlaps PROT_NONE", i);
+			ms_append(msg, "PROT value %d overlaps PROT_NONE", i);
 		for (int j = i + 1; j < 3; j++)
 			if (prots[i] & prots[j])
-				APPEND(msg, "PROT values %#x and %#x overlap", prots[i], prots[j]);
+				ms_append(msg, "PROT values %#x and %#x overlap",
+				          prots[i], prots[j]);
 	}
 	if (MAP_SHARED == MAP_PRIVATE || (MAP_FIXED & (MAP_SHARED | MAP_PRIVATE)))
-		APPEND(msg, "MAP_SHARED, MAP_PRIVATE, MAP_FIXED not distinct");
+		ms_append(msg, "MAP_SHARED, MAP_PRIVATE, MAP_FIXED not distinct");
 	if (MAP_ANON != MAP_ANONYMOUS)
-		APPEND(msg, "MAP_ANON %#x differs from MAP_ANONYMOUS %#x", MAP_ANON, MAP_ANONYMOUS);
+		ms_append(msg, "MAP_ANON %#x differs from MAP_ANONYMOUS %#x",
+		          MAP_ANON, MAP_ANONYMOUS);
 	if ((MS_ASYNC & MS_SYNC) || (MS_INVALIDATE & (MS_SYNC | MS_ASYNC)) || !MS_ASYNC ||
 	    !MS_SYNC || !MS_INVALIDATE)
-		APPEND(msg, "MS_ flags not distinct bits");
+		ms_append(msg, "MS_ flags not distinct bits");
 	if ((MCL_CURRENT & MCL_FUTURE) || !MCL_CURRENT || !MCL_FUTURE)
-		APPEND(msg, "MCL_ flags not distinct bits");
+		ms_append(msg, "MCL_ flags not distinct bits");
 	int adv[] = { POSIX_MADV_NORMAL, POSIX_MADV_SEQUENTIAL, POSIX_MADV_RANDOM,
 		      POSIX_MADV_WILLNEED, POSIX_MADV_DONTNEED };
 	for (int i = 0; i < 5; i++)
 		for (int j = i + 1; j < 5; j++)
 			if (adv[i] == adv[j])
-				APPEND(msg, "POSIX_MADV values %d and %d equal", i, j);
+				ms_append(msg, "POSIX_MADV values %d and %d equal", i, j);
 	size_t len = 0;
 	off_t off = 0;
 	mode_t mode = 0;
 	(void)mode;
 	void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, off);
 	if (p != MAP_FAILED)
-		APPEND(msg, "mmap of length 0 returned %p, not MAP_FAILED", p);
+		ms_append(msg, "mmap of length 0 returned %p, not MAP_FAILED", p);
 	cr_assert(msg[0] == 0, "%s", msg);
 }

@@ -174,7 +174,7 @@ static long call_mincore(void *a, size_t l)
 	static unsigned char vec[8];
 	return mincore(a, l, vec);
 }
-static long call_mseal(void *a, size_t l) { return sys_mseal(a, l, 0); }
+static long call_mseal(void *a, size_t l) { return ms_sys_mseal(a, l, 0); }
 static long call_mremap(void *a, size_t l)
 {
 	void *r = mremap(a, l, l ? l : ms_page(), 0);
@@ -190,7 +190,7 @@ static const struct range_target t_munmap = { .name = "munmap", .call = call_mun
 static const struct range_target t_mprotect = { .name = "mprotect", .call = call_mprotect };
 static const struct range_target t_pkey = {
 	.name = "pkey_mprotect(pkey -1)", .call = call_pkey_mprotect,
-	.require = require_pkey_mprotect };
+	.require = ms_require_pkey_mprotect };
 static const struct range_target t_msync = { .name = "msync(MS_ASYNC)", .call = call_msync };
 static const struct range_target t_mlock = {
 	.name = "mlock", .call = call_mlock, .lock_limited = true };
@@ -203,7 +203,7 @@ static const struct range_target t_padv = {
 	.name = "posix_madvise(NORMAL)", .call = call_posix_madvise };
 static const struct range_target t_mincore = { .name = "mincore", .call = call_mincore };
 static const struct range_target t_mseal = {
-	.name = "mseal", .call = call_mseal, .require = require_mseal };
+	.name = "mseal", .call = call_mseal, .require = ms_require_mseal };
 static const struct range_target t_mremap = { .name = "mremap(same size)", .call = call_mremap };
 static const struct range_target t_rfp = {
 	.name = "remap_file_pages", .call = call_remap_file_pages, .shared_file = true };
@@ -332,7 +332,7 @@ RANGE_ROW(pkey_mprotect_classes, linux_range_table, wholly_unmapped, "g12 e7", L
 /* Assert that pkey_mprotect rounds a partial length up to the page holding the last byte. */
 CONFORM(pkey_mprotect_classes, length_rounding_reaches_last_page, "g12 e7", LINUX)
 {
-	require_pkey_mprotect();
+	ms_require_pkey_mprotect();
 	check_rounding_by_hole(&t_pkey);
 }
 
@@ -561,7 +561,7 @@ RANGE_ROW(mseal_classes, linux_range_table, wholly_unmapped, "h15", LINUX, t_mse
 /* Assert that mseal covers the page holding the last byte and no more. */
 CONFORM(mseal_classes, length_rounding_reaches_last_page, "h15", LINUX)
 {
-	require_mseal();
+	ms_require_mseal();
 	check_rounding_by_hole(&t_mseal);
 }
 

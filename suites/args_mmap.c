@@ -59,101 +59,92 @@ static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
 
 /* Errno tables: each row (the call with its arguments, the expected errno, the clause it
  * judges) is its own result, suite/test_row, so that a failing row hides none of the others.
- * A table is a macro listing ROW(row, call, expected, clause); the test's macro declares one
- * CONFORM per row with the test's ids and spec, around the set-up all its rows share, and
- * checks the row's call with ms_assert_errno_row(). */
+ * A table is a macro listing ROW(t, row, call, expected, clause); CONFORM_ERRNO_ROWS
+ * (conform.h) declares one CONFORM per row with the test's ids and spec, between the set-up
+ * and the checks all its rows share. */
+
+/* The fixture of the tables whose calls need only a file, fd: 4 pages of the file system
+ * under test. */
+#define FILE_SETUP(row) int fd = ms_file(4 * ms_page(), NULL);
+#define FILE_TEARDOWN(row) xclose(fd);
 
 /* ---- h1 ---- */
 
 /* Assert that mmap() with len 0 fails with EINVAL, for anonymous and file mappings. */
-#define ZERO_LEN_ROWS(ROW)                                                                  \
-	ROW(private_anonymous, mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,        \
+#define ZERO_LEN_ROWS(ROW, t)                                                               \
+	ROW(t, private_anonymous, mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,     \
 		 -1, 0), EINVAL,                                                            \
 	    "POSIX mmap() EINVAL: len is zero")                                             \
-	ROW(shared_anonymous, mmap(NULL, 0, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0), EINVAL, \
+	ROW(t, shared_anonymous, mmap(NULL, 0, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1,   \
+		 0), EINVAL,                                                                \
 	    "POSIX mmap() EINVAL: len is zero")                                             \
-	ROW(shared_file, mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL,               \
+	ROW(t, shared_file, mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL,            \
 	    "POSIX mmap() EINVAL: len is zero")                                             \
-	ROW(private_file, mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0), EINVAL,             \
+	ROW(t, private_file, mmap(NULL, 0, PROT_READ, MAP_PRIVATE, fd, 0), EINVAL,          \
 	    "POSIX mmap() EINVAL: len is zero")
-#define ZERO_LEN_ROW(row, call, expected, clause)                                           \
-	CONFORM(mmap_args, zero_length_fails_einval_##row, "h1", POSIX)                     \
-	{                                                                                   \
-		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xclose(fd);                                                                 \
-	}
-ZERO_LEN_ROWS(ZERO_LEN_ROW)
+CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_classes, zero_length_fails_einval, "h1", POSIX,
+		   FILE_SETUP, FILE_TEARDOWN)
 
 /* ---- h2 ---- */
 
 /* Assert that flags with neither MAP_SHARED nor MAP_PRIVATE fail with EINVAL. */
 /* MAP_FIXED alone names no sharing type either; at an address of our own, so that the
  * vm.mmap_min_addr check (EPERM at 0 without CAP_SYS_RAWIO) stays out of it. */
-#define NO_TYPE_ROWS(ROW)                                                                   \
-	ROW(anonymous, mmap(NULL, ms_page(), PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL,      \
+#define NO_TYPE_ROWS(ROW, t)                                                                \
+	ROW(t, anonymous, mmap(NULL, ms_page(), PROT_READ, MAP_ANONYMOUS, -1, 0), EINVAL,   \
 	    "POSIX mmap() EINVAL: flags names neither MAP_SHARED nor MAP_PRIVATE")          \
-	ROW(file, mmap(NULL, ms_page(), PROT_READ, 0, fd, 0), EINVAL,                       \
+	ROW(t, file, mmap(NULL, ms_page(), PROT_READ, 0, fd, 0), EINVAL,                    \
 	    "POSIX mmap() EINVAL: flags names neither MAP_SHARED nor MAP_PRIVATE")          \
-	ROW(fixed_anonymous, mmap(own, ms_page(), PROT_READ,                                \
+	ROW(t, fixed_anonymous, mmap(own, ms_page(), PROT_READ,                             \
 		 MAP_FIXED | MAP_ANONYMOUS, -1, 0), EINVAL,                                 \
 	    "POSIX mmap() EINVAL: flags names neither MAP_SHARED nor MAP_PRIVATE")
-#define NO_TYPE_ROW(row, call, expected, clause)                                            \
-	CONFORM(mmap_args, no_sharing_type_fails_einval_##row, "h2", POSIX)                 \
-	{                                                                                   \
-		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		unsigned char *own = xmmap(NULL, ms_page(), PROT_READ,                      \
-						   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);     \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xmunmap(own, ms_page());                                                    \
-		xclose(fd);                                                                 \
-	}
-NO_TYPE_ROWS(NO_TYPE_ROW)
+#define NO_TYPE_SETUP(row)                                                                  \
+	int fd = ms_file(4 * ms_page(), NULL);                                              \
+	unsigned char *own = xmmap(NULL, ms_page(), PROT_READ,                              \
+					   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#define NO_TYPE_TEARDOWN(row)                                                               \
+	xmunmap(own, ms_page());                                                            \
+	xclose(fd);
+CONFORM_ERRNO_ROWS(NO_TYPE_ROWS, mmap_classes, no_sharing_type_fails_einval, "h2", POSIX,
+		   NO_TYPE_SETUP, NO_TYPE_TEARDOWN)
 
 /* ---- h3 ---- */
 
 /* Assert that a file offset that is not a multiple of the page size fails with EINVAL. */
-#define UNALIGNED_OFF_ROWS(ROW)                                                             \
-	ROW(shared_offset_1, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 1), EINVAL,   \
+#define UNALIGNED_OFF_ROWS(ROW, t)                                                          \
+	ROW(t, shared_offset_1, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 1),        \
+		 EINVAL,                                                                    \
 	    "POSIX mmap() EINVAL: off is not a multiple of the page size")                  \
-	ROW(private_half_page, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd,            \
+	ROW(t, private_half_page, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd,         \
 		 (off_t)ms_page() / 2), EINVAL,                                             \
 	    "POSIX mmap() EINVAL: off is not a multiple of the page size")                  \
-	ROW(shared_page_plus_512, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd,          \
+	ROW(t, shared_page_plus_512, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd,       \
 		 (off_t)ms_page() + 512), EINVAL,                                           \
 	    "POSIX mmap() EINVAL: off is not a multiple of the page size")
-#define UNALIGNED_OFF_ROW(row, call, expected, clause)                                      \
-	CONFORM(mmap_args, unaligned_offset_fails_einval_##row, "h3", POSIX)                \
-	{                                                                                   \
-		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xclose(fd);                                                                 \
-	}
-UNALIGNED_OFF_ROWS(UNALIGNED_OFF_ROW)
+CONFORM_ERRNO_ROWS(UNALIGNED_OFF_ROWS, mmap_classes, unaligned_offset_fails_einval, "h3", POSIX,
+		   FILE_SETUP, FILE_TEARDOWN)
 
 /* Assert that MAP_FIXED with an address that is not page aligned fails with EINVAL and leaves
  * the mapping at the aligned address below it untouched. */
-#define FIXED_UNALIGNED_ROWS(ROW)                                                           \
-	ROW(addr_plus_1, mmap(p + 1, page, PROT_READ,                                       \
+#define FIXED_UNALIGNED_ROWS(ROW, t)                                                        \
+	ROW(t, addr_plus_1, mmap(p + 1, page, PROT_READ,                                    \
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), EINVAL,                   \
 	    "POSIX mmap() EINVAL: MAP_FIXED and addr is not a multiple of the page size")   \
-	ROW(addr_plus_half_page, mmap(p + page / 2, page, PROT_READ,                        \
+	ROW(t, addr_plus_half_page, mmap(p + page / 2, page, PROT_READ,                     \
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), EINVAL,                   \
 	    "POSIX mmap() EINVAL: MAP_FIXED and addr is not a multiple of the page size")
-#define FIXED_UNALIGNED_ROW(row, call, expected, clause)                                    \
-	CONFORM(mmap_args, fixed_unaligned_addr_fails_einval_##row, "h3", POSIX)            \
-	{                                                                                   \
-		size_t page = ms_page();                                                    \
-		unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,            \
-						 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);       \
-		p[0] = 0x3c;                                                                \
-		ms_assert_errno_row(call, expected, clause);                                \
-		cr_assert(p[0] == 0x3c,                                                     \
-			  "the failed MAP_FIXED at %p changed the mapping below it\n%s",    \
-			  (void *)(p + 1), ms_maps_near(p, 2 * page));                      \
-		xmunmap(p, 2 * page);                                                       \
-	}
-FIXED_UNALIGNED_ROWS(FIXED_UNALIGNED_ROW)
+#define FIXED_UNALIGNED_SETUP(row)                                                          \
+	size_t page = ms_page();                                                            \
+	unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,                    \
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
+	p[0] = 0x3c;
+#define FIXED_UNALIGNED_TEARDOWN(row)                                                       \
+	cr_assert(p[0] == 0x3c,                                                             \
+		  "the failed MAP_FIXED at %p changed the mapping below it\n%s",            \
+		  (void *)(p + 1), ms_maps_near(p, 2 * page));                              \
+	xmunmap(p, 2 * page);
+CONFORM_ERRNO_ROWS(FIXED_UNALIGNED_ROWS, mmap_classes, fixed_unaligned_addr_fails_einval, "h3", POSIX,
+		   FIXED_UNALIGNED_SETUP, FIXED_UNALIGNED_TEARDOWN)
 
 /* ---- h4 ---- */
 
@@ -166,40 +157,38 @@ static int closed_fd(void)
 }
 
 /* Assert that a file mapping with fd -1, or with an fd that is not open, fails with EBADF. */
-#define BAD_FD_ROWS(ROW)                                                                    \
-	ROW(shared_minus_1, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, -1, 0), EBADF,     \
+#define BAD_FD_ROWS(ROW, t)                                                                 \
+	ROW(t, shared_minus_1, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, -1, 0), EBADF,  \
 	    "POSIX mmap() EBADF: fildes is not a valid open file descriptor")               \
-	ROW(private_minus_1, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, -1, 0), EBADF,   \
+	ROW(t, private_minus_1, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, -1, 0),       \
+		 EBADF,                                                                     \
 	    "POSIX mmap() EBADF: fildes is not a valid open file descriptor")               \
-	ROW(shared_closed, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, closed_fd(), 0), EBADF, \
+	ROW(t, shared_closed, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, closed_fd(), 0), \
+		 EBADF,                                                                     \
 	    "POSIX mmap() EBADF: fildes is not a valid open file descriptor")
-#define BAD_FD_ROW(row, call, expected, clause)                                             \
-	CONFORM(mmap_args, bad_fd_fails_ebadf_##row, "h4", POSIX)                           \
-	{                                                                                   \
-		ms_assert_errno_row(call, expected, clause);                                \
-	}
-BAD_FD_ROWS(BAD_FD_ROW)
+#define BAD_FD_SETUP(row)
+#define BAD_FD_TEARDOWN(row)
+CONFORM_ERRNO_ROWS(BAD_FD_ROWS, mmap_classes, bad_fd_fails_ebadf, "h4", POSIX,
+		   BAD_FD_SETUP, BAD_FD_TEARDOWN)
 
 /* Assert that mapping a pipe, whose file type mmap() does not support, fails with ENODEV. */
-#define PIPE_ROWS(ROW)                                                                      \
-	ROW(shared, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fds[0], 0), ENODEV,        \
+#define PIPE_ROWS(ROW, t)                                                                   \
+	ROW(t, shared, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fds[0], 0), ENODEV,     \
 	    "POSIX mmap() ENODEV: fildes refers to a file type mmap() does not support")    \
-	ROW(private, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fds[0], 0), ENODEV,      \
+	ROW(t, private, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fds[0], 0), ENODEV,   \
 	    "POSIX mmap() ENODEV: fildes refers to a file type mmap() does not support")
-#define PIPE_ROW(row, call, expected, clause)                                               \
-	CONFORM(mmap_args, pipe_fails_enodev_##row, "h4", POSIX)                            \
-	{                                                                                   \
-		int fds[2];                                                                 \
-		xpipe(fds);                                                                 \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xclose(fds[0]);                                                             \
-		xclose(fds[1]);                                                             \
-	}
-PIPE_ROWS(PIPE_ROW)
+#define PIPE_SETUP(row)                                                                     \
+	int fds[2];                                                                         \
+	xpipe(fds);
+#define PIPE_TEARDOWN(row)                                                                  \
+	xclose(fds[0]);                                                                     \
+	xclose(fds[1]);
+CONFORM_ERRNO_ROWS(PIPE_ROWS, mmap_classes, pipe_fails_enodev, "h4", POSIX,
+		   PIPE_SETUP, PIPE_TEARDOWN)
 
 /* Assert that mapping a directory fails with ENODEV. LINUX: directories have no mmap file
  * operation on tmpfs, ext4, xfs and btrfs; POSIX only says "a type not supported". */
-CONFORM(mmap_args, directory_fails_enodev, "h4", LINUX)
+CONFORM(mmap_classes, directory_fails_enodev, "h4", LINUX)
 {
 	int fd = xopen(ms_dir(), O_RDONLY | O_DIRECTORY, 0);
 	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd, 0), ENODEV);
@@ -210,12 +199,12 @@ CONFORM(mmap_args, directory_fails_enodev, "h4", LINUX)
 
 /* Assert that an fd not open for reading (O_WRONLY) cannot be mapped at all: EACCES whatever
  * the protection and sharing type. */
-CONFORM(mmap_args, write_only_fd_fails_eacces, "h5", POSIX)
+CONFORM(mmap_classes, write_only_fd_fails_eacces, "h5", POSIX)
 {
 	static const int prots[] = { PROT_NONE, PROT_READ, PROT_WRITE, PROT_READ | PROT_WRITE };
 	static const int flags[] = { MAP_SHARED, MAP_PRIVATE };
 	int rw = ms_file(4 * ms_page(), NULL);
-	int fd = reopen(rw, O_WRONLY);
+	int fd = ms_reopen(rw, O_WRONLY);
 	/* every combination is tried and every wrong answer listed: one hides no other */
 	char wrong[1024] = "";
 	for (size_t i = 0; i < sizeof(prots) / sizeof(prots[0]); i++)
@@ -240,34 +229,33 @@ CONFORM(mmap_args, write_only_fd_fails_eacces, "h5", POSIX)
 
 /* Assert that PROT_WRITE with MAP_SHARED on an fd opened O_RDONLY fails with EACCES, while
  * PROT_READ with MAP_SHARED on the same fd succeeds (the control, in every row). */
-#define RDONLY_SHARED_WRITE_ROWS(ROW)                                                       \
-	ROW(write, mmap(NULL, ms_page(), PROT_WRITE, MAP_SHARED, fd, 0), EACCES,            \
+#define RDONLY_SHARED_WRITE_ROWS(ROW, t)                                                    \
+	ROW(t, write, mmap(NULL, ms_page(), PROT_WRITE, MAP_SHARED, fd, 0), EACCES,         \
 	    "POSIX mmap() EACCES: PROT_WRITE with MAP_SHARED and fildes not open for writing") \
-	ROW(read_write, mmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EACCES, \
+	ROW(t, read_write, mmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_SHARED, fd,    \
+		 0), EACCES,                                                                \
 	    "POSIX mmap() EACCES: PROT_WRITE with MAP_SHARED and fildes not open for writing")
-#define RDONLY_SHARED_WRITE_ROW(row, call, expected, clause)                                \
-	CONFORM(mmap_args, read_only_fd_shared_write_fails_eacces_##row, "h5", POSIX)       \
-	{                                                                                   \
-		int rw = ms_file(4 * ms_page(), NULL);                                      \
-		int fd = reopen(rw, O_RDONLY);                                              \
-		ms_assert_errno_row(call, expected, clause);                                \
-		unsigned char *p = mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 0);     \
-		ms_assert_mapped(p);                                                        \
-		cr_assert(p[7] == ms_pattern(7), "the read-only shared mapping reads 0x%02x " \
-			  "at byte 7, the file holds 0x%02x", p[7], ms_pattern(7));         \
-		xmunmap(p, ms_page());                                                      \
-		xclose(fd);                                                                 \
-		xclose(rw);                                                                 \
-	}
-RDONLY_SHARED_WRITE_ROWS(RDONLY_SHARED_WRITE_ROW)
+#define RDONLY_SHARED_WRITE_SETUP(row)                                                      \
+	int rw = ms_file(4 * ms_page(), NULL);                                              \
+	int fd = ms_reopen(rw, O_RDONLY);
+#define RDONLY_SHARED_WRITE_TEARDOWN(row)                                                   \
+	unsigned char *p = mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd, 0);             \
+	ms_assert_mapped(p);                                                                \
+	cr_assert(p[7] == ms_pattern(7), "the read-only shared mapping reads 0x%02x "       \
+		  "at byte 7, the file holds 0x%02x", p[7], ms_pattern(7));                 \
+	xmunmap(p, ms_page());                                                              \
+	xclose(fd);                                                                         \
+	xclose(rw);
+CONFORM_ERRNO_ROWS(RDONLY_SHARED_WRITE_ROWS, mmap_classes, read_only_fd_shared_write_fails_eacces,
+		   "h5", POSIX, RDONLY_SHARED_WRITE_SETUP, RDONLY_SHARED_WRITE_TEARDOWN)
 
 /* Assert that PROT_WRITE with MAP_PRIVATE on an fd opened O_RDONLY succeeds, the copy is
  * writable, and the stores never reach the file. */
-CONFORM(mmap_args, read_only_fd_private_write_succeeds, "h5", POSIX)
+CONFORM(mmap_classes, read_only_fd_private_write_succeeds, "h5", POSIX)
 {
 	size_t page = ms_page();
 	int rw = ms_file(4 * page, NULL);
-	int fd = reopen(rw, O_RDONLY);
+	int fd = ms_reopen(rw, O_RDONLY);
 	unsigned char *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	ms_assert_mapped(p);
 	memset(p, 0xee, page);
@@ -284,69 +272,61 @@ CONFORM(mmap_args, read_only_fd_private_write_succeeds, "h5", POSIX)
 /* ---- h6 ---- */
 
 /* Assert that an offset plus length beyond the largest file offset fails with EOVERFLOW. */
-#define OFF_OVERFLOW_ROWS(ROW)                                                              \
-	ROW(shared, mmap(NULL, 2 * ms_page(), PROT_READ, MAP_SHARED, fd, last_page),        \
-	    EOVERFLOW, "POSIX mmap() EOVERFLOW: off plus len exceeds the offset maximum of "\
+#define OFF_OVERFLOW_ROWS(ROW, t)                                                           \
+	ROW(t, shared, mmap(NULL, 2 * ms_page(), PROT_READ, MAP_SHARED, fd, last_page),     \
+	    EOVERFLOW,                                                                      \
+		 "POSIX mmap() EOVERFLOW: off plus len exceeds the offset maximum of "      \
 	    "the open file description")                                                    \
-	ROW(private, mmap(NULL, 2 * ms_page(), PROT_READ, MAP_PRIVATE, fd, last_page),      \
-	    EOVERFLOW, "POSIX mmap() EOVERFLOW: off plus len exceeds the offset maximum of "\
+	ROW(t, private, mmap(NULL, 2 * ms_page(), PROT_READ, MAP_PRIVATE, fd, last_page),   \
+	    EOVERFLOW,                                                                      \
+		 "POSIX mmap() EOVERFLOW: off plus len exceeds the offset maximum of "      \
 	    "the open file description")
-#define OFF_OVERFLOW_ROW(row, call, expected, clause)                                       \
-	CONFORM(mmap_args, offset_plus_len_overflow_fails_eoverflow_##row, "h6", POSIX)     \
-	{                                                                                   \
-		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		off_t last_page = (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(ms_page() - 1)); \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xclose(fd);                                                                 \
-	}
-OFF_OVERFLOW_ROWS(OFF_OVERFLOW_ROW)
+#define OFF_OVERFLOW_SETUP(row)                                                             \
+	int fd = ms_file(4 * ms_page(), NULL);                                              \
+	off_t last_page = (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(ms_page() - 1));
+#define OFF_OVERFLOW_TEARDOWN(row)                                                          \
+	xclose(fd);
+CONFORM_ERRNO_ROWS(OFF_OVERFLOW_ROWS, mmap_classes, offset_plus_len_overflow_fails_eoverflow,
+		   "h6", POSIX, OFF_OVERFLOW_SETUP, OFF_OVERFLOW_TEARDOWN)
 
 /* Assert that a negative offset fails with EOVERFLOW. LINUX: POSIX does not name this case;
  * Linux on 64-bit treats the offset as unsigned, far beyond MAX_LFS_FILESIZE (some 32-bit
  * architectures answer EINVAL). */
-#define NEG_OFF_ROWS(ROW)                                                                   \
-	ROW(shared, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd,                        \
+#define NEG_OFF_ROWS(ROW, t)                                                                \
+	ROW(t, shared, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, fd,                     \
 		 -(off_t)ms_page()), EOVERFLOW,                                             \
 	    "mmap(2) EOVERFLOW: the offset is beyond the largest file size (64-bit Linux)") \
-	ROW(private, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd,                      \
+	ROW(t, private, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd,                   \
 		 -(off_t)ms_page()), EOVERFLOW,                                             \
 	    "mmap(2) EOVERFLOW: the offset is beyond the largest file size (64-bit Linux)")
-#define NEG_OFF_ROW(row, call, expected, clause)                                            \
-	CONFORM(mmap_args, negative_offset_fails_eoverflow_##row, "h6", LINUX)              \
-	{                                                                                   \
-		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xclose(fd);                                                                 \
-	}
-NEG_OFF_ROWS(NEG_OFF_ROW)
+CONFORM_ERRNO_ROWS(NEG_OFF_ROWS, mmap_classes, negative_offset_fails_eoverflow, "h6", LINUX,
+		   FILE_SETUP, FILE_TEARDOWN)
 
 /* ---- h7 ---- */
 
 /* Assert that a length no address space can hold fails with ENOMEM: SIZE_MAX rounded down to
  * a page, and SIZE_MAX itself (which rounds up to 0). POSIX: "insufficient room in the
  * address space". */
-#define HUGE_LEN_ROWS(ROW)                                                                  \
-	ROW(private_anonymous, mmap(NULL, huge, PROT_READ,                                  \
+#define HUGE_LEN_ROWS(ROW, t)                                                               \
+	ROW(t, private_anonymous, mmap(NULL, huge, PROT_READ,                               \
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM,                               \
 	    "POSIX mmap() ENOMEM: insufficient room in the address space")                  \
-	ROW(private_anonymous_size_max, mmap(NULL, SIZE_MAX, PROT_READ,                     \
+	ROW(t, private_anonymous_size_max, mmap(NULL, SIZE_MAX, PROT_READ,                  \
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), ENOMEM,                               \
 	    "POSIX mmap() ENOMEM: insufficient room in the address space")                  \
-	ROW(shared_anonymous, mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_ANONYMOUS,       \
+	ROW(t, shared_anonymous, mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_ANONYMOUS,    \
 		 -1, 0), ENOMEM,                                                            \
 	    "POSIX mmap() ENOMEM: insufficient room in the address space")                  \
-	ROW(shared_file, mmap(NULL, huge, PROT_READ, MAP_SHARED, fd, 0), ENOMEM,            \
+	ROW(t, shared_file, mmap(NULL, huge, PROT_READ, MAP_SHARED, fd, 0), ENOMEM,         \
 	    "POSIX mmap() ENOMEM: insufficient room in the address space")
-#define HUGE_LEN_ROW(row, call, expected, clause)                                           \
-	CONFORM(mmap_args, huge_length_fails_enomem_##row, "h7", POSIX)                     \
-	{                                                                                   \
-		size_t huge = SIZE_MAX & ~(ms_page() - 1);                                  \
-		int fd = ms_file(4 * ms_page(), NULL);                                      \
-		(void)huge;                                                                 \
-		ms_assert_errno_row(call, expected, clause);                                \
-		xclose(fd);                                                                 \
-	}
-HUGE_LEN_ROWS(HUGE_LEN_ROW)
+#define HUGE_LEN_SETUP(row)                                                                 \
+	size_t huge = SIZE_MAX & ~(ms_page() - 1);                                          \
+	int fd = ms_file(4 * ms_page(), NULL);                                              \
+	(void)huge;
+#define HUGE_LEN_TEARDOWN(row)                                                              \
+	xclose(fd);
+CONFORM_ERRNO_ROWS(HUGE_LEN_ROWS, mmap_classes, huge_length_fails_enomem, "h7", POSIX,
+		   HUGE_LEN_SETUP, HUGE_LEN_TEARDOWN)
 
 /* ---- h8 ---- */
 
@@ -358,8 +338,10 @@ static bool x86_64_4level(void)
 	return va_is_x86_64 && !x86_64_la57();
 }
 
-#define ANY_VA true
-#define NEEDS_X86_64_4LEVEL x86_64_4level()
+/* What the address space must be for each row of the two tables below (by row name). */
+#define VA_NEEDED_beyond_user_space true
+#define VA_NEEDED_wrapping_end true
+#define VA_NEEDED_crossing_task_size x86_64_4level()
 static void require_va(bool ok)
 {
 	if (!ok)
@@ -369,28 +351,25 @@ static void require_va(bool ok)
 
 /* Assert that MAP_FIXED at an address beyond the user address space (TASK_SIZE) fails with
  * ENOMEM, as does a MAP_FIXED range that starts below the end and crosses it (x86-64 with
- * 4-level paging only). Rows: ROW(row, needs, call, expected, clause). */
-#define FIXED_BEYOND_ROWS(ROW)                                                              \
-	ROW(beyond_user_space, ANY_VA,                                                      \
-	    mmap(beyond_user_space, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, \
+ * 4-level paging only). */
+#define FIXED_BEYOND_ROWS(ROW, t)                                                           \
+	ROW(t, beyond_user_space,                                                           \
+	    mmap(beyond_user_space, page, PROT_READ,                                        \
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,                                   \
 		 -1, 0), ENOMEM,                                                            \
 	    "POSIX mmap() ENOMEM: MAP_FIXED and the range exceeds the address space")       \
-	ROW(crossing_task_size, NEEDS_X86_64_4LEVEL,                                        \
+	ROW(t, crossing_task_size,                                                          \
 	    mmap((void *)(x86_64_low_half_end - page), 2 * page, PROT_READ,                 \
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), ENOMEM,                   \
 	    "POSIX mmap() ENOMEM: MAP_FIXED and the range exceeds the address space")
-#define FIXED_BEYOND_ROW(row, needs, call, expected, clause)                                \
-	CONFORM(mmap_args, fixed_beyond_task_size_fails_enomem_##row, "h8", POSIX)          \
-	{                                                                                   \
-		require_va(needs);                                                          \
-		size_t page = ms_page();                                                    \
-		ms_assert_errno_row(call, expected, clause);                                \
-	}
-FIXED_BEYOND_ROWS(FIXED_BEYOND_ROW)
+#define FIXED_BEYOND_SETUP(row) require_va(VA_NEEDED_##row); size_t page = ms_page();
+#define FIXED_BEYOND_TEARDOWN(row)
+CONFORM_ERRNO_ROWS(FIXED_BEYOND_ROWS, mmap_classes, fixed_beyond_task_size_fails_enomem, "h8", POSIX,
+		   FIXED_BEYOND_SETUP, FIXED_BEYOND_TEARDOWN)
 
 /* Assert that without MAP_FIXED a hint above 128 TiB is not honoured on x86-64 unless the
  * CPU has 5-level paging: the mapping lands below 128 TiB. LINUX, x86-64 only. */
-CONFORM(mmap_args, high_hint_stays_below_47_bits, "h8", LINUX)
+CONFORM(mmap_classes, high_hint_stays_below_47_bits, "h8", LINUX)
 {
 	if (!va_is_x86_64)
 		cr_skip_test("the 47-bit default address space is an x86-64 rule");
@@ -411,7 +390,7 @@ CONFORM(mmap_args, high_hint_stays_below_47_bits, "h8", LINUX)
 /* Assert that once RLIMIT_AS is reached, a mapping that would exceed it fails with ENOMEM
  * while a small one still fits. Done in a child: the lowered limit cannot be raised back
  * without privilege. */
-CONFORM(mmap_args, rlimit_as_exceeded_fails_enomem, "h8", POSIX)
+CONFORM(mmap_classes, rlimit_as_exceeded_fails_enomem, "h8", POSIX)
 {
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -454,7 +433,7 @@ static void child_limit_memlock(void)
 
 /* Assert that a MAP_LOCKED mapping larger than RLIMIT_MEMLOCK fails with EAGAIN without
  * CAP_IPC_LOCK. LINUX: MAP_LOCKED is Linux-only. */
-CONFORM(mmap_args, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
+CONFORM(mmap_classes, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
 {
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -477,7 +456,7 @@ CONFORM(mmap_args, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
 
 /* Assert that after mlockall(MCL_FUTURE) a mapping that would exceed RLIMIT_MEMLOCK fails
  * with EAGAIN without CAP_IPC_LOCK. */
-CONFORM(mmap_args, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
+CONFORM(mmap_classes, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 {
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -500,30 +479,28 @@ CONFORM(mmap_args, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 
 /* Assert that munmap() with an address that is not page aligned fails with EINVAL and
  * unmaps nothing. */
-#define MUNMAP_UNALIGNED_ROWS(ROW)                                                          \
-	ROW(addr_plus_1, munmap(p + 1, page), EINVAL,                                       \
+#define MUNMAP_UNALIGNED_ROWS(ROW, t)                                                       \
+	ROW(t, addr_plus_1, munmap(p + 1, page), EINVAL,                                    \
 	    "POSIX munmap() EINVAL: addr is not a multiple of the page size")               \
-	ROW(addr_plus_half_page, munmap(p + page / 2, page), EINVAL,                        \
+	ROW(t, addr_plus_half_page, munmap(p + page / 2, page), EINVAL,                     \
 	    "POSIX munmap() EINVAL: addr is not a multiple of the page size")
-#define MUNMAP_UNALIGNED_ROW(row, call, expected, clause)                                   \
-	CONFORM(munmap_args, unaligned_addr_fails_einval_##row, "h10", POSIX)               \
-	{                                                                                   \
-		size_t page = ms_page();                                                    \
-		unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,            \
-					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);               \
-		p[0] = 1;                                                                   \
-		p[page] = 2;                                                                \
-		ms_assert_errno_row(call, expected, clause);                                \
-		cr_assert(!ms_probe_read(p, NULL) && !ms_probe_read(p + page, NULL) &&      \
-			  p[0] == 1 && p[page] == 2,                                        \
-			  "a failed munmap changed the mapping at %p\n%s", (void *)p,       \
-			  ms_maps_near(p, 2 * page));                                       \
-		xmunmap(p, 2 * page);                                                       \
-	}
-MUNMAP_UNALIGNED_ROWS(MUNMAP_UNALIGNED_ROW)
+#define MUNMAP_UNALIGNED_SETUP(row)                                                         \
+	size_t page = ms_page();                                                            \
+	unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,                    \
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);                       \
+	p[0] = 1;                                                                           \
+	p[page] = 2;
+#define MUNMAP_UNALIGNED_TEARDOWN(row)                                                      \
+	cr_assert(!ms_probe_read(p, NULL) && !ms_probe_read(p + page, NULL) &&              \
+		  p[0] == 1 && p[page] == 2,                                                \
+		  "a failed munmap changed the mapping at %p\n%s", (void *)p,               \
+		  ms_maps_near(p, 2 * page));                                               \
+	xmunmap(p, 2 * page);
+CONFORM_ERRNO_ROWS(MUNMAP_UNALIGNED_ROWS, munmap_classes, unaligned_addr_fails_einval, "h10", POSIX,
+		   MUNMAP_UNALIGNED_SETUP, MUNMAP_UNALIGNED_TEARDOWN)
 
 /* Assert that munmap() with len 0 fails with EINVAL. */
-CONFORM(munmap_args, zero_length_fails_einval, "h10", POSIX)
+CONFORM(munmap_classes, zero_length_fails_einval, "h10", POSIX)
 {
 	unsigned char *p = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -535,26 +512,22 @@ CONFORM(munmap_args, zero_length_fails_einval, "h10", POSIX)
 
 /* Assert that munmap() of a range outside the process address space fails with EINVAL: one
  * beyond TASK_SIZE, one whose end wraps around (and unmaps nothing), and one crossing TASK_SIZE
- * (x86-64 with 4-level paging only). Rows: ROW(row, needs, call, expected, clause). */
-#define MUNMAP_OUTSIDE_ROWS(ROW)                                                            \
-	ROW(beyond_user_space, ANY_VA, munmap(beyond_user_space, page), EINVAL,             \
+ * (x86-64 with 4-level paging only). */
+#define MUNMAP_OUTSIDE_ROWS(ROW, t)                                                         \
+	ROW(t, beyond_user_space, munmap(beyond_user_space, page), EINVAL,                  \
 	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space") \
-	ROW(wrapping_end, ANY_VA, munmap(p, SIZE_MAX & ~(page - 1)), EINVAL,                \
+	ROW(t, wrapping_end, munmap(p, SIZE_MAX & ~(page - 1)), EINVAL,                     \
 	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space") \
-	ROW(crossing_task_size, NEEDS_X86_64_4LEVEL,                                        \
+	ROW(t, crossing_task_size,                                                          \
 	    munmap((void *)(x86_64_low_half_end - page), 2 * page), EINVAL,                 \
 	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space")
-#define MUNMAP_OUTSIDE_ROW(row, needs, call, expected, clause)                              \
-	CONFORM(munmap_args, outside_address_space_fails_einval_##row, "h10", POSIX)        \
-	{                                                                                   \
-		require_va(needs);                                                          \
-		size_t page = ms_page();                                                    \
-		unsigned char *p = xmmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, \
-					 -1, 0);                                            \
-		ms_assert_errno_row(call, expected, clause);                                \
-		cr_assert(!ms_probe_read(p, NULL),                                          \
-			  "a failed munmap unmapped the page at %p\n%s", (void *)p,         \
-			  ms_maps_near(p, page));                                           \
-		xmunmap(p, page);                                                           \
-	}
-MUNMAP_OUTSIDE_ROWS(MUNMAP_OUTSIDE_ROW)
+#define MUNMAP_OUTSIDE_SETUP(row)                                                           \
+	require_va(VA_NEEDED_##row);                                                        \
+	size_t page = ms_page();                                                            \
+	unsigned char *p = xmmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#define MUNMAP_OUTSIDE_TEARDOWN(row)                                                        \
+	cr_assert(!ms_probe_read(p, NULL), "a failed munmap unmapped the page at %p\n%s",   \
+		  (void *)p, ms_maps_near(p, page));                                        \
+	xmunmap(p, page);
+CONFORM_ERRNO_ROWS(MUNMAP_OUTSIDE_ROWS, munmap_classes, outside_address_space_fails_einval,
+		   "h10", POSIX, MUNMAP_OUTSIDE_SETUP, MUNMAP_OUTSIDE_TEARDOWN)

@@ -20,25 +20,22 @@ CONFORM(munlock_classes, other_process_locks_kept, "h14 i3", POSIX)
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 				 -1, 0);
 	p[0] = 1;
-	int to_parent[2], to_child[2];
-	xpipe(to_parent);
-	xpipe(to_child);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		child_check(mlock(p, pg) == 0, "child mlock: %s", ms_errname(errno));
-		ms_send_token(to_parent[1]);
-		child_check(ms_await_token(to_child[0]), "the parent never answered");
-		child_check(vma_has_flag(p, "lo"), "after the parent's munlock the child's mapping is no "
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "the parent never answered");
+		child_check(ms_vma_has_flag(p, "lo"), "after the parent's munlock the child's mapping is no "
 			    "longer locked (VmFlags without lo)");
 		_exit(0);
 	}
-	bool ready = ms_await_token(to_parent[0]);
+	bool ready = ms_hear_child(&h);
 	if (ready) {
 		ms_assert_ok(mlock(p, pg));
 		ms_assert_ok(munlock(p, pg));
 	}
-	ms_send_token(to_child[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	cr_assert(ready, "the child could not lock the page");
 }
 
@@ -149,7 +146,7 @@ CONFORM(mprotect_classes, split_past_map_count_enomem, "g4 g12 h14", LINUX)
 CONFORM(shm_classes, creat_sets_owner_and_mode, "b13", POSIX)
 {
 	char name[64];
-	shm_name(name, sizeof(name), "m");
+	ms_shm_name(name, sizeof(name), "m");
 	mode_t old = umask(022);
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0666);
 	umask(old);
@@ -170,7 +167,7 @@ CONFORM(shm_classes, permission_denied_eacces, "b13", POSIX)
 {
 	ms_require_root();
 	char name[64];
-	shm_name(name, sizeof(name), "p");
+	ms_shm_name(name, sizeof(name), "p");
 	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
@@ -131,6 +132,40 @@ void ms_fill_tagged(unsigned char *p, size_t len, unsigned char tag)
 		p[i] = ms_tagged(i, tag);
 }
 
+void ms_assert_fault(const struct ms_fault *f, int signo, int code, const void *addr,
+		     const char *what, const void *map, size_t len)
+{
+	cr_assert(f->faulted, "%s at %p did not fault; expected %s %s\n%s", what, addr,
+		  ms_signame(signo), ms_sicode_name(signo, code), ms_maps_near(map, len));
+	cr_assert(f->signo == signo && f->code == code && f->addr == addr,
+		  "%s at %p: expected %s %s si_addr %p, got %s %s (si_code %d) si_addr %p\n%s",
+		  what, addr, ms_signame(signo), ms_sicode_name(signo, code), addr,
+		  ms_signame(f->signo), ms_sicode_name(f->signo, f->code), f->code, f->addr,
+		  ms_maps_near(map, len));
+}
+
+void ms_assert_zero(const unsigned char *p, size_t from, size_t to, const char *what)
+{
+	for (size_t i = from; i < to; i++)
+		cr_assert(p[i] == 0, "%s: byte %zu (address %p) is 0x%02x, not 0\n%s", what, i,
+			  (void *)&p[i], p[i], ms_maps_near(p + i, 1));
+}
+
+void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
+		     unsigned char (*want)(size_t), const char *what)
+{
+	for (size_t i = from; i < to; i++)
+		cr_assert(p[i] == want(i),
+			  "%s: byte %zu (address %p) is 0x%02x, expected 0x%02x\n%s", what, i,
+			  (void *)&p[i], p[i], want(i), ms_maps_near(p + i, 1));
+}
+
+void ms_fill_stored(unsigned char *p, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		p[i] = ms_stored(i);
+}
+
 size_t ms_first_mismatch_tagged(const unsigned char *p, size_t len, unsigned char tag)
 {
 	for (size_t i = 0; i < len; i++)
@@ -242,6 +277,67 @@ pid_t ms_xfork(const char *file, int line)
 		memset(our_children, 0, sizeof(our_children)); /* the parent's are not ours */
 	ms_remember_child(pid);
 	return pid;
+}
+
+void ms_xioctl_at(const char *file, int line, int fd, unsigned long req, const char *name,
+		  void *arg)
+{
+	int r;
+	do
+		r = ioctl(fd, req, arg);
+	while (r == -1 && errno == EINTR);
+	if (r != 0)
+		ms_broken("%s:%d: %s: %s", file, line, name, ms_errname(errno));
+}
+
+double ms_now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+unsigned char *ms_child_map_path_at(const char *file, int line, const char *path, size_t len)
+{
+	int fd = open(path, O_RDWR);
+	if (fd < 0)
+		ms_child_fail(file, line, "open(%s): %s", path, ms_errname(errno));
+	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		ms_child_fail(file, line, "mmap: %s", ms_errname(errno));
+	return p;
+}
+
+struct stat ms_xfstat_at(const char *file, int line, int fd)
+{
+	struct stat st;
+	ms_xcheck(file, line, "fstat", fstat(fd, &st));
+	return st;
+}
+
+pid_t ms_fork_handshake_at(const char *file, int line, struct ms_handshake *h)
+{
+	ms_xcheck(file, line, "pipe", pipe(h->to_parent));
+	ms_xcheck(file, line, "pipe", pipe(h->to_child));
+	h->pid = ms_xfork(file, line);
+	/* Each side keeps only its own ends: a side that dies then gives the other end-of-file
+	 * at once instead of the full wait. */
+	int *unused[2] = { &h->to_parent[h->pid == 0 ? 0 : 1], &h->to_child[h->pid == 0 ? 1 : 0] };
+	for (int i = 0; i < 2; i++) {
+		close(*unused[i]);
+		*unused[i] = -1;
+	}
+	return h->pid;
+}
+
+void ms_handshake_close(struct ms_handshake *h)
+{
+	int *fds[4] = { &h->to_parent[0], &h->to_parent[1], &h->to_child[0], &h->to_child[1] };
+	for (int i = 0; i < 4; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
 }
 
 void ms_xkill(const char *file, int line, pid_t pid, int sig)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Declares a test with its checklist ids (space separated, from lib/checklist.c) and the spec
@@ -27,8 +28,8 @@
 
 /* One result per variant of a test (a backing, a kind of mapping): declares the test
  * suite/name_suffix, with the ids and spec of the test it is a variant of, whose body is
- * fn(arg). A file lists its variants in a macro of its own (CONFORM_PER_BACKING), so that a
- * failing variant hides none of the others. */
+ * fn(arg), so that a failing variant hides none of the others. CONFORM_PER_BACKING
+ * (mm_util.h) declares one per kind of mapping. */
 #define CONFORM_VARIANT(suite, name, suffix, ids, spec, fn, arg)                            \
 	CONFORM(suite, name##_##suffix, ids, spec)                                          \
 	{                                                                                   \
@@ -81,6 +82,9 @@ static inline unsigned char ms_stored(size_t offset)
 	return (unsigned char)~ms_pattern(offset);
 }
 
+/* Stores ms_stored(i) at p[i] for every i in [from, to): p[i] is file offset i. */
+void ms_fill_stored(unsigned char *p, size_t from, size_t to);
+
 /* A tagged pattern for regions that must stay apart: byte i of the region tagged tag.
  * Different tags give different contents at every offset that matters to a check. */
 static inline unsigned char ms_tagged(size_t i, unsigned char tag)
@@ -95,6 +99,46 @@ size_t ms_first_mismatch_tagged(const unsigned char *p, size_t len, unsigned cha
  * a failed send ends the (child) process with status 3. */
 void ms_send_token(int fd);
 bool ms_await_token(int fd);
+
+/* A child forked with two pipes, for a parent and a child that take turns:
+ *   struct ms_handshake h;
+ *   if (ms_fork_handshake(&h) == 0) {          // the child
+ *           ... its turn ...; ms_tell_parent(&h);
+ *           child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+ *           _exit(0);
+ *   }
+ *   cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
+ *   ... the parent's turn ...; ms_tell_child(&h); xwait_ok(h.pid); */
+struct ms_handshake {
+	pid_t pid;                 /* the child's, in the parent; 0 in the child */
+	int to_parent[2], to_child[2];
+};
+#define ms_fork_handshake(h) ms_fork_handshake_at(__FILE__, __LINE__, h)
+pid_t ms_fork_handshake_at(const char *file, int line, struct ms_handshake *h);
+/* Closes the pipe ends this side still holds (a test that forks several times). */
+void ms_handshake_close(struct ms_handshake *h);
+static inline void ms_tell_parent(const struct ms_handshake *h)
+{
+	ms_send_token(h->to_parent[1]);
+}
+static inline bool ms_hear_parent(const struct ms_handshake *h)
+{
+	return ms_await_token(h->to_child[0]);
+}
+static inline void ms_tell_child(const struct ms_handshake *h)
+{
+	ms_send_token(h->to_child[1]);
+}
+static inline bool ms_hear_child(const struct ms_handshake *h)
+{
+	return ms_await_token(h->to_parent[0]);
+}
+
+/* Fails at the first byte of [from, to) of the mapping p that is not zero; what names p. */
+void ms_assert_zero(const unsigned char *p, size_t from, size_t to, const char *what);
+/* Fails at the first byte of [from, to) of p that differs from want(offset). */
+void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
+		     unsigned char (*want)(size_t), const char *what);
 
 /* ---- set-up wrappers: on failure the test ends BROKEN with file:line and errno ---- */
 
@@ -127,7 +171,11 @@ bool ms_await_token(int fd);
  * and no signal is sent. */
 #define xkill(pid, sig) ms_xkill(__FILE__, __LINE__, pid, sig)
 #define xpipe(fds) ms_xcheck(__FILE__, __LINE__, "pipe", pipe(fds))
+/* fstat(fd), returning the struct stat. */
+#define xfstat(fd) ms_xfstat_at(__FILE__, __LINE__, fd)
 #define xcheck(what, ret) ms_xcheck(__FILE__, __LINE__, what, ret)
+/* ioctl(fd, req, arg), retried on EINTR; any other failure is BROKEN naming req. */
+#define xioctl(fd, req, arg) ms_xioctl_at(__FILE__, __LINE__, fd, req, #req, arg)
 
 int ms_xopen(const char *file, int line, const char *path, int flags, int mode);
 void *ms_xmmap(const char *file, int line, void *addr, size_t len, int prot, int flags, int fd,
@@ -137,6 +185,9 @@ void ms_xpwrite(const char *file, int line, int fd, const void *buf, size_t n, o
 void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t off);
 unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len);
 pid_t ms_xfork(const char *file, int line);
+struct stat ms_xfstat_at(const char *file, int line, int fd);
+void ms_xioctl_at(const char *file, int line, int fd, unsigned long req, const char *name,
+		  void *arg);
 int ms_xwait(const char *file, int line, pid_t pid);
 int ms_wait_bounded_at(const char *file, int line, pid_t pid);
 void ms_xkill(const char *file, int line, pid_t pid, int sig);
@@ -149,6 +200,20 @@ void ms_xwait_ok(const char *file, int line, pid_t pid);
 	do { if (!(cond)) { ms_child_fail(__FILE__, __LINE__, __VA_ARGS__); } } while (0)
 void ms_child_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
+/* In a forked child: the file at path opened on its own (O_RDWR) and its first len bytes
+ * mapped MAP_SHARED read-write, as another process would; a failure fails the child. */
+#define ms_child_map_path(path, len) ms_child_map_path_at(__FILE__, __LINE__, path, len)
+unsigned char *ms_child_map_path_at(const char *file, int line, const char *path, size_t len);
+
+/* Appends to the message buffer msg (an array) "; " and then the printf-formatted text, so
+ * that a table test reports every failing row in one message. */
+#define ms_append(msg, ...)                                                                 \
+	do {                                                                                \
+		size_t ms_u_ = strlen(msg);                                                 \
+		snprintf(msg + ms_u_, sizeof(msg) - ms_u_, "%s", ms_u_ ? "; " : "");        \
+		ms_u_ = strlen(msg);                                                        \
+		snprintf(msg + ms_u_, sizeof(msg) - ms_u_, __VA_ARGS__);                    \
+	} while (0)
 
 /* ---- errno checks ---- */
 
@@ -176,6 +241,31 @@ const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
 			  "%s: expected -1 with %s, got %ld with %s (%s)", #expr,           \
 			  ms_errname(expected), ms_r_, ms_errname(ms_e_), clause);          \
 	} while (0)
+
+/* One test per row of an errno table: suite/test_<row> runs
+ *         setup(row) ms_assert_errno_row(call, expected, clause); teardown(row)
+ * rows is the table, a macro rows(ROW, t) that calls ROW(t, row, call, expected, clause) once
+ * per row; setup and teardown name macros of one parameter (the row) that expand to whole
+ * statements: the declarations the calls use, and the checks and clean-up after the call.
+ *   #define ZERO_LEN_ROWS(ROW, t)                                                          \
+ *           ROW(t, private_anonymous, mmap(NULL, 0, ...), EINVAL, "POSIX mmap() ...")    \
+ *           ROW(t, shared_file, mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL, ...)
+ *   #define ZERO_LEN_SETUP(row) int fd = ms_file(4 * ms_page(), NULL);
+ *   #define ZERO_LEN_TEARDOWN(row) xclose(fd);
+ *   CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_classes, zero_length_fails_einval, "h1", POSIX,
+ *                      ZERO_LEN_SETUP, ZERO_LEN_TEARDOWN) */
+#define CONFORM_ERRNO_ROWS(rows, suite, test, ids, spec, setup, teardown)                   \
+	rows(MS_ERRNO_ROW_, (suite, test, ids, spec, setup, teardown))
+/* t is the parenthesised list of the table's own arguments: unpacked in front of the row's. */
+#define MS_ERRNO_ROW_(t, ...) MS_ERRNO_ROW_EXPAND_(MS_ERRNO_ROW_UNPACK_ t, __VA_ARGS__)
+#define MS_ERRNO_ROW_UNPACK_(...) __VA_ARGS__
+#define MS_ERRNO_ROW_EXPAND_(...) MS_ERRNO_ROW_TEST_(__VA_ARGS__)
+#define MS_ERRNO_ROW_TEST_(suite, test, ids, spec, setup, teardown, row, call, expected, clause) \
+	CONFORM(suite, test##_##row, ids, spec)                                             \
+	{                                                                                   \
+		setup(row) ms_assert_errno_row(call, expected, clause);                     \
+		teardown(row)                                                               \
+	}
 
 /* Asserts that expr returned 0 (or not MAP_FAILED for pointers: use ms_assert_mapped). */
 #define ms_assert_ok(expr)                                                                  \
@@ -206,11 +296,18 @@ bool ms_probe_write(volatile void *addr, unsigned char value, struct ms_fault *f
 /* Calls a `ret` instruction placed at addr (the caller writes it there). */
 bool ms_probe_exec(void *addr, struct ms_fault *f);
 const char *ms_signame(int signo);
+/* Asserts that f describes exactly signal signo with code at addr; what names the access, and
+ * the failure message shows the maps of [map, map + len). */
+void ms_assert_fault(const struct ms_fault *f, int signo, int code, const void *addr,
+		     const char *what, const void *map, size_t len);
 const char *ms_sicode_name(int signo, int code);
 
 /* The lines of /proc/self/maps that overlap [addr - 1 page, addr + len + 1 page), for
  * failure messages; static buffer. */
 const char *ms_maps_near(const void *addr, size_t len);
+
+/* Seconds of CLOCK_MONOTONIC: for the bounded waits of a test. */
+double ms_now_s(void);
 
 /* ---- fault counts and residency ---- */
 

@@ -5,7 +5,7 @@
  * (vm_ops->fault), eager (remap_pfn_range), insert (vm_insert_pages), dma (dma_mmap_coherent,
  * MAP_SHARED only, as videobuf2). Suites are named driver_<mode>. Without the module every
  * test SKIPs: this needs a kernel that loaded mmaptest.ko (tools/vm boots one). */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -199,26 +199,23 @@ static void shared_between_mappings(int mode)
 	const size_t len = NPAGES * ms_page();
 	int fd = dev_setup(O_RDWR, mode, NPAGES, 7);
 	unsigned char *p = xmap_shared(fd, len);
-	int go[2], done[2];
-	xpipe(go);
-	xpipe(done);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		xmunmap(p, len);
 		unsigned char *q = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 		child_check(q != MAP_FAILED, "child mmap: %s", ms_errname(errno));
-		child_check(ms_await_token(go[0]), "no token from the parent");
+		child_check(ms_hear_parent(&h), "no token from the parent");
 		size_t bad = mismatch_pat(q, len, 0, 8);
 		child_check(bad == len, "child sees 0x%02x at %zu, parent stored 0x%02x", q[bad],
 			    bad, pat(bad, 8));
 		fill_pat(q, len, 0, 9);
-		ms_send_token(done[1]);
+		ms_tell_parent(&h);
 		_exit(0);
 	}
 	fill_pat(p, len, 0, 8);
-	ms_send_token(go[1]);
-	cr_assert(ms_await_token(done[0]), "no answer from the child");
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	cr_assert(ms_hear_child(&h), "no answer from the child");
+	xwait_ok(h.pid);
 	assert_tagged(p, len, 0, 9, "parent's mapping after the other process's stores", mode);
 	xmunmap(p, len);
 }
@@ -351,17 +348,18 @@ static void fork_open_close(int mode)
 }
 DRIVER_TEST_EACH_MODE(fork_opens_exit_closes, "l6", fork_open_close)
 
+static bool count_device_vma(const struct ms_vma *vma, void *arg)
+{
+	*(int *)arg += strstr(vma->name, MMAPTEST_DEVICE) != NULL;
+	return true;
+}
+
 /* Counts the lines of /proc/self/maps naming the device. */
 static int device_vmas(void)
 {
-	FILE *f = fopen("/proc/self/maps", "re");
-	if (!f)
-		ms_broken("open /proc/self/maps: %s", ms_errname(errno));
-	char line[512];
 	int n = 0;
-	while (fgets(line, sizeof(line), f))
-		n += strstr(line, MMAPTEST_DEVICE) != NULL;
-	fclose(f);
+	if (!ms_vma_walk(count_device_vma, &n))
+		ms_broken("open /proc/self/maps: %s", ms_errname(errno));
 	return n;
 }
 

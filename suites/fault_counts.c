@@ -25,7 +25,7 @@ static int all_small_folios(const void *addr, size_t pages)
 	int verdict = 1;
 	for (size_t i = 0; i < pages && verdict == 1; i++) {
 		uint64_t flags = 0;
-		enum kpageflags_result r = page_kpageflags((const char *)addr + i * ms_page(),
+		enum kpageflags_result r = ms_page_kpageflags((const char *)addr + i * ms_page(),
 							   &flags);
 		if (r == KPAGEFLAGS_NOT_PRESENT)
 			continue;
@@ -78,12 +78,12 @@ CONFORM(fault_counts, anon_first_touch_fault_counts, "d9", LINUX)
 {
 	ms_require_behaviour(MS_ZERO_PAGE);
 	size_t page = ms_page(), len = 4 * page;
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	struct ms_faults s = ms_faults_now();
-	touch_read(p);
+	ms_touch_read(p);
 	assert_faults(ms_faults_since(s), 1, 0, "first read of an anonymous page");
 	s = ms_faults_now();
-	touch_read(p);
+	ms_touch_read(p);
 	assert_faults(ms_faults_since(s), 0, 0, "second read of the page");
 	s = ms_faults_now();
 	p[0] = 1;
@@ -93,7 +93,7 @@ CONFORM(fault_counts, anon_first_touch_fault_counts, "d9", LINUX)
 	assert_faults(ms_faults_since(s), 1, 0, "first write of an untouched page");
 	s = ms_faults_now();
 	p[2 * page + 1] = 2;
-	touch_read(p + 2 * page);
+	ms_touch_read(p + 2 * page);
 	assert_faults(ms_faults_since(s), 0, 0, "accesses to a written page");
 	xmunmap(p, len);
 }
@@ -102,7 +102,7 @@ CONFORM(fault_counts, anon_first_touch_fault_counts, "d9", LINUX)
 CONFORM(fault_counts, file_first_write_one_fault, "d9", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
-	int fd = hot_file(len);
+	int fd = ms_hot_file(len);
 	unsigned char *priv = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	unsigned char *shr = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	struct ms_faults s = ms_faults_now();
@@ -125,10 +125,10 @@ CONFORM(fault_counts, file_cold_first_read_one_major_fault, "d9", LINUX)
 {
 	size_t pages = 64, len = pages * ms_page();
 	int fd = ms_file(len, NULL);
-	drop_file_cache(fd, len);
+	ms_drop_file_cache(fd, len);
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	struct ms_faults s = ms_faults_now();
-	touch_read(p + 8 * ms_page());
+	ms_touch_read(p + 8 * ms_page());
 	assert_faults(ms_faults_since(s), 0, 1, "first read of an uncached file page");
 	/* Cache the whole file with read(), which also waits for the read-around I/O still in
 	 * flight: one fault reads around only read_ahead_kb (32 of these 64 pages with 128 KiB),
@@ -141,7 +141,7 @@ CONFORM(fault_counts, file_cold_first_read_one_major_fault, "d9", LINUX)
 	xmunmap(buf, len);
 	s = ms_faults_now();
 	for (size_t i = 0; i < pages; i++)
-		touch_read(p + i * ms_page());
+		ms_touch_read(p + i * ms_page());
 	struct ms_faults d = ms_faults_since(s);
 	cr_assert(d.major == 0, "reading %zu cached pages took %ld major faults (fs %s)", pages,
 		  d.major, ms_fs_name());
@@ -159,12 +159,12 @@ CONFORM(fault_counts, read_fault_maps_fault_around_window, "d10", LINUX)
 	const char *source;
 	size_t window = fault_around_pages(&source), page = ms_page(), pages = 128;
 	size_t len = pages * page, at = 37;
-	int fd = hot_file(len);
-	size_t align = pmd_size() ? pmd_size() : len; /* len: a kernel without THP */
+	int fd = ms_hot_file(len);
+	size_t align = ms_pmd_size() ? ms_pmd_size() : len; /* len: a kernel without THP */
 	unsigned char *p = xmmap_aligned(len, align, PROT_READ, MAP_SHARED, fd);
-	touch_read(p + at * page);
+	ms_touch_read(p + at * page);
 	bool present[128];
-	size_t n = pagemap_present(p, pages, present);
+	size_t n = ms_pagemap_present(p, pages, present);
 	size_t lo = at / window * window, hi = lo + window < pages ? lo + window : pages;
 	for (size_t i = lo; i < hi; i++)
 		cr_assert(present[i], "page %zu of the fault-around window [%zu,%zu) around page "
@@ -192,13 +192,13 @@ static void sequential_read_faults_per_window(int kind_flag)
 	size_t window = fault_around_pages(&source), page = ms_page(), pages = 64;
 	size_t len = pages * page;
 	long windows = (long)((pages + window - 1) / window);
-	int fd = hot_file(len);
+	int fd = ms_hot_file(len);
 	const char *kind = kind_flag == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE";
-	size_t align = pmd_size() ? pmd_size() : len; /* len: a kernel without THP */
+	size_t align = ms_pmd_size() ? ms_pmd_size() : len; /* len: a kernel without THP */
 	unsigned char *p = xmmap_aligned(len, align, PROT_READ, kind_flag, fd);
 	struct ms_faults s = ms_faults_now();
 	for (size_t i = 0; i < pages; i++)
-		touch_read(p + i * page);
+		ms_touch_read(p + i * page);
 	struct ms_faults d = ms_faults_since(s);
 	int small = all_small_folios(p, pages);
 	cr_log_info("%s %s: reading %zu pages took %ld minor, %ld major faults (window %zu "
@@ -227,10 +227,10 @@ CONFORM_VARIANT(fault_counts, sequential_read_faults_per_window, private, "d10 d
 CONFORM(fault_counts, anon_has_no_fault_around, "d10 d9", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	struct ms_faults s = ms_faults_now();
 	for (size_t i = 0; i < pages; i++)
-		touch_read(p + i * page);
+		ms_touch_read(p + i * page);
 	struct ms_faults d = ms_faults_since(s);
 	cr_assert(d.minor == (long)pages, "reading %zu anonymous pages took %ld faults, expected "
 		  "one each", pages, d.minor);

@@ -15,7 +15,7 @@
 
 /* ---- page tables ---- */
 
-uint64_t pagemap_entry(const void *addr)
+uint64_t ms_pagemap_entry(const void *addr)
 {
 	int fd = xopen("/proc/self/pagemap", O_RDONLY, 0);
 	uint64_t e = 0;
@@ -24,7 +24,7 @@ uint64_t pagemap_entry(const void *addr)
 	return e;
 }
 
-size_t pagemap_present(const void *addr, size_t pages, bool *present)
+size_t ms_pagemap_present(const void *addr, size_t pages, bool *present)
 {
 	uint64_t *e = calloc(pages, sizeof(*e));
 	if (!e)
@@ -43,7 +43,7 @@ size_t pagemap_present(const void *addr, size_t pages, bool *present)
 	return n;
 }
 
-enum kpageflags_result page_kpageflags(const void *addr, uint64_t *flags)
+enum kpageflags_result ms_page_kpageflags(const void *addr, uint64_t *flags)
 {
 	int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 	int kf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
@@ -71,22 +71,89 @@ enum kpageflags_result page_kpageflags(const void *addr, uint64_t *flags)
 
 /* ---- VMAs ---- */
 
-int vmas_in(const void *addr, size_t len)
+/* Parses one maps line ("start-end perms offset dev inode   name") in place. */
+static bool parse_maps_line(char *line, struct ms_vma *vma)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
-	if (!f)
-		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	unsigned long lo = (unsigned long)addr, hi = lo + len, s, e;
-	char line[512];
-	int n = 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > lo && s < hi)
-			n++;
-	fclose(f);
-	return n;
+	int name_at = 0;
+	line[strcspn(line, "\n")] = 0;
+	if (sscanf(line, "%lx-%lx %4s %llx %*s %*u %n", &vma->start, &vma->end, vma->perms,
+		   &vma->offset, &name_at) < 4)
+		return false;
+	vma->name = name_at ? line + name_at : "";
+	vma->line = line;
+	return true;
 }
 
-const char *vma_flags(const void *addr)
+bool ms_vma_walk(bool (*visit)(const struct ms_vma *vma, void *arg), void *arg)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return false;
+	/* A path is at most PATH_MAX; the fields before it take under 100 bytes. */
+	char line[PATH_MAX + 128];
+	struct ms_vma vma;
+	while (fgets(line, sizeof(line), f))
+		if (parse_maps_line(line, &vma) && !visit(&vma, arg))
+			break;
+	fclose(f);
+	return true;
+}
+
+struct vma_search {
+	unsigned long addr;
+	struct ms_vma *vma;
+	char *line;
+	size_t len;
+	bool found;
+};
+
+static bool find_containing(const struct ms_vma *vma, void *arg)
+{
+	struct vma_search *s = arg;
+	if (s->addr < vma->start || s->addr >= vma->end)
+		return true;
+	*s->vma = *vma;
+	s->vma->name = s->vma->line = "";
+	if (s->line) {
+		size_t name_at = (size_t)(vma->name - vma->line);
+		snprintf(s->line, s->len, "%s", vma->line);
+		s->vma->line = s->line;
+		if (*vma->name && name_at < strlen(s->line))
+			s->vma->name = s->line + name_at;
+	}
+	s->found = true;
+	return false;
+}
+
+bool ms_vma_at(const void *addr, struct ms_vma *vma, char *line, size_t len)
+{
+	struct vma_search s = { (unsigned long)addr, vma, line, len, false };
+	if (!ms_vma_walk(find_containing, &s))
+		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
+	return s.found;
+}
+
+struct overlap_count {
+	unsigned long lo, hi;
+	int n;
+};
+
+static bool count_overlapping(const struct ms_vma *vma, void *arg)
+{
+	struct overlap_count *c = arg;
+	c->n += vma->end > c->lo && vma->start < c->hi;
+	return true;
+}
+
+int ms_vmas_in(const void *addr, size_t len)
+{
+	struct overlap_count c = { (unsigned long)addr, (unsigned long)addr + len, 0 };
+	if (!ms_vma_walk(count_overlapping, &c))
+		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
+	return c.n;
+}
+
+const char *ms_vma_flags(const void *addr)
 {
 	static char flags[256];
 	FILE *f = fopen("/proc/self/smaps", "r");
@@ -111,7 +178,7 @@ const char *vma_flags(const void *addr)
 	return flags;
 }
 
-bool vmflags_have(const char *flags, const char *mnemonic)
+bool ms_vmflags_have(const char *flags, const char *mnemonic)
 {
 	char padded[260], want[8];
 	snprintf(padded, sizeof(padded), " %s ", flags);
@@ -119,9 +186,9 @@ bool vmflags_have(const char *flags, const char *mnemonic)
 	return strstr(padded, want) != NULL;
 }
 
-bool vma_has_flag(const void *addr, const char *mnemonic)
+bool ms_vma_has_flag(const void *addr, const char *mnemonic)
 {
-	return vmflags_have(vma_flags(addr), mnemonic);
+	return ms_vmflags_have(ms_vma_flags(addr), mnemonic);
 }
 
 /* ---- mappings ---- */
@@ -142,7 +209,7 @@ void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd)
 	return p;
 }
 
-unsigned char *map_with_hole(void)
+unsigned char *ms_map_with_hole(void)
 {
 	size_t pg = ms_page();
 	unsigned char *p = xmmap(NULL, 3 * pg, PROT_READ | PROT_WRITE,
@@ -151,7 +218,7 @@ unsigned char *map_with_hole(void)
 	return p;
 }
 
-unsigned char *fenced_range(size_t len)
+unsigned char *ms_fenced_range(size_t len)
 {
 	size_t pg = ms_page();
 	unsigned char *p = xmmap(NULL, len + 2 * pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -160,19 +227,19 @@ unsigned char *fenced_range(size_t len)
 	return p + pg;
 }
 
-void fenced_release(unsigned char *p, size_t len)
+void ms_fenced_release(unsigned char *p, size_t len)
 {
 	xmunmap(p - ms_page(), len + 2 * ms_page());
 }
 
-unsigned char *unmapped_range(size_t len)
+unsigned char *ms_unmapped_range(size_t len)
 {
 	unsigned char *p = xmmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	xmunmap(p, len);
 	return p;
 }
 
-unsigned char *anon_nothp(size_t len)
+unsigned char *ms_anon_nothp(size_t len)
 {
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
@@ -180,26 +247,103 @@ unsigned char *anon_nothp(size_t len)
 	return p;
 }
 
+void ms_touch_pages(const unsigned char *p, size_t len)
+{
+	volatile unsigned char sum = 0;
+	for (size_t i = 0; i < len; i += ms_page())
+		sum += p[i];
+	(void)sum;
+}
+
+void ms_fill_stamped(unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		p[i] = ms_stamp(i);
+}
+
+void ms_assert_stamped(const unsigned char *p, size_t from, size_t to, const char *what)
+{
+	for (size_t i = from; i < to; i++)
+		cr_assert(p[i] == ms_stamp(i),
+			  "%s: byte %zu at %p is 0x%02x, 0x%02x was stored\n%s", what, i,
+			  (void *)(p + i), p[i], ms_stamp(i), ms_maps_near(p + from, to - from));
+}
+
+/* Asserts that a read of addr raises signal signo with code at exactly addr. */
+static void assert_read_faults(const unsigned char *addr, int signo, int code, const char *what)
+{
+	struct ms_fault f;
+	ms_probe_read(addr, &f);
+	cr_assert(f.faulted && f.signo == signo && f.code == code && f.addr == addr,
+		  "%s: a read of %p gave %s %s at %p; expected %s %s there\n%s", what,
+		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
+		  ms_signame(signo), ms_sicode_name(signo, code), ms_maps_near(addr, ms_page()));
+}
+
+void ms_assert_unmapped(const unsigned char *addr, const char *what)
+{
+	assert_read_faults(addr, SIGSEGV, SEGV_MAPERR, what);
+}
+
+void ms_assert_bus_error(const unsigned char *addr, const char *what)
+{
+	assert_read_faults(addr, SIGBUS, BUS_ADRERR, what);
+}
+
+void ms_close_if_open(int fd)
+{
+	if (fd >= 0)
+		xclose(fd);
+}
+
+/* ---- backings ---- */
+
+const char *const ms_backing_name[MS_N_BACKINGS] = {
+	[MS_ANON_PRIVATE] = "MAP_PRIVATE|MAP_ANONYMOUS",
+	[MS_ANON_SHARED] = "MAP_SHARED|MAP_ANONYMOUS",
+	[MS_FILE_SHARED] = "MAP_SHARED file",
+	[MS_FILE_PRIVATE] = "MAP_PRIVATE file",
+};
+
+unsigned char *ms_map_backing(enum ms_backing b, size_t len, size_t file_size, int prot,
+			      int *fd)
+{
+	static const int flags[MS_N_BACKINGS] = {
+		[MS_ANON_PRIVATE] = MAP_PRIVATE | MAP_ANONYMOUS,
+		[MS_ANON_SHARED] = MAP_SHARED | MAP_ANONYMOUS,
+		[MS_FILE_SHARED] = MAP_SHARED,
+		[MS_FILE_PRIVATE] = MAP_PRIVATE,
+	};
+	bool file = b == MS_FILE_SHARED || b == MS_FILE_PRIVATE;
+	int file_fd = file ? ms_file(file_size, NULL) : -1;
+	unsigned char *p = xmmap(NULL, len, prot, flags[b], file_fd, 0);
+	if (fd)
+		*fd = file_fd;
+	else if (file_fd >= 0)
+		xclose(file_fd);
+	return p;
+}
+
 /* ---- huge pages ---- */
 
 #define PMD_SIZE_FILE "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size"
 
-size_t pmd_size(void)
+size_t ms_pmd_size(void)
 {
-	long v = read_long_file(PMD_SIZE_FILE);
+	long v = ms_read_long_file(PMD_SIZE_FILE);
 	return v > 0 ? (size_t)v : 0;
 }
 
-size_t thp_pmd_size(void)
+size_t ms_thp_pmd_size(void)
 {
-	size_t size = pmd_size();
+	size_t size = ms_pmd_size();
 	if (!size)
 		cr_skip_test("%s cannot be read (%s): this kernel has no transparent huge pages",
 			     PMD_SIZE_FILE, ms_errname(errno));
 	return size;
 }
 
-size_t default_huge_page_size(void)
+size_t ms_default_huge_page_size(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
 	char line[256];
@@ -212,9 +356,9 @@ size_t default_huge_page_size(void)
 	return (size_t)kb * 1024;
 }
 
-size_t require_default_huge_page_size(void)
+size_t ms_require_default_huge_page_size(void)
 {
-	size_t size = default_huge_page_size();
+	size_t size = ms_default_huge_page_size();
 	if (!size)
 		cr_skip_test("no Hugepagesize in /proc/meminfo: this kernel has no hugetlb pages");
 	return size;
@@ -222,14 +366,20 @@ size_t require_default_huge_page_size(void)
 
 /* ---- files ---- */
 
-int hot_file(size_t len)
+int ms_hot_file(size_t len)
 {
 	int fd = ms_file(len, NULL);
 	xfsync(fd);
 	return fd;
 }
 
-void drop_file_cache(int fd, size_t len)
+unsigned char *ms_map_shared_file(size_t len, char *path, int *fd)
+{
+	*fd = ms_file(len, path);
+	return xmap_shared(*fd, len);
+}
+
+void ms_drop_file_cache(int fd, size_t len)
 {
 	xfsync(fd);
 	int e = posix_fadvise(fd, 0, (off_t)len, POSIX_FADV_DONTNEED);
@@ -244,27 +394,27 @@ void drop_file_cache(int fd, size_t len)
 			     resident, len / ms_page(), ms_fs_name());
 }
 
-int reopen(int fd, int flags)
+int ms_reopen(int fd, int flags)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	return xopen(path, flags, 0);
 }
 
-void shm_name(char *buf, size_t len, const char *tag)
+void ms_shm_name(char *buf, size_t len, const char *tag)
 {
 	snprintf(buf, len, "/mmapsuite-%d-%s", (int)getpid(), tag);
 }
 
-int read_only_file(size_t len)
+int ms_read_only_file(size_t len)
 {
 	int rw = ms_file(len, NULL);
-	int fd = reopen(rw, O_RDONLY);
+	int fd = ms_reopen(rw, O_RDONLY);
 	xclose(rw);
 	return fd;
 }
 
-int loop_attach(int backing_fd, char *name)
+int ms_loop_attach_or_skip(int backing_fd, char *name)
 {
 	const char *step;
 	int dev = ms_loop_attach(backing_fd, NULL, name, PATH_MAX, &step);
@@ -285,7 +435,19 @@ int loop_attach(int backing_fd, char *name)
 
 /* ---- numbers from procfs and sysfs ---- */
 
-long read_long_file(const char *path)
+bool ms_swap_active(void)
+{
+	FILE *f = fopen("/proc/swaps", "r");
+	char line[256];
+	int lines = 0;
+	while (f && fgets(line, sizeof(line), f))
+		lines++;
+	if (f)
+		fclose(f);
+	return lines > 1;
+}
+
+long ms_read_long_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	long v = -1;
@@ -297,7 +459,7 @@ long read_long_file(const char *path)
 	return v;
 }
 
-long meminfo_kb(const char *field)
+long ms_meminfo_kb(const char *field)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
 	char line[256];
@@ -315,7 +477,7 @@ long meminfo_kb(const char *field)
 	return v;
 }
 
-long vmstat(const char *name)
+long ms_vmstat(const char *name)
 {
 	FILE *f = fopen("/proc/vmstat", "r");
 	char key[64];
@@ -331,18 +493,18 @@ long vmstat(const char *name)
 
 /* ---- system calls glibc does not wrap ---- */
 
-int sys_mseal(void *addr, size_t len, unsigned long flags)
+int ms_sys_mseal(void *addr, size_t len, unsigned long flags)
 {
 	return (int)syscall(SYS_mseal, addr, len, flags);
 }
 
-void require_mseal(void)
+void ms_require_mseal(void)
 {
-	if (sys_mseal(NULL, 0, 0) == -1 && errno == ENOSYS)
+	if (ms_sys_mseal(NULL, 0, 0) == -1 && errno == ENOSYS)
 		cr_skip_test("mseal gives ENOSYS: needs Linux 6.10 or later (64-bit)");
 }
 
-void require_pkey_mprotect(void)
+void ms_require_pkey_mprotect(void)
 {
 	if (syscall(SYS_pkey_mprotect, NULL, 0, PROT_READ, -1) == -1 && errno == ENOSYS)
 		cr_skip_test("pkey_mprotect gives ENOSYS: this kernel has no protection-key system "
@@ -474,7 +636,7 @@ void mm_setting_change(enum ms_machine_setting id, const char *value)
 /* ---- protection bits ---- */
 
 #if defined(__aarch64__)
-unsigned long arch_prot_bits(void)
+unsigned long ms_arch_prot_bits(void)
 {
 	unsigned long hw2 = getauxval(AT_HWCAP2), bits = 0;
 #ifdef HWCAP2_BTI
@@ -488,7 +650,7 @@ unsigned long arch_prot_bits(void)
 	return bits;
 }
 #else
-unsigned long arch_prot_bits(void)
+unsigned long ms_arch_prot_bits(void)
 {
 	return 0;
 }

@@ -1,17 +1,20 @@
 /* mm_util: the helper library of the conformance tests, for what a test needs of the memory
  * manager besides the call it checks (modelled on the kernel selftests' mm/vm_util.h). A helper
- * that two test files would write is written here, once.
+ * that two test files would write is written here, once. Its names start with ms_, except the
+ * x*() set-up wrappers (BROKEN on failure, as in conform.h) and the mm_setting_*() family.
  *
- *   page tables     pagemap_entry(), pagemap_present(), page_kpageflags()
- *   VMAs            vmas_in(), vma_flags(), vma_has_flag()
- *   mappings        xmap_anon(), xmmap_aligned(), map_with_hole(), unmapped_range(),
- *                   anon_nothp()
- *   huge pages      pmd_size(), thp_pmd_size(), default_huge_page_size(),
- *                   require_default_huge_page_size()
- *   files           hot_file(), read_only_file(), drop_file_cache(), reopen(),
- *                   loop_attach(), shm_name()
- *   numbers         read_long_file(), meminfo_kb(), vmstat()
- *   system calls    sys_mseal() with require_mseal(); require_pkey_mprotect(); xuserfaultfd(), xuffd_register()
+ *   page tables     ms_pagemap_entry(), ms_pagemap_present(), ms_page_kpageflags()
+ *   VMAs            ms_vma_at(), ms_vma_walk() (the one /proc/self/maps parser), ms_vmas_in(),
+ *                   ms_vma_flags(), ms_vma_has_flag()
+ *   mappings        xmap_anon(), xmmap_aligned(), ms_map_with_hole(), ms_unmapped_range(),
+ *                   ms_anon_nothp()
+ *   huge pages      ms_pmd_size(), ms_thp_pmd_size(), ms_default_huge_page_size(),
+ *                   ms_require_default_huge_page_size()
+ *   files           ms_hot_file(), ms_read_only_file(), ms_drop_file_cache(), ms_reopen(),
+ *                   ms_loop_attach_or_skip(), ms_shm_name()
+ *   numbers         ms_read_long_file(), ms_meminfo_kb(), ms_vmstat()
+ *   system calls    ms_sys_mseal() with ms_require_mseal(); ms_require_pkey_mprotect();
+ *                   xuserfaultfd(), xuffd_register()
  *   settings        mm_setting_change(), mm_setting_hold(), mm_settings_restore(): the
  *                   machine-wide settings of lib/machine_settings.h, changed for one test
  *   uapi values     MAP_DROPPABLE, MAP_UNINITIALIZED, MLOCK_ONFAULT, MCL_ONFAULT, SYS_mseal
@@ -70,11 +73,11 @@
 #define PM_PFN(e) ((e) & PM_PFN_MASK)
 
 /* The pagemap entry of the page at addr (BROKEN when it cannot be read). */
-uint64_t pagemap_entry(const void *addr);
+uint64_t ms_pagemap_entry(const void *addr);
 
 /* Fills present[i] (when present != NULL) with the pagemap present bit of page i; returns
  * how many are present. */
-size_t pagemap_present(const void *addr, size_t pages, bool *present);
+size_t ms_pagemap_present(const void *addr, size_t pages, bool *present);
 
 enum kpageflags_result {
 	KPAGEFLAGS_READ,           /* *flags holds the page's /proc/kpageflags word */
@@ -83,21 +86,40 @@ enum kpageflags_result {
 	KPAGEFLAGS_PFN_HIDDEN,     /* the PFN reads as 0 (no CAP_SYS_ADMIN) or past /proc/kpageflags */
 };
 /* The /proc/kpageflags word of the page mapped at addr (bits: linux/kernel-page-flags.h). */
-enum kpageflags_result page_kpageflags(const void *addr, uint64_t *flags);
+enum kpageflags_result ms_page_kpageflags(const void *addr, uint64_t *flags);
 
 /* ---- VMAs ---- */
 
+/* One /proc/self/maps entry. */
+struct ms_vma {
+	unsigned long start, end;      /* [start, end) */
+	char perms[5];                 /* "rw-p", "r--s" */
+	unsigned long long offset;     /* file offset of start */
+	const char *name;              /* the path or "[stack]", "[vsyscall]"; "" if none */
+	const char *line;              /* the whole entry without its newline, for messages */
+};
+
+/* Calls visit(vma, arg) for each /proc/self/maps entry, in address order, until it returns
+ * false. The entry's strings live until visit returns. False (errno set) when the file cannot
+ * be read: a forked child may prefer that to BROKEN. */
+bool ms_vma_walk(bool (*visit)(const struct ms_vma *vma, void *arg), void *arg);
+
+/* The entry containing addr, copied to *vma; its line and name are copied into line (len
+ * bytes) when line is not NULL, else they read "". False if no VMA holds addr. BROKEN when
+ * /proc/self/maps cannot be read. */
+bool ms_vma_at(const void *addr, struct ms_vma *vma, char *line, size_t len);
+
 /* Number of /proc/self/maps entries overlapping [addr, addr + len). */
-int vmas_in(const void *addr, size_t len);
+int ms_vmas_in(const void *addr, size_t len);
 
 /* The VmFlags of the /proc/self/smaps entry containing addr: two-letter mnemonics separated
  * by spaces ("rd wr mr mw me lo"), without the newline; "" if none. Static buffer. */
-const char *vma_flags(const void *addr);
-/* Whether flags (as vma_flags() gives them) hold the mnemonic ("lo" = VM_LOCKED, "dd" =
+const char *ms_vma_flags(const void *addr);
+/* Whether flags (as ms_vma_flags() gives them) hold the mnemonic ("lo" = VM_LOCKED, "dd" =
  * VM_DONTDUMP, "mg" = VM_MERGEABLE: Documentation/filesystems/proc.rst). */
-bool vmflags_have(const char *flags, const char *mnemonic);
-/* vmflags_have(vma_flags(addr), mnemonic). */
-bool vma_has_flag(const void *addr, const char *mnemonic);
+bool ms_vmflags_have(const char *flags, const char *mnemonic);
+/* ms_vmflags_have(ms_vma_flags(addr), mnemonic). */
+bool ms_vma_has_flag(const void *addr, const char *mnemonic);
 
 /* ---- mappings ---- */
 
@@ -114,92 +136,168 @@ void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd);
 
 /* [page][hole][page] of private anonymous read-write memory: returns the start; the middle
  * page is unmapped. */
-unsigned char *map_with_hole(void);
+unsigned char *ms_map_with_hole(void);
 
 /* len bytes of PROT_NONE address space between two PROT_NONE guard pages; returns the start
  * of the middle. Anonymous mappings made there with MAP_FIXED merge with no neighbour the
  * kernel happened to place beside them (one with an anon_vma changes what 6.1 merges), so
- * VMA counts see only what the test did. fenced_release() unmaps the middle and the guards. */
-unsigned char *fenced_range(size_t len);
-void fenced_release(unsigned char *p, size_t len);
+ * VMA counts see only what the test did. ms_fenced_release() unmaps the middle and the guards. */
+unsigned char *ms_fenced_range(size_t len);
+void ms_fenced_release(unsigned char *p, size_t len);
 
 /* The architecture's own prot bits the running kernel accepts because the CPU has the
  * feature: arm64's PROT_BTI (0x10, HWCAP2_BTI) and PROT_MTE (0x20, HWCAP2_MTE); 0 elsewhere.
  * Elsewhere, and without the feature, those bits are unknown and refused with EINVAL. */
-unsigned long arch_prot_bits(void);
+unsigned long ms_arch_prot_bits(void);
 
 /* An address range that is certainly unmapped: mapped, then unmapped again. */
-unsigned char *unmapped_range(size_t len);
+unsigned char *ms_unmapped_range(size_t len);
 
 /* Private anonymous read-write memory in base pages only: a huge zero page or a THP would
  * turn per-page counts into per-PMD counts. */
-unsigned char *anon_nothp(size_t len);
+unsigned char *ms_anon_nothp(size_t len);
 
 /* A read fault (or none) on the byte at p. Inline: a call into another text page inside a
  * counted window could itself fault. */
-static inline void touch_read(const unsigned char *p)
+static inline void ms_touch_read(const unsigned char *p)
 {
 	(void)*(const volatile unsigned char *)p;
 }
+
+/* ---- backings: one test, one result per kind of mapping ---- */
+
+/* The kinds of memory a test runs over; file ones live on the file system under test. */
+enum ms_backing {
+	MS_ANON_PRIVATE, MS_ANON_SHARED, MS_FILE_SHARED, MS_FILE_PRIVATE, MS_N_BACKINGS
+};
+
+/* "MAP_PRIVATE|MAP_ANONYMOUS", "MAP_SHARED file" ... for messages. */
+extern const char *const ms_backing_name[MS_N_BACKINGS];
+
+/* len bytes of backing b with protection prot. A file backing gets a new file of file_size
+ * bytes (ms_pattern() content); its descriptor goes to *fd, or is closed when fd is NULL.
+ * *fd is -1 for an anonymous backing. BROKEN on failure. */
+unsigned char *ms_map_backing(enum ms_backing b, size_t len, size_t file_size, int prot,
+			      int *fd);
+
+/* Sets of backings for CONFORM_PER_BACKING: each calls V(args..., suffix, backing) per member,
+ * and the suffix is the one the test's name gets. */
+#define MS_BACKINGS_ALL(V, ...)                                                             \
+	V(__VA_ARGS__, anon_private, MS_ANON_PRIVATE)                                       \
+	V(__VA_ARGS__, anon_shared, MS_ANON_SHARED)                                         \
+	MS_BACKINGS_FILE(V, __VA_ARGS__)
+#define MS_BACKINGS_FILE(V, ...)                                                            \
+	V(__VA_ARGS__, file_shared, MS_FILE_SHARED)                                         \
+	V(__VA_ARGS__, file_private, MS_FILE_PRIVATE)
+#define MS_BACKINGS_SHARED(V, ...)                                                          \
+	V(__VA_ARGS__, anon_shared, MS_ANON_SHARED)                                         \
+	V(__VA_ARGS__, file_shared, MS_FILE_SHARED)
+#define MS_BACKINGS_PRIVATE(V, ...)                                                         \
+	V(__VA_ARGS__, anon_private, MS_ANON_PRIVATE)                                       \
+	V(__VA_ARGS__, file_private, MS_FILE_PRIVATE)
+/* Private anonymous memory and both file kinds: what the protection rules are judged on. */
+#define MS_BACKINGS_ANON_PRIVATE_AND_FILE(V, ...)                                           \
+	V(__VA_ARGS__, anon_private, MS_ANON_PRIVATE)                                       \
+	MS_BACKINGS_FILE(V, __VA_ARGS__)
+
+/* One result per backing of set: suite/name_<suffix> for each member, each running the body
+ * that follows, static void name(enum ms_backing b), with its backing. A failing backing hides
+ * none of the others.
+ *   CONFORM_PER_BACKING(MS_BACKINGS_FILE, mremap, grow_past_eof_raises_sigbus, "g5", LINUX)
+ *   { unsigned char *p = ms_map_backing(b, ...); ... } */
+#define CONFORM_PER_BACKING(set, suite, name, ids, spec)                                    \
+	static void name(enum ms_backing b);                                                \
+	set(MS_BACKING_VARIANT_, suite, name, ids, spec)                                    \
+	static void name(enum ms_backing b)
+#define MS_BACKING_VARIANT_(suite, name, ids, spec, suffix, backing)                        \
+	CONFORM_VARIANT(suite, name, suffix, ids, spec, name, backing)
+
+/* Reads one byte of every page of [p, p + len): each page is then mapped (or faults). */
+void ms_touch_pages(const unsigned char *p, size_t len);
+
+/* A byte pattern by offset from the start of a mapping, different on every page: what a test
+ * stores before it moves, splits or unmaps the mapping. */
+static inline unsigned char ms_stamp(size_t offset)
+{
+	return (unsigned char)(offset * 13u + (offset >> 12) + 5u);
+}
+void ms_fill_stamped(unsigned char *p, size_t len);
+/* Asserts that [p + from, p + to) still holds the stamp of those offsets; what names p. */
+void ms_assert_stamped(const unsigned char *p, size_t from, size_t to, const char *what);
+/* Asserts that a read of addr raises SIGSEGV with SEGV_MAPERR at exactly addr. */
+void ms_assert_unmapped(const unsigned char *addr, const char *what);
+/* Asserts that a read of addr raises SIGBUS with BUS_ADRERR at exactly addr. */
+void ms_assert_bus_error(const unsigned char *addr, const char *what);
+/* xclose(fd) unless fd is negative (an anonymous backing's -1). */
+void ms_close_if_open(int fd);
 
 /* ---- huge pages ---- */
 
 /* The size a PMD maps, from /sys/kernel/mm/transparent_hugepage/hpage_pmd_size; 0 when the
  * kernel has no THP (the file is missing). */
-size_t pmd_size(void);
-/* pmd_size() for a test that needs THP: SKIPs when the kernel has none. */
-size_t thp_pmd_size(void);
+size_t ms_pmd_size(void);
+/* ms_pmd_size() for a test that needs THP: SKIPs when the kernel has none. */
+size_t ms_thp_pmd_size(void);
 /* The default hugetlb page size (Hugepagesize in /proc/meminfo); 0 without hugetlb. */
-size_t default_huge_page_size(void);
-/* default_huge_page_size() for a test that needs hugetlb: SKIPs when the kernel has none. */
-size_t require_default_huge_page_size(void);
+size_t ms_default_huge_page_size(void);
+/* ms_default_huge_page_size() for a test that needs hugetlb: SKIPs when the kernel has none. */
+size_t ms_require_default_huge_page_size(void);
 
 /* ---- files ---- */
 
 /* A hot, clean file of len bytes: written, fsync()ed, every page in the page cache. */
-int hot_file(size_t len);
+int ms_hot_file(size_t len);
+
+/* The shared-file fixture: a new ms_file() of len bytes (ms_pattern() content; its name in
+ * path unless path is NULL, as ms_file() does), mapped MAP_SHARED read-write whole; its
+ * descriptor in *fd. Stores through it: ms_fill_stored(). */
+unsigned char *ms_map_shared_file(size_t len, char *path, int *fd);
 
 /* Drops a clean file from the page cache with POSIX_FADV_DONTNEED, never the global
  * drop_caches: that disturbs every test running beside this one (observed on 6.18: after
  * drop_caches, tmpfs read faults on the files it passed over stop mapping neighbours, 64
  * faults for 64 pages). SKIPs when pages stay (tmpfs keeps them: its only backing is swap). */
-void drop_file_cache(int fd, size_t len);
+void ms_drop_file_cache(int fd, size_t len);
 
 /* A new ms_file() of len bytes, opened O_RDONLY only (no descriptor with write access to it
  * stays open; its name is gone). */
-int read_only_file(size_t len);
+int ms_read_only_file(size_t len);
 
 /* A POSIX shared memory object name for shm_open() that no other process uses:
  * "/mmapsuite-<pid>-<tag>" in buf (len bytes). */
-void shm_name(char *buf, size_t len, const char *tag);
+void ms_shm_name(char *buf, size_t len, const char *tag);
 
 /* The same open file as fd, opened again with other flags (O_RDONLY, O_WRONLY) through
  * /proc/self/fd, so that scratch files need no name (BROKEN on failure). */
-int reopen(int fd, int flags);
+int ms_reopen(int fd, int flags);
 
 /* Attaches backing_fd to a free loop device that detaches by itself when the test's last
  * descriptor of it closes, even if the test crashes (lib/loop_device.h). Returns the open
  * device, its path in name (PATH_MAX). SKIPs without loop support. */
-int loop_attach(int backing_fd, char *name);
+int ms_loop_attach_or_skip(int backing_fd, char *name);
 
 /* ---- numbers from procfs and sysfs ---- */
 
+/* Whether swap space is active (/proc/swaps lists a device): decides whether anonymous and
+ * shmem pages can be reclaimed. */
+bool ms_swap_active(void);
+
 /* The number a file starts with; -1 if it cannot be read. */
-long read_long_file(const char *path);
+long ms_read_long_file(const char *path);
 /* A field of /proc/meminfo ("MemTotal") in kB; BROKEN when absent. */
-long meminfo_kb(const char *field);
+long ms_meminfo_kb(const char *field);
 /* A counter of /proc/vmstat ("thp_fault_fallback"); -1 when absent. */
-long vmstat(const char *name);
+long ms_vmstat(const char *name);
 
 /* ---- system calls glibc does not wrap ---- */
 
 /* mseal(2) (Linux 6.10). */
-int sys_mseal(void *addr, size_t len, unsigned long flags);
+int ms_sys_mseal(void *addr, size_t len, unsigned long flags);
 /* SKIPs when mseal(2) is not in this kernel (ENOSYS). */
-void require_mseal(void);
+void ms_require_mseal(void);
 /* SKIPs when pkey_mprotect(2) is not in this kernel (ENOSYS: an architecture without
  * protection keys, such as arm64 before 6.12). */
-void require_pkey_mprotect(void);
+void ms_require_pkey_mprotect(void);
 
 /* A userfaultfd for user-mode faults (allowed without privilege even with
  * vm.unprivileged_userfaultfd=0), with the given features; SKIPs when refused. */

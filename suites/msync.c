@@ -16,12 +16,6 @@
 /* Bits of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
 enum { KPF_DIRTY_BIT = 4, KPF_WRITEBACK_BIT = 8 };
 
-static void store_all(unsigned char *p, size_t from, size_t to)
-{
-	for (size_t i = from; i < to; i++)
-		p[i] = ms_stored(i);
-}
-
 /* Asserts that read() of [from, to) of the file returns ms_stored(). */
 static void assert_file_stored(int fd, size_t from, size_t to, const char *what)
 {
@@ -48,7 +42,7 @@ static uint64_t page_flags(const void *addr)
 		cr_skip_test("needs root: /proc/kpageflags is root-only and /proc/self/pagemap "
 			     "hides page frame numbers without CAP_SYS_ADMIN");
 	uint64_t flags = 0;
-	switch (page_kpageflags(addr, &flags)) {
+	switch (ms_page_kpageflags(addr, &flags)) {
 	case KPAGEFLAGS_READ:
 		break;
 	case KPAGEFLAGS_UNREADABLE:
@@ -80,7 +74,7 @@ CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 	size_t len = 4 * ms_page();
 	int fd = ms_file(len, NULL);
 	unsigned char *p = xmap_shared(fd, len);
-	store_all(p, 0, len);
+	ms_fill_stored(p, 0, len);
 	ms_assert_ok(msync(p, len, MS_SYNC));
 	assert_file_stored(fd, 0, len, "after msync(MS_SYNC) of the whole mapping");
 	xmunmap(p, len);
@@ -93,7 +87,7 @@ CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 	size_t len = 4 * ms_page();
 	int fd = ms_file(len, NULL);
 	unsigned char *p = xmap_shared(fd, len);
-	store_all(p, 0, len);
+	ms_fill_stored(p, 0, len);
 	ms_assert_ok(msync(p, len, MS_ASYNC));
 	xmunmap(p, len);
 	xclose(fd);
@@ -106,7 +100,7 @@ CONFORM(msync, partial_range_with_unaligned_length_succeeds, "f1", POSIX)
 	size_t page = ms_page(), len = 4 * page;
 	int fd = ms_file(len, NULL);
 	unsigned char *p = xmap_shared(fd, len);
-	store_all(p, page, 3 * page);
+	ms_fill_stored(p, page, 3 * page);
 	ms_assert_ok(msync(p + page, page + 100, MS_SYNC));
 	assert_file_stored(fd, page, 3 * page, "after msync(MS_SYNC) of pages 1-2");
 	ms_assert_ok(msync(p + 2 * page, 1, MS_ASYNC));
@@ -131,7 +125,7 @@ CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
 	int fd = ms_file(len, NULL);
 	xfsync(fd); /* the pattern written by ms_file() is on disk: only our stores dirty pages */
 	unsigned char *p = xmap_shared(fd, len);
-	store_all(p, 0, len);
+	ms_fill_stored(p, 0, len);
 	for (size_t pg = 0; pg < 4; pg++)
 		cr_assert(page_dirty(p + pg * page), "%s: page %zu not dirty after a store "
 			  "(kpageflags 0x%llx)", ms_fs_name(), pg,
@@ -188,12 +182,12 @@ static struct holey map_files_around_hole(void)
 {
 	size_t page = ms_page();
 	struct holey h;
-	h.base = map_with_hole();
+	h.base = ms_map_with_hole();
 	h.fd_a = ms_file(page, NULL);
 	h.fd_b = ms_file(page, NULL);
 	xmmap(h.base, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, h.fd_a, 0);
 	xmmap(h.base + 2 * page, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, h.fd_b, 0);
-	store_all(h.base, 0, page);
+	ms_fill_stored(h.base, 0, page);
 	for (size_t i = 0; i < page; i++)
 		h.base[2 * page + i] = ms_stored(i);
 	return h;
@@ -281,7 +275,7 @@ static void check_errno_row(const struct errno_row *row)
 				     ms_errname(errno));
 		break;
 	case UNMAPPED:
-		p = unmapped_range(len);
+		p = ms_unmapped_range(len);
 		break;
 	case WITH_HOLE:
 		h = map_files_around_hole();
@@ -359,7 +353,7 @@ CONFORM(msync, private_file_mapping_is_noop, "f6", LINUX)
 	size_t len = 2 * ms_page();
 	int fd = ms_file(len, NULL);
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	store_all(p, 0, len);
+	ms_fill_stored(p, 0, len);
 	ms_assert_ok(msync(p, len, MS_SYNC));
 	ms_assert_ok(msync(p, len, MS_ASYNC | MS_INVALIDATE));
 	unsigned char buf[256];
@@ -379,7 +373,7 @@ static void anonymous_mapping_is_noop(int kind)
 {
 	size_t len = 2 * ms_page();
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, kind | MAP_ANONYMOUS, -1, 0);
-	store_all(p, 0, len);
+	ms_fill_stored(p, 0, len);
 	ms_assert_ok(msync(p, len, MS_SYNC));
 	ms_assert_ok(msync(p, len, MS_ASYNC | MS_INVALIDATE));
 	for (size_t i = 0; i < len; i++)
@@ -402,7 +396,7 @@ CONFORM(msync, ms_async_starts_no_io, "f6", LINUX)
 	int fd = ms_file(len, NULL);
 	xfsync(fd);
 	unsigned char *p = xmap_shared(fd, len);
-	store_all(p, 0, len);
+	ms_fill_stored(p, 0, len);
 	cr_assert(page_dirty(p), "%s: page not dirty after a store", ms_fs_name());
 	ms_assert_ok(msync(p, len, MS_ASYNC));
 	cr_assert(page_dirty(p) && !page_in_writeback(p), "%s: msync(MS_ASYNC) started writeback "
@@ -427,11 +421,11 @@ CONFORM(msync, writeback_error_reported_once, "f7 f8", LINUX)
 	snprintf(image, sizeof(image), "%s/image", dir);
 	int backing = xopen(image, O_RDWR | O_CREAT | O_EXCL, 0600);
 	xftruncate(backing, (off_t)len); /* sparse: the space runs out as it is written */
-	int dev = loop_attach(backing, dev_name);
+	int dev = ms_loop_attach_or_skip(backing, dev_name);
 	xclose(backing);
 	int early = xopen(dev_name, O_RDWR, 0); /* samples the error state before the error */
 	unsigned char *p = xmap_shared(dev, len);
-	store_all(p, 0, len);
+	ms_fill_stored(p, 0, len);
 	errno = 0;
 	int first = msync(p, len, MS_SYNC);
 	int first_errno = errno;

@@ -1,7 +1,7 @@
-/* (i) fork, exec and several processes or threads on one mapping: coherence of shared file
- * and shm mappings, the mapping type across fork, memory locks across fork and exec, mappings
- * across exec, concurrent map/fault/unmap, KSM, and what threads can reach once munmap or
- * mprotect has returned. Every wait is bounded (pipes polled with a timeout, xwait). */
+/* (i) fork, exec and several processes on one mapping: coherence of shared file and shm
+ * mappings, the mapping type across fork, memory locks across fork and exec, mappings across
+ * exec, concurrent map/fault/unmap, KSM. What other threads can reach once munmap or mprotect
+ * has returned is in threads.c. Every wait is bounded (pipes polled with a timeout, xwait). */
 #include "conform.h"
 #include "mm_util.h"
 
@@ -36,22 +36,19 @@ static const size_t npages = 16;
 CONFORM(multiprocess_shared_file, coherent_across_fork, "i1", POSIX)
 {
 	size_t len = npages * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(p, len, 'c');
-		ms_send_token(c2p[1]);
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		size_t bad = ms_first_mismatch_tagged(p, len, 'w');
 		child_check(bad == len, "the child's mapping does not show the parent's write() at "
 			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 'w'));
 		_exit(0);
 	}
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	size_t bad = ms_first_mismatch_tagged(p, len, 'c');
 	cr_assert(bad == len, "%s: the parent's mapping does not show the child's store at byte "
 		  "%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), bad, p[bad], ms_tagged(bad, 'c'),
@@ -59,12 +56,11 @@ CONFORM(multiprocess_shared_file, coherent_across_fork, "i1", POSIX)
 	unsigned char *buf = ms_read_range(fd, 0, len);
 	bad = ms_first_mismatch_tagged(buf, len, 'c');
 	cr_assert(bad == len, "%s: read() does not return the child's store at byte %zu",
-		ms_fs_name(),
-		  bad);
+		  ms_fs_name(), bad);
 	ms_fill_tagged(buf, len, 'w');
 	xpwrite(fd, buf, len, 0);
-	ms_send_token(p2c[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	free(buf);
 	xmunmap(p, len);
 	xclose(fd);
@@ -78,20 +74,14 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 	char path[PATH_MAX];
 	int fd = ms_file(len, path);
 	xclose(fd);
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		int cfd = open(path, O_RDWR);
-		child_check(cfd >= 0, "open(%s): %s", path, ms_errname(errno));
-		unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
-		child_check(c != MAP_FAILED, "mmap: %s", ms_errname(errno));
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
+		unsigned char *c = ms_child_map_path(path, len);
 		/* even pages: the child writes and the parent checks; odd: the other way */
 		for (size_t i = 0; i < npages; i += 2) {
 			ms_fill_tagged(c + i * pg, pg, (unsigned char)i);
-			ms_send_token(c2p[1]);
-			child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+			ms_tell_parent(&h);
+			child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 			size_t bad = ms_first_mismatch_tagged(c + (i + 1) * pg, pg, (unsigned char)(i + 1));
 			child_check(bad == pg, "page %zu: the child does not see the parent's "
 				    "store at +%zu (0x%02x)", i + 1, bad, c[(i + 1) * pg + bad]);
@@ -101,20 +91,20 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 	fd = xopen(path, O_RDWR, 0);
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	for (size_t i = 0; i < npages; i += 2) {
-		cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s (page %zu)", i);
+		cr_assert(ms_hear_child(&h), "no word from the child within 5 s (page %zu)", i);
 		size_t bad = ms_first_mismatch_tagged(p + i * pg, pg, (unsigned char)i);
 		if (bad != pg) {
-			xkill(pid, SIGKILL);
-			xwait(pid);
+			xkill(h.pid, SIGKILL);
+			xwait(h.pid);
 			cr_assert_fail("%s page %zu: the parent does not see the child's store at "
 				       "+%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), i, bad,
 				       p[i * pg + bad], ms_tagged(bad, (unsigned char)i),
 				       ms_maps_near(p, len));
 		}
 		ms_fill_tagged(p + (i + 1) * pg, pg, (unsigned char)(i + 1));
-		ms_send_token(p2c[1]);
+		ms_tell_child(&h);
 	}
-	xwait_ok(pid);
+	xwait_ok(h.pid);
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -169,20 +159,17 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 	size_t len = npages * ms_page();
 	int fd = ms_file(len, NULL);
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(p, len, 'x');
-		ms_send_token(c2p[1]);
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		size_t bad = ms_first_mismatch_tagged(p, len, 'x');
 		child_check(bad == len, "the child's private copy changed at byte %zu (0x%02x): "
 			    "the parent's store leaked into it", bad, p[bad]);
 		_exit(0);
 	}
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	for (size_t i = 0; i < len; i++)
 		cr_assert(p[i] == ms_pattern(i), "%s: the parent's private mapping shows the "
 			  "child's store at byte %zu (0x%02x, file byte 0x%02x)\n%s", ms_fs_name(),
@@ -192,28 +179,11 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 		cr_assert(buf[i] == ms_pattern(i), "%s: the child's private store reached the file "
 			  "at byte %zu", ms_fs_name(), i);
 	memset(p, 0x3c, len);
-	ms_send_token(p2c[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	free(buf);
 	xmunmap(p, len);
 	xclose(fd);
-}
-
-/* The perms column ("rw-s") of the /proc/self/maps line that contains addr. */
-static bool maps_perms(const void *addr, char perms[5])
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	bool found = false;
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3 && (unsigned long)addr >= s &&
-		    (unsigned long)addr < e)
-			found = true;
-	}
-	if (f)
-		fclose(f);
-	return found;
 }
 
 /* Assert that the child's /proc/self/maps shows an inherited shared file mapping as 's' and a
@@ -226,13 +196,14 @@ CONFORM(multiprocess_private_file, maps_type_kept_in_child, "i2", LINUX)
 	void *private = xmmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	pid_t pid = xfork();
 	if (pid == 0) {
-		char perms[5];
-		child_check(maps_perms(shared, perms), "child: the shared mapping is gone");
-		child_check(strcmp(perms, "rw-s") == 0, "child: shared mapping shows %s, expected "
-			    "rw-s", perms);
-		child_check(maps_perms(private, perms), "child: the private mapping is gone");
-		child_check(strcmp(perms, "r--p") == 0, "child: private mapping shows %s, expected "
-			    "r--p", perms);
+		struct ms_vma vma;
+		child_check(ms_vma_at(shared, &vma, NULL, 0), "child: the shared mapping is gone");
+		child_check(strcmp(vma.perms, "rw-s") == 0, "child: shared mapping shows %s, "
+			    "expected rw-s", vma.perms);
+		child_check(ms_vma_at(private, &vma, NULL, 0),
+			    "child: the private mapping is gone");
+		child_check(strcmp(vma.perms, "r--p") == 0, "child: private mapping shows %s, "
+			    "expected r--p", vma.perms);
 		_exit(0);
 	}
 	xwait_ok(pid);
@@ -258,10 +229,10 @@ CONFORM(multiprocess_mlock, mlock_not_inherited_by_child, "i3", POSIX)
 	pid_t pid = xfork();
 	if (pid == 0) {
 		long kb = ms_smaps_kb(p, "Locked");
-		const char *flags = vma_flags(p);
+		const char *flags = ms_vma_flags(p);
 		child_check(kb == 0, "child: the inherited range shows Locked: %ld kB, expected 0",
 			    kb);
-		child_check(!vmflags_have(flags, "lo"), "child: the inherited range still has "
+		child_check(!ms_vmflags_have(flags, "lo"), "child: the inherited range still has "
 			    "VM_LOCKED (VmFlags:%s)", flags);
 		_exit(0);
 	}
@@ -516,14 +487,14 @@ CONFORM(multiprocess_concurrent, map_fault_unmap_keeps_data, "i4", POSIX)
 
 static long self_ksm_merging_pages(void)
 {
-	return read_long_file("/proc/self/ksm_merging_pages");
+	return ms_read_long_file("/proc/self/ksm_merging_pages");
 }
 
 enum { ksm_pages = 32, ksm_skip = 77 };
 
 static long ksm_full_scans(void)
 {
-	return read_long_file("/sys/kernel/mm/ksm/full_scans");
+	return ms_read_long_file("/sys/kernel/mm/ksm/full_scans");
 }
 
 /* Waits up to 5 s for this process's ksm_merging_pages to reach want. ksmd's pace is
@@ -647,9 +618,9 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 			void *p = mmap(NULL, 4 * ms_page(), PROT_READ | PROT_WRITE,
 				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 			child_check(p != MAP_FAILED, "mmap: %s", ms_errname(errno));
-			const char *flags = vma_flags(p);
-			child_check(vmflags_have(flags, "mg"), "child: a new anonymous mapping is "
-				    "not mergeable (VmFlags:%s)", flags);
+			const char *flags = ms_vma_flags(p);
+			child_check(ms_vmflags_have(flags, "mg"), "child: a new anonymous mapping "
+				    "is not mergeable (VmFlags:%s)", flags);
 			_exit(0);
 		}
 		int st;
@@ -662,231 +633,4 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 		cr_skip_test("prctl(PR_SET_MEMORY_MERGE) needs CAP_SYS_RESOURCE (EPERM)");
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		  "the child failed (status 0x%x, see its message above)", status);
-}
-
-/* ---- i6: what other threads can reach once munmap/mprotect returned ---- */
-
-/* A fault probe per thread: SIGSEGV/SIGBUS jump back to the faulting thread's own buffer. */
-static _Thread_local sigjmp_buf *thread_jump;
-static _Thread_local siginfo_t thread_siginfo;
-
-static void thread_fault_handler(int sig, siginfo_t *si, void *uc)
-{
-	(void)uc;
-	if (!thread_jump) {
-		signal(sig, SIG_DFL);
-		return; /* the access repeats and kills the process with the real signal */
-	}
-	thread_siginfo = *si;
-	siglongjmp(*thread_jump, 1);
-}
-
-enum race_op { RACE_READ, RACE_WRITE };
-
-struct race {
-	volatile unsigned char *page;
-	enum race_op op;
-	atomic_int changing;    /* the main thread is about to call munmap/mprotect */
-	atomic_int changed;     /* the main thread's munmap/mprotect has returned */
-	atomic_long touches;
-	bool accessed_after;    /* an access that began after `changed` was seen did not fault */
-	bool faulted_before;    /* an access faulted before the change began: the set-up is wrong */
-	bool faulted_after;     /* an access faulted once the change had begun */
-	siginfo_t info;
-	unsigned char last_stored;
-};
-
-static void *race_toucher(void *arg)
-{
-	struct race *r = arg;
-	sigjmp_buf jump;
-	volatile unsigned char value = 0;
-	thread_jump = &jump;
-	for (;;) {
-		volatile int seen = atomic_load_explicit(&r->changed, memory_order_acquire);
-		if (sigsetjmp(jump, 1)) {
-			/* a fault may come before the toucher saw `changed`, as long as the main
-			 * thread had begun the change */
-			r->info = thread_siginfo;
-			if (atomic_load(&r->changing))
-				r->faulted_after = true;
-			else
-				r->faulted_before = true;
-			break;
-		}
-		if (r->op == RACE_READ) {
-			(void)*r->page;
-		} else {
-			value = (unsigned char)(value + 1 ? value + 1 : 1);
-			*r->page = value;
-			r->last_stored = value;
-		}
-		atomic_fetch_add_explicit(&r->touches, 1, memory_order_relaxed);
-		if (seen) {
-			r->accessed_after = true;
-			break;
-		}
-	}
-	thread_jump = NULL;
-	return NULL;
-}
-
-static int race_rounds_cpu[2] = { -1, -1 };
-
-/* Picks two CPUs this process may run on, so that the toucher holds a TLB entry on another
- * CPU than the one calling munmap/mprotect; with one CPU the race still runs, unpinned. */
-static void race_pick_cpus(void)
-{
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set) != 0)
-		return;
-	for (int c = 0, n = 0; c < CPU_SETSIZE && n < 2; c++)
-		if (CPU_ISSET(c, &set))
-			race_rounds_cpu[n++] = c;
-	if (race_rounds_cpu[1] < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(race_rounds_cpu[0], &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static void race_install_handler(void)
-{
-	struct sigaction sa = { 0 };
-	sa.sa_sigaction = thread_fault_handler;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
-}
-
-/* Starts a thread touching r->page in a loop, waits until it has touched it 1000 times, runs
- * change() on the page, then tells the thread and joins it (bounded). */
-static void race_round(struct race *r, void (*change)(void *page), int round)
-{
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	if (race_rounds_cpu[1] >= 0) {
-		cpu_set_t set;
-		CPU_ZERO(&set);
-		CPU_SET(race_rounds_cpu[1], &set);
-		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-	}
-	int e = pthread_create(&t, &attr, race_toucher, r);
-	pthread_attr_destroy(&attr);
-	if (e)
-		ms_broken("pthread_create: %s", ms_errname(e));
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (atomic_load_explicit(&r->touches, memory_order_relaxed) < 1000 &&
-	       !r->faulted_before) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= 5) /* only a stalled machine takes this long */
-			ms_broken("round %d: the toucher thread made %ld accesses in 5 s", round,
-				  atomic_load(&r->touches));
-	}
-	atomic_store(&r->changing, 1);
-	change((void *)r->page);
-	atomic_store_explicit(&r->changed, 1, memory_order_release);
-	clock_gettime(CLOCK_REALTIME, &now);
-	now.tv_sec += 5;
-	e = pthread_timedjoin_np(t, NULL, &now);
-	if (e)
-		ms_broken("round %d: the toucher thread did not stop within 5 s: %s", round,
-			  ms_errname(e));
-	cr_assert(!r->faulted_before, "round %d: the toucher faulted before the change (%s %s "
-		  "at %p)", round, ms_signame(r->info.si_signo),
-		  ms_sicode_name(r->info.si_signo, r->info.si_code), r->info.si_addr);
-}
-
-static void do_munmap(void *page)
-{
-	xmunmap(page, ms_page());
-}
-
-static void do_mprotect_read(void *page)
-{
-	xmprotect(page, ms_page(), PROT_READ);
-}
-
-enum { race_rounds = 30 };
-
-/* Assert that once munmap() has returned in one thread, a thread on another CPU that was
- * reading the page the whole time faults on its next read, with SIGSEGV SEGV_MAPERR at the
- * page's address (the TLB was shot down before munmap returned); 30 rounds. */
-CONFORM(threads_munmap, other_thread_read_faults_maperr, "i6", POSIX)
-{
-	race_pick_cpus();
-	race_install_handler();
-	for (int round = 0; round < race_rounds; round++) {
-		struct race r = { .op = RACE_READ };
-		r.page = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		r.page[0] = 1;
-		race_round(&r, do_munmap, round);
-		cr_assert(!r.accessed_after, "round %d: a read of %p that began after munmap "
-			  "returned did not fault (stale TLB entry on CPU %d)", round,
-			  (void *)r.page, race_rounds_cpu[1]);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_MAPERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_MAPERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
-	}
-}
-
-/* Assert that once mprotect(PROT_READ) has returned, a thread on another CPU that was storing
- * to the page the whole time faults on its next store with SIGSEGV SEGV_ACCERR at the page's
- * address, and the page holds exactly the last store that completed before; 30 rounds. */
-CONFORM(threads_mprotect, other_thread_write_faults_accerr, "i6", POSIX)
-{
-	race_pick_cpus();
-	race_install_handler();
-	for (int round = 0; round < race_rounds; round++) {
-		struct race r = { .op = RACE_WRITE };
-		r.page = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		race_round(&r, do_mprotect_read, round);
-		cr_assert(!r.accessed_after, "round %d: a store to %p that began after mprotect "
-			  "returned did not fault (stale writable TLB entry)", round,
-			  (void *)r.page);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_ACCERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_ACCERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
-		cr_assert(r.page[0] == r.last_stored, "round %d: the page holds 0x%02x, the last "
-			  "completed store was 0x%02x", round, r.page[0], r.last_stored);
-		xmunmap((void *)r.page, ms_page());
-	}
-}
-
-/* Assert that once munmap() of a MAP_SHARED file page has returned, a thread on another CPU
- * that was storing to it faults on its next store (SEGV_MAPERR at the page), and the file
- * holds exactly the last store that completed before: no store through a stale TLB entry
- * reaches the page cache. */
-CONFORM(threads_munmap, other_thread_file_store_never_lands, "i6 i1", POSIX)
-{
-	race_pick_cpus();
-	race_install_handler();
-	int fd = ms_file(ms_page(), NULL);
-	for (int round = 0; round < race_rounds; round++) {
-		struct race r = { .op = RACE_WRITE };
-		r.page = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		race_round(&r, do_munmap, round);
-		cr_assert(!r.accessed_after, "%s round %d: a store to %p that began after munmap "
-			  "returned did not fault", ms_fs_name(), round, (void *)r.page);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_MAPERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_MAPERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
-		unsigned char in_file;
-		xpread(fd, &in_file, 1, 0);
-		cr_assert(in_file == r.last_stored, "%s round %d: the file holds 0x%02x, the last "
-			  "store completed before munmap was 0x%02x", ms_fs_name(), round, in_file,
-			  r.last_stored);
-	}
-	xclose(fd);
 }

@@ -71,25 +71,25 @@ static const char *regions_str(const struct page_region *r, long n, const void *
 CONFORM(pagemap, soft_dirty_set_by_write_after_clear, "d11", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	memset(p, 1, len);
 	ms_require_behaviour(MS_SOFT_DIRTY);
 	struct ms_setting cfg;
 	ms_kconfig("CONFIG_MEM_SOFT_DIRTY", &cfg);
-	cr_assert(pagemap_entry(p) & PM_SOFT_DIRTY, "a freshly written page has no soft-dirty "
+	cr_assert(ms_pagemap_entry(p) & PM_SOFT_DIRTY, "a freshly written page has no soft-dirty "
 		  "bit (pagemap bit 55); CONFIG_MEM_SOFT_DIRTY: %s (%s)",
 		  cfg.found ? cfg.value : "unknown", cfg.source);
 	int fd = xopen("/proc/self/clear_refs", O_WRONLY, 0);
 	xcheck("write(clear_refs, 4)", write(fd, "4", 1));
 	xclose(fd);
 	for (size_t i = 0; i < 4; i++)
-		cr_assert(!(pagemap_entry(p + i * page) & PM_SOFT_DIRTY), "page %zu still "
+		cr_assert(!(ms_pagemap_entry(p + i * page) & PM_SOFT_DIRTY), "page %zu still "
 			  "soft-dirty after clear_refs", i);
 	p[2 * page] = 7;
 	for (size_t i = 0; i < 4; i++)
-		cr_assert(!!(pagemap_entry(p + i * page) & PM_SOFT_DIRTY) == (i == 2), "page %zu: "
-			  "soft-dirty %s after writing page 2 only", i,
-			  pagemap_entry(p + i * page) & PM_SOFT_DIRTY ? "set" : "clear");
+		cr_assert(!!(ms_pagemap_entry(p + i * page) & PM_SOFT_DIRTY) == (i == 2),
+			  "page %zu: soft-dirty %s after writing page 2 only", i,
+			  ms_pagemap_entry(p + i * page) & PM_SOFT_DIRTY ? "set" : "clear");
 	xmunmap(p, len);
 }
 
@@ -99,7 +99,7 @@ CONFORM(pagemap, pagemap_scan_reports_present_pages, "d11 d1", LINUX)
 {
 	require_pagemap_scan();
 	size_t page = ms_page(), len = 16 * page;
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	p[2 * page] = p[3 * page] = p[9 * page] = 1;
 	struct page_region r[8];
 	long n = pagemap_scan(p, len, 0, PAGE_IS_PRESENT, r, 8);
@@ -118,7 +118,7 @@ CONFORM(pagemap, pagemap_scan_reports_written_pages, "d11 d12", LINUX)
 	require_pagemap_scan();
 	size_t page = ms_page(), len = 16 * page;
 	int uffd = xuserfaultfd(UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED);
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	xuffd_register(uffd, p, len, UFFDIO_REGISTER_MODE_WP);
 	struct page_region r[8];
 	/* registration alone protects nothing: a first scan with WP_MATCHING starts tracking */
@@ -153,9 +153,9 @@ CONFORM(pagemap, anon_read_maps_zero_page, "d9 a1", LINUX)
 	ms_require_behaviour(MS_ZERO_PAGE);
 	require_pagemap_scan();
 	size_t page = ms_page(), len = 4 * page;
-	unsigned char *p = anon_nothp(len);
-	touch_read(p);
-	touch_read(p + page);
+	unsigned char *p = ms_anon_nothp(len);
+	ms_touch_read(p);
+	ms_touch_read(p + page);
 	struct page_region r[4];
 	long n = pagemap_scan(p, len, 0, PAGE_IS_PFNZERO, r, 4);
 	cr_assert(n == 1 && r[0].start == (uintptr_t)p && r[0].end == (uintptr_t)(p + 2 * page),

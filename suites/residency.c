@@ -21,7 +21,7 @@
 CONFORM(residency, anon_resident_only_after_touch, "d1", LINUX)
 {
 	size_t page = ms_page(), pages = 16, len = pages * page;
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	cr_assert(ms_resident(p, len) == 0, "%ld pages of a fresh anonymous mapping are resident "
 		  "before any touch\n%s", ms_resident(p, len), ms_maps_near(p, len));
 	p[5 * page] = 1;
@@ -84,7 +84,7 @@ CONFORM(residency, file_touch_brings_in_only_window, "d2", LINUX)
 	cr_assert(ms_resident(p, len) == 0, "%ld pages of a new sparse file are resident before "
 		  "any touch (fs %s)", ms_resident(p, len), ms_fs_name());
 	size_t at = pages / 2;
-	touch_read(p + at * page);
+	ms_touch_read(p + at * page);
 	long n = ms_resident(p, len);
 	cr_assert(ms_page_resident(p + at * page), "the touched page %zu is not resident", at);
 	const char *source;
@@ -172,17 +172,17 @@ CONFORM(residency, mlock_file_prefaults_range, "d4", POSIX)
 {
 	size_t pages = 16, len = pages * ms_page();
 	require_memlock(len);
-	int fd = hot_file(len);
+	int fd = ms_hot_file(len);
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	ms_assert_ok(mlock(p, len));
-	size_t mapped = pagemap_present(p, pages, NULL);
+	size_t mapped = ms_pagemap_present(p, pages, NULL);
 	cr_assert(mapped == pages, "after mlock %zu of %zu file pages are mapped (fs %s)\n%s",
 		  mapped, pages, ms_fs_name(), ms_maps_near(p, len));
 	long locked = ms_smaps_kb(p, "Locked");
 	cr_assert(locked == (long)(len / 1024), "smaps Locked %ld kB after mlock of %zu kB", locked,
 		  len / 1024);
 	struct ms_faults d;
-	ms_faults_best_of_three(d, for (size_t i = 0; i < pages; i++) touch_read(p + i * ms_page()));
+	ms_faults_best_of_three(d, for (size_t i = 0; i < pages; i++) ms_touch_read(p + i * ms_page()));
 	cr_assert(d.minor == 0 && d.major == 0, "reading mlocked pages took %ld minor and %ld "
 		  "major faults in each of three passes", d.minor, d.major);
 	xmunmap(p, len);
@@ -196,7 +196,7 @@ CONFORM(residency, mlock_onfault_locks_only_touched_pages, "d5", LINUX)
 	size_t page = ms_page(), pages = 16, len = pages * page;
 	require_memlock(len);
 	long before = ms_status_kb("VmLck");
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	ms_assert_ok(mlock2(p, len, MLOCK_ONFAULT));
 	cr_assert(ms_resident(p, len) == 0, "MLOCK_ONFAULT prefaulted %ld pages",
 		  ms_resident(p, len));
@@ -223,19 +223,19 @@ CONFORM(residency, mlock_onfault_locks_only_touched_pages, "d5", LINUX)
 CONFORM(residency, map_populate_maps_every_page, "d6", LINUX)
 {
 	size_t pages = 32, len = pages * ms_page();
-	int fd = hot_file(len);
+	int fd = ms_hot_file(len);
 	unsigned char *a = xmmap(NULL, len, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	unsigned char *f = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
 				 fd, 0);
-	size_t na = pagemap_present(a, pages, NULL), nf = pagemap_present(f, pages, NULL);
+	size_t na = ms_pagemap_present(a, pages, NULL), nf = ms_pagemap_present(f, pages, NULL);
 	cr_assert(na == pages, "anonymous MAP_POPULATE: %zu of %zu pages present\n%s", na, pages,
 		  ms_maps_near(a, len));
 	cr_assert(nf == pages, "file MAP_POPULATE: %zu of %zu pages present (fs %s)\n%s", nf,
 		  pages, ms_fs_name(), ms_maps_near(f, len));
 	struct ms_faults d;
 	ms_faults_best_of_three(d, for (size_t i = 0; i < pages; i++)
-		touch_read(a + i * ms_page()), touch_read(f + i * ms_page()));
+		ms_touch_read(a + i * ms_page()), ms_touch_read(f + i * ms_page()));
 	cr_assert(d.minor == 0 && d.major == 0, "reads after MAP_POPULATE took %ld minor and %ld "
 		  "major faults in each of three passes", d.minor, d.major);
 	xmunmap(a, len);
@@ -248,12 +248,12 @@ CONFORM(residency, map_populate_maps_every_page, "d6", LINUX)
 CONFORM(residency, madv_populate_prefaults, "d7", LINUX)
 {
 	size_t pages = 32, len = pages * ms_page();
-	int fd = hot_file(len);
+	int fd = ms_hot_file(len);
 	unsigned char *f = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	unsigned char *a = anon_nothp(len);
+	unsigned char *a = ms_anon_nothp(len);
 	if (madvise(f, len, MADV_POPULATE_READ) != 0 && errno == EINVAL)
 		cr_skip_test("MADV_POPULATE_READ: EINVAL (it needs Linux 5.14)");
-	size_t nf = pagemap_present(f, pages, NULL);
+	size_t nf = ms_pagemap_present(f, pages, NULL);
 	cr_assert(nf == pages, "MADV_POPULATE_READ: %zu of %zu file pages present (fs %s)", nf,
 		  pages, ms_fs_name());
 	ms_assert_ok(madvise(a, len, MADV_POPULATE_WRITE));
@@ -288,10 +288,10 @@ CONFORM(residency, madv_populate_wrong_protection_einval, "d7 g13", LINUX)
 CONFORM(residency, madv_populate_hole_enomem, "d7 g14", LINUX)
 {
 	size_t page = ms_page(), len = 8 * page;
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	xmunmap(p + 4 * page, page);
 	ms_assert_errno(madvise(p, len, MADV_POPULATE_WRITE), ENOMEM);
-	size_t before = pagemap_present(p, 4, NULL);
+	size_t before = ms_pagemap_present(p, 4, NULL);
 	cr_assert(before == 4, "ENOMEM for the hole at page 4, but only %zu of the 4 pages before "
 		  "it were populated\n%s", before, ms_maps_near(p, len));
 	xmunmap(p, len);
@@ -330,7 +330,7 @@ CONFORM(residency, willneed_avoids_major_faults, "d8", LINUX)
 {
 	size_t pages = 256, len = pages * ms_page();
 	int fd = ms_file(len, NULL);
-	drop_file_cache(fd, len);
+	ms_drop_file_cache(fd, len);
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	ms_assert_ok(madvise(p, len, MADV_WILLNEED));
 	long n = 0;
@@ -341,7 +341,7 @@ CONFORM(residency, willneed_avoids_major_faults, "d8", LINUX)
 	wait_for_read_io(fd, len);
 	struct ms_faults start = ms_faults_now();
 	for (size_t i = 0; i < pages; i++)
-		touch_read(p + i * ms_page());
+		ms_touch_read(p + i * ms_page());
 	struct ms_faults d = ms_faults_since(start);
 	cr_assert(d.major == 0, "reading after MADV_WILLNEED took %ld major faults (and %ld minor) "
 		  "on %s", d.major, d.minor, ms_fs_name());

@@ -74,7 +74,7 @@ CONFORM(userfaultfd, userfaultfd_missing_fault_resolved_by_handler, "d12", LINUX
 {
 	size_t page = ms_page(), len = 4 * page;
 	int uffd = xuserfaultfd(0);
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	xuffd_register(uffd, p, len, UFFDIO_REGISTER_MODE_MISSING);
 	unsigned char *fill = xmmap(NULL, page, PROT_READ | PROT_WRITE,
 				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -108,7 +108,7 @@ CONFORM(userfaultfd, userfaultfd_sigbus_mode_raises_sigbus, "d12 e4", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
 	int uffd = xuserfaultfd(UFFD_FEATURE_SIGBUS);
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	xuffd_register(uffd, p, len, UFFDIO_REGISTER_MODE_MISSING);
 	struct ms_fault f;
 	unsigned char *at = p + page + 123;
@@ -128,7 +128,7 @@ CONFORM(userfaultfd, userfaultfd_wp_write_reported_then_completes, "d12", LINUX,
 {
 	size_t page = ms_page(), len = 4 * page;
 	int uffd = xuserfaultfd(0);
-	unsigned char *p = anon_nothp(len);
+	unsigned char *p = ms_anon_nothp(len);
 	memset(p, 0x11, len);
 	struct uffdio_register reg = {
 		.range = { .start = (uintptr_t)p, .len = len }, .mode = UFFDIO_REGISTER_MODE_WP,
@@ -138,7 +138,7 @@ CONFORM(userfaultfd, userfaultfd_wp_write_reported_then_completes, "d12", LINUX,
 			     "and CONFIG_HAVE_ARCH_USERFAULTFD_WP)", ms_errname(errno));
 	struct uffdio_writeprotect wp = { .range = reg.range, .mode = UFFDIO_WRITEPROTECT_MODE_WP };
 	xcheck("ioctl(UFFDIO_WRITEPROTECT)", ioctl(uffd, UFFDIO_WRITEPROTECT, &wp));
-	touch_read(p + 2 * page);
+	ms_touch_read(p + 2 * page);
 	cr_assert(!uffd_event_pending(uffd), "a read of a write-protected page raised an event");
 	struct uffd_handler h = { .uffd = uffd, .how = UFFD_UNPROTECT };
 	pthread_t thread;

@@ -25,9 +25,9 @@
 #include <unistd.h>
 
 const struct selftest_fault selftest_faults[] = {
-#define MUTANT(name, group, description) { #name, group, description },
-#include "mutants.def"
-#undef MUTANT
+#define FAULTY(name, group, description) { #name, group, description },
+#include "faulty.def"
+#undef FAULTY
 };
 const int selftest_n_faults = sizeof(selftest_faults) / sizeof(selftest_faults[0]);
 

@@ -33,7 +33,7 @@ mutate() {
 }
 mutate no-status 's/^\(P-mmap-01 | mmap | DESCRIPTION | \)tested/\1/' 1 "a clause without a status" "has no status"
 mutate bad-status 's/^\(P-mmap-04 | mmap | [^|]* | \)tested/\1probably/' 1 "an unknown status" "not one of"
-mutate ghost-test 's#mmap_args/bad_fd_fails_ebadf_shared_minus_1#mmap_args/no_such_test#' 1 "a test that does not exist" "not a test of this build"
+mutate ghost-test 's#mmap_classes/bad_fd_fails_ebadf_shared_minus_1#mmap_classes/no_such_test#' 1 "a test that does not exist" "not a test of this build"
 mutate malformed 's/^\(P-mmap-05 | mmap\) |/\1/' 2 "a row with a missing field" "fields, expected 8"
 # Without --strict the same problems are reported but do not fail.
 "$bin/mmapsuite" list --clauses --clauses-dir "$out/no-status" >/dev/null 2>&1 ||

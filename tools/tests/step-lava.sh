@@ -3,7 +3,8 @@
 set -uo pipefail
 bin=$1 out=$2/lava
 top=$(cd "$(dirname "$0")/../.." && pwd)
-export MMAPSUITE_BUILD=$(dirname "$bin")
+MMAPSUITE_BUILD=$(dirname "$bin")
+export MMAPSUITE_BUILD
 for p in lava-run qemu-system-x86_64 busybox cpio; do
 	command -v "$p" >/dev/null ||
 		{ echo "SKIP: $p not found (tools/deps installs lava-dispatcher, qemu-system-x86, busybox-static, cpio)"; exit 0; }
@@ -78,7 +79,7 @@ left=$(ls -d /var/lib/lava/dispatcher/tmp/mmapsuite-lava-* 2>/dev/null)
 # 3. Stopped while QEMU runs: lava-run, QEMU, lava-run's directory and the work directory go.
 t1=$SECONDS
 before=$(ls -d /tmp/mmapsuite-lava* 2>/dev/null)
-"$top/tools/lava/run-local" x86_64 --out "$out/stopped" --filter 'mlock_args/*' \
+"$top/tools/lava/run-local" x86_64 --out "$out/stopped" --filter 'mlock_classes/*' \
 	> "$out/stopped.log" 2>&1 &
 pid=$!
 for _ in $(seq 120); do

@@ -69,28 +69,24 @@ CONFORM(mmap_private, store_invisible_to_other_process, "c2", POSIX)
 	size_t len = npages * ms_page();
 	char path[4096];
 	int fd = ms_file(len, path);
-	int go[2], done[2];
-	xpipe(go);
-	xpipe(done);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		int own = open(path, O_RDONLY);
 		child_check(own >= 0, "open(%s): %s", path, ms_errname(errno));
 		unsigned char *q = mmap(NULL, len, PROT_READ, MAP_SHARED, own, 0);
 		child_check(q != MAP_FAILED, "mmap: %s", ms_errname(errno));
-		ms_send_token(done[1]);
-		child_check(ms_await_token(go[0]), "no token from the parent");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no token from the parent");
 		long bad = first_pattern_mismatch(q, len, 0);
 		child_check(bad < 0, "the other process sees 0x%02x at byte %ld, the file holds "
 			    "0x%02x: a private store leaked", q[bad], bad, ms_pattern((size_t)bad));
 		_exit(0);
 	}
-	xclose(done[1]); /* a child that dies early then gives end-of-file, not a hang */
-	cr_assert(ms_await_token(done[0]), "the child did not map the file");
+	cr_assert(ms_hear_child(&h), "the child did not map the file");
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	memset(p, 0xc2, len);
-	xcheck("write(pipe)", write(go[1], "g", 1));
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -356,7 +352,7 @@ CONFORM(mmap_private, vmsplice_in_child_keeps_old_data, "c7", LINUX)
 CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 {
 	ms_require_behaviour(MS_THP);
-	size_t huge = thp_pmd_size();
+	size_t huge = ms_thp_pmd_size();
 	unsigned char *p = xmmap_aligned(huge, huge, PROT_READ | PROT_WRITE,
 					 MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
@@ -368,26 +364,22 @@ CONFORM(mmap_private, cow_after_thp_split_keeps_old_data, "c7 j5", LINUX)
 		cr_skip_test("no transparent huge page was allocated (AnonHugePages %ld kB; "
 			     "memory is fragmented)",
 			     thp);
-	int go[2], ready[2];
-	xpipe(go);
-	xpipe(ready);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		child_check(mprotect(p + 5 * ms_page(), ms_page(), PROT_READ) == 0, "mprotect: %s",
 			    ms_errname(errno));
-		ms_send_token(ready[1]);
-		child_check(ms_await_token(go[0]), "no token from the parent");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no token from the parent");
 		for (size_t i = 0; i < huge; i++)
 			child_check(p[i] == (unsigned char)(i * 7 + 3), "byte %zu of the split THP "
 				    "is 0x%02x in the child after the parent's write, expected "
 				    "0x%02x", i, p[i], (unsigned char)(i * 7 + 3));
 		_exit(0);
 	}
-	xclose(ready[1]);
-	cr_assert(ms_await_token(ready[0]), "the child did not split the THP");
+	cr_assert(ms_hear_child(&h), "the child did not split the THP");
 	memset(p, 0xee, huge);
-	xcheck("write(pipe)", write(go[1], "g", 1));
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	for (size_t i = 0; i < huge; i += 4093)
 		cr_assert(p[i] == 0xee, "the parent lost its store at byte %zu", i);
 	xmunmap(p, huge);

@@ -1,6 +1,6 @@
 /* (a) Anonymous mappings: zero fill, sharing and copy-on-write across fork, placement,
- * exhaustion, /proc/self/maps, VMA merging, MADV_DONTNEED/FREE/WIPEONFORK/DONTFORK and
- * MAP_DROPPABLE. None of these depend on the file system under test; they run on each one
+ * exhaustion, /proc/self/maps, VMA merging and MAP_DROPPABLE (the advice they take,
+ * MADV_DONTNEED/FREE/WIPEONFORK/DONTFORK, is in madvise.c). None of these depend on the file system under test; they run on each one
  * anyway because the harness runs every suite per file system. */
 #include "mm_util.h"
 
@@ -20,27 +20,6 @@ static const size_t npages = 16;
 
 /* ---- helpers local to this file ---- */
 
-/* The /proc/self/maps line of the VMA containing addr, without its newline; false if none. */
-static bool maps_line(const void *addr, char *out, size_t outlen)
-{
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	bool found = false;
-	if (!f)
-		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && (unsigned long)addr >= s &&
-		    (unsigned long)addr < e) {
-			line[strcspn(line, "\n")] = 0;
-			snprintf(out, outlen, "%s", line);
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
 /* The copy-on-write exchange every a3 variant runs on a private mapping [p, p + len) already
  * filled with tag 'A': after fork the child stores 'C' into the second half, the parent
  * checks it still sees 'A' there and stores 'B' into the first half, and the child checks it
@@ -48,14 +27,11 @@ static bool maps_line(const void *addr, char *out, size_t outlen)
 static void check_cow_across_fork(unsigned char *p, size_t len)
 {
 	size_t half = len / 2;
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(p + half, len - half, 'C');
-		ms_send_token(c2p[1]);
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		size_t bad = ms_first_mismatch_tagged(p, half, 'A');
 		child_check(bad == half, "the child sees the parent's post-fork store at byte %zu "
 			    "(0x%02x, expected 0x%02x): private pages are not copied on write",
@@ -65,21 +41,21 @@ static void check_cow_across_fork(unsigned char *p, size_t len)
 			    half + bad);
 		_exit(0);
 	}
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	size_t bad = ms_first_mismatch_tagged(p + half, len - half, 'A');
 	if (bad != len - half) {
-		ms_send_token(p2c[1]);
-		xwait(pid);
+		ms_tell_child(&h);
+		xwait(h.pid);
 		cr_assert_fail("the parent sees the child's store at byte %zu (0x%02x, expected "
 			       "0x%02x): private pages are not copied on write\n%s", half + bad,
 			       p[half + bad], ms_tagged(half + bad, 'A'), ms_maps_near(p, len));
 	}
 	ms_fill_tagged(p, half, 'B');
-	ms_send_token(p2c[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	bad = ms_first_mismatch_tagged(p, half, 'B');
 	cr_assert(bad == half, "the parent lost its own store at byte %zu", bad);
-	close(c2p[0]), close(c2p[1]), close(p2c[0]), close(p2c[1]);
+	ms_handshake_close(&h);
 }
 
 /* ---- a1: zero fill ---- */
@@ -160,26 +136,23 @@ CONFORM(mmap_anonymous, shared_stores_seen_both_ways_while_running, "a2", POSIX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_SHARED);
-	int c2p[2], p2c[2];
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		size_t bad = ms_first_mismatch_tagged(p, len, 'P');
 		child_check(bad == len, "the child does not see the parent's post-fork store at "
 			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 'P'));
 		ms_fill_tagged(p, len, 'K');
-		ms_send_token(c2p[1]);
+		ms_tell_parent(&h);
 		_exit(0);
 	}
 	ms_fill_tagged(p, len, 'P');
-	ms_send_token(p2c[1]);
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	ms_tell_child(&h);
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	size_t bad = ms_first_mismatch_tagged(p, len, 'K');
 	cr_assert(bad == len, "the parent does not see the child's store at byte %zu (0x%02x, "
 		  "expected 0x%02x)\n%s", bad, p[bad], ms_tagged(bad, 'K'), ms_maps_near(p, len));
-	xwait_ok(pid);
+	xwait_ok(h.pid);
 	xmunmap(p, len);
 }
 
@@ -221,7 +194,7 @@ CONFORM(mmap_anonymous_cow, base_pages_private_after_fork, "a3", POSIX)
 CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
 {
 	ms_require_behaviour(MS_THP);
-	const size_t huge = thp_pmd_size();
+	const size_t huge = ms_thp_pmd_size();
 	unsigned char *p = xmmap_aligned(huge, huge, PROT_READ | PROT_WRITE,
 					 MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	if (madvise(p, huge, MADV_HUGEPAGE) != 0)
@@ -242,7 +215,7 @@ CONFORM(mmap_anonymous_cow, thp_private_after_fork, "a3", LINUX)
 CONFORM(mmap_anonymous_cow, swapped_page_private_after_fork, "a3", LINUX)
 {
 	size_t len = npages * ms_page();
-	long swap_kb = meminfo_kb("SwapTotal");
+	long swap_kb = ms_meminfo_kb("SwapTotal");
 	if (swap_kb <= 0)
 		cr_skip_test("no swap configured (SwapTotal %ld kB): cannot swap a page out",
 			     swap_kb);
@@ -265,24 +238,22 @@ CONFORM(mmap_anonymous_cow, vmsplice_pin_in_child_keeps_snapshot, "a3", LINUX)
 	size_t len = ms_page();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
 	ms_fill_tagged(p, len, 'A');
-	int data[2], c2p[2], p2c[2];
+	int data[2];
 	xpipe(data);
-	xpipe(c2p);
-	xpipe(p2c);
-	pid_t pid = xfork();
-	if (pid == 0) {
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
 		struct iovec iov = { .iov_base = p, .iov_len = len };
 		child_check(vmsplice(data[1], &iov, 1, 0) == (ssize_t)len, "vmsplice: %s",
 			    ms_errname(errno));
 		child_check(munmap(p, len) == 0, "munmap: %s", ms_errname(errno));
-		ms_send_token(c2p[1]);
-		child_check(ms_await_token(p2c[0]), "no word from the parent within 5 s");
+		ms_tell_parent(&h);
+		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
 		_exit(0);
 	}
-	cr_assert(ms_await_token(c2p[0]), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
 	ms_fill_tagged(p, len, 'B');
-	ms_send_token(p2c[1]);
-	xwait_ok(pid);
+	ms_tell_child(&h);
+	xwait_ok(h.pid);
 	unsigned char *got = malloc(len);
 	size_t have = 0;
 	while (have < len) {
@@ -305,19 +276,25 @@ struct range {
 	unsigned long start, end;
 };
 
+struct snapshot {
+	struct range *ranges;
+	size_t n, max;
+};
+
+static bool add_range(const struct ms_vma *vma, void *arg)
+{
+	struct snapshot *s = arg;
+	s->ranges[s->n++] = (struct range){ vma->start, vma->end };
+	return s->n < s->max;
+}
+
 /* The VMAs of this process now, into ranges (at most max); returns how many. */
 static size_t snapshot_maps(struct range *ranges, size_t max)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
-	size_t n = 0;
-	if (!f)
+	struct snapshot s = { ranges, 0, max };
+	if (!ms_vma_walk(add_range, &s))
 		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	while (n < max && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &ranges[n].start, &ranges[n].end) == 2)
-			n++;
-	fclose(f);
-	return n;
+	return s.n;
 }
 
 /* Assert that kernel-chosen addresses are never 0 nor MAP_FAILED, page aligned, and never
@@ -391,17 +368,17 @@ CONFORM(mmap_anonymous, address_space_exhaustion_fails_enomem, "a5", POSIX)
 	xwait_ok(pid);
 }
 
+static bool count_real_vma(const struct ms_vma *vma, void *arg)
+{
+	*(long *)arg += strcmp(vma->name, "[vsyscall]") != 0;
+	return true;
+}
+
 /* VMAs of this process: /proc/self/maps lines less the [vsyscall] gate, which is no VMA. */
 static long count_vmas(void)
 {
-	FILE *f = fopen("/proc/self/maps", "r");
-	char line[512];
 	long vmas = 0;
-	while (f && fgets(line, sizeof(line), f))
-		if (!strstr(line, "[vsyscall]"))
-			vmas++;
-	if (f)
-		fclose(f);
+	ms_vma_walk(count_real_vma, &vmas);
 	return vmas;
 }
 
@@ -473,10 +450,10 @@ static void anonymous_perms_match_prot_and_type(int type)
 			prot & PROT_EXEC ? 'x' : '-', shared ? 's' : 'p', 0,
 		};
 		char line[512];
-		cr_assert(maps_line(p, line, sizeof(line)), "mapping %p (prot %d) is missing from "
-			  "/proc/self/maps", p, prot);
-		char *perms = strchr(line, ' ');
-		cr_assert(perms && strncmp(perms + 1, expect, 4) == 0,
+		struct ms_vma vma;
+		cr_assert(ms_vma_at(p, &vma, line, sizeof(line)), "mapping %p (prot %d) is missing "
+			  "from /proc/self/maps", p, prot);
+		cr_assert(strcmp(vma.perms, expect) == 0,
 			  "prot 0x%x %s: /proc/self/maps shows \"%s\", expected perms %s", prot,
 			  shared ? "MAP_SHARED" : "MAP_PRIVATE", line, expect);
 		xmunmap(p, len);
@@ -496,22 +473,22 @@ CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, shared, "a6", LI
 CONFORM(vma_merge, adjacent_anon_merge_mprotect_splits_and_remerges, "a7", LINUX)
 {
 	size_t pg = ms_page(), len = 6 * pg;
-	unsigned char *base = fenced_range(len);
+	unsigned char *base = ms_fenced_range(len);
 	xmmap(base, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	xmmap(base + 3 * pg, 3 * pg, PROT_READ | PROT_WRITE,
 	      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	int n = vmas_in(base, len);
+	int n = ms_vmas_in(base, len);
 	cr_assert(n == 1, "two adjacent compatible anonymous mappings are %d VMAs, expected 1 "
 		  "(merged)\n%s", n, ms_maps_near(base, len));
 	xmprotect(base + 2 * pg, 2 * pg, PROT_READ);
-	n = vmas_in(base, len);
+	n = ms_vmas_in(base, len);
 	cr_assert(n == 3, "mprotect of the middle: %d VMAs, expected 3\n%s", n,
 		  ms_maps_near(base, len));
 	xmprotect(base + 2 * pg, 2 * pg, PROT_READ | PROT_WRITE);
-	n = vmas_in(base, len);
+	n = ms_vmas_in(base, len);
 	cr_assert(n == 1, "mprotect back: %d VMAs, expected 1 (merged again)\n%s", n,
 		  ms_maps_near(base, len));
-	fenced_release(base, len);
+	ms_fenced_release(base, len);
 }
 
 /* Assert that mlock of the middle of an anonymous mapping splits it in three VMAs (the middle
@@ -520,236 +497,21 @@ CONFORM(vma_merge, adjacent_anon_merge_mprotect_splits_and_remerges, "a7", LINUX
 CONFORM(vma_merge, mlock_splits_and_munlock_remerges, "a7", LINUX)
 {
 	size_t pg = ms_page(), len = 6 * pg;
-	unsigned char *base = fenced_range(len);
+	unsigned char *base = ms_fenced_range(len);
 	xmmap(base, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	if (mlock(base + 2 * pg, 2 * pg) != 0)
 		cr_skip_test("mlock of 2 pages: %s (RLIMIT_MEMLOCK too small?)", ms_errname(errno));
-	int n = vmas_in(base, len);
+	int n = ms_vmas_in(base, len);
 	cr_assert(n == 3, "mlock of the middle: %d VMAs, expected 3\n%s", n,
 		  ms_maps_near(base, len));
 	long locked = ms_smaps_kb(base + 2 * pg, "Locked");
 	cr_assert(locked == (long)(2 * pg / 1024), "the mlocked VMA shows Locked: %ld kB, "
 		  "expected %zu", locked, 2 * pg / 1024);
 	xcheck("munlock", munlock(base + 2 * pg, 2 * pg));
-	n = vmas_in(base, len);
+	n = ms_vmas_in(base, len);
 	cr_assert(n == 1, "munlock: %d VMAs, expected 1 (merged again)\n%s", n,
 		  ms_maps_near(base, len));
-	fenced_release(base, len);
-}
-
-/* ---- a8: MADV_DONTNEED ---- */
-
-/* Assert that MADV_DONTNEED on private anonymous memory drops the advised pages at once
- * (mincore: not resident) and they read back as zero, while the neighbours keep their data
- * (Linux semantics; POSIX posix_madvise never discards). */
-CONFORM(madvise_dontneed, private_anon_refaults_zero, "a8", LINUX)
-{
-	size_t pg = ms_page(), len = npages * pg;
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'D');
-	xmadvise(p + 4 * pg, 4 * pg, MADV_DONTNEED);
-	long res = ms_resident(p + 4 * pg, 4 * pg);
-	cr_assert(res == 0, "%ld of 4 pages still resident right after MADV_DONTNEED\n%s", res,
-		  ms_maps_near(p, len));
-	struct ms_faults start = ms_faults_now();
-	for (size_t i = 4 * pg; i < 8 * pg; i++)
-		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after MADV_DONTNEED, expected 0", i,
-			  p[i]);
-	struct ms_faults d = ms_faults_since(start);
-	cr_assert(d.minor >= 1, "reading 4 dropped pages took no page fault");
-	size_t bad = ms_first_mismatch_tagged(p, 4 * pg, 'D');
-	cr_assert(bad == 4 * pg, "byte %zu before the advised range changed", bad);
-	for (size_t i = 8 * pg; i < len; i++)
-		cr_assert(p[i] == ms_tagged(i, 'D'), "byte %zu after the advised range changed", i);
-	xmunmap(p, len);
-}
-
-/* Assert that MADV_DONTNEED on shared anonymous memory drops only this process's page table
- * entries: the data lives in shmem and reads back unchanged. */
-CONFORM(madvise_dontneed, shared_anon_keeps_data, "a8", LINUX)
-{
-	size_t len = npages * ms_page();
-	unsigned char *p = xmap_anon(len, MAP_SHARED);
-	ms_fill_tagged(p, len, 'H');
-	xmadvise(p, len, MADV_DONTNEED);
-	size_t bad = ms_first_mismatch_tagged(p, len, 'H');
-	cr_assert(bad == len, "byte %zu of shared anonymous memory reads 0x%02x after "
-		  "MADV_DONTNEED, expected 0x%02x (the shmem data must survive)", bad, p[bad],
-		  ms_tagged(bad, 'H'));
-	xmunmap(p, len);
-}
-
-/* Assert that after MADV_DONTNEED on a private page that was copied on write after fork, the
- * parent reads zero, not the child's or its own old data. */
-CONFORM(madvise_dontneed, private_anon_after_fork_refaults_zero, "a8 a3", LINUX)
-{
-	size_t len = npages * ms_page();
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'F');
-	pid_t pid = xfork();
-	if (pid == 0) {
-		ms_fill_tagged(p, len, 'G');
-		_exit(0);
-	}
-	xwait_ok(pid);
-	xmadvise(p, len, MADV_DONTNEED);
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after MADV_DONTNEED, expected 0", i,
-			  p[i]);
-	xmunmap(p, len);
-}
-
-/* ---- a9: MADV_FREE ---- */
-
-/* Assert that MADV_FREE is lazy: without memory pressure the pages stay resident (Linux only
- * marks them clean and lazily freeable). */
-CONFORM(madvise_free, pages_stay_resident_without_pressure, "a9", LINUX)
-{
-	size_t len = npages * ms_page();
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'L');
-	xmadvise(p, len, MADV_FREE);
-	long res = ms_resident(p, len);
-	cr_assert(res == (long)npages, "%ld of %zu pages resident right after MADV_FREE: the "
-		  "advice freed them eagerly\n%s", res, npages, ms_maps_near(p, len));
-	xmunmap(p, len);
-}
-
-/* Assert that under reclaim (MADV_PAGEOUT here, which reclaims like memory pressure does)
- * MADV_FREE pages that were not written again are discarded and read zero, while pages
- * written after the advice keep the new data. Works without swap: lazily freed pages are
- * dropped, not swapped. */
-CONFORM(madvise_free, reclaim_drops_clean_keeps_rewritten, "a9", LINUX)
-{
-	size_t pg = ms_page(), len = npages * pg;
-	ms_stay_on_this_cpu();
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'M');
-	xmadvise(p, len, MADV_FREE);
-	for (size_t i = 1; i < npages; i += 2) /* odd pages are written again */
-		p[i * pg] = 0xee;
-	if (madvise(p, len, MADV_PAGEOUT) != 0)
-		cr_skip_test("madvise(MADV_PAGEOUT): %s (Linux 5.4+)", ms_errname(errno));
-	for (size_t i = 0; i < npages; i += 2)
-		cr_assert(ms_resident(p + i * pg, pg) == 0 && p[i * pg] == 0 &&
-			  p[i * pg + pg - 1] == 0, "page %zu (lazily freed, not rewritten) "
-			  "survived reclaim: first byte 0x%02x\n%s", i, p[i * pg],
-			  ms_maps_near(p, len));
-	for (size_t i = 1; i < npages; i += 2) {
-		cr_assert(p[i * pg] == 0xee, "page %zu was written after MADV_FREE but reads "
-			  "0x%02x after reclaim, expected 0xee", i, p[i * pg]);
-		cr_assert(p[i * pg + 1] == ms_tagged(i * pg + 1, 'M'), "page %zu was written after "
-			  "MADV_FREE but lost its other bytes (0x%02x)", i, p[i * pg + 1]);
-	}
-	xmunmap(p, len);
-}
-
-/* ---- a10: MADV_WIPEONFORK / KEEPONFORK / DONTFORK ---- */
-
-/* Assert that a MADV_WIPEONFORK range reads zero in the child and in the child's child (the
- * advice is inherited), while the parent keeps its data and memory outside the range is
- * inherited normally. */
-CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
-{
-	size_t pg = ms_page(), len = npages * pg;
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'W');
-	xmadvise(p, 8 * pg, MADV_WIPEONFORK);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		for (size_t i = 0; i < 8 * pg; i++)
-			child_check(p[i] == 0, "child: byte %zu of the wiped range is 0x%02x", i,
-				    p[i]);
-		for (size_t i = 8 * pg; i < len; i++)
-			child_check(p[i] == ms_tagged(i, 'W'), "child: byte %zu outside the wiped "
-				    "range was not inherited (0x%02x)", i, p[i]);
-		memset(p, 0x77, 8 * pg);
-		pid_t grandchild = fork();
-		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
-		if (grandchild == 0) {
-			for (size_t i = 0; i < 8 * pg; i++)
-				child_check(p[i] == 0, "grandchild: byte %zu of the wiped range is "
-					    "0x%02x", i, p[i]);
-			_exit(0);
-		}
-		int st;
-		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
-			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
-		_exit(0);
-	}
-	xwait_ok(pid);
-	size_t bad = ms_first_mismatch_tagged(p, len, 'W');
-	cr_assert(bad == len, "the parent's byte %zu changed after fork", bad);
-	xmunmap(p, len);
-}
-
-/* Assert that MADV_KEEPONFORK undoes MADV_WIPEONFORK: the child inherits the data again. */
-CONFORM(madvise_wipeonfork, keeponfork_restores_inheritance, "a10", LINUX)
-{
-	size_t len = npages * ms_page();
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'K');
-	xmadvise(p, len, MADV_WIPEONFORK);
-	xmadvise(p, len, MADV_KEEPONFORK);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		size_t bad = ms_first_mismatch_tagged(p, len, 'K');
-		child_check(bad == len, "child: byte %zu is 0x%02x after KEEPONFORK, expected "
-			    "0x%02x", bad, p[bad], ms_tagged(bad, 'K'));
-		_exit(0);
-	}
-	xwait_ok(pid);
-	xmunmap(p, len);
-}
-
-/* Assert that MADV_WIPEONFORK is refused with EINVAL on shared anonymous memory and on a file
- * mapping of the file system under test: it applies to private anonymous memory only. */
-CONFORM(madvise_wipeonfork, non_private_anon_fails_einval, "a10", LINUX)
-{
-	size_t len = 4 * ms_page();
-	void *shared = xmap_anon(len, MAP_SHARED);
-	ms_assert_errno(madvise(shared, len, MADV_WIPEONFORK), EINVAL);
-	int fd = ms_file(len, NULL);
-	void *file = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	ms_assert_errno(madvise(file, len, MADV_WIPEONFORK), EINVAL);
-	xmunmap(shared, len);
-	xmunmap(file, len);
-	xclose(fd);
-}
-
-/* Assert that a MADV_DONTFORK range is absent in the child: no /proc/self/maps line, and a
- * read there raises SIGSEGV with SEGV_MAPERR at that address; MADV_DOFORK undoes it. */
-CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
-{
-	size_t pg = ms_page(), len = npages * pg;
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	unsigned char *q = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'N');
-	ms_fill_tagged(q, len, 'O');
-	xmadvise(p, len, MADV_DONTFORK);
-	xmadvise(q, len, MADV_DONTFORK);
-	xmadvise(q, len, MADV_DOFORK);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		char line[512];
-		child_check(!maps_line(p + 5 * pg, line, sizeof(line)), "child: the DONTFORK range "
-			    "is mapped: %s", line);
-		struct ms_fault f;
-		child_check(ms_probe_read(p + 5 * pg + 3, &f), "child: reading the DONTFORK range "
-			    "did not fault");
-		child_check(f.signo == SIGSEGV && f.code == SEGV_MAPERR &&
-			    f.addr == p + 5 * pg + 3, "child: got %s %s at %p, expected SIGSEGV "
-			    "SEGV_MAPERR at %p", ms_signame(f.signo),
-			    ms_sicode_name(f.signo, f.code), f.addr, (void *)(p + 5 * pg + 3));
-		size_t bad = ms_first_mismatch_tagged(q, len, 'O');
-		child_check(bad == len, "child: the DOFORK range lost byte %zu", bad);
-		_exit(0);
-	}
-	xwait_ok(pid);
-	size_t bad = ms_first_mismatch_tagged(p, len, 'N');
-	cr_assert(bad == len, "the parent's DONTFORK range lost byte %zu", bad);
-	xmunmap(p, len);
-	xmunmap(q, len);
+	ms_fenced_release(base, len);
 }
 
 /* ---- a11: MAP_DROPPABLE ---- */

@@ -114,18 +114,10 @@ CONFORM(mmap_fixed, replaces_partial_overlap_across_hole, "k2", POSIX)
 		cr_assert(base[i] == want, "byte %zu (page %zu) reads 0x%02x, expected 0x%02x\n%s",
 			  i, i / pg, base[i], want, ms_maps_near(base, 9 * pg));
 	}
-	char line[512];
-	FILE *f = fopen("/proc/self/maps", "r");
-	bool shared_seen = false;
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		char perms[5];
-		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3 &&
-		    s == (unsigned long)(base + 2 * pg) && e == (unsigned long)(base + 7 * pg))
-			shared_seen = perms[3] == 's';
-	}
-	if (f)
-		fclose(f);
+	struct ms_vma vma;
+	bool shared_seen = ms_vma_at(base + 2 * pg, &vma, NULL, 0) &&
+			   vma.start == (unsigned long)(base + 2 * pg) &&
+			   vma.end == (unsigned long)(base + 7 * pg) && vma.perms[3] == 's';
 	cr_assert(shared_seen, "no single MAP_SHARED VMA spans exactly the replaced range\n%s",
 		  ms_maps_near(base, 9 * pg));
 	xmunmap(base, 9 * pg);
@@ -298,7 +290,8 @@ static void overcommit_mode(const char *mode)
 /* Larger than RAM plus swap: what mode 0's heuristic refuses. */
 static size_t beyond_ram_and_swap(void)
 {
-	size_t kb = (size_t)meminfo_kb("MemTotal") + (size_t)meminfo_kb("SwapTotal") + (1u << 20);
+	size_t kb = (size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal") +
+		    (1u << 20);
 	return kb * 1024 & ~(ms_page() - 1);
 }
 
@@ -355,8 +348,8 @@ CONFORM(mmap_noreserve, overcommit_always_accepts_beyond_ram, "k6", LINUX,
 CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 	.fini = mm_settings_restore)
 {
-	size_t len = ((size_t)meminfo_kb("MemTotal") + (size_t)meminfo_kb("SwapTotal")) * 1024 +
-		     ((size_t)1 << 30);
+	size_t len = ((size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal")) *
+			     1024 + ((size_t)1 << 30);
 	len &= ~(ms_page() - 1);
 	const int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
 	/* Mode 2 refuses every new commitment on the machine once Committed_AS passes
@@ -364,7 +357,7 @@ CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 	 * the test running beside this one got ENOMEM). Switch only with room to spare, and keep
 	 * the window as short as possible. */
 	mm_setting_hold(MS_OVERCOMMIT_MEMORY);
-	long committed_kb = meminfo_kb("Committed_AS"), room_kb = meminfo_kb("CommitLimit");
+	long committed_kb = ms_meminfo_kb("Committed_AS"), room_kb = ms_meminfo_kb("CommitLimit");
 	if (committed_kb > room_kb / 2) {
 		mm_settings_restore();
 		cr_skip_test("Committed_AS is %ld MiB, more than half of CommitLimit (%ld MiB): "
@@ -372,7 +365,7 @@ CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 			     "fail", committed_kb >> 10, room_kb >> 10);
 	}
 	overcommit_mode("2");
-	long limit_kb = meminfo_kb("CommitLimit");
+	long limit_kb = ms_meminfo_kb("CommitLimit");
 	struct map_try small = try_map(ms_page(), rw, anon | MAP_NORESERVE);
 	struct map_try noreserve = try_map(len, rw, anon | MAP_NORESERVE);
 	struct map_try plain = try_map(len, rw, anon);

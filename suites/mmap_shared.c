@@ -1,9 +1,10 @@
 /* (b) File MAP_SHARED: stores reach the file, the page cache is coherent, end of file and
- * truncation, timestamps, exec, ENOSPC, shm_open, memfd seals, hole punching.
+ * truncation, exec, ENOSPC, hole punching. Timestamps are in mmap_shared_times.c, shm_open
+ * objects in mmap_shm.c and memfd seals in mmap_memfd.c.
  *
  * Every test uses a file in ms_dir(), the file system under test, except b12 (a tiny private
- * tmpfs the test mounts) and b13/b14 (shm_open and memfd live on the kernel's own tmpfs). */
-#include "conform.h"
+ * tmpfs the test mounts). */
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -15,36 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Fails at the first byte of [from, to) of the mapping p that is not zero. */
-static void assert_zero(const unsigned char *p, size_t from, size_t to, const char *what)
-{
-	for (size_t i = from; i < to; i++)
-		cr_assert(p[i] == 0, "%s: byte %zu (address %p) is 0x%02x, not 0\n%s", what, i,
-			  (void *)&p[i], p[i], ms_maps_near(p + i, 1));
-}
-
-/* Fails at the first byte of [from, to) that differs from want(offset). */
-static void assert_bytes(const unsigned char *p, size_t from, size_t to,
-			 unsigned char (*want)(size_t), const char *what)
-{
-	for (size_t i = from; i < to; i++)
-		cr_assert(p[i] == want(i),
-			  "%s: byte %zu (address %p) is 0x%02x, expected 0x%02x\n%s", what, i,
-			  (void *)&p[i], p[i], want(i), ms_maps_near(p + i, 1));
-}
-
 /* ---- b1: stores reach the file ---- */
 
 /* Assert that stores through MAP_SHARED are in the file as read() sees it after msync(MS_SYNC). */
 CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
 {
 	size_t len = 4 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
+	ms_fill_stored(p, 0, len);
 	xmsync(p, len, MS_SYNC);
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after msync(MS_SYNC)");
+	ms_assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after msync(MS_SYNC)");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -55,15 +37,14 @@ CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 {
 	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
-	int fd = ms_file(len, path);
-	unsigned char *p = xmap_shared(fd, len);
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, path, &fd);
+	ms_fill_stored(p, 0, len);
 	xmunmap(p, len);
 	xclose(fd);
 	fd = xopen(path, O_RDONLY, 0);
 	p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, len, ms_stored, "new mapping after munmap, close and open");
+	ms_assert_bytes(p, 0, len, ms_stored, "new mapping after munmap, close and open");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -73,11 +54,10 @@ CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 CONFORM(mmap_shared, store_seen_by_read_without_msync, "b1", LINUX)
 {
 	size_t len = 4 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after a store, no msync");
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
+	ms_fill_stored(p, 0, len);
+	ms_assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "read() after a store, no msync");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -91,7 +71,7 @@ CONFORM(mmap_shared, pwrite_seen_through_existing_mapping, "b2", LINUX)
 	size_t page = ms_page(), len = 4 * page;
 	int fd = ms_file(len, NULL);
 	const unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, len, ms_pattern, "mapping before pwrite"); /* faults every page in */
+	ms_assert_bytes(p, 0, len, ms_pattern, "mapping before pwrite"); /* faults every page in */
 	/* A range that straddles the boundary of pages 1 and 2. */
 	size_t from = page + page / 2, to = 2 * page + page / 2;
 	unsigned char *buf = malloc(to - from);
@@ -99,9 +79,9 @@ CONFORM(mmap_shared, pwrite_seen_through_existing_mapping, "b2", LINUX)
 	for (size_t i = from; i < to; i++)
 		buf[i - from] = ms_stored(i);
 	xpwrite(fd, buf, to - from, (off_t)from);
-	assert_bytes(p, 0, from, ms_pattern, "bytes before the pwrite() range");
-	assert_bytes(p, from, to, ms_stored, "bytes written by pwrite() seen through the mapping");
-	assert_bytes(p, to, len, ms_pattern, "bytes after the pwrite() range");
+	ms_assert_bytes(p, 0, from, ms_pattern, "bytes before the pwrite() range");
+	ms_assert_bytes(p, from, to, ms_stored, "bytes written by pwrite() seen through the mapping");
+	ms_assert_bytes(p, to, len, ms_pattern, "bytes after the pwrite() range");
 	xmunmap((void *)p, len);
 	xclose(fd);
 }
@@ -113,8 +93,8 @@ CONFORM(mmap_shared, pwrite_seen_through_existing_mapping, "b2", LINUX)
 CONFORM(mmap_shared, two_mappings_in_one_process_share_stores, "b3", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *a = xmap_shared(fd, len);
+	int fd;
+	unsigned char *a = ms_map_shared_file(len, NULL, &fd);
 	unsigned char *b = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 				 (off_t)page); /* b[0] is file offset page */
 	cr_assert(a != b);
@@ -131,11 +111,11 @@ CONFORM(mmap_shared, two_mappings_in_one_process_share_stores, "b3", POSIX)
 }
 
 /* In the parent: a missing token means the child failed (xwait_ok reports its exit). */
-static void parent_wait(int fd, pid_t child)
+static void parent_wait(const struct ms_handshake *h)
 {
-	if (!ms_await_token(fd)) {
-		xwait_ok(child);
-		ms_broken("child %d exited 0 without signalling", (int)child);
+	if (!ms_hear_child(h)) {
+		xwait_ok(h->pid);
+		ms_broken("child %d exited 0 without signalling", (int)h->pid);
 	}
 }
 
@@ -145,38 +125,28 @@ CONFORM(mmap_shared, independent_open_in_other_process_shares_stores, "b3", POSI
 {
 	size_t page = ms_page(), len = 4 * page;
 	char path[PATH_MAX];
-	int fd = ms_file(len, path);
-	unsigned char *p = xmap_shared(fd, len);
-	int to_child[2], to_parent[2];
-	xpipe(to_child);
-	xpipe(to_parent);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		close(to_child[1]);
-		close(to_parent[0]);
-		int cfd = open(path, O_RDWR);
-		child_check(cfd >= 0, "open(%s): %s", path, ms_errname(errno));
-		unsigned char *c = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, cfd, 0);
-		child_check(c != MAP_FAILED, "mmap: %s", ms_errname(errno));
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, path, &fd);
+	struct ms_handshake h;
+	if (ms_fork_handshake(&h) == 0) {
+		unsigned char *c = ms_child_map_path(path, len);
 		child_check(c[3 * page] == ms_pattern(3 * page), "child sees 0x%02x at %zu before "
 			    "any store", c[3 * page], 3 * page);
-		ms_send_token(to_parent[1]); /* mapped */
-		child_check(ms_await_token(to_child[0]), "no token from the parent"); /* it stored */
+		ms_tell_parent(&h); /* mapped */
+		child_check(ms_hear_parent(&h), "no token from the parent"); /* it stored */
 		child_check(c[3 * page] == 0xab, "child's mapping shows 0x%02x at file offset %zu "
 			    "after the parent stored 0xab", c[3 * page], 3 * page);
 		c[page + 1] = 0xcd;
-		ms_send_token(to_parent[1]);
+		ms_tell_parent(&h);
 		_exit(0);
 	}
-	close(to_child[0]);
-	close(to_parent[1]);
-	parent_wait(to_parent[0], pid);
+	parent_wait(&h);
 	p[3 * page] = 0xab;
-	xcheck("write to pipe", write(to_child[1], "t", 1));
-	parent_wait(to_parent[0], pid);
+	ms_tell_child(&h);
+	parent_wait(&h);
 	cr_assert(p[page + 1] == 0xcd, "parent's mapping shows 0x%02x at file offset %zu after "
 		  "the child stored 0xcd\n%s", p[page + 1], page + 1, ms_maps_near(p, len));
-	xwait_ok(pid);
+	xwait_ok(h.pid);
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -189,8 +159,8 @@ CONFORM(mmap_shared, partial_last_page_reads_zero_past_eof, "b4", POSIX)
 	size_t page = ms_page(), size = 2 * page + 100;
 	int fd = ms_file(size, NULL);
 	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, size, ms_pattern, "file content");
-	assert_zero(p, size, 3 * page, "past end of file in the last page");
+	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
+	ms_assert_zero(p, size, 3 * page, "past end of file in the last page");
 	xmunmap((void *)p, 3 * page);
 	xclose(fd);
 }
@@ -203,8 +173,8 @@ CONFORM(mmap_shared, partial_page_zero_after_shrink_before_map, "b4", POSIX)
 	int fd = ms_file(3 * page, NULL); /* the whole last page holds data, and is cached */
 	xftruncate(fd, (off_t)size);
 	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-	assert_bytes(p, 0, size, ms_pattern, "file content");
-	assert_zero(p, size, 3 * page, "past the end set by ftruncate() before mmap");
+	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
+	ms_assert_zero(p, size, 3 * page, "past the end set by ftruncate() before mmap");
 	xmunmap((void *)p, 3 * page);
 	xclose(fd);
 }
@@ -227,7 +197,7 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 	ssize_t got = pread(fd, buf, sizeof(buf), (off_t)size);
 	cr_assert(got == 0, "read() at end of file (%zu) returned %zd (%s) instead of 0", size, got,
 		  got < 0 ? ms_errname(errno) : "data");
-	assert_bytes(ms_read_range(fd, 0, size), 0, size, ms_pattern, "file content");
+	ms_assert_bytes(ms_read_range(fd, 0, size), 0, size, ms_pattern, "file content");
 	xclose(fd);
 }
 
@@ -246,7 +216,7 @@ CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", POSIX)
 	xmunmap(p, 2 * page);
 	xftruncate(fd, (off_t)(2 * page));
 	unsigned char *back = ms_read_range(fd, 0, 2 * page);
-	assert_bytes(back, 0, size, ms_pattern, "file content");
+	ms_assert_bytes(back, 0, size, ms_pattern, "file content");
 	size_t leaked = 0, first = 0;
 	for (size_t i = 2 * page; i-- > size;)
 		if (back[i] != 0)
@@ -315,10 +285,8 @@ CONFORM(mmap_shared, beyond_eof_sigbus_siginfo_is_exact, "b6", LINUX)
 static unsigned char *map_then_shrink(int *fd, size_t *size)
 {
 	size_t page = ms_page();
-	*fd = ms_file(4 * page, NULL);
-	unsigned char *p = xmap_shared(*fd, 4 * page);
-	for (size_t i = 0; i < 4 * page; i++)
-		p[i] = ms_stored(i);
+	unsigned char *p = ms_map_shared_file(4 * page, NULL, fd);
+	ms_fill_stored(p, 0, 4 * page);
 	*size = page + 100;
 	xftruncate(*fd, (off_t)*size);
 	return p;
@@ -363,8 +331,8 @@ CONFORM(mmap_shared, truncate_shrink_zeroes_tail_of_partial_page, "b7", POSIX)
 	int fd;
 	size_t size, page = ms_page();
 	unsigned char *p = map_then_shrink(&fd, &size);
-	assert_bytes(p, 0, size, ms_stored, "bytes before the new end of file");
-	assert_zero(p, size, 2 * page, "tail of the partial last page after ftruncate()");
+	ms_assert_bytes(p, 0, size, ms_stored, "bytes before the new end of file");
+	ms_assert_zero(p, size, 2 * page, "tail of the partial last page after ftruncate()");
 	xmunmap(p, 4 * page);
 	xclose(fd);
 }
@@ -382,9 +350,9 @@ CONFORM(mmap_shared, truncate_regrow_reads_zero, "b7", POSIX)
 		cr_assert(!ms_probe_read(p + pg * page, &f), "read at %p (page %zu) of the regrown "
 			  "file raised %s %s\n%s", (void *)(p + pg * page), pg, ms_signame(f.signo),
 			  ms_sicode_name(f.signo, f.code), ms_maps_near(p, 4 * page));
-	assert_bytes(p, 0, size, ms_stored, "bytes before the old end of file");
-	assert_zero(p, size, 4 * page, "regrown range through the mapping");
-	assert_zero(ms_read_range(fd, 0, 4 * page), size, 4 * page, "regrown range through read()");
+	ms_assert_bytes(p, 0, size, ms_stored, "bytes before the old end of file");
+	ms_assert_zero(p, size, 4 * page, "regrown range through the mapping");
+	ms_assert_zero(ms_read_range(fd, 0, 4 * page), size, 4 * page, "regrown range through read()");
 	xmunmap(p, 4 * page);
 	xclose(fd);
 }
@@ -396,159 +364,16 @@ CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 {
 	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
-	int fd = ms_file(len, path);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, path, &fd);
 	xclose(fd);
 	xcheck("unlink", unlink(path));
 	struct stat st;
 	cr_assert(stat(path, &st) == -1 && errno == ENOENT, "BROKEN: %s still exists", path);
-	assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
-	assert_bytes(p, 0, len, ms_stored, "stores after close() and unlink()");
+	ms_assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
+	ms_fill_stored(p, 0, len);
+	ms_assert_bytes(p, 0, len, ms_stored, "stores after close() and unlink()");
 	xmunmap(p, len);
-}
-
-/* ---- b9, b10: timestamps ---- */
-
-static bool ts_after(struct timespec a, struct timespec b)
-{
-	return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec > b.tv_nsec);
-}
-
-static struct stat xfstat(int fd)
-{
-	struct stat st;
-	xcheck("fstat", fstat(fd, &st));
-	return st;
-}
-
-/* Moves atime and mtime two days back, so that relatime and coarse clocks cannot hide an
- * update. */
-static void age_times(int fd)
-{
-	struct timespec now, ts[2];
-	clock_gettime(CLOCK_REALTIME, &now);
-	ts[0] = ts[1] = (struct timespec){ .tv_sec = now.tv_sec - 2 * 86400 };
-	xcheck("futimens", futimens(fd, ts));
-}
-
-/* Lets the kernel's coarse clock tick past the last timestamp taken (a tick is 1 to 10 ms). */
-static void next_tick(void)
-{
-	nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
-}
-
-/* Assert that st_atime is marked for update between mmap() and the first read reference
- * (Linux marks it at mmap()). Skipped on noatime mounts, where atime is never updated. */
-CONFORM(mmap_shared, first_read_reference_marks_atime, "b9", POSIX)
-{
-	struct statvfs vfs;
-	xcheck("statvfs", statvfs(ms_dir(), &vfs));
-	if (vfs.f_flag & ST_NOATIME)
-		cr_skip_test("%s is mounted noatime: atime is never updated", ms_dir());
-	size_t len = 2 * ms_page();
-	int fd = ms_file(len, NULL);
-	age_times(fd);
-	struct stat before = xfstat(fd);
-	const unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	cr_assert(p[100] == ms_pattern(100));
-	struct stat after = xfstat(fd);
-	cr_assert(ts_after(after.st_atim, before.st_atim),
-		  "st_atime not updated by mmap() and a read reference: %lld.%09ld before, "
-		  "%lld.%09ld after (mount flags 0x%lx)", (long long)before.st_atim.tv_sec,
-		  before.st_atim.tv_nsec, (long long)after.st_atim.tv_sec, after.st_atim.tv_nsec,
-		  vfs.f_flag);
-	xmunmap((void *)p, len);
-	xclose(fd);
-}
-
-/* Assert that st_mtime and st_ctime are updated between a first write reference and the next
- * msync(MS_SYNC). The store is the page's first reference (see the tests below for a page
- * read first, and for later cycles). */
-CONFORM(mmap_shared, write_then_msync_updates_mtime_ctime, "b10", POSIX)
-{
-	size_t len = 2 * ms_page();
-	int fd = ms_file(len, NULL);
-	age_times(fd);
-	unsigned char *p = xmap_shared(fd, len);
-	struct stat before = xfstat(fd);
-	next_tick();
-	p[10] = 0x42;
-	xmsync(p, len, MS_SYNC);
-	struct stat after = xfstat(fd);
-	cr_assert(ts_after(after.st_mtim, before.st_mtim) &&
-		  ts_after(after.st_ctim, before.st_ctim),
-		  "after a store and msync(MS_SYNC) on %s: mtime %lld.%09ld -> %lld.%09ld, ctime "
-		  "%lld.%09ld -> %lld.%09ld; both must move forward", ms_fs_name(),
-		  (long long)before.st_mtim.tv_sec, before.st_mtim.tv_nsec,
-		  (long long)after.st_mtim.tv_sec, after.st_mtim.tv_nsec,
-		  (long long)before.st_ctim.tv_sec, before.st_ctim.tv_nsec,
-		  (long long)after.st_ctim.tv_sec, after.st_ctim.tv_nsec);
-	xmunmap(p, len);
-	xclose(fd);
-}
-
-enum { time_cycles = 4 };
-
-/* Runs time_cycles cycles of (store to page 0, msync(MS_SYNC)) and writes into seen one letter
- * per cycle: U = mtime and ctime moved forward, - = neither, ? = only one. With read_first
- * the page is read-faulted before the first store. */
-static void time_cycles_seen(bool read_first, char seen[time_cycles + 1])
-{
-	size_t len = ms_page();
-	int fd = ms_file(len, NULL);
-	age_times(fd);
-	unsigned char *p = xmap_shared(fd, len);
-	if (read_first)
-		cr_assert(p[len - 1] == ms_pattern(len - 1));
-	for (int c = 0; c < time_cycles; c++) {
-		struct stat before = xfstat(fd);
-		next_tick();
-		p[c] = (unsigned char)(0x80 + c);
-		xmsync(p, len, MS_SYNC);
-		struct stat after = xfstat(fd);
-		bool m = ts_after(after.st_mtim, before.st_mtim);
-		bool ct = ts_after(after.st_ctim, before.st_ctim);
-		seen[c] = m && ct ? 'U' : m || ct ? '?' : '-';
-	}
-	seen[time_cycles] = 0;
-	xmunmap(p, len);
-	xclose(fd);
-}
-
-/* Assert that every one of repeated store + msync(MS_SYNC) cycles on one page updates
- * st_mtime and st_ctime, the first store being the page's first reference. POSIX mmap():
- * "The st_ctime and st_mtime fields of a file that is mapped with MAP_SHARED and PROT_WRITE
- * shall be marked for update at some point in the interval between a write reference to the
- * mapped region and the next call to msync()". ext4, xfs and btrfs meet it: writeback
- * write-protects the page, so every cycle's store faults into page_mkwrite, which updates the
- * times. Known deviation: tmpfs has no writeback, the page stays writable after its first write
- * fault, so only the first cycle updates them (seen on Linux 6.18; kernel.expect). */
-CONFORM(mmap_shared, repeated_write_msync_cycles_update_mtime, "b10", POSIX)
-{
-	char seen[time_cycles + 1];
-	time_cycles_seen(false, seen);
-	cr_assert(strcmp(seen, "UUUU") == 0,
-		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page: %s, "
-		  "expected UUUU (U = both updated, - = neither, ? = only one); POSIX mmap: marked "
-		  "for update between every write reference and the next msync", ms_fs_name(),
-		  time_cycles, seen);
-}
-
-/* As above, with the page read before its first store. POSIX as above. Known deviation: tmpfs
- * never updates them: a read fault of a shared tmpfs page already maps it writable (no write
- * notification is needed without writeback), so no store ever faults and the times stay put
- * (seen on Linux 6.18; kernel.expect). */
-CONFORM(mmap_shared, read_then_write_msync_cycles_update_mtime, "b10", POSIX)
-{
-	char seen[time_cycles + 1];
-	time_cycles_seen(true, seen);
-	cr_assert(strcmp(seen, "UUUU") == 0,
-		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page read "
-		  "first: %s, expected UUUU (U = both updated, - = neither, ? = only one); POSIX "
-		  "mmap: marked for update between every write reference and the next msync",
-		  ms_fs_name(), time_cycles, seen);
 }
 
 /* ---- b11: PROT_EXEC ---- */
@@ -593,7 +418,7 @@ CONFORM(mmap_shared, exec_mapping_of_readonly_file_shows_contents, "b11", POSIX)
 	int fd = exec_file(len);
 	const unsigned char *p = map_exec(fd, len);
 	cr_assert(memcmp(p, ret_insn, sizeof(ret_insn)) == 0, "first bytes differ from the file");
-	assert_bytes(p, sizeof(ret_insn), len, ms_pattern, "PROT_EXEC mapping");
+	ms_assert_bytes(p, sizeof(ret_insn), len, ms_pattern, "PROT_EXEC mapping");
 	xmunmap((void *)p, len);
 	xclose(fd);
 }
@@ -639,8 +464,7 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 			full = pg;
 			break;
 		}
-		for (size_t i = pg * page; i < (pg + 1) * page; i++)
-			p[i] = ms_stored(i);
+		ms_fill_stored(p, pg * page, (pg + 1) * page);
 	}
 	cr_assert(full < pages, "stored into all %zu pages of a sparse %zu KiB file on a 256 KiB "
 		  "tmpfs without a fault\n%s", pages, len / 1024, ms_maps_near(p, 0));
@@ -652,8 +476,8 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 		  "got %s %s at %p\n%s", full, (void *)want, ms_signame(f.signo),
 		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(want, 1));
 	unsigned char *back = ms_read_range(fd, 0, len);
-	assert_bytes(back, 0, full * page, ms_stored, "read() of the pages stored before ENOSPC");
-	assert_zero(back, full * page, len, "read() of the pages never stored (holes)");
+	ms_assert_bytes(back, 0, full * page, ms_stored, "read() of the pages stored before ENOSPC");
+	ms_assert_zero(back, full * page, len, "read() of the pages never stored (holes)");
 	cr_assert(xfstat(fd).st_size == (off_t)len, "ENOSPC changed the file size");
 	/* Free one page by punching it; the failed store then succeeds. */
 	xcheck("fallocate(PUNCH_HOLE)", fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
@@ -666,149 +490,13 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 	xclose(fd);
 }
 
-/* ---- b13: shm_open ---- */
-
-static char shm_name[64];
-
-static void shm_cleanup(void)
-{
-	shm_unlink(shm_name);
-}
-
-/* A new POSIX shared memory object with a name unique to this test, removed at exit. */
-static int shm_new(void)
-{
-	snprintf(shm_name, sizeof(shm_name), "/mmapsuite-%d", (int)getpid());
-	int fd = shm_open(shm_name, O_RDWR | O_CREAT | O_EXCL, 0600);
-	if (fd < 0)
-		ms_broken("shm_open(%s, O_CREAT|O_EXCL): %s", shm_name, ms_errname(errno));
-	atexit(shm_cleanup);
-	return fd;
-}
-
-/* Assert that a new shm_open() object has size zero and its descriptor has FD_CLOEXEC. */
-CONFORM(mmap_shm, new_object_is_empty_and_cloexec, "b13", POSIX)
-{
-	int fd = shm_new();
-	cr_assert(xfstat(fd).st_size == 0, "new shared memory object %s has size %lld, not 0",
-		  shm_name, (long long)xfstat(fd).st_size);
-	int flags = (int)xcheck("fcntl(F_GETFD)", fcntl(fd, F_GETFD));
-	cr_assert(flags & FD_CLOEXEC, "shm_open() descriptor lacks FD_CLOEXEC (flags 0x%x)", flags);
-	xclose(fd);
-}
-
-/* Assert that mappings through two shm_open() descriptors of one object share stores. */
-CONFORM(mmap_shm, two_opens_share_stores, "b13", POSIX)
-{
-	size_t len = 2 * ms_page();
-	int fd = shm_new();
-	xftruncate(fd, (off_t)len);
-	int fd2 = shm_open(shm_name, O_RDWR, 0);
-	cr_assert(fd2 >= 0, "second shm_open(%s): %s", shm_name, ms_errname(errno));
-	unsigned char *a = xmap_shared(fd, len), *b = xmap_shared(fd2, len);
-	assert_zero(a, 0, len, "new shared memory object");
-	a[len - 1] = 0x31;
-	b[3] = 0x13;
-	cr_assert(b[len - 1] == 0x31 && a[3] == 0x13, "stores not shared between the two opens: "
-		  "0x%02x 0x%02x\n%s%s", b[len - 1], a[3], ms_maps_near(a, len),
-		  ms_maps_near(b, len));
-	xmunmap(a, len);
-	xmunmap(b, len);
-	xclose(fd);
-	xclose(fd2);
-}
-
-/* Assert that an object keeps its contents after the last close while mapped, and that after
- * shm_unlink() the name is gone but the mapping still holds the object. */
-CONFORM(mmap_shm, persists_until_unlinked_and_unmapped, "b13", POSIX)
-{
-	size_t len = 2 * ms_page();
-	int fd = shm_new();
-	xftruncate(fd, (off_t)len);
-	unsigned char *p = xmap_shared(fd, len);
-	xclose(fd);
-	for (size_t i = 0; i < len; i++)
-		p[i] = ms_stored(i);
-	fd = shm_open(shm_name, O_RDONLY, 0);
-	cr_assert(fd >= 0, "shm_open(%s) after close: %s", shm_name, ms_errname(errno));
-	assert_bytes(ms_read_range(fd, 0, len), 0, len, ms_stored, "object reopened after close");
-	xclose(fd);
-	xcheck("shm_unlink", shm_unlink(shm_name));
-	ms_assert_errno(shm_open(shm_name, O_RDONLY, 0), ENOENT);
-	assert_bytes(p, 0, len, ms_stored, "mapping after shm_unlink()");
-	p[0] = 0x99;
-	cr_assert(p[0] == 0x99);
-	xmunmap(p, len);
-}
-
-/* ---- b14: memfd seals ---- */
-
-static int memfd_sealable(size_t len)
-{
-	int fd = memfd_create("mmapsuite", MFD_ALLOW_SEALING);
-	if (fd < 0)
-		ms_broken("memfd_create(MFD_ALLOW_SEALING): %s", ms_errname(errno));
-	xftruncate(fd, (off_t)len);
-	return fd;
-}
-
-/* Assert that after F_SEAL_WRITE a writable shared mapping is refused with EPERM, and a
- * read-only one still works. LINUX (memfd_create(2), fcntl(2) F_ADD_SEALS). */
-CONFORM(mmap_memfd, seal_write_refuses_writable_shared_map, "b14", LINUX)
-{
-	size_t len = 2 * ms_page();
-	int fd = memfd_sealable(len);
-	xcheck("F_ADD_SEALS", fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
-	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EPERM);
-	const unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	assert_zero(p, 0, len, "read-only mapping of a write-sealed memfd");
-	xmunmap((void *)p, len);
-	xclose(fd);
-}
-
-/* Assert that F_SEAL_WRITE cannot be added while a writable shared mapping exists (EBUSY), and
- * can once it is unmapped. LINUX. */
-CONFORM(mmap_memfd, seal_write_busy_while_writably_mapped, "b14", LINUX)
-{
-	size_t len = 2 * ms_page();
-	int fd = memfd_sealable(len);
-	unsigned char *p = xmap_shared(fd, len);
-	ms_assert_errno(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), EBUSY);
-	xmunmap(p, len);
-	ms_assert_ok(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE));
-	xclose(fd);
-}
-
-/* Assert that F_SEAL_FUTURE_WRITE refuses new writable shared mappings (EPERM), write()
- * (EPERM) and mprotect() of a read-only shared mapping to PROT_WRITE (EACCES), while a
- * writable mapping made before the seal keeps working. LINUX (5.1+). */
-CONFORM(mmap_memfd, future_write_seal_blocks_new_writers, "b14", LINUX)
-{
-	size_t len = 2 * ms_page();
-	int fd = memfd_sealable(len);
-	unsigned char *old = xmap_shared(fd, len);
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_FUTURE_WRITE) != 0)
-		cr_skip_test("F_SEAL_FUTURE_WRITE not supported: %s", ms_errname(errno));
-	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), EPERM);
-	ms_assert_errno(pwrite(fd, "x", 1, 0), EPERM);
-	unsigned char *ro = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	ms_assert_errno(mprotect(ro, len, PROT_READ | PROT_WRITE), EACCES);
-	old[5] = 0x55;
-	cr_assert(ro[5] == 0x55, "store through the pre-seal writable mapping not seen: 0x%02x",
-		  ro[5]);
-	xmunmap(ro, len);
-	xmunmap(old, len);
-	xclose(fd);
-}
-
 /* ---- b15: hole punching while mapped ---- */
 
 /* An 8-page file, mapped and faulted in, with page 3 dirtied through the mapping. */
 static unsigned char *map_for_punch(int *fd, size_t len)
 {
-	*fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(*fd, len);
-	assert_bytes(p, 0, len, ms_pattern, "file before punching");
+	unsigned char *p = ms_map_shared_file(len, NULL, fd);
+	ms_assert_bytes(p, 0, len, ms_pattern, "file before punching");
 	memset(p + 3 * ms_page(), 0x3c, ms_page());
 	return p;
 }

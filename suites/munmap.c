@@ -1,0 +1,160 @@
+/* (g) munmap: partial unmaps split, unmapping twice is harmless, locks go with the mapping,
+ * and a split beyond the map count limit fails; over anonymous, shared anonymous and file
+ * mappings of the file system under test. */
+#include "mm_util.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* ---- g1: partial munmap ---- */
+
+static const size_t split_pages = 8;
+
+/* Unmaps pages [first, first + count) of an 8-page mapping of backing b and checks that
+ * exactly those pages are gone, the rest keeps its data, and maps shows `vmas` entries. */
+static void check_partial_munmap(enum ms_backing b, size_t first, size_t count, int vmas)
+{
+	size_t page = ms_page(), len = split_pages * page;
+	int fd;
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, &fd);
+	ms_fill_stamped(p, len);
+	ms_assert_ok(munmap(p + first * page, count * page));
+	for (size_t i = first; i < first + count; i++)
+		ms_assert_unmapped(p + i * page + 17, ms_backing_name[b]);
+	ms_assert_stamped(p, 0, first * page, ms_backing_name[b]);
+	ms_assert_stamped(p, (first + count) * page, len, ms_backing_name[b]);
+	int n = ms_vmas_in(p, len);
+	cr_assert(n == vmas, "%s: after unmapping pages %zu-%zu of %zu, maps shows %d "
+		  "entries in the range, expected %d\n%s", ms_backing_name[b], first,
+		  first + count - 1, split_pages, n, vmas, ms_maps_near(p, len));
+	if (first > 0)
+		xmunmap(p, first * page);
+	if (first + count < split_pages)
+		xmunmap(p + (first + count) * page, (split_pages - first - count) * page);
+	ms_close_if_open(fd);
+}
+
+/* Assert that unmapping the head of a mapping removes just those pages and keeps the rest. */
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, munmap, partial_head_keeps_rest, "g1", POSIX)
+{
+	check_partial_munmap(b, 0, 3, 1);
+}
+
+/* Assert that unmapping the middle of a mapping splits it in two, both halves intact. */
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, munmap, partial_middle_splits_in_two, "g1", POSIX)
+{
+	check_partial_munmap(b, 3, 2, 2);
+}
+
+/* Assert that unmapping the tail of a mapping removes just those pages and keeps the rest. */
+CONFORM_PER_BACKING(MS_BACKINGS_ALL, munmap, partial_tail_keeps_rest, "g1", POSIX)
+{
+	check_partial_munmap(b, 5, 3, 1);
+}
+
+/* ---- g2 ---- */
+
+/* Assert that munmap() of a range with no mapping, or of a range already unmapped, succeeds
+ * and has no effect on the mappings around it. */
+CONFORM(munmap, unmapped_range_succeeds_no_effect, "g2", POSIX)
+{
+	size_t page = ms_page();
+	unsigned char *hole = ms_unmapped_range(4 * page);
+	ms_assert_ok(munmap(hole, 4 * page));
+
+	unsigned char *p = xmmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ms_fill_stamped(p, 3 * page);
+	xmunmap(p + page, page);
+	ms_assert_ok(munmap(p + page, page)); /* the same hole again */
+	ms_assert_stamped(p, 0, page, "head next to the hole");
+	ms_assert_stamped(p, 2 * page, 3 * page, "tail next to the hole");
+	cr_assert(ms_vmas_in(p, 3 * page) == 2, "unmapping the hole again changed the mappings\n%s",
+		  ms_maps_near(p, 3 * page));
+	ms_assert_ok(munmap(p, 3 * page)); /* a range spanning the hole */
+	ms_assert_unmapped(p, "head after unmapping across the hole");
+	ms_assert_unmapped(p + 2 * page, "tail after unmapping across the hole");
+	ms_assert_ok(munmap(p, 3 * page)); /* all gone: still fine */
+}
+
+/* ---- g3 ---- */
+
+/* Assert that munmap() removes the memory locks of the pages it unmaps: VmLck drops by the
+ * unmapped part, and a new mapping at the same address is not locked. */
+CONFORM(munmap, removes_memory_locks, "g3", POSIX)
+{
+	size_t page = ms_page(), len = 16 * page;
+	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0);
+	long before = ms_status_kb("VmLck");
+	if (mlock(p, len) != 0)
+		cr_skip_test("mlock(64 KiB) failed with %s: RLIMIT_MEMLOCK too low and no "
+			     "CAP_IPC_LOCK", ms_errname(errno));
+	long locked = ms_status_kb("VmLck");
+	cr_assert(locked - before == (long)(len / 1024), "mlock of %zu kB raised VmLck from %ld to "
+		  "%ld kB", len / 1024, before, locked);
+	xmunmap(p + 8 * page, 8 * page);
+	long half = ms_status_kb("VmLck");
+	cr_assert(locked - half == (long)(8 * page / 1024), "unmapping %zu locked kB took VmLck "
+		  "from %ld to %ld kB", 8 * page / 1024, locked, half);
+	unsigned char *again = xmmap(p + 8 * page, 8 * page, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	again[0] = 1;
+	long relocked = ms_smaps_kb(again, "Locked");
+	cr_assert(relocked == 0 && ms_status_kb("VmLck") == half, "a new mapping at the unmapped, "
+		  "once locked address %p is locked (%ld kB)\n%s", (void *)again, relocked,
+		  ms_maps_near(again, 8 * page));
+	xmunmap(p, len);
+	cr_assert(ms_status_kb("VmLck") == before, "VmLck is %ld kB after unmapping everything, "
+		  "%ld kB before mlock", ms_status_kb("VmLck"), before);
+}
+
+/* ---- g4 ---- */
+
+/* In a child: raises the map count to vm.max_map_count by splitting one big PROT_READ
+ * reservation with single-page mprotect()s, then splits a prepared mapping with munmap. */
+static void child_munmap_at_map_count_limit(long max_count)
+{
+	size_t page = ms_page();
+	unsigned char *victim = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	child_check(victim != MAP_FAILED, "mmap victim: %s", ms_errname(errno));
+	victim[page] = 0x77;
+	size_t pages = 2 * (size_t)max_count + 16;
+	unsigned char *filler = mmap(NULL, pages * page, PROT_READ,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	child_check(filler != MAP_FAILED, "mmap filler of %zu pages: %s", pages,
+		    ms_errname(errno));
+	size_t i;
+	for (i = 1; i + 1 < pages; i += 2)
+		if (mprotect(filler + i * page, page, PROT_NONE) != 0)
+			break;
+	child_check(i + 1 < pages && errno == ENOMEM, "splitting the filler never hit "
+		    "vm.max_map_count %ld (last mprotect: %s)", max_count, ms_errname(errno));
+	errno = 0;
+	int r = munmap(victim + page, page);
+	child_check(r == -1 && errno == ENOMEM, "munmap splitting a mapping at the map count "
+		    "limit: expected ENOMEM, got %d with %s", r, ms_errname(errno));
+	child_check(victim[page] == 0x77, "the failed munmap lost the page at %p",
+		    (void *)(victim + page));
+	/* Unmapping whole entries needs no split and still works at the limit. */
+	r = munmap(victim, 3 * page);
+	child_check(r == 0, "munmap of a whole mapping at the limit: %s", ms_errname(errno));
+	_exit(0);
+}
+
+/* Assert that munmap() fails with ENOMEM when splitting a mapping would take the process
+ * beyond vm.max_map_count, and leaves the mapping intact. LINUX: the limit is Linux's. */
+CONFORM(munmap, split_beyond_max_map_count_fails_enomem, "g4", LINUX)
+{
+	long max_count = ms_map_count_limit();
+	pid_t pid = xfork();
+	if (pid == 0)
+		child_munmap_at_map_count_limit(max_count);
+	xwait_ok(pid);
+}
