@@ -36,6 +36,22 @@ if [[ ${3:-} != --inside ]]; then
 fi
 
 # ---- inside the private mount and network namespaces ----
+# The checkout may lie under a directory this step covers (CI may clone under /tmp) or under one
+# nobody cannot enter (/root): the binaries are bound back at their path after every cover, and
+# the work happens on a tmpfs of the step's own over /mnt. Logs are copied to $out at the end.
+bin=$(realpath "$bin")
+covers=(/run /var/tmp /var/lib /tmp)
+for d in "${covers[@]}"; do
+	[[ $bin == "$d"/* ]] && { exec {old_cover}<"$d"; bin_cover=$d; }
+done
+keep_bin() { # binds $bin back where a fresh tmpfs over $bin_cover hid it
+	[[ -n ${bin_cover:-} ]] || return 0
+	mkdir -p "$bin" && mount --no-canonicalize --bind "/proc/self/fd/$old_cover${bin#"$bin_cover"}" "$bin"
+}
+saved_out=$out
+mount -t tmpfs -o mode=0755 hostile-work /mnt || exit 1
+out=/mnt
+trap 'cp -a "$out"/*.log "$saved_out"/ 2>/dev/null' EXIT
 work=$out/work # root-owned 0711: nobody reaches only the shared results root a check makes in it
 mkdir -m 0711 "$work" || exit 1
 ip link set lo up 2>/dev/null || true
@@ -63,7 +79,7 @@ stop_attackers() {
 		[[ $(readlink "/proc/$p/ns/net" 2>/dev/null) == "$ours" ]] && kill "$p" 2>/dev/null
 	done
 }
-trap stop_attackers EXIT
+trap 'stop_attackers; cp -a "$out"/*.log "$saved_out"/ 2>/dev/null' EXIT
 trap 'exit 130' INT TERM
 
 settings=(/proc/sys/vm/overcommit_memory /proc/sys/vm/max_map_count /sys/kernel/mm/ksm/run
@@ -91,6 +107,7 @@ fresh_mounts() {
 	mount -t tmpfs -o mode=1777 hostile /var/tmp && touch /var/tmp/.hostile-tmpfs
 	mount -t tmpfs -o mode=0755 hostile "$varlib" && touch "$varlib/.hostile-tmpfs"
 	mount -t tmpfs -o mode=1777 hostile /tmp && touch /tmp/.hostile-tmpfs
+	keep_bin
 	for s in "${!original[@]}"; do
 		echo "${original[$s]}" >"$fakes/$(echo "$s" | tr / _)"
 	done
@@ -434,7 +451,7 @@ bad_input "an ambiguous option prefix --f" 2 "$ms" conform --f x
 umount -l "$work/full" 2>/dev/null
 
 if ((fail)); then
-	echo "step-hostile: FAILED (logs in $out)"
+	echo "step-hostile: FAILED (logs in $saved_out)"
 	exit 1
 fi
 echo "step-hostile: every attack refused or without effect; every bad input refused"
