@@ -83,6 +83,7 @@ static void init_mounts(const char *const *keep)
 			init_say("no private directory", private_dirs[d]);
 	for (int i = 0; i < n; i++) {
 		char from[64];
+		/* cppcheck-suppress uninitvar ; fds[0..n) are all set by the loop above */
 		snprintf(from, sizeof(from), "/proc/self/fd/%d", fds[i]);
 		if (ms_mkdir_p(paths[i], 0755) != 0 ||
 		    mount(from, paths[i], NULL, MS_BIND | MS_REC, NULL) != 0)
@@ -145,6 +146,7 @@ static void init_report_stuck(void)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && (e = readdir(d))) {
 		pid_t pid = (pid_t)atoi(e->d_name);
 		if (pid <= 0 || pid == getpid())
@@ -166,6 +168,7 @@ static void init_end_all(bool namespaced)
 		else {
 			DIR *d = opendir("/proc");
 			struct dirent *e;
+			/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 			while (d && (e = readdir(d))) {
 				pid_t pid = (pid_t)atoi(e->d_name);
 				if (pid > 1 && pid != getpid() && parent_of(pid) == getpid())
@@ -397,6 +400,7 @@ static void report_stuck(const struct ms_contained *c)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && (e = readdir(d))) {
 		pid_t pid = (pid_t)atoi(e->d_name);
 		if (pid <= 0)

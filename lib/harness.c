@@ -136,7 +136,7 @@ const char *ms_default_out_root(void)
 static void check_fs_list(const char *list)
 {
 	char *copy = xstrdup(list);
-	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ","))
+	for (char *save, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
 		if (!ms_str_in_list(t, "tmpfs,ext4,xfs,btrfs,cwd,all"))
 			ms_die(MS_EXIT_USAGE, "--fs: unknown file system '%s' (choose from " KNOWN_FS ")",
 			       t);

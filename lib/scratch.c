@@ -94,6 +94,7 @@ static bool namespace_exists(const char *ns)
 	bool found = false;
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && !found && (e = readdir(d))) {
 		char path[300], link[64];
 		if (atoi(e->d_name) <= 0)
@@ -188,6 +189,7 @@ static void detach_loops_below(const char *prefix)
 		return;
 	size_t plen = strlen(prefix);
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while ((e = readdir(d))) {
 		if (strncmp(e->d_name, "loop", 4) != 0)
 			continue;
@@ -214,7 +216,8 @@ static bool have_program(const char *name)
 	const char *path = getenv("PATH");
 	char *copy = xstrdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
 	bool found = false;
-	for (char *dir = strtok(copy, ":"); dir && !found; dir = strtok(NULL, ":")) {
+	for (char *save, *dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
 		char *p = xasprintf("%s/%s", dir, name);
 		found = access(p, X_OK) == 0;
 		free(p);
@@ -540,6 +543,7 @@ int ms_scratch_reap(bool verbose)
 		return 0;
 	int reaped = 0;
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while ((e = readdir(d))) {
 		int pid;
 		unsigned long long st;

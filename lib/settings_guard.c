@@ -36,7 +36,8 @@ int ms_settings_load(struct ms_settings_snapshot *snap, const char *path)
 		return -1;
 	memset(snap, 0, sizeof(*snap));
 	int found = 0;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *save, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *eq = strchr(line, '=');
 		if (!eq)
 			continue;

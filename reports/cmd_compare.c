@@ -51,7 +51,8 @@ static char *default_out(void)
 	const char *root = getenv("MMAPSUITE_OUT");
 	char stamp[32];
 	time_t now = time(NULL);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	struct tm utc;
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &utc));
 	return xasprintf("%s/compare-%s", root && *root ? root : "reports/out", stamp);
 }
 

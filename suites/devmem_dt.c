@@ -97,7 +97,10 @@ int ms_dt_is_compatible(const char *node, const char *compat)
 	size_t len;
 	char *p = (char *)ms_dt_prop(node, "compatible", &len);
 	int found = 0;
-	for (size_t i = 0; p && i < len; i += strlen(p + i) + 1)
+	if (!p)
+		return 0;
+	/* strnlen: the last string of a property written by hand may lack its NUL */
+	for (size_t i = 0; i < len; i += strnlen(p + i, len - i) + 1)
 		if (strncmp(p + i, compat, len - i) == 0 && strlen(compat) < len - i)
 			found = 1;
 	free(p);
