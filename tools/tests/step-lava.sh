@@ -3,7 +3,8 @@
 set -uo pipefail
 bin=$1 out=$2/lava
 top=$(cd "$(dirname "$0")/../.." && pwd)
-export MMAPSUITE_BUILD=$(dirname "$bin")
+MMAPSUITE_BUILD=$(dirname "$bin")
+export MMAPSUITE_BUILD
 for p in lava-run qemu-system-x86_64 busybox cpio; do
 	command -v "$p" >/dev/null ||
 		{ echo "SKIP: $p not found (tools/deps installs lava-dispatcher, qemu-system-x86, busybox-static, cpio)"; exit 0; }
