@@ -94,6 +94,7 @@ int cmd_compare(int argc, char **argv)
 			if (parse_pct(p.arg, &c.threshold_pct)) {
 				fprintf(stderr, "mmapsuite compare: --fail-on-regression: '%s' is not a "
 					"percentage between 0 and 1000\n", p.arg);
+				ms_options_operands(&p); /* frees the option tables */
 				return MS_EXIT_USAGE;
 			}
 			break;
