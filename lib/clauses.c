@@ -114,6 +114,12 @@ static bool parse(struct ms_clauses *c, const char *name, const char *text, char
 	return true;
 }
 
+bool ms_clauses_parse(struct ms_clauses *c, const char *name, const char *text, char *err,
+		      size_t len)
+{
+	return parse(c, name, text, err, len);
+}
+
 static char *read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
