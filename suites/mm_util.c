@@ -1,5 +1,6 @@
 /* The helper library of the conformance tests: see mm_util.h. */
 #include "mm_util.h"
+#include "proc_parse.h"
 
 #include "loop_device.h"
 
@@ -74,12 +75,7 @@ int vmas_in(const void *addr, size_t len)
 	FILE *f = fopen("/proc/self/maps", "r");
 	if (!f)
 		ms_broken("fopen(/proc/self/maps): %s", ms_errname(errno));
-	unsigned long lo = (unsigned long)addr, hi = lo + len, s, e;
-	char line[512];
-	int n = 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > lo && s < hi)
-			n++;
+	int n = ms_maps_count(f, (unsigned long)addr, (unsigned long)addr + len);
 	fclose(f);
 	return n;
 }
@@ -88,24 +84,11 @@ const char *vma_flags(const void *addr)
 {
 	static char flags[256];
 	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool inside = false;
 	flags[0] = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		char dash;
-		if (sscanf(line, "%lx%c%lx ", &s, &dash, &e) == 3 && dash == '-') {
-			inside = (unsigned long)addr >= s && (unsigned long)addr < e;
-			continue;
-		}
-		if (inside && strncmp(line, "VmFlags:", 8) == 0) {
-			snprintf(flags, sizeof(flags), "%s", line + 8);
-			flags[strcspn(flags, "\n")] = 0;
-			break;
-		}
-	}
-	if (f)
+	if (f) {
+		ms_smaps_vmflags(f, (unsigned long)addr, flags, sizeof(flags));
 		fclose(f);
+	}
 	return flags;
 }
 
@@ -201,14 +184,10 @@ size_t thp_pmd_size(void)
 size_t default_huge_page_size(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	unsigned long kb = 0;
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Hugepagesize: %lu kB", &kb) == 1)
-			break;
+	long kb = f ? ms_proc_field(f, "Hugepagesize") : -1;
 	if (f)
 		fclose(f);
-	return (size_t)kb * 1024;
+	return kb > 0 ? (size_t)kb * 1024 : 0;
 }
 
 size_t require_default_huge_page_size(void)
@@ -299,14 +278,7 @@ long read_long_file(const char *path)
 long meminfo_kb(const char *field)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long v = -1;
-	size_t n = strlen(field);
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, field, n) == 0 && line[n] == ':') {
-			v = strtol(line + n + 1, NULL, 10);
-			break;
-		}
+	long v = f ? ms_proc_field(f, field) : -1;
 	if (f)
 		fclose(f);
 	if (v < 0)
