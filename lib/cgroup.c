@@ -140,6 +140,7 @@ static int reap_in(const char *dir)
 	int n = 0;
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && (e = readdir(d))) {
 		if (strncmp(e->d_name, CG_PREFIX, strlen(CG_PREFIX)) != 0)
 			continue;

@@ -114,6 +114,12 @@ static bool parse(struct ms_clauses *c, const char *name, const char *text, char
 	return true;
 }
 
+bool ms_clauses_parse(struct ms_clauses *c, const char *name, const char *text, char *err,
+		      size_t len)
+{
+	return parse(c, name, text, err, len);
+}
+
 static char *read_file(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -123,6 +129,7 @@ static char *read_file(const char *path)
 	size_t n = 0, cap = 0;
 	int ch;
 	while ((ch = fgetc(f)) != EOF) {
+		/* cppcheck-suppress memleakOnRealloc ; a failed realloc aborts the process */
 		if (n + 2 > cap && !(buf = realloc(buf, cap = cap ? 2 * cap : 65536)))
 			abort();
 		buf[n++] = (char)ch;
@@ -165,10 +172,12 @@ struct ms_clauses *ms_clauses_load(const char *dir, char *err, size_t len)
 	char *names[256];
 	size_t n = 0;
 	struct dirent *de;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while ((de = readdir(d)) && n < 256)
 		if (data_name(de->d_name))
 			names[n++] = strdup(de->d_name);
 	closedir(d);
+	/* cppcheck-suppress uninitvar ; names[0..n) are all set by the loop above */
 	qsort(names, n, sizeof(*names), by_name);
 	bool ok = n > 0;
 	if (!ok)

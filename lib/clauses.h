@@ -33,6 +33,10 @@ extern const char *const ms_clause_statuses[];
  * when a row is malformed (wrong field count, empty id, duplicate id). */
 struct ms_clauses *ms_clauses_load(const char *dir, char *err, size_t len);
 void ms_clauses_free(struct ms_clauses *c);
+/* Adds the rows of one file's text (name: its base name, ".classes" for the matrix) to c;
+ * false with a message naming the line when a row is malformed. The fuzz harness's entry. */
+bool ms_clauses_parse(struct ms_clauses *c, const char *name, const char *text, char *err,
+		      size_t len);
 
 /* Whether a space-separated list of suite/test names holds suite/test. */
 bool ms_clause_lists_test(const char *tests, const char *suite, const char *test);

@@ -141,6 +141,7 @@ static void init_mounts(const char *const *keep)
 			init_say("no private directory", private_dirs[d]);
 	for (int i = 0; i < n; i++) {
 		char from[64];
+		/* cppcheck-suppress uninitvar ; fds[0..n) are all set by the loop above */
 		snprintf(from, sizeof(from), "/proc/self/fd/%d", fds[i]);
 		if (make_mount_point(paths[i], is_dir[i]) != 0 ||
 		    mount(from, paths[i], NULL, MS_BIND | MS_REC, NULL) != 0)
@@ -203,6 +204,7 @@ static void init_report_stuck(void)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && (e = readdir(d))) {
 		pid_t pid = (pid_t)atoi(e->d_name);
 		if (pid <= 0 || pid == getpid())
@@ -224,6 +226,7 @@ static void init_end_all(bool namespaced)
 		else {
 			DIR *d = opendir("/proc");
 			struct dirent *e;
+			/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 			while (d && (e = readdir(d))) {
 				pid_t pid = (pid_t)atoi(e->d_name);
 				if (pid > 1 && pid != getpid() && parent_of(pid) == getpid())
@@ -455,6 +458,7 @@ static void report_stuck(const struct ms_contained *c)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && (e = readdir(d))) {
 		pid_t pid = (pid_t)atoi(e->d_name);
 		if (pid <= 0)

@@ -57,7 +57,8 @@ static char *field_of(const char *path, const char *key)
 		return NULL;
 	char *result = NULL;
 	size_t klen = strlen(key);
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *save, *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, key, klen) != 0)
 			continue;
 		char *colon = strchr(line + klen, ':');

@@ -146,7 +146,7 @@ static int parse_line(struct parser *p, const char *s, bool allow_placeholder,
 	const char *start = s;
 	while (*s && !isspace((unsigned char)*s))
 		s++;
-	char *test = strndup(start, (size_t)(s - start));
+	char *test = xstrndup(start, (size_t)(s - start));
 	if (strchr(test, '=')) {
 		bad(p, "the line must start with a test glob (suite/test, e.g. fault_counts/*), not "
 		       "'%s'", test);
@@ -264,7 +264,7 @@ int ms_expect_parse(struct ms_expect *e, const char *file, const char *text,
 	while (*s) {
 		p.line++;
 		size_t len = strcspn(s, "\n");
-		char *line = strndup(s, len);
+		char *line = xstrndup(s, len);
 		if (len && line[len - 1] == '\r')
 			line[len - 1] = 0;
 		struct ms_expectation x;

@@ -146,7 +146,7 @@ static void check_fs_list(const char *list)
 {
 	char *copy = xstrdup(list);
 	int named = 0;
-	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ","), named++)
+	for (char *save, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save), named++)
 		if (!ms_str_in_list(t, "tmpfs,ext4,xfs,btrfs,cwd,all"))
 			ms_die(MS_EXIT_USAGE, "--fs: unknown file system '%s' (choose from " KNOWN_FS ")",
 			       t);

@@ -122,6 +122,8 @@ int ms_options_next(struct ms_options *p)
 	else
 		snprintf(given, sizeof(given), "-%c", o->short_name);
 	p->given = given;
+	if (o == &help_row) /* every command prints its help and returns: nothing left to parse */
+		ms_options_operands(p);
 	return o->id;
 }
 

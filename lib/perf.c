@@ -54,6 +54,7 @@ static void core_pmu_name(char *out, size_t len)
 	snprintf(out, len, "none");
 	if (!d)
 		return;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while ((de = readdir(d))) {
 		bool skip = de->d_name[0] == '.';
 
@@ -91,6 +92,7 @@ static void pmu_of_type(uint32_t type, char *out, size_t len)
 	}
 	snprintf(out, len, "type %u", type);
 	d = opendir("/sys/bus/event_source/devices");
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && (de = readdir(d))) {
 		char path[512];
 		FILE *f;

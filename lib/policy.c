@@ -324,7 +324,7 @@ static bool is_machine(const char *m)
 
 bool ms_policy(enum ms_behaviour b, struct ms_policy *out)
 {
-	struct ms_policy local, *p = out ? out : &local;
+	struct ms_policy local = { 0 }, *p = out ? out : &local;
 	memset(p, 0, sizeof(*p));
 	struct ms_setting s;
 	switch (b) {

@@ -1,6 +1,8 @@
 /* The rename map (renames.def) and its lookups both ways. */
 #include "renames.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -25,45 +27,77 @@ static void add_unique(const char *name, const char **out, size_t max, size_t *c
 	(*count)++;
 }
 
-/* forward: old -> new; else new -> old. Adds the ends of every chain from name. */
-static void walk(const struct ms_rename *map, size_t n, const char *name, int forward,
-		 int depth, const char **out, size_t max, size_t *count)
+/* The names a walk has expanded: each is expanded once, so a map whose chains split and join
+ * again (or repeat a row) costs one visit per name, not one per path (a fuzzer's map of 64
+ * rows took minutes), and a loop ends. */
+enum { MAX_SEEN = 256 };
+struct walk {
+	const struct ms_rename *map;
+	size_t n;
+	int forward;
+	const char **out;
+	size_t max, count;
+	const char *seen[MAX_SEEN];
+	size_t n_seen;
+};
+
+static bool first_visit(struct walk *w, const char *name)
 {
-	for (size_t i = 0; i < n; i++) {
-		const char *from = forward ? map[i].old_name : map[i].new_name;
-		const char *to = forward ? map[i].new_name : map[i].old_name;
+	for (size_t i = 0; i < w->n_seen; i++)
+		if (strcmp(w->seen[i], name) == 0)
+			return false;
+	if (w->n_seen == MAX_SEEN)
+		return false;
+	w->seen[w->n_seen++] = name;
+	return true;
+}
+
+static bool renamed(const struct walk *w, const char *name)
+{
+	for (size_t i = 0; i < w->n; i++)
+		if (strcmp(w->forward ? w->map[i].old_name : w->map[i].new_name, name) == 0)
+			return true;
+	return false;
+}
+
+/* forward: old -> new, adding the ends of every chain from name (today's names); else
+ * new -> old, adding every name on the way back (the earlier names). */
+static void walk(struct walk *w, const char *name, int depth)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		const char *from = w->forward ? w->map[i].old_name : w->map[i].new_name;
+		const char *to = w->forward ? w->map[i].new_name : w->map[i].old_name;
 		if (strcmp(from, name) != 0)
 			continue;
-		if (forward) {
-			/* today's name is the end of the chain */
-			size_t before = *count;
-			if (depth < MAX_DEPTH)
-				walk(map, n, to, forward, depth + 1, out, max, count);
-			if (*count == before)
-				add_unique(to, out, max, count);
-		} else {
-			/* every name on the way back is an earlier name */
-			add_unique(to, out, max, count);
-			if (depth < MAX_DEPTH)
-				walk(map, n, to, forward, depth + 1, out, max, count);
-		}
+		if (!w->forward || !renamed(w, to) || depth >= MAX_DEPTH)
+			add_unique(to, w->out, w->max, &w->count);
+		if (depth < MAX_DEPTH && first_visit(w, to))
+			walk(w, to, depth + 1);
 	}
+}
+
+static size_t walk_from(const struct ms_rename *map, size_t n, const char *name, int forward,
+			const char **out, size_t max)
+{
+	struct walk *w = xcalloc(1, sizeof(*w));
+	*w = (struct walk){ .map = map, .n = n, .forward = forward, .out = out, .max = max };
+	first_visit(w, name);
+	walk(w, name, 0);
+	size_t count = w->count;
+	free(w);
+	return count;
 }
 
 size_t ms_renamed_to_in(const struct ms_rename *map, size_t n, const char *name,
 			const char **out, size_t max)
 {
-	size_t count = 0;
-	walk(map, n, name, 1, 0, out, max, &count);
-	return count;
+	return walk_from(map, n, name, 1, out, max);
 }
 
 size_t ms_renamed_from_in(const struct ms_rename *map, size_t n, const char *name,
 			  const char **out, size_t max)
 {
-	size_t count = 0;
-	walk(map, n, name, 0, 0, out, max, &count);
-	return count;
+	return walk_from(map, n, name, 0, out, max);
 }
 
 size_t ms_renamed_to(const char *name, const char **out, size_t max)

@@ -137,6 +137,7 @@ static bool namespace_exists(const char *ns)
 	bool found = false;
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && !found && (e = readdir(d))) {
 		char path[300], link[64];
 		if (atoi(e->d_name) <= 0)
@@ -247,6 +248,7 @@ static void detach_loops_below(const char *prefix)
 		return;
 	size_t plen = strlen(prefix);
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while ((e = readdir(d))) {
 		if (strncmp(e->d_name, "loop", 4) != 0)
 			continue;
@@ -273,7 +275,8 @@ static bool have_program(const char *name)
 	const char *path = getenv("PATH");
 	char *copy = xstrdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
 	bool found = false;
-	for (char *dir = strtok(copy, ":"); dir && !found; dir = strtok(NULL, ":")) {
+	for (char *save, *dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
 		char *p = xasprintf("%s/%s", dir, name);
 		found = access(p, X_OK) == 0;
 		free(p);
@@ -695,6 +698,7 @@ int ms_scratch_reap(bool verbose)
 	}
 	int reaped = 0;
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while ((e = readdir(d))) {
 		int pid;
 		unsigned long long st;

@@ -129,8 +129,8 @@ int ms_topo_placement(int n, int *pu_os_index)
 
 		for (int c = 0; c < cores && filled < n; c++) {
 			hwloc_obj_t core = hwloc_get_obj_by_type(topology, HWLOC_OBJ_CORE, c);
-			hwloc_obj_t pu = hwloc_get_obj_inside_cpuset_by_type(topology,
-						core->cpuset, HWLOC_OBJ_PU, round);
+			hwloc_obj_t pu = core ? hwloc_get_obj_inside_cpuset_by_type(topology,
+						core->cpuset, HWLOC_OBJ_PU, round) : NULL;
 
 			if (!pu)
 				continue;
@@ -141,8 +141,12 @@ int ms_topo_placement(int n, int *pu_os_index)
 			break;
 	}
 	/* No core objects (some VMs): plain PU order. */
-	for (int p = 0; filled < n && filled == 0 && p < pus; p++)
-		pu_os_index[filled++] = hwloc_get_obj_by_type(topology, HWLOC_OBJ_PU, p)->os_index;
+	for (int p = 0; filled < n && filled == 0 && p < pus; p++) {
+		hwloc_obj_t pu = hwloc_get_obj_by_type(topology, HWLOC_OBJ_PU, p);
+
+		if (pu)
+			pu_os_index[filled++] = pu->os_index;
+	}
 	return filled;
 }
 

@@ -53,6 +53,14 @@ char *xstrdup(const char *s)
 	return d;
 }
 
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = strndup(s, n);
+	if (!d)
+		oom(n);
+	return d;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;

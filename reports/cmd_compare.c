@@ -54,7 +54,8 @@ static char *default_out(void)
 	const char *root = ms_env("MMAPSUITE_OUT");
 	char stamp[32];
 	time_t now = time(NULL);
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	struct tm utc;
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &utc));
 	return xasprintf("%s/compare-%s", root && *root ? root : "reports/out", stamp);
 }
 
@@ -96,6 +97,7 @@ int cmd_compare(int argc, char **argv)
 			if (parse_pct(p.arg, &c.threshold_pct)) {
 				fprintf(stderr, "mmapsuite compare: --fail-on-regression: '%s' is not a "
 					"percentage between 0 and 1000\n", p.arg);
+				ms_options_operands(&p); /* frees the option tables */
 				return MS_EXIT_USAGE;
 			}
 			break;

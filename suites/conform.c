@@ -2,6 +2,7 @@
  * test's own process. */
 #include "conform.h"
 #include "trusted_env.h"
+#include "proc_parse.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -527,17 +528,7 @@ const char *ms_maps_near(const void *addr, size_t len)
 	out[0] = 0;
 	if (!f)
 		return "(no /proc/self/maps)";
-	char line[512];
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > lo && s < hi) {
-			size_t n = strlen(line);
-			if (used + n + 1 < sizeof(out)) {
-				memcpy(out + used, line, n + 1);
-				used += n;
-			}
-		}
-	}
+	used = ms_maps_lines(f, lo, hi, out, sizeof(out));
 	fclose(f);
 	return used ? out : "(no mapping near that address)\n";
 }
@@ -595,21 +586,7 @@ long ms_smaps_kb(const void *addr, const char *field)
 	FILE *f = fopen("/proc/self/smaps", "r");
 	if (!f)
 		return -1;
-	char line[512];
-	bool inside = false;
-	long value = -1;
-	size_t flen = strlen(field);
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx ", &s, &e) == 2 && strchr(line, '-') < strchr(line, ' ')) {
-			inside = (unsigned long)addr >= s && (unsigned long)addr < e;
-			continue;
-		}
-		if (inside && strncmp(line, field, flen) == 0 && line[flen] == ':') {
-			value = strtol(line + flen + 1, NULL, 10);
-			break;
-		}
-	}
+	long value = ms_smaps_field(f, (unsigned long)addr, field);
 	fclose(f);
 	return value;
 }
@@ -619,14 +596,7 @@ long ms_status_kb(const char *field)
 	FILE *f = fopen("/proc/self/status", "r");
 	if (!f)
 		return -1;
-	char line[256];
-	long value = -1;
-	size_t flen = strlen(field);
-	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, field, flen) == 0 && line[flen] == ':') {
-			value = strtol(line + flen + 1, NULL, 10);
-			break;
-		}
+	long value = ms_proc_field(f, field);
 	fclose(f);
 	return value;
 }

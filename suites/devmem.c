@@ -327,6 +327,7 @@ static int gpiolib_chip_of(const char *node, char *dev)
 	DIR *d = opendir("/sys/bus/gpio/devices");
 	struct dirent *e;
 	int found = 0;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && !found && (e = readdir(d))) {
 		if (strncmp(e->d_name, "gpiochip", 8))
 			continue;

@@ -98,7 +98,10 @@ int ms_dt_is_compatible(const char *node, const char *compat)
 	size_t len;
 	char *p = (char *)ms_dt_prop(node, "compatible", &len);
 	int found = 0;
-	for (size_t i = 0; p && i < len; i += strlen(p + i) + 1)
+	if (!p)
+		return 0;
+	/* strnlen: the last string of a property written by hand may lack its NUL */
+	for (size_t i = 0; i < len; i += strnlen(p + i, len - i) + 1)
 		if (strncmp(p + i, compat, len - i) == 0 && strlen(compat) < len - i)
 			found = 1;
 	free(p);
@@ -201,6 +204,14 @@ int ms_dt_reg_phys(const char *node, unsigned i, uint64_t *addr, uint64_t *size,
 			char up[PATH_MAX];
 			parent_of(bus, up);
 			unsigned cac = addr_cells(bus), pac = addr_cells(up), csc = size_cells(bus);
+			/* As for reg: more cells than 64 bits hold is a malformed tree (a huge
+			 * count would also wrap the sum below and read past the property). */
+			if (cac > 4 || pac > 4 || csc > 2) {
+				snprintf(why, 256, "%s: #address-cells %u, parent's %u, #size-cells %u: "
+					 "too many for its ranges", bus, cac, pac, csc);
+				free(r);
+				return -1;
+			}
 			size_t ent = 4 * (size_t)(cac + pac + csc);
 			int hit = 0;
 			for (size_t off = 0; ent && off + ent <= len; off += ent) {
@@ -354,7 +365,7 @@ static int selected(const struct pins_ctx *c, const char *node)
 
 void ms_dt_gpio_pins_used(const char *node, unsigned char *used, unsigned npins)
 {
-	static struct pins_ctx c;
+	struct pins_ctx c;
 	memset(&c, 0, sizeof(c));
 	c.used = used, c.npins = npins;
 	if (prop_u32(node, "phandle", &c.phandle) && prop_u32(node, "linux,phandle", &c.phandle))

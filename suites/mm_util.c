@@ -1,6 +1,7 @@
 /* The helper library of the conformance tests: see mm_util.h. */
 #include "mm_util.h"
 #include "trusted_env.h"
+#include "proc_parse.h"
 
 #include "loop_device.h"
 #include "state_dir.h"
@@ -157,24 +158,11 @@ const char *ms_vma_flags(const void *addr)
 {
 	static char flags[256];
 	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool inside = false;
 	flags[0] = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		char dash;
-		if (sscanf(line, "%lx%c%lx ", &s, &dash, &e) == 3 && dash == '-') {
-			inside = (unsigned long)addr >= s && (unsigned long)addr < e;
-			continue;
-		}
-		if (inside && strncmp(line, "VmFlags:", 8) == 0) {
-			snprintf(flags, sizeof(flags), "%s", line + 8);
-			flags[strcspn(flags, "\n")] = 0;
-			break;
-		}
-	}
-	if (f)
+	if (f) {
+		ms_smaps_vmflags(f, (unsigned long)addr, flags, sizeof(flags));
 		fclose(f);
+	}
 	return flags;
 }
 
@@ -236,6 +224,7 @@ unsigned char *ms_unmapped_range(size_t len)
 {
 	unsigned char *p = xmmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	xmunmap(p, len);
+	/* cppcheck-suppress deallocret ; the caller needs a just-unmapped address */
 	return p;
 }
 
@@ -346,14 +335,10 @@ size_t ms_thp_pmd_size(void)
 size_t ms_default_huge_page_size(void)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	unsigned long kb = 0;
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Hugepagesize: %lu kB", &kb) == 1)
-			break;
+	long kb = f ? ms_proc_field(f, "Hugepagesize") : -1;
 	if (f)
 		fclose(f);
-	return (size_t)kb * 1024;
+	return kb > 0 ? (size_t)kb * 1024 : 0;
 }
 
 size_t ms_require_default_huge_page_size(void)
@@ -462,14 +447,7 @@ long ms_read_long_file(const char *path)
 long ms_meminfo_kb(const char *field)
 {
 	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	long v = -1;
-	size_t n = strlen(field);
-	while (f && fgets(line, sizeof(line), f))
-		if (strncmp(line, field, n) == 0 && line[n] == ':') {
-			v = strtol(line + n + 1, NULL, 10);
-			break;
-		}
+	long v = f ? ms_proc_field(f, field) : -1;
 	if (f)
 		fclose(f);
 	if (v < 0)

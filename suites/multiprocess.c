@@ -208,6 +208,7 @@ CONFORM(multiprocess_private_file, maps_type_kept_in_child, "i2", LINUX)
 	}
 	xwait_ok(pid);
 	xmunmap(shared, len);
+	/* cppcheck-suppress doubleFree ; two different mappings of the same length are unmapped */
 	xmunmap(private, len);
 	xclose(fd);
 }

@@ -41,6 +41,7 @@ static int members_of(const char *link)
 	int n = 0;
 	DIR *d = opendir("/proc");
 	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && (e = readdir(d))) {
 		char path[64], l[64];
 		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);

@@ -61,6 +61,7 @@ static int entries_in(const char *dir)
 	int n = 0;
 	if (!d)
 		return errno == ENOENT ? 0 : -1;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while ((e = readdir(d)))
 		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
 	closedir(d);

@@ -98,7 +98,7 @@ static bool matches(const char *filter, const char *suite, const char *test)
 		return true;
 	char name[512];
 	snprintf(name, sizeof(name), "%s/%s", suite, test);
-	return fnmatch(filter, name, 0) == 0;
+	return fnmatch(filter, name, FNM_EXTMATCH) == 0; /* as Criterion: !(a|b) */
 }
 
 void ms_conform_validate(const struct ms_conform_request *rq)

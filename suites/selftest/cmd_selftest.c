@@ -450,7 +450,7 @@ static int parse_int(const char *opt, const char *v, int lo, int hi)
 static void check_fault_list(const char *list)
 {
 	char *copy = xstrdup(list);
-	for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
+	for (char *save, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		bool known = false;
 		for (int i = 0; i < selftest_n_faults; i++)
 			known |= !strcmp(t, selftest_faults[i].name);

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # board, top, keep, out, timeout: set by tools/board, which sources this
 # tools/board ssh://user@host[:port]: sourced by tools/board, which has parsed the options
 # (board, out, timeout, fs, filter, extra, bundle, keep, top).
 board_ssh() {
@@ -32,7 +34,7 @@ board_ssh() {
 		rm -rf "$work"
 		die "the bundle is built for $barch but the board $host is $arch: refused"
 	fi
-	rdir= sleeper= sshpid= # globals: the EXIT trap uses them
+	rdir='' sleeper='' sshpid='' # globals: the EXIT trap uses them
 	cleanup_ssh() {
 		# Our ssh and its stdin's sleeper first: the board sees its stdin close.
 		[[ -z $sleeper ]] || kill "$sleeper" 2>/dev/null || true

@@ -53,7 +53,7 @@ sleep 600 & canary=$!
 quiet || echo "NOTE: other checkouts' mmapsuite-conform runs are going: settings may differ"
 settings_before=$(snap)
 sockets_before=$(dead_sockets | sort)
-shm_before=$(ls /dev/shm | grep '^bxfi_' | sort)
+shm_before=$(find /dev/shm -maxdepth 1 -name 'bxfi_*' -printf '%f\n' | sort)
 declare -A want=([INT]=130 [TERM]=143 [HUP]=129 [KILL]=137)
 for sig in INT TERM HUP KILL; do
 	dir=$out/$sig
@@ -99,7 +99,7 @@ for sig in INT TERM HUP KILL; do
 	fi
 	new_sockets=$(comm -13 <(echo "$sockets_before") <(dead_sockets | sort))
 	[[ -z $new_sockets ]] || bad "$sig: Criterion sockets left in /tmp: $new_sockets"
-	new_shm=$(comm -13 <(echo "$shm_before") <(ls /dev/shm | grep '^bxfi_' | sort))
+	new_shm=$(comm -13 <(echo "$shm_before") <(find /dev/shm -maxdepth 1 -name 'bxfi_*' -printf '%f\n' | sort))
 	[[ -z $new_shm ]] || bad "$sig: Criterion shared memory left in /dev/shm: $new_shm"
 	echo "$sig: exit $rc, $lines result lines, nothing left"
 done

@@ -31,7 +31,7 @@ waiting_workers() {
 	local n=0 p
 	for p in /proc/[0-9]*; do
 		[[ $(cat "$p/comm" 2>/dev/null) == mmapsuite-conf* ]] || continue
-		ls -l "$p/fd" 2>/dev/null | grep -q "$lock" && n=$((n + 1))
+		find "$p/fd" -maxdepth 1 -lname "*$lock*" 2>/dev/null | grep -q . && n=$((n + 1))
 	done
 	echo "$n"
 }

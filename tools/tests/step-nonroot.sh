@@ -6,7 +6,7 @@
 # run must exit 0 with no failed test (the tmpfs deviations match through the file system's
 # type), record root=false, and name what root would have given (memory cgroup, mlock rows).
 set -uo pipefail
-bin=$1 out=$2/nonroot
+out=$2/nonroot
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$out" && mkdir -p "$out"
 fail=0

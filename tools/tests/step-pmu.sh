@@ -4,7 +4,7 @@
 # in all): the pmu benchmark profile with the generic events, then page_fault with more
 # ungrouped events than the PMU has counters; tools/tests/check-pmu.py checks both.
 set -euo pipefail
-bin=$1 out=$2
+out=$2 # $1, the host build, is unused: tools/board builds for arm64
 top=$(cd "$(dirname "$0")/../.." && pwd)
 for need in qemu-system-aarch64 aarch64-linux-gnu-gcc python3; do
 	command -v "$need" >/dev/null || { echo "SKIP perf counters on arm64: no $need"; exit 0; }

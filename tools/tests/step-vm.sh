@@ -3,7 +3,8 @@
 set -uo pipefail
 bin=$1 out=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
-export MMAPSUITE_BUILD=$(dirname "$bin")
+MMAPSUITE_BUILD=$(dirname "$bin")
+export MMAPSUITE_BUILD
 for p in qemu-system-x86_64 busybox cpio depmod; do
 	command -v "$p" >/dev/null ||
 		{ echo "SKIP: $p not found (tools/deps installs qemu-system-x86, busybox-static, cpio, kmod)"; exit 0; }
