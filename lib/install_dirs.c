@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 /* MS_REL_LIBEXEC, MS_REL_PRIVATE_LIB, MS_REL_DATA: each install directory relative to the
@@ -54,7 +55,12 @@ const char *ms_data_dir(void)
 
 const char *ms_shipped_expect(void)
 {
+	/* Resolved, so that messages and results.json name /usr/share/mmapsuite/kernel.expect
+	 * rather than /usr/bin/../share/... */
 	static char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/kernel.expect", ms_data_dir());
-	return access(path, R_OK) == 0 ? path : NULL;
+	char given[PATH_MAX];
+	snprintf(given, sizeof(given), "%s/kernel.expect", ms_data_dir());
+	if (access(given, R_OK) != 0 || !realpath(given, path))
+		return NULL;
+	return path;
 }
