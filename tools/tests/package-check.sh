@@ -87,6 +87,11 @@ if [[ ! -f $tarball ]]; then
 fi
 mkdir "$root"
 tar -C "$root" -xf "$tarball"
+# The root is a mount point of its own, as / is on a machine: the suite's contained runs make
+# the mounts below / private (mount(2) MS_PRIVATE on "/"), which fails with EINVAL in a plain
+# directory and leaves tests BROKEN.
+mounted+=("$root")
+mount --bind "$root" "$root"
 for d in proc sys dev; do
 	mounted+=("$root/$d")
 	mount --rbind "/$d" "$root/$d"
