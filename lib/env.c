@@ -223,6 +223,8 @@ json_t *ms_env_capture(void)
 		"root", ms_is_root(), "filesystems", json_array(), "policy", policy_section());
 	free(cpu);
 	json_object_set_new(env, "kernel_health", kernel_health_section());
+	/* Which mmapsuite measured: its tests and expectations change between versions. */
+	json_object_set_new(env, "mmapsuite_version", json_string(MMAPSUITE_VERSION));
 	return env;
 }
 

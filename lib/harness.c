@@ -3,6 +3,7 @@
 #include "results_dir.h"
 #include "trusted_env.h"
 #include "env.h"
+#include "install_dirs.h"
 #include "options.h"
 #include "util.h"
 
@@ -37,14 +38,16 @@ const struct ms_option ms_harness_options[] = {
 	{ "fs-size", 0, "MB", "size of each image and tmpfs (default 1024)", OPT_FS_SIZE },
 	{ "out", 0, "DIR", "results root; the run goes into DIR/<run-id>/\n"
 	  "(default: $MMAPSUITE_OUT, else reports/out in the project when\n"
-	  "this user may write there, else ./mmapsuite-results)", OPT_OUT },
+	  "this user may write there; installed: " MS_INSTALLED_RESULTS_ROOT "\n"
+	  "as root; else ./mmapsuite-results)", OPT_OUT },
 	{ "place", 0, "NAME", "where this runs: host (default), guest:<kernel>, board:<name>",
 	  OPT_PLACE },
 	{ "expect", 0, "FILE", "known deviations: a failure a line of FILE matches is XFAIL, a\n"
-	  "pass it matches is XPASS (listed); see docs/expectations.md", OPT_EXPECT },
+	  "pass it matches is XPASS (listed); see mmapsuite-expect(5)\n"
+	  "(default: the shipped kernel.expect, installed or in the build)", OPT_EXPECT },
 	{ "strict-expect", 0, NULL, "an XPASS fails the run too (exit 1)", OPT_STRICT_EXPECT },
-	{ "no-expect", 0, NULL, "no expectation file (cancels an earlier --expect)",
-	  OPT_NO_EXPECT },
+	{ "no-expect", 0, NULL, "no expectation file, raw verdicts (cancels --expect and\n"
+	  "the shipped default)", OPT_NO_EXPECT },
 	{ "history", 0, "FILE", "record the run in this history database (default: history.sqlite\n"
 	  "beside the run directories); its directory must be one only its\n"
 	  "owner can write", OPT_HISTORY },
@@ -125,6 +128,9 @@ const char *ms_default_out_root(void)
 	const char *env = ms_env("MMAPSUITE_OUT");
 	if (env && *env)
 		return env;
+	/* Installed, root's results go to a root-owned place, not the current directory. */
+	if (ms_installed())
+		return ms_is_root() ? MS_INSTALLED_RESULTS_ROOT : "mmapsuite-results";
 	/* From <project>/build-dir/bin/mmapsuite: the project is two levels up. A user who may
 	 * not write into the project (a root-owned checkout) gets the current directory's
 	 * mmapsuite-results instead, as the README's command line and docs/command-line.md say. */
@@ -184,7 +190,7 @@ int ms_harness_handle(struct ms_harness *h, int id, const char *given, const cha
 		h->strict_expect = true;
 		return 1;
 	case OPT_NO_EXPECT:
-		h->expect_path = NULL;
+		h->expect_path = ""; /* ms_harness_begin: none, not the shipped default */
 		return 1;
 	case OPT_HISTORY:
 		h->history = v;
@@ -278,7 +284,8 @@ static void validate(struct ms_harness *h)
 		       "directory only its owner can write (SQLite opens its -wal, -shm and -journal "
 		       "files there by name)", h->history, why);
 	if (h->strict_expect && !h->expect_path)
-		ms_die(MS_EXIT_USAGE, "--strict-expect needs --expect FILE");
+		ms_die(MS_EXIT_USAGE, "--strict-expect needs an expectation file (--expect FILE, "
+		       "or the shipped one without --no-expect)");
 	if (h->expect_path) {
 		char err[1024];
 		h->expect = xcalloc(1, sizeof(*h->expect));
@@ -333,6 +340,10 @@ void ms_harness_begin(struct ms_harness *h)
 		h->place = "host";
 	if (!h->fs_size_mb)
 		h->fs_size_mb = 1024;
+	if (!h->expect_path)
+		h->expect_path = ms_shipped_expect();
+	else if (!*h->expect_path)
+		h->expect_path = NULL; /* --no-expect */
 	validate(h);
 	h->out_dir = ms_results_root_prepare(h->out_root, h->out_given ? "--out" :
 					     "results root (the default)");

@@ -25,9 +25,18 @@ static const struct ms_option **rows_of(const struct ms_option *const *tables, s
 	return rows;
 }
 
+void (*ms_options_collect)(const char *command, const struct ms_option *const *tables);
+
+const struct ms_option **ms_options_rows(const struct ms_option *const *tables, size_t *n)
+{
+	return rows_of(tables, n);
+}
+
 void ms_options_begin(struct ms_options *p, const char *command,
 		      const struct ms_option *const *tables, int argc, char **argv)
 {
+	if (ms_options_collect)
+		ms_options_collect(command, tables);
 	memset(p, 0, sizeof(*p));
 	p->command = command;
 	p->tables = tables;

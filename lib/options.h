@@ -46,6 +46,13 @@ int ms_options_operands(struct ms_options *p);
 /* For commands that take no operands: exits 2 naming the first one, if any. */
 void ms_options_no_operands(struct ms_options *p);
 
+/* Set by the man page and completion writers (tools/mmapsuite/docgen.c): ms_options_begin
+ * hands this hook the command's tables instead of parsing. The hook does not return (it
+ * jumps back to the writer), so the command does nothing else. */
+extern void (*ms_options_collect)(const char *command, const struct ms_option *const *tables);
+/* The rows of the tables in --help's order, --help last (n: their number). Caller frees. */
+const struct ms_option **ms_options_rows(const struct ms_option *const *tables, size_t *n);
+
 /* Writes the option lines of the tables, aligned, with -h, --help last. */
 void ms_options_help(FILE *out, const struct ms_option *const *tables);
 

@@ -1,5 +1,6 @@
 #include "conform_runner.h"
 #include "contain.h"
+#include "install_dirs.h"
 #include "settings_guard.h"
 #include "util.h"
 
@@ -16,7 +17,7 @@
 
 static char *conform_binary(void)
 {
-	return xasprintf("%s/mmapsuite-conform", ms_self_dir());
+	return xasprintf("%s/mmapsuite-conform", ms_runner_dir());
 }
 
 /* Runs argv with stdout (and stderr) to out_fd; env entries are "NAME=value" added to ours. */
@@ -80,7 +81,7 @@ json_t *ms_conform_list(void)
 static int run_contained(struct ms_harness *h, const struct ms_scratch *s, char *const argv[],
 			 const char *const env[], int out_fd)
 {
-	const char *keep[] = { s->path, h->run_dir, ms_self_dir(), ms_scratch_state_root(), NULL };
+	const char *keep[] = { s->path, h->run_dir, ms_runner_dir(), ms_scratch_state_root(), NULL };
 	struct ms_contain_opts o = { "conform", ms_contain_memory_limit(), keep };
 	struct ms_contained c;
 	if (ms_contain_start(&c, argv, env, out_fd, true, &o) != 0) {

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "contain.h"
+#include "install_dirs.h"
 #include "env.h"
 #include "harness.h"
 #include "options.h"
@@ -78,7 +79,7 @@ static bool fault_selected(const struct options *o, const char *name)
 
 static char *library_path(const char *fault)
 {
-	return xasprintf("%s/libfaulty-%s.so", ms_self_dir(), fault);
+	return xasprintf("%s/libfaulty-%s.so", ms_private_lib_dir(), fault);
 }
 
 /* ---- running mmapsuite-conform ---- */
@@ -119,7 +120,7 @@ static json_t *load_results(const char *jsonl)
 static void run_conform(const struct options *o, const char *lib, const char *dir,
 			const char *jsonl, const char *log, struct conform_run *out)
 {
-	char *bin = xasprintf("%s/mmapsuite-conform", ms_self_dir());
+	char *bin = xasprintf("%s/mmapsuite-conform", ms_runner_dir());
 	char jobs[16];
 	snprintf(jobs, sizeof(jobs), "%d", o->jobs);
 	char *argv[] = { bin, "--jobs", jobs, o->filter ? "--filter" : NULL, (char *)o->filter,
@@ -137,7 +138,8 @@ static void run_conform(const struct options *o, const char *lib, const char *di
 	char *slash = strrchr(results_dir, '/');
 	if (slash)
 		*slash = 0;
-	const char *keep[] = { dir, results_dir, ms_self_dir(), ms_scratch_state_root(), NULL };
+	const char *keep[] = { dir, results_dir, ms_runner_dir(), ms_private_lib_dir(),
+			       ms_scratch_state_root(), NULL };
 	struct ms_contain_opts copts = { "selftest", ms_contain_memory_limit(), keep };
 	struct ms_settings_snapshot settings;
 	ms_settings_snapshot(&settings);
@@ -464,7 +466,7 @@ static void check_fault_list(const char *list)
 /* Everything the runs need is checked before the harness writes anything. */
 static void check_built(const struct options *o)
 {
-	char *bin = xasprintf("%s/mmapsuite-conform", ms_self_dir());
+	char *bin = xasprintf("%s/mmapsuite-conform", ms_runner_dir());
 	if (access(bin, X_OK) != 0)
 		ms_die(MS_EXIT_USAGE, "%s: %s (build the target mmapsuite-conform)", bin,
 		       strerror(errno));
