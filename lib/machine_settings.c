@@ -112,6 +112,7 @@ static pid_t visible_pid(int pid_there, unsigned long long start)
 	DIR *d = opendir("/proc");
 	struct dirent *e;
 	pid_t found = 0;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
 	while (d && !found && (e = readdir(d))) {
 		int pid = atoi(e->d_name);
 		if (pid <= 0 || ms_process_start_time(pid) != start)

@@ -26,6 +26,7 @@ static void refuse(const char *what, const char *path, const char *why)
 
 static const char *user_name(uid_t uid)
 {
+	/* cppcheck-suppress getpwuidCalled ; single-threaded, read at once */
 	struct passwd *pw = getpwuid(uid);
 	return pw ? pw->pw_name : "?";
 }

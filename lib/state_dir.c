@@ -74,6 +74,10 @@ int ms_state_dir_open(const char *path, bool create, char *why, size_t whylen)
 		*slash = 0;
 		slash = strrchr(parent, '/');
 	}
+	if (!slash) { /* cannot happen: the path starts with '/' */
+		snprintf(why, whylen, "%s: not an absolute path", path);
+		return -1;
+	}
 	const char *name = slash + 1;
 	char base[NAME_MAX + 1];
 	snprintf(base, sizeof(base), "%s", name);

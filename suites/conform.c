@@ -306,6 +306,7 @@ unsigned char *ms_child_map_path_at(const char *file, int line, const char *path
 	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		ms_child_fail(file, line, "mmap: %s", ms_errname(errno));
+	close(fd); /* the mapping keeps the file */
 	return p;
 }
 

@@ -36,6 +36,7 @@ TestSuite(state_dir, .init = make_top, .fini = remove_top);
 
 static uid_t nobody(void)
 {
+	/* cppcheck-suppress getpwnamCalled ; single-threaded test, read at once */
 	struct passwd *pw = getpwnam("nobody");
 	return pw ? pw->pw_uid : 65534;
 }
