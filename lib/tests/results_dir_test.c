@@ -3,6 +3,7 @@
  * receive a run or a file. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,6 +17,20 @@
 #include "util.h"
 
 static char top[] = "/tmp/mmapsuite-resdir-XXXXXX";
+
+/* A path in one of a ring of static buffers: a test needs several at once, and nothing to free
+ * (each test is a process of its own). */
+static char *at(const char *fmt, ...)
+{
+	static char ring[16][PATH_MAX];
+	static unsigned next;
+	char *b = ring[next++ % 16];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b, PATH_MAX, fmt, ap);
+	va_end(ap);
+	return b;
+}
 
 static void make_top(void)
 {
@@ -34,7 +49,7 @@ TestSuite(results_dir, .init = make_top, .fini = remove_top);
  * name are left alone, and the run gets a fresh name with random bytes. */
 Test(results_dir, taken_names_give_a_fresh_directory)
 {
-	char *target = xasprintf("%s/attacker", top), *link = xasprintf("%s/run-1", top);
+	char *target = at("%s/attacker", top), *link = at("%s/run-1", top);
 	cr_assert_eq(mkdir(target, 0755), 0);
 	cr_assert_eq(symlink(target, link), 0);
 	char name[NAME_MAX + 1], path[PATH_MAX];
@@ -49,7 +64,7 @@ Test(results_dir, taken_names_give_a_fresh_directory)
 	cr_assert_eq(rmdir(target), 0, "the link's target must stay empty");
 	close(fd);
 	char name2[NAME_MAX + 1], path2[PATH_MAX];
-	cr_assert_eq(mkdir(xasprintf("%s/run-2", top), 0755), 0);
+	cr_assert_eq(mkdir(at("%s/run-2", top), 0755), 0);
 	fd = ms_run_dir_create(top, "run-2", name2, sizeof(name2), path2, sizeof(path2));
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(strncmp(name2, "run-2-", 6), 0, "%s", name2);
@@ -64,24 +79,24 @@ Test(results_dir, anchored_writers_refuse_links)
 	int fd = ms_run_dir_create(top, "run", name, sizeof(name), run, sizeof(run));
 	cr_assert_geq(fd, 0);
 	ms_anchor_set(run, fd);
-	char *outside = xasprintf("%s/outside", top);
+	char *outside = at("%s/outside", top);
 	cr_assert_eq(mkdir(outside, 0755), 0);
-	char *plots = xasprintf("%s/plots", run), *file = xasprintf("%s/plots/a.svg", run);
+	char *plots = at("%s/plots", run), *file = at("%s/plots/a.svg", run);
 	cr_assert_eq(symlink(outside, plots), 0);
 	errno = 0;
 	cr_assert_eq(ms_write_file_atomic(file, "x", 1), -1);
 	cr_assert(errno == ELOOP || errno == ENOTDIR, "%s", strerror(errno));
-	cr_assert_neq(ms_mkdir_p(xasprintf("%s/plots/sub", run), 0755), 0);
-	char *summary = xasprintf("%s/summary.md", run), *victim = xasprintf("%s/victim", outside);
+	cr_assert_neq(ms_mkdir_p(at("%s/plots/sub", run), 0755), 0);
+	char *summary = at("%s/summary.md", run), *victim = at("%s/victim", outside);
 	cr_assert_eq(symlink(victim, summary), 0);
 	cr_assert_lt(ms_open_new_file(summary, O_TRUNC), 0);
 	struct stat st;
 	cr_assert_neq(lstat(victim, &st), 0, "nothing may appear outside the run directory");
 	/* and the ordinary case still works, subdirectories included */
-	cr_assert_eq(ms_mkdir_p(xasprintf("%s/more/deep", run), 0755), 0);
-	cr_assert_eq(ms_write_file_atomic(xasprintf("%s/more/deep/r.json", run), "{}", 2), 0);
-	cr_assert_eq(ms_write_file_atomic(xasprintf("%s/results.json", run), "{}", 2), 0);
-	char *text = ms_read_file(xasprintf("%s/more/deep/r.json", run), NULL);
+	cr_assert_eq(ms_mkdir_p(at("%s/more/deep", run), 0755), 0);
+	cr_assert_eq(ms_write_file_atomic(at("%s/more/deep/r.json", run), "{}", 2), 0);
+	cr_assert_eq(ms_write_file_atomic(at("%s/results.json", run), "{}", 2), 0);
+	char *text = ms_read_file(at("%s/more/deep/r.json", run), NULL);
 	cr_assert_str_eq(text, "{}");
 	free(text);
 }
@@ -104,10 +119,10 @@ Test(results_dir, private_directory_check)
 		cr_assert_eq(fchown(fd, 0, 0), 0);
 	}
 	close(fd);
-	char *db = xasprintf("%s/h.sqlite", top);
+	char *db = at("%s/h.sqlite", top);
 	cr_assert_eq(ms_parent_dir_check(db, why, sizeof(why)), 0, "%s", why);
 	cr_assert_eq(symlink("/etc/passwd", db), 0);
 	cr_assert_eq(ms_parent_dir_check(db, why, sizeof(why)), -1);
 	cr_assert(strstr(why, "(a symbolic link)") != NULL, "%s", why);
-	cr_assert_eq(ms_parent_dir_check(xasprintf("%s/none/h.sqlite", top), why, sizeof(why)), 1);
+	cr_assert_eq(ms_parent_dir_check(at("%s/none/h.sqlite", top), why, sizeof(why)), 1);
 }
