@@ -163,7 +163,7 @@ lrc=$?
 ((lrc <= 1)) || { echo "tools/lava/run-local exit $lrc"; tail -5 "$out/run-local.log"; exit 1; }
 base=$(ls -d "$out"/local/*/ | head -1)
 n=0
-for run in "$out"/runs/*/; do
+for run in "$out"/runs/lava-job-*/*/; do
 	cmp=$("$bin/mmapsuite" compare --out "$out/compare-$n" "$base" "$run") || { echo "compare failed: $cmp"; exit 1; }
 	grep -q '^Conformance: no outcome differs' <<<"$cmp" &&
 		grep -q '^Conformance run 1: [1-9][0-9]* results paired; 0 of its and 0 of the baseline.s have no counterpart' <<<"$cmp" ||
