@@ -72,23 +72,11 @@ const char *ms_self_dir(void)
 	return dir;
 }
 
-/* The closest existing directory at or above path (path itself when it exists). */
-static void existing_ancestor(const char *path, char *out, size_t len)
-{
-	struct stat st;
-	snprintf(out, len, "%s", path);
-	while (stat(out, &st) != 0 && strcmp(out, "/") != 0 && strcmp(out, ".") != 0) {
-		char *copy = xstrdup(out);
-		snprintf(out, len, "%s", dirname(copy));
-		free(copy);
-	}
-}
-
 /* Whether this user could create path (or write into it when it exists). */
 static bool can_create(const char *path)
 {
 	char base[PATH_MAX];
-	existing_ancestor(path, base, sizeof(base));
+	ms_existing_ancestor(path, base, sizeof(base));
 	return access(base, W_OK | X_OK) == 0;
 }
 

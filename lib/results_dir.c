@@ -55,8 +55,7 @@ bool ms_dir_fd_is_private(int fd, const char *path, char *why, size_t whylen)
 	return true;
 }
 
-/* The closest existing directory at or above path. */
-static void existing_ancestor(const char *path, char *out, size_t len)
+void ms_existing_ancestor(const char *path, char *out, size_t len)
 {
 	struct stat st;
 	snprintf(out, len, "%s", path);
@@ -94,7 +93,7 @@ char *ms_results_root_prepare(const char *root, const char *what)
 		if (errno != ENOENT)
 			refuse(what, root, strerror(errno));
 		char base[PATH_MAX];
-		existing_ancestor(root, base, sizeof(base));
+		ms_existing_ancestor(root, base, sizeof(base));
 		if (!realpath(base, real))
 			refuse(what, root, strerror(errno));
 		if (!may_create_in(real, why, sizeof(why)))

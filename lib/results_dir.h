@@ -36,4 +36,7 @@ bool ms_dir_fd_is_private(int fd, const char *path, char *why, size_t whylen);
  * directory does not exist yet, 0 when all holds, -1 with why. */
 int ms_parent_dir_check(const char *path, char *why, size_t whylen);
 
+/* The closest existing directory at or above path (path itself when it exists), into out. */
+void ms_existing_ancestor(const char *path, char *out, size_t len);
+
 #endif
