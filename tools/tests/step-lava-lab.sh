@@ -2,8 +2,8 @@
 # step: LAVA lab: a private lava-server, scheduler and worker from Debian's packages; four qemu x86_64 jobs at once over four devices through lavacli; the u-boot job validated by the server and lava-run, results read back from the server match a local lava-run of the same bundle; a kernel that does not boot ends Incomplete, a late job is cancelled; stopped by Ctrl-C mid-job, nothing is left running or listening
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# three suites, 23 tests: under TCG on a loaded machine the boot, not the tests, takes the time
-filter='m[ilu]*_args/*'
+# two suites, 34 tests: under TCG on a loaded machine the boot, not the tests, takes the time
+filter='m[iu]n[cm]*_classes/*' # mincore_classes, munmap_classes
 
 # ---- inside the lab (tools/lava/lab runs this with the lab in the environment) ----
 if [[ ${1:-} == --in-lab ]]; then
