@@ -8,7 +8,16 @@ bin=$1 out=$2/sanitizers
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(dirname "$bin")
 rm -rf "$out" && mkdir -p "$out"
-run() { "$top/tools/checks/sanitized-run" "$out" "$@"; }
+# The sanitizers' reports must be written where contained tests can reach them: not below the
+# private /tmp and /dev/shm they get (CI may clone under /tmp). Then a fresh root-only
+# directory under /var/tmp holds them, copied to $out at the end.
+logs=$out
+case $(cd "$out" && pwd -P)/ in
+/tmp/* | /dev/shm/*)
+	logs=$(mktemp -d /var/tmp/mmapsuite-sanitizers.XXXXXX) || exit 1
+	trap 'cp -a "$logs"/. "$out"/ 2>/dev/null; rm -rf "$logs"' EXIT ;;
+esac
+run() { "$top/tools/checks/sanitized-run" "$logs" "$@"; }
 failed=0
 for kind in asan ubsan; do
 	option=MMAPSUITE_SANITIZE
