@@ -36,8 +36,10 @@ unsigned char *ms_dt_prop(const char *node, const char *name, size_t *len)
 		}
 	}
 	fclose(f);
-	if (buf)
-		*len = n;
+	if (buf) {
+		buf[n] = 0; /* n < cap here: a full buffer was grown before the next read */
+		*len = n;   /* a string property is read to its NUL even when the file lacks one */
+	}
 	return buf;
 }
 

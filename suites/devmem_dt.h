@@ -13,7 +13,8 @@
 /* The tree's root directory: $MMAPSUITE_DEVICE_TREE if set, else /proc/device-tree. */
 const char *ms_dt_root(void);
 
-/* A property's raw bytes (malloc'd, *len set) or NULL (errno set) when absent. */
+/* A property's raw bytes (malloc'd, *len set, a NUL after the last byte) or NULL (errno set)
+ * when absent. */
 unsigned char *ms_dt_prop(const char *node, const char *name, size_t *len);
 
 /* Whether the node's compatible list holds compat. */
