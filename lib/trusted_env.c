@@ -24,6 +24,7 @@ const struct ms_env_var ms_env_vars[] = {
 	{ "MMAPSUITE_DIR", MS_ENV_INTERNAL, "scratch directory on the file system under test, for the test runner" },
 	{ "MMAPSUITE_RESULTS", MS_ENV_INTERNAL, "file the test runner appends its results to" },
 	{ "MMAPSUITE_GPIO_REQUEST", MS_ENV_INTERNAL, "the GPIO pin the devmem tests may write (\"N\" or \"N:write\"), set by mmapsuite-conform from its arguments for its test processes; an inherited value is removed first" },
+	{ "MMAPSUITE_TIME_FACTOR", MS_ENV_INTERNAL, "the factor every time limit of the tests is multiplied by, set by mmapsuite-conform from its arguments for its test processes; an inherited value is removed first" },
 	{ NULL, MS_ENV_VALUE, NULL },
 };
 

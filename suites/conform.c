@@ -2,6 +2,7 @@
  * test's own process. */
 #include "conform.h"
 #include "trusted_env.h"
+#include "time_scale.h"
 #include "proc_parse.h"
 
 #include <dlfcn.h>
@@ -354,10 +355,16 @@ void ms_xkill(const char *file, int line, pid_t pid, int sig)
 }
 
 
+double ms_child_limit_s(void)
+{
+	return MS_CHILD_LIMIT_S * ms_time_factor();
+}
+
 int ms_wait_bounded_at(const char *file, int line, pid_t pid)
 {
 	int status;
-	for (int i = 0; i < 2000; i++) { /* 20 s */
+	int polls = (int)(ms_child_limit_s() * 100); /* every 10 ms */
+	for (int i = 0; i < polls; i++) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
 		if (r == pid)
 			return status;
@@ -374,8 +381,9 @@ int ms_xwait(const char *file, int line, pid_t pid)
 {
 	int status = ms_wait_bounded_at(file, line, pid);
 	if (status == -1)
-		ms_broken("%s:%d: child %d did not finish within 20 s; killed", file, line,
-			  (int)pid);
+		ms_broken("%s:%d: child %d did not finish within %.0f s (%.0f s scaled by the "
+			  "place's time factor); killed", file, line, (int)pid, ms_child_limit_s(),
+			  MS_CHILD_LIMIT_S);
 	return status;
 }
 

@@ -38,7 +38,8 @@
 
 /* A hung test fails with "timed out" instead of hanging CI. A test may give its own
  * .timeout (the later initialiser wins; suites/ builds with -Wno-override-init for that).
- * Set per test because Criterion 2.4's global --timeout does not stop a hung test. */
+ * Set per test because Criterion 2.4's global --timeout does not stop a hung test. Every
+ * .timeout is multiplied by the place's time factor when the run starts (main.c). */
 #define MS_TEST_TIMEOUT_S 30
 
 /* Runs before every test body, in the test's process: arms an interposed faulty mmap library
@@ -159,10 +160,14 @@ void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
  * fails); the caller frees it, or leaves it to the end of the test's process. */
 #define ms_read_range(fd, off, len) ms_read_range_at(__FILE__, __LINE__, fd, off, len)
 #define xfork() ms_xfork(__FILE__, __LINE__)
-/* Waits (bounded: 20 s, then kills) and returns the raw wait status. */
+/* The bound on a test's forked child: MS_CHILD_LIMIT_S (20 s) times the place's time factor
+ * (lib/time_scale.h), which the harness measures when the run starts. */
+double ms_child_limit_s(void);
+/* Waits (bounded: ms_child_limit_s(), then kills) and returns the raw wait status. */
 #define xwait(pid) ms_xwait(__FILE__, __LINE__, pid)
 /* The same wait for a caller that must act before the test ends (put a setting back): the
- * raw wait status, or -1 when the child did not finish within 20 s and was killed. */
+ * raw wait status, or -1 when the child did not finish within ms_child_limit_s() and was
+ * killed. */
 #define ms_wait_bounded(pid) ms_wait_bounded_at(__FILE__, __LINE__, pid)
 /* Waits for a child and asserts it exited 0 (the child's own failures are reported by it). */
 #define xwait_ok(pid) ms_xwait_ok(__FILE__, __LINE__, pid)

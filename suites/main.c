@@ -12,6 +12,7 @@
 #include "conform.h"
 #include "trusted_env.h"
 #include "kernel_health.h"
+#include "time_scale.h"
 
 #include <criterion/hooks.h>
 #include <fcntl.h>
@@ -179,18 +180,23 @@ ReportHook(TEST_CRASH)(struct criterion_test_stats *st)
  * --gpio-pin and --allow-write on as --mmapsuite-gpio-pin=N and --mmapsuite-allow-write).
  * The test processes Criterion starts read it from MMAPSUITE_GPIO_REQUEST, which is first
  * removed from what was inherited, so a variable exported by the caller cannot turn writes on.
- * The two arguments are taken out of argv before Criterion parses it. */
-static void take_gpio_request(int *argc, char **argv)
+ * The time factor (time_scale.h) comes the same way, --mmapsuite-time-factor=F, and reaches
+ * the test processes as MMAPSUITE_TIME_FACTOR. The arguments are taken out of argv before
+ * Criterion parses it. Returns the time factor, 1 when none was given. */
+static double take_harness_arguments(int *argc, char **argv)
 {
-	const char *pin = NULL;
+	const char *pin = NULL, *factor_text = NULL;
 	bool write = false;
 	int kept = 1;
 	unsetenv("MMAPSUITE_GPIO_REQUEST");
+	unsetenv("MMAPSUITE_TIME_FACTOR");
 	for (int i = 1; i < *argc; i++) {
 		if (!strncmp(argv[i], "--mmapsuite-gpio-pin=", 21))
 			pin = argv[i] + 21;
 		else if (!strcmp(argv[i], "--mmapsuite-allow-write"))
 			write = true;
+		else if (!strncmp(argv[i], "--mmapsuite-time-factor=", 24))
+			factor_text = argv[i] + 24;
 		else
 			argv[kept++] = argv[i];
 	}
@@ -201,12 +207,33 @@ static void take_gpio_request(int *argc, char **argv)
 		snprintf(value, sizeof(value), "%s%s", pin, write ? ":write" : "");
 		setenv("MMAPSUITE_GPIO_REQUEST", value, 1);
 	}
+	double factor = 1;
+	if (factor_text && !ms_time_factor_parse(factor_text, &factor)) {
+		fprintf(stderr, "mmapsuite-conform: --mmapsuite-time-factor: '%s' is not a number "
+			"from 1 to %.0f\n", factor_text, MS_TIME_FACTOR_MAX);
+		exit(2);
+	}
+	if (factor_text)
+		setenv("MMAPSUITE_TIME_FACTOR", factor_text, 1);
+	return factor;
+}
+
+/* Multiplies every test's own time limit (Criterion enforces it from this process) by factor. */
+static void scale_timeouts(struct criterion_test_set *set, double factor)
+{
+	FOREACH_SET(struct criterion_suite_set *s, set->suites) {
+		FOREACH_SET(struct criterion_test *t, s->tests) {
+			if (t->data->timeout > 0)
+				t->data->timeout *= factor;
+		}
+	}
 }
 
 int main(int argc, char **argv)
 {
-	take_gpio_request(&argc, argv);
+	double factor = take_harness_arguments(&argc, argv);
 	struct criterion_test_set *tests = criterion_initialize();
+	scale_timeouts(tests, factor);
 	int result = 0;
 	if (argc > 1 && strcmp(argv[1], "--mmapsuite-list") == 0) {
 		result = list_tests(tests);

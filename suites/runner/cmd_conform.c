@@ -1,12 +1,14 @@
 #include "commands.h"
 #include "conform_runner.h"
+#include "time_scale.h"
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { OPT_FILTER = MS_OPT_CONFORM, OPT_JOBS, OPT_VERBOSE, OPT_GPIO_PIN, OPT_ALLOW_WRITE };
+enum { OPT_FILTER = MS_OPT_CONFORM, OPT_JOBS, OPT_VERBOSE, OPT_GPIO_PIN, OPT_ALLOW_WRITE,
+       OPT_TIME_FACTOR };
 
 const struct ms_option ms_conform_options[] = {
 	{ "filter", 0, "PATTERN", "only tests matching suite/test (glob), e.g. 'msync/*'",
@@ -17,6 +19,8 @@ const struct ms_option ms_conform_options[] = {
 	  OPT_GPIO_PIN },
 	{ "allow-write", 0, NULL, "let the devmem tests write that pin's registers (never others)",
 	  OPT_ALLOW_WRITE },
+	{ "time-factor", 0, "F", "multiply every test's time limit by F (1 to 1000) instead of the "
+	  "factor measured at the start (slow boards)", OPT_TIME_FACTOR },
 	MS_OPTIONS_END
 };
 
@@ -40,6 +44,11 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, 
 			ms_die(MS_EXIT_USAGE, "--gpio-pin needs a pin number from 0 to 1023");
 		rq->gpio_pin = (int)n;
 		rq->gpio_pin_given = true;
+		return 1;
+	case OPT_TIME_FACTOR:
+		if (!ms_time_factor_parse(v, &rq->time_factor))
+			ms_die(MS_EXIT_USAGE, "--time-factor: '%s' is not a number from 1 to %.0f", v,
+			       MS_TIME_FACTOR_MAX);
 		return 1;
 	case OPT_FILTER:
 		rq->filter = v;

@@ -2,6 +2,7 @@
 #include "contain.h"
 #include "install_dirs.h"
 #include "settings_guard.h"
+#include "time_scale.h"
 #include "util.h"
 
 #include <errno.h>
@@ -241,12 +242,35 @@ static int put_back_or_say(const struct ms_settings_snapshot *settings, const ch
 	return 1;
 }
 
+/* Measures (or takes from --time-factor) the factor every time limit of the tests is multiplied
+ * by, says it, and records it in the run's environment. Returns the argument that passes it on. */
+static char *scale_time_limits(const struct ms_conform_request *rq, struct ms_harness *h)
+{
+	struct ms_time_scale ts;
+	ms_time_scale_measure(&ts, rq->time_factor);
+	json_object_set_new(h->run->environment, "time_scale",
+			    json_pack("{s:f, s:s, s:o, s:f, s:f, s:f}", "factor", ts.factor,
+				      "source", ts.source, "mmap_munmap_us",
+				      ts.cost_us > 0 ? json_real(ts.cost_us) : json_null(),
+				      "reference_us", MS_TIME_REFERENCE_US, "ceiling",
+				      MS_TIME_FACTOR_CEILING, "child_limit_s",
+				      MS_CHILD_LIMIT_S * ts.factor));
+	if (ts.cost_us > 0)
+		fprintf(stderr, "mmapsuite: time limits x%.2f (mmap+munmap %.1f us against %.0f us; "
+			"floor 1, ceiling %.0f)\n", ts.factor, ts.cost_us, MS_TIME_REFERENCE_US,
+			MS_TIME_FACTOR_CEILING);
+	else
+		fprintf(stderr, "mmapsuite: time limits x%.2f (%s)\n", ts.factor, ts.source);
+	return xasprintf("--mmapsuite-time-factor=%.3f", ts.factor);
+}
+
 int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h)
 {
 	json_t *tests = ms_conform_list();
 	if (!tests)
 		return -1;
 	char *bin = conform_binary();
+	char *time_factor = scale_time_limits(rq, h);
 	json_t *walls = json_object(), *reruns = json_object();
 	int bad = 0;
 	for (int i = 0; i < h->n_fs; i++) {
@@ -273,8 +297,8 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		 * mmapsuite-conform drops any such variable it inherited (suites/main.c). */
 		char *pin = rq->gpio_pin_given ? xasprintf("--mmapsuite-gpio-pin=%d", rq->gpio_pin)
 					       : NULL;
-		char *argv[8] = { bin, jobs, "--always-succeed" };
-		int argc_ = 3;
+		char *argv[9] = { bin, jobs, "--always-succeed", time_factor };
+		int argc_ = 4;
 		if (filter)
 			argv[argc_++] = filter;
 		if (pin)
@@ -338,6 +362,7 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 	else
 		json_decref(reruns);
 	free(bin);
+	free(time_factor);
 	json_decref(tests);
 	return bad;
 }

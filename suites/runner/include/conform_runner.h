@@ -13,9 +13,11 @@ struct ms_conform_request {
 	int gpio_pin;       /* --gpio-pin N, when gpio_pin_given */
 	bool gpio_pin_given;
 	bool allow_write;   /* --allow-write: the devmem tests may write that pin */
+	double time_factor; /* --time-factor F (>= 1), 0: calibrated at the start (time_scale.h) */
 };
 
-/* The conformance options (--filter, --jobs, --verbose, --gpio-pin, --allow-write) of
+/* The conformance options (--filter, --jobs, --verbose, --gpio-pin, --allow-write,
+ * --time-factor) of
  * conform and run: a table for ms_options_begin, ids from MS_OPT_CONFORM on. */
 enum { MS_OPT_CONFORM = 300 };
 extern const struct ms_option ms_conform_options[];

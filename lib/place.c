@@ -1,0 +1,82 @@
+#include "place.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+size_t ms_place_page_size(void)
+{
+	long v = sysconf(_SC_PAGESIZE);
+	return v > 0 ? (size_t)v : 0;
+}
+
+static long long read_number(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long long v = -1;
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+size_t ms_place_pmd_size(void)
+{
+	long long v = read_number("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+	return v > 0 ? (size_t)v : 0;
+}
+
+unsigned long ms_place_default_hugetlb_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[256];
+	unsigned long kb = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Hugepagesize: %lu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static int ascending(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+	return (x > y) - (x < y);
+}
+
+size_t ms_place_hugetlb_sizes_kb(unsigned long *kb, size_t max)
+{
+	DIR *d = opendir(MS_HUGETLB_SYSFS);
+	size_t n = 0;
+	struct dirent *e;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
+	while (d && (e = readdir(d))) {
+		unsigned long size;
+		char tail[8];
+		if (sscanf(e->d_name, "hugepages-%lu%7s", &size, tail) != 2 || strcmp(tail, "kB"))
+			continue;
+		if (n < max)
+			kb[n] = size;
+		n++;
+	}
+	if (d)
+		closedir(d);
+	qsort(kb, n < max ? n : max, sizeof(*kb), ascending);
+	return n;
+}
+
+const char *ms_place_byte_order(void)
+{
+	const unsigned int one = 1;
+	return *(const unsigned char *)&one == 1 ? "little" : "big";
+}
+
+int ms_place_word_bits(void)
+{
+	return (int)sizeof(long) * 8;
+}

@@ -1,0 +1,28 @@
+/* The sizes of the place a run is on, read from the kernel at run time, never assumed: the
+ * base page size (4 KiB, 16 KiB on arm64-16k, 64 KiB on ppc64el), the PMD size of transparent
+ * huge pages (2 MiB, 32 MiB on arm64-16k, 16 MiB under ppc64's hash MMU), the default hugetlb
+ * page size and every hugetlb size the kernel offers (none on s390x under TCG).
+ *
+ * Plain C with no other lib/ code: the test binary reads them too. */
+#ifndef MMAPSUITE_PLACE_H
+#define MMAPSUITE_PLACE_H
+
+#include <stddef.h>
+
+#define MS_HUGETLB_SYSFS "/sys/kernel/mm/hugepages"
+
+size_t ms_place_page_size(void);
+/* /sys/kernel/mm/transparent_hugepage/hpage_pmd_size in bytes; 0 without THP. */
+size_t ms_place_pmd_size(void);
+/* The default hugetlb page size (Hugepagesize of /proc/meminfo) in kB; 0 when the kernel
+ * has none. */
+unsigned long ms_place_default_hugetlb_kb(void);
+/* The hugetlb page sizes (MS_HUGETLB_SYSFS/hugepages-<N>kB), ascending, at most max of them
+ * into kb; returns how many there are. */
+size_t ms_place_hugetlb_sizes_kb(unsigned long *kb, size_t max);
+/* "little" or "big": the byte order of this program (and of /proc/self/pagemap's words). */
+const char *ms_place_byte_order(void);
+/* sizeof(long) * 8 of this program: 32 for an armhf or i386 build, also on a 64-bit kernel. */
+int ms_place_word_bits(void);
+
+#endif
