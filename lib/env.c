@@ -2,6 +2,7 @@
  * CPU, topology, file systems and mount options, THP and sysctls, counters available. */
 #include "env.h"
 #include "perf.h"
+#include "place.h"
 #include "policy.h"
 #include "topo.h"
 #include "util.h"
@@ -206,6 +207,25 @@ static json_t *kernel_health_section(void)
 	return o;
 }
 
+/* What a verdict may depend on beyond the kernel's version: the sizes and widths of the place
+ * (place.h), so that compare names them when two places differ. */
+static json_t *place_section(void)
+{
+	unsigned long kb[16];
+	size_t n = ms_place_hugetlb_sizes_kb(kb, sizeof(kb) / sizeof(kb[0]));
+	json_t *sizes = json_array();
+	for (size_t i = 0; i < n && i < sizeof(kb) / sizeof(kb[0]); i++)
+		json_array_append_new(sizes, json_integer((json_int_t)kb[i]));
+	size_t pmd = ms_place_pmd_size();
+	unsigned long def = ms_place_default_hugetlb_kb();
+	return json_pack("{s:I, s:i, s:s, s:o, s:o, s:o}", "page_size",
+			 (json_int_t)ms_place_page_size(), "word_bits", ms_place_word_bits(),
+			 "byte_order", ms_place_byte_order(), "thp_pmd_size",
+			 pmd ? json_integer((json_int_t)pmd) : json_null(), "hugetlb_default_kb",
+			 def ? json_integer((json_int_t)def) : json_null(), "hugetlb_sizes_kb",
+			 sizes);
+}
+
 json_t *ms_env_capture(void)
 {
 	struct utsname u;
@@ -223,6 +243,7 @@ json_t *ms_env_capture(void)
 		"root", ms_is_root(), "filesystems", json_array(), "policy", policy_section());
 	free(cpu);
 	json_object_set_new(env, "kernel_health", kernel_health_section());
+	json_object_set_new(env, "place", place_section());
 	/* Which mmapsuite measured: its tests and expectations change between versions. */
 	json_object_set_new(env, "mmapsuite_version", json_string(MMAPSUITE_VERSION));
 	return env;

@@ -255,23 +255,40 @@ static bool volatile_path(const char *path)
 {
 	return strstr(path, "available_kb") || strstr(path, ".path") ||
 	       strstr(path, "mmapsuite-scratch") || !strcmp(path, "topology.xml") ||
-	       !strcmp(path, "topology.xml_missing");
+	       !strcmp(path, "topology.xml_missing") || !strcmp(path, "time_scale.mmap_munmap_us");
 }
 
 static bool path_matters(const char *path)
 {
 	static const char *const prefixes[] = { "kernel.release", "kernel.version", "architecture",
 		"page_size", "cpu_model", "online_cpus", "topology", "thp", "vm.", "filesystems",
-		"memory.total_kb", "perf_events", "root", "policy" };
+		"memory.total_kb", "perf_events", "root", "policy", "place." };
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (strncmp(path, prefixes[i], strlen(prefixes[i])) == 0)
 			return true;
 	return false;
 }
 
+/* Sections a newer mmapsuite records (place, time_scale): when one run has no such section
+ * at all it is an older run, not a different place, and the section is not compared. */
+static bool section_only_in_one(const struct ms_comparison *c, size_t run, const char *path)
+{
+	static const char *const sections[] = { "place", "time_scale" };
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		size_t n = strlen(sections[i]);
+		if (strncmp(path, sections[i], n) != 0 || path[n] != '.')
+			continue;
+		return !json_object_get(c->runs[0]->environment, sections[i]) ||
+		       !json_object_get(c->runs[run]->environment, sections[i]);
+	}
+	return false;
+}
+
 static void add_env_diff(struct ms_comparison *c, size_t *cap, size_t run, const char *path,
 			 const char *a, const char *b)
 {
+	if (section_only_in_one(c, run, path))
+		return;
 	if (c->n_env == *cap)
 		c->env = xrealloc(c->env, (*cap = *cap ? *cap * 2 : 16) * sizeof(*c->env));
 	struct ms_env_diff *d = &c->env[c->n_env++];

@@ -67,6 +67,9 @@ void ms_comparison_free(struct ms_comparison *c);
 /* Renderers: Markdown (also what stdout shows) and a self-contained HTML page with the
  * ratio plot drawn by gnuplot into plots_dir. */
 void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t);
+/* "Run k is another place: page size 4 KiB vs 16 KiB, ...": the sizes, widths and byte order
+ * in which run k's place differs from the baseline's (compare_place.c); nothing when none. */
+void ms_compare_place_line(const struct ms_comparison *c, size_t k, struct ms_text *t);
 int ms_compare_html(const struct ms_comparison *c, const char *dir, struct ms_text *t,
 		    char *err, size_t errlen);
 

@@ -93,6 +93,8 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 		free(kernel);
 	}
 	ms_text_puts(t, "\n");
+	for (size_t k = 1; k < c->n_runs; k++)
+		ms_compare_place_line(c, k, t);
 	if (c->threshold_pct >= 0)
 		ms_text_printf(t, "**%zu regression%s** beyond %.1f%% (significant at p < 0.05), "
 			       "or conformance pass → fail.\n\n", c->n_regressions,
