@@ -1,4 +1,5 @@
 #include "contain.h"
+#include "place.h"
 #include "trusted_env.h"
 #include "guard.h"
 #include "util.h"
@@ -38,6 +39,7 @@ struct launch {
 	int go_r, go_w;
 	bool namespaced;
 	const char *const *keep;
+	unsigned long tmp_mb; /* size of the private /tmp, measured before the clone */
 };
 
 /* ---- the init (PID 1 of the namespace, or a subreaper without one) ---- */
@@ -118,15 +120,31 @@ static int make_mount_point(const char *path, bool dir)
 	return 0;
 }
 
+/* The size of the private /tmp: 256 MiB where THP's PMD is 2 MiB, 128 PMDs where it is larger
+ * (4 GiB on arm64-16k, 2 GiB under ppc64's hash MMU), at most half the memory. */
+static unsigned long tmp_size_mb(void)
+{
+	unsigned long mb = 256, pmd_mb = (unsigned long)(ms_place_pmd_size() >> 20);
+	if (pmd_mb > 2)
+		mb = 128 * pmd_mb;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	unsigned long half = pages > 0 && page > 0 ?
+		(unsigned long)(((unsigned long long)pages * (unsigned long long)page) >> 21) : mb;
+	return mb > half && half >= 256 ? half : mb;
+}
+
 /* A private /tmp and /dev/shm, with the directories and files the program needs that lie
  * below them bound back in at the same paths; a fresh /proc for the new PID namespace.
  * /dev/shm must be private too: Criterion's sandbox names its shared memory after the pid
  * ("bxfi_<pid>"), and pids inside two namespaces collide (seen: "Could not initialize test
  * context"). */
-static void init_mounts(const char *const *keep)
+static void init_mounts(const char *const *keep, unsigned long tmp_mb)
 {
 	static const char *const private_dirs[] = { "/tmp", "/dev/shm" };
-	static const char *const private_opts[] = { "mode=1777,size=256m", "mode=1777" };
+	/* /tmp: 128 huge pages of the PMD size, 256 MiB where it is 2 MiB (tmp_size_mb) */
+	char tmp_opts[64];
+	snprintf(tmp_opts, sizeof(tmp_opts), "mode=1777,size=%lum", tmp_mb);
+	const char *const private_opts[] = { tmp_opts, "mode=1777" };
 	int fds[MAX_KEEP];
 	bool is_dir[MAX_KEEP];
 	const char *paths[MAX_KEEP];
@@ -276,7 +294,7 @@ static int init_main(void *arg)
 		_exit(125); /* the harness died before it let us start */
 	close(l->go_r);
 	if (l->namespaced)
-		init_mounts(l->keep);
+		init_mounts(l->keep, l->tmp_mb);
 	else
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 	write_file("/proc/self/oom_score_adj", "-1000"); /* an OOM in the cgroup takes a test */
@@ -378,7 +396,8 @@ int ms_contain_start(struct ms_contained *c, char *const argv[], const char *con
 	int go[2];
 	if (pipe2(go, O_CLOEXEC) != 0)
 		return -1;
-	struct launch l = { argv, env, out_fd, also_stderr, go[0], go[1], true, o->keep };
+	struct launch l = { argv, env, out_fd, also_stderr, go[0], go[1], true, o->keep,
+			    tmp_size_mb() };
 	size_t stack_len = 256 * 1024;
 	char *stack = mmap(NULL, stack_len, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);

@@ -3,6 +3,7 @@
 #include "results_dir.h"
 #include "trusted_env.h"
 #include "env.h"
+#include "place.h"
 #include "install_dirs.h"
 #include "options.h"
 #include "util.h"
@@ -318,6 +319,34 @@ static void add_fs(struct ms_harness *h, const char *kind, const char *dir)
 	}
 }
 
+/* The default size of each tmpfs and image: 1 GiB where THP's PMD is 2 MiB (512 huge pages),
+ * as many huge pages where it is larger (32 MiB on arm64-16k, 16 MiB under ppc64's hash MMU),
+ * but no more than half the memory (a tmpfs) and the free space of the state root (images)
+ * allow; never below 1 GiB, whose checks in validate() then say what is missing. */
+static unsigned long default_fs_size_mb(const struct ms_harness *h)
+{
+	unsigned long mb = 1024, pmd_mb = (unsigned long)(ms_place_pmd_size() >> 20);
+	if (pmd_mb > 2)
+		mb = 1024 / 2 * pmd_mb;
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	unsigned long mem_mb = pages > 0 && page > 0 ?
+		(unsigned long)(((unsigned long long)pages * (unsigned long long)page) >> 20) : 0;
+	if ((ms_str_in_list("tmpfs", h->fs_list) || ms_str_in_list("all", h->fs_list)) &&
+	    mb > mem_mb / 2)
+		mb = mem_mb / 2;
+	struct statvfs vfs;
+	int images = 0;
+	for (const char *k = "ext4\0xfs\0btrfs\0"; *k; k += strlen(k) + 1)
+		images += ms_str_in_list(k, h->fs_list) || ms_str_in_list("all", h->fs_list);
+	if (images && statvfs(ms_scratch_state_root(), &vfs) == 0) {
+		unsigned long free_mb =
+			(unsigned long)((vfs.f_bavail * (unsigned long long)vfs.f_frsize) >> 20);
+		if (mb > free_mb / (unsigned long)images)
+			mb = free_mb / (unsigned long)images;
+	}
+	return mb < 1024 ? 1024 : mb;
+}
+
 void ms_harness_begin(struct ms_harness *h)
 {
 	if (!h->fs_list[0])
@@ -327,7 +356,7 @@ void ms_harness_begin(struct ms_harness *h)
 	if (!h->place)
 		h->place = "host";
 	if (!h->fs_size_mb)
-		h->fs_size_mb = 1024;
+		h->fs_size_mb = default_fs_size_mb(h);
 	if (!h->expect_path)
 		h->expect_path = ms_shipped_expect();
 	else if (!*h->expect_path)

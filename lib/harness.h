@@ -19,7 +19,8 @@ struct ms_harness {
 	const char *out_root;       /* --out DIR; default: ms_default_out_root() */
 	bool out_given;             /* out_root came from --out */
 	const char *place;          /* --place; default "host" */
-	unsigned long fs_size_mb;   /* --fs-size MB for images and tmpfs; default 1024 */
+	unsigned long fs_size_mb;   /* --fs-size MB for images and tmpfs; default 1024,
+				     * more where the THP PMD is over 2 MiB */
 	const char *expect_path;    /* --expect FILE: known deviations (NULL: none) */
 	bool strict_expect;         /* --strict-expect: an XPASS fails the run */
 	const char *history;        /* --history FILE; NULL: history.sqlite beside the run */

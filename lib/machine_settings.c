@@ -1,10 +1,12 @@
 #include "machine_settings.h"
+#include "place.h"
 #include "state_dir.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,35 +14,61 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HUGE_2M (2ULL << 20)
+/* The hugetlb pool's path, byte size and lock name come from the default hugetlb page size of
+ * the place (init_hugetlb_pool below): 2 MiB on x86-64 and arm64-4k, 32 MiB on arm64-16k,
+ * 16 MiB under ppc64's hash MMU, none on s390x under TCG. */
+static char hugetlb_pool_path[96] = MS_HUGETLB_SYSFS "/hugepages-0kB/nr_hugepages";
+static char hugetlb_lock_name[48] = "hugetlb-0kB.lock";
 
-static const struct ms_machine_setting_info settings[MS_N_MACHINE_SETTINGS] = {
+static struct ms_machine_setting_info settings[MS_N_MACHINE_SETTINGS] = {
 	/* 0 heuristic, 1 always, 2 never (Documentation/mm/overcommit-accounting.rst) */
 	[MS_OVERCOMMIT_MEMORY] = { "/proc/sys/vm/overcommit_memory", { 0, 2, 0, NULL },
 				   MS_LOCK_SETTINGS, true },
 	/* 0 stop, 1 run, 2 stop and unmerge (Documentation/admin-guide/mm/ksm.rst) */
 	[MS_KSM_RUN] = { "/sys/kernel/mm/ksm/run", { 0, 2, 0, NULL }, MS_LOCK_SETTINGS, false },
-	/* no more 2 MiB pages than the memory holds */
-	[MS_HUGETLB_2M_POOL] = { "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages",
-				 { 0, 0, HUGE_2M, NULL }, MS_LOCK_HUGETLB_POOL, false },
+	/* no more pages of the default hugetlb size than the memory holds (max_per_memory is that
+	 * size, set with the path by init_hugetlb_pool) */
+	[MS_HUGETLB_POOL] = { hugetlb_pool_path, { 0, 0, ~0ULL, NULL }, MS_LOCK_HUGETLB_POOL,
+			      false },
 	/* an int sysctl with a minimum of 0 (kernel/sysctl.c: proc_dointvec_minmax) */
 	[MS_MAX_MAP_COUNT] = { "/proc/sys/vm/max_map_count", { 0, INT_MAX, 0, NULL },
 			       MS_LOCK_SETTINGS, false },
 };
 
-static const char *const lock_names[MS_N_SETTING_LOCKS] = {
+static const char *lock_names[MS_N_SETTING_LOCKS] = {
 	[MS_LOCK_SETTINGS] = "settings.lock",
-	[MS_LOCK_HUGETLB_POOL] = "hugetlb-2048kB.lock",
+	[MS_LOCK_HUGETLB_POOL] = hugetlb_lock_name,
 };
+
+static pthread_once_t hugetlb_pool_once = PTHREAD_ONCE_INIT;
+
+static void init_hugetlb_pool(void)
+{
+	unsigned long kb = ms_place_default_hugetlb_kb();
+	snprintf(hugetlb_pool_path, sizeof(hugetlb_pool_path), "%s/hugepages-%lukB/nr_hugepages",
+		 MS_HUGETLB_SYSFS, kb);
+	snprintf(hugetlb_lock_name, sizeof(hugetlb_lock_name), "hugetlb-%lukB.lock", kb);
+	settings[MS_HUGETLB_POOL].grammar.max_per_memory = kb ? (unsigned long long)kb << 10
+							      : ~0ULL;
+}
 
 const struct ms_machine_setting_info *ms_machine_setting(enum ms_machine_setting id)
 {
+	pthread_once(&hugetlb_pool_once, init_hugetlb_pool);
 	return &settings[id];
 }
 
 const char *ms_setting_lock_name(enum ms_setting_lock lock)
 {
+	pthread_once(&hugetlb_pool_once, init_hugetlb_pool);
 	return lock_names[lock];
+}
+
+unsigned long ms_hugetlb_pool_kb(void)
+{
+	pthread_once(&hugetlb_pool_once, init_hugetlb_pool);
+	return settings[MS_HUGETLB_POOL].grammar.max_per_memory == ~0ULL ? 0 :
+	       (unsigned long)(settings[MS_HUGETLB_POOL].grammar.max_per_memory >> 10);
 }
 
 static bool is_word_of(const char *value, const char *words)
@@ -57,7 +85,7 @@ static bool is_word_of(const char *value, const char *words)
 
 bool ms_setting_value_ok(enum ms_machine_setting id, const char *value)
 {
-	const struct ms_setting_grammar *g = &settings[id].grammar;
+	const struct ms_setting_grammar *g = &ms_machine_setting(id)->grammar;
 	if (g->words)
 		return is_word_of(value, g->words);
 	/* digits only, at most 18 of them: no sign, space, newline or overflow */
@@ -165,7 +193,7 @@ static void name_holder(int fd, const char *name, char *why, size_t whylen)
 
 int ms_setting_lock_take(enum ms_setting_lock lock, int wait_ms, char *why, size_t whylen)
 {
-	const char *name = lock_names[lock];
+	const char *name = ms_setting_lock_name(lock);
 	if (geteuid() != 0) {
 		snprintf(why, whylen, "only root takes the locks of machine settings (%s/%s)",
 			 MS_RUNTIME_ROOT, name);

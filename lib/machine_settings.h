@@ -23,7 +23,7 @@
 enum ms_machine_setting {
 	MS_OVERCOMMIT_MEMORY,  /* vm.overcommit_memory: flags.c (k6) */
 	MS_KSM_RUN,            /* ksmd on or off: multiprocess.c (i5) */
-	MS_HUGETLB_2M_POOL,    /* nr_hugepages of the 2 MiB hugetlb pool: hugepages.c (j1-j3) */
+	MS_HUGETLB_POOL,       /* nr_hugepages of the default-size hugetlb pool: hugetlb.c (j1-j3) */
 	MS_MAX_MAP_COUNT,      /* vm.max_map_count: guarded, no test changes it today */
 	MS_N_MACHINE_SETTINGS
 };
@@ -32,8 +32,9 @@ enum ms_machine_setting {
  * never unlinked, held with flock() (dropped by the kernel when the holder dies, shared with a
  * forked child). No variable moves them, and no other user can open them.
  *   MS_LOCK_SETTINGS: one lock for the sysctls and ksm (settings.lock);
- *   MS_LOCK_HUGETLB_POOL: the 2 MiB hugetlb pool (hugetlb-2048kB.lock): its tests hold it for
- *     as long as they use the pool, so parallel tests never see each other's pages. */
+ *   MS_LOCK_HUGETLB_POOL: the pool of the default hugetlb page size (hugetlb-<size>kB.lock,
+ *     hugetlb-2048kB.lock on x86-64): its tests hold it for as long as they use the pool, so
+ *     parallel tests never see each other's pages. */
 enum ms_setting_lock { MS_LOCK_SETTINGS, MS_LOCK_HUGETLB_POOL, MS_N_SETTING_LOCKS };
 
 /* The values a setting may be given back: an integer from min to max (max_per_memory > 0: at
@@ -55,6 +56,11 @@ struct ms_machine_setting_info {
 };
 
 const struct ms_machine_setting_info *ms_machine_setting(enum ms_machine_setting id);
+
+/* The page size of MS_HUGETLB_POOL in kB: the place's default hugetlb page size
+ * (/proc/meminfo Hugepagesize), 0 when the kernel has none (the pool's path then names
+ * hugepages-0kB, which exists nowhere). */
+unsigned long ms_hugetlb_pool_kb(void);
 
 /* Whether value is in the grammar of setting id (the whole string: no sign games, no
  * trailing bytes, no newline). */

@@ -134,6 +134,21 @@ bool ms_sysfs_setting(const char *path, struct ms_setting *s)
 	return true;
 }
 
+/* THP_DIR/hugepages-<PMD size>kB/<name>: the PMD size's own THP control (6.8+), named from
+ * hpage_pmd_size (2 MiB on x86-64, 32 MiB on arm64-16k, 16 MiB under ppc64's hash MMU), never
+ * assumed; false when the PMD size cannot be read (no THP). */
+static bool pmd_size_file(char *path, size_t len, const char *name)
+{
+	struct ms_setting pmd;
+	if (!ms_sysfs_setting(THP_DIR "hpage_pmd_size", &pmd))
+		return false;
+	long kb = strtol(pmd.value, NULL, 10) / 1024;
+	if (kb <= 0)
+		return false;
+	snprintf(path, len, THP_DIR "hugepages-%ldkB/%s", kb, name);
+	return true;
+}
+
 /* ---- kernel config ---- */
 
 static char *config_text;        /* the whole config, read once per process */
@@ -284,13 +299,9 @@ static bool thp_off(struct ms_policy *p)
 		return true;
 	}
 	/* the PMD size's own mode (6.8+) decides unless it says inherit */
-	struct ms_setting pmd;
-	long kb = 2048;
-	if (ms_sysfs_setting(THP_DIR "hpage_pmd_size", &pmd))
-		kb = strtol(pmd.value, NULL, 10) / 1024;
 	char path[160];
-	snprintf(path, sizeof(path), THP_DIR "hugepages-%ldkB/enabled", kb);
-	if (ms_sysfs_setting(path, &size) && strcmp(size.value, "inherit") != 0) {
+	if (pmd_size_file(path, sizeof(path), "enabled") && ms_sysfs_setting(path, &size) &&
+	    strcmp(size.value, "inherit") != 0) {
 		if (strcmp(size.value, "never") == 0)
 			return switched_off(p, "THP", &size, NULL);
 		p->by = size;
@@ -386,10 +397,17 @@ size_t ms_policy_settings(struct ms_setting *out, size_t max)
 {
 	static const char *const params[] = { "pvm_no_zero_page", "transparent_hugepage", "noexec",
 		"nopku", "secretmem.enable", "stack_guard_gap", "mitigations" };
-	static const char *const files[] = { THP_DIR "enabled", THP_DIR "hpage_pmd_size",
-		THP_DIR "hugepages-2048kB/enabled",
+	char pmd_enabled[160], pmd_shmem[160];
+	if (!pmd_size_file(pmd_enabled, sizeof(pmd_enabled), "enabled") ||
+	    !pmd_size_file(pmd_shmem, sizeof(pmd_shmem), "shmem_enabled")) {
+		/* no THP, so no PMD size to name them by: recorded as unreadable */
+		snprintf(pmd_enabled, sizeof(pmd_enabled), THP_DIR "hugepages-<pmd>kB/enabled");
+		snprintf(pmd_shmem, sizeof(pmd_shmem), THP_DIR "hugepages-<pmd>kB/shmem_enabled");
+	}
+	const char *const files[] = { THP_DIR "enabled", THP_DIR "hpage_pmd_size",
+		pmd_enabled,
 		THP_DIR "defrag", THP_DIR "use_zero_page", THP_DIR "shmem_enabled",
-		THP_DIR "hugepages-2048kB/shmem_enabled", "/proc/sys/vm/overcommit_memory",
+		pmd_shmem, "/proc/sys/vm/overcommit_memory",
 		"/proc/sys/vm/mmap_min_addr", "/proc/sys/vm/max_map_count" };
 	static const char *const options[] = { "CONFIG_TRANSPARENT_HUGEPAGE",
 		"CONFIG_MEM_SOFT_DIRTY", "CONFIG_READ_ONLY_THP_FOR_FS",

@@ -1,13 +1,16 @@
 /* (j) hugetlb: MAP_HUGETLB, hugetlbfs through memfd MFD_HUGETLB, with its pool and reservation
  * counters. Transparent huge pages are in thp.c.
  *
- * hugetlb needs pages in the 2 MiB pool, which is empty by default. As root a test adds the pages
- * it needs to .../hugepages-2048kB/nr_hugepages, runs its body in a forked child, and the parent
+ * hugetlb needs pages in the pool of the default hugetlb page size (2 MiB on x86-64 and
+ * arm64-4k, 32 MiB on arm64-16k, 16 MiB under ppc64's hash MMU: lib/machine_settings.c derives
+ * it), which is empty by default. As root a test adds the pages it needs to
+ * .../hugepages-<size>kB/nr_hugepages, runs its body in a forked child, and the parent
  * puts the old value back whatever the child did (crash, failed check, timeout). The tests that
  * touch the pool hold an flock on the pool's own nr_hugepages file meanwhile, so parallel tests
  * never see each other's pages in the counters, and no lock file is left behind. Without root,
  * or when the kernel cannot find the memory, the test SKIPs with the reason. */
 #include "mm_util.h"
+#include "place.h"
 
 #include <fcntl.h>
 #include <linux/memfd.h>
@@ -27,43 +30,71 @@
 #define MAP_HUGE_1GB (30 << MAP_HUGE_SHIFT)
 #endif
 
-/* The hugetlb page size of the 2 MiB pool, which MAP_HUGE_2MB and MFD_HUGE_2MB name (not the
- * PMD size: the THP tests of thp.c read that with ms_thp_pmd_size()). */
-#define HUGETLB_2M ((size_t)2 << 20)
-#define POOL_2M "/sys/kernel/mm/hugepages/hugepages-2048kB/"
+/* The default hugetlb page size, whose pool the tests fill (not the PMD size: the THP tests
+ * of thp.c read that with ms_thp_pmd_size()). 0 where the kernel has none. */
+#define HUGE_SZ ((size_t)ms_hugetlb_pool_kb() << 10)
+#define HUGE_KB ((long)ms_hugetlb_pool_kb())
 #define POOL_1G "/sys/kernel/mm/hugepages/hugepages-1048576kB/"
+
+/* log2 of a power of two */
+static int log2_of(size_t v)
+{
+	int n = 0;
+	while (v > 1)
+		v >>= 1, n++;
+	return n;
+}
+
+/* MAP_HUGE_<default size> (MFD_HUGE_* has the same encoding) */
+static int huge_flag(void)
+{
+	return log2_of(HUGE_SZ) << MAP_HUGE_SHIFT;
+}
+
+/* A file of the default pool: "nr_hugepages" -> its value, -1 when unreadable. */
+static long pool_value(const char *name)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/hugepages-%ldkB/%s", MS_HUGETLB_SYSFS, HUGE_KB, name);
+	return ms_read_long_file(path);
+}
 
 /* ---- the hugetlb pool ---- */
 
-/* Runs body() in a child with at least n free pages in the 2 MiB hugetlb pool, adding them as
+/* Runs body() in a child with at least n free pages in the default hugetlb pool, adding them as
  * root and always restoring nr_hugepages afterwards (mm_settings_restore(), also from the
  * test's exit when the parent's own checks end it early). The pool's lock is held meanwhile.
  * body reports with child_check(). */
 static void with_huge_pages(long n, void (*body)(void))
 {
-	if (access(POOL_2M "nr_hugepages", F_OK) != 0)
-		cr_skip_test("no 2 MiB hugetlb page size here (%snr_hugepages missing)", POOL_2M);
-	mm_setting_hold(MS_HUGETLB_2M_POOL);
-	long old = ms_read_long_file(POOL_2M "nr_hugepages");
-	if (ms_read_long_file(POOL_2M "free_hugepages") -
-	    ms_read_long_file(POOL_2M "resv_hugepages") < n) {
+	if (!HUGE_KB)
+		cr_skip_test("this kernel has no hugetlb page size (no Hugepagesize in /proc/meminfo, "
+			     "nothing in %s): s390x under TCG has no EDAT-1", MS_HUGETLB_SYSFS);
+	if (access(ms_machine_setting(MS_HUGETLB_POOL)->path, F_OK) != 0)
+		cr_skip_test("no %ld kB hugetlb pool here (%s missing)", HUGE_KB,
+			     ms_machine_setting(MS_HUGETLB_POOL)->path);
+	mm_setting_hold(MS_HUGETLB_POOL);
+	long old = pool_value("nr_hugepages");
+	if (pool_value("free_hugepages") - pool_value("resv_hugepages") < n) {
 		if (geteuid() != 0) {
 			mm_settings_restore();
-			cr_skip_test("needs %ld free 2 MiB hugetlb pages (nr_hugepages is %ld): "
-				     "run as root to reserve them, or reserve them first", n, old);
+			cr_skip_test("needs %ld free %ld kB hugetlb pages (nr_hugepages is %ld): "
+				     "run as root to reserve them, or reserve them first", n, HUGE_KB,
+				     old);
 		}
 		char want[32];
 		snprintf(want, sizeof(want), "%ld", old + n);
-		if (!mm_setting_try_change(MS_HUGETLB_2M_POOL, want)) {
+		if (!mm_setting_try_change(MS_HUGETLB_POOL, want)) {
 			int e = errno;
 			mm_settings_restore();
-			cr_skip_test("writing %snr_hugepages failed: %s", POOL_2M, ms_errname(e));
+			cr_skip_test("writing %s failed: %s", ms_machine_setting(MS_HUGETLB_POOL)->path,
+				     ms_errname(e));
 		}
-		long got = ms_read_long_file(POOL_2M "nr_hugepages") - old;
+		long got = pool_value("nr_hugepages") - old;
 		if (got < n) {
 			mm_settings_restore();
-			cr_skip_test("the kernel found only %ld of %ld 2 MiB pages for the hugetlb "
-				     "pool (memory fragmented or too small)", got, n);
+			cr_skip_test("the kernel found only %ld of %ld %ld kB pages for the hugetlb "
+				     "pool (memory fragmented or too small)", got, n, HUGE_KB);
 		}
 	}
 	fflush(NULL);
@@ -87,18 +118,19 @@ static void with_huge_pages(long n, void (*body)(void))
 
 static long pool_free(void)
 {
-	return ms_read_long_file(POOL_2M "free_hugepages");
+	return pool_value("free_hugepages");
 }
 
 static long pool_resv(void)
 {
-	return ms_read_long_file(POOL_2M "resv_hugepages");
+	return pool_value("resv_hugepages");
 }
 
 static int huge_memfd(size_t size)
 {
-	int fd = memfd_create("mmapsuite-hugetlb", MFD_HUGETLB | MFD_HUGE_2MB);
-	child_check(fd >= 0, "memfd_create(MFD_HUGETLB|MFD_HUGE_2MB): %s", ms_errname(errno));
+	int fd = memfd_create("mmapsuite-hugetlb", MFD_HUGETLB | (unsigned)huge_flag());
+	child_check(fd >= 0, "memfd_create(MFD_HUGETLB|MFD_HUGE_%ldKB): %s", HUGE_KB,
+		    ms_errname(errno));
 	child_check(ftruncate(fd, (off_t)size) == 0, "ftruncate(hugetlb memfd, %zu): %s", size,
 		    ms_errname(errno));
 	return fd;
@@ -108,33 +140,34 @@ static int huge_memfd(size_t size)
 
 static void anon_hugetlb_body(void)
 {
-	size_t pg = ms_page(), npg = HUGETLB_2M / pg;
-	unsigned char *p = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
-	child_check(p != MAP_FAILED, "mmap(MAP_HUGETLB|MAP_HUGE_2MB, 4 MiB): %s",
+	size_t pg = ms_page(), npg = HUGE_SZ / pg;
+	unsigned char *p = mmap(NULL, 2 * HUGE_SZ, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | huge_flag(), -1, 0);
+	child_check(p != MAP_FAILED, "mmap(MAP_HUGETLB|MAP_HUGE_%ldKB, two pages): %s", HUGE_KB,
 		    ms_errname(errno));
-	child_check(((uintptr_t)p & (HUGETLB_2M - 1)) == 0, "MAP_HUGETLB map %p is not 2 MiB aligned",
-		    (void *)p);
-	child_check(ms_smaps_kb(p, "KernelPageSize") == 2048,
-		    "KernelPageSize of the MAP_HUGETLB VMA is %ld kB, expected 2048",
-		    ms_smaps_kb(p, "KernelPageSize"));
-	child_check(ms_resident(p, 2 * HUGETLB_2M) == 0,
-		    "mincore: %ld pages resident before any touch", ms_resident(p, 2 * HUGETLB_2M));
-	p[HUGETLB_2M - 1] = 0xab;
-	long res = ms_resident(p, 2 * HUGETLB_2M);
+	child_check(((uintptr_t)p & (HUGE_SZ - 1)) == 0,
+		    "MAP_HUGETLB map %p is not aligned to its %ld kB page", (void *)p, HUGE_KB);
+	child_check(ms_smaps_kb(p, "KernelPageSize") == HUGE_KB,
+		    "KernelPageSize of the MAP_HUGETLB VMA is %ld kB, expected %ld",
+		    ms_smaps_kb(p, "KernelPageSize"), HUGE_KB);
+	child_check(ms_resident(p, 2 * HUGE_SZ) == 0,
+		    "mincore: %ld pages resident before any touch", ms_resident(p, 2 * HUGE_SZ));
+	p[HUGE_SZ - 1] = 0xab;
+	long res = ms_resident(p, 2 * HUGE_SZ);
 	child_check(res == (long)npg,
 		    "mincore after touching one byte of the first huge page: %ld base pages "
 		    "resident, expected the whole huge page (%zu) and none of the second",
 		    res, npg);
-	for (size_t i = 0; i < 2 * HUGETLB_2M; i += 4093)
+	for (size_t i = 0; i < 2 * HUGE_SZ; i += 4093)
 		p[i] = (unsigned char)(i >> 3);
-	for (size_t i = 0; i < 2 * HUGETLB_2M; i += 4093)
+	for (size_t i = 0; i < 2 * HUGE_SZ; i += 4093)
 		child_check(p[i] == (unsigned char)(i >> 3), "byte %zu of the hugetlb map lost its "
 			    "value", i);
 	child_check(p[1] == 0, "untouched byte 1 of a fresh hugetlb page is 0x%02x, not 0", p[1]);
 }
 
-/* Assert that anonymous MAP_HUGETLB memory is 2 MiB aligned, has KernelPageSize 2048 kB, reads
+/* Assert that anonymous MAP_HUGETLB memory is aligned to the default hugetlb page size, has that
+ * KernelPageSize, reads
  * zero, keeps stores, and that mincore reports nothing resident before the first touch and then
  * exactly the whole touched huge page. LINUX. */
 CONFORM(mmap_hugetlb, anon_map_touch_and_mincore, "j1", LINUX)
@@ -144,19 +177,26 @@ CONFORM(mmap_hugetlb, anon_map_touch_and_mincore, "j1", LINUX)
 
 static void size_encoding_body(void)
 {
-	unsigned char *p = mmap(NULL, HUGETLB_2M, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
-	child_check(p != MAP_FAILED, "mmap(MAP_HUGE_2MB): %s", ms_errname(errno));
-	child_check(ms_smaps_kb(p, "KernelPageSize") == 2048, "MAP_HUGE_2MB gave KernelPageSize "
-		    "%ld kB", ms_smaps_kb(p, "KernelPageSize"));
+	unsigned char *p = mmap(NULL, HUGE_SZ, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | huge_flag(), -1, 0);
+	child_check(p != MAP_FAILED, "mmap(MAP_HUGE_%ldKB): %s", HUGE_KB, ms_errname(errno));
+	child_check(ms_smaps_kb(p, "KernelPageSize") == HUGE_KB, "MAP_HUGE_%ldKB gave "
+		    "KernelPageSize %ld kB", HUGE_KB, ms_smaps_kb(p, "KernelPageSize"));
 
-	/* 4 MiB is no huge page size on any architecture with 2 MiB pages. */
+	/* A size the kernel offers no pool of (the first power of two above the default one
+	 * missing from /sys/kernel/mm/hugepages) is refused. */
+	unsigned long sizes[16];
+	size_t n = ms_place_hugetlb_sizes_kb(sizes, 16);
+	int bad = log2_of(HUGE_SZ) + 1;
+	for (size_t i = 0; i < n && i < 16; i++)
+		if (sizes[i] << 10 == (unsigned long)1 << bad)
+			bad++;
 	errno = 0;
-	void *q = mmap(NULL, 2 * HUGETLB_2M, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
-		       (22 << MAP_HUGE_SHIFT), -1, 0);
+	void *q = mmap(NULL, (size_t)1 << bad, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+		       MAP_HUGETLB | (bad << MAP_HUGE_SHIFT), -1, 0);
 	child_check(q == MAP_FAILED && errno == EINVAL,
-		    "MAP_HUGETLB with size log2 22 (no such pool): expected EINVAL, got %p with %s",
-		    q, ms_errname(errno));
+		    "MAP_HUGETLB with size log2 %d (no such pool): expected EINVAL, got %p with %s",
+		    bad, q, ms_errname(errno));
 
 	/* 1 GiB: EINVAL without that page size, ENOMEM with an empty pool. */
 	long free_1g = ms_read_long_file(POOL_1G "free_hugepages");
@@ -176,8 +216,8 @@ static void size_encoding_body(void)
 			    ms_smaps_kb(q, "KernelPageSize"));
 }
 
-/* Assert the MAP_HUGE_* size encodings: MAP_HUGE_2MB maps 2 MiB pages, an unsupported size
- * (log2 22) gives EINVAL, MAP_HUGE_1GB gives EINVAL without 1 GiB support, ENOMEM with an empty
+/* Assert the MAP_HUGE_* size encodings: MAP_HUGE_<default size> (MAP_HUGE_2MB on x86-64) maps
+ * pages of that size, an unsupported size (log2 22 on x86-64) gives EINVAL, MAP_HUGE_1GB gives EINVAL without 1 GiB support, ENOMEM with an empty
  * 1 GiB pool (nothing is reserved there: 1 GiB is too much to take on a shared machine). LINUX. */
 CONFORM(mmap_hugetlb, size_encodings_2mb_1gb_invalid, "j1", LINUX)
 {
@@ -189,8 +229,8 @@ CONFORM(mmap_hugetlb, size_encodings_2mb_1gb_invalid, "j1", LINUX)
 static void shared_reservation_body(void)
 {
 	long free0 = pool_free(), resv0 = pool_resv();
-	int fd = huge_memfd(2 * HUGETLB_2M);
-	unsigned char *a = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd = huge_memfd(2 * HUGE_SZ);
+	unsigned char *a = mmap(NULL, 2 * HUGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	child_check(a != MAP_FAILED, "mmap(MAP_SHARED hugetlb memfd): %s", ms_errname(errno));
 	child_check(pool_resv() == resv0 + 2 && pool_free() == free0,
 		    "after mmap of 2 huge pages: resv %ld -> %ld (expected +2), free %ld -> %ld "
@@ -200,18 +240,18 @@ static void shared_reservation_body(void)
 		    "after the first fault: resv %ld -> %ld (expected +1), free %ld -> %ld "
 		    "(expected -1)", resv0, pool_resv(), free0, pool_free());
 
-	unsigned char *b = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	unsigned char *b = mmap(NULL, 2 * HUGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	child_check(b != MAP_FAILED, "second mmap: %s", ms_errname(errno));
 	child_check(pool_resv() == resv0 + 1, "a second shared map of the same file reserved again:"
 		    " resv %ld -> %ld", resv0, pool_resv());
 	child_check(b[0] == 0x17, "the second shared map reads 0x%02x, the first stored 0x17",
 		    b[0]);
-	b[HUGETLB_2M + 5] = 0x29;
-	child_check(a[HUGETLB_2M + 5] == 0x29, "a store through the second map is not seen by the "
+	b[HUGE_SZ + 5] = 0x29;
+	child_check(a[HUGE_SZ + 5] == 0x29, "a store through the second map is not seen by the "
 		    "first");
 
-	munmap(a, 2 * HUGETLB_2M);
-	munmap(b, 2 * HUGETLB_2M);
+	munmap(a, 2 * HUGE_SZ);
+	munmap(b, 2 * HUGE_SZ);
 	close(fd);
 	child_check(pool_resv() == resv0 && pool_free() == free0,
 		    "after munmap and close: resv %ld (was %ld), free %ld (was %ld): pages leaked",
@@ -228,11 +268,11 @@ CONFORM(hugetlbfs, shared_map_reserves_at_mmap_and_shares, "j2", LINUX)
 
 static void private_cow_body(void)
 {
-	int fd = huge_memfd(HUGETLB_2M);
-	unsigned char *shared = mmap(NULL, HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd = huge_memfd(HUGE_SZ);
+	unsigned char *shared = mmap(NULL, HUGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	child_check(shared != MAP_FAILED, "mmap shared: %s", ms_errname(errno));
 	shared[100] = 0x41;
-	unsigned char *priv = mmap(NULL, HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	unsigned char *priv = mmap(NULL, HUGE_SZ, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	child_check(priv != MAP_FAILED, "mmap private: %s", ms_errname(errno));
 	child_check(priv[100] == 0x41, "the private map reads 0x%02x, the file holds 0x41",
 		    priv[100]);
@@ -261,31 +301,32 @@ CONFORM(hugetlbfs, private_map_cow_does_not_reach_file, "j2", LINUX)
 
 static void mprotect_mremap_body(void)
 {
-	unsigned char *p = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE,
-				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
+	unsigned char *p = mmap(NULL, 2 * HUGE_SZ, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | huge_flag(), -1, 0);
 	child_check(p != MAP_FAILED, "mmap(MAP_HUGETLB): %s", ms_errname(errno));
-	memset(p, 0x6d, 2 * HUGETLB_2M);
-	child_check(mprotect(p + HUGETLB_2M, HUGETLB_2M, PROT_READ) == 0,
+	memset(p, 0x6d, 2 * HUGE_SZ);
+	child_check(mprotect(p + HUGE_SZ, HUGE_SZ, PROT_READ) == 0,
 		    "mprotect of a whole huge page: %s", ms_errname(errno));
 	struct ms_fault f;
-	ms_probe_write(p + HUGETLB_2M + 77, 1, &f);
-	child_check(f.signo == SIGSEGV && f.code == SEGV_ACCERR && f.addr == p + HUGETLB_2M + 77,
+	ms_probe_write(p + HUGE_SZ + 77, 1, &f);
+	child_check(f.signo == SIGSEGV && f.code == SEGV_ACCERR && f.addr == p + HUGE_SZ + 77,
 		    "store to a read-only huge page: %s %s at %p, expected SIGSEGV SEGV_ACCERR "
 		    "at %p", ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
-		    (void *)(p + HUGETLB_2M + 77));
+		    (void *)(p + HUGE_SZ + 77));
 	child_check(!ms_probe_write(p + 77, 1, NULL), "the other huge page lost write access");
 
-	/* Move the read-only half to a fresh 2 MiB-aligned place: data and protection move. */
-	unsigned char *r = mmap(NULL, 2 * HUGETLB_2M, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* Move the read-only half to a fresh place aligned to a huge page: data and protection
+	 * move. */
+	unsigned char *r = mmap(NULL, 2 * HUGE_SZ, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	child_check(r != MAP_FAILED, "mmap of the destination: %s", ms_errname(errno));
 	unsigned char *dst =
-		(unsigned char *)(((uintptr_t)r + HUGETLB_2M - 1) & ~(uintptr_t)(HUGETLB_2M - 1));
-	unsigned char *q = mremap(p + HUGETLB_2M, HUGETLB_2M, HUGETLB_2M, MREMAP_MAYMOVE | MREMAP_FIXED,
+		(unsigned char *)(((uintptr_t)r + HUGE_SZ - 1) & ~(uintptr_t)(HUGE_SZ - 1));
+	unsigned char *q = mremap(p + HUGE_SZ, HUGE_SZ, HUGE_SZ, MREMAP_MAYMOVE | MREMAP_FIXED,
 				  dst);
 	child_check(q == dst, "mremap of a hugetlb page to %p: %s", (void *)dst, ms_errname(errno));
-	child_check(q[0] == 0x6d && q[HUGETLB_2M - 1] == 0x6d, "the moved huge page lost its data");
+	child_check(q[0] == 0x6d && q[HUGE_SZ - 1] == 0x6d, "the moved huge page lost its data");
 	child_check(ms_probe_write(q, 1, NULL), "the moved huge page became writable");
-	ms_probe_read(p + HUGETLB_2M, &f);
+	ms_probe_read(p + HUGE_SZ, &f);
 	child_check(f.signo == SIGSEGV && f.code == SEGV_MAPERR,
 		    "the old place of the moved huge page is still mapped");
 }
@@ -301,35 +342,35 @@ CONFORM(hugetlb_ops, mprotect_and_mremap_whole_pages, "j3", LINUX)
 
 static void discard_body(void)
 {
-	int fd = huge_memfd(2 * HUGETLB_2M);
-	unsigned char *p = mmap(NULL, 2 * HUGETLB_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd = huge_memfd(2 * HUGE_SZ);
+	unsigned char *p = mmap(NULL, 2 * HUGE_SZ, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	child_check(p != MAP_FAILED, "mmap: %s", ms_errname(errno));
-	memset(p, 0x5e, 2 * HUGETLB_2M);
+	memset(p, 0x5e, 2 * HUGE_SZ);
 	long free0 = pool_free();
 
 	child_check(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
-			      (off_t)HUGETLB_2M) == 0,
+			      (off_t)HUGE_SZ) == 0,
 		    "fallocate(PUNCH_HOLE) of the first huge page: %s", ms_errname(errno));
 	child_check(pool_free() == free0 + 1, "the punched huge page did not return to the pool: "
 		    "free %ld -> %ld", free0, pool_free());
-	child_check(p[0] == 0 && p[HUGETLB_2M - 1] == 0, "the punched huge page reads 0x%02x, not 0",
+	child_check(p[0] == 0 && p[HUGE_SZ - 1] == 0, "the punched huge page reads 0x%02x, not 0",
 		    p[0]);
-	child_check(p[HUGETLB_2M] == 0x5e, "the page after the hole changed");
+	child_check(p[HUGE_SZ] == 0x5e, "the page after the hole changed");
 
-	child_check(ftruncate(fd, (off_t)HUGETLB_2M) == 0, "ftruncate to one huge page: %s",
+	child_check(ftruncate(fd, (off_t)HUGE_SZ) == 0, "ftruncate to one huge page: %s",
 		    ms_errname(errno));
 	struct ms_fault f;
-	ms_probe_read(p + HUGETLB_2M + 3, &f);
-	child_check(f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == p + HUGETLB_2M + 3,
+	ms_probe_read(p + HUGE_SZ + 3, &f);
+	child_check(f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == p + HUGE_SZ + 3,
 		    "load beyond the truncated end: %s %s at %p, expected SIGBUS BUS_ADRERR at %p",
 		    ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
-		    (void *)(p + HUGETLB_2M + 3));
+		    (void *)(p + HUGE_SZ + 3));
 
-	unsigned char *anon = mmap(NULL, HUGETLB_2M, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_2MB, -1, 0);
+	unsigned char *anon = mmap(NULL, HUGE_SZ, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | huge_flag(), -1, 0);
 	child_check(anon != MAP_FAILED, "mmap(MAP_HUGETLB): %s", ms_errname(errno));
 	anon[9] = 0x21;
-	child_check(madvise(anon, HUGETLB_2M, MADV_DONTNEED) == 0, "MADV_DONTNEED on hugetlb: %s",
+	child_check(madvise(anon, HUGE_SZ, MADV_DONTNEED) == 0, "MADV_DONTNEED on hugetlb: %s",
 		    ms_errname(errno));
 	child_check(anon[9] == 0, "after MADV_DONTNEED private hugetlb memory reads 0x%02x, not 0",
 		    anon[9]);

@@ -202,12 +202,16 @@ CONFORM(thp_split, partial_mremap_moves_data, "j5", LINUX)
 
 /* ---- j6: shmem and file THP ---- */
 
-/* The effective shmem THP mode for 2 MiB: the per-size setting unless it says inherit; "" if
- * neither can be read. Read through policy.h, so the environment records the same files. */
+/* The effective shmem THP mode for the PMD size (2 MiB on x86-64, 32 MiB on arm64-16k): the
+ * per-size setting unless it says inherit; "" if neither can be read. Read through policy.h, so
+ * the environment records the same files. */
 static const char *shmem_mode(char *buf, size_t size)
 {
 	struct ms_setting s;
-	if (!ms_sysfs_setting(THP_DIR "hugepages-2048kB/shmem_enabled", &s) ||
+	char per_size[128];
+	snprintf(per_size, sizeof(per_size), THP_DIR "hugepages-%zukB/shmem_enabled",
+		 ms_pmd_size() / 1024);
+	if (!ms_sysfs_setting(per_size, &s) ||
 	    strcmp(s.value, "inherit") == 0)
 		ms_sysfs_setting(THP_DIR "shmem_enabled", &s);
 	snprintf(buf, size, "%s", s.found ? s.value : "");

@@ -2,6 +2,7 @@
  * and major fault counters per page show fault-around and large folios at work: a file page
  * that arrives with its neighbours costs a fraction of a fault. */
 #include "case.h"
+#include "place.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,12 +11,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define THP_SIZE (2 * MiB)
+/* THP's PMD size of the place (2 MiB on x86-64, 32 MiB on arm64-16k), the page size where the
+ * kernel has no THP. */
+static size_t thp_size(void)
+{
+	size_t pmd = ms_place_pmd_size();
+	return pmd ? pmd : ms_place_page_size();
+}
 
 struct page_fault {
 	int fd;
 	char *map;      /* the mapping as returned by mmap */
-	char *region;   /* the touched part (2 MiB aligned for THP) */
+	char *region;   /* the touched part (PMD aligned for THP) */
 	size_t map_len;
 	int node;       /* NUMA node the anonymous memory is bound to, -1 if not bound */
 	bool checked;   /* where the pages landed is recorded once */
@@ -90,7 +97,7 @@ static void page_fault_prepare(struct bench_ctx *c)
 	struct page_fault *st = c->priv;
 	bool thp = st->thp;
 
-	st->map_len = c->v->size + (thp ? THP_SIZE : 0);
+	st->map_len = c->v->size + (thp ? thp_size() : 0);
 	if (!is_file(c))
 		st->map = mmap(NULL, st->map_len, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -104,10 +111,10 @@ static void page_fault_prepare(struct bench_ctx *c)
 	}
 	st->region = st->map;
 	if (thp) {
-		st->region = (char *)(((uintptr_t)st->map + THP_SIZE - 1) & ~(THP_SIZE - 1));
+		st->region = (char *)(((uintptr_t)st->map + thp_size() - 1) & ~(thp_size() - 1));
 		madvise(st->region, c->v->size, MADV_HUGEPAGE);
 	} else if (!is_file(c)) {
-		/* Plain 4 KiB pages even where THP is "always": the kinds must stay apart. */
+		/* Base pages even where THP is "always": the kinds must stay apart. */
 		madvise(st->region, c->v->size, MADV_NOHUGEPAGE);
 	}
 	/* Bound before the first touch, so the faults allocate on the chosen node. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "machine_settings.h"
+#include "place.h"
 #include "scratch.h"
 #include "settings_guard.h"
 #include "state_dir.h"
@@ -155,7 +156,8 @@ Test(state_dir, remove_tree_never_follows_a_link)
  * sign, space, newline or overflow. */
 Test(state_dir, setting_values_outside_their_grammar_are_refused)
 {
-	static const struct {
+	const bool has_hugetlb = ms_hugetlb_pool_kb() != 0;
+	const struct {
 		enum ms_machine_setting id;
 		const char *value;
 		bool ok;
@@ -168,10 +170,11 @@ Test(state_dir, setting_values_outside_their_grammar_are_refused)
 		{ MS_MAX_MAP_COUNT, "65530", true }, { MS_MAX_MAP_COUNT, "2147483647", true },
 		{ MS_MAX_MAP_COUNT, "2147483648", false },
 		{ MS_MAX_MAP_COUNT, "99999999999999999999999", false },
-		{ MS_HUGETLB_2M_POOL, "0", true }, { MS_HUGETLB_2M_POOL, "4", true },
-		/* more 2 MiB pages than any memory holds */
-		{ MS_HUGETLB_2M_POOL, "999999999999", false },
-		{ MS_HUGETLB_2M_POOL, "0x10", false },
+		/* 4 pages fit any memory, but none are allowed where there is no hugetlb size */
+		{ MS_HUGETLB_POOL, "0", true }, { MS_HUGETLB_POOL, "4", has_hugetlb },
+		/* more pages of the default hugetlb size than any memory holds */
+		{ MS_HUGETLB_POOL, "999999999999", false },
+		{ MS_HUGETLB_POOL, "0x10", false },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		cr_expect_eq(ms_setting_value_ok(rows[i].id, rows[i].value), rows[i].ok,
@@ -282,4 +285,22 @@ Test(state_dir, the_reaper_puts_back_only_listed_settings_in_their_grammar)
 	cr_assert_eq(access(elsewhere, F_OK), 0, "a link's target was removed");
 	free(state), free(fake), free(dead), free(snap), free(foreign), free(fsnap);
 	free(elsewhere), free(link), free(ksm), free(over), free(maps);
+}
+
+/* The hugetlb pool, its lock and its grammar follow the default hugetlb page size of the place
+ * (/proc/meminfo Hugepagesize), not a size assumed from x86-64. */
+Test(state_dir, hugetlb_pool_is_the_default_size)
+{
+	unsigned long kb = ms_place_default_hugetlb_kb();
+	char path[128], lock[64];
+	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lukB/nr_hugepages", kb);
+	snprintf(lock, sizeof(lock), "hugetlb-%lukB.lock", kb);
+	cr_assert_eq(ms_hugetlb_pool_kb(), kb);
+	cr_assert_str_eq(ms_machine_setting(MS_HUGETLB_POOL)->path, path);
+	cr_assert_str_eq(ms_setting_lock_name(MS_LOCK_HUGETLB_POOL), lock);
+	if (kb)
+		cr_assert_eq(access(path, F_OK), 0, "%s: %s", path, strerror(errno));
+	else
+		cr_assert(!ms_setting_value_ok(MS_HUGETLB_POOL, "1"),
+			  "a pool of no page size took a page");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # step: kernel health per test: a kernel log splat during a test fails it, a quiet run passes
 # Root writes a clearly test-marked WARNING line into /dev/kmsg while a known test is running:
-# the test holds the 2 MiB hugetlb pool's lock (/run/mmapsuite/hugetlb-2048kB.lock), so this
+# the test holds the lock of the default hugetlb pool (/run/mmapsuite/hugetlb-<size>kB.lock,
+# the size from /proc/meminfo's Hugepagesize as lib/machine_settings.c derives it), so this
 # step takes that lock first, waits until the test's worker has opened the lock file (its body
 # is running), injects the line and
 # lets go. That test must FAIL with the line in kernel_log; with --jobs 2 and two such tests
@@ -10,8 +11,9 @@
 set -uo pipefail
 ms=$(cd "$1" && pwd)/mmapsuite work=$2/kernel-health
 rm -rf "$work" && mkdir -p "$work"
-pool=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
-lock=/run/mmapsuite/hugetlb-2048kB.lock
+huge_kb=$(awk '/^Hugepagesize:/ { print $2 }' /proc/meminfo)
+pool=/sys/kernel/mm/hugepages/hugepages-${huge_kb:-0}kB/nr_hugepages
+lock=/run/mmapsuite/hugetlb-${huge_kb:-0}kB.lock
 marker="mmapsuite-test: injected by tools/tests/step-kernel-health.sh, not a kernel fault"
 fails=0 checks=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
@@ -22,7 +24,7 @@ check() { # DESCRIPTION COMMAND...
 	if "$@"; then ok "$what"; else fail "$what"; fi
 }
 if [[ $(id -u) -ne 0 || ! -w /dev/kmsg || ! -e $pool ]]; then
-	echo "skipped: needs root, a writable /dev/kmsg and a 2 MiB hugetlb pool to inject a line"
+	echo "skipped: needs root, a writable /dev/kmsg and a hugetlb pool ($pool) to inject a line"
 	exit 0
 fi
 
