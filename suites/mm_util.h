@@ -67,6 +67,10 @@
 
 /* ---- page tables ---- */
 
+/* /proc/self/pagemap and /proc/kpageflags are arrays of native-endian u64 words (one per page
+ * of ms_page() bytes, whatever its size, or per page frame): every reader here pread()s whole
+ * uint64_t words at offsets that are multiples of 8 and tests bits of the word, never its
+ * bytes, so a big-endian (s390x) or 32-bit program decodes them alike. */
 #define PM_PRESENT (1ull << 63)
 #define PM_SOFT_DIRTY (1ull << 55)
 #define PM_PFN_MASK ((1ull << 55) - 1)
