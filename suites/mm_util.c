@@ -5,6 +5,7 @@
 
 #include "loop_device.h"
 #include "state_dir.h"
+#include "time_scale.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -556,10 +557,12 @@ void mm_setting_hold(enum ms_machine_setting id)
 			     "taking %s/%s); a non-root run changes no machine setting", s->path,
 			     MS_RUNTIME_ROOT, ms_setting_lock_name(s->lock));
 	char why[512];
-	int fd = ms_setting_lock_take(s->lock, 10000, why, sizeof(why));
+	/* the holder is another test of the run: as slow as the place (time_scale.h) */
+	double wait_s = 10 * ms_time_factor();
+	int fd = ms_setting_lock_take(s->lock, (int)(wait_s * 1000), why, sizeof(why));
 	if (fd < 0) {
 		if (errno == EWOULDBLOCK)
-			ms_broken("lock of %s not had within 10 s: %s", s->path, why);
+			ms_broken("lock of %s not had within %.0f s: %s", s->path, wait_s, why);
 		ms_broken("lock of %s: %s", s->path, why);
 	}
 	*slot = fd;
