@@ -17,10 +17,17 @@ const size_t ms_n_renames = sizeof(ms_renames) / sizeof(ms_renames[0]);
 /* A chain longer than this is a loop in the map (a -> b -> a): the walk stops. */
 enum { MAX_DEPTH = 16 };
 
+/* Names that differ in their first byte are not compared further: a lookup compares the name
+ * with every row of the map (440 rows), once per result read from a results.json. */
+static bool same(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
 static void add_unique(const char *name, const char **out, size_t max, size_t *count)
 {
 	for (size_t i = 0; i < *count && i < max; i++)
-		if (strcmp(out[i], name) == 0)
+		if (same(out[i], name))
 			return;
 	if (*count < max)
 		out[*count] = name;
@@ -44,7 +51,7 @@ struct walk {
 static bool first_visit(struct walk *w, const char *name)
 {
 	for (size_t i = 0; i < w->n_seen; i++)
-		if (strcmp(w->seen[i], name) == 0)
+		if (same(w->seen[i], name))
 			return false;
 	if (w->n_seen == MAX_SEEN)
 		return false;
@@ -55,7 +62,7 @@ static bool first_visit(struct walk *w, const char *name)
 static bool renamed(const struct walk *w, const char *name)
 {
 	for (size_t i = 0; i < w->n; i++)
-		if (strcmp(w->forward ? w->map[i].old_name : w->map[i].new_name, name) == 0)
+		if (same(w->forward ? w->map[i].old_name : w->map[i].new_name, name))
 			return true;
 	return false;
 }
@@ -67,7 +74,7 @@ static void walk(struct walk *w, const char *name, int depth)
 	for (size_t i = 0; i < w->n; i++) {
 		const char *from = w->forward ? w->map[i].old_name : w->map[i].new_name;
 		const char *to = w->forward ? w->map[i].new_name : w->map[i].old_name;
-		if (strcmp(from, name) != 0)
+		if (!same(from, name))
 			continue;
 		if (!w->forward || !renamed(w, to) || depth >= MAX_DEPTH)
 			add_unique(to, w->out, w->max, &w->count);
@@ -79,13 +86,11 @@ static void walk(struct walk *w, const char *name, int depth)
 static size_t walk_from(const struct ms_rename *map, size_t n, const char *name, int forward,
 			const char **out, size_t max)
 {
-	struct walk *w = xcalloc(1, sizeof(*w));
-	*w = (struct walk){ .map = map, .n = n, .forward = forward, .out = out, .max = max };
-	first_visit(w, name);
-	walk(w, name, 0);
-	size_t count = w->count;
-	free(w);
-	return count;
+	/* on the stack: one lookup per result read; its allocation was 9% of the fuzzer's time */
+	struct walk w = { .map = map, .n = n, .forward = forward, .out = out, .max = max };
+	first_visit(&w, name);
+	walk(&w, name, 0);
+	return w.count;
 }
 
 size_t ms_renamed_to_in(const struct ms_rename *map, size_t n, const char *name,

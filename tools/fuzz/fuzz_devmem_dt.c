@@ -1,5 +1,7 @@
 /* The device-tree reader of the devmem tests (suites/devmem_dt.c), over a fake tree written
- * from the input into a fresh directory (MMAPSUITE_DEVICE_TREE) and removed after each run.
+ * from the input into one directory (MMAPSUITE_DEVICE_TREE), made once and emptied after each
+ * run: a fresh directory per run changed the environment every run, and libFuzzer took that
+ * growing heap for a leak and scanned the whole heap after each input (33 runs a second).
  * Input: one property a line, "NODE PROPERTY VALUE": NODE a path below the root ("." for the
  * root), VALUE either "text" (each '|' becomes a NUL, one NUL ends it) or hex bytes.
  * The lookups are those of the devmem suite: find the GPIO controller, translate its reg
@@ -108,6 +110,31 @@ static int remove_one(const char *path, const struct stat *st, int flag, struct 
 	return remove(path);
 }
 
+/* The tree's root, made by LLVMFuzzerInitialize and removed at exit. */
+static char root[PATH_MAX];
+
+static int remove_below_root(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag;
+	return ftw->level > 0 ? remove(path) : 0;
+}
+
+static void remove_root(void)
+{
+	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(root, sizeof(root), "%s/mmapsuite-fuzz-dt.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(root) || setenv("MMAPSUITE_DEVICE_TREE", root, 1) != 0)
+		abort();
+	atexit(remove_root);
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size > 16384 || memchr(data, 0, size))
@@ -117,14 +144,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(text, data, size);
 	text[size] = 0;
-	const char *tmp = getenv("TMPDIR");
-	char root[PATH_MAX];
-	snprintf(root, sizeof(root), "%s/mmapsuite-fuzz-dt.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(root))
-		abort();
 	write_tree(root, text);
 	free(text);
-	setenv("MMAPSUITE_DEVICE_TREE", root, 1);
 
 	static const char *const gpio[] = { "brcm,bcm2835-gpio", "brcm,bcm2711-gpio" };
 	char node[PATH_MAX], why[256], names[512];
@@ -136,6 +157,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ms_dt_gpio_pins_used(node, used, 64);
 	}
 	ms_dt_gpio_compatibles(names, sizeof(names));
-	nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	nftw(root, remove_below_root, 16, FTW_DEPTH | FTW_PHYS);
 	return 0;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # step: clauses: every clause of suites/clauses/ has a status and names only existing tests (list --clauses --strict)
 # Also proves --strict has teeth on copies of the tables: a clause without a status, a test
-# name that does not exist and a malformed row are each refused.
+# name that does not exist, a malformed row and an id used twice are each refused.
 set -uo pipefail
 bin=$1 out=$2/clauses
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,6 +35,7 @@ mutate no-status 's/^\(P-mmap-01 | mmap | DESCRIPTION | \)tested/\1/' 1 "a claus
 mutate bad-status 's/^\(P-mmap-04 | mmap | [^|]* | \)tested/\1probably/' 1 "an unknown status" "not one of"
 mutate ghost-test 's#mmap_classes/bad_fd_fails_ebadf_shared_minus_1#mmap_classes/no_such_test#' 1 "a test that does not exist" "not a test of this build"
 mutate malformed 's/^\(P-mmap-05 | mmap\) |/\1/' 2 "a row with a missing field" "fields, expected 8"
+mutate duplicate-id 's/^P-mmap-05 |/P-mmap-04 |/' 2 "an id used twice" "id P-mmap-04 already used at posix-2024.clauses:"
 # Without --strict the same problems are reported but do not fail.
 "$bin/mmapsuite" list --clauses --clauses-dir "$out/no-status" >/dev/null 2>&1 ||
 	fail "list --clauses without --strict failed on a problem"

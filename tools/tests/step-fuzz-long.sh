@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # step: fuzzing: 10 minutes per harness
 # tier: deep
-# tools/fuzz/run --seconds 600, two harnesses at a time on 2 CPUs (about 20 minutes for four).
+# tools/fuzz/run --seconds 600, two harnesses at a time on 2 CPUs: six harnesses in three rounds,
+# about 31 minutes with the build and the replays (the deep tier has 60).
 set -uo pipefail
 bin=$1 out=$2/fuzz-long
 top=$(cd "$(dirname "$0")/../.." && pwd)
