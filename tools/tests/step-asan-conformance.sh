@@ -54,9 +54,13 @@ fi
 
 args=(conform --fs tmpfs --fs-size 512 --filter "$filter" --expect "$top/suites/expect/kernel.expect")
 failed=0
-# Criterion's own allocations (libcriterion, not ours) are left to LSan's suppressions.
-LSAN_EXTRA="suppressions=$top/tools/checks/lsan-suppressions.txt" \
+# The listed tests fail under ASan, so the run exits 1 (tests failed); the comparison below
+# judges the verdicts. Any other status, or any sanitizer report, fails the step.
+# Criterion 2.4.1's runner leaves 192 bytes it calloc'd itself (4 objects, no frame of ours):
+# LSAN_FOREIGN lists such a report without counting it.
+LSAN_FOREIGN=libcriterion.so \
 	"$top/tools/checks/sanitized-run" "$logs" asan-conformance -- \
+	bash -c '"$@"; rc=$?; exit $((rc == 1 ? 0 : rc))' conform \
 	"$build/asan-conform/bin/mmapsuite" "${args[@]}" --out "$out/asan" || failed=1
 "$bin/mmapsuite" "${args[@]}" --out "$out/plain" >"$out/plain.log" 2>&1
 echo "unsanitized run: exit $? (output in $out/plain.log)"
