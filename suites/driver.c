@@ -169,6 +169,7 @@ static void coherent_with_read_write(int mode)
 	fill_pat(p, len, 0, 4);
 	unsigned char *back = ms_read_range(fd, 0, len);
 	assert_tagged(back, len, 0, 4, "read() after stores through the mapping", mode);
+	free(back);
 	xmunmap(p, len);
 }
 DRIVER_TEST_EACH_MODE(read_write_coherent_with_mapping, "l2", coherent_with_read_write)
@@ -241,6 +242,7 @@ static void private_mapping(int mode)
 	assert_tagged(p, pg, 0, 11, "MAP_PRIVATE page after a store", mode);
 	unsigned char *dev = ms_read_range(fd, 0, len);
 	assert_tagged(dev, len, 0, 10, "read() after a store to a MAP_PRIVATE mapping", mode);
+	free(dev);
 	xmunmap(p, len);
 }
 DRIVER_TEST_EACH_MODE(private_store_stays_private, "l4", private_mapping)
@@ -261,6 +263,7 @@ CONFORM(driver_eager, private_store_after_split_stays_private, "l4", LINUX)
 	unsigned char *dev = ms_read_range(fd, 0, len);
 	assert_tagged(dev, len, 0, 12, "read() after a store to a split MAP_PRIVATE mapping",
 		      MMAPTEST_MODE_EAGER);
+	free(dev);
 	xmunmap(p, 2 * pg);
 	xmunmap(p + 3 * pg, len - 3 * pg);
 }
