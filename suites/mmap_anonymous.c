@@ -20,6 +20,23 @@ static const size_t npages = 16;
 
 /* ---- helpers local to this file ---- */
 
+/* A side's turn in the exchange below stores and checks len bytes: the other side waits 5 s
+ * per 2 MiB of them (at least 5 s), not a fixed 5 s, so that a 32 MiB THP (16 KiB pages) under
+ * an emulated CPU is given the time its size needs. */
+static unsigned turn_limit_s(size_t len)
+{
+	return 5 * (unsigned)(1 + len / ((size_t)2 << 20));
+}
+
+static bool await_turn(bool (*hear)(const struct ms_handshake *), const struct ms_handshake *h,
+		       size_t len)
+{
+	for (unsigned waited = 0; waited < turn_limit_s(len); waited += 5)
+		if (hear(h))
+			return true;
+	return false;
+}
+
 /* The copy-on-write exchange every a3 variant runs on a private mapping [p, p + len) already
  * filled with tag 'A': after fork the child stores 'C' into the second half, the parent
  * checks it still sees 'A' there and stores 'B' into the first half, and the child checks it
@@ -31,7 +48,8 @@ static void check_cow_across_fork(unsigned char *p, size_t len)
 	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(p + half, len - half, 'C');
 		ms_tell_parent(&h);
-		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+		child_check(await_turn(ms_hear_parent, &h, len),
+			    "no word from the parent within %u s", turn_limit_s(len));
 		size_t bad = ms_first_mismatch_tagged(p, half, 'A');
 		child_check(bad == half, "the child sees the parent's post-fork store at byte %zu "
 			    "(0x%02x, expected 0x%02x): private pages are not copied on write",
@@ -41,7 +59,8 @@ static void check_cow_across_fork(unsigned char *p, size_t len)
 			    half + bad);
 		_exit(0);
 	}
-	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
+	cr_assert(await_turn(ms_hear_child, &h, len), "no word from the child within %u s",
+		  turn_limit_s(len));
 	size_t bad = ms_first_mismatch_tagged(p + half, len - half, 'A');
 	if (bad != len - half) {
 		ms_tell_child(&h);

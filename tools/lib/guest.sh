@@ -11,7 +11,13 @@
 #   guest_debian_kernel SPEC [ARCH]      SPEC debian:6.1 | debian:6.12: the kernel image package
 #                                        the meta-package depends on today, fetched; prints
 #                                        "<image dir> <release>"
-#   guest_root_init ROOT                 an initramfs root: static busybox, /init-less skeleton
+#   guest_arm64_pkg PKG                  Debian's arm64 PKG (candidate version) through the
+#                                        private arm64 lists (tools/arm64-apt), unpacked in
+#                                        <cache>/debian/<pkg>_<version>_arm64/ (cached); prints it
+#   guest_arch_of SPEC|IMAGE             amd64 or arm64: the flavour of a debian: SPEC
+#                                        (debian:6.12-arm64-16k), or what `file` says of IMAGE
+#   guest_root_init ROOT [ARCH]          an initramfs root: static busybox (the host's, or
+#                                        Debian's arm64 one for ARCH arm64), /init-less skeleton
 #   guest_copy_programs ROOT PROG...     programs (names or paths) with every library ldd lists,
 #                                        at the same paths inside ROOT
 #   guest_copy_modules ROOT MODDIR MOD...  modules and their dependencies from MODDIR
@@ -27,8 +33,10 @@
 #   guest_run_timeout SECS LOG CMD...    runs CMD (qemu) with stdout+stderr to LOG and to our
 #                                        stderr; kills it after SECS; returns CMD's status,
 #                                        124 = timed out
-#   guest_status DIR QEMU_RC             the guest's verdict: DIR/guest-status, else the
-#                                        isa-debug-exit code ((rc-1)/2); 125 = no verdict
+#   guest_status DIR QEMU_RC [CONSOLE]   the guest's verdict: DIR/guest-status, else the
+#                                        isa-debug-exit code ((rc-1)/2) on x86, else the
+#                                        "guest: finished with status N" line of the CONSOLE
+#                                        log (arm: no exit device); 125 = no verdict
 
 guest_err() { echo "${GUEST_PROG:-guest}: $*" >&2; }
 
@@ -73,9 +81,39 @@ guest_debian_kernel() {
 	echo "$dir $rel"
 }
 
+guest_arm64_pkg() {
+	local pkg=$1 top ver dir tmp
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	ver=$("$top/tools/arm64-apt" cache policy "$pkg" | sed -n 's/^  Candidate: //p')
+	[[ -n $ver && $ver != "(none)" ]] ||
+		{ guest_err "no arm64 package $pkg (tools/arm64-apt update?)"; return 1; }
+	dir=$(guest_cache)/debian/${pkg}_${ver//:/%3a}_arm64
+	if [[ ! -d $dir ]]; then
+		mkdir -p "$(guest_cache)/debian"
+		tmp=$(mktemp -d "$(guest_cache)/debian/.fetch-XXXXXX")
+		(cd "$tmp" && "$top/tools/arm64-apt" get download -qq "$pkg=$ver" >&2) &&
+			dpkg -x "$tmp/${pkg}"_*_arm64.deb "$tmp/x" && mv -T "$tmp/x" "$dir" ||
+			{ guest_err "cannot fetch the arm64 package $pkg $ver"; rm -rf "$tmp"; return 1; }
+		rm -rf "$tmp"
+	fi
+	echo "$dir"
+}
+
+guest_arch_of() {
+	case $1 in
+	debian:*-arm64*) echo arm64 ;;
+	debian:*) dpkg --print-architecture ;;
+	*) if file -bL "$1" | grep -qi 'arm64\|aarch64'; then echo arm64; else echo amd64; fi ;;
+	esac
+}
+
 guest_root_init() {
-	local root=$1 bb
-	bb=$(command -v busybox || true)
+	local root=$1 arch=${2:-amd64} bb
+	if [[ $arch == arm64 ]]; then
+		bb=$(guest_arm64_pkg busybox-static)/bin/busybox || return 1
+	else
+		bb=$(command -v busybox || true)
+	fi
 	if [[ -z $bb ]] || ! file -L "$bb" | grep -q 'statically linked'; then
 		guest_err "a static busybox is needed: apt-get install busybox-static"
 		return 1
@@ -205,14 +243,18 @@ guest_run_timeout() {
 }
 
 guest_status() {
-	local dir=$1 rc=$2 s
+	local dir=$1 rc=$2 console=${3:-} s
 	if [[ -f $dir/guest-status ]]; then
 		s=$(tr -dc 0-9 < "$dir/guest-status")
 		[[ -n $s ]] && { echo "$s"; return 0; }
 	fi
-	if ((rc % 2 == 1 && rc != 124)); then
+	if [[ -z $console ]] && ((rc % 2 == 1 && rc != 124)); then
 		echo $(((rc - 1) / 2))
 		return 0
+	fi
+	if [[ -n $console && -f $console ]]; then
+		s=$(tr -d '\r' < "$console" | sed -n 's/^guest: finished with status \([0-9]*\) .*/\1/p' | tail -1)
+		[[ -n $s ]] && { echo "$s"; return 0; }
 	fi
 	echo 125
 }
