@@ -169,6 +169,7 @@ const struct bench_case bench_case_write = {
 	.metric = BENCH_THROUGHPUT,
 	.metric_name = "throughput",
 	.needs_fs = true,
+	.paired = true,
 	.calibrate = true,
 	.opts = write_opts,
 	.plan = write_plan,
