@@ -847,9 +847,13 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 		double tight = paired ? bench_partner_half_width(partner, n) :
 			       ms_relative_halfwidth(s);
 
+		/* A pair is two samples: a paired variant's minimum is half the profile's in
+		 * pairs, so it takes no more samples than an unpaired one before it may stop. */
+		size_t min_n = paired ? ((size_t)p->min_reps + 1) / 2 : (size_t)p->min_reps;
+
 		/* A time series is not expected to settle: it runs for its whole budget, and
 		 * until it has moved the bytes its case asked for. */
-		if (n >= (size_t)p->min_reps && (sample_times ? spent > budget &&
+		if (n >= min_n && (sample_times ? spent > budget &&
 						  moved >= ctx->series_bytes :
 						  tight < HALFWIDTH_TARGET ||
 						  spent > (paired ? PAIR_BUDGET : 1) * budget))
