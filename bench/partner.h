@@ -12,8 +12,8 @@
 /* The partner declared for variant i of a paired case's plan, fixed before anything is
  * measured: a mapping variant is paired with the system-call variant of the same conditions
  * (size, workers, cache, NUMA, durability) that has its advice and block size, else advice
- * "none" and the largest block size; a system-call variant that is some mapping variant's
- * partner is paired with itself (the A/A control). -1: not paired. */
+ * "none" and the largest block size; the plan's first system-call variant that is some
+ * mapping variant's partner is paired with itself (the A/A control). -1: not paired. */
 int bench_partner_of(const struct bench_variant *vs, int n, int i);
 
 struct bench_partner {
