@@ -110,6 +110,9 @@ struct bench_case {
 	bool time_series;
 	double budget_scale;         /* share of the profile's per-variant budget (1 = normal) */
 	bool no_ceiling;             /* not one core reading memory (two processes): no fraction */
+	/* Its mapping variants are compared with its system-call variants: each is sampled in
+	 * pairs with its declared partner (bench/partner.h), the partners with themselves. */
+	bool paired;
 	const struct bench_opt *opts; /* terminated by a zero entry */
 	size_t state_size;           /* bytes of per-variant state in ctx->priv, 0 for none */
 	void (*plan)(struct bench_plan *plan);

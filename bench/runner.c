@@ -4,6 +4,9 @@
  * region only, workers pinned through hwloc and started through one gate. */
 #include "runner_internal.h"
 
+#include "paired.h"
+#include "partner.h"
+
 #include "perf.h"
 #include "results.h"
 #include "stats.h"
@@ -48,6 +51,8 @@ static const uint64_t pmu_sizes[] = { 4 * MiB, 8 * MiB, 0 };
 #define MAX_SWEEP 12
 #define MAX_CPUS 256
 #define HALFWIDTH_TARGET 0.02
+/* A paired variant samples two sides per pair: it may take this many budgets. */
+#define PAIR_BUDGET 1.0
 
 struct bench_plan {
 	const struct bench_case *bc;
@@ -85,6 +90,9 @@ static struct {
 		char fs[64];
 		uint64_t size;
 		struct { double median, lo, hi; bool set, unsteady; } read, first, kept;
+		/* The mappings' paired ratios to their declared read() partner (throughput
+		 * mmap / read()): the break-even is taken from these when both exist. */
+		struct { double ratio, lo, hi, block_size; bool set; } first_paired, kept_paired;
 	} pass[64];
 	int n_pass;
 } R;
@@ -512,7 +520,7 @@ static void record_skip(const struct bench_case *bc, const char *fs_label,
 
 static void add_result(const struct bench_case *bc, const char *metric, const char *unit,
 		       bool higher, json_t *params, double *samples, size_t n, json_t *counters,
-		       bool drifting)
+		       bool drifting, json_t *paired)
 {
 	struct ms_summary s;
 	struct ms_benchmark b = { 0 };
@@ -531,8 +539,10 @@ static void add_result(const struct bench_case *bc, const char *metric, const ch
 	b.noisy = !s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET;
 	b.drifting = drifting;
 	b.counters = counters;
+	b.paired = paired;
 	b.place = (char *)(R.h->place ? R.h->place : "host");
 	ms_run_add_benchmark(R.h->run, &b);
+	json_decref(paired);
 }
 
 /* The read ceiling for size bytes of data mapped by base pages or PMDs: the one measured
@@ -580,7 +590,8 @@ static void record_ceiling(uint64_t size, bool pmd, double mbs)
 /* Remembers the seq_read throughputs (MB/s) a break-even needs. read(): the block size
  * that reads fastest; mapping: no hint. */
 static void bench_results_note(const struct bench_case *bc, const struct bench_ctx *ctx,
-			       const char *fs_label, const struct ms_summary *s, bool unsteady)
+			       const char *fs_label, const struct ms_summary *s, bool unsteady,
+			       const json_t *paired)
 {
 	const struct bench_variant *v = ctx->v;
 	struct pass_cost *pc = NULL;
@@ -603,6 +614,18 @@ static void bench_results_note(const struct bench_case *bc, const struct bench_c
 		return;
 	if (!read && strcmp(v->method, "mmap") && strcmp(v->method, "mmap_kept"))
 		return;
+	if (!read && json_is_number(json_object_get(paired, "ratio")) &&
+	    !json_is_true(json_object_get(paired, "control"))) {
+		json_t *partner = json_object_get(paired, "partner");
+		__typeof__(pc->first_paired) *pr = !strcmp(v->method, "mmap") ?
+						   &pc->first_paired : &pc->kept_paired;
+
+		pr->ratio = json_number_value(json_object_get(paired, "ratio"));
+		pr->lo = json_number_value(json_object_get(paired, "ci_low"));
+		pr->hi = json_number_value(json_object_get(paired, "ci_high"));
+		pr->block_size = json_number_value(json_object_get(partner, "block_size"));
+		pr->set = true;
+	}
 	if (read) {
 		pc->read.median = s->median, pc->read.lo = s->ci_low, pc->read.hi = s->ci_high;
 		pc->read.set = true, pc->read.unsteady = unsteady;
@@ -647,11 +670,21 @@ static json_t *break_even_json(void)
 		if (!pc->read.set || !pc->first.set || !pc->kept.set)
 			continue;
 		/* Seconds per pass from MB/s; the interval takes the ends of the three
-		 * throughputs' 95% intervals that favour each side. */
-		double n = break_even(mb / pc->first.median, mb / pc->kept.median,
+		 * throughputs' 95% intervals that favour each side. Paired: in read() passes,
+		 * from the two mappings' paired ratios to the same read() variant and the ends
+		 * of their intervals. */
+		bool paired = pc->first_paired.set && pc->kept_paired.set &&
+			      pc->first_paired.block_size == pc->kept_paired.block_size;
+		double n = paired ? break_even(1 / pc->first_paired.ratio,
+					       1 / pc->kept_paired.ratio, 1) :
+			   break_even(mb / pc->first.median, mb / pc->kept.median,
 				      mb / pc->read.median);
-		double best = break_even(mb / pc->first.hi, mb / pc->kept.hi, mb / pc->read.lo);
-		double worst = break_even(mb / pc->first.lo, mb / pc->kept.lo, mb / pc->read.hi);
+		double best = paired ? break_even(1 / pc->first_paired.hi,
+						  1 / pc->kept_paired.hi, 1) :
+			      break_even(mb / pc->first.hi, mb / pc->kept.hi, mb / pc->read.lo);
+		double worst = paired ? break_even(1 / pc->first_paired.lo,
+						   1 / pc->kept_paired.lo, 1) :
+			       break_even(mb / pc->first.lo, mb / pc->kept.lo, mb / pc->read.hi);
 		json_t *e = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "fs", pc->fs,
 			"size", (json_int_t)pc->size, "read_MBps", pc->read.median,
 			"first_pass_MBps", pc->first.median, "kept_pass_MBps", pc->kept.median,
@@ -659,6 +692,13 @@ static json_t *break_even_json(void)
 			"read_pass_s", mb / pc->read.median, "unsteady", pc->read.unsteady ||
 			pc->first.unsteady || pc->kept.unsteady);
 
+		if (paired)
+			json_object_set_new(e, "paired", json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, "
+				"s:f}", "read_block_size", (json_int_t)pc->first_paired.block_size,
+				"first_over_read", pc->first_paired.ratio, "first_low",
+				pc->first_paired.lo, "first_high", pc->first_paired.hi,
+				"kept_over_read", pc->kept_paired.ratio, "kept_low",
+				pc->kept_paired.lo, "kept_high", pc->kept_paired.hi));
 		/* 0 = never; null where an end of the interval is never. */
 		json_object_set_new(e, "passes", n ? json_integer((json_int_t)n) : json_null());
 		json_object_set_new(e, "passes_low", best ? json_integer((json_int_t)best) :
@@ -679,7 +719,7 @@ static json_t *break_even_json(void)
 
 /* One sample: value hook, or prepare / timed run() / finish. Returns the sample's value,
  * or -1 when the operation failed; *t gets the seconds (0 for a value hook). */
-static double one_sample(const struct bench_case *bc, struct bench_ctx *ctx, double *t)
+double bench_one_sample(const struct bench_case *bc, struct bench_ctx *ctx, double *t)
 {
 	double v;
 
@@ -699,12 +739,12 @@ static double one_sample(const struct bench_case *bc, struct bench_ctx *ctx, dou
 /* Warm-up, discarded; for calibrated cases, grow iters until a sample is long enough that
  * the clock's resolution and the call overhead do not matter. Returns the last sample's
  * time, -1 when the operation failed. */
-static double warm_up(const struct bench_case *bc, struct bench_ctx *ctx)
+double bench_warm_up(const struct bench_case *bc, struct bench_ctx *ctx)
 {
 	double t = -1;
 
 	for (int round = 0; round < 24; round++) {
-		if (one_sample(bc, ctx, &t) < 0)
+		if (bench_one_sample(bc, ctx, &t) < 0)
 			return -1;
 		if (!bc->calibrate || ctx->fixed_iters || t >= R.profile->min_sample_s)
 			break;
@@ -746,13 +786,13 @@ static void companion_start(struct companion *k, uint64_t size, bool pmd, size_t
 		return;
 	}
 	/* The buffer must have the variant's page size; samples as long as the variant's. */
-	k->on = k->c.pmd_mapped == pmd && warm_up(&bench_case_ceiling, &k->c) >= 0;
+	k->on = k->c.pmd_mapped == pmd && bench_warm_up(&bench_case_ceiling, &k->c) >= 0;
 	k->mbs = xcalloc(max, sizeof(double));
 }
 
 static void companion_sample(struct companion *k, size_t i)
 {
-	double t, mbs = k->on ? one_sample(&bench_case_ceiling, &k->c, &t) : -1;
+	double t, mbs = k->on ? bench_one_sample(&bench_case_ceiling, &k->c, &t) : -1;
 
 	k->on = mbs > 0;
 	k->mbs[i] = k->on ? mbs : 0;
@@ -770,11 +810,13 @@ static void companion_stop(struct companion *k)
 }
 
 /* Samples until the interval is tight or the budget is spent (a time series: the whole
- * budget). Returns the number of samples; perf totals and bytes moved are accumulated. */
+ * budget). Returns the number of samples; perf totals and bytes moved are accumulated. With a
+ * partner, every sample is one side of a pair (the partner first in every other pair), and
+ * the interval that must be tight is the paired ratio's, within PAIR_BUDGET budgets. */
 static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, double budget,
 			  double *samples, json_t *sample_times, double case_start,
 			  struct ms_perf_total *totals, struct ms_summary *s,
-			  struct companion *ceiling)
+			  struct companion *ceiling, struct bench_partner *partner)
 {
 	const struct bench_profile *p = R.profile;
 	double start = now_s(), t, value;
@@ -782,7 +824,11 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 	size_t n = 0;
 
 	while (n < (size_t)p->max_reps) {
-		value = one_sample(bc, ctx, &t);
+		bool paired = partner && partner->on;
+
+		if (paired && ms_paired_b_first(n))
+			paired = bench_partner_sample(partner, n);
+		value = bench_one_sample(bc, ctx, &t);
 		if (value < 0)
 			break;
 		samples[n++] = value;
@@ -792,23 +838,91 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 		ms_perf_accumulate(&R.perf, totals);
 		if (ceiling && ceiling->c.priv) /* after the counters are read: not in them */
 			companion_sample(ceiling, n - 1);
+		if (paired && !ms_paired_b_first(n - 1))
+			paired = bench_partner_sample(partner, n - 1);
+		if (paired)
+			bench_partner_pair(partner, n - 1, value);
 		ms_summarize(samples, n, s);
+		double spent = now_s() - start;
+		double tight = paired ? bench_partner_half_width(partner, n) :
+			       ms_relative_halfwidth(s);
+
+		/* A pair is two samples: a paired variant's minimum is half the profile's in
+		 * pairs, so it takes no more samples than an unpaired one before it may stop. */
+		size_t min_n = paired ? ((size_t)p->min_reps + 1) / 2 : (size_t)p->min_reps;
+
 		/* A time series is not expected to settle: it runs for its whole budget, and
 		 * until it has moved the bytes its case asked for. */
-		if (n >= (size_t)p->min_reps && (sample_times ? now_s() - start > budget &&
+		if (n >= min_n && (sample_times ? spent > budget &&
 						  moved >= ctx->series_bytes :
-						  ms_relative_halfwidth(s) < HALFWIDTH_TARGET ||
-						  now_s() - start > budget))
+						  tight < HALFWIDTH_TARGET ||
+						  spent > (paired ? PAIR_BUDGET : 1) * budget))
 			break;
 		/* A slow variant still stops: three samples at four times the budget. */
-		if (n >= 3 && now_s() - start > 4 * budget)
+		if (n >= 3 && spent > 4 * budget)
 			break;
 	}
 	return n;
 }
 
+/* A single-worker throughput as a fraction of the read ceiling: per sample against the
+ * ceiling sample taken in step with it, else against the run's best ceiling so far. */
+static void record_fraction(const struct bench_case *bc, const struct bench_ctx *ctx,
+			    json_t *params, const double *samples, size_t n,
+			    const struct companion *ceiling, double in_step, bool drifting)
+{
+	const struct bench_variant *v = ctx->v;
+	int ci = ceiling_for(v->size, ctx->pmd_mapped);
+
+	/* The ceiling is one core's: several workers may legitimately exceed it, so only
+	 * single-worker throughputs get a fraction. */
+	if (bc->metric != BENCH_THROUGHPUT || ci < 0 || bc == &bench_case_ceiling ||
+	    v->threads > 1 || bc->no_ceiling)
+		return;
+	double *frac = xcalloc(n, sizeof(double));
+	double limit = in_step > 0 ? in_step : R.ceiling[ci].mbs;
+	uint64_t limit_size = in_step > 0 ? v->size : R.ceiling[ci].size;
+	bool limit_pmd = in_step > 0 ? ctx->pmd_mapped : R.ceiling[ci].pmd;
+
+	for (size_t i = 0; i < n; i++)
+		frac[i] = samples[i] / (in_step > 0 ? ceiling->mbs[i] : limit);
+	json_t *fp = json_deep_copy(params);
+
+	/* The fraction is the throughput over a constant: drawn as one summary per method;
+	 * the time series is the throughput's. */
+	json_object_del(fp, "sample_times_s");
+	json_object_set_new(fp, "ceiling_read_MBps", json_real(limit));
+	json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)limit_size));
+	json_object_set_new(fp, "ceiling_pages", json_string(limit_pmd ? "pmd" : "base"));
+	json_object_set_new(fp, "ceiling_measured", json_string(in_step > 0 ?
+			    "in step: one sample after each of this variant's" :
+			    "best of the run so far"));
+	add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n, json_object(),
+		   drifting, NULL);
+	fprintf(stderr, " (%.3g of ceiling)", ms_median(frac, n));
+	free(frac);
+}
+
+/* The paired ratio (results.json's "paired"), on stderr after the variant's line. */
+static void print_paired(const struct bench_partner *partner, const json_t *pj)
+{
+	if (!pj)
+		return;
+	if (json_object_get(pj, "unpaired"))
+		fprintf(stderr, " (unpaired: %s)", json_string_value(json_object_get(pj,
+			"unpaired")));
+	else
+		fprintf(stderr, " (%s %s: x%.3f +-%.1f%% over %lld pairs%s)",
+			partner->control ? "A/A control," : "paired with", partner->control ?
+			"itself" : partner->v.method, json_real_value(json_object_get(pj, "ratio")),
+			100 * json_real_value(json_object_get(pj, "half_width")),
+			(long long)json_integer_value(json_object_get(pj, "n_pairs")),
+			json_is_true(json_object_get(pj, "met")) ? "" : ", target missed");
+}
+
 static void measure_variant(const struct bench_case *bc, const struct bench_variant *v,
-			    const char *dir, const char *fs_kind, const char *fs_label)
+			    const struct bench_variant *partner_v, const char *dir,
+			    const char *fs_kind, const char *fs_label)
 {
 	struct bench_ctx ctx = { .v = v, .dir = dir, .fs_kind = fs_kind, .iters = 1 };
 	const struct bench_profile *p = R.profile;
@@ -849,13 +963,17 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	 * series counts its time from here: the warm-up window is the first of the case.
 	 * Every case keeps the state of its samples whatever iters becomes (params.state). */
 	case_start = now_s();
-	t = warm_up(bc, &ctx);
+	t = bench_warm_up(bc, &ctx);
 	struct companion ceiling = { 0 };
 	if (t >= 0 && ctx.ceiling_in_step && v->threads <= 1)
 		companion_start(&ceiling, v->size, ctx.pmd_mapped, (size_t)p->max_reps);
+	struct bench_partner partner = { 0 };
+	if (t >= 0 && partner_v)
+		bench_partner_start(&partner, bc, partner_v, &ctx, (size_t)p->max_reps,
+				    partner_v == v);
 	if (t >= 0)
 		n = sample_loop(bc, &ctx, budget, samples, sample_times, case_start, totals, &s,
-				&ceiling);
+				&ceiling, &partner);
 	/* Drift: the samples trend. Warm up longer (untimed samples for twice the budget),
 	 * measure again; still drifting, the result is marked. A time series is expected to
 	 * evolve and is not tested. */
@@ -866,12 +984,12 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 
 			fprintf(stderr, "  %-13s %-6s %-18s drifting (x%.2f from sample %zu), warming "
 				"up longer\n", bc->name, fs_label, v->method, drift.change, drift.split);
-			while (now_s() - w0 < 2 * budget && one_sample(bc, &ctx, &t) >= 0)
+			while (now_s() - w0 < 2 * budget && bench_one_sample(bc, &ctx, &t) >= 0)
 				;
 			extra_warmup = now_s() - w0;
 			memset(totals, 0, sizeof(totals));
 			n = sample_loop(bc, &ctx, budget, samples, NULL, case_start, totals, &s,
-					&ceiling);
+					&ceiling, &partner);
 			ms_drift_test(samples, n, &drift);
 		}
 	}
@@ -893,9 +1011,11 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 			json_pack("{s:f, s:f, s:f, s:I, s:f}", "trend_z", drift.z, "split_z",
 				  drift.split_z, "change", drift.change, "split",
 				  (json_int_t)drift.split, "extra_warmup_s", extra_warmup));
+		json_t *pj = bench_partner_json(&partner, samples, n, HALFWIDTH_TARGET);
 		add_result(bc, bc->metric_name, unit_of(bc), higher_is_better(bc), params,
 			   samples, n, counters_json(totals, ops, bytes,
-			   json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting);
+			   json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting,
+			   pj ? json_incref(pj) : NULL);
 		/* The ceiling samples taken in step with these (struct companion). */
 		double in_step = -1;
 		if (ceiling.on && n) {
@@ -917,37 +1037,13 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") &&
 		    (!v->numa || !strcmp(v->numa, "local")))
 			record_ceiling(v->size, ctx.pmd_mapped, s.median);
-		int ci = ceiling_for(v->size, ctx.pmd_mapped);
-		/* The ceiling is one core's: several workers may legitimately exceed it, so
-		 * only single-worker throughputs get a fraction. */
-		if (bc->metric == BENCH_THROUGHPUT && ci >= 0 && bc != &bench_case_ceiling &&
-		    v->threads <= 1 && !bc->no_ceiling) {
-			double *frac = xcalloc(n, sizeof(double));
-			double limit = in_step > 0 ? in_step : R.ceiling[ci].mbs;
-			uint64_t limit_size = in_step > 0 ? v->size : R.ceiling[ci].size;
-			bool limit_pmd = in_step > 0 ? ctx.pmd_mapped : R.ceiling[ci].pmd;
-
-			for (size_t i = 0; i < n; i++)
-				frac[i] = samples[i] / (in_step > 0 ? ceiling.mbs[i] : limit);
-			json_t *fp = json_deep_copy(params);
-
-			/* The fraction is the throughput over a constant: drawn as one summary
-			 * per method; the time series is the throughput's. */
-			json_object_del(fp, "sample_times_s");
-			json_object_set_new(fp, "ceiling_read_MBps", json_real(limit));
-			json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)limit_size));
-			json_object_set_new(fp, "ceiling_pages", json_string(limit_pmd ? "pmd" : "base"));
-			json_object_set_new(fp, "ceiling_measured", json_string(in_step > 0 ?
-					    "in step: one sample after each of this variant's" :
-					    "best of the run so far"));
-			add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n,
-				   json_object(), drift.drifting);
-			fprintf(stderr, " (%.3g of ceiling)", ms_median(frac, n));
-			free(frac);
-		}
+		record_fraction(bc, &ctx, params, samples, n, &ceiling, in_step, drift.drifting);
+		print_paired(&partner, pj);
 		fputc('\n', stderr);
-		bench_results_note(bc, &ctx, fs_label, &s, noisy || drift.drifting);
+		bench_results_note(bc, &ctx, fs_label, &s, noisy || drift.drifting, pj);
+		json_decref(pj);
 	}
+	bench_partner_stop(&partner);
 	companion_stop(&ceiling);
 	if (bc->teardown)
 		bc->teardown(&ctx);
@@ -963,8 +1059,12 @@ static void run_case(const struct bench_case *bc, const char *dir, const char *f
 	struct bench_plan *plan = xcalloc(1, sizeof(*plan));
 
 	make_plan(plan, bc, dir, fs_label, first_fs);
-	for (int i = 0; i < plan->n; i++)
-		measure_variant(bc, &plan->variants[i], dir, fs_kind, fs_label);
+	for (int i = 0; i < plan->n; i++) {
+		int k = bc->paired ? bench_partner_of(plan->variants, plan->n, i) : -1;
+
+		measure_variant(bc, &plan->variants[i], k >= 0 ? &plan->variants[k] : NULL, dir,
+				fs_kind, fs_label);
+	}
 	free(plan);
 }
 

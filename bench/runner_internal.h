@@ -14,6 +14,12 @@ struct bench_profile {
 	double min_sample_s;   /* calibrated cases repeat run() until a sample lasts this */
 };
 
+/* One sample of a variant (value hook, or prepare / timed run() / finish): its value, or -1
+ * when the operation failed; *t gets the seconds. */
+double bench_one_sample(const struct bench_case *bc, struct bench_ctx *ctx, double *t);
+/* Warm-up, discarded, calibrating iters: the last sample's seconds, -1 on failure. */
+double bench_warm_up(const struct bench_case *bc, struct bench_ctx *ctx);
+
 /* Removes the shared files of the current file system. */
 void bench_files_release(void);
 

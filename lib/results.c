@@ -59,6 +59,7 @@ static void free_benchmark(struct ms_benchmark *b)
 	free(b->bench_case), free(b->metric), free(b->unit), free(b->samples), free(b->place);
 	json_decref(b->params);
 	json_decref(b->counters);
+	json_decref(b->paired);
 }
 
 void ms_run_free(struct ms_run *run)
@@ -115,6 +116,7 @@ void ms_run_add_benchmark(struct ms_run *run, const struct ms_benchmark *b)
 	d->place = xstrdup(b->place ? b->place : run->place);
 	d->params = b->params ? json_incref(b->params) : json_object();
 	d->counters = b->counters ? json_incref(b->counters) : json_object();
+	d->paired = b->paired ? json_incref(b->paired) : NULL;
 	d->samples = xmalloc((b->n_samples ? b->n_samples : 1) * sizeof(double));
 	if (b->n_samples)
 		memcpy(d->samples, b->samples, b->n_samples * sizeof(double));
@@ -144,12 +146,15 @@ static json_t *benchmark_to_json(const struct ms_benchmark *b)
 	json_t *samples = json_array();
 	for (size_t i = 0; i < b->n_samples; i++)
 		json_array_append_new(samples, json_real(b->samples[i]));
-	return json_pack("{s:s, s:O, s:s, s:s, s:b, s:o, s:f, s:f, s:f, s:b, s:b, s:O, s:s}",
-			 "case", b->bench_case, "params", b->params, "metric", b->metric, "unit",
-			 b->unit, "higher_is_better", b->higher_is_better, "samples", samples,
-			 "median", b->median, "ci_low", b->ci_low, "ci_high", b->ci_high, "noisy",
-			 b->noisy, "drifting", b->drifting, "counters", b->counters, "place",
-			 b->place);
+	json_t *o = json_pack("{s:s, s:O, s:s, s:s, s:b, s:o, s:f, s:f, s:f, s:b, s:b, s:O, s:s}",
+			      "case", b->bench_case, "params", b->params, "metric", b->metric, "unit",
+			      b->unit, "higher_is_better", b->higher_is_better, "samples", samples,
+			      "median", b->median, "ci_low", b->ci_low, "ci_high", b->ci_high,
+			      "noisy", b->noisy, "drifting", b->drifting, "counters", b->counters,
+			      "place", b->place);
+	if (b->paired)
+		json_object_set(o, "paired", b->paired);
+	return o;
 }
 
 json_t *ms_run_to_json(const struct ms_run *run)
@@ -324,6 +329,12 @@ static void read_benchmark(struct reader *r, struct ms_run *run, json_t *item, s
 		.counters = get_object(r, item, where, "counters"),
 		.place = get_string(r, item, where, "place", false),
 	};
+	/* Optional (schema 3): a variant sampled in pairs. */
+	json_t *paired = json_object_get(item, "paired");
+	if (paired && !json_is_object(paired))
+		fail(r, "%s.paired: must be an object", where);
+	else if (paired)
+		b.paired = json_incref(paired);
 	json_t *samples = json_object_get(item, "samples");
 	if (!json_is_array(samples)) {
 		fail(r, "%s.samples: %s", where, samples ? "must be an array" : "missing");

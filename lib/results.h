@@ -11,7 +11,7 @@
 #define MS_SCHEMA_NAME "mmapsuite-results"
 /* Version 2 added the outcomes xfail and xpass and a result's "expectation"; version 1 files
  * are still read (they hold neither). */
-#define MS_SCHEMA_VERSION 2
+#define MS_SCHEMA_VERSION 3
 
 /* xfail: a failure an expectation file names (a known deviation); xpass: a pass where the
  * expectation file says the test fails. Appended, so version 1 indices keep their meaning. */
@@ -51,6 +51,10 @@ struct ms_benchmark {
 	bool drifting;        /* samples trend (early against late) even after a longer warm-up */
 	json_t *counters;     /* object: event -> {per_op, per_byte} or {"unavailable": reason} */
 	char *place;
+	/* Schema 3: the variant was sampled in pairs with a partner (a system-call variant, or
+	 * itself for an A/A control): the partner's samples, the per-pair ratios and their
+	 * estimate (bench/partner.c). NULL when it was not, and in older files. */
+	json_t *paired;
 };
 
 struct ms_run {

@@ -241,7 +241,7 @@ static void forest(const struct ms_run *run, const struct ms_pair_set *set, stru
 /* ---- the four rows ---- */
 
 struct cell {
-	char text[240];
+	char text[480];
 };
 
 static void ratio_cell(const struct ms_benchmark *m, const struct ms_benchmark *s,
@@ -249,6 +249,17 @@ static void ratio_cell(const struct ms_benchmark *m, const struct ms_benchmark *
 {
 	if (!m || !s || !(m->median > 0) || !(s->median > 0)) {
 		snprintf(out, len, "%s: not measured", what);
+		return;
+	}
+	struct ms_paired pr;
+
+	if (ms_paired_of(m, s, &pr)) {
+		/* Sampled in pairs: the geometric mean of the per-pair ratios, its t interval. */
+		bool hi = m->higher_is_better;
+		snprintf(out, len, "%s: mmap %.3gx [%.3g, %.3g] paired%s", what,
+			 hi ? pr.ratio : 1 / pr.ratio, hi ? pr.low : 1 / pr.high,
+			 hi ? pr.high : 1 / pr.low, m->drifting || s->drifting ? " (drifting)" :
+			 pr.half_width > MS_PAIRED_TARGET ? " (wide)" : "");
 		return;
 	}
 	double r = m->higher_is_better ? m->median / s->median : s->median / m->median;
@@ -300,6 +311,7 @@ static void break_even_text(const struct ms_run *run, const char *fs, double siz
 			snprintf(out, len, "on %s, a %s file mapped once wins from the %s read "
 				 "(95%%: %s to %s)%s", fs, sz, nb, json_is_null(pl) ? "never" : lb,
 				 json_is_null(ph) ? "never" : hb,
+				 json_object_get(e, "paired") ? ", from the paired ratios" :
 				 json_is_true(json_object_get(e, "unsteady")) ?
 				 ", from noisy or drifting results" : "");
 	}
@@ -316,9 +328,12 @@ static void perf_cell(const struct ms_run *run, const char *fs, char *out, size_
 	for (size_t i = 0; i < run->n_benchmarks; i++) {
 		const struct ms_benchmark *x = &run->benchmarks[i];
 
+		struct ms_paired pr;
+
 		if (!strcmp(x->bench_case, "seq_read") && !strcmp(x->metric, "throughput") &&
 		    ms_streq(ms_bench_method(x), "read") && ms_streq(pstr(x, "fs"), fs) &&
-		    pnum(x, "size") == size && (!rd || x->median > rd->median))
+		    pnum(x, "size") == size && (!rd || x->median > rd->median ||
+		    (kept && ms_paired_of(kept, x, &pr))) && !(rd && kept && ms_paired_of(kept, rd, &pr)))
 			rd = x;
 	}
 	if (!kept) {
@@ -329,8 +344,9 @@ static void perf_cell(const struct ms_run *run, const char *fs, char *out, size_
 	ratio_cell(kept, rd, "kept mapping", a, sizeof(a));
 	ratio_cell(fresh, rd, "fresh mapping per pass", b, sizeof(b));
 	break_even_text(run, fs, size, be, sizeof(be));
-	snprintf(out, len, "sequential read of %s against the best read(): %s; %s; %s", sz, a, b,
-		 be);
+	snprintf(out, len, "sequential read of %s against %s: %s; %s; %s", sz,
+		 rd && kept && ms_paired_of(kept, rd, &(struct ms_paired){ 0 }) ?
+		 "its declared read() partner" : "the best read()", a, b, be);
 }
 
 static void sync_cell(const struct ms_run *run, const char *fs, char *out, size_t len)

@@ -160,6 +160,56 @@ static void judge(struct ms_mmap_pair *p, const char *map_name)
 	}
 }
 
+static bool same_string(json_t *a, json_t *b, const char *dflt)
+{
+	const char *x = json_is_string(a) ? json_string_value(a) : dflt;
+	const char *y = json_is_string(b) ? json_string_value(b) : dflt;
+	return x && y && !strcmp(x, y);
+}
+
+bool ms_paired_of(const struct ms_benchmark *m, const struct ms_benchmark *s,
+		  struct ms_paired *out)
+{
+	json_t *partner = m->paired ? json_object_get(m->paired, "partner") : NULL;
+	json_t *ratios = m->paired ? json_object_get(m->paired, "ratios") : NULL;
+	if (!json_is_object(partner) || !json_is_array(ratios) ||
+	    json_is_true(json_object_get(m->paired, "control")) ||
+	    !same_string(json_object_get(partner, "method"), json_object_get(s->params, "method"),
+			 NULL) ||
+	    !same_string(json_object_get(partner, "hint"), json_object_get(s->params, "hint"),
+			 "none"))
+		return false;
+	json_t *pb = json_object_get(partner, "block_size");
+	if ((json_is_number(pb) ? json_number_value(pb) : 0) != block_size_of(s))
+		return false;
+	size_t n = json_array_size(ratios), k = 0;
+	double *r = xcalloc(n + 1, sizeof(double));
+	for (size_t i = 0; i < n; i++)
+		if (json_is_number(json_array_get(ratios, i)))
+			r[k++] = json_number_value(json_array_get(ratios, i));
+	ms_paired_ratio(r, k, out);
+	free(r);
+	return out->n >= 2;
+}
+
+/* Above the target: which side moved during the pairs (the runner's per-side spread). */
+static void moved_text(const struct ms_benchmark *m, struct ms_mmap_pair *p)
+{
+	json_t *sp = json_object_get(m->paired, "spread");
+	json_t *a = json_object_get(sp, "self"), *b = json_object_get(sp, "partner");
+	double ca = json_number_value(json_object_get(a, "cv"));
+	double cb = json_number_value(json_object_get(b, "cv"));
+	double da = fabs(log(json_number_value(json_object_get(a, "late_over_early")) + 1e-300));
+	double db = fabs(log(json_number_value(json_object_get(b, "late_over_early")) + 1e-300));
+	/* A side's movement: its spread or its shift between halves, whichever is larger. */
+	double ma = fmax(ca, da), mb = fmax(cb, db);
+	if (p->half_width <= MS_PAIRED_TARGET || !json_is_object(a) || !json_is_object(b))
+		return;
+	snprintf(p->moved, sizeof(p->moved), "%s moved (spread mmap %.1f%%, %s %.1f%%)",
+		 ma > 1.5 * mb ? "the mmap side" : mb > 1.5 * ma ? "the system-call side" :
+		 "both sides", 100 * ma, p->sys_name, 100 * mb);
+}
+
 static struct ms_mmap_pair *new_pair(struct ms_pair_set *set, size_t *cap)
 {
 	if (set->n == *cap) {
@@ -194,6 +244,14 @@ static void add_record_pair(struct ms_pair_set *set, size_t *cap, const struct m
 	p->n_sys = s->n_samples;
 	/* ms_median_ratio(a, b) is b / a: mmap over the system call. */
 	ms_median_ratio(s->samples, s->n_samples, m->samples, m->n_samples, &p->r);
+	struct ms_paired pr;
+	if (ms_paired_of(m, s, &pr)) {
+		p->paired = true;
+		p->r = (struct ms_ratio){ pr.ratio, pr.low, pr.high };
+		p->n_pairs = pr.n;
+		p->half_width = pr.half_width;
+		moved_text(m, p);
+	}
 	judge(p, "mmap");
 	/* Samples that trend measure no single state: no verdict. */
 	p->drifting = m->drifting || s->drifting;
@@ -230,6 +288,13 @@ static void record_pairs(const struct ms_run *run, char **keys, struct ms_pair_s
 		}
 		if (best < 0 || !m->n_samples)
 			continue;
+		/* A mapping sampled in pairs is set against the partner declared before it was
+		 * measured, not against the variant that came out best. */
+		for (size_t si = 0; si < n; si++) {
+			struct ms_paired pr;
+			if (!strcmp(keys[si], keys[mi]) && ms_paired_of(m, &run->benchmarks[si], &pr))
+				best = (long)si;
+		}
 		if (n_same != 1)
 			same = -1; /* several block sizes and no block size of its own: no twin */
 		add_record_pair(set, cap, run, mi, (size_t)best, true, same == best);
@@ -375,6 +440,16 @@ void ms_pairs_build(const struct ms_run *run, struct ms_pair_set *set)
 	record_pairs(run, keys, set, &cap);
 	fidelity_pairs(run, set, &cap);
 	ceiling_rows(run, keys, set);
+	for (size_t i = 0; i < run->n_benchmarks; i++) {
+		json_t *pj = run->benchmarks[i].paired;
+		json_t *lo = pj ? json_object_get(pj, "ci_low") : NULL;
+		json_t *hi = pj ? json_object_get(pj, "ci_high") : NULL;
+		if (!json_is_true(json_object_get(pj, "control")) || !json_is_number(lo) ||
+		    !json_is_number(hi))
+			continue;
+		set->n_control++;
+		set->n_control_cover += json_number_value(lo) <= 1 && json_number_value(hi) >= 1;
+	}
 	for (size_t i = 0; i < run->n_benchmarks; i++)
 		free(keys[i]);
 	free(keys);

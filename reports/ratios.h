@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "paired.h"
 #include "results.h"
 #include "rstats.h"
 #include "text.h"
@@ -43,6 +44,12 @@ struct ms_mmap_pair {
 	enum ms_verdict verdict;
 	bool drifting;          /* either side's samples trend: no verdict */
 	char verdict_text[80];  /* "mmap 2.31x faster", "read() 1.42x faster" */
+	/* Sampled in pairs (the mapping's "paired" record names this system-call variant):
+	 * r is then the geometric mean of the per-pair ratios with its t interval. */
+	bool paired;
+	size_t n_pairs;
+	double half_width;      /* relative, of r */
+	char moved[120];        /* above the target half-width: which side moved, else "" */
 };
 
 /* Fraction of the memory-read ceiling reached by the best hot mapping variant and the best
@@ -62,7 +69,18 @@ struct ms_pair_set {
 	size_t n;
 	struct ms_ceiling_row *ceiling;
 	size_t n_ceiling;
+	/* A/A controls (a variant paired with itself): how many, and how many of their 95%
+	 * intervals hold 1. */
+	size_t n_control, n_control_cover;
 };
+
+/* Target of a paired ratio's relative half-width (the runner's). */
+#define MS_PAIRED_TARGET 0.02
+
+/* True when m was sampled in pairs with s (m's "paired" record names s's method, hint and
+ * block size, and is not an A/A control): *out is then the paired ratio m/s. */
+bool ms_paired_of(const struct ms_benchmark *m, const struct ms_benchmark *s,
+		  struct ms_paired *out);
 
 void ms_pairs_build(const struct ms_run *run, struct ms_pair_set *set);
 void ms_pairs_free(struct ms_pair_set *set);

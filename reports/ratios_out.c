@@ -14,6 +14,8 @@
 
 static const char *pair_role(const struct ms_mmap_pair *p)
 {
+	if (p->paired)
+		return p->same ? "declared partner, like-for-like" : "declared partner";
 	return p->best && p->same ? "best, like-for-like" : p->best ? "best" : "like-for-like";
 }
 
@@ -21,8 +23,11 @@ static void ratio_text(const struct ms_mmap_pair *p, char *buf, size_t len)
 {
 	if (p->verdict == MS_VERDICT_UNKNOWN)
 		snprintf(buf, len, "%.3g", p->r.ratio);
+	else if (p->paired)
+		snprintf(buf, len, "%.3g [%.3g, %.3g] paired, %zu pairs%s%s", p->r.ratio, p->r.low,
+			 p->r.high, p->n_pairs, p->moved[0] ? "; " : "", p->moved);
 	else
-		snprintf(buf, len, "%.3g [%.3g, %.3g]", p->r.ratio, p->r.low, p->r.high);
+		snprintf(buf, len, "%.3g [%.3g, %.3g] unpaired", p->r.ratio, p->r.low, p->r.high);
 }
 
 static void counts(const struct ms_pair_set *set, size_t n[4])
@@ -33,12 +38,24 @@ static void counts(const struct ms_pair_set *set, size_t n[4])
 }
 
 static const char intro[] =
-	"Ratio of the medians, mmap over the system call, with a 95% percentile-bootstrap "
-	"interval on the raw samples (2000 rounds); above 1 the mapping does more per second "
-	"(for times per operation: below 1 it is quicker). Each mapping variant is set against "
-	"the best system-call variant measured under the same conditions and, where there is "
-	"one, the like-for-like one (same block size, same advice); a msync/fdatasync variant "
-	"only against another durable one.";
+	"Ratio mmap over the system call; above 1 the mapping does more per second (for times "
+	"per operation: below 1 it is quicker). Paired: the two variants were sampled in "
+	"alternation (A B, B A, ...), the ratio is the geometric mean of the per-pair ratios "
+	"with a 95% t interval on their logarithms, and a half-width above 2% names the side "
+	"that moved. Each mapping variant is set against the system-call partner declared "
+	"before measuring (same conditions, its advice and block size, else no advice and the "
+	"largest block size) and, where there is one, the like-for-like one (same block size, "
+	"same advice); a msync/fdatasync variant only against another durable one. Unpaired "
+	"(older runs, or a variant that is not its partner): ratio of the medians with a 95% "
+	"percentile-bootstrap interval (2000 rounds), against the best system-call variant.";
+
+/* "A/A controls: 19 of 20 intervals hold 1." */
+static void control_text(const struct ms_pair_set *set, struct ms_text *t)
+{
+	if (set->n_control)
+		ms_text_printf(t, " A/A controls (a system-call variant paired with itself): %zu of "
+			       "%zu 95%% intervals hold 1.", set->n_control_cover, set->n_control);
+}
 
 static void value_with_unit(double v, const char *unit, char *buf, size_t len)
 {
@@ -67,7 +84,7 @@ static struct ms_table *pairs_table(const struct ms_pair_set *set, struct ms_why
 	struct ms_table *tb = ms_table_new("pairs-table", cols, n_cols);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct ms_mmap_pair *p = &set->pairs[i];
-		char mv[48], sv[48], ratio[96], verdict_class[32];
+		char mv[48], sv[48], ratio[256], verdict_class[32];
 		struct ms_text attrs = { 0 };
 		value_with_unit(p->map_median, p->unit, mv, sizeof(mv));
 		value_with_unit(p->sys_median, p->unit, sv, sizeof(sv));
@@ -79,9 +96,10 @@ static struct ms_table *pairs_table(const struct ms_pair_set *set, struct ms_why
 		ms_text_xml(&attrs, p->fs);
 		ms_text_printf(&attrs, "\" data-map-index=\"%ld\" data-sys-index=\"%ld\" "
 			       "data-best=\"%d\" data-same=\"%d\" data-ratio=\"%.17g\" "
-			       "data-low=\"%.17g\" data-high=\"%.17g\" data-verdict=\"%s\"",
+			       "data-low=\"%.17g\" data-high=\"%.17g\" data-verdict=\"%s\" "
+			       "data-paired=\"%d\"",
 			       p->map_index, p->sys_index, p->best, p->same, p->r.ratio, p->r.low,
-			       p->r.high, ms_verdict_word(p->verdict));
+			       p->r.high, ms_verdict_word(p->verdict), p->paired);
 		ms_table_row(tb, attrs.data);
 		ms_text_free(&attrs);
 		ms_table_text(tb, p->bench_case);
@@ -168,9 +186,11 @@ void ms_pairs_markdown(const struct ms_pair_set *set, struct ms_text *t)
 		ms_why_scan(set, &why);
 		counts(set, n);
 		ms_text_printf(t, "%zu comparisons: **%zu mmap faster**, **%zu system call faster**, "
-			       "%zu no significant difference%s.\n\n%s\n\n", set->n,
+			       "%zu no significant difference%s.\n\n%s", set->n,
 			       n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL], n[MS_VERDICT_NONE],
 			       n[MS_VERDICT_UNKNOWN] ? ", some with too few samples" : "", intro);
+		control_text(set, t);
+		ms_text_puts(t, "\n\n");
 		if (why.n) {
 			ms_why_note(&why, t);
 			ms_text_puts(t, "\n\n");
@@ -214,6 +234,7 @@ void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t)
 			       n[MS_VERDICT_NONE], set->n, n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL],
 			       n[MS_VERDICT_NONE]);
 		ms_text_xml(t, intro);
+		control_text(set, t);
 		if (why.n) {
 			ms_text_puts(t, " ");
 			ms_why_note(&why, t);

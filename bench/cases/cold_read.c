@@ -63,6 +63,7 @@ const struct bench_case bench_case_cold_read = {
 	.metric = BENCH_THROUGHPUT,
 	.metric_name = "throughput",
 	.needs_fs = true,
+	.paired = true,
 	.budget_scale = 2,
 	.opts = cold_read_opts,
 	.plan = cold_read_plan,

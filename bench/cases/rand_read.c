@@ -183,6 +183,7 @@ const struct bench_case bench_case_rand_read = {
 	.metric = BENCH_THROUGHPUT,
 	.metric_name = "throughput",
 	.needs_fs = true,
+	.paired = true,
 	.calibrate = true,
 	.opts = rand_read_opts,
 	.state_size = sizeof(struct rand_read),

@@ -46,6 +46,7 @@ const struct bench_case bench_case_seq_read = {
 	.metric = BENCH_THROUGHPUT,
 	.metric_name = "throughput",
 	.needs_fs = true,
+	.paired = true,
 	.calibrate = true,
 	.opts = seq_read_opts,
 	.plan = seq_read_plan,

@@ -64,7 +64,10 @@ static int write_setup(struct bench_ctx *c)
 			 "of %zu-byte pages", (unsigned long long)c->v->size, page);
 		return BENCH_SKIP;
 	}
-	snprintf(st->path, sizeof(st->path), "%s/write.dat", c->dir);
+	/* A file of its own per context: a variant and its partner (bench/partner.c) are set
+	 * up side by side and must not share, truncate or unlink each other's file. */
+	static unsigned serial;
+	snprintf(st->path, sizeof(st->path), "%s/write-%u.dat", c->dir, serial++);
 	if (bench_create_file(st->path, WRITE_FILE_SIZE, c->reason, sizeof(c->reason)))
 		return -1;
 	st->fd = open(st->path, O_RDWR | O_CLOEXEC);
@@ -169,6 +172,7 @@ const struct bench_case bench_case_write = {
 	.metric = BENCH_THROUGHPUT,
 	.metric_name = "throughput",
 	.needs_fs = true,
+	.paired = true,
 	.calibrate = true,
 	.opts = write_opts,
 	.plan = write_plan,

@@ -1,4 +1,5 @@
 /* The drift detector (ms_drift_test): a step and a ramp are caught, flat noise passes. */
+#include "paired.h"
 #include "stats.h"
 
 #include <criterion/criterion.h>
@@ -89,4 +90,64 @@ Test(drift, too_few_samples_are_not_tested)
 
 	ms_drift_test(x, 7, &d);
 	cr_assert(!d.tested && !d.drifting);
+}
+
+/* Paired ratios (paired.h): the geometric mean of per-pair ratios with a t interval on their
+ * logarithms. */
+Test(paired, t_quantile_matches_the_table)
+{
+	/* Student's t, two-sided 95%: 3 -> 3.182, 10 -> 2.228, 30 -> 2.042, 100 -> 1.984. */
+	cr_assert_float_eq(ms_t975(1), 12.706, 1e-3);
+	cr_assert_float_eq(ms_t975(3), 3.182, 1e-3);
+	cr_assert_float_eq(ms_t975(8), 2.306, 1e-3);
+	cr_assert_float_eq(ms_t975(10), 2.228, 1e-3);
+	cr_assert_float_eq(ms_t975(30), 2.042, 1e-3);
+	cr_assert_float_eq(ms_t975(100), 1.984, 1e-3);
+}
+
+Test(paired, geometric_mean_and_interval)
+{
+	double r[] = { 2, 0.5, 2, 0.5 };
+	struct ms_paired p;
+
+	ms_paired_ratio(r, 4, &p);
+	cr_assert_eq(p.n, 4);
+	cr_assert_float_eq(p.ratio, 1.0, 1e-12);
+	/* log ratios +-ln 2, sd ln2 * sqrt(4/3), h = t(3) * sd / 2 */
+	double h = ms_t975(3) * M_LN2 * sqrt(4.0 / 3) / 2;
+	cr_assert_float_eq(p.low, exp(-h), 1e-9);
+	cr_assert_float_eq(p.high, exp(h), 1e-9);
+}
+
+Test(paired, identical_ratios_have_no_width_and_bad_ones_are_left_out)
+{
+	double r[] = { 1.25, 1.25, NAN, -1, 0, 1.25 };
+	struct ms_paired p;
+
+	ms_paired_ratio(r, 6, &p);
+	cr_assert_eq(p.n, 3);
+	cr_assert_float_eq(p.ratio, 1.25, 1e-12);
+	cr_assert_float_eq(p.half_width, 0, 1e-12);
+	ms_paired_ratio(r, 1, &p);
+	cr_assert(isinf(p.half_width), "one pair has no interval");
+}
+
+/* An A/A design: both sides from the same distribution, a drift shared by both. The 95%
+ * interval holds 1 in about 95% of 400 simulated comparisons. */
+Test(paired, aa_control_covers_one_about_95_percent)
+{
+	int cover = 0;
+
+	for (int k = 0; k < 400; k++) {
+		double r[12];
+
+		for (int i = 0; i < 12; i++) {
+			double drift = 1 + 0.02 * i;
+			r[i] = drift * exp(0.03 * noise()) / (drift * exp(0.03 * noise()));
+		}
+		struct ms_paired p;
+		ms_paired_ratio(r, 12, &p);
+		cover += p.low <= 1 && p.high >= 1;
+	}
+	cr_assert(cover >= 360 && cover <= 396, "covered %d of 400", cover);
 }

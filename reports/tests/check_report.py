@@ -353,8 +353,40 @@ def bootstrap(a, b):
     return ratio, ratios[int(0.025 * (k - 1))], ratios[int(0.975 * (k - 1) + 0.5)]
 
 
+def t975(df):
+    """ms_t975 of lib/paired.c: the table up to 7, Cornish-Fisher above."""
+    small = (12.7062, 12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646)
+    if df < len(small):
+        return small[df]
+    z = 1.959964
+    return (z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2) +
+            (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * df**3))
+
+
+def paired_of(m, s):
+    """(ratio, low, high) when m was sampled in pairs with s (reports/ratios.c ms_paired_of):
+    the geometric mean of the per-pair ratios with a t interval on their logarithms."""
+    p = m.get("paired") or {}
+    partner = p.get("partner")
+    if not isinstance(partner, dict) or not isinstance(p.get("ratios"), list) or p.get("control"):
+        return None
+    hint = s["params"].get("hint") if isinstance(s["params"].get("hint"), str) else "none"
+    if partner.get("method") != s["params"].get("method") or partner.get("hint") != hint or \
+            (partner.get("block_size") or 0) != (s["params"].get("block_size") or 0):
+        return None
+    logs = [math.log(r) for r in p["ratios"] if isinstance(r, (int, float)) and r > 0 and
+            math.isfinite(r)]
+    if len(logs) < 2:
+        return None
+    mean = sum(logs) / len(logs)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / (len(logs) - 1))
+    h = t975(len(logs) - 1) * sd / math.sqrt(len(logs))
+    return math.exp(mean), math.exp(mean - h), math.exp(mean + h)
+
+
 def expected_pairs(run):
-    """(map index, sys index, best, same, map samples, sys samples, higher is better)."""
+    """(map index, sys index, best, same, map samples, sys samples, higher is better,
+    drifting, paired (ratio, low, high) or None)."""
     bench = run["benchmarks"]
     keys = [group_key(b) for b in bench]
     out = []
@@ -368,15 +400,19 @@ def expected_pairs(run):
             continue
         sign = 1 if m["higher_is_better"] else -1
         best = max(cands, key=lambda si: (sign * bench[si]["median"], -si))
+        declared = [si for si in cands if paired_of(m, bench[si])]
+        best = declared[-1] if declared else best
         mbs = m["params"].get("block_size") or 0
         same = [si for si in cands if advice(bench[si]) == advice(m)
                 and (not mbs or bench[si]["params"].get("block_size") == mbs)]
         same = same[0] if len(same) == 1 else None
         out.append((mi, best, True, same == best, m["samples"], bench[best]["samples"],
-                    m["higher_is_better"], m.get("drifting") or bench[best].get("drifting")))
+                    m["higher_is_better"], m.get("drifting") or bench[best].get("drifting"),
+                    paired_of(m, bench[best])))
         if same is not None and same != best:
             out.append((mi, same, False, True, m["samples"], bench[same]["samples"],
-                        m["higher_is_better"], m.get("drifting") or bench[same].get("drifting")))
+                        m["higher_is_better"], m.get("drifting") or bench[same].get("drifting"),
+                        paired_of(m, bench[same])))
     fid = ((run.get("extra") or {}).get("fidelity") or {}).get("results") or []
     for m in fid:
         if m.get("engine") != "mmap":
@@ -388,7 +424,7 @@ def expected_pairs(run):
             for source in ("mmapsuite", "fio"):
                 a, b = m.get(source + "_MBps") or [], s.get(source + "_MBps") or []
                 if a and b:
-                    out.append((-1, -1, True, True, a, b, True, False))
+                    out.append((-1, -1, True, True, a, b, True, False, None))
     return out
 
 
@@ -417,22 +453,28 @@ def check_pairs(run, page, directory):
     check(len(md_rows) == len(want), f"summary.md mmap against read(): {len(md_rows)} rows, "
           f"results.json gives {len(want)}")
     for i, (row, w, md) in enumerate(zip(rows, want, md_rows + [""] * len(want))):
-        mi, si, best, same, ms, ss, higher, drifting = w
+        mi, si, best, same, ms, ss, higher, drifting, paired = w
         where = f"mmap against read() row {i}"
         check((int(row["data-map-index"]), int(row["data-sys-index"])) == (mi, si),
               f"{where}: pairs records {row['data-map-index']}/{row['data-sys-index']}, "
               f"expected {mi}/{si}")
         check((row["data-best"], row["data-same"]) == (str(int(best)), str(int(same))),
               f"{where}: best/like-for-like flags {row['data-best']}/{row['data-same']}")
-        ratio = median(ms) / median(ss)
+        ratio = median(ms) / median(ss) if not paired else paired[0]
         low, high = float(row["data-low"]), float(row["data-high"])
-        check(close(row["data-ratio"], ratio), f"{where}: ratio {row['data-ratio']}, medians "
-              f"give {ratio}")
+        check(close(row["data-ratio"], ratio), f"{where}: ratio {row['data-ratio']}, expected "
+              f"{ratio} ({'paired' if paired else 'medians'})")
+        check(row.get("data-paired") in (None, str(int(bool(paired)))),
+              f"{where}: data-paired {row.get('data-paired')}, results.json says {bool(paired)}")
+        if paired:
+            check(close(low, paired[1]) and close(high, paired[2]), f"{where}: interval "
+                  f"[{low}, {high}], the per-pair log-ratios give {paired[1:]}")
         check(low <= ratio * (1 + 1e-12) and ratio <= high * (1 + 1e-12),
               f"{where}: interval [{low}, {high}] does not hold the ratio {ratio}")
-        check(low >= min(ms) / max(ss) * (1 - 1e-12) and high <= max(ms) / min(ss) * (1 + 1e-12),
+        check(paired or (low >= min(ms) / max(ss) * (1 - 1e-12) and
+                         high <= max(ms) / min(ss) * (1 + 1e-12)),
               f"{where}: interval [{low}, {high}] outside what the samples allow")
-        if not os.environ.get("CHECK_REPORT_NO_BOOTSTRAP"):  # about 30 ms a pair
+        if not paired and not os.environ.get("CHECK_REPORT_NO_BOOTSTRAP"):  # ~30 ms a pair
             r, lo, hi = bootstrap(ss, ms)
             check(close(low, lo) and close(high, hi), f"{where}: interval [{low}, {high}], "
                   f"the bootstrap of the samples gives [{lo}, {hi}]")
@@ -468,8 +510,8 @@ def check_overview(run, page):
     check(len(rows) == len(want), f"forest plot has {len(rows)} rows, results.json gives "
           f"{len(want)} best pairs")
     for i, (row, w) in enumerate(zip(rows, want)):
-        mi, si, best, same, ms, ss, higher, drifting = w
-        ratio = median(ms) / median(ss)
+        mi, si, best, same, ms, ss, higher, drifting, paired = w
+        ratio = median(ms) / median(ss) if not paired else paired[0]
         gain = ratio if higher else 1 / ratio
         check(math.isclose(float(row["data-ratio"]), gain, rel_tol=1e-5) if ratio > 0 else True,
               f"forest row {i}: ratio {row['data-ratio']}, medians give {gain}")

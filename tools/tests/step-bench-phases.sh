@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# step: benchmark phases kept apart (state/timed declared, first touch faults and steady state does not), drift detector, break-even
+# step: benchmark phases kept apart (state/timed declared, first touch faults and steady state does not), drift detector, break-even, paired ratios
 set -uo pipefail
 bin=$1 out=$2
 "$bin/mmapsuite-unit" --filter 'drift/*' || exit 1
+"$bin/mmapsuite-unit" --filter 'paired/*' || exit 1
 "$bin/mmapsuite" bench --case seq_read,write --fs tmpfs --max-size 4M \
 	--out "$out/bench-phases" || exit 1
 results=$(ls -d "$out"/bench-phases/*/ | head -1)/results.json
@@ -33,6 +34,30 @@ for b in kept:
     assert f is None or f < 0.05, f"kept-mapping stores: {f} faults per page"
 be = run["extra"]["bench"]["break_even"]
 assert be and all(e["first_pass_s"] > 0 and e["kept_pass_s"] > 0 for e in be), be
+# Paired ratios (docs/benchmarks.md): every mapping variant was sampled in pairs with a
+# system-call partner of the same size, every such partner with itself (A/A control); the
+# estimate is the geometric mean of the per-pair ratios, which are the variant's own sample
+# over the partner's sample of the same pair.
+import math
+maps = [b for b in bench if b["params"]["method"].startswith("mmap")]
+controls = [b for b in bench if (b.get("paired") or {}).get("control")]
+assert maps and controls, f"{len(maps)} mappings, {len(controls)} A/A controls"
+for b in maps + controls:
+    p, name = b.get("paired"), f'{b["case"]} {b["params"]["method"]} {b["params"]["size"]}'
+    assert p and "ratio" in p, f"{name}: not paired: {p}"
+    n = p["n_pairs"]
+    assert n >= 2 and len(p["ratios"]) == len(p["partner_samples"]) == len(b["samples"]) == n, name
+    assert p["order"] == "ABBA" and p["partner"]["method"].split("_")[0] in ("read", "write"), name
+    for a, s, r in zip(b["samples"], p["partner_samples"], p["ratios"]):
+        assert math.isclose(a / s, r, rel_tol=1e-9), f"{name}: ratio {r} is not {a}/{s}"
+    g = math.exp(sum(math.log(r) for r in p["ratios"]) / n)
+    assert math.isclose(g, p["ratio"], rel_tol=1e-9), f"{name}: {p['ratio']} is not the geomean {g}"
+    assert p["ci_low"] <= p["ratio"] <= p["ci_high"], name
+    assert p["met"] == (p["half_width"] <= p["target"]), name
+    assert {"cv", "late_over_early"} <= p["spread"]["self"].keys(), name
+    assert p["control"] == (b["params"]["method"].split("_")[0] != "mmap"), name
+covered = sum(b["paired"]["ci_low"] <= 1 <= b["paired"]["ci_high"] for b in controls)
 print(f"bench phases: {len(bench)} results declare their state; "
-      f"first-touch stores fault, kept ones do not; {len(be)} break-even points")
+      f"first-touch stores fault, kept ones do not; {len(be)} break-even points; "
+      f"{len(maps)} mappings paired, {covered} of {len(controls)} A/A intervals hold 1")
 CHECK

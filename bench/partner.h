@@ -1,0 +1,45 @@
+/* Paired sampling (bench/partner.c): a variant measured in alternation with its declared
+ * partner, one ratio per pair (lib/paired.h). Private to bench/. */
+#ifndef MMAPSUITE_BENCH_PARTNER_H
+#define MMAPSUITE_BENCH_PARTNER_H
+
+#include "case.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The partner declared for variant i of a paired case's plan, fixed before anything is
+ * measured: a mapping variant is paired with the system-call variant of the same conditions
+ * (size, workers, cache, NUMA, durability) that has its advice and block size, else advice
+ * "none" and the largest block size; the plan's first system-call variant that is some
+ * mapping variant's partner is paired with itself (the A/A control). -1: not paired. */
+int bench_partner_of(const struct bench_variant *vs, int n, int i);
+
+struct bench_partner {
+	const struct bench_case *bc;
+	struct bench_variant v;
+	struct bench_ctx c;      /* its own state: nothing is shared with the variant's */
+	double *values;          /* the partner's sample of pair i */
+	double *ratios;          /* variant / partner, pair i */
+	bool on, control;
+	bool set_up;             /* setup succeeded: teardown is owed */
+	char reason[256];        /* why pairing stopped or never started */
+};
+
+/* Sets up and warms up a second instance of v (the partner) beside ctx's variant. */
+void bench_partner_start(struct bench_partner *p, const struct bench_case *bc,
+			 const struct bench_variant *v, const struct bench_ctx *ctx, size_t max,
+			 bool control);
+/* The partner's sample of pair i; false (and pairing off) when it failed. */
+bool bench_partner_sample(struct bench_partner *p, size_t i);
+/* Pair i's ratio once both sides have their sample. */
+void bench_partner_pair(struct bench_partner *p, size_t i, double value);
+/* Relative 95% half-width of the ratio over the first n pairs (infinite below two). */
+double bench_partner_half_width(const struct bench_partner *p, size_t n);
+/* results.json's "paired" object for n pairs, the variant's own samples beside. */
+json_t *bench_partner_json(const struct bench_partner *p, const double *samples, size_t n,
+			   double target);
+void bench_partner_stop(struct bench_partner *p);
+
+#endif
