@@ -58,6 +58,21 @@ changes=$work/mmapsuite_${version}_$arch.changes
 [[ -f $changes ]] || fail "no $changes"
 log "built $(basename "$changes")"
 
+# No compiler warning of ours under Debian's flags (hardening=+all: _FORTIFY_SOURCE,
+# -Wformat-security...). The build uses -DMMAPSUITE_WERROR=OFF, so only the log shows them.
+if grep -E '\.[ch]:[0-9]+(:[0-9]+)?: warning:|^(/usr/bin/)?ld: .*warning:' "$out/build.log" \
+	>"$out/build-warnings.log"; then
+	fail "compiler warnings in the package build: $(head -5 "$out/build-warnings.log")"
+fi
+
+# nocheck: the build above ran the unit tests (ctest); with DEB_BUILD_OPTIONS=nocheck the same
+# step of the same tree runs none.
+grep -q '^/usr/bin/ctest ' "$out/build.log" || fail "the package build ran no ctest"
+(cd "$src" && DEB_BUILD_OPTIONS=nocheck dh_auto_test --buildsystem=cmake) >"$out/nocheck.log" 2>&1 ||
+	fail "dh_auto_test with nocheck: $(tail -5 "$out/nocheck.log")"
+! grep -q 'ctest' "$out/nocheck.log" || fail "DEB_BUILD_OPTIONS=nocheck still ran ctest"
+log "no compiler warning; nocheck honoured"
+
 # The version check fails on a changelog that says another version.
 sed -i "1s/($version)/(${version}9)/" "$src/debian/changelog"
 if (cd "$src" && make -f debian/rules execute_before_dh_auto_configure) >"$out/version-check.log" 2>&1 ||
