@@ -1,4 +1,5 @@
 #include "results_dir.h"
+#include "state_dir.h"
 #include "trusted_env.h"
 #include "util.h"
 
@@ -98,6 +99,16 @@ char *ms_results_root_prepare(const char *root, const char *what)
 			refuse(what, root, strerror(errno));
 		if (!may_create_in(real, why, sizeof(why)))
 			refuse(what, root, why);
+		/* A results root inside the state root (the installed default,
+		 * /var/lib/mmapsuite/results): the state root is made first, root's with mode 0700 as
+		 * the state check wants it, not 0755 as a parent made on the way would be. */
+		size_t n = strlen(MS_DATA_ROOT);
+		if (strncmp(root, MS_DATA_ROOT "/", n + 1) == 0) {
+			int sfd = ms_state_dir_open(MS_DATA_ROOT, true, why, sizeof(why));
+			if (sfd < 0)
+				refuse(what, root, why);
+			close(sfd);
+		}
 		if (ms_mkdir_p(root, 0755) != 0)
 			ms_die(MS_EXIT_USAGE, "%s %s: cannot create it: %s", what, root, strerror(errno));
 	}

@@ -101,8 +101,10 @@ static void record(struct criterion_test_stats *st)
 		snprintf(extra, sizeof(extra), "expected %s, none was raised",
 			 ms_signame(st->test->data->signal));
 	char *full = NULL;
-	if (message && *message && extra[0])
-		full = NULL, asprintf(&full, "%s (%s)", message, extra);
+	/* asprintf leaves its pointer undefined on failure: the report then carries the parts it
+	 * has rather than a wild pointer. */
+	if (message && *message && extra[0] && asprintf(&full, "%s (%s)", message, extra) < 0)
+		full = NULL;
 	const char *said = full ? full : (message && *message) ? message : extra[0] ? extra : NULL;
 	char *health_note = NULL, *with_note = NULL;
 	char *kernel_log = ms_health_end(st->test, &health_note);
@@ -110,10 +112,13 @@ static void record(struct criterion_test_stats *st)
 		/* A splat is a failure whatever the test saw; a broken test stays broken. */
 		if (strcmp(outcome, "broken") != 0)
 			outcome = "fail";
+		int n = 0;
 		if (said && strcmp(outcome, "fail") == 0 && st->test_status == CR_STATUS_SKIPPED)
-			asprintf(&with_note, "%s (the test had skipped: %s)", health_note, said);
+			n = asprintf(&with_note, "%s (the test had skipped: %s)", health_note, said);
 		else if (said)
-			asprintf(&with_note, "%s; %s", said, health_note);
+			n = asprintf(&with_note, "%s; %s", said, health_note);
+		if (n < 0)
+			with_note = NULL;
 		said = with_note ? with_note : health_note;
 	}
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:f, s:s*}", "suite",

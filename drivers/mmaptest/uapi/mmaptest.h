@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/* SPDX-License-Identifier: GPL-2.0-or-later WITH Linux-syscall-note */
 /*
  * mmaptest: a test driver whose f_op->mmap is under test.  This header is
  * shared by the module (drivers/mmaptest) and the driver suite (suites/).
