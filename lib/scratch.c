@@ -534,10 +534,11 @@ static void release_dir_link(int afd, const char *area_path, const char *link)
 		return;
 	target[n] = 0;
 	char *slash = strrchr(target, '/');
-	if (!slash || slash == target)
+	if (!slash || !slash[1])
 		return;
 	*slash = 0;
-	int parent = open(target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* a directory made in / has "" before its last slash */
+	int parent = open(slash == target ? "/" : target, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int fd = parent < 0 ? -1 :
 		 openat(parent, slash + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int m = fd < 0 ? -1 : openat(fd, DIR_MARKER, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);

@@ -215,3 +215,34 @@ Test(scratch, locked_area_of_an_unseen_owner_survives)
 	close(ready[0]), close(ready[1]);
 	free(boot), free(unseen), free(owner_path), free(owner);
 }
+
+/* Entries of dir whose name starts with prefix. */
+static int entries_named(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+	if (!d)
+		return -1;
+	/* cppcheck-suppress readdirCalled ; readdir_r is deprecated */
+	while ((e = readdir(d)))
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
+/* Assert that a scratch directory made in / (a run started from / with --fs cwd) is removed with
+ * its area: its parent is "/", not the empty string before the last slash. */
+Test(scratch, dir_in_root_directory_is_removed)
+{
+	if (geteuid() != 0)
+		cr_skip_test("needs root to create a directory in /");
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "mmapsuite-scratch-%d-", (int)getpid());
+	static struct ms_scratch s;
+	ms_scratch_prepare(&s, "dir", "/", 0);
+	cr_assert(s.available, "prepare in /: %s", s.reason);
+	cr_assert_eq(entries_named("/", prefix), 1, "no %s* directory in /", prefix);
+	ms_scratch_release_all(); /* a directory goes with its area */
+	cr_assert_eq(entries_named("/", prefix), 0, "%s* is left in / after release", prefix);
+}
