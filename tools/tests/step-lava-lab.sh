@@ -87,9 +87,7 @@ PY
 	[[ ! -s $out/wide-listeners ]] || { echo "a lab process listened beyond 127.0.0.1:"; cat "$out/wide-listeners"; exit 1; }
 
 	# 3. One more job in the foreground, interrupted like Ctrl-C once its QEMU runs: the step
-	#    sends SIGINT to the lab's process group; submit cancels its job and exits 130. The job
-	#    runs the whole suite, so it is still running when the interrupt comes: with the small
-	#    filter it completed in 25 s on a calm machine, before the step's 1 s poll sent SIGINT.
+	#    sends SIGINT to the lab's process group; submit cancels its job and exits 130.
 	(
 		for _ in $(seq 480); do
 			pgrep -f "qemu-system-x86_64 .*mmapsuite-lab-$token-" >/dev/null &&
@@ -97,7 +95,7 @@ PY
 			sleep 0.5
 		done
 	) &
-	"$top/tools/lava/submit" --out "$out/stopped" --deadline 300 x86_64 \
+	"$top/tools/lava/submit" --out "$out/stopped" --filter "$filter" --deadline 300 x86_64 \
 		>"$out/stopped.out" 2>"$out/stopped.err"
 	exit $?
 fi
