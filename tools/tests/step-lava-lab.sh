@@ -116,8 +116,11 @@ t0=$SECONDS
 
 # Job control gives the lab a process group of its own, as a shell gives a command started
 # from a terminal, and keeps SIGINT's default (a plain background job would ignore it).
+# env --default-signal undoes an ignored SIGINT inherited from whoever started tools/test (a
+# shell's background job, nohup in a CI runner): a shell cannot trap a signal ignored at its
+# entry, so the lab would never see the Ctrl-C this step sends.
 set -m
-"$top/tools/lava/lab" --devices 4 --logs "$out/lab-logs" -- "$0" --in-lab "$out" \
+env --default-signal=INT "$top/tools/lava/lab" --devices 4 --logs "$out/lab-logs" -- "$0" --in-lab "$out" \
 	>"$out/lab.out" 2>"$out/lab.err" & lab_pid=$!
 set +m
 while kill -0 "$lab_pid" 2>/dev/null && [[ ! -e $out/interrupt-me ]]; do sleep 1; done
