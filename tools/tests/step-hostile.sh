@@ -82,8 +82,11 @@ stop_attackers() {
 trap 'stop_attackers; cp -a "$out"/*.log "$saved_out"/ 2>/dev/null' EXIT
 trap 'exit 130' INT TERM
 
+# The hugetlb pool of the default huge page size (2048 kB on x86_64, 16 MiB on hash ppc64...).
+hp_kb=$(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo)
+hp_pool=/sys/kernel/mm/hugepages/hugepages-${hp_kb:-2048}kB/nr_hugepages
 settings=(/proc/sys/vm/overcommit_memory /proc/sys/vm/max_map_count /sys/kernel/mm/ksm/run
-	/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+	"$hp_pool"
 	/proc/sys/vm/swappiness) # the last is not in the suite's list: it must never be written
 fakes=$work/fakes
 mkdir -m 0755 "$fakes"
@@ -206,11 +209,11 @@ echo "step-hostile: baseline root run: exit $rc in $elapsed s"
 # ---- attack 1: planted settings snapshots ----
 attack="1 planted /var/tmp/mmapsuite/1-1/settings"
 fresh_mounts
-as_nobody sh -c 'mkdir -p /var/tmp/mmapsuite/1-1 && cat >/var/tmp/mmapsuite/1-1/settings' <<'EOF'
+as_nobody sh -c 'mkdir -p /var/tmp/mmapsuite/1-1 && cat >/var/tmp/mmapsuite/1-1/settings' <<EOF
 /proc/sys/vm/overcommit_memory=2
 /proc/sys/vm/max_map_count=1
 /sys/kernel/mm/ksm/run=1
-/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages=4096
+$hp_pool=4096
 EOF
 snapshot; root_run; expect_clean_run; verify "$results"
 
@@ -226,12 +229,12 @@ for area in 1-1 1-2 1-3; do
 	echo "1 1 another-boot pid:[1]" >"/var/lib/mmapsuite/$area/owner" # a dead run's
 done
 printf '%s\n' /proc/sys/vm/overcommit_memory=2 /proc/sys/vm/max_map_count=1 \
-	/sys/kernel/mm/ksm/run=1 /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages=4096 |
+	/sys/kernel/mm/ksm/run=1 "$hp_pool=4096" |
 	tee /run/mmapsuite/1-1.settings /run/mmapsuite/1-3.settings >/var/lib/mmapsuite/1-1/settings
 chown -R nobody /var/lib/mmapsuite/1-1 /run/mmapsuite/1-1.settings # another user's area
 chown nobody /run/mmapsuite/1-3.settings # root's area, another user's snapshot file
 printf '%s\n' /proc/sys/vm/overcommit_memory=7 /proc/sys/vm/max_map_count=-1 \
-	/sys/kernel/mm/ksm/run=foo /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages=99999999999999999999 \
+	/sys/kernel/mm/ksm/run=foo "$hp_pool=99999999999999999999" \
 	/proc/sys/vm/swappiness=0 |
 	tee /run/mmapsuite/1-2.settings >/var/lib/mmapsuite/1-2/settings
 # A link in place of an area, to another user's look-alike, and a link in place of a dead
@@ -361,7 +364,7 @@ for f in /run/mmapsuite/settings.lock /run/mmapsuite/hugetlb.lock /run/mmapsuite
 	/var/lib/mmapsuite/x; do
 	as_nobody sh -c ": >'$f'" 2>/dev/null && check_failed "nobody can create $f"
 done
-hugetlb=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+hugetlb=$hp_pool
 start_as_nobody "$work/squatter.out" python3 -c '
 import fcntl, os, socket, sys, time
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
