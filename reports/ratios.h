@@ -17,7 +17,7 @@
 
 #include "paired.h"
 #include "results.h"
-#include "rstats.h"
+#include "stats.h"
 #include "text.h"
 
 enum ms_verdict {

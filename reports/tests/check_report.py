@@ -326,7 +326,7 @@ def median(v):
 
 
 def bootstrap(a, b):
-    """ms_median_ratio(a, b) of rstats.c: b/a with the same xorshift64* stream."""
+    """ms_median_ratio(a, b) of lib/stats.c: b/a with the same xorshift64* stream."""
     mask = (1 << 64) - 1
     state = 0x9E3779B97F4A7C15
     ratio = median(b) / median(a)
