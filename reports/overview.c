@@ -1,5 +1,7 @@
 /* Benchmark overview (see overview.h). Everything is read from results.json: the pairs of
- * ratios.c, the records of memory_use, write, share_*, and extra.bench.break_even. */
+ * ratios.c, the records of the cases that declare an overview role (bench/include/
+ * overview_role.h: which case feeds which row is the case's word, never a name matched
+ * here), and extra.bench.break_even. */
 #include "overview.h"
 
 #include <math.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "overview_role.h"
 #include "ratios.h"
 #include "util.h"
 
@@ -25,8 +28,13 @@ static double pnum(const struct ms_benchmark *b, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* The record of a case, fs, method and metric with the largest size (or the given size). */
-static const struct ms_benchmark *find(const struct ms_run *run, const char *bcase,
+static bool has_role(const struct ms_benchmark *b, enum ms_overview_role role)
+{
+	return ms_bench_overview_role(b->bench_case) == role;
+}
+
+/* The record of a role, fs, method and metric with the largest size (or the given size). */
+static const struct ms_benchmark *find(const struct ms_run *run, enum ms_overview_role role,
 				       const char *fs, const char *method, const char *metric,
 				       double size)
 {
@@ -35,7 +43,7 @@ static const struct ms_benchmark *find(const struct ms_run *run, const char *bca
 	for (size_t i = 0; i < run->n_benchmarks; i++) {
 		const struct ms_benchmark *b = &run->benchmarks[i];
 
-		if (strcmp(b->bench_case, bcase) || strcmp(b->metric, metric) ||
+		if (!has_role(b, role) || strcmp(b->metric, metric) ||
 		    !ms_streq(ms_bench_method(b), method) || (fs && !ms_streq(pstr(b, "fs"), fs)) ||
 		    pnum(b, "threads") > 1 || ms_streq(pstr(b, "cache"), "cold"))
 			continue;
@@ -96,7 +104,7 @@ static char *short_conditions(const struct ms_run *run, const struct ms_mmap_pai
 	double size = pnum(b, "size"), threads = pnum(b, "threads");
 	char buf[32];
 
-	if (!isnan(size) && strncmp(b->bench_case, "share_", 6)) {
+	if (!isnan(size) && !has_role(b, MS_OVERVIEW_SHARING)) {
 		ms_format_bytes(size, buf, sizeof(buf));
 		ms_text_puts(&t, buf);
 	}
@@ -270,8 +278,8 @@ static void ratio_cell(const struct ms_benchmark *m, const struct ms_benchmark *
 
 static void memory_cell(const struct ms_run *run, const char *fs, char *out, size_t len)
 {
-	const struct ms_benchmark *r = find(run, "memory_use", fs, "read", "ram_per_byte", NAN);
-	const struct ms_benchmark *m = find(run, "memory_use", fs, "mmap", "ram_per_byte", NAN);
+	const struct ms_benchmark *r = find(run, MS_OVERVIEW_MEMORY, fs, "read", "ram_per_byte", NAN);
+	const struct ms_benchmark *m = find(run, MS_OVERVIEW_MEMORY, fs, "mmap", "ram_per_byte", NAN);
 	char size[32];
 
 	if (!r || !m) {
@@ -319,9 +327,11 @@ static void break_even_text(const struct ms_run *run, const char *fs, double siz
 
 static void perf_cell(const struct ms_run *run, const char *fs, char *out, size_t len)
 {
-	const struct ms_benchmark *kept = find(run, "seq_read", fs, "mmap_kept", "throughput", NAN);
+	const struct ms_benchmark *kept = find(run, MS_OVERVIEW_PERFORMANCE, fs, "mmap_kept",
+					       "throughput", NAN);
 	double size = kept ? pnum(kept, "size") : NAN;
-	const struct ms_benchmark *fresh = find(run, "seq_read", fs, "mmap", "throughput", size);
+	const struct ms_benchmark *fresh = find(run, MS_OVERVIEW_PERFORMANCE, fs, "mmap",
+						"throughput", size);
 	const struct ms_benchmark *rd = NULL;
 	char a[100], b[100], be[200], sz[32];
 
@@ -330,7 +340,7 @@ static void perf_cell(const struct ms_run *run, const char *fs, char *out, size_
 
 		struct ms_paired pr;
 
-		if (!strcmp(x->bench_case, "seq_read") && !strcmp(x->metric, "throughput") &&
+		if (has_role(x, MS_OVERVIEW_PERFORMANCE) && !strcmp(x->metric, "throughput") &&
 		    ms_streq(ms_bench_method(x), "read") && ms_streq(pstr(x, "fs"), fs) &&
 		    pnum(x, "size") == size && (!rd || x->median > rd->median ||
 		    (kept && ms_paired_of(kept, x, &pr))) && !(rd && kept && ms_paired_of(kept, rd, &pr)))
@@ -351,10 +361,12 @@ static void perf_cell(const struct ms_run *run, const char *fs, char *out, size_
 
 static void sync_cell(const struct ms_run *run, const char *fs, char *out, size_t len)
 {
-	const struct ms_benchmark *w = find(run, "write", fs, "write_fdatasync", "throughput", NAN);
+	const struct ms_benchmark *w = find(run, MS_OVERVIEW_SYNCING, fs, "write_fdatasync",
+					    "throughput", NAN);
 	double size = w ? pnum(w, "size") : NAN;
-	const struct ms_benchmark *ft = find(run, "write", fs, "mmap_store_msync", "throughput", size);
-	const struct ms_benchmark *st = find(run, "write", fs, "mmap_store_kept_msync",
+	const struct ms_benchmark *ft = find(run, MS_OVERVIEW_SYNCING, fs, "mmap_store_msync",
+					     "throughput", size);
+	const struct ms_benchmark *st = find(run, MS_OVERVIEW_SYNCING, fs, "mmap_store_kept_msync",
 					     "throughput", size);
 	char a[100], b[100], sz[32];
 
@@ -371,11 +383,11 @@ static void sync_cell(const struct ms_run *run, const char *fs, char *out, size_
 
 static void share_cell(const struct ms_run *run, char *out, size_t len)
 {
-	const struct ms_benchmark *tp = find(run, "share_throughput", NULL, "pipe", "throughput", NAN);
-	const struct ms_benchmark *tm = find(run, "share_throughput", NULL, "mmap_shared_futex",
+	const struct ms_benchmark *tp = find(run, MS_OVERVIEW_SHARING, NULL, "pipe", "throughput", NAN);
+	const struct ms_benchmark *tm = find(run, MS_OVERVIEW_SHARING, NULL, "mmap_shared_futex",
 					     "throughput", NAN);
-	const struct ms_benchmark *lp = find(run, "share_latency", NULL, "pipe", "round_trip", NAN);
-	const struct ms_benchmark *lm = find(run, "share_latency", NULL, "mmap_shared_futex",
+	const struct ms_benchmark *lp = find(run, MS_OVERVIEW_SHARING, NULL, "pipe", "round_trip", NAN);
+	const struct ms_benchmark *lm = find(run, MS_OVERVIEW_SHARING, NULL, "mmap_shared_futex",
 					     "round_trip", NAN);
 	char a[100], b[100];
 
