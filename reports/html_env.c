@@ -8,6 +8,7 @@
 
 #include "html.h"
 #include "model.h"
+#include "section.h"
 #include "util.h"
 
 static void render_value(json_t *v, struct ms_text *t, int depth);
@@ -119,8 +120,8 @@ static void render_value(json_t *v, struct ms_text *t, int depth)
 	}
 }
 
-void ms_html_environment(const struct ms_run *run, const char *topology_svg,
-			 const char *topology_note, struct ms_text *t)
+static void environment_html(const struct ms_run *run, const char *topology_svg,
+			     const char *topology_note, struct ms_text *t)
 {
 	ms_text_puts(t, "<section id=\"environment\"><h2>Environment</h2>\n<div class=\"topology\" "
 			"id=\"topology\"><h3>Topology (hwloc lstopo)</h3>\n");
@@ -231,3 +232,19 @@ out:
 	free(xml_path);
 	return result;
 }
+
+/* index.html only: summary.md names the kernel and CPU in its header. */
+static void environment_render(const struct ms_report_input *in, void *model, enum ms_format f,
+			       struct ms_text *t)
+{
+	(void)model;
+	if (f == MS_HTML)
+		environment_html(in->run, in->topology_svg, in->topology_note, t);
+}
+
+const struct ms_section ms_section_environment = {
+	.id = "environment",
+	.title = "Environment",
+	.nav = true,
+	.render = environment_render,
+};

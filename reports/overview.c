@@ -12,6 +12,7 @@
 #include "model.h"
 #include "overview_role.h"
 #include "ratios.h"
+#include "section.h"
 #include "util.h"
 
 /* ---- helpers over records ---- */
@@ -492,7 +493,7 @@ static size_t drifting_count(const struct ms_run *run)
 	return n;
 }
 
-void ms_overview_html(const struct ms_run *run, struct ms_text *t)
+static void overview_html(const struct ms_run *run, struct ms_text *t)
 {
 	struct ms_pair_set set;
 	size_t drift = drifting_count(run);
@@ -500,8 +501,8 @@ void ms_overview_html(const struct ms_run *run, struct ms_text *t)
 	if (!run->n_benchmarks)
 		return;
 	ms_pairs_build(run, &set);
-	ms_text_printf(t, "<section id=\"overview\" data-drifting=\"%zu\"><h2>mmap against "
-		       "read(), at a glance</h2>\n", drift);
+	ms_text_printf(t, "<section id=\"%s\" data-drifting=\"%zu\"><h2>%s</h2>\n",
+		       ms_section_overview.id, drift, ms_section_overview.title);
 	if (drift)
 		ms_text_printf(t, "<p><span class=\"drifting\">%zu results drifting</span>: their "
 			       "samples trended even after a longer warm-up; they take no "
@@ -514,7 +515,7 @@ void ms_overview_html(const struct ms_run *run, struct ms_text *t)
 	ms_pairs_free(&set);
 }
 
-void ms_overview_markdown(const struct ms_run *run, struct ms_text *t)
+static void overview_markdown(const struct ms_run *run, struct ms_text *t)
 {
 	const char *fs[8];
 	size_t nfs = fs_list(run, fs, 8);
@@ -564,6 +565,22 @@ void ms_overview_markdown(const struct ms_run *run, struct ms_text *t)
 		ms_text_puts(t, "\n\n");
 	}
 }
+
+static void overview_render(const struct ms_report_input *in, void *model, enum ms_format f,
+			    struct ms_text *t)
+{
+	(void)model;
+	if (f == MS_HTML)
+		overview_html(in->run, t);
+	else
+		overview_markdown(in->run, t);
+}
+
+const struct ms_section ms_section_overview = {
+	.id = "overview",
+	.title = "mmap against read(), at a glance",
+	.render = overview_render,
+};
 
 void ms_plot_legend_html(const struct ms_plot *p, struct ms_text *t)
 {
