@@ -118,7 +118,21 @@ static char *short_conditions(const struct ms_run *run, const struct ms_mmap_pai
 	return t.data;
 }
 
-/* ---- forest plot ---- */
+/* ---- forest plot ----
+ *
+ * Written as SVG here, not through the gnuplot layer (gnuplot.c) like every other plot, on
+ * purpose:
+ * - Each row is a <g class="fp-row"> whose data-ratio, data-low, data-high, data-noisy,
+ *   data-drifting and data-map-index attributes are what check_report.py (on the file) and
+ *   check-in-browser (on the DOM Chromium built) compare with results.json, row by row.
+ *   gnuplot's svg terminal emits one path per plot, with no way to attach an attribute to a
+ *   point; the other plots are checked through their .dat files instead.
+ * - Each label carries an SVG <title> with all of the pair's conditions, shown on hover.
+ *   gnuplot's only per-point hover text (svg "mouse" with hypertext labels) needs its
+ *   JavaScript, and the page has no script (index.html is self-contained, and
+ *   check-in-browser fails on any console message from the page).
+ * - The picture at the top of the page must not depend on gnuplot: a board or a guest
+ *   without it still gets the verdict's picture (the other plots are then reported missing). */
 
 #define FP_W 1160
 #define FP_LABEL 520
