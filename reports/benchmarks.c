@@ -68,9 +68,12 @@ static void skipped_variants(const struct ms_run *run, struct ms_text *t)
 	ms_text_puts(t, "</tbody></table></details>\n");
 }
 
-static void benchmarks_html(const struct ms_run *run, const struct ms_plot_set *plots,
-			    struct ms_text *t)
+static void benchmarks_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+	const struct ms_plot_set *plots = in->plots;
+
+	(void)model;
 	ms_section_open(&ms_section_benchmarks, MS_HTML, t);
 	if (!run->n_benchmarks) {
 		ms_text_puts(t, "<p>No benchmark ran in this run.</p></section>\n");
@@ -123,8 +126,11 @@ static void benchmarks_html(const struct ms_run *run, const struct ms_plot_set *
 	ms_text_puts(t, "</section>\n");
 }
 
-static void benchmarks_md(const struct ms_run *run, struct ms_text *t)
+static void benchmarks_md(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	if (!run->n_benchmarks)
 		return;
 	size_t noisy = 0;
@@ -141,19 +147,7 @@ static void benchmarks_md(const struct ms_run *run, struct ms_text *t)
 	ms_text_puts(t, "\n</details>\n");
 }
 
-static void benchmarks_render(const struct ms_report_input *in, void *model, enum ms_format f,
-			      struct ms_text *t)
-{
-	(void)model;
-	if (f == MS_HTML)
-		benchmarks_html(in->run, in->plots, t);
-	else
-		benchmarks_md(in->run, t);
-}
-
 const struct ms_section ms_section_benchmarks = {
-	.id = "benchmarks",
-	.title = "Benchmarks",
-	.nav = true,
-	.render = benchmarks_render,
+	.id = "benchmarks", .title = "Benchmarks", .nav = true,
+	.markdown = benchmarks_md, .html = benchmarks_html,
 };

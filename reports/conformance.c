@@ -111,8 +111,11 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 	ms_text_puts(t, "</td>");
 }
 
-static void matrix_html(const struct ms_run *run, struct ms_text *t)
+static void matrix_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	ms_text_puts(t, "<section id=\"conformance\"><h2>Conformance matrix</h2>\n");
 	if (!run->n_conformance) {
 		ms_text_puts(t, "<p>No conformance test ran in this run.</p></section>\n");
@@ -200,8 +203,11 @@ static size_t checklist_totals(size_t per_group[26])
 	return total;
 }
 
-static void coverage_html(const struct ms_run *run, struct ms_text *t)
+static void coverage_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	struct id_state *ids = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
@@ -263,25 +269,18 @@ static void coverage_html(const struct ms_run *run, struct ms_text *t)
 	free(ids);
 }
 
-static void coverage_render(const struct ms_report_input *in, void *model, enum ms_format f,
-			    struct ms_text *t)
-{
-	(void)model;
-	if (f == MS_HTML)
-		coverage_html(in->run, t);
-}
-
 const struct ms_section ms_section_coverage = {
-	.id = "coverage",
-	.title = "Coverage",
-	.nav = true,
-	.render = coverage_render,
+	.id = "coverage", .title = "Coverage", .nav = true,
+	.html = coverage_html,
 };
 
 /* summary.md: pass, fail, skip, broken (and xfail, xpass when any) per place and file
  * system, then the skips with their reasons, folded. */
-static void totals_md(const struct ms_run *run, struct ms_text *t)
+static void totals_md(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	struct ms_counts all;
 	ms_count_outcomes(run, &all);
 	if (!all.total)
@@ -328,19 +327,7 @@ static void totals_md(const struct ms_run *run, struct ms_text *t)
 	ms_text_puts(t, "\n</details>\n\n");
 }
 
-static void conformance_render(const struct ms_report_input *in, void *model, enum ms_format f,
-			       struct ms_text *t)
-{
-	(void)model;
-	if (f == MS_HTML)
-		matrix_html(in->run, t);
-	else
-		totals_md(in->run, t);
-}
-
 const struct ms_section ms_section_conformance = {
-	.id = "conformance",
-	.title = "Conformance matrix",
-	.nav = true,
-	.render = conformance_render,
+	.id = "conformance", .title = "Conformance matrix", .nav = true,
+	.markdown = totals_md, .html = matrix_html,
 };

@@ -49,12 +49,15 @@ static void kernel_health_md(const struct ms_run *run, struct ms_text *t)
 	}
 }
 
-static void failures_md(const struct ms_run *run, struct ms_text *t)
+static void failures_md(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
 	struct ms_counts all;
-	ms_count_outcomes(run, &all);
-	if (!all.total)
+
+	(void)model;
+	if (!run->n_conformance)
 		return;
+	ms_count_outcomes(run, &all);
 	if (all.n[MS_FAIL] || all.n[MS_BROKEN]) {
 		ms_section_open(&ms_section_failures, MS_MARKDOWN, t);
 		ms_text_puts(t, "| test | ids | outcome | message |\n|---|---|---|---|\n");
@@ -76,8 +79,11 @@ static void failures_md(const struct ms_run *run, struct ms_text *t)
 	kernel_health_md(run, t);
 }
 
-static void failures_html(const struct ms_run *run, struct ms_text *t)
+static void failures_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	ms_section_open(&ms_section_failures, MS_HTML, t);
 	json_t *health = json_object_get(run->environment, "kernel_health");
 	if (run->n_conformance && json_is_false(json_object_get(health, "checked"))) {
@@ -118,21 +124,9 @@ static void failures_html(const struct ms_run *run, struct ms_text *t)
 	ms_section_close(MS_HTML, t);
 }
 
-static void failures_render(const struct ms_report_input *in, void *model, enum ms_format f,
-			    struct ms_text *t)
-{
-	(void)model;
-	if (f == MS_HTML)
-		failures_html(in->run, t);
-	else
-		failures_md(in->run, t);
-}
-
 const struct ms_section ms_section_failures = {
-	.id = "failures",
-	.title = "Failures",
-	.nav = true,
-	.render = failures_render,
+	.id = "failures", .title = "Failures", .nav = true,
+	.markdown = failures_md, .html = failures_html,
 };
 
 /* One row of the xfail or xpass table: the test, the expectation's reason and line. */
@@ -156,8 +150,11 @@ static void expected_row(struct ms_text *t, const struct ms_conformance *c, bool
 	free(name);
 }
 
-static void expected_md(const struct ms_run *run, struct ms_text *t)
+static void expected_md(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	struct ms_counts all;
 	ms_count_outcomes(run, &all);
 	if (all.n[MS_XFAIL]) {
@@ -181,8 +178,11 @@ static void expected_md(const struct ms_run *run, struct ms_text *t)
 
 /* Known deviations: the failures an expectation file names (XFAIL), and the tests it
  * expected to fail that passed (XPASS: their lines can be pruned). */
-static void expected_html(const struct ms_run *run, struct ms_text *t)
+static void expected_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	ms_section_open(&ms_section_expected, MS_HTML, t);
 	size_t n = 0;
 	for (int pass = 0; pass < 2; pass++) {
@@ -220,19 +220,7 @@ static void expected_html(const struct ms_run *run, struct ms_text *t)
 	ms_section_close(MS_HTML, t);
 }
 
-static void expected_render(const struct ms_report_input *in, void *model, enum ms_format f,
-			    struct ms_text *t)
-{
-	(void)model;
-	if (f == MS_HTML)
-		expected_html(in->run, t);
-	else
-		expected_md(in->run, t);
-}
-
 const struct ms_section ms_section_expected = {
-	.id = "expected",
-	.title = "Known deviations",
-	.nav = true,
-	.render = expected_render,
+	.id = "expected", .title = "Known deviations", .nav = true,
+	.markdown = expected_md, .html = expected_html,
 };

@@ -120,9 +120,12 @@ static void render_value(json_t *v, struct ms_text *t, int depth)
 	}
 }
 
-static void environment_html(const struct ms_run *run, const char *topology_svg,
-			     const char *topology_note, struct ms_text *t)
+static void environment_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+	const char *topology_svg = in->topology_svg, *topology_note = in->topology_note;
+
+	(void)model;
 	ms_text_puts(t, "<section id=\"environment\"><h2>Environment</h2>\n<div class=\"topology\" "
 			"id=\"topology\"><h3>Topology (hwloc lstopo)</h3>\n");
 	if (topology_svg)
@@ -234,17 +237,7 @@ out:
 }
 
 /* index.html only: summary.md names the kernel and CPU in its header. */
-static void environment_render(const struct ms_report_input *in, void *model, enum ms_format f,
-			       struct ms_text *t)
-{
-	(void)model;
-	if (f == MS_HTML)
-		environment_html(in->run, in->topology_svg, in->topology_note, t);
-}
-
 const struct ms_section ms_section_environment = {
-	.id = "environment",
-	.title = "Environment",
-	.nav = true,
-	.render = environment_render,
+	.id = "environment", .title = "Environment", .nav = true,
+	.html = environment_html,
 };

@@ -507,8 +507,11 @@ static size_t drifting_count(const struct ms_run *run)
 	return n;
 }
 
-static void overview_html(const struct ms_run *run, struct ms_text *t)
+static void overview_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	struct ms_pair_set set;
 	size_t drift = drifting_count(run);
 
@@ -529,8 +532,11 @@ static void overview_html(const struct ms_run *run, struct ms_text *t)
 	ms_pairs_free(&set);
 }
 
-static void overview_markdown(const struct ms_run *run, struct ms_text *t)
+static void overview_markdown(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	const char *fs[8];
 	size_t nfs = fs_list(run, fs, 8);
 	char cell[600];
@@ -580,20 +586,9 @@ static void overview_markdown(const struct ms_run *run, struct ms_text *t)
 	}
 }
 
-static void overview_render(const struct ms_report_input *in, void *model, enum ms_format f,
-			    struct ms_text *t)
-{
-	(void)model;
-	if (f == MS_HTML)
-		overview_html(in->run, t);
-	else
-		overview_markdown(in->run, t);
-}
-
 const struct ms_section ms_section_overview = {
-	.id = "overview",
-	.title = "mmap against read(), at a glance",
-	.render = overview_render,
+	.id = "overview", .title = "mmap against read(), at a glance",
+	.markdown = overview_markdown, .html = overview_html,
 };
 
 void ms_plot_legend_html(const struct ms_plot *p, struct ms_text *t)

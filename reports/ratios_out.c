@@ -300,10 +300,6 @@ static void pairs_render(const struct ms_report_input *in, void *model, enum ms_
 }
 
 const struct ms_section ms_section_pairs = {
-	.id = "mmap-vs-read",
-	.title = "mmap against read()",
-	.nav = true,
-	.build = pairs_build,
-	.render = pairs_render,
-	.free = pairs_free,
+	.id = "mmap-vs-read", .title = "mmap against read()", .nav = true,
+	.build = pairs_build, .render = pairs_render, .free = pairs_free,
 };

@@ -3,7 +3,8 @@
  *
  *	const struct ms_section ms_section_NAME = {
  *		.id = "html-id", .title = "Title", .nav = true,
- *		.build = build, .render = render, .free = free_model,
+ *		.build = build, .free = free_model,
+ *		.render = render,  (or .markdown = ..., .html = ...)
  *	};
  *
  * The builder computes what both formats show once per report (a table model, the pairs of
@@ -33,9 +34,14 @@ struct ms_section {
 	bool nav;           /* linked from index.html's navigation bar */
 	/* Optional: what both renderers read, built once per report; NULL is a valid model. */
 	void *(*build)(const struct ms_report_input *in);
+	void (*free)(void *model); /* optional */
+	/* Either one renderer for both formats (prose written once, the format a parameter)... */
 	void (*render)(const struct ms_report_input *in, void *model, enum ms_format f,
 		       struct ms_text *t);
-	void (*free)(void *model); /* optional */
+	/* ... or one per format, where the two show different things (summary.md a table of
+	 * totals, index.html the matrix); NULL: the section shows nothing in that format. */
+	void (*markdown)(const struct ms_report_input *in, void *model, struct ms_text *t);
+	void (*html)(const struct ms_report_input *in, void *model, struct ms_text *t);
 };
 
 #define MS_SECTION(name, file) extern const struct ms_section ms_section_##name;

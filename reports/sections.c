@@ -39,8 +39,16 @@ void ms_sections_free(struct ms_report_models *m)
 void ms_sections_render(const struct ms_report_input *in, const struct ms_report_models *m,
 			enum ms_format f, struct ms_text *t)
 {
-	for (size_t i = 0; i < N_SECTIONS; i++)
-		sections[i]->render(in, m->model[i], f, t);
+	for (size_t i = 0; i < N_SECTIONS; i++) {
+		const struct ms_section *s = sections[i];
+
+		if (s->render)
+			s->render(in, m->model[i], f, t);
+		else if (f == MS_HTML && s->html)
+			s->html(in, m->model[i], t);
+		else if (f == MS_MARKDOWN && s->markdown)
+			s->markdown(in, m->model[i], t);
+	}
 }
 
 void ms_sections_nav(struct ms_text *t)
