@@ -3,12 +3,14 @@
 matrix cells, verdict, benchmark table and plot data, junit.xml, ktap.txt and summary.md must
 say what the results say. With --dom (Chromium's --dump-dom of index.html) the page is the
 one a browser built; with --probe (what the in-page probe measured) every plot must have been
-drawn with a size and marks, every image must have decoded.
+drawn with a size and marks, every image must have decoded. Both files must show their
+sections in the order of reports/sections.def.
 
 usage: check_report.py RESULTS_DIR [--dom FILE] [--probe FILE]
        check_report.py mutate NAME FROM.json TO.json [ARG...]   (a changed copy of a run)
        check_report.py wrong-summary-ratio SUMMARY.md  (first mmap/read() ratio digit + 1)
        check_report.py shift-time-sample PLOT.dat      (first sample 0.5 s later)
+       check_report.py reorder-summary SUMMARY.md      (last section moved first)
        check_report.py count slowed|throughput RESULTS.json
 The sub-commands make check-report's mutations and counts (names in MUTATIONS).
 CHECK_REPORT_NO_BOOTSTRAP=1 skips redoing the bootstrap of every mmap/read() interval (the
@@ -621,6 +623,48 @@ def under_todays_names(run):
     return run
 
 
+# The "### " headings of summary.md, by the section (sections.def name) that writes them.
+SUMMARY_HEADINGS = {
+    "The seed's table, measured": "overview",
+    "mmap against read()": "pairs",
+    "Fraction of the memory-read ceiling (hot cache)": "pairs",
+    "Failures": "failures",
+    "Expected failures (known deviations)": "expected",
+    "Expected to fail but passed (XPASS)": "expected",
+    "Conformance": "conformance",
+    "Benchmarks": "benchmarks",
+}
+# index.html's <section id>, by section.
+HTML_IDS = {"overview": "overview", "mmap-vs-read": "pairs", "failures": "failures",
+            "expected": "expected", "conformance": "conformance", "coverage": "coverage",
+            "benchmarks": "benchmarks", "environment": "environment"}
+
+
+def section_order():
+    """The sections' one order: the MS_SECTION lines of reports/sections.def."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sections.def")
+    return re.findall(r"^MS_SECTION\((\w+),", open(path).read(), re.M)
+
+
+def check_section_order(directory, html):
+    """summary.md and index.html show their sections in sections.def's order, and the page's
+    navigation links them in that order too."""
+    order = section_order()
+    check(order, "reports/sections.def lists no section")
+    rank = {name: i for i, name in enumerate(order)}
+    md = [SUMMARY_HEADINGS.get(h) for h in
+          re.findall(r"^### (.*)$", open(f"{directory}/summary.md").read(), re.M)]
+    ids = re.findall(r'<section id="([^"]+)"', html)
+    nav = re.findall(r'<a href="#([^"]+)">', (re.findall(r"<nav>.*?</nav>", html, re.S)
+                                              or [""])[0])
+    for what, names in (("summary.md", md), ("index.html", [HTML_IDS.get(i) for i in ids]),
+                        ("the navigation", [HTML_IDS.get(i) for i in nav])):
+        check(None not in names and all(n in rank for n in names),
+              f"{what}: a section sections.def does not list: {names}")
+        seq = [rank[n] for n in names if n in rank]
+        check(seq == sorted(seq), f"{what}: sections out of sections.def's order: {names}")
+
+
 # --- check-report's mutations of a run, and its counts ---
 
 def _is_ext4_seq_read(b):
@@ -700,6 +744,14 @@ def wrong_summary_ratio(path):
     open(path, "w").write(head + "### mmap against read()" + rest)
 
 
+def reorder_summary(path):
+    """summary.md's last "### " section moved before its first one."""
+    text = open(path).read()
+    parts = re.split(r"(?m)^(?=### )", text)
+    head, blocks = parts[0], parts[1:]
+    open(path, "w").write(head + "".join(blocks[-1:] + blocks[:-1]))
+
+
 def shift_time_sample(path):
     """The first sample of a plot over time moved by half a second."""
     lines = open(path).read().split("\n")
@@ -731,10 +783,14 @@ def subcommand(args):
     if args[0] == "shift-time-sample" and len(args) == 2:
         shift_time_sample(args[1])
         return 0
+    if args[0] == "reorder-summary" and len(args) == 2:
+        reorder_summary(args[1])
+        return 0
     if args[0] == "count" and len(args) == 3 and args[1] in ("slowed", "throughput"):
         print(count(args[1], args[2]))
         return 0
-    if args[0] in ("mutate", "wrong-summary-ratio", "shift-time-sample", "count"):
+    if args[0] in ("mutate", "wrong-summary-ratio", "shift-time-sample", "reorder-summary",
+                   "count"):
         print(__doc__)
         return 2
     return None
@@ -760,6 +816,7 @@ def main():
     check_pairs(run, page, directory)
     check_overview(run, page)
     check_topology(run, html)
+    check_section_order(directory, html)
     if "--probe" in opts:
         check_probe(run, json.load(open(opts["--probe"])))
     for p in problems:
