@@ -418,30 +418,36 @@ static void share_cell(const struct ms_run *run, char *out, size_t len)
 		 lp ? lp->median / 1e3 : NAN);
 }
 
+/* The seed's table: its title and the rows per file system, for both formats. */
+static const char four_rows_title[] = "The seed's table, measured";
+static const struct {
+	const char *name;
+	void (*cell)(const struct ms_run *run, const char *fs, char *out, size_t len);
+} fs_rows[] = {
+	{ "memory usage", memory_cell },
+	{ "performance", perf_cell },
+	{ "syncing", sync_cell },
+};
+
 static void four_rows_html(const struct ms_run *run, struct ms_text *t)
 {
 	const char *fs[8];
 	size_t nfs = fs_list(run, fs, 8);
-	static const char *const rows[] = { "memory usage", "performance", "syncing" };
 	char cell[600];
 
-	ms_text_puts(t, "<h3 id=\"four-rows\">The seed's table, measured</h3>\n<table id=\"rows\" "
-			"class=\"rows\"><thead><tr><th></th>");
+	ms_text_printf(t, "<h3 id=\"four-rows\">%s</h3>\n<table id=\"rows\" "
+		       "class=\"rows\"><thead><tr><th></th>", four_rows_title);
 	for (size_t f = 0; f < nfs; f++) {
 		ms_text_puts(t, "<th>");
 		ms_text_xml(t, fs[f]);
 		ms_text_puts(t, "</th>");
 	}
 	ms_text_puts(t, "</tr></thead><tbody>\n");
-	for (size_t r = 0; r < 3; r++) {
-		ms_text_printf(t, "<tr data-row=\"%s\"><th>%s</th>", rows[r], rows[r]);
+	for (size_t r = 0; r < sizeof(fs_rows) / sizeof(fs_rows[0]); r++) {
+		ms_text_printf(t, "<tr data-row=\"%s\"><th>%s</th>", fs_rows[r].name,
+			       fs_rows[r].name);
 		for (size_t f = 0; f < nfs; f++) {
-			if (r == 0)
-				memory_cell(run, fs[f], cell, sizeof(cell));
-			else if (r == 1)
-				perf_cell(run, fs[f], cell, sizeof(cell));
-			else
-				sync_cell(run, fs[f], cell, sizeof(cell));
+			fs_rows[r].cell(run, fs[f], cell, sizeof(cell));
 			ms_text_puts(t, "<td>");
 			ms_text_xml(t, cell);
 			ms_text_puts(t, "</td>");
@@ -544,15 +550,13 @@ static void overview_markdown(const struct ms_report_input *in, void *model, str
 
 	if (!run->n_benchmarks)
 		return;
-	ms_text_puts(t, "### The seed's table, measured\n\n");
+	ms_text_printf(t, "### %s\n\n", four_rows_title);
 	for (size_t f = 0; f < nfs; f++) {
 		ms_text_printf(t, "- **%s**\n", fs[f]);
-		memory_cell(run, fs[f], cell, sizeof(cell));
-		ms_text_printf(t, "  - memory usage: %s\n", cell);
-		perf_cell(run, fs[f], cell, sizeof(cell));
-		ms_text_printf(t, "  - performance: %s\n", cell);
-		sync_cell(run, fs[f], cell, sizeof(cell));
-		ms_text_printf(t, "  - syncing: %s\n", cell);
+		for (size_t r = 0; r < sizeof(fs_rows) / sizeof(fs_rows[0]); r++) {
+			fs_rows[r].cell(run, fs[f], cell, sizeof(cell));
+			ms_text_printf(t, "  - %s: %s\n", fs_rows[r].name, cell);
+		}
 	}
 	share_cell(run, cell, sizeof(cell));
 	ms_text_printf(t, "- **sharing**: %s\n\n", cell);
