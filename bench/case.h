@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "overview_role.h"
+
 #define KiB (1024ULL)
 #define MiB (1024ULL * KiB)
 #define GiB (1024ULL * MiB)
@@ -113,6 +115,8 @@ struct bench_case {
 	/* Its mapping variants are compared with its system-call variants: each is sampled in
 	 * pairs with its declared partner (bench/partner.h), the partners with themselves. */
 	bool paired;
+	/* The overview row its results feed in the report (overview_role.h); zero: none. */
+	enum ms_overview_role overview;
 	const struct bench_opt *opts; /* terminated by a zero entry */
 	size_t state_size;           /* bytes of per-variant state in ctx->priv, 0 for none */
 	void (*plan)(struct bench_plan *plan);

@@ -1,4 +1,6 @@
-/* Statistics for samples: order statistics, not means, since timings are skewed. */
+/* Statistics for samples, the one module for bench/ and reports/: order statistics, not
+ * means, since timings are skewed; and the rank test, bootstrap and means that compare two
+ * sets of samples. */
 #ifndef MMAPSUITE_STATS_H
 #define MMAPSUITE_STATS_H
 
@@ -24,7 +26,7 @@ size_t ms_median_ci_rank(size_t n);
 double ms_relative_halfwidth(const struct ms_summary *s);
 
 /* Drift: do the samples, in the order taken, trend? Mann-Kendall's trend test over the
- * series (|z| >= 3.0, p < 0.003: a ramp) or a change point (Mann-Whitney |z| >= 3.5 at the
+ * series (|z| >= 3.0, p < 0.003: a ramp) or a change point (Mann-Whitney |z| >= 3.5 (ms_mann_whitney) at the
  * best split, above the scan's chance maximum: a step), and a change that matters: the
  * medians before and after the best change point (the split, with at least a quarter of the
  * samples and 3 on each side, that Mann-Whitney separates most) differ by at least 10%.
@@ -37,5 +39,34 @@ struct ms_drift {
 	double change;         /* median after / median before */
 };
 void ms_drift_test(const double *samples, size_t n, struct ms_drift *out);
+
+/* Mann-Whitney U test of b against a, on raw samples (ties get mid-ranks).
+ * u: pairs (a[i], b[j]) with b[j] > a[i], ties counting half.
+ * z: (u - na nb / 2) over its standard deviation with the tie correction, no continuity
+ *    correction (positive: b tends higher); the drift test's change-point scan uses it.
+ * p: two-sided p-value that a and b come from the same distribution: exact (by counting)
+ *    when both have at most 30 samples and there are no ties, else the normal approximation
+ *    with tie and continuity corrections. p = 1, u = z = 0 when either is empty. */
+struct ms_mann_whitney {
+	double u, z, p;
+};
+void ms_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
+		     struct ms_mann_whitney *out);
+
+/* Ratio of medians b/a with a 95% percentile-bootstrap interval (resampling both sides,
+ * a fixed seed so a report renders the same twice). */
+struct ms_ratio {
+	double ratio, low, high;
+};
+void ms_median_ratio(const double *a, size_t na, const double *b, size_t nb,
+		     struct ms_ratio *out);
+
+/* Means of positive values; NAN if there is none. Harmonic for rates (MB/s, ops/s), so the
+ * mean is the rate of the whole work; geometric for ratios. */
+double ms_harmonic_mean(const double *v, size_t n);
+double ms_geometric_mean(const double *v, size_t n);
+
+/* A metric is a rate when its unit is per time ("MB/s", "ops/s", "GiB/s"). */
+int ms_unit_is_rate(const char *unit);
 
 #endif

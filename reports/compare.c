@@ -70,7 +70,9 @@ static void judge(struct ms_comparison *c, struct ms_metric_cmp *m)
 {
 	const struct ms_benchmark *a = m->base, *b = m->other;
 	ms_median_ratio(a->samples, a->n_samples, b->samples, b->n_samples, &m->ratio);
-	m->p = ms_mann_whitney_p(a->samples, a->n_samples, b->samples, b->n_samples);
+	struct ms_mann_whitney mw;
+	ms_mann_whitney(a->samples, a->n_samples, b->samples, b->n_samples, &mw);
+	m->p = mw.p;
 	m->smoke = c->smoke_run[m->run];
 	m->significant = !m->smoke && m->p < SIGNIFICANCE;
 	double r = m->ratio.ratio;

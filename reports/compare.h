@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #include "results.h"
-#include "rstats.h"
+#include "stats.h"
 #include "text.h"
 
 struct ms_metric_cmp {

@@ -4,16 +4,14 @@
 
 #include "plots.h"
 #include "results.h"
+#include "section.h"
 #include "text.h"
 
 extern const char ms_html_css[];
 
-void ms_html_page(const struct ms_run *run, const struct ms_plot_set *plots,
-		  const char *topology_svg, const char *topology_note, struct ms_text *t);
-void ms_html_conformance(const struct ms_run *run, struct ms_text *t);
-void ms_html_coverage(const struct ms_run *run, struct ms_text *t);
-void ms_html_environment(const struct ms_run *run, const char *topology_svg,
-			 const char *topology_note, struct ms_text *t);
+/* The page: header, verdict and navigation, every section of sections.def, footer. */
+void ms_html_page(const struct ms_report_input *in, const struct ms_report_models *models,
+		  struct ms_text *t);
 
 /* Draws the topology with lstopo: from env.topology.xml when the run recorded one (any
  * machine), else from the live machine when the run happened here; NULL and a note

@@ -8,6 +8,7 @@
 
 #include "html.h"
 #include "model.h"
+#include "section.h"
 #include "util.h"
 
 static void render_value(json_t *v, struct ms_text *t, int depth);
@@ -119,9 +120,12 @@ static void render_value(json_t *v, struct ms_text *t, int depth)
 	}
 }
 
-void ms_html_environment(const struct ms_run *run, const char *topology_svg,
-			 const char *topology_note, struct ms_text *t)
+static void environment_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+	const char *topology_svg = in->topology_svg, *topology_note = in->topology_note;
+
+	(void)model;
 	ms_text_puts(t, "<section id=\"environment\"><h2>Environment</h2>\n<div class=\"topology\" "
 			"id=\"topology\"><h3>Topology (hwloc lstopo)</h3>\n");
 	if (topology_svg)
@@ -231,3 +235,9 @@ out:
 	free(xml_path);
 	return result;
 }
+
+/* index.html only: summary.md names the kernel and CPU in its header. */
+const struct ms_section ms_section_environment = {
+	.id = "environment", .title = "Environment", .nav = true,
+	.html = environment_html,
+};

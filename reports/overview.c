@@ -1,5 +1,7 @@
 /* Benchmark overview (see overview.h). Everything is read from results.json: the pairs of
- * ratios.c, the records of memory_use, write, share_*, and extra.bench.break_even. */
+ * ratios.c, the records of the cases that declare an overview role (bench/include/
+ * overview_role.h: which case feeds which row is the case's word, never a name matched
+ * here), and extra.bench.break_even. */
 #include "overview.h"
 
 #include <math.h>
@@ -8,7 +10,9 @@
 #include <string.h>
 
 #include "model.h"
+#include "overview_role.h"
 #include "ratios.h"
+#include "section.h"
 #include "util.h"
 
 /* ---- helpers over records ---- */
@@ -25,8 +29,13 @@ static double pnum(const struct ms_benchmark *b, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* The record of a case, fs, method and metric with the largest size (or the given size). */
-static const struct ms_benchmark *find(const struct ms_run *run, const char *bcase,
+static bool has_role(const struct ms_benchmark *b, enum ms_overview_role role)
+{
+	return ms_bench_overview_role(b->bench_case) == role;
+}
+
+/* The record of a role, fs, method and metric with the largest size (or the given size). */
+static const struct ms_benchmark *find(const struct ms_run *run, enum ms_overview_role role,
 				       const char *fs, const char *method, const char *metric,
 				       double size)
 {
@@ -35,7 +44,7 @@ static const struct ms_benchmark *find(const struct ms_run *run, const char *bca
 	for (size_t i = 0; i < run->n_benchmarks; i++) {
 		const struct ms_benchmark *b = &run->benchmarks[i];
 
-		if (strcmp(b->bench_case, bcase) || strcmp(b->metric, metric) ||
+		if (!has_role(b, role) || strcmp(b->metric, metric) ||
 		    !ms_streq(ms_bench_method(b), method) || (fs && !ms_streq(pstr(b, "fs"), fs)) ||
 		    pnum(b, "threads") > 1 || ms_streq(pstr(b, "cache"), "cold"))
 			continue;
@@ -96,7 +105,7 @@ static char *short_conditions(const struct ms_run *run, const struct ms_mmap_pai
 	double size = pnum(b, "size"), threads = pnum(b, "threads");
 	char buf[32];
 
-	if (!isnan(size) && strncmp(b->bench_case, "share_", 6)) {
+	if (!isnan(size) && !has_role(b, MS_OVERVIEW_SHARING)) {
 		ms_format_bytes(size, buf, sizeof(buf));
 		ms_text_puts(&t, buf);
 	}
@@ -109,7 +118,21 @@ static char *short_conditions(const struct ms_run *run, const struct ms_mmap_pai
 	return t.data;
 }
 
-/* ---- forest plot ---- */
+/* ---- forest plot ----
+ *
+ * Written as SVG here, not through the gnuplot layer (gnuplot.c) like every other plot, on
+ * purpose:
+ * - Each row is a <g class="fp-row"> whose data-ratio, data-low, data-high, data-noisy,
+ *   data-drifting and data-map-index attributes are what check_report.py (on the file) and
+ *   check-in-browser (on the DOM Chromium built) compare with results.json, row by row.
+ *   gnuplot's svg terminal emits one path per plot, with no way to attach an attribute to a
+ *   point; the other plots are checked through their .dat files instead.
+ * - Each label carries an SVG <title> with all of the pair's conditions, shown on hover.
+ *   gnuplot's only per-point hover text (svg "mouse" with hypertext labels) needs its
+ *   JavaScript, and the page has no script (index.html is self-contained, and
+ *   check-in-browser fails on any console message from the page).
+ * - The picture at the top of the page must not depend on gnuplot: a board or a guest
+ *   without it still gets the verdict's picture (the other plots are then reported missing). */
 
 #define FP_W 1160
 #define FP_LABEL 520
@@ -270,8 +293,8 @@ static void ratio_cell(const struct ms_benchmark *m, const struct ms_benchmark *
 
 static void memory_cell(const struct ms_run *run, const char *fs, char *out, size_t len)
 {
-	const struct ms_benchmark *r = find(run, "memory_use", fs, "read", "ram_per_byte", NAN);
-	const struct ms_benchmark *m = find(run, "memory_use", fs, "mmap", "ram_per_byte", NAN);
+	const struct ms_benchmark *r = find(run, MS_OVERVIEW_MEMORY, fs, "read", "ram_per_byte", NAN);
+	const struct ms_benchmark *m = find(run, MS_OVERVIEW_MEMORY, fs, "mmap", "ram_per_byte", NAN);
 	char size[32];
 
 	if (!r || !m) {
@@ -319,9 +342,11 @@ static void break_even_text(const struct ms_run *run, const char *fs, double siz
 
 static void perf_cell(const struct ms_run *run, const char *fs, char *out, size_t len)
 {
-	const struct ms_benchmark *kept = find(run, "seq_read", fs, "mmap_kept", "throughput", NAN);
+	const struct ms_benchmark *kept = find(run, MS_OVERVIEW_PERFORMANCE, fs, "mmap_kept",
+					       "throughput", NAN);
 	double size = kept ? pnum(kept, "size") : NAN;
-	const struct ms_benchmark *fresh = find(run, "seq_read", fs, "mmap", "throughput", size);
+	const struct ms_benchmark *fresh = find(run, MS_OVERVIEW_PERFORMANCE, fs, "mmap",
+						"throughput", size);
 	const struct ms_benchmark *rd = NULL;
 	char a[100], b[100], be[200], sz[32];
 
@@ -330,7 +355,7 @@ static void perf_cell(const struct ms_run *run, const char *fs, char *out, size_
 
 		struct ms_paired pr;
 
-		if (!strcmp(x->bench_case, "seq_read") && !strcmp(x->metric, "throughput") &&
+		if (has_role(x, MS_OVERVIEW_PERFORMANCE) && !strcmp(x->metric, "throughput") &&
 		    ms_streq(ms_bench_method(x), "read") && ms_streq(pstr(x, "fs"), fs) &&
 		    pnum(x, "size") == size && (!rd || x->median > rd->median ||
 		    (kept && ms_paired_of(kept, x, &pr))) && !(rd && kept && ms_paired_of(kept, rd, &pr)))
@@ -351,10 +376,12 @@ static void perf_cell(const struct ms_run *run, const char *fs, char *out, size_
 
 static void sync_cell(const struct ms_run *run, const char *fs, char *out, size_t len)
 {
-	const struct ms_benchmark *w = find(run, "write", fs, "write_fdatasync", "throughput", NAN);
+	const struct ms_benchmark *w = find(run, MS_OVERVIEW_SYNCING, fs, "write_fdatasync",
+					    "throughput", NAN);
 	double size = w ? pnum(w, "size") : NAN;
-	const struct ms_benchmark *ft = find(run, "write", fs, "mmap_store_msync", "throughput", size);
-	const struct ms_benchmark *st = find(run, "write", fs, "mmap_store_kept_msync",
+	const struct ms_benchmark *ft = find(run, MS_OVERVIEW_SYNCING, fs, "mmap_store_msync",
+					     "throughput", size);
+	const struct ms_benchmark *st = find(run, MS_OVERVIEW_SYNCING, fs, "mmap_store_kept_msync",
 					     "throughput", size);
 	char a[100], b[100], sz[32];
 
@@ -371,11 +398,11 @@ static void sync_cell(const struct ms_run *run, const char *fs, char *out, size_
 
 static void share_cell(const struct ms_run *run, char *out, size_t len)
 {
-	const struct ms_benchmark *tp = find(run, "share_throughput", NULL, "pipe", "throughput", NAN);
-	const struct ms_benchmark *tm = find(run, "share_throughput", NULL, "mmap_shared_futex",
+	const struct ms_benchmark *tp = find(run, MS_OVERVIEW_SHARING, NULL, "pipe", "throughput", NAN);
+	const struct ms_benchmark *tm = find(run, MS_OVERVIEW_SHARING, NULL, "mmap_shared_futex",
 					     "throughput", NAN);
-	const struct ms_benchmark *lp = find(run, "share_latency", NULL, "pipe", "round_trip", NAN);
-	const struct ms_benchmark *lm = find(run, "share_latency", NULL, "mmap_shared_futex",
+	const struct ms_benchmark *lp = find(run, MS_OVERVIEW_SHARING, NULL, "pipe", "round_trip", NAN);
+	const struct ms_benchmark *lm = find(run, MS_OVERVIEW_SHARING, NULL, "mmap_shared_futex",
 					     "round_trip", NAN);
 	char a[100], b[100];
 
@@ -391,30 +418,36 @@ static void share_cell(const struct ms_run *run, char *out, size_t len)
 		 lp ? lp->median / 1e3 : NAN);
 }
 
+/* The seed's table: its title and the rows per file system, for both formats. */
+static const char four_rows_title[] = "The seed's table, measured";
+static const struct {
+	const char *name;
+	void (*cell)(const struct ms_run *run, const char *fs, char *out, size_t len);
+} fs_rows[] = {
+	{ "memory usage", memory_cell },
+	{ "performance", perf_cell },
+	{ "syncing", sync_cell },
+};
+
 static void four_rows_html(const struct ms_run *run, struct ms_text *t)
 {
 	const char *fs[8];
 	size_t nfs = fs_list(run, fs, 8);
-	static const char *const rows[] = { "memory usage", "performance", "syncing" };
 	char cell[600];
 
-	ms_text_puts(t, "<h3 id=\"four-rows\">The seed's table, measured</h3>\n<table id=\"rows\" "
-			"class=\"rows\"><thead><tr><th></th>");
+	ms_text_printf(t, "<h3 id=\"four-rows\">%s</h3>\n<table id=\"rows\" "
+		       "class=\"rows\"><thead><tr><th></th>", four_rows_title);
 	for (size_t f = 0; f < nfs; f++) {
 		ms_text_puts(t, "<th>");
 		ms_text_xml(t, fs[f]);
 		ms_text_puts(t, "</th>");
 	}
 	ms_text_puts(t, "</tr></thead><tbody>\n");
-	for (size_t r = 0; r < 3; r++) {
-		ms_text_printf(t, "<tr data-row=\"%s\"><th>%s</th>", rows[r], rows[r]);
+	for (size_t r = 0; r < sizeof(fs_rows) / sizeof(fs_rows[0]); r++) {
+		ms_text_printf(t, "<tr data-row=\"%s\"><th>%s</th>", fs_rows[r].name,
+			       fs_rows[r].name);
 		for (size_t f = 0; f < nfs; f++) {
-			if (r == 0)
-				memory_cell(run, fs[f], cell, sizeof(cell));
-			else if (r == 1)
-				perf_cell(run, fs[f], cell, sizeof(cell));
-			else
-				sync_cell(run, fs[f], cell, sizeof(cell));
+			fs_rows[r].cell(run, fs[f], cell, sizeof(cell));
 			ms_text_puts(t, "<td>");
 			ms_text_xml(t, cell);
 			ms_text_puts(t, "</td>");
@@ -480,16 +513,19 @@ static size_t drifting_count(const struct ms_run *run)
 	return n;
 }
 
-void ms_overview_html(const struct ms_run *run, struct ms_text *t)
+static void overview_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	struct ms_pair_set set;
 	size_t drift = drifting_count(run);
 
 	if (!run->n_benchmarks)
 		return;
 	ms_pairs_build(run, &set);
-	ms_text_printf(t, "<section id=\"overview\" data-drifting=\"%zu\"><h2>mmap against "
-		       "read(), at a glance</h2>\n", drift);
+	ms_text_printf(t, "<section id=\"%s\" data-drifting=\"%zu\"><h2>%s</h2>\n",
+		       ms_section_overview.id, drift, ms_section_overview.title);
 	if (drift)
 		ms_text_printf(t, "<p><span class=\"drifting\">%zu results drifting</span>: their "
 			       "samples trended even after a longer warm-up; they take no "
@@ -502,8 +538,11 @@ void ms_overview_html(const struct ms_run *run, struct ms_text *t)
 	ms_pairs_free(&set);
 }
 
-void ms_overview_markdown(const struct ms_run *run, struct ms_text *t)
+static void overview_markdown(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	const char *fs[8];
 	size_t nfs = fs_list(run, fs, 8);
 	char cell[600];
@@ -511,15 +550,13 @@ void ms_overview_markdown(const struct ms_run *run, struct ms_text *t)
 
 	if (!run->n_benchmarks)
 		return;
-	ms_text_puts(t, "### The seed's table, measured\n\n");
+	ms_text_printf(t, "### %s\n\n", four_rows_title);
 	for (size_t f = 0; f < nfs; f++) {
 		ms_text_printf(t, "- **%s**\n", fs[f]);
-		memory_cell(run, fs[f], cell, sizeof(cell));
-		ms_text_printf(t, "  - memory usage: %s\n", cell);
-		perf_cell(run, fs[f], cell, sizeof(cell));
-		ms_text_printf(t, "  - performance: %s\n", cell);
-		sync_cell(run, fs[f], cell, sizeof(cell));
-		ms_text_printf(t, "  - syncing: %s\n", cell);
+		for (size_t r = 0; r < sizeof(fs_rows) / sizeof(fs_rows[0]); r++) {
+			fs_rows[r].cell(run, fs[f], cell, sizeof(cell));
+			ms_text_printf(t, "  - %s: %s\n", fs_rows[r].name, cell);
+		}
 	}
 	share_cell(run, cell, sizeof(cell));
 	ms_text_printf(t, "- **sharing**: %s\n\n", cell);
@@ -552,6 +589,11 @@ void ms_overview_markdown(const struct ms_run *run, struct ms_text *t)
 		ms_text_puts(t, "\n\n");
 	}
 }
+
+const struct ms_section ms_section_overview = {
+	.id = "overview", .title = "mmap against read(), at a glance",
+	.markdown = overview_markdown, .html = overview_html,
+};
 
 void ms_plot_legend_html(const struct ms_plot *p, struct ms_text *t)
 {

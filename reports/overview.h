@@ -1,6 +1,7 @@
-/* The benchmark overview that opens index.html and summary.md: a forest plot of every
- * mmap/system-call ratio, the four rows of the mmap-against-read() comparison (memory usage, performance, syncing,
- * sharing) per file system, and the break-even pass counts. */
+/* The benchmark overview that opens index.html and summary.md (ms_section_overview): a
+ * forest plot of every mmap/system-call ratio, the four rows of the mmap-against-read()
+ * comparison (memory usage, performance, syncing, sharing) per file system, and the
+ * break-even pass counts. */
 #ifndef MMAPSUITE_REPORTS_OVERVIEW_H
 #define MMAPSUITE_REPORTS_OVERVIEW_H
 
@@ -8,8 +9,6 @@
 #include "results.h"
 #include "text.h"
 
-void ms_overview_html(const struct ms_run *run, struct ms_text *t);
-void ms_overview_markdown(const struct ms_run *run, struct ms_text *t);
 /* The legend of a plot, as HTML beside the picture (gnuplot's key is left out of the SVG):
  * one entry per series label, its colour and dash. */
 void ms_plot_legend_html(const struct ms_plot *p, struct ms_text *t);

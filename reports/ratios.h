@@ -17,7 +17,7 @@
 
 #include "paired.h"
 #include "results.h"
-#include "rstats.h"
+#include "stats.h"
 #include "text.h"
 
 enum ms_verdict {
@@ -84,10 +84,6 @@ bool ms_paired_of(const struct ms_benchmark *m, const struct ms_benchmark *s,
 
 void ms_pairs_build(const struct ms_run *run, struct ms_pair_set *set);
 void ms_pairs_free(struct ms_pair_set *set);
-
-/* The two tables, for summary.md and index.html. */
-void ms_pairs_markdown(const struct ms_pair_set *set, struct ms_text *t);
-void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t);
 
 /* Verdict as a short word for data attributes and CSS: "mmap", "syscall", "none", "unknown". */
 const char *ms_verdict_word(enum ms_verdict v);

@@ -8,6 +8,7 @@
 
 #include "model.h"
 #include "ratios.h"
+#include "section.h"
 #include "table.h"
 #include "util.h"
 #include "why.h"
@@ -174,89 +175,131 @@ static struct ms_table *ceiling_table(const struct ms_pair_set *set)
 	return tb;
 }
 
-void ms_pairs_markdown(const struct ms_pair_set *set, struct ms_text *t)
+static const char no_pairs[] =
+	"No case in this run measured a mapping and a system call under the same conditions.";
+static const char ceiling_title[] = "Fraction of the memory-read ceiling (hot cache)";
+static const char no_ceiling[] =
+	"No hot-cache read in this run was compared with the memory-read ceiling.";
+static const char ceiling_intro[] =
+	"Throughput over the single-thread read bandwidth of anonymous memory of the same "
+	"working-set size (`ceiling` case), best variant of each kind; 1 is the machine's limit.";
+
+/* "12 comparisons: 5 mmap faster, ...": in HTML with the counts as data-* attributes. */
+static void verdict_line(const struct ms_pair_set *set, enum ms_format f, struct ms_text *t)
 {
-	ms_text_puts(t, "### mmap against read()\n\n");
-	if (!set->n) {
-		ms_text_puts(t, "No case in this run measured a mapping and a system call under the "
-				"same conditions.\n\n");
-	} else {
-		size_t n[4];
-		struct ms_why_cols why;
-		ms_why_scan(set, &why);
-		counts(set, n);
+	size_t n[4];
+
+	counts(set, n);
+	if (f == MS_MARKDOWN) {
 		ms_text_printf(t, "%zu comparisons: **%zu mmap faster**, **%zu system call faster**, "
-			       "%zu no significant difference%s.\n\n%s", set->n,
-			       n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL], n[MS_VERDICT_NONE],
-			       n[MS_VERDICT_UNKNOWN] ? ", some with too few samples" : "", intro);
-		control_text(set, t);
-		ms_text_puts(t, "\n\n");
-		if (why.n) {
-			ms_why_note(&why, t);
-			ms_text_puts(t, "\n\n");
-		}
-		struct ms_table *tb = pairs_table(set, &why);
-		ms_table_markdown(tb, t);
-		ms_table_free(tb);
-		ms_text_puts(t, "\n");
-	}
-	ms_text_puts(t, "### Fraction of the memory-read ceiling (hot cache)\n\n");
-	if (!set->n_ceiling) {
-		ms_text_puts(t, "No hot-cache read in this run was compared with the memory-read "
-				"ceiling.\n\n");
+			       "%zu no significant difference%s.\n\n", set->n, n[MS_VERDICT_MMAP],
+			       n[MS_VERDICT_SYSCALL], n[MS_VERDICT_NONE],
+			       n[MS_VERDICT_UNKNOWN] ? ", some with too few samples" : "");
 		return;
 	}
-	ms_text_puts(t, "Throughput over the single-thread read bandwidth of anonymous memory of the "
-			"same working-set size (`ceiling` case), best variant of each kind; 1 is the "
-			"machine's limit.\n\n");
-	struct ms_table *tb = ceiling_table(set);
-	ms_table_markdown(tb, t);
+	ms_text_printf(t, "<p class=\"pairs-verdict\" data-pairs=\"%zu\" data-mmap=\"%zu\" "
+		       "data-syscall=\"%zu\" data-none=\"%zu\"><b>%zu comparisons: "
+		       "<span class=\"v-mmap\">%zu mmap faster</span>, <span class=\"v-syscall\">"
+		       "%zu system call faster</span>, %zu no significant difference</b>.</p>\n",
+		       set->n, n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL], n[MS_VERDICT_NONE], set->n,
+		       n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL], n[MS_VERDICT_NONE]);
+}
+
+static void pairs_part(const struct ms_pair_set *set, enum ms_format f, struct ms_text *t)
+{
+	if (!set->n) {
+		ms_section_prose(f, "id=\"pairs-none\"", no_pairs, t);
+		return;
+	}
+	struct ms_why_cols why;
+	struct ms_text note = { 0 };
+
+	ms_why_scan(set, &why);
+	verdict_line(set, f, t);
+	/* The method, the A/A controls and the counters' note: one paragraph in HTML, the
+	 * counters' note a paragraph of its own in Markdown. */
+	ms_text_puts(&note, intro);
+	control_text(set, &note);
+	if (why.n && f == MS_HTML) {
+		ms_text_puts(&note, " ");
+		ms_why_note(&why, &note);
+	}
+	ms_section_prose(f, NULL, note.data, t);
+	ms_text_free(&note);
+	if (why.n && f == MS_MARKDOWN) {
+		ms_why_note(&why, t);
+		ms_text_puts(t, "\n\n");
+	}
+	struct ms_table *tb = pairs_table(set, &why);
+	if (f == MS_MARKDOWN)
+		ms_table_markdown(tb, t);
+	else
+		ms_table_html(tb, t);
 	ms_table_free(tb);
 	ms_text_puts(t, "\n");
 }
 
-void ms_pairs_html(const struct ms_pair_set *set, struct ms_text *t)
+static void ceiling_part(const struct ms_pair_set *set, enum ms_format f, struct ms_text *t)
 {
-	ms_text_puts(t, "<section id=\"mmap-vs-read\"><h2>mmap against read()</h2>\n");
-	if (!set->n) {
-		ms_text_puts(t, "<p id=\"pairs-none\">No case in this run measured a mapping and a "
-				"system call under the same conditions.</p>\n");
-	} else {
-		size_t n[4];
-		struct ms_why_cols why;
-		ms_why_scan(set, &why);
-		counts(set, n);
-		ms_text_printf(t, "<p class=\"pairs-verdict\" data-pairs=\"%zu\" data-mmap=\"%zu\" "
-			       "data-syscall=\"%zu\" data-none=\"%zu\"><b>%zu comparisons: "
-			       "<span class=\"v-mmap\">%zu mmap faster</span>, <span class=\"v-syscall\">"
-			       "%zu system call faster</span>, %zu no significant difference</b>.</p>\n"
-			       "<p>", set->n, n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL],
-			       n[MS_VERDICT_NONE], set->n, n[MS_VERDICT_MMAP], n[MS_VERDICT_SYSCALL],
-			       n[MS_VERDICT_NONE]);
-		ms_text_xml(t, intro);
-		control_text(set, t);
-		if (why.n) {
-			ms_text_puts(t, " ");
-			ms_why_note(&why, t);
-		}
-		ms_text_puts(t, "</p>\n");
-		struct ms_table *tb = pairs_table(set, &why);
-		ms_table_html(tb, t);
-		ms_table_free(tb);
-		ms_text_puts(t, "\n");
-	}
-	ms_text_puts(t, "<h3 id=\"ceiling-fraction\">Fraction of the memory-read ceiling "
-			"(hot cache)</h3>\n");
+	if (f == MS_MARKDOWN)
+		ms_text_printf(t, "### %s\n\n", ceiling_title);
+	else
+		ms_text_printf(t, "<h3 id=\"ceiling-fraction\">%s</h3>\n", ceiling_title);
 	if (!set->n_ceiling) {
-		ms_text_puts(t, "<p>No hot-cache read in this run was compared with the memory-read "
-				"ceiling.</p></section>\n");
+		ms_section_prose(f, NULL, no_ceiling, t);
 		return;
 	}
-	ms_text_puts(t, "<p>Throughput over the single-thread read bandwidth of anonymous memory of "
-			"the same working-set size (<code>ceiling</code> case), best variant of each "
-			"kind; 1 is the machine's limit.</p>\n");
+	ms_section_prose(f, NULL, ceiling_intro, t);
 	struct ms_table *tb = ceiling_table(set);
-	ms_table_html(tb, t);
+	if (f == MS_MARKDOWN) {
+		ms_table_markdown(tb, t);
+		ms_text_puts(t, "\n");
+	} else {
+		ms_table_html(tb, t);
+	}
 	ms_table_free(tb);
-	ms_text_puts(t, "</section>\n");
 }
+
+static void *pairs_build(const struct ms_report_input *in)
+{
+	const struct ms_run *run = in->run;
+
+	if (!run->n_benchmarks && !(run->extra && json_object_get(run->extra, "fidelity")))
+		return NULL;
+	struct ms_pair_set *set = xcalloc(1, sizeof(*set));
+	ms_pairs_build(run, set);
+	return set;
+}
+
+static void pairs_free(void *model)
+{
+	if (!model)
+		return;
+	ms_pairs_free(model);
+	free(model);
+}
+
+/* In index.html the tables are folded under the overview's forest plot. */
+static void pairs_render(const struct ms_report_input *in, void *model, enum ms_format f,
+			 struct ms_text *t)
+{
+	const struct ms_pair_set *set = model;
+
+	(void)in;
+	if (!set)
+		return;
+	if (f == MS_HTML)
+		ms_text_puts(t, "<details id=\"pairs-details\"><summary>Tables: every mmap/system-"
+				"call pair, fraction of the read ceiling</summary>\n");
+	ms_section_open(&ms_section_pairs, f, t);
+	pairs_part(set, f, t);
+	ceiling_part(set, f, t);
+	ms_section_close(f, t);
+	if (f == MS_HTML)
+		ms_text_puts(t, "</details>\n");
+}
+
+const struct ms_section ms_section_pairs = {
+	.id = "mmap-vs-read", .title = "mmap against read()", .nav = true,
+	.build = pairs_build, .render = pairs_render, .free = pairs_free,
+};

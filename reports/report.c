@@ -34,18 +34,22 @@ int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t
 	ms_ktap_render(run, &t);
 	if (save(&t, dir, "ktap.txt", err, errlen))
 		return -1;
-	ms_summary_render(run, &t);
-	if (save(&t, dir, "summary.md", err, errlen))
-		return -1;
-
+	/* Plots and topology first: the sections' models are built once, for both formats. */
 	char *plots_dir = xasprintf("%s/plots", dir);
 	struct ms_plot_set plots;
 	ms_plots_build(run, &plots);
 	ms_plots_draw(run, &plots, plots_dir);
 	char *topology_note;
 	char *topology = ms_topology_svg(run, plots_dir, &topology_note);
-	ms_html_page(run, &plots, topology, topology_note, &t);
-	int rc = save(&t, dir, "index.html", err, errlen);
+	struct ms_report_input in = { .run = run, .plots = &plots, .topology_svg = topology,
+				      .topology_note = topology_note };
+	struct ms_report_models *models = ms_sections_build(&in);
+	ms_summary_render(&in, models, &t);
+	int rc = save(&t, dir, "summary.md", err, errlen);
+	if (rc == 0) {
+		ms_html_page(&in, models, &t);
+		rc = save(&t, dir, "index.html", err, errlen);
+	}
 	if (rc == 0 && plots.problem) {
 		/* The page says so too; a caller (and CI) must not take it for a full report. */
 		snprintf(err, errlen, "%s/index.html has missing plots: %s", dir, plots.problem);
@@ -53,6 +57,7 @@ int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t
 	}
 	free(topology);
 	free(topology_note);
+	ms_sections_free(models);
 	ms_plots_free(&plots);
 	free(plots_dir);
 	return rc;

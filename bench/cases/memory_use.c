@@ -189,6 +189,7 @@ static void memory_teardown(struct bench_ctx *c)
 
 const struct bench_case bench_case_memory_use = {
 	.name = "memory_use",
+	.overview = MS_OVERVIEW_MEMORY,
 	.description = "RAM charged per byte of file data held: read() into a private buffer "
 		       "against a MAP_SHARED mapping (smaps_rollup and the page cache)",
 	.metric = BENCH_VALUE,

@@ -40,6 +40,7 @@ static void seq_read_plan(struct bench_plan *plan)
 
 const struct bench_case bench_case_seq_read = {
 	.name = "seq_read",
+	.overview = MS_OVERVIEW_PERFORMANCE,
 	.description = "hot-cache sequential read of a whole file: read() per block size "
 		       "against mmap, fresh per pass (plain, MAP_POPULATE, MADV_SEQUENTIAL, "
 		       "MADV_HUGEPAGE) and kept across passes (plain, MADV_HUGEPAGE)",

@@ -313,6 +313,7 @@ static void sharing_lat_plan(struct bench_plan *plan)
 
 const struct bench_case bench_case_share_throughput = {
 	.name = "share_throughput",
+	.overview = MS_OVERVIEW_SHARING,
 	.description = "two processes: 64 KiB messages through a pipe against a MAP_SHARED "
 		       "region with a futex handshake (consumer on another core)",
 	.metric = BENCH_THROUGHPUT,
@@ -330,6 +331,7 @@ const struct bench_case bench_case_share_throughput = {
 
 const struct bench_case bench_case_share_latency = {
 	.name = "share_latency",
+	.overview = MS_OVERVIEW_SHARING,
 	.description = "two processes: round trip of a one-word message, pipe ping-pong against "
 		       "a futex-woken word in a MAP_SHARED region",
 	.metric = BENCH_LATENCY,

@@ -167,6 +167,7 @@ static void write_teardown(struct bench_ctx *c)
 
 const struct bench_case bench_case_write = {
 	.name = "write",
+	.overview = MS_OVERVIEW_SYNCING,
 	.description = "dirty 4 KiB .. 1 MiB: write() (+ fdatasync) against stores through "
 		       "MAP_SHARED (+ msync MS_SYNC), first touch and into a kept mapping",
 	.metric = BENCH_THROUGHPUT,

@@ -151,3 +151,32 @@ Test(paired, aa_control_covers_one_about_95_percent)
 	}
 	cr_assert(cover >= 360 && cover <= 396, "covered %d of 400", cover);
 }
+
+/* Assert that the one Mann-Whitney gives the textbook figures: fully separated samples of 3
+ * and 3 have U = 9 and an exact two-sided p of 2/20; ties switch to the normal
+ * approximation and count half in U. */
+Test(mann_whitney, separated_small_samples_exact)
+{
+	const double a[] = { 1, 2, 3 }, b[] = { 4, 5, 6 };
+	struct ms_mann_whitney mw;
+
+	ms_mann_whitney(a, 3, b, 3, &mw);
+	cr_assert_float_eq(mw.u, 9, 1e-12);
+	cr_assert_float_eq(mw.p, 0.1, 1e-12);
+	cr_assert_float_eq(mw.z, 4.5 / sqrt(9.0 * 7 / 12), 1e-12);
+	ms_mann_whitney(b, 3, a, 3, &mw);
+	cr_assert_float_eq(mw.u, 0, 1e-12);
+	cr_assert_lt(mw.z, 0);
+}
+
+Test(mann_whitney, ties_count_half)
+{
+	const double a[] = { 1, 2, 3 }, b[] = { 3, 4, 5 };
+	struct ms_mann_whitney mw;
+
+	ms_mann_whitney(a, 3, b, 3, &mw);
+	cr_assert_float_eq(mw.u, 8.5, 1e-12);
+	cr_assert(mw.p > 0.05 && mw.p < 1, "p %g", mw.p);
+	ms_mann_whitney(a, 0, b, 3, &mw);
+	cr_assert_float_eq(mw.p, 1, 1e-12);
+}

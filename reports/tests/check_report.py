@@ -3,9 +3,16 @@
 matrix cells, verdict, benchmark table and plot data, junit.xml, ktap.txt and summary.md must
 say what the results say. With --dom (Chromium's --dump-dom of index.html) the page is the
 one a browser built; with --probe (what the in-page probe measured) every plot must have been
-drawn with a size and marks, every image must have decoded.
+drawn with a size and marks, every image must have decoded. Both files must show their
+sections in the order of reports/sections.def.
 
 usage: check_report.py RESULTS_DIR [--dom FILE] [--probe FILE]
+       check_report.py mutate NAME FROM.json TO.json [ARG...]   (a changed copy of a run)
+       check_report.py wrong-summary-ratio SUMMARY.md  (first mmap/read() ratio digit + 1)
+       check_report.py shift-time-sample PLOT.dat      (first sample 0.5 s later)
+       check_report.py reorder-summary SUMMARY.md      (last section moved first)
+       check_report.py count slowed|throughput RESULTS.json
+The sub-commands make check-report's mutations and counts (names in MUTATIONS).
 CHECK_REPORT_NO_BOOTSTRAP=1 skips redoing the bootstrap of every mmap/read() interval (the
 other checks of the pairs stay), for the mutation tests that are about something else.
 Exit 0 when everything matches; 1 with one line per mismatch."""
@@ -326,7 +333,7 @@ def median(v):
 
 
 def bootstrap(a, b):
-    """ms_median_ratio(a, b) of rstats.c: b/a with the same xorshift64* stream."""
+    """ms_median_ratio(a, b) of lib/stats.c: b/a with the same xorshift64* stream."""
     mask = (1 << 64) - 1
     state = 0x9E3779B97F4A7C15
     ratio = median(b) / median(a)
@@ -616,11 +623,187 @@ def under_todays_names(run):
     return run
 
 
+# The "### " headings of summary.md, by the section (sections.def name) that writes them.
+SUMMARY_HEADINGS = {
+    "The seed's table, measured": "overview",
+    "mmap against read()": "pairs",
+    "Fraction of the memory-read ceiling (hot cache)": "pairs",
+    "Failures": "failures",
+    "Expected failures (known deviations)": "expected",
+    "Expected to fail but passed (XPASS)": "expected",
+    "Conformance": "conformance",
+    "Benchmarks": "benchmarks",
+}
+# index.html's <section id>, by section.
+HTML_IDS = {"overview": "overview", "mmap-vs-read": "pairs", "failures": "failures",
+            "expected": "expected", "conformance": "conformance", "coverage": "coverage",
+            "benchmarks": "benchmarks", "environment": "environment"}
+
+
+def section_order():
+    """The sections' one order: the MS_SECTION lines of reports/sections.def."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sections.def")
+    return re.findall(r"^MS_SECTION\((\w+),", open(path).read(), re.M)
+
+
+def check_section_order(directory, html):
+    """summary.md and index.html show their sections in sections.def's order, and the page's
+    navigation links them in that order too."""
+    order = section_order()
+    check(order, "reports/sections.def lists no section")
+    rank = {name: i for i, name in enumerate(order)}
+    md = [SUMMARY_HEADINGS.get(h) for h in
+          re.findall(r"^### (.*)$", open(f"{directory}/summary.md").read(), re.M)]
+    ids = re.findall(r'<section id="([^"]+)"', html)
+    nav = re.findall(r'<a href="#([^"]+)">', (re.findall(r"<nav>.*?</nav>", html, re.S)
+                                              or [""])[0])
+    for what, names in (("summary.md", md), ("index.html", [HTML_IDS.get(i) for i in ids]),
+                        ("the navigation", [HTML_IDS.get(i) for i in nav])):
+        check(None not in names and all(n in rank for n in names),
+              f"{what}: a section sections.def does not list: {names}")
+        seq = [rank[n] for n in names if n in rank]
+        check(seq == sorted(seq), f"{what}: sections out of sections.def's order: {names}")
+
+
+# --- check-report's mutations of a run, and its counts ---
+
+def _is_ext4_seq_read(b):
+    return b["case"] == "seq_read" and b["params"].get("fs") == "ext4"
+
+
+def _tighten(run):
+    """Each ext4 seq_read record's samples: its median +-1%, so a rank test sees 20%."""
+    for b in run["benchmarks"]:
+        if _is_ext4_seq_read(b):
+            n = len(b["samples"])
+            b["samples"] = [b["median"] * (1 + 0.02 * (i / max(n - 1, 1) - 0.5))
+                            for i in range(n)]
+
+
+def _slow(run):
+    """Tightened, then ext4 seq_read 20% slower, another kernel, one passing test failing."""
+    _tighten(run)
+    run["id"] = "slow"
+    run["environment"]["kernel"]["release"] = "9.9.9-other"
+    for b in run["benchmarks"]:
+        if _is_ext4_seq_read(b):
+            b["samples"] = [s * 0.8 for s in b["samples"]]
+            for k in ("median", "ci_low", "ci_high"):
+                b[k] *= 0.8
+    c = next(c for c in run["conformance"] if c["outcome"] == "pass")
+    c["outcome"] = "fail"
+    c["message"] = "injected"
+
+
+def _other_cases(run):
+    run["benchmarks"] = [dict(b, case="other_" + b["case"]) for b in run["benchmarks"]]
+
+
+def _bare(run):
+    _other_cases(run)
+    run["conformance"] = []
+
+
+def _stale(run):
+    b = next(b for b in run["benchmarks"] if b["params"].get("method") == "mmap")
+    b["samples"] = [s * 1.5 for s in b["samples"]]
+
+
+def _future(run):
+    run["schema_version"] = 99
+
+
+def _identity(run, run_id, time):
+    run["id"] = run_id
+    run["time"] = time
+
+
+def _topology(run, xml_file):
+    run["environment"]["topology"]["xml"] = open(xml_file).read()
+
+
+MUTATIONS = {
+    "future": _future,            # a schema version from the future
+    "tight": _tighten,
+    "slow": _slow,
+    "other-cases": _other_cases,  # no benchmark metric in common
+    "bare": _bare,                # nothing in common
+    "stale": _stale,              # an mmap record's samples 1.5x: the report is stale
+    "identity": _identity,        # ID TIME
+    "topology": _topology,        # XML_FILE: another machine's hwloc XML
+}
+
+
+def wrong_summary_ratio(path):
+    """The first ratio cell of summary.md's mmap/read() table, "1.23 [..]": its first digit
+    changed."""
+    text = open(path).read()
+    head, rest = text.split("### mmap against read()", 1)
+    rest = re.sub(r"\| (\d)(\.\d+ \[)",
+                  lambda m: f"| {(int(m.group(1)) + 1) % 10}{m.group(2)}", rest, 1)
+    open(path, "w").write(head + "### mmap against read()" + rest)
+
+
+def reorder_summary(path):
+    """summary.md's last "### " section moved before its first one."""
+    text = open(path).read()
+    parts = re.split(r"(?m)^(?=### )", text)
+    head, blocks = parts[0], parts[1:]
+    open(path, "w").write(head + "".join(blocks[-1:] + blocks[:-1]))
+
+
+def shift_time_sample(path):
+    """The first sample of a plot over time moved by half a second."""
+    lines = open(path).read().split("\n")
+    i = next(i for i, line in enumerate(lines) if line and not line.startswith("#"))
+    t, v = lines[i].split()[:2]
+    lines[i] = f"{float(t) + 0.5!r} {v}"
+    open(path, "w").write("\n".join(lines))
+
+
+def count(what, path):
+    """slowed: ext4 seq_read records with at least 4 samples (what "slow" makes significant);
+    throughput: twice the throughput records (two runs in the history)."""
+    benchmarks = json.load(open(path))["benchmarks"]
+    if what == "slowed":
+        return sum(_is_ext4_seq_read(b) and len(b["samples"]) >= 4 for b in benchmarks)
+    return 2 * sum(b["metric"] == "throughput" for b in benchmarks)
+
+
+def subcommand(args):
+    """check-report's helpers; None when args are not a sub-command."""
+    if args[0] == "mutate" and len(args) >= 4 and args[1] in MUTATIONS:
+        run = json.load(open(args[2]))
+        MUTATIONS[args[1]](run, *args[4:])
+        json.dump(run, open(args[3], "w"))
+        return 0
+    if args[0] == "wrong-summary-ratio" and len(args) == 2:
+        wrong_summary_ratio(args[1])
+        return 0
+    if args[0] == "shift-time-sample" and len(args) == 2:
+        shift_time_sample(args[1])
+        return 0
+    if args[0] == "reorder-summary" and len(args) == 2:
+        reorder_summary(args[1])
+        return 0
+    if args[0] == "count" and len(args) == 3 and args[1] in ("slowed", "throughput"):
+        print(count(args[1], args[2]))
+        return 0
+    if args[0] in ("mutate", "wrong-summary-ratio", "shift-time-sample", "reorder-summary",
+                   "count"):
+        print(__doc__)
+        return 2
+    return None
+
+
 def main():
     args = sys.argv[1:]
     if not args:
         print(__doc__)
         return 2
+    rc = subcommand(args)
+    if rc is not None:
+        return rc
     directory = args[0]
     opts = dict(zip(args[1::2], args[2::2]))
     run = under_todays_names(json.load(open(f"{directory}/results.json")))
@@ -633,6 +816,7 @@ def main():
     check_pairs(run, page, directory)
     check_overview(run, page)
     check_topology(run, html)
+    check_section_order(directory, html)
     if "--probe" in opts:
         check_probe(run, json.load(open(opts["--probe"])))
     for p in problems:

@@ -1,4 +1,6 @@
-/* The conformance matrix (tests x file systems and places) and checklist coverage. */
+/* The conformance section (index.html: the matrix of tests x file systems and places;
+ * summary.md: the totals per file system and the skips with their reasons) and the checklist
+ * coverage (index.html only). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,8 +8,8 @@
 
 #include "checklist.h"
 #include "clauses.h"
-#include "html.h"
 #include "model.h"
+#include "section.h"
 #include "util.h"
 
 struct row {
@@ -109,8 +111,11 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 	ms_text_puts(t, "</td>");
 }
 
-void ms_html_conformance(const struct ms_run *run, struct ms_text *t)
+static void matrix_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	ms_text_puts(t, "<section id=\"conformance\"><h2>Conformance matrix</h2>\n");
 	if (!run->n_conformance) {
 		ms_text_puts(t, "<p>No conformance test ran in this run.</p></section>\n");
@@ -198,8 +203,11 @@ static size_t checklist_totals(size_t per_group[26])
 	return total;
 }
 
-void ms_html_coverage(const struct ms_run *run, struct ms_text *t)
+static void coverage_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
+	const struct ms_run *run = in->run;
+
+	(void)model;
 	struct id_state *ids = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
@@ -260,3 +268,66 @@ void ms_html_coverage(const struct ms_run *run, struct ms_text *t)
 	ms_text_puts(t, "</tr></tfoot></table></section>\n");
 	free(ids);
 }
+
+const struct ms_section ms_section_coverage = {
+	.id = "coverage", .title = "Coverage", .nav = true,
+	.html = coverage_html,
+};
+
+/* summary.md: pass, fail, skip, broken (and xfail, xpass when any) per place and file
+ * system, then the skips with their reasons, folded. */
+static void totals_md(const struct ms_report_input *in, void *model, struct ms_text *t)
+{
+	const struct ms_run *run = in->run;
+
+	(void)model;
+	struct ms_counts all;
+	ms_count_outcomes(run, &all);
+	if (!all.total)
+		return;
+	ms_text_puts(t, "### Conformance\n\n");
+
+	struct ms_column *cols;
+	size_t n_cols = ms_columns(run, &cols);
+	bool expected = all.n[MS_XFAIL] || all.n[MS_XPASS];
+	ms_text_printf(t, "| place | file system | pass | fail | skip | broken |%s\n"
+		       "|---|---|--:|--:|--:|--:|%s\n", expected ? " xfail | xpass |" : "",
+		       expected ? "--:|--:|" : "");
+	for (size_t k = 0; k < n_cols; k++) {
+		struct ms_counts c = { 0 };
+		for (size_t i = 0; i < run->n_conformance; i++)
+			if (ms_column_of(cols, n_cols, &run->conformance[i]) == k)
+				c.n[run->conformance[i].outcome]++;
+		ms_text_puts(t, "| ");
+		ms_text_md_cell(t, cols[k].place, 60);
+		ms_text_puts(t, " | ");
+		ms_text_md_cell(t, cols[k].fs, 60);
+		ms_text_printf(t, " | %zu | %zu | %zu | %zu |", c.n[MS_PASS], c.n[MS_FAIL],
+			       c.n[MS_SKIP], c.n[MS_BROKEN]);
+		if (expected)
+			ms_text_printf(t, " %zu | %zu |", c.n[MS_XFAIL], c.n[MS_XPASS]);
+		ms_text_puts(t, "\n");
+	}
+	free(cols);
+	ms_text_puts(t, "\n");
+	if (!all.n[MS_SKIP])
+		return;
+	ms_text_printf(t, "<details><summary>%zu skipped, with reasons</summary>\n\n"
+		       "| test | reason |\n|---|---|\n", all.n[MS_SKIP]);
+	for (size_t i = 0; i < run->n_conformance; i++) {
+		const struct ms_conformance *c = &run->conformance[i];
+		if (c->outcome != MS_SKIP)
+			continue;
+		char *name = ms_conf_name(c);
+		ms_text_printf(t, "| `%s` | ", name);
+		ms_text_md_cell(t, c->message ? c->message : "(no reason given)", 200);
+		ms_text_puts(t, " |\n");
+		free(name);
+	}
+	ms_text_puts(t, "\n</details>\n\n");
+}
+
+const struct ms_section ms_section_conformance = {
+	.id = "conformance", .title = "Conformance matrix", .nav = true,
+	.markdown = totals_md, .html = matrix_html,
+};
