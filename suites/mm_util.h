@@ -1,7 +1,8 @@
 /* mm_util: the helper library of the conformance tests, for what a test needs of the memory
  * manager besides the call it checks (modelled on the kernel selftests' mm/vm_util.h). A helper
- * that two test files would write is written here, once. Its names start with ms_, except the
- * x*() set-up wrappers (BROKEN on failure, as in conform.h) and the mm_setting_*() family.
+ * that two test files would write is written here, once. Every name it exports starts with
+ * ms_; the x*() set-up wrappers (BROKEN on failure with the caller's file:line) are macros over
+ * ms_x*_at() functions, as in conform.h.
  *
  *   page tables     ms_pagemap_entry(), ms_pagemap_present(), ms_page_kpageflags()
  *   VMAs            ms_vma_at(), ms_vma_walk() (the one /proc/self/maps parser), ms_vmas_in(),
@@ -14,8 +15,8 @@
  *                   ms_loop_attach_or_skip(), ms_shm_name()
  *   numbers         ms_read_long_file(), ms_meminfo_kb(), ms_vmstat()
  *   system calls    ms_sys_mseal() with ms_require_mseal(); ms_require_pkey_mprotect();
- *                   xuserfaultfd(), xuffd_register()
- *   settings        mm_setting_change(), mm_setting_hold(), mm_settings_restore(): the
+ *                   ms_userfaultfd_or_skip(), xuffd_register()
+ *   settings        ms_setting_change(), ms_setting_hold(), ms_settings_restore(): the
  *                   machine-wide settings of lib/machine_settings.h, changed for one test
  *   uapi values     MAP_DROPPABLE, MAP_UNINITIALIZED, MLOCK_ONFAULT, MCL_ONFAULT, SYS_mseal
  *                   and userfaultfd features, where Debian 12's headers lack them
@@ -136,7 +137,10 @@ bool ms_vma_has_flag(const void *addr, const char *mnemonic);
  * PROT_NONE reservation is trimmed and the file mapped over it with MAP_FIXED. Fault-around
  * windows and PMDs are aligned in the virtual address space, so counts and huge mappings are
  * exact only from an aligned start. */
-void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd);
+#define xmmap_aligned(len, align, prot, flags, fd) \
+	ms_xmmap_aligned_at(__FILE__, __LINE__, len, align, prot, flags, fd)
+void *ms_xmmap_aligned_at(const char *file, int line, size_t len, size_t align, int prot,
+			  int flags, int fd);
 
 /* [page][hole][page] of private anonymous read-write memory: returns the start; the middle
  * page is unmapped. */
@@ -305,40 +309,43 @@ void ms_require_pkey_mprotect(void);
 
 /* A userfaultfd for user-mode faults (allowed without privilege even with
  * vm.unprivileged_userfaultfd=0), with the given features; SKIPs when refused. */
-int xuserfaultfd(uint64_t features);
-void xuffd_register(int uffd, void *addr, size_t len, uint64_t mode);
+int ms_userfaultfd_or_skip(uint64_t features);
+#define xuffd_register(uffd, addr, len, mode) \
+	ms_xuffd_register_at(__FILE__, __LINE__, uffd, addr, len, mode)
+void ms_xuffd_register_at(const char *file, int line, int uffd, void *addr, size_t len,
+			  uint64_t mode);
 
 /* ---- machine-wide settings (the list: lib/machine_settings.h) ----
  *
  * A test changes a setting for its duration, as root, and always gets it back: explicitly
- * with mm_settings_restore() in the test, and again from the test's .fini and an atexit
+ * with ms_settings_restore() in the test, and again from the test's .fini and an atexit
  * handler when an assertion or a BROKEN set-up ends it early; the harness's guard puts back
  * what a killed test left. Settings are global and several mmapsuite-conform processes may
  * run at once, so each is changed under its lock (machine_settings.h), held until
- * mm_settings_restore().
+ * ms_settings_restore().
  *
- *   CONFORM(ksm, merges, "i5", LINUX, .fini = mm_settings_restore) {
- *           mm_setting_change(MS_KSM_RUN, "1");   // SKIPs unless root
+ *   CONFORM(ksm, merges, "i5", LINUX, .fini = ms_settings_restore) {
+ *           ms_setting_change(MS_KSM_RUN, "1");   // SKIPs unless root
  *           ... fork a child that does the work ...
- *           mm_settings_restore();
+ *           ms_settings_restore();
  *   } */
 
-/* Takes the lock of setting id until mm_settings_restore(), waiting up to 10 s (BROKEN
+/* Takes the lock of setting id until ms_settings_restore(), waiting up to 10 s (BROKEN
  * after that, naming the holder); for a test that depends on a setting without changing it.
  * SKIPs without root: the locks are root's, so that no other user can squat them, and a
  * non-root run cannot keep a root run from changing the setting. */
-void mm_setting_hold(enum ms_machine_setting id);
+void ms_setting_hold(enum ms_machine_setting id);
 /* The current value of setting id in buf; false (errno set) when it cannot be read. */
-bool mm_setting_read(enum ms_machine_setting id, char *buf, size_t len);
+bool ms_setting_read(enum ms_machine_setting id, char *buf, size_t len);
 /* Holds setting id and sets it to value for this test, remembering the old value for
- * mm_settings_restore(). SKIPs without root, when the kernel lacks the setting, or when
+ * ms_settings_restore(). SKIPs without root, when the kernel lacks the setting, or when
  * MMAPSUITE_NO_GLOBAL_SETTINGS forbids it; BROKEN when the write fails. */
-void mm_setting_change(enum ms_machine_setting id, const char *value);
-/* As mm_setting_change() without the SKIPs: false (errno set) when the write failed (the old
- * value is put back by mm_settings_restore() all the same). */
-bool mm_setting_try_change(enum ms_machine_setting id, const char *value);
+void ms_setting_change(enum ms_machine_setting id, const char *value);
+/* As ms_setting_change() without the SKIPs: false (errno set) when the write failed (the old
+ * value is put back by ms_settings_restore() all the same). */
+bool ms_setting_try_change(enum ms_machine_setting id, const char *value);
 /* Puts every changed setting back, newest first, and releases every lock held. Safe to
  * call twice, and a no-op in a forked child. */
-void mm_settings_restore(void);
+void ms_settings_restore(void);
 
 #endif

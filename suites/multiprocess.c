@@ -572,7 +572,7 @@ static void ksm_worker(char *why, size_t whylen)
  * merged page is still copied on write after fork. Runs ksmd (as root) and restores its
  * state. SKIPs when ksmd is too busy with the rest of the machine to finish its scans. */
 CONFORM(multiprocess_ksm, merges_identical_unmerges_on_write, "i5 a3", LINUX,
-	.fini = mm_settings_restore)
+	.fini = ms_settings_restore)
 {
 	const char *ksm_run = ms_machine_setting(MS_KSM_RUN)->path;
 	if (access(ksm_run, F_OK) != 0)
@@ -582,12 +582,12 @@ CONFORM(multiprocess_ksm, merges_identical_unmerges_on_write, "i5 a3", LINUX,
 		cr_skip_test("/proc/self/ksm_merging_pages is missing (Linux 6.1+)");
 	char *why = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			  -1, 0);
-	mm_setting_change(MS_KSM_RUN, "1");
+	ms_setting_change(MS_KSM_RUN, "1");
 	pid_t pid = xfork();
 	if (pid == 0)
 		ksm_worker(why, ms_page());
 	int status = xwait(pid);
-	mm_settings_restore();
+	ms_settings_restore();
 	if (WIFEXITED(status) && WEXITSTATUS(status) == ksm_skip)
 		cr_skip_test("%s", why);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
