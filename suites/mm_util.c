@@ -73,19 +73,6 @@ enum kpageflags_result ms_page_kpageflags(const void *addr, uint64_t *flags)
 
 /* ---- VMAs ---- */
 
-/* Parses one maps line ("start-end perms offset dev inode   name") in place. */
-static bool parse_maps_line(char *line, struct ms_vma *vma)
-{
-	int name_at = 0;
-	line[strcspn(line, "\n")] = 0;
-	if (sscanf(line, "%lx-%lx %4s %llx %*s %*u %n", &vma->start, &vma->end, vma->perms,
-		   &vma->offset, &name_at) < 4)
-		return false;
-	vma->name = name_at ? line + name_at : "";
-	vma->line = line;
-	return true;
-}
-
 bool ms_vma_walk(bool (*visit)(const struct ms_vma *vma, void *arg), void *arg)
 {
 	FILE *f = fopen("/proc/self/maps", "re");
@@ -95,7 +82,7 @@ bool ms_vma_walk(bool (*visit)(const struct ms_vma *vma, void *arg), void *arg)
 	char line[PATH_MAX + 128];
 	struct ms_vma vma;
 	while (fgets(line, sizeof(line), f))
-		if (parse_maps_line(line, &vma) && !visit(&vma, arg))
+		if (ms_maps_parse_line(line, &vma) && !visit(&vma, arg))
 			break;
 	fclose(f);
 	return true;

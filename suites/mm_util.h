@@ -33,6 +33,7 @@
 
 #include "conform.h"
 #include "machine_settings.h"
+#include "proc_parse.h"
 
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
@@ -95,14 +96,7 @@ enum kpageflags_result ms_page_kpageflags(const void *addr, uint64_t *flags);
 
 /* ---- VMAs ---- */
 
-/* One /proc/self/maps entry. */
-struct ms_vma {
-	unsigned long start, end;      /* [start, end) */
-	char perms[5];                 /* "rw-p", "r--s" */
-	unsigned long long offset;     /* file offset of start */
-	const char *name;              /* the path or "[stack]", "[vsyscall]"; "" if none */
-	const char *line;              /* the whole entry without its newline, for messages */
-};
+/* struct ms_vma, one /proc/self/maps entry, and its parser: proc_parse.h. */
 
 /* Calls visit(vma, arg) for each /proc/self/maps entry, in address order, until it returns
  * false. The entry's strings live until visit returns. False (errno set) when the file cannot

@@ -397,17 +397,14 @@ CONFORM(multiprocess_exec, mappings_gone_after_exec, "i3", POSIX)
 		  "it printed:\n%s", out);
 	cr_assert(strstr(out, path) == NULL, "%s: the file mapping of %s survived execve:\n%s",
 		  ms_fs_name(), path, out);
-	for (char *line = out; *line;) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2)
-			cr_assert(e <= (unsigned long)EXEC_MARK_ADDR ||
-				  s >= (unsigned long)EXEC_MARK_ADDR + len, "a mapping of the old "
-				  "image at %p survived execve:\n%s", EXEC_MARK_ADDR, out);
-		char *nl = strchr(line, '\n');
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
+	FILE *maps = fmemopen(out, strlen(out), "r");
+	if (!maps)
+		ms_broken("fmemopen of the exec'd shell's maps: %s", ms_errname(errno));
+	int survivors = ms_maps_count(maps, (unsigned long)EXEC_MARK_ADDR,
+				      (unsigned long)EXEC_MARK_ADDR + len);
+	fclose(maps);
+	cr_assert(survivors == 0, "a mapping of the old image at %p survived execve:\n%s",
+		  EXEC_MARK_ADDR, out);
 }
 
 /* ---- i4: concurrent map/fault/unmap of one file ---- */
