@@ -171,6 +171,11 @@ double ms_child_limit_s(void);
 #define ms_wait_bounded(pid) ms_wait_bounded_at(__FILE__, __LINE__, pid)
 /* Waits for a child and asserts it exited 0 (the child's own failures are reported by it). */
 #define xwait_ok(pid) ms_xwait_ok(__FILE__, __LINE__, pid)
+/* The exit status of a child that asks for a SKIP: it lacks what the test needs (a privilege,
+ * a limit) and says what on stderr. */
+#define MS_CHILD_SKIP 77
+/* xwait_ok() for a child that may _exit(MS_CHILD_SKIP): the test then SKIPs with reason. */
+#define xwait_ok_or_skip(pid, reason) ms_xwait_ok_or_skip_at(__FILE__, __LINE__, pid, reason)
 /* kill(pid, sig) for a child this test forked with xfork() (or ms_remember_child()); any
  * other pid, and every pid <= 0 (a process group, or with -1 the whole machine), is BROKEN
  * and no signal is sent. */
@@ -199,12 +204,20 @@ void ms_xkill(const char *file, int line, pid_t pid, int sig);
 /* Records a child forked without xfork() (pid <= 0 is ignored), so xkill() may signal it. */
 void ms_remember_child(pid_t pid);
 void ms_xwait_ok(const char *file, int line, pid_t pid);
+void ms_xwait_ok_or_skip_at(const char *file, int line, pid_t pid, const char *reason);
 
 /* In a forked child: report a failure on stderr and _exit(1); _exit(0) on success. */
 #define child_check(cond, ...) \
 	do { if (!(cond)) { ms_child_fail(__FILE__, __LINE__, __VA_ARGS__); } } while (0)
 void ms_child_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
+/* In a forked child: fork a grandchild (a failure fails the child), and wait for it to exit
+ * 0 (else the child fails; the grandchild reports its own failure). The child itself is
+ * bounded by the parent's xwait(). */
+#define child_fork() ms_child_fork_at(__FILE__, __LINE__)
+#define child_wait_ok(pid) ms_child_wait_ok_at(__FILE__, __LINE__, pid)
+pid_t ms_child_fork_at(const char *file, int line);
+void ms_child_wait_ok_at(const char *file, int line, pid_t pid);
 /* In a forked child: the file at path opened on its own (O_RDWR) and its first len bytes
  * mapped MAP_SHARED read-write, as another process would; a failure fails the child. */
 #define ms_child_map_path(path, len) ms_child_map_path_at(__FILE__, __LINE__, path, len)

@@ -150,6 +150,16 @@ void ms_xwait_ok(const char *file, int line, pid_t pid)
 		  file, line, (int)pid, WEXITSTATUS(status));
 }
 
+void ms_xwait_ok_or_skip_at(const char *file, int line, pid_t pid, const char *reason)
+{
+	int status = ms_xwait(file, line, pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == MS_CHILD_SKIP)
+		cr_skip_test("%s", reason);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "%s:%d: child %d failed (status 0x%x, see its message above)", file, line,
+		  (int)pid, status);
+}
+
 void ms_child_fail(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -159,4 +169,25 @@ void ms_child_fail(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	_exit(1);
+}
+
+pid_t ms_child_fork_at(const char *file, int line)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		ms_child_fail(file, line, "fork: %s", ms_errname(errno));
+	return pid;
+}
+
+void ms_child_wait_ok_at(const char *file, int line, pid_t pid)
+{
+	int st = 0;
+	pid_t r;
+	do
+		r = waitpid(pid, &st, 0);
+	while (r < 0 && errno == EINTR);
+	if (r != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		ms_child_fail(file, line, "grandchild %d failed (status 0x%x, see its message "
+			      "above)", (int)pid, st);
 }

@@ -511,17 +511,14 @@ CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
 			child_check(p[i] == ms_tagged(i, 'W'), "child: byte %zu outside the wiped "
 				    "range was not inherited (0x%02x)", i, p[i]);
 		memset(p, 0x77, 8 * pg);
-		pid_t grandchild = fork();
-		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
+		pid_t grandchild = child_fork();
 		if (grandchild == 0) {
 			for (size_t i = 0; i < 8 * pg; i++)
 				child_check(p[i] == 0, "grandchild: byte %zu of the wiped range is "
 					    "0x%02x", i, p[i]);
 			_exit(0);
 		}
-		int st;
-		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
-			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
+		child_wait_ok(grandchild);
 		_exit(0);
 	}
 	xwait_ok(pid);

@@ -252,7 +252,7 @@ CONFORM(multiprocess_mlock, mlockall_not_inherited_by_child, "i3", POSIX)
 	if (pid == 0) {
 		/* in a child, so that the test process's own memory is never locked */
 		if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
-			_exit(77);
+			_exit(MS_CHILD_SKIP);
 		size_t len = 4 * ms_page();
 		void *mine = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				  -1, 0);
@@ -260,8 +260,7 @@ CONFORM(multiprocess_mlock, mlockall_not_inherited_by_child, "i3", POSIX)
 		child_check(ms_smaps_kb(mine, "Locked") == (long)(len / 1024), "MCL_FUTURE did not "
 			    "lock a new mapping of the locking process (Locked: %ld kB)",
 			    ms_smaps_kb(mine, "Locked"));
-		pid_t grandchild = fork();
-		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
+		pid_t grandchild = child_fork();
 		if (grandchild == 0) {
 			long vmlck = ms_status_kb("VmLck");
 			child_check(vmlck == 0, "child of mlockall: VmLck %ld kB, expected 0",
@@ -275,20 +274,14 @@ CONFORM(multiprocess_mlock, mlockall_not_inherited_by_child, "i3", POSIX)
 				    "%ld kB): MCL_FUTURE was inherited", kb);
 			_exit(0);
 		}
-		int st;
-		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
-			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
+		child_wait_ok(grandchild);
 		_exit(0);
 	}
-	int status = xwait(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
-		cr_skip_test("mlockall(MCL_CURRENT | MCL_FUTURE) failed: RLIMIT_MEMLOCK too small "
-			     "without CAP_IPC_LOCK");
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "the child failed (status 0x%x, see its message above)", status);
+	xwait_ok_or_skip(pid, "mlockall(MCL_CURRENT | MCL_FUTURE) failed: RLIMIT_MEMLOCK too "
+			 "small without CAP_IPC_LOCK");
 }
 
-/* Runs script with /bin/sh in a child that first calls prepare(arg) (which may _exit(77) to
+/* Runs script with /bin/sh in a child that first calls prepare(arg) (which may _exit(MS_CHILD_SKIP) to
  * ask for a SKIP), and returns the script's standard output (up to outlen), bounded to 5 s. */
 static void run_after_exec(void (*prepare)(void *), void *arg, const char *script, char *out,
 			   size_t outlen)
@@ -318,7 +311,7 @@ static void run_after_exec(void (*prepare)(void *), void *arg, const char *scrip
 	out[used] = 0;
 	close(fds[0]);
 	int status = xwait(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == MS_CHILD_SKIP)
 		cr_skip_test("the set-up before exec could not run (see the message above)");
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the exec'd shell failed "
 		  "(status 0x%x); its output:\n%s", status, out);
@@ -329,7 +322,7 @@ static void lock_future(void *arg)
 	(void)arg;
 	if (mlockall(MCL_FUTURE) != 0) {
 		fprintf(stderr, "mlockall(MCL_FUTURE): %s\n", ms_errname(errno));
-		_exit(77);
+		_exit(MS_CHILD_SKIP);
 	}
 	/* the control: MCL_FUTURE is in force in this process before the exec */
 	void *p = mmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -488,7 +481,7 @@ static long self_ksm_merging_pages(void)
 	return ms_read_long_file("/proc/self/ksm_merging_pages");
 }
 
-enum { ksm_pages = 32, ksm_skip = 77 };
+enum { ksm_pages = 32, ksm_skip = MS_CHILD_SKIP };
 
 static long ksm_full_scans(void)
 {
@@ -538,15 +531,12 @@ static void ksm_worker(char *why, size_t whylen)
 		child_check(p[i] == 0x5a, "merged page %zu reads 0x%02x at +%zu, expected 0x5a",
 			    i / pg, p[i], i % pg);
 
-	pid_t pid = fork();
-	child_check(pid >= 0, "fork: %s", ms_errname(errno));
+	pid_t pid = child_fork();
 	if (pid == 0) {
 		memset(p + 7 * pg, 0x11, pg);
 		_exit(0);
 	}
-	int st;
-	child_check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		    "the grandchild failed (status 0x%x)", st);
+	child_wait_ok(pid);
 	child_check(p[7 * pg] == 0x5a && p[8 * pg - 1] == 0x5a, "a KSM page written by a fork "
 		    "child changed in the parent (0x%02x): not copied on write", p[7 * pg]);
 
@@ -605,10 +595,9 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 		/* in a child, so the test process itself never becomes mergeable */
 		if (prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0) != 0) {
 			fprintf(stderr, "prctl(PR_SET_MEMORY_MERGE): %s\n", ms_errname(errno));
-			_exit(errno == EPERM ? 77 : 1);
+			_exit(errno == EPERM ? MS_CHILD_SKIP : 1);
 		}
-		pid_t grandchild = fork();
-		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
+		pid_t grandchild = child_fork();
 		if (grandchild == 0) {
 			int on = prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0);
 			child_check(on == 1, "child: PR_GET_MEMORY_MERGE is %d (%s), expected 1",
@@ -621,14 +610,8 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 				    "is not mergeable (VmFlags:%s)", flags);
 			_exit(0);
 		}
-		int st;
-		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
-			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
+		child_wait_ok(grandchild);
 		_exit(0);
 	}
-	int status = xwait(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
-		cr_skip_test("prctl(PR_SET_MEMORY_MERGE) needs CAP_SYS_RESOURCE (EPERM)");
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "the child failed (status 0x%x, see its message above)", status);
+	xwait_ok_or_skip(pid, "prctl(PR_SET_MEMORY_MERGE) needs CAP_SYS_RESOURCE (EPERM)");
 }
