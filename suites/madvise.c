@@ -56,8 +56,8 @@ CONFORM(madvise, accepts_documented_advice, "g13", LINUX)
 	}
 	xmunmap(p, len);
 
-	int fd = ms_file(len, NULL);
-	unsigned char *f = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd;
+	unsigned char *f = ms_map_shared_file(len, NULL, &fd);
 	for (size_t i = 0; i < sizeof(file_advice) / sizeof(file_advice[0]); i++) {
 		errno = 0;
 		int r = madvise(f, len, file_advice[i].value);

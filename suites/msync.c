@@ -72,8 +72,8 @@ static bool page_in_writeback(const void *addr)
 CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 {
 	size_t len = 4 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	ms_fill_stored(p, 0, len);
 	ms_assert_ok(msync(p, len, MS_SYNC));
 	assert_file_stored(fd, 0, len, "after msync(MS_SYNC) of the whole mapping");
@@ -85,8 +85,8 @@ CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 {
 	size_t len = 4 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	ms_fill_stored(p, 0, len);
 	ms_assert_ok(msync(p, len, MS_ASYNC));
 	xmunmap(p, len);
@@ -98,8 +98,8 @@ CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 CONFORM(msync, partial_range_with_unaligned_length_succeeds, "f1", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	ms_fill_stored(p, page, 3 * page);
 	ms_assert_ok(msync(p + page, page + 100, MS_SYNC));
 	assert_file_stored(fd, page, 3 * page, "after msync(MS_SYNC) of pages 1-2");
@@ -152,8 +152,8 @@ CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
 CONFORM(msync, ms_invalidate_shows_file_contents, "f3", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	cr_assert(p[page] == ms_pattern(page)); /* cached and mapped before the write */
 	unsigned char buf[256];
 	for (size_t i = 0; i < sizeof(buf); i++)
@@ -268,8 +268,7 @@ static void check_errno_row(const struct errno_row *row)
 	switch (row->setup) {
 	case SHARED_FILE:
 	case SHARED_FILE_LOCKED:
-		fd = ms_file(len, NULL);
-		p = xmap_shared(fd, len);
+		p = ms_map_shared_file(len, NULL, &fd);
 		if (row->setup == SHARED_FILE_LOCKED && mlock(p, len) != 0)
 			cr_skip_test("mlock() of %zu bytes failed with %s (RLIMIT_MEMLOCK?)", len,
 				     ms_errname(errno));

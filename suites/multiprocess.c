@@ -191,8 +191,8 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 CONFORM(multiprocess_private_file, maps_type_kept_in_child, "i2", LINUX)
 {
 	size_t len = npages * ms_page();
-	int fd = ms_file(len, NULL);
-	void *shared = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd;
+	void *shared = ms_map_shared_file(len, NULL, &fd);
 	void *private = xmmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	pid_t pid = xfork();
 	if (pid == 0) {
