@@ -196,28 +196,32 @@ long ms_xcheck(const char *file, int line, const char *what, long ret)
 	return ret;
 }
 
+/* pwrite() or pread() of all n bytes, resumed after a short transfer; BROKEN on an error, a
+ * write that makes no progress, or a read that meets the end of the file. */
+static void xtransfer(const char *file, int line, bool write, int fd, void *buf, size_t n,
+		      off_t off)
+{
+	char *p = buf;
+	while (n) {
+		ssize_t done = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
+		if (done <= 0) {
+			const char *why = done < 0 ? ms_errname(errno)
+					  : write  ? "short write" : "unexpected end of file";
+			ms_broken("%s:%d: %s(fd %d, %zu at %lld): %s", file, line,
+				  write ? "pwrite" : "pread", fd, n, (long long)off, why);
+		}
+		p += done, n -= (size_t)done, off += done;
+	}
+}
+
 void ms_xpwrite(const char *file, int line, int fd, const void *buf, size_t n, off_t off)
 {
-	const char *p = buf;
-	while (n) {
-		ssize_t w = pwrite(fd, p, n, off);
-		if (w <= 0)
-			ms_broken("%s:%d: pwrite(fd %d, %zu at %lld): %s", file, line, fd, n,
-				  (long long)off, w == 0 ? "short write" : ms_errname(errno));
-		p += w, n -= (size_t)w, off += w;
-	}
+	xtransfer(file, line, true, fd, (void *)buf, n, off);
 }
 
 void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t off)
 {
-	char *p = buf;
-	while (n) {
-		ssize_t r = pread(fd, p, n, off);
-		if (r <= 0)
-			ms_broken("%s:%d: pread(fd %d, %zu at %lld): %s", file, line, fd, n,
-				  (long long)off, r == 0 ? "unexpected end of file" : ms_errname(errno));
-		p += r, n -= (size_t)r, off += r;
-	}
+	xtransfer(file, line, false, fd, buf, n, off);
 }
 
 unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len)
