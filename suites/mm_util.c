@@ -354,6 +354,13 @@ unsigned char *ms_map_shared_file(size_t len, char *path, int *fd)
 	return xmap_shared(*fd, len);
 }
 
+unsigned char *ms_map_shared_file_stored(size_t len, char *path, int *fd)
+{
+	unsigned char *p = ms_map_shared_file(len, path, fd);
+	ms_fill_stored(p, 0, len);
+	return p;
+}
+
 void ms_drop_file_cache(int fd, size_t len)
 {
 	xfsync(fd);

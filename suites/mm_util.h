@@ -5,13 +5,17 @@
  * ms_x*_at() functions, as in conform.h.
  *
  *   page tables     ms_pagemap_entry(), ms_pagemap_present(), ms_page_kpageflags()
- *   VMAs            ms_vma_at(), ms_vma_walk() (the one /proc/self/maps parser), ms_vmas_in(),
+ *   VMAs            ms_vma_at(), ms_vma_walk() (every entry, parsed by proc_parse.h's
+ *                   ms_maps_parse_line(), the one parser of maps lines), ms_vmas_in(),
  *                   ms_vma_flags(), ms_vma_has_flag()
  *   mappings        xmap_anon(), xmmap_aligned(), ms_map_with_hole(), ms_unmapped_range(),
- *                   ms_anon_nothp()
+ *                   ms_anon_nothp(), ms_fenced_range()
+ *   backings        enum ms_backing, ms_map_backing(), CONFORM_PER_BACKING(set, ...): one test,
+ *                   one result per kind of mapping
  *   huge pages      ms_pmd_size(), ms_thp_pmd_size(), ms_default_huge_page_size(),
  *                   ms_require_default_huge_page_size()
- *   files           ms_hot_file(), ms_read_only_file(), ms_drop_file_cache(), ms_reopen(),
+ *   files           ms_map_shared_file() (the shared-file fixture), ms_map_shared_file_stored(),
+ *                   ms_hot_file(), ms_read_only_file(), ms_drop_file_cache(), ms_reopen(),
  *                   ms_loop_attach_or_skip(), ms_shm_name()
  *   numbers         ms_read_long_file(), ms_meminfo_kb(), ms_vmstat()
  *   system calls    ms_sys_mseal() with ms_require_mseal(); ms_require_pkey_mprotect();
@@ -22,8 +26,8 @@
  *                   and userfaultfd features, where Debian 12's headers lack them
  *
  * What belongs to the test harness rather than to mm stays in conform.h: CONFORM(), the x*()
- * set-up wrappers, fault probes and counters, fork and the bounded child wait (xwait,
- * ms_wait_bounded), and the parent/child pipe handshake (ms_send_token, ms_await_token).
+ * set-up wrappers, fault probes and counters, and (conform_child.c) fork, the bounded child
+ * wait (xwait, ms_wait_bounded) and the parent/child handshake (ms_fork_handshake).
  *
  * Page tables are read from /proc/self/pagemap: one 64-bit entry per page, bit 63 present,
  * bit 55 soft-dirty, bits 0-54 the PFN (zero without CAP_SYS_ADMIN); /proc/kpageflags gives
@@ -254,6 +258,9 @@ int ms_hot_file(size_t len);
  * path unless path is NULL, as ms_file() does), mapped MAP_SHARED read-write whole; its
  * descriptor in *fd. Stores through it: ms_fill_stored(). */
 unsigned char *ms_map_shared_file(size_t len, char *path, int *fd);
+/* The same fixture with every byte then stored through the mapping: [0, len) holds
+ * ms_stored(), dirty in the page cache (the "file, map shared, fill" opening of b and f). */
+unsigned char *ms_map_shared_file_stored(size_t len, char *path, int *fd);
 
 /* Drops a clean file from the page cache with POSIX_FADV_DONTNEED, never the global
  * drop_caches: that disturbs every test running beside this one (observed on 6.18: after

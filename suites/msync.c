@@ -73,8 +73,7 @@ CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 {
 	size_t len = 4 * ms_page();
 	int fd;
-	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
-	ms_fill_stored(p, 0, len);
+	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
 	ms_assert_ok(msync(p, len, MS_SYNC));
 	assert_file_stored(fd, 0, len, "after msync(MS_SYNC) of the whole mapping");
 	xmunmap(p, len);
@@ -86,8 +85,7 @@ CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 {
 	size_t len = 4 * ms_page();
 	int fd;
-	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
-	ms_fill_stored(p, 0, len);
+	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
 	ms_assert_ok(msync(p, len, MS_ASYNC));
 	xmunmap(p, len);
 	xclose(fd);
