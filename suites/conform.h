@@ -36,6 +36,12 @@
 		fn(arg);                                                                    \
 	}
 
+/* One result per mapping type: suite/name_private and suite/name_shared, whose bodies are
+ * fn(MAP_PRIVATE) and fn(MAP_SHARED). */
+#define CONFORM_PER_MAP_TYPE(suite, name, ids, spec, fn)                                    \
+	CONFORM_VARIANT(suite, name, private, ids, spec, fn, MAP_PRIVATE)                   \
+	CONFORM_VARIANT(suite, name, shared, ids, spec, fn, MAP_SHARED)
+
 /* A hung test fails with "timed out" instead of hanging CI. A test may give its own
  * .timeout (the later initialiser wins; suites/ builds with -Wno-override-init for that).
  * Set per test because Criterion 2.4's global --timeout does not stop a hung test. Every

@@ -479,10 +479,8 @@ static void anonymous_perms_match_prot_and_type(int type)
 		xmunmap(p, len);
 	}
 }
-CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, private, "a6", LINUX,
-		anonymous_perms_match_prot_and_type, MAP_PRIVATE)
-CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, shared, "a6", LINUX,
-		anonymous_perms_match_prot_and_type, MAP_SHARED)
+CONFORM_PER_MAP_TYPE(proc_maps, anonymous_perms_match_prot_and_type, "a6", LINUX,
+		     anonymous_perms_match_prot_and_type)
 
 /* ---- a7: VMA merge and split ---- */
 

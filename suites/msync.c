@@ -378,10 +378,8 @@ static void anonymous_mapping_is_noop(int kind)
 			  kind == MAP_SHARED ? "shared" : "private", i);
 	xmunmap(p, len);
 }
-CONFORM_VARIANT(msync, anonymous_mapping_is_noop, private, "f6", LINUX,
-		anonymous_mapping_is_noop, MAP_PRIVATE)
-CONFORM_VARIANT(msync, anonymous_mapping_is_noop, shared, "f6", LINUX,
-		anonymous_mapping_is_noop, MAP_SHARED)
+CONFORM_PER_MAP_TYPE(msync, anonymous_mapping_is_noop, "f6", LINUX,
+		     anonymous_mapping_is_noop)
 
 /* Assert that msync(MS_ASYNC) starts no writeback: the stored page is still dirty and not
  * under writeback when it returns. LINUX (since 2.6.19, MS_ASYNC is a no-op; background
