@@ -358,6 +358,17 @@ struct ms_faults ms_faults_since(struct ms_faults start);
 		}                                                                           \
 	} while (0)
 
+/* Asserts that stmt (the accesses, named by what) takes no fault in at least one of three
+ * passes: the memory was already mapped. */
+#define ms_assert_no_faults(what, ...)                                                      \
+	do {                                                                                \
+		struct ms_faults ms_d_;                                                     \
+		ms_faults_best_of_three(ms_d_, __VA_ARGS__);                                \
+		cr_assert(ms_d_.minor == 0 && ms_d_.major == 0,                             \
+			  "%s took %ld minor and %ld major faults in each of three passes; "  \
+			  "expected none", what, ms_d_.minor, ms_d_.major);                   \
+	} while (0)
+
 /* Number of resident pages of [addr, addr+len) by mincore; -1 on error (errno set). */
 long ms_resident(const void *addr, size_t len);
 bool ms_page_resident(const void *addr);
