@@ -157,6 +157,16 @@ void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
 			  (void *)&p[i], p[i], want(i), ms_maps_near(p + i, 1));
 }
 
+void ms_assert_file_bytes(int fd, size_t from, size_t to, unsigned char (*want)(size_t),
+			  const char *what)
+{
+	unsigned char *buf = ms_read_range(fd, from, to - from);
+	for (size_t i = from; i < to; i++)
+		cr_assert(buf[i - from] == want(i), "%s: read() at file offset %zu gives 0x%02x, "
+			  "expected 0x%02x", what, i, buf[i - from], want(i));
+	free(buf);
+}
+
 void ms_fill_stored(unsigned char *p, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++)

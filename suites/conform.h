@@ -146,6 +146,10 @@ void ms_assert_zero(const unsigned char *p, size_t from, size_t to, const char *
 /* Fails at the first byte of [from, to) of p that differs from want(offset). */
 void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
 		     unsigned char (*want)(size_t), const char *what);
+/* The same for the file: fails at the first byte of [from, to) that read() gives unlike
+ * want(offset). */
+void ms_assert_file_bytes(int fd, size_t from, size_t to, unsigned char (*want)(size_t),
+			  const char *what);
 
 /* ---- set-up wrappers: on failure the test ends BROKEN with file:line and errno ---- */
 

@@ -16,16 +16,6 @@
 /* Bits of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
 enum { KPF_DIRTY_BIT = 4, KPF_WRITEBACK_BIT = 8 };
 
-/* Asserts that read() of [from, to) of the file returns ms_stored(). */
-static void assert_file_stored(int fd, size_t from, size_t to, const char *what)
-{
-	unsigned char *buf = ms_read_range(fd, from, to - from);
-	for (size_t i = from; i < to; i++)
-		cr_assert(buf[i - from] == ms_stored(i), "%s: read() at file offset %zu gives 0x%02x, "
-			  "the mapping stored 0x%02x", what, i, buf[i - from], ms_stored(i));
-	free(buf);
-}
-
 /* Skips the test unless the file system under test writes pages back (tmpfs does not). */
 static void require_writeback(void)
 {
@@ -75,7 +65,7 @@ CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 	int fd;
 	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
 	ms_assert_ok(msync(p, len, MS_SYNC));
-	assert_file_stored(fd, 0, len, "after msync(MS_SYNC) of the whole mapping");
+	ms_assert_file_bytes(fd, 0, len, ms_stored, "after msync(MS_SYNC) of the whole mapping");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -100,7 +90,7 @@ CONFORM(msync, partial_range_with_unaligned_length_succeeds, "f1", POSIX)
 	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	ms_fill_stored(p, page, 3 * page);
 	ms_assert_ok(msync(p + page, page + 100, MS_SYNC));
-	assert_file_stored(fd, page, 3 * page, "after msync(MS_SYNC) of pages 1-2");
+	ms_assert_file_bytes(fd, page, 3 * page, ms_stored, "after msync(MS_SYNC) of pages 1-2");
 	ms_assert_ok(msync(p + 2 * page, 1, MS_ASYNC));
 	xmunmap(p, len);
 	xclose(fd);
@@ -138,7 +128,7 @@ CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
 			  stays_dirty ? "dirty (no writeback on tmpfs)" : "clean",
 			  (unsigned long long)f);
 	}
-	assert_file_stored(fd, 0, len, "after msync(MS_SYNC)");
+	ms_assert_file_bytes(fd, 0, len, ms_stored, "after msync(MS_SYNC)");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -337,7 +327,7 @@ CONFORM(msync, range_with_hole_still_syncs_mapped_parts, "f5", LINUX)
 			  f & (1ull << KPF_DIRTY_BIT) ? "dirty" : "in writeback",
 			  (unsigned long long)f);
 	}
-	assert_file_stored(h.fd_a, 0, page, "file before the hole");
+	ms_assert_file_bytes(h.fd_a, 0, page, ms_stored, "file before the hole");
 	xmunmap(h.base, 3 * page);
 }
 
