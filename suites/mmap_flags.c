@@ -479,8 +479,7 @@ CONFORM(memfd_secret, owner_reads_gup_fails_efault, "k8", LINUX)
 	size_t pg = ms_page();
 	int fd = secret_fd();
 	unsigned char *p = map_secret(fd, pg);
-	for (size_t i = 0; i < pg; i++)
-		cr_assert(p[i] == 0, "byte %zu of fresh secret memory is 0x%02x", i, p[i]);
+	ms_assert_zero(p, 0, pg, "fresh secret memory");
 	memset(p, 0x5e, pg);
 	cr_assert(p[pg - 1] == 0x5e, "secret memory lost a store");
 	int pipefd[2];

@@ -38,8 +38,7 @@ CONFORM(mremap, grow_in_place_keeps_data, "g5", LINUX)
 	cr_assert(q == p, "mremap grow with free space behind: expected %p, got %p (%s)\n%s",
 		  (void *)p, (void *)q, ms_errname(errno), ms_maps_near(p, 2 * len));
 	ms_assert_stamped(q, 0, len, "grown in place");
-	for (size_t i = len; i < 2 * len; i++)
-		cr_assert(q[i] == 0, "byte %zu of the grown part reads 0x%02x, not 0", i, q[i]);
+	ms_assert_zero(q, len, 2 * len, "grown part");
 	xmunmap(q, 2 * len);
 }
 
@@ -253,8 +252,7 @@ CONFORM(mremap, dontunmap_anonymous_old_range_reads_zero, "g8", LINUX)
 		cr_assert(!ms_probe_read(p + i, &f), "the old range was unmapped: %s at %p\n%s",
 			  ms_signame(f.signo), f.addr, ms_maps_near(p, len));
 	}
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "old byte %zu reads 0x%02x after the move, not 0", i, p[i]);
+	ms_assert_zero(p, 0, len, "old range after the move");
 	xmunmap(p, len);
 	xmunmap(q, len);
 }
