@@ -170,18 +170,12 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 		_exit(0);
 	}
 	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == ms_pattern(i), "%s: the parent's private mapping shows the "
-			  "child's store at byte %zu (0x%02x, file byte 0x%02x)\n%s", ms_fs_name(),
-			  i, p[i], ms_pattern(i), ms_maps_near(p, len));
-	unsigned char *buf = ms_read_range(fd, 0, len);
-	for (size_t i = 0; i < len; i++)
-		cr_assert(buf[i] == ms_pattern(i), "%s: the child's private store reached the file "
-			  "at byte %zu", ms_fs_name(), i);
+	ms_assert_bytes(p, 0, len, ms_pattern, "the parent's private mapping after the child's "
+			"private store");
+	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after the child's private store");
 	memset(p, 0x3c, len);
 	ms_tell_child(&h);
 	xwait_ok(h.pid);
-	free(buf);
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -281,8 +275,9 @@ CONFORM(multiprocess_mlock, mlockall_not_inherited_by_child, "i3", POSIX)
 			 "small without CAP_IPC_LOCK");
 }
 
-/* Runs script with /bin/sh in a child that first calls prepare(arg) (which may _exit(MS_CHILD_SKIP) to
- * ask for a SKIP), and returns the script's standard output (up to outlen), bounded to 5 s. */
+/* Runs script with /bin/sh in a child that first calls prepare(arg) (which may
+ * _exit(MS_CHILD_SKIP) to ask for a SKIP), and returns the script's standard output (up to
+ * outlen), bounded to 5 s. */
 static void run_after_exec(void (*prepare)(void *), void *arg, const char *script, char *out,
 			   size_t outlen)
 {
