@@ -2,7 +2,7 @@
  * duration: the one list of them, the values each may take, and the lock each is changed under.
  *
  * Two users read this list, and nothing else may keep one of its own:
- *   - the tests change a setting through suites/mm_util.h (mm_setting_change()), which takes
+ *   - the tests change a setting through suites/mm_util.h (ms_setting_change()), which takes
  *     the setting's lock, remembers the old value and puts it back at the end of the test;
  *   - the guard (lib/settings_guard.c) snapshots every setting of the list before a run of the
  *     test binary and puts back what a crashed or killed test left, and the next run's reaper

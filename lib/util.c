@@ -73,25 +73,29 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+/* "mmapsuite: " and the message, one line on stderr. */
+static void vwarn(const char *fmt, va_list ap)
+{
+	fputs("mmapsuite: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void ms_die(int status, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("mmapsuite: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 
 void ms_warn(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("mmapsuite: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarn(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 char *ms_read_file(const char *path, size_t *len)

@@ -2,16 +2,13 @@
  * test's own process. */
 #include "conform.h"
 #include "trusted_env.h"
-#include "time_scale.h"
 #include "proc_parse.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <linux/magic.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +16,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -162,6 +157,16 @@ void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
 			  (void *)&p[i], p[i], want(i), ms_maps_near(p + i, 1));
 }
 
+void ms_assert_file_bytes(int fd, size_t from, size_t to, unsigned char (*want)(size_t),
+			  const char *what)
+{
+	unsigned char *buf = ms_read_range(fd, from, to - from);
+	for (size_t i = from; i < to; i++)
+		cr_assert(buf[i - from] == want(i), "%s: read() at file offset %zu gives 0x%02x, "
+			  "expected 0x%02x", what, i, buf[i - from], want(i));
+	free(buf);
+}
+
 void ms_fill_stored(unsigned char *p, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++)
@@ -174,20 +179,6 @@ size_t ms_first_mismatch_tagged(const unsigned char *p, size_t len, unsigned cha
 		if (p[i] != ms_tagged(i, tag))
 			return i;
 	return len;
-}
-
-void ms_send_token(int fd)
-{
-	char c = 't';
-	if (write(fd, &c, 1) != 1)
-		_exit(3);
-}
-
-bool ms_await_token(int fd)
-{
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char c;
-	return poll(&pfd, 1, 5000) == 1 && read(fd, &c, 1) == 1;
 }
 
 int ms_xopen(const char *file, int line, const char *path, int flags, int mode)
@@ -215,28 +206,32 @@ long ms_xcheck(const char *file, int line, const char *what, long ret)
 	return ret;
 }
 
+/* pwrite() or pread() of all n bytes, resumed after a short transfer; BROKEN on an error, a
+ * write that makes no progress, or a read that meets the end of the file. */
+static void xtransfer(const char *file, int line, bool write, int fd, void *buf, size_t n,
+		      off_t off)
+{
+	char *p = buf;
+	while (n) {
+		ssize_t done = write ? pwrite(fd, p, n, off) : pread(fd, p, n, off);
+		if (done <= 0) {
+			const char *why = done < 0 ? ms_errname(errno)
+					  : write  ? "short write" : "unexpected end of file";
+			ms_broken("%s:%d: %s(fd %d, %zu at %lld): %s", file, line,
+				  write ? "pwrite" : "pread", fd, n, (long long)off, why);
+		}
+		p += done, n -= (size_t)done, off += done;
+	}
+}
+
 void ms_xpwrite(const char *file, int line, int fd, const void *buf, size_t n, off_t off)
 {
-	const char *p = buf;
-	while (n) {
-		ssize_t w = pwrite(fd, p, n, off);
-		if (w <= 0)
-			ms_broken("%s:%d: pwrite(fd %d, %zu at %lld): %s", file, line, fd, n,
-				  (long long)off, w == 0 ? "short write" : ms_errname(errno));
-		p += w, n -= (size_t)w, off += w;
-	}
+	xtransfer(file, line, true, fd, (void *)buf, n, off);
 }
 
 void ms_xpread(const char *file, int line, int fd, void *buf, size_t n, off_t off)
 {
-	char *p = buf;
-	while (n) {
-		ssize_t r = pread(fd, p, n, off);
-		if (r <= 0)
-			ms_broken("%s:%d: pread(fd %d, %zu at %lld): %s", file, line, fd, n,
-				  (long long)off, r == 0 ? "unexpected end of file" : ms_errname(errno));
-		p += r, n -= (size_t)r, off += r;
-	}
+	xtransfer(file, line, false, fd, buf, n, off);
 }
 
 unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, size_t len)
@@ -246,39 +241,6 @@ unsigned char *ms_read_range_at(const char *file, int line, int fd, size_t off, 
 		ms_broken("%s:%d: malloc(%zu) failed", file, line, len);
 	ms_xpread(file, line, fd, buf, len, (off_t)off);
 	return buf;
-}
-
-/* ---- signals only to our own children ---- */
-
-static pid_t our_children[256];
-
-void ms_remember_child(pid_t pid)
-{
-	for (size_t i = 0; pid > 0 && i < sizeof(our_children) / sizeof(our_children[0]); i++)
-		if (our_children[i] == 0 || our_children[i] == pid) {
-			our_children[i] = pid;
-			return;
-		}
-}
-
-static bool is_our_child(pid_t pid)
-{
-	for (size_t i = 0; pid > 0 && i < sizeof(our_children) / sizeof(our_children[0]); i++)
-		if (our_children[i] == pid)
-			return true;
-	return false;
-}
-
-pid_t ms_xfork(const char *file, int line)
-{
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		ms_broken("%s:%d: fork: %s", file, line, ms_errname(errno));
-	if (pid == 0)
-		memset(our_children, 0, sizeof(our_children)); /* the parent's are not ours */
-	ms_remember_child(pid);
-	return pid;
 }
 
 void ms_xioctl_at(const char *file, int line, int fd, unsigned long req, const char *name,
@@ -299,113 +261,11 @@ double ms_now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-unsigned char *ms_child_map_path_at(const char *file, int line, const char *path, size_t len)
-{
-	int fd = open(path, O_RDWR);
-	if (fd < 0)
-		ms_child_fail(file, line, "open(%s): %s", path, ms_errname(errno));
-	unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		ms_child_fail(file, line, "mmap: %s", ms_errname(errno));
-	close(fd); /* the mapping keeps the file */
-	return p;
-}
-
 struct stat ms_xfstat_at(const char *file, int line, int fd)
 {
 	struct stat st;
 	ms_xcheck(file, line, "fstat", fstat(fd, &st));
 	return st;
-}
-
-pid_t ms_fork_handshake_at(const char *file, int line, struct ms_handshake *h)
-{
-	ms_xcheck(file, line, "pipe", pipe(h->to_parent));
-	ms_xcheck(file, line, "pipe", pipe(h->to_child));
-	h->pid = ms_xfork(file, line);
-	/* Each side keeps only its own ends: a side that dies then gives the other end-of-file
-	 * at once instead of the full wait. */
-	int *unused[2] = { &h->to_parent[h->pid == 0 ? 0 : 1], &h->to_child[h->pid == 0 ? 1 : 0] };
-	for (int i = 0; i < 2; i++) {
-		close(*unused[i]);
-		*unused[i] = -1;
-	}
-	return h->pid;
-}
-
-void ms_handshake_close(struct ms_handshake *h)
-{
-	int *fds[4] = { &h->to_parent[0], &h->to_parent[1], &h->to_child[0], &h->to_child[1] };
-	for (int i = 0; i < 4; i++)
-		if (*fds[i] >= 0) {
-			close(*fds[i]);
-			*fds[i] = -1;
-		}
-}
-
-void ms_xkill(const char *file, int line, pid_t pid, int sig)
-{
-	if (!is_our_child(pid))
-		ms_broken("%s:%d: refused kill(%d, %s): %s", file, line, (int)pid, ms_signame(sig),
-			  pid <= 0 ? "a pid <= 0 names a process group or every process"
-				   : "not a child this test forked");
-	if (syscall(SYS_kill, pid, sig) != 0 && errno != ESRCH)
-		ms_broken("%s:%d: kill(%d, %s): %s", file, line, (int)pid, ms_signame(sig),
-			  ms_errname(errno));
-}
-
-
-double ms_child_limit_s(void)
-{
-	return MS_CHILD_LIMIT_S * ms_time_factor();
-}
-
-int ms_wait_bounded_at(const char *file, int line, pid_t pid)
-{
-	int status;
-	int polls = (int)(ms_child_limit_s() * 100); /* every 10 ms */
-	for (int i = 0; i < polls; i++) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return status;
-		if (r < 0)
-			ms_broken("%s:%d: waitpid(%d): %s", file, line, (int)pid, ms_errname(errno));
-		usleep(10000);
-	}
-	ms_xkill(file, line, pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
-int ms_xwait(const char *file, int line, pid_t pid)
-{
-	int status = ms_wait_bounded_at(file, line, pid);
-	if (status == -1)
-		ms_broken("%s:%d: child %d did not finish within %.0f s (%.0f s scaled by the "
-			  "place's time factor); killed", file, line, (int)pid, ms_child_limit_s(),
-			  MS_CHILD_LIMIT_S);
-	return status;
-}
-
-void ms_xwait_ok(const char *file, int line, pid_t pid)
-{
-	int status = ms_xwait(file, line, pid);
-	if (WIFSIGNALED(status))
-		cr_assert_fail("%s:%d: child %d died of %s", file, line, (int)pid,
-			       ms_signame(WTERMSIG(status)));
-	cr_assert(WEXITSTATUS(status) == 0, "%s:%d: child %d failed (exit %d, see its message above)",
-		  file, line, (int)pid, WEXITSTATUS(status));
-}
-
-void ms_child_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "child %d: %s:%d: ", (int)getpid(), file, line);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	_exit(1);
 }
 
 const char *ms_errname(int e)

@@ -36,6 +36,12 @@
 		fn(arg);                                                                    \
 	}
 
+/* One result per mapping type: suite/name_private and suite/name_shared, whose bodies are
+ * fn(MAP_PRIVATE) and fn(MAP_SHARED). */
+#define CONFORM_PER_MAP_TYPE(suite, name, ids, spec, fn)                                    \
+	CONFORM_VARIANT(suite, name, private, ids, spec, fn, MAP_PRIVATE)                   \
+	CONFORM_VARIANT(suite, name, shared, ids, spec, fn, MAP_SHARED)
+
 /* A hung test fails with "timed out" instead of hanging CI. A test may give its own
  * .timeout (the later initialiser wins; suites/ builds with -Wno-override-init for that).
  * Set per test because Criterion 2.4's global --timeout does not stop a hung test. Every
@@ -140,6 +146,10 @@ void ms_assert_zero(const unsigned char *p, size_t from, size_t to, const char *
 /* Fails at the first byte of [from, to) of p that differs from want(offset). */
 void ms_assert_bytes(const unsigned char *p, size_t from, size_t to,
 		     unsigned char (*want)(size_t), const char *what);
+/* The same for the file: fails at the first byte of [from, to) that read() gives unlike
+ * want(offset). */
+void ms_assert_file_bytes(int fd, size_t from, size_t to, unsigned char (*want)(size_t),
+			  const char *what);
 
 /* ---- set-up wrappers: on failure the test ends BROKEN with file:line and errno ---- */
 
@@ -171,6 +181,11 @@ double ms_child_limit_s(void);
 #define ms_wait_bounded(pid) ms_wait_bounded_at(__FILE__, __LINE__, pid)
 /* Waits for a child and asserts it exited 0 (the child's own failures are reported by it). */
 #define xwait_ok(pid) ms_xwait_ok(__FILE__, __LINE__, pid)
+/* The exit status of a child that asks for a SKIP: it lacks what the test needs (a privilege,
+ * a limit) and says what on stderr. */
+#define MS_CHILD_SKIP 77
+/* xwait_ok() for a child that may _exit(MS_CHILD_SKIP): the test then SKIPs with reason. */
+#define xwait_ok_or_skip(pid, reason) ms_xwait_ok_or_skip_at(__FILE__, __LINE__, pid, reason)
 /* kill(pid, sig) for a child this test forked with xfork() (or ms_remember_child()); any
  * other pid, and every pid <= 0 (a process group, or with -1 the whole machine), is BROKEN
  * and no signal is sent. */
@@ -199,12 +214,20 @@ void ms_xkill(const char *file, int line, pid_t pid, int sig);
 /* Records a child forked without xfork() (pid <= 0 is ignored), so xkill() may signal it. */
 void ms_remember_child(pid_t pid);
 void ms_xwait_ok(const char *file, int line, pid_t pid);
+void ms_xwait_ok_or_skip_at(const char *file, int line, pid_t pid, const char *reason);
 
 /* In a forked child: report a failure on stderr and _exit(1); _exit(0) on success. */
 #define child_check(cond, ...) \
 	do { if (!(cond)) { ms_child_fail(__FILE__, __LINE__, __VA_ARGS__); } } while (0)
 void ms_child_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
+/* In a forked child: fork a grandchild (a failure fails the child), and wait for it to exit
+ * 0 (else the child fails; the grandchild reports its own failure). The child itself is
+ * bounded by the parent's xwait(). */
+#define child_fork() ms_child_fork_at(__FILE__, __LINE__)
+#define child_wait_ok(pid) ms_child_wait_ok_at(__FILE__, __LINE__, pid)
+pid_t ms_child_fork_at(const char *file, int line);
+void ms_child_wait_ok_at(const char *file, int line, pid_t pid);
 /* In a forked child: the file at path opened on its own (O_RDWR) and its first len bytes
  * mapped MAP_SHARED read-write, as another process would; a failure fails the child. */
 #define ms_child_map_path(path, len) ms_child_map_path_at(__FILE__, __LINE__, path, len)
@@ -337,6 +360,17 @@ struct ms_faults ms_faults_since(struct ms_faults start);
 			if ((d).minor == 0 && (d).major == 0)                               \
 				break;                                                      \
 		}                                                                           \
+	} while (0)
+
+/* Asserts that stmt (the accesses, named by what) takes no fault in at least one of three
+ * passes: the memory was already mapped. */
+#define ms_assert_no_faults(what, ...)                                                      \
+	do {                                                                                \
+		struct ms_faults ms_d_;                                                     \
+		ms_faults_best_of_three(ms_d_, __VA_ARGS__);                                \
+		cr_assert(ms_d_.minor == 0 && ms_d_.major == 0,                             \
+			  "%s took %ld minor and %ld major faults in each of three passes; "  \
+			  "expected none", what, ms_d_.minor, ms_d_.major);                   \
 	} while (0)
 
 /* Number of resident pages of [addr, addr+len) by mincore; -1 on error (errno set). */

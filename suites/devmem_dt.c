@@ -121,13 +121,11 @@ int ms_dt_enabled(const char *node)
 
 typedef int (*visit_fn)(const char *node, void *ctx);
 
-/* Depth first over every node below (and including) node, children in name order; stops
- * when visit returns non-zero and returns that value. */
-static int walk(const char *node, visit_fn visit, void *ctx)
+/* Calls fn(child, ctx) for each child node (subdirectory) of node, in name order; stops
+ * when fn returns non-zero and returns that value. */
+static int each_child(const char *node, visit_fn fn, void *ctx)
 {
-	int r = visit(node, ctx);
-	if (r)
-		return r;
+	int r = 0;
 	struct dirent **names;
 	int n = scandir(node, &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
@@ -136,12 +134,36 @@ static int walk(const char *node, visit_fn visit, void *ctx)
 		snprintf(child, sizeof(child), "%s/%s", node, names[i]->d_name);
 		if (!r && names[i]->d_name[0] != '.' && lstat(child, &st) == 0 &&
 		    S_ISDIR(st.st_mode))
-			r = walk(child, visit, ctx);
+			r = fn(child, ctx);
 		free(names[i]);
 	}
 	if (n >= 0)
 		free(names);
 	return r;
+}
+
+struct walk_args {
+	visit_fn visit;
+	void *ctx;
+};
+
+static int walk(const char *node, visit_fn visit, void *ctx);
+
+static int walk_child(const char *child, void *arg)
+{
+	const struct walk_args *w = arg;
+	return walk(child, w->visit, w->ctx);
+}
+
+/* Depth first over every node below (and including) node, children in name order; stops
+ * when visit returns non-zero and returns that value. */
+static int walk(const char *node, visit_fn visit, void *ctx)
+{
+	int r = visit(node, ctx);
+	if (r)
+		return r;
+	struct walk_args w = { visit, ctx };
+	return each_child(node, walk_child, &w);
 }
 
 struct find_ctx {
@@ -279,6 +301,7 @@ void ms_dt_gpio_compatibles(char *out, size_t len)
 }
 
 struct pins_ctx {
+	const char *controller;        /* the GPIO controller's node */
 	uint32_t phandle;
 	unsigned char *used;
 	unsigned npins;
@@ -365,44 +388,39 @@ static int selected(const struct pins_ctx *c, const char *node)
 	return 0;
 }
 
+/* A child of the controller: the pins of a group that an enabled node selects, and a hog's. */
+static int group_visit(const char *child, void *vctx)
+{
+	struct pins_ctx *c = vctx;
+	size_t len;
+	unsigned char *p = selected(c, child) ? ms_dt_prop(child, "brcm,pins", &len) : NULL;
+	for (size_t off = 0; p && off + 4 <= len; off += 4)
+		mark(c, be32(p + off));
+	free(p);
+	unsigned char *hog = ms_dt_prop(child, "gpio-hog", &len);
+	uint32_t cells;
+	if (hog) {
+		if (prop_u32(c->controller, "#gpio-cells", &cells))
+			cells = 2;
+		p = ms_dt_prop(child, "gpios", &len);
+		for (size_t off = 0; p && cells && off + 4 <= len; off += 4 * cells)
+			mark(c, be32(p + off));
+		free(p);
+	}
+	free(hog);
+	return 0;
+}
+
 void ms_dt_gpio_pins_used(const char *node, unsigned char *used, unsigned npins)
 {
 	struct pins_ctx c;
 	memset(&c, 0, sizeof(c));
-	c.used = used, c.npins = npins;
+	c.controller = node, c.used = used, c.npins = npins;
 	if (prop_u32(node, "phandle", &c.phandle) && prop_u32(node, "linux,phandle", &c.phandle))
 		c.phandle = 0;
 	walk(ms_dt_root(), controllers_visit, &c);
 	walk(ms_dt_root(), specifiers_visit, &c);
 	/* Pin groups (children of the controller) that an enabled node selects, and hogs. A
 	 * group nobody selects (bcm283x.dtsi lists every alternative) hands out nothing. */
-	struct dirent **names;
-	int n = scandir(node, &names, NULL, alphasort);
-	for (int i = 0; i < n; i++) {
-		char child[PATH_MAX];
-		struct stat st;
-		snprintf(child, sizeof(child), "%s/%s", node, names[i]->d_name);
-		if (names[i]->d_name[0] != '.' && lstat(child, &st) == 0 && S_ISDIR(st.st_mode)) {
-			size_t len;
-			unsigned char *p = selected(&c, child) ? ms_dt_prop(child, "brcm,pins", &len)
-							       : NULL;
-			for (size_t off = 0; p && off + 4 <= len; off += 4)
-				mark(&c, be32(p + off));
-			free(p);
-			unsigned char *hog = ms_dt_prop(child, "gpio-hog", &len);
-			uint32_t cells;
-			if (hog) {
-				if (prop_u32(node, "#gpio-cells", &cells))
-					cells = 2;
-				p = ms_dt_prop(child, "gpios", &len);
-				for (size_t off = 0; p && cells && off + 4 <= len; off += 4 * cells)
-					mark(&c, be32(p + off));
-				free(p);
-			}
-			free(hog);
-		}
-		free(names[i]);
-	}
-	if (n >= 0)
-		free(names);
+	each_child(node, group_visit, &c);
 }

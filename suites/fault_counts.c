@@ -217,10 +217,8 @@ static void sequential_read_faults_per_window(int kind_flag)
 	xmunmap(p, len);
 	xclose(fd);
 }
-CONFORM_VARIANT(fault_counts, sequential_read_faults_per_window, shared, "d10 d9", LINUX,
-		sequential_read_faults_per_window, MAP_SHARED)
-CONFORM_VARIANT(fault_counts, sequential_read_faults_per_window, private, "d10 d9", LINUX,
-		sequential_read_faults_per_window, MAP_PRIVATE)
+CONFORM_PER_MAP_TYPE(fault_counts, sequential_read_faults_per_window, "d10 d9", LINUX,
+		     sequential_read_faults_per_window)
 
 /* Assert that anonymous memory has no fault-around: each first read of a page is its own
  * fault and maps only that page. LINUX. */

@@ -62,7 +62,7 @@ static long pool_value(const char *name)
 /* ---- the hugetlb pool ---- */
 
 /* Runs body() in a child with at least n free pages in the default hugetlb pool, adding them as
- * root and always restoring nr_hugepages afterwards (mm_settings_restore(), also from the
+ * root and always restoring nr_hugepages afterwards (ms_settings_restore(), also from the
  * test's exit when the parent's own checks end it early). The pool's lock is held meanwhile.
  * body reports with child_check(). */
 static void with_huge_pages(long n, void (*body)(void))
@@ -73,26 +73,26 @@ static void with_huge_pages(long n, void (*body)(void))
 	if (access(ms_machine_setting(MS_HUGETLB_POOL)->path, F_OK) != 0)
 		cr_skip_test("no %ld kB hugetlb pool here (%s missing)", HUGE_KB,
 			     ms_machine_setting(MS_HUGETLB_POOL)->path);
-	mm_setting_hold(MS_HUGETLB_POOL);
+	ms_setting_hold(MS_HUGETLB_POOL);
 	long old = pool_value("nr_hugepages");
 	if (pool_value("free_hugepages") - pool_value("resv_hugepages") < n) {
 		if (geteuid() != 0) {
-			mm_settings_restore();
+			ms_settings_restore();
 			cr_skip_test("needs %ld free %ld kB hugetlb pages (nr_hugepages is %ld): "
 				     "run as root to reserve them, or reserve them first", n, HUGE_KB,
 				     old);
 		}
 		char want[32];
 		snprintf(want, sizeof(want), "%ld", old + n);
-		if (!mm_setting_try_change(MS_HUGETLB_POOL, want)) {
+		if (!ms_setting_try_change(MS_HUGETLB_POOL, want)) {
 			int e = errno;
-			mm_settings_restore();
+			ms_settings_restore();
 			cr_skip_test("writing %s failed: %s", ms_machine_setting(MS_HUGETLB_POOL)->path,
 				     ms_errname(e));
 		}
 		long got = pool_value("nr_hugepages") - old;
 		if (got < n) {
-			mm_settings_restore();
+			ms_settings_restore();
 			cr_skip_test("the kernel found only %ld of %ld %ld kB pages for the hugetlb "
 				     "pool (memory fragmented or too small)", got, n, HUGE_KB);
 		}
@@ -105,7 +105,7 @@ static void with_huge_pages(long n, void (*body)(void))
 		_exit(0);
 	}
 	int status = child > 0 ? ms_wait_bounded(child) : -2;
-	mm_settings_restore();
+	ms_settings_restore();
 
 	cr_assert(status != -2, MS_BROKEN_PREFIX "fork: %s", ms_errname(errno));
 	cr_assert(status != -1, MS_BROKEN_PREFIX "the hugetlb child did not finish within %.0f s",

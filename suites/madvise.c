@@ -56,8 +56,8 @@ CONFORM(madvise, accepts_documented_advice, "g13", LINUX)
 	}
 	xmunmap(p, len);
 
-	int fd = ms_file(len, NULL);
-	unsigned char *f = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd;
+	unsigned char *f = ms_map_shared_file(len, NULL, &fd);
 	for (size_t i = 0; i < sizeof(file_advice) / sizeof(file_advice[0]); i++) {
 		errno = 0;
 		int r = madvise(f, len, file_advice[i].value);
@@ -440,9 +440,7 @@ CONFORM(madvise_dontneed, private_anon_after_fork_refaults_zero, "a8 a3", LINUX)
 	}
 	xwait_ok(pid);
 	xmadvise(p, len, MADV_DONTNEED);
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after MADV_DONTNEED, expected 0", i,
-			  p[i]);
+	ms_assert_zero(p, 0, len, "after MADV_DONTNEED");
 	xmunmap(p, len);
 }
 
@@ -511,17 +509,14 @@ CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
 			child_check(p[i] == ms_tagged(i, 'W'), "child: byte %zu outside the wiped "
 				    "range was not inherited (0x%02x)", i, p[i]);
 		memset(p, 0x77, 8 * pg);
-		pid_t grandchild = fork();
-		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
+		pid_t grandchild = child_fork();
 		if (grandchild == 0) {
 			for (size_t i = 0; i < 8 * pg; i++)
 				child_check(p[i] == 0, "grandchild: byte %zu of the wiped range is "
 					    "0x%02x", i, p[i]);
 			_exit(0);
 		}
-		int st;
-		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
-			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
+		child_wait_ok(grandchild);
 		_exit(0);
 	}
 	xwait_ok(pid);

@@ -67,8 +67,8 @@ CONFORM(madvise_guard, file_backed_guard_keeps_file_data, "e8", LINUX)
 {
 	ms_require_kernel(6, 15, "MADV_GUARD_INSTALL on file mappings");
 	size_t pg = ms_page(), len = 3 * pg;
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	guard_install(p, 1, 1);
 	struct ms_fault f;
 	ms_probe_read(p + pg + 1, &f);

@@ -73,19 +73,6 @@ enum kpageflags_result ms_page_kpageflags(const void *addr, uint64_t *flags)
 
 /* ---- VMAs ---- */
 
-/* Parses one maps line ("start-end perms offset dev inode   name") in place. */
-static bool parse_maps_line(char *line, struct ms_vma *vma)
-{
-	int name_at = 0;
-	line[strcspn(line, "\n")] = 0;
-	if (sscanf(line, "%lx-%lx %4s %llx %*s %*u %n", &vma->start, &vma->end, vma->perms,
-		   &vma->offset, &name_at) < 4)
-		return false;
-	vma->name = name_at ? line + name_at : "";
-	vma->line = line;
-	return true;
-}
-
 bool ms_vma_walk(bool (*visit)(const struct ms_vma *vma, void *arg), void *arg)
 {
 	FILE *f = fopen("/proc/self/maps", "re");
@@ -95,7 +82,7 @@ bool ms_vma_walk(bool (*visit)(const struct ms_vma *vma, void *arg), void *arg)
 	char line[PATH_MAX + 128];
 	struct ms_vma vma;
 	while (fgets(line, sizeof(line), f))
-		if (parse_maps_line(line, &vma) && !visit(&vma, arg))
+		if (ms_maps_parse_line(line, &vma) && !visit(&vma, arg))
 			break;
 	fclose(f);
 	return true;
@@ -182,19 +169,21 @@ bool ms_vma_has_flag(const void *addr, const char *mnemonic)
 
 /* ---- mappings ---- */
 
-void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd)
+void *ms_xmmap_aligned_at(const char *file, int line, size_t len, size_t align, int prot,
+			  int flags, int fd)
 {
 	bool anon = flags & MAP_ANONYMOUS;
-	unsigned char *raw = anon ? xmmap(NULL, len + align, prot, flags, -1, 0)
-				  : xmmap(NULL, len + align, PROT_NONE,
-					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *raw = anon ? ms_xmmap(file, line, NULL, len + align, prot, flags, -1, 0)
+				  : ms_xmmap(file, line, NULL, len + align, PROT_NONE,
+					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uintptr_t at = ((uintptr_t)raw + align - 1) & ~(uintptr_t)(align - 1);
-	void *p = anon ? (void *)at : xmmap((void *)at, len, prot, flags | MAP_FIXED, fd, 0);
+	void *p = anon ? (void *)at
+		       : ms_xmmap(file, line, (void *)at, len, prot, flags | MAP_FIXED, fd, 0);
 	if (at > (uintptr_t)raw)
-		xmunmap(raw, at - (uintptr_t)raw);
+		ms_xcheck(file, line, "munmap", munmap(raw, at - (uintptr_t)raw));
 	size_t tail = (uintptr_t)raw + len + align - (at + len);
 	if (tail)
-		xmunmap((void *)(at + len), tail);
+		ms_xcheck(file, line, "munmap", munmap((void *)(at + len), tail));
 	return p;
 }
 
@@ -365,6 +354,13 @@ unsigned char *ms_map_shared_file(size_t len, char *path, int *fd)
 	return xmap_shared(*fd, len);
 }
 
+unsigned char *ms_map_shared_file_stored(size_t len, char *path, int *fd)
+{
+	unsigned char *p = ms_map_shared_file(len, path, fd);
+	ms_fill_stored(p, 0, len);
+	return p;
+}
+
 void ms_drop_file_cache(int fd, size_t len)
 {
 	xfsync(fd);
@@ -490,7 +486,7 @@ void ms_require_pkey_mprotect(void)
 			     "calls on this architecture (arm64 has them from 6.12)");
 }
 
-int xuserfaultfd(uint64_t features)
+int ms_userfaultfd_or_skip(uint64_t features)
 {
 	ms_require_behaviour(MS_USERFAULTFD);
 	int uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
@@ -504,12 +500,13 @@ int xuserfaultfd(uint64_t features)
 	return uffd;
 }
 
-void xuffd_register(int uffd, void *addr, size_t len, uint64_t mode)
+void ms_xuffd_register_at(const char *file, int line, int uffd, void *addr, size_t len,
+			  uint64_t mode)
 {
 	struct uffdio_register reg = {
 		.range = { .start = (uintptr_t)addr, .len = len }, .mode = mode,
 	};
-	xcheck("ioctl(UFFDIO_REGISTER)", ioctl(uffd, UFFDIO_REGISTER, &reg));
+	ms_xcheck(file, line, "ioctl(UFFDIO_REGISTER)", ioctl(uffd, UFFDIO_REGISTER, &reg));
 }
 
 /* ---- machine-wide settings ----
@@ -526,7 +523,7 @@ static pid_t owner;
 
 _Static_assert(MS_N_SETTING_LOCKS == 2, "lock_fd's initialiser lists every lock");
 
-void mm_settings_restore(void)
+void ms_settings_restore(void)
 {
 	if (getpid() != owner)
 		return;
@@ -544,7 +541,7 @@ void mm_settings_restore(void)
 		}
 }
 
-void mm_setting_hold(enum ms_machine_setting id)
+void ms_setting_hold(enum ms_machine_setting id)
 {
 	const struct ms_machine_setting_info *s = ms_machine_setting(id);
 	int *slot = &lock_fd[s->lock];
@@ -569,20 +566,20 @@ void mm_setting_hold(enum ms_machine_setting id)
 	owner = getpid();
 	static bool registered;
 	if (!registered) {
-		atexit(mm_settings_restore);
+		atexit(ms_settings_restore);
 		registered = true;
 	}
 }
 
-bool mm_setting_read(enum ms_machine_setting id, char *buf, size_t len)
+bool ms_setting_read(enum ms_machine_setting id, char *buf, size_t len)
 {
 	return ms_setting_file_read(ms_machine_setting(id)->path, buf, len);
 }
 
-bool mm_setting_try_change(enum ms_machine_setting id, const char *value)
+bool ms_setting_try_change(enum ms_machine_setting id, const char *value)
 {
 	const char *path = ms_machine_setting(id)->path;
-	mm_setting_hold(id);
+	ms_setting_hold(id);
 	char old[sizeof(saved[0].value)];
 	/* read under the lock: another test may just have restored it */
 	if (!ms_setting_file_read(path, old, sizeof(old)))
@@ -595,7 +592,7 @@ bool mm_setting_try_change(enum ms_machine_setting id, const char *value)
 	return ms_setting_file_write(path, value);
 }
 
-void mm_setting_change(enum ms_machine_setting id, const char *value)
+void ms_setting_change(enum ms_machine_setting id, const char *value)
 {
 	const char *path = ms_machine_setting(id)->path;
 	if (geteuid() != 0)
@@ -610,7 +607,7 @@ void mm_setting_change(enum ms_machine_setting id, const char *value)
 	if (!ms_setting_file_read(path, old, sizeof(old)))
 		cr_skip_test("%s cannot be read (%s): this kernel lacks the setting", path,
 			     ms_errname(errno));
-	if (!mm_setting_try_change(id, value))
+	if (!ms_setting_try_change(id, value))
 		ms_broken("write \"%s\" to %s: %s", value, path, ms_errname(errno));
 }
 

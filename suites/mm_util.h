@@ -1,28 +1,33 @@
 /* mm_util: the helper library of the conformance tests, for what a test needs of the memory
  * manager besides the call it checks (modelled on the kernel selftests' mm/vm_util.h). A helper
- * that two test files would write is written here, once. Its names start with ms_, except the
- * x*() set-up wrappers (BROKEN on failure, as in conform.h) and the mm_setting_*() family.
+ * that two test files would write is written here, once. Every name it exports starts with
+ * ms_; the x*() set-up wrappers (BROKEN on failure with the caller's file:line) are macros over
+ * ms_x*_at() functions, as in conform.h.
  *
  *   page tables     ms_pagemap_entry(), ms_pagemap_present(), ms_page_kpageflags()
- *   VMAs            ms_vma_at(), ms_vma_walk() (the one /proc/self/maps parser), ms_vmas_in(),
+ *   VMAs            ms_vma_at(), ms_vma_walk() (every entry, parsed by proc_parse.h's
+ *                   ms_maps_parse_line(), the one parser of maps lines), ms_vmas_in(),
  *                   ms_vma_flags(), ms_vma_has_flag()
  *   mappings        xmap_anon(), xmmap_aligned(), ms_map_with_hole(), ms_unmapped_range(),
- *                   ms_anon_nothp()
+ *                   ms_anon_nothp(), ms_fenced_range()
+ *   backings        enum ms_backing, ms_map_backing(), CONFORM_PER_BACKING(set, ...): one test,
+ *                   one result per kind of mapping
  *   huge pages      ms_pmd_size(), ms_thp_pmd_size(), ms_default_huge_page_size(),
  *                   ms_require_default_huge_page_size()
- *   files           ms_hot_file(), ms_read_only_file(), ms_drop_file_cache(), ms_reopen(),
+ *   files           ms_map_shared_file() (the shared-file fixture), ms_map_shared_file_stored(),
+ *                   ms_hot_file(), ms_read_only_file(), ms_drop_file_cache(), ms_reopen(),
  *                   ms_loop_attach_or_skip(), ms_shm_name()
  *   numbers         ms_read_long_file(), ms_meminfo_kb(), ms_vmstat()
  *   system calls    ms_sys_mseal() with ms_require_mseal(); ms_require_pkey_mprotect();
- *                   xuserfaultfd(), xuffd_register()
- *   settings        mm_setting_change(), mm_setting_hold(), mm_settings_restore(): the
+ *                   ms_userfaultfd_or_skip(), xuffd_register()
+ *   settings        ms_setting_change(), ms_setting_hold(), ms_settings_restore(): the
  *                   machine-wide settings of lib/machine_settings.h, changed for one test
  *   uapi values     MAP_DROPPABLE, MAP_UNINITIALIZED, MLOCK_ONFAULT, MCL_ONFAULT, SYS_mseal
  *                   and userfaultfd features, where Debian 12's headers lack them
  *
  * What belongs to the test harness rather than to mm stays in conform.h: CONFORM(), the x*()
- * set-up wrappers, fault probes and counters, fork and the bounded child wait (xwait,
- * ms_wait_bounded), and the parent/child pipe handshake (ms_send_token, ms_await_token).
+ * set-up wrappers, fault probes and counters, and (conform_child.c) fork, the bounded child
+ * wait (xwait, ms_wait_bounded) and the parent/child handshake (ms_fork_handshake).
  *
  * Page tables are read from /proc/self/pagemap: one 64-bit entry per page, bit 63 present,
  * bit 55 soft-dirty, bits 0-54 the PFN (zero without CAP_SYS_ADMIN); /proc/kpageflags gives
@@ -32,6 +37,7 @@
 
 #include "conform.h"
 #include "machine_settings.h"
+#include "proc_parse.h"
 
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
@@ -94,14 +100,7 @@ enum kpageflags_result ms_page_kpageflags(const void *addr, uint64_t *flags);
 
 /* ---- VMAs ---- */
 
-/* One /proc/self/maps entry. */
-struct ms_vma {
-	unsigned long start, end;      /* [start, end) */
-	char perms[5];                 /* "rw-p", "r--s" */
-	unsigned long long offset;     /* file offset of start */
-	const char *name;              /* the path or "[stack]", "[vsyscall]"; "" if none */
-	const char *line;              /* the whole entry without its newline, for messages */
-};
+/* struct ms_vma, one /proc/self/maps entry, and its parser: proc_parse.h. */
 
 /* Calls visit(vma, arg) for each /proc/self/maps entry, in address order, until it returns
  * false. The entry's strings live until visit returns. False (errno set) when the file cannot
@@ -136,7 +135,10 @@ bool ms_vma_has_flag(const void *addr, const char *mnemonic);
  * PROT_NONE reservation is trimmed and the file mapped over it with MAP_FIXED. Fault-around
  * windows and PMDs are aligned in the virtual address space, so counts and huge mappings are
  * exact only from an aligned start. */
-void *xmmap_aligned(size_t len, size_t align, int prot, int flags, int fd);
+#define xmmap_aligned(len, align, prot, flags, fd) \
+	ms_xmmap_aligned_at(__FILE__, __LINE__, len, align, prot, flags, fd)
+void *ms_xmmap_aligned_at(const char *file, int line, size_t len, size_t align, int prot,
+			  int flags, int fd);
 
 /* [page][hole][page] of private anonymous read-write memory: returns the start; the middle
  * page is unmapped. */
@@ -256,6 +258,9 @@ int ms_hot_file(size_t len);
  * path unless path is NULL, as ms_file() does), mapped MAP_SHARED read-write whole; its
  * descriptor in *fd. Stores through it: ms_fill_stored(). */
 unsigned char *ms_map_shared_file(size_t len, char *path, int *fd);
+/* The same fixture with every byte then stored through the mapping: [0, len) holds
+ * ms_stored(), dirty in the page cache (the "file, map shared, fill" opening of b and f). */
+unsigned char *ms_map_shared_file_stored(size_t len, char *path, int *fd);
 
 /* Drops a clean file from the page cache with POSIX_FADV_DONTNEED, never the global
  * drop_caches: that disturbs every test running beside this one (observed on 6.18: after
@@ -305,40 +310,43 @@ void ms_require_pkey_mprotect(void);
 
 /* A userfaultfd for user-mode faults (allowed without privilege even with
  * vm.unprivileged_userfaultfd=0), with the given features; SKIPs when refused. */
-int xuserfaultfd(uint64_t features);
-void xuffd_register(int uffd, void *addr, size_t len, uint64_t mode);
+int ms_userfaultfd_or_skip(uint64_t features);
+#define xuffd_register(uffd, addr, len, mode) \
+	ms_xuffd_register_at(__FILE__, __LINE__, uffd, addr, len, mode)
+void ms_xuffd_register_at(const char *file, int line, int uffd, void *addr, size_t len,
+			  uint64_t mode);
 
 /* ---- machine-wide settings (the list: lib/machine_settings.h) ----
  *
  * A test changes a setting for its duration, as root, and always gets it back: explicitly
- * with mm_settings_restore() in the test, and again from the test's .fini and an atexit
+ * with ms_settings_restore() in the test, and again from the test's .fini and an atexit
  * handler when an assertion or a BROKEN set-up ends it early; the harness's guard puts back
  * what a killed test left. Settings are global and several mmapsuite-conform processes may
  * run at once, so each is changed under its lock (machine_settings.h), held until
- * mm_settings_restore().
+ * ms_settings_restore().
  *
- *   CONFORM(ksm, merges, "i5", LINUX, .fini = mm_settings_restore) {
- *           mm_setting_change(MS_KSM_RUN, "1");   // SKIPs unless root
+ *   CONFORM(ksm, merges, "i5", LINUX, .fini = ms_settings_restore) {
+ *           ms_setting_change(MS_KSM_RUN, "1");   // SKIPs unless root
  *           ... fork a child that does the work ...
- *           mm_settings_restore();
+ *           ms_settings_restore();
  *   } */
 
-/* Takes the lock of setting id until mm_settings_restore(), waiting up to 10 s (BROKEN
+/* Takes the lock of setting id until ms_settings_restore(), waiting up to 10 s (BROKEN
  * after that, naming the holder); for a test that depends on a setting without changing it.
  * SKIPs without root: the locks are root's, so that no other user can squat them, and a
  * non-root run cannot keep a root run from changing the setting. */
-void mm_setting_hold(enum ms_machine_setting id);
+void ms_setting_hold(enum ms_machine_setting id);
 /* The current value of setting id in buf; false (errno set) when it cannot be read. */
-bool mm_setting_read(enum ms_machine_setting id, char *buf, size_t len);
+bool ms_setting_read(enum ms_machine_setting id, char *buf, size_t len);
 /* Holds setting id and sets it to value for this test, remembering the old value for
- * mm_settings_restore(). SKIPs without root, when the kernel lacks the setting, or when
+ * ms_settings_restore(). SKIPs without root, when the kernel lacks the setting, or when
  * MMAPSUITE_NO_GLOBAL_SETTINGS forbids it; BROKEN when the write fails. */
-void mm_setting_change(enum ms_machine_setting id, const char *value);
-/* As mm_setting_change() without the SKIPs: false (errno set) when the write failed (the old
- * value is put back by mm_settings_restore() all the same). */
-bool mm_setting_try_change(enum ms_machine_setting id, const char *value);
+void ms_setting_change(enum ms_machine_setting id, const char *value);
+/* As ms_setting_change() without the SKIPs: false (errno set) when the write failed (the old
+ * value is put back by ms_settings_restore() all the same). */
+bool ms_setting_try_change(enum ms_machine_setting id, const char *value);
 /* Puts every changed setting back, newest first, and releases every lock held. Safe to
  * call twice, and a no-op in a forked child. */
-void mm_settings_restore(void);
+void ms_settings_restore(void);
 
 #endif

@@ -84,9 +84,7 @@ CONFORM(mmap_anonymous, private_reads_zero_and_is_writable, "a1", POSIX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "byte %zu of a fresh anonymous mapping is 0x%02x, not 0\n%s",
-			  i, p[i], ms_maps_near(p, len));
+	ms_assert_zero(p, 0, len, "fresh anonymous mapping");
 	memset(p, 0xa5, len);
 	for (size_t i = 0; i < len; i += 509)
 		cr_assert(p[i] == 0xa5, "byte %zu lost the value stored", i);
@@ -98,9 +96,7 @@ CONFORM(mmap_anonymous, shared_reads_zero_and_is_writable, "a1", POSIX)
 {
 	size_t len = npages * ms_page();
 	unsigned char *p = xmap_anon(len, MAP_SHARED);
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "byte %zu of a fresh shared anonymous mapping is 0x%02x, not 0"
-			  "\n%s", i, p[i], ms_maps_near(p, len));
+	ms_assert_zero(p, 0, len, "fresh shared anonymous mapping");
 	ms_fill_tagged(p, len, 'S');
 	size_t bad = ms_first_mismatch_tagged(p, len, 'S');
 	cr_assert(bad == len, "byte %zu lost the value stored", bad);
@@ -479,10 +475,8 @@ static void anonymous_perms_match_prot_and_type(int type)
 		xmunmap(p, len);
 	}
 }
-CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, private, "a6", LINUX,
-		anonymous_perms_match_prot_and_type, MAP_PRIVATE)
-CONFORM_VARIANT(proc_maps, anonymous_perms_match_prot_and_type, shared, "a6", LINUX,
-		anonymous_perms_match_prot_and_type, MAP_SHARED)
+CONFORM_PER_MAP_TYPE(proc_maps, anonymous_perms_match_prot_and_type, "a6", LINUX,
+		     anonymous_perms_match_prot_and_type)
 
 /* ---- a7: VMA merge and split ---- */
 
@@ -556,8 +550,7 @@ CONFORM(mmap_droppable, reclaim_drops_dirty_pages, "a11", LINUX)
 	size_t pg = ms_page(), len = npages * pg;
 	ms_stay_on_this_cpu();
 	unsigned char *p = map_droppable(len);
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "byte %zu of a fresh droppable mapping is 0x%02x", i, p[i]);
+	ms_assert_zero(p, 0, len, "fresh droppable mapping");
 	ms_fill_tagged(p, len, 'R');
 	size_t bad = ms_first_mismatch_tagged(p, len, 'R');
 	cr_assert(bad == len, "byte %zu lost the value stored", bad);
@@ -566,9 +559,7 @@ CONFORM(mmap_droppable, reclaim_drops_dirty_pages, "a11", LINUX)
 	long res = ms_resident(p, len);
 	cr_assert(res == 0, "%ld of %zu dirty droppable pages survived reclaim\n%s", res, npages,
 		  ms_maps_near(p, len));
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "byte %zu reads 0x%02x after its page was dropped, expected 0",
-			  i, p[i]);
+	ms_assert_zero(p, 0, len, "after its page was dropped");
 	xmunmap(p, len);
 }
 

@@ -275,16 +275,16 @@ CONFORM(mmap_legacy_flags, map_sync_without_validate_per_fs, "k5 k4 k9", LINUX)
 
 /* Puts vm.overcommit_memory in mode for this test (as root, restored by the caller), or
  * leaves it when it already is; SKIPs without root (the settings lock is root's). Either
- * way the settings lock is held until mm_settings_restore(): a test that found the mode it
+ * way the settings lock is held until ms_settings_restore(): a test that found the mode it
  * wanted must not see a parallel test switch it away mid-check (seen: mode 0 mapping 25 GiB
  * while the mode 1 test ran beside it). */
 static void overcommit_mode(const char *mode)
 {
 	char now[64];
-	mm_setting_hold(MS_OVERCOMMIT_MEMORY);
-	if (mm_setting_read(MS_OVERCOMMIT_MEMORY, now, sizeof(now)) && strcmp(now, mode) == 0)
+	ms_setting_hold(MS_OVERCOMMIT_MEMORY);
+	if (ms_setting_read(MS_OVERCOMMIT_MEMORY, now, sizeof(now)) && strcmp(now, mode) == 0)
 		return;
-	mm_setting_change(MS_OVERCOMMIT_MEMORY, mode);
+	ms_setting_change(MS_OVERCOMMIT_MEMORY, mode);
 }
 
 /* Larger than RAM plus swap: what mode 0's heuristic refuses. */
@@ -314,14 +314,14 @@ static struct map_try try_map(size_t len, int prot, int flags)
 /* Assert that in overcommit mode 0 (heuristic) a private writable mapping larger than RAM
  * plus swap fails with ENOMEM, and the same mapping with MAP_NORESERVE succeeds. */
 CONFORM(mmap_noreserve, overcommit_heuristic_refuses_beyond_ram_unless_noreserve, "k6", LINUX,
-	.fini = mm_settings_restore)
+	.fini = ms_settings_restore)
 {
 	size_t len = beyond_ram_and_swap();
 	overcommit_mode("0");
 	const int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
 	struct map_try plain = try_map(len, rw, anon);
 	struct map_try noreserve = try_map(len, rw, anon | MAP_NORESERVE);
-	mm_settings_restore();
+	ms_settings_restore();
 	cr_assert(!plain.ok && plain.err == ENOMEM, "mode 0: %zu MiB private writable (more than "
 		  "RAM + swap): %s, expected ENOMEM", len >> 20, plain.ok ? "mapped" :
 		  ms_errname(plain.err));
@@ -332,12 +332,12 @@ CONFORM(mmap_noreserve, overcommit_heuristic_refuses_beyond_ram_unless_noreserve
 /* Assert that in overcommit mode 1 (always) the same larger-than-RAM private writable mapping
  * succeeds without MAP_NORESERVE. */
 CONFORM(mmap_noreserve, overcommit_always_accepts_beyond_ram, "k6", LINUX,
-	.fini = mm_settings_restore)
+	.fini = ms_settings_restore)
 {
 	size_t len = beyond_ram_and_swap();
 	overcommit_mode("1");
 	struct map_try plain = try_map(len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS);
-	mm_settings_restore();
+	ms_settings_restore();
 	cr_assert(plain.ok, "mode 1: %zu MiB private writable: %s, expected a mapping", len >> 20,
 		  ms_errname(plain.err));
 }
@@ -346,7 +346,7 @@ CONFORM(mmap_noreserve, overcommit_always_accepts_beyond_ram, "k6", LINUX,
  * mapping larger than CommitLimit fails with ENOMEM with or without it, while a read-only
  * private mapping of that size (not accounted) and a one-page writable one succeed. */
 CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
-	.fini = mm_settings_restore)
+	.fini = ms_settings_restore)
 {
 	size_t len = ((size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal")) *
 			     1024 + ((size_t)1 << 30);
@@ -356,10 +356,10 @@ CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 	 * CommitLimit: other processes' forks and allocations fail meanwhile (seen: fork() in
 	 * the test running beside this one got ENOMEM). Switch only with room to spare, and keep
 	 * the window as short as possible. */
-	mm_setting_hold(MS_OVERCOMMIT_MEMORY);
+	ms_setting_hold(MS_OVERCOMMIT_MEMORY);
 	long committed_kb = ms_meminfo_kb("Committed_AS"), room_kb = ms_meminfo_kb("CommitLimit");
 	if (committed_kb > room_kb / 2) {
-		mm_settings_restore();
+		ms_settings_restore();
 		cr_skip_test("Committed_AS is %ld MiB, more than half of CommitLimit (%ld MiB): "
 			     "overcommit mode 2 now would make allocations all over the machine "
 			     "fail", committed_kb >> 10, room_kb >> 10);
@@ -370,7 +370,7 @@ CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 	struct map_try noreserve = try_map(len, rw, anon | MAP_NORESERVE);
 	struct map_try plain = try_map(len, rw, anon);
 	struct map_try readonly = try_map(len, PROT_READ, anon);
-	mm_settings_restore();
+	ms_settings_restore();
 	if (!small.ok)
 		ms_broken("mode 2: even one page failed (%s): the machine is already past "
 			  "CommitLimit", ms_errname(small.err));
@@ -479,8 +479,7 @@ CONFORM(memfd_secret, owner_reads_gup_fails_efault, "k8", LINUX)
 	size_t pg = ms_page();
 	int fd = secret_fd();
 	unsigned char *p = map_secret(fd, pg);
-	for (size_t i = 0; i < pg; i++)
-		cr_assert(p[i] == 0, "byte %zu of fresh secret memory is 0x%02x", i, p[i]);
+	ms_assert_zero(p, 0, pg, "fresh secret memory");
 	memset(p, 0x5e, pg);
 	cr_assert(p[pg - 1] == 0x5e, "secret memory lost a store");
 	int pipefd[2];

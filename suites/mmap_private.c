@@ -27,20 +27,6 @@ static long first_pattern_mismatch(const unsigned char *p, size_t len, size_t of
 	return -1;
 }
 
-/* Reads the file back with pread() and asserts that it still holds the ms_file() pattern. */
-static void assert_file_untouched(int fd, size_t len, const char *when)
-{
-	unsigned char buf[65536];
-	for (size_t off = 0; off < len; off += sizeof(buf)) {
-		size_t n = len - off < sizeof(buf) ? len - off : sizeof(buf);
-		xpread(fd, buf, n, (off_t)off);
-		long bad = first_pattern_mismatch(buf, n, off);
-		cr_assert(bad < 0, "%s: file byte %zu is 0x%02x, expected the original 0x%02x: a "
-			  "private store reached the file (fs %s)", when, off + (size_t)bad,
-			  buf[bad], ms_pattern(off + (size_t)bad), ms_fs_name());
-	}
-}
-
 /* Assert that stores through MAP_PRIVATE never reach the file: not after msync(MS_SYNC), not
  * after munmap, and not through a new mapping of the file. */
 CONFORM(mmap_private, store_never_reaches_file, "c1", POSIX)
@@ -50,10 +36,10 @@ CONFORM(mmap_private, store_never_reaches_file, "c1", POSIX)
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
 	memset(p, 0xc1, len);
 	xmsync(p, len, MS_SYNC);
-	assert_file_untouched(fd, len, "after msync(MS_SYNC)");
+	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after msync(MS_SYNC)");
 	xmunmap(p, len);
 	xfsync(fd);
-	assert_file_untouched(fd, len, "after munmap and fsync");
+	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after munmap and fsync");
 	unsigned char *again = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	long bad = first_pattern_mismatch(again, len, 0);
 	cr_assert(bad < 0, "a new MAP_SHARED mapping shows 0x%02x at byte %ld, expected 0x%02x",
@@ -109,7 +95,7 @@ CONFORM(mmap_private, child_store_invisible_to_parent, "c2 i2", POSIX)
 	cr_assert(bad < 0, "the parent sees 0x%02x at byte %ld after the child's private store; "
 		  "expected the file's 0x%02x\n%s", p[bad], bad, ms_pattern((size_t)bad),
 		  ms_maps_near(p, len));
-	assert_file_untouched(fd, len, "after the child's private store");
+	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after the child's private store");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -183,7 +169,7 @@ CONFORM(mmap_private, populate_read_only_shares_page_cache, "c5 d6", LINUX)
 	xpwrite(fd, &fresh, 1, 3 * ms_page() + 1);
 	cr_assert(p[3 * ms_page() + 1] == fresh, "after MAP_POPULATE a write() to the file is not "
 		  "seen: the page was copied (fs %s)", ms_fs_name());
-	assert_file_untouched(fd, 3 * ms_page(), "after MAP_POPULATE");
+	ms_assert_file_bytes(fd, 0, 3 * ms_page(), ms_pattern, "the file after MAP_POPULATE");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -204,12 +190,9 @@ CONFORM(mmap_private, populate_writable_copies_not_file, "c5 c1 c8", LINUX)
 		  len / 1024, ms_fs_name(), ms_maps_near(p, len));
 	long bad = first_pattern_mismatch(p, len, 0);
 	cr_assert(bad < 0, "populated private copy differs from the file at byte %ld", bad);
-	struct ms_faults d;
-	ms_faults_best_of_three(d, for (size_t off = 0; off < len; off += ms_page())
-		p[off] = 0xc5);
-	cr_assert(d.minor == 0 && d.major == 0, "stores after MAP_POPULATE took %ld minor and %ld "
-		  "major faults in each of three passes; expected none", d.minor, d.major);
-	assert_file_untouched(fd, len, "after populate and stores");
+	ms_assert_no_faults("stores after MAP_POPULATE",
+			    for (size_t off = 0; off < len; off += ms_page()) p[off] = 0xc5);
+	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after populate and stores");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -245,7 +228,8 @@ CONFORM(mmap_private, proc_mem_write_never_reaches_file, "c6", LINUX)
 		  (void *)(p + 5), w, ms_errname(errno));
 	cr_assert(memcmp(p + 5, evil, sizeof(evil)) == 0, "the forced write is not visible in "
 		  "the writer's private mapping at %p\n%s", (void *)(p + 5), ms_maps_near(p, len));
-	assert_file_untouched(wfd, len, "after a /proc/self/mem write into a R/O private map");
+	ms_assert_file_bytes(wfd, 0, len, ms_pattern,
+			     "the file after a /proc/self/mem write into a R/O private map");
 	unsigned char *fresh = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	long bad = first_pattern_mismatch(fresh, len, 0);
 	cr_assert(bad < 0, "a new shared mapping shows 0x%02x at byte %ld: the forced private "
@@ -303,7 +287,8 @@ CONFORM(mmap_private, proc_mem_race_with_dontneed_never_reaches_file, "c6", LINU
 			     "this kernel restricts FOLL_FORCE", ms_errname(err));
 	cr_assert(err == 0, "pwrite(/proc/self/mem) failed after %ld writes: %s", writes,
 		  ms_errname(err));
-	assert_file_untouched(wfd, len, "after racing /proc/self/mem writes with MADV_DONTNEED");
+	ms_assert_file_bytes(wfd, 0, len, ms_pattern,
+			     "the file after racing /proc/self/mem writes with MADV_DONTNEED");
 	xmunmap(p, len);
 	xclose(fd);
 	xclose(wfd);

@@ -23,12 +23,9 @@ CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
 {
 	size_t len = 4 * ms_page();
 	int fd;
-	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
-	ms_fill_stored(p, 0, len);
+	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
 	xmsync(p, len, MS_SYNC);
-	unsigned char *back = ms_read_range(fd, 0, len);
-	ms_assert_bytes(back, 0, len, ms_stored, "read() after msync(MS_SYNC)");
-	free(back);
+	ms_assert_file_bytes(fd, 0, len, ms_stored, "read() after msync(MS_SYNC)");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -40,8 +37,7 @@ CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
 	int fd;
-	unsigned char *p = ms_map_shared_file(len, path, &fd);
-	ms_fill_stored(p, 0, len);
+	unsigned char *p = ms_map_shared_file_stored(len, path, &fd);
 	xmunmap(p, len);
 	xclose(fd);
 	fd = xopen(path, O_RDONLY, 0);
@@ -58,11 +54,8 @@ CONFORM(mmap_shared, store_seen_by_read_without_msync, "b1", LINUX)
 {
 	size_t len = 4 * ms_page();
 	int fd;
-	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
-	ms_fill_stored(p, 0, len);
-	unsigned char *back = ms_read_range(fd, 0, len);
-	ms_assert_bytes(back, 0, len, ms_stored, "read() after a store, no msync");
-	free(back);
+	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
+	ms_assert_file_bytes(fd, 0, len, ms_stored, "read() after a store, no msync");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -203,9 +196,7 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 	ssize_t got = pread(fd, buf, sizeof(buf), (off_t)size);
 	cr_assert(got == 0, "read() at end of file (%zu) returned %zd (%s) instead of 0", size, got,
 		  got < 0 ? ms_errname(errno) : "data");
-	unsigned char *back = ms_read_range(fd, 0, size);
-	ms_assert_bytes(back, 0, size, ms_pattern, "file content");
-	free(back);
+	ms_assert_file_bytes(fd, 0, size, ms_pattern, "file content");
 	xclose(fd);
 }
 
@@ -295,8 +286,7 @@ CONFORM(mmap_shared, beyond_eof_sigbus_siginfo_is_exact, "b6", LINUX)
 static unsigned char *map_then_shrink(int *fd, size_t *size)
 {
 	size_t page = ms_page();
-	unsigned char *p = ms_map_shared_file(4 * page, NULL, fd);
-	ms_fill_stored(p, 0, 4 * page);
+	unsigned char *p = ms_map_shared_file_stored(4 * page, NULL, fd);
 	*size = page + 100;
 	xftruncate(*fd, (off_t)*size);
 	return p;

@@ -113,6 +113,18 @@ static void time_cycles_seen(bool read_first, char seen[time_cycles + 1])
 	xclose(fd);
 }
 
+/* Fails unless every cycle of time_cycles_seen(read_first) updated both times. */
+static void assert_every_cycle_updates(bool read_first)
+{
+	char seen[time_cycles + 1];
+	time_cycles_seen(read_first, seen);
+	cr_assert(strcmp(seen, "UUUU") == 0,
+		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page%s: %s, "
+		  "expected UUUU (U = both updated, - = neither, ? = only one); POSIX mmap: marked "
+		  "for update between every write reference and the next msync", ms_fs_name(),
+		  time_cycles, read_first ? " read first" : "", seen);
+}
+
 /* Assert that every one of repeated store + msync(MS_SYNC) cycles on one page updates
  * st_mtime and st_ctime, the first store being the page's first reference. POSIX mmap():
  * "The st_ctime and st_mtime fields of a file that is mapped with MAP_SHARED and PROT_WRITE
@@ -123,13 +135,7 @@ static void time_cycles_seen(bool read_first, char seen[time_cycles + 1])
  * fault, so only the first cycle updates them (seen on Linux 6.18; kernel.expect). */
 CONFORM(mmap_shared, repeated_write_msync_cycles_update_mtime, "b10", POSIX)
 {
-	char seen[time_cycles + 1];
-	time_cycles_seen(false, seen);
-	cr_assert(strcmp(seen, "UUUU") == 0,
-		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page: %s, "
-		  "expected UUUU (U = both updated, - = neither, ? = only one); POSIX mmap: marked "
-		  "for update between every write reference and the next msync", ms_fs_name(),
-		  time_cycles, seen);
+	assert_every_cycle_updates(false);
 }
 
 /* As above, with the page read before its first store. POSIX as above. Known deviation: tmpfs
@@ -138,11 +144,5 @@ CONFORM(mmap_shared, repeated_write_msync_cycles_update_mtime, "b10", POSIX)
  * (seen on Linux 6.18; kernel.expect). */
 CONFORM(mmap_shared, read_then_write_msync_cycles_update_mtime, "b10", POSIX)
 {
-	char seen[time_cycles + 1];
-	time_cycles_seen(true, seen);
-	cr_assert(strcmp(seen, "UUUU") == 0,
-		  "%s: mtime+ctime updates over %d store+msync(MS_SYNC) cycles on one page read "
-		  "first: %s, expected UUUU (U = both updated, - = neither, ? = only one); POSIX "
-		  "mmap: marked for update between every write reference and the next msync",
-		  ms_fs_name(), time_cycles, seen);
+	assert_every_cycle_updates(true);
 }

@@ -12,22 +12,16 @@
 #include <unistd.h>
 
 
-/* A PROT_NONE reservation of len bytes with one more PROT_NONE page on each side; returns
- * the start of the inner part, where a test maps with MAP_FIXED. The guard pages keep the
- * test's mappings from merging with whatever the kernel placed next to them. */
-static unsigned char *reserve_guarded(size_t len)
+/* len bytes of backing b (stamped) followed by one more stamped page of it made read-only,
+ * so that it is an entry of its own which blocks growing the first part in place. */
+static unsigned char *map_blocked(enum ms_backing b, size_t len, int *fd)
 {
 	size_t page = ms_page();
-	unsigned char *r = xmmap(NULL, len + 2 * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
-				 -1, 0);
-	return r + page;
+	unsigned char *p = ms_map_backing(b, len + page, 2 * len, PROT_READ | PROT_WRITE, fd);
+	ms_fill_stamped(p, len + page);
+	xmprotect(p + len, page, PROT_READ);
+	return p;
 }
-
-static void release_guarded(unsigned char *r, size_t len)
-{
-	xmunmap(r - ms_page(), len + 2 * ms_page());
-}
-
 
 /* ---- g5 ---- */
 
@@ -44,8 +38,7 @@ CONFORM(mremap, grow_in_place_keeps_data, "g5", LINUX)
 	cr_assert(q == p, "mremap grow with free space behind: expected %p, got %p (%s)\n%s",
 		  (void *)p, (void *)q, ms_errname(errno), ms_maps_near(p, 2 * len));
 	ms_assert_stamped(q, 0, len, "grown in place");
-	for (size_t i = len; i < 2 * len; i++)
-		cr_assert(q[i] == 0, "byte %zu of the grown part reads 0x%02x, not 0", i, q[i]);
+	ms_assert_zero(q, len, 2 * len, "grown part");
 	xmunmap(q, 2 * len);
 }
 
@@ -55,9 +48,7 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, maymove_blocked_moves_with_data, "g
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
-	unsigned char *p = ms_map_backing(b, len + page, 2 * len, PROT_READ | PROT_WRITE, &fd);
-	ms_fill_stamped(p, len + page);
-	xmprotect(p + len, page, PROT_READ); /* its own entry: blocks growing */
+	unsigned char *p = map_blocked(b, len, &fd);
 	/* A shared anonymous object keeps its size: only the old part is checked. */
 	size_t grown = 2 * len;
 	unsigned char *q = mremap(p, len, grown, MREMAP_MAYMOVE);
@@ -143,9 +134,7 @@ CONFORM_PER_BACKING(MS_BACKINGS_ALL, mremap, grow_blocked_without_maymove_fails_
 {
 	size_t page = ms_page(), len = 4 * page;
 	int fd;
-	unsigned char *p = ms_map_backing(b, len + page, 2 * len, PROT_READ | PROT_WRITE, &fd);
-	ms_fill_stamped(p, len + page);
-	xmprotect(p + len, page, PROT_READ);
+	unsigned char *p = map_blocked(b, len, &fd);
 	errno = 0;
 	void *q = mremap(p, len, 2 * len, 0);
 	int e = errno;
@@ -263,8 +252,7 @@ CONFORM(mremap, dontunmap_anonymous_old_range_reads_zero, "g8", LINUX)
 		cr_assert(!ms_probe_read(p + i, &f), "the old range was unmapped: %s at %p\n%s",
 			  ms_signame(f.signo), f.addr, ms_maps_near(p, len));
 	}
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == 0, "old byte %zu reads 0x%02x after the move, not 0", i, p[i]);
+	ms_assert_zero(p, 0, len, "old range after the move");
 	xmunmap(p, len);
 	xmunmap(q, len);
 }
@@ -321,7 +309,7 @@ CONFORM_ERRNO_ROWS(DONTUNMAP_BAD_ROWS, mremap, dontunmap_bad_arguments_fail_einv
 static unsigned char *expand_towards_neighbour(int fd, size_t n, size_t second_pgoff)
 {
 	size_t page = ms_page();
-	unsigned char *r = reserve_guarded(3 * n * page);
+	unsigned char *r = ms_fenced_range(3 * n * page);
 	xmmap(r, n * page, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
 	xmunmap(r + n * page, n * page);
 	xmmap(r + 2 * n * page, n * page, PROT_READ, MAP_SHARED | MAP_FIXED, fd,
@@ -347,7 +335,7 @@ CONFORM(mremap, expand_merges_with_file_neighbour, "g9", LINUX)
 	for (size_t i = 0; i < 3 * n * page; i += 61)
 		cr_assert(r[i] == ms_pattern(i), "byte %zu of the merged mapping reads 0x%02x, "
 			  "file offset %zu holds 0x%02x", i, r[i], i, ms_pattern(i));
-	release_guarded(r, 3 * n * page);
+	ms_fenced_release(r, 3 * n * page);
 	xclose(fd);
 }
 
@@ -369,7 +357,7 @@ CONFORM(mremap, expand_next_to_unrelated_offset_keeps_pgoff, "g9", LINUX)
 			  "0x%02x, file offset %zu holds 0x%02x", i, r[2 * n * page + i], off,
 			  ms_pattern(off));
 	}
-	release_guarded(r, 3 * n * page);
+	ms_fenced_release(r, 3 * n * page);
 	xclose(fd);
 }
 
@@ -378,7 +366,7 @@ CONFORM(mremap, expand_next_to_unrelated_offset_keeps_pgoff, "g9", LINUX)
 CONFORM(mremap, expand_merges_with_anonymous_neighbour, "g9 a7", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	unsigned char *r = reserve_guarded(3 * len);
+	unsigned char *r = ms_fenced_range(3 * len);
 	xmmap(r, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	xmunmap(r + len, len);
 	xmmap(r + 2 * len, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
@@ -390,7 +378,7 @@ CONFORM(mremap, expand_merges_with_anonymous_neighbour, "g9 a7", LINUX)
 	cr_assert(ms_vmas_in(r, 3 * len) == 1, "grown anonymous mapping did not merge with its "
 		  "neighbour\n%s", ms_maps_near(r, 3 * len));
 	ms_assert_stamped(r, 0, len, "merged anonymous mapping");
-	release_guarded(r, 3 * len);
+	ms_fenced_release(r, 3 * len);
 }
 
 /* ---- g10 ---- */

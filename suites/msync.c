@@ -16,16 +16,6 @@
 /* Bits of /proc/kpageflags (Documentation/admin-guide/mm/pagemap.rst). */
 enum { KPF_DIRTY_BIT = 4, KPF_WRITEBACK_BIT = 8 };
 
-/* Asserts that read() of [from, to) of the file returns ms_stored(). */
-static void assert_file_stored(int fd, size_t from, size_t to, const char *what)
-{
-	unsigned char *buf = ms_read_range(fd, from, to - from);
-	for (size_t i = from; i < to; i++)
-		cr_assert(buf[i - from] == ms_stored(i), "%s: read() at file offset %zu gives 0x%02x, "
-			  "the mapping stored 0x%02x", what, i, buf[i - from], ms_stored(i));
-	free(buf);
-}
-
 /* Skips the test unless the file system under test writes pages back (tmpfs does not). */
 static void require_writeback(void)
 {
@@ -72,11 +62,10 @@ static bool page_in_writeback(const void *addr)
 CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 {
 	size_t len = 4 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	ms_fill_stored(p, 0, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
 	ms_assert_ok(msync(p, len, MS_SYNC));
-	assert_file_stored(fd, 0, len, "after msync(MS_SYNC) of the whole mapping");
+	ms_assert_file_bytes(fd, 0, len, ms_stored, "after msync(MS_SYNC) of the whole mapping");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -85,9 +74,8 @@ CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 {
 	size_t len = 4 * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
-	ms_fill_stored(p, 0, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
 	ms_assert_ok(msync(p, len, MS_ASYNC));
 	xmunmap(p, len);
 	xclose(fd);
@@ -98,11 +86,11 @@ CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 CONFORM(msync, partial_range_with_unaligned_length_succeeds, "f1", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	ms_fill_stored(p, page, 3 * page);
 	ms_assert_ok(msync(p + page, page + 100, MS_SYNC));
-	assert_file_stored(fd, page, 3 * page, "after msync(MS_SYNC) of pages 1-2");
+	ms_assert_file_bytes(fd, page, 3 * page, ms_stored, "after msync(MS_SYNC) of pages 1-2");
 	ms_assert_ok(msync(p + 2 * page, 1, MS_ASYNC));
 	xmunmap(p, len);
 	xclose(fd);
@@ -140,7 +128,7 @@ CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
 			  stays_dirty ? "dirty (no writeback on tmpfs)" : "clean",
 			  (unsigned long long)f);
 	}
-	assert_file_stored(fd, 0, len, "after msync(MS_SYNC)");
+	ms_assert_file_bytes(fd, 0, len, ms_stored, "after msync(MS_SYNC)");
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -152,8 +140,8 @@ CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
 CONFORM(msync, ms_invalidate_shows_file_contents, "f3", POSIX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	cr_assert(p[page] == ms_pattern(page)); /* cached and mapped before the write */
 	unsigned char buf[256];
 	for (size_t i = 0; i < sizeof(buf); i++)
@@ -268,8 +256,7 @@ static void check_errno_row(const struct errno_row *row)
 	switch (row->setup) {
 	case SHARED_FILE:
 	case SHARED_FILE_LOCKED:
-		fd = ms_file(len, NULL);
-		p = xmap_shared(fd, len);
+		p = ms_map_shared_file(len, NULL, &fd);
 		if (row->setup == SHARED_FILE_LOCKED && mlock(p, len) != 0)
 			cr_skip_test("mlock() of %zu bytes failed with %s (RLIMIT_MEMLOCK?)", len,
 				     ms_errname(errno));
@@ -340,7 +327,7 @@ CONFORM(msync, range_with_hole_still_syncs_mapped_parts, "f5", LINUX)
 			  f & (1ull << KPF_DIRTY_BIT) ? "dirty" : "in writeback",
 			  (unsigned long long)f);
 	}
-	assert_file_stored(h.fd_a, 0, page, "file before the hole");
+	ms_assert_file_bytes(h.fd_a, 0, page, ms_stored, "file before the hole");
 	xmunmap(h.base, 3 * page);
 }
 
@@ -381,10 +368,8 @@ static void anonymous_mapping_is_noop(int kind)
 			  kind == MAP_SHARED ? "shared" : "private", i);
 	xmunmap(p, len);
 }
-CONFORM_VARIANT(msync, anonymous_mapping_is_noop, private, "f6", LINUX,
-		anonymous_mapping_is_noop, MAP_PRIVATE)
-CONFORM_VARIANT(msync, anonymous_mapping_is_noop, shared, "f6", LINUX,
-		anonymous_mapping_is_noop, MAP_SHARED)
+CONFORM_PER_MAP_TYPE(msync, anonymous_mapping_is_noop, "f6", LINUX,
+		     anonymous_mapping_is_noop)
 
 /* Assert that msync(MS_ASYNC) starts no writeback: the stored page is still dirty and not
  * under writeback when it returns. LINUX (since 2.6.19, MS_ASYNC is a no-op; background

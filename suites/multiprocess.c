@@ -170,18 +170,12 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 		_exit(0);
 	}
 	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
-	for (size_t i = 0; i < len; i++)
-		cr_assert(p[i] == ms_pattern(i), "%s: the parent's private mapping shows the "
-			  "child's store at byte %zu (0x%02x, file byte 0x%02x)\n%s", ms_fs_name(),
-			  i, p[i], ms_pattern(i), ms_maps_near(p, len));
-	unsigned char *buf = ms_read_range(fd, 0, len);
-	for (size_t i = 0; i < len; i++)
-		cr_assert(buf[i] == ms_pattern(i), "%s: the child's private store reached the file "
-			  "at byte %zu", ms_fs_name(), i);
+	ms_assert_bytes(p, 0, len, ms_pattern, "the parent's private mapping after the child's "
+			"private store");
+	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after the child's private store");
 	memset(p, 0x3c, len);
 	ms_tell_child(&h);
 	xwait_ok(h.pid);
-	free(buf);
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -191,8 +185,8 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 CONFORM(multiprocess_private_file, maps_type_kept_in_child, "i2", LINUX)
 {
 	size_t len = npages * ms_page();
-	int fd = ms_file(len, NULL);
-	void *shared = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd;
+	void *shared = ms_map_shared_file(len, NULL, &fd);
 	void *private = xmmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -252,7 +246,7 @@ CONFORM(multiprocess_mlock, mlockall_not_inherited_by_child, "i3", POSIX)
 	if (pid == 0) {
 		/* in a child, so that the test process's own memory is never locked */
 		if (mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
-			_exit(77);
+			_exit(MS_CHILD_SKIP);
 		size_t len = 4 * ms_page();
 		void *mine = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				  -1, 0);
@@ -260,8 +254,7 @@ CONFORM(multiprocess_mlock, mlockall_not_inherited_by_child, "i3", POSIX)
 		child_check(ms_smaps_kb(mine, "Locked") == (long)(len / 1024), "MCL_FUTURE did not "
 			    "lock a new mapping of the locking process (Locked: %ld kB)",
 			    ms_smaps_kb(mine, "Locked"));
-		pid_t grandchild = fork();
-		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
+		pid_t grandchild = child_fork();
 		if (grandchild == 0) {
 			long vmlck = ms_status_kb("VmLck");
 			child_check(vmlck == 0, "child of mlockall: VmLck %ld kB, expected 0",
@@ -275,21 +268,16 @@ CONFORM(multiprocess_mlock, mlockall_not_inherited_by_child, "i3", POSIX)
 				    "%ld kB): MCL_FUTURE was inherited", kb);
 			_exit(0);
 		}
-		int st;
-		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
-			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
+		child_wait_ok(grandchild);
 		_exit(0);
 	}
-	int status = xwait(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
-		cr_skip_test("mlockall(MCL_CURRENT | MCL_FUTURE) failed: RLIMIT_MEMLOCK too small "
-			     "without CAP_IPC_LOCK");
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "the child failed (status 0x%x, see its message above)", status);
+	xwait_ok_or_skip(pid, "mlockall(MCL_CURRENT | MCL_FUTURE) failed: RLIMIT_MEMLOCK too "
+			 "small without CAP_IPC_LOCK");
 }
 
-/* Runs script with /bin/sh in a child that first calls prepare(arg) (which may _exit(77) to
- * ask for a SKIP), and returns the script's standard output (up to outlen), bounded to 5 s. */
+/* Runs script with /bin/sh in a child that first calls prepare(arg) (which may
+ * _exit(MS_CHILD_SKIP) to ask for a SKIP), and returns the script's standard output (up to
+ * outlen), bounded to 5 s. */
 static void run_after_exec(void (*prepare)(void *), void *arg, const char *script, char *out,
 			   size_t outlen)
 {
@@ -318,7 +306,7 @@ static void run_after_exec(void (*prepare)(void *), void *arg, const char *scrip
 	out[used] = 0;
 	close(fds[0]);
 	int status = xwait(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == MS_CHILD_SKIP)
 		cr_skip_test("the set-up before exec could not run (see the message above)");
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the exec'd shell failed "
 		  "(status 0x%x); its output:\n%s", status, out);
@@ -329,7 +317,7 @@ static void lock_future(void *arg)
 	(void)arg;
 	if (mlockall(MCL_FUTURE) != 0) {
 		fprintf(stderr, "mlockall(MCL_FUTURE): %s\n", ms_errname(errno));
-		_exit(77);
+		_exit(MS_CHILD_SKIP);
 	}
 	/* the control: MCL_FUTURE is in force in this process before the exec */
 	void *p = mmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -397,17 +385,14 @@ CONFORM(multiprocess_exec, mappings_gone_after_exec, "i3", POSIX)
 		  "it printed:\n%s", out);
 	cr_assert(strstr(out, path) == NULL, "%s: the file mapping of %s survived execve:\n%s",
 		  ms_fs_name(), path, out);
-	for (char *line = out; *line;) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2)
-			cr_assert(e <= (unsigned long)EXEC_MARK_ADDR ||
-				  s >= (unsigned long)EXEC_MARK_ADDR + len, "a mapping of the old "
-				  "image at %p survived execve:\n%s", EXEC_MARK_ADDR, out);
-		char *nl = strchr(line, '\n');
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
+	FILE *maps = fmemopen(out, strlen(out), "r");
+	if (!maps)
+		ms_broken("fmemopen of the exec'd shell's maps: %s", ms_errname(errno));
+	int survivors = ms_maps_count(maps, (unsigned long)EXEC_MARK_ADDR,
+				      (unsigned long)EXEC_MARK_ADDR + len);
+	fclose(maps);
+	cr_assert(survivors == 0, "a mapping of the old image at %p survived execve:\n%s",
+		  EXEC_MARK_ADDR, out);
 }
 
 /* ---- i4: concurrent map/fault/unmap of one file ---- */
@@ -491,7 +476,7 @@ static long self_ksm_merging_pages(void)
 	return ms_read_long_file("/proc/self/ksm_merging_pages");
 }
 
-enum { ksm_pages = 32, ksm_skip = 77 };
+enum { ksm_pages = 32, ksm_skip = MS_CHILD_SKIP };
 
 static long ksm_full_scans(void)
 {
@@ -541,15 +526,12 @@ static void ksm_worker(char *why, size_t whylen)
 		child_check(p[i] == 0x5a, "merged page %zu reads 0x%02x at +%zu, expected 0x5a",
 			    i / pg, p[i], i % pg);
 
-	pid_t pid = fork();
-	child_check(pid >= 0, "fork: %s", ms_errname(errno));
+	pid_t pid = child_fork();
 	if (pid == 0) {
 		memset(p + 7 * pg, 0x11, pg);
 		_exit(0);
 	}
-	int st;
-	child_check(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		    "the grandchild failed (status 0x%x)", st);
+	child_wait_ok(pid);
 	child_check(p[7 * pg] == 0x5a && p[8 * pg - 1] == 0x5a, "a KSM page written by a fork "
 		    "child changed in the parent (0x%02x): not copied on write", p[7 * pg]);
 
@@ -572,7 +554,7 @@ static void ksm_worker(char *why, size_t whylen)
  * merged page is still copied on write after fork. Runs ksmd (as root) and restores its
  * state. SKIPs when ksmd is too busy with the rest of the machine to finish its scans. */
 CONFORM(multiprocess_ksm, merges_identical_unmerges_on_write, "i5 a3", LINUX,
-	.fini = mm_settings_restore)
+	.fini = ms_settings_restore)
 {
 	const char *ksm_run = ms_machine_setting(MS_KSM_RUN)->path;
 	if (access(ksm_run, F_OK) != 0)
@@ -582,12 +564,12 @@ CONFORM(multiprocess_ksm, merges_identical_unmerges_on_write, "i5 a3", LINUX,
 		cr_skip_test("/proc/self/ksm_merging_pages is missing (Linux 6.1+)");
 	char *why = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 			  -1, 0);
-	mm_setting_change(MS_KSM_RUN, "1");
+	ms_setting_change(MS_KSM_RUN, "1");
 	pid_t pid = xfork();
 	if (pid == 0)
 		ksm_worker(why, ms_page());
 	int status = xwait(pid);
-	mm_settings_restore();
+	ms_settings_restore();
 	if (WIFEXITED(status) && WEXITSTATUS(status) == ksm_skip)
 		cr_skip_test("%s", why);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -608,10 +590,9 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 		/* in a child, so the test process itself never becomes mergeable */
 		if (prctl(PR_SET_MEMORY_MERGE, 1, 0, 0, 0) != 0) {
 			fprintf(stderr, "prctl(PR_SET_MEMORY_MERGE): %s\n", ms_errname(errno));
-			_exit(errno == EPERM ? 77 : 1);
+			_exit(errno == EPERM ? MS_CHILD_SKIP : 1);
 		}
-		pid_t grandchild = fork();
-		child_check(grandchild >= 0, "fork: %s", ms_errname(errno));
+		pid_t grandchild = child_fork();
 		if (grandchild == 0) {
 			int on = prctl(PR_GET_MEMORY_MERGE, 0, 0, 0, 0);
 			child_check(on == 1, "child: PR_GET_MEMORY_MERGE is %d (%s), expected 1",
@@ -624,14 +605,8 @@ CONFORM(multiprocess_ksm, prctl_memory_merge_inherited_by_fork, "i5", LINUX)
 				    "is not mergeable (VmFlags:%s)", flags);
 			_exit(0);
 		}
-		int st;
-		child_check(waitpid(grandchild, &st, 0) == grandchild && WIFEXITED(st) &&
-			    WEXITSTATUS(st) == 0, "the grandchild failed (status 0x%x)", st);
+		child_wait_ok(grandchild);
 		_exit(0);
 	}
-	int status = xwait(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77)
-		cr_skip_test("prctl(PR_SET_MEMORY_MERGE) needs CAP_SYS_RESOURCE (EPERM)");
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "the child failed (status 0x%x, see its message above)", status);
+	xwait_ok_or_skip(pid, "prctl(PR_SET_MEMORY_MERGE) needs CAP_SYS_RESOURCE (EPERM)");
 }

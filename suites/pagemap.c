@@ -117,7 +117,7 @@ CONFORM(pagemap, pagemap_scan_reports_written_pages, "d11 d12", LINUX)
 {
 	require_pagemap_scan();
 	size_t page = ms_page(), len = 16 * page;
-	int uffd = xuserfaultfd(UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED);
+	int uffd = ms_userfaultfd_or_skip(UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED);
 	unsigned char *p = ms_anon_nothp(len);
 	xuffd_register(uffd, p, len, UFFDIO_REGISTER_MODE_WP);
 	struct page_region r[8];

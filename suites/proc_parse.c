@@ -6,13 +6,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+bool ms_maps_parse_line(char *line, struct ms_vma *vma)
+{
+	int name_at = 0;
+	line[strcspn(line, "\n")] = 0;
+	if (sscanf(line, "%lx-%lx %4s %llx %*s %*u %n", &vma->start, &vma->end, vma->perms,
+		   &vma->offset, &name_at) < 4)
+		return false;
+	vma->name = name_at ? line + name_at : "";
+	vma->line = line;
+	return true;
+}
+
 int ms_maps_count(FILE *f, unsigned long lo, unsigned long hi)
 {
 	char line[512];
 	int n = 0;
-	unsigned long s, e;
+	struct ms_vma vma;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > lo && s < hi)
+		if (ms_maps_parse_line(line, &vma) && vma.end > lo && vma.start < hi)
 			n++;
 	return n;
 }
@@ -21,26 +33,31 @@ size_t ms_maps_lines(FILE *f, unsigned long lo, unsigned long hi, char *out, siz
 {
 	size_t used = 0;
 	char line[512];
+	struct ms_vma vma;
 	if (len)
 		out[0] = 0;
 	while (fgets(line, sizeof(line), f)) {
-		unsigned long s, e;
-		if (sscanf(line, "%lx-%lx", &s, &e) == 2 && e > lo && s < hi) {
-			size_t n = strlen(line);
-			if (used + n + 1 < len) {
-				memcpy(out + used, line, n + 1);
-				used += n;
-			}
+		if (!ms_maps_parse_line(line, &vma) || vma.end <= lo || vma.start >= hi)
+			continue;
+		size_t n = strlen(vma.line);
+		if (used + n + 2 < len) {
+			memcpy(out + used, vma.line, n);
+			used += n;
+			out[used++] = '\n';
+			out[used] = 0;
 		}
 	}
 	return used;
 }
 
-/* A line that opens a mapping's block ("start-end perms ..."), and its range. */
-static bool block_start(const char *line, unsigned long *s, unsigned long *e)
+/* A line that opens a mapping's block (a maps line), and its range. */
+static bool block_start(char *line, unsigned long *s, unsigned long *e)
 {
-	const char *dash = strchr(line, '-'), *space = strchr(line, ' ');
-	return sscanf(line, "%lx-%lx ", s, e) == 2 && dash && space && dash < space;
+	struct ms_vma vma;
+	if (!ms_maps_parse_line(line, &vma))
+		return false;
+	*s = vma.start, *e = vma.end;
+	return true;
 }
 
 long ms_smaps_field(FILE *f, unsigned long addr, const char *field)

@@ -8,6 +8,19 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* One /proc/self/maps entry (a line of maps, or the line that opens a block of smaps). */
+struct ms_vma {
+	unsigned long start, end;      /* [start, end) */
+	char perms[5];                 /* "rw-p", "r--s" */
+	unsigned long long offset;     /* file offset of start */
+	const char *name;              /* the path or "[stack]", "[vsyscall]"; "" if none */
+	const char *line;              /* the whole entry without its newline, for messages */
+};
+
+/* The one parser of maps lines ("start-end perms offset dev inode   name"): parses line in
+ * place (its newline is cut off; name and line point into it). False when it is no entry. */
+bool ms_maps_parse_line(char *line, struct ms_vma *vma);
+
 /* maps: how many lines' ranges meet [lo, hi). */
 int ms_maps_count(FILE *f, unsigned long lo, unsigned long hi);
 /* maps: the lines whose ranges meet [lo, hi), as many whole lines as fit in out (len bytes,

@@ -16,41 +16,30 @@ static const int pageout_attempts = 3;
 
 /* ---- g17 ---- */
 
-/* A child that, each time it reads 't' on go[0], faults in all of [p, p + len) (inherited,
- * never touched by the parent) and answers on ready[1]; it exits at end of file. */
-static pid_t fork_toucher(const unsigned char *p, size_t len, int ready[2], int go[2])
+/* A child that, each time the parent's token arrives, faults in all of [p, p + len) (inherited,
+ * never touched by the parent) and answers with its own; it exits when the parent closes its
+ * end (or says nothing for 5 s). */
+static void fork_toucher(const unsigned char *p, size_t len, struct ms_handshake *h)
 {
-	xpipe(ready);
-	xpipe(go);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		close(ready[0]);
-		close(go[1]);
-		char c;
-		while (read(go[0], &c, 1) == 1) {
+	if (ms_fork_handshake(h) == 0) {
+		while (ms_hear_parent(h)) {
 			ms_touch_pages(p, len);
-			child_check(write(ready[1], &c, 1) == 1, "write(ready): %s",
-				    ms_errname(errno));
+			ms_tell_parent(h);
 		}
 		_exit(0);
 	}
-	close(ready[1]);
-	close(go[0]);
-	return pid;
 }
 
-static void child_touch(int ready[2], int go[2])
+static void child_touch(const struct ms_handshake *h)
 {
-	char c = 't';
-	cr_assert(write(go[1], &c, 1) == 1, "write(go): %s", ms_errname(errno));
-	cr_assert(read(ready[0], &c, 1) == 1, "the child died before touching its pages");
+	ms_tell_child(h);
+	cr_assert(ms_hear_child(h), "the child did not touch its pages within 5 s");
 }
 
-static void release_toucher(pid_t pid, int ready[2], int go[2])
+static void release_toucher(struct ms_handshake *h)
 {
-	xclose(go[1]);
-	xwait_ok(pid);
-	xclose(ready[0]);
+	ms_handshake_close(h);
+	xwait_ok(h->pid);
 }
 
 static int xpidfd_open(pid_t pid)
@@ -81,21 +70,21 @@ CONFORM(process_madvise, pageout_other_process_file_pages, "g17", LINUX)
 	int fd = ms_file(len, NULL);
 	xfsync(fd);
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	int ready[2], go[2];
-	pid_t pid = fork_toucher(p, len, ready, go);
-	int pidfd = xpidfd_open(pid);
+	struct ms_handshake h;
+	fork_toucher(p, len, &h);
+	int pidfd = xpidfd_open(h.pid);
 	struct iovec iov[2] = { { p, len / 2 }, { p + len / 2, len / 2 } };
 	ssize_t r;
 	int e, attempts = 0;
 	long resident;
 	do { /* attempts: see pageout_attempts */
-		child_touch(ready, go);
+		child_touch(&h);
 		errno = 0;
 		r = process_madvise(pidfd, iov, 2, MADV_PAGEOUT, 0);
 		e = errno;
 		resident = ms_resident(p, len);
 	} while (++attempts < pageout_attempts && r == (ssize_t)len && !shmem && resident != 0);
-	release_toucher(pid, ready, go);
+	release_toucher(&h);
 	if (r < 0 && e == EPERM)
 		cr_skip_test("process_madvise needs CAP_SYS_NICE and ptrace access: EPERM");
 	cr_assert(r == (ssize_t)len, "process_madvise(PAGEOUT, 2 x %zu bytes) returned %zd (%s)",

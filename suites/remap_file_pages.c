@@ -15,8 +15,8 @@
 CONFORM(remap_file_pages, rearranged_pages_map_the_named_file_pages, "g18", LINUX)
 {
 	size_t page = ms_page(), n = 4, len = n * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int fd;
+	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
 	ms_assert_ok(remap_file_pages(p, page, 0, 3, 0));
 	ms_assert_ok(remap_file_pages(p + 2 * page, page, 0, 0, 0));
 	static const size_t file_page_at[] = { 3, 1, 0, 3 };

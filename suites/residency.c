@@ -181,10 +181,8 @@ CONFORM(residency, mlock_file_prefaults_range, "d4", POSIX)
 	long locked = ms_smaps_kb(p, "Locked");
 	cr_assert(locked == (long)(len / 1024), "smaps Locked %ld kB after mlock of %zu kB", locked,
 		  len / 1024);
-	struct ms_faults d;
-	ms_faults_best_of_three(d, for (size_t i = 0; i < pages; i++) ms_touch_read(p + i * ms_page()));
-	cr_assert(d.minor == 0 && d.major == 0, "reading mlocked pages took %ld minor and %ld "
-		  "major faults in each of three passes", d.minor, d.major);
+	ms_assert_no_faults("reading mlocked pages",
+			    for (size_t i = 0; i < pages; i++) ms_touch_read(p + i * ms_page()));
 	xmunmap(p, len);
 	xclose(fd);
 }
@@ -233,11 +231,8 @@ CONFORM(residency, map_populate_maps_every_page, "d6", LINUX)
 		  ms_maps_near(a, len));
 	cr_assert(nf == pages, "file MAP_POPULATE: %zu of %zu pages present (fs %s)\n%s", nf,
 		  pages, ms_fs_name(), ms_maps_near(f, len));
-	struct ms_faults d;
-	ms_faults_best_of_three(d, for (size_t i = 0; i < pages; i++)
+	ms_assert_no_faults("reads after MAP_POPULATE", for (size_t i = 0; i < pages; i++)
 		ms_touch_read(a + i * ms_page()), ms_touch_read(f + i * ms_page()));
-	cr_assert(d.minor == 0 && d.major == 0, "reads after MAP_POPULATE took %ld minor and %ld "
-		  "major faults in each of three passes", d.minor, d.major);
 	xmunmap(a, len);
 	xmunmap(f, len);
 	xclose(fd);
@@ -257,10 +252,8 @@ CONFORM(residency, madv_populate_prefaults, "d7", LINUX)
 	cr_assert(nf == pages, "MADV_POPULATE_READ: %zu of %zu file pages present (fs %s)", nf,
 		  pages, ms_fs_name());
 	ms_assert_ok(madvise(a, len, MADV_POPULATE_WRITE));
-	struct ms_faults d;
-	ms_faults_best_of_three(d, for (size_t i = 0; i < pages; i++) a[i * ms_page()] = 1);
-	cr_assert(d.minor == 0 && d.major == 0, "stores after MADV_POPULATE_WRITE took %ld minor "
-		  "and %ld major faults in each of three passes; expected none", d.minor, d.major);
+	ms_assert_no_faults("stores after MADV_POPULATE_WRITE",
+			    for (size_t i = 0; i < pages; i++) a[i * ms_page()] = 1);
 	xmunmap(a, len);
 	xmunmap(f, len);
 	xclose(fd);

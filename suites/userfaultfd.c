@@ -73,7 +73,7 @@ static bool uffd_event_pending(int uffd)
 CONFORM(userfaultfd, userfaultfd_missing_fault_resolved_by_handler, "d12", LINUX, .timeout = 10)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int uffd = xuserfaultfd(0);
+	int uffd = ms_userfaultfd_or_skip(0);
 	unsigned char *p = ms_anon_nothp(len);
 	xuffd_register(uffd, p, len, UFFDIO_REGISTER_MODE_MISSING);
 	unsigned char *fill = xmmap(NULL, page, PROT_READ | PROT_WRITE,
@@ -107,7 +107,7 @@ CONFORM(userfaultfd, userfaultfd_missing_fault_resolved_by_handler, "d12", LINUX
 CONFORM(userfaultfd, userfaultfd_sigbus_mode_raises_sigbus, "d12 e4", LINUX)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int uffd = xuserfaultfd(UFFD_FEATURE_SIGBUS);
+	int uffd = ms_userfaultfd_or_skip(UFFD_FEATURE_SIGBUS);
 	unsigned char *p = ms_anon_nothp(len);
 	xuffd_register(uffd, p, len, UFFDIO_REGISTER_MODE_MISSING);
 	struct ms_fault f;
@@ -127,7 +127,7 @@ CONFORM(userfaultfd, userfaultfd_sigbus_mode_raises_sigbus, "d12 e4", LINUX)
 CONFORM(userfaultfd, userfaultfd_wp_write_reported_then_completes, "d12", LINUX, .timeout = 10)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int uffd = xuserfaultfd(0);
+	int uffd = ms_userfaultfd_or_skip(0);
 	unsigned char *p = ms_anon_nothp(len);
 	memset(p, 0x11, len);
 	struct uffdio_register reg = {
@@ -165,7 +165,7 @@ CONFORM(userfaultfd, userfaultfd_wp_write_reported_then_completes, "d12", LINUX,
 CONFORM(userfaultfd, userfaultfd_minor_fault_on_shmem, "d12", LINUX, .timeout = 10)
 {
 	size_t page = ms_page(), len = 4 * page;
-	int uffd = xuserfaultfd(UFFD_FEATURE_MINOR_SHMEM);
+	int uffd = ms_userfaultfd_or_skip(UFFD_FEATURE_MINOR_SHMEM);
 	int fd = (int)xcheck("memfd_create", memfd_create("mmapsuite-uffd-minor", MFD_CLOEXEC));
 	unsigned char *data = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				    -1, 0);

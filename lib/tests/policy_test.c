@@ -8,14 +8,7 @@
 
 #include "policy.h"
 #include "util.h"
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f, "cannot create %s", path);
-	fputs(text, f);
-	fclose(f);
-}
+#include "unit_files.h"
 
 /* Assert that boot parameters are found as the kernel parses them: '-' and '_' alike, quoted
  * values unquoted, the last occurrence winning, bare flags, nothing after " -- ". */
@@ -25,7 +18,8 @@ Test(policy, cmdline_parsing)
 	int fd = mkstemp(path);
 	cr_assert(fd >= 0);
 	close(fd);
-	write_file(path, "ro pvm-no-zero-page=0 foo=\"a b\" pvm_no_zero_page=1 nopku -- noexec=off\n");
+	ms_unit_write_text(path, "ro pvm-no-zero-page=0 foo=\"a b\" pvm_no_zero_page=1 nopku -- "
+			   "noexec=off\n");
 	setenv("MMAPSUITE_POLICY_CMDLINE", path, 1);
 	struct ms_setting s;
 	cr_assert(ms_cmdline_param("pvm_no_zero_page", &s));
@@ -42,7 +36,7 @@ Test(policy, cmdline_parsing)
 		  "reason: %s", p.reason);
 	cr_assert(ms_policy(MS_PKU, &p));
 	cr_assert(!ms_policy(MS_NX, &p));
-	write_file(path, "pvm_no_zero_page=0\n");
+	ms_unit_write_text(path, "pvm_no_zero_page=0\n");
 	cr_assert(!ms_policy(MS_ZERO_PAGE, &p), "=0 is no switch");
 	unsetenv("MMAPSUITE_POLICY_CMDLINE");
 	unlink(path);
@@ -63,11 +57,11 @@ Test(policy, root_override)
 		mkdir(path, 0755);
 	}
 	snprintf(path, sizeof(path), "%s/sys/kernel/mm/transparent_hugepage/enabled", root);
-	write_file(path, "always madvise [never]\n");
+	ms_unit_write_text(path, "always madvise [never]\n");
 	snprintf(path, sizeof(path), "%s/proc/cmdline", root);
-	write_file(path, "ro\n");
+	ms_unit_write_text(path, "ro\n");
 	snprintf(path, sizeof(path), "%s/boot/config-%s", root, u.release);
-	write_file(path, "CONFIG_TRANSPARENT_HUGEPAGE=y\n# CONFIG_MEM_SOFT_DIRTY is not set\n");
+	ms_unit_write_text(path, "CONFIG_TRANSPARENT_HUGEPAGE=y\n# CONFIG_MEM_SOFT_DIRTY is not set\n");
 	setenv("MMAPSUITE_POLICY_ROOT", root, 1);
 	struct ms_policy p;
 	cr_assert(ms_policy(MS_THP, &p));

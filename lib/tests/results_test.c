@@ -8,6 +8,7 @@
 
 #include "results.h"
 #include "util.h"
+#include "unit_files.h"
 
 static char dir[] = "/tmp/mmapsuite-unit-XXXXXX";
 
@@ -50,14 +51,6 @@ static struct ms_run *sample_run(void)
 static char *path_in_dir(const char *name)
 {
 	return xasprintf("%s/%s", dir, name);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs(text, f);
-	fclose(f);
 }
 
 TestSuite(results, .init = make_dir, .fini = remove_dir);
@@ -105,7 +98,7 @@ Test(results, failed_save_keeps_the_old_file)
 {
 	struct ms_run *run = sample_run();
 	char *path = path_in_dir("results.json");
-	write_text(path, "old contents\n");
+	ms_unit_write_text(path, "old contents\n");
 	/* a directory where the temporary file would go makes the write fail */
 	char *blocker = xasprintf("%s.tmp.%d", path, (int)getpid());
 	cr_assert_eq(mkdir(blocker, 0700), 0);
@@ -124,7 +117,7 @@ struct bad_case {
 static void expect_rejected(const struct bad_case *c)
 {
 	char *path = path_in_dir(c->name), err[512];
-	write_text(path, c->content);
+	ms_unit_write_text(path, c->content);
 	struct ms_run *run = ms_run_load(path, err, sizeof(err));
 	cr_assert_null(run, "%s was accepted", c->name);
 	cr_assert(strstr(err, path) != NULL, "the message does not name the file: %s", err);

@@ -9,14 +9,7 @@
 #include "scratch.h"
 #include "settings_guard.h"
 #include "util.h"
-
-static void write_setting(const char *path, const char *value)
-{
-	FILE *f = fopen(path, "w");
-	cr_assert_not_null(f, "cannot open %s", path);
-	fputs(value, f);
-	fclose(f);
-}
+#include "unit_files.h"
 
 /* Assert that a setting a crashed test left changed is put back, and nothing else is
  * touched. */
@@ -31,7 +24,7 @@ Test(settings_guard, puts_back_what_a_test_left_changed)
 	long changed = strtol(before, NULL, 10) + 1;
 	char value[32];
 	snprintf(value, sizeof(value), "%ld", changed);
-	write_setting(path, value);
+	ms_unit_write_text(path, value);
 	int restored = ms_settings_put_back(&snap);
 	char *after = ms_read_line(path);
 	cr_assert_str_eq(after, before, "%s is %s after put back, was %s", path, after, before);
@@ -56,7 +49,7 @@ Test(settings_guard, a_killed_runs_snapshot_is_put_back_by_the_next_run)
 		char *dir = xstrdup(ms_settings_path(i));
 		*strrchr(dir, '/') = 0;
 		cr_assert_eq(ms_mkdir_p(dir, 0755), 0);
-		write_setting(ms_settings_path(i), values[i]);
+		ms_unit_write_text(ms_settings_path(i), values[i]);
 		free(dir);
 	}
 	const char *ksm = ms_settings_path(1), *pool = ms_settings_path(2);
@@ -69,8 +62,8 @@ Test(settings_guard, a_killed_runs_snapshot_is_put_back_by_the_next_run)
 		ms_settings_snapshot(&snap);
 		if (ms_scratch_save_settings(&snap) != 0)
 			_exit(1);
-		write_setting(ksm, "1");  /* a test's change, in flight */
-		write_setting(pool, "2");
+		ms_unit_write_text(ksm, "1");  /* a test's change, in flight */
+		ms_unit_write_text(pool, "2");
 		if (write(fds[1], "x", 1) != 1)
 			_exit(1);
 		pause();
