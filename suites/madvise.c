@@ -1,9 +1,10 @@
 /* (g, a) madvise: errno cases, holes in the range, dump exclusion, reclaim hints, and the
  * advice anonymous memory takes (DONTNEED, FREE, WIPEONFORK, DONTFORK). Guard regions and
  * hwpoison are in protection.c, another process's advice in process_madvise.c. */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -598,4 +599,92 @@ CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 	cr_assert(bad == len, "the parent's DONTFORK range lost byte %zu", bad);
 	xmunmap(p, len);
 	xmunmap(q, len);
+}
+
+/* ---- madvise_classes: argument classes (g13) ---- */
+
+static long call_madvise(void *a, size_t l) { return madvise(a, l, MADV_NORMAL); }
+static const struct range_target t_madvise = {
+	.name = "madvise(MADV_NORMAL)", .call = call_madvise };
+
+/* Assert madvise(2)'s classes: EINVAL for an unaligned addr and a range that wraps ("length
+ * negative"), len 0 succeeds, ENOMEM over unmapped pages. */
+RANGE_ROW(madvise_classes, linux_range_table, page_aligned, "g13 g14", LINUX, t_madvise, 0)
+RANGE_ROW(madvise_classes, linux_range_table, addr_unaligned, "g13 g14", LINUX, t_madvise, EINVAL)
+RANGE_ROW(madvise_classes, linux_range_table, len_not_page_multiple, "g13 g14", LINUX, t_madvise, 0)
+RANGE_ROW(madvise_classes, linux_range_table, len_zero, "g13 g14", LINUX, t_madvise, 0)
+RANGE_ROW(madvise_classes, linux_range_table, wraps_top, "g13 g14", LINUX, t_madvise, EINVAL)
+RANGE_ROW(madvise_classes, linux_range_table, partly_unmapped, "g13 g14", LINUX, t_madvise, ENOMEM)
+RANGE_ROW(madvise_classes, linux_range_table, wholly_unmapped, "g13 g14", LINUX, t_madvise, ENOMEM)
+
+/* Assert that MADV_DONTNEED on page + 1 bytes of private anonymous memory empties exactly
+ * two pages (they read zero) and keeps the third, and that the length reaches the page
+ * holding the last byte and no further. */
+CONFORM(madvise_classes, length_rounding_dontneed_whole_last_page, "g13 a8", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = ms_range_three_pages(&t_madvise);
+	ms_assert_ok(madvise(p, pg + 1, MADV_DONTNEED));
+	cr_assert(p[pg] == 0 && p[2 * pg - 1] == 0, "the page holding the last byte kept its "
+		  "data (%#x)", p[pg]);
+	cr_assert(p[2 * pg] == 0xa5, "the page after the range lost its data (%#x)", p[2 * pg]);
+	ms_range_rounding_by_hole(&t_madvise);
+}
+
+/* Assert that MADV_REMOVE fails EACCES on a shared mapping that is not writable (madvise(2)
+ * 6.03: "not a shared writable mapping"), whether the descriptor was read-only (row
+ * read_only_fd) or read-write with the mapping made PROT_READ (row read_only_mapping). */
+CONFORM(madvise_classes, remove_on_read_only_shared_eacces, "g13", LINUX)
+{
+	size_t pg = ms_page();
+	char path[PATH_MAX];
+	int fd = ms_file(pg, path);
+	int rofd = xopen(path, O_RDONLY, 0);
+	static const char *const row[] = { "read_only_fd", "read_only_mapping" };
+	char msg[512] = "";
+	for (int i = 0; i < 2; i++) {
+		unsigned char *p = xmmap(NULL, pg, PROT_READ, MAP_SHARED, i ? fd : rofd, 0);
+		errno = 0;
+		int r = madvise(p, pg, MADV_REMOVE);
+		if (r != -1 || errno != EACCES)
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+				 "%srow %s: MADV_REMOVE returned %d (%s), expected EACCES",
+				 msg[0] ? "; " : "", row[i], r, ms_errname(errno));
+	}
+	cr_assert(msg[0] == 0, "%s", msg);
+}
+
+/* Assert that MADV_DOFORK undoes MADV_DONTFORK: the child inherits the range again. */
+CONFORM(madvise_classes, dofork_restores_inheritance, "a10 g13", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0);
+	p[0] = 0x42;
+	ms_assert_ok(madvise(p, pg, MADV_DONTFORK));
+	ms_assert_ok(madvise(p, pg, MADV_DOFORK));
+	pid_t pid = xfork();
+	if (pid == 0) {
+		struct ms_fault f;
+		child_check(!ms_probe_read(p, &f), "the child has no mapping after DOFORK (%s)",
+			    ms_signame(f.signo));
+		child_check(p[0] == 0x42, "the child reads %#x", p[0]);
+		_exit(0);
+	}
+	xwait_ok(pid);
+}
+
+/* Assert that MADV_POPULATE_READ over a file mapping reaching past end of file fails
+ * EFAULT (the access would raise SIGBUS). */
+CONFORM(madvise_classes, populate_past_eof_efault, "d7 g13", LINUX)
+{
+	size_t pg = ms_page();
+	int fd = ms_file(pg, NULL);
+	unsigned char *p = xmmap(NULL, 2 * pg, PROT_READ, MAP_SHARED, fd, 0);
+	errno = 0;
+	int r = madvise(p, 2 * pg, MADV_POPULATE_READ);
+	if (r == -1 && errno == EINVAL)
+		cr_skip_test("MADV_POPULATE_READ is not in this kernel (EINVAL; Linux 5.14)");
+	cr_assert(r == -1 && errno == EFAULT, "MADV_POPULATE_READ past end of file: %d (%s), "
+		  "expected EFAULT", r, ms_errname(errno));
 }
