@@ -44,8 +44,9 @@ CONFORM(mincore_classes, length_rounding_fills_last_byte, "h13", LINUX)
 #define MINCORE_ROWS(ROW, t)                                                                \
 	ROW(t, unaligned_start, mincore(p + 1, pg, vec), EINVAL,                            \
 	    "mincore(2) EINVAL: addr is not a multiple of the page size")                   \
-	ROW(t, readonly_vec, mincore(p, 2 * pg, xmmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)), EFAULT,           \
-	    "mincore(2) EFAULT: vec points to an invalid address")                          \
+	ROW(t, readonly_vec,                                                                \
+	    mincore(p, 2 * pg, xmmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)), \
+	    EFAULT, "mincore(2) EFAULT: vec points to an invalid address")                  \
 	ROW(t, unmapped, mincore(ms_unmapped_range(pg), pg, vec), ENOMEM,                   \
 	    "mincore(2) ENOMEM: [addr, addr + length) contained unmapped memory")           \
 	ROW(t, hole, mincore(hole, 3 * pg, vec), ENOMEM,                                    \

@@ -88,7 +88,8 @@ CONFORM(mprotect, shared_write_on_read_only_fd_fails_eacces, "g12", POSIX)
 }
 
 /* Each errno case below is one row of a table, and each row its own result, suite/test_row
- * (a table is a macro listing ROW(t, row, call, expected, clause); CONFORM_ERRNO_ROWS, conform.h). */
+ * (a table is a macro listing ROW(t, row, call, expected, clause); CONFORM_ERRNO_ROWS,
+ * conform.h). */
 
 /* Assert that mprotect() with protection bits no architecture defines fails with EINVAL and
  * changes nothing. LINUX: POSIX leaves unknown bits unspecified. */
