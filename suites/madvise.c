@@ -140,51 +140,35 @@ CONFORM(madvise, dontneed_on_locked_fails_einval, "g13", LINUX)
 	xmunmap(p, len);
 }
 
-/* The advice meant for private anonymous memory, on a mapping that is not: one row each. */
-enum anon_only_row { FREE_ON_SHARED_FILE, FREE_ON_PRIVATE_FILE, WIPEONFORK_ON_SHARED_FILE,
-		     WIPEONFORK_ON_PRIVATE_FILE, WIPEONFORK_ON_SHARED_ANONYMOUS };
-
-static const struct {
-	const char *what;
-	int flags; /* of the mapping: a file on the file system under test unless anonymous */
-	int advice;
-} anon_only_rows[] = {
-	[FREE_ON_SHARED_FILE] = { "MADV_FREE on a MAP_SHARED file", MAP_SHARED, MADV_FREE },
-	[FREE_ON_PRIVATE_FILE] = { "MADV_FREE on a MAP_PRIVATE file", MAP_PRIVATE, MADV_FREE },
-	[WIPEONFORK_ON_SHARED_FILE] = { "MADV_WIPEONFORK on a MAP_SHARED file", MAP_SHARED,
-					MADV_WIPEONFORK },
-	[WIPEONFORK_ON_PRIVATE_FILE] = { "MADV_WIPEONFORK on a MAP_PRIVATE file", MAP_PRIVATE,
-					 MADV_WIPEONFORK },
-	[WIPEONFORK_ON_SHARED_ANONYMOUS] = { "MADV_WIPEONFORK on MAP_SHARED|MAP_ANONYMOUS",
-					     MAP_SHARED | MAP_ANONYMOUS, MADV_WIPEONFORK },
-};
-
 /* Assert that the advice meant for private anonymous memory fails with EINVAL elsewhere:
  * MADV_FREE on file mappings, MADV_WIPEONFORK on shared or file mappings; one result per
- * row. */
-static void anonymous_only_advice_on_file_fails_einval(enum anon_only_row row)
-{
-	size_t len = 2 * ms_page();
-	int flags = anon_only_rows[row].flags;
-	int fd = flags & MAP_ANONYMOUS ? -1 : ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, 0);
-	errno = 0;
-	int r = madvise(p, len, anon_only_rows[row].advice);
-	int e = errno;
-	cr_assert(r == -1 && e == EINVAL, "%s: expected -1 with EINVAL, got %d with %s",
-		  anon_only_rows[row].what, r, ms_errname(e));
-	xmunmap(p, len);
-	if (fd >= 0)
+ * row. Each row maps, by its name, a file on the file system under test unless anonymous. */
+#define ANON_ONLY_ROWS(ROW, t)                                                              \
+	ROW(t, free_shared_file, madvise(p, len, MADV_FREE), EINVAL,                        \
+	    "madvise(2) EINVAL: MADV_FREE on a MAP_SHARED file")                            \
+	ROW(t, free_private_file, madvise(p, len, MADV_FREE), EINVAL,                       \
+	    "madvise(2) EINVAL: MADV_FREE on a MAP_PRIVATE file")                           \
+	ROW(t, wipeonfork_shared_file, madvise(p, len, MADV_WIPEONFORK), EINVAL,            \
+	    "madvise(2) EINVAL: MADV_WIPEONFORK on a MAP_SHARED file")                      \
+	ROW(t, wipeonfork_private_file, madvise(p, len, MADV_WIPEONFORK), EINVAL,           \
+	    "madvise(2) EINVAL: MADV_WIPEONFORK on a MAP_PRIVATE file")                     \
+	ROW(t, wipeonfork_shared_anonymous, madvise(p, len, MADV_WIPEONFORK), EINVAL,       \
+	    "madvise(2) EINVAL: MADV_WIPEONFORK on MAP_SHARED|MAP_ANONYMOUS")
+#define ANON_ONLY_FLAGS_free_shared_file MAP_SHARED
+#define ANON_ONLY_FLAGS_free_private_file MAP_PRIVATE
+#define ANON_ONLY_FLAGS_wipeonfork_shared_file MAP_SHARED
+#define ANON_ONLY_FLAGS_wipeonfork_private_file MAP_PRIVATE
+#define ANON_ONLY_FLAGS_wipeonfork_shared_anonymous (MAP_SHARED | MAP_ANONYMOUS)
+#define ANON_ONLY_SETUP(row)                                                                \
+	size_t len = 2 * ms_page();                                                         \
+	int fd = ANON_ONLY_FLAGS_##row & MAP_ANONYMOUS ? -1 : ms_file(len, NULL);           \
+	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, ANON_ONLY_FLAGS_##row, fd, 0);
+#define ANON_ONLY_TEARDOWN(row)                                                             \
+	xmunmap(p, len);                                                                    \
+	if (fd >= 0)                                                                        \
 		xclose(fd);
-}
-#define ANON_ONLY_ROW(suffix, row)                                                          \
-	CONFORM_VARIANT(madvise, anonymous_only_advice_on_file_fails_einval, suffix, "g13", \
-			LINUX, anonymous_only_advice_on_file_fails_einval, row)
-ANON_ONLY_ROW(free_shared_file, FREE_ON_SHARED_FILE)
-ANON_ONLY_ROW(free_private_file, FREE_ON_PRIVATE_FILE)
-ANON_ONLY_ROW(wipeonfork_shared_file, WIPEONFORK_ON_SHARED_FILE)
-ANON_ONLY_ROW(wipeonfork_private_file, WIPEONFORK_ON_PRIVATE_FILE)
-ANON_ONLY_ROW(wipeonfork_shared_anonymous, WIPEONFORK_ON_SHARED_ANONYMOUS)
+CONFORM_ERRNO_ROWS(ANON_ONLY_ROWS, madvise, anonymous_only_advice_on_file_fails_einval, "g13",
+		   LINUX, ANON_ONLY_SETUP, ANON_ONLY_TEARDOWN)
 
 /* Assert that MADV_REMOVE on a private mapping fails with EINVAL: it needs shared backing. */
 CONFORM(madvise, remove_on_private_fails_einval, "g13", LINUX)
