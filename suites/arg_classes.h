@@ -27,7 +27,7 @@ enum range_class {
 /* The call under test with (addr, len): 0 on success, -1 with errno set on failure. */
 typedef long (*range_call)(void *addr, size_t len);
 
-/* A call as its class table sees it; each suite's file defines its own. */
+/* A call as its class table sees it. */
 struct range_target {
 	const char *name;
 	range_call call;
@@ -35,6 +35,14 @@ struct range_target {
 	void (*require)(void); /* SKIPs where the call does not exist, or NULL */
 	bool lock_limited; /* RLIMIT_MEMLOCK is checked before the range (mlock, mlock2) */
 };
+
+/* The calls: mmap(MAP_FIXED), munmap, mprotect(PROT_READ), pkey_mprotect(pkey -1),
+ * msync(MS_ASYNC), mlock, munlock, mlock2(0), madvise(MADV_NORMAL), posix_madvise(NORMAL),
+ * mincore, mseal, mremap (same size) and remap_file_pages (on a shared file mapping). */
+extern const struct range_target ms_range_mmap, ms_range_munmap, ms_range_mprotect,
+	ms_range_pkey, ms_range_msync, ms_range_mlock, ms_range_munlock, ms_range_mlock2,
+	ms_range_madvise, ms_range_padv, ms_range_mincore, ms_range_mseal, ms_range_mremap,
+	ms_range_rfp;
 
 /* Three fresh read-write pages, filled; shared memfd pages when the target needs a file. */
 unsigned char *ms_range_three_pages(const struct range_target *t);
@@ -46,16 +54,43 @@ void ms_range_row(const struct range_target *t, enum range_class cls, int expect
 /* Rounding of a length that is not a page multiple, for a call that fails ENOMEM on an
  * unmapped page: [p0][p1][p2 unmapped] with len = pg + 1 must succeed (the rounded range
  * ends at p1 and does not reach p2), and [p0][p1 unmapped] with len = pg + 1 must fail
- * ENOMEM (the rounded range includes p1, the page holding the last byte). */
+ * ENOMEM (the rounded range includes p1, the page holding the last byte). SKIPs where the
+ * call does not exist. */
 void ms_range_rounding_by_hole(const struct range_target *t);
 
-/* One row of a class table as its own result, suite/table_cls, with the ids and spec of the
- * table: a variant (CONFORM_VARIANT, conform.h) of the table per class.
- *   RANGE_ROW(mlock_classes, posix_range_table, wraps_top, "h14", POSIX, t_mlock, ENOMEM) */
-#define RANGE_ROW(suite, table, cls, ids, spec, target, expect)                             \
-	CONFORM_VARIANT(suite, table, cls, ids, spec, MS_RANGE_ROW_,                        \
+/* The test suite/length_rounding_reaches_last_page of a call with nothing else to check of
+ * its rounding: ms_range_rounding_by_hole(&target). */
+#define RANGE_ROUNDING(suite, ids, spec, target)                                            \
+	CONFORM(suite, length_rounding_reaches_last_page, ids, spec)                        \
+	{                                                                                   \
+		ms_range_rounding_by_hole(&(target));                                       \
+	}
+
+/* A call's class table, one result per class it has a row for, suite/table_<class>, with the
+ * ids and spec of the table. The expected answers come in the order of enum range_class
+ * (page_aligned, addr_unaligned, len_not_page_multiple, len_zero, wraps_top, partly_unmapped,
+ * wholly_unmapped): 0 for success, an errno name (EINVAL, ENOMEM, EFAULT), or NONE where the
+ * table's document says nothing of the class (no result).
+ *   RANGE_TABLE(mlock_classes, posix_range_table, "h14", POSIX, ms_range_mlock,
+ *               0, NONE, 0, NONE, ENOMEM, ENOMEM, ENOMEM) */
+#define RANGE_TABLE(suite, table, ids, spec, target, e1, e2, e3, e4, e5, e6, e7)             \
+	MS_RANGE_ROW_##e1(suite, table, page_aligned, ids, spec, target, e1)                \
+	MS_RANGE_ROW_##e2(suite, table, addr_unaligned, ids, spec, target, e2)              \
+	MS_RANGE_ROW_##e3(suite, table, len_not_page_multiple, ids, spec, target, e3)       \
+	MS_RANGE_ROW_##e4(suite, table, len_zero, ids, spec, target, e4)                    \
+	MS_RANGE_ROW_##e5(suite, table, wraps_top, ids, spec, target, e5)                   \
+	MS_RANGE_ROW_##e6(suite, table, partly_unmapped, ids, spec, target, e6)             \
+	MS_RANGE_ROW_##e7(suite, table, wholly_unmapped, ids, spec, target, e7)
+#define MS_RANGE_ROW_NONE(...)
+#define MS_RANGE_ROW_0(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
+#define MS_RANGE_ROW_EINVAL(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
+#define MS_RANGE_ROW_ENOMEM(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
+#define MS_RANGE_ROW_EFAULT(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
+/* One row: a variant (CONFORM_VARIANT, conform.h) of the table per class. */
+#define MS_RANGE_ROW_TEST_(suite, table, cls, ids, spec, target, expect)                     \
+	CONFORM_VARIANT(suite, table, cls, ids, spec, MS_RANGE_ROW_CALL_,                   \
 			(&(target), RC_##cls, expect))
-#define MS_RANGE_ROW_(args) ms_range_row args
+#define MS_RANGE_ROW_CALL_(args) ms_range_row args
 
 /* ---- mmap offset classes ---- */
 

@@ -587,19 +587,10 @@ CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 
 /* ---- madvise_classes: argument classes (g13) ---- */
 
-static long call_madvise(void *a, size_t l) { return madvise(a, l, MADV_NORMAL); }
-static const struct range_target t_madvise = {
-	.name = "madvise(MADV_NORMAL)", .call = call_madvise };
-
 /* Assert madvise(2)'s classes: EINVAL for an unaligned addr and a range that wraps ("length
  * negative"), len 0 succeeds, ENOMEM over unmapped pages. */
-RANGE_ROW(madvise_classes, linux_range_table, page_aligned, "g13 g14", LINUX, t_madvise, 0)
-RANGE_ROW(madvise_classes, linux_range_table, addr_unaligned, "g13 g14", LINUX, t_madvise, EINVAL)
-RANGE_ROW(madvise_classes, linux_range_table, len_not_page_multiple, "g13 g14", LINUX, t_madvise, 0)
-RANGE_ROW(madvise_classes, linux_range_table, len_zero, "g13 g14", LINUX, t_madvise, 0)
-RANGE_ROW(madvise_classes, linux_range_table, wraps_top, "g13 g14", LINUX, t_madvise, EINVAL)
-RANGE_ROW(madvise_classes, linux_range_table, partly_unmapped, "g13 g14", LINUX, t_madvise, ENOMEM)
-RANGE_ROW(madvise_classes, linux_range_table, wholly_unmapped, "g13 g14", LINUX, t_madvise, ENOMEM)
+RANGE_TABLE(madvise_classes, linux_range_table, "g13 g14", LINUX, ms_range_madvise,
+	    0, EINVAL, 0, 0, EINVAL, ENOMEM, ENOMEM)
 
 /* Assert that MADV_DONTNEED on page + 1 bytes of private anonymous memory empties exactly
  * two pages (they read zero) and keeps the third, and that the length reaches the page
@@ -607,12 +598,12 @@ RANGE_ROW(madvise_classes, linux_range_table, wholly_unmapped, "g13 g14", LINUX,
 CONFORM(madvise_classes, length_rounding_dontneed_whole_last_page, "g13 a8", LINUX)
 {
 	size_t pg = ms_page();
-	unsigned char *p = ms_range_three_pages(&t_madvise);
+	unsigned char *p = ms_range_three_pages(&ms_range_madvise);
 	ms_assert_ok(madvise(p, pg + 1, MADV_DONTNEED));
 	cr_assert(p[pg] == 0 && p[2 * pg - 1] == 0, "the page holding the last byte kept its "
 		  "data (%#x)", p[pg]);
 	cr_assert(p[2 * pg] == 0xa5, "the page after the range lost its data (%#x)", p[2 * pg]);
-	ms_range_rounding_by_hole(&t_madvise);
+	ms_range_rounding_by_hole(&ms_range_madvise);
 }
 
 /* Assert that MADV_REMOVE fails EACCES on a shared mapping that is not writable (madvise(2)

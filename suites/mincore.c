@@ -5,36 +5,25 @@
 #include <stdio.h>
 #include <string.h>
 
-static long call_mincore(void *a, size_t l)
-{
-	static unsigned char vec[8];
-	return mincore(a, l, vec);
-}
-static const struct range_target t_mincore = { .name = "mincore", .call = call_mincore };
 
 /* Assert mincore(2)'s classes: EINVAL unaligned, len 0 succeeds, ENOMEM past TASK_SIZE and
  * over unmapped pages. */
-RANGE_ROW(mincore_classes, linux_range_table, page_aligned, "h13", LINUX, t_mincore, 0)
-RANGE_ROW(mincore_classes, linux_range_table, addr_unaligned, "h13", LINUX, t_mincore, EINVAL)
-RANGE_ROW(mincore_classes, linux_range_table, len_not_page_multiple, "h13", LINUX, t_mincore, 0)
-RANGE_ROW(mincore_classes, linux_range_table, len_zero, "h13", LINUX, t_mincore, 0)
-RANGE_ROW(mincore_classes, linux_range_table, wraps_top, "h13", LINUX, t_mincore, ENOMEM)
-RANGE_ROW(mincore_classes, linux_range_table, partly_unmapped, "h13", LINUX, t_mincore, ENOMEM)
-RANGE_ROW(mincore_classes, linux_range_table, wholly_unmapped, "h13", LINUX, t_mincore, ENOMEM)
+RANGE_TABLE(mincore_classes, linux_range_table, "h13", LINUX, ms_range_mincore,
+	    0, EINVAL, 0, 0, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert that mincore(p, page + 1) fills exactly two bytes of the vector (the rounded-up
  * page count) and leaves the third alone, and reaches the page holding the last byte. */
 CONFORM(mincore_classes, length_rounding_fills_last_byte, "h13", LINUX)
 {
 	size_t pg = ms_page();
-	unsigned char *p = ms_range_three_pages(&t_mincore);
+	unsigned char *p = ms_range_three_pages(&ms_range_mincore);
 	unsigned char vec[3] = { 0xee, 0xee, 0xee };
 	ms_assert_ok(mincore(p, pg + 1, vec));
 	cr_assert((vec[0] & 1) && (vec[1] & 1), "the two touched pages read %#x %#x, expected "
 		  "the resident bit", vec[0], vec[1]);
 	cr_assert(vec[2] == 0xee, "mincore wrote a third byte (%#x) for a length of page + 1",
 		  vec[2]);
-	ms_range_rounding_by_hole(&t_mincore);
+	ms_range_rounding_by_hole(&ms_range_mincore);
 }
 
 /* Assert mincore's errnos: unaligned start EINVAL, vec in read-only memory EFAULT, an unmapped

@@ -11,14 +11,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static long call_mlock(void *a, size_t l) { return mlock(a, l); }
-static long call_munlock(void *a, size_t l) { return munlock(a, l); }
-static long call_mlock2(void *a, size_t l) { return syscall(SYS_mlock2, a, l, 0); }
-static const struct range_target t_mlock = {
-	.name = "mlock", .call = call_mlock, .lock_limited = true };
-static const struct range_target t_munlock = { .name = "munlock", .call = call_munlock };
-static const struct range_target t_mlock2 = {
-	.name = "mlock2", .call = call_mlock2, .lock_limited = true };
 
 /* Assert that mlock, mlock2 and munlock of an unmapped range or one with a hole give ENOMEM.
  * POSIX (mlock: ENOMEM for a range that is not all mapped). */
@@ -165,42 +157,34 @@ CONFORM(mlock_classes, memlock_limit_eperm_enomem, "h14", LINUX)
 
 /* Assert POSIX's mlock classes: ENOMEM for any range not wholly mapped, a range that wraps
  * past the top included. An unaligned addr is a "may fail" (LINUX table). */
-RANGE_ROW(mlock_classes, posix_range_table, page_aligned, "h14", POSIX, t_mlock, 0)
-RANGE_ROW(mlock_classes, posix_range_table, len_not_page_multiple, "h14", POSIX, t_mlock, 0)
-RANGE_ROW(mlock_classes, posix_range_table, wraps_top, "h14", POSIX, t_mlock, ENOMEM)
-RANGE_ROW(mlock_classes, posix_range_table, partly_unmapped, "h14", POSIX, t_mlock, ENOMEM)
-RANGE_ROW(mlock_classes, posix_range_table, wholly_unmapped, "h14", POSIX, t_mlock, ENOMEM)
+RANGE_TABLE(mlock_classes, posix_range_table, "h14", POSIX, ms_range_mlock,
+	    0, NONE, 0, NONE, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert mlock(2)'s classes: addr rounded down, len 0 succeeds, EINVAL when addr+len
  * overflows, ENOMEM over unmapped pages. */
-RANGE_ROW(mlock_classes, linux_range_table, page_aligned, "h14", LINUX, t_mlock, 0)
-RANGE_ROW(mlock_classes, linux_range_table, addr_unaligned, "h14", LINUX, t_mlock, 0)
-RANGE_ROW(mlock_classes, linux_range_table, len_not_page_multiple, "h14", LINUX, t_mlock, 0)
-RANGE_ROW(mlock_classes, linux_range_table, len_zero, "h14", LINUX, t_mlock, 0)
-RANGE_ROW(mlock_classes, linux_range_table, wraps_top, "h14", LINUX, t_mlock, EINVAL)
-RANGE_ROW(mlock_classes, linux_range_table, partly_unmapped, "h14", LINUX, t_mlock, ENOMEM)
-RANGE_ROW(mlock_classes, linux_range_table, wholly_unmapped, "h14", LINUX, t_mlock, ENOMEM)
+RANGE_TABLE(mlock_classes, linux_range_table, "h14", LINUX, ms_range_mlock,
+	    0, 0, 0, 0, EINVAL, ENOMEM, ENOMEM)
 
 /* Assert that mlock(p, page + 1) locks exactly two pages (smaps: the VMA holding the second
  * page is locked, the one holding the third is not) and reaches no further. POSIX */
 CONFORM(mlock_classes, length_rounding_locks_whole_last_page, "h14 d4", POSIX)
 {
 	size_t pg = ms_page();
-	unsigned char *p = ms_range_three_pages(&t_mlock);
+	unsigned char *p = ms_range_three_pages(&ms_range_mlock);
 	if (mlock(p, pg + 1) != 0)
 		cr_skip_test("mlock of two pages failed with %s (RLIMIT_MEMLOCK?)", ms_errname(errno));
 	long locked = ms_smaps_kb(p + pg, "Locked"), after = ms_smaps_kb(p + 2 * pg, "Locked");
 	cr_assert(locked == (long)(2 * pg / 1024), "the VMA of the locked range shows Locked: "
 		  "%ld kB, expected %zu\n%s", locked, 2 * pg / 1024, ms_maps_near(p, 3 * pg));
 	cr_assert(after == 0, "the page after the range shows Locked: %ld kB", after);
-	ms_range_rounding_by_hole(&t_mlock);
+	ms_range_rounding_by_hole(&ms_range_mlock);
 }
 
 /* Assert that one munlock undoes two mlocks of the same range: locks do not nest. POSIX */
 CONFORM(mlock_classes, locks_do_not_stack, "h14", POSIX)
 {
 	size_t pg = ms_page();
-	unsigned char *p = ms_range_three_pages(&t_mlock);
+	unsigned char *p = ms_range_three_pages(&ms_range_mlock);
 	if (mlock(p, pg) != 0)
 		cr_skip_test("mlock failed with %s (RLIMIT_MEMLOCK?)", ms_errname(errno));
 	ms_assert_ok(mlock(p, pg));
@@ -210,41 +194,22 @@ CONFORM(mlock_classes, locks_do_not_stack, "h14", POSIX)
 }
 
 /* Assert POSIX's munlock classes (the mlock page's errors apply to both calls). */
-RANGE_ROW(munlock_classes, posix_range_table, page_aligned, "h14", POSIX, t_munlock, 0)
-RANGE_ROW(munlock_classes, posix_range_table, len_not_page_multiple, "h14", POSIX, t_munlock, 0)
-RANGE_ROW(munlock_classes, posix_range_table, wraps_top, "h14", POSIX, t_munlock, ENOMEM)
-RANGE_ROW(munlock_classes, posix_range_table, partly_unmapped, "h14", POSIX, t_munlock, ENOMEM)
-RANGE_ROW(munlock_classes, posix_range_table, wholly_unmapped, "h14", POSIX, t_munlock, ENOMEM)
+RANGE_TABLE(munlock_classes, posix_range_table, "h14", POSIX, ms_range_munlock,
+	    0, NONE, 0, NONE, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert munlock's classes in mlock(2). */
-RANGE_ROW(munlock_classes, linux_range_table, page_aligned, "h14", LINUX, t_munlock, 0)
-RANGE_ROW(munlock_classes, linux_range_table, addr_unaligned, "h14", LINUX, t_munlock, 0)
-RANGE_ROW(munlock_classes, linux_range_table, len_not_page_multiple, "h14", LINUX, t_munlock, 0)
-RANGE_ROW(munlock_classes, linux_range_table, len_zero, "h14", LINUX, t_munlock, 0)
-RANGE_ROW(munlock_classes, linux_range_table, wraps_top, "h14", LINUX, t_munlock, EINVAL)
-RANGE_ROW(munlock_classes, linux_range_table, partly_unmapped, "h14", LINUX, t_munlock, ENOMEM)
-RANGE_ROW(munlock_classes, linux_range_table, wholly_unmapped, "h14", LINUX, t_munlock, ENOMEM)
+RANGE_TABLE(munlock_classes, linux_range_table, "h14", LINUX, ms_range_munlock,
+	    0, 0, 0, 0, EINVAL, ENOMEM, ENOMEM)
 
 /* Assert that munlock covers the page holding the last byte. POSIX */
-CONFORM(munlock_classes, length_rounding_reaches_last_page, "h14", POSIX)
-{
-	ms_range_rounding_by_hole(&t_munlock);
-}
+RANGE_ROUNDING(munlock_classes, "h14", POSIX, ms_range_munlock)
 
 /* Assert mlock2(flags 0)'s classes: as mlock. */
-RANGE_ROW(mlock2_classes, linux_range_table, page_aligned, "h14", LINUX, t_mlock2, 0)
-RANGE_ROW(mlock2_classes, linux_range_table, addr_unaligned, "h14", LINUX, t_mlock2, 0)
-RANGE_ROW(mlock2_classes, linux_range_table, len_not_page_multiple, "h14", LINUX, t_mlock2, 0)
-RANGE_ROW(mlock2_classes, linux_range_table, len_zero, "h14", LINUX, t_mlock2, 0)
-RANGE_ROW(mlock2_classes, linux_range_table, wraps_top, "h14", LINUX, t_mlock2, EINVAL)
-RANGE_ROW(mlock2_classes, linux_range_table, partly_unmapped, "h14", LINUX, t_mlock2, ENOMEM)
-RANGE_ROW(mlock2_classes, linux_range_table, wholly_unmapped, "h14", LINUX, t_mlock2, ENOMEM)
+RANGE_TABLE(mlock2_classes, linux_range_table, "h14", LINUX, ms_range_mlock2,
+	    0, 0, 0, 0, EINVAL, ENOMEM, ENOMEM)
 
 /* Assert that mlock2 covers the page holding the last byte. */
-CONFORM(mlock2_classes, length_rounding_reaches_last_page, "h14", LINUX)
-{
-	ms_range_rounding_by_hole(&t_mlock2);
-}
+RANGE_ROUNDING(mlock2_classes, "h14", LINUX, ms_range_mlock2)
 
 /* ---- flags ---- */
 

@@ -15,13 +15,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static long call_mmap_fixed(void *a, size_t l)
-{
-	void *r = mmap(a, l, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	/* cppcheck-suppress memleak ; MAP_FIXED over the test's own mapping */
-	return r == MAP_FAILED ? -1 : 0;
-}
-static const struct range_target t_mmap = { .name = "mmap(MAP_FIXED)", .call = call_mmap_fixed };
 
 /* The fixture of the tables whose calls need only a file, fd: 4 pages of the file system
  * under test. */
@@ -399,30 +392,20 @@ CONFORM(mmap_classes, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 /* Assert that mmap(MAP_FIXED) answers each range class as POSIX says: EINVAL for an
  * unaligned addr and for len 0, ENOMEM for a range past the address space, success over
  * mapped or unmapped pages (a fixed mapping replaces whatever was there). */
-RANGE_ROW(mmap_classes, posix_range_table, page_aligned, "h1 h3 h8 k2", POSIX, t_mmap, 0)
-RANGE_ROW(mmap_classes, posix_range_table, addr_unaligned, "h1 h3 h8 k2", POSIX, t_mmap, EINVAL)
-RANGE_ROW(mmap_classes, posix_range_table, len_not_page_multiple, "h1 h3 h8 k2", POSIX, t_mmap, 0)
-RANGE_ROW(mmap_classes, posix_range_table, len_zero, "h1 h3 h8 k2", POSIX, t_mmap, EINVAL)
-RANGE_ROW(mmap_classes, posix_range_table, wraps_top, "h1 h3 h8 k2", POSIX, t_mmap, ENOMEM)
-RANGE_ROW(mmap_classes, posix_range_table, partly_unmapped, "h1 h3 h8 k2", POSIX, t_mmap, 0)
-RANGE_ROW(mmap_classes, posix_range_table, wholly_unmapped, "h1 h3 h8 k2", POSIX, t_mmap, 0)
+RANGE_TABLE(mmap_classes, posix_range_table, "h1 h3 h8 k2", POSIX, ms_range_mmap,
+	    0, EINVAL, 0, EINVAL, ENOMEM, 0, 0)
 
 /* Assert the same classes against mmap(2): length > 0, aligned addr, ENOMEM past the CPU's
  * address space. */
-RANGE_ROW(mmap_classes, linux_range_table, page_aligned, "h1 h3 h8 k2", LINUX, t_mmap, 0)
-RANGE_ROW(mmap_classes, linux_range_table, addr_unaligned, "h1 h3 h8 k2", LINUX, t_mmap, EINVAL)
-RANGE_ROW(mmap_classes, linux_range_table, len_not_page_multiple, "h1 h3 h8 k2", LINUX, t_mmap, 0)
-RANGE_ROW(mmap_classes, linux_range_table, len_zero, "h1 h3 h8 k2", LINUX, t_mmap, EINVAL)
-RANGE_ROW(mmap_classes, linux_range_table, wraps_top, "h1 h3 h8 k2", LINUX, t_mmap, ENOMEM)
-RANGE_ROW(mmap_classes, linux_range_table, partly_unmapped, "h1 h3 h8 k2", LINUX, t_mmap, 0)
-RANGE_ROW(mmap_classes, linux_range_table, wholly_unmapped, "h1 h3 h8 k2", LINUX, t_mmap, 0)
+RANGE_TABLE(mmap_classes, linux_range_table, "h1 h3 h8 k2", LINUX, ms_range_mmap,
+	    0, EINVAL, 0, EINVAL, ENOMEM, 0, 0)
 
 /* Assert that a MAP_FIXED mapping of page + 1 bytes replaces exactly two pages: the page
  * holding the last byte reads zero, the page after it keeps its old contents. POSIX */
 CONFORM(mmap_classes, length_rounding_fixed_replaces_whole_last_page, "h3 k2", POSIX)
 {
 	size_t pg = ms_page();
-	unsigned char *p = ms_range_three_pages(&t_mmap);
+	unsigned char *p = ms_range_three_pages(&ms_range_mmap);
 	/* cppcheck-suppress leakReturnValNotUsed ; kept until the test's own process exits */
 	ms_assert_mapped(mmap(p, pg + 1, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));

@@ -178,41 +178,29 @@ CONFORM(mprotect_exec, call_into_read_only_file_map_segv, "e5", LINUX)
 
 /* ---- mprotect_classes: argument classes (g12, h11) ---- */
 
-static long call_mprotect(void *a, size_t l) { return mprotect(a, l, PROT_READ); }
-static const struct range_target t_mprotect = { .name = "mprotect", .call = call_mprotect };
-
 /* Assert POSIX's mprotect classes: EINVAL for an unaligned addr, ENOMEM for a range outside
  * the address space or with unmapped pages. POSIX says nothing of len 0: that row is in the
  * LINUX table. */
-RANGE_ROW(mprotect_classes, posix_range_table, page_aligned, "g12", POSIX, t_mprotect, 0)
-RANGE_ROW(mprotect_classes, posix_range_table, addr_unaligned, "g12", POSIX, t_mprotect, EINVAL)
-RANGE_ROW(mprotect_classes, posix_range_table, len_not_page_multiple, "g12", POSIX, t_mprotect, 0)
-RANGE_ROW(mprotect_classes, posix_range_table, wraps_top, "g12", POSIX, t_mprotect, ENOMEM)
-RANGE_ROW(mprotect_classes, posix_range_table, partly_unmapped, "g12", POSIX, t_mprotect, ENOMEM)
-RANGE_ROW(mprotect_classes, posix_range_table, wholly_unmapped, "g12", POSIX, t_mprotect, ENOMEM)
+RANGE_TABLE(mprotect_classes, posix_range_table, "g12", POSIX, ms_range_mprotect,
+	    0, EINVAL, 0, NONE, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert mprotect(2)'s classes; len 0 succeeds. */
-RANGE_ROW(mprotect_classes, linux_range_table, page_aligned, "g12", LINUX, t_mprotect, 0)
-RANGE_ROW(mprotect_classes, linux_range_table, addr_unaligned, "g12", LINUX, t_mprotect, EINVAL)
-RANGE_ROW(mprotect_classes, linux_range_table, len_not_page_multiple, "g12", LINUX, t_mprotect, 0)
-RANGE_ROW(mprotect_classes, linux_range_table, len_zero, "g12", LINUX, t_mprotect, 0)
-RANGE_ROW(mprotect_classes, linux_range_table, wraps_top, "g12", LINUX, t_mprotect, ENOMEM)
-RANGE_ROW(mprotect_classes, linux_range_table, partly_unmapped, "g12", LINUX, t_mprotect, ENOMEM)
-RANGE_ROW(mprotect_classes, linux_range_table, wholly_unmapped, "g12", LINUX, t_mprotect, ENOMEM)
+RANGE_TABLE(mprotect_classes, linux_range_table, "g12", LINUX, ms_range_mprotect,
+	    0, EINVAL, 0, 0, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert that mprotect(p, page + 1, PROT_READ) protects exactly two pages: a store into the
  * page holding the last byte faults, a store into the next page does not. POSIX */
 CONFORM(mprotect_classes, length_rounding_protects_whole_last_page, "g12 e1", POSIX)
 {
 	size_t pg = ms_page();
-	unsigned char *p = ms_range_three_pages(&t_mprotect);
+	unsigned char *p = ms_range_three_pages(&ms_range_mprotect);
 	ms_assert_ok(mprotect(p, pg + 1, PROT_READ));
 	struct ms_fault f;
 	cr_assert(ms_probe_write(p + 2 * pg - 1, 1, &f) && f.signo == SIGSEGV,
 		  "a store into the page holding the last byte did not fault");
 	cr_assert(!ms_probe_write(p + 2 * pg, 1, &f), "a store into the page after the range "
 		  "faulted with %s", ms_signame(f.signo));
-	ms_range_rounding_by_hole(&t_mprotect);
+	ms_range_rounding_by_hole(&ms_range_mprotect);
 }
 
 /* Assert the same four values through mprotect of a read-write mapping. POSIX */

@@ -456,23 +456,11 @@ CONFORM_PER_BACKING(MS_BACKINGS_PRIVATE, mremap, zero_old_size_private_fails_ein
 
 /* ---- mremap_classes: argument classes (h12) ---- */
 
-static long call_mremap(void *a, size_t l)
-{
-	void *r = mremap(a, l, l ? l : ms_page(), 0);
-	return r == MAP_FAILED ? -1 : 0;
-}
-static const struct range_target t_mremap = { .name = "mremap(same size)", .call = call_mremap };
-
 /* Assert mremap(2)'s classes for the old range, resized to its own size without flags:
  * EINVAL for an unaligned address, for old_size 0 without MREMAP_MAYMOVE and for a size
  * that wraps; EFAULT when part or all of the old range is unmapped. */
-RANGE_ROW(mremap_classes, linux_range_table, page_aligned, "h12", LINUX, t_mremap, 0)
-RANGE_ROW(mremap_classes, linux_range_table, addr_unaligned, "h12", LINUX, t_mremap, EINVAL)
-RANGE_ROW(mremap_classes, linux_range_table, len_not_page_multiple, "h12", LINUX, t_mremap, 0)
-RANGE_ROW(mremap_classes, linux_range_table, len_zero, "h12", LINUX, t_mremap, EINVAL)
-RANGE_ROW(mremap_classes, linux_range_table, wraps_top, "h12", LINUX, t_mremap, EINVAL)
-RANGE_ROW(mremap_classes, linux_range_table, partly_unmapped, "h12", LINUX, t_mremap, EFAULT)
-RANGE_ROW(mremap_classes, linux_range_table, wholly_unmapped, "h12", LINUX, t_mremap, EFAULT)
+RANGE_TABLE(mremap_classes, linux_range_table, "h12", LINUX, ms_range_mremap,
+	    0, EINVAL, 0, EINVAL, EINVAL, EFAULT, EFAULT)
 
 /* Assert mremap's flags: every bit other than MAYMOVE, FIXED and DONTUNMAP fails EINVAL, and
  * FIXED or DONTUNMAP without MAYMOVE fails EINVAL. */

@@ -86,26 +86,13 @@ CONFORM(mseal, discard_advice_on_read_only_anon_eperm, "e11", LINUX)
 
 /* ---- mseal_classes: argument classes (h15) ---- */
 
-static long call_mseal(void *a, size_t l) { return ms_sys_mseal(a, l, 0); }
-static const struct range_target t_mseal = {
-	.name = "mseal", .call = call_mseal, .require = ms_require_mseal };
-
 /* Assert mseal's classes (kernel Documentation/userspace-api/mseal.rst): EINVAL unaligned or
  * overflowing, len 0 succeeds, ENOMEM over unmapped pages. */
-RANGE_ROW(mseal_classes, linux_range_table, page_aligned, "h15", LINUX, t_mseal, 0)
-RANGE_ROW(mseal_classes, linux_range_table, addr_unaligned, "h15", LINUX, t_mseal, EINVAL)
-RANGE_ROW(mseal_classes, linux_range_table, len_not_page_multiple, "h15", LINUX, t_mseal, 0)
-RANGE_ROW(mseal_classes, linux_range_table, len_zero, "h15", LINUX, t_mseal, 0)
-RANGE_ROW(mseal_classes, linux_range_table, wraps_top, "h15", LINUX, t_mseal, EINVAL)
-RANGE_ROW(mseal_classes, linux_range_table, partly_unmapped, "h15", LINUX, t_mseal, ENOMEM)
-RANGE_ROW(mseal_classes, linux_range_table, wholly_unmapped, "h15", LINUX, t_mseal, ENOMEM)
+RANGE_TABLE(mseal_classes, linux_range_table, "h15", LINUX, ms_range_mseal,
+	    0, EINVAL, 0, 0, EINVAL, ENOMEM, ENOMEM)
 
 /* Assert that mseal covers the page holding the last byte and no more. */
-CONFORM(mseal_classes, length_rounding_reaches_last_page, "h15", LINUX)
-{
-	ms_require_mseal();
-	ms_range_rounding_by_hole(&t_mseal);
-}
+RANGE_ROUNDING(mseal_classes, "h15", LINUX, ms_range_mseal)
 
 /* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around;
  * and that the refused call sealed nothing (the whole mapping can still be unmapped). LINUX. */

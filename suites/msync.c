@@ -446,32 +446,17 @@ CONFORM(msync, writeback_error_reported_once, "f7 f8", LINUX)
 
 /* ---- msync_classes: argument classes (f4, f5) ---- */
 
-static long call_msync(void *a, size_t l) { return msync(a, l, MS_ASYNC); }
-static const struct range_target t_msync = { .name = "msync(MS_ASYNC)", .call = call_msync };
-
 /* Assert POSIX's msync classes: EINVAL for an unaligned addr, ENOMEM outside the address
  * space or over unmapped pages (len 0 is unspecified: LINUX table). */
-RANGE_ROW(msync_classes, posix_range_table, page_aligned, "f4 f5", POSIX, t_msync, 0)
-RANGE_ROW(msync_classes, posix_range_table, addr_unaligned, "f4 f5", POSIX, t_msync, EINVAL)
-RANGE_ROW(msync_classes, posix_range_table, len_not_page_multiple, "f4 f5", POSIX, t_msync, 0)
-RANGE_ROW(msync_classes, posix_range_table, wraps_top, "f4 f5", POSIX, t_msync, ENOMEM)
-RANGE_ROW(msync_classes, posix_range_table, partly_unmapped, "f4 f5", POSIX, t_msync, ENOMEM)
-RANGE_ROW(msync_classes, posix_range_table, wholly_unmapped, "f4 f5", POSIX, t_msync, ENOMEM)
+RANGE_TABLE(msync_classes, posix_range_table, "f4 f5", POSIX, ms_range_msync,
+	    0, EINVAL, 0, NONE, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert msync(2)'s classes; len 0 succeeds. */
-RANGE_ROW(msync_classes, linux_range_table, page_aligned, "f4 f5", LINUX, t_msync, 0)
-RANGE_ROW(msync_classes, linux_range_table, addr_unaligned, "f4 f5", LINUX, t_msync, EINVAL)
-RANGE_ROW(msync_classes, linux_range_table, len_not_page_multiple, "f4 f5", LINUX, t_msync, 0)
-RANGE_ROW(msync_classes, linux_range_table, len_zero, "f4 f5", LINUX, t_msync, 0)
-RANGE_ROW(msync_classes, linux_range_table, wraps_top, "f4 f5", LINUX, t_msync, ENOMEM)
-RANGE_ROW(msync_classes, linux_range_table, partly_unmapped, "f4 f5", LINUX, t_msync, ENOMEM)
-RANGE_ROW(msync_classes, linux_range_table, wholly_unmapped, "f4 f5", LINUX, t_msync, ENOMEM)
+RANGE_TABLE(msync_classes, linux_range_table, "f4 f5", LINUX, ms_range_msync,
+	    0, EINVAL, 0, 0, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert that msync covers the whole page holding the last byte, and not the next. POSIX */
-CONFORM(msync_classes, length_rounding_reaches_last_page, "f1 f5", POSIX)
-{
-	ms_range_rounding_by_hole(&t_msync);
-}
+RANGE_ROUNDING(msync_classes, "f1 f5", POSIX, ms_range_msync)
 
 /* Assert msync's flags: every bit other than MS_ASYNC, MS_INVALIDATE, MS_SYNC fails EINVAL,
  * MS_SYNC|MS_ASYNC fails EINVAL, and flags 0 is accepted as MS_ASYNC (msync(2) NOTES). */

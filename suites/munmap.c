@@ -161,33 +161,20 @@ CONFORM(munmap, split_beyond_max_map_count_fails_enomem, "g4", LINUX)
 
 /* ---- munmap_classes: argument classes (h10) ---- */
 
-static long call_munmap(void *a, size_t l) { return munmap(a, l); }
-static const struct range_target t_munmap = { .name = "munmap", .call = call_munmap };
-
 /* Assert POSIX's munmap classes: EINVAL for an unaligned addr, len 0 and a range outside the
  * address space; success, with no effect on holes, over partly or wholly unmapped ranges. */
-RANGE_ROW(munmap_classes, posix_range_table, page_aligned, "h10 g2", POSIX, t_munmap, 0)
-RANGE_ROW(munmap_classes, posix_range_table, addr_unaligned, "h10 g2", POSIX, t_munmap, EINVAL)
-RANGE_ROW(munmap_classes, posix_range_table, len_not_page_multiple, "h10 g2", POSIX, t_munmap, 0)
-RANGE_ROW(munmap_classes, posix_range_table, len_zero, "h10 g2", POSIX, t_munmap, EINVAL)
-RANGE_ROW(munmap_classes, posix_range_table, wraps_top, "h10 g2", POSIX, t_munmap, EINVAL)
-RANGE_ROW(munmap_classes, posix_range_table, partly_unmapped, "h10 g2", POSIX, t_munmap, 0)
-RANGE_ROW(munmap_classes, posix_range_table, wholly_unmapped, "h10 g2", POSIX, t_munmap, 0)
+RANGE_TABLE(munmap_classes, posix_range_table, "h10 g2", POSIX, ms_range_munmap,
+	    0, EINVAL, 0, EINVAL, EINVAL, 0, 0)
 
 /* Assert munmap(2)'s classes (the same answers, in the man page's words). */
-RANGE_ROW(munmap_classes, linux_range_table, page_aligned, "h10 g2", LINUX, t_munmap, 0)
-RANGE_ROW(munmap_classes, linux_range_table, addr_unaligned, "h10 g2", LINUX, t_munmap, EINVAL)
-RANGE_ROW(munmap_classes, linux_range_table, len_not_page_multiple, "h10 g2", LINUX, t_munmap, 0)
-RANGE_ROW(munmap_classes, linux_range_table, len_zero, "h10 g2", LINUX, t_munmap, EINVAL)
-RANGE_ROW(munmap_classes, linux_range_table, wraps_top, "h10 g2", LINUX, t_munmap, EINVAL)
-RANGE_ROW(munmap_classes, linux_range_table, partly_unmapped, "h10 g2", LINUX, t_munmap, 0)
-RANGE_ROW(munmap_classes, linux_range_table, wholly_unmapped, "h10 g2", LINUX, t_munmap, 0)
+RANGE_TABLE(munmap_classes, linux_range_table, "h10 g2", LINUX, ms_range_munmap,
+	    0, EINVAL, 0, EINVAL, EINVAL, 0, 0)
 
 /* Assert that munmap(p, page + 1) removes exactly the first two pages. POSIX */
 CONFORM(munmap_classes, length_rounding_unmaps_whole_last_page, "h10 g1", POSIX)
 {
 	size_t pg = ms_page();
-	unsigned char *p = ms_range_three_pages(&t_munmap);
+	unsigned char *p = ms_range_three_pages(&ms_range_munmap);
 	unsigned char vec;
 	ms_assert_ok(munmap(p, pg + 1));
 	errno = 0;

@@ -54,32 +54,12 @@ CONFORM(pkey_mprotect, pkru_denied_write_segv_pkuerr, "e7 e4", LINUX)
 
 /* ---- pkey_mprotect_classes: argument classes (e7, h11) ---- */
 
-static long call_pkey_mprotect(void *a, size_t l)
-{
-	return syscall(SYS_pkey_mprotect, a, l, PROT_READ, -1);
-}
-static const struct range_target t_pkey = {
-	.name = "pkey_mprotect(pkey -1)", .call = call_pkey_mprotect,
-	.require = ms_require_pkey_mprotect };
-
 /* Assert that pkey_mprotect with pkey -1 answers every class as mprotect(2) does. */
-RANGE_ROW(pkey_mprotect_classes, linux_range_table, page_aligned, "g12 e7", LINUX, t_pkey, 0)
-RANGE_ROW(pkey_mprotect_classes, linux_range_table, addr_unaligned, "g12 e7", LINUX, t_pkey, EINVAL)
-RANGE_ROW(pkey_mprotect_classes, linux_range_table, len_not_page_multiple, "g12 e7", LINUX,
-	  t_pkey, 0)
-RANGE_ROW(pkey_mprotect_classes, linux_range_table, len_zero, "g12 e7", LINUX, t_pkey, 0)
-RANGE_ROW(pkey_mprotect_classes, linux_range_table, wraps_top, "g12 e7", LINUX, t_pkey, ENOMEM)
-RANGE_ROW(pkey_mprotect_classes, linux_range_table, partly_unmapped, "g12 e7", LINUX,
-	  t_pkey, ENOMEM)
-RANGE_ROW(pkey_mprotect_classes, linux_range_table, wholly_unmapped, "g12 e7", LINUX,
-	  t_pkey, ENOMEM)
+RANGE_TABLE(pkey_mprotect_classes, linux_range_table, "g12 e7", LINUX, ms_range_pkey,
+	    0, EINVAL, 0, 0, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert that pkey_mprotect rounds a partial length up to the page holding the last byte. */
-CONFORM(pkey_mprotect_classes, length_rounding_reaches_last_page, "g12 e7", LINUX)
-{
-	ms_require_pkey_mprotect();
-	ms_range_rounding_by_hole(&t_pkey);
-}
+RANGE_ROUNDING(pkey_mprotect_classes, "g12 e7", LINUX, ms_range_pkey)
 
 /* Assert the same of pkey_mprotect with pkey -1. */
 CONFORM(pkey_mprotect_classes, unknown_prot_bits_derived_einval, "h11 e7", LINUX)

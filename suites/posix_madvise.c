@@ -5,41 +5,18 @@
 #include <stdio.h>
 #include <string.h>
 
-/* posix_madvise returns the error number; anything but 0 or a positive errno is itself
- * wrong (P-padv-03) and is reported as errno 0 with -1, which matches no row. */
-static long call_posix_madvise(void *a, size_t l)
-{
-	int r = posix_madvise(a, l, POSIX_MADV_NORMAL);
-	if (r == 0)
-		return 0;
-	errno = r > 0 ? r : 0;
-	return -1;
-}
-static const struct range_target t_padv = {
-	.name = "posix_madvise(NORMAL)", .call = call_posix_madvise };
 
 /* Assert POSIX's posix_madvise classes: ENOMEM (returned, not in errno) for a range partly
  * or wholly outside the address space, a range that wraps included. */
-RANGE_ROW(posix_madvise_classes, posix_range_table, page_aligned, "g13", POSIX, t_padv, 0)
-RANGE_ROW(posix_madvise_classes, posix_range_table, len_not_page_multiple, "g13", POSIX, t_padv, 0)
-RANGE_ROW(posix_madvise_classes, posix_range_table, wraps_top, "g13", POSIX, t_padv, ENOMEM)
-RANGE_ROW(posix_madvise_classes, posix_range_table, partly_unmapped, "g13", POSIX, t_padv, ENOMEM)
-RANGE_ROW(posix_madvise_classes, posix_range_table, wholly_unmapped, "g13", POSIX, t_padv, ENOMEM)
+RANGE_TABLE(posix_madvise_classes, posix_range_table, "g13", POSIX, ms_range_padv,
+	    0, NONE, 0, NONE, ENOMEM, ENOMEM, ENOMEM)
 
 /* Assert what glibc's posix_madvise on Linux (madvise underneath) answers per class. */
-RANGE_ROW(posix_madvise_classes, linux_range_table, page_aligned, "g13", LINUX, t_padv, 0)
-RANGE_ROW(posix_madvise_classes, linux_range_table, addr_unaligned, "g13", LINUX, t_padv, EINVAL)
-RANGE_ROW(posix_madvise_classes, linux_range_table, len_not_page_multiple, "g13", LINUX, t_padv, 0)
-RANGE_ROW(posix_madvise_classes, linux_range_table, len_zero, "g13", LINUX, t_padv, 0)
-RANGE_ROW(posix_madvise_classes, linux_range_table, wraps_top, "g13", LINUX, t_padv, EINVAL)
-RANGE_ROW(posix_madvise_classes, linux_range_table, partly_unmapped, "g13", LINUX, t_padv, ENOMEM)
-RANGE_ROW(posix_madvise_classes, linux_range_table, wholly_unmapped, "g13", LINUX, t_padv, ENOMEM)
+RANGE_TABLE(posix_madvise_classes, linux_range_table, "g13", LINUX, ms_range_padv,
+	    0, EINVAL, 0, 0, EINVAL, ENOMEM, ENOMEM)
 
 /* Assert that posix_madvise covers the page holding the last byte. POSIX */
-CONFORM(posix_madvise_classes, length_rounding_reaches_last_page, "g13", POSIX)
-{
-	ms_range_rounding_by_hole(&t_padv);
-}
+RANGE_ROUNDING(posix_madvise_classes, "g13", POSIX, ms_range_padv)
 
 /* Assert that posix_madvise returns EINVAL (as its value, errno untouched) for advice values
  * outside the five POSIX names and outside every Linux advice too. POSIX */

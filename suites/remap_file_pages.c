@@ -65,24 +65,11 @@ CONFORM_ERRNO_ROWS(RFP_BAD_ROWS, remap_file_pages, bad_arguments_fail_einval, "g
 
 /* ---- remap_file_pages_classes: argument classes (g18) ---- */
 
-static long call_remap_file_pages(void *a, size_t l)
-{
-	return remap_file_pages(a, l, 0, 0, 0);
-}
-static const struct range_target t_rfp = {
-	.name = "remap_file_pages", .call = call_remap_file_pages, .shared_file = true };
-
 /* Assert remap_file_pages(2)'s classes on a shared mapping: start and size are rounded down
  * (an unaligned start and a partial length succeed), size 0, a wrapping size and a range
  * leaving the mapping fail EINVAL. */
-RANGE_ROW(remap_file_pages_classes, linux_range_table, page_aligned, "g18", LINUX, t_rfp, 0)
-RANGE_ROW(remap_file_pages_classes, linux_range_table, addr_unaligned, "g18", LINUX, t_rfp, 0)
-RANGE_ROW(remap_file_pages_classes, linux_range_table, len_not_page_multiple, "g18", LINUX,
-	  t_rfp, 0)
-RANGE_ROW(remap_file_pages_classes, linux_range_table, len_zero, "g18", LINUX, t_rfp, EINVAL)
-RANGE_ROW(remap_file_pages_classes, linux_range_table, wraps_top, "g18", LINUX, t_rfp, EINVAL)
-RANGE_ROW(remap_file_pages_classes, linux_range_table, partly_unmapped, "g18", LINUX, t_rfp, EINVAL)
-RANGE_ROW(remap_file_pages_classes, linux_range_table, wholly_unmapped, "g18", LINUX, t_rfp, EINVAL)
+RANGE_TABLE(remap_file_pages_classes, linux_range_table, "g18", LINUX, ms_range_rfp,
+	    0, 0, 0, EINVAL, EINVAL, EINVAL, EINVAL)
 
 /* Assert that remap_file_pages rounds its size down: page + 1 bytes remap one page, and the
  * next page keeps showing its own file page. */
