@@ -1,8 +1,9 @@
 /* The argument-class fixture the *_classes suites share (issue 11; each call's tables live in
- * the file of its suite): the classes of an address range and one row of a call's class table
- * as its own result (RANGE_ROW), and the probes of what this kernel and machine accept (prot
- * bits, the end of the user address space) that the tables of several calls read. The cells
- * the tables fill are listed in suites/clauses/args-matrix.classes. */
+ * the file of its suite): the classes of an address range, the calls under test, a call's
+ * class table with one result per class (RANGE_TABLE), and the probes of what this kernel and
+ * machine accept (prot and flag bits, the end of the user address space) that the tables of
+ * several calls read. The cells the tables fill are listed in
+ * suites/clauses/args-matrix.classes. */
 #ifndef MMAPSUITE_ARG_CLASSES_H
 #define MMAPSUITE_ARG_CLASSES_H
 
