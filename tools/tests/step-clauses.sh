@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# step: clauses: every clause of suites/clauses/ has a status and names only existing tests (list --clauses --strict)
+# step: clauses: every clause of suites/clauses/ has a status and names only existing tests, every test is named by a clause (list --clauses --strict)
 # Also proves --strict has teeth on copies of the tables: a clause without a status, a test
 # name that does not exist, a malformed row, an id used twice and a test of the build that no
 # row names (a new test filed without its clause) are each refused.
