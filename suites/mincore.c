@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* Assert mincore(2)'s classes: EINVAL unaligned, len 0 succeeds, ENOMEM past TASK_SIZE and
  * over unmapped pages. */
 RANGE_TABLE(mincore_classes, linux_range_table, "h13", LINUX, ms_range_mincore,

@@ -11,7 +11,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-
 /* Assert that mlock, mlock2 and munlock of an unmapped range or one with a hole give ENOMEM.
  * POSIX (mlock: ENOMEM for a range that is not all mapped). */
 #define MLOCK_UNMAPPED_ROWS(ROW, t)                                                         \

@@ -15,7 +15,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-
 /* The fixture of the tables whose calls need only a file, fd: 4 pages of the file system
  * under test. */
 #define FILE_SETUP(row) int fd = ms_file(4 * ms_page(), NULL);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* Assert POSIX's posix_madvise classes: ENOMEM (returned, not in errno) for a range partly
  * or wholly outside the address space, a range that wraps included. */
 RANGE_TABLE(posix_madvise_classes, posix_range_table, "g13", POSIX, ms_range_padv,
