@@ -384,3 +384,60 @@ CONFORM(hugetlb_ops, punch_truncate_dontneed, "j3", LINUX)
 	ms_require_kernel(5, 18, "MADV_DONTNEED on hugetlb");
 	with_huge_pages(3, discard_body);
 }
+
+/* ---- h16: MAP_HUGETLB alignment ---- */
+
+/* Assert that MAP_HUGETLB|MAP_FIXED at an address that is page- but not huge-page-aligned gives
+ * EINVAL (_fixed_addr), and that a hugetlbfs file mapped at an offset that is not a multiple
+ * of the huge page gives EINVAL (_file_offset). MAP_NORESERVE keeps this independent of the
+ * hugetlb pool. LINUX. Two set-ups, so two results. */
+CONFORM(mmap_hugetlb_classes, unaligned_addr_and_offset_einval_fixed_addr, "h16", LINUX)
+{
+	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
+	unsigned char *r = xmmap(NULL, 3 * huge, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned char *aligned =
+		(unsigned char *)(((unsigned long)r + huge - 1) & ~(huge - 1));
+	ms_assert_errno_row(mmap(aligned + pg, huge, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE |
+					 MAP_FIXED, -1, 0), EINVAL,
+			    "mmap(2) EINVAL: MAP_HUGETLB with addr not huge-page aligned");
+	xmunmap(r, 3 * huge);
+}
+
+CONFORM(mmap_hugetlb_classes, unaligned_addr_and_offset_einval_file_offset, "h16", LINUX)
+{
+	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
+	int fd = memfd_create("mmapsuite-h16", MFD_HUGETLB);
+	if (fd < 0)
+		cr_skip_test("memfd_create(MFD_HUGETLB): %s (no hugetlbfs in this kernel?)",
+			     ms_errname(errno));
+	xftruncate(fd, 2 * huge);
+	ms_assert_errno_row(mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd,
+				 (off_t)pg), EINVAL,
+			    "mmap(2) EINVAL: hugetlbfs offset not a multiple of the huge page");
+	void *ok = mmap(NULL, huge, PROT_READ, MAP_SHARED | MAP_NORESERVE, fd, (off_t)huge);
+	ms_assert_mapped(ok);
+	xclose(fd);
+}
+
+/* Assert that an unaligned MAP_HUGETLB length is rounded up to the huge page (the VMA is one
+ * default huge page long), while munmap or mprotect of a part that ends inside a huge page
+ * gives EINVAL. LINUX (mmap(2): "the length is rounded up"; hugetlb VMAs cannot be split
+ * inside a huge page). */
+CONFORM(mmap_hugetlb_classes, unaligned_len_rounded_but_split_einval, "h16", LINUX)
+{
+	size_t pg = ms_page(), huge = ms_require_default_huge_page_size();
+	unsigned char *p = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED && errno == EINVAL)
+		cr_skip_test("MAP_HUGETLB gives EINVAL: no default huge page size here");
+	ms_assert_mapped(p);
+	cr_assert(((unsigned long)p & (huge - 1)) == 0, "the MAP_HUGETLB map %p is not aligned "
+		  "to the default huge page size, %zu KiB", (void *)p, huge >> 10);
+	long size_kb = ms_smaps_kb(p, "Size");
+	cr_assert(size_kb == (long)(huge / 1024), "a one-page MAP_HUGETLB request made a VMA of "
+		  "%ld kB, expected %zu\n%s", size_kb, huge >> 10, ms_maps_near(p, huge));
+	ms_assert_errno(munmap(p, pg), EINVAL);
+	ms_assert_errno(mprotect(p + pg, huge - pg, PROT_READ), EINVAL);
+	ms_assert_ok(munmap(p, huge));
+}

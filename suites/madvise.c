@@ -1,9 +1,10 @@
 /* (g, a) madvise: errno cases, holes in the range, dump exclusion, reclaim hints, and the
  * advice anonymous memory takes (DONTNEED, FREE, WIPEONFORK, DONTFORK). Guard regions and
  * hwpoison are in protection.c, another process's advice in process_madvise.c. */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -139,51 +140,35 @@ CONFORM(madvise, dontneed_on_locked_fails_einval, "g13", LINUX)
 	xmunmap(p, len);
 }
 
-/* The advice meant for private anonymous memory, on a mapping that is not: one row each. */
-enum anon_only_row { FREE_ON_SHARED_FILE, FREE_ON_PRIVATE_FILE, WIPEONFORK_ON_SHARED_FILE,
-		     WIPEONFORK_ON_PRIVATE_FILE, WIPEONFORK_ON_SHARED_ANONYMOUS };
-
-static const struct {
-	const char *what;
-	int flags; /* of the mapping: a file on the file system under test unless anonymous */
-	int advice;
-} anon_only_rows[] = {
-	[FREE_ON_SHARED_FILE] = { "MADV_FREE on a MAP_SHARED file", MAP_SHARED, MADV_FREE },
-	[FREE_ON_PRIVATE_FILE] = { "MADV_FREE on a MAP_PRIVATE file", MAP_PRIVATE, MADV_FREE },
-	[WIPEONFORK_ON_SHARED_FILE] = { "MADV_WIPEONFORK on a MAP_SHARED file", MAP_SHARED,
-					MADV_WIPEONFORK },
-	[WIPEONFORK_ON_PRIVATE_FILE] = { "MADV_WIPEONFORK on a MAP_PRIVATE file", MAP_PRIVATE,
-					 MADV_WIPEONFORK },
-	[WIPEONFORK_ON_SHARED_ANONYMOUS] = { "MADV_WIPEONFORK on MAP_SHARED|MAP_ANONYMOUS",
-					     MAP_SHARED | MAP_ANONYMOUS, MADV_WIPEONFORK },
-};
-
 /* Assert that the advice meant for private anonymous memory fails with EINVAL elsewhere:
  * MADV_FREE on file mappings, MADV_WIPEONFORK on shared or file mappings; one result per
- * row. */
-static void anonymous_only_advice_on_file_fails_einval(enum anon_only_row row)
-{
-	size_t len = 2 * ms_page();
-	int flags = anon_only_rows[row].flags;
-	int fd = flags & MAP_ANONYMOUS ? -1 : ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, 0);
-	errno = 0;
-	int r = madvise(p, len, anon_only_rows[row].advice);
-	int e = errno;
-	cr_assert(r == -1 && e == EINVAL, "%s: expected -1 with EINVAL, got %d with %s",
-		  anon_only_rows[row].what, r, ms_errname(e));
-	xmunmap(p, len);
-	if (fd >= 0)
+ * row. Each row maps, by its name, a file on the file system under test unless anonymous. */
+#define ANON_ONLY_ROWS(ROW, t)                                                              \
+	ROW(t, free_shared_file, madvise(p, len, MADV_FREE), EINVAL,                        \
+	    "madvise(2) EINVAL: MADV_FREE on a MAP_SHARED file")                            \
+	ROW(t, free_private_file, madvise(p, len, MADV_FREE), EINVAL,                       \
+	    "madvise(2) EINVAL: MADV_FREE on a MAP_PRIVATE file")                           \
+	ROW(t, wipeonfork_shared_file, madvise(p, len, MADV_WIPEONFORK), EINVAL,            \
+	    "madvise(2) EINVAL: MADV_WIPEONFORK on a MAP_SHARED file")                      \
+	ROW(t, wipeonfork_private_file, madvise(p, len, MADV_WIPEONFORK), EINVAL,           \
+	    "madvise(2) EINVAL: MADV_WIPEONFORK on a MAP_PRIVATE file")                     \
+	ROW(t, wipeonfork_shared_anonymous, madvise(p, len, MADV_WIPEONFORK), EINVAL,       \
+	    "madvise(2) EINVAL: MADV_WIPEONFORK on MAP_SHARED|MAP_ANONYMOUS")
+#define ANON_ONLY_FLAGS_free_shared_file MAP_SHARED
+#define ANON_ONLY_FLAGS_free_private_file MAP_PRIVATE
+#define ANON_ONLY_FLAGS_wipeonfork_shared_file MAP_SHARED
+#define ANON_ONLY_FLAGS_wipeonfork_private_file MAP_PRIVATE
+#define ANON_ONLY_FLAGS_wipeonfork_shared_anonymous (MAP_SHARED | MAP_ANONYMOUS)
+#define ANON_ONLY_SETUP(row)                                                                \
+	size_t len = 2 * ms_page();                                                         \
+	int fd = ANON_ONLY_FLAGS_##row & MAP_ANONYMOUS ? -1 : ms_file(len, NULL);           \
+	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, ANON_ONLY_FLAGS_##row, fd, 0);
+#define ANON_ONLY_TEARDOWN(row)                                                             \
+	xmunmap(p, len);                                                                    \
+	if (fd >= 0)                                                                        \
 		xclose(fd);
-}
-#define ANON_ONLY_ROW(suffix, row)                                                          \
-	CONFORM_VARIANT(madvise, anonymous_only_advice_on_file_fails_einval, suffix, "g13", \
-			LINUX, anonymous_only_advice_on_file_fails_einval, row)
-ANON_ONLY_ROW(free_shared_file, FREE_ON_SHARED_FILE)
-ANON_ONLY_ROW(free_private_file, FREE_ON_PRIVATE_FILE)
-ANON_ONLY_ROW(wipeonfork_shared_file, WIPEONFORK_ON_SHARED_FILE)
-ANON_ONLY_ROW(wipeonfork_private_file, WIPEONFORK_ON_PRIVATE_FILE)
-ANON_ONLY_ROW(wipeonfork_shared_anonymous, WIPEONFORK_ON_SHARED_ANONYMOUS)
+CONFORM_ERRNO_ROWS(ANON_ONLY_ROWS, madvise, anonymous_only_advice_on_file_fails_einval, "g13",
+		   LINUX, ANON_ONLY_SETUP, ANON_ONLY_TEARDOWN)
 
 /* Assert that MADV_REMOVE on a private mapping fails with EINVAL: it needs shared backing. */
 CONFORM(madvise, remove_on_private_fails_einval, "g13", LINUX)
@@ -593,4 +578,83 @@ CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 	cr_assert(bad == len, "the parent's DONTFORK range lost byte %zu", bad);
 	xmunmap(p, len);
 	xmunmap(q, len);
+}
+
+/* ---- madvise_classes: argument classes (g13) ---- */
+
+/* Assert madvise(2)'s classes: EINVAL for an unaligned addr and a range that wraps ("length
+ * negative"), len 0 succeeds, ENOMEM over unmapped pages. */
+RANGE_TABLE(madvise_classes, linux_range_table, "g13 g14", LINUX, ms_range_madvise,
+	    0, EINVAL, 0, 0, EINVAL, ENOMEM, ENOMEM)
+
+/* Assert that MADV_DONTNEED on page + 1 bytes of private anonymous memory empties exactly
+ * two pages (they read zero) and keeps the third, and that the length reaches the page
+ * holding the last byte and no further. */
+CONFORM(madvise_classes, length_rounding_dontneed_whole_last_page, "g13 a8", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = ms_range_three_pages(&ms_range_madvise);
+	ms_assert_ok(madvise(p, pg + 1, MADV_DONTNEED));
+	cr_assert(p[pg] == 0 && p[2 * pg - 1] == 0, "the page holding the last byte kept its "
+		  "data (%#x)", p[pg]);
+	cr_assert(p[2 * pg] == 0xa5, "the page after the range lost its data (%#x)", p[2 * pg]);
+	ms_range_rounding_by_hole(&ms_range_madvise);
+}
+
+/* Assert that MADV_REMOVE fails EACCES on a shared mapping that is not writable (madvise(2)
+ * 6.03: "not a shared writable mapping"), whether the descriptor was read-only (row
+ * read_only_fd) or read-write with the mapping made PROT_READ (row read_only_mapping). */
+CONFORM(madvise_classes, remove_on_read_only_shared_eacces, "g13", LINUX)
+{
+	size_t pg = ms_page();
+	char path[PATH_MAX];
+	int fd = ms_file(pg, path);
+	int rofd = xopen(path, O_RDONLY, 0);
+	static const char *const row[] = { "read_only_fd", "read_only_mapping" };
+	char msg[512] = "";
+	for (int i = 0; i < 2; i++) {
+		unsigned char *p = xmmap(NULL, pg, PROT_READ, MAP_SHARED, i ? fd : rofd, 0);
+		errno = 0;
+		int r = madvise(p, pg, MADV_REMOVE);
+		if (r != -1 || errno != EACCES)
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
+				 "%srow %s: MADV_REMOVE returned %d (%s), expected EACCES",
+				 msg[0] ? "; " : "", row[i], r, ms_errname(errno));
+	}
+	cr_assert(msg[0] == 0, "%s", msg);
+}
+
+/* Assert that MADV_DOFORK undoes MADV_DONTFORK: the child inherits the range again. */
+CONFORM(madvise_classes, dofork_restores_inheritance, "a10 g13", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0);
+	p[0] = 0x42;
+	ms_assert_ok(madvise(p, pg, MADV_DONTFORK));
+	ms_assert_ok(madvise(p, pg, MADV_DOFORK));
+	pid_t pid = xfork();
+	if (pid == 0) {
+		struct ms_fault f;
+		child_check(!ms_probe_read(p, &f), "the child has no mapping after DOFORK (%s)",
+			    ms_signame(f.signo));
+		child_check(p[0] == 0x42, "the child reads %#x", p[0]);
+		_exit(0);
+	}
+	xwait_ok(pid);
+}
+
+/* Assert that MADV_POPULATE_READ over a file mapping reaching past end of file fails
+ * EFAULT (the access would raise SIGBUS). */
+CONFORM(madvise_classes, populate_past_eof_efault, "d7 g13", LINUX)
+{
+	size_t pg = ms_page();
+	int fd = ms_file(pg, NULL);
+	unsigned char *p = xmmap(NULL, 2 * pg, PROT_READ, MAP_SHARED, fd, 0);
+	errno = 0;
+	int r = madvise(p, 2 * pg, MADV_POPULATE_READ);
+	if (r == -1 && errno == EINVAL)
+		cr_skip_test("MADV_POPULATE_READ is not in this kernel (EINVAL; Linux 5.14)");
+	cr_assert(r == -1 && errno == EFAULT, "MADV_POPULATE_READ past end of file: %d (%s), "
+		  "expected EFAULT", r, ms_errname(errno));
 }

@@ -2,9 +2,10 @@
  * MAP_SYNC, unknown flags, MAP_NORESERVE against vm.overcommit_memory, MAP_32BIT,
  * MAP_UNINITIALIZED and memfd_secret. */
 #include "conform.h"
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -553,4 +554,60 @@ CONFORM(memfd_secret, other_process_cannot_read, "k8", LINUX)
 	xmunmap(secret, pg);
 	xmunmap(plain, pg);
 	xclose(fd);
+}
+
+/* ---- h17: MAP_FIXED below vm.mmap_min_addr ---- */
+
+static unsigned long mmap_min_addr(void)
+{
+	unsigned long v = 0;
+	FILE *f = fopen("/proc/sys/vm/mmap_min_addr", "r");
+	if (!f)
+		ms_broken("open /proc/sys/vm/mmap_min_addr: %s", ms_errname(errno));
+	if (fscanf(f, "%lu", &v) != 1)
+		ms_broken("cannot parse /proc/sys/vm/mmap_min_addr");
+	fclose(f);
+	return v;
+}
+
+/* Assert that a caller without CAP_SYS_RAWIO gets EPERM for MAP_FIXED (and MAP_FIXED_NOREPLACE)
+ * below vm.mmap_min_addr. Root runs it in a child with the capability dropped. LINUX. */
+CONFORM(mmap_min_addr, fixed_below_min_addr_eperm, "h17", LINUX)
+{
+	unsigned long min = mmap_min_addr();
+	size_t pg = ms_page();
+	if (min == 0)
+		cr_skip_test("vm.mmap_min_addr is 0: no address lies below it");
+	/* the last page that starts below min: page 0 when min is less than a page (4096 with
+	 * 16 KiB pages), which MAP_FIXED names like any other */
+	void *low = (void *)((min - 1) & ~(pg - 1));
+	pid_t pid = xfork();
+	if (pid == 0) {
+		ms_child_drop_capability(CAP_SYS_RAWIO);
+		child_check_errno(mmap(low, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+				       -1, 0), EPERM);
+		child_check_errno(mmap(low, pg, PROT_READ,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0),
+				  EPERM);
+		_exit(0);
+	}
+	xwait_ok(pid);
+}
+
+/* Assert that a hint (no MAP_FIXED) below vm.mmap_min_addr is not refused: the kernel places
+ * the mapping at or above mmap_min_addr. LINUX. */
+CONFORM(mmap_min_addr, hint_below_min_addr_moved_up, "h17", LINUX)
+{
+	unsigned long min = mmap_min_addr();
+	size_t pg = ms_page();
+	/* the last page that starts below min; NULL is no hint at all, so it measures nothing */
+	unsigned long low = (min == 0) ? 0 : (min - 1) & ~(pg - 1);
+	if (low == 0)
+		cr_skip_test("vm.mmap_min_addr is %lu: no page but page 0 (a NULL hint, which is no "
+			     "hint) starts below it with %zu-byte pages", min, pg);
+	unsigned char *p = mmap((void *)low, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ms_assert_mapped(p);
+	cr_assert((unsigned long)p >= min, "a hint below mmap_min_addr %lu was placed at %p", min,
+		  (void *)p);
+	xmunmap(p, pg);
 }

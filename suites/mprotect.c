@@ -1,7 +1,7 @@
 /* (g, e) mprotect: holes in the range, alignment, the file's open mode, unknown prot bits, and
  * no execution without PROT_EXEC (e5). The signals it raises are in signals.c, its argument
  * classes in args_*.c. */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -88,7 +88,8 @@ CONFORM(mprotect, shared_write_on_read_only_fd_fails_eacces, "g12", POSIX)
 }
 
 /* Each errno case below is one row of a table, and each row its own result, suite/test_row
- * (a table is a macro listing ROW(row, call, expected, clause); see args_mmap.c). */
+ * (a table is a macro listing ROW(t, row, call, expected, clause); CONFORM_ERRNO_ROWS,
+ * conform.h). */
 
 /* Assert that mprotect() with protection bits no architecture defines fails with EINVAL and
  * changes nothing. LINUX: POSIX leaves unknown bits unspecified. */
@@ -173,4 +174,148 @@ CONFORM(mprotect_exec, call_into_read_only_file_map_segv, "e5", LINUX)
 			pg);
 	xmunmap(p, pg);
 	xclose(fd);
+}
+
+/* ---- mprotect_classes: argument classes (g12, h11) ---- */
+
+/* Assert POSIX's mprotect classes: EINVAL for an unaligned addr, ENOMEM for a range outside
+ * the address space or with unmapped pages. POSIX says nothing of len 0: that row is in the
+ * LINUX table. */
+RANGE_TABLE(mprotect_classes, posix_range_table, "g12", POSIX, ms_range_mprotect,
+	    0, EINVAL, 0, NONE, ENOMEM, ENOMEM, ENOMEM)
+
+/* Assert mprotect(2)'s classes; len 0 succeeds. */
+RANGE_TABLE(mprotect_classes, linux_range_table, "g12", LINUX, ms_range_mprotect,
+	    0, EINVAL, 0, 0, ENOMEM, ENOMEM, ENOMEM)
+
+/* Assert that mprotect(p, page + 1, PROT_READ) protects exactly two pages: a store into the
+ * page holding the last byte faults, a store into the next page does not. POSIX */
+CONFORM(mprotect_classes, length_rounding_protects_whole_last_page, "g12 e1", POSIX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = ms_range_three_pages(&ms_range_mprotect);
+	ms_assert_ok(mprotect(p, pg + 1, PROT_READ));
+	struct ms_fault f;
+	cr_assert(ms_probe_write(p + 2 * pg - 1, 1, &f) && f.signo == SIGSEGV,
+		  "a store into the page holding the last byte did not fault");
+	cr_assert(!ms_probe_write(p + 2 * pg, 1, &f), "a store into the page after the range "
+		  "faulted with %s", ms_signame(f.signo));
+	ms_range_rounding_by_hole(&ms_range_mprotect);
+}
+
+/* Assert the same four values through mprotect of a read-write mapping. POSIX */
+CONFORM(mprotect_classes, prot_required_values_accepted, "g12 e1 e2", POSIX)
+{
+	size_t pg = ms_page();
+	char msg[1024] = "";
+	for (size_t i = 0; i < sizeof(ms_required_prots) / sizeof(ms_required_prots[0]); i++) {
+		unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		/* A refused row still unmaps its page: no `continue` between map and unmap. */
+		if (mprotect(p, pg, ms_required_prots[i].prot) != 0)
+			ms_append(msg, "mprotect %s failed with %s", ms_required_prots[i].name,
+			          ms_errname(errno));
+		else
+			ms_check_prot(msg, sizeof(msg), "mprotect", ms_required_prots[i].name, p,
+				   ms_required_prots[i].prot);
+		xmunmap(p, pg);
+	}
+	cr_assert(msg[0] == 0, "%s", msg);
+}
+
+/* Assert that mprotect refuses with EINVAL every prot bit the running kernel does not know
+ * (derived: generic bits plus the arm64 ones the CPU reports) and changes nothing. */
+CONFORM(mprotect_classes, unknown_prot_bits_derived_einval, "h11 g12", LINUX)
+{
+	ms_unknown_prot_bits_einval(false);
+}
+
+/* Assert that mprotect rejects every prot bit outside PROT_READ|WRITE|EXEC|SEM and the two
+ * GROWS flags with EINVAL and leaves the protection unchanged. LINUX (POSIX: EINVAL "may").
+ * arm64's PROT_BTI and PROT_MTE are skipped where the CPU has the feature (the kernel then
+ * accepts them: QEMU virt -cpu max has BTI). */
+CONFORM(mprotect_classes, unknown_prot_bits_einval, "h11", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmap_anon(pg, MAP_PRIVATE);
+	static const unsigned long bad[] = { 0x10, 0x20, 0x40, 0x80, 0x100, 0x1000, 0x10000,
+					     0x400000, 0x4000000, 0x80000000ul };
+	/* every bit is tried and every wrong answer listed: one bit hides no other */
+	char wrong[1024] = "";
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (bad[i] & ms_arch_prot_bits())
+			continue;
+		errno = 0;
+		int r = mprotect(p, pg, PROT_READ | (int)bad[i]);
+		size_t used = strlen(wrong);
+		if (r != -1 || errno != EINVAL)
+			snprintf(wrong + used, sizeof(wrong) - used, "%sPROT_READ|0x%lx gave %d with %s",
+				 used ? "; " : "", bad[i], r, ms_errname(errno));
+	}
+	cr_assert(!wrong[0], "mprotect(%p, ...) expected EINVAL for every unknown bit: %s\n%s",
+		  (void *)p, wrong, ms_maps_near(p, pg));
+	cr_assert(!ms_probe_write(p, 1, NULL), "a refused mprotect still removed write access\n%s",
+		  ms_maps_near(p, pg));
+	xmunmap(p, pg);
+}
+
+/* Assert that PROT_GROWSDOWN together with PROT_GROWSUP, and either one on a mapping that does
+ * not grow that way, give EINVAL. LINUX. */
+#define GROWS_FLAGS_ROWS(ROW, t)                                                            \
+	ROW(t, both, mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN | PROT_GROWSUP),       \
+		 EINVAL,                                                                    \
+	    "mprotect(2) EINVAL: both PROT_GROWSUP and PROT_GROWSDOWN")                     \
+	ROW(t, growsdown, mprotect(p + pg, pg, PROT_READ | PROT_GROWSDOWN), EINVAL,         \
+	    "mprotect(2) EINVAL: PROT_GROWSDOWN on a mapping that does not grow down")      \
+	ROW(t, growsup, mprotect(p + pg, pg, PROT_READ | PROT_GROWSUP), EINVAL,             \
+	    "mprotect(2) EINVAL: PROT_GROWSUP on a mapping that does not grow up")
+#define GROWS_FLAGS_SETUP(row)                                                              \
+	size_t pg = ms_page();                                                              \
+	unsigned char *p = xmap_anon(2 * pg, MAP_PRIVATE);
+#define GROWS_FLAGS_TEARDOWN(row)                                                           \
+	xmunmap(p, 2 * pg);
+CONFORM_ERRNO_ROWS(GROWS_FLAGS_ROWS, mprotect_classes, grows_flags_on_plain_mapping_einval,
+		   "h11", LINUX, GROWS_FLAGS_SETUP, GROWS_FLAGS_TEARDOWN)
+
+/* Assert that PROT_GROWSDOWN on a MAP_GROWSDOWN mapping succeeds and extends the change down
+ * to the start of the mapping: pages below the range become read-only too, the page above it
+ * stays writable. LINUX (mprotect(2): "extend the change to the start of the mapping"). */
+CONFORM(mprotect_classes, growsdown_extends_change_to_vma_start, "h11", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, 4 * pg, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN, -1, 0);
+	ms_assert_ok(mprotect(p + 2 * pg, pg, PROT_READ | PROT_GROWSDOWN));
+	struct ms_fault f;
+	for (size_t i = 0; i < 3; i++) {
+		ms_probe_write(p + i * pg, 1, &f);
+		cr_assert(f.faulted && f.code == SEGV_ACCERR && f.addr == p + i * pg,
+			  "page %zu (below the PROT_GROWSDOWN range) is still writable or faults "
+			  "wrongly (%s %s)\n%s", i, ms_signame(f.signo),
+			  ms_sicode_name(f.signo, f.code), ms_maps_near(p, 4 * pg));
+	}
+	cr_assert(!ms_probe_write(p + 3 * pg, 1, &f),
+		  "the page above the range lost write access\n%s", ms_maps_near(p, 4 * pg));
+	xmunmap(p, 4 * pg);
+}
+
+/* Assert the map-count limit of splits: at vm.max_map_count an mprotect or mlock that would
+ * split a mapping fails ENOMEM. */
+CONFORM(mprotect_classes, split_past_map_count_enomem, "g4 g12 h14", LINUX)
+{
+	long max = ms_map_count_limit();
+	pid_t pid = xfork();
+	if (pid == 0) {
+		size_t pg = ms_page(), pages;
+		char *base = ms_split_to_map_count_limit(max, &pages);
+		child_check(errno == ENOMEM, "the split at the limit: %s", ms_errname(errno));
+		/* one more split of the untouched tail, by mlock this time */
+		char *tail = base + (pages - 3) * pg;
+		errno = 0;
+		int r = mlock(tail + pg, pg);
+		child_check(r == -1 && errno == ENOMEM, "mlock splitting at the limit: %d (%s), "
+			    "expected ENOMEM", r, ms_errname(errno));
+		_exit(0);
+	}
+	xwait_ok(pid);
 }

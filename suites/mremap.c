@@ -1,6 +1,6 @@
 /* (g) mremap growing, moving, shrinking and aliasing anonymous, shared anonymous and file
  * mappings of the file system under test (munmap: munmap.c). */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
 #include <linux/mman.h>
@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
 
 /* len bytes of backing b (stamped) followed by one more stamped page of it made read-only,
  * so that it is an entry of its own which blocks growing the first part in place. */
@@ -442,4 +441,122 @@ CONFORM_PER_BACKING(MS_BACKINGS_PRIVATE, mremap, zero_old_size_private_fails_ein
 	ms_assert_errno(mremap(p, 0, len, MREMAP_MAYMOVE), EINVAL);
 	xmunmap(p, len);
 	ms_close_if_open(fd);
+}
+
+/* ---- mremap_classes: argument classes (h12) ---- */
+
+/* Assert mremap(2)'s classes for the old range, resized to its own size without flags:
+ * EINVAL for an unaligned address, for old_size 0 without MREMAP_MAYMOVE and for a size
+ * that wraps; EFAULT when part or all of the old range is unmapped. */
+RANGE_TABLE(mremap_classes, linux_range_table, "h12", LINUX, ms_range_mremap,
+	    0, EINVAL, 0, EINVAL, EINVAL, EFAULT, EFAULT)
+
+/* Assert mremap's flags: every bit other than MAYMOVE, FIXED and DONTUNMAP fails EINVAL, and
+ * FIXED or DONTUNMAP without MAYMOVE fails EINVAL. */
+CONFORM(mremap_classes, flags_table, "h12 g7 g8", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0);
+	char msg[2048] = "";
+	int known = MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP;
+	for (int b = 0; b < 31; b++) {
+		int bit = 1 << b;
+		if (bit & known)
+			continue;
+		errno = 0;
+		void *r = mremap(p, pg, pg, MREMAP_MAYMOVE | bit);
+		if (r != MAP_FAILED || errno != EINVAL)
+			ms_append(msg, "MAYMOVE|%#x: %s, expected EINVAL", bit,
+			          r == MAP_FAILED ? ms_errname(errno) : "remapped");
+		if (r != MAP_FAILED)
+			p = r;
+	}
+	errno = 0;
+	if (mremap(p, pg, pg, MREMAP_FIXED, p + 16 * pg) != MAP_FAILED || errno != EINVAL)
+		ms_append(msg, "FIXED without MAYMOVE: %s, expected EINVAL", ms_errname(errno));
+	errno = 0;
+	if (mremap(p, pg, pg, MREMAP_DONTUNMAP) != MAP_FAILED || errno != EINVAL)
+		ms_append(msg, "DONTUNMAP without MAYMOVE: %s, expected EINVAL", ms_errname(errno));
+	cr_assert(msg[0] == 0, "%s", msg);
+}
+
+/* Assert that mremap gives EINVAL for an unaligned old_address, new_size 0, an unknown flag,
+ * MREMAP_FIXED without MREMAP_MAYMOVE, MREMAP_DONTUNMAP with a size change, and a new range
+ * overlapping the old, and that the mapping is untouched afterwards. LINUX (mremap is
+ * Linux-only). */
+#define MREMAP_EINVAL_ROWS(ROW, t)                                                          \
+	ROW(t, unaligned_old_address, mremap(p + 1, pg, 2 * pg, MREMAP_MAYMOVE), EINVAL,    \
+	    "mremap(2) EINVAL: old_address not page aligned")                               \
+	ROW(t, new_size_zero, mremap(p, pg, 0, MREMAP_MAYMOVE), EINVAL,                     \
+	    "mremap(2) EINVAL: new_size was zero")                                          \
+	ROW(t, unknown_flag, mremap(p, pg, 2 * pg, MREMAP_MAYMOVE | (1 << 30)), EINVAL,     \
+	    "mremap(2) EINVAL: an invalid flag was specified in flags")                     \
+	ROW(t, fixed_without_maymove, mremap(p, pg, pg, MREMAP_FIXED, dst), EINVAL,         \
+	    "mremap(2) EINVAL: MREMAP_FIXED without MREMAP_MAYMOVE")                        \
+	ROW(t, dontunmap_size_change,                                                       \
+	    mremap(p, pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_DONTUNMAP), EINVAL,               \
+	    "mremap(2) EINVAL: MREMAP_DONTUNMAP with old_size != new_size")                 \
+	ROW(t, fixed_overlapping_old,                                                       \
+	    mremap(p, 2 * pg, 2 * pg, MREMAP_MAYMOVE | MREMAP_FIXED, p + pg), EINVAL,       \
+	    "mremap(2) EINVAL: the new and old ranges overlap")
+#define MREMAP_EINVAL_SETUP(row)                                                            \
+	size_t pg = ms_page();                                                              \
+	unsigned char *p = xmap_anon(2 * pg, MAP_PRIVATE);                        \
+	unsigned char *dst = ms_unmapped_range(4 * pg);                                     \
+	(void)dst;                                                                          \
+	p[0] = 0x12;
+#define MREMAP_EINVAL_TEARDOWN(row)                                                         \
+	cr_assert(p[0] == 0x12, "a refused mremap changed the mapping\n%s",                 \
+		  ms_maps_near(p, 2 * pg));                                                 \
+	xmunmap(p, 2 * pg);
+CONFORM_ERRNO_ROWS(MREMAP_EINVAL_ROWS, mremap_classes, bad_address_size_flags_einval, "h12", LINUX,
+		   MREMAP_EINVAL_SETUP, MREMAP_EINVAL_TEARDOWN)
+
+/* Assert that mremap of an unmapped old range, or of one extending past its mapping, gives
+ * EFAULT. LINUX (mremap(2): "EFAULT: some address in the range ... is invalid"). */
+#define MREMAP_EFAULT_ROWS(ROW, t)                                                          \
+	ROW(t, unmapped, mremap(ms_unmapped_range(2 * pg), pg, 2 * pg, MREMAP_MAYMOVE),     \
+		 EFAULT,                                                                    \
+	    "mremap(2) EFAULT: the old range is not mapped")                                \
+	ROW(t, hole, mremap(hole, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EFAULT,                  \
+	    "mremap(2) EFAULT: the old range extends past its mapping into a hole")
+#define MREMAP_EFAULT_SETUP(row)                                                            \
+	size_t pg = ms_page();                                                              \
+	unsigned char *hole = ms_map_with_hole();
+#define MREMAP_EFAULT_TEARDOWN(row)                                                         \
+	xmunmap(hole, 3 * pg);
+CONFORM_ERRNO_ROWS(MREMAP_EFAULT_ROWS, mremap_classes, unmapped_old_range_efault, "h12", LINUX,
+		   MREMAP_EFAULT_SETUP, MREMAP_EFAULT_TEARDOWN)
+
+/* Assert that a locked mapping grown by mremap stays locked over its whole new size. */
+CONFORM(mremap_classes, locked_mapping_stays_locked, "g5 h14", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0);
+	if (mlock(p, pg) != 0)
+		cr_skip_test("mlock failed with %s (RLIMIT_MEMLOCK?)", ms_errname(errno));
+	unsigned char *q = mremap(p, pg, 4 * pg, MREMAP_MAYMOVE);
+	ms_assert_mapped(q);
+	long locked = ms_smaps_kb(q, "Locked");
+	cr_assert(locked >= (long)(4 * pg / 1024), "after growing a locked mapping to 4 pages, "
+		  "Locked: %ld kB\n%s", locked, ms_maps_near(q, 4 * pg));
+}
+
+/* Assert that the length of mremap's old range is rounded up: remapping page + 1 bytes of a
+ * three-page mapping to three pages moves two pages (the one holding the last byte
+ * included) and takes nothing of the third. */
+CONFORM(mremap_classes, length_rounding_moves_whole_last_page, "g5 h12", LINUX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, 3 * pg, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	for (int i = 0; i < 3; i++)
+		memset(p + i * pg, 0x11 * (i + 1), pg);
+	unsigned char *q = mremap(p, pg + 1, 3 * pg, MREMAP_MAYMOVE);
+	ms_assert_mapped(q);
+	cr_assert(q[pg] == 0x22 && q[2 * pg - 1] == 0x22, "the page holding the last byte did "
+		  "not move with the range (reads %#x)", q[pg]);
+	cr_assert(q[2 * pg] == 0, "the grown part reads %#x, expected a new zero page", q[2 * pg]);
 }

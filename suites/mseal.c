@@ -1,6 +1,6 @@
 /* (e) mseal: a sealed VMA refuses munmap, mremap, MAP_FIXED over it and mprotect, and
  * discarding advice on read-only anonymous memory. */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
 #include <setjmp.h>
@@ -29,7 +29,7 @@ static unsigned char *map_sealed_middle(int prot)
 /* Assert that munmap, mremap (shrink, grow, move), MAP_FIXED over, and mprotect of a sealed
  * range all fail with EPERM and leave the mapping and its data in place. LINUX (6.10+).
  * Each refused call is one row of a table and its own result (a table is a macro listing
- * ROW(row, call, expected, clause); see args_mmap.c). */
+ * ROW(t, row, call, expected, clause); CONFORM_ERRNO_ROWS, conform.h). */
 #define SEALED_ROWS(ROW, t)                                                                 \
 	ROW(t, munmap_inside, munmap(s + pg, pg), EPERM,                                    \
 	    "mseal kernel-doc: munmap of a sealed VMA fails with EPERM")                    \
@@ -83,3 +83,66 @@ CONFORM(mseal, discard_advice_on_read_only_anon_eperm, "e11", LINUX)
 		  ro[pg]);
 	ms_assert_ok(madvise(ro + pg, pg, MADV_WILLNEED));
 }
+
+/* ---- mseal_classes: argument classes (h15) ---- */
+
+/* Assert mseal's classes (kernel Documentation/userspace-api/mseal.rst): EINVAL unaligned or
+ * overflowing, len 0 succeeds, ENOMEM over unmapped pages. */
+RANGE_TABLE(mseal_classes, linux_range_table, "h15", LINUX, ms_range_mseal,
+	    0, EINVAL, 0, 0, EINVAL, ENOMEM, ENOMEM)
+
+/* Assert that mseal covers the page holding the last byte and no more. */
+RANGE_ROUNDING(mseal_classes, "h15", LINUX, ms_range_mseal)
+
+/* Assert mseal's EINVAL cases: nonzero flags, unaligned start, start + len wrapping around;
+ * and that the refused call sealed nothing (the whole mapping can still be unmapped). LINUX. */
+#define MSEAL_EINVAL_ROWS(ROW, t)                                                           \
+	ROW(t, nonzero_flags, ms_sys_mseal(p, pg, 1), EINVAL,                               \
+	    "mseal kernel-doc EINVAL: flags is not 0")                                      \
+	ROW(t, unaligned_start, ms_sys_mseal(p + 1, pg, 0), EINVAL,                         \
+	    "mseal kernel-doc EINVAL: start is not page aligned")                           \
+	ROW(t, wrapping_end, ms_sys_mseal(p, ~(size_t)0 - pg, 0), EINVAL,                   \
+	    "mseal kernel-doc EINVAL: start + len overflows")
+#define MSEAL_EINVAL_SETUP(row)                                                             \
+	ms_require_mseal();                                                                 \
+	size_t pg = ms_page();                                                              \
+	unsigned char *p = xmap_anon(3 * pg, MAP_PRIVATE);
+#define MSEAL_EINVAL_TEARDOWN(row)                                                          \
+	ms_assert_ok(munmap(p, 3 * pg)); /* nothing was sealed */
+CONFORM_ERRNO_ROWS(MSEAL_EINVAL_ROWS, mseal_classes, flags_alignment_overflow_einval, "h15", LINUX,
+		   MSEAL_EINVAL_SETUP, MSEAL_EINVAL_TEARDOWN)
+
+/* Assert that mseal with len 0 succeeds and seals nothing, and that an unaligned len is
+ * rounded up: the next page gets sealed (munmap of it gives EPERM), the page after it does
+ * not. LINUX. */
+CONFORM(mseal_classes, len_zero_succeeds_unaligned_len_rounded_up, "h15", LINUX)
+{
+	ms_require_mseal();
+	size_t pg = ms_page();
+	unsigned char *p = xmap_anon(3 * pg, MAP_PRIVATE);
+	ms_assert_ok(ms_sys_mseal(p, 0, 0));
+	ms_assert_ok(munmap(p, pg)); /* len 0 sealed nothing */
+	ms_assert_ok(ms_sys_mseal(p + pg, 1, 0));
+	ms_assert_errno(munmap(p + pg, pg), EPERM);
+	ms_assert_ok(munmap(p + 2 * pg, pg));
+}
+
+/* Assert that mseal gives ENOMEM when the start, the end or a middle part of the range is not
+ * mapped, and seals nothing then. LINUX. */
+#define MSEAL_ENOMEM_ROWS(ROW, t)                                                           \
+	ROW(t, start_unmapped, ms_sys_mseal(hole + pg, 2 * pg, 0), ENOMEM,                  \
+	    "mseal kernel-doc ENOMEM: the start of the range is not mapped")                \
+	ROW(t, end_unmapped, ms_sys_mseal(hole, 2 * pg, 0), ENOMEM,                         \
+	    "mseal kernel-doc ENOMEM: the end of the range is not mapped")                  \
+	ROW(t, gap, ms_sys_mseal(hole, 3 * pg, 0), ENOMEM,                                  \
+	    "mseal kernel-doc ENOMEM: a gap (unmapped memory) inside the range")            \
+	ROW(t, wholly_unmapped, ms_sys_mseal(ms_unmapped_range(pg), pg, 0), ENOMEM,         \
+	    "mseal kernel-doc ENOMEM: the range is not mapped")
+#define MSEAL_ENOMEM_SETUP(row)                                                             \
+	ms_require_mseal();                                                                 \
+	size_t pg = ms_page();                                                              \
+	unsigned char *hole = ms_map_with_hole();
+#define MSEAL_ENOMEM_TEARDOWN(row)                                                          \
+	ms_assert_ok(munmap(hole, 3 * pg)); /* nothing was sealed */
+CONFORM_ERRNO_ROWS(MSEAL_ENOMEM_ROWS, mseal_classes, unmapped_start_end_gap_enomem, "h15", LINUX,
+		   MSEAL_ENOMEM_SETUP, MSEAL_ENOMEM_TEARDOWN)

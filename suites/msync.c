@@ -3,7 +3,7 @@
  * Page state is read from /proc/kpageflags through /proc/self/pagemap (root only: without
  * CAP_SYS_ADMIN the page frame numbers read as zero). tmpfs has no writeback: its pages stay
  * dirty in memory until swapped, and msync(MS_SYNC) has nothing to write. */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -427,4 +427,42 @@ CONFORM(msync, writeback_error_reported_once, "f7 f8", LINUX)
 	xclose(early);
 	xmunmap(p, len);
 	xclose(dev);
+}
+
+/* ---- msync_classes: argument classes (f4, f5) ---- */
+
+/* Assert POSIX's msync classes: EINVAL for an unaligned addr, ENOMEM outside the address
+ * space or over unmapped pages (len 0 is unspecified: LINUX table). */
+RANGE_TABLE(msync_classes, posix_range_table, "f4 f5", POSIX, ms_range_msync,
+	    0, EINVAL, 0, NONE, ENOMEM, ENOMEM, ENOMEM)
+
+/* Assert msync(2)'s classes; len 0 succeeds. */
+RANGE_TABLE(msync_classes, linux_range_table, "f4 f5", LINUX, ms_range_msync,
+	    0, EINVAL, 0, 0, ENOMEM, ENOMEM, ENOMEM)
+
+/* Assert that msync covers the whole page holding the last byte, and not the next. POSIX */
+RANGE_ROUNDING(msync_classes, "f1 f5", POSIX, ms_range_msync)
+
+/* Assert msync's flags: every bit other than MS_ASYNC, MS_INVALIDATE, MS_SYNC fails EINVAL,
+ * MS_SYNC|MS_ASYNC fails EINVAL, and flags 0 is accepted as MS_ASYNC (msync(2) NOTES). */
+CONFORM(msync_classes, flags_table, "f4", LINUX)
+{
+	size_t pg = ms_page();
+	int fd = ms_memfd_of(pg, 0);
+	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	char msg[2048] = "";
+	for (int b = 0; b < 31; b++) {
+		int bit = 1 << b;
+		if (bit & (MS_ASYNC | MS_INVALIDATE | MS_SYNC))
+			continue;
+		errno = 0;
+		if (msync(p, pg, MS_ASYNC | bit) != -1 || errno != EINVAL)
+			ms_append(msg, "MS_ASYNC|%#x: %s, expected EINVAL", bit, ms_errname(errno));
+	}
+	errno = 0;
+	if (msync(p, pg, MS_SYNC | MS_ASYNC) != -1 || errno != EINVAL)
+		ms_append(msg, "MS_SYNC|MS_ASYNC: %s, expected EINVAL", ms_errname(errno));
+	if (msync(p, pg, 0) != 0)
+		ms_append(msg, "flags 0: %s, expected success", ms_errname(errno));
+	cr_assert(msg[0] == 0, "%s", msg);
 }

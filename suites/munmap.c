@@ -1,7 +1,7 @@
 /* (g) munmap: partial unmaps split, unmapping twice is harmless, locks go with the mapping,
  * and a split beyond the map count limit fails; over anonymous, shared anonymous and file
  * mappings of the file system under test. */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
 #include <stdint.h>
@@ -158,3 +158,85 @@ CONFORM(munmap, split_beyond_max_map_count_fails_enomem, "g4", LINUX)
 		child_munmap_at_map_count_limit(max_count);
 	xwait_ok(pid);
 }
+
+/* ---- munmap_classes: argument classes (h10) ---- */
+
+/* Assert POSIX's munmap classes: EINVAL for an unaligned addr, len 0 and a range outside the
+ * address space; success, with no effect on holes, over partly or wholly unmapped ranges. */
+RANGE_TABLE(munmap_classes, posix_range_table, "h10 g2", POSIX, ms_range_munmap,
+	    0, EINVAL, 0, EINVAL, EINVAL, 0, 0)
+
+/* Assert munmap(2)'s classes (the same answers, in the man page's words). */
+RANGE_TABLE(munmap_classes, linux_range_table, "h10 g2", LINUX, ms_range_munmap,
+	    0, EINVAL, 0, EINVAL, EINVAL, 0, 0)
+
+/* Assert that munmap(p, page + 1) removes exactly the first two pages. POSIX */
+CONFORM(munmap_classes, length_rounding_unmaps_whole_last_page, "h10 g1", POSIX)
+{
+	size_t pg = ms_page();
+	unsigned char *p = ms_range_three_pages(&ms_range_munmap);
+	unsigned char vec;
+	ms_assert_ok(munmap(p, pg + 1));
+	errno = 0;
+	cr_assert(mincore(p + pg, pg, &vec) == -1 && errno == ENOMEM,
+		  "the page holding the last byte is still mapped after munmap(p, page + 1)\n%s",
+		  ms_maps_near(p, 3 * pg));
+	cr_assert(mincore(p + 2 * pg, pg, &vec) == 0, "the page after the range was unmapped "
+		  "too (%s)\n%s", ms_errname(errno), ms_maps_near(p, 3 * pg));
+}
+
+/* Assert that munmap() with an address that is not page aligned fails with EINVAL and
+ * unmaps nothing. */
+#define MUNMAP_UNALIGNED_ROWS(ROW, t)                                                       \
+	ROW(t, addr_plus_1, munmap(p + 1, page), EINVAL,                                    \
+	    "POSIX munmap() EINVAL: addr is not a multiple of the page size")               \
+	ROW(t, addr_plus_half_page, munmap(p + page / 2, page), EINVAL,                     \
+	    "POSIX munmap() EINVAL: addr is not a multiple of the page size")
+#define MUNMAP_UNALIGNED_SETUP(row)                                                         \
+	size_t page = ms_page();                                                            \
+	unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,                    \
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);                       \
+	p[0] = 1;                                                                           \
+	p[page] = 2;
+#define MUNMAP_UNALIGNED_TEARDOWN(row)                                                      \
+	cr_assert(!ms_probe_read(p, NULL) && !ms_probe_read(p + page, NULL) &&              \
+		  p[0] == 1 && p[page] == 2,                                                \
+		  "a failed munmap changed the mapping at %p\n%s", (void *)p,               \
+		  ms_maps_near(p, 2 * page));                                               \
+	xmunmap(p, 2 * page);
+CONFORM_ERRNO_ROWS(MUNMAP_UNALIGNED_ROWS, munmap_classes, unaligned_addr_fails_einval, "h10", POSIX,
+		   MUNMAP_UNALIGNED_SETUP, MUNMAP_UNALIGNED_TEARDOWN)
+
+/* Assert that munmap() with len 0 fails with EINVAL. */
+CONFORM(munmap_classes, zero_length_fails_einval, "h10", POSIX)
+{
+	unsigned char *p = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* cppcheck-suppress invalidFunctionArg ; length 0 is the argument under test (EINVAL) */
+	ms_assert_errno(munmap(p, 0), EINVAL);
+	cr_assert(!ms_probe_read(p, NULL), "munmap(%p, 0) unmapped the page\n%s", (void *)p,
+		  ms_maps_near(p, ms_page()));
+	xmunmap(p, ms_page());
+}
+
+/* Assert that munmap() of a range outside the process address space fails with EINVAL: one
+ * beyond TASK_SIZE, one whose end wraps around (and unmaps nothing), and one crossing TASK_SIZE
+ * (x86-64 with 4-level paging only). */
+#define MUNMAP_OUTSIDE_ROWS(ROW, t)                                                         \
+	ROW(t, beyond_user_space, munmap(ms_beyond_user_space, page), EINVAL,                  \
+	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space") \
+	ROW(t, wrapping_end, munmap(p, SIZE_MAX & ~(page - 1)), EINVAL,                     \
+	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space") \
+	ROW(t, crossing_task_size,                                                          \
+	    munmap((void *)(ms_x86_64_low_half_end - page), 2 * page), EINVAL,                 \
+	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space")
+#define MUNMAP_OUTSIDE_SETUP(row)                                                           \
+	ms_require_va(VA_NEEDED_##row);                                                        \
+	size_t page = ms_page();                                                            \
+	unsigned char *p = xmmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+#define MUNMAP_OUTSIDE_TEARDOWN(row)                                                        \
+	cr_assert(!ms_probe_read(p, NULL), "a failed munmap unmapped the page at %p\n%s",   \
+		  (void *)p, ms_maps_near(p, page));                                        \
+	xmunmap(p, page);
+CONFORM_ERRNO_ROWS(MUNMAP_OUTSIDE_ROWS, munmap_classes, outside_address_space_fails_einval,
+		   "h10", POSIX, MUNMAP_OUTSIDE_SETUP, MUNMAP_OUTSIDE_TEARDOWN)

@@ -1,5 +1,5 @@
 /* (e) Protection keys: a key whose PKRU bits deny writes makes a store fault SEGV_PKUERR. */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
 #include <setjmp.h>
@@ -50,4 +50,32 @@ CONFORM(pkey_mprotect, pkru_denied_write_segv_pkuerr, "e7 e4", LINUX)
 		  ms_signame(f.signo), ms_sicode_name(f.signo, f.code));
 	xmunmap(p, pg);
 	pkey_free(key);
+}
+
+/* ---- pkey_mprotect_classes: argument classes (e7, h11) ---- */
+
+/* Assert that pkey_mprotect with pkey -1 answers every class as mprotect(2) does. */
+RANGE_TABLE(pkey_mprotect_classes, linux_range_table, "g12 e7", LINUX, ms_range_pkey,
+	    0, EINVAL, 0, 0, ENOMEM, ENOMEM, ENOMEM)
+
+/* Assert that pkey_mprotect rounds a partial length up to the page holding the last byte. */
+RANGE_ROUNDING(pkey_mprotect_classes, "g12 e7", LINUX, ms_range_pkey)
+
+/* Assert the same of pkey_mprotect with pkey -1. */
+CONFORM(pkey_mprotect_classes, unknown_prot_bits_derived_einval, "h11 e7", LINUX)
+{
+	ms_require_pkey_mprotect();
+	ms_unknown_prot_bits_einval(true);
+}
+
+/* Assert that pkey_mprotect refuses a key that was never allocated, and one out of range. */
+CONFORM(pkey_mprotect_classes, unallocated_pkey_einval, "h11 e7", LINUX)
+{
+	ms_require_pkey_mprotect();
+	size_t pg = ms_page();
+	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				 -1, 0);
+	ms_assert_errno(syscall(SYS_pkey_mprotect, p, pg, PROT_READ, 15), EINVAL);
+	ms_assert_errno(syscall(SYS_pkey_mprotect, p, pg, PROT_READ, 1024), EINVAL);
+	ms_assert_errno(syscall(SYS_pkey_mprotect, p, pg, PROT_READ, -2), EINVAL);
 }

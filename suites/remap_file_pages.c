@@ -1,6 +1,6 @@
 /* (g) remap_file_pages: the emulated nonlinear mappings of Linux 4.0 and later, and the
  * arguments it refuses. */
-#include "mm_util.h"
+#include "arg_classes.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -62,3 +62,25 @@ CONFORM(remap_file_pages, rearranged_pages_map_the_named_file_pages, "g18", LINU
 	xclose(fd);
 CONFORM_ERRNO_ROWS(RFP_BAD_ROWS, remap_file_pages, bad_arguments_fail_einval, "g18", LINUX,
 		   RFP_BAD_SETUP, RFP_BAD_TEARDOWN)
+
+/* ---- remap_file_pages_classes: argument classes (g18) ---- */
+
+/* Assert remap_file_pages(2)'s classes on a shared mapping: start and size are rounded down
+ * (an unaligned start and a partial length succeed), size 0, a wrapping size and a range
+ * leaving the mapping fail EINVAL. */
+RANGE_TABLE(remap_file_pages_classes, linux_range_table, "g18", LINUX, ms_range_rfp,
+	    0, 0, 0, EINVAL, EINVAL, EINVAL, EINVAL)
+
+/* Assert that remap_file_pages rounds its size down: page + 1 bytes remap one page, and the
+ * next page keeps showing its own file page. */
+CONFORM(remap_file_pages_classes, length_rounding_down_to_pages, "g18", LINUX)
+{
+	size_t pg = ms_page();
+	int fd = ms_file(3 * pg, NULL);
+	unsigned char *p = xmap_shared(fd, 3 * pg);
+	if (remap_file_pages(p, pg + 1, 0, 2, 0) != 0)
+		cr_skip_test("remap_file_pages: %s", ms_errname(errno));
+	cr_assert(p[0] == ms_pattern(2 * pg), "the first page does not show file page 2");
+	cr_assert(p[pg] == ms_pattern(pg), "the second page no longer shows file page 1: the "
+		  "size was not rounded down");
+}

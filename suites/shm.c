@@ -135,3 +135,54 @@ CONFORM(shm_classes, unlinked_name_is_new, "b13", POSIX)
 		  "%jd", fresh >= 0 ? "created" : ms_errname(errno), (intmax_t)st.st_size);
 	cr_assert(old[0] == 0x77, "the old mapping lost its data after unlink");
 }
+
+/* ---- shm_classes: owner, mode and permissions (b13) ---- */
+
+/* Assert that O_CREAT gives the new object the caller's effective ids and the mode minus
+ * the umask. POSIX shm_open() */
+CONFORM(shm_classes, creat_sets_owner_and_mode, "b13", POSIX)
+{
+	char name[64];
+	ms_shm_name(name, sizeof(name), "m");
+	mode_t old = umask(022);
+	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0666);
+	umask(old);
+	if (fd < 0)
+		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));
+	struct stat st;
+	xcheck("fstat", fstat(fd, &st));
+	shm_unlink(name);
+	cr_assert((st.st_mode & 0777) == 0644, "mode %o, expected 644 (0666 minus umask 022)",
+		  st.st_mode & 0777);
+	cr_assert(st.st_uid == geteuid() && st.st_gid == getegid(), "owner %d:%d, expected %d:%d",
+		  (int)st.st_uid, (int)st.st_gid, (int)geteuid(), (int)getegid());
+}
+
+/* Assert that opening or unlinking another user's object without permission fails EACCES.
+ * POSIX shm_open(), shm_unlink(). Runs the unprivileged side in a child (root only). */
+CONFORM(shm_classes, permission_denied_eacces, "b13", POSIX)
+{
+	ms_require_root();
+	char name[64];
+	ms_shm_name(name, sizeof(name), "p");
+	int fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL, 0600);
+	if (fd < 0)
+		cr_skip_test("shm_open(%s): %s (is /dev/shm mounted?)", name, ms_errname(errno));
+	pid_t pid = xfork();
+	if (pid == 0) {
+		child_check(setgid(65534) == 0 && setuid(65534) == 0, "drop to nobody: %s",
+			    ms_errname(errno));
+		errno = 0;
+		int r = shm_open(name, O_RDWR, 0);
+		child_check(r == -1 && errno == EACCES, "shm_open of root's 0600 object: %d (%s), "
+			    "expected EACCES", r, ms_errname(errno));
+		errno = 0;
+		r = shm_unlink(name);
+		child_check(r == -1 && errno == EACCES, "shm_unlink of root's object: %d (%s), "
+			    "expected EACCES", r, ms_errname(errno));
+		_exit(0);
+	}
+	int status = xwait(pid);
+	shm_unlink(name);
+	cr_assert(status == 0, "the unprivileged child failed (its message is above)");
+}

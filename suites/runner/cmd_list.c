@@ -104,8 +104,9 @@ static const struct ms_option list_options[] = {
 	{ "results", 0, "DIR", "with --coverage: also the file systems each ran on;\n"
 	  "with --clauses: the verdicts of each clause's tests", OPT_RESULTS },
 	{ "strict", 0, NULL, "with --coverage: exit 1 if an id has no test; with\n"
-	  "--clauses: exit 1 if a clause has no valid status or\n"
-	  "names a test that does not exist", OPT_STRICT },
+	  "--clauses: exit 1 if a clause has no valid status,\n"
+	  "names a test that does not exist, or a test is named\n"
+	  "by no clause", OPT_STRICT },
 	{ "json", 0, NULL, "the test list as JSON", OPT_JSON },
 	MS_OPTIONS_END
 };

@@ -86,6 +86,37 @@ static int check_clause(json_t *tests, const struct ms_clause *k)
 	return bad + check_tests(tests, where, k->tests);
 }
 
+/* Whether a clause row or a matrix cell names suite/test. */
+static bool named_by_tables(const struct ms_clauses *all, const char *suite, const char *test)
+{
+	for (size_t k = 0; k < all->n; k++)
+		if (ms_clause_lists_test(all->clause[k].tests, suite, test))
+			return true;
+	for (size_t k = 0; k < all->n_cells; k++)
+		if (ms_clause_lists_test(all->cell[k].tests, suite, test))
+			return true;
+	return false;
+}
+
+/* Tests of this build that no clause row and no matrix cell names, each printed to stderr:
+ * a new test must say which clause it judges (docs/conformance.md). Returns their number. */
+static int check_unnamed_tests(json_t *tests, const struct ms_clauses *all)
+{
+	int bad = 0;
+	for (size_t i = 0; i < json_array_size(tests); i++) {
+		json_t *t = json_array_get(tests, i);
+		const char *s = json_string_value(json_object_get(t, "suite"));
+		const char *n = json_string_value(json_object_get(t, "test"));
+		if (s && n && !named_by_tables(all, s, n)) {
+			fprintf(stderr, "clauses: test %s/%s is named by no clause of the tables: add "
+				"it to the row of the clause it judges (suites/clauses/*.clauses)\n",
+				s, n);
+			bad++;
+		}
+	}
+	return bad;
+}
+
 /* Outcome counts over every result of every test the list names. */
 static void verdicts(const struct ms_run *run, const char *list, size_t n[6])
 {
@@ -220,6 +251,7 @@ int ms_list_clauses(json_t *tests, const struct ms_run *run, const char *dir, bo
 		printf("\n");
 	}
 	printf("argument-class cells filled: %zu of %zu\n", filled, all->n_cells);
+	bad += check_unnamed_tests(tests, all);
 	if (bad)
 		fprintf(stderr, "clauses: %d problem%s in the tables\n", bad, bad == 1 ? "" : "s");
 	ms_clauses_free(all);

@@ -1,67 +1,19 @@
-/* (h) Argument validation of mmap() and munmap(): the errno for each invalid argument. The
- * other calls of the family are checked in args_family.c. */
-#include "mm_util.h"
+/* (h) Argument classes of mmap(): the errno of each invalid argument (h1-h9, errno tables),
+ * its address and length classes (arg_classes.h), offsets, the required and unknown prot
+ * bits, unknown flag bits, mapping types and invalid combinations derived from the running
+ * kernel, and the errors of mmap(2) not covered elsewhere. munmap_classes: munmap.c. */
+#include "arg_classes.h"
 
 #include <fcntl.h>
-#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/mman.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-/* x86-64 with 4-level paging: the user address space ends one page below 128 TiB
- * (TASK_SIZE_MAX); hints above it are ignored unless the CPU has LA57. */
-#if defined(__x86_64__)
-static const bool va_is_x86_64 = true;
-#else
-static const bool va_is_x86_64 = false;
-#endif
-static const uintptr_t x86_64_low_half_end = (uintptr_t)1 << 47;
-
-/* An address no 64-bit Linux ever gives to user space. On arm64 the top byte of an address is
- * ignored (TBI), so 1 << 63 would be address 0 there: bit 55 (top byte clear, above any
- * 52-bit user space) is used instead. */
-#if defined(__aarch64__)
-static void *const beyond_user_space = (void *)((uintptr_t)1 << 55);
-#else
-static void *const beyond_user_space = (void *)((uintptr_t)1 << 63);
-#endif
-
-/* Whether the kernel runs x86-64 5-level paging (it clears the la57 flag when it does not):
- * then the user address space reaches 2^56 and 128 TiB is no boundary. */
-static bool x86_64_la57(void)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[4096];
-	bool la57 = false;
-	while (f && !la57 && fgets(line, sizeof(line), f))
-		la57 = strncmp(line, "flags", 5) == 0 && strstr(line, " la57");
-	if (f)
-		fclose(f);
-	return la57;
-}
-
-/* A child that wants its test skipped exits with this code. */
-enum { CHILD_SKIP = 77 };
-
-static void assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
-{
-	int status = xwait(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_SKIP)
-		cr_skip_test("%s", skip_reason);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "child %d failed (%s %d, see its message above)", (int)pid,
-		  WIFEXITED(status) ? "exit" : "signal",
-		  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-}
-
-/* Errno tables: each row (the call with its arguments, the expected errno, the clause it
- * judges) is its own result, suite/test_row, so that a failing row hides none of the others.
- * A table is a macro listing ROW(t, row, call, expected, clause); CONFORM_ERRNO_ROWS
- * (conform.h) declares one CONFORM per row with the test's ids and spec, between the set-up
- * and the checks all its rows share. */
 
 /* The fixture of the tables whose calls need only a file, fd: 4 pages of the file system
  * under test. */
@@ -149,15 +101,6 @@ CONFORM_ERRNO_ROWS(FIXED_UNALIGNED_ROWS, mmap_classes, fixed_unaligned_addr_fail
 
 /* ---- h4 ---- */
 
-/* closed_fd: an fd that was open a moment ago and is not any more. */
-static int closed_fd(void)
-{
-	int fd = ms_file(ms_page(), NULL);
-	xclose(fd);
-	/* cppcheck-suppress deallocret ; the test needs a closed descriptor */
-	return fd;
-}
-
 /* Assert that a file mapping with fd -1, or with an fd that is not open, fails with EBADF. */
 #define BAD_FD_ROWS(ROW, t)                                                                 \
 	ROW(t, shared_minus_1, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, -1, 0), EBADF,  \
@@ -165,7 +108,7 @@ static int closed_fd(void)
 	ROW(t, private_minus_1, mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, -1, 0),       \
 		 EBADF,                                                                     \
 	    "POSIX mmap() EBADF: fildes is not a valid open file descriptor")               \
-	ROW(t, shared_closed, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, closed_fd(), 0), \
+	ROW(t, shared_closed, mmap(NULL, ms_page(), PROT_READ, MAP_SHARED, ms_closed_fd(), 0), \
 		 EBADF,                                                                     \
 	    "POSIX mmap() EBADF: fildes is not a valid open file descriptor")
 #define BAD_FD_SETUP(row)
@@ -332,39 +275,20 @@ CONFORM_ERRNO_ROWS(HUGE_LEN_ROWS, mmap_classes, huge_length_fails_enomem, "h7", 
 
 /* ---- h8 ---- */
 
-/* Whether the end of the user address space is x86-64's 4-level paging boundary, 128 TiB
- * minus one page (TASK_SIZE): the rows that cross it need it. With 5-level paging MAP_FIXED
- * may go above it: no boundary to test there. */
-static bool x86_64_4level(void)
-{
-	return va_is_x86_64 && !x86_64_la57();
-}
-
-/* What the address space must be for each row of the two tables below (by row name). */
-#define VA_NEEDED_beyond_user_space true
-#define VA_NEEDED_wrapping_end true
-#define VA_NEEDED_crossing_task_size x86_64_4level()
-static void require_va(bool ok)
-{
-	if (!ok)
-		cr_skip_test("this row crosses x86-64's 4-level paging boundary (128 TiB): not "
-			     "this machine's address space");
-}
-
 /* Assert that MAP_FIXED at an address beyond the user address space (TASK_SIZE) fails with
  * ENOMEM, as does a MAP_FIXED range that starts below the end and crosses it (x86-64 with
  * 4-level paging only). */
 #define FIXED_BEYOND_ROWS(ROW, t)                                                           \
 	ROW(t, beyond_user_space,                                                           \
-	    mmap(beyond_user_space, page, PROT_READ,                                        \
+	    mmap(ms_beyond_user_space, page, PROT_READ,                                        \
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,                                   \
 		 -1, 0), ENOMEM,                                                            \
 	    "POSIX mmap() ENOMEM: MAP_FIXED and the range exceeds the address space")       \
 	ROW(t, crossing_task_size,                                                          \
-	    mmap((void *)(x86_64_low_half_end - page), 2 * page, PROT_READ,                 \
+	    mmap((void *)(ms_x86_64_low_half_end - page), 2 * page, PROT_READ,                 \
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), ENOMEM,                   \
 	    "POSIX mmap() ENOMEM: MAP_FIXED and the range exceeds the address space")
-#define FIXED_BEYOND_SETUP(row) require_va(VA_NEEDED_##row); size_t page = ms_page();
+#define FIXED_BEYOND_SETUP(row) ms_require_va(VA_NEEDED_##row); size_t page = ms_page();
 #define FIXED_BEYOND_TEARDOWN(row)
 CONFORM_ERRNO_ROWS(FIXED_BEYOND_ROWS, mmap_classes, fixed_beyond_task_size_fails_enomem, "h8", POSIX,
 		   FIXED_BEYOND_SETUP, FIXED_BEYOND_TEARDOWN)
@@ -373,17 +297,17 @@ CONFORM_ERRNO_ROWS(FIXED_BEYOND_ROWS, mmap_classes, fixed_beyond_task_size_fails
  * CPU has 5-level paging: the mapping lands below 128 TiB. LINUX, x86-64 only. */
 CONFORM(mmap_classes, high_hint_stays_below_47_bits, "h8", LINUX)
 {
-	if (!va_is_x86_64)
+	if (!ms_va_is_x86_64)
 		cr_skip_test("the 47-bit default address space is an x86-64 rule");
-	bool la57 = x86_64_la57();
-	void *hint = (void *)(x86_64_low_half_end * 2);
+	bool la57 = ms_x86_64_la57();
+	void *hint = (void *)(ms_x86_64_low_half_end * 2);
 	unsigned char *p = mmap(hint, ms_page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ms_assert_mapped(p);
 	if (la57)
 		cr_assert((uintptr_t)p < ((uintptr_t)1 << 56),
 			  "LA57: hint %p gave %p, beyond the 56-bit user space", hint, (void *)p);
 	else
-		cr_assert((uintptr_t)p + ms_page() <= x86_64_low_half_end,
+		cr_assert((uintptr_t)p + ms_page() <= ms_x86_64_low_half_end,
 			  "without LA57 the hint %p must be ignored, but the mapping is at %p",
 			  hint, (void *)p);
 	xmunmap(p, ms_page());
@@ -418,28 +342,13 @@ CONFORM(mmap_classes, rlimit_as_exceeded_fails_enomem, "h8", POSIX)
 
 /* ---- h9 ---- */
 
-/* In a forked child: lowers RLIMIT_MEMLOCK to 64 KiB and drops CAP_IPC_LOCK (as root by
- * becoming nobody), or exits CHILD_SKIP if the capability stays. */
-static void child_limit_memlock(void)
-{
-	struct rlimit rl = { .rlim_cur = 64 << 10, .rlim_max = 64 << 10 };
-	child_check(setrlimit(RLIMIT_MEMLOCK, &rl) == 0, "setrlimit(RLIMIT_MEMLOCK): %s",
-		    ms_errname(errno));
-	if (geteuid() == 0) {
-		child_check(setgid(65534) == 0 && setuid(65534) == 0, "setuid(nobody): %s",
-			    ms_errname(errno));
-	}
-	if (ms_capable(CAP_IPC_LOCK)) /* it ignores RLIMIT_MEMLOCK */
-		_exit(CHILD_SKIP);
-}
-
 /* Assert that a MAP_LOCKED mapping larger than RLIMIT_MEMLOCK fails with EAGAIN without
  * CAP_IPC_LOCK. LINUX: MAP_LOCKED is Linux-only. */
 CONFORM(mmap_classes, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
 {
 	pid_t pid = xfork();
 	if (pid == 0) {
-		child_limit_memlock();
+		ms_child_limit_memlock();
 		errno = 0;
 		void *p = mmap(NULL, 1u << 20, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
@@ -452,7 +361,7 @@ CONFORM(mmap_classes, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
 			    ms_errname(errno));
 		_exit(0);
 	}
-	assert_child_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
+	ms_assert_child_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
 				"become nobody), which lifts RLIMIT_MEMLOCK");
 }
 
@@ -462,7 +371,7 @@ CONFORM(mmap_classes, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 {
 	pid_t pid = xfork();
 	if (pid == 0) {
-		child_limit_memlock();
+		ms_child_limit_memlock();
 		child_check(mlockall(MCL_FUTURE) == 0, "mlockall(MCL_FUTURE): %s",
 			    ms_errname(errno));
 		errno = 0;
@@ -473,64 +382,300 @@ CONFORM(mmap_classes, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 			    "got %s", p == MAP_FAILED ? ms_errname(errno) : "a mapping");
 		_exit(0);
 	}
-	assert_child_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
+	ms_assert_child_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
 				"become nobody), which lifts RLIMIT_MEMLOCK");
 }
 
-/* ---- h10 ---- */
+/* ---- address and length classes (arg_classes.h) ---- */
 
-/* Assert that munmap() with an address that is not page aligned fails with EINVAL and
- * unmaps nothing. */
-#define MUNMAP_UNALIGNED_ROWS(ROW, t)                                                       \
-	ROW(t, addr_plus_1, munmap(p + 1, page), EINVAL,                                    \
-	    "POSIX munmap() EINVAL: addr is not a multiple of the page size")               \
-	ROW(t, addr_plus_half_page, munmap(p + page / 2, page), EINVAL,                     \
-	    "POSIX munmap() EINVAL: addr is not a multiple of the page size")
-#define MUNMAP_UNALIGNED_SETUP(row)                                                         \
-	size_t page = ms_page();                                                            \
-	unsigned char *p = xmmap(NULL, 2 * page, PROT_READ | PROT_WRITE,                    \
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);                       \
-	p[0] = 1;                                                                           \
-	p[page] = 2;
-#define MUNMAP_UNALIGNED_TEARDOWN(row)                                                      \
-	cr_assert(!ms_probe_read(p, NULL) && !ms_probe_read(p + page, NULL) &&              \
-		  p[0] == 1 && p[page] == 2,                                                \
-		  "a failed munmap changed the mapping at %p\n%s", (void *)p,               \
-		  ms_maps_near(p, 2 * page));                                               \
-	xmunmap(p, 2 * page);
-CONFORM_ERRNO_ROWS(MUNMAP_UNALIGNED_ROWS, munmap_classes, unaligned_addr_fails_einval, "h10", POSIX,
-		   MUNMAP_UNALIGNED_SETUP, MUNMAP_UNALIGNED_TEARDOWN)
+/* Assert that mmap(MAP_FIXED) answers each range class as POSIX says: EINVAL for an
+ * unaligned addr and for len 0, ENOMEM for a range past the address space, success over
+ * mapped or unmapped pages (a fixed mapping replaces whatever was there). */
+RANGE_TABLE(mmap_classes, posix_range_table, "h1 h3 h8 k2", POSIX, ms_range_mmap,
+	    0, EINVAL, 0, EINVAL, ENOMEM, 0, 0)
 
-/* Assert that munmap() with len 0 fails with EINVAL. */
-CONFORM(munmap_classes, zero_length_fails_einval, "h10", POSIX)
+/* Assert the same classes against mmap(2): length > 0, aligned addr, ENOMEM past the CPU's
+ * address space. */
+RANGE_TABLE(mmap_classes, linux_range_table, "h1 h3 h8 k2", LINUX, ms_range_mmap,
+	    0, EINVAL, 0, EINVAL, ENOMEM, 0, 0)
+
+/* Assert that a MAP_FIXED mapping of page + 1 bytes replaces exactly two pages: the page
+ * holding the last byte reads zero, the page after it keeps its old contents. POSIX */
+CONFORM(mmap_classes, length_rounding_fixed_replaces_whole_last_page, "h3 k2", POSIX)
 {
-	unsigned char *p = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	/* cppcheck-suppress invalidFunctionArg ; length 0 is the argument under test (EINVAL) */
-	ms_assert_errno(munmap(p, 0), EINVAL);
-	cr_assert(!ms_probe_read(p, NULL), "munmap(%p, 0) unmapped the page\n%s", (void *)p,
-		  ms_maps_near(p, ms_page()));
-	xmunmap(p, ms_page());
+	size_t pg = ms_page();
+	unsigned char *p = ms_range_three_pages(&ms_range_mmap);
+	/* cppcheck-suppress leakReturnValNotUsed ; kept until the test's own process exits */
+	ms_assert_mapped(mmap(p, pg + 1, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0));
+	cr_assert(p[pg] == 0 && p[2 * pg - 1] == 0, "the second page reads %#x..%#x, expected "
+		  "zero: the partial page was not replaced", p[pg], p[2 * pg - 1]);
+	cr_assert(p[2 * pg] == 0xa5, "the third page reads %#x, expected the old 0xa5: the "
+		  "mapping reached past the page holding its last byte", p[2 * pg]);
 }
 
-/* Assert that munmap() of a range outside the process address space fails with EINVAL: one
- * beyond TASK_SIZE, one whose end wraps around (and unmaps nothing), and one crossing TASK_SIZE
- * (x86-64 with 4-level paging only). */
-#define MUNMAP_OUTSIDE_ROWS(ROW, t)                                                         \
-	ROW(t, beyond_user_space, munmap(beyond_user_space, page), EINVAL,                  \
-	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space") \
-	ROW(t, wrapping_end, munmap(p, SIZE_MAX & ~(page - 1)), EINVAL,                     \
-	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space") \
-	ROW(t, crossing_task_size,                                                          \
-	    munmap((void *)(x86_64_low_half_end - page), 2 * page), EINVAL,                 \
-	    "POSIX munmap() EINVAL: addresses outside the valid range of the address space")
-#define MUNMAP_OUTSIDE_SETUP(row)                                                           \
-	require_va(VA_NEEDED_##row);                                                        \
-	size_t page = ms_page();                                                            \
-	unsigned char *p = xmmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-#define MUNMAP_OUTSIDE_TEARDOWN(row)                                                        \
-	cr_assert(!ms_probe_read(p, NULL), "a failed munmap unmapped the page at %p\n%s",   \
-		  (void *)p, ms_maps_near(p, page));                                        \
-	xmunmap(p, page);
-CONFORM_ERRNO_ROWS(MUNMAP_OUTSIDE_ROWS, munmap_classes, outside_address_space_fails_einval,
-		   "h10", POSIX, MUNMAP_OUTSIDE_SETUP, MUNMAP_OUTSIDE_TEARDOWN)
+/* ---- mmap offsets ---- */
+
+/* Assert mmap's offset classes (ms_offset_row(), arg_classes.h), one result per row. */
+CONFORM_VARIANT(mmap_classes, offset_table, unaligned, "h3 h6", POSIX, ms_offset_row,
+		OFFSET_UNALIGNED)
+CONFORM_VARIANT(mmap_classes, offset_table, plus_len_past_off_t_max, "h3 h6", POSIX,
+		ms_offset_row, OFFSET_PLUS_LEN_PAST_OFF_T_MAX)
+CONFORM_VARIANT(mmap_classes, offset_table, near_max_range_fits, "h3 h6", POSIX, ms_offset_row,
+		OFFSET_NEAR_MAX_RANGE_FITS)
+
+/* Assert that an offset past the end of the file maps (the range is legitimate for the
+ * file's possible offsets) and that a reference to it raises SIGBUS. POSIX */
+CONFORM(mmap_classes, offset_past_eof_maps_then_sigbus, "b6 h6", POSIX)
+{
+	size_t pg = ms_page();
+	int fd = ms_file(pg, NULL);
+	unsigned char *p = mmap(NULL, pg, PROT_READ, MAP_SHARED, fd, 4 * (off_t)pg);
+	ms_assert_mapped(p);
+	struct ms_fault f;
+	cr_assert(ms_probe_read(p, &f) && f.signo == SIGBUS, "a read of a page mapped past the "
+		  "end of the file %s", f.faulted ? ms_signame(f.signo) : "did not fault");
+}
+
+/* ---- protections ---- */
+
+/* Assert that mmap accepts PROT_NONE, PROT_READ, PROT_WRITE and PROT_READ|PROT_WRITE, and
+ * that each grants no write without PROT_WRITE and no access with PROT_NONE. POSIX */
+CONFORM(mmap_classes, prot_required_values_accepted, "a1 e1 e2", POSIX)
+{
+	size_t pg = ms_page();
+	char msg[1024] = "";
+	for (size_t i = 0; i < sizeof(ms_required_prots) / sizeof(ms_required_prots[0]); i++) {
+		unsigned char *p = mmap(NULL, pg, ms_required_prots[i].prot,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			ms_append(msg, "mmap %s failed with %s", ms_required_prots[i].name,
+			          ms_errname(errno));
+			continue;
+		}
+		ms_check_prot(msg, sizeof(msg), "mmap", ms_required_prots[i].name, p,
+			   ms_required_prots[i].prot);
+		munmap(p, pg);
+	}
+	cr_assert(msg[0] == 0, "%s", msg);
+}
+
+/* Assert that a prot bit this kernel does not know, given to mmap with PROT_READ or with
+ * PROT_NONE, grants nothing: either mmap refuses it with EINVAL, or the mapping refuses
+ * stores (PROT_READ) and every access (PROT_NONE). POSIX (mmap: no write without PROT_WRITE,
+ * no access with PROT_NONE alone); Linux ignores such bits in mmap. */
+CONFORM(mmap_classes, unknown_prot_bits_grant_nothing, "e1 e2 h11", POSIX)
+{
+	size_t pg = ms_page();
+	unsigned long known = ms_known_prot_bits();
+	char msg[2048] = "";
+	int probed = 0;
+	for (int b = 0; b < 31; b++) {
+		int bit = 1 << b;
+		if (known & (unsigned long)bit)
+			continue;
+		for (int base = 0; base < 2; base++) {
+			int prot = (base ? PROT_READ : PROT_NONE) | bit;
+			unsigned char *p = mmap(NULL, pg, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED) {
+				if (errno != EINVAL)
+					ms_append(msg, "prot %#x: %s, expected EINVAL or a mapping",
+					          prot, ms_errname(errno));
+				continue;
+			}
+			probed++;
+			struct ms_fault f;
+			if (!ms_probe_write(p, 1, &f))
+				ms_append(msg, "prot %#x: a store succeeded", prot);
+			if (!base && !ms_probe_read(p, &f))
+				ms_append(msg, "prot %#x: a load succeeded", prot);
+			munmap(p, pg);
+		}
+	}
+	cr_assert(msg[0] == 0, "unknown prot bits (known here: %#lx): %s", known, msg);
+}
+
+/* ---- mmap flags and types ---- */
+
+/* Assert that each MAP_ flag bit this kernel does not know is refused with EOPNOTSUPP under
+ * MAP_SHARED_VALIDATE, and ignored under MAP_SHARED (the mapping shows the file). */
+CONFORM(mmap_classes, unknown_flag_bits_refused_or_ignored, "k3 k5", LINUX)
+{
+	size_t pg = ms_page();
+	int fd = ms_memfd_of(pg, 0x5a);
+	unsigned long known = ms_known_map_bits();
+	char msg[2048] = "";
+	for (int b = 4; b < 31; b++) {
+		int bit = 1 << b;
+		if (known & (unsigned long)bit)
+			continue;
+		errno = 0;
+		void *p = mmap(NULL, pg, PROT_READ, MAP_SHARED_VALIDATE | bit, fd, 0);
+		if (p != MAP_FAILED || errno != EOPNOTSUPP) {
+			ms_append(msg, "MAP_SHARED_VALIDATE|%#x: %s, expected EOPNOTSUPP", bit,
+			          p == MAP_FAILED ? ms_errname(errno) : "mapped");
+			if (p != MAP_FAILED)
+				munmap(p, pg);
+		}
+		unsigned char *q = mmap(NULL, pg, PROT_READ, MAP_SHARED | bit, fd, 0);
+		if (q == MAP_FAILED)
+			ms_append(msg, "MAP_SHARED|%#x: %s, expected the bit ignored", bit,
+			          ms_errname(errno));
+		else if (q[0] != 0x5a)
+			ms_append(msg, "MAP_SHARED|%#x: reads %#x, not the file", bit, q[0]);
+		if (q != MAP_FAILED)
+			munmap(q, pg);
+	}
+	cr_assert(msg[0] == 0, "flag bits unknown here (known: %#lx): %s", known, msg);
+}
+
+/* Assert that of the sixteen values of the mapping-type field, an anonymous mapping accepts
+ * exactly MAP_SHARED, MAP_PRIVATE and, from Linux 6.11, MAP_DROPPABLE; every other value
+ * fails EINVAL (MAP_SHARED_VALIDATE needs a file). */
+CONFORM(mmap_classes, mapping_types_probe, "k3 a11", LINUX)
+{
+	size_t pg = ms_page();
+	bool droppable = ms_kernel_at_least(6, 11);
+	char msg[1024] = "";
+	for (int t = 0; t < 16; t++) {
+		bool valid = t == MAP_SHARED || t == MAP_PRIVATE || (t == MAP_DROPPABLE && droppable);
+		errno = 0;
+		void *p = mmap(NULL, pg, PROT_READ, t | MAP_ANONYMOUS, -1, 0);
+		int e = errno;
+		if (valid && p == MAP_FAILED)
+			ms_append(msg, "type %#x: %s, expected a mapping", t, ms_errname(e));
+		else if (!valid && (p != MAP_FAILED || e != EINVAL))
+			ms_append(msg, "type %#x: %s, expected EINVAL", t,
+			          p == MAP_FAILED ? ms_errname(e) : "mapped");
+		if (p != MAP_FAILED)
+			munmap(p, pg);
+	}
+	cr_assert(msg[0] == 0, "kernel %s MAP_DROPPABLE: %s", droppable ? "with" : "without", msg);
+}
+
+/* Assert that invalid combinations of known flags fail EINVAL: a shared grows-down mapping,
+ * MAP_HUGETLB on a file outside hugetlbfs, MAP_FIXED_NOREPLACE at an unaligned address, and
+ * MAP_DROPPABLE with a file (where the kernel has it). */
+CONFORM(mmap_classes, invalid_flag_combinations, "k1 k3 a11", LINUX)
+{
+	size_t pg = ms_page();
+	int fd = ms_memfd_of(pg, 0);
+	unsigned char *hint = xmmap(NULL, pg, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	xmunmap(hint, pg);
+	struct { const char *row; void *addr; int flags; int fd; } rows[] = {
+		{ "shared_growsdown", NULL, MAP_SHARED | MAP_ANONYMOUS | MAP_GROWSDOWN, -1 },
+		{ "hugetlb_on_memfd", NULL, MAP_SHARED_VALIDATE | MAP_HUGETLB, fd },
+		{ "noreplace_unaligned", hint + 1, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1 },
+		{ "droppable_with_file", NULL, MAP_DROPPABLE, fd },
+	};
+	size_t n = sizeof(rows) / sizeof(rows[0]) - (ms_kernel_at_least(6, 11) ? 0 : 1);
+	char msg[1024] = "";
+	for (size_t i = 0; i < n; i++) {
+		errno = 0;
+		void *p = mmap(rows[i].addr, pg, PROT_READ, rows[i].flags, rows[i].fd, 0);
+		if (p != MAP_FAILED || errno != EINVAL)
+			ms_append(msg, "row %s: %s, expected EINVAL", rows[i].row,
+			          p == MAP_FAILED ? ms_errname(errno) : "mapped");
+		if (p != MAP_FAILED)
+			munmap(p, pg);
+	}
+	cr_assert(msg[0] == 0, "%s", msg);
+}
+
+/* ---- mmap errors of mmap(2) not covered elsewhere ---- */
+
+/* Assert that a shared writable mapping of an append-only file fails EACCES. */
+CONFORM(mmap_classes, append_only_shared_write_eacces, "h5", LINUX)
+{
+	size_t pg = ms_page();
+	char path[PATH_MAX];
+	int fd = ms_file(pg, path);
+	int attr = 0;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &attr) != 0)
+		cr_skip_test("%s does not keep inode flags (FS_IOC_GETFLAGS: %s)", ms_fs_name(),
+			     ms_errname(errno));
+	int with = attr | FS_APPEND_FL;
+	if (ioctl(fd, FS_IOC_SETFLAGS, &with) != 0)
+		cr_skip_test("cannot make a file append-only on %s (%s; needs CAP_LINUX_IMMUTABLE)",
+			     ms_fs_name(), ms_errname(errno));
+	int afd = open(path, O_RDWR | O_APPEND);
+	int open_err = errno;
+	errno = 0;
+	void *p = afd >= 0 ? mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, afd, 0) : MAP_FAILED;
+	int e = errno;
+	ioctl(fd, FS_IOC_SETFLAGS, &attr); /* the file must be removable at exit */
+	cr_assert(afd >= 0, "open(O_RDWR|O_APPEND) of the append-only file: %s",
+		  ms_errname(open_err));
+	cr_assert(p == MAP_FAILED && e == EACCES, "shared PROT_WRITE mapping of an append-only "
+		  "file: %s, expected EACCES", p == MAP_FAILED ? ms_errname(e) : "mapped");
+}
+
+/* Assert that PROT_EXEC on a file of a noexec mount fails EPERM. */
+CONFORM(mmap_classes, exec_on_noexec_mount_eperm, "e5 h5", LINUX)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	ms_private_tmpfs("size=64k", dir);
+	/* noexec is a flag of the mount, not a tmpfs option: set it by a bind remount */
+	if (mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND | MS_NOEXEC | MS_NOSUID | MS_NODEV,
+		  NULL) != 0)
+		ms_broken("remount %s noexec: %s", dir, ms_errname(errno));
+	snprintf(path, sizeof(path), "%s/f", dir);
+	int fd = xopen(path, O_RDWR | O_CREAT, 0600);
+	xftruncate(fd, ms_page());
+	ms_assert_errno(mmap(NULL, ms_page(), PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0), EPERM);
+	/* cppcheck-suppress leakReturnValNotUsed ; kept until the test's own process exits */
+	ms_assert_mapped(mmap(NULL, ms_page(), PROT_READ, MAP_PRIVATE, fd, 0));
+	xclose(fd);
+}
+
+/* Assert that a private writable mapping that would pass RLIMIT_DATA fails ENOMEM (Linux
+ * 4.7 on). Runs in a child: the limit is the child's. */
+CONFORM(mmap_classes, rlimit_data_fails_enomem, "h8", LINUX)
+{
+	FILE *f = fopen("/proc/cmdline", "r");
+	char cmd[4096] = "";
+	if (f) {
+		if (!fgets(cmd, sizeof(cmd), f))
+			cmd[0] = 0;
+		fclose(f);
+	}
+	if (strstr(cmd, "ignore_rlimit_data"))
+		cr_skip_test("RLIMIT_DATA ignored by ignore_rlimit_data (/proc/cmdline)");
+	pid_t pid = xfork();
+	if (pid == 0) {
+		long data_kb = ms_status_kb("VmData");
+		child_check(data_kb > 0, "VmData unreadable");
+		struct rlimit rl = { (rlim_t)(data_kb + 1024) * 1024, RLIM_INFINITY };
+		child_check(setrlimit(RLIMIT_DATA, &rl) == 0, "setrlimit: %s", ms_errname(errno));
+		errno = 0;
+		void *p = mmap(NULL, 64 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
+		child_check(p == MAP_FAILED && errno == ENOMEM, "64 MiB past RLIMIT_DATA: %s, "
+			    "expected ENOMEM", p == MAP_FAILED ? ms_errname(errno) : "mapped");
+		_exit(0);
+	}
+	xwait_ok(pid);
+}
+
+/* Assert that mmap fails EMFILE when the number of mapped regions would pass the limit
+ * (POSIX). Linux's limit is vm.max_map_count and its answer is ENOMEM: a deviation kept in
+ * suites/expect/kernel.expect. */
+CONFORM(mmap_classes, map_count_limit_fails_emfile, "a5", POSIX)
+{
+	long max = ms_map_count_limit();
+	pid_t pid = xfork();
+	if (pid == 0) {
+		size_t pg = ms_page(), pages;
+		ms_split_to_map_count_limit(max, &pages);
+		void *p;
+		int tries = 0;
+		do {
+			errno = 0;
+			p = mmap(NULL, pg, PROT_READ, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		} while (p != MAP_FAILED && ++tries < 8);
+		child_check(p == MAP_FAILED && errno == EMFILE, "mmap at the map-count limit: %s, "
+			    "expected EMFILE", p == MAP_FAILED ? ms_errname(errno) : "mapped");
+		_exit(0);
+	}
+	xwait_ok(pid);
+}

@@ -1,0 +1,197 @@
+/* The argument-class fixture the *_classes suites share (issue 11; each call's tables live in
+ * the file of its suite): the classes of an address range, the calls under test, a call's
+ * class table with one result per class (RANGE_TABLE), and the probes of what this kernel and
+ * machine accept (prot and flag bits, the end of the user address space) that the tables of
+ * several calls read. The cells the tables fill are listed in
+ * suites/clauses/args-matrix.classes. */
+#ifndef MMAPSUITE_ARG_CLASSES_H
+#define MMAPSUITE_ARG_CLASSES_H
+
+#include "mm_util.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- address and length classes ---- */
+
+/* The classes, each named as its row's result is (suite/table_<class>). */
+enum range_class {
+	RC_page_aligned,
+	RC_addr_unaligned,
+	RC_len_not_page_multiple,
+	RC_len_zero,
+	RC_wraps_top,
+	RC_partly_unmapped,
+	RC_wholly_unmapped,
+};
+
+/* The call under test with (addr, len): 0 on success, -1 with errno set on failure. */
+typedef long (*range_call)(void *addr, size_t len);
+
+/* A call as its class table sees it. */
+struct range_target {
+	const char *name;
+	range_call call;
+	bool shared_file; /* the call needs a shared file mapping (remap_file_pages) */
+	void (*require)(void); /* SKIPs where the call does not exist, or NULL */
+	bool lock_limited; /* RLIMIT_MEMLOCK is checked before the range (mlock, mlock2) */
+};
+
+/* The calls: mmap(MAP_FIXED), munmap, mprotect(PROT_READ), pkey_mprotect(pkey -1),
+ * msync(MS_ASYNC), mlock, munlock, mlock2(0), madvise(MADV_NORMAL), posix_madvise(NORMAL),
+ * mincore, mseal, mremap (same size) and remap_file_pages (on a shared file mapping). */
+extern const struct range_target ms_range_mmap, ms_range_munmap, ms_range_mprotect,
+	ms_range_pkey, ms_range_msync, ms_range_mlock, ms_range_munlock, ms_range_mlock2,
+	ms_range_madvise, ms_range_padv, ms_range_mincore, ms_range_mseal, ms_range_mremap,
+	ms_range_rfp;
+
+/* Three fresh read-write pages, filled; shared memfd pages when the target needs a file. */
+unsigned char *ms_range_three_pages(const struct range_target *t);
+
+/* One row of a call's table: call t with the range of class cls over three fresh pages and
+ * assert the answer, success (expect 0) or failure with errno expect. */
+void ms_range_row(const struct range_target *t, enum range_class cls, int expect);
+
+/* Rounding of a length that is not a page multiple, for a call that fails ENOMEM on an
+ * unmapped page: [p0][p1][p2 unmapped] with len = pg + 1 must succeed (the rounded range
+ * ends at p1 and does not reach p2), and [p0][p1 unmapped] with len = pg + 1 must fail
+ * ENOMEM (the rounded range includes p1, the page holding the last byte). SKIPs where the
+ * call does not exist. */
+void ms_range_rounding_by_hole(const struct range_target *t);
+
+/* The test suite/length_rounding_reaches_last_page of a call with nothing else to check of
+ * its rounding: ms_range_rounding_by_hole(&target). */
+#define RANGE_ROUNDING(suite, ids, spec, target)                                            \
+	CONFORM(suite, length_rounding_reaches_last_page, ids, spec)                        \
+	{                                                                                   \
+		ms_range_rounding_by_hole(&(target));                                       \
+	}
+
+/* A call's class table, one result per class it has a row for, suite/table_<class>, with the
+ * ids and spec of the table. The expected answers come in the order of enum range_class
+ * (page_aligned, addr_unaligned, len_not_page_multiple, len_zero, wraps_top, partly_unmapped,
+ * wholly_unmapped): 0 for success, an errno name (EINVAL, ENOMEM, EFAULT), or NONE where the
+ * table's document says nothing of the class (no result).
+ *   RANGE_TABLE(mlock_classes, posix_range_table, "h14", POSIX, ms_range_mlock,
+ *               0, NONE, 0, NONE, ENOMEM, ENOMEM, ENOMEM) */
+#define RANGE_TABLE(suite, table, ids, spec, target, e1, e2, e3, e4, e5, e6, e7)             \
+	MS_RANGE_ROW_##e1(suite, table, page_aligned, ids, spec, target, e1)                \
+	MS_RANGE_ROW_##e2(suite, table, addr_unaligned, ids, spec, target, e2)              \
+	MS_RANGE_ROW_##e3(suite, table, len_not_page_multiple, ids, spec, target, e3)       \
+	MS_RANGE_ROW_##e4(suite, table, len_zero, ids, spec, target, e4)                    \
+	MS_RANGE_ROW_##e5(suite, table, wraps_top, ids, spec, target, e5)                   \
+	MS_RANGE_ROW_##e6(suite, table, partly_unmapped, ids, spec, target, e6)             \
+	MS_RANGE_ROW_##e7(suite, table, wholly_unmapped, ids, spec, target, e7)
+#define MS_RANGE_ROW_NONE(...)
+#define MS_RANGE_ROW_0(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
+#define MS_RANGE_ROW_EINVAL(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
+#define MS_RANGE_ROW_ENOMEM(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
+#define MS_RANGE_ROW_EFAULT(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
+/* One row: a variant (CONFORM_VARIANT, conform.h) of the table per class. */
+#define MS_RANGE_ROW_TEST_(suite, table, cls, ids, spec, target, expect)                     \
+	CONFORM_VARIANT(suite, table, cls, ids, spec, MS_RANGE_ROW_CALL_,                   \
+			(&(target), RC_##cls, expect))
+#define MS_RANGE_ROW_CALL_(args) ms_range_row args
+
+/* ---- mmap offset classes ---- */
+
+/* The rows of mmap's offset classes. */
+enum offset_row { OFFSET_UNALIGNED, OFFSET_PLUS_LEN_PAST_OFF_T_MAX, OFFSET_NEAR_MAX_RANGE_FITS };
+
+/* Assert mmap's offset classes on a file of the file system under test, one result per row:
+ * an offset that is not a page multiple fails EINVAL; off + len past the largest offset
+ * (off_t's maximum) fails EOVERFLOW; the largest page-aligned offset whose range still fits
+ * is accepted. */
+void ms_offset_row(enum offset_row row);
+
+/* ---- what this kernel and machine accept ---- */
+
+/* Whether `uname -r` is at least major.minor. */
+bool ms_kernel_at_least(int major, int minor);
+
+/* MAP_ flag bits this kernel knows: those its uapi headers name (the legacy set mmap(2)
+ * lists, MAP_SYNC, MAP_FIXED_NOREPLACE, the huge-page size field), and MAP_ABOVE4G on x86-64
+ * from 6.6. Bits 0-3 are the mapping type, probed on their own. */
+unsigned long ms_known_map_bits(void);
+
+/* Protection bits the running kernel knows on this machine: the generic four and the arm64
+ * ones the CPU reports (ms_arch_prot_bits(), mm_util.h). GROWSDOWN/UP are known too but refused
+ * on a plain mapping: they have their own rows. */
+unsigned long ms_known_prot_bits(void);
+
+/* mprotect or pkey_mprotect(pkey -1) each unknown prot bit: EINVAL, protection unchanged. */
+void ms_unknown_prot_bits_einval(bool pkey);
+
+/* The protections every implementation must accept (POSIX mmap, mprotect). */
+struct ms_required_prot {
+	const char *name;
+	int prot;
+};
+extern const struct ms_required_prot ms_required_prots[4];
+
+/* What must hold of a mapping with protection prot: a store succeeds iff PROT_WRITE; with
+ * PROT_NONE a load faults; with PROT_READ a load succeeds. A wrong answer is appended to msg
+ * (of len bytes), naming how the protection was set and its name. */
+void ms_check_prot(char *msg, size_t len, const char *how, const char *name, unsigned char *p,
+		   int prot);
+
+/* A memfd of len bytes, every byte fill. */
+int ms_memfd_of(size_t len, unsigned char fill);
+
+/* x86-64 with 4-level paging: the user address space ends one page below 128 TiB
+ * (TASK_SIZE_MAX), ms_x86_64_low_half_end; hints above it are ignored unless the CPU has
+ * LA57. */
+extern const bool ms_va_is_x86_64;
+extern const uintptr_t ms_x86_64_low_half_end;
+
+/* An address no 64-bit Linux ever gives to user space (bit 63; bit 55 on arm64, which ignores
+ * the top byte of an address). */
+extern void *const ms_beyond_user_space;
+
+/* Whether the kernel runs x86-64 5-level paging (it clears the la57 flag when it does not):
+ * then the user address space reaches 2^56 and 128 TiB is no boundary. */
+bool ms_x86_64_la57(void);
+
+/* Whether the end of the user address space is x86-64's 4-level paging boundary, 128 TiB
+ * minus one page (TASK_SIZE): the rows that cross it need it. With 5-level paging MAP_FIXED
+ * may go above it: no boundary to test there. */
+bool ms_x86_64_4level(void);
+
+/* What the address space must be for each row of the mmap and munmap tables beyond the user
+ * address space (by row name); ms_require_va() SKIPs a row whose need is not met. */
+#define VA_NEEDED_beyond_user_space true
+#define VA_NEEDED_wrapping_end true
+#define VA_NEEDED_crossing_task_size ms_x86_64_4level()
+void ms_require_va(bool ok);
+
+/* ---- in a forked child ---- */
+
+/* Removes cap from the effective set (the child only), so that a root run still sees what an
+ * unprivileged caller sees. glibc has no capget/capset wrapper. */
+void ms_child_drop_capability(int cap);
+
+/* Lowers RLIMIT_MEMLOCK to 64 KiB and drops CAP_IPC_LOCK (as root by becoming nobody), or
+ * exits MS_CHILD_SKIP if the capability stays. */
+void ms_child_limit_memlock(void);
+
+/* A child that wants its test skipped exits with this code: the parent's
+ * ms_assert_child_ok_or_skip() then SKIPs with skip_reason; any other failure fails. */
+enum { MS_CHILD_SKIP = 77 };
+void ms_assert_child_ok_or_skip(pid_t pid, const char *skip_reason);
+
+#define child_check_errno(expr, expected)                                                   \
+	do {                                                                                \
+		errno = 0;                                                                  \
+		long r_ = (long)(expr);                                                     \
+		int e_ = errno;                                                             \
+		child_check(r_ == -1 && e_ == (expected),                                   \
+			    "%s: expected -1 with %s, got %ld with %s", #expr,              \
+			    ms_errname(expected), r_, ms_errname(e_));                      \
+	} while (0)
+
+/* ---- file fixtures ---- */
+
+/* An fd that was open a moment ago and is not any more. */
+int ms_closed_fd(void);
+
+#endif
