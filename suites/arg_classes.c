@@ -352,17 +352,6 @@ void ms_child_limit_memlock(void)
 		_exit(MS_CHILD_SKIP);
 }
 
-void ms_assert_child_ok_or_skip(pid_t pid, const char *skip_reason)
-{
-	int status = xwait(pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == MS_CHILD_SKIP)
-		cr_skip_test("%s", skip_reason);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-		  "child %d failed (%s %d, see its message above)", (int)pid,
-		  WIFEXITED(status) ? "exit" : "signal",
-		  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-}
-
 /* ---- file fixtures ---- */
 
 int ms_closed_fd(void)

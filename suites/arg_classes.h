@@ -174,10 +174,6 @@ void ms_child_drop_capability(int cap);
  * exits MS_CHILD_SKIP if the capability stays. */
 void ms_child_limit_memlock(void);
 
-/* A child that wants its test skipped exits with this code: the parent's
- * ms_assert_child_ok_or_skip() then SKIPs with skip_reason; any other failure fails. */
-enum { MS_CHILD_SKIP = 77 };
-void ms_assert_child_ok_or_skip(pid_t pid, const char *skip_reason);
 
 #define child_check_errno(expr, expected)                                                   \
 	do {                                                                                \

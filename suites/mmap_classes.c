@@ -361,7 +361,7 @@ CONFORM(mmap_classes, map_locked_over_memlock_limit_fails_eagain, "h9", LINUX)
 			    ms_errname(errno));
 		_exit(0);
 	}
-	ms_assert_child_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
+	xwait_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
 				"become nobody), which lifts RLIMIT_MEMLOCK");
 }
 
@@ -382,7 +382,7 @@ CONFORM(mmap_classes, mcl_future_over_memlock_limit_fails_eagain, "h9", POSIX)
 			    "got %s", p == MAP_FAILED ? ms_errname(errno) : "a mapping");
 		_exit(0);
 	}
-	ms_assert_child_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
+	xwait_ok_or_skip(pid, "the process keeps CAP_IPC_LOCK (not root, so it cannot "
 				"become nobody), which lifts RLIMIT_MEMLOCK");
 }
 
