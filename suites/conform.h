@@ -8,6 +8,7 @@
 #define MMAPSUITE_CONFORM_H
 
 #include <criterion/criterion.h>
+#include "cleanup.h"
 #include "policy.h"
 #include <errno.h>
 #include <setjmp.h>
@@ -63,6 +64,11 @@ enum ms_fs_kind ms_fs_kind(void);      /* from statfs(ms_dir()) */
 const char *ms_fs_name(void);          /* "tmpfs", "ext4", "xfs", "btrfs", or the magic in hex */
 
 size_t ms_page(void);
+
+/* Runs fn when this test process exits (lib/cleanup.h: never in a child it forks, which may
+ * call exit() without undoing its parent's files, mounts or settings). Registering the same fn
+ * twice keeps one entry. */
+void ms_at_exit(enum ms_cleanup_phase phase, void (*fn)(void));
 
 /* A new regular file in ms_dir() of size bytes filled with ms_pattern(offset) bytes, opened
  * O_RDWR. With path != NULL the name (PATH_MAX) is returned and the file is removed at test

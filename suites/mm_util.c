@@ -513,8 +513,9 @@ void xuffd_register(int uffd, void *addr, size_t len, uint64_t mode)
 }
 
 /* ---- machine-wide settings ----
- * One test process changes at most a few settings; forked children inherit this state and
- * the atexit handler, so only the process that took the locks restores. */
+ * One test process changes at most a few settings; forked children inherit this state, so
+ * only the process that took the locks restores (its clean-up entry, and the check below for
+ * a .fini or a direct call). */
 
 static struct {
 	enum ms_machine_setting id;
@@ -567,11 +568,7 @@ void mm_setting_hold(enum ms_machine_setting id)
 	}
 	*slot = fd;
 	owner = getpid();
-	static bool registered;
-	if (!registered) {
-		atexit(mm_settings_restore);
-		registered = true;
-	}
+	ms_at_exit(MS_CLEANUP_RESTORE, mm_settings_restore);
 }
 
 bool mm_setting_read(enum ms_machine_setting id, char *buf, size_t len)
