@@ -77,6 +77,11 @@ const char *ms_fs_name(void)
 	}
 }
 
+void ms_broken_exit(void)
+{
+	exit(MS_BROKEN_EXIT);
+}
+
 void ms_at_exit(enum ms_cleanup_phase phase, void (*fn)(void))
 {
 	if (ms_cleanup_add(phase, fn, MS_CLEANUP_AT_EXIT) != 0)

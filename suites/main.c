@@ -59,6 +59,14 @@ static int list_tests(struct criterion_test_set *set)
 	return bad;
 }
 
+/* Whether the test ended through ms_broken() (conform.h): its process exited with
+ * MS_BROKEN_EXIT, which the test did not declare as the status it expects. */
+static bool ended_broken(const struct criterion_test_stats *st)
+{
+	return !st->crashed && !st->timed_out && !st->signal &&
+	       st->exit_code == MS_BROKEN_EXIT && st->test->data->exit_code != MS_BROKEN_EXIT;
+}
+
 static const char *status_name(struct criterion_test_stats *st, const char **message)
 {
 	*message = NULL;
@@ -66,13 +74,18 @@ static const char *status_name(struct criterion_test_stats *st, const char **mes
 		*message = st->message;
 		return "skip";
 	}
+	/* Criterion lists the assertions newest first: a failure is told by its first failed
+	 * assertion, a broken test by ms_broken()'s, the newest */
+	bool broken = ended_broken(st);
 	for (struct criterion_assert_stats *a = st->asserts; a; a = a->next) {
 		if (a->passed)
 			continue;
 		*message = a->message;
-		if (a->message && strncmp(a->message, MS_BROKEN_PREFIX, strlen(MS_BROKEN_PREFIX)) == 0)
-			return "broken";
+		if (broken)
+			break;
 	}
+	if (broken)
+		return "broken";
 	if (st->test_status == CR_STATUS_PASSED && !st->crashed && !st->timed_out)
 		return "pass";
 	return "fail";
@@ -95,7 +108,7 @@ static void record(struct criterion_test_stats *st)
 		snprintf(extra, sizeof(extra), "timed out");
 	else if (st->crashed || (st->signal && st->signal != st->test->data->signal))
 		snprintf(extra, sizeof(extra), "crashed: %s", ms_signame(st->signal));
-	else if (st->exit_code != st->test->data->exit_code)
+	else if (st->exit_code != st->test->data->exit_code && !ended_broken(st))
 		snprintf(extra, sizeof(extra), "exited with status %d", st->exit_code);
 	else if (st->test->data->signal && st->signal != st->test->data->signal)
 		snprintf(extra, sizeof(extra), "expected %s, none was raised",
