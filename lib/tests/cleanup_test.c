@@ -41,12 +41,9 @@ static pid_t fork_reporting(int *read_fd)
 	cr_assert_eq(pipe(fds), 0);
 	pid_t pid = fork();
 	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		close(fds[0]);
-		report_fd = fds[1];
-		return 0;
-	}
-	close(fds[1]);
+	/* the child keeps the write end, the test the read end */
+	close(fds[pid == 0 ? 0 : 1]);
+	report_fd = pid == 0 ? fds[1] : -1;
 	*read_fd = fds[0];
 	return pid;
 }
