@@ -31,6 +31,8 @@ def want(test, outcome, check, why):
         bad.append(f"{test}: outcome {r['outcome']!r}, want {outcome!r} ({r.get('message')!r})")
     elif not check(r.get("message") or ""):
         bad.append(f"{test}: {why}: {r.get('message')!r}")
+    elif outcome == "broken" and not r["duration_s"] > 0:
+        bad.append(f"{test}: a broken test's time is {r['duration_s']}, not the time it ran")
 want("setup_failure_is_broken", "broken",
      lambda m: m == "open(/nonexistent/file): ENOENT", "message not as ms_broken() wrote it")
 want("broken_words_in_an_assertion_fail", "fail",
