@@ -30,8 +30,13 @@
 #define XFS_SUPER_MAGIC 0x58465342
 #endif
 
+/* The test's own process: only it may report to Criterion (a child's message is never answered
+ * and the child would hang). 0 outside a test declared with CONFORM(). */
+static pid_t test_pid;
+
 void ms_test_init(void)
 {
+	test_pid = getpid();
 	void (*arm)(void);
 	*(void **)&arm = dlsym(RTLD_DEFAULT, "mmapsuite_faulty_arm");
 	if (arm)
@@ -75,6 +80,21 @@ const char *ms_fs_name(void)
 		snprintf(other, sizeof(other), "fs-0x%lx", fs_magic());
 		return other;
 	}
+}
+
+bool ms_in_test_process(void)
+{
+	return !test_pid || getpid() == test_pid;
+}
+
+void ms_child_broken(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "child %d: set-up failed: ", (int)getpid());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 void ms_broken_exit(void)
@@ -405,6 +425,9 @@ void ms_xwait_ok(const char *file, int line, pid_t pid)
 	if (WIFSIGNALED(status))
 		cr_assert_fail("%s:%d: child %d died of %s", file, line, (int)pid,
 			       ms_signame(WTERMSIG(status)));
+	if (WEXITSTATUS(status) == MS_BROKEN_EXIT) /* its set-up failed: ms_broken() in the child */
+		ms_broken("%s:%d: child %d: its set-up failed (its message is above)", file, line,
+			  (int)pid);
 	cr_assert(WEXITSTATUS(status) == 0, "%s:%d: child %d failed (exit %d, see its message above)",
 		  file, line, (int)pid, WEXITSTATUS(status));
 }

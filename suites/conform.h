@@ -54,14 +54,21 @@ void ms_test_init(void);
  * clean-up entries (ms_at_exit). The report hook (main.c) maps that status, in a test that does
  * not declare it as its .exit_code, to the outcome "broken"; the message text decides nothing,
  * so an assertion whose message happens to read "BROKEN: ..." is a plain fail.
- * docs/results-schema.md (version 4) says how older runs' "BROKEN: " messages are read. */
+ * docs/results-schema.md (version 4) says how older runs' "BROKEN: " messages are read.
+ * In a child the test forked, which cannot report to Criterion, the message goes to stderr
+ * and the child exits MS_BROKEN_EXIT; xwait_ok() in the parent then ends the test BROKEN. */
 #define MS_BROKEN_EXIT 86
 
 _Noreturn void ms_broken_exit(void);
+bool ms_in_test_process(void);
+void ms_child_broken(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define ms_broken(...)                                                                      \
 	do {                                                                                \
-		cr_expect_fail(__VA_ARGS__);                                                \
+		if (ms_in_test_process())                                                   \
+			cr_expect_fail(__VA_ARGS__);                                        \
+		else                                                                        \
+			ms_child_broken(__VA_ARGS__);                                       \
 		ms_broken_exit();                                                           \
 	} while (0)
 

@@ -2,8 +2,8 @@
  * helpers (conform.c) into mmapsuite-conform-outcomes, which outcomes.sh runs and reads back:
  * a set-up failure ends "broken" through the exit status, with its message as written; an
  * assertion whose message merely reads "BROKEN: " is a plain fail; clean-up entries run when a
- * test ends broken, and never in a child the test forks. The ids are placeholders: these
- * tests are no clause's. */
+ * test ends broken, and never in a child the test forks; a child's broken set-up makes its
+ * parent's test broken. The ids are placeholders: these tests are no clause's. */
 #include "conform.h"
 
 #include <limits.h>
@@ -47,4 +47,13 @@ CONFORM(outcome, child_exit_keeps_parent_files, "a1", LINUX)
 	cr_assert(waitpid(pid, &status, 0) == pid && WIFEXITED(status), "the child did not exit");
 	cr_assert(access(path, F_OK) == 0, "the child's exit() removed its parent's file %s: %s",
 		  path, ms_errname(errno));
+}
+
+/* Assert that a child whose set-up fails makes its parent's test BROKEN, not failed. */
+CONFORM(outcome, child_setup_failure_is_broken, "a1", LINUX)
+{
+	pid_t pid = xfork();
+	if (pid == 0)
+		xclose(-1);
+	xwait_ok(pid);
 }

@@ -40,6 +40,8 @@ want("broken_words_in_an_assertion_fail", "fail",
 want("broken_test_cleans_up", "broken",
      lambda m: m.startswith("set-up stopped after creating"), "message changed")
 want("child_exit_keeps_parent_files", "pass", lambda m: True, "")
+want("child_setup_failure_is_broken", "broken",
+     lambda m: "its set-up failed" in m, "not the parent's word on its child")
 left = os.listdir(sys.argv[2])
 if left:
     bad.append(f"files left in the scratch directory: {left}")
