@@ -1,4 +1,5 @@
 #include "contain.h"
+#include "cleanup.h"
 #include "place.h"
 #include "trusted_env.h"
 #include "guard.h"
@@ -367,6 +368,8 @@ static void ns_link(pid_t pid, char *out, size_t len)
 
 static void add_run(struct ms_contained *c)
 {
+	/* on Ctrl-C the runs end first: none may write to what is released next (cleanup.h) */
+	ms_cleanup_add(MS_CLEANUP_STOP, ms_contain_stop_all, MS_CLEANUP_ON_SIGNAL);
 	for (int i = 0; i < MAX_RUNS; i++)
 		if (!runs[i]) {
 			runs[i] = c;

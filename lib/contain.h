@@ -55,8 +55,9 @@ int ms_contain_wait(struct ms_contained *c, double limit_s, bool *timed_out);
  * removes the cgroup. Returns as ms_contain_wait. */
 int ms_contain_stop(struct ms_contained *c);
 
-/* For a signal handler: ends every run still going, waiting a bounded time for each.
- * Async-signal-safe. */
+/* For the signal path: ends every run still going, waiting a bounded time for each.
+ * Async-signal-safe. Registered with the clean-up registry (cleanup.h) by the first run
+ * started, so a signal the registry catches stops the runs before anything is released. */
 void ms_contain_stop_all(void);
 
 #endif

@@ -256,6 +256,19 @@ static void add_under_todays_names(struct ms_run *run, const struct ms_conforman
 	free(name);
 }
 
+/* Before version 4 a test whose set-up failed ended with a failed assertion whose message
+ * began "BROKEN: ", stored as "fail" (or as "broken", the prefix kept): read as the broken
+ * result it was, the way version 4 stores it. */
+static void read_legacy_broken(const struct reader *r, struct ms_conformance *c)
+{
+	size_t n = strlen(MS_LEGACY_BROKEN_PREFIX);
+	if (r->version >= 4 || (c->outcome != MS_FAIL && c->outcome != MS_BROKEN) || !c->message ||
+	    strncmp(c->message, MS_LEGACY_BROKEN_PREFIX, n) != 0)
+		return;
+	c->outcome = MS_BROKEN;
+	memmove(c->message, c->message + n, strlen(c->message + n) + 1);
+}
+
 static void read_conformance(struct reader *r, struct ms_run *run, json_t *item, size_t i)
 {
 	char where[48];
@@ -282,6 +295,7 @@ static void read_conformance(struct reader *r, struct ms_run *run, json_t *item,
 		fail(r, "%s.outcome: '%s' is not pass, fail, skip or broken%s", where, outcome,
 		     r->version < 2 ? "" : ", xfail or xpass");
 	c.outcome = o < 0 ? MS_BROKEN : (enum ms_outcome)o;
+	read_legacy_broken(r, &c);
 	json_t *e = json_object_get(item, "expectation");
 	if (e && !json_is_null(e)) {
 		char ewhere[64];

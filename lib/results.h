@@ -10,8 +10,11 @@
 
 #define MS_SCHEMA_NAME "mmapsuite-results"
 /* Version 2 added the outcomes xfail and xpass and a result's "expectation"; version 1 files
- * are still read (they hold neither). */
-#define MS_SCHEMA_VERSION 3
+ * are still read (they hold neither). Version 4: a broken test is outcome "broken" with its
+ * message as it is; before, its message began MS_LEGACY_BROKEN_PREFIX and it could be stored as
+ * "fail", and such results are read as broken, the prefix taken off. */
+#define MS_SCHEMA_VERSION 4
+#define MS_LEGACY_BROKEN_PREFIX "BROKEN: "
 
 /* xfail: a failure an expectation file names (a known deviation); xpass: a pass where the
  * expectation file says the test fails. Appended, so version 1 indices keep their meaning. */

@@ -5,7 +5,7 @@
 #include "scratch.h"
 #include "trusted_env.h"
 #include "cgroup.h"
-#include "contain.h"
+#include "cleanup.h"
 #include "loop_device.h"
 #include "settings_guard.h"
 #include "state_dir.h"
@@ -60,6 +60,15 @@ static bool xdg_state_root(char *out, size_t len)
 	return snprintf(out, len, "%s/mmapsuite", xdg) < (int)len;
 }
 
+/* Whatever this process prepares goes when it ends, on the signals too (cleanup.h); a child
+ * it forks never releases it. */
+static void release_at_exit(void)
+{
+	if (ms_cleanup_add(MS_CLEANUP_RELEASE, ms_scratch_release_all,
+			   MS_CLEANUP_AT_EXIT | MS_CLEANUP_ON_SIGNAL) != 0)
+		ms_warn("the clean-up registry is full: the scratch areas are not removed at exit");
+}
+
 const char *ms_scratch_state_root(void)
 {
 	if (data_root[0])
@@ -76,7 +85,7 @@ const char *ms_scratch_state_root(void)
 			ms_die(MS_EXIT_USAGE, "cannot create a state directory in /tmp: %s",
 			       strerror(errno));
 		made_temporary_root = true;
-		atexit(ms_scratch_release_all);
+		release_at_exit();
 	}
 	return data_root;
 }
@@ -197,7 +206,7 @@ static int create_area(void)
 	char *owner = xasprintf("%d %llu %s %s\n", (int)pid, st, bid, ns);
 	int rc = ms_write_file_at(area_fd, OWNER_FILE, owner, strlen(owner));
 	free(bid), free(owner);
-	atexit(ms_scratch_release_all);
+	release_at_exit();
 	return rc;
 }
 
@@ -619,28 +628,19 @@ void ms_scratch_release_all(void)
 	releasing = 0;
 }
 
-static void on_signal(int sig)
+/* On a signal, a test killed inside its window left a setting changed: put it back before the
+ * areas go (the contained runs were stopped first, lib/contain.c). */
+static void put_back_saved_settings(void)
 {
-	/* the runner and every test process first: none may write to what is released next */
-	ms_contain_stop_all();
-	/* a test killed inside its window left a setting changed: put it back now */
 	if (have_saved_settings)
 		ms_settings_put_back(&saved_settings);
-	ms_scratch_release_all();
-	signal(sig, SIG_DFL);
-	raise(sig);
 }
 
 void ms_scratch_install_signal_handlers(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A reader that goes away (mmapsuite ... | head) must not kill us before the clean-up:
-	 * writes then fail with EPIPE instead. */
-	signal(SIGPIPE, SIG_IGN);
+	release_at_exit();
+	ms_cleanup_add(MS_CLEANUP_RESTORE, put_back_saved_settings, MS_CLEANUP_ON_SIGNAL);
+	ms_cleanup_catch_signals();
 }
 
 /* ---- reaping what dead runs left ---- */

@@ -41,11 +41,13 @@ int ms_scratch_save_settings(const struct ms_settings_snapshot *snap);
 /* Removes one prepared area (unmount, detach, delete). Safe to call twice. */
 void ms_scratch_release(struct ms_scratch *s);
 
-/* Releases every area this process prepared. Installed for atexit and the signals. */
+/* Releases every area this process prepared. An entry of the clean-up registry (cleanup.h)
+ * from the first area on: it runs at exit and on the signals, in this process only. */
 void ms_scratch_release_all(void);
 
-/* Installs SIGINT/SIGTERM/SIGHUP handlers that first end every contained test run
- * (lib/contain.h), then release all, then die of the signal; and ignores SIGPIPE. */
+/* Catches SIGINT/SIGTERM/SIGHUP through the clean-up registry (cleanup.h), which then ends
+ * every contained test run (lib/contain.h), puts back the settings snapshot saved last,
+ * releases all, and dies of the signal; and ignores SIGPIPE. */
 void ms_scratch_install_signal_handlers(void);
 
 #endif

@@ -1,6 +1,7 @@
 /* Implementation of the conformance test support declared in conform.h. Runs inside each
  * test's own process. */
 #include "conform.h"
+#include "cleanup.h"
 #include "trusted_env.h"
 #include "proc_parse.h"
 
@@ -24,8 +25,13 @@
 #define XFS_SUPER_MAGIC 0x58465342
 #endif
 
+/* The test's own process: only it may report to Criterion (a child's message is never answered
+ * and the child would hang). 0 outside a test declared with CONFORM(). */
+static pid_t test_pid;
+
 void ms_test_init(void)
 {
+	test_pid = getpid();
 	void (*arm)(void);
 	*(void **)&arm = dlsym(RTLD_DEFAULT, "mmapsuite_faulty_arm");
 	if (arm)
@@ -71,13 +77,39 @@ const char *ms_fs_name(void)
 	}
 }
 
+bool ms_in_test_process(void)
+{
+	return !test_pid || getpid() == test_pid;
+}
+
+void ms_child_broken(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "child %d: set-up failed: ", (int)getpid());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ms_broken_exit(void)
+{
+	exit(MS_BROKEN_EXIT);
+}
+
+void ms_at_exit(enum ms_cleanup_phase phase, void (*fn)(void))
+{
+	if (ms_cleanup_add(phase, fn, MS_CLEANUP_AT_EXIT) != 0)
+		ms_broken("the clean-up registry is full (%d entries)", MS_CLEANUP_MAX);
+}
+
 size_t ms_page(void)
 {
 	return (size_t)sysconf(_SC_PAGESIZE);
 }
 
-/* Named files are removed when the test process exits normally; after a crash the harness
- * removes the whole scratch area. */
+/* Named files are removed when the test process exits normally (not when a child it forked
+ * does: lib/cleanup.h); after a crash the harness removes the whole scratch area. */
 static char *named_files[64];
 static int n_named;
 
@@ -101,7 +133,7 @@ int ms_file_flags(size_t size, int flags, char *path)
 	if (path) {
 		strcpy(path, name);
 		if (n_named == 0)
-			atexit(remove_named_files);
+			ms_at_exit(MS_CLEANUP_RELEASE, remove_named_files);
 		if (n_named < (int)(sizeof(named_files) / sizeof(named_files[0])))
 			named_files[n_named++] = strdup(name);
 	} else {
@@ -549,7 +581,7 @@ void ms_private_tmpfs(const char *options, char *dir)
 		ms_broken("mount(tmpfs, %s, \"%s\"): %s", dir, options, ms_errname(e));
 	}
 	strcpy(private_mount, dir);
-	atexit(remove_private_mount);
+	ms_at_exit(MS_CLEANUP_RELEASE, remove_private_mount);
 }
 
 long ms_map_count_limit(void)

@@ -8,6 +8,7 @@
 #define MMAPSUITE_CONFORM_H
 
 #include <criterion/criterion.h>
+#include "cleanup.h"
 #include "policy.h"
 #include <errno.h>
 #include <setjmp.h>
@@ -53,10 +54,29 @@
  * never Criterion's own machinery. A test needing a fixture calls its set-up in the body. */
 void ms_test_init(void);
 
-/* The BROKEN marker the report hook looks for in a failed assertion's message. */
-#define MS_BROKEN_PREFIX "BROKEN: "
+/* BROKEN: the test's own set-up failed, so it says nothing about the kernel. ms_broken(fmt,
+ * ...) records the message as a failed expectation (it reaches results.json as it is, with no
+ * marker in it) and ends the test process with exit status MS_BROKEN_EXIT, running its
+ * clean-up entries (ms_at_exit). The report hook (main.c) maps that status, in a test that does
+ * not declare it as its .exit_code, to the outcome "broken"; the message text decides nothing,
+ * so an assertion whose message happens to read "BROKEN: ..." is a plain fail.
+ * docs/results-schema.md (version 4) says how older runs' "BROKEN: " messages are read.
+ * In a child the test forked, which cannot report to Criterion, the message goes to stderr
+ * and the child exits MS_BROKEN_EXIT; xwait_ok() in the parent then ends the test BROKEN. */
+#define MS_BROKEN_EXIT 86
 
-#define ms_broken(...) cr_assert_fail(MS_BROKEN_PREFIX __VA_ARGS__)
+_Noreturn void ms_broken_exit(void);
+bool ms_in_test_process(void);
+void ms_child_broken(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define ms_broken(...)                                                                      \
+	do {                                                                                \
+		if (ms_in_test_process())                                                   \
+			cr_expect_fail(__VA_ARGS__);                                        \
+		else                                                                        \
+			ms_child_broken(__VA_ARGS__);                                       \
+		ms_broken_exit();                                                           \
+	} while (0)
 
 /* ---- the file system under test ---- */
 
@@ -69,6 +89,11 @@ enum ms_fs_kind ms_fs_kind(void);      /* from statfs(ms_dir()) */
 const char *ms_fs_name(void);          /* "tmpfs", "ext4", "xfs", "btrfs", or the magic in hex */
 
 size_t ms_page(void);
+
+/* Runs fn when this test process exits (lib/cleanup.h: never in a child it forks, which may
+ * call exit() without undoing its parent's files, mounts or settings). Registering the same fn
+ * twice keeps one entry. */
+void ms_at_exit(enum ms_cleanup_phase phase, void (*fn)(void));
 
 /* A new regular file in ms_dir() of size bytes filled with ms_pattern(offset) bytes, opened
  * O_RDWR. With path != NULL the name (PATH_MAX) is returned and the file is removed at test

@@ -146,6 +146,9 @@ void ms_xwait_ok(const char *file, int line, pid_t pid)
 	if (WIFSIGNALED(status))
 		cr_assert_fail("%s:%d: child %d died of %s", file, line, (int)pid,
 			       ms_signame(WTERMSIG(status)));
+	if (WEXITSTATUS(status) == MS_BROKEN_EXIT) /* its set-up failed: ms_broken() in the child */
+		ms_broken("%s:%d: child %d: its set-up failed (its message is above)", file, line,
+			  (int)pid);
 	cr_assert(WEXITSTATUS(status) == 0, "%s:%d: child %d failed (exit %d, see its message above)",
 		  file, line, (int)pid, WEXITSTATUS(status));
 }
@@ -155,6 +158,9 @@ void ms_xwait_ok_or_skip_at(const char *file, int line, pid_t pid, const char *r
 	int status = ms_xwait(file, line, pid);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == MS_CHILD_SKIP)
 		cr_skip_test("%s", reason);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == MS_BROKEN_EXIT)
+		ms_broken("%s:%d: child %d: its set-up failed (its message is above)", file, line,
+			  (int)pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 		  "%s:%d: child %d failed (status 0x%x, see its message above)", file, line,
 		  (int)pid, status);

@@ -107,9 +107,10 @@ static void with_huge_pages(long n, void (*body)(void))
 	int status = child > 0 ? ms_wait_bounded(child) : -2;
 	ms_settings_restore();
 
-	cr_assert(status != -2, MS_BROKEN_PREFIX "fork: %s", ms_errname(errno));
-	cr_assert(status != -1, MS_BROKEN_PREFIX "the hugetlb child did not finish within %.0f s",
-		  ms_child_limit_s());
+	if (status == -2)
+		ms_broken("fork: %s", ms_errname(errno));
+	if (status == -1)
+		ms_broken("the hugetlb child did not finish within %.0f s", ms_child_limit_s());
 	cr_assert(!WIFSIGNALED(status), "the hugetlb child died of %s",
 		  ms_signame(WTERMSIG(status)));
 	cr_assert(WEXITSTATUS(status) == 0, "the hugetlb child failed (exit %d, message above)",

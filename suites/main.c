@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Splits "b1 b3|POSIX" into ids and spec. */
 static void split_description(const char *desc, char *ids, size_t idlen, char *spec,
@@ -59,6 +60,44 @@ static int list_tests(struct criterion_test_set *set)
 	return bad;
 }
 
+/* Whether the test ended through ms_broken() (conform.h): its process exited with
+ * MS_BROKEN_EXIT, which the test did not declare as the status it expects. */
+static bool ended_broken(const struct criterion_test_stats *st)
+{
+	return !st->crashed && !st->timed_out && !st->signal &&
+	       st->exit_code == MS_BROKEN_EXIT && st->test->data->exit_code != MS_BROKEN_EXIT;
+}
+
+/* When each running test started, for the time of a broken one: Criterion reports 0 s for a
+ * test process that exits in its body. Tests run side by side (-j), so one slot per test. */
+static struct {
+	const struct criterion_test *test;
+	double began_s;
+} running[256];
+
+static double monotonic_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Notes (start) or forgets the start of test; returns the seconds since its start when
+ * forgetting, or 0 when it was not noted. */
+static double test_time(const struct criterion_test *test, bool start)
+{
+	const struct criterion_test *want = start ? NULL : test;
+	for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++) {
+		if (running[i].test != want)
+			continue;
+		running[i].test = start ? test : NULL;
+		if (start)
+			running[i].began_s = monotonic_s();
+		return start ? 0 : monotonic_s() - running[i].began_s;
+	}
+	return 0;
+}
+
 static const char *status_name(struct criterion_test_stats *st, const char **message)
 {
 	*message = NULL;
@@ -66,13 +105,18 @@ static const char *status_name(struct criterion_test_stats *st, const char **mes
 		*message = st->message;
 		return "skip";
 	}
+	/* Criterion lists the assertions newest first: a failure is told by its first failed
+	 * assertion, a broken test by ms_broken()'s, the newest */
+	bool broken = ended_broken(st);
 	for (struct criterion_assert_stats *a = st->asserts; a; a = a->next) {
 		if (a->passed)
 			continue;
 		*message = a->message;
-		if (a->message && strncmp(a->message, MS_BROKEN_PREFIX, strlen(MS_BROKEN_PREFIX)) == 0)
-			return "broken";
+		if (broken)
+			break;
 	}
+	if (broken)
+		return "broken";
 	if (st->test_status == CR_STATUS_PASSED && !st->crashed && !st->timed_out)
 		return "pass";
 	return "fail";
@@ -80,6 +124,7 @@ static const char *status_name(struct criterion_test_stats *st, const char **mes
 
 static void record(struct criterion_test_stats *st)
 {
+	double since_start_s = test_time(st->test, false);
 	const char *path = ms_env("MMAPSUITE_RESULTS");
 	if (!path || !*path) {
 		char *note = NULL;
@@ -95,11 +140,13 @@ static void record(struct criterion_test_stats *st)
 		snprintf(extra, sizeof(extra), "timed out");
 	else if (st->crashed || (st->signal && st->signal != st->test->data->signal))
 		snprintf(extra, sizeof(extra), "crashed: %s", ms_signame(st->signal));
-	else if (st->exit_code != st->test->data->exit_code)
+	else if (st->exit_code != st->test->data->exit_code && !ended_broken(st))
 		snprintf(extra, sizeof(extra), "exited with status %d", st->exit_code);
 	else if (st->test->data->signal && st->signal != st->test->data->signal)
 		snprintf(extra, sizeof(extra), "expected %s, none was raised",
 			 ms_signame(st->test->data->signal));
+	double duration_s = ended_broken(st) && st->elapsed_time == 0 ? since_start_s :
+			    (double)st->elapsed_time;
 	char *full = NULL;
 	/* asprintf leaves its pointer undefined on failure: the report then carries the parts it
 	 * has rather than a wild pointer. */
@@ -123,8 +170,8 @@ static void record(struct criterion_test_stats *st)
 	}
 	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:f, s:s*}", "suite",
 			      st->test->category, "test", st->test->name, "ids", ids, "spec", spec,
-			      "outcome", outcome, "message", said, "duration_s",
-			      (double)st->elapsed_time, "kernel_log", kernel_log);
+			      "outcome", outcome, "message", said, "duration_s", duration_s,
+			      "kernel_log", kernel_log);
 	free(full);
 	free(kernel_log);
 	free(health_note);
@@ -168,6 +215,7 @@ ReportHook(PRE_INIT)(struct criterion_test *test)
 	char name[192];
 	snprintf(name, sizeof(name), "%s/%s", test->category, test->name);
 	ms_health_begin(test, name);
+	test_time(test, true);
 }
 
 ReportHook(POST_TEST)(struct criterion_test_stats *st)

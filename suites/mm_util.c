@@ -510,8 +510,9 @@ void ms_xuffd_register_at(const char *file, int line, int uffd, void *addr, size
 }
 
 /* ---- machine-wide settings ----
- * One test process changes at most a few settings; forked children inherit this state and
- * the atexit handler, so only the process that took the locks restores. */
+ * One test process changes at most a few settings; forked children inherit this state, so
+ * only the process that took the locks restores (its clean-up entry, and the check below for
+ * a .fini or a direct call). */
 
 static struct {
 	enum ms_machine_setting id;
@@ -564,11 +565,7 @@ void ms_setting_hold(enum ms_machine_setting id)
 	}
 	*slot = fd;
 	owner = getpid();
-	static bool registered;
-	if (!registered) {
-		atexit(ms_settings_restore);
-		registered = true;
-	}
+	ms_at_exit(MS_CLEANUP_RESTORE, ms_settings_restore);
 }
 
 bool ms_setting_read(enum ms_machine_setting id, char *buf, size_t len)

@@ -319,8 +319,9 @@ void ms_xuffd_register_at(const char *file, int line, int uffd, void *addr, size
 /* ---- machine-wide settings (the list: lib/machine_settings.h) ----
  *
  * A test changes a setting for its duration, as root, and always gets it back: explicitly
- * with ms_settings_restore() in the test, and again from the test's .fini and an atexit
- * handler when an assertion or a BROKEN set-up ends it early; the harness's guard puts back
+ * with ms_settings_restore() in the test, and again from the test's .fini when an assertion
+ * ends it early and from its clean-up entry at exit (lib/cleanup.h), which is what runs when a
+ * BROKEN set-up ends the test process (ms_broken() exits); the harness's guard puts back
  * what a killed test left. Settings are global and several mmapsuite-conform processes may
  * run at once, so each is changed under its lock (machine_settings.h), held until
  * ms_settings_restore().

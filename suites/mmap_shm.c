@@ -26,7 +26,7 @@ static int shm_new(void)
 	int fd = shm_open(shm_name, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		ms_broken("shm_open(%s, O_CREAT|O_EXCL): %s", shm_name, ms_errname(errno));
-	atexit(shm_cleanup);
+	ms_at_exit(MS_CLEANUP_RELEASE, shm_cleanup);
 	return fd;
 }
 

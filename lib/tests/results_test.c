@@ -165,3 +165,52 @@ Test(results, missing_file_is_named)
 	cr_assert_null(ms_run_load_dir(dir, err, sizeof(err)));
 	cr_assert(strstr(err, "results.json") && strstr(err, "No such file"), "%s", err);
 }
+
+/* Assert that a run from before schema 4 reads its "BROKEN: " results as broken, the prefix
+ * taken off, whether stored as "fail" or "broken", while a version 4 failure whose message
+ * reads "BROKEN: " stays a failure. */
+Test(results, old_schema_broken_messages_read_as_broken)
+{
+	static const char *const head = "\"id\":\"x\",\"time\":\"t\",\"place\":\"host\","
+		"\"environment\":{},\"extra\":{},\"benchmarks\":[],\"conformance\":[";
+	static const char *const rows =
+		"{\"suite\":\"s\",\"test\":\"as_fail\",\"ids\":\"a1\",\"spec\":\"POSIX\","
+		"\"fs\":\"tmpfs\",\"place\":\"host\",\"outcome\":\"fail\","
+		"\"message\":\"BROKEN: open(x): ENOENT\",\"duration_s\":1},"
+		"{\"suite\":\"s\",\"test\":\"as_broken\",\"ids\":\"a1\",\"spec\":\"POSIX\","
+		"\"fs\":\"tmpfs\",\"place\":\"host\",\"outcome\":\"broken\","
+		"\"message\":\"BROKEN: fork: EAGAIN\",\"duration_s\":1},"
+		"{\"suite\":\"s\",\"test\":\"plain_fail\",\"ids\":\"a1\",\"spec\":\"POSIX\","
+		"\"fs\":\"tmpfs\",\"place\":\"host\",\"outcome\":\"fail\","
+		"\"message\":\"byte 7 is 0\",\"duration_s\":1}]}";
+	static const struct {
+		int version;
+		enum ms_outcome as_fail;
+		const char *as_fail_message, *as_broken_message;
+	} cases[] = {
+		{ 3, MS_BROKEN, "open(x): ENOENT", "fork: EAGAIN" },
+		{ 1, MS_BROKEN, "open(x): ENOENT", "fork: EAGAIN" },
+		{ MS_SCHEMA_VERSION, MS_FAIL, "BROKEN: open(x): ENOENT", "BROKEN: fork: EAGAIN" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *all = xasprintf("{\"schema\":\"mmapsuite-results\",\"schema_version\":%d,%s%s",
+				      cases[i].version, head, rows);
+		char *path = path_in_dir("old.json");
+		write_text(path, all);
+		char err[512];
+		struct ms_run *run = ms_run_load(path, err, sizeof(err));
+		cr_assert_not_null(run, "version %d: %s", cases[i].version, err);
+		cr_assert_eq(run->n_conformance, 3);
+		const struct ms_conformance *c = run->conformance;
+		cr_assert_eq(c[0].outcome, cases[i].as_fail, "version %d: \"fail\" + prefix read as %s",
+			     cases[i].version, ms_outcome_name(c[0].outcome));
+		cr_assert_str_eq(c[0].message, cases[i].as_fail_message);
+		cr_assert_eq(c[1].outcome, MS_BROKEN, "version %d", cases[i].version);
+		cr_assert_str_eq(c[1].message, cases[i].as_broken_message);
+		cr_assert_eq(c[2].outcome, MS_FAIL, "version %d: a plain failure changed",
+			     cases[i].version);
+		cr_assert_str_eq(c[2].message, "byte 7 is 0");
+		ms_run_free(run);
+		free(path), free(all);
+	}
+}
