@@ -196,7 +196,7 @@ Test(results, old_schema_broken_messages_read_as_broken)
 		char *all = xasprintf("{\"schema\":\"mmapsuite-results\",\"schema_version\":%d,%s%s",
 				      cases[i].version, head, rows);
 		char *path = path_in_dir("old.json");
-		write_text(path, all);
+		ms_unit_write_text(path, all);
 		char err[512];
 		struct ms_run *run = ms_run_load(path, err, sizeof(err));
 		cr_assert_not_null(run, "version %d: %s", cases[i].version, err);
