@@ -494,6 +494,22 @@ int ms_contain_wait(struct ms_contained *c, double limit_s, bool *timed_out)
 	return -1;
 }
 
+bool ms_contain_poll(struct ms_contained *c, int *code)
+{
+	*code = -1;
+	if (c->init <= 0)
+		return true;
+	int status;
+	pid_t r = waitpid(c->init, &status, WNOHANG);
+	if (r == c->init)
+		*code = finish(c, status);
+	else if (r < 0 && errno != EINTR)
+		finish(c, 0xff00);
+	else
+		return false;
+	return true;
+}
+
 /* Processes of the run in D state, each named with its kernel stack. */
 static void report_stuck(const struct ms_contained *c)
 {

@@ -50,6 +50,11 @@ int ms_contain_start(struct ms_contained *c, char *const argv[], const char *con
  * gone and the cgroup removed when it returns. */
 int ms_contain_wait(struct ms_contained *c, double limit_s, bool *timed_out);
 
+/* Without waiting, for a caller that keeps several runs going: false while the program runs;
+ * true once it has ended, *code then as ms_contain_wait returns it (every process of the run
+ * gone, the cgroup removed). */
+bool ms_contain_poll(struct ms_contained *c, int *code);
+
 /* Ends every process of the run now: kills the init (which takes the namespace with it),
  * waits a bounded time, names any process stuck in D state with its /proc/PID/stack, and
  * removes the cgroup. Returns as ms_contain_wait. */

@@ -121,6 +121,33 @@ Test(contain, stop_ends_every_process_of_the_run)
 	cr_assert(!cg[0] || access(cg, F_OK) != 0, "the cgroup %s is still there", cg);
 }
 
+/* Assert that ms_contain_poll keeps two runs going from one process: false while a run's
+ * program runs, true with its exit code once it has ended (the other run going on), and the
+ * ended run's cgroup gone. */
+Test(contain, poll_reports_each_of_two_runs_when_it_ends)
+{
+	require_namespaces();
+	char *quick[] = { "/bin/sh", "-c", "exit 7", NULL };
+	char *slow[] = { "/bin/sh", "-c", "sleep 300", NULL };
+	struct ms_contained a, b;
+	cr_assert_eq(ms_contain_start(&b, slow, NULL, -1, false, &opts), 0);
+	cr_assert_eq(ms_contain_start(&a, quick, NULL, -1, false, &opts), 0);
+	char cg[sizeof(a.cg.dir)];
+	snprintf(cg, sizeof(cg), "%s", a.cg.dir);
+	int code = -2;
+	double start = ms_now();
+	while (!ms_contain_poll(&a, &code) && ms_now() - start < 20)
+		usleep(10000);
+	int slow_code = -2;
+	bool slow_ended = ms_contain_poll(&b, &slow_code);
+	ms_contain_stop(&b);
+	cr_assert_eq(code, 7, "the quick run's exit code: %d", code);
+	cr_assert(!slow_ended, "the slow run was reported ended (code %d)", slow_code);
+	cr_assert(!cg[0] || access(cg, F_OK) != 0, "the ended run's cgroup %s is still there", cg);
+	cr_assert(ms_contain_poll(&a, &code) && code == -1, "a run polled after it ended: %d",
+		  code);
+}
+
 /* Assert that without namespaces (the non-root fallback, forced here) the init, a child
  * subreaper, still ends every descendant: the orphans of its program included. */
 Test(contain, subreaper_fallback_ends_orphans)

@@ -1,28 +1,23 @@
 /* `mmapsuite selftest`: proves that the conformance suite can fail. mmapsuite-conform runs once
- * cleanly and once under each faulty mmap library (LD_PRELOAD, see faulty.h); a test that
- * passes cleanly and fails, breaks or hangs under a library has caught it. Required: every
- * library is caught, every checklist group (a)-(k) catches at least one library, and the clean
- * run has no failure. The report goes into the run's results.json (extra.selftest) and
- * selftest.md. */
+ * cleanly and once under each faulty mmap library (LD_PRELOAD, see faulty.h; the runs:
+ * selftest_runs.c); a test that passes cleanly and fails, breaks or hangs under a library has
+ * caught it. Required: every library is caught, every checklist group (a)-(k) catches at
+ * least one library, and the clean run has no failure. The report goes into the run's
+ * results.json (extra.selftest) and selftest.md. */
 #include "selftest.h"
 
 #include "commands.h"
-#include "contain.h"
 #include "install_dirs.h"
 #include "env.h"
 #include "harness.h"
 #include "options.h"
-#include "settings_guard.h"
 #include "util.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 const struct selftest_fault selftest_faults[] = {
@@ -33,10 +28,8 @@ const struct selftest_fault selftest_faults[] = {
 const int selftest_n_faults = sizeof(selftest_faults) / sizeof(selftest_faults[0]);
 
 struct options {
-	int jobs;              /* Criterion --jobs */
-	const char *filter;    /* Criterion --filter, NULL for every test */
+	struct selftest_opts run;
 	const char *only;      /* --fault NAME,...: NULL for every library */
-	double run_limit_s;    /* one run of mmapsuite-conform is stopped after this */
 };
 
 static const char usage[] =
@@ -48,16 +41,21 @@ static const char usage[] =
 	"catches at least one, and the clean run has no failure. Default file system: tmpfs.\n"
 	"With --expect FILE a clean-run failure FILE matches is XFAIL: it does not fail the\n"
 	"clean run and never counts as catching a library.\n"
+	"The runs go side by side (--side-by-side), except for the tests that hold a\n"
+	"machine-wide lock or count faults exactly: those run one run at a time.\n"
 	"\n";
 
-enum { OPT_JOBS = MS_OPT_OWN, OPT_FILTER, OPT_FAULT, OPT_RUN_TIMEOUT, OPT_LIST };
+enum { OPT_JOBS = MS_OPT_OWN, OPT_SIDE_BY_SIDE, OPT_FILTER, OPT_FAULT, OPT_RUN_TIMEOUT, OPT_LIST };
 static const struct ms_option selftest_options[] = {
 	{ "jobs", 0, "N", "parallel test processes per run (default 2)", OPT_JOBS },
+	{ "side-by-side", 0, "N", "runs of the suite at once, for its tests that need not run "
+	  "alone (default 2; 1: one run at a time)", OPT_SIDE_BY_SIDE },
 	{ "filter", 0, "PATTERN", "run only the tests matching this Criterion pattern (suite/test)",
 	  OPT_FILTER },
 	{ "fault", 0, "LIST", "run only these faulty libraries, comma separated (see --list)",
 	  OPT_FAULT },
-	{ "run-timeout", 0, "S", "stop one run of the suite after S seconds (default 120)",
+	{ "run-timeout", 0, "S", "stop each part of a run of the suite after S seconds "
+	  "(default 120)",
 	  OPT_RUN_TIMEOUT },
 	{ "list", 0, NULL, "print the faulty libraries and what each breaks, then exit", OPT_LIST },
 	MS_OPTIONS_END
@@ -80,86 +78,6 @@ static bool fault_selected(const struct options *o, const char *name)
 static char *library_path(const char *fault)
 {
 	return xasprintf("%s/libfaulty-%s.so", ms_private_lib_dir(), fault);
-}
-
-/* ---- running mmapsuite-conform ---- */
-
-struct conform_run {
-	json_t *results;   /* object: "suite/test" -> the result line */
-	double wall_s;
-	bool timed_out;
-};
-
-static json_t *load_results(const char *jsonl)
-{
-	json_t *results = json_object();
-	FILE *f = fopen(jsonl, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	while (f && getline(&line, &cap, f) > 0) {
-		json_t *r = json_loads(line, 0, NULL);
-		const char *suite = json_string_value(json_object_get(r, "suite"));
-		const char *test = json_string_value(json_object_get(r, "test"));
-		if (suite && test) {
-			char *key = xasprintf("%s/%s", suite, test);
-			json_object_set(results, key, r);
-			free(key);
-		}
-		json_decref(r); /* a line cut short by a killed run is skipped */
-	}
-	free(line);
-	if (f)
-		fclose(f);
-	return results;
-}
-
-/* Runs the suite with the test files in dir, under lib (NULL: cleanly), contained
- * (lib/contain.h): in its own PID and mount namespace under our init, in a memory cgroup, so
- * that nothing a faulty library does (a kill(-1) after a fork() it made fail, a memory hog)
- * reaches beyond the run, and nothing of the run outlives it. */
-static void run_conform(const struct options *o, const char *lib, const char *dir,
-			const char *jsonl, const char *log, struct conform_run *out)
-{
-	char *bin = xasprintf("%s/mmapsuite-conform", ms_runner_dir());
-	char jobs[16];
-	snprintf(jobs, sizeof(jobs), "%d", o->jobs);
-	char *argv[] = { bin, "--jobs", jobs, o->filter ? "--filter" : NULL, (char *)o->filter,
-			 NULL };
-	unlink(jsonl);
-	int log_fd = ms_open_new_file(log, O_TRUNC);
-	char *env_dir = xasprintf("MMAPSUITE_DIR=%s", dir);
-	char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", jsonl);
-	char *env_preload = lib ? xasprintf("LD_PRELOAD=%s", lib) : xstrdup("LD_PRELOAD");
-	/* A faulty library must not be able to hurt the rest of the machine: no machine-wide
-	 * overcommit mode change under it (see lib/machine_settings.c). */
-	const char *env[] = { env_dir, env_results, "MMAPSUITE_NO_GLOBAL_SETTINGS=selftest",
-			      env_preload, NULL };
-	char *results_dir = xstrdup(jsonl);
-	char *slash = strrchr(results_dir, '/');
-	if (slash)
-		*slash = 0;
-	const char *keep[] = { dir, results_dir, ms_runner_dir(), ms_private_lib_dir(),
-			       ms_scratch_state_root(), NULL };
-	struct ms_contain_opts copts = { "selftest", ms_contain_memory_limit(), keep };
-	struct ms_settings_snapshot settings;
-	ms_settings_snapshot(&settings);
-	ms_scratch_save_settings(&settings);
-	double start = ms_now();
-	out->timed_out = false;
-	struct ms_contained c;
-	if (ms_contain_start(&c, argv, env, log_fd, true, &copts) == 0) {
-		if (log_fd >= 0)
-			dprintf(log_fd, "mmapsuite selftest: contained: %s\n", c.how);
-		ms_contain_wait(&c, o->run_limit_s, &out->timed_out);
-	} else {
-		ms_warn("cannot start %s: %s", bin, strerror(errno));
-	}
-	ms_settings_put_back(&settings);
-	out->wall_s = ms_now() - start;
-	out->results = load_results(jsonl);
-	if (log_fd >= 0)
-		close(log_fd);
-	free(bin), free(env_dir), free(env_results), free(env_preload), free(results_dir);
 }
 
 /* ---- judging ---- */
@@ -190,7 +108,7 @@ static json_t *result_summary(const json_t *r, const char *outcome, const char *
 /* The tests that pass cleanly (without a library and under the placebo) and do not pass
  * under the library. */
 static json_t *judge_fault(const struct selftest_fault *f, const json_t *clean,
-			   const json_t *placebo, const struct conform_run *run,
+			   const json_t *placebo, const struct selftest_run *run,
 			   const struct options *o)
 {
 	json_t *caught = json_array(), *skipped = json_array(), *missing = json_array();
@@ -206,7 +124,7 @@ static json_t *judge_fault(const struct selftest_fault *f, const json_t *clean,
 		if (!r && run->timed_out) {
 			char msg[128];
 			snprintf(msg, sizeof(msg), "no result: still running when the run was stopped "
-				 "after %.0f s", o->run_limit_s);
+				 "after %.0f s", o->run.run_limit_s);
 			hit = result_summary(c, "hung", msg);
 		} else if (!r) {
 			json_array_append_new(missing, json_string(key));
@@ -297,7 +215,7 @@ static void expect_clean(const struct ms_harness *h, json_t *results, const char
 	}
 }
 
-static json_t *clean_summary(const struct conform_run *clean, const json_t *placebo)
+static json_t *clean_summary(const struct selftest_run *clean, const json_t *placebo)
 {
 	int pass, fail, skip, broken;
 	count_outcomes(clean->results, &pass, &fail, &skip, &broken);
@@ -342,24 +260,6 @@ static char *safe_name(const char *label)
 	return s;
 }
 
-/* One run in a fresh directory of the file system under test, removed afterwards. */
-static void run_in_scratch(const struct options *o, const struct ms_scratch *fs,
-			   const char *work, const char *name, const char *lib,
-			   struct conform_run *out)
-{
-	char *dir = xasprintf("%s/selftest-%s", fs->path, name);
-	char *jsonl = xasprintf("%s/%s.jsonl", work, name);
-	char *log = xasprintf("%s/%s.log", work, name);
-	ms_remove_tree(dir);
-	if (ms_mkdir_p(dir, 0755) != 0)
-		ms_die(MS_EXIT_FAILED, "cannot create %s: %s", dir, strerror(errno));
-	run_conform(o, lib, dir, jsonl, log, out);
-	ms_remove_tree(dir);
-	free(dir);
-	free(jsonl);
-	free(log);
-}
-
 static json_t *selftest_fs(const struct options *o, struct ms_harness *h,
 			   const struct ms_scratch *fs, bool full)
 {
@@ -368,37 +268,48 @@ static json_t *selftest_fs(const struct options *o, struct ms_harness *h,
 	if (ms_mkdir_p(work, 0755) != 0)
 		ms_die(MS_EXIT_FAILED, "cannot create %s: %s", work, strerror(errno));
 
-	struct conform_run clean, placebo;
-	run_in_scratch(o, fs, work, "clean", NULL, &clean);
-	add_clean_results(h->run, clean.results, fs->label);
-	expect_clean(h, clean.results, fs->label);
-	char *placebo_lib = library_path("none");
-	run_in_scratch(o, fs, work, "placebo", placebo_lib, &placebo);
-	free(placebo_lib);
-	json_t *clean_json = clean_summary(&clean, placebo.results);
+	/* runs[0] is the clean run, runs[1] the placebo's, then the selected libraries' */
+	struct selftest_run *runs = xcalloc((size_t)selftest_n_faults + 2, sizeof(*runs));
+	const struct selftest_fault **fault_of = xcalloc((size_t)selftest_n_faults + 2,
+							 sizeof(*fault_of));
+	int n = 0;
+	runs[n++] = (struct selftest_run){ .name = "clean" };
+	runs[n++] = (struct selftest_run){ .name = "placebo", .lib = library_path("none") };
+	for (int i = 0; i < selftest_n_faults; i++)
+		if (fault_selected(o, selftest_faults[i].name)) {
+			fault_of[n] = &selftest_faults[i];
+			runs[n++] = (struct selftest_run){ .name = selftest_faults[i].name,
+							   .lib = library_path(selftest_faults[i].name) };
+		}
+	struct selftest_timing timing;
+	selftest_run_all(&o->run, runs, n, fs->path, work, &timing);
+	fprintf(stderr, "selftest %s: %d runs of the suite, %d at once: %.1f s; then its %d tests "
+		"that run alone, one run at a time: %.1f s\n", fs->label, n, o->run.side_by_side,
+		timing.beside_s, timing.alone_tests, timing.alone_s);
+
+	struct selftest_run *clean = &runs[0], *placebo = &runs[1];
+	add_clean_results(h->run, clean->results, fs->label);
+	expect_clean(h, clean->results, fs->label);
+	json_t *clean_json = clean_summary(clean, placebo->results);
 	fprintf(stderr, "selftest %s: clean run: %lld pass, %lld fail, %lld broken, %lld skip, "
 		"%lld xfail (%.1f s)\n", fs->label,
 		json_integer_value(json_object_get(clean_json, "pass")),
 		json_integer_value(json_object_get(clean_json, "fail")),
 		json_integer_value(json_object_get(clean_json, "broken")),
 		json_integer_value(json_object_get(clean_json, "skip")),
-		json_integer_value(json_object_get(clean_json, "xfail")), clean.wall_s);
+		json_integer_value(json_object_get(clean_json, "xfail")), clean->wall_s);
 
 	json_t *faults = json_array(), *uncaught = json_array(), *groups = json_object();
 	for (const char *g = SELFTEST_GROUPS; *g; g++)
 		json_object_set_new(groups, (char[]){ *g, 0 }, json_array());
-	for (int i = 0; i < selftest_n_faults; i++) {
-		const struct selftest_fault *f = &selftest_faults[i];
-		if (!fault_selected(o, f->name))
-			continue;
-		char *lib = library_path(f->name);
-		struct conform_run run;
-		run_in_scratch(o, fs, work, f->name, lib, &run);
-		json_t *judged = judge_fault(f, clean.results, placebo.results, &run, o);
-		json_object_set_new(judged, "library", json_string(lib));
+	for (int i = 2; i < n; i++) {
+		const struct selftest_fault *f = fault_of[i];
+		struct selftest_run *run = &runs[i];
+		json_t *judged = judge_fault(f, clean->results, placebo->results, run, o);
+		json_object_set_new(judged, "library", json_string(run->lib));
 		fprintf(stderr, "selftest %s: %-24s caught by %zu test(s) (%.1f s%s)\n", fs->label,
-			f->name, json_array_size(json_object_get(judged, "caught_by")), run.wall_s,
-			run.timed_out ? ", stopped" : "");
+			f->name, json_array_size(json_object_get(judged, "caught_by")), run->wall_s,
+			run->timed_out ? ", stopped" : "");
 		if (!json_is_true(json_object_get(judged, "caught")))
 			json_array_append_new(uncaught, json_string(f->name));
 		for (const char *g = json_string_value(json_object_get(judged, "groups_catching"));
@@ -406,15 +317,13 @@ static json_t *selftest_fs(const struct options *o, struct ms_harness *h,
 			json_array_append_new(json_object_get(groups, (char[]){ *g, 0 }),
 					      json_string(f->name));
 		json_array_append_new(faults, judged);
-		json_decref(run.results);
-		free(lib);
 	}
 
 	char silent[sizeof(SELFTEST_GROUPS)] = "";
 	for (const char *g = SELFTEST_GROUPS; *g; g++)
 		if (json_array_size(json_object_get(groups, (char[]){ *g, 0 })) == 0)
 			add_group(silent, *g);
-	bool clean_ok = !clean.timed_out && !placebo.timed_out &&
+	bool clean_ok = !clean->timed_out && !placebo->timed_out &&
 			json_integer_value(json_object_get(clean_json, "pass")) > 0 &&
 			json_array_size(json_object_get(clean_json, "failures")) == 0 &&
 			json_array_size(json_object_get(clean_json, "placebo_failures")) == 0;
@@ -424,13 +333,20 @@ static json_t *selftest_fs(const struct options *o, struct ms_harness *h,
 	json_t *groups_ok = full ? json_boolean(!silent[0]) : json_null();
 	bool ok = clean_ok && all_caught && (!full || !silent[0]);
 	json_t *report = json_pack(
-		"{s:s, s:s, s:i, s:s?, s:o, s:o, s:o, s:o, s:s, s:{s:b, s:b, s:o}, s:b}",
-		"fs", fs->label, "dir", fs->path, "jobs", o->jobs, "filter", o->filter,
+		"{s:s, s:s, s:i, s:i, s:i, s:f, s:f, s:s?, s:o, s:o, s:o, s:o, s:s, "
+		"s:{s:b, s:b, s:o}, s:b}",
+		"fs", fs->label, "dir", fs->path, "jobs", o->run.jobs, "side_by_side",
+		o->run.side_by_side, "alone_tests", timing.alone_tests, "side_by_side_s",
+		timing.beside_s, "alone_s", timing.alone_s, "filter", o->run.filter,
 		"clean", clean_json, "faults", faults, "groups", groups, "uncaught", uncaught,
 		"groups_without_catch", silent, "requirements", "clean_run_passes", clean_ok,
 		"every_fault_caught", all_caught, "every_group_catches", groups_ok, "ok", ok);
-	json_decref(clean.results);
-	json_decref(placebo.results);
+	for (int i = 0; i < n; i++) {
+		json_decref(runs[i].results);
+		free(runs[i].lib);
+	}
+	free(runs);
+	free(fault_of);
 	free(work);
 	free(label);
 	return report;
@@ -484,7 +400,7 @@ static void check_built(const struct options *o)
 int cmd_selftest(int argc, char **argv)
 {
 	struct ms_harness h = { 0 };
-	struct options o = { .jobs = 2, .run_limit_s = 120 };
+	struct options o = { .run = { .jobs = 2, .side_by_side = 2, .run_limit_s = 120 } };
 	struct ms_options p;
 	ms_options_begin(&p, "selftest", selftest_tables, argc, argv);
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
@@ -497,15 +413,18 @@ int cmd_selftest(int argc, char **argv)
 			list_faults();
 			return MS_EXIT_OK;
 		case OPT_JOBS:
-			o.jobs = parse_int(p.given, p.arg, 1, 256);
+			o.run.jobs = parse_int(p.given, p.arg, 1, 256);
+			break;
+		case OPT_SIDE_BY_SIDE:
+			o.run.side_by_side = parse_int(p.given, p.arg, 1, 8);
 			break;
 		case OPT_RUN_TIMEOUT:
-			o.run_limit_s = parse_int(p.given, p.arg, 10, 3600);
+			o.run.run_limit_s = parse_int(p.given, p.arg, 10, 3600);
 			break;
 		case OPT_FILTER:
 			if (!*p.arg)
 				ms_die(MS_EXIT_USAGE, "selftest: %s needs a value (see --help)", p.given);
-			o.filter = p.arg;
+			o.run.filter = p.arg;
 			break;
 		case OPT_FAULT:
 			if (!*p.arg)
@@ -521,7 +440,7 @@ int cmd_selftest(int argc, char **argv)
 	check_built(&o);
 	if (!h.fs_list[0] && !h.n_dirs)
 		snprintf(h.fs_list, sizeof(h.fs_list), "tmpfs");
-	bool full = !o.only && !o.filter;
+	bool full = !o.only && !o.run.filter;
 
 	ms_harness_begin(&h);
 	json_t *reports = json_array();

@@ -1,6 +1,9 @@
 /* Printing and selftest.md for `mmapsuite selftest`. The report of one file system
  * (run->extra.selftest.file_systems[]) is:
  *   fs, dir, jobs, filter          where and how the suite ran
+ *   side_by_side, side_by_side_s   runs at once in the first phase, and its wall time
+ *   alone_tests, alone_s           the tests run one run at a time afterwards, and the
+ *                                  wall time of that phase (selftest_runs.c)
  *   clean                          {pass, fail, skip, broken, xfail, wall_s, timed_out,
  *                                   failures[], expected_failures[] (xfail under --expect),
  *                                   placebo_failures[]: pass cleanly, fail under the placebo}
@@ -212,6 +215,14 @@ static void markdown_fs(FILE *out, const json_t *report)
 	fprintf(out, "## %s\n\nScratch directory `%s`, Criterion `--jobs %lld`%s%s%s.\n\n",
 		str(report, "fs"), str(report, "dir"), num(report, "jobs"),
 		filtered ? ", `--filter " : "", str(report, "filter"), filtered ? "`" : "");
+	/* absent from reports written before the runs went side by side */
+	if (json_object_get(report, "side_by_side"))
+		fprintf(out, "Runs %lld at a time: %.1f s; then the %lld tests that hold a "
+			"machine-wide lock or count faults exactly, one run at a time: %.1f s.\n\n",
+			num(report, "side_by_side"),
+			json_number_value(json_object_get(report, "side_by_side_s")),
+			num(report, "alone_tests"),
+			json_number_value(json_object_get(report, "alone_s")));
 	fprintf(out, "| Requirement | Met |\n|---|---|\n"
 		"| The clean run, and the run under the placebo library, have no failure | %s |\n"
 		"| Every faulty library is caught by a test | %s |\n"

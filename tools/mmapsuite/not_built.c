@@ -44,5 +44,5 @@ int ms_render_run(const struct ms_run *run, const char *run_dir, const char *his
 }
 #endif
 #ifdef MS_NO_SELFTEST
-NOT_BUILT(cmd_selftest, "the mutation self-test (suites/selftest/) is missing")
+NOT_BUILT(cmd_selftest, "the self-test with faulty mmap libraries (suites/selftest/) is missing")
 #endif

@@ -14,7 +14,7 @@ fail() { echo "step-options: FAILED: $*"; fails=$((fails + 1)); }
 value_for() {
 	case $1 in
 	--fs) echo tmpfs ;; --fs-size) echo 64 ;; --fault) echo anon_not_zeroed ;; --profile) echo quick ;; --max-size) echo 4M ;;
-	--jobs | --gpio-pin | --time-factor) echo 2 ;; --run-timeout) echo 60 ;; --fail-on-regression) echo 5 ;;
+	--jobs | --gpio-pin | --time-factor | --side-by-side) echo 2 ;; --run-timeout) echo 60 ;; --fail-on-regression) echo 5 ;;
 	--dir | --fs-path) echo "$work" ;; *) echo "$work/value" ;;
 	esac
 }

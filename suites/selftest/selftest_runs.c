@@ -1,0 +1,316 @@
+/* Running mmapsuite-conform for `mmapsuite selftest`: cleanly, under the placebo and under
+ * each faulty library, every run in two parts.
+ *
+ * Most tests may run beside another run of the suite: their processes share nothing with it
+ * but the CPUs. These parts run side by side (--side-by-side, 2 by default: a test process
+ * mostly waits on fork, exec and the kernel, so two runs fill two CPUs). The tests of
+ * alone_tests[] hold a machine-wide lock (a setting, the hugetlb pool, a device) or count
+ * faults exactly; another run beside them would make them wait for the lock or take faults
+ * that are not theirs. They run afterwards, one run at a time, as every test did before.
+ * Each run's two parts write into one result file, so the judging sees one run. */
+#include "selftest.h"
+
+#include "conform_runner.h"
+#include "contain.h"
+#include "install_dirs.h"
+#include "scratch.h"
+#include "settings_guard.h"
+#include "trusted_env.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The tests that run only while no other run does (Criterion patterns, suite/test). */
+static const char *const alone_tests[] = {
+	/* the hugetlb pool's lock, held while they use the pool (hugetlb.c) */
+	"hugetlb_ops/*", "hugetlbfs/*", "mmap_hugetlb/*",
+	/* the settings lock: vm.overcommit_memory (mmap_flags.c), ksm (multiprocess.c) */
+	"mmap_noreserve/*", "multiprocess_ksm/*",
+	/* a device's flock until the test ends (media_alsa.c, media_vivid.c) */
+	"media_*/*",
+	/* exact fault counts */
+	"fault_counts/*", "driver_lazy/mmap_faults_nothing", "driver_lazy/fault_once_per_touched_page",
+	"madvise_dontneed/private_anon_refaults_zero",
+	"residency/willneed_avoids_major_faults", "thp/madv_hugepage_first_touch_maps_pmd",
+	"thp/madv_nohugepage_stays_on_base_pages", "thp_zero_page/read_fault_maps_huge_zero_page",
+};
+#define N_ALONE (int)(sizeof(alone_tests) / sizeof(alone_tests[0]))
+
+/* "@(p1|p2|...)": every test of alone_tests[]. */
+static char *alone_pattern(void)
+{
+	char *p = xstrdup("@(");
+	for (int i = 0; i < N_ALONE; i++) {
+		char *next = xasprintf("%s%s%s", p, i ? "|" : "", alone_tests[i]);
+		free(p);
+		p = next;
+	}
+	char *all = xasprintf("%s)", p);
+	free(p);
+	return all;
+}
+
+/* The number of tests of the suite alone_tests[] names. Dies when a pattern names no test: a
+ * test renamed or moved to another suite would otherwise run beside another run unnoticed. */
+static int count_alone_tests(void)
+{
+	json_t *tests = ms_conform_list();
+	if (!tests)
+		ms_die(MS_EXIT_FAILED, "selftest: cannot list the tests of mmapsuite-conform");
+	int n = 0, used[N_ALONE] = { 0 };
+	size_t i;
+	json_t *t;
+	json_array_foreach(tests, i, t) {
+		char *name = xasprintf("%s/%s", json_string_value(json_object_get(t, "suite")),
+				       json_string_value(json_object_get(t, "test")));
+		bool alone = false;
+		for (int a = 0; a < N_ALONE; a++)
+			if (fnmatch(alone_tests[a], name, 0) == 0)
+				alone = true, used[a]++;
+		n += alone;
+		free(name);
+	}
+	json_decref(tests);
+	for (int a = 0; a < N_ALONE; a++)
+		if (!used[a])
+			ms_die(MS_EXIT_FAILED, "selftest: no test matches '%s' of the tests that run "
+			       "alone (suites/selftest/selftest_runs.c): renamed or moved? Name it "
+			       "there again", alone_tests[a]);
+	return n;
+}
+
+static json_t *load_results(const char *jsonl)
+{
+	json_t *results = json_object();
+	FILE *f = fopen(jsonl, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	while (f && getline(&line, &cap, f) > 0) {
+		json_t *r = json_loads(line, 0, NULL);
+		const char *suite = json_string_value(json_object_get(r, "suite"));
+		const char *test = json_string_value(json_object_get(r, "test"));
+		if (suite && test) {
+			char *key = xasprintf("%s/%s", suite, test);
+			json_object_set(results, key, r);
+			free(key);
+		}
+		json_decref(r); /* a line cut short by a killed run is skipped */
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return results;
+}
+
+/* Debian's libcriterion links libgit2 for the diff of a failed new-style string assertion,
+ * which no test uses, and every test process (one exec per test) pays for it: the loading of
+ * libgit2's 14 libraries, and libgit2's initialisation, which parses the system's TLS
+ * certificates. Of 17 ms of CPU per test here, the stand-in of tools/standins/libgit2.c (see
+ * there: nothing a test asserts changes) saves 12 ms loaded in libgit2's place (the directory
+ * suites/selftest/CMakeLists.txt makes, on LD_LIBRARY_PATH), or 8 ms preloaded beside it.
+ * Every run gets it alike, when the build tree has it (an installed mmapsuite has none).
+ * The environment entry for the runs, or NULL. */
+static char *libgit2_standin(void)
+{
+	char stand_in[PATH_MAX], dir[PATH_MAX], why[PATH_MAX + 128];
+	snprintf(stand_in, sizeof(stand_in), "%s/../standin/libgit2-standin.so", ms_runner_dir());
+	snprintf(dir, sizeof(dir), "%s/../standin/for-criterion", ms_runner_dir());
+	if (ms_installed() || access(stand_in, R_OK) != 0)
+		return NULL;
+	if (!ms_path_is_trusted(stand_in, why, sizeof(why)) ||
+	    !ms_path_is_trusted(dir, why, sizeof(why))) {
+		ms_warn("selftest: not loading the libgit2 stand-in: %s", why);
+		return NULL;
+	}
+	char *real_dir = realpath(dir, NULL);
+	if (real_dir) {
+		/* Every symbol bound at once: a libgit2 function libcriterion needs and the
+		 * stand-in lacks stops the program here, not in the middle of a test. */
+		char *bin = xasprintf("%s/mmapsuite-conform", ms_runner_dir());
+		char *path = xasprintf("LD_LIBRARY_PATH=%s", real_dir);
+		const char *argv[] = { "/usr/bin/env", path, "LD_BIND_NOW=1", bin,
+				       "--mmapsuite-list", NULL };
+		int rc = ms_run_quietly(argv);
+		free(bin), free(real_dir);
+		if (rc == 0)
+			return path;
+		ms_warn("selftest: mmapsuite-conform does not load with the libgit2 stand-in in "
+			"place of libgit2 (exit %d): preloading it instead", rc);
+		free(path);
+	}
+	char *real = realpath(stand_in, NULL);
+	char *preload = real ? xasprintf("LD_PRELOAD=%s", real) : NULL;
+	free(real);
+	return preload;
+}
+
+/* The run's LD_PRELOAD: its faulty library, after the stand-in when that is preloaded. */
+static char *preload_entry(const char *standin, const char *lib)
+{
+	const char *pre = standin && !strncmp(standin, "LD_PRELOAD=", 11) ? standin + 11 : NULL;
+	if (pre && lib)
+		return xasprintf("LD_PRELOAD=%s:%s", pre, lib);
+	if (pre || lib)
+		return xasprintf("LD_PRELOAD=%s", pre ? pre : lib);
+	return xstrdup("LD_PRELOAD");
+}
+
+/* ---- the parts of the runs, each contained ---- */
+
+struct part {
+	struct selftest_run *run;
+	const char *filter;        /* Criterion --filter */
+	bool first;                /* the run's first part: starts its result file and log */
+};
+
+struct slot {
+	struct part *part;         /* NULL: free */
+	struct ms_contained c;
+	bool started;
+	double start;
+	char *dir;                 /* the part's scratch directory */
+	int log_fd;
+};
+
+struct phase {
+	const struct selftest_opts *o;
+	const char *fs_path, *work;
+	const char *standin;       /* libgit2_standin(): an environment entry or NULL */
+};
+
+/* Starts one part (lib/contain.h): in its own PID and mount namespace under our init, in a
+ * memory cgroup, so that nothing a faulty library does (a kill(-1) after a fork() it made
+ * fail, a memory hog) reaches beyond the run, and nothing of the run outlives it. Each part
+ * gets a fresh scratch directory, removed when it ends. */
+static void start_part(const struct phase *ph, struct slot *s, struct part *p)
+{
+	const char *name = p->run->name;
+	char *bin = xasprintf("%s/mmapsuite-conform", ms_runner_dir());
+	char *jsonl = xasprintf("%s/%s.jsonl", ph->work, name);
+	char *log = xasprintf("%s/%s.log", ph->work, name);
+	char jobs[16];
+	snprintf(jobs, sizeof(jobs), "%d", ph->o->jobs);
+	char *argv[] = { bin, "--jobs", jobs, "--filter", (char *)p->filter, NULL };
+	s->part = p;
+	s->dir = xasprintf("%s/selftest-%s", ph->fs_path, name);
+	ms_remove_tree(s->dir);
+	if (ms_mkdir_p(s->dir, 0755) != 0)
+		ms_die(MS_EXIT_FAILED, "cannot create %s: %s", s->dir, strerror(errno));
+	if (p->first)
+		unlink(jsonl);
+	s->log_fd = ms_open_new_file(log, p->first ? O_TRUNC : O_APPEND);
+	char *env_dir = xasprintf("MMAPSUITE_DIR=%s", s->dir);
+	char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", jsonl);
+	char *env_preload = preload_entry(ph->standin, p->run->lib);
+	bool standin_path = ph->standin && !strncmp(ph->standin, "LD_LIBRARY_PATH=", 16);
+	/* A faulty library must not be able to hurt the rest of the machine: no machine-wide
+	 * overcommit mode change under it (see lib/machine_settings.c). */
+	const char *env[] = { env_dir, env_results, "MMAPSUITE_NO_GLOBAL_SETTINGS=selftest",
+			      env_preload, standin_path ? ph->standin : NULL, NULL };
+	const char *keep[] = { s->dir, ph->work, ms_runner_dir(), ms_private_lib_dir(),
+			       ms_scratch_state_root(), NULL };
+	struct ms_contain_opts copts = { "selftest", ms_contain_memory_limit(), keep };
+	s->start = ms_now();
+	s->started = ms_contain_start(&s->c, argv, env, s->log_fd, true, &copts) == 0;
+	if (!s->started)
+		ms_warn("cannot start %s: %s", bin, strerror(errno));
+	else if (s->log_fd >= 0)
+		dprintf(s->log_fd, "mmapsuite selftest: contained: %s; --filter '%s'\n", s->c.how,
+			p->filter);
+	free(bin), free(jsonl), free(log), free(env_dir), free(env_results), free(env_preload);
+}
+
+/* True when the slot's part has ended (or was stopped at the run limit) and is accounted. */
+static bool part_ended(const struct phase *ph, struct slot *s)
+{
+	int code;
+	bool stopped = false;
+	if (s->started && !ms_contain_poll(&s->c, &code)) {
+		if (ms_now() - s->start <= ph->o->run_limit_s)
+			return false;
+		ms_contain_stop(&s->c);
+		stopped = true;
+	}
+	struct selftest_run *run = s->part->run;
+	run->wall_s += ms_now() - s->start;
+	run->timed_out |= stopped;
+	ms_remove_tree(s->dir);
+	free(s->dir);
+	if (s->log_fd >= 0)
+		close(s->log_fd);
+	s->part = NULL;
+	return true;
+}
+
+/* Runs parts[0..n), at_once of them at a time. The machine settings (lib/settings_guard.h)
+ * are snapshotted when a part starts with none going and put back whenever none is left
+ * going: what a killed test left never reaches the next batch. */
+static void run_parts(const struct phase *ph, struct part *parts, int n, int at_once)
+{
+	struct slot slots[8] = { 0 };
+	if (at_once > (int)(sizeof(slots) / sizeof(slots[0])))
+		at_once = (int)(sizeof(slots) / sizeof(slots[0]));
+	struct ms_settings_snapshot settings;
+	int next = 0, going = 0;
+	while (next < n || going) {
+		for (int i = 0; i < at_once && next < n; i++) {
+			if (slots[i].part)
+				continue;
+			if (!going) {
+				ms_settings_snapshot(&settings);
+				ms_scratch_save_settings(&settings);
+			}
+			start_part(ph, &slots[i], &parts[next++]);
+			going++;
+		}
+		bool ended = false;
+		for (int i = 0; i < at_once; i++)
+			if (slots[i].part && part_ended(ph, &slots[i]))
+				going--, ended = true;
+		if (!going)
+			ms_settings_put_back(&settings);
+		else if (!ended)
+			usleep(20000);
+	}
+}
+
+void selftest_run_all(const struct selftest_opts *o, struct selftest_run *runs, int n,
+		      const char *fs_path, const char *work, struct selftest_timing *timing)
+{
+	char *alone = alone_pattern();
+	timing->alone_tests = count_alone_tests();
+	/* With --filter, each part runs the tests of the filter that are (or are not) in
+	 * alone_tests[]: !(@(!(F)|A)) is F and not A. */
+	char *beside = o->filter ? xasprintf("!(@(!(%s)|%s))", o->filter, alone)
+				 : xasprintf("!(%s)", alone);
+	char *alone_only = o->filter ? xasprintf("!(@(!(%s)|!(%s)))", o->filter, alone)
+				     : xstrdup(alone);
+	struct part *first = xcalloc((size_t)n, sizeof(*first));
+	struct part *second = xcalloc((size_t)n, sizeof(*second));
+	for (int i = 0; i < n; i++) {
+		runs[i].wall_s = 0;
+		runs[i].timed_out = false;
+		first[i] = (struct part){ &runs[i], beside, true };
+		second[i] = (struct part){ &runs[i], alone_only, false };
+	}
+	char *standin = libgit2_standin();
+	struct phase ph = { o, fs_path, work, standin };
+	double start = ms_now();
+	run_parts(&ph, first, n, o->side_by_side);
+	timing->beside_s = ms_now() - start;
+	start = ms_now();
+	run_parts(&ph, second, n, 1);
+	timing->alone_s = ms_now() - start;
+	for (int i = 0; i < n; i++) {
+		char *jsonl = xasprintf("%s/%s.jsonl", work, runs[i].name);
+		runs[i].results = load_results(jsonl);
+		free(jsonl);
+	}
+	free(first), free(second), free(alone), free(beside), free(alone_only), free(standin);
+}
