@@ -21,15 +21,22 @@ static int run_capture(struct ms_spawn *s, char *out, size_t len)
 	pid_t pid = ms_spawn_start(s);
 	cr_assert_gt(pid, 0, "ms_spawn_start %s: %s", s->argv[0], strerror(errno));
 	close(p[1]);
-	size_t n = 0;
-	ssize_t r;
-	while (n + 1 < len && (r = read(p[0], out + n, len - 1 - n)) > 0)
-		n += (size_t)r;
-	out[n] = 0;
-	close(p[0]);
+	FILE *f = fdopen(p[0], "r");
+	cr_assert_not_null(f);
+	out[fread(out, 1, len - 1, f)] = 0;
+	fclose(f);
 	int status;
 	cr_assert_eq(ms_spawn_wait(pid, &status), 0, "ms_spawn_wait: %s", strerror(errno));
 	return ms_exit_code(status);
+}
+
+/* argv looked up in $PATH, everything else inherited. */
+static struct ms_spawn searched(char **argv)
+{
+	struct ms_spawn s = MS_SPAWN_INIT;
+	s.argv = argv;
+	s.find = MS_SPAWN_SEARCH;
+	return s;
 }
 
 /* Assert that the exit status comes back as given, and a signal as 128 + its number. */
@@ -37,9 +44,7 @@ Test(subprocess, exit_status_and_signal)
 {
 	char *exit3[] = { "sh", "-c", "exit 3", NULL };
 	char *killed[] = { "sh", "-c", "kill -TERM $$", NULL };
-	struct ms_spawn s = MS_SPAWN_INIT;
-	s.find = MS_SPAWN_SEARCH;
-	s.argv = exit3;
+	struct ms_spawn s = searched(exit3);
 	cr_assert_eq(ms_spawn_run(&s), 3);
 	s.argv = killed;
 	cr_assert_eq(ms_spawn_run(&s), 128 + SIGTERM);
@@ -65,9 +70,7 @@ Test(subprocess, environment_changes_set_and_remove)
 	const char *changes[] = { "MS_T_GONE", "MS_T_NEW=two", NULL };
 	setenv("MS_T_GONE", "1", 1);
 	setenv("MS_T_KEPT", "kept", 1);
-	struct ms_spawn s = MS_SPAWN_INIT;
-	s.argv = argv;
-	s.find = MS_SPAWN_SEARCH;
+	struct ms_spawn s = searched(argv);
 	s.env = changes;
 	cr_assert_eq(run_capture(&s, out, sizeof(out)), 0);
 	cr_assert_str_eq(out, "unset|two|kept");
@@ -82,9 +85,7 @@ Test(subprocess, directory_and_default_signals)
 	char *cwd[] = { "readlink", "/proc/self/cwd", NULL };
 	char *blocked[] = { "grep", "SigBlk", "/proc/self/status", NULL };
 	int dir = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct ms_spawn s = MS_SPAWN_INIT;
-	s.argv = cwd;
-	s.find = MS_SPAWN_SEARCH;
+	struct ms_spawn s = searched(cwd);
 	s.dir_fd = dir;
 	cr_assert_eq(run_capture(&s, out, sizeof(out)), 0);
 	cr_assert_str_eq(out, "/\n");
@@ -93,9 +94,7 @@ Test(subprocess, directory_and_default_signals)
 	sigemptyset(&usr1);
 	sigaddset(&usr1, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
-	s = (struct ms_spawn)MS_SPAWN_INIT;
-	s.argv = blocked;
-	s.find = MS_SPAWN_SEARCH;
+	s = searched(blocked);
 	cr_assert_eq(run_capture(&s, out, sizeof(out)), 0);
 	cr_assert_str_eq(out, "SigBlk:\t0000000000000200\n", "SIGUSR1 not inherited: %s", out);
 	s.default_signals = true;
