@@ -1,10 +1,8 @@
 #include "exec_self.h"
 #include "trusted_env.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,23 +46,4 @@ int ms_loader_argv(const char *path, char *const argv[], const char **full, size
 		full[k++] = argv[i];
 	full[k] = NULL;
 	return (int)k;
-}
-
-int ms_execv_self(const char *path, char *const argv[])
-{
-	size_t n = 0;
-	while (argv[n])
-		n++;
-	const char **full = calloc(n + 7, sizeof(*full));
-	if (!full)
-		return -1;
-	int k = ms_loader_argv(path, argv, full, n + 7);
-	if (k > 0)
-		execv(full[0], (char *const *)full);
-	else
-		execv(path, argv);
-	int err = errno;
-	free(full);
-	errno = err;
-	return -1;
 }

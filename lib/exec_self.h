@@ -1,5 +1,6 @@
 /* Running the suite's own programs (mmapsuite-conform beside mmapsuite): where they are, and
- * how to execute one so that it meets the same loader and libraries as this program. Under the
+ * the argument vector that makes one meet the same loader and libraries as this program, so
+ * that a child never meets the system's loader (subprocess.h's MS_SPAWN_SELF). Under the
  * relocatable bundle's launcher (tools/bundle) the programs run as arguments of the bundled
  * ELF loader. Plain C with nothing else from lib/ but trusted_env, so the conformance test
  * binary links it too (suites/bundle_exec.c). */
@@ -20,10 +21,5 @@ const char *ms_self_dir(void);
  * directly; -1 when cap is too small. Allocates nothing: safe in the child of a fork of a
  * threaded process, and in an execve() that stands in for libc's. */
 int ms_loader_argv(const char *path, char *const argv[], const char **full, size_t cap);
-
-/* execv() of one of the suite's own programs: directly, or through the bundled loader and
- * libraries, so that a child never meets the system's loader. Returns only on failure, with
- * errno set. */
-int ms_execv_self(const char *path, char *const argv[]);
 
 #endif
