@@ -72,7 +72,8 @@ pid_t ms_spawn_start(const struct ms_spawn *s)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
-	char **env = s->env ? changed_env(s->env) : environ;
+	char **own_env = s->env ? changed_env(s->env) : NULL;
+	char **env = s->env ? own_env : environ;
 	const char **full = NULL;
 	char *const *argv = s->argv;
 	const char *path = s->argv[0];
@@ -102,8 +103,7 @@ pid_t ms_spawn_start(const struct ms_spawn *s)
 		posix_spawnattr_destroy(&attr);
 	}
 	free(full);
-	if (env != environ)
-		free(env);
+	free(own_env);
 	if (err) {
 		errno = err;
 		return -1;
