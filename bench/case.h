@@ -49,6 +49,8 @@ struct bench_variant {
 			       * ("local") or to another ("remote"); NULL: not bound */
 };
 
+struct bench_run; /* runner_internal.h */
+
 struct bench_ctx {
 	const struct bench_variant *v;
 	const char *dir;      /* scratch directory on the file system under test */
@@ -80,6 +82,7 @@ struct bench_ctx {
 	 * ceiling sample after each of its samples (a kept mapping read end to end, whose
 	 * target is the ceiling itself); its fraction is then the per-sample ratio's median. */
 	bool ceiling_in_step;
+	struct bench_run *run; /* the runner's state, for bench_placement */
 	char reason[256];     /* why setup skipped or failed */
 	uint64_t sink;        /* results of the hot loop land here, so they are not optimised out */
 };
@@ -96,8 +99,9 @@ bool bench_plan_is_full(const struct bench_plan *plan);
  * planned once, not once per file system. */
 bool bench_plan_first_fs(const struct bench_plan *plan);
 /* PU os index of worker i's placement (for helper threads a case starts itself). */
-int bench_placement(int i);
-int bench_bind_thread(int i);
+int bench_placement(const struct bench_ctx *c, int i);
+/* Binds the calling thread to that PU. */
+int bench_bind_to(int pu);
 
 struct bench_case {
 	const char *name;
@@ -117,6 +121,9 @@ struct bench_case {
 	bool paired;
 	/* The overview row its results feed in the report (overview_role.h); zero: none. */
 	enum ms_overview_role overview;
+	/* Its "read", "mmap" (first touch) and "mmap_kept" variants give the break-even of a
+	 * kept mapping against read() (break_even.h). */
+	bool break_even;
 	const struct bench_opt *opts; /* terminated by a zero entry */
 	size_t state_size;           /* bytes of per-variant state in ctx->priv, 0 for none */
 	void (*plan)(struct bench_plan *plan);

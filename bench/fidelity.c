@@ -16,6 +16,7 @@
 #include "runner_internal.h"
 
 #include "results.h"
+#include "subprocess.h"
 #include "stats.h"
 #include "topo.h"
 #include "util.h"
@@ -27,7 +28,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,16 +120,17 @@ static json_t *run_json(char *const argv[], int errfd, int *status, json_error_t
 	*status = -1;
 	if (pipe2(out, O_CLOEXEC))
 		return NULL;
-	pid = fork();
-	if (pid == 0) {
-		dup2(out[1], 1);
-		if (errfd >= 0)
-			dup2(errfd, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
+	struct ms_spawn fio = MS_SPAWN_INIT;
+	fio.argv = argv;
+	fio.find = MS_SPAWN_SEARCH;
+	fio.fd[STDOUT_FILENO] = out[1];
+	fio.fd[STDERR_FILENO] = errfd;
+	pid = ms_spawn_start(&fio);
+	int err = errno;
 	close(out[1]);
 	if (pid < 0) {
+		snprintf(jerr->text, sizeof(jerr->text), "cannot start %s: %s", argv[0],
+			 strerror(err));
 		close(out[0]);
 		return NULL;
 	}
@@ -143,7 +144,7 @@ static json_t *run_json(char *const argv[], int errfd, int *status, json_error_t
 	} else {
 		close(out[0]);
 	}
-	if (waitpid(pid, status, 0) < 0)
+	if (ms_spawn_wait(pid, status) < 0)
 		*status = -1;
 	return root;
 }

@@ -27,7 +27,7 @@ static void set_placement(struct bench_ctx *c, const char *key, json_t *value)
 int bench_numa_setup(struct bench_ctx *c, int *node)
 {
 	const char *numa = c->v->numa;
-	int cpu = bench_placement(0), local, nodes = ms_topo_numa_nodes();
+	int cpu = bench_placement(c, 0), local, nodes = ms_topo_numa_nodes();
 	size_t page = sysconf(_SC_PAGESIZE);
 	void *probe;
 

@@ -14,7 +14,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -49,8 +48,6 @@ static const uint64_t pmu_sizes[] = { 4 * MiB, 8 * MiB, 0 };
 
 #define MAX_VARIANTS 128
 #define MAX_SWEEP 12
-#define MAX_CPUS 256
-#define HALFWIDTH_TARGET 0.02
 /* A paired variant samples two sides per pair: it may take this many budgets. */
 #define PAIR_BUDGET 1.0
 
@@ -66,36 +63,6 @@ struct bench_plan {
 	int cpus;
 	bool first_fs;
 };
-
-/* State of one ms_bench_execute call. */
-static struct {
-	struct ms_harness *h;
-	const struct bench_profile *profile;
-	struct ms_perf_group perf;
-	char event_keys[MS_PERF_MAX][56]; /* results' names: "cycles", "cycles#2" */
-	int placement[MAX_CPUS];
-	int n_placement;
-	/* Read ceilings by buffer size and page size: a throughput is compared with the
-	 * ceiling of the same working-set size, so data that fits a cache is held to the
-	 * cache's limit and data that does not to memory's, and of the page size its data is
-	 * mapped with (bench_note_pages), since base pages reach fewer bytes per TLB entry. */
-	struct { uint64_t size; bool pmd; double mbs; } ceiling[64];
-	int n_ceiling;
-	json_t *skipped;
-	json_t *dropped;
-	uint64_t max_size;
-	/* seq_read results the break-even is computed from: per fs and size, the best read(),
-	 * the plain first-touch mapping and the plain kept mapping. */
-	struct pass_cost {
-		char fs[64];
-		uint64_t size;
-		struct { double median, lo, hi; bool set, unsteady; } read, first, kept;
-		/* The mappings' paired ratios to their declared read() partner (throughput
-		 * mmap / read()): the break-even is taken from these when both exist. */
-		struct { double ratio, lo, hi, block_size; bool set; } first_paired, kept_paired;
-	} pass[64];
-	int n_pass;
-} R;
 
 /* The machine's memory; the runner plans within a quarter of it. */
 static uint64_t bench_memory_bytes(void)
@@ -150,14 +117,14 @@ bool bench_plan_first_fs(const struct bench_plan *plan)
 	return plan->first_fs;
 }
 
-int bench_placement(int i)
+int bench_placement(const struct bench_ctx *c, int i)
 {
-	return R.placement[i % R.n_placement];
+	return c->run->placement[i % c->run->n_placement];
 }
 
-int bench_bind_thread(int i)
+int bench_bind_to(int pu)
 {
-	return ms_topo_bind_thread(bench_placement(i));
+	return ms_topo_bind_thread(pu);
 }
 
 bool bench_plan_is_full(const struct bench_plan *plan)
@@ -196,15 +163,16 @@ static char *size_str(uint64_t bytes, char *buf, size_t len)
 
 /* The sweeps of a case for one file system: profile points within the option's bounds,
  * and sizes within what memory and the file system hold. Dropped points are recorded. */
-static void make_plan(struct bench_plan *plan, const struct bench_case *bc, const char *dir,
-		      const char *fs_label, bool first_fs)
+static void make_plan(struct bench_run *run, struct bench_plan *plan,
+		      const struct bench_case *bc, const char *dir, const char *fs_label,
+		      bool first_fs)
 {
 	uint64_t size_limit = bench_memory_bytes() / 4;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->bc = bc;
-	plan->profile = R.profile;
-	plan->cpus = R.n_placement;
+	plan->profile = run->profile;
+	plan->cpus = run->n_placement;
 	plan->first_fs = first_fs;
 	if (dir) {
 		uint64_t free_bytes = bench_free_bytes(dir) / 10 * 9;
@@ -212,12 +180,12 @@ static void make_plan(struct bench_plan *plan, const struct bench_case *bc, cons
 		if (free_bytes < size_limit)
 			size_limit = free_bytes;
 	}
-	if (R.max_size && dir && R.max_size < size_limit)
-		size_limit = R.max_size;
+	if (run->max_size && dir && run->max_size < size_limit)
+		size_limit = run->max_size;
 	for (const struct bench_opt *o = bc->opts; o && o->name && plan->n_opts < 8; o++) {
 		const uint64_t *pts = bench_plan_is_full(plan) ? o->full : o->quick;
 
-		if (!strcmp(R.profile->name, "pmu") && !strcmp(o->name, "size"))
+		if (!strcmp(run->profile->name, "pmu") && !strcmp(o->name, "size"))
 			pts = pmu_sizes;
 		int k = plan->n_opts++;
 
@@ -227,7 +195,7 @@ static void make_plan(struct bench_plan *plan, const struct bench_case *bc, cons
 			char b[32];
 
 			if (fits && !strcmp(o->name, "size") && pts[i] > size_limit) {
-				json_array_append_new(R.dropped, json_pack("{s:s, s:s, s:s, s:s}",
+				json_array_append_new(run->dropped, json_pack("{s:s, s:s, s:s, s:s}",
 					"case", bc->name, "fs", fs_label, "size",
 					size_str(pts[i], b, sizeof(b)), "reason",
 					"larger than a quarter of memory, the free space or --max-size"));
@@ -266,7 +234,7 @@ static double now_s(void)
 
 static void worker_body(struct worker_arg *a)
 {
-	ms_topo_bind_thread(R.placement[a->index % R.n_placement]);
+	ms_topo_bind_thread(bench_placement(a->ctx, a->index));
 	atomic_fetch_add(&a->gate->ready, 1);
 	while (!atomic_load(&a->gate->open))
 		sched_yield();
@@ -285,6 +253,7 @@ static void *worker_thread(void *p)
 /* One timed sample. Returns seconds, or -1 when run() failed. */
 static double timed_sample(struct bench_ctx *ctx, const struct bench_case *bc)
 {
+	struct ms_perf_group *perf = &ctx->run->perf;
 	int n = ctx->v->threads;
 	struct gate *gate;
 	double t0, t1;
@@ -292,12 +261,12 @@ static double timed_sample(struct bench_ctx *ctx, const struct bench_case *bc)
 	if (n == 1) {
 		int failed = 0;
 
-		ms_perf_start(&R.perf);
+		ms_perf_start(perf);
 		t0 = now_s();
 		for (uint64_t i = 0; i < ctx->iters; i++)
 			failed |= bc->run(ctx, 0);
 		t1 = now_s();
-		ms_perf_stop(&R.perf);
+		ms_perf_stop(perf);
 		return failed ? -1 : t1 - t0;
 	}
 	/* Shared memory so the same gate serves forked workers. */
@@ -326,7 +295,7 @@ static double timed_sample(struct bench_ctx *ctx, const struct bench_case *bc)
 	}
 	while (atomic_load(&gate->ready) < n && !atomic_load(&gate->failed))
 		sched_yield();
-	ms_perf_start(&R.perf);
+	ms_perf_start(perf);
 	t0 = now_s();
 	atomic_store(&gate->open, 1);
 	for (int i = 0; i < n; i++) {
@@ -338,7 +307,7 @@ static double timed_sample(struct bench_ctx *ctx, const struct bench_case *bc)
 					 WEXITSTATUS(status)))
 			atomic_store(&gate->failed, 1);
 	}
-	ms_perf_stop(&R.perf);
+	ms_perf_stop(perf);
 	t1 = t0;
 	for (int i = 0; i < n; i++)
 		if (gate->end[i] > t1)
@@ -395,29 +364,30 @@ static json_t *variant_params(const struct bench_ctx *ctx, const char *fs_label)
 	if (ctx->fs_kind)
 		json_object_set_new(p, "cache", json_string(v->cold ? "cold" : "hot"));
 	for (int i = 0; i < v->threads; i++)
-		json_array_append_new(place, json_integer(R.placement[i % R.n_placement]));
+		json_array_append_new(place, json_integer(bench_placement(ctx, i)));
 	json_object_set_new(p, "placement_pu", place);
-	json_object_set_new(p, "profile", json_string(R.profile->name));
+	json_object_set_new(p, "profile", json_string(ctx->run->profile->name));
 	json_object_set_new(p, "state", json_string(ctx->state));
 	json_object_set_new(p, "timed", json_string(ctx->timed));
 	json_object_update(p, ctx->params);
 	return p;
 }
 
-static int event_index(const char *key)
+static int event_index(const struct bench_run *run, const char *key)
 {
-	for (int i = 0; i < R.perf.n; i++)
-		if (!strcmp(R.event_keys[i], key))
+	for (int i = 0; i < run->perf.n; i++)
+		if (!strcmp(run->event_keys[i], key))
 			return i;
 	return -1;
 }
 
 /* An event's total over the samples, or -1 when it was not counted. */
-static double counted_total(const struct ms_perf_total *totals, const char *key)
+static double counted_total(const struct bench_run *run, const struct ms_perf_total *totals,
+			    const char *key)
 {
-	int i = event_index(key);
+	int i = event_index(run, key);
 
-	if (i < 0 || R.perf.ev[i].fd < 0 || !ms_perf_total_counted(&totals[i]))
+	if (i < 0 || run->perf.ev[i].fd < 0 || !ms_perf_total_counted(&totals[i]))
 		return -1;
 	return ms_perf_total_scaled(&totals[i]);
 }
@@ -425,14 +395,15 @@ static double counted_total(const struct ms_perf_total *totals, const char *key)
 /* Why a result is what it is, per operation (per page for the fault cases): cycles,
  * instructions, IPC, dTLB misses per 4 KiB touched, and page faults, which always exist.
  * Only what was counted appears. */
-static json_t *derived_json(const struct ms_perf_total *totals, uint64_t ops, uint64_t bytes,
-			    const char *unit_of_op)
+static json_t *derived_json(const struct bench_run *run, const struct ms_perf_total *totals,
+			    uint64_t ops, uint64_t bytes, const char *unit_of_op)
 {
 	json_t *d = json_object();
-	double cyc = counted_total(totals, "cycles"), ins = counted_total(totals, "instructions");
-	double insu = counted_total(totals, "instructions:u");
-	double tlb = counted_total(totals, "dTLB-load-misses");
-	double pf = counted_total(totals, "page-faults");
+	double cyc = counted_total(run, totals, "cycles");
+	double ins = counted_total(run, totals, "instructions");
+	double insu = counted_total(run, totals, "instructions:u");
+	double tlb = counted_total(run, totals, "dTLB-load-misses");
+	double pf = counted_total(run, totals, "page-faults");
 
 	if (!ops)
 		return d;
@@ -457,13 +428,13 @@ static json_t *derived_json(const struct ms_perf_total *totals, uint64_t ops, ui
 /* Every event: its encoding, and its count scaled to the time it was enabled with the
  * fraction of that time it was counted; "not_counted" when it never was (no value), or
  * "unavailable" with the reason when it did not open. */
-static json_t *counters_json(const struct ms_perf_total *totals, uint64_t ops, uint64_t bytes,
-			     const char *unit_of_op)
+static json_t *counters_json(const struct bench_run *run, const struct ms_perf_total *totals,
+			     uint64_t ops, uint64_t bytes, const char *unit_of_op)
 {
 	json_t *c = json_object();
 
-	for (int i = 0; i < R.perf.n; i++) {
-		const struct ms_perf_event *ev = &R.perf.ev[i];
+	for (int i = 0; i < run->perf.n; i++) {
+		const struct ms_perf_event *ev = &run->perf.ev[i];
 		const struct ms_perf_total *t = &totals[i];
 		json_t *e;
 
@@ -492,16 +463,17 @@ static json_t *counters_json(const struct ms_perf_total *totals, uint64_t ops, u
 				json_object_set_new(e, "per_byte", json_real(total / bytes));
 		}
 		json_object_set_new(e, "encoding", ms_perf_encoding_json(ev));
-		json_object_set_new(c, R.event_keys[i], e);
+		json_object_set_new(c, run->event_keys[i], e);
 	}
-	json_object_set_new(c, "derived", derived_json(totals, ops, bytes, unit_of_op));
+	json_object_set_new(c, "derived", derived_json(run, totals, ops, bytes, unit_of_op));
 	return c;
 }
 
 /* params: what the case's setup recorded before it gave up; its "fs" and "cache" win (the
  * anonymous variants of a file case say fs=anon). */
-static void record_skip(const struct bench_case *bc, const char *fs_label,
-			const struct bench_variant *v, const char *reason, json_t *params)
+static void record_skip(struct bench_run *run, const struct bench_case *bc,
+			const char *fs_label, const struct bench_variant *v, const char *reason,
+			json_t *params)
 {
 	const char *fs = json_string_value(json_object_get(params, "fs"));
 	const char *cache = json_string_value(json_object_get(params, "cache"));
@@ -512,15 +484,15 @@ static void record_skip(const struct bench_case *bc, const char *fs_label,
 	fprintf(stderr, "  SKIP %s %s %s %s%s%s: %s\n", bc->name, fs_label, v->method,
 		size_str(v->size, b, sizeof(b)), v->numa ? " numa=" : "", v->numa ? v->numa : "",
 		reason);
-	json_array_append_new(R.skipped, json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:s, s:s*, "
+	json_array_append_new(run->skipped, json_pack("{s:s, s:s, s:s, s:s, s:I, s:i, s:s, s:s*, "
 		"s:s}", "case", bc->name, "fs", fs_label, "method", v->method, "hint", v->hint,
 		"size", (json_int_t)v->size, "threads", v->threads, "cache",
 		cache ? cache : v->cold ? "cold" : "hot", "numa", v->numa, "reason", reason));
 }
 
-static void add_result(const struct bench_case *bc, const char *metric, const char *unit,
-		       bool higher, json_t *params, double *samples, size_t n, json_t *counters,
-		       bool drifting, json_t *paired)
+void bench_add_result(struct bench_run *run, const struct bench_case *bc, const char *metric,
+		      const char *unit, bool higher, json_t *params, double *samples, size_t n,
+		      json_t *counters, bool drifting, json_t *paired)
 {
 	struct ms_summary s;
 	struct ms_benchmark b = { 0 };
@@ -540,181 +512,9 @@ static void add_result(const struct bench_case *bc, const char *metric, const ch
 	b.drifting = drifting;
 	b.counters = counters;
 	b.paired = paired;
-	b.place = (char *)(R.h->place ? R.h->place : "host");
-	ms_run_add_benchmark(R.h->run, &b);
+	b.place = (char *)(run->h->place ? run->h->place : "host");
+	ms_run_add_benchmark(run->h->run, &b);
 	json_decref(paired);
-}
-
-/* The read ceiling for size bytes of data mapped by base pages or PMDs: the one measured
- * with that page size and a buffer of that size; else the best with any buffer at least that
- * large (a larger working set should not be a stricter limit for a smaller one, though on this
- * machine 1 MiB sums read 83 GB/s where 4 MiB ones read 95), or with the largest buffer if
- * none is; the other page size's where this one was never measured (no THP); -1 before any. */
-static int ceiling_for(uint64_t size, bool pmd)
-{
-	int best = -1, largest = -1;
-
-	for (int i = 0; i < R.n_ceiling; i++)
-		if (R.ceiling[i].size == size && R.ceiling[i].pmd == pmd)
-			return i;
-	for (int pass = 0; pass < 2 && best < 0 && largest < 0; pass++) {
-		for (int i = 0; i < R.n_ceiling; i++) {
-			if (!pass && R.ceiling[i].pmd != pmd)
-				continue;
-			if (R.ceiling[i].size >= size &&
-			    (best < 0 || R.ceiling[i].mbs > R.ceiling[best].mbs))
-				best = i;
-			if (largest < 0 || R.ceiling[i].size > R.ceiling[largest].size)
-				largest = i;
-		}
-	}
-	return best >= 0 ? best : largest;
-}
-
-/* Keeps, per buffer size and page size, the best read bandwidth measured. */
-static void record_ceiling(uint64_t size, bool pmd, double mbs)
-{
-	for (int i = 0; i < R.n_ceiling; i++)
-		if (R.ceiling[i].size == size && R.ceiling[i].pmd == pmd) {
-			if (mbs > R.ceiling[i].mbs)
-				R.ceiling[i].mbs = mbs;
-			return;
-		}
-	if (R.n_ceiling < (int)(sizeof(R.ceiling) / sizeof(R.ceiling[0]))) {
-		R.ceiling[R.n_ceiling].size = size;
-		R.ceiling[R.n_ceiling].pmd = pmd;
-		R.ceiling[R.n_ceiling++].mbs = mbs;
-	}
-}
-
-/* Remembers the seq_read throughputs (MB/s) a break-even needs. read(): the block size
- * that reads fastest; mapping: no hint. */
-static void bench_results_note(const struct bench_case *bc, const struct bench_ctx *ctx,
-			       const char *fs_label, const struct ms_summary *s, bool unsteady,
-			       const json_t *paired)
-{
-	const struct bench_variant *v = ctx->v;
-	struct pass_cost *pc = NULL;
-	bool read = !strcmp(v->method, "read");
-
-	if (bc != &bench_case_seq_read || (!read && strcmp(v->hint, "none")))
-		return;
-	for (int i = 0; i < R.n_pass; i++)
-		if (!strcmp(R.pass[i].fs, fs_label) && R.pass[i].size == v->size)
-			pc = &R.pass[i];
-	if (!pc) {
-		if (R.n_pass == (int)(sizeof(R.pass) / sizeof(R.pass[0])))
-			return;
-		pc = &R.pass[R.n_pass++];
-		memset(pc, 0, sizeof(*pc));
-		snprintf(pc->fs, sizeof(pc->fs), "%s", fs_label);
-		pc->size = v->size;
-	}
-	if (read && pc->read.set && pc->read.median >= s->median)
-		return;
-	if (!read && strcmp(v->method, "mmap") && strcmp(v->method, "mmap_kept"))
-		return;
-	if (!read && json_is_number(json_object_get(paired, "ratio")) &&
-	    !json_is_true(json_object_get(paired, "control"))) {
-		json_t *partner = json_object_get(paired, "partner");
-		__typeof__(pc->first_paired) *pr = !strcmp(v->method, "mmap") ?
-						   &pc->first_paired : &pc->kept_paired;
-
-		pr->ratio = json_number_value(json_object_get(paired, "ratio"));
-		pr->lo = json_number_value(json_object_get(paired, "ci_low"));
-		pr->hi = json_number_value(json_object_get(paired, "ci_high"));
-		pr->block_size = json_number_value(json_object_get(partner, "block_size"));
-		pr->set = true;
-	}
-	if (read) {
-		pc->read.median = s->median, pc->read.lo = s->ci_low, pc->read.hi = s->ci_high;
-		pc->read.set = true, pc->read.unsteady = unsteady;
-	} else if (!strcmp(v->method, "mmap")) {
-		pc->first.median = s->median, pc->first.lo = s->ci_low, pc->first.hi = s->ci_high;
-		pc->first.set = true, pc->first.unsteady = unsteady;
-	} else {
-		pc->kept.median = s->median, pc->kept.lo = s->ci_low, pc->kept.hi = s->ci_high;
-		pc->kept.set = true, pc->kept.unsteady = unsteady;
-	}
-}
-
-/* Passes N a kept mapping needs to beat read() per pass: f + (N-1) k < N r, with f the
- * first pass through a fresh mapping (mmap, faults, sum; its munmap too, so once), k a pass
- * over the kept mapping and r a read() pass, all in seconds per pass. 1 when the first pass
- * already wins, 0 (never) when a kept pass is not faster than a read() pass. */
-static double break_even(double f, double k, double r)
-{
-	if (f <= r)
-		return 1;
-	if (k >= r)
-		return 0;
-	return floor((f - k) / (r - k)) + 1;
-}
-
-static const char *pass_str(double n, char *buf, size_t len)
-{
-	if (!n)
-		return "never";
-	snprintf(buf, len, "%.0f", n);
-	return buf;
-}
-
-static json_t *break_even_json(void)
-{
-	json_t *a = json_array();
-
-	for (int i = 0; i < R.n_pass; i++) {
-		struct pass_cost *pc = &R.pass[i];
-		double mb = pc->size / 1e6;
-
-		if (!pc->read.set || !pc->first.set || !pc->kept.set)
-			continue;
-		/* Seconds per pass from MB/s; the interval takes the ends of the three
-		 * throughputs' 95% intervals that favour each side. Paired: in read() passes,
-		 * from the two mappings' paired ratios to the same read() variant and the ends
-		 * of their intervals. */
-		bool paired = pc->first_paired.set && pc->kept_paired.set &&
-			      pc->first_paired.block_size == pc->kept_paired.block_size;
-		double n = paired ? break_even(1 / pc->first_paired.ratio,
-					       1 / pc->kept_paired.ratio, 1) :
-			   break_even(mb / pc->first.median, mb / pc->kept.median,
-				      mb / pc->read.median);
-		double best = paired ? break_even(1 / pc->first_paired.hi,
-						  1 / pc->kept_paired.hi, 1) :
-			      break_even(mb / pc->first.hi, mb / pc->kept.hi, mb / pc->read.lo);
-		double worst = paired ? break_even(1 / pc->first_paired.lo,
-						   1 / pc->kept_paired.lo, 1) :
-			       break_even(mb / pc->first.lo, mb / pc->kept.lo, mb / pc->read.hi);
-		json_t *e = json_pack("{s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:b}", "fs", pc->fs,
-			"size", (json_int_t)pc->size, "read_MBps", pc->read.median,
-			"first_pass_MBps", pc->first.median, "kept_pass_MBps", pc->kept.median,
-			"first_pass_s", mb / pc->first.median, "kept_pass_s", mb / pc->kept.median,
-			"read_pass_s", mb / pc->read.median, "unsteady", pc->read.unsteady ||
-			pc->first.unsteady || pc->kept.unsteady);
-
-		if (paired)
-			json_object_set_new(e, "paired", json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, "
-				"s:f}", "read_block_size", (json_int_t)pc->first_paired.block_size,
-				"first_over_read", pc->first_paired.ratio, "first_low",
-				pc->first_paired.lo, "first_high", pc->first_paired.hi,
-				"kept_over_read", pc->kept_paired.ratio, "kept_low",
-				pc->kept_paired.lo, "kept_high", pc->kept_paired.hi));
-		/* 0 = never; null where an end of the interval is never. */
-		json_object_set_new(e, "passes", n ? json_integer((json_int_t)n) : json_null());
-		json_object_set_new(e, "passes_low", best ? json_integer((json_int_t)best) :
-				    json_null());
-		json_object_set_new(e, "passes_high", worst ? json_integer((json_int_t)worst) :
-				    json_null());
-		json_array_append_new(a, e);
-		char nb[24], bb[24], wb[24];
-
-		fprintf(stderr, "  break-even    %-6s %6.0f MiB: a kept mapping beats read() per pass "
-			"%s%s, 95%% [%s, %s]%s\n", pc->fs, pc->size / (double)MiB,
-			n ? "from pass " : "", pass_str(n, nb, sizeof(nb)), pass_str(best, bb, sizeof(bb)),
-			pass_str(worst, wb, sizeof(wb)), json_is_true(json_object_get(e,
-			"unsteady")) ? " (from noisy or drifting results)" : "");
-	}
-	return a;
 }
 
 /* One sample: value hook, or prepare / timed run() / finish. Returns the sample's value,
@@ -746,67 +546,15 @@ double bench_warm_up(const struct bench_case *bc, struct bench_ctx *ctx)
 	for (int round = 0; round < 24; round++) {
 		if (bench_one_sample(bc, ctx, &t) < 0)
 			return -1;
-		if (!bc->calibrate || ctx->fixed_iters || t >= R.profile->min_sample_s)
+		if (!bc->calibrate || ctx->fixed_iters || t >= ctx->run->profile->min_sample_s)
 			break;
-		ctx->iters *= t > 0 && R.profile->min_sample_s / t < 2 ? 2 : 4;
+		ctx->iters *= t > 0 && ctx->run->profile->min_sample_s / t < 2 ? 2 : 4;
 		if (ctx->max_iters && ctx->iters >= ctx->max_iters) {
 			ctx->iters = ctx->max_iters;
 			break;
 		}
 	}
 	return t;
-}
-
-/* The read ceiling measured in step with a variant that is held to it (ctx.ceiling_in_step:
- * a kept mapping read end to end): one ceiling sample, the same sum over an anonymous buffer
- * of the same size and page size, after each of the variant's samples, and the variant's
- * fraction is the median of the per-sample ratios. This machine's memory bandwidth moves
- * within a run and within seconds: one run's 4 MiB ceiling read 50 GB/s at its start where the
- * kept mapping read 93 a minute later, and ceilings taken one after the other beside two
- * 128 MiB variants read 36 and 32 GB/s. A ceiling from another minute, even the run's best,
- * is not the ceiling of the minute the variant was measured in. */
-struct companion {
-	struct bench_variant v;
-	struct bench_ctx c;
-	double *mbs;      /* one ceiling sample per variant sample */
-	bool on;
-};
-
-static void companion_start(struct companion *k, uint64_t size, bool pmd, size_t max)
-{
-	memset(k, 0, sizeof(*k));
-	k->v = (struct bench_variant){ .method = "read", .size = size, .threads = 1,
-				       .hint = pmd ? "MADV_HUGEPAGE" : "none" };
-	k->c = (struct bench_ctx){ .v = &k->v, .iters = 1, .params = json_object() };
-	k->c.priv = xcalloc(1, bench_case_ceiling.state_size);
-	if (bench_case_ceiling.setup(&k->c) != 0) {
-		json_decref(k->c.params);
-		free(k->c.priv);
-		k->c.priv = NULL;
-		return;
-	}
-	/* The buffer must have the variant's page size; samples as long as the variant's. */
-	k->on = k->c.pmd_mapped == pmd && bench_warm_up(&bench_case_ceiling, &k->c) >= 0;
-	k->mbs = xcalloc(max, sizeof(double));
-}
-
-static void companion_sample(struct companion *k, size_t i)
-{
-	double t, mbs = k->on ? bench_one_sample(&bench_case_ceiling, &k->c, &t) : -1;
-
-	k->on = mbs > 0;
-	k->mbs[i] = k->on ? mbs : 0;
-}
-
-static void companion_stop(struct companion *k)
-{
-	if (!k->c.priv)
-		return;
-	bench_case_ceiling.teardown(&k->c);
-	json_decref(k->c.params);
-	free(k->c.priv);
-	free(k->mbs);
-	memset(k, 0, sizeof(*k));
 }
 
 /* Samples until the interval is tight or the budget is spent (a time series: the whole
@@ -816,9 +564,9 @@ static void companion_stop(struct companion *k)
 static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, double budget,
 			  double *samples, json_t *sample_times, double case_start,
 			  struct ms_perf_total *totals, struct ms_summary *s,
-			  struct companion *ceiling, struct bench_partner *partner)
+			  struct bench_companion *ceiling, struct bench_partner *partner)
 {
-	const struct bench_profile *p = R.profile;
+	const struct bench_profile *p = ctx->run->profile;
 	double start = now_s(), t, value;
 	uint64_t moved = 0;
 	size_t n = 0;
@@ -835,9 +583,9 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 		moved += ctx->bytes * ctx->iters * ctx->v->threads;
 		if (sample_times)
 			json_array_append_new(sample_times, json_real(now_s() - case_start));
-		ms_perf_accumulate(&R.perf, totals);
+		ms_perf_accumulate(&ctx->run->perf, totals);
 		if (ceiling && ceiling->c.priv) /* after the counters are read: not in them */
-			companion_sample(ceiling, n - 1);
+			bench_companion_sample(ceiling, n - 1);
 		if (paired && !ms_paired_b_first(n - 1))
 			paired = bench_partner_sample(partner, n - 1);
 		if (paired)
@@ -865,44 +613,6 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 	return n;
 }
 
-/* A single-worker throughput as a fraction of the read ceiling: per sample against the
- * ceiling sample taken in step with it, else against the run's best ceiling so far. */
-static void record_fraction(const struct bench_case *bc, const struct bench_ctx *ctx,
-			    json_t *params, const double *samples, size_t n,
-			    const struct companion *ceiling, double in_step, bool drifting)
-{
-	const struct bench_variant *v = ctx->v;
-	int ci = ceiling_for(v->size, ctx->pmd_mapped);
-
-	/* The ceiling is one core's: several workers may legitimately exceed it, so only
-	 * single-worker throughputs get a fraction. */
-	if (bc->metric != BENCH_THROUGHPUT || ci < 0 || bc == &bench_case_ceiling ||
-	    v->threads > 1 || bc->no_ceiling)
-		return;
-	double *frac = xcalloc(n, sizeof(double));
-	double limit = in_step > 0 ? in_step : R.ceiling[ci].mbs;
-	uint64_t limit_size = in_step > 0 ? v->size : R.ceiling[ci].size;
-	bool limit_pmd = in_step > 0 ? ctx->pmd_mapped : R.ceiling[ci].pmd;
-
-	for (size_t i = 0; i < n; i++)
-		frac[i] = samples[i] / (in_step > 0 ? ceiling->mbs[i] : limit);
-	json_t *fp = json_deep_copy(params);
-
-	/* The fraction is the throughput over a constant: drawn as one summary per method;
-	 * the time series is the throughput's. */
-	json_object_del(fp, "sample_times_s");
-	json_object_set_new(fp, "ceiling_read_MBps", json_real(limit));
-	json_object_set_new(fp, "ceiling_size", json_integer((json_int_t)limit_size));
-	json_object_set_new(fp, "ceiling_pages", json_string(limit_pmd ? "pmd" : "base"));
-	json_object_set_new(fp, "ceiling_measured", json_string(in_step > 0 ?
-			    "in step: one sample after each of this variant's" :
-			    "best of the run so far"));
-	add_result(bc, "fraction_of_read_ceiling", "ratio", true, fp, frac, n, json_object(),
-		   drifting, NULL);
-	fprintf(stderr, " (%.3g of ceiling)", ms_median(frac, n));
-	free(frac);
-}
-
 /* The paired ratio (results.json's "paired"), on stderr after the variant's line. */
 static void print_paired(const struct bench_partner *partner, const json_t *pj)
 {
@@ -920,12 +630,12 @@ static void print_paired(const struct bench_partner *partner, const json_t *pj)
 			json_is_true(json_object_get(pj, "met")) ? "" : ", target missed");
 }
 
-static void measure_variant(const struct bench_case *bc, const struct bench_variant *v,
-			    const struct bench_variant *partner_v, const char *dir,
-			    const char *fs_kind, const char *fs_label)
+static void measure_variant(struct bench_run *run, const struct bench_case *bc,
+			    const struct bench_variant *v, const struct bench_variant *partner_v,
+			    const char *dir, const char *fs_kind, const char *fs_label)
 {
-	struct bench_ctx ctx = { .v = v, .dir = dir, .fs_kind = fs_kind, .iters = 1 };
-	const struct bench_profile *p = R.profile;
+	struct bench_ctx ctx = { .v = v, .dir = dir, .fs_kind = fs_kind, .iters = 1, .run = run };
+	const struct bench_profile *p = run->profile;
 	double budget = p->budget_s * (bc->budget_scale > 0 ? bc->budget_scale : 1);
 	double *samples = xcalloc(p->max_reps, sizeof(double));
 	json_t *sample_times = bc->time_series ? json_array() : NULL;
@@ -950,7 +660,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		ret = -1;
 	}
 	if (ret) {
-		record_skip(bc, fs_label, v, ctx.reason[0] ? ctx.reason : "setup failed",
+		record_skip(run, bc, fs_label, v, ctx.reason[0] ? ctx.reason : "setup failed",
 			    ctx.params);
 		json_decref(ctx.params);
 		json_decref(sample_times);
@@ -964,9 +674,9 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	 * Every case keeps the state of its samples whatever iters becomes (params.state). */
 	case_start = now_s();
 	t = bench_warm_up(bc, &ctx);
-	struct companion ceiling = { 0 };
+	struct bench_companion ceiling = { 0 };
 	if (t >= 0 && ctx.ceiling_in_step && v->threads <= 1)
-		companion_start(&ceiling, v->size, ctx.pmd_mapped, (size_t)p->max_reps);
+		bench_companion_start(&ceiling, run, v->size, ctx.pmd_mapped, (size_t)p->max_reps);
 	struct bench_partner partner = { 0 };
 	if (t >= 0 && partner_v)
 		bench_partner_start(&partner, bc, partner_v, &ctx, (size_t)p->max_reps,
@@ -994,7 +704,7 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		}
 	}
 	if (n == 0) {
-		record_skip(bc, fs_label, v, "the measured operation failed (see run hook)",
+		record_skip(run, bc, fs_label, v, "the measured operation failed (see run hook)",
 			    ctx.params);
 	} else {
 		uint64_t ops = ctx.ops * ctx.iters * v->threads * n;
@@ -1012,15 +722,15 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 				  drift.split_z, "change", drift.change, "split",
 				  (json_int_t)drift.split, "extra_warmup_s", extra_warmup));
 		json_t *pj = bench_partner_json(&partner, samples, n, HALFWIDTH_TARGET);
-		add_result(bc, bc->metric_name, unit_of(bc), higher_is_better(bc), params,
-			   samples, n, counters_json(totals, ops, bytes,
+		bench_add_result(run, bc, bc->metric_name, unit_of(bc), higher_is_better(bc),
+			   params, samples, n, counters_json(run, totals, ops, bytes,
 			   json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting,
 			   pj ? json_incref(pj) : NULL);
 		/* The ceiling samples taken in step with these (struct companion). */
 		double in_step = -1;
 		if (ceiling.on && n) {
 			in_step = ms_median(ceiling.mbs, n);
-			record_ceiling(v->size, ctx.pmd_mapped, in_step);
+			bench_ceiling_record(&run->ceilings, v->size, ctx.pmd_mapped, in_step);
 			fprintf(stderr, "  %-13s anon   read (in step)     %-16s %5s: %10.1f MB/s\n",
 				bench_case_ceiling.name, ceiling.v.hint, size_str(v->size, b, sizeof(b)),
 				in_step);
@@ -1036,15 +746,17 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 		/* Local memory only: the ceiling is what the pinned CPU's own node gives. */
 		if (bc == &bench_case_ceiling && !strcmp(v->method, "read") &&
 		    (!v->numa || !strcmp(v->numa, "local")))
-			record_ceiling(v->size, ctx.pmd_mapped, s.median);
-		record_fraction(bc, &ctx, params, samples, n, &ceiling, in_step, drift.drifting);
+			bench_ceiling_record(&run->ceilings, v->size, ctx.pmd_mapped, s.median);
+		bench_ceiling_fraction(run, bc, &ctx, params, samples, n, &ceiling, in_step,
+				       drift.drifting);
 		print_paired(&partner, pj);
 		fputc('\n', stderr);
-		bench_results_note(bc, &ctx, fs_label, &s, noisy || drift.drifting, pj);
+		bench_break_even_note(&run->break_even, bc, &ctx, fs_label, &s,
+				      noisy || drift.drifting, pj);
 		json_decref(pj);
 	}
 	bench_partner_stop(&partner);
-	companion_stop(&ceiling);
+	bench_companion_stop(&ceiling);
 	if (bc->teardown)
 		bc->teardown(&ctx);
 	json_decref(ctx.params);
@@ -1053,16 +765,16 @@ static void measure_variant(const struct bench_case *bc, const struct bench_vari
 	free(samples);
 }
 
-static void run_case(const struct bench_case *bc, const char *dir, const char *fs_kind,
-		     const char *fs_label, bool first_fs)
+static void run_case(struct bench_run *run, const struct bench_case *bc, const char *dir,
+		     const char *fs_kind, const char *fs_label, bool first_fs)
 {
 	struct bench_plan *plan = xcalloc(1, sizeof(*plan));
 
-	make_plan(plan, bc, dir, fs_label, first_fs);
+	make_plan(run, plan, bc, dir, fs_label, first_fs);
 	for (int i = 0; i < plan->n; i++) {
 		int k = bc->paired ? bench_partner_of(plan->variants, plan->n, i) : -1;
 
-		measure_variant(bc, &plan->variants[i], k >= 0 ? &plan->variants[k] : NULL, dir,
+		measure_variant(run, bc, &plan->variants[i], k >= 0 ? &plan->variants[k] : NULL, dir,
 				fs_kind, fs_label);
 	}
 	free(plan);
@@ -1145,19 +857,19 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 		}
 	}
 	bench_cgroup_reap();
-	memset(&R, 0, sizeof(R));
-	R.h = h;
-	R.profile = find_profile(rq->profile);
-	R.max_size = rq->max_size;
-	R.skipped = json_array();
-	R.dropped = json_array();
-	R.n_placement = ms_topo_placement(ms_topo_pus() < MAX_CPUS ? ms_topo_pus() : MAX_CPUS,
-					  R.placement);
-	if (R.n_placement <= 0) {
-		R.placement[0] = 0;
-		R.n_placement = 1;
+	struct bench_run *run = xcalloc(1, sizeof(*run));
+	run->h = h;
+	run->profile = find_profile(rq->profile);
+	run->max_size = rq->max_size;
+	run->skipped = json_array();
+	run->dropped = json_array();
+	run->n_placement = ms_topo_placement(ms_topo_pus() < MAX_CPUS ? ms_topo_pus() : MAX_CPUS,
+					     run->placement);
+	if (run->n_placement <= 0) {
+		run->placement[0] = 0;
+		run->n_placement = 1;
 	}
-	ms_topo_bind_thread(R.placement[0]);
+	ms_topo_bind_thread(run->placement[0]);
 	for (; *sw; sw++)
 		events[n_events++] = *sw;
 	if (asked) {
@@ -1171,32 +883,34 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 	events[n_events] = NULL;
 	/* Ungrouped: a group larger than the counters would never be scheduled at all;
 	 * single events are rotated by the kernel and scaled here. */
-	ms_perf_open(&R.perf, events, true);
+	ms_perf_open(&run->perf, events, true);
 	json_t *event_list = json_array();
 
-	for (int i = 0; i < R.perf.n; i++) {
+	for (int i = 0; i < run->perf.n; i++) {
 		int dup = 1;
-		const struct ms_perf_event *ev = &R.perf.ev[i];
+		const struct ms_perf_event *ev = &run->perf.ev[i];
 
 		for (int k = 0; k < i; k++)
-			dup += !strcmp(R.perf.ev[k].name, ev->name);
+			dup += !strcmp(run->perf.ev[k].name, ev->name);
+		char *key = run->event_keys[i];
+
 		if (dup > 1)
-			snprintf(R.event_keys[i], sizeof(R.event_keys[i]), "%s#%d", ev->name, dup);
+			snprintf(key, sizeof(run->event_keys[i]), "%s#%d", ev->name, dup);
 		else
-			snprintf(R.event_keys[i], sizeof(R.event_keys[i]), "%s", ev->name);
-		json_t *o = json_pack("{s:s, s:o}", "name", R.event_keys[i], "encoding",
+			snprintf(key, sizeof(run->event_keys[i]), "%s", ev->name);
+		json_t *o = json_pack("{s:s, s:o}", "name", run->event_keys[i], "encoding",
 				      ms_perf_encoding_json(ev));
 
 		if (ev->fd < 0)
 			json_object_set_new(o, "unavailable", json_string(ev->unavailable));
 		json_array_append_new(event_list, o);
-		fprintf(stderr, "mmapsuite bench: event %-18s %s%s%s%s\n", R.event_keys[i],
+		fprintf(stderr, "mmapsuite bench: event %-18s %s%s%s%s\n", run->event_keys[i],
 			ev->fd >= 0 ? "opened: " : "unavailable: ", ev->fd >= 0 ? ev->pfm :
 			ev->unavailable, ev->fd >= 0 ? " on " : "", ev->fd >= 0 ? ev->kernel_pmu : "");
 	}
 
 	fprintf(stderr, "mmapsuite bench: profile %s, %d file system(s), hardware counters %s\n",
-		R.profile->name, h->n_fs, ms_perf_hardware_available() ? "available" :
+		run->profile->name, h->n_fs, ms_perf_hardware_available() ? "available" :
 		"unavailable");
 	for (size_t c = 0; c < N_CASES; c++) {
 		const struct bench_case *bc = all_cases[c];
@@ -1205,7 +919,7 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 		if (!selected(rq, bc) && bc != &bench_case_ceiling)
 			continue;
 		if (!bc->needs_fs) {
-			run_case(bc, NULL, NULL, "anon", true);
+			run_case(run, bc, NULL, NULL, "anon", true);
 			continue;
 		}
 		bool first_fs = true;
@@ -1219,25 +933,20 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 				ms_warn("cannot create %s: %s", scratch[f], strerror(errno));
 				continue;
 			}
-			run_case(bc, scratch[f], h->fs[f].kind, h->fs[f].label, first_fs);
+			run_case(run, bc, scratch[f], h->fs[f].kind, h->fs[f].label, first_fs);
 			first_fs = false;
 			bench_files_release();
 			rmdir(scratch[f]);
 		}
 	}
-	ms_perf_close(&R.perf);
+	ms_perf_close(&run->perf);
 	free(asked);
 
-	json_t *ceilings = json_array();
-
-	for (int i = 0; i < R.n_ceiling; i++)
-		json_array_append_new(ceilings, json_pack("{s:I, s:s, s:f}", "size",
-			(json_int_t)R.ceiling[i].size, "pages", R.ceiling[i].pmd ? "pmd" : "base",
-			"read_MBps", R.ceiling[i].mbs));
-	summary = json_pack("{s:s, s:f, s:o, s:o, s:o, s:o}", "profile", R.profile->name,
+	json_t *ceilings = bench_ceilings_json(&run->ceilings);
+	summary = json_pack("{s:s, s:f, s:o, s:o, s:o, s:o}", "profile", run->profile->name,
 			    "wall_s", now_s() - t_start, "read_ceilings", ceilings,
-			    "skipped", R.skipped, "dropped_points", R.dropped, "break_even",
-			    break_even_json());
+			    "skipped", run->skipped, "dropped_points", run->dropped, "break_even",
+			    bench_break_even_json(&run->break_even));
 	json_object_set_new(summary, "perf_events", event_list);
 	json_object_set_new(summary, "hardware_counters", json_string(
 		ms_perf_hardware_available() ? "available" :
@@ -1245,8 +954,9 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 	if (!h->run->extra)
 		h->run->extra = json_object();
 	json_object_set_new(h->run->extra, "bench", summary);
-	fprintf(stderr, "mmapsuite bench: %s profile took %.1f s\n", R.profile->name,
+	fprintf(stderr, "mmapsuite bench: %s profile took %.1f s\n", run->profile->name,
 		now_s() - t_start);
+	free(run);
 	return 0;
 }
 

@@ -3,7 +3,10 @@
 #define MMAPSUITE_BENCH_RUNNER_INTERNAL_H
 
 #include "bench.h"
+#include "break_even.h"
 #include "case.h"
+#include "perf.h"
+#include "read_ceiling.h"
 
 #include <jansson.h>
 
@@ -13,6 +16,32 @@ struct bench_profile {
 	int min_reps, max_reps;
 	double min_sample_s;   /* calibrated cases repeat run() until a sample lasts this */
 };
+
+#define MAX_CPUS 256
+/* A variant stops sampling once its median's 95% interval is within this fraction of it. */
+#define HALFWIDTH_TARGET 0.02
+
+/* The state of one ms_bench_execute call: made and freed by it, passed to each function that
+ * needs it; a variant's functions and its case reach it through ctx->run. */
+struct bench_run {
+	struct ms_harness *h;
+	const struct bench_profile *profile;
+	struct ms_perf_group perf;
+	char event_keys[MS_PERF_MAX][56]; /* results' names: "cycles", "cycles#2" */
+	int placement[MAX_CPUS];          /* PU os index of worker i (mod n_placement) */
+	int n_placement;
+	uint64_t max_size;                /* --max-size, 0 for none */
+	struct bench_ceilings ceilings;
+	struct bench_break_even break_even;
+	json_t *skipped;                  /* results.json bench.skipped */
+	json_t *dropped;                  /* bench.dropped_points */
+};
+
+/* Adds one result of a variant to the run's results (ms_run_add_benchmark), summarised from
+ * its samples; paired is released. */
+void bench_add_result(struct bench_run *run, const struct bench_case *bc, const char *metric,
+		      const char *unit, bool higher, json_t *params, double *samples, size_t n,
+		      json_t *counters, bool drifting, json_t *paired);
 
 /* One sample of a variant (value hook, or prepare / timed run() / finish): its value, or -1
  * when the operation failed; *t gets the seconds. */

@@ -4,7 +4,7 @@
 #include "trusted_env.h"
 #include "guard.h"
 #include "util.h"
-#include "harness.h"
+#include "subprocess.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -298,38 +298,26 @@ static int init_main(void *arg)
 		init_mounts(l->keep, l->tmp_mb);
 	else
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
-	write_file("/proc/self/oom_score_adj", "-1000"); /* an OOM in the cgroup takes a test */
-
-	sigset_t all, old;
+	/* The runner inherits 0; then we take -1000: an OOM in the cgroup takes a test, not us. */
+	write_file("/proc/self/oom_score_adj", "0");
+	sigset_t all;
 	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	pid_t runner = fork();
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	struct ms_spawn runner_spawn = MS_SPAWN_INIT;
+	runner_spawn.argv = l->argv;
+	runner_spawn.find = MS_SPAWN_SELF;
+	runner_spawn.env = l->env;
+	runner_spawn.default_signals = true;
+	runner_spawn.fd[STDOUT_FILENO] = l->out_fd;
+	if (l->also_stderr)
+		runner_spawn.fd[STDERR_FILENO] = l->out_fd;
+	pid_t runner = ms_spawn_start(&runner_spawn);
 	if (runner < 0) {
-		init_say("fork", strerror(errno));
-		_exit(125);
-	}
-	if (runner == 0) {
-		write_file("/proc/self/oom_score_adj", "0");
-		for (int sig = 1; sig < NSIG; sig++)
-			if (sig != SIGKILL && sig != SIGSTOP)
-				signal(sig, SIG_DFL);
-		sigemptyset(&old);
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		for (int i = 0; l->env && l->env[i]; i++) {
-			if (strchr(l->env[i], '='))
-				putenv((char *)l->env[i]);
-			else
-				unsetenv(l->env[i]);
-		}
-		if (l->out_fd >= 0) {
-			dup2(l->out_fd, STDOUT_FILENO);
-			if (l->also_stderr)
-				dup2(l->out_fd, STDERR_FILENO);
-		}
-		ms_execv_self(l->argv[0], l->argv);
-		fprintf(stderr, "mmapsuite: cannot run %s: %s\n", l->argv[0], strerror(errno));
+		dprintf(l->out_fd >= 0 && l->also_stderr ? l->out_fd : STDERR_FILENO,
+			"mmapsuite: cannot run %s: %s\n", l->argv[0], strerror(errno));
 		_exit(127);
 	}
+	write_file("/proc/self/oom_score_adj", "-1000");
 	int code = -1;
 	double end_at = 0;
 	for (;;) {
@@ -340,7 +328,7 @@ static int init_main(void *arg)
 		pid_t p;
 		while ((p = waitpid(-1, &status, WNOHANG)) > 0)
 			if (p == runner)
-				code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+				code = ms_exit_code(status);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT) {
 			if (code < 0)
 				syscall(SYS_kill, runner, sig);

@@ -3,6 +3,7 @@
 #include "results_dir.h"
 #include "trusted_env.h"
 #include "env.h"
+#include "exec_self.h"
 #include "place.h"
 #include "install_dirs.h"
 #include "options.h"
@@ -55,60 +56,12 @@ const struct ms_option ms_harness_options[] = {
 	MS_OPTIONS_END
 };
 
-const char *ms_self_dir(void)
-{
-	static char dir[PATH_MAX];
-	const char *bundle = ms_env("MMAPSUITE_LIBEXEC");
-	if (!dir[0] && bundle && *bundle)
-		snprintf(dir, sizeof(dir), "%s", bundle);
-	if (!dir[0]) {
-		ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
-		if (n <= 0)
-			return ".";
-		dir[n] = 0;
-		char *slash = strrchr(dir, '/');
-		if (slash)
-			*slash = 0;
-	}
-	return dir;
-}
-
 /* Whether this user could create path (or write into it when it exists). */
 static bool can_create(const char *path)
 {
 	char base[PATH_MAX];
 	ms_existing_ancestor(path, base, sizeof(base));
 	return access(base, W_OK | X_OK) == 0;
-}
-
-int ms_execv_self(const char *path, char *const argv[])
-{
-	const char *loader = ms_env("MMAPSUITE_LOADER");
-	const char *libs = ms_env("MMAPSUITE_LIBRARY_PATH");
-	if (!loader || !*loader || !libs || !*libs)
-		return execv(path, argv);
-	size_t n = 0;
-	while (argv[n])
-		n++;
-	/* loader --library-path LIBS --argv0 ARGV0 PATH ARGV[1..] NULL */
-	const char **full = calloc(n + 7, sizeof(*full));
-	if (!full)
-		return -1;
-	size_t k = 0;
-	full[k++] = loader;
-	full[k++] = "--library-path";
-	full[k++] = libs;
-	full[k++] = "--argv0";
-	full[k++] = n ? argv[0] : path;
-	full[k++] = path;
-	for (size_t i = 1; i < n; i++)
-		full[k++] = argv[i];
-	full[k] = NULL;
-	execv(loader, (char *const *)full);
-	int err = errno;
-	free(full);
-	errno = err;
-	return -1;
 }
 
 const char *ms_default_out_root(void)

@@ -73,15 +73,4 @@ extern int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir,
  * tree inside the project and this user may write there, else ./mmapsuite-results. */
 const char *ms_default_out_root(void);
 
-/* Directory holding the running mmapsuite binary (and mmapsuite-conform beside it). Under
- * the relocatable bundle's launcher (tools/bundle), /proc/self/exe is the bundled ELF loader,
- * so the launcher names the directory in $MMAPSUITE_LIBEXEC. */
-const char *ms_self_dir(void);
-
-/* execv() of one of the suite's own programs (mmapsuite-conform): directly, or through the
- * bundled loader and libraries when the launcher set $MMAPSUITE_LOADER and
- * $MMAPSUITE_LIBRARY_PATH, so that a child never meets the system's loader. Returns only on
- * failure, with errno set. */
-int ms_execv_self(const char *path, char *const argv[]);
-
 #endif

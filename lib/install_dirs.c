@@ -1,5 +1,5 @@
 #include "install_dirs.h"
-#include "harness.h"
+#include "exec_self.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,5 +1,6 @@
 #include "util.h"
 #include "dir_anchor.h"
+#include "subprocess.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -333,22 +333,14 @@ bool ms_str_in_list(const char *needle, const char *comma_list)
 
 int ms_run_quietly(const char *const argv[])
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	struct ms_spawn quiet = MS_SPAWN_INIT;
+	quiet.argv = (char *const *)argv;
+	quiet.find = MS_SPAWN_SEARCH;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int i = 0; i < 3; i++)
+		quiet.fd[i] = null;
+	int rc = ms_spawn_run(&quiet);
+	if (null >= 0)
+		close(null);
+	return rc;
 }

@@ -54,7 +54,8 @@ double ms_now(void);
 char *ms_utc_iso8601(void);
 
 /* Runs argv[0] (searched in PATH) with stdin, stdout and stderr on /dev/null and waits for it.
- * Returns its exit status, 128 when a signal ended it, or -1 when it could not be run. */
+ * Returns its exit status, 128 + the signal that ended it, or -1 with errno when it could not
+ * be started (not found: ENOENT) or waited for (subprocess.h). */
 int ms_run_quietly(const char *const argv[]);
 
 bool ms_is_root(void);

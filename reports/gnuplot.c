@@ -10,6 +10,7 @@
 
 #include "dir_anchor.h"
 #include "plots.h"
+#include "subprocess.h"
 #include "trusted_env.h"
 #include "util.h"
 
@@ -17,45 +18,64 @@
 #define MMAPSUITE_GNUPLOT "/usr/bin/gnuplot"
 #endif
 
+/* Starts gnuplot: $MMAPSUITE_GNUPLOT, else gnuplot in $PATH, else the one the build found.
+ * Its pid, or -1 with errno. */
+static pid_t start_gnuplot(struct ms_spawn *gp, char *argv[])
+{
+	const char *env = ms_env("MMAPSUITE_GNUPLOT");
+	pid_t pid = -1;
+	if (env && *env) {
+		argv[0] = (char *)env;
+		pid = ms_spawn_start(gp);
+	}
+	if (pid < 0) {
+		argv[0] = "gnuplot";
+		gp->find = MS_SPAWN_SEARCH;
+		pid = ms_spawn_start(gp);
+	}
+	if (pid < 0) {
+		argv[0] = MMAPSUITE_GNUPLOT;
+		gp->find = MS_SPAWN_PATH;
+		pid = ms_spawn_start(gp);
+	}
+	return pid;
+}
+
 int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen)
 {
 	char *log = xasprintf("%s/gnuplot.log", dir);
-	pid_t pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork for gnuplot: %s", strerror(errno));
+	/* The plots directory as the run directory's writers reach it (dir_anchor.h): gnuplot
+	 * runs in it and writes its outputs relative to it, its messages into gnuplot.log. */
+	char leaf[64];
+	int dir_fd = ms_anchor_parent(log, leaf, sizeof(leaf));
+	if (dir_fd < 0) {
+		snprintf(err, errlen, "cannot open %s for gnuplot: %s", dir, strerror(errno));
 		free(log);
 		return -1;
 	}
-	if (pid == 0) {
-		/* The plots directory as the run directory's writers reach it (dir_anchor.h):
-		 * gnuplot writes its outputs relative to it. */
-		char leaf[64];
-		int dir_fd = ms_anchor_parent(log, leaf, sizeof(leaf));
-		int fd = dir_fd >= 0 ? openat(dir_fd, leaf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-					      O_CLOEXEC, 0644) : -1;
-		if (fd >= 0)
-			dup2(fd, 2);
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-		}
-		if (dir_fd < 0 || fchdir(dir_fd) != 0)
-			_exit(126);
-		const char *env = ms_env("MMAPSUITE_GNUPLOT");
-		if (env && *env)
-			execl(env, "gnuplot", script, (char *)NULL);
-		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		execl(MMAPSUITE_GNUPLOT, "gnuplot", script, (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	int rc = 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+	int fd = openat(dir_fd, leaf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	char *argv[] = { "gnuplot", (char *)script, NULL };
+	struct ms_spawn gp = MS_SPAWN_INIT;
+	gp.argv = argv;
+	gp.fd[STDIN_FILENO] = gp.fd[STDOUT_FILENO] = null;
+	gp.fd[STDERR_FILENO] = fd;
+	gp.dir_fd = dir_fd;
+	pid_t pid = start_gnuplot(&gp, argv);
+	int start_err = errno, status = -1, rc = 0;
+	if (pid >= 0)
+		ms_spawn_wait(pid, &status);
+	close(dir_fd);
+	if (fd >= 0)
+		close(fd);
+	if (null >= 0)
+		close(null);
+	if (pid < 0 && (start_err == ENOENT || start_err == EACCES)) {
 		snprintf(err, errlen, "gnuplot not found in PATH nor at %s: install the Debian "
 			 "package gnuplot-nox (or run tools/deps)", MMAPSUITE_GNUPLOT);
+		rc = -1;
+	} else if (pid < 0) {
+		snprintf(err, errlen, "cannot start gnuplot: %s", strerror(start_err));
 		rc = -1;
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		char *text = ms_read_file(log, NULL);

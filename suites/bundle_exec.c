@@ -5,8 +5,10 @@
  * (libcriterion): while the launcher's variables are set, /proc/self/exe reads as this
  * program, and an execve() of this program goes through the bundled loader and libraries.
  * Without those variables both are plain system calls. */
-#include <errno.h>
+#include "exec_self.h"
 #include "trusted_env.h"
+
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -45,22 +47,9 @@ ssize_t readlink(const char *restrict path, char *restrict buf, size_t size)
 int execve(const char *path, char *const argv[], char *const envp[])
 {
 	char prog[PATH_MAX];
-	size_t argc = 0;
-	while (argv[argc])
-		argc++;
-	if (bundled_self(prog, sizeof(prog)) && strcmp(path, prog) == 0 && argc < 32) {
-		const char *full[40];
-		size_t k = 0;
-		full[k++] = ms_env("MMAPSUITE_LOADER");
-		full[k++] = "--library-path";
-		full[k++] = ms_env("MMAPSUITE_LIBRARY_PATH");
-		full[k++] = "--argv0";
-		full[k++] = argc ? argv[0] : prog;
-		full[k++] = prog;
-		for (size_t i = 1; i < argc; i++)
-			full[k++] = argv[i];
-		full[k] = NULL;
+	const char *full[40];
+	if (bundled_self(prog, sizeof(prog)) && strcmp(path, prog) == 0 &&
+	    ms_loader_argv(prog, argv, full, sizeof(full) / sizeof(full[0])) > 0)
 		return (int)syscall(SYS_execve, full[0], full, envp);
-	}
 	return (int)syscall(SYS_execve, path, argv, envp);
 }

@@ -20,6 +20,7 @@ struct map_unmap {
 	atomic_int stop;
 	bool has_toucher;
 	char *toucher_buf;
+	int toucher_pu;      /* where the toucher runs */
 };
 
 static const struct bench_opt map_unmap_opts[] = {
@@ -51,7 +52,7 @@ static void *toucher_main(void *arg)
 	struct map_unmap *st = arg;
 	volatile char *b = st->toucher_buf;
 
-	bench_bind_thread(1);
+	bench_bind_to(st->toucher_pu);
 	while (!atomic_load_explicit(&st->stop, memory_order_relaxed))
 		for (size_t i = 0; i < 16; i++)
 			(void)b[i * st->page];
@@ -68,6 +69,7 @@ static int map_unmap_setup(struct bench_ctx *c)
 	if (st->fd < 0)
 		return -1;
 	if (strstr(c->v->method, "shootdown")) {
+		st->toucher_pu = bench_placement(c, 1);
 		st->toucher_buf = mmap(NULL, 16 * st->page, PROT_READ | PROT_WRITE,
 				      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (st->toucher_buf == MAP_FAILED ||
@@ -77,7 +79,7 @@ static int map_unmap_setup(struct bench_ctx *c)
 			return -1;
 		}
 		st->has_toucher = true;
-		json_object_set_new(c->params, "toucher_pu", json_integer(bench_placement(1)));
+		json_object_set_new(c->params, "toucher_pu", json_integer(st->toucher_pu));
 	}
 	c->ops = 1;
 	c->bytes = c->v->size;

@@ -48,6 +48,7 @@ const struct bench_case bench_case_seq_read = {
 	.metric_name = "throughput",
 	.needs_fs = true,
 	.paired = true,
+	.break_even = true,
 	.calibrate = true,
 	.opts = seq_read_opts,
 	.plan = seq_read_plan,

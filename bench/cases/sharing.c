@@ -45,6 +45,7 @@ struct sharing {
 	char *slots;                   /* SLOTS x MSG, MAP_SHARED */
 	char *src;                     /* the producer's data */
 	uint32_t seq;
+	int consumer_pu;               /* where the child runs */
 };
 
 static long futex(_Atomic uint32_t *addr, int op, uint32_t val)
@@ -96,7 +97,7 @@ static void child_main(struct sharing *st)
 	uint32_t iters = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	bench_bind_thread(1);
+	bench_bind_to(st->consumer_pu);
 	if (!buf)
 		_exit(1);
 	if (st->latency) {
@@ -162,6 +163,7 @@ static int sharing_setup_common(struct bench_ctx *c, bool latency)
 	}
 	if (st->pipe)
 		fcntl(st->to_child[1], F_SETPIPE_SZ, (int)(1 * MiB)); /* best effort */
+	st->consumer_pu = bench_placement(c, 1);
 	st->child = fork();
 	if (st->child < 0) {
 		snprintf(c->reason, sizeof(c->reason), "fork: %s", strerrorname_np(errno));
@@ -183,7 +185,7 @@ static int sharing_setup_common(struct bench_ctx *c, bool latency)
 	json_object_set_new(c->params, "fs", json_string("anon"));
 	json_object_set_new(c->params, "fs_kind", json_string("anon"));
 	json_object_set_new(c->params, "cache", json_string("n/a"));
-	json_object_set_new(c->params, "consumer_pu", json_integer(bench_placement(1)));
+	json_object_set_new(c->params, "consumer_pu", json_integer(st->consumer_pu));
 	c->state = "steady_state";
 	return 0;
 fail:

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "subprocess.h"
 #include "trusted_env.h"
 
 #define NOBODY 65534
@@ -29,12 +30,11 @@ static void make_top(void)
 static void remove_top(void)
 {
 	/* Only what the tests made: no links are followed (rm -r does not follow them). */
-	pid_t pid = fork();
-	if (pid == 0) {
-		execlp("rm", "rm", "-rf", "--one-file-system", top, (char *)NULL);
-		_exit(127);
-	}
-	waitpid(pid, NULL, 0);
+	char *argv[] = { "rm", "-rf", "--one-file-system", top, NULL };
+	struct ms_spawn rm = MS_SPAWN_INIT;
+	rm.argv = argv;
+	rm.find = MS_SPAWN_SEARCH;
+	ms_spawn_run(&rm);
 }
 
 TestSuite(trusted_env, .init = make_top, .fini = remove_top);

@@ -2,6 +2,7 @@
 #include "contain.h"
 #include "install_dirs.h"
 #include "settings_guard.h"
+#include "subprocess.h"
 #include "time_scale.h"
 #include "util.h"
 
@@ -13,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statvfs.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static char *conform_binary(void)
@@ -24,27 +24,18 @@ static char *conform_binary(void)
 /* Runs argv with stdout (and stderr) to out_fd; env entries are "NAME=value" added to ours. */
 static int run_child(char *const argv[], const char *const env[], int out_fd, bool also_stderr)
 {
+	struct ms_spawn child = MS_SPAWN_INIT;
+	child.argv = argv;
+	child.find = MS_SPAWN_SELF;
+	child.env = env;
+	child.fd[STDOUT_FILENO] = out_fd;
+	if (also_stderr)
+		child.fd[STDERR_FILENO] = out_fd;
 	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		for (int i = 0; env && env[i]; i++)
-			putenv((char *)env[i]);
-		if (out_fd >= 0) {
-			dup2(out_fd, 1);
-			if (also_stderr)
-				dup2(out_fd, 2);
-		}
-		ms_execv_self(argv[0], argv);
+	int rc = ms_spawn_run(&child);
+	if (rc < 0)
 		fprintf(stderr, "mmapsuite: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return rc;
 }
 
 json_t *ms_conform_list(void)
