@@ -386,6 +386,9 @@ CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 static const unsigned char ret_insn[] = { 0xc3 };
 #elif defined(__aarch64__)
 static const unsigned char ret_insn[] = { 0xc0, 0x03, 0x5f, 0xd6 };
+#elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2 && \
+	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static const unsigned char ret_insn[] = { 0x20, 0x00, 0x80, 0x4e }; /* blr, ppc64le */
 #else
 static const unsigned char ret_insn[] = { 0 };
 #define MS_NO_RET_INSN 1
@@ -427,7 +430,7 @@ CONFORM(mmap_shared, exec_mapping_of_readonly_file_shows_contents, "b11", POSIX)
 }
 
 /* Assert that code in a PROT_EXEC file mapping runs. LINUX: needs a known return instruction
- * (x86, arm64). */
+ * (x86, arm64, ppc64le). */
 CONFORM(mmap_shared, exec_mapping_runs_code_from_file, "b11", LINUX)
 {
 #ifdef MS_NO_RET_INSN

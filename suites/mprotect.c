@@ -119,6 +119,11 @@ static size_t put_return_insn(unsigned char *at)
 	const uint32_t ret = 0xd65f03c0; /* ret x30, little-endian */
 	memcpy(at, &ret, sizeof(ret));
 	return sizeof(ret);
+#elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
+	/* blr, in the CPU's byte order; ELFv2 calls a code address (ELFv1: a descriptor) */
+	const uint32_t blr = 0x4e800020;
+	memcpy(at, &blr, sizeof(blr));
+	return sizeof(blr);
 #else
 	(void)at;
 	return 0;

@@ -170,33 +170,38 @@ CONFORM(thp_split, partial_mprotect_splits_keeps_data, "j5", LINUX)
 		  "access");
 }
 
-/* Assert that munmap of one base page inside a THP leaves the other 511 pages mapped with
- * their data and the hole unmapped (SIGSEGV SEGV_MAPERR). LINUX. */
+/* Assert that munmap of one base page inside a THP leaves the other pages mapped with their
+ * data and the hole unmapped (SIGSEGV SEGV_MAPERR). The hole is page 100 of the 512 of a 2 MiB
+ * THP of 4 KiB pages, at the same fraction of the THP elsewhere (page 6 of the 32 of 64 KiB
+ * pages). LINUX. */
 CONFORM(thp_split, partial_munmap_splits_keeps_data, "j5", LINUX)
 {
 	size_t pmd = require_thp();
-	size_t pg = ms_page();
+	size_t pg = ms_page(), hole = pmd / pg * 100 / 512 * pg;
 	unsigned char *a = thp_region(1);
-	xmunmap(a + 100 * pg, pg);
-	assert_thp_pattern(a, 0, 100 * pg, "below the hole");
-	assert_thp_pattern(a, 101 * pg, pmd, "above the hole");
+	xmunmap(a + hole, pg);
+	assert_thp_pattern(a, 0, hole, "below the hole");
+	assert_thp_pattern(a, hole + pg, pmd, "above the hole");
 	struct ms_fault f;
-	ms_probe_read(a + 100 * pg, &f);
+	ms_probe_read(a + hole, &f);
 	cr_assert(f.signo == SIGSEGV && f.code == SEGV_MAPERR, "the unmapped page of the THP still "
-		  "reads (%s)\n%s", ms_signame(f.signo), ms_maps_near(a + 100 * pg, pg));
+		  "reads (%s)\n%s", ms_signame(f.signo), ms_maps_near(a + hole, pg));
 	cr_assert(ms_smaps_kb(a, "AnonHugePages") == 0, "the THP with a hole is still PMD-mapped");
 }
 
-/* Assert that mremap moving 16 base pages out of a THP carries their data to the new place
- * and keeps the rest of the THP intact. LINUX. */
+/* Assert that mremap moving base pages out of a THP carries their data to the new place and
+ * keeps the rest of the THP intact: 16 pages from page 200 of the 512 of a 2 MiB THP of 4 KiB
+ * pages; where the THP has fewer pages (32 of 64 KiB), a quarter of them from the same
+ * fraction of it. LINUX. */
 CONFORM(thp_split, partial_mremap_moves_data, "j5", LINUX)
 {
 	size_t pmd = require_thp();
-	size_t pg = ms_page(), n = 16 * pg, from = 200 * pg;
+	size_t pg = ms_page(), pages = pmd / pg;
+	size_t n = (pages >= 64 ? 16 : pages / 4) * pg, from = pages * 200 / 512 * pg;
 	unsigned char *a = thp_region(1);
 	unsigned char *dst = xmmap(NULL, n, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unsigned char *q = mremap(a + from, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
-	cr_assert(q == dst, "mremap of 16 pages out of a THP: %s", ms_errname(errno));
+	cr_assert(q == dst, "mremap of %zu pages out of a THP: %s", n / pg, ms_errname(errno));
 	for (size_t i = 0; i < n; i++)
 		cr_assert(q[i] == (unsigned char)((from + i) * 7 + ((from + i) >> 12)),
 			  "moved byte %zu reads 0x%02x", i, q[i]);

@@ -11,13 +11,15 @@
 #   guest_debian_kernel SPEC [ARCH]      SPEC debian:6.1 | debian:6.12: the kernel image package
 #                                        the meta-package depends on today, fetched; prints
 #                                        "<image dir> <release>"
-#   guest_arm64_pkg PKG                  Debian's arm64 PKG (candidate version) through the
-#                                        private arm64 lists (tools/arm64-apt), unpacked in
-#                                        <cache>/debian/<pkg>_<version>_arm64/ (cached); prints it
-#   guest_arch_of SPEC|IMAGE             amd64 or arm64: the flavour of a debian: SPEC
-#                                        (debian:6.12-arm64-16k), or what `file` says of IMAGE
+#   guest_foreign_pkg ARCH PKG           Debian's PKG for ARCH (candidate version) through the
+#                                        private lists (tools/foreign-apt), unpacked in
+#                                        <cache>/debian/<pkg>_<version>_<arch>/ (cached); prints it
+#   guest_arm64_pkg PKG                  guest_foreign_pkg arm64 PKG
+#   guest_arch_of SPEC|IMAGE             amd64, arm64 or ppc64el: the flavour of a debian: SPEC
+#                                        (debian:6.12-arm64-16k, debian:6.1-ppc64el), or what
+#                                        `file` says of IMAGE
 #   guest_root_init ROOT [ARCH]          an initramfs root: static busybox (the host's, or
-#                                        Debian's arm64 one for ARCH arm64), /init-less skeleton
+#                                        Debian's one for a foreign ARCH), /init-less skeleton
 #   guest_copy_programs ROOT PROG...     programs (names or paths) with every library ldd lists,
 #                                        at the same paths inside ROOT
 #   guest_copy_modules ROOT MODDIR MOD...  modules and their dependencies from MODDIR
@@ -81,36 +83,32 @@ guest_debian_kernel() {
 	echo "$dir $rel"
 }
 
-guest_arm64_pkg() {
-	local pkg=$1 top ver dir tmp
+guest_foreign_pkg() {
+	local top
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-	ver=$("$top/tools/arm64-apt" cache policy "$pkg" | sed -n 's/^  Candidate: //p')
-	[[ -n $ver && $ver != "(none)" ]] ||
-		{ guest_err "no arm64 package $pkg (tools/arm64-apt update?)"; return 1; }
-	dir=$(guest_cache)/debian/${pkg}_${ver//:/%3a}_arm64
-	if [[ ! -d $dir ]]; then
-		mkdir -p "$(guest_cache)/debian"
-		tmp=$(mktemp -d "$(guest_cache)/debian/.fetch-XXXXXX")
-		(cd "$tmp" && "$top/tools/arm64-apt" get download -qq "$pkg=$ver" >&2) &&
-			dpkg -x "$tmp/${pkg}"_*_arm64.deb "$tmp/x" && mv -T "$tmp/x" "$dir" ||
-			{ guest_err "cannot fetch the arm64 package $pkg $ver"; rm -rf "$tmp"; return 1; }
-		rm -rf "$tmp"
-	fi
-	echo "$dir"
+	"$top/tools/foreign-apt" "$1" pkg "$2" ||
+		{ guest_err "cannot fetch the $1 package $2 (tools/foreign-apt $1 update?)"; return 1; }
 }
+
+guest_arm64_pkg() { guest_foreign_pkg arm64 "$1"; }
 
 guest_arch_of() {
 	case $1 in
 	debian:*-arm64*) echo arm64 ;;
+	debian:*-ppc64el*) echo ppc64el ;;
 	debian:*) dpkg --print-architecture ;;
-	*) if file -bL "$1" | grep -qi 'arm64\|aarch64'; then echo arm64; else echo amd64; fi ;;
+	*) local f
+	   f=$(file -bL "$1")
+	   if grep -qi 'arm64\|aarch64' <<<"$f"; then echo arm64
+	   elif grep -qi 'PowerPC' <<<"$f"; then echo ppc64el
+	   else echo amd64; fi ;;
 	esac
 }
 
 guest_root_init() {
 	local root=$1 arch=${2:-amd64} bb
-	if [[ $arch == arm64 ]]; then
-		bb=$(guest_arm64_pkg busybox-static)/bin/busybox || return 1
+	if [[ $arch != "$(dpkg --print-architecture)" ]]; then
+		bb=$(guest_foreign_pkg "$arch" busybox-static)/bin/busybox || return 1
 	else
 		bb=$(command -v busybox || true)
 	fi

@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# What a cross build needs to know of a Debian architecture. Source it from bash.
+#   cross_triplet ARCH     the GNU triplet of Debian's cross toolchain (gcc-TRIPLET)
+#   cross_meson ARCH       "cpu_family cpu endian" for a meson cross file
+#   cross_build_dir ARCH   the build directory's name (build-aarch64, build-ppc64le, ...)
+cross_triplet() {
+	case $1 in
+	arm64) echo aarch64-linux-gnu ;;
+	ppc64el) echo powerpc64le-linux-gnu ;;
+	s390x) echo s390x-linux-gnu ;;
+	armhf) echo arm-linux-gnueabihf ;;
+	*) echo "cross: no triplet known for Debian architecture '$1'" >&2; return 2 ;;
+	esac
+}
+cross_meson() {
+	case $1 in
+	arm64) echo aarch64 aarch64 little ;;
+	ppc64el) echo ppc64 ppc64le little ;;
+	s390x) echo s390x s390x big ;;
+	armhf) echo arm armv7 little ;;
+	*) echo "cross: no meson machine known for Debian architecture '$1'" >&2; return 2 ;;
+	esac
+}
+cross_build_dir() {
+	case $1 in
+	arm64) echo build-aarch64 ;;
+	ppc64el) echo build-ppc64le ;;
+	*) echo "build-$1" ;;
+	esac
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Shared body of the guest-place steps (step-vm-16k.sh, step-vm-64k.sh): builds the test module
+# for SPEC, runs `tools/vm --kernel SPEC` on tmpfs with the driver suite and requires verdict 0
+# (every difference from the host explained by kernel.expect or a SKIP naming the feature), the
+# place's page size in the run's environment and a passing driver test; prints the boot and
+# boot-to-results times.
+#   tools/tests/guest-place.sh SPEC PAGE_SIZE NAME OUT
+set -uo pipefail
+spec=$1 page_size=$2 name=$3 out=$4
+top=$(cd "$(dirname "$0")/../.." && pwd)
+rm -rf "$out" && mkdir -p "$out"
+t0=$SECONDS
+# the test module, cross-built against the guest kernel's own headers (fetched, never installed)
+if ! "$top/drivers/build" --kernel "$spec" > "$out/module-build.log" 2>&1; then
+	echo "the test module did not build for the $name guest: see $out/module-build.log"
+	exit 1
+fi
+"$top/tools/vm" --kernel "$spec" --timeout 1500 --no-bench --fs tmpfs --out "$out" \
+	> "$out/tools-vm.log" 2>&1
+rc=$?
+took=$((SECONDS - t0))
+grep -E '^(guest:|mmapsuite: .* tests|tools/vm:)' "$out/tools-vm.log"
+run=$(ls -d "$out"/*/ 2>/dev/null | head -1)
+[[ -n $run ]] || { echo "no results came back (tools/vm exit $rc)"; exit 1; }
+python3 - "$run" "$rc" "$spec" "$page_size" "$name" <<'CHECK' || exit 1
+import json, os, sys
+run, rc, spec, want_page, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+res = json.load(open(os.path.join(run, "results.json")))
+place = res["place"]
+series, flavour = spec.split(":")[1].split("-", 1)
+flavour = flavour.replace("ppc64el", "powerpc64le")
+assert place.startswith(f"guest:{series}.") and place.endswith("-" + flavour), f"place is {place!r}"
+env = res["environment"]
+# the place must really be the one named: the page size the suite saw in the guest
+page = (env.get("place") or {}).get("page_size") or env.get("page_size")
+assert page is not None and int(page) == want_page, f"the guest's page size is {page}, not {want_page}"
+conf = res["conformance"]
+tmpfs = [c for c in conf if c["fs"] == "tmpfs"]
+assert tmpfs, "no tmpfs results from the guest"
+bad = [c for c in conf if c["outcome"] in ("fail", "broken")]
+def first_line(c):
+    return (c.get("message") or "").split("\n")[0][:200]
+assert not bad, f"{len(bad)} unexplained failures in the {name} guest:\n" + \
+    "\n".join(f'  {c["outcome"]} {c["fs"]} {c["suite"]}/{c["test"]}: {first_line(c)}' for c in bad)
+drv = [c for c in conf if c["suite"].startswith("driver")]
+assert any(c["outcome"] == "pass" for c in drv), \
+    "no driver test passed: the cross-built module did not load in the guest?"
+assert rc == 0, f"tools/vm exit {rc} (3: the guest hung or gave no verdict)"
+n = {o: sum(c["outcome"] == o for c in conf) for o in ("pass", "fail", "skip", "broken", "xfail", "xpass")}
+print(f"guest {place}: " + ", ".join(f"{k} {v}" for k, v in n.items() if v) +
+      f"; driver suite: {sum(c['outcome'] == 'pass' for c in drv)} of {len(drv)} pass")
+CHECK
+boot=$(sed -n 's/.*guest: .* up after \([0-9.]*\) s.*/\1/p' "$out/tools-vm.log" | head -1)
+done_s=$(sed -n 's/.*guest: finished with status .* after \([0-9.]*\) s.*/\1/p' "$out/tools-vm.log" | head -1)
+echo "$name guest: boot ${boot:-?} s, boot to results ${done_s:-?} s of guest uptime; whole step ${took} s"
