@@ -127,7 +127,8 @@ void ms_fill_tagged(unsigned char *p, size_t len, unsigned char tag);
 /* First offset in [0, len) whose byte is not ms_tagged(i, tag), or len. */
 size_t ms_first_mismatch_tagged(const unsigned char *p, size_t len, unsigned char tag);
 
-/* Turn-taking of a parent and a child over a pipe: one byte. The wait is bounded (5 s);
+/* Turn-taking of a parent and a child over a pipe: one byte. The wait is bounded (5 s times
+ * the place's time factor, lib/time_scale.h);
  * a failed send ends the (child) process with status 3. */
 void ms_send_token(int fd);
 bool ms_await_token(int fd);
