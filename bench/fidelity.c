@@ -153,7 +153,7 @@ static double fio_pass(const char *path, const struct fid_workload *w, const cha
 		       int loops, double runtime_s, char *err, size_t errlen)
 {
 	char a_file[4300], a_size[64], a_bs[64], a_rw[64], a_eng[64], a_loops[64], a_cpu[64];
-	char a_rt[64], errpath[] = "/tmp/mmapsuite-fio-XXXXXX";
+	char a_rt[64], a_align[64], errpath[] = "/tmp/mmapsuite-fio-XXXXXX";
 	json_error_t jerr = { 0 };
 	json_t *root, *dir;
 	double bw = -1;
@@ -174,6 +174,11 @@ static double fio_pass(const char *path, const struct fid_workload *w, const cha
 	snprintf(a_loops, sizeof(a_loops), "--loops=%d", loops);
 	snprintf(a_cpu, sizeof(a_cpu), "--cpus_allowed=%d", fid_pu);
 	snprintf(a_rt, sizeof(a_rt), "--runtime=%dms", (int)(runtime_s * 1000) + 1);
+	/* fio's buffered I/O buffer is malloc()'s pointer, 16 bytes past a page boundary;
+	 * mmapsuite's is page-aligned. copy_to_user() from page-aligned page cache into
+	 * that buffer ran 3.5 times slower on an AMD EPYC (rep movsb with a source and
+	 * destination 16 bytes apart modulo 4 KiB): page-align fio's too, the same work. */
+	snprintf(a_align, sizeof(a_align), "--iomem_align=%ld", sysconf(_SC_PAGESIZE));
 	argv[n++] = "fio";
 	argv[n++] = "--name=fidelity";
 	argv[n++] = a_file;
@@ -182,6 +187,7 @@ static double fio_pass(const char *path, const struct fid_workload *w, const cha
 	argv[n++] = a_rw;
 	argv[n++] = a_eng;
 	argv[n++] = "--invalidate=0";
+	argv[n++] = a_align;
 	if (w->kept) {
 		argv[n++] = "--time_based=1";
 		argv[n++] = a_rt;
