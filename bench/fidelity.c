@@ -102,8 +102,10 @@ static struct fid_rate ms_pass(int fd, const struct fid_workload *w, bool use_ma
 
 		if (use_map && (!map || !w->kept)) {
 			map = mmap(NULL, FID_FILE_SIZE, prot, MAP_SHARED, fd, 0);
-			if (map == MAP_FAILED)
+			if (map == MAP_FAILED) {
+				bytes = -1; /* a pass short is a failed measurement */
 				break;
+			}
 			maps[nmaps++] = map;
 			madvise(map, FID_FILE_SIZE, w->random ? MADV_RANDOM : MADV_SEQUENTIAL);
 		}
@@ -343,9 +345,10 @@ static int fidelity_fs(const struct ms_scratch *fs, json_t *results, bool *all_p
 							: 0.3;
 			/* fio's own cost per I/O (its io_u bookkeeping, offsets, statistics), which
 			 * mmapsuite's loop does not have: the same job on fio's null engine, which
-			 * does no I/O. At 4 KiB it was 0.25 us of 1.2-1.9 us per I/O, the whole of
-			 * the rand_4K twins' gap; at 1 MiB it is nothing. Subtracted from fio's CPU
-			 * time below, so both sides count the kernel's work and their copy. */
+			 * does no I/O. At 4 KiB it was 0.13-0.25 us of fio's 0.9-1.9 us per I/O,
+			 * about half of the rand_4K twins' gap; at 1 MiB it is nothing. Subtracted
+			 * from fio's CPU time below, so both sides count the kernel's work and their
+			 * copy. */
 			struct fid_workload as_loops = *wl;
 			double per_io[FID_NULL_RUNS], fio_own_s;
 
