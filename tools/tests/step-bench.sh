@@ -50,7 +50,7 @@ done
 # XFAIL, never as a pass; any other pair that misses fails the step. (tmpfs seq_1M mmap, the
 # gap since November, was mmapsuite unmapping between passes where fio keeps its mappings:
 # fixed in bench/fidelity.c, no longer listed.)
-rand_4K_gap="ABOVE 1.10 in CPU time: 1.20-1.38 of fio on 2026-12-07 (load 11-15), 1.10-1.20 after fio's null-engine cost per I/O (0.25 us) is taken off; fio still spends 0.06-0.21 us more per 4 KiB I/O than mmapsuite's loop, not yet attributed (suspected: fio's per-file bookkeeping, which its null engine skips); see docs/benchmarks.md, issue 23"
+rand_4K_gap="ABOVE 1.10 in CPU time on 2026-12-07: 1.20-1.38 of fio (load 11-15); after fio's null-engine cost per I/O (0.13-0.17 us) is taken off, psync 1.10-1.22 in all four runs, mmap 1.05-1.29 (load 5-15); fio still spends up to 0.25 us more per 4 KiB I/O than mmapsuite's loop, not yet attributed (suspected: fio's per-file bookkeeping, which its null engine skips); see docs/benchmarks.md, issue 23"
 known_gaps=(
 	"tmpfs/rand_4K/psync|$rand_4K_gap"
 	"tmpfs/rand_4K/mmap|$rand_4K_gap"
