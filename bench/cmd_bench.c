@@ -28,7 +28,7 @@ static const struct ms_option bench_options[] = {
 	  "branch-misses), resolved by libpfm4; a name may repeat, each\n"
 	  "is its own ungrouped counter (more than the PMU has multiplex)", OPT_EVENTS },
 	{ "fidelity", 0, NULL, "also compare against fio (psync and mmap engines); exit 1 when\n"
-	  "mmapsuite reaches less than 95% of fio's throughput", OPT_FIDELITY },
+	  "mmapsuite's throughput is more than 10% off fio's, either way", OPT_FIDELITY },
 	{ "fidelity-only", 0, NULL, "only the fio comparison", OPT_FIDELITY_ONLY },
 	{ "list", 0, NULL, "print the cases and their options, and exit", OPT_LIST },
 	MS_OPTIONS_END
