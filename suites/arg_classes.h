@@ -174,7 +174,6 @@ void ms_child_drop_capability(int cap);
  * exits MS_CHILD_SKIP if the capability stays. */
 void ms_child_limit_memlock(void);
 
-
 #define child_check_errno(expr, expected)                                                   \
 	do {                                                                                \
 		errno = 0;                                                                  \
