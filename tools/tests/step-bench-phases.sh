@@ -48,10 +48,13 @@ for b in maps + controls:
     n = p["n_pairs"]
     assert n >= 2 and len(p["ratios"]) == len(p["partner_samples"]) == len(b["samples"]) == n, name
     assert p["order"] == "ABBA" and p["partner"]["method"].split("_")[0] in ("read", "write"), name
+    # results.json keeps 10 significant digits: a ratio of two rounded samples may differ
+    # from the ratio of the unrounded ones by about 1e-9 (seen: 1.007646765 against
+    # 10548.11253/10468.06568), so compare to 1e-8.
     for a, s, r in zip(b["samples"], p["partner_samples"], p["ratios"]):
-        assert math.isclose(a / s, r, rel_tol=1e-9), f"{name}: ratio {r} is not {a}/{s}"
+        assert math.isclose(a / s, r, rel_tol=1e-8), f"{name}: ratio {r} is not {a}/{s}"
     g = math.exp(sum(math.log(r) for r in p["ratios"]) / n)
-    assert math.isclose(g, p["ratio"], rel_tol=1e-9), f"{name}: {p['ratio']} is not the geomean {g}"
+    assert math.isclose(g, p["ratio"], rel_tol=1e-8), f"{name}: {p['ratio']} is not the geomean {g}"
     assert p["ci_low"] <= p["ratio"] <= p["ci_high"], name
     assert p["met"] == (p["half_width"] <= p["target"]), name
     assert {"cv", "late_over_early"} <= p["spread"]["self"].keys(), name
