@@ -29,6 +29,9 @@
  * and the child would hang). 0 outside a test declared with CONFORM(). */
 static pid_t test_pid;
 
+/* What MS_ALONE (conform.h) points a test's user data at. */
+const char ms_alone_mark = 1;
+
 void ms_test_init(void)
 {
 	test_pid = getpid();

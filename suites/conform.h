@@ -27,6 +27,17 @@
 	Test(suite, name, .description = ids "|" #spec, .init = ms_test_init,               \
 	     .timeout = MS_TEST_TIMEOUT_S, ##__VA_ARGS__)
 
+/* MS_ALONE, among a test's options, runs it with no other test beside it: a test that changes
+ * what every process on the machine sees while it runs (vm.overcommit_memory, ksmd) would make
+ * the tests beside it fail or break (seen: mode 2 made Criterion's fork of the next test fail
+ * with ENOMEM and the runner abort). The harness runs the tests in two phases over one result
+ * file: every other test with --jobs, then these one at a time (suites/main.c,
+ * --mmapsuite-phase; suites/runner/conform_runner.c).
+ *   CONFORM(mmap_noreserve, ..., "k6", LINUX, .fini = ms_settings_restore, MS_ALONE)
+ * It uses Criterion's unused user-data field as the mark. */
+extern const char ms_alone_mark;
+#define MS_ALONE .data = (void *)&ms_alone_mark
+
 /* One result per variant of a test (a backing, a kind of mapping): declares the test
  * suite/name_suffix, with the ids and spec of the test it is a variant of, whose body is
  * fn(arg), so that a failing variant hides none of the others. CONFORM_PER_BACKING

@@ -3,6 +3,8 @@
  *   mmapsuite-conform --mmapsuite-list     one JSON object per test: suite, test, ids, spec
  *   mmapsuite-conform [criterion options]  runs the tests; with MMAPSUITE_RESULTS=FILE set,
  *                                          the runner appends one JSON line per finished test
+ *   --mmapsuite-phase=together|alone       only the tests not declared MS_ALONE (conform.h),
+ *                                          or only those; without it, every test
  *
  * The harness (`mmapsuite conform`) sets MMAPSUITE_DIR to a scratch directory on the file
  * system under test and reads MMAPSUITE_RESULTS back.
@@ -36,6 +38,11 @@ static void split_description(const char *desc, char *ids, size_t idlen, char *s
 	snprintf(spec, speclen, "%s", bar + 1);
 }
 
+static bool runs_alone(const struct criterion_test *t)
+{
+	return t->data->data == &ms_alone_mark;
+}
+
 static int list_tests(struct criterion_test_set *set)
 {
 	int bad = 0;
@@ -49,8 +56,9 @@ static int list_tests(struct criterion_test_set *set)
 					t->category, t->name);
 				bad = 1;
 			}
-			json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "suite", t->category, "test",
-					      t->name, "ids", ids, "spec", spec);
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b}", "suite", t->category,
+					      "test", t->name, "ids", ids, "spec", spec, "alone",
+					      runs_alone(t));
 			char *line = json_dumps(o, JSON_COMPACT);
 			puts(line);
 			free(line);
@@ -229,14 +237,18 @@ ReportHook(TEST_CRASH)(struct criterion_test_stats *st)
 	record(st);
 }
 
+/* Which tests a run of this binary runs (--mmapsuite-phase). */
+enum phase { EVERY_TEST, PHASE_TOGETHER, PHASE_ALONE };
+
 /* The devmem write permission comes from this process's arguments alone (the harness passes
  * --gpio-pin and --allow-write on as --mmapsuite-gpio-pin=N and --mmapsuite-allow-write).
  * The test processes Criterion starts read it from MMAPSUITE_GPIO_REQUEST, which is first
  * removed from what was inherited, so a variable exported by the caller cannot turn writes on.
  * The time factor (time_scale.h) comes the same way, --mmapsuite-time-factor=F, and reaches
  * the test processes as MMAPSUITE_TIME_FACTOR. The arguments are taken out of argv before
- * Criterion parses it. Returns the time factor, 1 when none was given. */
-static double take_harness_arguments(int *argc, char **argv)
+ * Criterion parses it. --mmapsuite-phase=P sets *phase. Returns the time factor, 1 when none
+ * was given. */
+static double take_harness_arguments(int *argc, char **argv, enum phase *phase)
 {
 	const char *pin = NULL, *factor_text = NULL;
 	bool write = false;
@@ -250,7 +262,15 @@ static double take_harness_arguments(int *argc, char **argv)
 			write = true;
 		else if (!strncmp(argv[i], "--mmapsuite-time-factor=", 24))
 			factor_text = argv[i] + 24;
-		else
+		else if (!strcmp(argv[i], "--mmapsuite-phase=together"))
+			*phase = PHASE_TOGETHER;
+		else if (!strcmp(argv[i], "--mmapsuite-phase=alone"))
+			*phase = PHASE_ALONE;
+		else if (!strncmp(argv[i], "--mmapsuite-phase=", 18)) {
+			fprintf(stderr, "mmapsuite-conform: %s: the phase is together or alone\n",
+				argv[i]);
+			exit(2);
+		} else
 			argv[kept++] = argv[i];
 	}
 	argv[kept] = NULL;
@@ -282,11 +302,27 @@ static void scale_timeouts(struct criterion_test_set *set, double factor)
 	}
 }
 
+/* Disables the tests of the other phase: Criterion then neither runs nor reports them, and the
+ * --filter of the run disables more on top. */
+static void keep_phase(struct criterion_test_set *set, enum phase phase)
+{
+	if (phase == EVERY_TEST)
+		return;
+	FOREACH_SET(struct criterion_suite_set *s, set->suites) {
+		FOREACH_SET(struct criterion_test *t, s->tests) {
+			if (runs_alone(t) != (phase == PHASE_ALONE))
+				t->data->disabled = true;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
-	double factor = take_harness_arguments(&argc, argv);
+	enum phase phase = EVERY_TEST;
+	double factor = take_harness_arguments(&argc, argv, &phase);
 	struct criterion_test_set *tests = criterion_initialize();
 	scale_timeouts(tests, factor);
+	keep_phase(tests, phase);
 	int result = 0;
 	if (argc > 1 && strcmp(argv[1], "--mmapsuite-list") == 0) {
 		result = list_tests(tests);

@@ -315,7 +315,7 @@ static struct map_try try_map(size_t len, int prot, int flags)
 /* Assert that in overcommit mode 0 (heuristic) a private writable mapping larger than RAM
  * plus swap fails with ENOMEM, and the same mapping with MAP_NORESERVE succeeds. */
 CONFORM(mmap_noreserve, overcommit_heuristic_refuses_beyond_ram_unless_noreserve, "k6", LINUX,
-	.fini = ms_settings_restore)
+	.fini = ms_settings_restore, MS_ALONE)
 {
 	size_t len = beyond_ram_and_swap();
 	overcommit_mode("0");
@@ -333,7 +333,7 @@ CONFORM(mmap_noreserve, overcommit_heuristic_refuses_beyond_ram_unless_noreserve
 /* Assert that in overcommit mode 1 (always) the same larger-than-RAM private writable mapping
  * succeeds without MAP_NORESERVE. */
 CONFORM(mmap_noreserve, overcommit_always_accepts_beyond_ram, "k6", LINUX,
-	.fini = ms_settings_restore)
+	.fini = ms_settings_restore, MS_ALONE)
 {
 	size_t len = beyond_ram_and_swap();
 	overcommit_mode("1");
@@ -347,7 +347,7 @@ CONFORM(mmap_noreserve, overcommit_always_accepts_beyond_ram, "k6", LINUX,
  * mapping larger than CommitLimit fails with ENOMEM with or without it, while a read-only
  * private mapping of that size (not accounted) and a one-page writable one succeed. */
 CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
-	.fini = ms_settings_restore)
+	.fini = ms_settings_restore, MS_ALONE)
 {
 	size_t len = ((size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal")) *
 			     1024 + ((size_t)1 << 30);

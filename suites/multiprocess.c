@@ -554,7 +554,7 @@ static void ksm_worker(char *why, size_t whylen)
  * merged page is still copied on write after fork. Runs ksmd (as root) and restores its
  * state. SKIPs when ksmd is too busy with the rest of the machine to finish its scans. */
 CONFORM(multiprocess_ksm, merges_identical_unmerges_on_write, "i5 a3", LINUX,
-	.fini = ms_settings_restore)
+	.fini = ms_settings_restore, MS_ALONE)
 {
 	const char *ksm_run = ms_machine_setting(MS_KSM_RUN)->path;
 	if (access(ksm_run, F_OK) != 0)

@@ -167,9 +167,22 @@ static void read_results(struct ms_harness *h, const char *path, const char *fs_
 	fclose(f);
 }
 
-/* Tests the filter selects that are not in seen: with add, recorded as BROKEN. */
-static int unreported(struct ms_harness *h, json_t *tests, const char *filter, json_t *seen,
-		      const char *fs_label, int exit_code, bool add)
+/* The two runs of the test binary per file system (suites/main.c): the tests that may run
+ * beside others, with --jobs, then those declared MS_ALONE (conform.h), one at a time. */
+enum phase { PHASE_TOGETHER, PHASE_ALONE, N_PHASES };
+static const char *const phase_name[N_PHASES] = { "together", "alone" };
+
+/* Whether the filter selects test t (an entry of ms_conform_list()) and it runs in phase. */
+static bool in_phase(json_t *t, const char *filter, enum phase phase)
+{
+	return matches(filter, json_string_value(json_object_get(t, "suite")),
+		       json_string_value(json_object_get(t, "test"))) &&
+	       json_is_true(json_object_get(t, "alone")) == (phase == PHASE_ALONE);
+}
+
+/* Tests of phase the filter selects that are not in seen: with add, recorded as BROKEN. */
+static int unreported(struct ms_harness *h, json_t *tests, const char *filter, enum phase phase,
+		      json_t *seen, const char *fs_label, int exit_code, bool add)
 {
 	int n = 0;
 	size_t i;
@@ -178,7 +191,7 @@ static int unreported(struct ms_harness *h, json_t *tests, const char *filter, j
 		const char *suite = json_string_value(json_object_get(t, "suite"));
 		const char *test = json_string_value(json_object_get(t, "test"));
 		char *key = xasprintf("%s/%s", suite, test);
-		if (matches(filter, suite, test) && !json_object_get(seen, key)) {
+		if (in_phase(t, filter, phase) && !json_object_get(seen, key)) {
 			n++;
 			if (add) {
 				/* A full results file system loses the report, not the test. */
@@ -231,6 +244,52 @@ static int put_back_or_say(const struct ms_settings_snapshot *settings, const ch
 	ms_warn("%s: the machine settings were not checked after the tests (their lock was not "
 		"had): the run fails", label);
 	return 1;
+}
+
+/* What the runs of the test binary on one file system share. */
+struct fs_pass {
+	struct ms_harness *h;
+	const struct ms_scratch *s;
+	json_t *tests, *seen, *reruns; /* seen: "suite/test" of every result read so far */
+	const char *filter;
+	const char *const *env;
+	const char *results;
+	int out_fd;
+	struct ms_settings_snapshot settings;
+};
+
+/* Runs the test binary for the tests of phase (argv[4] is set to the phase's argument) and reads
+ * their results. When the runner itself died before every test of the phase reported (a test
+ * crashing is reported, not missing), runs it once more for those and says so; a test that
+ * still did not report is BROKEN. Returns the verdicts the settings' put-back failed (0 or 1
+ * per run). A phase without a test the filter selects is not run. */
+static int run_phase(struct fs_pass *p, char *argv[], enum phase phase)
+{
+	if (!unreported(p->h, p->tests, p->filter, phase, p->seen, p->s->label, 0, false))
+		return 0;
+	char *phase_arg = xasprintf("--mmapsuite-phase=%s", phase_name[phase]);
+	argv[4] = phase_arg;
+	int rc = run_contained(p->h, p->s, argv, p->env, p->out_fd);
+	int bad = put_back_or_say(&p->settings, p->s->label);
+	read_results(p->h, p->results, p->s->label, p->seen);
+	int missing = unreported(p->h, p->tests, p->filter, phase, p->seen, p->s->label, rc, false);
+	if (missing) {
+		ms_warn("%s: the test runner exited with status %d before %d test(s) of the %s phase "
+			"reported; running them once more", p->s->label, rc, missing,
+			phase_name[phase]);
+		char *key = xasprintf("%s %s", p->s->label, phase_name[phase]);
+		json_object_set_new(p->reruns, key,
+				    json_pack("{s:i, s:i}", "unreported", missing,
+					      "runner_exit_status", rc));
+		free(key);
+		rc = run_contained(p->h, p->s, argv, p->env, p->out_fd);
+		bad += put_back_or_say(&p->settings, p->s->label);
+		read_results(p->h, p->results, p->s->label, p->seen);
+		unreported(p->h, p->tests, p->filter, phase, p->seen, p->s->label, rc, true);
+	}
+	argv[4] = NULL;
+	free(phase_arg);
+	return bad;
 }
 
 /* Measures (or takes from --time-factor) the factor every time limit of the tests is multiplied
@@ -288,8 +347,8 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		 * mmapsuite-conform drops any such variable it inherited (suites/main.c). */
 		char *pin = rq->gpio_pin_given ? xasprintf("--mmapsuite-gpio-pin=%d", rq->gpio_pin)
 					       : NULL;
-		char *argv[9] = { bin, jobs, "--always-succeed", time_factor };
-		int argc_ = 4;
+		char *argv[10] = { bin, jobs, "--always-succeed", time_factor, NULL /* phase */ };
+		int argc_ = 5;
 		if (filter)
 			argv[argc_++] = filter;
 		if (pin)
@@ -298,34 +357,21 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 			argv[argc_++] = "--mmapsuite-allow-write";
 		const char *env[] = { env_dir, env_results, NULL };
 		size_t before = h->run->n_conformance;
-		json_t *seen = json_object();
-		struct ms_settings_snapshot settings;
+		struct fs_pass pass = { .h = h, .s = s, .tests = tests, .seen = json_object(),
+					.reruns = reruns, .filter = rq->filter, .env = env,
+					.results = results, .out_fd = rq->verbose ? -1 : logfd };
 		/* no snapshot without the locks (the message names the holder): the tests that
 		 * need them go BROKEN on their own, and nothing is put back */
-		ms_settings_snapshot(&settings);
-		if (ms_scratch_save_settings(&settings) != 0)
+		ms_settings_snapshot(&pass.settings);
+		if (ms_scratch_save_settings(&pass.settings) != 0)
 			ms_warn("cannot keep the settings snapshot in the scratch area: %s",
 				strerror(errno));
 		double t0 = ms_now();
-		int rc = run_contained(h, s, argv, env, rq->verbose ? -1 : logfd);
-		bad += put_back_or_say(&settings, s->label);
-		read_results(h, results, s->label, seen);
-		int missing = unreported(h, tests, rq->filter, seen, s->label, rc, false);
-		if (missing) {
-			/* The runner itself died (a test crashing is reported, not missing): run
-			 * once more for the tests that never reported, and say so. */
-			ms_warn("%s: the test runner exited with status %d before %d test(s) "
-				"reported; running them once more", s->label, rc, missing);
-			json_object_set_new(reruns, s->label,
-					    json_pack("{s:i, s:i}", "unreported", missing,
-						      "runner_exit_status", rc));
-			rc = run_contained(h, s, argv, env, rq->verbose ? -1 : logfd);
-			bad += put_back_or_say(&settings, s->label);
-			read_results(h, results, s->label, seen);
-			unreported(h, tests, rq->filter, seen, s->label, rc, true);
-		}
+		bad += run_phase(&pass, argv, PHASE_TOGETHER);
+		argv[1] = "--jobs=1";
+		bad += run_phase(&pass, argv, PHASE_ALONE);
+		json_decref(pass.seen);
 		double wall = ms_now() - t0;
-		json_decref(seen);
 		if (logfd >= 0)
 			close(logfd);
 		ms_harness_apply_expect(h, before);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # step: relocatable bundle runs through its own loader in a root without any glibc
 set -euo pipefail
+# set -e ends the step silently: say which command did it
+trap 'echo "step-bundle: line $LINENO failed: $BASH_COMMAND"' ERR
 bin=$1 out=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 dest=$out/bundle
