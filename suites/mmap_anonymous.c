@@ -1,7 +1,9 @@
-/* (a) Anonymous mappings: zero fill, sharing and copy-on-write across fork, placement,
- * exhaustion, /proc/self/maps, VMA merging and MAP_DROPPABLE (the advice they take,
- * MADV_DONTNEED/FREE/WIPEONFORK/DONTFORK, is in madvise.c). None of these depend on the file system under test; they run on each one
- * anyway because the harness runs every suite per file system. */
+/* (a) Anonymous mappings: zero fill, sharing and copy-on-write across fork, placement and
+ * exhaustion. The rest of group a has files named for its suites: mmap_dev_zero.c,
+ * proc_maps.c, vma_merge.c, mmap_droppable.c; the advice anonymous memory takes
+ * (MADV_DONTNEED/FREE/WIPEONFORK/DONTFORK) is in madvise.c. None of these depend on the file
+ * system under test; they run on each one anyway because the harness runs every suite per
+ * file system. */
 #include "mm_util.h"
 
 #include <fcntl.h>
