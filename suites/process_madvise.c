@@ -42,16 +42,6 @@ static void release_toucher(struct ms_handshake *h)
 	xwait_ok(h->pid);
 }
 
-static int xpidfd_open(pid_t pid)
-{
-	int fd = pidfd_open(pid, 0);
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		cr_skip_test("pidfd_open: %s", ms_errname(errno));
-	if (fd < 0)
-		ms_broken("pidfd_open(%d): %s", (int)pid, ms_errname(errno));
-	return fd;
-}
-
 /* Assert that process_madvise(MADV_PAGEOUT) on another process's clean file mapping returns
  * the number of bytes advised and drops the pages from the page cache (seen through the
  * parent's own untouched mapping of the file). LINUX, 5.10+; per file system as for
