@@ -1,5 +1,5 @@
-/* (g) process_madvise and process_mrelease: advice given to, and memory reaped from, another
- * process through a pidfd. */
+/* (g) process_madvise: advice given to another process's memory through a pidfd (memory
+ * reaped from a killed one, process_mrelease, is in process_mrelease.c). */
 #include "mm_util.h"
 
 #include <fcntl.h>
