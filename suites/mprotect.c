@@ -1,6 +1,6 @@
-/* (g, e) mprotect: holes in the range, alignment, the file's open mode, unknown prot bits, and
- * no execution without PROT_EXEC (e5). The signals it raises are in signals.c, its argument
- * classes in args_*.c. */
+/* (g, e) mprotect: holes in the range, alignment, the file's open mode, unknown prot bits, no
+ * execution without PROT_EXEC (e5), the signals an access against the protection raises
+ * (mprotect_signals) and its argument classes (mprotect_classes). */
 #include "arg_classes.h"
 
 #include <fcntl.h>
@@ -181,7 +181,7 @@ CONFORM(mprotect_exec, call_into_read_only_file_map_segv, "e5", LINUX)
 	xclose(fd);
 }
 
-/* ---- e1 e2 e3 e4: PROT_* and munmap ---- */
+/* ---- e1 e2 e4: the signal an access against PROT_* raises (mprotect_signals) ---- */
 
 /* Assert that a store to PROT_READ memory raises SIGSEGV SEGV_ACCERR at the byte, for anonymous,
  * shared-file and private-file mappings, and that after mprotect(PROT_READ|PROT_WRITE) the same

@@ -1,6 +1,7 @@
-/* (g) munmap: partial unmaps split, unmapping twice is harmless, locks go with the mapping,
+/* (g, e) munmap: partial unmaps split, unmapping twice is harmless, locks go with the mapping,
  * and a split beyond the map count limit fails; over anonymous, shared anonymous and file
- * mappings of the file system under test. */
+ * mappings of the file system under test. Then the signal an access to an unmapped page
+ * raises (munmap_signals) and its argument classes (munmap_classes). */
 #include "arg_classes.h"
 
 #include <fcntl.h>
@@ -158,6 +159,8 @@ CONFORM(munmap, split_beyond_max_map_count_fails_enomem, "g4", LINUX)
 		child_munmap_at_map_count_limit(max_count);
 	xwait_ok(pid);
 }
+
+/* ---- e3 e4: the signal an access to an unmapped page raises (munmap_signals) ---- */
 
 /* Assert that after munmap of a whole mapping a load raises SIGSEGV SEGV_MAPERR at the byte
  * (POSIX: references to unmapped pages raise SIGSEGV; the code is Linux's). */

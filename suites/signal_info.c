@@ -1,8 +1,10 @@
-/* (e) Protection and signals: which access raises which signal, with the exact siginfo
- * (si_signo, si_code, si_addr = the faulting byte). The Linux-specific protections on top of
- * PROT_* have files of their own: NX (mprotect.c), MDWE (prctl_mdwe.c), protection keys
- * (pkey_mprotect.c), guard regions (madvise_guard.c), MAP_GROWSDOWN (mmap_growsdown.c),
- * hwpoison (madvise_hwpoison.c) and mseal (mseal.c). */
+/* (e) The siginfo of a memory fault, exact: si_code tells a protection fault from an unmapped
+ * page on one byte, and si_addr is the byte touched, past a file's end too. Which access raises
+ * which signal is with the call that sets it up: PROT_* and NX in mprotect.c (mprotect_signals),
+ * unmapped pages in munmap.c (munmap_signals); the Linux-specific protections on top of PROT_*
+ * have files of their own: MDWE (prctl_mdwe.c), protection keys (pkey_mprotect.c), guard
+ * regions (madvise_guard.c), MAP_GROWSDOWN (mmap_growsdown.c), hwpoison (madvise_hwpoison.c)
+ * and mseal (mseal.c). */
 #include "mm_util.h"
 
 #include <stdint.h>
