@@ -1,6 +1,8 @@
-/* (k) Other Linux-specific mmap flags: MAP_FIXED_NOREPLACE, MAP_FIXED, MAP_SHARED_VALIDATE,
- * MAP_SYNC, unknown flags, MAP_NORESERVE against vm.overcommit_memory, MAP_32BIT,
- * MAP_UNINITIALIZED and memfd_secret. */
+/* (k, h) The mmap_* suites without a file of their own: the Linux-specific flags
+ * MAP_FIXED_NOREPLACE, MAP_FIXED, MAP_SHARED_VALIDATE, MAP_SYNC, unknown flags, MAP_NORESERVE
+ * against vm.overcommit_memory, MAP_32BIT and MAP_UNINITIALIZED, and MAP_FIXED below
+ * vm.mmap_min_addr. The mapping types and flags with files of their own are the other
+ * suites/mmap_*.c. */
 #include "conform.h"
 #include "arg_classes.h"
 
