@@ -1,6 +1,7 @@
 /* (g, a) madvise: errno cases, holes in the range, dump exclusion, reclaim hints, and the
  * advice anonymous memory takes (DONTNEED, FREE, WIPEONFORK, DONTFORK). Guard regions and
- * hwpoison are in protection.c, another process's advice in process_madvise.c. */
+ * hwpoison are in madvise_guard.c and madvise_hwpoison.c, another process's advice in
+ * process_madvise.c. */
 #include "arg_classes.h"
 
 #include <fcntl.h>

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #if defined(__aarch64__)
 #include <asm/hwcap.h>
 #include <sys/auxv.h>
@@ -477,6 +478,16 @@ void ms_require_mseal(void)
 {
 	if (ms_sys_mseal(NULL, 0, 0) == -1 && errno == ENOSYS)
 		cr_skip_test("mseal gives ENOSYS: needs Linux 6.10 or later (64-bit)");
+}
+
+int ms_xpidfd_open_at(const char *file, int line, pid_t pid)
+{
+	int fd = pidfd_open(pid, 0);
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		cr_skip_test("pidfd_open: %s", ms_errname(errno));
+	if (fd < 0)
+		ms_broken("%s:%d: pidfd_open(%d): %s", file, line, (int)pid, ms_errname(errno));
+	return fd;
 }
 
 void ms_require_pkey_mprotect(void)

@@ -18,7 +18,8 @@
  *                   ms_hot_file(), ms_read_only_file(), ms_drop_file_cache(), ms_reopen(),
  *                   ms_loop_attach_or_skip(), ms_shm_name()
  *   numbers         ms_read_long_file(), ms_meminfo_kb(), ms_vmstat()
- *   system calls    ms_sys_mseal() with ms_require_mseal(); ms_require_pkey_mprotect();
+ *   system calls    ms_sys_mseal() with ms_require_mseal(); xpidfd_open();
+ *                   ms_require_pkey_mprotect();
  *                   ms_userfaultfd_or_skip(), xuffd_register()
  *   settings        ms_setting_change(), ms_setting_hold(), ms_settings_restore(): the
  *                   machine-wide settings of lib/machine_settings.h, changed for one test
@@ -304,6 +305,10 @@ long ms_vmstat(const char *name);
 int ms_sys_mseal(void *addr, size_t len, unsigned long flags);
 /* SKIPs when mseal(2) is not in this kernel (ENOSYS). */
 void ms_require_mseal(void);
+/* pidfd_open(pid, 0) for a child of the test (process_madvise, process_mrelease); SKIPs when
+ * this kernel lacks it or refuses it (ENOSYS, EPERM). */
+#define xpidfd_open(pid) ms_xpidfd_open_at(__FILE__, __LINE__, pid)
+int ms_xpidfd_open_at(const char *file, int line, pid_t pid);
 /* SKIPs when pkey_mprotect(2) is not in this kernel (ENOSYS: an architecture without
  * protection keys, such as arm64 before 6.12). */
 void ms_require_pkey_mprotect(void);

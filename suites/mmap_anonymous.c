@@ -1,7 +1,9 @@
-/* (a) Anonymous mappings: zero fill, sharing and copy-on-write across fork, placement,
- * exhaustion, /proc/self/maps, VMA merging and MAP_DROPPABLE (the advice they take,
- * MADV_DONTNEED/FREE/WIPEONFORK/DONTFORK, is in madvise.c). None of these depend on the file system under test; they run on each one
- * anyway because the harness runs every suite per file system. */
+/* (a) Anonymous mappings: zero fill, sharing and copy-on-write across fork, placement and
+ * exhaustion. The rest of group a has files named for its suites: mmap_dev_zero.c,
+ * proc_maps.c, vma_merge.c, mmap_droppable.c; the advice anonymous memory takes
+ * (MADV_DONTNEED/FREE/WIPEONFORK/DONTFORK) is in madvise.c. None of these depend on the file
+ * system under test; they run on each one anyway because the harness runs every suite per
+ * file system. */
 #include "mm_util.h"
 
 #include <fcntl.h>
@@ -103,27 +105,6 @@ CONFORM(mmap_anonymous, shared_reads_zero_and_is_writable, "a1", POSIX)
 	xmunmap(p, len);
 }
 
-/* Assert that /dev/zero mapped MAP_PRIVATE and MAP_SHARED reads as zero and is writable, and
- * that stores never reach /dev/zero (a later mapping still reads zero). */
-CONFORM(mmap_dev_zero, private_and_shared_read_zero_and_are_writable, "a1", POSIX)
-{
-	size_t len = npages * ms_page();
-	int fd = xopen("/dev/zero", O_RDWR, 0);
-	const int types[] = { MAP_PRIVATE, MAP_SHARED, MAP_PRIVATE };
-	for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++) {
-		const char *type = types[t] == MAP_SHARED ? "MAP_SHARED" : "MAP_PRIVATE";
-		unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, types[t], fd, 0);
-		for (size_t i = 0; i < len; i++)
-			cr_assert(p[i] == 0, "/dev/zero %s (mapping %zu): byte %zu is 0x%02x, not 0"
-				  "\n%s", type, t, i, p[i], ms_maps_near(p, len));
-		ms_fill_tagged(p, len, (unsigned char)t);
-		size_t bad = ms_first_mismatch_tagged(p, len, (unsigned char)t);
-		cr_assert(bad == len, "/dev/zero %s: byte %zu lost the value stored", type, bad);
-		xmunmap(p, len);
-	}
-	xclose(fd);
-}
-
 /* ---- a2: MAP_SHARED|MAP_ANONYMOUS is shared with children ---- */
 
 /* Assert that a child's stores to MAP_SHARED|MAP_ANONYMOUS memory are seen by the parent. */
@@ -169,26 +150,6 @@ CONFORM(mmap_anonymous, shared_stores_seen_both_ways_while_running, "a2", POSIX)
 		  "expected 0x%02x)\n%s", bad, p[bad], ms_tagged(bad, 'K'), ms_maps_near(p, len));
 	xwait_ok(h.pid);
 	xmunmap(p, len);
-}
-
-/* Assert that MAP_SHARED mappings of /dev/zero behave as shared anonymous memory: a child's
- * stores are seen by the parent. */
-CONFORM(mmap_dev_zero, shared_stores_seen_across_fork, "a2", POSIX)
-{
-	size_t len = npages * ms_page();
-	int fd = xopen("/dev/zero", O_RDWR, 0);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	pid_t pid = xfork();
-	if (pid == 0) {
-		ms_fill_tagged(p, len, 'Z');
-		_exit(0);
-	}
-	xwait_ok(pid);
-	size_t bad = ms_first_mismatch_tagged(p, len, 'Z');
-	cr_assert(bad == len, "byte %zu: the parent sees 0x%02x, the child stored 0x%02x\n%s",
-		  bad, p[bad], ms_tagged(bad, 'Z'), ms_maps_near(p, len));
-	xmunmap(p, len);
-	xclose(fd);
 }
 
 /* ---- a3: copy-on-write after fork ---- */
@@ -447,139 +408,4 @@ CONFORM(mmap_anonymous, max_map_count_exhaustion_fails_enomem, "a5", LINUX)
 		_exit(0);
 	}
 	xwait_ok(pid);
-}
-
-/* ---- a6: /proc/self/maps permissions ---- */
-
-/* Assert that the rwxp/s column of /proc/self/maps matches prot and the mapping type for all
- * 8 protections of anonymous memory of one type (MAP_PRIVATE or MAP_SHARED, one result each;
- * Linux shows the requested protection bits, so PROT_WRITE alone reads "-w-"). */
-static void anonymous_perms_match_prot_and_type(int type)
-{
-	size_t len = 2 * ms_page();
-	int flags = type | MAP_ANONYMOUS;
-	bool shared = type == MAP_SHARED;
-	for (int prot = 0; prot < 8; prot++) {
-		void *p = xmmap(NULL, len, prot, flags, -1, 0);
-		char expect[5] = {
-			prot & PROT_READ ? 'r' : '-', prot & PROT_WRITE ? 'w' : '-',
-			prot & PROT_EXEC ? 'x' : '-', shared ? 's' : 'p', 0,
-		};
-		char line[512];
-		struct ms_vma vma;
-		cr_assert(ms_vma_at(p, &vma, line, sizeof(line)), "mapping %p (prot %d) is missing "
-			  "from /proc/self/maps", p, prot);
-		cr_assert(strcmp(vma.perms, expect) == 0,
-			  "prot 0x%x %s: /proc/self/maps shows \"%s\", expected perms %s", prot,
-			  shared ? "MAP_SHARED" : "MAP_PRIVATE", line, expect);
-		xmunmap(p, len);
-	}
-}
-CONFORM_PER_MAP_TYPE(proc_maps, anonymous_perms_match_prot_and_type, "a6", LINUX,
-		     anonymous_perms_match_prot_and_type)
-
-/* ---- a7: VMA merge and split ---- */
-
-/* Assert that two adjacent anonymous mappings with the same protection are one VMA, that
- * mprotect of the middle page splits it in three and restoring the protection merges it back
- * (Linux VMA merging; visible only in /proc/self/maps). Fenced by guard pages: a neighbour
- * the kernel placed beside them would take part in the merges. */
-CONFORM(vma_merge, adjacent_anon_merge_mprotect_splits_and_remerges, "a7", LINUX)
-{
-	size_t pg = ms_page(), len = 6 * pg;
-	unsigned char *base = ms_fenced_range(len);
-	xmmap(base, 3 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	xmmap(base + 3 * pg, 3 * pg, PROT_READ | PROT_WRITE,
-	      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	int n = ms_vmas_in(base, len);
-	cr_assert(n == 1, "two adjacent compatible anonymous mappings are %d VMAs, expected 1 "
-		  "(merged)\n%s", n, ms_maps_near(base, len));
-	xmprotect(base + 2 * pg, 2 * pg, PROT_READ);
-	n = ms_vmas_in(base, len);
-	cr_assert(n == 3, "mprotect of the middle: %d VMAs, expected 3\n%s", n,
-		  ms_maps_near(base, len));
-	xmprotect(base + 2 * pg, 2 * pg, PROT_READ | PROT_WRITE);
-	n = ms_vmas_in(base, len);
-	cr_assert(n == 1, "mprotect back: %d VMAs, expected 1 (merged again)\n%s", n,
-		  ms_maps_near(base, len));
-	ms_fenced_release(base, len);
-}
-
-/* Assert that mlock of the middle of an anonymous mapping splits it in three VMAs (the middle
- * one Locked) and munlock merges it back into one. Fenced by guard pages, as above: merged
- * into a faulted neighbour, the mapping would share its anon_vma and 6.1 would merge it. */
-CONFORM(vma_merge, mlock_splits_and_munlock_remerges, "a7", LINUX)
-{
-	size_t pg = ms_page(), len = 6 * pg;
-	unsigned char *base = ms_fenced_range(len);
-	xmmap(base, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
-	if (mlock(base + 2 * pg, 2 * pg) != 0)
-		cr_skip_test("mlock of 2 pages: %s (RLIMIT_MEMLOCK too small?)", ms_errname(errno));
-	int n = ms_vmas_in(base, len);
-	cr_assert(n == 3, "mlock of the middle: %d VMAs, expected 3\n%s", n,
-		  ms_maps_near(base, len));
-	long locked = ms_smaps_kb(base + 2 * pg, "Locked");
-	cr_assert(locked == (long)(2 * pg / 1024), "the mlocked VMA shows Locked: %ld kB, "
-		  "expected %zu", locked, 2 * pg / 1024);
-	xcheck("munlock", munlock(base + 2 * pg, 2 * pg));
-	n = ms_vmas_in(base, len);
-	cr_assert(n == 1, "munlock: %d VMAs, expected 1 (merged again)\n%s", n,
-		  ms_maps_near(base, len));
-	ms_fenced_release(base, len);
-}
-
-/* ---- a11: MAP_DROPPABLE ---- */
-
-/* The flags of a droppable anonymous mapping, or a SKIP when this kernel lacks them. */
-static void *map_droppable(size_t len)
-{
-	ms_require_kernel(6, 11, "MAP_DROPPABLE");
-	errno = 0;
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_DROPPABLE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		cr_assert_fail("mmap(MAP_DROPPABLE|MAP_ANONYMOUS) on Linux 6.11+: MAP_FAILED with "
-			       "%s", ms_errname(errno));
-	return p;
-}
-
-/* Assert that a MAP_DROPPABLE mapping reads zero, keeps stores while memory is plentiful,
- * and that reclaim (MADV_PAGEOUT) drops even dirty pages, which then read zero without any
- * signal (Linux 6.11+; droppable pages are never swapped). */
-CONFORM(mmap_droppable, reclaim_drops_dirty_pages, "a11", LINUX)
-{
-	size_t pg = ms_page(), len = npages * pg;
-	ms_stay_on_this_cpu();
-	unsigned char *p = map_droppable(len);
-	ms_assert_zero(p, 0, len, "fresh droppable mapping");
-	ms_fill_tagged(p, len, 'R');
-	size_t bad = ms_first_mismatch_tagged(p, len, 'R');
-	cr_assert(bad == len, "byte %zu lost the value stored", bad);
-	if (madvise(p, len, MADV_PAGEOUT) != 0)
-		cr_skip_test("madvise(MADV_PAGEOUT): %s", ms_errname(errno));
-	long res = ms_resident(p, len);
-	cr_assert(res == 0, "%ld of %zu dirty droppable pages survived reclaim\n%s", res, npages,
-		  ms_maps_near(p, len));
-	ms_assert_zero(p, 0, len, "after its page was dropped");
-	xmunmap(p, len);
-}
-
-/* Assert that droppable memory is wiped in a fork child (Linux sets VM_WIPEONFORK on it) and
- * that MAP_DROPPABLE is refused with EINVAL for a file mapping. */
-CONFORM(mmap_droppable, wiped_on_fork_and_anonymous_only, "a11", LINUX)
-{
-	size_t len = npages * ms_page();
-	unsigned char *p = map_droppable(len);
-	ms_fill_tagged(p, len, 'V');
-	pid_t pid = xfork();
-	if (pid == 0) {
-		for (size_t i = 0; i < len; i++)
-			child_check(p[i] == 0, "child: byte %zu of droppable memory is 0x%02x, "
-				    "expected 0 (wiped on fork)", i, p[i]);
-		_exit(0);
-	}
-	xwait_ok(pid);
-	int fd = ms_file(len, NULL);
-	ms_assert_errno(mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_DROPPABLE, fd, 0), EINVAL);
-	xclose(fd);
-	xmunmap(p, len);
 }

@@ -1,6 +1,6 @@
-/* (g, e) mprotect: holes in the range, alignment, the file's open mode, unknown prot bits, and
- * no execution without PROT_EXEC (e5). The signals it raises are in signals.c, its argument
- * classes in args_*.c. */
+/* (g, e) mprotect: holes in the range, alignment, the file's open mode, unknown prot bits, no
+ * execution without PROT_EXEC (e5), the signals an access against the protection raises
+ * (mprotect_signals) and its argument classes (mprotect_classes). */
 #include "arg_classes.h"
 
 #include <fcntl.h>
@@ -179,6 +179,104 @@ CONFORM(mprotect_exec, call_into_read_only_file_map_segv, "e5", LINUX)
 			pg);
 	xmunmap(p, pg);
 	xclose(fd);
+}
+
+/* ---- e1 e2 e4: the signal an access against PROT_* raises (mprotect_signals) ---- */
+
+/* Assert that a store to PROT_READ memory raises SIGSEGV SEGV_ACCERR at the byte, for anonymous,
+ * shared-file and private-file mappings, and that after mprotect(PROT_READ|PROT_WRITE) the same
+ * store succeeds and reads back. POSIX requires SIGSEGV; the si_code is Linux's. */
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    mprotect_signals, write_to_read_only_segv_then_rw_succeeds, "e1 e4", POSIX)
+{
+	size_t len = 2 * ms_page();
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ, NULL);
+	unsigned char *target = p + ms_page() + 0x35;
+	struct ms_fault f;
+	ms_probe_write(target, 0x5c, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, ms_backing_name[b], p, len);
+	cr_assert(*target == (b == MS_ANON_PRIVATE ? 0 : ms_pattern(ms_page() + 0x35)),
+		  "%s: the refused store changed the byte to 0x%02x", ms_backing_name[b],
+		  *target);
+
+	xmprotect(p, len, PROT_READ | PROT_WRITE);
+	cr_assert(!ms_probe_write(target, 0x5c, &f),
+		  "%s: store after mprotect(RW) faulted with %s %s at %p\n%s",
+		  ms_backing_name[b], ms_signame(f.signo), ms_sicode_name(f.signo, f.code),
+		  f.addr, ms_maps_near(p, len));
+	cr_assert(*target == 0x5c, "%s: stored 0x5c, read back 0x%02x", ms_backing_name[b],
+		  *target);
+	xmunmap(p, len);
+}
+
+/* Assert that mprotect(PROT_READ) takes write access away from memory that was written before:
+ * the next store raises SIGSEGV SEGV_ACCERR at the byte and the old value stays, for every
+ * backing (the dirty, already-writable PTE must be write-protected, not only future faults). */
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    mprotect_signals, rw_to_read_only_then_write_segv, "e1 e4", POSIX)
+{
+	size_t len = 2 * ms_page();
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, NULL);
+	unsigned char *target = p + ms_page() + 0x99;
+	*target = 0x31;
+	xmprotect(p, len, PROT_READ);
+	struct ms_fault f;
+	ms_probe_write(target, 0x32, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, ms_backing_name[b], p, len);
+	cr_assert(*target == 0x31, "%s: the refused store changed 0x31 to 0x%02x",
+		  ms_backing_name[b], *target);
+	xmunmap(p, len);
+}
+
+/* Assert that a store through a MAP_SHARED mapping of an O_RDONLY descriptor (necessarily
+ * PROT_READ) raises SIGSEGV SEGV_ACCERR at the byte and leaves the file unchanged. */
+CONFORM(mprotect_signals, write_to_shared_read_only_fd_segv, "e1 e4", POSIX)
+{
+	size_t len = ms_page();
+	int fd = ms_read_only_file(len);
+	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	struct ms_fault f;
+	ms_probe_write(p + 7, 0xee, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, p + 7, "store to a read-only shared file map", p,
+		        len);
+	unsigned char byte;
+	xpread(fd, &byte, 1, 7);
+	cr_assert(byte == ms_pattern(7), "the file byte 7 changed to 0x%02x", byte);
+	xmunmap(p, len);
+	xclose(fd);
+}
+
+/* Assert that both a load and a store to PROT_NONE memory raise SIGSEGV SEGV_ACCERR with si_addr
+ * the byte touched, for every backing (POSIX: SIGSEGV; the code is Linux's). */
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    mprotect_signals, prot_none_read_and_write_segv_accerr, "e2 e4", POSIX)
+{
+	size_t len = 3 * ms_page();
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, NULL);
+	p[ms_page()] = 1; /* populated pages must be refused too, not only empty ones */
+	xmprotect(p + ms_page(), ms_page(), PROT_NONE);
+	struct ms_fault f;
+	unsigned char *target = p + ms_page() + 0x101;
+	ms_probe_read(target, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, "load from PROT_NONE", p, len);
+	target = p + 2 * ms_page() - 1;
+	ms_probe_write(target, 3, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_ACCERR, target, "store to PROT_NONE", p, len);
+	cr_assert(!ms_probe_write(p + 2 * ms_page(), 2, NULL) && !ms_probe_read(p, NULL),
+		  "%s: the pages beside the PROT_NONE page are no longer accessible\n%s",
+		  ms_backing_name[b], ms_maps_near(p, len));
+	xmunmap(p, len);
+}
+
+/* Assert that a PROT_NONE mapping created by mmap itself (never accessible) refuses a load with
+ * the signal Criterion expects: the declared-signal form of e2, with no handler of our own. */
+CONFORM(mprotect_signals, prot_none_load_kills_with_sigsegv, "e2", POSIX, .signal = SIGSEGV)
+{
+	volatile unsigned char *p = xmmap(NULL, ms_page(), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+					  -1, 0);
+	(void)p[10];
+	cr_assert_fail("a load from PROT_NONE memory at %p returned\n%s", (void *)p,
+		       ms_maps_near((void *)p, ms_page()));
 }
 
 /* ---- mprotect_classes: argument classes (g12, h11) ---- */

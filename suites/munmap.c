@@ -1,6 +1,7 @@
-/* (g) munmap: partial unmaps split, unmapping twice is harmless, locks go with the mapping,
+/* (g, e) munmap: partial unmaps split, unmapping twice is harmless, locks go with the mapping,
  * and a split beyond the map count limit fails; over anonymous, shared anonymous and file
- * mappings of the file system under test. */
+ * mappings of the file system under test. Then the signal an access to an unmapped page
+ * raises (munmap_signals) and its argument classes (munmap_classes). */
 #include "arg_classes.h"
 
 #include <fcntl.h>
@@ -157,6 +158,46 @@ CONFORM(munmap, split_beyond_max_map_count_fails_enomem, "g4", LINUX)
 	if (pid == 0)
 		child_munmap_at_map_count_limit(max_count);
 	xwait_ok(pid);
+}
+
+/* ---- e3 e4: the signal an access to an unmapped page raises (munmap_signals) ---- */
+
+/* Assert that after munmap of a whole mapping a load raises SIGSEGV SEGV_MAPERR at the byte
+ * (POSIX: references to unmapped pages raise SIGSEGV; the code is Linux's). */
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    munmap_signals, whole_unmap_then_access_segv_maperr, "e3 e4", POSIX)
+{
+	size_t len = 4 * ms_page();
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, NULL);
+	memset(p, 0x11, len);
+	xmunmap(p, len);
+	struct ms_fault f;
+	ms_probe_read(p + 3 * ms_page() + 9, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + 3 * ms_page() + 9,
+		        "load after munmap", p, len);
+	ms_probe_write(p, 1, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p, "store after munmap", p, len);
+}
+
+/* Assert that after munmap of the middle page of three only that page faults (SIGSEGV
+ * SEGV_MAPERR at the byte) and both neighbours keep their data. */
+CONFORM_PER_BACKING(MS_BACKINGS_ANON_PRIVATE_AND_FILE,
+                    munmap_signals, partial_unmap_hole_segv_neighbours_intact, "e3 e4", POSIX)
+{
+	size_t pg = ms_page(), len = 3 * pg;
+	unsigned char *p = ms_map_backing(b, len, len, PROT_READ | PROT_WRITE, NULL);
+	p[0] = 0xa1;
+	p[2 * pg] = 0xa3;
+	xmunmap(p + pg, pg);
+	struct ms_fault f;
+	ms_probe_write(p + pg + pg / 2, 7, &f);
+	ms_assert_fault(&f, SIGSEGV, SEGV_MAPERR, p + pg + pg / 2, "store into the hole", p,
+		        len);
+	cr_assert(p[0] == 0xa1 && p[2 * pg] == 0xa3,
+		  "%s: neighbours of the hole read 0x%02x 0x%02x, stored 0xa1 0xa3\n%s",
+		  ms_backing_name[b], p[0], p[2 * pg], ms_maps_near(p, len));
+	xmunmap(p, pg);
+	xmunmap(p + 2 * pg, pg);
 }
 
 /* ---- munmap_classes: argument classes (h10) ---- */

@@ -1,5 +1,5 @@
-/* (g) process_madvise and process_mrelease: advice given to, and memory reaped from, another
- * process through a pidfd. */
+/* (g) process_madvise: advice given to another process's memory through a pidfd (memory
+ * reaped from a killed one, process_mrelease, is in process_mrelease.c). */
 #include "mm_util.h"
 
 #include <fcntl.h>
@@ -40,16 +40,6 @@ static void release_toucher(struct ms_handshake *h)
 {
 	ms_handshake_close(h);
 	xwait_ok(h->pid);
-}
-
-static int xpidfd_open(pid_t pid)
-{
-	int fd = pidfd_open(pid, 0);
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
-		cr_skip_test("pidfd_open: %s", ms_errname(errno));
-	if (fd < 0)
-		ms_broken("pidfd_open(%d): %s", (int)pid, ms_errname(errno));
-	return fd;
 }
 
 /* Assert that process_madvise(MADV_PAGEOUT) on another process's clean file mapping returns
@@ -133,43 +123,4 @@ CONFORM(process_madvise, bad_arguments_fail, "g17", LINUX)
 	xclose(not_pidfd);
 	xclose(pidfd);
 	xmunmap(p, len);
-}
-
-/* Assert that process_mrelease() refuses a live process (EINVAL) and nonzero flags (EINVAL),
- * succeeds on a SIGKILLed one while it still has its memory (0; ESRCH if it already released
- * it on its own), and gives ESRCH once the process has been reaped. LINUX, 5.15+. */
-CONFORM(process_mrelease, only_for_killed_processes, "g17", LINUX)
-{
-	ms_require_kernel(5, 15, "process_mrelease");
-	pid_t pid = xfork();
-	if (pid == 0) {
-		size_t len = 8u << 20;
-		unsigned char *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
-					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m != MAP_FAILED)
-			memset(m, 1, len);
-		pause();
-		_exit(0);
-	}
-	int pidfd = xpidfd_open(pid);
-	errno = 0;
-	int live_r = process_mrelease(pidfd, 0);
-	int live_e = errno;
-	errno = 0;
-	int flags_r = process_mrelease(pidfd, 1);
-	int flags_e = errno;
-	xcheck("pidfd_send_signal", pidfd_send_signal(pidfd, SIGKILL, NULL, 0));
-	errno = 0;
-	int killed_r = process_mrelease(pidfd, 0);
-	int killed_e = errno;
-	xwait(pid);
-	cr_assert(live_r == -1 && live_e == EINVAL, "live process: expected EINVAL, got %d with %s",
-		  live_r, ms_errname(live_e));
-	cr_assert(flags_r == -1 && flags_e == EINVAL, "flags 1: expected EINVAL, got %d with %s",
-		  flags_r, ms_errname(flags_e));
-	cr_assert(killed_r == 0 || (killed_r == -1 && killed_e == ESRCH), "killed process: "
-		  "expected 0 (or ESRCH if its memory was already gone), got %d with %s", killed_r,
-		  ms_errname(killed_e));
-	ms_assert_errno(process_mrelease(pidfd, 0), ESRCH);
-	xclose(pidfd);
 }

@@ -30,7 +30,7 @@
 static const char *const alone_tests[] = {
 	/* the hugetlb pool's lock, held while they use the pool (hugetlb.c) */
 	"hugetlb_ops/*", "hugetlbfs/*", "mmap_hugetlb/*",
-	/* the settings lock: vm.overcommit_memory (mmap_flags.c), ksm (multiprocess.c) */
+	/* the settings lock: vm.overcommit_memory (mmap.c), ksm (multiprocess.c) */
 	"mmap_noreserve/*", "multiprocess_ksm/*",
 	/* a device's flock until the test ends (media_alsa.c, media_vivid.c) */
 	"media_*/*",
