@@ -139,6 +139,24 @@ struct bench_case {
 	bool higher_is_better;
 };
 
+/* The hooks of a case, by the names its file gives them: a case X declares its options
+ * X_opts (`{ { 0 } }` when it has none) and its plan X_plan, keeps its per-variant state in
+ * struct X and measures with X_setup, X_run and X_teardown:
+ *   const struct bench_case bench_case_X = {
+ *           BENCH_HOOKS(X), .prepare = X_prepare,     (prepare and finish only if it has them)
+ *           .description = "...",
+ *           .metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+ *           .needs_fs = true, .calibrate = true,
+ *   };
+ * BENCH_HOOKS_FROM(X, impl): the state and setup / run / teardown come from a helper file
+ * shared by several cases (struct impl, impl_setup ...: cases/seqio.c, cases/sharing.c).
+ * BENCH_VALUE_HOOKS(X): a BENCH_VALUE case, X_value in place of X_run. */
+#define BENCH_HOOKS_BASE_(X, impl) .name = #X, .opts = X##_opts, .plan = X##_plan,             \
+	.state_size = sizeof(struct impl), .setup = impl##_setup, .teardown = impl##_teardown
+#define BENCH_HOOKS(X) BENCH_HOOKS_BASE_(X, X), .run = X##_run
+#define BENCH_HOOKS_FROM(X, impl) BENCH_HOOKS_BASE_(X, impl), .run = impl##_run
+#define BENCH_VALUE_HOOKS(X) BENCH_HOOKS_BASE_(X, X), .value = X##_value
+
 /* The case table, from cases.def. */
 #define BENCH_CASE(name, file) extern const struct bench_case bench_case_##name;
 #include "cases.def"

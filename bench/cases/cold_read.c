@@ -4,8 +4,6 @@
  * "cache_drop" says which. */
 #include "seqio.h"
 
-#include <string.h>
-
 static const struct bench_opt cold_read_opts[] = {
 	{ "size", BENCH_BYTES, 1 * MiB, 64 * GiB, { 64 * MiB }, { 64 * MiB, 512 * MiB },
 	  "file size" },
@@ -32,21 +30,6 @@ static void cold_read_plan(struct bench_plan *plan)
 }
 
 
-static int cold_read_setup(struct bench_ctx *c)
-{
-	int ret;
-
-	if (!strcmp(c->fs_kind, "tmpfs")) {
-		strcpy(c->reason, "tmpfs pages live only in memory: a tmpfs file is never cold");
-		return BENCH_SKIP;
-	}
-	ret = seqio_setup(c);
-	if (ret)
-		return ret;
-	c->fixed_iters = true; /* a second pass in one sample would be hot */
-	return 0;
-}
-
 static void cold_read_prepare(struct bench_ctx *c)
 {
 	char reason[200];
@@ -57,19 +40,9 @@ static void cold_read_prepare(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_cold_read = {
-	.name = "cold_read",
+	BENCH_HOOKS_FROM(cold_read, seqio), .prepare = cold_read_prepare,
 	.description = "sequential read after emptying the page cache: read() against mmap, "
 		       "with no hint, a sequential and a random (no readahead) hint",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.paired = true,
-	.budget_scale = 2,
-	.opts = cold_read_opts,
-	.plan = cold_read_plan,
-	.state_size = sizeof(struct seqio),
-	.setup = cold_read_setup,
-	.prepare = cold_read_prepare,
-	.run = seqio_run,
-	.teardown = seqio_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .paired = true, .budget_scale = 2,
 };

@@ -120,17 +120,9 @@ static void map_unmap_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_map_unmap = {
-	.name = "map_unmap",
+	BENCH_HOOKS(map_unmap),
 	.description = "mmap + munmap of a file range (lmbench lat_mmap), untouched, touched "
 		       "every 16 KiB, and touched with a second thread forcing TLB shootdowns",
-	.metric = BENCH_LATENCY,
-	.metric_name = "map_unmap_cost",
-	.needs_fs = true,
-	.calibrate = true,
-	.opts = map_unmap_opts,
-	.state_size = sizeof(struct map_unmap),
-	.plan = map_unmap_plan,
-	.setup = map_unmap_setup,
-	.run = map_unmap_run,
-	.teardown = map_unmap_teardown,
+	.metric = BENCH_LATENCY, .metric_name = "map_unmap_cost",
+	.needs_fs = true, .calibrate = true,
 };

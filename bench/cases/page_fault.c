@@ -169,19 +169,10 @@ static void page_fault_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_page_fault = {
-	.name = "page_fault",
+	BENCH_HOOKS(page_fault), .prepare = page_fault_prepare, .finish = page_fault_finish,
 	.description = "first-touch cost per 4 KiB page: anonymous, anonymous THP (each on the "
 		       "local and a remote NUMA node), file MAP_SHARED read, file MAP_PRIVATE "
 		       "write (COW); faults counted",
-	.metric = BENCH_LATENCY,
-	.metric_name = "fault_cost",
+	.metric = BENCH_LATENCY, .metric_name = "fault_cost",
 	.needs_fs = true,
-	.opts = page_fault_opts,
-	.state_size = sizeof(struct page_fault),
-	.plan = page_fault_plan,
-	.setup = page_fault_setup,
-	.prepare = page_fault_prepare,
-	.run = page_fault_run,
-	.finish = page_fault_finish,
-	.teardown = page_fault_teardown,
 };

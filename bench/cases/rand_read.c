@@ -177,20 +177,9 @@ static void rand_read_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_rand_read = {
-	.name = "rand_read",
+	BENCH_HOOKS(rand_read), .prepare = rand_read_prepare, .finish = rand_read_finish,
 	.description = "4 KiB random reads, pread() against copying out of a mapping, hot and "
 		       "cold cache, 1 and N threads",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.paired = true,
-	.calibrate = true,
-	.opts = rand_read_opts,
-	.state_size = sizeof(struct rand_read),
-	.plan = rand_read_plan,
-	.setup = rand_read_setup,
-	.prepare = rand_read_prepare,
-	.run = rand_read_run,
-	.finish = rand_read_finish,
-	.teardown = rand_read_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .paired = true, .calibrate = true,
 };

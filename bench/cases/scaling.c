@@ -115,17 +115,9 @@ static void scaling_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_scaling = {
-	.name = "scaling",
+	BENCH_HOOKS(scaling),
 	.description = "page-fault throughput with 1 .. all CPUs, threads and processes "
 		       "(will-it-scale page_fault1/2/3: anon, file private, file shared)",
-	.metric = BENCH_RATE,
-	.metric_name = "fault_rate",
-	.needs_fs = true,
-	.calibrate = true,
-	.opts = scaling_opts,
-	.state_size = sizeof(struct scaling),
-	.plan = scaling_plan,
-	.setup = scaling_setup,
-	.run = scaling_run,
-	.teardown = scaling_teardown,
+	.metric = BENCH_RATE, .metric_name = "fault_rate",
+	.needs_fs = true, .calibrate = true,
 };

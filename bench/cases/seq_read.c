@@ -39,21 +39,11 @@ static void seq_read_plan(struct bench_plan *plan)
 }
 
 const struct bench_case bench_case_seq_read = {
-	.name = "seq_read",
-	.overview = MS_OVERVIEW_PERFORMANCE,
+	BENCH_HOOKS_FROM(seq_read, seqio),
 	.description = "hot-cache sequential read of a whole file: read() per block size "
 		       "against mmap, fresh per pass (plain, MAP_POPULATE, MADV_SEQUENTIAL, "
 		       "MADV_HUGEPAGE) and kept across passes (plain, MADV_HUGEPAGE)",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.paired = true,
-	.break_even = true,
-	.calibrate = true,
-	.opts = seq_read_opts,
-	.plan = seq_read_plan,
-	.state_size = sizeof(struct seqio),
-	.setup = seqio_setup,
-	.run = seqio_run,
-	.teardown = seqio_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .paired = true, .break_even = true, .calibrate = true,
+	.overview = MS_OVERVIEW_PERFORMANCE,
 };

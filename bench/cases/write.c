@@ -19,7 +19,7 @@
 
 enum write_method { W_WRITE, W_WRITE_SYNC, W_STORE, W_STORE_MSYNC };
 
-struct write_state {
+struct write {
 	char path[4200];
 	enum write_method method;
 	bool first_touch;
@@ -52,7 +52,7 @@ static void write_plan(struct bench_plan *plan)
 
 static int write_setup(struct bench_ctx *c)
 {
-	struct write_state *st = c->priv;
+	struct write *st = c->priv;
 	const char *m = c->v->method;
 	size_t page = sysconf(_SC_PAGESIZE);
 
@@ -123,7 +123,7 @@ static int write_setup(struct bench_ctx *c)
  * cache), untimed, so the sample's stores fault again. */
 static void write_prepare(struct bench_ctx *c)
 {
-	struct write_state *st = c->priv;
+	struct write *st = c->priv;
 
 	if (st->first_touch)
 		madvise(st->map, WRITE_FILE_SIZE, MADV_DONTNEED);
@@ -131,7 +131,7 @@ static void write_prepare(struct bench_ctx *c)
 
 static int write_run(struct bench_ctx *c, int worker)
 {
-	struct write_state *st = c->priv;
+	struct write *st = c->priv;
 	size_t len = c->v->size;
 	uint64_t off = st->next;
 
@@ -156,7 +156,7 @@ static int write_run(struct bench_ctx *c, int worker)
 
 static void write_teardown(struct bench_ctx *c)
 {
-	struct write_state *st = c->priv;
+	struct write *st = c->priv;
 
 	if (st->map)
 		munmap(st->map, WRITE_FILE_SIZE);
@@ -166,20 +166,10 @@ static void write_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_write = {
-	.name = "write",
-	.overview = MS_OVERVIEW_SYNCING,
+	BENCH_HOOKS(write), .prepare = write_prepare,
 	.description = "dirty 4 KiB .. 1 MiB: write() (+ fdatasync) against stores through "
 		       "MAP_SHARED (+ msync MS_SYNC), first touch and into a kept mapping",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.paired = true,
-	.calibrate = true,
-	.opts = write_opts,
-	.plan = write_plan,
-	.state_size = sizeof(struct write_state),
-	.setup = write_setup,
-	.prepare = write_prepare,
-	.run = write_run,
-	.teardown = write_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .paired = true, .calibrate = true,
+	.overview = MS_OVERVIEW_SYNCING,
 };
