@@ -168,7 +168,13 @@ struct bench_case {
  * directory and size (read-only users); removed by the runner. Its path goes to *path
  * when path is not NULL. */
 int bench_open_shared_file(struct bench_ctx *c, const char **path);
-/* A private file the caller owns (write cases); unlinked by the caller. */
+/* A private file of size bytes (write cases), <dir>/<name>-<serial>.dat in c's directory,
+ * filled and clean like a shared one, opened read-write: the fd, or -1 with c->reason. Its
+ * path goes to path; the caller unlinks it. The serial (the run's) gives every context its
+ * own file: a variant and its partner (partner.c) are set up side by side. */
+int bench_create_private_file(struct bench_ctx *c, const char *name, uint64_t size,
+			      char *path, size_t len);
+/* The file at path, size bytes of non-zero data, clean (fsynced); removed on failure. */
 int bench_create_file(const char *path, uint64_t size, char *reason, size_t len);
 /* Reads the whole file with read(), so its pages are hot again (a DAMON-style reclaim of
  * idle pages may have taken them). */

@@ -935,7 +935,7 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 			}
 			run_case(run, bc, scratch[f], h->fs[f].kind, h->fs[f].label, first_fs);
 			first_fs = false;
-			bench_files_release();
+			bench_files_release(&run->files);
 			rmdir(scratch[f]);
 		}
 	}

@@ -47,23 +47,27 @@ static void scaling_plan(struct bench_plan *plan)
 				}
 }
 
+static void scaling_teardown(struct bench_ctx *c)
+{
+	struct scaling *st = c->priv;
+
+	for (int i = 0; i < st->n_files; i++) {
+		close(st->fds[i]);
+		unlink(st->paths[i]);
+	}
+}
+
 static int scaling_setup(struct bench_ctx *c)
 {
 	struct scaling *st = c->priv;
 
 	if (strcmp(c->v->method, "anon")) {
 		for (int i = 0; i < c->v->threads && i < MAX_WORKERS; i++) {
-			snprintf(st->paths[i], sizeof(st->paths[i]), "%s/scaling-%d.dat", c->dir, i);
-			if (bench_create_file(st->paths[i], c->v->size, c->reason,
-					      sizeof(c->reason)))
+			st->fds[i] = bench_create_private_file(c, "scaling", c->v->size,
+							       st->paths[i], sizeof(st->paths[i]));
+			if (st->fds[i] < 0)
 				goto fail;
-			st->fds[i] = open(st->paths[i], O_RDWR | O_CLOEXEC);
 			st->n_files++;
-			if (st->fds[i] < 0) {
-				snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st->paths[i],
-					 strerrorname_np(errno));
-				goto fail;
-			}
 		}
 	} else {
 		json_object_set_new(c->params, "fs", json_string("anon"));
@@ -81,11 +85,7 @@ static int scaling_setup(struct bench_ctx *c)
 	c->bytes = c->v->size;
 	return 0;
 fail:
-	for (int i = 0; i < st->n_files; i++) {
-		if (st->fds[i] >= 0)
-			close(st->fds[i]);
-		unlink(st->paths[i]);
-	}
+	scaling_teardown(c);
 	return -1;
 }
 
@@ -102,16 +102,6 @@ static int scaling_run(struct bench_ctx *c, int worker)
 	for (size_t off = 0; off < len; off += st->page)
 		p[off] = 1;
 	return munmap(p, len);
-}
-
-static void scaling_teardown(struct bench_ctx *c)
-{
-	struct scaling *st = c->priv;
-
-	for (int i = 0; i < st->n_files; i++) {
-		close(st->fds[i]);
-		unlink(st->paths[i]);
-	}
 }
 
 const struct bench_case bench_case_scaling = {

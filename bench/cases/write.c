@@ -66,17 +66,10 @@ static int write_setup(struct bench_ctx *c)
 	}
 	/* A file of its own per context: a variant and its partner (bench/partner.c) are set
 	 * up side by side and must not share, truncate or unlink each other's file. */
-	static unsigned serial;
-	snprintf(st->path, sizeof(st->path), "%s/write-%u.dat", c->dir, serial++);
-	if (bench_create_file(st->path, WRITE_FILE_SIZE, c->reason, sizeof(c->reason)))
+	st->fd = bench_create_private_file(c, "write", WRITE_FILE_SIZE, st->path,
+					   sizeof(st->path));
+	if (st->fd < 0)
 		return -1;
-	st->fd = open(st->path, O_RDWR | O_CLOEXEC);
-	if (st->fd < 0) {
-		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st->path,
-			 strerrorname_np(errno));
-		unlink(st->path);
-		return -1;
-	}
 	if (st->method >= W_STORE) {
 		st->map = mmap(NULL, WRITE_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, st->fd, 0);
 		if (st->map == MAP_FAILED) {
