@@ -513,6 +513,7 @@ void bench_add_result(struct bench_run *run, const struct bench_case *bc, const 
 	b.counters = counters;
 	b.paired = paired;
 	b.place = (char *)(run->h->place ? run->h->place : "host");
+	b.overview = (char *)ms_overview_role_name(bc->overview);
 	ms_run_add_benchmark(run->h->run, &b);
 	json_decref(paired);
 }

@@ -7,6 +7,8 @@
 #ifndef MMAPSUITE_BENCH_OVERVIEW_ROLE_H
 #define MMAPSUITE_BENCH_OVERVIEW_ROLE_H
 
+#include <string.h>
+
 enum ms_overview_role {
 	MS_OVERVIEW_NONE,        /* not in the overview (the default of a case) */
 	MS_OVERVIEW_MEMORY,      /* ram_per_byte of methods read and mmap */
@@ -16,6 +18,25 @@ enum ms_overview_role {
 	MS_OVERVIEW_SHARING,     /* anonymous, no file system: throughput and round_trip of
 				  * pipe and mmap_shared_futex */
 };
+
+/* The role's name in results.json (a benchmark's "overview"), and the role a name stands
+ * for: MS_OVERVIEW_NONE for "none" and for a name this build does not know (a newer run's).
+ * Here rather than in bench/, so the report reads them in a build without the runner. */
+static inline const char *ms_overview_role_name(enum ms_overview_role role)
+{
+	static const char *const names[] = { "none", "memory", "performance", "syncing",
+					      "sharing" };
+
+	return (unsigned)role < sizeof(names) / sizeof(names[0]) ? names[role] : "none";
+}
+
+static inline enum ms_overview_role ms_overview_role_named(const char *name)
+{
+	for (int r = MS_OVERVIEW_NONE; r <= MS_OVERVIEW_SHARING; r++)
+		if (!strcmp(name, ms_overview_role_name((enum ms_overview_role)r)))
+			return (enum ms_overview_role)r;
+	return MS_OVERVIEW_NONE;
+}
 
 /* The role the case named case_name declares; MS_OVERVIEW_NONE for a case this build does
  * not know (an older or newer run's) or when the benchmark runner is not built in. */
