@@ -93,6 +93,13 @@ struct bench_plan;
 void bench_plan_add(struct bench_plan *plan, const struct bench_variant *v);
 /* The sweep of an option in the current profile, after bounds and machine limits. */
 const uint64_t *bench_sweep(const struct bench_plan *plan, const char *opt, size_t *n);
+/* Point i of that sweep in *value; false past its last point. */
+bool bench_sweep_at(const struct bench_plan *plan, const char *opt, uint64_t i, uint64_t *value);
+/* A plan's loop over its "size" sweep: the body sees each point, in order, as the uint64_t
+ * named size. */
+#define bench_for_each_size(plan, size)                                                     \
+	for (uint64_t size, size##_i_ = 0; bench_sweep_at(plan, "size", size##_i_, &size);    \
+	     size##_i_++)
 int bench_plan_cpus(const struct bench_plan *plan);
 bool bench_plan_is_full(const struct bench_plan *plan);
 /* True on the first file system of the run: anonymous-memory variants of a file case are

@@ -107,6 +107,17 @@ const uint64_t *bench_sweep(const struct bench_plan *plan, const char *opt, size
 	return NULL;
 }
 
+bool bench_sweep_at(const struct bench_plan *plan, const char *opt, uint64_t i, uint64_t *value)
+{
+	size_t n;
+	const uint64_t *points = bench_sweep(plan, opt, &n);
+
+	if (i >= n)
+		return false;
+	*value = points[i];
+	return true;
+}
+
 int bench_plan_cpus(const struct bench_plan *plan)
 {
 	return plan->cpus;

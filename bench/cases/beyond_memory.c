@@ -34,13 +34,10 @@ static const struct bench_opt beyond_memory_opts[] = {
 
 static void beyond_memory_plan(struct bench_plan *plan)
 {
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
-
-	for (size_t s = 0; s < n; s++) {
-		bench_plan_add(plan, &(struct bench_variant){ .method = "pread", .size = sizes[s],
+	bench_for_each_size(plan, size) {
+		bench_plan_add(plan, &(struct bench_variant){ .method = "pread", .size = size,
 							     .block_size = BLOCK, .cold = true });
-		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = sizes[s],
+		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = size,
 							     .block_size = BLOCK, .cold = true });
 	}
 }

@@ -15,17 +15,15 @@ static void cold_read_plan(struct bench_plan *plan)
 	static const char *const read_hints[] = { "none", "POSIX_FADV_SEQUENTIAL",
 						  "POSIX_FADV_RANDOM" };
 	static const char *const mmap_hints[] = { "none", "MADV_SEQUENTIAL", "MADV_RANDOM" };
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t s = 0; s < n; s++) {
+	bench_for_each_size(plan, size) {
 		for (int h = 0; h < 3; h++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "read",
-				.hint = read_hints[h], .size = sizes[s], .block_size = 1 * MiB,
+				.hint = read_hints[h], .size = size, .block_size = 1 * MiB,
 				.cold = true });
 		for (int h = 0; h < 3; h++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "mmap",
-				.hint = mmap_hints[h], .size = sizes[s], .cold = true });
+				.hint = mmap_hints[h], .size = size, .cold = true });
 	}
 }
 

@@ -31,17 +31,14 @@ static const struct bench_opt map_unmap_opts[] = {
 
 static void map_unmap_plan(struct bench_plan *plan)
 {
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
-
-	for (size_t i = 0; i < n; i++) {
+	bench_for_each_size(plan, size) {
 		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_munmap",
-							     .size = sizes[i] });
+							     .size = size });
 		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_touch_munmap",
-							     .size = sizes[i] });
+							     .size = size });
 		if (bench_plan_cpus(plan) > 1)
 			bench_plan_add(plan, &(struct bench_variant){ .method =
-				"mmap_touch_munmap_shootdown", .size = sizes[i] });
+				"mmap_touch_munmap_shootdown", .size = size });
 	}
 }
 

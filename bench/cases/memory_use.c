@@ -35,13 +35,10 @@ static const struct bench_opt memory_use_opts[] = {
 
 static void memory_use_plan(struct bench_plan *plan)
 {
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
-
-	for (size_t s = 0; s < n; s++) {
-		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = sizes[s],
-							     .block_size = sizes[s] });
-		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = sizes[s] });
+	bench_for_each_size(plan, size) {
+		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = size,
+							     .block_size = size });
+		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = size });
 	}
 }
 

@@ -40,16 +40,14 @@ static void page_fault_plan(struct bench_plan *plan)
 {
 	static const char *const anon[] = { "anon", "anon_thp" };
 	static const char *const file[] = { "file_shared_read", "file_private_write" };
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t i = 0; i < n; i++) {
+	bench_for_each_size(plan, size) {
 		for (size_t k = 0; k < 4 && bench_plan_first_fs(plan); k++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = anon[k / 2],
-				.size = sizes[i], .numa = k % 2 ? "remote" : "local" });
+				.size = size, .numa = k % 2 ? "remote" : "local" });
 		for (size_t k = 0; k < 2; k++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = file[k],
-								     .size = sizes[i] });
+								     .size = size });
 	}
 }
 

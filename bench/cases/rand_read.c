@@ -35,15 +35,13 @@ static void rand_read_plan(struct bench_plan *plan)
 {
 	static const char *const methods[] = { "pread", "mmap" };
 	int thread_counts[2] = { 1, bench_plan_cpus(plan) };
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t s = 0; s < n; s++)
+	bench_for_each_size(plan, size)
 		for (int cold = 0; cold < 2; cold++)
 			for (int t = 0; t < (thread_counts[1] > 1 ? 2 : 1); t++)
 				for (int m = 0; m < 2; m++)
 					bench_plan_add(plan, &(struct bench_variant){
-						.method = methods[m], .size = sizes[s],
+						.method = methods[m], .size = size,
 						.block_size = BLOCK, .cold = cold,
 						.threads = thread_counts[t] });
 }

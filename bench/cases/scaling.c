@@ -32,15 +32,13 @@ static void scaling_plan(struct bench_plan *plan)
 {
 	static const char *const kinds[] = { "anon", "file_private", "file_shared" };
 	int cpus = bench_plan_cpus(plan);
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t s = 0; s < n; s++)
+	bench_for_each_size(plan, size)
 		for (int k = bench_plan_first_fs(plan) ? 0 : 1; k < 3; k++)
 			for (int proc = 0; proc < 2; proc++)
 				for (int t = 1;; t = 2 * t < cpus ? 2 * t : cpus) {
 					bench_plan_add(plan, &(struct bench_variant){
-						.method = kinds[k], .size = sizes[s], .threads = t,
+						.method = kinds[k], .size = size, .threads = t,
 						.processes = proc });
 					if (t >= cpus)
 						break;

@@ -19,22 +19,21 @@ static const struct bench_opt seq_read_opts[] = {
 static void seq_read_plan(struct bench_plan *plan)
 {
 	static const char *const mmap_hints[] = { "none", "MADV_SEQUENTIAL", "MADV_HUGEPAGE" };
-	size_t ns, nb;
-	const uint64_t *sizes = bench_sweep(plan, "size", &ns);
+	size_t nb;
 	const uint64_t *blocks = bench_sweep(plan, "block_size", &nb);
 
-	for (size_t s = 0; s < ns; s++) {
+	bench_for_each_size(plan, size) {
 		for (size_t b = 0; b < nb; b++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "read",
-				.size = sizes[s], .block_size = blocks[b] });
+				.size = size, .block_size = blocks[b] });
 		for (size_t h = 0; h < 3; h++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "mmap",
-				.hint = mmap_hints[h], .size = sizes[s] });
+				.hint = mmap_hints[h], .size = size });
 		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_populate",
-			.size = sizes[s] });
+			.size = size });
 		for (size_t h = 0; h < 3; h += 2)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_kept",
-				.hint = mmap_hints[h], .size = sizes[s] });
+				.hint = mmap_hints[h], .size = size });
 	}
 }
 

@@ -41,13 +41,11 @@ static void write_plan(struct bench_plan *plan)
 	static const char *const methods[] = { "write", "write_fdatasync", "mmap_store",
 					       "mmap_store_msync", "mmap_store_kept",
 					       "mmap_store_kept_msync" };
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t s = 0; s < n; s++)
+	bench_for_each_size(plan, size)
 		for (int m = 0; m < 6; m++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = methods[m],
-				.size = sizes[s], .block_size = sizes[s] });
+				.size = size, .block_size = size });
 }
 
 static int write_setup(struct bench_ctx *c)
