@@ -1,7 +1,8 @@
 /* The row of the report's overview ("the seed's table, measured": memory usage, performance,
  * syncing, sharing) that a benchmark case feeds. Each case declares it in its own
- * declaration (`.overview` in struct bench_case, bench/case.h); reports/overview.c asks for
- * the role of a record's case and never matches case names. The methods and metrics each
+ * declaration (`.overview` in struct bench_case, bench/case.h); the runner records it with
+ * each result (results.json "overview"), reports/overview.c reads it there and never matches
+ * case names. The methods and metrics each
  * row reads are part of the role's contract, listed here: a case that takes a role records
  * them under these names. */
 #ifndef MMAPSUITE_BENCH_OVERVIEW_ROLE_H
@@ -38,8 +39,9 @@ static inline enum ms_overview_role ms_overview_role_named(const char *name)
 	return MS_OVERVIEW_NONE;
 }
 
-/* The role the case named case_name declares; MS_OVERVIEW_NONE for a case this build does
- * not know (an older or newer run's) or when the benchmark runner is not built in. */
+/* The role the case named case_name declares in this build, for results that do not record
+ * theirs; MS_OVERVIEW_NONE for a case this build does not know (an older or newer run's) or
+ * when the benchmark runner is not built in. */
 enum ms_overview_role ms_bench_overview_role(const char *case_name);
 
 #endif
