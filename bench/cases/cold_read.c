@@ -27,7 +27,6 @@ static void cold_read_plan(struct bench_plan *plan)
 	}
 }
 
-
 static void cold_read_prepare(struct bench_ctx *c)
 {
 	char reason[200];
