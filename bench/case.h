@@ -107,6 +107,9 @@ bool bench_plan_is_full(const struct bench_plan *plan);
 bool bench_plan_first_fs(const struct bench_plan *plan);
 /* PU os index of worker i's placement (for helper threads a case starts itself). */
 int bench_placement(const struct bench_ctx *c, int i);
+/* The variant runs on anonymous memory, not on the file system under test: its params
+ * say so (fs and fs_kind "anon", cache "n/a"), for the skip list and the report. */
+void bench_note_anonymous(struct bench_ctx *c);
 /* Binds the calling thread to that PU. */
 int bench_bind_to(int pu);
 

@@ -133,6 +133,13 @@ int bench_placement(const struct bench_ctx *c, int i)
 	return c->run->placement[i % c->run->n_placement];
 }
 
+void bench_note_anonymous(struct bench_ctx *c)
+{
+	json_object_set_new(c->params, "fs", json_string("anon"));
+	json_object_set_new(c->params, "fs_kind", json_string("anon"));
+	json_object_set_new(c->params, "cache", json_string("n/a"));
+}
+
 int bench_bind_to(int pu)
 {
 	return ms_topo_bind_thread(pu);

@@ -61,11 +61,8 @@ static int page_fault_setup(struct bench_ctx *c)
 	struct page_fault *st = c->priv;
 
 	st->fd = -1;
-	if (!is_file(c)) {
-		json_object_set_new(c->params, "fs", json_string("anon"));
-		json_object_set_new(c->params, "fs_kind", json_string("anon"));
-		json_object_set_new(c->params, "cache", json_string("n/a"));
-	}
+	if (!is_file(c))
+		bench_note_anonymous(c);
 	int ret = bench_numa_setup(c, &st->node);
 
 	if (ret)

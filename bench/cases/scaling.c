@@ -68,9 +68,7 @@ static int scaling_setup(struct bench_ctx *c)
 			st->n_files++;
 		}
 	} else {
-		json_object_set_new(c->params, "fs", json_string("anon"));
-		json_object_set_new(c->params, "fs_kind", json_string("anon"));
-		json_object_set_new(c->params, "cache", json_string("n/a"));
+		bench_note_anonymous(c);
 	}
 	st->page = sysconf(_SC_PAGESIZE);
 	st->flags = !strcmp(c->v->method, "anon") ? MAP_PRIVATE | MAP_ANONYMOUS :

@@ -184,9 +184,7 @@ static int sharing_setup(struct bench_ctx *c)
 		close(st->to_parent[1]);
 		st->to_child[0] = st->to_parent[1] = -1;
 	}
-	json_object_set_new(c->params, "fs", json_string("anon"));
-	json_object_set_new(c->params, "fs_kind", json_string("anon"));
-	json_object_set_new(c->params, "cache", json_string("n/a"));
+	bench_note_anonymous(c);
 	json_object_set_new(c->params, "consumer_pu", json_integer(st->consumer_pu));
 	c->state = "steady_state";
 	if (st->latency) {
