@@ -93,6 +93,13 @@ struct bench_plan;
 void bench_plan_add(struct bench_plan *plan, const struct bench_variant *v);
 /* The sweep of an option in the current profile, after bounds and machine limits. */
 const uint64_t *bench_sweep(const struct bench_plan *plan, const char *opt, size_t *n);
+/* Point i of that sweep in *value; false past its last point. */
+bool bench_sweep_at(const struct bench_plan *plan, const char *opt, uint64_t i, uint64_t *value);
+/* A plan's loop over its "size" sweep: the body sees each point, in order, as the uint64_t
+ * named size. */
+#define bench_for_each_size(plan, size)                                                     \
+	for (uint64_t size, size##_i_ = 0; bench_sweep_at(plan, "size", size##_i_, &size);    \
+	     size##_i_++)
 int bench_plan_cpus(const struct bench_plan *plan);
 bool bench_plan_is_full(const struct bench_plan *plan);
 /* True on the first file system of the run: anonymous-memory variants of a file case are
@@ -100,6 +107,9 @@ bool bench_plan_is_full(const struct bench_plan *plan);
 bool bench_plan_first_fs(const struct bench_plan *plan);
 /* PU os index of worker i's placement (for helper threads a case starts itself). */
 int bench_placement(const struct bench_ctx *c, int i);
+/* The variant runs on anonymous memory, not on the file system under test: its params
+ * say so (fs and fs_kind "anon", cache "n/a"), for the skip list and the report. */
+void bench_note_anonymous(struct bench_ctx *c);
 /* Binds the calling thread to that PU. */
 int bench_bind_to(int pu);
 
@@ -139,6 +149,24 @@ struct bench_case {
 	bool higher_is_better;
 };
 
+/* The hooks of a case, by the names its file gives them: a case X declares its options
+ * X_opts (`{ { 0 } }` when it has none) and its plan X_plan, keeps its per-variant state in
+ * struct X and measures with X_setup, X_run and X_teardown:
+ *   const struct bench_case bench_case_X = {
+ *           BENCH_HOOKS(X), .prepare = X_prepare,     (prepare and finish only if it has them)
+ *           .description = "...",
+ *           .metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+ *           .needs_fs = true, .calibrate = true,
+ *   };
+ * BENCH_HOOKS_FROM(X, impl): the state and setup / run / teardown come from a helper file
+ * shared by several cases (struct impl, impl_setup ...: cases/seqio.c, cases/sharing.c).
+ * BENCH_VALUE_HOOKS(X): a BENCH_VALUE case, X_value in place of X_run. */
+#define BENCH_HOOKS_BASE_(X, impl) .name = #X, .opts = X##_opts, .plan = X##_plan,             \
+	.state_size = sizeof(struct impl), .setup = impl##_setup, .teardown = impl##_teardown
+#define BENCH_HOOKS(X) BENCH_HOOKS_BASE_(X, X), .run = X##_run
+#define BENCH_HOOKS_FROM(X, impl) BENCH_HOOKS_BASE_(X, impl), .run = impl##_run
+#define BENCH_VALUE_HOOKS(X) BENCH_HOOKS_BASE_(X, X), .value = X##_value
+
 /* The case table, from cases.def. */
 #define BENCH_CASE(name, file) extern const struct bench_case bench_case_##name;
 #include "cases.def"
@@ -150,7 +178,13 @@ struct bench_case {
  * directory and size (read-only users); removed by the runner. Its path goes to *path
  * when path is not NULL. */
 int bench_open_shared_file(struct bench_ctx *c, const char **path);
-/* A private file the caller owns (write cases); unlinked by the caller. */
+/* A private file of size bytes (write cases), <dir>/<name>-<serial>.dat in c's directory,
+ * filled and clean like a shared one, opened read-write: the fd, or -1 with c->reason. Its
+ * path goes to path; the caller unlinks it. The serial (the run's) gives every context its
+ * own file: a variant and its partner (partner.c) are set up side by side. */
+int bench_create_private_file(struct bench_ctx *c, const char *name, uint64_t size,
+			      char *path, size_t len);
+/* The file at path, size bytes of non-zero data, clean (fsynced); removed on failure. */
 int bench_create_file(const char *path, uint64_t size, char *reason, size_t len);
 /* Reads the whole file with read(), so its pages are hot again (a DAMON-style reclaim of
  * idle pages may have taken them). */

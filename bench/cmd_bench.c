@@ -35,18 +35,14 @@ static const struct ms_option bench_options[] = {
 };
 static const struct ms_option *const bench_tables[] = { bench_options, ms_harness_options,
 							NULL };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: mmapsuite bench [--profile quick|full|pmu] [--case NAME[,NAME...]]\n"
-		"                       [--max-size SIZE] [--events LIST]\n"
-		"                       [--fidelity | --fidelity-only] [--list]\n"
-		"                       [common options]\n"
-		"Measures mmap against read() and friends on every file system under test and\n"
-		"writes the results into a new run directory.\n");
-	ms_options_help(out, bench_tables);
-}
+/* --help: this, then the option lines of bench_tables. */
+static const char bench_synopsis[] =
+	"usage: mmapsuite bench [--profile quick|full|pmu] [--case NAME[,NAME...]]\n"
+	"                       [--max-size SIZE] [--events LIST]\n"
+	"                       [--fidelity | --fidelity-only] [--list]\n"
+	"                       [common options]\n"
+	"Measures mmap against read() and friends on every file system under test and\n"
+	"writes the results into a new run directory.\n";
 
 static int parse_size(const char *s, uint64_t *out)
 {
@@ -85,7 +81,8 @@ int cmd_bench(int argc, char **argv)
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
 		switch (id) {
 		case MS_OPT_HELP:
-			usage(stdout);
+			fputs(bench_synopsis, stdout);
+			ms_options_help(stdout, bench_tables);
 			return 0;
 		case OPT_LIST:
 			ms_bench_list();

@@ -134,44 +134,36 @@ const char *bench_drop_cache(const char *path, char *reason, size_t len)
 	return "fadvise_dontneed";
 }
 
-/* Read-only files shared by the cases of one file system, removed by bench_files_release. */
-struct shared_file {
-	char path[4200];
-	uint64_t size;
-};
-
-static struct shared_file shared_files[32];
-static int n_shared_files;
-
 /* A file of size bytes filled with non-zero data, clean and in the page cache. Shared by
  * cases on the same directory and size (read-only users); removed by the runner. */
-static const char *bench_shared_file(const char *dir, uint64_t size, char *reason,
-				     size_t len)
+static const char *bench_shared_file(struct bench_files *files, const char *dir,
+				     uint64_t size, char *reason, size_t len)
 {
-	struct shared_file *f;
+	struct bench_shared_file *f;
 
-	for (int i = 0; i < n_shared_files; i++) {
-		f = &shared_files[i];
+	for (int i = 0; i < files->n_shared; i++) {
+		f = &files->shared[i];
 		if (f->size == size && !strncmp(f->path, dir, strlen(dir)) &&
 		    f->path[strlen(dir)] == '/') {
 			if (bench_warm_file(f->path) == 0)
 				return f->path;
 		}
 	}
-	if (n_shared_files == (int)(sizeof(shared_files) / sizeof(shared_files[0])))
-		bench_files_release();
-	f = &shared_files[n_shared_files];
+	if (files->n_shared == (int)(sizeof(files->shared) / sizeof(files->shared[0])))
+		bench_files_release(files);
+	f = &files->shared[files->n_shared];
 	snprintf(f->path, sizeof(f->path), "%s/shared-%llu.dat", dir, (unsigned long long)size);
 	f->size = size;
 	if (bench_create_file(f->path, size, reason, len))
 		return NULL;
-	n_shared_files++;
+	files->n_shared++;
 	return f->path;
 }
 
 int bench_open_shared_file(struct bench_ctx *c, const char **path)
 {
-	const char *p = bench_shared_file(c->dir, c->v->size, c->reason, sizeof(c->reason));
+	const char *p = bench_shared_file(&c->run->files, c->dir, c->v->size, c->reason,
+					  sizeof(c->reason));
 	int fd;
 
 	if (!p)
@@ -186,9 +178,26 @@ int bench_open_shared_file(struct bench_ctx *c, const char **path)
 	return fd;
 }
 
-void bench_files_release(void)
+int bench_create_private_file(struct bench_ctx *c, const char *name, uint64_t size,
+			      char *path, size_t len)
 {
-	for (int i = 0; i < n_shared_files; i++)
-		unlink(shared_files[i].path);
-	n_shared_files = 0;
+	int fd;
+
+	snprintf(path, len, "%s/%s-%u.dat", c->dir, name, c->run->files.serial++);
+	if (bench_create_file(path, size, c->reason, sizeof(c->reason)))
+		return -1;
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", path,
+			 strerrorname_np(errno));
+		unlink(path);
+	}
+	return fd;
+}
+
+void bench_files_release(struct bench_files *files)
+{
+	for (int i = 0; i < files->n_shared; i++)
+		unlink(files->shared[i].path);
+	files->n_shared = 0;
 }

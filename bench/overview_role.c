@@ -1,5 +1,6 @@
-/* ms_bench_overview_role(): the report's overview asks each record's case for its role, read
- * from the case declarations (cases.def), so the report matches no case names. */
+/* ms_bench_overview_role(): the role a case declares (cases.def), by name. The runner records
+ * it with each result; the report's overview asks here only for results.json files written
+ * before it was recorded, so the report matches no case names. */
 #include <string.h>
 
 #include "case.h"

@@ -107,6 +107,17 @@ const uint64_t *bench_sweep(const struct bench_plan *plan, const char *opt, size
 	return NULL;
 }
 
+bool bench_sweep_at(const struct bench_plan *plan, const char *opt, uint64_t i, uint64_t *value)
+{
+	size_t n;
+	const uint64_t *points = bench_sweep(plan, opt, &n);
+
+	if (i >= n)
+		return false;
+	*value = points[i];
+	return true;
+}
+
 int bench_plan_cpus(const struct bench_plan *plan)
 {
 	return plan->cpus;
@@ -120,6 +131,13 @@ bool bench_plan_first_fs(const struct bench_plan *plan)
 int bench_placement(const struct bench_ctx *c, int i)
 {
 	return c->run->placement[i % c->run->n_placement];
+}
+
+void bench_note_anonymous(struct bench_ctx *c)
+{
+	json_object_set_new(c->params, "fs", json_string("anon"));
+	json_object_set_new(c->params, "fs_kind", json_string("anon"));
+	json_object_set_new(c->params, "cache", json_string("n/a"));
 }
 
 int bench_bind_to(int pu)
@@ -513,6 +531,7 @@ void bench_add_result(struct bench_run *run, const struct bench_case *bc, const 
 	b.counters = counters;
 	b.paired = paired;
 	b.place = (char *)(run->h->place ? run->h->place : "host");
+	b.overview = (char *)ms_overview_role_name(bc->overview);
 	ms_run_add_benchmark(run->h->run, &b);
 	json_decref(paired);
 }
@@ -935,7 +954,7 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 			}
 			run_case(run, bc, scratch[f], h->fs[f].kind, h->fs[f].label, first_fs);
 			first_fs = false;
-			bench_files_release();
+			bench_files_release(&run->files);
 			rmdir(scratch[f]);
 		}
 	}

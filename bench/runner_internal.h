@@ -21,6 +21,18 @@ struct bench_profile {
 /* A variant stops sampling once its median's 95% interval is within this fraction of it. */
 #define HALFWIDTH_TARGET 0.02
 
+/* The scratch files of the file system being measured (files.c): read-only files shared by
+ * the cases on one directory and size, and the serial that names each private file. */
+struct bench_shared_file {
+	char path[4200];
+	uint64_t size;
+};
+struct bench_files {
+	struct bench_shared_file shared[32];
+	int n_shared;
+	unsigned serial;
+};
+
 /* The state of one ms_bench_execute call: made and freed by it, passed to each function that
  * needs it; a variant's functions and its case reach it through ctx->run. */
 struct bench_run {
@@ -35,6 +47,7 @@ struct bench_run {
 	struct bench_break_even break_even;
 	json_t *skipped;                  /* results.json bench.skipped */
 	json_t *dropped;                  /* bench.dropped_points */
+	struct bench_files files;
 };
 
 /* Adds one result of a variant to the run's results (ms_run_add_benchmark), summarised from
@@ -50,7 +63,7 @@ double bench_one_sample(const struct bench_case *bc, struct bench_ctx *ctx, doub
 double bench_warm_up(const struct bench_case *bc, struct bench_ctx *ctx);
 
 /* Removes the shared files of the current file system. */
-void bench_files_release(void);
+void bench_files_release(struct bench_files *files);
 
 /* Free bytes of the file system holding dir (the runner plans within 90% of it). */
 uint64_t bench_free_bytes(const char *dir);

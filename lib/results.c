@@ -57,6 +57,7 @@ static void free_conformance(struct ms_conformance *c)
 static void free_benchmark(struct ms_benchmark *b)
 {
 	free(b->bench_case), free(b->metric), free(b->unit), free(b->samples), free(b->place);
+	free(b->overview);
 	json_decref(b->params);
 	json_decref(b->counters);
 	json_decref(b->paired);
@@ -114,6 +115,7 @@ void ms_run_add_benchmark(struct ms_run *run, const struct ms_benchmark *b)
 	d->metric = xstrdup(b->metric);
 	d->unit = xstrdup(b->unit);
 	d->place = xstrdup(b->place ? b->place : run->place);
+	d->overview = dup_or_null(b->overview);
 	d->params = b->params ? json_incref(b->params) : json_object();
 	d->counters = b->counters ? json_incref(b->counters) : json_object();
 	d->paired = b->paired ? json_incref(b->paired) : NULL;
@@ -154,6 +156,8 @@ static json_t *benchmark_to_json(const struct ms_benchmark *b)
 			      "place", b->place);
 	if (b->paired)
 		json_object_set(o, "paired", b->paired);
+	if (b->overview)
+		json_object_set_new(o, "overview", json_string(b->overview));
 	return o;
 }
 
@@ -342,6 +346,8 @@ static void read_benchmark(struct reader *r, struct ms_run *run, json_t *item, s
 		.drifting = json_is_true(json_object_get(item, "drifting")),
 		.counters = get_object(r, item, where, "counters"),
 		.place = get_string(r, item, where, "place", false),
+		/* Optional: results written before the role was recorded have none. */
+		.overview = get_string(r, item, where, "overview", true),
 	};
 	/* Optional (schema 3): a variant sampled in pairs. */
 	json_t *paired = json_object_get(item, "paired");

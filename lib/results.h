@@ -58,6 +58,10 @@ struct ms_benchmark {
 	 * itself for an A/A control): the partner's samples, the per-pair ratios and their
 	 * estimate (bench/partner.c). NULL when it was not, and in older files. */
 	json_t *paired;
+	/* The row of the report's overview the result feeds, as its case declared it when it
+	 * ran ("none", "memory", "performance", "syncing", "sharing": bench/include/
+	 * overview_role.h). NULL in files written before it was recorded. */
+	char *overview;
 };
 
 struct ms_run {

@@ -1,7 +1,7 @@
 /* Benchmark overview (see overview.h). Everything is read from results.json: the pairs of
- * ratios.c, the records of the cases that declare an overview role (bench/include/
- * overview_role.h: which case feeds which row is the case's word, never a name matched
- * here), and extra.bench.break_even. */
+ * ratios.c, the records of the cases that declare an overview role (each record's
+ * "overview", bench/include/overview_role.h: which case feeds which row is the case's word,
+ * never a name matched here), and extra.bench.break_even. */
 #include "overview.h"
 
 #include <math.h>
@@ -29,9 +29,12 @@ static double pnum(const struct ms_benchmark *b, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The role recorded with the result; a file written before roles were recorded takes its
+ * case's role from this build's case table. */
 static bool has_role(const struct ms_benchmark *b, enum ms_overview_role role)
 {
-	return ms_bench_overview_role(b->bench_case) == role;
+	return (b->overview ? ms_overview_role_named(b->overview) :
+		ms_bench_overview_role(b->bench_case)) == role;
 }
 
 /* The record of a role, fs, method and metric with the largest size (or the given size). */

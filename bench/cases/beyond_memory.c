@@ -17,7 +17,7 @@
 #define BLOCK 4096
 #define LIMIT_RATIO 4   /* file size / memory limit */
 
-struct beyond {
+struct beyond_memory {
 	int fd;
 	char *map;
 	char buf[BLOCK] __attribute__((aligned(BLOCK)));
@@ -25,29 +25,26 @@ struct beyond {
 	uint64_t nblocks;
 };
 
-static const struct bench_opt beyond_opts[] = {
+static const struct bench_opt beyond_memory_opts[] = {
 	{ "size", BENCH_BYTES, 64 * MiB, 64 * GiB, { 64 * MiB }, { 1 * GiB },
 	  "file size; the memory limit is a quarter of it, and the reads go on until three "
 	  "times the limit was read" },
 	{ 0 }
 };
 
-static void beyond_plan(struct bench_plan *plan)
+static void beyond_memory_plan(struct bench_plan *plan)
 {
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
-
-	for (size_t s = 0; s < n; s++) {
-		bench_plan_add(plan, &(struct bench_variant){ .method = "pread", .size = sizes[s],
+	bench_for_each_size(plan, size) {
+		bench_plan_add(plan, &(struct bench_variant){ .method = "pread", .size = size,
 							     .block_size = BLOCK, .cold = true });
-		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = sizes[s],
+		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = size,
 							     .block_size = BLOCK, .cold = true });
 	}
 }
 
-static int beyond_setup(struct bench_ctx *c)
+static int beyond_memory_setup(struct bench_ctx *c)
 {
-	struct beyond *st = c->priv;
+	struct beyond_memory *st = c->priv;
 	uint64_t limit = c->v->size / LIMIT_RATIO;
 	char how[sizeof(c->reason)];
 	int ret;
@@ -106,9 +103,9 @@ static int beyond_setup(struct bench_ctx *c)
 	return 0;
 }
 
-static int beyond_run(struct bench_ctx *c, int worker)
+static int beyond_memory_run(struct bench_ctx *c, int worker)
 {
-	struct beyond *st = c->priv;
+	struct beyond_memory *st = c->priv;
 
 	(void)worker;
 	for (uint64_t i = 0; i < c->ops; i++) {
@@ -126,9 +123,9 @@ static int beyond_run(struct bench_ctx *c, int worker)
 	return 0;
 }
 
-static void beyond_teardown(struct bench_ctx *c)
+static void beyond_memory_teardown(struct bench_ctx *c)
 {
-	struct beyond *st = c->priv;
+	struct beyond_memory *st = c->priv;
 
 	if (st->map)
 		munmap(st->map, c->v->size);
@@ -137,18 +134,9 @@ static void beyond_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_beyond_memory = {
-	.name = "beyond_memory",
+	BENCH_HOOKS(beyond_memory),
 	.description = "random 4 KiB reads over a file 4x a memory cgroup limit (root), pread "
 		       "against mmap, throughput over time",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.budget_scale = 4,
-	.time_series = true,
-	.opts = beyond_opts,
-	.state_size = sizeof(struct beyond),
-	.plan = beyond_plan,
-	.setup = beyond_setup,
-	.run = beyond_run,
-	.teardown = beyond_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .budget_scale = 4, .time_series = true,
 };

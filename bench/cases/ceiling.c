@@ -124,19 +124,11 @@ static void ceiling_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_ceiling = {
-	.name = "ceiling",
+	BENCH_HOOKS(ceiling),
 	.description = "single-thread memory read (sum of every byte) and memcpy bandwidth; "
 		       "memory on the local NUMA node, and on a remote one where it exists",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = false,
-	/* Samples as long as those of the cases it bounds (min_sample_s), not one pass: a
-	 * pass over 4 MiB takes about 50 us. */
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	/* Anonymous memory (no needs_fs). Samples as long as those of the cases it bounds
+	 * (min_sample_s), not one pass: a pass over 4 MiB takes about 50 us. */
 	.calibrate = true,
-	.opts = ceiling_opts,
-	.state_size = sizeof(struct ceiling),
-	.plan = ceiling_plan,
-	.setup = ceiling_setup,
-	.run = ceiling_run,
-	.teardown = ceiling_teardown,
 };

@@ -4,8 +4,6 @@
  * "cache_drop" says which. */
 #include "seqio.h"
 
-#include <string.h>
-
 static const struct bench_opt cold_read_opts[] = {
 	{ "size", BENCH_BYTES, 1 * MiB, 64 * GiB, { 64 * MiB }, { 64 * MiB, 512 * MiB },
 	  "file size" },
@@ -17,34 +15,16 @@ static void cold_read_plan(struct bench_plan *plan)
 	static const char *const read_hints[] = { "none", "POSIX_FADV_SEQUENTIAL",
 						  "POSIX_FADV_RANDOM" };
 	static const char *const mmap_hints[] = { "none", "MADV_SEQUENTIAL", "MADV_RANDOM" };
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t s = 0; s < n; s++) {
+	bench_for_each_size(plan, size) {
 		for (int h = 0; h < 3; h++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "read",
-				.hint = read_hints[h], .size = sizes[s], .block_size = 1 * MiB,
+				.hint = read_hints[h], .size = size, .block_size = 1 * MiB,
 				.cold = true });
 		for (int h = 0; h < 3; h++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "mmap",
-				.hint = mmap_hints[h], .size = sizes[s], .cold = true });
+				.hint = mmap_hints[h], .size = size, .cold = true });
 	}
-}
-
-
-static int cold_read_setup(struct bench_ctx *c)
-{
-	int ret;
-
-	if (!strcmp(c->fs_kind, "tmpfs")) {
-		strcpy(c->reason, "tmpfs pages live only in memory: a tmpfs file is never cold");
-		return BENCH_SKIP;
-	}
-	ret = seqio_setup(c);
-	if (ret)
-		return ret;
-	c->fixed_iters = true; /* a second pass in one sample would be hot */
-	return 0;
 }
 
 static void cold_read_prepare(struct bench_ctx *c)
@@ -57,19 +37,9 @@ static void cold_read_prepare(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_cold_read = {
-	.name = "cold_read",
+	BENCH_HOOKS_FROM(cold_read, seqio), .prepare = cold_read_prepare,
 	.description = "sequential read after emptying the page cache: read() against mmap, "
 		       "with no hint, a sequential and a random (no readahead) hint",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.paired = true,
-	.budget_scale = 2,
-	.opts = cold_read_opts,
-	.plan = cold_read_plan,
-	.state_size = sizeof(struct seqio),
-	.setup = cold_read_setup,
-	.prepare = cold_read_prepare,
-	.run = seqio_run,
-	.teardown = seqio_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .paired = true, .budget_scale = 2,
 };

@@ -31,17 +31,14 @@ static const struct bench_opt map_unmap_opts[] = {
 
 static void map_unmap_plan(struct bench_plan *plan)
 {
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
-
-	for (size_t i = 0; i < n; i++) {
+	bench_for_each_size(plan, size) {
 		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_munmap",
-							     .size = sizes[i] });
+							     .size = size });
 		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_touch_munmap",
-							     .size = sizes[i] });
+							     .size = size });
 		if (bench_plan_cpus(plan) > 1)
 			bench_plan_add(plan, &(struct bench_variant){ .method =
-				"mmap_touch_munmap_shootdown", .size = sizes[i] });
+				"mmap_touch_munmap_shootdown", .size = size });
 	}
 }
 
@@ -120,17 +117,9 @@ static void map_unmap_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_map_unmap = {
-	.name = "map_unmap",
+	BENCH_HOOKS(map_unmap),
 	.description = "mmap + munmap of a file range (lmbench lat_mmap), untouched, touched "
 		       "every 16 KiB, and touched with a second thread forcing TLB shootdowns",
-	.metric = BENCH_LATENCY,
-	.metric_name = "map_unmap_cost",
-	.needs_fs = true,
-	.calibrate = true,
-	.opts = map_unmap_opts,
-	.state_size = sizeof(struct map_unmap),
-	.plan = map_unmap_plan,
-	.setup = map_unmap_setup,
-	.run = map_unmap_run,
-	.teardown = map_unmap_teardown,
+	.metric = BENCH_LATENCY, .metric_name = "map_unmap_cost",
+	.needs_fs = true, .calibrate = true,
 };

@@ -27,21 +27,18 @@ struct memory_use {
 	size_t page;
 };
 
-static const struct bench_opt memory_opts[] = {
+static const struct bench_opt memory_use_opts[] = {
 	{ "size", BENCH_BYTES, 4 * MiB, 64 * GiB, { 64 * MiB }, { 64 * MiB, 512 * MiB },
 	  "file size" },
 	{ 0 }
 };
 
-static void memory_plan(struct bench_plan *plan)
+static void memory_use_plan(struct bench_plan *plan)
 {
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
-
-	for (size_t s = 0; s < n; s++) {
-		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = sizes[s],
-							     .block_size = sizes[s] });
-		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = sizes[s] });
+	bench_for_each_size(plan, size) {
+		bench_plan_add(plan, &(struct bench_variant){ .method = "read", .size = size,
+							     .block_size = size });
+		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap", .size = size });
 	}
 }
 
@@ -68,7 +65,7 @@ static void rollup(long long *out)
 	fclose(f);
 }
 
-static int memory_setup(struct bench_ctx *c)
+static int memory_use_setup(struct bench_ctx *c)
 {
 	struct memory_use *st = c->priv;
 
@@ -111,7 +108,7 @@ static long long cached_bytes(struct memory_use *st, size_t size)
 	return n;
 }
 
-static double memory_value(struct bench_ctx *c)
+static double memory_use_value(struct bench_ctx *c)
 {
 	struct memory_use *st = c->priv;
 	size_t size = c->v->size;
@@ -180,7 +177,7 @@ static double memory_value(struct bench_ctx *c)
 	return (double)(anon + cached) / size;
 }
 
-static void memory_teardown(struct bench_ctx *c)
+static void memory_use_teardown(struct bench_ctx *c)
 {
 	struct memory_use *st = c->priv;
 
@@ -188,19 +185,10 @@ static void memory_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_memory_use = {
-	.name = "memory_use",
-	.overview = MS_OVERVIEW_MEMORY,
+	BENCH_VALUE_HOOKS(memory_use),
 	.description = "RAM charged per byte of file data held: read() into a private buffer "
 		       "against a MAP_SHARED mapping (smaps_rollup and the page cache)",
-	.metric = BENCH_VALUE,
-	.metric_name = "ram_per_byte",
-	.unit = "B/B",
-	.higher_is_better = false,
-	.needs_fs = true,
-	.opts = memory_opts,
-	.state_size = sizeof(struct memory_use),
-	.plan = memory_plan,
-	.setup = memory_setup,
-	.value = memory_value,
-	.teardown = memory_teardown,
+	.metric = BENCH_VALUE, .metric_name = "ram_per_byte", .unit = "B/B",
+	.higher_is_better = false, .needs_fs = true,
+	.overview = MS_OVERVIEW_MEMORY,
 };

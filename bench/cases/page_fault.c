@@ -40,16 +40,14 @@ static void page_fault_plan(struct bench_plan *plan)
 {
 	static const char *const anon[] = { "anon", "anon_thp" };
 	static const char *const file[] = { "file_shared_read", "file_private_write" };
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t i = 0; i < n; i++) {
+	bench_for_each_size(plan, size) {
 		for (size_t k = 0; k < 4 && bench_plan_first_fs(plan); k++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = anon[k / 2],
-				.size = sizes[i], .numa = k % 2 ? "remote" : "local" });
+				.size = size, .numa = k % 2 ? "remote" : "local" });
 		for (size_t k = 0; k < 2; k++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = file[k],
-								     .size = sizes[i] });
+								     .size = size });
 	}
 }
 
@@ -63,11 +61,8 @@ static int page_fault_setup(struct bench_ctx *c)
 	struct page_fault *st = c->priv;
 
 	st->fd = -1;
-	if (!is_file(c)) {
-		json_object_set_new(c->params, "fs", json_string("anon"));
-		json_object_set_new(c->params, "fs_kind", json_string("anon"));
-		json_object_set_new(c->params, "cache", json_string("n/a"));
-	}
+	if (!is_file(c))
+		bench_note_anonymous(c);
 	int ret = bench_numa_setup(c, &st->node);
 
 	if (ret)
@@ -169,19 +164,10 @@ static void page_fault_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_page_fault = {
-	.name = "page_fault",
+	BENCH_HOOKS(page_fault), .prepare = page_fault_prepare, .finish = page_fault_finish,
 	.description = "first-touch cost per 4 KiB page: anonymous, anonymous THP (each on the "
 		       "local and a remote NUMA node), file MAP_SHARED read, file MAP_PRIVATE "
 		       "write (COW); faults counted",
-	.metric = BENCH_LATENCY,
-	.metric_name = "fault_cost",
+	.metric = BENCH_LATENCY, .metric_name = "fault_cost",
 	.needs_fs = true,
-	.opts = page_fault_opts,
-	.state_size = sizeof(struct page_fault),
-	.plan = page_fault_plan,
-	.setup = page_fault_setup,
-	.prepare = page_fault_prepare,
-	.run = page_fault_run,
-	.finish = page_fault_finish,
-	.teardown = page_fault_teardown,
 };

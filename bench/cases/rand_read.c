@@ -35,15 +35,13 @@ static void rand_read_plan(struct bench_plan *plan)
 {
 	static const char *const methods[] = { "pread", "mmap" };
 	int thread_counts[2] = { 1, bench_plan_cpus(plan) };
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t s = 0; s < n; s++)
+	bench_for_each_size(plan, size)
 		for (int cold = 0; cold < 2; cold++)
 			for (int t = 0; t < (thread_counts[1] > 1 ? 2 : 1); t++)
 				for (int m = 0; m < 2; m++)
 					bench_plan_add(plan, &(struct bench_variant){
-						.method = methods[m], .size = sizes[s],
+						.method = methods[m], .size = size,
 						.block_size = BLOCK, .cold = cold,
 						.threads = thread_counts[t] });
 }
@@ -177,20 +175,9 @@ static void rand_read_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_rand_read = {
-	.name = "rand_read",
+	BENCH_HOOKS(rand_read), .prepare = rand_read_prepare, .finish = rand_read_finish,
 	.description = "4 KiB random reads, pread() against copying out of a mapping, hot and "
 		       "cold cache, 1 and N threads",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.paired = true,
-	.calibrate = true,
-	.opts = rand_read_opts,
-	.state_size = sizeof(struct rand_read),
-	.plan = rand_read_plan,
-	.setup = rand_read_setup,
-	.prepare = rand_read_prepare,
-	.run = rand_read_run,
-	.finish = rand_read_finish,
-	.teardown = rand_read_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .paired = true, .calibrate = true,
 };

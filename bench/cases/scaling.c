@@ -32,19 +32,27 @@ static void scaling_plan(struct bench_plan *plan)
 {
 	static const char *const kinds[] = { "anon", "file_private", "file_shared" };
 	int cpus = bench_plan_cpus(plan);
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t s = 0; s < n; s++)
+	bench_for_each_size(plan, size)
 		for (int k = bench_plan_first_fs(plan) ? 0 : 1; k < 3; k++)
 			for (int proc = 0; proc < 2; proc++)
 				for (int t = 1;; t = 2 * t < cpus ? 2 * t : cpus) {
 					bench_plan_add(plan, &(struct bench_variant){
-						.method = kinds[k], .size = sizes[s], .threads = t,
+						.method = kinds[k], .size = size, .threads = t,
 						.processes = proc });
 					if (t >= cpus)
 						break;
 				}
+}
+
+static void scaling_teardown(struct bench_ctx *c)
+{
+	struct scaling *st = c->priv;
+
+	for (int i = 0; i < st->n_files; i++) {
+		close(st->fds[i]);
+		unlink(st->paths[i]);
+	}
 }
 
 static int scaling_setup(struct bench_ctx *c)
@@ -53,22 +61,14 @@ static int scaling_setup(struct bench_ctx *c)
 
 	if (strcmp(c->v->method, "anon")) {
 		for (int i = 0; i < c->v->threads && i < MAX_WORKERS; i++) {
-			snprintf(st->paths[i], sizeof(st->paths[i]), "%s/scaling-%d.dat", c->dir, i);
-			if (bench_create_file(st->paths[i], c->v->size, c->reason,
-					      sizeof(c->reason)))
+			st->fds[i] = bench_create_private_file(c, "scaling", c->v->size,
+							       st->paths[i], sizeof(st->paths[i]));
+			if (st->fds[i] < 0)
 				goto fail;
-			st->fds[i] = open(st->paths[i], O_RDWR | O_CLOEXEC);
 			st->n_files++;
-			if (st->fds[i] < 0) {
-				snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st->paths[i],
-					 strerrorname_np(errno));
-				goto fail;
-			}
 		}
 	} else {
-		json_object_set_new(c->params, "fs", json_string("anon"));
-		json_object_set_new(c->params, "fs_kind", json_string("anon"));
-		json_object_set_new(c->params, "cache", json_string("n/a"));
+		bench_note_anonymous(c);
 	}
 	st->page = sysconf(_SC_PAGESIZE);
 	st->flags = !strcmp(c->v->method, "anon") ? MAP_PRIVATE | MAP_ANONYMOUS :
@@ -81,11 +81,7 @@ static int scaling_setup(struct bench_ctx *c)
 	c->bytes = c->v->size;
 	return 0;
 fail:
-	for (int i = 0; i < st->n_files; i++) {
-		if (st->fds[i] >= 0)
-			close(st->fds[i]);
-		unlink(st->paths[i]);
-	}
+	scaling_teardown(c);
 	return -1;
 }
 
@@ -104,28 +100,10 @@ static int scaling_run(struct bench_ctx *c, int worker)
 	return munmap(p, len);
 }
 
-static void scaling_teardown(struct bench_ctx *c)
-{
-	struct scaling *st = c->priv;
-
-	for (int i = 0; i < st->n_files; i++) {
-		close(st->fds[i]);
-		unlink(st->paths[i]);
-	}
-}
-
 const struct bench_case bench_case_scaling = {
-	.name = "scaling",
+	BENCH_HOOKS(scaling),
 	.description = "page-fault throughput with 1 .. all CPUs, threads and processes "
 		       "(will-it-scale page_fault1/2/3: anon, file private, file shared)",
-	.metric = BENCH_RATE,
-	.metric_name = "fault_rate",
-	.needs_fs = true,
-	.calibrate = true,
-	.opts = scaling_opts,
-	.state_size = sizeof(struct scaling),
-	.plan = scaling_plan,
-	.setup = scaling_setup,
-	.run = scaling_run,
-	.teardown = scaling_teardown,
+	.metric = BENCH_RATE, .metric_name = "fault_rate",
+	.needs_fs = true, .calibrate = true,
 };

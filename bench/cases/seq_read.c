@@ -19,41 +19,30 @@ static const struct bench_opt seq_read_opts[] = {
 static void seq_read_plan(struct bench_plan *plan)
 {
 	static const char *const mmap_hints[] = { "none", "MADV_SEQUENTIAL", "MADV_HUGEPAGE" };
-	size_t ns, nb;
-	const uint64_t *sizes = bench_sweep(plan, "size", &ns);
+	size_t nb;
 	const uint64_t *blocks = bench_sweep(plan, "block_size", &nb);
 
-	for (size_t s = 0; s < ns; s++) {
+	bench_for_each_size(plan, size) {
 		for (size_t b = 0; b < nb; b++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "read",
-				.size = sizes[s], .block_size = blocks[b] });
+				.size = size, .block_size = blocks[b] });
 		for (size_t h = 0; h < 3; h++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "mmap",
-				.hint = mmap_hints[h], .size = sizes[s] });
+				.hint = mmap_hints[h], .size = size });
 		bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_populate",
-			.size = sizes[s] });
+			.size = size });
 		for (size_t h = 0; h < 3; h += 2)
 			bench_plan_add(plan, &(struct bench_variant){ .method = "mmap_kept",
-				.hint = mmap_hints[h], .size = sizes[s] });
+				.hint = mmap_hints[h], .size = size });
 	}
 }
 
 const struct bench_case bench_case_seq_read = {
-	.name = "seq_read",
-	.overview = MS_OVERVIEW_PERFORMANCE,
+	BENCH_HOOKS_FROM(seq_read, seqio),
 	.description = "hot-cache sequential read of a whole file: read() per block size "
 		       "against mmap, fresh per pass (plain, MAP_POPULATE, MADV_SEQUENTIAL, "
 		       "MADV_HUGEPAGE) and kept across passes (plain, MADV_HUGEPAGE)",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.paired = true,
-	.break_even = true,
-	.calibrate = true,
-	.opts = seq_read_opts,
-	.plan = seq_read_plan,
-	.state_size = sizeof(struct seqio),
-	.setup = seqio_setup,
-	.run = seqio_run,
-	.teardown = seqio_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .paired = true, .break_even = true, .calibrate = true,
+	.overview = MS_OVERVIEW_PERFORMANCE,
 };

@@ -49,6 +49,10 @@ int seqio_setup(struct bench_ctx *c)
 	const char *m = c->v->method;
 	bool cold = c->v->cold;
 
+	if (cold && !strcmp(c->fs_kind, "tmpfs")) {
+		strcpy(c->reason, "tmpfs pages live only in memory: a tmpfs file is never cold");
+		return BENCH_SKIP;
+	}
 	st->fd = bench_open_shared_file(c, &st->path);
 	if (st->fd < 0)
 		return -1;
@@ -101,6 +105,7 @@ int seqio_setup(struct bench_ctx *c)
 	}
 	c->ops = 1;
 	c->bytes = c->v->size;
+	c->fixed_iters = cold; /* a second pass in one sample would be hot */
 	return 0;
 }
 

@@ -20,7 +20,8 @@ struct seqio {
 /* method "read": read() into a block_size buffer; "mmap" / "mmap_populate": map, madvise
  * the hint, sum, unmap in every pass (first touch); "mmap_kept": mapped, advised and faulted
  * in setup, each pass sums it (steady state, lmbench's mmap_only). Every byte is consumed
- * (summed), as an application would. */
+ * (summed), as an application would. A cold variant (cold_read, whose prepare empties the
+ * page cache) is skipped on tmpfs and takes one pass per sample. */
 int seqio_setup(struct bench_ctx *c);
 int seqio_run(struct bench_ctx *c, int worker);
 void seqio_teardown(struct bench_ctx *c);

@@ -140,12 +140,14 @@ static void child_main(struct sharing *st)
 
 static void sharing_teardown(struct bench_ctx *c);
 
-static int sharing_setup_common(struct bench_ctx *c, bool latency)
+/* share_latency plans no block size (its message is one word); share_throughput plans its
+ * 64 KiB messages. */
+static int sharing_setup(struct bench_ctx *c)
 {
 	struct sharing *st = c->priv;
 
 	st->pipe = !strcmp(c->v->method, "pipe");
-	st->latency = latency;
+	st->latency = !c->v->block_size;
 	st->to_child[0] = st->to_child[1] = st->to_parent[0] = st->to_parent[1] = -1;
 	st->ctl = mmap(NULL, sizeof(*st->ctl) + SLOTS * MSG, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
@@ -182,54 +184,34 @@ static int sharing_setup_common(struct bench_ctx *c, bool latency)
 		close(st->to_parent[1]);
 		st->to_child[0] = st->to_parent[1] = -1;
 	}
-	json_object_set_new(c->params, "fs", json_string("anon"));
-	json_object_set_new(c->params, "fs_kind", json_string("anon"));
-	json_object_set_new(c->params, "cache", json_string("n/a"));
+	bench_note_anonymous(c);
 	json_object_set_new(c->params, "consumer_pu", json_integer(st->consumer_pu));
 	c->state = "steady_state";
+	if (st->latency) {
+		c->timed = st->pipe ? "round trip: write() + read() each way" :
+			   "round trip: futex-woken shared word each way";
+		json_object_set_new(c->params, "unit_of_op", json_string("round trip"));
+		c->ops = 256;
+		c->bytes = 0;
+	} else {
+		json_object_set_new(c->params, "message", json_integer(MSG));
+		c->timed = st->pipe ? "write() 64 KiB messages; the consumer read()s and sums "
+			   "them" : "copy 64 KiB messages into a shared slot, futex handshake; the "
+			   "consumer sums the slot in place";
+		c->ops = PER_RUN / MSG;
+		c->bytes = PER_RUN;
+	}
 	return 0;
 fail:
 	sharing_teardown(c);
 	return -1;
 }
 
-static int share_tp_setup(struct bench_ctx *c)
-{
-	int ret = sharing_setup_common(c, false);
-	struct sharing *st = c->priv;
-
-	if (ret)
-		return ret;
-	json_object_set_new(c->params, "message", json_integer(MSG));
-	c->timed = st->pipe ? "write() 64 KiB messages; the consumer read()s and sums them" :
-		   "copy 64 KiB messages into a shared slot, futex handshake; the consumer sums "
-		   "the slot in place";
-	c->ops = PER_RUN / MSG;
-	c->bytes = PER_RUN;
-	return 0;
-}
-
-static int share_lat_setup(struct bench_ctx *c)
-{
-	int ret = sharing_setup_common(c, true);
-	struct sharing *st = c->priv;
-
-	if (ret)
-		return ret;
-	c->timed = st->pipe ? "round trip: write() + read() each way" :
-		   "round trip: futex-woken shared word each way";
-	json_object_set_new(c->params, "unit_of_op", json_string("round trip"));
-	c->ops = 256;
-	c->bytes = 0;
-	return 0;
-}
-
-static int share_tp_run(struct bench_ctx *c, int worker)
+static int throughput_run(struct bench_ctx *c)
 {
 	struct sharing *st = c->priv;
 	uint32_t ack;
 
-	(void)worker;
 	for (size_t off = 0, k = 0; off < PER_RUN; off += MSG, k = (k + 1) % SLOTS) {
 		if (st->pipe) {
 			if (write(st->to_child[1], st->src, MSG) != MSG)
@@ -250,11 +232,10 @@ static int share_tp_run(struct bench_ctx *c, int worker)
 	return 0;
 }
 
-static int share_lat_run(struct bench_ctx *c, int worker)
+static int latency_run(struct bench_ctx *c)
 {
 	struct sharing *st = c->priv;
 
-	(void)worker;
 	for (uint64_t i = 0; i < c->ops; i++) {
 		uint32_t seq = ++st->seq, back;
 
@@ -270,6 +251,14 @@ static int share_lat_run(struct bench_ctx *c, int worker)
 		}
 	}
 	return 0;
+}
+
+static int sharing_run(struct bench_ctx *c, int worker)
+{
+	const struct sharing *st = c->priv;
+
+	(void)worker;
+	return st->latency ? latency_run(c) : throughput_run(c);
 }
 
 static void sharing_teardown(struct bench_ctx *c)
@@ -295,55 +284,39 @@ static void sharing_teardown(struct bench_ctx *c)
 	free(st->src);
 }
 
-static void sharing_plan(struct bench_plan *plan)
-{
-	static const char *const methods[] = { "pipe", "mmap_shared_futex" };
+/* The message sizes are what the two cases are: no options. */
+static const struct bench_opt share_throughput_opts[] = { { 0 } };
+static const struct bench_opt share_latency_opts[] = { { 0 } };
+static const char *const sharing_methods[] = { "pipe", "mmap_shared_futex" };
 
+static void share_throughput_plan(struct bench_plan *plan)
+{
 	for (int m = 0; m < 2; m++)
-		bench_plan_add(plan, &(struct bench_variant){ .method = methods[m],
+		bench_plan_add(plan, &(struct bench_variant){ .method = sharing_methods[m],
 							     .size = PER_RUN, .block_size = MSG });
 }
 
-static void sharing_lat_plan(struct bench_plan *plan)
+static void share_latency_plan(struct bench_plan *plan)
 {
-	static const char *const methods[] = { "pipe", "mmap_shared_futex" };
-
 	for (int m = 0; m < 2; m++)
-		bench_plan_add(plan, &(struct bench_variant){ .method = methods[m],
+		bench_plan_add(plan, &(struct bench_variant){ .method = sharing_methods[m],
 							     .size = sizeof(uint32_t) });
 }
 
 const struct bench_case bench_case_share_throughput = {
-	.name = "share_throughput",
-	.overview = MS_OVERVIEW_SHARING,
+	BENCH_HOOKS_FROM(share_throughput, sharing),
 	.description = "two processes: 64 KiB messages through a pipe against a MAP_SHARED "
 		       "region with a futex handshake (consumer on another core)",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = false,
-	.no_ceiling = true,
-	.paired = true,
-	.calibrate = true,
-	.plan = sharing_plan,
-	.state_size = sizeof(struct sharing),
-	.setup = share_tp_setup,
-	.run = share_tp_run,
-	.teardown = sharing_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.no_ceiling = true, .paired = true, .calibrate = true,
+	.overview = MS_OVERVIEW_SHARING,
 };
 
 const struct bench_case bench_case_share_latency = {
-	.name = "share_latency",
-	.overview = MS_OVERVIEW_SHARING,
+	BENCH_HOOKS_FROM(share_latency, sharing),
 	.description = "two processes: round trip of a one-word message, pipe ping-pong against "
 		       "a futex-woken word in a MAP_SHARED region",
-	.metric = BENCH_LATENCY,
-	.metric_name = "round_trip",
-	.needs_fs = false,
-	.paired = true,
-	.calibrate = true,
-	.plan = sharing_lat_plan,
-	.state_size = sizeof(struct sharing),
-	.setup = share_lat_setup,
-	.run = share_lat_run,
-	.teardown = sharing_teardown,
+	.metric = BENCH_LATENCY, .metric_name = "round_trip",
+	.paired = true, .calibrate = true,
+	.overview = MS_OVERVIEW_SHARING,
 };

@@ -19,7 +19,7 @@
 
 enum write_method { W_WRITE, W_WRITE_SYNC, W_STORE, W_STORE_MSYNC };
 
-struct write_state {
+struct write {
 	char path[4200];
 	enum write_method method;
 	bool first_touch;
@@ -41,18 +41,16 @@ static void write_plan(struct bench_plan *plan)
 	static const char *const methods[] = { "write", "write_fdatasync", "mmap_store",
 					       "mmap_store_msync", "mmap_store_kept",
 					       "mmap_store_kept_msync" };
-	size_t n;
-	const uint64_t *sizes = bench_sweep(plan, "size", &n);
 
-	for (size_t s = 0; s < n; s++)
+	bench_for_each_size(plan, size)
 		for (int m = 0; m < 6; m++)
 			bench_plan_add(plan, &(struct bench_variant){ .method = methods[m],
-				.size = sizes[s], .block_size = sizes[s] });
+				.size = size, .block_size = size });
 }
 
 static int write_setup(struct bench_ctx *c)
 {
-	struct write_state *st = c->priv;
+	struct write *st = c->priv;
 	const char *m = c->v->method;
 	size_t page = sysconf(_SC_PAGESIZE);
 
@@ -66,17 +64,10 @@ static int write_setup(struct bench_ctx *c)
 	}
 	/* A file of its own per context: a variant and its partner (bench/partner.c) are set
 	 * up side by side and must not share, truncate or unlink each other's file. */
-	static unsigned serial;
-	snprintf(st->path, sizeof(st->path), "%s/write-%u.dat", c->dir, serial++);
-	if (bench_create_file(st->path, WRITE_FILE_SIZE, c->reason, sizeof(c->reason)))
+	st->fd = bench_create_private_file(c, "write", WRITE_FILE_SIZE, st->path,
+					   sizeof(st->path));
+	if (st->fd < 0)
 		return -1;
-	st->fd = open(st->path, O_RDWR | O_CLOEXEC);
-	if (st->fd < 0) {
-		snprintf(c->reason, sizeof(c->reason), "open %.200s: %s", st->path,
-			 strerrorname_np(errno));
-		unlink(st->path);
-		return -1;
-	}
 	if (st->method >= W_STORE) {
 		st->map = mmap(NULL, WRITE_FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, st->fd, 0);
 		if (st->map == MAP_FAILED) {
@@ -123,7 +114,7 @@ static int write_setup(struct bench_ctx *c)
  * cache), untimed, so the sample's stores fault again. */
 static void write_prepare(struct bench_ctx *c)
 {
-	struct write_state *st = c->priv;
+	struct write *st = c->priv;
 
 	if (st->first_touch)
 		madvise(st->map, WRITE_FILE_SIZE, MADV_DONTNEED);
@@ -131,7 +122,7 @@ static void write_prepare(struct bench_ctx *c)
 
 static int write_run(struct bench_ctx *c, int worker)
 {
-	struct write_state *st = c->priv;
+	struct write *st = c->priv;
 	size_t len = c->v->size;
 	uint64_t off = st->next;
 
@@ -156,7 +147,7 @@ static int write_run(struct bench_ctx *c, int worker)
 
 static void write_teardown(struct bench_ctx *c)
 {
-	struct write_state *st = c->priv;
+	struct write *st = c->priv;
 
 	if (st->map)
 		munmap(st->map, WRITE_FILE_SIZE);
@@ -166,20 +157,10 @@ static void write_teardown(struct bench_ctx *c)
 }
 
 const struct bench_case bench_case_write = {
-	.name = "write",
-	.overview = MS_OVERVIEW_SYNCING,
+	BENCH_HOOKS(write), .prepare = write_prepare,
 	.description = "dirty 4 KiB .. 1 MiB: write() (+ fdatasync) against stores through "
 		       "MAP_SHARED (+ msync MS_SYNC), first touch and into a kept mapping",
-	.metric = BENCH_THROUGHPUT,
-	.metric_name = "throughput",
-	.needs_fs = true,
-	.paired = true,
-	.calibrate = true,
-	.opts = write_opts,
-	.plan = write_plan,
-	.state_size = sizeof(struct write_state),
-	.setup = write_setup,
-	.prepare = write_prepare,
-	.run = write_run,
-	.teardown = write_teardown,
+	.metric = BENCH_THROUGHPUT, .metric_name = "throughput",
+	.needs_fs = true, .paired = true, .calibrate = true,
+	.overview = MS_OVERVIEW_SYNCING,
 };

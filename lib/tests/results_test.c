@@ -38,7 +38,7 @@ static struct ms_run *sample_run(void)
 	struct ms_benchmark b = { .bench_case = "seq_read", .metric = "throughput",
 				  .unit = "MB/s", .higher_is_better = true, .samples = samples,
 				  .n_samples = 3, .median = 2.0, .ci_low = 1.5, .ci_high = 2.5,
-				  .noisy = true };
+				  .noisy = true, .overview = "performance" };
 	b.params = json_pack("{s:s, s:i}", "method", "mmap", "block_size", 4096);
 	b.counters = json_pack("{s:{s:f}}", "page-faults", "per_op", 0.5);
 	ms_run_add_benchmark(run, &b);
@@ -79,6 +79,7 @@ Test(results, save_then_load_round_trips_every_field)
 	cr_assert_eq(back->benchmarks[0].n_samples, 3);
 	cr_assert_float_eq(back->benchmarks[0].samples[1], 2.5, 1e-12);
 	cr_assert(back->benchmarks[0].noisy && back->benchmarks[0].higher_is_better);
+	cr_assert_str_eq(back->benchmarks[0].overview, "performance");
 	cr_assert(json_equal(back->benchmarks[0].params, run->benchmarks[0].params));
 	cr_assert(json_equal(back->benchmarks[0].counters, run->benchmarks[0].counters));
 	cr_assert(json_equal(back->environment, run->environment));

@@ -25,7 +25,8 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 	ms_warn("benchmarks skipped: the benchmark runner is not built into this mmapsuite");
 	return 0;
 }
-/* Without the case table no case has a role: the report's overview says "not measured". */
+/* Without the case table no case has a role: only results that record theirs in
+ * results.json feed the report's overview; the rest say "not measured". */
 enum ms_overview_role ms_bench_overview_role(const char *case_name)
 {
 	(void)case_name;
