@@ -156,7 +156,7 @@ static struct ms_table *rows_table(const struct ms_matrix *m, const struct title
 		ms_table_row(tb, attrs.data);
 		ms_table_cell(tb, &(struct ms_cell){ .text = name, .cls = "test" });
 		ms_table_text(tb, row->ids);
-		ms_table_text(tb, row->spec);
+		ms_table_cell(tb, &(struct ms_cell){ .text = row->spec, .cls = "spec" });
 		for (size_t k = 0; k < m->n_cols; k++)
 			cell(tb, row, r, k);
 		ms_text_free(&attrs);
@@ -229,13 +229,13 @@ static void details(const struct ms_matrix *m, size_t shown, enum ms_format f, s
 								 : "(no message recorded)");
 			n++;
 			if (f == MS_HTML) {
-				ms_text_printf(t, "<div class=\"detail o-%s\" id=\"m-%zu-%zu\" "
-					       "data-outcome=\"%s\" data-col=\"%zu\"", o, r, k, o, k);
+				ms_text_printf(t, "<div class=\"detail\" id=\"m-%zu-%zu\" "
+					       "data-outcome=\"%s\" data-col=\"%zu\"", r, k, o, k);
 				ms_text_puts(t, " data-test=\"");
 				ms_text_xml(t, row->suite);
 				ms_text_puts(t, ".");
 				ms_text_xml(t, row->test);
-				ms_text_printf(t, "\"><p><b>%s</b> <a href=\"#row-%zu\"><code>", o, r);
+				ms_text_printf(t, "\"><p><b class=\"badge o-%s\">%s</b> <a href=\"#row-%zu\"><code>", o, o, r);
 				ms_text_xml(t, row->suite);
 				ms_text_puts(t, ".");
 				ms_text_xml(t, row->test);
