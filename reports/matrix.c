@@ -88,25 +88,30 @@ static struct ms_matrix_row *row_of(struct ms_matrix *m, size_t *cap,
 
 static void judge(struct ms_matrix *m, struct ms_matrix_row *row)
 {
-	int first = -2; /* -1: not run */
+	int first = -2, first_ran = -2; /* -1: not run */
 	row->all_pass = true;
 	for (size_t k = 0; k < m->n_cols; k++) {
 		int o = row->cell[k] ? (int)row->cell[k]->outcome : -1;
-		if (!row->cell[k]) {
-			m->cols[k].not_run++;
-		}
+		m->cols[k].not_run += !row->cell[k];
 		row->all_pass &= o == MS_PASS;
 		if (k == 0)
 			first = o;
 		else if (o != first)
 			row->differs = true;
+		if (o < 0)
+			continue;
+		if (first_ran == -2)
+			first_ran = o;
+		else if (o != first_ran)
+			row->ran_differs = true;
 	}
 }
 
-/* 0: differs, 1: the same everywhere but not all passing, 2: passes everywhere. */
+/* 0: differs where it ran, 1: differs only in where it ran, 2: the same everywhere but not
+ * all passing, 3: passes everywhere. */
 static int group_of(const struct ms_matrix_row *row)
 {
-	return row->differs ? 0 : row->all_pass ? 2 : 1;
+	return row->ran_differs ? 0 : row->differs ? 1 : row->all_pass ? 3 : 2;
 }
 
 void ms_matrix_build(struct ms_matrix *m, struct ms_run *const *runs, size_t n_runs)
@@ -129,12 +134,13 @@ void ms_matrix_build(struct ms_matrix *m, struct ms_run *const *runs, size_t n_r
 	size_t n = 0;
 	for (size_t r = 0; r < m->n_rows; r++)
 		judge(m, &m->rows[r]);
-	for (int g = 0; g < 3; g++)
+	for (int g = 0; g < 4; g++)
 		for (size_t r = 0; r < m->n_rows; r++)
 			if (group_of(&m->rows[r]) == g)
 				sorted[n++] = m->rows[r];
 	for (size_t r = 0; r < m->n_rows; r++) {
 		m->n_differ += m->rows[r].differs;
+		m->n_ran_differ += m->rows[r].ran_differs;
 		m->n_all_pass += m->rows[r].all_pass;
 	}
 	free(m->rows);

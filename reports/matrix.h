@@ -28,16 +28,18 @@ struct ms_matrix_row {
 	const char *suite, *test, *ids, *spec;
 	const struct ms_conformance **cell; /* per column; NULL: not run there */
 	bool differs;             /* the outcomes (not run counting as one) differ across columns */
+	bool ran_differs;         /* they differ among the columns that ran it */
 	bool all_pass;            /* passed in every column */
 };
 
 struct ms_matrix {
 	struct ms_matrix_col *cols;
 	size_t n_cols;
-	/* Differing rows first, then the rows the same everywhere but not passing everywhere,
-	 * then those that pass everywhere; each group in the order the tests first appear. */
+	/* Rows whose outcomes differ where they ran first, then the rows that differ only in
+	 * where they ran, then the rows the same everywhere but not passing everywhere, then
+	 * those that pass everywhere; each group in the order the tests first appear. */
 	struct ms_matrix_row *rows;
-	size_t n_rows, n_differ, n_all_pass;
+	size_t n_rows, n_differ, n_ran_differ, n_all_pass;
 	size_t n_runs;
 };
 

@@ -150,8 +150,8 @@ static struct ms_table *rows_table(const struct ms_matrix *m, const struct title
 		const struct ms_matrix_row *row = &m->rows[r];
 		char *name = xasprintf("%s.%s", row->suite, row->test);
 		struct ms_text attrs = { 0 };
-		ms_text_printf(&attrs, "class=\"mrow\" id=\"row-%zu\" data-differs=\"%d\"", r,
-			       row->differs);
+		ms_text_printf(&attrs, "class=\"mrow\" id=\"row-%zu\" data-differs=\"%d\" "
+			       "data-ran-differs=\"%d\"", r, row->differs, row->ran_differs);
 		attr(&attrs, "data-test", name);
 		ms_table_row(tb, attrs.data);
 		ms_table_cell(tb, &(struct ms_cell){ .text = name, .cls = "test" });
@@ -199,8 +199,10 @@ static void intro(const struct ms_matrix *m, enum ms_format f, struct ms_text *t
 {
 	size_t shown = m->n_rows - m->n_all_pass;
 	ms_text_printf(t, "%s%zu tests in %zu columns (the file systems of %zu run%s). %zu differ "
-		       "across the columns and come first", f == MS_HTML ? "<p id=\"matrix-intro\">"
-		       : "", m->n_rows, m->n_cols, m->n_runs, m->n_runs == 1 ? "" : "s", m->n_differ);
+		       "across the columns and come first: %zu in their outcomes where they ran, "
+		       "then %zu only in where they ran", f == MS_HTML ? "<p id=\"matrix-intro\">"
+		       : "", m->n_rows, m->n_cols, m->n_runs, m->n_runs == 1 ? "" : "s", m->n_differ,
+		       m->n_ran_differ, m->n_differ - m->n_ran_differ);
 	if (shown > m->n_differ)
 		ms_text_printf(t, ", then %zu with the same outcome everywhere that is not a pass",
 			       shown - m->n_differ);

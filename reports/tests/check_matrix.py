@@ -2,8 +2,9 @@
 """Compares `mmapsuite report --matrix`'s matrix.html and matrix.md with the runs they were
 rendered from: the columns (one per run and file system, with the run's kernel, architecture,
 page size and place), every cell's outcome ("none": not run), the order (rows whose outcomes
-differ across the columns first, then the rest the same everywhere but not all passing, then
-the rows passing everywhere, each group in the order of first appearance), each non-pass
+differ where they ran first, then the rows that differ only in where they ran, then the rest
+the same everywhere but not all passing, then the rows passing everywhere, each group in the
+order of first appearance), each non-pass
 cell's link to an entry holding its message and expectation reason, the counts per column,
 and that the page fetches nothing and runs no script. With --dom (Chromium's --dump-dom of
 matrix.html) the page is the one a browser built; with --probe (check-in-browser's in-page
@@ -78,12 +79,14 @@ def expected(runs):
             if cells[k] is None:
                 cells[k] = c
     order = []
-    for group in range(3):
+    for group in range(4):
         for name, cells in rows.items():
             outcomes = {c["outcome"] if c else "none" for c in cells}
-            g = 0 if len(outcomes) > 1 else 2 if outcomes == {"pass"} else 1
+            ran = outcomes - {"none"}
+            g = 0 if len(ran) > 1 else 1 if len(outcomes) > 1 else 3 if outcomes == {"pass"} \
+                else 2
             if g == group:
-                order.append((name, cells, g == 0))
+                order.append((name, cells, (g < 2, g == 0)))
     return cols, order
 
 
@@ -156,8 +159,9 @@ def check_rows(page, cols, order):
         if row is None:
             check(False, f"{name}: no row")
             continue
-        check(row.get("data-differs") == str(int(differs)),
-              f"{name}: data-differs {row.get('data-differs')}, expected {int(differs)}")
+        for attr, want in zip(("data-differs", "data-ran-differs"), differs):
+            check(row.get(attr) == str(int(want)),
+                  f"{name}: {attr} {row.get(attr)}, expected {int(want)}")
         check(len(row["cells"]) == len(cols), f"{name}: {len(row['cells'])} cells")
         for k, (cell, c) in enumerate(zip(row["cells"], cells)):
             want_o = c["outcome"] if c else "none"
@@ -276,7 +280,7 @@ def main():
     for p in problems:
         print(f"check_matrix: {p}")
     if not problems:
-        differ = sum(d for _, _, d in order)
+        differ = sum(d[0] for _, _, d in order)
         print(f"check_matrix: {directory}: {len(order)} rows x {len(cols)} columns, {differ} "
               "differing first, cells, links, counts and matrix.md match the runs")
     return 1 if problems else 0
