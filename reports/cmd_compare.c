@@ -4,13 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "commands.h"
-#include "trusted_env.h"
 #include "compare.h"
 #include "options.h"
 #include "model.h"
+#include "report.h"
 #include "util.h"
 
 enum { OPT_FAIL_ON_REGRESSION = MS_OPT_OWN, OPT_OUT };
@@ -47,16 +46,6 @@ static int parse_pct(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-static char *default_out(void)
-{
-	const char *root = ms_env("MMAPSUITE_OUT");
-	char stamp[32];
-	time_t now = time(NULL);
-	struct tm utc;
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &utc));
-	return xasprintf("%s/compare-%s", root && *root ? root : "reports/out", stamp);
 }
 
 static int write_outputs(const struct ms_comparison *c, const char *dir)
@@ -161,7 +150,7 @@ int cmd_compare(int argc, char **argv)
 		fputs(md.data, stdout);
 		ms_text_free(&md);
 		if (!out)
-			out = default_out();
+			out = ms_default_out_dir("compare");
 		if (write_outputs(&c, out) != 0) /* a regression found below still says 1 */
 			rc = MS_EXIT_RECORDING;
 		if (c.threshold_pct >= 0 && c.n_regressions) {

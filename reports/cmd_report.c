@@ -1,4 +1,6 @@
-/* mmapsuite report DIR: renders DIR's reports from DIR/results.json. */
+/* mmapsuite report DIR: renders DIR's reports from DIR/results.json; with --matrix, one
+ * matrix of test x place for several runs (matrix.c). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,18 +8,22 @@
 
 #include "commands.h"
 #include "history.h"
+#include "matrix.h"
 #include "options.h"
 #include "report.h"
 #include "results_dir.h"
 #include "util.h"
 
-enum { OPT_OUT = MS_OPT_OWN, OPT_HISTORY };
+enum { OPT_OUT = MS_OPT_OWN, OPT_HISTORY, OPT_MATRIX };
 
 static const struct ms_option report_options[] = {
 	{ "out", 'o', "DIR", "write the reports into DIR instead of the results directory",
 	  OPT_OUT },
 	{ "history", 'H', "FILE", "also record the run in this history database (see mmapsuite\n"
 	  "history)", OPT_HISTORY },
+	{ "matrix", 'm', NULL, "one page of test x place for every RESULTS given: matrix.html\n"
+	  "and matrix.md in --out DIR (default $MMAPSUITE_OUT or reports/out,\n"
+	  "/matrix-<time>)", OPT_MATRIX },
 	MS_OPTIONS_END
 };
 static const struct ms_option *const report_tables[] = { report_options, NULL };
@@ -25,8 +31,11 @@ static const struct ms_option *const report_tables[] = { report_options, NULL };
 static void usage(FILE *out)
 {
 	fputs("usage: mmapsuite report [--out DIR] [--history FILE] RESULTS\n"
+	      "       mmapsuite report --matrix [--out DIR] RESULTS...\n"
 	      "Renders index.html, summary.md, junit.xml, ktap.txt and plots/ from RESULTS (a results\n"
-	      "directory, or a results.json file) alone, into the results directory or --out DIR.\n",
+	      "directory, or a results.json file) alone, into the results directory or --out DIR.\n"
+	      "With --matrix: one table of tests x places (a run's file systems, kernel,\n"
+	      "architecture, page size, host or guest) for several runs, differences first.\n",
 	      out);
 	ms_options_help(out, report_tables);
 	fputs("Exit: 0 rendered, 2 bad input, 3 writing the report or the history failed (plots\n"
@@ -36,6 +45,7 @@ static void usage(FILE *out)
 int cmd_report(int argc, char **argv)
 {
 	const char *out = NULL, *history = NULL;
+	bool matrix = false;
 	struct ms_options p;
 	ms_options_begin(&p, "report", report_tables, argc, argv);
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
@@ -46,19 +56,36 @@ int cmd_report(int argc, char **argv)
 		case OPT_OUT:
 			out = p.arg;
 			break;
+		case OPT_MATRIX:
+			matrix = true;
+			break;
 		case MS_OPT_HELP:
 			usage(stdout);
 			return MS_EXIT_OK;
 		}
 	}
 	int first = ms_options_operands(&p);
+	struct stat st;
+	if (matrix) {
+		if (argc - first < 1 || history) {
+			fprintf(stderr, "mmapsuite report --matrix: %s (see --help)\n", history ?
+				"--history records one run, not a matrix" : "expected at least one "
+				"results directory");
+			return MS_EXIT_USAGE;
+		}
+		if (out && stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "mmapsuite report --matrix: --out %s: exists and is not a "
+				"directory\n", out);
+			return MS_EXIT_USAGE;
+		}
+		return ms_matrix_command(argv + first, (size_t)(argc - first), out);
+	}
 	if (argc - first != 1) {
 		fprintf(stderr, "mmapsuite report: expected one results directory (see --help)\n");
 		return MS_EXIT_USAGE;
 	}
 	const char *input = argv[first];
 	char err[1024];
-	struct stat st;
 	if (out && stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
 		fprintf(stderr, "mmapsuite report: --out %s: exists and is not a directory\n", out);
 		return MS_EXIT_USAGE;

@@ -8,6 +8,7 @@
 
 #include "checklist.h"
 #include "clauses.h"
+#include "html.h"
 #include "model.h"
 #include "section.h"
 #include "util.h"
@@ -66,6 +67,28 @@ static size_t build_rows(const struct ms_run *run, size_t n_cols, const struct m
 	return n;
 }
 
+bool ms_conf_has_detail(const struct ms_conformance *c)
+{
+	return (c->message && *c->message) || c->expect_reason || c->kernel_log;
+}
+
+char *ms_conf_detail_text(const struct ms_conformance *c)
+{
+	struct ms_text t = { 0 };
+	ms_text_puts(&t, "");
+	if (c->expect_reason)
+		ms_text_printf(&t, "expected to fail: %s (%s:%d)\n", c->expect_reason,
+			       c->expect_file ? c->expect_file : "?", c->expect_line);
+	ms_text_puts(&t, c->message);
+	if (c->kernel_log)
+		ms_text_printf(&t, "\n\nkernel log:\n%s", c->kernel_log);
+	char clauses[4096];
+	if ((c->outcome == MS_FAIL || c->outcome == MS_XFAIL) &&
+	    ms_clauses_for_test(c->suite, c->test, clauses, sizeof(clauses)) > 0)
+		ms_text_printf(&t, "\nbreaks: %s", clauses);
+	return t.data;
+}
+
 static void cell(const struct ms_run *run, const struct row *row, const struct ms_column *col,
 		 size_t index, struct ms_text *t)
 {
@@ -84,26 +107,11 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 	ms_text_puts(t, "/");
 	ms_text_xml(t, col->fs);
 	ms_text_printf(t, "\" title=\"%.3f s\">", c->duration_s);
-	if ((c->message && *c->message) || c->expect_reason || c->kernel_log) {
+	if (ms_conf_has_detail(c)) {
 		ms_text_printf(t, "<details><summary>%s</summary><pre>", o);
-		if (c->expect_reason) {
-			ms_text_puts(t, "expected to fail: ");
-			ms_text_xml(t, c->expect_reason);
-			ms_text_puts(t, " (");
-			ms_text_xml(t, c->expect_file ? c->expect_file : "?");
-			ms_text_printf(t, ":%d)\n", c->expect_line);
-		}
-		ms_text_xml(t, c->message ? c->message : "");
-		if (c->kernel_log) {
-			ms_text_puts(t, "\n\nkernel log:\n");
-			ms_text_xml(t, c->kernel_log);
-		}
-		char clauses[4096];
-		if ((c->outcome == MS_FAIL || c->outcome == MS_XFAIL) &&
-		    ms_clauses_for_test(row->suite, row->test, clauses, sizeof(clauses)) > 0) {
-			ms_text_puts(t, "\nbreaks: ");
-			ms_text_xml(t, clauses);
-		}
+		char *detail = ms_conf_detail_text(c);
+		ms_text_xml(t, detail);
+		free(detail);
 		ms_text_puts(t, "</pre></details>");
 	} else {
 		ms_text_puts(t, o);
@@ -157,10 +165,8 @@ static void matrix_html(const struct ms_report_input *in, void *model, struct ms
 	ms_text_puts(t, "</tbody><tfoot><tr><th colspan=\"3\">pass / fail / skip / broken / xfail "
 			"/ xpass</th>");
 	for (size_t k = 0; k < n_cols; k++) {
-		struct ms_counts c = { 0 };
-		for (size_t i = 0; i < run->n_conformance; i++)
-			if (ms_column_of(cols, n_cols, &run->conformance[i]) == k)
-				c.n[run->conformance[i].outcome]++;
+		struct ms_counts c;
+		ms_count_column(run, cols, n_cols, k, &c);
 		ms_text_printf(t, "<td class=\"num\">%zu / %zu / %zu / %zu / %zu / %zu</td>",
 			       c.n[MS_PASS], c.n[MS_FAIL], c.n[MS_SKIP], c.n[MS_BROKEN],
 			       c.n[MS_XFAIL], c.n[MS_XPASS]);
@@ -294,10 +300,8 @@ static void totals_md(const struct ms_report_input *in, void *model, struct ms_t
 		       "|---|---|--:|--:|--:|--:|%s\n", expected ? " xfail | xpass |" : "",
 		       expected ? "--:|--:|" : "");
 	for (size_t k = 0; k < n_cols; k++) {
-		struct ms_counts c = { 0 };
-		for (size_t i = 0; i < run->n_conformance; i++)
-			if (ms_column_of(cols, n_cols, &run->conformance[i]) == k)
-				c.n[run->conformance[i].outcome]++;
+		struct ms_counts c;
+		ms_count_column(run, cols, n_cols, k, &c);
 		ms_text_puts(t, "| ");
 		ms_text_md_cell(t, cols[k].place, 60);
 		ms_text_puts(t, " | ");

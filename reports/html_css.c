@@ -35,4 +35,9 @@ const char ms_html_css[] =
 	"font-weight:600}\n"
 	"ul.legend{list-style:none;margin:4px 0;padding:0;display:flex;flex-wrap:wrap;gap:2px 14px;"
 	"font-size:12px}ul.legend li{display:flex;align-items:center;gap:4px}\n"
+	".matrix-wrap{max-width:100%;overflow-x:auto}.matrix-wrap td.cell{white-space:nowrap}"
+	".matrix-wrap td.cell a{color:inherit}td.test{font:12px/1.35 ui-monospace,monospace}\n"
+	"td.spec{white-space:nowrap}tr.totals td{background:#f7f7f7;font-size:12px}"
+	".detail{border-left:4px solid #ddd;margin:6px 0;padding:0 8px}.detail:target{"
+	"outline:2px solid #0072b2}.badge{padding:0 6px;border-radius:3px}\n"
 	"@media print{details{display:block}nav{display:none}}\n";

@@ -49,6 +49,17 @@ size_t ms_column_of(const struct ms_column *cols, size_t n, const struct ms_conf
 	return n;
 }
 
+void ms_count_column(const struct ms_run *run, const struct ms_column *cols, size_t n, size_t k,
+		     struct ms_counts *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < run->n_conformance; i++)
+		if (ms_column_of(cols, n, &run->conformance[i]) == k) {
+			out->n[run->conformance[i].outcome]++;
+			out->total++;
+		}
+}
+
 size_t ms_columns(const struct ms_run *run, struct ms_column **out)
 {
 	struct ms_column *cols = xcalloc(run->n_conformance + 1, sizeof(*cols));

@@ -25,6 +25,9 @@ struct ms_column {
 };
 size_t ms_columns(const struct ms_run *run, struct ms_column **out);
 size_t ms_column_of(const struct ms_column *cols, size_t n, const struct ms_conformance *c);
+/* The outcomes of the run's results in column k. */
+void ms_count_column(const struct ms_run *run, const struct ms_column *cols, size_t n, size_t k,
+		     struct ms_counts *out);
 
 /* Same NULL-safe comparison everywhere. */
 bool ms_streq(const char *a, const char *b);

@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "html.h"
 #include "plots.h"
 #include "render.h"
 #include "report.h"
+#include "trusted_env.h"
 #include "util.h"
 
 static int save(struct ms_text *t, const char *dir, const char *name, char *err, size_t errlen)
@@ -61,4 +63,14 @@ int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t
 	ms_plots_free(&plots);
 	free(plots_dir);
 	return rc;
+}
+
+char *ms_default_out_dir(const char *what)
+{
+	const char *root = ms_env("MMAPSUITE_OUT");
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm utc;
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &utc));
+	return xasprintf("%s/%s-%s", root && *root ? root : "reports/out", what, stamp);
 }

@@ -9,4 +9,8 @@
  * a reason in err. */
 int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t errlen);
 
+/* Where compare and report --matrix write without --out: $MMAPSUITE_OUT (else reports/out),
+ * then "<what>-<UTC time>". Caller frees. */
+char *ms_default_out_dir(const char *what);
+
 #endif

@@ -733,6 +733,52 @@ def _topology(run, xml_file):
     run["environment"]["topology"]["xml"] = open(xml_file).read()
 
 
+def _guest(run, kernel, arch, page_size):
+    """The run as if made in a guest of another architecture and page size (schema 4, with
+    environment.place), for the matrix of places."""
+    run["schema_version"] = 4
+    run["id"] = f"20261201T000000Z-guest-{arch}-1"
+    run["place"] = f"guest:{kernel}"
+    env = run["environment"]
+    env["kernel"]["release"] = kernel
+    env["architecture"] = arch
+    env["page_size"] = page_size
+    env["place"] = {"page_size": page_size, "word_bits": 64, "byte_order": "little",
+                    "thp_pmd_size": None, "hugetlb_default_kb": None, "hugetlb_sizes_kb": []}
+    for c in run["conformance"]:
+        c["place"] = run["place"]
+
+
+def passing(run, fs, n):
+    """The n-th passing result on fs: a test the matrix mutations change."""
+    return [c for c in run["conformance"] if c["outcome"] == "pass" and c["fs"] == fs][n]
+
+
+def _guest_16k(run):
+    """arm64 with 16 KiB pages, with known differences from the host: a pass that fails
+    on tmpfs, a pass skipped on ext4, a failure that is a known deviation (xfail) on every
+    file system, and a test that did not run."""
+    _guest(run, "6.12.58-arm64-16k", "aarch64", 16384)
+    c = passing(run, "tmpfs", 0)
+    c.update(outcome="fail", message="injected: 16 KiB pages\nsecond line <b>&")
+    passing(run, "ext4", 1).update(outcome="skip", message="injected skip reason: no ext4 here")
+    for c in run["conformance"]:
+        if c["outcome"] == "fail" and c["suite"] == "mremap":
+            c.update(outcome="xfail", expectation={
+                "reason": "injected: known on arm64", "file": "kernel.expect", "line": 7})
+    gone = passing(run, "tmpfs", 2)
+    run["conformance"] = [c for c in run["conformance"]
+                          if (c["suite"], c["test"]) != (gone["suite"], gone["test"])]
+
+
+def _guest_64k(run):
+    """ppc64el with 64 KiB pages: the same outcomes as the host but one test not run on
+    ext4."""
+    _guest(run, "6.12.58-ppc64el-64k", "ppc64le", 65536)
+    gone = passing(run, "ext4", 6)
+    run["conformance"] = [c for c in run["conformance"] if c is not gone]
+
+
 MUTATIONS = {
     "future": _future,            # a schema version from the future
     "tight": _tighten,
@@ -743,6 +789,8 @@ MUTATIONS = {
     "identity": _identity,        # ID TIME
     "topology": _topology,        # XML_FILE: another machine's hwloc XML
     "role": _role,                # CASE ROLE|-: the overview role only in results.json
+    "guest-16k": _guest_16k,      # an arm64 16 KiB guest with known differences (matrix)
+    "guest-64k": _guest_64k,      # a ppc64el 64 KiB guest, one test not run (matrix)
 }
 
 
