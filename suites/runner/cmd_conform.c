@@ -66,14 +66,10 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, 
 static const struct ms_option *const conform_tables[] = { ms_conform_options, ms_harness_options,
 							  NULL };
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: mmapsuite conform [OPTIONS]\n"
-		"Runs the conformance tests on each file system under test and writes\n"
-		"results.json, junit.xml and ktap.txt into a new results directory.\n\n");
-	ms_options_help(out, conform_tables);
-}
+static const char conform_synopsis[] =
+	"usage: mmapsuite conform [OPTIONS]\n"
+	"Runs the conformance tests on each file system under test and writes\n"
+	"results.json, junit.xml and ktap.txt into a new results directory.\n\n";
 
 int cmd_conform(int argc, char **argv)
 {
@@ -82,10 +78,8 @@ int cmd_conform(int argc, char **argv)
 	struct ms_options p;
 	ms_options_begin(&p, "conform", conform_tables, argc, argv);
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
-		if (id == MS_OPT_HELP) {
-			usage(stdout);
-			return MS_EXIT_OK;
-		}
+		if (id == MS_OPT_HELP)
+			return ms_options_usage(conform_synopsis, conform_tables, NULL);
 		if (!ms_harness_handle(&h, id, p.given, p.arg))
 			ms_conform_handle(&rq, id, p.given, p.arg);
 	}

@@ -18,15 +18,11 @@ static const struct ms_option run_options[] = {
 static const struct ms_option *const run_tables[] = { run_options, ms_conform_options,
 						      ms_harness_options, NULL };
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: mmapsuite run [OPTIONS]\n"
-		"The main job: captures the environment, runs the conformance tests on each file\n"
-		"system under test and the benchmark profile, and renders the reports into a new\n"
-		"results directory, whose path it prints last.\n\n");
-	ms_options_help(out, run_tables);
-}
+static const char run_synopsis[] =
+	"usage: mmapsuite run [OPTIONS]\n"
+	"The main job: captures the environment, runs the conformance tests on each file\n"
+	"system under test and the benchmark profile, and renders the reports into a new\n"
+	"results directory, whose path it prints last.\n\n";
 
 int cmd_run(int argc, char **argv)
 {
@@ -39,8 +35,7 @@ int cmd_run(int argc, char **argv)
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
 		switch (id) {
 		case MS_OPT_HELP:
-			usage(stdout);
-			return MS_EXIT_OK;
+			return ms_options_usage(run_synopsis, run_tables, NULL);
 		case OPT_NO_BENCH:
 			bench = false;
 			break;
