@@ -73,6 +73,12 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void ms_free_each(void *const *ptrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ptrs[i]);
+}
+
 /* "mmapsuite: " and the message, one line on stderr. */
 static void vwarn(const char *fmt, va_list ap)
 {

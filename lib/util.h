@@ -21,6 +21,11 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Frees every pointer given, any of them NULL: the fields of a record in one line,
+ * ms_free_all(p->label, p->fs, p->records). */
+#define ms_free_all(...) \
+	ms_free_each((void *[]){ __VA_ARGS__ }, sizeof((void *[]){ __VA_ARGS__ }) / sizeof(void *))
+void ms_free_each(void *const *ptrs, size_t n);
 
 /* Prints "mmapsuite: <message>" to stderr and exits with status. */
 void ms_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));

@@ -76,21 +76,13 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 	const struct ms_conformance *c = &run->conformance[index - 1];
 	const char *o = ms_outcome_name(c->outcome);
 	ms_text_printf(t, "<td class=\"cell o-%s\" data-outcome=\"%s\" data-test=\"", o, o);
-	ms_text_xml(t, row->suite);
-	ms_text_puts(t, ".");
-	ms_text_xml(t, row->test);
-	ms_text_puts(t, "\" data-col=\"");
-	ms_text_xml(t, col->place);
-	ms_text_puts(t, "/");
-	ms_text_xml(t, col->fs);
+	ms_text_html(t, "%s.%s\" data-col=\"%s/%s", row->suite, row->test, col->place, col->fs);
 	ms_text_printf(t, "\" title=\"%.3f s\">", c->duration_s);
 	if ((c->message && *c->message) || c->expect_reason || c->kernel_log) {
 		ms_text_printf(t, "<details><summary>%s</summary><pre>", o);
 		if (c->expect_reason) {
-			ms_text_puts(t, "expected to fail: ");
-			ms_text_xml(t, c->expect_reason);
-			ms_text_puts(t, " (");
-			ms_text_xml(t, c->expect_file ? c->expect_file : "?");
+			ms_text_html(t, "expected to fail: %s (%s", c->expect_reason,
+				     c->expect_file ? c->expect_file : "?");
 			ms_text_printf(t, ":%d)\n", c->expect_line);
 		}
 		ms_text_xml(t, c->message ? c->message : "");
