@@ -46,6 +46,9 @@ int ms_open_new_file(const char *path, int flags);
 /* mkdir -p (inside the run directory: relative to its descriptor, dir_anchor.h). Returns 0 or
  * -1 with errno. */
 int ms_mkdir_p(const char *path, unsigned mode);
+/* mkdir -p by plain paths, never through the run directory's descriptor: for a tree the run
+ * directory's real place must not take (containment's private /tmp). 0 or -1 with errno. */
+int ms_mkdir_p_unanchored(const char *path, unsigned mode);
 /* rm -rf of a tree that never follows a symbolic link (the link itself is removed) nor
  * crosses a mount point; only path's last component is opened relative to its directory.
  * Returns 0 or -1 (a mount point inside: EXDEV, and it and its parents are left). */
