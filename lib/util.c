@@ -73,6 +73,14 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void *ms_grow(void *array, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return array;
+	*cap = *cap ? *cap * 2 : 64;
+	return xrealloc(array, *cap * elem);
+}
+
 void ms_free_each(void *const *ptrs, size_t n)
 {
 	for (size_t i = 0; i < n; i++)

@@ -21,6 +21,9 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A growing array of n elements of size elem with room for *cap: the array with room for one
+ * more (the capacity doubles, from 64). */
+void *ms_grow(void *array, size_t n, size_t *cap, size_t elem);
 /* Frees every pointer given, any of them NULL: the fields of a record in one line,
  * ms_free_all(p->label, p->fs, p->records). */
 #define ms_free_all(...) \

@@ -30,14 +30,11 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, 
 	long n;
 	(void)given;
 	switch (id) {
-	case OPT_VERBOSE:
-		rq->verbose = true;
-		return 1;
+	case OPT_VERBOSE: rq->verbose = true; return 1;
+	case OPT_FILTER: rq->filter = v; return 1;
 	/* Only these options reach the devmem tests: as arguments of the test runner
 	 * (conform_runner.c), never through the environment the caller may have exported. */
-	case OPT_ALLOW_WRITE:
-		rq->allow_write = true;
-		return 1;
+	case OPT_ALLOW_WRITE: rq->allow_write = true; return 1;
 	case OPT_GPIO_PIN:
 		n = strtol(v, &end, 10);
 		if (!*v || n < 0 || n > 1023 || *end)
@@ -49,9 +46,6 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, 
 		if (!ms_time_factor_parse(v, &rq->time_factor))
 			ms_die(MS_EXIT_USAGE, "--time-factor: '%s' is not a number from 1 to %.0f", v,
 			       MS_TIME_FACTOR_MAX);
-		return 1;
-	case OPT_FILTER:
-		rq->filter = v;
 		return 1;
 	case OPT_JOBS:
 		n = strtol(v, &end, 10);
