@@ -13,16 +13,6 @@
 #include "model.h"
 #include "util.h"
 
-enum { OPT_FAIL_ON_REGRESSION = MS_OPT_OWN, OPT_OUT };
-
-static const struct ms_option compare_options[] = {
-	{ "fail-on-regression", 'f', "PCT", "exit 1 if a metric got significantly worse by more\n"
-	  "than PCT percent, or a test passing in the baseline fails", OPT_FAIL_ON_REGRESSION },
-	{ "out", 'o', "DIR", "write compare.md, compare.html and plots/ into DIR", OPT_OUT },
-	MS_OPTIONS_END
-};
-static const struct ms_option *const compare_tables[] = { compare_options, NULL };
-
 static const char compare_synopsis[] =
 	"usage: mmapsuite compare [--fail-on-regression PCT] [--out DIR] BASELINE RUN [RUN...]\n"
 	"Compares results directories (or results.json files) from different kernels, file\n"
@@ -34,6 +24,16 @@ static const char compare_synopsis[] =
 static const char compare_exits[] =
 	"Exit: 0 compared, 1 regression (with the gate), 2 bad input or runs with nothing in\n"
 	"common, 3 writing the comparison failed.\n";
+
+enum { OPT_FAIL_ON_REGRESSION = MS_OPT_OWN, OPT_OUT };
+
+static const struct ms_option compare_options[] = {
+	{ "fail-on-regression", 'f', "PCT", "exit 1 if a metric got significantly worse by more\n"
+	  "than PCT percent, or a test passing in the baseline fails", OPT_FAIL_ON_REGRESSION },
+	{ "out", 'o', "DIR", "write compare.md, compare.html and plots/ into DIR", OPT_OUT },
+	MS_OPTIONS_END
+};
+static const struct ms_option *const compare_tables[] = { compare_options, NULL };
 
 static int parse_pct(const char *s, double *out)
 {

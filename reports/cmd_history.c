@@ -14,6 +14,14 @@
 
 #define MAX_SERIES 24
 
+static const char history_synopsis[] =
+	"usage: mmapsuite history [--db FILE] [--case CASE] [--out DIR] METRIC\n"
+	"Shows METRIC (e.g. throughput) of every run recorded in the history database, oldest\n"
+	"first, one series per case and parameters, and plots it (METRIC.svg, .png, .html in\n"
+	"DIR, default: the database's directory/history).\n";
+static const char history_exits[] =
+	"Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n";
+
 enum { OPT_DB = MS_OPT_OWN, OPT_CASE, OPT_OUT };
 
 static const struct ms_option history_options[] = {
@@ -25,14 +33,6 @@ static const struct ms_option history_options[] = {
 	MS_OPTIONS_END
 };
 static const struct ms_option *const history_tables[] = { history_options, NULL };
-
-static const char history_synopsis[] =
-	"usage: mmapsuite history [--db FILE] [--case CASE] [--out DIR] METRIC\n"
-	"Shows METRIC (e.g. throughput) of every run recorded in the history database, oldest\n"
-	"first, one series per case and parameters, and plots it (METRIC.svg, .png, .html in\n"
-	"DIR, default: the database's directory/history).\n";
-static const char history_exits[] =
-	"Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n";
 
 struct point {
 	char *time, *run, *kernel, *series, *method, *unit;

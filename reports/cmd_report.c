@@ -11,6 +11,14 @@
 #include "results_dir.h"
 #include "util.h"
 
+static const char report_synopsis[] =
+	"usage: mmapsuite report [--out DIR] [--history FILE] RESULTS\n"
+	"Renders index.html, summary.md, junit.xml, ktap.txt and plots/ from RESULTS (a results\n"
+	"directory, or a results.json file) alone, into the results directory or --out DIR.\n";
+static const char report_exits[] =
+	"Exit: 0 rendered, 2 bad input, 3 writing the report or the history failed (plots\n"
+	"missing, disk full, damaged history database).\n";
+
 enum { OPT_OUT = MS_OPT_OWN, OPT_HISTORY };
 
 static const struct ms_option report_options[] = {
@@ -21,14 +29,6 @@ static const struct ms_option report_options[] = {
 	MS_OPTIONS_END
 };
 static const struct ms_option *const report_tables[] = { report_options, NULL };
-
-static const char report_synopsis[] =
-	"usage: mmapsuite report [--out DIR] [--history FILE] RESULTS\n"
-	"Renders index.html, summary.md, junit.xml, ktap.txt and plots/ from RESULTS (a results\n"
-	"directory, or a results.json file) alone, into the results directory or --out DIR.\n";
-static const char report_exits[] =
-	"Exit: 0 rendered, 2 bad input, 3 writing the report or the history failed (plots\n"
-	"missing, disk full, damaged history database).\n";
 
 int cmd_report(int argc, char **argv)
 {

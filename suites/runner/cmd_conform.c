@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char conform_synopsis[] =
+	"usage: mmapsuite conform [OPTIONS]\n"
+	"Runs the conformance tests on each file system under test and writes\n"
+	"results.json, junit.xml and ktap.txt into a new results directory.\n\n";
+
 enum { OPT_FILTER = MS_OPT_CONFORM, OPT_JOBS, OPT_VERBOSE, OPT_GPIO_PIN, OPT_ALLOW_WRITE,
        OPT_TIME_FACTOR };
 
@@ -57,13 +62,17 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, 
 	return 0;
 }
 
+int ms_conform_start(struct ms_options *p, const struct ms_conform_request *rq,
+		     struct ms_harness *h)
+{
+	ms_options_no_operands(p);
+	ms_conform_validate(rq);
+	ms_harness_begin(h);
+	return ms_conform_execute(rq, h);
+}
+
 static const struct ms_option *const conform_tables[] = { ms_conform_options, ms_harness_options,
 							  NULL };
-
-static const char conform_synopsis[] =
-	"usage: mmapsuite conform [OPTIONS]\n"
-	"Runs the conformance tests on each file system under test and writes\n"
-	"results.json, junit.xml and ktap.txt into a new results directory.\n\n";
 
 int cmd_conform(int argc, char **argv)
 {
@@ -77,10 +86,7 @@ int cmd_conform(int argc, char **argv)
 		if (!ms_harness_handle(&h, id, p.given, p.arg))
 			ms_conform_handle(&rq, id, p.given, p.arg);
 	}
-	ms_options_no_operands(&p);
-	ms_conform_validate(&rq);
-	ms_harness_begin(&h);
-	int bad = ms_conform_execute(&rq, &h);
+	int bad = ms_conform_start(&p, &rq, &h);
 	int rc = ms_harness_end(&h);
 	/* Every failure expected (XFAIL) is a pass; an XPASS fails only with --strict-expect.
 	 * A test's failure decides the status; recording (rc) only when every test passed. */

@@ -90,6 +90,11 @@ static int print_coverage(json_t *tests, const struct ms_run *run)
 	return uncovered;
 }
 
+static const char list_synopsis[] =
+	"usage: mmapsuite list [--json] [--coverage | --clauses [--clauses-dir D]] [--strict] "
+	"[--results DIR]\n"
+	"Lists every conformance test with its spec and checklist ids.\n";
+
 enum {
 	OPT_COVERAGE = MS_OPT_OWN, OPT_CLAUSES, OPT_CLAUSES_DIR, OPT_RESULTS, OPT_STRICT, OPT_JSON
 };
@@ -111,10 +116,6 @@ static const struct ms_option list_options[] = {
 	MS_OPTIONS_END
 };
 static const struct ms_option *const list_tables[] = { list_options, NULL };
-static const char list_synopsis[] =
-	"usage: mmapsuite list [--json] [--coverage | --clauses [--clauses-dir D]] [--strict] "
-	"[--results DIR]\n"
-	"Lists every conformance test with its spec and checklist ids.\n";
 
 int cmd_list(int argc, char **argv)
 {
