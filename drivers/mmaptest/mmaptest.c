@@ -28,19 +28,33 @@
 
 #include "uapi/mmaptest.h"
 
-/* A bug `mmapsuite selftest` may plant: a read-only bool module parameter, off by default. */
-#define MMAPTEST_BUG(name, what)			\
-	static bool name;				\
-	module_param(name, bool, 0444);			\
-	MODULE_PARM_DESC(name, "Bug: " what)
+static bool bug_ignore_pgoff;
+module_param(bug_ignore_pgoff, bool, 0444);
+MODULE_PARM_DESC(bug_ignore_pgoff, "Bug: map from the buffer start whatever the mmap offset");
 
-MMAPTEST_BUG(bug_ignore_pgoff, "map from the buffer start whatever the mmap offset");
-MMAPTEST_BUG(bug_skip_fault_count, "do not count faults on the second page");
-MMAPTEST_BUG(bug_leak_page_ref, "take one page reference too many per fault");
-MMAPTEST_BUG(bug_ro_writable, "make a read-only open's mapping writable");
-MMAPTEST_BUG(bug_no_size_check, "accept mappings that end past the buffer");
-MMAPTEST_BUG(bug_dma_private, "accept MAP_PRIVATE mappings of DMA buffers");
-MMAPTEST_BUG(bug_skip_vma_open, "do not count vm_ops->open calls");
+static bool bug_skip_fault_count;
+module_param(bug_skip_fault_count, bool, 0444);
+MODULE_PARM_DESC(bug_skip_fault_count, "Bug: do not count faults on the second page");
+
+static bool bug_leak_page_ref;
+module_param(bug_leak_page_ref, bool, 0444);
+MODULE_PARM_DESC(bug_leak_page_ref, "Bug: take one page reference too many per fault");
+
+static bool bug_ro_writable;
+module_param(bug_ro_writable, bool, 0444);
+MODULE_PARM_DESC(bug_ro_writable, "Bug: make a read-only open's mapping writable");
+
+static bool bug_no_size_check;
+module_param(bug_no_size_check, bool, 0444);
+MODULE_PARM_DESC(bug_no_size_check, "Bug: accept mappings that end past the buffer");
+
+static bool bug_dma_private;
+module_param(bug_dma_private, bool, 0444);
+MODULE_PARM_DESC(bug_dma_private, "Bug: accept MAP_PRIVATE mappings of DMA buffers");
+
+static bool bug_skip_vma_open;
+module_param(bug_skip_vma_open, bool, 0444);
+MODULE_PARM_DESC(bug_skip_vma_open, "Bug: do not count vm_ops->open calls");
 
 /* Module-wide page reference book, reported by MMAPTEST_IOC_STATS. */
 static atomic_long_t mmaptest_page_refs = ATOMIC_LONG_INIT(0);
