@@ -1,6 +1,7 @@
 /* The traceability tables (suites/clauses/): parsing, and which clauses a test judges. */
 #include "clauses.h"
 #include "embedded.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -18,12 +19,7 @@ static char *trimmed(const char *s, size_t n)
 	}
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
-	char *r = malloc(n + 1);
-	if (!r)
-		abort();
-	memcpy(r, s, n);
-	r[n] = 0;
-	return r;
+	return xstrndup(s, n);
 }
 
 /* Splits line (without newline) at '|' into at most max fields; returns the count. */

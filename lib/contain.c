@@ -82,36 +82,17 @@ static int paths_from_environment(const char **out, int room, char *store, size_
 	return n;
 }
 
-/* mkdir -p by plain paths inside the fresh private /tmp. Not ms_mkdir_p: that one reaches a
- * path inside the run directory through the run directory's descriptor (dir_anchor.c), which
- * is the real directory outside, so no mount point would be made in the private /tmp. */
-static int mkdir_path(const char *path, mode_t mode)
-{
-	char p[PATH_MAX];
-	if (snprintf(p, sizeof(p), "%s", path) >= (int)sizeof(p))
-		return -1;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, mode) != 0 && errno != EEXIST)
-			return -1;
-		*s = '/';
-	}
-	return mkdir(p, mode) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* The mount point for a kept path: a directory, or an empty file for a file. */
 static int make_mount_point(const char *path, bool dir)
 {
 	if (dir)
-		return mkdir_path(path, 0755);
+		return ms_mkdir_p_unanchored(path, 0755);
 	char parent[PATH_MAX];
 	snprintf(parent, sizeof(parent), "%s", path);
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = 0;
-		if (mkdir_path(parent, 0755) != 0)
+		if (ms_mkdir_p_unanchored(parent, 0755) != 0)
 			return -1;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);

@@ -118,25 +118,12 @@ int ms_harness_handle(struct ms_harness *h, int id, const char *given, const cha
 			ms_die(MS_EXIT_USAGE, "--dir: at most %d directories", MS_MAX_FS / 2);
 		h->dirs[h->n_dirs++] = v;
 		return 1;
-	case OPT_OUT:
-		h->out_root = v;
-		h->out_given = true;
-		return 1;
-	case OPT_PLACE:
-		h->place = v;
-		return 1;
-	case OPT_EXPECT:
-		h->expect_path = v;
-		return 1;
-	case OPT_STRICT_EXPECT:
-		h->strict_expect = true;
-		return 1;
-	case OPT_NO_EXPECT:
-		h->expect_path = ""; /* ms_harness_begin: none, not the shipped default */
-		return 1;
-	case OPT_HISTORY:
-		h->history = v;
-		return 1;
+	case OPT_OUT: h->out_root = v; h->out_given = true; return 1;
+	case OPT_PLACE: h->place = v; return 1;
+	case OPT_EXPECT: h->expect_path = v; return 1;
+	case OPT_STRICT_EXPECT: h->strict_expect = true; return 1;
+	case OPT_NO_EXPECT: h->expect_path = ""; return 1; /* none, not the shipped default */
+	case OPT_HISTORY: h->history = v; return 1;
 	case OPT_FS_SIZE: {
 		char *end;
 		errno = 0;

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const struct ms_option help_row = { "help", 'h', NULL, "print this help and exit",
 					   MS_OPT_HELP };
@@ -191,4 +192,35 @@ void ms_options_help(FILE *out, const struct ms_option *const *tables)
 		fputc('\n', out);
 	}
 	free(rows);
+}
+
+int ms_options_usage(const char *synopsis, const struct ms_option *const *tables,
+		     const char *exits)
+{
+	fputs(synopsis, stdout);
+	ms_options_help(stdout, tables);
+	if (exits)
+		fputs(exits, stdout);
+	return MS_EXIT_OK;
+}
+
+int ms_options_operands_between(struct ms_options *p, int min, int max, const char *expected)
+{
+	int first = ms_options_operands(p);
+	int n = p->argc - first;
+	if (n < min || n > max) {
+		fprintf(stderr, "mmapsuite %s: %s (see --help)\n", p->command, expected);
+		exit(MS_EXIT_USAGE);
+	}
+	return first;
+}
+
+void ms_options_out_dir(const struct ms_options *p, const char *dir)
+{
+	struct stat st;
+	if (dir && stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "mmapsuite %s: --out %s: exists and is not a directory\n",
+			p->command, dir);
+		exit(MS_EXIT_USAGE);
+	}
 }

@@ -55,5 +55,17 @@ const struct ms_option **ms_options_rows(const struct ms_option *const *tables, 
 
 /* Writes the option lines of the tables, aligned, with -h, --help last. */
 void ms_options_help(FILE *out, const struct ms_option *const *tables);
+/* A command's --help on stdout: synopsis (the usage line and what the command does), the
+ * option lines, then exits (its exit statuses; NULL: none). Returns MS_EXIT_OK, so that the
+ * command's parsing loop can `return` it. */
+int ms_options_usage(const char *synopsis, const struct ms_option *const *tables,
+		     const char *exits);
+
+/* For commands that take operands: their index in argv, after exiting 2 with the line
+ * "mmapsuite COMMAND: EXPECTED (see --help)" unless there are from min to max of them. */
+int ms_options_operands_between(struct ms_options *p, int min, int max, const char *expected);
+/* --out DIR of the report commands: exits 2 with "mmapsuite COMMAND: --out DIR: exists and
+ * is not a directory" when it is so; DIR NULL (not given) or absent is fine. */
+void ms_options_out_dir(const struct ms_options *p, const char *dir);
 
 #endif

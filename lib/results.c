@@ -85,11 +85,8 @@ static char *dup_or_null(const char *s)
 
 void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
 {
-	if (run->n_conformance == run->cap_conformance) {
-		run->cap_conformance = run->cap_conformance ? run->cap_conformance * 2 : 64;
-		run->conformance = xrealloc(run->conformance,
-					    run->cap_conformance * sizeof(*run->conformance));
-	}
+	run->conformance = ms_grow(run->conformance, run->n_conformance, &run->cap_conformance,
+				   sizeof(*run->conformance));
 	struct ms_conformance *c = &run->conformance[run->n_conformance++];
 	*c = (struct ms_conformance){
 		.suite = xstrdup(r->suite), .test = xstrdup(r->test), .ids = xstrdup(r->ids),
@@ -104,11 +101,8 @@ void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
 
 void ms_run_add_benchmark(struct ms_run *run, const struct ms_benchmark *b)
 {
-	if (run->n_benchmarks == run->cap_benchmarks) {
-		run->cap_benchmarks = run->cap_benchmarks ? run->cap_benchmarks * 2 : 64;
-		run->benchmarks = xrealloc(run->benchmarks,
-					   run->cap_benchmarks * sizeof(*run->benchmarks));
-	}
+	run->benchmarks = ms_grow(run->benchmarks, run->n_benchmarks, &run->cap_benchmarks,
+				  sizeof(*run->benchmarks));
 	struct ms_benchmark *d = &run->benchmarks[run->n_benchmarks++];
 	*d = *b;
 	d->bench_case = xstrdup(b->bench_case);
@@ -273,14 +267,8 @@ static void read_legacy_broken(const struct reader *r, struct ms_conformance *c)
 	memmove(c->message, c->message + n, strlen(c->message + n) + 1);
 }
 
-static void read_conformance(struct reader *r, struct ms_run *run, json_t *item, size_t i)
+static void read_conformance(struct reader *r, struct ms_run *run, json_t *item, const char *where)
 {
-	char where[48];
-	snprintf(where, sizeof(where), "conformance[%zu]", i);
-	if (!json_is_object(item)) {
-		fail(r, "%s: must be an object", where);
-		return;
-	}
 	struct ms_conformance c = {
 		.suite = get_string(r, item, where, "suite", false),
 		.test = get_string(r, item, where, "test", false),
@@ -324,14 +312,8 @@ static void read_conformance(struct reader *r, struct ms_run *run, json_t *item,
 	free_conformance(&c);
 }
 
-static void read_benchmark(struct reader *r, struct ms_run *run, json_t *item, size_t i)
+static void read_benchmark(struct reader *r, struct ms_run *run, json_t *item, const char *where)
 {
-	char where[48];
-	snprintf(where, sizeof(where), "benchmarks[%zu]", i);
-	if (!json_is_object(item)) {
-		fail(r, "%s: must be an object", where);
-		return;
-	}
 	struct ms_benchmark b = {
 		.bench_case = get_string(r, item, where, "case", false),
 		.params = get_object(r, item, where, "params"),
@@ -374,6 +356,22 @@ static void read_benchmark(struct reader *r, struct ms_run *run, json_t *item, s
 	free_benchmark(&b);
 }
 
+/* Reads each object of array (the results' list name) with read, which gets the object's
+ * place for messages ("conformance[3]"), until the first error. */
+static void read_items(struct reader *r, struct ms_run *run, json_t *array, const char *name,
+		       void (*read)(struct reader *, struct ms_run *, json_t *, const char *))
+{
+	for (size_t i = 0; !r->failed && i < json_array_size(array); i++) {
+		char where[48];
+		snprintf(where, sizeof(where), "%s[%zu]", name, i);
+		json_t *item = json_array_get(array, i);
+		if (json_is_object(item))
+			read(r, run, item, where);
+		else
+			fail(r, "%s: must be an object", where);
+	}
+}
+
 struct ms_run *ms_run_from_json(json_t *root, char *err, size_t errlen)
 {
 	struct reader r = { .err = err, .errlen = errlen };
@@ -409,10 +407,8 @@ struct ms_run *ms_run_from_json(json_t *root, char *err, size_t errlen)
 		fail(&r, "conformance: %s", conf ? "must be an array" : "missing");
 	if (!json_is_array(bench))
 		fail(&r, "benchmarks: %s", bench ? "must be an array" : "missing");
-	for (size_t i = 0; !r.failed && i < json_array_size(conf); i++)
-		read_conformance(&r, run, json_array_get(conf, i), i);
-	for (size_t i = 0; !r.failed && i < json_array_size(bench); i++)
-		read_benchmark(&r, run, json_array_get(bench, i), i);
+	read_items(&r, run, conf, "conformance", read_conformance);
+	read_items(&r, run, bench, "benchmarks", read_benchmark);
 	if (r.failed) {
 		ms_run_free(run);
 		return NULL;
@@ -442,12 +438,10 @@ struct ms_run *ms_run_load(const char *path, char *err, size_t errlen)
 {
 	json_error_t jerr;
 	struct stat st;
-	if (stat(path, &st) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
+	const char *unusable = stat(path, &st) != 0 ? strerror(errno) :
+			       !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
+	if (unusable) {
+		snprintf(err, errlen, "%s: %s", path, unusable);
 		return NULL;
 	}
 	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);

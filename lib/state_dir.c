@@ -143,13 +143,21 @@ int ms_write_file_at(int dirfd, const char *name, const char *data, size_t len)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	return ms_replace_file_at(dirfd, tmp, name, 0600, data, len);
+}
+
+int ms_replace_file_at(int dirfd, const char *tmp, const char *name, unsigned mode,
+		       const char *data, size_t len)
+{
 	unlinkat(dirfd, tmp, 0); /* a leftover of a process that had our pid */
-	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return -1;
 	size_t done = 0;
 	while (done < len) {
 		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n < 0)
 			goto fail;
 		done += (size_t)n;

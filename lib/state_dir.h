@@ -47,6 +47,11 @@ int ms_runtime_root_fd(char *why, size_t whylen);
  * old file or the new one, never a part, and a symbolic link in name's place is replaced,
  * never followed. The file gets mode 0600. 0, or -1 with errno. */
 int ms_write_file_at(int dirfd, const char *name, const char *data, size_t len);
+/* What ms_write_file_at and ms_write_file_atomic (util.h) share: writes data into tmp in
+ * dirfd (created new with mode, never through a link), syncs it and renames it to name. On
+ * failure tmp is removed. 0, or -1 with errno. */
+int ms_replace_file_at(int dirfd, const char *tmp, const char *name, unsigned mode,
+		       const char *data, size_t len);
 
 /* Reads name in dirfd (not following a symbolic link; a regular file of at most max bytes,
  * owned by the running user) into a new NUL-terminated buffer, or NULL with errno. */

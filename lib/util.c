@@ -73,6 +73,20 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+void *ms_grow(void *array, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return array;
+	*cap = *cap ? *cap * 2 : 64;
+	return xrealloc(array, *cap * elem);
+}
+
+void ms_free_each(void *const *ptrs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ptrs[i]);
+}
+
 /* "mmapsuite: " and the message, one line on stderr. */
 static void vwarn(const char *fmt, va_list ap)
 {
@@ -144,36 +158,11 @@ int ms_write_file_atomic(const char *path, const char *data, size_t len)
 	if (dir < 0)
 		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", leaf, (int)getpid());
-	unlinkat(dir, tmp, 0); /* left by a crashed process of the same pid */
-	int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		goto fail;
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		done += (size_t)n;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (renameat(dir, tmp, dir, leaf) != 0)
-		goto fail;
-	close(dir);
-	return 0;
-fail:;
+	int rc = ms_replace_file_at(dir, tmp, leaf, 0644, data, len);
 	int e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlinkat(dir, tmp, 0);
 	close(dir);
 	errno = e;
-	return -1;
+	return rc;
 }
 
 int ms_open_new_file(const char *path, int flags)
@@ -192,8 +181,11 @@ int ms_open_new_file(const char *path, int flags)
 int ms_mkdir_p(const char *path, unsigned mode)
 {
 	int anchored = ms_anchor_mkdir_p(path, mode);
-	if (anchored <= 0)
-		return anchored;
+	return anchored <= 0 ? anchored : ms_mkdir_p_unanchored(path, mode);
+}
+
+int ms_mkdir_p_unanchored(const char *path, unsigned mode)
+{
 	char buf[PATH_MAX];
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
 		errno = ENAMETOOLONG;
@@ -270,23 +262,8 @@ int ms_remove_tree_at(int dirfd, const char *name)
 
 int ms_remove_tree(const char *path)
 {
-	char parent[PATH_MAX];
-	if (snprintf(parent, sizeof(parent), "%s", path) >= (int)sizeof(parent)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	size_t len = strlen(parent);
-	while (len > 1 && parent[len - 1] == '/')
-		parent[--len] = 0;
-	char *slash = strrchr(parent, '/');
-	const char *name = slash ? slash + 1 : parent;
-	int pfd;
-	if (!slash) {
-		pfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	} else {
-		*slash = 0;
-		pfd = open(slash == parent ? "/" : parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
+	char name[NAME_MAX + 1];
+	int pfd = ms_anchor_parent(path, name, sizeof(name));
 	if (pfd < 0)
 		return errno == ENOENT ? 0 : -1;
 	int rc = remove_tree_at(pfd, name, 0);

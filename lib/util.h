@@ -21,6 +21,14 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A growing array of n elements of size elem with room for *cap: the array with room for one
+ * more (the capacity doubles, from 64). */
+void *ms_grow(void *array, size_t n, size_t *cap, size_t elem);
+/* Frees every pointer given, any of them NULL: the fields of a record in one line,
+ * ms_free_all(p->label, p->fs, p->records). */
+#define ms_free_all(...) \
+	ms_free_each((void *[]){ __VA_ARGS__ }, sizeof((void *[]){ __VA_ARGS__ }) / sizeof(void *))
+void ms_free_each(void *const *ptrs, size_t n);
 
 /* Prints "mmapsuite: <message>" to stderr and exits with status. */
 void ms_die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
@@ -41,6 +49,9 @@ int ms_open_new_file(const char *path, int flags);
 /* mkdir -p (inside the run directory: relative to its descriptor, dir_anchor.h). Returns 0 or
  * -1 with errno. */
 int ms_mkdir_p(const char *path, unsigned mode);
+/* mkdir -p by plain paths, never through the run directory's descriptor: for a tree the run
+ * directory's real place must not take (containment's private /tmp). 0 or -1 with errno. */
+int ms_mkdir_p_unanchored(const char *path, unsigned mode);
 /* rm -rf of a tree that never follows a symbolic link (the link itself is removed) nor
  * crosses a mount point; only path's last component is opened relative to its directory.
  * Returns 0 or -1 (a mount point inside: EXDEV, and it and its parents are left). */

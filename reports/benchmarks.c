@@ -105,10 +105,8 @@ static void benchmarks_html(const struct ms_report_input *in, void *model, struc
 			ms_plot_legend_html(p, t);
 		} else {
 			ms_text_puts(t, "<p class=\"missing\">gnuplot did not draw this plot");
-			if (plots->problem) {
-				ms_text_puts(t, ": ");
-				ms_text_xml(t, plots->problem);
-			}
+			if (plots->problem)
+				ms_text_html(t, ": %s", plots->problem);
 			ms_text_puts(t, "</p>");
 		}
 		ms_text_puts(t, "\n<figcaption>");

@@ -1,9 +1,9 @@
 /* mmapsuite compare A B [C ...]: each run against the baseline A. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "commands.h"
 #include "compare.h"
@@ -11,6 +11,18 @@
 #include "model.h"
 #include "report.h"
 #include "util.h"
+
+static const char compare_synopsis[] =
+	"usage: mmapsuite compare [--fail-on-regression PCT] [--out DIR] BASELINE RUN [RUN...]\n"
+	"Compares results directories (or results.json files) from different kernels, file\n"
+	"systems, boards or hosts against the first: per metric the ratio of medians with a 95%\n"
+	"bootstrap interval and a Mann-Whitney U test on the raw samples, conformance outcome\n"
+	"changes, and the environment differences that decide results. Prints Markdown and\n"
+	"writes compare.md, compare.html and plots/ into DIR (default:\n"
+	"$MMAPSUITE_OUT or reports/out, /compare-<time>).\n";
+static const char compare_exits[] =
+	"Exit: 0 compared, 1 regression (with the gate), 2 bad input or runs with nothing in\n"
+	"common, 3 writing the comparison failed.\n";
 
 enum { OPT_FAIL_ON_REGRESSION = MS_OPT_OWN, OPT_OUT };
 
@@ -21,21 +33,6 @@ static const struct ms_option compare_options[] = {
 	MS_OPTIONS_END
 };
 static const struct ms_option *const compare_tables[] = { compare_options, NULL };
-
-static void usage(FILE *out)
-{
-	fputs("usage: mmapsuite compare [--fail-on-regression PCT] [--out DIR] BASELINE RUN [RUN...]\n"
-	      "Compares results directories (or results.json files) from different kernels, file\n"
-	      "systems, boards or hosts against the first: per metric the ratio of medians with a 95%\n"
-	      "bootstrap interval and a Mann-Whitney U test on the raw samples, conformance outcome\n"
-	      "changes, and the environment differences that decide results. Prints Markdown and\n"
-	      "writes compare.md, compare.html and plots/ into DIR (default:\n"
-	      "$MMAPSUITE_OUT or reports/out, /compare-<time>).\n", out);
-	ms_options_help(out, compare_tables);
-	fputs("Exit: 0 compared, 1 regression (with the gate), 2 bad input or runs with nothing in\n"
-	      "common, 3 writing the comparison failed.\n",
-	      out);
-}
 
 static int parse_pct(const char *s, double *out)
 {
@@ -95,23 +92,13 @@ int cmd_compare(int argc, char **argv)
 			out = xstrdup(p.arg);
 			break;
 		case MS_OPT_HELP:
-			usage(stdout);
-			return MS_EXIT_OK;
+			free(out);
+			return ms_options_usage(compare_synopsis, compare_tables, compare_exits);
 		}
 	}
-	int first = ms_options_operands(&p);
-	if (argc - first < 2) {
-		fprintf(stderr, "mmapsuite compare: needs a baseline and at least one run to "
-			"compare (see --help)\n");
-		free(out);
-		return MS_EXIT_USAGE;
-	}
-	struct stat st;
-	if (out && stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "mmapsuite compare: --out %s: exists and is not a directory\n", out);
-		free(out);
-		return MS_EXIT_USAGE;
-	}
+	int first = ms_options_operands_between(&p, 2, INT_MAX, "needs a baseline and at least "
+						"one run to compare");
+	ms_options_out_dir(&p, out);
 	c.n_runs = (size_t)(argc - first);
 	c.runs = xcalloc(c.n_runs, sizeof(*c.runs));
 	int rc = MS_EXIT_OK;

@@ -14,6 +14,14 @@
 
 #define MAX_SERIES 24
 
+static const char history_synopsis[] =
+	"usage: mmapsuite history [--db FILE] [--case CASE] [--out DIR] METRIC\n"
+	"Shows METRIC (e.g. throughput) of every run recorded in the history database, oldest\n"
+	"first, one series per case and parameters, and plots it (METRIC.svg, .png, .html in\n"
+	"DIR, default: the database's directory/history).\n";
+static const char history_exits[] =
+	"Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n";
+
 enum { OPT_DB = MS_OPT_OWN, OPT_CASE, OPT_OUT };
 
 static const struct ms_option history_options[] = {
@@ -25,17 +33,6 @@ static const struct ms_option history_options[] = {
 	MS_OPTIONS_END
 };
 static const struct ms_option *const history_tables[] = { history_options, NULL };
-
-static void usage(FILE *out)
-{
-	fputs("usage: mmapsuite history [--db FILE] [--case CASE] [--out DIR] METRIC\n"
-	      "Shows METRIC (e.g. throughput) of every run recorded in the history database, oldest\n"
-	      "first, one series per case and parameters, and plots it (METRIC.svg, .png, .html in\n"
-	      "DIR, default: the database's directory/history).\n", out);
-	ms_options_help(out, history_tables);
-	fputs("Exit: 0 shown, 2 bad input, no database, a damaged one, or no run recorded METRIC.\n",
-	      out);
-}
 
 struct point {
 	char *time, *run, *kernel, *series, *method, *unit;
@@ -205,21 +202,11 @@ int cmd_history(int argc, char **argv)
 		case OPT_CASE: case_filter = p.arg; break;
 		case OPT_OUT: out = p.arg; break;
 		case MS_OPT_HELP:
-			usage(stdout);
-			return MS_EXIT_OK;
+			return ms_options_usage(history_synopsis, history_tables, history_exits);
 		}
 	}
-	int first = ms_options_operands(&p);
-	if (argc - first != 1) {
-		fprintf(stderr, "mmapsuite history: expected one METRIC (see --help)\n");
-		return MS_EXIT_USAGE;
-	}
-	const char *metric = argv[first];
-	struct stat out_st;
-	if (out && stat(out, &out_st) == 0 && !S_ISDIR(out_st.st_mode)) {
-		fprintf(stderr, "mmapsuite history: --out %s: exists and is not a directory\n", out);
-		return MS_EXIT_USAGE;
-	}
+	const char *metric = argv[ms_options_operands_between(&p, 1, 1, "expected one METRIC")];
+	ms_options_out_dir(&p, out);
 	char *db_path = db_arg ? xstrdup(db_arg) : ms_history_default_path();
 	char err[1024];
 	struct stat st;

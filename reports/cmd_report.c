@@ -14,6 +14,17 @@
 #include "results_dir.h"
 #include "util.h"
 
+static const char report_synopsis[] =
+	"usage: mmapsuite report [--out DIR] [--history FILE] RESULTS\n"
+	"       mmapsuite report --matrix [--out DIR] RESULTS...\n"
+	"Renders index.html, summary.md, junit.xml, ktap.txt and plots/ from RESULTS (a results\n"
+	"directory, or a results.json file) alone, into the results directory or --out DIR.\n"
+	"With --matrix: one table of tests x places (a run's file systems, kernel,\n"
+	"architecture, page size, host or guest) for several runs, differences first.\n";
+static const char report_exits[] =
+	"Exit: 0 rendered, 2 bad input, 3 writing the report or the history failed (plots\n"
+	"missing, disk full, damaged history database).\n";
+
 enum { OPT_OUT = MS_OPT_OWN, OPT_HISTORY, OPT_MATRIX };
 
 static const struct ms_option report_options[] = {
@@ -28,20 +39,6 @@ static const struct ms_option report_options[] = {
 };
 static const struct ms_option *const report_tables[] = { report_options, NULL };
 
-static void usage(FILE *out)
-{
-	fputs("usage: mmapsuite report [--out DIR] [--history FILE] RESULTS\n"
-	      "       mmapsuite report --matrix [--out DIR] RESULTS...\n"
-	      "Renders index.html, summary.md, junit.xml, ktap.txt and plots/ from RESULTS (a results\n"
-	      "directory, or a results.json file) alone, into the results directory or --out DIR.\n"
-	      "With --matrix: one table of tests x places (a run's file systems, kernel,\n"
-	      "architecture, page size, host or guest) for several runs, differences first.\n",
-	      out);
-	ms_options_help(out, report_tables);
-	fputs("Exit: 0 rendered, 2 bad input, 3 writing the report or the history failed (plots\n"
-	      "missing, disk full, damaged history database).\n", out);
-}
-
 int cmd_report(int argc, char **argv)
 {
 	const char *out = NULL, *history = NULL;
@@ -50,23 +47,15 @@ int cmd_report(int argc, char **argv)
 	ms_options_begin(&p, "report", report_tables, argc, argv);
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
 		switch (id) {
-		case OPT_HISTORY:
-			history = p.arg;
-			break;
-		case OPT_OUT:
-			out = p.arg;
-			break;
-		case OPT_MATRIX:
-			matrix = true;
-			break;
-		case MS_OPT_HELP:
-			usage(stdout);
-			return MS_EXIT_OK;
+		case OPT_HISTORY: history = p.arg; break;
+		case OPT_OUT: out = p.arg; break;
+		case OPT_MATRIX: matrix = true; break;
+		case MS_OPT_HELP: return ms_options_usage(report_synopsis, report_tables, report_exits);
 		}
 	}
-	int first = ms_options_operands(&p);
 	struct stat st;
 	if (matrix) {
+		int first = ms_options_operands(&p);
 		if (argc - first < 1 || history) {
 			fprintf(stderr, "mmapsuite report --matrix: %s (see --help)\n", history ?
 				"--history records one run, not a matrix" : "expected at least one "
@@ -80,16 +69,10 @@ int cmd_report(int argc, char **argv)
 		}
 		return ms_matrix_command(argv + first, (size_t)(argc - first), out);
 	}
-	if (argc - first != 1) {
-		fprintf(stderr, "mmapsuite report: expected one results directory (see --help)\n");
-		return MS_EXIT_USAGE;
-	}
+	int first = ms_options_operands_between(&p, 1, 1, "expected one results directory");
+	ms_options_out_dir(&p, out);
 	const char *input = argv[first];
 	char err[1024];
-	if (out && stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "mmapsuite report: --out %s: exists and is not a directory\n", out);
-		return MS_EXIT_USAGE;
-	}
 	if (history && ms_parent_dir_check(history, err, sizeof(err)) < 0) {
 		fprintf(stderr, "mmapsuite report: --history %s: refused: %s; keep the history "
 			"database in a directory only its owner can write\n", history, err);

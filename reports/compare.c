@@ -82,39 +82,68 @@ static void judge(struct ms_comparison *c, struct ms_metric_cmp *m)
 	c->n_regressions += m->regression;
 }
 
+/* Pairs the records of one kind (benchmark results, conformance results) of the baseline with
+ * those of run k, in two passes: exact matches first, then the relaxed ones (file system and
+ * place forgiven) among what is left. match answers the index in run k of base record i's
+ * match among the records not taken yet, or n_other for none; paired records the pair.
+ * Counts into unmatched[k] and base_unmatched[k] what stayed alone on either side. */
+struct pairing {
+	size_t n_base, n_other;
+	size_t (*match)(const struct ms_comparison *c, size_t k, size_t i, const bool *taken,
+			bool relaxed);
+	void (*paired)(struct ms_comparison *c, size_t k, size_t i, size_t j, bool relaxed);
+	size_t *unmatched, *base_unmatched;
+};
+
+static void pair_run(struct ms_comparison *c, size_t k, const struct pairing *how)
+{
+	bool *taken = xcalloc(how->n_other + 1, sizeof(bool));
+	bool *paired = xcalloc(how->n_base + 1, sizeof(bool));
+	for (int relaxed = 0; relaxed < 2; relaxed++) {
+		for (size_t i = 0; i < how->n_base; i++) {
+			if (paired[i])
+				continue;
+			size_t j = how->match(c, k, i, taken, relaxed);
+			if (j == how->n_other)
+				continue;
+			taken[j] = paired[i] = true;
+			how->paired(c, k, i, j, relaxed);
+		}
+	}
+	for (size_t j = 0; j < how->n_other; j++)
+		how->unmatched[k] += !taken[j];
+	for (size_t i = 0; i < how->n_base; i++)
+		how->base_unmatched[k] += !paired[i];
+	free(taken);
+	free(paired);
+}
+
+static size_t metric_match(const struct ms_comparison *c, size_t k, size_t i, const bool *taken,
+			   bool relaxed)
+{
+	return find_match(&c->runs[0]->benchmarks[i], c->runs[k], taken,
+			  relaxed ? "fs,place" : NULL);
+}
+
+static void metric_paired(struct ms_comparison *c, size_t k, size_t i, size_t j, bool relaxed)
+{
+	struct ms_metric_cmp *m = &c->metrics[c->n_metrics++];
+	m->run = k;
+	m->base = &c->runs[0]->benchmarks[i];
+	m->other = &c->runs[k]->benchmarks[j];
+	m->fs_differs = relaxed;
+}
+
 static void pair_metrics(struct ms_comparison *c)
 {
 	const struct ms_run *base = c->runs[0];
 	c->unmatched = xcalloc(c->n_runs, sizeof(size_t));
 	c->base_unmatched = xcalloc(c->n_runs, sizeof(size_t));
 	c->metrics = xcalloc(base->n_benchmarks * c->n_runs + 1, sizeof(*c->metrics));
-	for (size_t k = 1; k < c->n_runs; k++) {
-		const struct ms_run *other = c->runs[k];
-		bool *taken = xcalloc(other->n_benchmarks + 1, sizeof(bool));
-		bool *paired = xcalloc(base->n_benchmarks + 1, sizeof(bool));
-		for (int relaxed = 0; relaxed < 2; relaxed++) {
-			for (size_t i = 0; i < base->n_benchmarks; i++) {
-				if (paired[i])
-					continue;
-				size_t j = find_match(&base->benchmarks[i], other, taken,
-						      relaxed ? "fs,place" : NULL);
-				if (j == other->n_benchmarks)
-					continue;
-				taken[j] = paired[i] = true;
-				struct ms_metric_cmp *m = &c->metrics[c->n_metrics++];
-				m->run = k;
-				m->base = &base->benchmarks[i];
-				m->other = &other->benchmarks[j];
-				m->fs_differs = relaxed;
-			}
-		}
-		for (size_t j = 0; j < other->n_benchmarks; j++)
-			c->unmatched[k] += !taken[j];
-		for (size_t i = 0; i < base->n_benchmarks; i++)
-			c->base_unmatched[k] += !paired[i];
-		free(taken);
-		free(paired);
-	}
+	for (size_t k = 1; k < c->n_runs; k++)
+		pair_run(c, k, &(struct pairing){ base->n_benchmarks, c->runs[k]->n_benchmarks,
+						  metric_match, metric_paired, c->unmatched,
+						  c->base_unmatched });
 	mark_smoke(c);
 	for (size_t i = 0; i < c->n_metrics; i++)
 		judge(c, &c->metrics[i]);
@@ -127,11 +156,53 @@ static bool same_test(const struct ms_conformance *a, const struct ms_conformanc
 	       (!with_fs || ms_streq(a->fs, b->fs));
 }
 
+/* The first untaken result of the same test (and file system, unless relaxed) in run k;
+ * relaxed, only when it is the only one. */
+static size_t test_match(const struct ms_comparison *c, size_t k, size_t i, const bool *taken,
+			 bool relaxed)
+{
+	const struct ms_run *other = c->runs[k];
+	size_t hits = 0, found = other->n_conformance;
+	for (size_t j = 0; j < other->n_conformance; j++) {
+		if (taken[j] ||
+		    !same_test(&c->runs[0]->conformance[i], &other->conformance[j], !relaxed))
+			continue;
+		if (!hits)
+			found = j;
+		hits++;
+	}
+	return relaxed && hits != 1 ? other->n_conformance : found;
+}
+
+static void test_paired(struct ms_comparison *c, size_t k, size_t i, size_t j, bool relaxed)
+{
+	(void)relaxed;
+	c->conf_paired[k]++;
+	const struct ms_conformance *a = &c->runs[0]->conformance[i];
+	const struct ms_conformance *b = &c->runs[k]->conformance[j];
+	if (a->outcome == b->outcome)
+		return;
+	if (c->n_conf == c->conf_cap)
+		c->conf = xrealloc(c->conf, (c->conf_cap *= 2) * sizeof(*c->conf));
+	struct ms_conf_cmp *d = &c->conf[c->n_conf++];
+	d->run = k;
+	d->base = a;
+	d->other = b;
+	/* fail -> xfail, xfail -> pass, pass -> xfail: a known deviation came or went, listed;
+	 * xfail -> fail is a failure nobody expected. */
+	d->regression = (a->outcome == MS_PASS || a->outcome == MS_XPASS ||
+			 a->outcome == MS_XFAIL) &&
+			(b->outcome == MS_FAIL || b->outcome == MS_BROKEN);
+	d->deviation_change = a->outcome == MS_XFAIL || a->outcome == MS_XPASS ||
+			      b->outcome == MS_XFAIL || b->outcome == MS_XPASS;
+	c->n_regressions += d->regression && c->threshold_pct >= 0;
+}
+
 static void pair_conformance(struct ms_comparison *c)
 {
 	const struct ms_run *base = c->runs[0];
-	size_t cap = 16;
-	c->conf = xcalloc(cap, sizeof(*c->conf));
+	c->conf_cap = 16;
+	c->conf = xcalloc(c->conf_cap, sizeof(*c->conf));
 	c->conf_paired = xcalloc(c->n_runs, sizeof(size_t));
 	c->conf_unmatched = xcalloc(c->n_runs, sizeof(size_t));
 	c->conf_base_unmatched = xcalloc(c->n_runs, sizeof(size_t));
@@ -139,53 +210,10 @@ static void pair_conformance(struct ms_comparison *c)
 	for (size_t k = 0; k < c->n_runs; k++)
 		for (size_t i = 0; i < c->runs[k]->n_conformance; i++)
 			c->conf_renamed[k] += c->runs[k]->conformance[i].renamed_from != NULL;
-	for (size_t k = 1; k < c->n_runs; k++) {
-		const struct ms_run *other = c->runs[k];
-		bool *taken = xcalloc(other->n_conformance + 1, sizeof(bool));
-		bool *paired = xcalloc(base->n_conformance + 1, sizeof(bool));
-		for (int relaxed = 0; relaxed < 2; relaxed++) {
-			for (size_t i = 0; i < base->n_conformance; i++) {
-				if (paired[i])
-					continue;
-				size_t j, hits = 0, found = 0;
-				for (j = 0; j < other->n_conformance; j++)
-					if (!taken[j] && same_test(&base->conformance[i],
-								   &other->conformance[j], !relaxed)) {
-						if (!hits)
-							found = j;
-						hits++;
-					}
-				if (!hits || (relaxed && hits != 1))
-					continue;
-				taken[found] = paired[i] = true;
-				c->conf_paired[k]++;
-				const struct ms_conformance *a = &base->conformance[i];
-				const struct ms_conformance *b = &other->conformance[found];
-				if (a->outcome == b->outcome)
-					continue;
-				if (c->n_conf == cap)
-					c->conf = xrealloc(c->conf, (cap *= 2) * sizeof(*c->conf));
-				struct ms_conf_cmp *d = &c->conf[c->n_conf++];
-				d->run = k;
-				d->base = a;
-				d->other = b;
-				/* fail -> xfail, xfail -> pass, pass -> xfail: a known deviation came
-				 * or went, listed; xfail -> fail is a failure nobody expected. */
-				d->regression = (a->outcome == MS_PASS || a->outcome == MS_XPASS ||
-						 a->outcome == MS_XFAIL) &&
-						(b->outcome == MS_FAIL || b->outcome == MS_BROKEN);
-				d->deviation_change = a->outcome == MS_XFAIL || a->outcome == MS_XPASS ||
-						      b->outcome == MS_XFAIL || b->outcome == MS_XPASS;
-				c->n_regressions += d->regression && c->threshold_pct >= 0;
-			}
-		}
-		for (size_t j = 0; j < other->n_conformance; j++)
-			c->conf_unmatched[k] += !taken[j];
-		for (size_t i = 0; i < base->n_conformance; i++)
-			c->conf_base_unmatched[k] += !paired[i];
-		free(taken);
-		free(paired);
-	}
+	for (size_t k = 1; k < c->n_runs; k++)
+		pair_run(c, k, &(struct pairing){ base->n_conformance, c->runs[k]->n_conformance,
+						  test_match, test_paired, c->conf_unmatched,
+						  c->conf_base_unmatched });
 }
 
 /* ---- environment ---- */
@@ -333,17 +361,8 @@ void ms_compare_runs(struct ms_comparison *c)
 
 void ms_comparison_free(struct ms_comparison *c)
 {
-	for (size_t i = 0; i < c->n_env; i++) {
-		free(c->env[i].path);
-		free(c->env[i].base);
-		free(c->env[i].other);
-	}
-	free(c->env);
-	free(c->metrics);
-	free(c->conf);
-	free(c->unmatched);
-	free(c->base_unmatched);
-	free(c->conf_paired), free(c->conf_unmatched), free(c->conf_base_unmatched);
-	free(c->conf_renamed);
-	free(c->smoke_run);
+	for (size_t i = 0; i < c->n_env; i++)
+		ms_free_all(c->env[i].path, c->env[i].base, c->env[i].other);
+	ms_free_all(c->env, c->metrics, c->conf, c->unmatched, c->base_unmatched, c->conf_paired,
+		    c->conf_unmatched, c->conf_base_unmatched, c->conf_renamed, c->smoke_run);
 }

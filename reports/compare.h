@@ -48,7 +48,7 @@ struct ms_comparison {
 	size_t *unmatched;                /* per run k: its records with no baseline counterpart */
 	size_t *base_unmatched;           /* per run k: baseline records with none in run k */
 	struct ms_conf_cmp *conf;         /* outcome changes only */
-	size_t n_conf;
+	size_t n_conf, conf_cap;
 	/* Per run k (k >= 1): conformance results paired with the baseline's, its results with
 	 * no baseline counterpart, and the baseline's with none in run k. */
 	size_t *conf_paired, *conf_unmatched, *conf_base_unmatched;

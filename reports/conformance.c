@@ -99,13 +99,7 @@ static void cell(const struct ms_run *run, const struct row *row, const struct m
 	const struct ms_conformance *c = &run->conformance[index - 1];
 	const char *o = ms_outcome_name(c->outcome);
 	ms_text_printf(t, "<td class=\"cell o-%s\" data-outcome=\"%s\" data-test=\"", o, o);
-	ms_text_xml(t, row->suite);
-	ms_text_puts(t, ".");
-	ms_text_xml(t, row->test);
-	ms_text_puts(t, "\" data-col=\"");
-	ms_text_xml(t, col->place);
-	ms_text_puts(t, "/");
-	ms_text_xml(t, col->fs);
+	ms_text_html(t, "%s.%s\" data-col=\"%s/%s", row->suite, row->test, col->place, col->fs);
 	ms_text_printf(t, "\" title=\"%.3f s\">", c->duration_s);
 	if (ms_conf_has_detail(c)) {
 		ms_text_printf(t, "<details><summary>%s</summary><pre>", o);

@@ -79,6 +79,43 @@ static void failures_md(const struct ms_report_input *in, void *model, struct ms
 	kernel_health_md(run, t);
 }
 
+/* The start of a result's card, up to the parenthesis after its name: the card's class, the
+ * outcome as label says it. */
+static void card_head(struct ms_text *t, const struct ms_conformance *c, const char *cls,
+		      const char *label)
+{
+	char *name = ms_conf_name(c);
+	ms_text_printf(t, "<div class=\"%s\" ", cls);
+	ms_text_html(t, "data-test=\"%s\">", name);
+	ms_text_printf(t, "<b class=\"o-%s\">%s</b> ", ms_outcome_name(c->outcome), label);
+	ms_text_html(t, "<code>%s</code> (", name);
+	free(name);
+}
+
+/* Closes a section of cards, saying none (HTML) when the run has no result of outcome a or b:
+ * no card was written. */
+static void cards_end(struct ms_text *t, const struct ms_run *run, enum ms_outcome a,
+		      enum ms_outcome b, const char *none)
+{
+	struct ms_counts all;
+	ms_count_outcomes(run, &all);
+	if (!all.n[a] && !all.n[b])
+		ms_text_puts(t, none);
+	ms_section_close(MS_HTML, t);
+}
+
+/* A failed or broken test: its name, ids, spec and message, and the kernel's log. */
+static void failure_card(struct ms_text *t, const struct ms_conformance *c)
+{
+	card_head(t, c, "failure", c->outcome == MS_FAIL ? "FAIL" : "BROKEN (set-up failed)");
+	ms_text_html(t, "%s, %s)<pre>%s</pre>", c->ids, c->spec,
+		     c->message && *c->message ? c->message : "(no message recorded)");
+	if (c->kernel_log)
+		ms_text_html(t, "<p>Kernel log during the test:</p>"
+			     "<pre class=\"kernel-log\">%s</pre>", c->kernel_log);
+	ms_text_puts(t, "</div>\n");
+}
+
 static void failures_html(const struct ms_report_input *in, void *model, struct ms_text *t)
 {
 	const struct ms_run *run = in->run;
@@ -92,36 +129,13 @@ static void failures_html(const struct ms_report_input *in, void *model, struct 
 		ms_text_xml(t, json_string_value(json_object_get(health, "not_checked")));
 		ms_text_puts(t, "</p>\n");
 	}
-	size_t n = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
 		const struct ms_conformance *c = &run->conformance[i];
-		if (c->outcome != MS_FAIL && c->outcome != MS_BROKEN)
-			continue;
-		char *name = ms_conf_name(c);
-		ms_text_printf(t, "<div class=\"failure\" data-test=\"");
-		ms_text_xml(t, name);
-		ms_text_printf(t, "\"><b class=\"o-%s\">%s</b> <code>", ms_outcome_name(c->outcome),
-			       c->outcome == MS_FAIL ? "FAIL" : "BROKEN (set-up failed)");
-		ms_text_xml(t, name);
-		ms_text_puts(t, "</code> (");
-		ms_text_xml(t, c->ids);
-		ms_text_puts(t, ", ");
-		ms_text_xml(t, c->spec);
-		ms_text_puts(t, ")<pre>");
-		ms_text_xml(t, c->message && *c->message ? c->message : "(no message recorded)");
-		ms_text_puts(t, "</pre>");
-		if (c->kernel_log) {
-			ms_text_puts(t, "<p>Kernel log during the test:</p><pre class=\"kernel-log\">");
-			ms_text_xml(t, c->kernel_log);
-			ms_text_puts(t, "</pre>");
-		}
-		ms_text_puts(t, "</div>\n");
-		free(name);
-		n++;
+		if (c->outcome == MS_FAIL || c->outcome == MS_BROKEN)
+			failure_card(t, c);
 	}
-	if (!n)
-		ms_text_puts(t, "<p>None: no conformance test failed or broke.</p>\n");
-	ms_section_close(MS_HTML, t);
+	cards_end(t, run, MS_FAIL, MS_BROKEN,
+		  "<p>None: no conformance test failed or broke.</p>\n");
 }
 
 const struct ms_section ms_section_failures = {
@@ -176,6 +190,21 @@ static void expected_md(const struct ms_report_input *in, void *model, struct ms
 	}
 }
 
+/* A result that met an expectation line (XFAIL, or XPASS: the line can be pruned): the
+ * test, the line's reason and place, and an XFAIL's message. */
+static void expected_card(struct ms_text *t, const struct ms_conformance *c)
+{
+	bool xpass = c->outcome == MS_XPASS;
+	card_head(t, c, ms_outcome_name(c->outcome),
+		  xpass ? "XPASS (expected to fail, passed: prune the line)" : "XFAIL");
+	ms_text_html(t, "%s)<p class=\"reason\">%s <small>(%s", c->ids, c->expect_reason,
+		     c->expect_file ? c->expect_file : "?");
+	ms_text_printf(t, ":%d)</small></p>", c->expect_line);
+	if (!xpass && c->message && *c->message)
+		ms_text_html(t, "<pre>%s</pre>", c->message);
+	ms_text_puts(t, "</div>\n");
+}
+
 /* Known deviations: the failures an expectation file names (XFAIL), and the tests it
  * expected to fail that passed (XPASS: their lines can be pruned). */
 static void expected_html(const struct ms_report_input *in, void *model, struct ms_text *t)
@@ -184,40 +213,12 @@ static void expected_html(const struct ms_report_input *in, void *model, struct 
 
 	(void)model;
 	ms_section_open(&ms_section_expected, MS_HTML, t);
-	size_t n = 0;
-	for (int pass = 0; pass < 2; pass++) {
-		enum ms_outcome want = pass ? MS_XPASS : MS_XFAIL;
-		for (size_t i = 0; i < run->n_conformance; i++) {
-			const struct ms_conformance *c = &run->conformance[i];
-			if (c->outcome != want)
-				continue;
-			char *name = ms_conf_name(c);
-			ms_text_printf(t, "<div class=\"%s\" data-test=\"", ms_outcome_name(want));
-			ms_text_xml(t, name);
-			ms_text_printf(t, "\"><b class=\"o-%s\">%s</b> <code>", ms_outcome_name(want),
-				       pass ? "XPASS (expected to fail, passed: prune the line)"
-					    : "XFAIL");
-			ms_text_xml(t, name);
-			ms_text_puts(t, "</code> (");
-			ms_text_xml(t, c->ids);
-			ms_text_puts(t, ")<p class=\"reason\">");
-			ms_text_xml(t, c->expect_reason);
-			ms_text_puts(t, " <small>(");
-			ms_text_xml(t, c->expect_file ? c->expect_file : "?");
-			ms_text_printf(t, ":%d)</small></p>", c->expect_line);
-			if (!pass && c->message && *c->message) {
-				ms_text_puts(t, "<pre>");
-				ms_text_xml(t, c->message);
-				ms_text_puts(t, "</pre>");
-			}
-			ms_text_puts(t, "</div>\n");
-			free(name);
-			n++;
-		}
-	}
-	if (!n)
-		ms_text_puts(t, "<p>None: no result matched an expectation file.</p>\n");
-	ms_section_close(MS_HTML, t);
+	for (int pass = 0; pass < 2; pass++) /* the XFAIL results first */
+		for (size_t i = 0; i < run->n_conformance; i++)
+			if (run->conformance[i].outcome == (pass ? MS_XPASS : MS_XFAIL))
+				expected_card(t, &run->conformance[i]);
+	cards_end(t, run, MS_XFAIL, MS_XPASS,
+		  "<p>None: no result matched an expectation file.</p>\n");
 }
 
 const struct ms_section ms_section_expected = {

@@ -15,30 +15,16 @@ static void header(const struct ms_run *run, const struct ms_plot_set *plots, st
 	char *kernel = ms_env_text(run, "kernel.release|kernel_release");
 	char *cpu = ms_env_text(run, "cpu_model|cpu.model");
 	char *arch = ms_env_text(run, "architecture");
-	ms_text_puts(t, "<header><h1>mmapsuite run <code>");
-	ms_text_xml(t, run->id);
-	ms_text_puts(t, "</code></h1><p class=\"meta\">");
-	ms_text_xml(t, run->time);
-	ms_text_puts(t, " · place <b>");
-	ms_text_xml(t, run->place);
-	ms_text_puts(t, "</b>");
-	if (kernel) {
-		ms_text_puts(t, " · kernel <b>");
-		ms_text_xml(t, kernel);
-		ms_text_puts(t, "</b>");
-	}
-	if (arch) {
-		ms_text_puts(t, " · ");
-		ms_text_xml(t, arch);
-	}
-	if (cpu) {
-		ms_text_puts(t, " · ");
-		ms_text_xml(t, cpu);
-	}
+	ms_text_html(t, "<header><h1>mmapsuite run <code>%s</code></h1><p class=\"meta\">%s · "
+		     "place <b>%s</b>", run->id, run->time, run->place);
+	if (kernel)
+		ms_text_html(t, " · kernel <b>%s</b>", kernel);
+	if (arch)
+		ms_text_html(t, " · %s", arch);
+	if (cpu)
+		ms_text_html(t, " · %s", cpu);
 	ms_text_puts(t, "</p>\n");
-	free(kernel);
-	free(cpu);
-	free(arch);
+	ms_free_all(kernel, cpu, arch);
 
 	struct ms_counts c;
 	ms_count_outcomes(run, &c);

@@ -360,21 +360,13 @@ void ms_plots_free(struct ms_plot_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		struct ms_plot *p = &set->plots[i];
-		for (size_t s = 0; s < p->n_series; s++) {
-			free(p->series[s].label);
-			free(p->series[s].short_label);
-			free(p->series[s].records);
-		}
+		for (size_t s = 0; s < p->n_series; s++)
+			ms_free_all(p->series[s].label, p->series[s].short_label,
+				    p->series[s].records);
 		for (size_t c = 0; c < p->n_categories; c++)
 			free(p->categories[c]);
-		free(p->categories);
-		free(p->series);
-		free(p->stem);
-		free(p->title);
-		free(p->x_key);
-		free(p->svg);
+		ms_free_all(p->categories, p->series, p->stem, p->title, p->x_key, p->svg);
 	}
-	free(set->plots);
-	free(set->problem);
+	ms_free_all(set->plots, set->problem);
 	memset(set, 0, sizeof(*set));
 }

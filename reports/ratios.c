@@ -459,24 +459,15 @@ void ms_pairs_free(struct ms_pair_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		struct ms_mmap_pair *p = &set->pairs[i];
-		free(p->bench_case);
-		free(p->fs);
-		free(p->conditions);
-		free(p->map_label);
-		free(p->sys_label);
-		free(p->sys_name);
+		ms_free_all(p->bench_case, p->fs, p->conditions, p->map_label, p->sys_label,
+			    p->sys_name);
 	}
 	for (size_t i = 0; i < set->n_ceiling; i++) {
 		struct ms_ceiling_row *c = &set->ceiling[i];
-		free(c->bench_case);
-		free(c->fs);
-		free(c->conditions);
-		free(c->map_label);
-		free(c->sys_label);
-		free(c->map_ceiling_pages);
+		ms_free_all(c->bench_case, c->fs, c->conditions, c->map_label, c->sys_label,
+			    c->map_ceiling_pages);
 	}
-	free(set->pairs);
-	free(set->ceiling);
+	ms_free_all(set->pairs, set->ceiling);
 	memset(set, 0, sizeof(*set));
 }
 

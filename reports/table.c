@@ -111,21 +111,21 @@ void ms_table_markdown(const struct ms_table *tb, struct ms_text *t)
 	}
 }
 
+/* "<name attrs>", or "<name>" without attrs (HTML the caller wrote, not escaped). */
+static void open_tag(struct ms_text *t, const char *name, const char *attrs)
+{
+	ms_text_printf(t, "<%s%s%s>", name, attrs ? " " : "", attrs ? attrs : "");
+}
+
 void ms_table_html(const struct ms_table *tb, struct ms_text *t)
 {
 	ms_text_puts(t, "<table");
-	if (tb->id) {
-		ms_text_puts(t, " id=\"");
-		ms_text_xml(t, tb->id);
-		ms_text_puts(t, "\"");
-	}
+	if (tb->id)
+		ms_text_html(t, " id=\"%s\"", tb->id);
 	ms_text_puts(t, "><thead><tr>");
 	for (size_t k = 0; k < tb->n_cols; k++) {
 		const struct ms_table_col *col = &tb->cols[k];
-		ms_text_puts(t, "<th");
-		if (col->th_attrs)
-			ms_text_printf(t, " %s", col->th_attrs);
-		ms_text_puts(t, ">");
+		open_tag(t, "th", col->th_attrs);
 		if (col->html_title)
 			ms_text_puts(t, col->html_title);
 		else
@@ -135,10 +135,7 @@ void ms_table_html(const struct ms_table *tb, struct ms_text *t)
 	ms_text_puts(t, "</tr></thead><tbody>\n");
 	for (size_t i = 0; i < tb->n_rows; i++) {
 		const struct row *r = &tb->rows[i];
-		ms_text_puts(t, "<tr");
-		if (r->attrs)
-			ms_text_printf(t, " %s", r->attrs);
-		ms_text_puts(t, ">");
+		open_tag(t, "tr", r->attrs);
 		for (size_t k = 0; k < r->n; k++) {
 			const struct cell *c = &r->cells[k];
 			const char *cls = c->cls ? c->cls : tb->cols[k].right ? "num" : NULL;
@@ -174,20 +171,12 @@ void ms_table_free(struct ms_table *tb)
 		return;
 	for (size_t i = 0; i < tb->n_rows; i++) {
 		struct row *r = &tb->rows[i];
-		for (size_t k = 0; k < r->n; k++) {
-			free(r->cells[k].text);
-			free(r->cells[k].note);
-			free(r->cells[k].html);
-			free(r->cells[k].cls);
-			free(r->cells[k].attrs);
-		}
-		free(r->cells);
-		free(r->attrs);
+		for (size_t k = 0; k < r->n; k++)
+			ms_free_all(r->cells[k].text, r->cells[k].note, r->cells[k].html,
+				    r->cells[k].cls, r->cells[k].attrs);
+		ms_free_all(r->cells, r->attrs);
 	}
-	free(tb->rows);
-	free(tb->cols);
-	free(tb->id);
-	free(tb);
+	ms_free_all(tb->rows, tb->cols, tb->id, tb);
 }
 
 /* The page's counters cell: the result's counters as indented JSON, folded. */

@@ -66,6 +66,27 @@ void ms_text_xml(struct ms_text *t, const char *s)
 	}
 }
 
+void ms_text_html(struct ms_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p;) {
+		size_t plain = strcspn(p, "%");
+		ms_text_put(t, p, plain);
+		p += plain;
+		if (!*p)
+			break;
+		if (p[1] == 's')
+			ms_text_xml(t, va_arg(ap, const char *));
+		else if (p[1] == '%')
+			ms_text_put(t, "%", 1);
+		else
+			abort(); /* a template the code wrote wrong, not input */
+		p += 2;
+	}
+	va_end(ap);
+}
+
 void ms_text_md_cell(struct ms_text *t, const char *s, size_t max)
 {
 	if (!s)

@@ -18,6 +18,10 @@ void ms_text_puts(struct ms_text *t, const char *s);
  * characters other than tab and newline) become U+FFFD so a crash message never breaks the
  * document. */
 void ms_text_xml(struct ms_text *t, const char *s);
+/* HTML from a template: fmt's text as it is, each %s the next argument escaped as
+ * ms_text_xml does (NULL: nothing), %% a '%'. No other conversion: format numbers with
+ * ms_text_printf. */
+void ms_text_html(struct ms_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* For Markdown table cells: '|' escaped, newlines as <br>, cut to max bytes ("..."). */
 void ms_text_md_cell(struct ms_text *t, const char *s, size_t max);
 void ms_text_free(struct ms_text *t);

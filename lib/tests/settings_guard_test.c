@@ -44,14 +44,7 @@ Test(settings_guard, a_killed_runs_snapshot_is_put_back_by_the_next_run)
 	cr_assert_not_null(mkdtemp(state));
 	setenv("MMAPSUITE_SETTINGS_ROOT", fake, 1);
 	setenv("MMAPSUITE_STATE_DIR", state, 1);
-	const char *values[MS_GUARDED_SETTINGS] = { "0", "0", "0", "65530" };
-	for (int i = 0; i < MS_GUARDED_SETTINGS; i++) {
-		char *dir = xstrdup(ms_settings_path(i));
-		*strrchr(dir, '/') = 0;
-		cr_assert_eq(ms_mkdir_p(dir, 0755), 0);
-		ms_unit_write_text(ms_settings_path(i), values[i]);
-		free(dir);
-	}
+	ms_unit_fake_settings();
 	const char *ksm = ms_settings_path(1), *pool = ms_settings_path(2);
 	int fds[2];
 	cr_assert_eq(pipe(fds), 0);

@@ -20,6 +20,7 @@
 #include "settings_guard.h"
 #include "state_dir.h"
 #include "util.h"
+#include "unit_files.h"
 
 static char top[] = "/tmp/mmapsuite-statedir-XXXXXX";
 
@@ -244,14 +245,7 @@ Test(state_dir, the_reaper_puts_back_only_listed_settings_in_their_grammar)
 	cr_assert_eq(mkdir(fake, 0755), 0);
 	setenv("MMAPSUITE_STATE_DIR", state, 1);
 	setenv("MMAPSUITE_SETTINGS_ROOT", fake, 1);
-	const char *now[MS_GUARDED_SETTINGS] = { "0", "0", "0", "65530" };
-	for (int i = 0; i < MS_GUARDED_SETTINGS; i++) {
-		char *dir = xstrdup(ms_settings_path(i));
-		*strrchr(dir, '/') = 0;
-		cr_assert_eq(ms_mkdir_p(dir, 0755), 0);
-		cr_assert_eq(ms_write_file_atomic(ms_settings_path(i), now[i], strlen(now[i])), 0);
-		free(dir);
-	}
+	ms_unit_fake_settings();
 	/* a dead run's area and snapshot: one good line, one value out of its grammar, one
 	 * setting outside the list */
 	char *dead = xasprintf("%s/999991-1", state);

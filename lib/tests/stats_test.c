@@ -22,13 +22,19 @@ static double noise(void)
 	return s - 6;
 }
 
+/* n samples at level before until split, then at after, with noise of deviation sd. */
+static void step(double *x, int n, int split, double before, double after, double sd)
+{
+	for (int i = 0; i < n; i++)
+		x[i] = (i < split ? before : after) + sd * noise();
+}
+
 Test(drift, step_is_caught)
 {
 	double x[24];
 	struct ms_drift d;
 
-	for (int i = 0; i < 24; i++)
-		x[i] = (i < 9 ? 2600 : 400) + 30 * noise();
+	step(x, 24, 9, 2600, 400, 30);
 	ms_drift_test(x, 24, &d);
 	cr_assert(d.tested && d.drifting, "z %.2f change %.2f", d.z, d.change);
 	cr_assert_eq(d.split, 9);
@@ -40,8 +46,7 @@ Test(drift, small_step_late_is_caught)
 	double x[40];
 	struct ms_drift d;
 
-	for (int i = 0; i < 40; i++)
-		x[i] = (i < 28 ? 1000 : 1200) + 10 * noise();
+	step(x, 40, 28, 1000, 1200, 10);
 	ms_drift_test(x, 40, &d);
 	cr_assert(d.drifting, "z %.2f change %.2f", d.z, d.change);
 	cr_assert_gt(d.change, 1.1);

@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char conform_synopsis[] =
+	"usage: mmapsuite conform [OPTIONS]\n"
+	"Runs the conformance tests on each file system under test and writes\n"
+	"results.json, junit.xml and ktap.txt into a new results directory.\n\n";
+
 enum { OPT_FILTER = MS_OPT_CONFORM, OPT_JOBS, OPT_VERBOSE, OPT_GPIO_PIN, OPT_ALLOW_WRITE,
        OPT_TIME_FACTOR };
 
@@ -30,14 +35,11 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, 
 	long n;
 	(void)given;
 	switch (id) {
-	case OPT_VERBOSE:
-		rq->verbose = true;
-		return 1;
+	case OPT_VERBOSE: rq->verbose = true; return 1;
+	case OPT_FILTER: rq->filter = v; return 1;
 	/* Only these options reach the devmem tests: as arguments of the test runner
 	 * (conform_runner.c), never through the environment the caller may have exported. */
-	case OPT_ALLOW_WRITE:
-		rq->allow_write = true;
-		return 1;
+	case OPT_ALLOW_WRITE: rq->allow_write = true; return 1;
 	case OPT_GPIO_PIN:
 		n = strtol(v, &end, 10);
 		if (!*v || n < 0 || n > 1023 || *end)
@@ -50,9 +52,6 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, 
 			ms_die(MS_EXIT_USAGE, "--time-factor: '%s' is not a number from 1 to %.0f", v,
 			       MS_TIME_FACTOR_MAX);
 		return 1;
-	case OPT_FILTER:
-		rq->filter = v;
-		return 1;
 	case OPT_JOBS:
 		n = strtol(v, &end, 10);
 		if (*end || n < 1 || n > 1024)
@@ -63,17 +62,17 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given, 
 	return 0;
 }
 
+int ms_conform_start(struct ms_options *p, const struct ms_conform_request *rq,
+		     struct ms_harness *h)
+{
+	ms_options_no_operands(p);
+	ms_conform_validate(rq);
+	ms_harness_begin(h);
+	return ms_conform_execute(rq, h);
+}
+
 static const struct ms_option *const conform_tables[] = { ms_conform_options, ms_harness_options,
 							  NULL };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: mmapsuite conform [OPTIONS]\n"
-		"Runs the conformance tests on each file system under test and writes\n"
-		"results.json, junit.xml and ktap.txt into a new results directory.\n\n");
-	ms_options_help(out, conform_tables);
-}
 
 int cmd_conform(int argc, char **argv)
 {
@@ -82,17 +81,12 @@ int cmd_conform(int argc, char **argv)
 	struct ms_options p;
 	ms_options_begin(&p, "conform", conform_tables, argc, argv);
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
-		if (id == MS_OPT_HELP) {
-			usage(stdout);
-			return MS_EXIT_OK;
-		}
+		if (id == MS_OPT_HELP)
+			return ms_options_usage(conform_synopsis, conform_tables, NULL);
 		if (!ms_harness_handle(&h, id, p.given, p.arg))
 			ms_conform_handle(&rq, id, p.given, p.arg);
 	}
-	ms_options_no_operands(&p);
-	ms_conform_validate(&rq);
-	ms_harness_begin(&h);
-	int bad = ms_conform_execute(&rq, &h);
+	int bad = ms_conform_start(&p, &rq, &h);
 	int rc = ms_harness_end(&h);
 	/* Every failure expected (XFAIL) is a pass; an XPASS fails only with --strict-expect.
 	 * A test's failure decides the status; recording (rc) only when every test passed. */

@@ -90,6 +90,11 @@ static int print_coverage(json_t *tests, const struct ms_run *run)
 	return uncovered;
 }
 
+static const char list_synopsis[] =
+	"usage: mmapsuite list [--json] [--coverage | --clauses [--clauses-dir D]] [--strict] "
+	"[--results DIR]\n"
+	"Lists every conformance test with its spec and checklist ids.\n";
+
 enum {
 	OPT_COVERAGE = MS_OPT_OWN, OPT_CLAUSES, OPT_CLAUSES_DIR, OPT_RESULTS, OPT_STRICT, OPT_JSON
 };
@@ -121,11 +126,7 @@ int cmd_list(int argc, char **argv)
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
 		switch (id) {
 		case MS_OPT_HELP:
-			printf("usage: mmapsuite list [--json] [--coverage | --clauses [--clauses-dir D]] "
-			       "[--strict] [--results DIR]\n"
-			       "Lists every conformance test with its spec and checklist ids.\n");
-			ms_options_help(stdout, list_tables);
-			return MS_EXIT_OK;
+			return ms_options_usage(list_synopsis, list_tables, NULL);
 		case OPT_COVERAGE: coverage = true; break;
 		case OPT_CLAUSES: clauses = true; break;
 		case OPT_CLAUSES_DIR: clauses_dir = p.arg; break;

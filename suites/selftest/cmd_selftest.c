@@ -164,6 +164,12 @@ static void count_outcomes(const json_t *results, int *pass, int *fail, int *ski
 	}
 }
 
+/* A result's string field, borrowed (NULL when missing); ms_run_add_conformance copies it. */
+static char *text_of(const json_t *r, const char *key)
+{
+	return (char *)json_string_value(json_object_get(r, key));
+}
+
 /* The clean run's results are real conformance results of this run: kept in results.json. */
 static void add_clean_results(struct ms_run *run, const json_t *results, const char *fs)
 {
@@ -174,14 +180,10 @@ static void add_clean_results(struct ms_run *run, const json_t *results, const c
 		if (outcome < 0)
 			continue;
 		struct ms_conformance c = {
-			.suite = (char *)json_string_value(json_object_get(r, "suite")),
-			.test = (char *)json_string_value(json_object_get(r, "test")),
-			.ids = (char *)json_string_value(json_object_get(r, "ids")),
-			.spec = (char *)json_string_value(json_object_get(r, "spec")),
-			.fs = (char *)fs,
-			.place = run->place,
-			.outcome = (enum ms_outcome)outcome,
-			.message = (char *)json_string_value(json_object_get(r, "message")),
+			.suite = text_of(r, "suite"), .test = text_of(r, "test"),
+			.ids = text_of(r, "ids"), .spec = text_of(r, "spec"),
+			.fs = (char *)fs, .place = run->place,
+			.outcome = (enum ms_outcome)outcome, .message = text_of(r, "message"),
 			.duration_s = json_number_value(json_object_get(r, "duration_s")),
 		};
 		ms_run_add_conformance(run, &c);

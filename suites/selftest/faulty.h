@@ -11,6 +11,7 @@
 #define MMAPSUITE_FAULTY_H
 
 #include <signal.h>
+#include <stdarg.h> /* FAULTY_MREMAP_NEW_ADDRESS */
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/mman.h>
@@ -52,9 +53,16 @@ void *faulty_next(const char *name);
 
 size_t faulty_page(void);
 
-/* mremap's optional fifth argument is read only for the flags that use it. */
-#define FAULTY_MREMAP_NEW_ADDRESS(flags, ap)                                                \
-	(((flags) & (MREMAP_FIXED | MREMAP_DONTUNMAP)) ? va_arg(ap, void *) : NULL)
+/* Declares new_address, mremap's optional fifth argument: read only for the flags that use
+ * it. For the top of an mremap wrapper, whose last named parameter is flags. */
+#define FAULTY_MREMAP_NEW_ADDRESS(flags, new_address)                                     \
+	void *new_address = NULL;                                                          \
+	if ((flags) & (MREMAP_FIXED | MREMAP_DONTUNMAP)) {                                 \
+		va_list faulty_ap;                                                         \
+		va_start(faulty_ap, flags);                                                \
+		new_address = va_arg(faulty_ap, void *);                                   \
+		va_end(faulty_ap);                                                         \
+	}
 
 /* ---- shared_to_private.c: MAP_SHARED file mappings silently made private ---- */
 

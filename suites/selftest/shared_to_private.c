@@ -13,7 +13,6 @@
 
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -171,10 +170,7 @@ int msync(void *addr, size_t len, int flags)
  * mremap is written back (when the mode writes at all) and forgotten. */
 void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	void *new_address = FAULTY_MREMAP_NEW_ADDRESS(flags, ap);
-	va_end(ap);
+	FAULTY_MREMAP_NEW_ADDRESS(flags, new_address);
 	uintptr_t start = (uintptr_t)old, end = start + old_size;
 	int whole = -1;
 	pthread_mutex_lock(&regions_lock);

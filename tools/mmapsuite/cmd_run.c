@@ -8,6 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char run_synopsis[] =
+	"usage: mmapsuite run [OPTIONS]\n"
+	"The main job: captures the environment, runs the conformance tests on each file\n"
+	"system under test and the benchmark profile, and renders the reports into a new\n"
+	"results directory, whose path it prints last.\n\n";
+
 enum { OPT_PROFILE = MS_OPT_OWN, OPT_NO_BENCH };
 
 static const struct ms_option run_options[] = {
@@ -17,16 +23,6 @@ static const struct ms_option run_options[] = {
 };
 static const struct ms_option *const run_tables[] = { run_options, ms_conform_options,
 						      ms_harness_options, NULL };
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: mmapsuite run [OPTIONS]\n"
-		"The main job: captures the environment, runs the conformance tests on each file\n"
-		"system under test and the benchmark profile, and renders the reports into a new\n"
-		"results directory, whose path it prints last.\n\n");
-	ms_options_help(out, run_tables);
-}
 
 int cmd_run(int argc, char **argv)
 {
@@ -39,8 +35,7 @@ int cmd_run(int argc, char **argv)
 	for (int id; (id = ms_options_next(&p)) != MS_OPT_DONE;) {
 		switch (id) {
 		case MS_OPT_HELP:
-			usage(stdout);
-			return MS_EXIT_OK;
+			return ms_options_usage(run_synopsis, run_tables, NULL);
 		case OPT_NO_BENCH:
 			bench = false;
 			break;
@@ -54,10 +49,7 @@ int cmd_run(int argc, char **argv)
 				ms_conform_handle(&rq, id, p.given, p.arg);
 		}
 	}
-	ms_options_no_operands(&p);
-	ms_conform_validate(&rq);
-	ms_harness_begin(&h);
-	int bad = ms_conform_execute(&rq, &h);
+	int bad = ms_conform_start(&p, &rq, &h);
 	int bench_rc = bench ? ms_bench_execute(&brq, &h) : 0;
 	int rc = ms_harness_end(&h);
 	if (bad < 0 || ms_harness_failed(&h) || bench_rc)

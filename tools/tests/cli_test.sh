@@ -5,22 +5,10 @@
 set -uo pipefail
 ms=$1 work=$2
 rm -rf "$work" && mkdir -p "$work"
-fails=0 checks=0
-
+# shellcheck source-path=SCRIPTDIR source=../lib/steps.sh
+. "$(dirname "$0")/../lib/steps.sh" # expect STATUS PATTERN -- command...
+fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-
-# expect STATUS PATTERN -- command...: the exit status and a message matching PATTERN.
-expect() {
-	local status=$1 pattern=$2; shift 3
-	checks=$((checks + 1))
-	local output rc
-	output=$("$@" 2>&1); rc=$?
-	if [[ $rc -ne $status ]]; then
-		fail "$* exited $rc, expected $status: $output"
-	elif ! grep -qE -- "$pattern" <<<"$output"; then
-		fail "$*: output does not match '$pattern': $output"
-	fi
-}
 
 for cmd in run conform bench env list report compare history selftest; do
 	expect 0 "usage: mmapsuite $cmd" -- "$ms" "$cmd" --help

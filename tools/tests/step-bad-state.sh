@@ -7,26 +7,12 @@
 #   step-bad-state.sh BIN_DIR OUT_DIR
 set -uo pipefail
 ms=$(cd "$1" && pwd)/mmapsuite work=$2/bad-state
-top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/steps.sh
+. "$(dirname "$0")/../lib/steps.sh" # top; expect STATUS PATTERN -- command...
 rm -rf "$work" && mkdir -p "$work"
-fails=0 checks=0
+fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
-
-# expect STATUS PATTERN -- command...
-expect() {
-	local status=$1 pattern=$2; shift 3
-	checks=$((checks + 1))
-	local output rc
-	output=$("$@" 2>&1); rc=$?
-	if [[ $rc -ne $status ]]; then
-		fail "$* exited $rc, expected $status: $output"
-	elif ! grep -qE -- "$pattern" <<<"$output"; then
-		fail "$*: output does not match '$pattern': $output"
-	else
-		ok "$* -> $rc, '$pattern'"
-	fi
-}
 nothing_written() {
 	checks=$((checks + 1))
 	[[ ! -e $1 ]] && ok "nothing written in $1" || fail "a refused command created $1"

@@ -4,11 +4,10 @@
 # name that does not exist, a malformed row, an id used twice and a test of the build that no
 # row names (a new test filed without its clause) are each refused.
 set -uo pipefail
-bin=$1 out=$2/clauses
-top=$(cd "$(dirname "$0")/../.." && pwd)
-rm -rf "$out" && mkdir -p "$out"
-bad=0
-fail() { echo "step-clauses: FAILED: $*"; bad=1; }
+bin=$1
+# shellcheck source-path=SCRIPTDIR source=../lib/steps.sh
+. "$(dirname "$0")/../lib/steps.sh"
+step_begin clauses "$2"
 
 "$bin/mmapsuite" list --clauses --strict >"$out/list.txt" 2>"$out/list.err"
 rc=$?

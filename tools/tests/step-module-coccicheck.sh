@@ -7,9 +7,6 @@
 # downloads linux-source-6.1 (140 MB). SKIP with the reason when spatch or the scripts
 # cannot be had here.
 set -uo pipefail
-bin=$1
-top=$(cd "$(dirname "$0")/../.." && pwd)
-MMAPSUITE_BUILD=$(dirname "$bin") "$top/tools/checks/module-checks" coccicheck
-rc=$?
-((rc == 3)) && { echo "SKIP: coccicheck cannot run here (reason above)"; exit 0; }
-exit "$rc"
+# shellcheck source-path=SCRIPTDIR source=../lib/steps.sh
+. "$(dirname "$0")/../lib/steps.sh"
+module_check coccicheck "$1"

@@ -4,9 +4,6 @@
 # About 20-30 s warm (two Kbuild runs of one file); the headers come from tools/kernel-fetch's
 # cache. SKIP with the reason when sparse or the headers cannot be had here.
 set -uo pipefail
-bin=$1
-top=$(cd "$(dirname "$0")/../.." && pwd)
-MMAPSUITE_BUILD=$(dirname "$bin") "$top/tools/checks/module-checks" sparse
-rc=$?
-((rc == 3)) && { echo "SKIP: sparse cannot run here (reason above)"; exit 0; }
-exit "$rc"
+# shellcheck source-path=SCRIPTDIR source=../lib/steps.sh
+. "$(dirname "$0")/../lib/steps.sh"
+module_check sparse "$1"

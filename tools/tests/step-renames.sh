@@ -8,11 +8,10 @@
 # 3. With one old result flipped to fail, compare shows the change on every variant of it.
 # 4. An expectation file naming a split test by its old name matches each variant (XPASS).
 set -uo pipefail
-bin=$1 out=$2/renames
-top=$(cd "$(dirname "$0")/../.." && pwd)
-rm -rf "$out" && mkdir -p "$out"
-bad=0
-fail() { echo "step-renames: FAILED: $*"; bad=1; }
+bin=$1
+# shellcheck source-path=SCRIPTDIR source=../lib/steps.sh
+. "$(dirname "$0")/../lib/steps.sh"
+step_begin renames "$2"
 
 # 1. the map against the suite
 "$bin/mmapsuite" list >"$out/list.txt" 2>"$out/list.err" || fail "mmapsuite list: $(cat "$out/list.err")"

@@ -29,6 +29,10 @@ int ms_conform_handle(struct ms_conform_request *rq, int id, const char *given,
 /* Checks the request before anything is written; exits 2 naming what is wrong: --allow-write
  * without --gpio-pin, a --filter that selects no test. */
 void ms_conform_validate(const struct ms_conform_request *rq);
+/* What conform and run do once their options are read (p at MS_OPT_DONE): refuse operands,
+ * validate rq, begin the harness and run the tests. Returns ms_conform_execute's answer. */
+int ms_conform_start(struct ms_options *p, const struct ms_conform_request *rq,
+		     struct ms_harness *h);
 
 /* The tests compiled into mmapsuite-conform: an array of {suite, test, ids, spec}, or NULL
  * with a message when the binary cannot be run. */

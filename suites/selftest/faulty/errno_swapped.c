@@ -4,7 +4,6 @@
 #include "../faulty.h"
 
 #include <errno.h>
-#include <stdarg.h>
 
 static long swapped(long result, bool active)
 {
@@ -36,10 +35,7 @@ int msync(void *addr, size_t len, int flags)
 
 void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	void *new_address = FAULTY_MREMAP_NEW_ADDRESS(flags, ap);
-	va_end(ap);
+	FAULTY_MREMAP_NEW_ADDRESS(flags, new_address);
 	return (void *)swapped((long)libc_real.mremap(old, old_size, new_size, flags, new_address),
 			       FAULTY_ACTIVE());
 }

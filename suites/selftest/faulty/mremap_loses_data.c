@@ -4,14 +4,9 @@
  * cache, so only private contents are lost. */
 #include "../faulty.h"
 
-#include <stdarg.h>
-
 void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	void *new_address = FAULTY_MREMAP_NEW_ADDRESS(flags, ap);
-	va_end(ap);
+	FAULTY_MREMAP_NEW_ADDRESS(flags, new_address);
 	void *p = libc_real.mremap(old, old_size, new_size, flags, new_address);
 	if (p != MAP_FAILED && p != old && FAULTY_ACTIVE())
 		libc_real.madvise(p, new_size, MADV_DONTNEED);

@@ -4,8 +4,6 @@
  * the clean run and counts no catch from a test that fails under it. */
 #include "../faulty.h"
 
-#include <stdarg.h>
-
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	return libc_real.mmap(addr, len, prot, flags, fd, off);
@@ -28,10 +26,7 @@ int msync(void *addr, size_t len, int flags)
 
 void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	void *new_address = FAULTY_MREMAP_NEW_ADDRESS(flags, ap);
-	va_end(ap);
+	FAULTY_MREMAP_NEW_ADDRESS(flags, new_address);
 	return libc_real.mremap(old, old_size, new_size, flags, new_address);
 }
 

@@ -5,8 +5,6 @@
  * P-mlockall-E02, L-mremap-E04). */
 #include "../faulty.h"
 
-#include <stdarg.h>
-
 #ifndef MCL_ONFAULT
 #define MCL_ONFAULT 4
 #endif
@@ -41,10 +39,7 @@ int mlockall(int flags)
 
 void *mremap(void *old, size_t old_size, size_t new_size, int flags, ...)
 {
-	va_list ap;
-	va_start(ap, flags);
-	void *new_address = FAULTY_MREMAP_NEW_ADDRESS(flags, ap);
-	va_end(ap);
+	FAULTY_MREMAP_NEW_ADDRESS(flags, new_address);
 	if (FAULTY_ACTIVE())
 		flags &= MREMAP_MAYMOVE | MREMAP_FIXED | 4 /* MREMAP_DONTUNMAP */;
 	return libc_real.mremap(old, old_size, new_size, flags, new_address);

@@ -1,0 +1,44 @@
+# shellcheck shell=bash
+# Shared pieces of the check scripts in tools/tests/. Source it from bash (`set -uo pipefail`).
+# Sourcing sets top, the source tree this file belongs to.
+#
+#   step_begin NAME OUT_ROOT     out=OUT_ROOT/NAME, emptied; bad=0; from then on fail WHY prints
+#                                "step-NAME: FAILED: WHY" and sets bad=1
+#   expect STATUS PATTERN -- COMMAND...
+#                                one check (counted in checks): COMMAND exits STATUS and its
+#                                output matches PATTERN (grep -E); else fail says what it did.
+#                                A pass goes to ok, which prints nothing unless the script
+#                                defines its own ok after sourcing
+#   module_check CHECK BIN       tools/checks/module-checks CHECK (docs/checks.md) with the
+#                                build of BIN; its status 3 (cannot run here) is a SKIP
+# shellcheck disable=SC2034 # top, out, bad: for the scripts that source this
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+
+step_begin() {
+	step_name=$1 out=$2/$1 bad=0
+	rm -rf "$out" && mkdir -p "$out"
+}
+fail() { echo "step-$step_name: FAILED: $*"; bad=1; } # a script that counts failures has its own
+
+checks=0
+ok() { :; }
+expect() {
+	local status=$1 pattern=$2; shift 3
+	checks=$((checks + 1))
+	local output rc
+	output=$("$@" 2>&1); rc=$?
+	if [[ $rc -ne $status ]]; then
+		fail "$* exited $rc, expected $status: $output"
+	elif ! grep -qE -- "$pattern" <<<"$output"; then
+		fail "$*: output does not match '$pattern': $output"
+	else
+		ok "$* -> $rc, '$pattern'"
+	fi
+}
+
+module_check() {
+	MMAPSUITE_BUILD=$(dirname "$2") "$top/tools/checks/module-checks" "$1"
+	local rc=$?
+	((rc == 3)) && { echo "SKIP: $1 cannot run here (reason above)"; exit 0; }
+	exit "$rc"
+}
