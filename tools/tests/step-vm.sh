@@ -79,3 +79,24 @@ CHECK
 boot=$(sed -n 's/.*guest: .* up after \([0-9.]*\) s.*/\1/p' "$out/vm/tools-vm.log" | head -1)
 done_s=$(sed -n 's/.*guest: finished with status .* after \([0-9.]*\) s.*/\1/p' "$out/vm/tools-vm.log" | head -1)
 echo "guest boot ${boot:-?} s, results after ${done_s:-?} s of guest uptime; whole step ${took} s"
+# The places of this tools/test side by side (mmapsuite report --matrix): the host's conformance
+# run, the 16 KiB arm64 guest's (step-vm-16k runs before this step) and this guest's, each file
+# system a column headed with its kernel, architecture and page size.
+places=()
+for d in "$out"/conform/*/ "$out"/vm-16k/*/ "$run"; do
+	[[ -f $d/results.json ]] && places+=("$d")
+done
+"$bin/mmapsuite" report --matrix --out "$out/vm/matrix" "${places[@]}" >/dev/null ||
+	{ echo "report --matrix of ${#places[@]} runs failed"; exit 1; }
+python3 - "$out/vm/matrix/matrix.md" "${places[@]}" <<'CHECK' || exit 1
+import json, os, sys
+md, runs = open(sys.argv[1]).read(), sys.argv[2:]
+columns = sum(len({c["fs"] for c in json.load(open(os.path.join(r, "results.json")))["conformance"]})
+              for r in runs)
+pages = {str(json.load(open(os.path.join(r, "results.json")))["environment"].get("page_size", ""))
+         for r in runs}
+for p in pages - {""}:
+    assert f"· {int(p) // 1024} KiB ·" in md, f"no column of matrix.md is headed {int(p) // 1024} KiB"
+print(f"matrix of places: {len(runs)} runs, {columns} columns, page sizes {sorted(pages - {''})}: "
+      f"{os.path.dirname(sys.argv[1])}/matrix.html")
+CHECK
