@@ -94,7 +94,7 @@ void ms_range_rounding_by_hole(const struct range_target *t);
 #define MS_RANGE_ROW_DECLARE_(suite, table, ids, spec, target, cls, expect)                 \
 	MS_ERRNO_ROW_((suite, table, ids, spec, MS_ROW_NOTHING, MS_ROW_NOTHING,              \
 		       MS_RANGE_CHECK_), cls, (&(target), RC_##cls), expect, "")
-#define MS_RANGE_CHECK_(call, expect, clause) ms_range_row(MS_ROW_UNPACK_ call, expect)
+#define MS_RANGE_CHECK_(call, text, expect, clause) ms_range_row(MS_ROW_UNPACK_ call, expect)
 
 /* ---- mmap offset classes ---- */
 

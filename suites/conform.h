@@ -297,6 +297,7 @@ const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
 
 /* One test per row of an errno table: suite/test_<row> runs
  *         setup(row) ms_assert_errno_row(call, expected, clause); teardown(row)
+ * (its message shows the call as the table writes it, flag names and all)
  * rows is the table, a macro rows(ROW, t) that calls ROW(t, row, call, expected, clause) once
  * per row; setup and teardown name macros of one parameter (the row) that expand to whole
  * statements: the declarations the calls use, and the checks and clean-up after the call
@@ -311,29 +312,34 @@ const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
  * Every errno row of the suite is declared by MS_ERRNO_ROW_ (the class tables of
  * arg_classes.h too). */
 #define CONFORM_ERRNO_ROWS(rows, suite, test, ids, spec, setup, teardown)                   \
-	rows(MS_ERRNO_ROW_, (suite, test, ids, spec, setup, teardown, ms_assert_errno_row))
+	rows(MS_ERRNO_ROW_, (suite, test, ids, spec, setup, teardown, MS_ERRNO_ROW_CHECK_))
 /* The same table where each row's name is the whole test name: suite/<row>. */
 #define CONFORM_ERRNO_TESTS(rows, suite, ids, spec, setup, teardown)                        \
-	rows(MS_ERRNO_TEST_, (suite, ids, spec, setup, teardown, ms_assert_errno_row))
+	rows(MS_ERRNO_TEST_, (suite, ids, spec, setup, teardown, MS_ERRNO_ROW_CHECK_))
 #define MS_ROW_NOTHING(row)
-/* t is the parenthesised list of the table's own arguments: unpacked in front of the row's. */
-#define MS_ERRNO_ROW_(t, ...) MS_ROW_APPLY_(MS_ERRNO_ROW_NAMED_, MS_ROW_UNPACK_ t, __VA_ARGS__)
-#define MS_ERRNO_TEST_(t, ...) MS_ROW_APPLY_(MS_ERRNO_TEST_NAMED_, MS_ROW_UNPACK_ t, __VA_ARGS__)
+/* t is the parenthesised list of the table's own arguments: unpacked in front of the row's.
+ * The call is also passed as written (#call, before its macros expand) for the message. */
+#define MS_ERRNO_ROW_(t, row, call, ...)                                                    \
+	MS_ROW_APPLY_(MS_ERRNO_ROW_NAMED_, MS_ROW_UNPACK_ t, row, call, #call, __VA_ARGS__)
+#define MS_ERRNO_TEST_(t, row, call, ...)                                                   \
+	MS_ROW_APPLY_(MS_ERRNO_TEST_NAMED_, MS_ROW_UNPACK_ t, row, call, #call, __VA_ARGS__)
 #define MS_ROW_UNPACK_(...) __VA_ARGS__
 #define MS_ROW_APPLY_(m, ...) m(__VA_ARGS__)
 #define MS_ERRNO_ROW_NAMED_(suite, test, ids, spec, setup, teardown, check, row, ...)      \
 	MS_ERRNO_ROW_TEST_(suite, test##_##row, ids, spec, setup, teardown, check, row, __VA_ARGS__)
 #define MS_ERRNO_TEST_NAMED_(suite, ids, spec, setup, teardown, check, row, ...)             \
 	MS_ERRNO_ROW_TEST_(suite, row, ids, spec, setup, teardown, check, row, __VA_ARGS__)
-/* The row's test, suite/name; check is the assertion: ms_assert_errno_row, or a table's own
+/* The row's test, suite/name; check is the assertion: MS_ERRNO_ROW_CHECK_, or a table's own
  * with the same parameters (RANGE_TABLE's, arg_classes.h). */
-#define MS_ERRNO_ROW_TEST_(suite, name, ids, spec, setup, teardown, check, row, call, expected, \
-			   clause)                                                          \
+#define MS_ERRNO_ROW_TEST_(suite, name, ids, spec, setup, teardown, check, row, call, text,    \
+			   expected, clause)                                                \
 	CONFORM(suite, name, ids, spec)                                                     \
 	{                                                                                   \
-		setup(row) check(call, expected, clause);                                   \
+		setup(row) check(call, text, expected, clause);                             \
 		teardown(row)                                                               \
 	}
+#define MS_ERRNO_ROW_CHECK_(call, text, expected, clause)                                   \
+	MS_CHECK_ERRNO_(cr_assert, call, text, expected, " (%s)", clause)
 
 /* Asserts that expr returned 0 (or not MAP_FAILED for pointers: use ms_assert_mapped). */
 #define ms_assert_ok(expr)                                                                  \
