@@ -5,7 +5,7 @@
  * cable; both are used with SNDRV_PCM_ACCESS_MMAP_INTERLEAVED through the raw ioctls of
  * <sound/asound.h> (suite media_alsa_aloop). The module is loaded by tools/vm in its guest;
  * elsewhere every test SKIPs saying the module is missing. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -32,12 +32,7 @@ static int aloop_card(void)
 	for (int c = 0; c < 32; c++) {
 		char path[64], id[64] = "";
 		snprintf(path, sizeof(path), "/proc/asound/card%d/id", c);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(id, sizeof(id), f))
-			id[0] = 0;
-		fclose(f);
+		ms_read_first_line(path, id, sizeof(id));
 		if (strncmp(id, "Loopback", 8))
 			continue;
 		snprintf(path, sizeof(path), "/dev/snd/controlC%d", c);

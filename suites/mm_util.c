@@ -429,6 +429,16 @@ bool ms_swap_active(void)
 	return lines > 1;
 }
 
+void ms_read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	buf[0] = 0;
+	if (f && !fgets(buf, (int)len, f))
+		buf[0] = 0;
+	if (f)
+		fclose(f);
+}
+
 long ms_read_long_file(const char *path)
 {
 	FILE *f = fopen(path, "r");

@@ -291,6 +291,9 @@ int ms_loop_attach_or_skip(int backing_fd, char *name);
  * shmem pages can be reclaimed. */
 bool ms_swap_active(void);
 
+/* The first line of a file (its newline kept) in buf, of len bytes; "" when the file cannot
+ * be read. */
+void ms_read_first_line(const char *path, char *buf, size_t len);
 /* The number a file starts with; -1 if it cannot be read. */
 long ms_read_long_file(const char *path);
 /* A field of /proc/meminfo ("MemTotal") in kB; BROKEN when absent. */

@@ -632,13 +632,8 @@ CONFORM(mmap_classes, exec_on_noexec_mount_eperm, "e5 h5", LINUX)
  * 4.7 on). Runs in a child: the limit is the child's. */
 CONFORM(mmap_classes, rlimit_data_fails_enomem, "h8", LINUX)
 {
-	FILE *f = fopen("/proc/cmdline", "r");
-	char cmd[4096] = "";
-	if (f) {
-		if (!fgets(cmd, sizeof(cmd), f))
-			cmd[0] = 0;
-		fclose(f);
-	}
+	char cmd[4096];
+	ms_read_first_line("/proc/cmdline", cmd, sizeof(cmd));
 	if (strstr(cmd, "ignore_rlimit_data"))
 		cr_skip_test("RLIMIT_DATA ignored by ignore_rlimit_data (/proc/cmdline)");
 	pid_t pid = xfork();
