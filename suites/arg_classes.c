@@ -251,6 +251,14 @@ void ms_check_prot(char *msg, size_t len, const char *how, const char *name, uns
 			 rfault ? "faulted" : "succeeded");
 }
 
+int ms_next_bit_not_in(unsigned long known, int bit)
+{
+	for (int b = bit ? __builtin_ctz((unsigned)bit) + 1 : 0; b < 31; b++)
+		if (!(known & (1ul << b)))
+			return 1 << b;
+	return 0;
+}
+
 void ms_unknown_prot_bits_einval(bool pkey)
 {
 	size_t pg = ms_page();
@@ -258,10 +266,7 @@ void ms_unknown_prot_bits_einval(bool pkey)
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
 	char msg[2048] = "";
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (known & (unsigned long)bit)
-			continue;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		errno = 0;
 		long r = pkey ? syscall(SYS_pkey_mprotect, p, pg, PROT_READ | bit, -1)
 			      : mprotect(p, pg, PROT_READ | bit);

@@ -122,6 +122,11 @@ unsigned long ms_known_map_bits(void);
  * on a plain mapping: they have their own rows. */
 unsigned long ms_known_prot_bits(void);
 
+/* The flag tables' walk over the bits of an int argument: the next single bit above bit (from
+ * bit 0 when bit is 0), up to bit 30, that known does not hold; 0 after the last.
+ *   for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) */
+int ms_next_bit_not_in(unsigned long known, int bit);
+
 /* mprotect or pkey_mprotect(pkey -1) each unknown prot bit: EINVAL, protection unchanged. */
 void ms_unknown_prot_bits_einval(bool pkey);
 

@@ -219,10 +219,8 @@ CONFORM(mlock_classes, mlock2_flags_table, "h14", LINUX)
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
 	char msg[2048] = "";
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (bit == MLOCK_ONFAULT)
-			continue;
+	for (int bit = ms_next_bit_not_in(MLOCK_ONFAULT, 0); bit;
+	     bit = ms_next_bit_not_in(MLOCK_ONFAULT, bit)) {
 		errno = 0;
 		if (syscall(SYS_mlock2, p, pg, bit) != -1 || errno != EINVAL)
 			ms_append(msg, "flag %#x: %s, expected EINVAL", bit, ms_errname(errno));
@@ -241,10 +239,8 @@ CONFORM(mlockall_classes, flags_table, "h14", POSIX)
 	errno = 0;
 	if (mlockall(MCL_ONFAULT) != -1 || errno != EINVAL)
 		ms_append(msg, "MCL_ONFAULT alone: %s, expected EINVAL", ms_errname(errno));
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (bit & (MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT))
-			continue;
+	const unsigned long known = MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		errno = 0;
 		if (mlockall(bit) != -1 || errno != EINVAL)
 			ms_append(msg, "flag %#x: %s, expected EINVAL", bit, ms_errname(errno));

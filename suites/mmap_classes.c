@@ -470,10 +470,7 @@ CONFORM(mmap_classes, unknown_prot_bits_grant_nothing, "e1 e2 h11", POSIX)
 	unsigned long known = ms_known_prot_bits();
 	char msg[2048] = "";
 	int probed = 0;
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (known & (unsigned long)bit)
-			continue;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		for (int base = 0; base < 2; base++) {
 			int prot = (base ? PROT_READ : PROT_NONE) | bit;
 			unsigned char *p = mmap(NULL, pg, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -505,10 +502,8 @@ CONFORM(mmap_classes, unknown_flag_bits_refused_or_ignored, "k3 k5", LINUX)
 	int fd = ms_memfd_of(pg, 0x5a);
 	unsigned long known = ms_known_map_bits();
 	char msg[2048] = "";
-	for (int b = 4; b < 31; b++) {
-		int bit = 1 << b;
-		if (known & (unsigned long)bit)
-			continue;
+	for (int bit = ms_next_bit_not_in(known | 0xf, 0); bit;
+	     bit = ms_next_bit_not_in(known | 0xf, bit)) {
 		errno = 0;
 		void *p = mmap(NULL, pg, PROT_READ, MAP_SHARED_VALIDATE | bit, fd, 0);
 		if (p != MAP_FAILED || errno != EOPNOTSUPP) {

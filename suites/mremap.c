@@ -460,10 +460,7 @@ CONFORM(mremap_classes, flags_table, "h12 g7 g8", LINUX)
 				 -1, 0);
 	char msg[2048] = "";
 	int known = MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP;
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (bit & known)
-			continue;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		errno = 0;
 		void *r = mremap(p, pg, pg, MREMAP_MAYMOVE | bit);
 		if (r != MAP_FAILED || errno != EINVAL)

@@ -429,10 +429,8 @@ CONFORM(msync_classes, flags_table, "f4", LINUX)
 	int fd = ms_memfd_of(pg, 0);
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	char msg[2048] = "";
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (bit & (MS_ASYNC | MS_INVALIDATE | MS_SYNC))
-			continue;
+	const unsigned long known = MS_ASYNC | MS_INVALIDATE | MS_SYNC;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		errno = 0;
 		if (msync(p, pg, MS_ASYNC | bit) != -1 || errno != EINVAL)
 			ms_append(msg, "MS_ASYNC|%#x: %s, expected EINVAL", bit, ms_errname(errno));
