@@ -96,6 +96,13 @@ void ms_range_rounding_by_hole(const struct range_target *t);
 		       MS_RANGE_CHECK_), cls, (&(target), RC_##cls), expect, "")
 #define MS_RANGE_CHECK_(call, text, expect, clause) ms_range_row(MS_ROW_UNPACK_ call, expect)
 
+/* The set-up and tear-down of an errno table (CONFORM_ERRNO_ROWS) whose rows use pg, the
+ * page size, and hole, [page][hole][page] from ms_map_with_hole(). */
+#define MS_HOLE_SETUP(row)                                                                  \
+	size_t pg = ms_page();                                                              \
+	unsigned char *hole = ms_map_with_hole();
+#define MS_HOLE_TEARDOWN(row) xmunmap(hole, 3 * pg);
+
 /* ---- mmap offset classes ---- */
 
 /* The rows of mmap's offset classes. */

@@ -109,6 +109,16 @@ static void race_install_handler(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
+/* Asserts that the access after the change faulted with SIGSEGV, si_code code, at the page. */
+static void assert_race_fault(const struct race *r, int code, int round)
+{
+	cr_assert(r->faulted_after && r->info.si_signo == SIGSEGV && r->info.si_code == code &&
+		  r->info.si_addr == (void *)r->page,
+		  "round %d: got %s %s at %p, expected SIGSEGV %s at %p", round,
+		  ms_signame(r->info.si_signo), ms_sicode_name(r->info.si_signo, r->info.si_code),
+		  r->info.si_addr, ms_sicode_name(SIGSEGV, code), (void *)r->page);
+}
+
 /* Starts a thread touching r->page in a loop, waits until it has touched it 1000 times, runs
  * change() on the page, then tells the thread and joins it (bounded). */
 static void race_round(struct race *r, void (*change)(void *page), int round)
@@ -177,11 +187,7 @@ CONFORM(threads_munmap, other_thread_read_faults_maperr, "i6", POSIX)
 		cr_assert(!r.accessed_after, "round %d: a read of %p that began after munmap "
 			  "returned did not fault (stale TLB entry on CPU %d)", round,
 			  (void *)r.page, race_rounds_cpu[1]);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_MAPERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_MAPERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
+		assert_race_fault(&r, SEGV_MAPERR, round);
 	}
 }
 
@@ -200,11 +206,7 @@ CONFORM(threads_mprotect, other_thread_write_faults_accerr, "i6", POSIX)
 		cr_assert(!r.accessed_after, "round %d: a store to %p that began after mprotect "
 			  "returned did not fault (stale writable TLB entry)", round,
 			  (void *)r.page);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_ACCERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_ACCERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
+		assert_race_fault(&r, SEGV_ACCERR, round);
 		cr_assert(r.page[0] == r.last_stored, "round %d: the page holds 0x%02x, the last "
 			  "completed store was 0x%02x", round, r.page[0], r.last_stored);
 		xmunmap((void *)r.page, ms_page());
@@ -226,11 +228,7 @@ CONFORM(threads_munmap, other_thread_file_store_never_lands, "i6 i1", POSIX)
 		race_round(&r, do_munmap, round);
 		cr_assert(!r.accessed_after, "%s round %d: a store to %p that began after munmap "
 			  "returned did not fault", ms_fs_name(), round, (void *)r.page);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_MAPERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_MAPERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
+		assert_race_fault(&r, SEGV_MAPERR, round);
 		unsigned char in_file;
 		xpread(fd, &in_file, 1, 0);
 		cr_assert(in_file == r.last_stored, "%s round %d: the file holds 0x%02x, the last "
