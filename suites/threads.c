@@ -169,6 +169,21 @@ static void do_mprotect_read(void *page)
 	xmprotect(page, ms_page(), PROT_READ);
 }
 
+/* What every race test does first: pick the two CPUs, install the fault handler. */
+static void race_prepare(void)
+{
+	race_pick_cpus();
+	race_install_handler();
+}
+
+/* A race over a new private anonymous read-write page. */
+static struct race race_on_anon_page(enum race_op op)
+{
+	struct race r = { .op = op };
+	r.page = xmap_anon(ms_page(), MAP_PRIVATE);
+	return r;
+}
+
 enum { race_rounds = 30 };
 
 /* Assert that once munmap() has returned in one thread, a thread on another CPU that was
@@ -176,12 +191,9 @@ enum { race_rounds = 30 };
  * page's address (the TLB was shot down before munmap returned); 30 rounds. */
 CONFORM(threads_munmap, other_thread_read_faults_maperr, "i6", POSIX)
 {
-	race_pick_cpus();
-	race_install_handler();
+	race_prepare();
 	for (int round = 0; round < race_rounds; round++) {
-		struct race r = { .op = RACE_READ };
-		r.page = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct race r = race_on_anon_page(RACE_READ);
 		r.page[0] = 1;
 		race_round(&r, do_munmap, round);
 		cr_assert(!r.accessed_after, "round %d: a read of %p that began after munmap "
@@ -196,12 +208,9 @@ CONFORM(threads_munmap, other_thread_read_faults_maperr, "i6", POSIX)
  * address, and the page holds exactly the last store that completed before; 30 rounds. */
 CONFORM(threads_mprotect, other_thread_write_faults_accerr, "i6", POSIX)
 {
-	race_pick_cpus();
-	race_install_handler();
+	race_prepare();
 	for (int round = 0; round < race_rounds; round++) {
-		struct race r = { .op = RACE_WRITE };
-		r.page = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct race r = race_on_anon_page(RACE_WRITE);
 		race_round(&r, do_mprotect_read, round);
 		cr_assert(!r.accessed_after, "round %d: a store to %p that began after mprotect "
 			  "returned did not fault (stale writable TLB entry)", round,
@@ -219,8 +228,7 @@ CONFORM(threads_mprotect, other_thread_write_faults_accerr, "i6", POSIX)
  * reaches the page cache. */
 CONFORM(threads_munmap, other_thread_file_store_never_lands, "i6 i1", POSIX)
 {
-	race_pick_cpus();
-	race_install_handler();
+	race_prepare();
 	int fd = ms_file(ms_page(), NULL);
 	for (int round = 0; round < race_rounds; round++) {
 		struct race r = { .op = RACE_WRITE };
