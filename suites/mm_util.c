@@ -429,6 +429,21 @@ bool ms_swap_active(void)
 	return lines > 1;
 }
 
+void ms_assert_ranges_einval(int fd, const struct ms_bad_range *r, size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		errno = 0;
+		void *p = mmap(NULL, r[i].len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, r[i].off);
+		int e = errno;
+		if (p != MAP_FAILED)
+			munmap(p, r[i].len);
+		cr_assert(p == MAP_FAILED && e == EINVAL,
+			  "%s: mmap of %zu bytes at offset %lld (%s): expected EINVAL, got %s", what,
+			  r[i].len, (long long)r[i].off, r[i].why,
+			  p == MAP_FAILED ? ms_errname(e) : "a mapping");
+	}
+}
+
 void ms_read_first_line(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");

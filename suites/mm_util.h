@@ -218,6 +218,16 @@ unsigned char *ms_map_backing(enum ms_backing b, size_t len, size_t file_size, i
 #define MS_BACKING_VARIANT_(suite, name, ids, spec, suffix, backing)                        \
 	CONFORM_VARIANT(suite, name, suffix, ids, spec, name, backing)
 
+/* A mapping request a device must refuse: len bytes at offset off, and why it is wrong. */
+struct ms_bad_range {
+	size_t len;
+	off_t off;
+	const char *why;
+};
+/* Asserts that a read-write MAP_SHARED mmap() of fd fails with EINVAL for each of the n
+ * requests (a mapping made all the same is unmapped); what names the buffer in the message. */
+void ms_assert_ranges_einval(int fd, const struct ms_bad_range *r, size_t n, const char *what);
+
 /* Reads one byte of every page of [p, p + len): each page is then mapped (or faults). */
 void ms_touch_pages(const unsigned char *p, size_t len);
 
