@@ -361,6 +361,20 @@ unsigned char *ms_map_shared_file_stored(size_t len, char *path, int *fd)
 	return p;
 }
 
+struct ms_file_map ms_file_map(size_t len, char *path, bool stored)
+{
+	struct ms_file_map m = { .len = len };
+	m.p = stored ? ms_map_shared_file_stored(len, path, &m.fd)
+		     : ms_map_shared_file(len, path, &m.fd);
+	return m;
+}
+
+void ms_file_map_release(const struct ms_file_map *m)
+{
+	xmunmap(m->p, m->len);
+	xclose(m->fd);
+}
+
 void ms_drop_file_cache(int fd, size_t len)
 {
 	xfsync(fd);

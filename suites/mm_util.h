@@ -272,6 +272,17 @@ unsigned char *ms_map_shared_file(size_t len, char *path, int *fd);
  * ms_stored(), dirty in the page cache (the "file, map shared, fill" opening of b and f). */
 unsigned char *ms_map_shared_file_stored(size_t len, char *path, int *fd);
 
+/* The same fixture as one value, for a test that keeps mapping, length and descriptor
+ * together: ms_map_shared_file(len, path, &m.fd), or with stored ms_map_shared_file_stored(). */
+struct ms_file_map {
+	unsigned char *p;
+	size_t len;
+	int fd;
+};
+struct ms_file_map ms_file_map(size_t len, char *path, bool stored);
+/* Unmaps m and closes its descriptor (BROKEN when either fails). */
+void ms_file_map_release(const struct ms_file_map *m);
+
 /* Drops a clean file from the page cache with POSIX_FADV_DONTNEED, never the global
  * drop_caches: that disturbs every test running beside this one (observed on 6.18: after
  * drop_caches, tmpfs read faults on the files it passed over stop mapping neighbours, 64
