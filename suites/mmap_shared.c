@@ -31,17 +31,13 @@ CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
  * munmap and close. */
 CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 {
-	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
-	int fd;
-	unsigned char *p = ms_map_shared_file_stored(len, path, &fd);
-	xmunmap(p, len);
-	xclose(fd);
-	fd = xopen(path, O_RDONLY, 0);
-	p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	ms_assert_bytes(p, 0, len, ms_stored, "new mapping after munmap, close and open");
-	/* cppcheck-suppress doubleFree ; two different mappings of the same length are unmapped */
-	xmunmap(p, len);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), path, true);
+	ms_file_map_release(&m);
+	int fd = xopen(path, O_RDONLY, 0);
+	const unsigned char *p = xmmap(NULL, m.len, PROT_READ, MAP_SHARED, fd, 0);
+	ms_assert_bytes(p, 0, m.len, ms_stored, "new mapping after munmap, close and open");
+	xmunmap((void *)p, m.len);
 	xclose(fd);
 }
 
@@ -146,15 +142,23 @@ CONFORM(mmap_shared, independent_open_in_other_process_shares_stores, "b3", POSI
 
 /* ---- b4, b5, b6: the last partial page and beyond ---- */
 
+/* Maps the first three pages of fd, a file of size bytes (2 pages + 100) and asserts that
+ * they show the file's content up to size and zero after it; what names the zeros. */
+static void assert_zero_past_eof(int fd, size_t size, const char *what)
+{
+	size_t page = ms_page();
+	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
+	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
+	ms_assert_zero(p, size, 3 * page, what);
+	xmunmap((void *)p, 3 * page);
+}
+
 /* Assert that the bytes past end of file in the last partial page read as zero. */
 CONFORM(mmap_shared, partial_last_page_reads_zero_past_eof, "b4", POSIX)
 {
-	size_t page = ms_page(), size = 2 * page + 100;
+	size_t size = 2 * ms_page() + 100;
 	int fd = ms_file(size, NULL);
-	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
-	ms_assert_zero(p, size, 3 * page, "past end of file in the last page");
-	xmunmap((void *)p, 3 * page);
+	assert_zero_past_eof(fd, size, "past end of file in the last page");
 	xclose(fd);
 }
 
@@ -165,23 +169,30 @@ CONFORM(mmap_shared, partial_page_zero_after_shrink_before_map, "b4", POSIX)
 	size_t page = ms_page(), size = 2 * page + 100;
 	int fd = ms_file(3 * page, NULL); /* the whole last page holds data, and is cached */
 	xftruncate(fd, (off_t)size);
-	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
-	ms_assert_zero(p, size, 3 * page, "past the end set by ftruncate() before mmap");
-	xmunmap((void *)p, 3 * page);
+	assert_zero_past_eof(fd, size, "past the end set by ftruncate() before mmap");
 	xclose(fd);
+}
+
+/* A new file of size bytes (page + 100) mapped over two pages, 0xee stored past its end in
+ * the last page, msync(MS_SYNC)ed when sync, unmapped; returns its descriptor. */
+static int file_stored_past_eof(size_t size, bool sync)
+{
+	size_t page = ms_page();
+	int fd = ms_file(size, NULL);
+	unsigned char *p = xmap_shared(fd, 2 * page);
+	memset(p + size, 0xee, 2 * page - size);
+	if (sync)
+		xmsync(p, 2 * page, MS_SYNC);
+	xmunmap(p, 2 * page);
+	return fd;
 }
 
 /* Assert that stores past end of file in the last page do not grow the file, and read()
  * stops at end of file, also after msync(MS_SYNC) and munmap. */
 CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 {
-	size_t page = ms_page(), size = page + 100;
-	int fd = ms_file(size, NULL);
-	unsigned char *p = xmap_shared(fd, 2 * page);
-	memset(p + size, 0xee, 2 * page - size);
-	xmsync(p, 2 * page, MS_SYNC);
-	xmunmap(p, 2 * page);
+	size_t size = ms_page() + 100;
+	int fd = file_stored_past_eof(size, true);
 	struct stat st;
 	xcheck("fstat", fstat(fd, &st));
 	cr_assert(st.st_size == (off_t)size, "stores past end of file changed its size from %zu "
@@ -203,10 +214,7 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", POSIX)
 {
 	size_t page = ms_page(), size = page + 100;
-	int fd = ms_file(size, NULL);
-	unsigned char *p = xmap_shared(fd, 2 * page);
-	memset(p + size, 0xee, 2 * page - size);
-	xmunmap(p, 2 * page);
+	int fd = file_stored_past_eof(size, false);
 	xftruncate(fd, (off_t)(2 * page));
 	unsigned char *back = ms_read_range(fd, 0, 2 * page);
 	ms_assert_bytes(back, 0, size, ms_pattern, "file content");
@@ -351,19 +359,17 @@ CONFORM(mmap_shared, truncate_regrow_reads_zero, "b7", POSIX)
 /* Assert that a shared mapping still reads and writes the file after close() and unlink(). */
 CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 {
-	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
-	int fd;
-	unsigned char *p = ms_map_shared_file(len, path, &fd);
-	xclose(fd);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), path, false);
+	xclose(m.fd);
 	xcheck("unlink", unlink(path));
 	struct stat st;
 	if (stat(path, &st) != -1 || errno != ENOENT)
 		ms_broken("%s still exists after unlink()", path);
-	ms_assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
-	ms_fill_stored(p, 0, len);
-	ms_assert_bytes(p, 0, len, ms_stored, "stores after close() and unlink()");
-	xmunmap(p, len);
+	ms_assert_bytes(m.p, 0, m.len, ms_pattern, "mapping after close() and unlink()");
+	ms_fill_stored(m.p, 0, m.len);
+	ms_assert_bytes(m.p, 0, m.len, ms_stored, "stores after close() and unlink()");
+	xmunmap(m.p, m.len);
 }
 
 /* ---- b11: PROT_EXEC ---- */
