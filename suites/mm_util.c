@@ -452,8 +452,8 @@ void ms_assert_ranges_einval(int fd, const struct ms_bad_range *r, size_t n, con
 		if (p != MAP_FAILED)
 			munmap(p, r[i].len);
 		cr_assert(p == MAP_FAILED && e == EINVAL,
-			  "%s: mmap of %zu bytes at offset %lld (%s): expected EINVAL, got %s", what,
-			  r[i].len, (long long)r[i].off, r[i].why,
+			  "%s: mmap of %zu bytes at offset %lld (%s): expected EINVAL, got %s",
+			  what, r[i].len, (long long)r[i].off, r[i].why,
 			  p == MAP_FAILED ? ms_errname(e) : "a mapping");
 	}
 }

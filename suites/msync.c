@@ -61,39 +61,32 @@ static bool page_in_writeback(const void *addr)
 /* Assert that msync(MS_SYNC) of a whole shared mapping succeeds and its stores are in the file. */
 CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 {
-	size_t len = 4 * ms_page();
-	int fd;
-	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
-	ms_assert_ok(msync(p, len, MS_SYNC));
-	ms_assert_file_bytes(fd, 0, len, ms_stored, "after msync(MS_SYNC) of the whole mapping");
-	xmunmap(p, len);
-	xclose(fd);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), NULL, true);
+	ms_assert_ok(msync(m.p, m.len, MS_SYNC));
+	ms_assert_file_bytes(m.fd, 0, m.len, ms_stored,
+			     "after msync(MS_SYNC) of the whole mapping");
+	ms_file_map_release(&m);
 }
 
 /* Assert that msync(MS_ASYNC) of a whole shared mapping succeeds. */
 CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 {
-	size_t len = 4 * ms_page();
-	int fd;
-	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
-	ms_assert_ok(msync(p, len, MS_ASYNC));
-	xmunmap(p, len);
-	xclose(fd);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), NULL, true);
+	ms_assert_ok(msync(m.p, m.len, MS_ASYNC));
+	ms_file_map_release(&m);
 }
 
 /* Assert that msync() of a part of a mapping, starting at an inner page and with a length that
  * is not a multiple of the page size, succeeds for MS_SYNC and MS_ASYNC. */
 CONFORM(msync, partial_range_with_unaligned_length_succeeds, "f1", POSIX)
 {
-	size_t page = ms_page(), len = 4 * page;
-	int fd;
-	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
-	ms_fill_stored(p, page, 3 * page);
-	ms_assert_ok(msync(p + page, page + 100, MS_SYNC));
-	ms_assert_file_bytes(fd, page, 3 * page, ms_stored, "after msync(MS_SYNC) of pages 1-2");
-	ms_assert_ok(msync(p + 2 * page, 1, MS_ASYNC));
-	xmunmap(p, len);
-	xclose(fd);
+	size_t page = ms_page();
+	struct ms_file_map m = ms_file_map(4 * page, NULL, false);
+	ms_fill_stored(m.p, page, 3 * page);
+	ms_assert_ok(msync(m.p + page, page + 100, MS_SYNC));
+	ms_assert_file_bytes(m.fd, page, 3 * page, ms_stored, "after msync(MS_SYNC) of pages 1-2");
+	ms_assert_ok(msync(m.p + 2 * page, 1, MS_ASYNC));
+	ms_file_map_release(&m);
 }
 
 /* ---- f2: MS_SYNC leaves the pages clean ---- */
@@ -139,22 +132,20 @@ CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
  * new contents, also combined with MS_SYNC. */
 CONFORM(msync, ms_invalidate_shows_file_contents, "f3", POSIX)
 {
-	size_t page = ms_page(), len = 4 * page;
-	int fd;
-	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
-	cr_assert(p[page] == ms_pattern(page)); /* cached and mapped before the write */
+	size_t page = ms_page();
+	struct ms_file_map m = ms_file_map(4 * page, NULL, false);
+	cr_assert(m.p[page] == ms_pattern(page)); /* cached and mapped before the write */
 	unsigned char buf[256];
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = ms_stored(page + i);
-	xpwrite(fd, buf, sizeof(buf), (off_t)page);
-	ms_assert_ok(msync(p, len, MS_INVALIDATE));
+	xpwrite(m.fd, buf, sizeof(buf), (off_t)page);
+	ms_assert_ok(msync(m.p, m.len, MS_INVALIDATE));
 	for (size_t i = 0; i < sizeof(buf); i++)
-		cr_assert(p[page + i] == ms_stored(page + i), "after pwrite() and MS_INVALIDATE the "
-			  "mapping shows 0x%02x at offset %zu, the file holds 0x%02x\n%s",
-			  p[page + i], page + i, ms_stored(page + i), ms_maps_near(p, len));
-	ms_assert_ok(msync(p, len, MS_INVALIDATE | MS_SYNC));
-	xmunmap(p, len);
-	xclose(fd);
+		cr_assert(m.p[page + i] == ms_stored(page + i), "after pwrite() and MS_INVALIDATE "
+			  "the mapping shows 0x%02x at offset %zu, the file holds 0x%02x\n%s",
+			  m.p[page + i], page + i, ms_stored(page + i), ms_maps_near(m.p, m.len));
+	ms_assert_ok(msync(m.p, m.len, MS_INVALIDATE | MS_SYNC));
+	ms_file_map_release(&m);
 }
 
 /* ---- f5: ENOMEM for unmapped ranges ---- */
