@@ -369,6 +369,13 @@ struct ms_file_map ms_file_map(size_t len, char *path, bool stored)
 	return m;
 }
 
+struct ms_file_map ms_file_map_private(size_t len)
+{
+	struct ms_file_map m = { .len = len, .fd = ms_file(len, NULL) };
+	m.p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, m.fd, 0);
+	return m;
+}
+
 void ms_file_map_release(const struct ms_file_map *m)
 {
 	xmunmap(m->p, m->len);

@@ -280,6 +280,8 @@ struct ms_file_map {
 	int fd;
 };
 struct ms_file_map ms_file_map(size_t len, char *path, bool stored);
+/* A read-write MAP_PRIVATE mapping of a new ms_file() of len bytes, as one value. */
+struct ms_file_map ms_file_map_private(size_t len);
 /* Unmaps m and closes its descriptor (BROKEN when either fails). */
 void ms_file_map_release(const struct ms_file_map *m);
 
