@@ -104,26 +104,25 @@ void ms_range_rounding_by_hole(const struct range_target *t)
 
 /* ---- the calls under test (arg_classes.h) ---- */
 
-static long call_mmap_fixed(void *a, size_t l)
+/* Defines the target ms_range_<var>: its name in messages, its call (expr, of a, the address,
+ * and l, the length: 0, or -1 with errno set) and its other fields. */
+#define RANGE_TARGET(var, label, expr, ...)                                                 \
+	static long call_##var(void *a, size_t l)                                           \
+	{                                                                                   \
+		return expr;                                                                \
+	}                                                                                   \
+	const struct range_target ms_range_##var = { .name = label, .call = call_##var,     \
+						    __VA_ARGS__ };
+
+static long mmap_fixed(void *a, size_t l)
 {
 	void *r = mmap(a, l, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	/* cppcheck-suppress memleak ; MAP_FIXED over the test's own mapping */
 	return r == MAP_FAILED ? -1 : 0;
 }
-static long call_munmap(void *a, size_t l) { return munmap(a, l); }
-static long call_mprotect(void *a, size_t l) { return mprotect(a, l, PROT_READ); }
-static long call_pkey_mprotect(void *a, size_t l)
-{
-	return syscall(SYS_pkey_mprotect, a, l, PROT_READ, -1);
-}
-static long call_msync(void *a, size_t l) { return msync(a, l, MS_ASYNC); }
-static long call_mlock(void *a, size_t l) { return mlock(a, l); }
-static long call_munlock(void *a, size_t l) { return munlock(a, l); }
-static long call_mlock2(void *a, size_t l) { return syscall(SYS_mlock2, a, l, 0); }
-static long call_madvise(void *a, size_t l) { return madvise(a, l, MADV_NORMAL); }
 /* posix_madvise returns the error number; anything but 0 or a positive errno is itself
  * wrong (P-padv-03) and is reported as errno 0 with -1, which matches no row. */
-static long call_posix_madvise(void *a, size_t l)
+static long posix_madvise_normal(void *a, size_t l)
 {
 	int r = posix_madvise(a, l, POSIX_MADV_NORMAL);
 	if (r == 0)
@@ -131,44 +130,32 @@ static long call_posix_madvise(void *a, size_t l)
 	errno = r > 0 ? r : 0;
 	return -1;
 }
-static long call_mincore(void *a, size_t l)
+static long mincore_into_scratch(void *a, size_t l)
 {
 	static unsigned char vec[8];
 	return mincore(a, l, vec);
 }
-static long call_mseal(void *a, size_t l) { return ms_sys_mseal(a, l, 0); }
-static long call_mremap(void *a, size_t l)
+static long mremap_same_size(void *a, size_t l)
 {
 	void *r = mremap(a, l, l ? l : ms_page(), 0);
 	return r == MAP_FAILED ? -1 : 0;
 }
-static long call_remap_file_pages(void *a, size_t l)
-{
-	return remap_file_pages(a, l, 0, 0, 0);
-}
 
-const struct range_target ms_range_mmap = { .name = "mmap(MAP_FIXED)", .call = call_mmap_fixed };
-const struct range_target ms_range_munmap = { .name = "munmap", .call = call_munmap };
-const struct range_target ms_range_mprotect = { .name = "mprotect", .call = call_mprotect };
-const struct range_target ms_range_pkey = {
-	.name = "pkey_mprotect(pkey -1)", .call = call_pkey_mprotect,
-	.require = ms_require_pkey_mprotect };
-const struct range_target ms_range_msync = { .name = "msync(MS_ASYNC)", .call = call_msync };
-const struct range_target ms_range_mlock = {
-	.name = "mlock", .call = call_mlock, .lock_limited = true };
-const struct range_target ms_range_munlock = { .name = "munlock", .call = call_munlock };
-const struct range_target ms_range_mlock2 = {
-	.name = "mlock2", .call = call_mlock2, .lock_limited = true };
-const struct range_target ms_range_madvise = {
-	.name = "madvise(MADV_NORMAL)", .call = call_madvise };
-const struct range_target ms_range_padv = {
-	.name = "posix_madvise(NORMAL)", .call = call_posix_madvise };
-const struct range_target ms_range_mincore = { .name = "mincore", .call = call_mincore };
-const struct range_target ms_range_mseal = {
-	.name = "mseal", .call = call_mseal, .require = ms_require_mseal };
-const struct range_target ms_range_mremap = { .name = "mremap(same size)", .call = call_mremap };
-const struct range_target ms_range_rfp = {
-	.name = "remap_file_pages", .call = call_remap_file_pages, .shared_file = true };
+RANGE_TARGET(mmap, "mmap(MAP_FIXED)", mmap_fixed(a, l))
+RANGE_TARGET(munmap, "munmap", munmap(a, l))
+RANGE_TARGET(mprotect, "mprotect", mprotect(a, l, PROT_READ))
+RANGE_TARGET(pkey, "pkey_mprotect(pkey -1)", syscall(SYS_pkey_mprotect, a, l, PROT_READ, -1),
+	     .require = ms_require_pkey_mprotect)
+RANGE_TARGET(msync, "msync(MS_ASYNC)", msync(a, l, MS_ASYNC))
+RANGE_TARGET(mlock, "mlock", mlock(a, l), .lock_limited = true)
+RANGE_TARGET(munlock, "munlock", munlock(a, l))
+RANGE_TARGET(mlock2, "mlock2", syscall(SYS_mlock2, a, l, 0), .lock_limited = true)
+RANGE_TARGET(madvise, "madvise(MADV_NORMAL)", madvise(a, l, MADV_NORMAL))
+RANGE_TARGET(padv, "posix_madvise(NORMAL)", posix_madvise_normal(a, l))
+RANGE_TARGET(mincore, "mincore", mincore_into_scratch(a, l))
+RANGE_TARGET(mseal, "mseal", ms_sys_mseal(a, l, 0), .require = ms_require_mseal)
+RANGE_TARGET(mremap, "mremap(same size)", mremap_same_size(a, l))
+RANGE_TARGET(rfp, "remap_file_pages", remap_file_pages(a, l, 0, 0, 0), .shared_file = true)
 
 /* ---- mmap offset classes ---- */
 
@@ -251,6 +238,14 @@ void ms_check_prot(char *msg, size_t len, const char *how, const char *name, uns
 			 rfault ? "faulted" : "succeeded");
 }
 
+int ms_next_bit_not_in(unsigned long known, int bit)
+{
+	for (int b = bit ? __builtin_ctz((unsigned)bit) + 1 : 0; b < 31; b++)
+		if (!(known & (1ul << b)))
+			return 1 << b;
+	return 0;
+}
+
 void ms_unknown_prot_bits_einval(bool pkey)
 {
 	size_t pg = ms_page();
@@ -258,10 +253,7 @@ void ms_unknown_prot_bits_einval(bool pkey)
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
 	char msg[2048] = "";
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (known & (unsigned long)bit)
-			continue;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		errno = 0;
 		long r = pkey ? syscall(SYS_pkey_mprotect, p, pg, PROT_READ | bit, -1)
 			      : mprotect(p, pg, PROT_READ | bit);

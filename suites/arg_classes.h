@@ -75,23 +75,33 @@ void ms_range_rounding_by_hole(const struct range_target *t);
  *   RANGE_TABLE(mlock_classes, posix_range_table, "h14", POSIX, ms_range_mlock,
  *               0, NONE, 0, NONE, ENOMEM, ENOMEM, ENOMEM) */
 #define RANGE_TABLE(suite, table, ids, spec, target, e1, e2, e3, e4, e5, e6, e7)             \
-	MS_RANGE_ROW_##e1(suite, table, page_aligned, ids, spec, target, e1)                \
-	MS_RANGE_ROW_##e2(suite, table, addr_unaligned, ids, spec, target, e2)              \
-	MS_RANGE_ROW_##e3(suite, table, len_not_page_multiple, ids, spec, target, e3)       \
-	MS_RANGE_ROW_##e4(suite, table, len_zero, ids, spec, target, e4)                    \
-	MS_RANGE_ROW_##e5(suite, table, wraps_top, ids, spec, target, e5)                   \
-	MS_RANGE_ROW_##e6(suite, table, partly_unmapped, ids, spec, target, e6)             \
-	MS_RANGE_ROW_##e7(suite, table, wholly_unmapped, ids, spec, target, e7)
+	MS_RANGE_ROW_##e1((suite, table, ids, spec, target), page_aligned, e1)              \
+	MS_RANGE_ROW_##e2((suite, table, ids, spec, target), addr_unaligned, e2)            \
+	MS_RANGE_ROW_##e3((suite, table, ids, spec, target), len_not_page_multiple, e3)     \
+	MS_RANGE_ROW_##e4((suite, table, ids, spec, target), len_zero, e4)                  \
+	MS_RANGE_ROW_##e5((suite, table, ids, spec, target), wraps_top, e5)                 \
+	MS_RANGE_ROW_##e6((suite, table, ids, spec, target), partly_unmapped, e6)           \
+	MS_RANGE_ROW_##e7((suite, table, ids, spec, target), wholly_unmapped, e7)
 #define MS_RANGE_ROW_NONE(...)
 #define MS_RANGE_ROW_0(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
 #define MS_RANGE_ROW_EINVAL(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
 #define MS_RANGE_ROW_ENOMEM(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
 #define MS_RANGE_ROW_EFAULT(...) MS_RANGE_ROW_TEST_(__VA_ARGS__)
-/* One row: a variant (CONFORM_VARIANT, conform.h) of the table per class. */
-#define MS_RANGE_ROW_TEST_(suite, table, cls, ids, spec, target, expect)                     \
-	CONFORM_VARIANT(suite, table, cls, ids, spec, MS_RANGE_ROW_CALL_,                   \
-			(&(target), RC_##cls, expect))
-#define MS_RANGE_ROW_CALL_(args) ms_range_row args
+/* One row: a row of an errno table (CONFORM_ERRNO_ROWS, conform.h) per class, whose check is
+ * ms_range_row() (it knows success rows, and its message names the class and the range). */
+#define MS_RANGE_ROW_TEST_(t, cls, expect) MS_RANGE_ROW_ARGS_(MS_ROW_UNPACK_ t, cls, expect)
+#define MS_RANGE_ROW_ARGS_(...) MS_RANGE_ROW_DECLARE_(__VA_ARGS__)
+#define MS_RANGE_ROW_DECLARE_(suite, table, ids, spec, target, cls, expect)                 \
+	MS_ERRNO_ROW_((suite, table, ids, spec, MS_ROW_NOTHING, MS_ROW_NOTHING,              \
+		       MS_RANGE_CHECK_), cls, (&(target), RC_##cls), expect, "")
+#define MS_RANGE_CHECK_(call, text, expect, clause) ms_range_row(MS_ROW_UNPACK_ call, expect)
+
+/* The set-up and tear-down of an errno table (CONFORM_ERRNO_ROWS) whose rows use pg, the
+ * page size, and hole, [page][hole][page] from ms_map_with_hole(). */
+#define MS_HOLE_SETUP(row)                                                                  \
+	size_t pg = ms_page();                                                              \
+	unsigned char *hole = ms_map_with_hole();
+#define MS_HOLE_TEARDOWN(row) xmunmap(hole, 3 * pg);
 
 /* ---- mmap offset classes ---- */
 
@@ -118,6 +128,11 @@ unsigned long ms_known_map_bits(void);
  * ones the CPU reports (ms_arch_prot_bits(), mm_util.h). GROWSDOWN/UP are known too but refused
  * on a plain mapping: they have their own rows. */
 unsigned long ms_known_prot_bits(void);
+
+/* The flag tables' walk over the bits of an int argument: the next single bit above bit (from
+ * bit 0 when bit is 0), up to bit 30, that known does not hold; 0 after the last.
+ *   for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) */
+int ms_next_bit_not_in(unsigned long known, int bit);
 
 /* mprotect or pkey_mprotect(pkey -1) each unknown prot bit: EINVAL, protection unchanged. */
 void ms_unknown_prot_bits_einval(bool pkey);
@@ -174,15 +189,9 @@ void ms_child_drop_capability(int cap);
  * exits MS_CHILD_SKIP if the capability stays. */
 void ms_child_limit_memlock(void);
 
+/* ms_assert_errno() for a forked child: a wrong answer fails the child. */
 #define child_check_errno(expr, expected)                                                   \
-	do {                                                                                \
-		errno = 0;                                                                  \
-		long r_ = (long)(expr);                                                     \
-		int e_ = errno;                                                             \
-		child_check(r_ == -1 && e_ == (expected),                                   \
-			    "%s: expected -1 with %s, got %ld with %s", #expr,              \
-			    ms_errname(expected), r_, ms_errname(e_));                      \
-	} while (0)
+	MS_CHECK_ERRNO_(child_check, expr, #expr, expected, "")
 
 /* ---- file fixtures ---- */
 

@@ -284,53 +284,73 @@ unsigned char *ms_child_map_path_at(const char *file, int line, const char *path
 
 const char *ms_errname(int e);   /* "EINVAL"; "0" for no error */
 
-/* Asserts that expr (a syscall returning -1 or MAP_FAILED) failed with errno expected. */
-#define ms_assert_errno(expr, expected)                                                     \
+/* The errno check the assertions below share: evaluates expr with errno cleared and hands
+ * check (cr_assert, child_check) the verdict and "text: expected -1 with E, got R with E2"
+ * followed by fmt and its arguments. text is the call as written (#expr in the caller,
+ * before its macros expand). */
+#define MS_CHECK_ERRNO_(check, expr, text, expected, fmt, ...)                              \
 	do {                                                                                \
 		errno = 0;                                                                  \
 		long ms_r_ = (long)(expr);                                                  \
 		int ms_e_ = errno;                                                          \
-		cr_assert(ms_r_ == -1 && ms_e_ == (expected),                               \
-			  "%s: expected -1 with %s, got %ld with %s", #expr,                \
-			  ms_errname(expected), ms_r_, ms_errname(ms_e_));                  \
+		check(ms_r_ == -1 && ms_e_ == (expected),                                   \
+		      "%s: expected -1 with %s, got %ld with %s" fmt, text,                 \
+		      ms_errname(expected), ms_r_, ms_errname(ms_e_), ##__VA_ARGS__);       \
 	} while (0)
+
+/* Asserts that expr (a syscall returning -1 or MAP_FAILED) failed with errno expected. */
+#define ms_assert_errno(expr, expected) MS_CHECK_ERRNO_(cr_assert, expr, #expr, expected, "")
 
 /* The same for one row of an errno table (a test declared once per row, so that a failing
  * row hides none of the others): the message names the clause the row judges. */
 #define ms_assert_errno_row(expr, expected, clause)                                         \
-	do {                                                                                \
-		errno = 0;                                                                  \
-		long ms_r_ = (long)(expr);                                                  \
-		int ms_e_ = errno;                                                          \
-		cr_assert(ms_r_ == -1 && ms_e_ == (expected),                               \
-			  "%s: expected -1 with %s, got %ld with %s (%s)", #expr,           \
-			  ms_errname(expected), ms_r_, ms_errname(ms_e_), clause);          \
-	} while (0)
+	MS_CHECK_ERRNO_(cr_assert, expr, #expr, expected, " (%s)", clause)
 
 /* One test per row of an errno table: suite/test_<row> runs
  *         setup(row) ms_assert_errno_row(call, expected, clause); teardown(row)
+ * (its message shows the call as the table writes it, flag names and all)
  * rows is the table, a macro rows(ROW, t) that calls ROW(t, row, call, expected, clause) once
  * per row; setup and teardown name macros of one parameter (the row) that expand to whole
- * statements: the declarations the calls use, and the checks and clean-up after the call.
+ * statements: the declarations the calls use, and the checks and clean-up after the call
+ * (MS_ROW_NOTHING for none).
  *   #define ZERO_LEN_ROWS(ROW, t)                                                          \
  *           ROW(t, private_anonymous, mmap(NULL, 0, ...), EINVAL, "POSIX mmap() ...")    \
  *           ROW(t, shared_file, mmap(NULL, 0, PROT_READ, MAP_SHARED, fd, 0), EINVAL, ...)
  *   #define ZERO_LEN_SETUP(row) int fd = ms_file(4 * ms_page(), NULL);
  *   #define ZERO_LEN_TEARDOWN(row) xclose(fd);
  *   CONFORM_ERRNO_ROWS(ZERO_LEN_ROWS, mmap_classes, zero_length_fails_einval, "h1", POSIX,
- *                      ZERO_LEN_SETUP, ZERO_LEN_TEARDOWN) */
+ *                      ZERO_LEN_SETUP, ZERO_LEN_TEARDOWN)
+ * Every errno row of the suite is declared by MS_ERRNO_ROW_ (the class tables of
+ * arg_classes.h too). */
 #define CONFORM_ERRNO_ROWS(rows, suite, test, ids, spec, setup, teardown)                   \
-	rows(MS_ERRNO_ROW_, (suite, test, ids, spec, setup, teardown))
-/* t is the parenthesised list of the table's own arguments: unpacked in front of the row's. */
-#define MS_ERRNO_ROW_(t, ...) MS_ERRNO_ROW_EXPAND_(MS_ERRNO_ROW_UNPACK_ t, __VA_ARGS__)
-#define MS_ERRNO_ROW_UNPACK_(...) __VA_ARGS__
-#define MS_ERRNO_ROW_EXPAND_(...) MS_ERRNO_ROW_TEST_(__VA_ARGS__)
-#define MS_ERRNO_ROW_TEST_(suite, test, ids, spec, setup, teardown, row, call, expected, clause) \
-	CONFORM(suite, test##_##row, ids, spec)                                             \
+	rows(MS_ERRNO_ROW_, (suite, test, ids, spec, setup, teardown, MS_ERRNO_ROW_CHECK_))
+/* The same table where each row's name is the whole test name: suite/<row>. */
+#define CONFORM_ERRNO_TESTS(rows, suite, ids, spec, setup, teardown)                        \
+	rows(MS_ERRNO_TEST_, (suite, ids, spec, setup, teardown, MS_ERRNO_ROW_CHECK_))
+#define MS_ROW_NOTHING(row)
+/* t is the parenthesised list of the table's own arguments: unpacked in front of the row's.
+ * The call is also passed as written (#call, before its macros expand) for the message. */
+#define MS_ERRNO_ROW_(t, row, call, ...)                                                    \
+	MS_ROW_APPLY_(MS_ERRNO_ROW_NAMED_, MS_ROW_UNPACK_ t, row, call, #call, __VA_ARGS__)
+#define MS_ERRNO_TEST_(t, row, call, ...)                                                   \
+	MS_ROW_APPLY_(MS_ERRNO_TEST_NAMED_, MS_ROW_UNPACK_ t, row, call, #call, __VA_ARGS__)
+#define MS_ROW_UNPACK_(...) __VA_ARGS__
+#define MS_ROW_APPLY_(m, ...) m(__VA_ARGS__)
+#define MS_ERRNO_ROW_NAMED_(suite, test, ids, spec, setup, teardown, check, row, ...)      \
+	MS_ERRNO_ROW_TEST_(suite, test##_##row, ids, spec, setup, teardown, check, row, __VA_ARGS__)
+#define MS_ERRNO_TEST_NAMED_(suite, ids, spec, setup, teardown, check, row, ...)             \
+	MS_ERRNO_ROW_TEST_(suite, row, ids, spec, setup, teardown, check, row, __VA_ARGS__)
+/* The row's test, suite/name; check is the assertion: MS_ERRNO_ROW_CHECK_, or a table's own
+ * with the same parameters (RANGE_TABLE's, arg_classes.h). */
+#define MS_ERRNO_ROW_TEST_(suite, name, ids, spec, setup, teardown, check, row, call, text,    \
+			   expected, clause)                                                \
+	CONFORM(suite, name, ids, spec)                                                     \
 	{                                                                                   \
-		setup(row) ms_assert_errno_row(call, expected, clause);                     \
+		setup(row) check(call, text, expected, clause);                             \
 		teardown(row)                                                               \
 	}
+#define MS_ERRNO_ROW_CHECK_(call, text, expected, clause)                                   \
+	MS_CHECK_ERRNO_(cr_assert, call, text, expected, " (%s)", clause)
 
 /* Asserts that expr returned 0 (or not MAP_FAILED for pointers: use ms_assert_mapped). */
 #define ms_assert_ok(expr)                                                                  \

@@ -12,7 +12,7 @@
  * Rules (l4-l6), per access method: STRICT_DEVMEM refuses RAM to mmap and read (x86 shows
  * the first MiB as zeros instead), read() past the RAM fails with EFAULT, mmap is bounded by
  * the physical-address width. Every test is a SKIP where /dev/mem is absent. */
-#include "conform.h"
+#include "mm_util.h"
 #include "policy.h"
 #include "devmem_dt.h"
 #include "trusted_env.h"
@@ -73,13 +73,8 @@ static inline void wr32(volatile void *base, uint32_t off, uint32_t v)
 static const char *lockdown_mode(void)
 {
 	static char mode[32];
-	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
-	char line[128] = "";
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
-	}
+	char line[128];
+	ms_read_first_line("/sys/kernel/security/lockdown", line, sizeof(line));
 	char *a = strchr(line, '['), *b = a ? strchr(a, ']') : NULL;
 	if (!a || !b || !strncmp(a + 1, "none", 4))
 		return NULL;
@@ -188,13 +183,8 @@ static volatile void *devmem_map(int fd, uint64_t phys, size_t len, int prot)
 					     "CONFIG_STRICT_DEVMEM maps RAM)", (unsigned long long)phys);
 			claim = r[i].name;
 		}
-		char cmdline[1024] = "";
-		FILE *c = fopen("/proc/cmdline", "r");
-		if (c) {
-			if (!fgets(cmdline, sizeof(cmdline), c))
-				cmdline[0] = 0;
-			fclose(c);
-		}
+		char cmdline[1024];
+		ms_read_first_line("/proc/cmdline", cmdline, sizeof(cmdline));
 		if (strstr(cmdline, "iomem=relaxed"))
 			cr_skip_test("mapping %#llx is refused (EPERM) although iomem=relaxed is set "
 				     "(claimed as \"%s\" in /proc/iomem)", (unsigned long long)phys,

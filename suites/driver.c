@@ -83,6 +83,16 @@ static int dev_setup(int flags, int mode, size_t npages, unsigned char tag)
 	return fd;
 }
 
+/* dev_setup(O_RDWR, mode, NPAGES, tag), its whole buffer mapped MAP_SHARED read-write; the
+ * descriptor in *fd, or left open to the test's end when fd is NULL. */
+static unsigned char *dev_map_shared(int mode, unsigned char tag, int *fd)
+{
+	int dev = dev_setup(O_RDWR, mode, NPAGES, tag);
+	if (fd)
+		*fd = dev;
+	return xmap_shared(dev, NPAGES * ms_page());
+}
+
 static struct mmaptest_stats dev_stats(int fd)
 {
 	struct mmaptest_stats st;
@@ -163,8 +173,8 @@ CONFORM(driver_lazy, fault_once_per_touched_page, "l1", LINUX)
 static void coherent_with_read_write(int mode)
 {
 	const size_t len = NPAGES * ms_page();
-	int fd = dev_setup(O_RDWR, mode, NPAGES, 3);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = dev_map_shared(mode, 3, &fd);
 	assert_tagged(p, len, 0, 3, "mapping after write()", mode);
 	fill_pat(p, len, 0, 4);
 	unsigned char *back = ms_read_range(fd, 0, len);
@@ -180,8 +190,7 @@ DRIVER_TEST_EACH_MODE(read_write_coherent_with_mapping, "l2", coherent_with_read
 static void shared_across_fork(int mode)
 {
 	const size_t len = NPAGES * ms_page();
-	int fd = dev_setup(O_RDWR, mode, NPAGES, 5);
-	unsigned char *p = xmap_shared(fd, len);
+	unsigned char *p = dev_map_shared(mode, 5, NULL);
 	(void)*(volatile unsigned char *)p;
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -198,8 +207,8 @@ DRIVER_TEST_EACH_MODE(shared_store_seen_across_fork, "l3", shared_across_fork)
 static void shared_between_mappings(int mode)
 {
 	const size_t len = NPAGES * ms_page();
-	int fd = dev_setup(O_RDWR, mode, NPAGES, 7);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = dev_map_shared(mode, 7, &fd);
 	struct ms_handshake h;
 	if (ms_fork_handshake(&h) == 0) {
 		xmunmap(p, len);
@@ -275,11 +284,7 @@ CONFORM(driver_eager, private_store_after_split_stays_private, "l4", LINUX)
 static void bad_ranges(int mode)
 {
 	const size_t pg = ms_page(), size = NPAGES * pg;
-	const struct {
-		size_t len;
-		off_t off;
-		const char *why;
-	} tcases[] = {
+	const struct ms_bad_range tcases[] = {
 		{ size + pg, 0, "one page longer than the buffer" },
 		{ 2 * pg, (off_t)(size - pg), "starts inside, ends one page past the end" },
 		{ pg, (off_t)size, "offset at the buffer's end" },
@@ -287,18 +292,7 @@ static void bad_ranges(int mode)
 		{ pg, (off_t)(pg / 2), "offset not a page multiple" },
 	};
 	int fd = dev_setup(O_RDWR, mode, NPAGES, 14);
-	for (size_t i = 0; i < sizeof(tcases) / sizeof(tcases[0]); i++) {
-		errno = 0;
-		void *p = mmap(NULL, tcases[i].len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-			       tcases[i].off);
-		int e = errno;
-		if (p != MAP_FAILED)
-			munmap(p, tcases[i].len);
-		cr_assert(p == MAP_FAILED && e == EINVAL,
-			  "%s: mmap of %zu bytes at offset %lld (%s): expected EINVAL, got %s",
-			  mode_name[mode], tcases[i].len, (long long)tcases[i].off, tcases[i].why,
-			  p == MAP_FAILED ? ms_errname(e) : "a mapping");
-	}
+	ms_assert_ranges_einval(fd, tcases, sizeof(tcases) / sizeof(tcases[0]), mode_name[mode]);
 }
 DRIVER_TEST_EACH_MODE(range_past_buffer_einval, "l5", bad_ranges)
 
@@ -331,8 +325,8 @@ CONFORM(driver_lazy, readonly_open_refuses_shared_write, "l5", POSIX)
 static void fork_open_close(int mode)
 {
 	const size_t len = NPAGES * ms_page();
-	int fd = dev_setup(O_RDWR, mode, NPAGES, 15);
-	unsigned char *p = xmap_shared(fd, len);
+	int fd;
+	unsigned char *p = dev_map_shared(mode, 15, &fd);
 	pid_t pid = xfork();
 	if (pid == 0)
 		_exit(0);

@@ -370,6 +370,16 @@ CONFORM(madvise, pageout_anonymous_keeps_data, "g16", LINUX)
 /* Pages of the anonymous mappings below. */
 static const size_t npages = 16;
 
+/* npages of anonymous read-write memory of type (MAP_PRIVATE, MAP_SHARED), filled with
+ * ms_tagged(offset, tag). */
+static unsigned char *tagged_anon(int type, unsigned char tag)
+{
+	size_t len = npages * ms_page();
+	unsigned char *p = xmap_anon(len, type);
+	ms_fill_tagged(p, len, tag);
+	return p;
+}
+
 /* ---- a8: MADV_DONTNEED ---- */
 
 /* Assert that MADV_DONTNEED on private anonymous memory drops the advised pages at once
@@ -378,8 +388,7 @@ static const size_t npages = 16;
 CONFORM(madvise_dontneed, private_anon_refaults_zero, "a8", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'D');
+	unsigned char *p = tagged_anon(MAP_PRIVATE, 'D');
 	xmadvise(p + 4 * pg, 4 * pg, MADV_DONTNEED);
 	long res = ms_resident(p + 4 * pg, 4 * pg);
 	cr_assert(res == 0, "%ld of 4 pages still resident right after MADV_DONTNEED\n%s", res,
@@ -402,8 +411,7 @@ CONFORM(madvise_dontneed, private_anon_refaults_zero, "a8", LINUX)
 CONFORM(madvise_dontneed, shared_anon_keeps_data, "a8", LINUX)
 {
 	size_t len = npages * ms_page();
-	unsigned char *p = xmap_anon(len, MAP_SHARED);
-	ms_fill_tagged(p, len, 'H');
+	unsigned char *p = tagged_anon(MAP_SHARED, 'H');
 	xmadvise(p, len, MADV_DONTNEED);
 	size_t bad = ms_first_mismatch_tagged(p, len, 'H');
 	cr_assert(bad == len, "byte %zu of shared anonymous memory reads 0x%02x after "
@@ -417,8 +425,7 @@ CONFORM(madvise_dontneed, shared_anon_keeps_data, "a8", LINUX)
 CONFORM(madvise_dontneed, private_anon_after_fork_refaults_zero, "a8 a3", LINUX)
 {
 	size_t len = npages * ms_page();
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'F');
+	unsigned char *p = tagged_anon(MAP_PRIVATE, 'F');
 	pid_t pid = xfork();
 	if (pid == 0) {
 		ms_fill_tagged(p, len, 'G');
@@ -437,8 +444,7 @@ CONFORM(madvise_dontneed, private_anon_after_fork_refaults_zero, "a8 a3", LINUX)
 CONFORM(madvise_free, pages_stay_resident_without_pressure, "a9", LINUX)
 {
 	size_t len = npages * ms_page();
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'L');
+	unsigned char *p = tagged_anon(MAP_PRIVATE, 'L');
 	xmadvise(p, len, MADV_FREE);
 	long res = ms_resident(p, len);
 	cr_assert(res == (long)npages, "%ld of %zu pages resident right after MADV_FREE: the "
@@ -454,8 +460,7 @@ CONFORM(madvise_free, reclaim_drops_clean_keeps_rewritten, "a9", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
 	ms_stay_on_this_cpu();
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'M');
+	unsigned char *p = tagged_anon(MAP_PRIVATE, 'M');
 	xmadvise(p, len, MADV_FREE);
 	for (size_t i = 1; i < npages; i += 2) /* odd pages are written again */
 		p[i * pg] = 0xee;
@@ -483,8 +488,7 @@ CONFORM(madvise_free, reclaim_drops_clean_keeps_rewritten, "a9", LINUX)
 CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'W');
+	unsigned char *p = tagged_anon(MAP_PRIVATE, 'W');
 	xmadvise(p, 8 * pg, MADV_WIPEONFORK);
 	pid_t pid = xfork();
 	if (pid == 0) {
@@ -515,8 +519,7 @@ CONFORM(madvise_wipeonfork, child_and_grandchild_see_zero, "a10", LINUX)
 CONFORM(madvise_wipeonfork, keeponfork_restores_inheritance, "a10", LINUX)
 {
 	size_t len = npages * ms_page();
-	unsigned char *p = xmap_anon(len, MAP_PRIVATE);
-	ms_fill_tagged(p, len, 'K');
+	unsigned char *p = tagged_anon(MAP_PRIVATE, 'K');
 	xmadvise(p, len, MADV_WIPEONFORK);
 	xmadvise(p, len, MADV_KEEPONFORK);
 	pid_t pid = xfork();

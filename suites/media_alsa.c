@@ -5,7 +5,7 @@
  * cable; both are used with SNDRV_PCM_ACCESS_MMAP_INTERLEAVED through the raw ioctls of
  * <sound/asound.h> (suite media_alsa_aloop). The module is loaded by tools/vm in its guest;
  * elsewhere every test SKIPs saying the module is missing. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -32,12 +32,7 @@ static int aloop_card(void)
 	for (int c = 0; c < 32; c++) {
 		char path[64], id[64] = "";
 		snprintf(path, sizeof(path), "/proc/asound/card%d/id", c);
-		FILE *f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (!fgets(id, sizeof(id), f))
-			id[0] = 0;
-		fclose(f);
+		ms_read_first_line(path, id, sizeof(id));
 		if (strncmp(id, "Loopback", 8))
 			continue;
 		snprintf(path, sizeof(path), "/dev/snd/controlC%d", c);
@@ -286,25 +281,14 @@ CONFORM(media_alsa_aloop, data_mmap_past_buffer_fails_einval, "n4", LINUX)
 	size_t bytes = (size_t)pcm_hw_params(fd, SNDRV_PCM_ACCESS_MMAP_INTERLEAVED, PCM_BUFFER) *
 		       PCM_FRAME_BYTES;
 	size_t abytes = (bytes + pg - 1) / pg * pg;
-	const struct {
-		size_t len;
-		off_t off;
-		const char *why;
-	} tcases[] = {
+	const struct ms_bad_range tcases[] = {
 		{ abytes + pg, 0, "one page more than the buffer" },
 		{ abytes, (off_t)pg, "the whole buffer's length from its second page" },
 		{ pg, (off_t)abytes, "the page after the buffer" },
 	};
-	for (size_t i = 0; i < sizeof(tcases) / sizeof(tcases[0]); i++) {
-		errno = 0;
-		void *p = mmap(NULL, tcases[i].len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-			       tcases[i].off);
-		int e = errno;
-		cr_assert(p == MAP_FAILED && e == EINVAL,
-			  "mmap of %s (offset %lld, %zu bytes, buffer %zu bytes): expected EINVAL, "
-			  "got %s", tcases[i].why, (long long)tcases[i].off, tcases[i].len, bytes,
-			  p == MAP_FAILED ? ms_errname(e) : "a mapping");
-	}
+	char what[64];
+	snprintf(what, sizeof(what), "aloop PCM buffer of %zu bytes", bytes);
+	ms_assert_ranges_einval(fd, tcases, sizeof(tcases) / sizeof(tcases[0]), what);
 	void *p = mmap(NULL, abytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	cr_assert(p != MAP_FAILED, "mmap of the whole buffer (%zu bytes): %s", abytes,
 		  ms_errname(errno));

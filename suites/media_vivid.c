@@ -7,7 +7,7 @@
  * draws the ITU-R 75% colour bars, so a frame's bytes are known in advance.
  * The module is loaded by tools/vm in its guest (vivid n_devs=2 node_types=0x1,0x1
  * allocators=0,1); elsewhere every test SKIPs saying the module is missing. */
-#include "conform.h"
+#include "mm_util.h"
 
 #include <fcntl.h>
 #include <linux/videodev2.h>
@@ -33,13 +33,8 @@ static const char *const alloc_name[] = { "vmalloc", "dma-contig" };
  * indexed by instance (missing entries are the default, vmalloc). */
 static unsigned vivid_allocator(int inst)
 {
-	char buf[512] = "";
-	FILE *f = fopen("/sys/module/vivid/parameters/allocators", "r");
-	if (f) {
-		if (!fgets(buf, sizeof(buf), f))
-			buf[0] = 0;
-		fclose(f);
-	}
+	char buf[512];
+	ms_read_first_line("/sys/module/vivid/parameters/allocators", buf, sizeof(buf));
 	char *p = buf;
 	for (int i = 0; i < inst && p; i++) {
 		p = strchr(p, ',');

@@ -14,23 +14,16 @@
 /* Assert that mlock, mlock2 and munlock of an unmapped range or one with a hole give ENOMEM.
  * POSIX (mlock: ENOMEM for a range that is not all mapped). */
 #define MLOCK_UNMAPPED_ROWS(ROW, t)                                                         \
-	ROW(t, mlock_unmapped, mlock(gone, pg), ENOMEM,                                     \
+	ROW(t, mlock_unmapped, mlock(ms_unmapped_range(pg), pg), ENOMEM,                    \
 	    "POSIX mlock() ENOMEM: some or all of the range is not mapped")                 \
-	ROW(t, munlock_unmapped, munlock(gone, pg), ENOMEM,                                 \
+	ROW(t, munlock_unmapped, munlock(ms_unmapped_range(pg), pg), ENOMEM,                \
 	    "POSIX munlock() ENOMEM: some or all of the range is not mapped")               \
 	ROW(t, mlock_hole, mlock(hole, 3 * pg), ENOMEM,                                     \
 	    "POSIX mlock() ENOMEM: some or all of the range is not mapped")                 \
 	ROW(t, mlock2_hole, mlock2(hole, 3 * pg, MLOCK_ONFAULT), ENOMEM,                    \
 	    "mlock2(2) ENOMEM: some of the range is not mapped")
-#define MLOCK_UNMAPPED_SETUP(row)                                                           \
-	size_t pg = ms_page();                                                              \
-	unsigned char *hole = ms_map_with_hole();                                           \
-	unsigned char *gone = ms_unmapped_range(pg); /* after: not where hole went */       \
-	(void)gone;
-#define MLOCK_UNMAPPED_TEARDOWN(row)                                                        \
-	xmunmap(hole, 3 * pg);
 CONFORM_ERRNO_ROWS(MLOCK_UNMAPPED_ROWS, mlock_classes, unmapped_range_enomem, "h14", POSIX,
-		   MLOCK_UNMAPPED_SETUP, MLOCK_UNMAPPED_TEARDOWN)
+		   MS_HOLE_SETUP, MS_HOLE_TEARDOWN)
 
 /* Assert that an mlock() or munlock() that fails with ENOMEM on a hole changes no lock: mlock of
  * [page, hole, page] leaves both pages unlocked, munlock of it leaves both locked. POSIX mlock():
@@ -219,10 +212,8 @@ CONFORM(mlock_classes, mlock2_flags_table, "h14", LINUX)
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
 	char msg[2048] = "";
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (bit == MLOCK_ONFAULT)
-			continue;
+	for (int bit = ms_next_bit_not_in(MLOCK_ONFAULT, 0); bit;
+	     bit = ms_next_bit_not_in(MLOCK_ONFAULT, bit)) {
 		errno = 0;
 		if (syscall(SYS_mlock2, p, pg, bit) != -1 || errno != EINVAL)
 			ms_append(msg, "flag %#x: %s, expected EINVAL", bit, ms_errname(errno));
@@ -241,10 +232,8 @@ CONFORM(mlockall_classes, flags_table, "h14", POSIX)
 	errno = 0;
 	if (mlockall(MCL_ONFAULT) != -1 || errno != EINVAL)
 		ms_append(msg, "MCL_ONFAULT alone: %s, expected EINVAL", ms_errname(errno));
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (bit & (MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT))
-			continue;
+	const unsigned long known = MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		errno = 0;
 		if (mlockall(bit) != -1 || errno != EINVAL)
 			ms_append(msg, "flag %#x: %s, expected EINVAL", bit, ms_errname(errno));

@@ -362,6 +362,27 @@ unsigned char *ms_map_shared_file_stored(size_t len, char *path, int *fd)
 	return p;
 }
 
+struct ms_file_map ms_file_map(size_t len, char *path, bool stored)
+{
+	struct ms_file_map m = { .len = len };
+	m.p = stored ? ms_map_shared_file_stored(len, path, &m.fd)
+		     : ms_map_shared_file(len, path, &m.fd);
+	return m;
+}
+
+struct ms_file_map ms_file_map_private(size_t len)
+{
+	struct ms_file_map m = { .len = len, .fd = ms_file(len, NULL) };
+	m.p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, m.fd, 0);
+	return m;
+}
+
+void ms_file_map_release(const struct ms_file_map *m)
+{
+	xmunmap(m->p, m->len);
+	xclose(m->fd);
+}
+
 void ms_drop_file_cache(int fd, size_t len)
 {
 	xfsync(fd);
@@ -428,6 +449,31 @@ bool ms_swap_active(void)
 	if (f)
 		fclose(f);
 	return lines > 1;
+}
+
+void ms_assert_ranges_einval(int fd, const struct ms_bad_range *r, size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		errno = 0;
+		void *p = mmap(NULL, r[i].len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, r[i].off);
+		int e = errno;
+		if (p != MAP_FAILED)
+			munmap(p, r[i].len);
+		cr_assert(p == MAP_FAILED && e == EINVAL,
+			  "%s: mmap of %zu bytes at offset %lld (%s): expected EINVAL, got %s",
+			  what, r[i].len, (long long)r[i].off, r[i].why,
+			  p == MAP_FAILED ? ms_errname(e) : "a mapping");
+	}
+}
+
+void ms_read_first_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	buf[0] = 0;
+	if (f && !fgets(buf, (int)len, f))
+		buf[0] = 0;
+	if (f)
+		fclose(f);
 }
 
 long ms_read_long_file(const char *path)

@@ -219,6 +219,16 @@ unsigned char *ms_map_backing(enum ms_backing b, size_t len, size_t file_size, i
 #define MS_BACKING_VARIANT_(suite, name, ids, spec, suffix, backing)                        \
 	CONFORM_VARIANT(suite, name, suffix, ids, spec, name, backing)
 
+/* A mapping request a device must refuse: len bytes at offset off, and why it is wrong. */
+struct ms_bad_range {
+	size_t len;
+	off_t off;
+	const char *why;
+};
+/* Asserts that a read-write MAP_SHARED mmap() of fd fails with EINVAL for each of the n
+ * requests (a mapping made all the same is unmapped); what names the buffer in the message. */
+void ms_assert_ranges_einval(int fd, const struct ms_bad_range *r, size_t n, const char *what);
+
 /* Reads one byte of every page of [p, p + len): each page is then mapped (or faults). */
 void ms_touch_pages(const unsigned char *p, size_t len);
 
@@ -263,6 +273,19 @@ unsigned char *ms_map_shared_file(size_t len, char *path, int *fd);
  * ms_stored(), dirty in the page cache (the "file, map shared, fill" opening of b and f). */
 unsigned char *ms_map_shared_file_stored(size_t len, char *path, int *fd);
 
+/* The same fixture as one value, for a test that keeps mapping, length and descriptor
+ * together: ms_map_shared_file(len, path, &m.fd), or with stored ms_map_shared_file_stored(). */
+struct ms_file_map {
+	unsigned char *p;
+	size_t len;
+	int fd;
+};
+struct ms_file_map ms_file_map(size_t len, char *path, bool stored);
+/* A read-write MAP_PRIVATE mapping of a new ms_file() of len bytes, as one value. */
+struct ms_file_map ms_file_map_private(size_t len);
+/* Unmaps m and closes its descriptor (BROKEN when either fails). */
+void ms_file_map_release(const struct ms_file_map *m);
+
 /* Drops a clean file from the page cache with POSIX_FADV_DONTNEED, never the global
  * drop_caches: that disturbs every test running beside this one (observed on 6.18: after
  * drop_caches, tmpfs read faults on the files it passed over stop mapping neighbours, 64
@@ -292,6 +315,9 @@ int ms_loop_attach_or_skip(int backing_fd, char *name);
  * shmem pages can be reclaimed. */
 bool ms_swap_active(void);
 
+/* The first line of a file (its newline kept) in buf, of len bytes; "" when the file cannot
+ * be read. */
+void ms_read_first_line(const char *path, char *buf, size_t len);
 /* The number a file starts with; -1 if it cannot be read. */
 long ms_read_long_file(const char *path);
 /* A field of /proc/meminfo ("MemTotal") in kB; BROKEN when absent. */

@@ -470,10 +470,7 @@ CONFORM(mmap_classes, unknown_prot_bits_grant_nothing, "e1 e2 h11", POSIX)
 	unsigned long known = ms_known_prot_bits();
 	char msg[2048] = "";
 	int probed = 0;
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (known & (unsigned long)bit)
-			continue;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		for (int base = 0; base < 2; base++) {
 			int prot = (base ? PROT_READ : PROT_NONE) | bit;
 			unsigned char *p = mmap(NULL, pg, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -505,10 +502,8 @@ CONFORM(mmap_classes, unknown_flag_bits_refused_or_ignored, "k3 k5", LINUX)
 	int fd = ms_memfd_of(pg, 0x5a);
 	unsigned long known = ms_known_map_bits();
 	char msg[2048] = "";
-	for (int b = 4; b < 31; b++) {
-		int bit = 1 << b;
-		if (known & (unsigned long)bit)
-			continue;
+	for (int bit = ms_next_bit_not_in(known | 0xf, 0); bit;
+	     bit = ms_next_bit_not_in(known | 0xf, bit)) {
 		errno = 0;
 		void *p = mmap(NULL, pg, PROT_READ, MAP_SHARED_VALIDATE | bit, fd, 0);
 		if (p != MAP_FAILED || errno != EOPNOTSUPP) {
@@ -632,13 +627,8 @@ CONFORM(mmap_classes, exec_on_noexec_mount_eperm, "e5 h5", LINUX)
  * 4.7 on). Runs in a child: the limit is the child's. */
 CONFORM(mmap_classes, rlimit_data_fails_enomem, "h8", LINUX)
 {
-	FILE *f = fopen("/proc/cmdline", "r");
-	char cmd[4096] = "";
-	if (f) {
-		if (!fgets(cmd, sizeof(cmd), f))
-			cmd[0] = 0;
-		fclose(f);
-	}
+	char cmd[4096];
+	ms_read_first_line("/proc/cmdline", cmd, sizeof(cmd));
 	if (strstr(cmd, "ignore_rlimit_data"))
 		cr_skip_test("RLIMIT_DATA ignored by ignore_rlimit_data (/proc/cmdline)");
 	pid_t pid = xfork();

@@ -31,21 +31,19 @@ static long first_pattern_mismatch(const unsigned char *p, size_t len, size_t of
  * after munmap, and not through a new mapping of the file. */
 CONFORM(mmap_private, store_never_reaches_file, "c1", POSIX)
 {
-	size_t len = npages * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	memset(p, 0xc1, len);
-	xmsync(p, len, MS_SYNC);
-	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after msync(MS_SYNC)");
-	xmunmap(p, len);
-	xfsync(fd);
-	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after munmap and fsync");
-	unsigned char *again = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	long bad = first_pattern_mismatch(again, len, 0);
+	struct ms_file_map m = ms_file_map_private(npages * ms_page());
+	memset(m.p, 0xc1, m.len);
+	xmsync(m.p, m.len, MS_SYNC);
+	ms_assert_file_bytes(m.fd, 0, m.len, ms_pattern, "the file after msync(MS_SYNC)");
+	xmunmap(m.p, m.len);
+	xfsync(m.fd);
+	ms_assert_file_bytes(m.fd, 0, m.len, ms_pattern, "the file after munmap and fsync");
+	unsigned char *again = xmmap(NULL, m.len, PROT_READ, MAP_SHARED, m.fd, 0);
+	long bad = first_pattern_mismatch(again, m.len, 0);
 	cr_assert(bad < 0, "a new MAP_SHARED mapping shows 0x%02x at byte %ld, expected 0x%02x",
 		  again[bad], bad, ms_pattern((size_t)bad));
-	xmunmap(again, len);
-	xclose(fd);
+	xmunmap(again, m.len);
+	xclose(m.fd);
 }
 
 /* Assert that another process that opened and mapped the same file does not see the stores
@@ -81,23 +79,22 @@ CONFORM(mmap_private, store_invisible_to_other_process, "c2", POSIX)
  * by the parent nor in the file. */
 CONFORM(mmap_private, child_store_invisible_to_parent, "c2 i2", POSIX)
 {
-	size_t len = npages * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	(void)*(volatile unsigned char *)p; /* share page 0 before the fork, leave the rest lazy */
+	struct ms_file_map m = ms_file_map_private(npages * ms_page());
+	/* share page 0 before the fork, leave the rest lazy */
+	(void)*(volatile unsigned char *)m.p;
 	pid_t pid = xfork();
 	if (pid == 0) {
-		memset(p, 0xc2, len);
+		memset(m.p, 0xc2, m.len);
 		_exit(0);
 	}
 	xwait_ok(pid);
-	long bad = first_pattern_mismatch(p, len, 0);
+	long bad = first_pattern_mismatch(m.p, m.len, 0);
 	cr_assert(bad < 0, "the parent sees 0x%02x at byte %ld after the child's private store; "
-		  "expected the file's 0x%02x\n%s", p[bad], bad, ms_pattern((size_t)bad),
-		  ms_maps_near(p, len));
-	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after the child's private store");
-	xmunmap(p, len);
-	xclose(fd);
+		  "expected the file's 0x%02x\n%s", m.p[bad], bad, ms_pattern((size_t)bad),
+		  ms_maps_near(m.p, m.len));
+	ms_assert_file_bytes(m.fd, 0, m.len, ms_pattern,
+			     "the file after the child's private store");
+	ms_file_map_release(&m);
 }
 
 /* Assert that a write() to the file shows through private pages that were not yet written
@@ -106,27 +103,25 @@ CONFORM(mmap_private, child_store_invisible_to_parent, "c2 i2", POSIX)
  * private store, so it is visible before COW and hidden after, on tmpfs, ext4, xfs and btrfs. */
 CONFORM(mmap_private, file_change_visible_until_cow, "c3", LINUX)
 {
-	size_t page = ms_page(), len = 3 * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	(void)*(volatile unsigned char *)p;      /* page 0: mapped, not written */
-	p[page] = 0xaa;                          /* page 1: copied on write */
+	size_t page = ms_page();
+	struct ms_file_map m = ms_file_map_private(3 * page);
+	(void)*(volatile unsigned char *)m.p;      /* page 0: mapped, not written */
+	m.p[page] = 0xaa;                          /* page 1: copied on write */
 	/* page 2: never touched */
 	unsigned char news[3] = { 0x30, 0x31, 0x32 };
 	for (int i = 0; i < 3; i++)
-		xpwrite(fd, &news[i], 1, (off_t)(i * page + 7));
-	cr_assert(p[7] == news[0], "mapped, unwritten private page: byte 7 is 0x%02x, the file "
-		  "now holds 0x%02x (Linux shows file changes until COW; fs %s)", p[7], news[0],
+		xpwrite(m.fd, &news[i], 1, (off_t)(i * page + 7));
+	cr_assert(m.p[7] == news[0], "mapped, unwritten private page: byte 7 is 0x%02x, the file "
+		  "now holds 0x%02x (Linux shows file changes until COW; fs %s)", m.p[7], news[0],
 		  ms_fs_name());
-	cr_assert(p[2 * page + 7] == news[2], "untouched private page: byte %zu is 0x%02x, the "
-		  "file now holds 0x%02x (fs %s)", 2 * page + 7, p[2 * page + 7], news[2],
+	cr_assert(m.p[2 * page + 7] == news[2], "untouched private page: byte %zu is 0x%02x, the "
+		  "file now holds 0x%02x (fs %s)", 2 * page + 7, m.p[2 * page + 7], news[2],
 		  ms_fs_name());
-	cr_assert(p[page + 7] == ms_pattern(page + 7), "COWed private page: byte %zu is 0x%02x "
+	cr_assert(m.p[page + 7] == ms_pattern(page + 7), "COWed private page: byte %zu is 0x%02x "
 		  "after a write() to the file; the private copy held 0x%02x (fs %s)", page + 7,
-		  p[page + 7], ms_pattern(page + 7), ms_fs_name());
-	cr_assert(p[page] == 0xaa, "COWed private page lost its private store");
-	xmunmap(p, len);
-	xclose(fd);
+		  m.p[page + 7], ms_pattern(page + 7), ms_fs_name());
+	cr_assert(m.p[page] == 0xaa, "COWed private page lost its private store");
+	ms_file_map_release(&m);
 }
 
 /* Assert that MADV_DONTNEED on a private file mapping drops the private copy and the next
@@ -134,22 +129,21 @@ CONFORM(mmap_private, file_change_visible_until_cow, "c3", LINUX)
  * mappings ("repopulated ... from the up-to-date contents of the underlying mapped file"). */
 CONFORM(mmap_private, dontneed_refaults_file_data, "c4", LINUX)
 {
-	size_t page = ms_page(), len = 2 * page;
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	memset(p, 0xc4, len);
+	size_t page = ms_page();
+	struct ms_file_map m = ms_file_map_private(2 * page);
+	memset(m.p, 0xc4, m.len);
 	unsigned char fresh = 0x5c;
-	xpwrite(fd, &fresh, 1, 9); /* the file changes while the private copy exists */
-	cr_assert(p[9] == 0xc4, "the private copy changed before MADV_DONTNEED");
-	xmadvise(p, page, MADV_DONTNEED);
-	cr_assert(p[9] == fresh, "after MADV_DONTNEED byte 9 is 0x%02x; expected the file's "
-		  "current 0x%02x (fs %s)\n%s", p[9], fresh, ms_fs_name(), ms_maps_near(p, len));
-	long bad = first_pattern_mismatch(p + 10, page - 10, 10);
+	xpwrite(m.fd, &fresh, 1, 9); /* the file changes while the private copy exists */
+	cr_assert(m.p[9] == 0xc4, "the private copy changed before MADV_DONTNEED");
+	xmadvise(m.p, page, MADV_DONTNEED);
+	cr_assert(m.p[9] == fresh, "after MADV_DONTNEED byte 9 is 0x%02x; expected the file's "
+		  "current 0x%02x (fs %s)\n%s", m.p[9], fresh, ms_fs_name(),
+		  ms_maps_near(m.p, m.len));
+	long bad = first_pattern_mismatch(m.p + 10, page - 10, 10);
 	cr_assert(bad < 0, "after MADV_DONTNEED byte %ld is 0x%02x, expected the file's 0x%02x",
-		  bad + 10, p[10 + bad], ms_pattern((size_t)bad + 10));
-	cr_assert(p[page] == 0xc4, "MADV_DONTNEED of page 0 also dropped page 1's private copy");
-	xmunmap(p, len);
-	xclose(fd);
+		  bad + 10, m.p[10 + bad], ms_pattern((size_t)bad + 10));
+	cr_assert(m.p[page] == 0xc4, "MADV_DONTNEED of page 0 also dropped page 1's private copy");
+	ms_file_map_release(&m);
 }
 
 /* Assert that MAP_PRIVATE|MAP_POPULATE of a read-only mapping prefaults every page without

@@ -21,30 +21,23 @@
 /* Assert that stores through MAP_SHARED are in the file as read() sees it after msync(MS_SYNC). */
 CONFORM(mmap_shared, store_reaches_file_after_msync, "b1", POSIX)
 {
-	size_t len = 4 * ms_page();
-	int fd;
-	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
-	xmsync(p, len, MS_SYNC);
-	ms_assert_file_bytes(fd, 0, len, ms_stored, "read() after msync(MS_SYNC)");
-	xmunmap(p, len);
-	xclose(fd);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), NULL, true);
+	xmsync(m.p, m.len, MS_SYNC);
+	ms_assert_file_bytes(m.fd, 0, m.len, ms_stored, "read() after msync(MS_SYNC)");
+	ms_file_map_release(&m);
 }
 
 /* Assert that stores through MAP_SHARED are seen by a new mapping of the file reopened after
  * munmap and close. */
 CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
 {
-	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
-	int fd;
-	unsigned char *p = ms_map_shared_file_stored(len, path, &fd);
-	xmunmap(p, len);
-	xclose(fd);
-	fd = xopen(path, O_RDONLY, 0);
-	p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-	ms_assert_bytes(p, 0, len, ms_stored, "new mapping after munmap, close and open");
-	/* cppcheck-suppress doubleFree ; two different mappings of the same length are unmapped */
-	xmunmap(p, len);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), path, true);
+	ms_file_map_release(&m);
+	int fd = xopen(path, O_RDONLY, 0);
+	const unsigned char *p = xmmap(NULL, m.len, PROT_READ, MAP_SHARED, fd, 0);
+	ms_assert_bytes(p, 0, m.len, ms_stored, "new mapping after munmap, close and open");
+	xmunmap((void *)p, m.len);
 	xclose(fd);
 }
 
@@ -52,12 +45,9 @@ CONFORM(mmap_shared, store_seen_by_remap_after_munmap, "b1", POSIX)
  * cache is shared by read() and mappings; POSIX asks only for msync to make it so. */
 CONFORM(mmap_shared, store_seen_by_read_without_msync, "b1", LINUX)
 {
-	size_t len = 4 * ms_page();
-	int fd;
-	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
-	ms_assert_file_bytes(fd, 0, len, ms_stored, "read() after a store, no msync");
-	xmunmap(p, len);
-	xclose(fd);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), NULL, true);
+	ms_assert_file_bytes(m.fd, 0, m.len, ms_stored, "read() after a store, no msync");
+	ms_file_map_release(&m);
 }
 
 /* ---- b2: write() is seen by existing mappings ---- */
@@ -152,15 +142,23 @@ CONFORM(mmap_shared, independent_open_in_other_process_shares_stores, "b3", POSI
 
 /* ---- b4, b5, b6: the last partial page and beyond ---- */
 
+/* Maps the first three pages of fd, a file of size bytes (2 pages + 100) and asserts that
+ * they show the file's content up to size and zero after it; what names the zeros. */
+static void assert_zero_past_eof(int fd, size_t size, const char *what)
+{
+	size_t page = ms_page();
+	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
+	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
+	ms_assert_zero(p, size, 3 * page, what);
+	xmunmap((void *)p, 3 * page);
+}
+
 /* Assert that the bytes past end of file in the last partial page read as zero. */
 CONFORM(mmap_shared, partial_last_page_reads_zero_past_eof, "b4", POSIX)
 {
-	size_t page = ms_page(), size = 2 * page + 100;
+	size_t size = 2 * ms_page() + 100;
 	int fd = ms_file(size, NULL);
-	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
-	ms_assert_zero(p, size, 3 * page, "past end of file in the last page");
-	xmunmap((void *)p, 3 * page);
+	assert_zero_past_eof(fd, size, "past end of file in the last page");
 	xclose(fd);
 }
 
@@ -171,23 +169,30 @@ CONFORM(mmap_shared, partial_page_zero_after_shrink_before_map, "b4", POSIX)
 	size_t page = ms_page(), size = 2 * page + 100;
 	int fd = ms_file(3 * page, NULL); /* the whole last page holds data, and is cached */
 	xftruncate(fd, (off_t)size);
-	const unsigned char *p = xmmap(NULL, 3 * page, PROT_READ, MAP_SHARED, fd, 0);
-	ms_assert_bytes(p, 0, size, ms_pattern, "file content");
-	ms_assert_zero(p, size, 3 * page, "past the end set by ftruncate() before mmap");
-	xmunmap((void *)p, 3 * page);
+	assert_zero_past_eof(fd, size, "past the end set by ftruncate() before mmap");
 	xclose(fd);
+}
+
+/* A new file of size bytes (page + 100) mapped over two pages, 0xee stored past its end in
+ * the last page, msync(MS_SYNC)ed when sync, unmapped; returns its descriptor. */
+static int file_stored_past_eof(size_t size, bool sync)
+{
+	size_t page = ms_page();
+	int fd = ms_file(size, NULL);
+	unsigned char *p = xmap_shared(fd, 2 * page);
+	memset(p + size, 0xee, 2 * page - size);
+	if (sync)
+		xmsync(p, 2 * page, MS_SYNC);
+	xmunmap(p, 2 * page);
+	return fd;
 }
 
 /* Assert that stores past end of file in the last page do not grow the file, and read()
  * stops at end of file, also after msync(MS_SYNC) and munmap. */
 CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 {
-	size_t page = ms_page(), size = page + 100;
-	int fd = ms_file(size, NULL);
-	unsigned char *p = xmap_shared(fd, 2 * page);
-	memset(p + size, 0xee, 2 * page - size);
-	xmsync(p, 2 * page, MS_SYNC);
-	xmunmap(p, 2 * page);
+	size_t size = ms_page() + 100;
+	int fd = file_stored_past_eof(size, true);
 	struct stat st;
 	xcheck("fstat", fstat(fd, &st));
 	cr_assert(st.st_size == (off_t)size, "stores past end of file changed its size from %zu "
@@ -209,10 +214,7 @@ CONFORM(mmap_shared, store_past_eof_never_reaches_file, "b5", POSIX)
 CONFORM(mmap_shared, store_past_eof_hidden_after_extend, "b5 b16", POSIX)
 {
 	size_t page = ms_page(), size = page + 100;
-	int fd = ms_file(size, NULL);
-	unsigned char *p = xmap_shared(fd, 2 * page);
-	memset(p + size, 0xee, 2 * page - size);
-	xmunmap(p, 2 * page);
+	int fd = file_stored_past_eof(size, false);
 	xftruncate(fd, (off_t)(2 * page));
 	unsigned char *back = ms_read_range(fd, 0, 2 * page);
 	ms_assert_bytes(back, 0, size, ms_pattern, "file content");
@@ -282,81 +284,74 @@ CONFORM(mmap_shared, beyond_eof_sigbus_siginfo_is_exact, "b6", LINUX)
 
 /* ---- b7: ftruncate while mapped ---- */
 
-/* A 4-page file, mapped, every page written through the mapping; then cut to 1 page + 100. */
-static unsigned char *map_then_shrink(int *fd, size_t *size)
+/* A 4-page file, mapped, every page written through the mapping; then cut to 1 page + 100
+ * (SHRUNK_SIZE). */
+#define SHRUNK_SIZE (ms_page() + 100)
+static struct ms_file_map map_then_shrink(void)
 {
-	size_t page = ms_page();
-	unsigned char *p = ms_map_shared_file_stored(4 * page, NULL, fd);
-	*size = page + 100;
-	xftruncate(*fd, (off_t)*size);
-	return p;
+	struct ms_file_map m = ms_file_map(4 * ms_page(), NULL, true);
+	xftruncate(m.fd, (off_t)SHRUNK_SIZE);
+	return m;
 }
 
 /* Assert that after ftruncate() shrinks a mapped file, a reference to a whole page beyond
  * the new end raises SIGBUS. */
 CONFORM(mmap_shared, truncate_shrink_then_access_raises_sigbus, "b7", POSIX)
 {
-	int fd;
-	size_t size, page = ms_page();
-	unsigned char *p = map_then_shrink(&fd, &size);
+	size_t size = SHRUNK_SIZE, page = ms_page();
+	struct ms_file_map m = map_then_shrink();
 	struct ms_fault f;
 	for (size_t pg = 2; pg < 4; pg++)
-		cr_assert(ms_probe_read(p + pg * page + 3, &f) && f.signo == SIGBUS,
+		cr_assert(ms_probe_read(m.p + pg * page + 3, &f) && f.signo == SIGBUS,
 			  "read at %p (page %zu) after ftruncate() to %zu: expected SIGBUS, "
 			  "got %s\n%s",
-			  (void *)(p + pg * page + 3), pg, size, ms_signame(f.signo),
-			  ms_maps_near(p, 4 * page));
-	xmunmap(p, 4 * page);
-	xclose(fd);
+			  (void *)(m.p + pg * page + 3), pg, size, ms_signame(f.signo),
+			  ms_maps_near(m.p, 4 * page));
+	ms_file_map_release(&m);
 }
 
 /* Assert that the SIGBUS after a shrinking ftruncate() has si_code BUS_ADRERR and si_addr the
  * faulting byte, for reads and writes. LINUX: POSIX names the signal only. */
 CONFORM(mmap_shared, truncate_shrink_sigbus_siginfo_is_exact, "b7", LINUX)
 {
-	int fd;
-	size_t size, page = ms_page();
-	unsigned char *p = map_then_shrink(&fd, &size);
+	size_t page = ms_page();
+	struct ms_file_map m = map_then_shrink();
 	const size_t off[] = { 2 * page, 2 * page + 1234, 3 * page + 17, 4 * page - 1 };
-	assert_sigbus_adrerr(p, off, sizeof(off) / sizeof(off[0]), 4 * page,
+	assert_sigbus_adrerr(m.p, off, sizeof(off) / sizeof(off[0]), 4 * page,
 			     "after ftruncate() shrank the mapped file");
-	xmunmap(p, 4 * page);
-	xclose(fd);
+	ms_file_map_release(&m);
 }
 
 /* Assert that a shrinking ftruncate() zeroes the tail of the new last page in the mapping,
  * where the test had stored data, and keeps the bytes before the new end. */
 CONFORM(mmap_shared, truncate_shrink_zeroes_tail_of_partial_page, "b7", POSIX)
 {
-	int fd;
-	size_t size, page = ms_page();
-	unsigned char *p = map_then_shrink(&fd, &size);
-	ms_assert_bytes(p, 0, size, ms_stored, "bytes before the new end of file");
-	ms_assert_zero(p, size, 2 * page, "tail of the partial last page after ftruncate()");
-	xmunmap(p, 4 * page);
-	xclose(fd);
+	size_t size = SHRUNK_SIZE, page = ms_page();
+	struct ms_file_map m = map_then_shrink();
+	ms_assert_bytes(m.p, 0, size, ms_stored, "bytes before the new end of file");
+	ms_assert_zero(m.p, size, 2 * page, "tail of the partial last page after ftruncate()");
+	ms_file_map_release(&m);
 }
 
 /* Assert that after a shrink and a regrow by ftruncate(), the regrown range reads as zero
  * through the old mapping (no SIGBUS, no old data) and through read(). */
 CONFORM(mmap_shared, truncate_regrow_reads_zero, "b7", POSIX)
 {
-	int fd;
-	size_t size, page = ms_page();
-	unsigned char *p = map_then_shrink(&fd, &size);
-	xftruncate(fd, (off_t)(4 * page));
+	size_t size = SHRUNK_SIZE, page = ms_page();
+	struct ms_file_map m = map_then_shrink();
+	xftruncate(m.fd, (off_t)(4 * page));
 	struct ms_fault f;
 	for (size_t pg = 2; pg < 4; pg++)
-		cr_assert(!ms_probe_read(p + pg * page, &f), "read at %p (page %zu) of the regrown "
-			  "file raised %s %s\n%s", (void *)(p + pg * page), pg, ms_signame(f.signo),
-			  ms_sicode_name(f.signo, f.code), ms_maps_near(p, 4 * page));
-	ms_assert_bytes(p, 0, size, ms_stored, "bytes before the old end of file");
-	ms_assert_zero(p, size, 4 * page, "regrown range through the mapping");
-	unsigned char *back = ms_read_range(fd, 0, 4 * page);
+		cr_assert(!ms_probe_read(m.p + pg * page, &f), "read at %p (page %zu) of the "
+			  "regrown file raised %s %s\n%s", (void *)(m.p + pg * page), pg,
+			  ms_signame(f.signo), ms_sicode_name(f.signo, f.code),
+			  ms_maps_near(m.p, 4 * page));
+	ms_assert_bytes(m.p, 0, size, ms_stored, "bytes before the old end of file");
+	ms_assert_zero(m.p, size, 4 * page, "regrown range through the mapping");
+	unsigned char *back = ms_read_range(m.fd, 0, 4 * page);
 	ms_assert_zero(back, size, 4 * page, "regrown range through read()");
 	free(back);
-	xmunmap(p, 4 * page);
-	xclose(fd);
+	ms_file_map_release(&m);
 }
 
 /* ---- b8: the mapping keeps the file ---- */
@@ -364,19 +359,17 @@ CONFORM(mmap_shared, truncate_regrow_reads_zero, "b7", POSIX)
 /* Assert that a shared mapping still reads and writes the file after close() and unlink(). */
 CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 {
-	size_t len = 4 * ms_page();
 	char path[PATH_MAX];
-	int fd;
-	unsigned char *p = ms_map_shared_file(len, path, &fd);
-	xclose(fd);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), path, false);
+	xclose(m.fd);
 	xcheck("unlink", unlink(path));
 	struct stat st;
 	if (stat(path, &st) != -1 || errno != ENOENT)
 		ms_broken("%s still exists after unlink()", path);
-	ms_assert_bytes(p, 0, len, ms_pattern, "mapping after close() and unlink()");
-	ms_fill_stored(p, 0, len);
-	ms_assert_bytes(p, 0, len, ms_stored, "stores after close() and unlink()");
-	xmunmap(p, len);
+	ms_assert_bytes(m.p, 0, m.len, ms_pattern, "mapping after close() and unlink()");
+	ms_fill_stored(m.p, 0, m.len);
+	ms_assert_bytes(m.p, 0, m.len, ms_stored, "stores after close() and unlink()");
+	xmunmap(m.p, m.len);
 }
 
 /* ---- b11: PROT_EXEC ---- */
@@ -500,12 +493,12 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 /* ---- b15: hole punching while mapped ---- */
 
 /* An 8-page file, mapped and faulted in, with page 3 dirtied through the mapping. */
-static unsigned char *map_for_punch(int *fd, size_t len)
+static struct ms_file_map map_for_punch(void)
 {
-	unsigned char *p = ms_map_shared_file(len, NULL, fd);
-	ms_assert_bytes(p, 0, len, ms_pattern, "file before punching");
-	memset(p + 3 * ms_page(), 0x3c, ms_page());
-	return p;
+	struct ms_file_map m = ms_file_map(8 * ms_page(), NULL, false);
+	ms_assert_bytes(m.p, 0, m.len, ms_pattern, "file before punching");
+	memset(m.p + 3 * ms_page(), 0x3c, ms_page());
+	return m;
 }
 
 static void punch(int fd, size_t off, size_t len)
@@ -541,66 +534,58 @@ static void assert_punched(int fd, const unsigned char *p, size_t from, size_t t
  * range in the mapping and in the file, without SIGBUS and keeping the size. LINUX. */
 CONFORM(mmap_shared, punch_hole_zeroes_mapped_range, "b15", LINUX)
 {
-	int fd;
-	size_t page = ms_page(), len = 8 * page;
-	unsigned char *p = map_for_punch(&fd, len);
-	punch(fd, 2 * page, 3 * page);
+	size_t page = ms_page();
+	struct ms_file_map m = map_for_punch();
+	punch(m.fd, 2 * page, 3 * page);
 	struct ms_fault f;
-	cr_assert(!ms_probe_read(p + 3 * page, &f), "read of a punched page raised %s %s\n%s",
-		  ms_signame(f.signo), ms_sicode_name(f.signo, f.code), ms_maps_near(p, len));
-	assert_punched(fd, p, 2 * page, 5 * page);
-	cr_assert(xfstat(fd).st_size == (off_t)len, "punching a hole changed the file size");
-	xmunmap(p, len);
-	xclose(fd);
+	cr_assert(!ms_probe_read(m.p + 3 * page, &f), "read of a punched page raised %s %s\n%s",
+		  ms_signame(f.signo), ms_sicode_name(f.signo, f.code), ms_maps_near(m.p, m.len));
+	assert_punched(m.fd, m.p, 2 * page, 5 * page);
+	cr_assert(xfstat(m.fd).st_size == (off_t)m.len, "punching a hole changed the file size");
+	ms_file_map_release(&m);
 }
 
 /* Assert that punching a range that starts and ends inside pages zeroes exactly those bytes
  * of the mapped partial pages. LINUX. */
 CONFORM(mmap_shared, punch_hole_unaligned_zeroes_exact_bytes, "b15", LINUX)
 {
-	int fd;
-	size_t page = ms_page(), len = 8 * page;
-	unsigned char *p = map_for_punch(&fd, len);
-	punch(fd, page + 100, 3 * page);
-	assert_punched(fd, p, page + 100, 4 * page + 100);
-	xmunmap(p, len);
-	xclose(fd);
+	size_t page = ms_page();
+	struct ms_file_map m = map_for_punch();
+	punch(m.fd, page + 100, 3 * page);
+	assert_punched(m.fd, m.p, page + 100, 4 * page + 100);
+	ms_file_map_release(&m);
 }
 
 /* Assert that MADV_REMOVE on a shared file mapping frees the range: the mapping and the file
  * read zeros there. LINUX (madvise(2): tmpfs, ext4, xfs, btrfs via punch hole). */
 CONFORM(mmap_shared, madv_remove_zeroes_range, "b15", LINUX)
 {
-	int fd;
-	size_t page = ms_page(), len = 8 * page;
-	unsigned char *p = map_for_punch(&fd, len);
-	if (madvise(p + 2 * page, 3 * page, MADV_REMOVE) != 0) {
+	size_t page = ms_page();
+	struct ms_file_map m = map_for_punch();
+	if (madvise(m.p + 2 * page, 3 * page, MADV_REMOVE) != 0) {
 		if (errno == EOPNOTSUPP)
 			cr_skip_test("%s does not support MADV_REMOVE", ms_fs_name());
 		cr_assert_fail("madvise(MADV_REMOVE) on a shared %s mapping: %s", ms_fs_name(),
 			       ms_errname(errno));
 	}
-	assert_punched(fd, p, 2 * page, 5 * page);
-	xmunmap(p, len);
-	xclose(fd);
+	assert_punched(m.fd, m.p, 2 * page, 5 * page);
+	ms_file_map_release(&m);
 }
 
 /* Assert that a store into a punched range refaults and reaches the file. LINUX. */
 CONFORM(mmap_shared, store_after_punch_reaches_file, "b15", LINUX)
 {
-	int fd;
-	size_t page = ms_page(), len = 8 * page;
-	unsigned char *p = map_for_punch(&fd, len);
-	punch(fd, 2 * page, 3 * page);
-	p[3 * page + 9] = 0xa9;
-	xmsync(p, len, MS_SYNC);
+	size_t page = ms_page();
+	struct ms_file_map m = map_for_punch();
+	punch(m.fd, 2 * page, 3 * page);
+	m.p[3 * page + 9] = 0xa9;
+	xmsync(m.p, m.len, MS_SYNC);
 	unsigned char c;
-	xpread(fd, &c, 1, (off_t)(3 * page + 9));
+	xpread(m.fd, &c, 1, (off_t)(3 * page + 9));
 	cr_assert(c == 0xa9, "store into a punched page: read() shows 0x%02x, stored 0xa9", c);
-	p[3 * page + 9] = 0;
-	assert_punched(fd, p, 2 * page, 5 * page);
-	xmunmap(p, len);
-	xclose(fd);
+	m.p[3 * page + 9] = 0;
+	assert_punched(m.fd, m.p, 2 * page, 5 * page);
+	ms_file_map_release(&m);
 }
 
 /* ---- b17: file offsets ---- */

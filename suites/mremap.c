@@ -460,10 +460,7 @@ CONFORM(mremap_classes, flags_table, "h12 g7 g8", LINUX)
 				 -1, 0);
 	char msg[2048] = "";
 	int known = MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP;
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (bit & known)
-			continue;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		errno = 0;
 		void *r = mremap(p, pg, pg, MREMAP_MAYMOVE | bit);
 		if (r != MAP_FAILED || errno != EINVAL)
@@ -521,13 +518,8 @@ CONFORM_ERRNO_ROWS(MREMAP_EINVAL_ROWS, mremap_classes, bad_address_size_flags_ei
 	    "mremap(2) EFAULT: the old range is not mapped")                                \
 	ROW(t, hole, mremap(hole, 2 * pg, 4 * pg, MREMAP_MAYMOVE), EFAULT,                  \
 	    "mremap(2) EFAULT: the old range extends past its mapping into a hole")
-#define MREMAP_EFAULT_SETUP(row)                                                            \
-	size_t pg = ms_page();                                                              \
-	unsigned char *hole = ms_map_with_hole();
-#define MREMAP_EFAULT_TEARDOWN(row)                                                         \
-	xmunmap(hole, 3 * pg);
 CONFORM_ERRNO_ROWS(MREMAP_EFAULT_ROWS, mremap_classes, unmapped_old_range_efault, "h12", LINUX,
-		   MREMAP_EFAULT_SETUP, MREMAP_EFAULT_TEARDOWN)
+		   MS_HOLE_SETUP, MS_HOLE_TEARDOWN)
 
 /* Assert that a locked mapping grown by mremap stays locked over its whole new size. */
 CONFORM(mremap_classes, locked_mapping_stays_locked, "g5 h14", LINUX)

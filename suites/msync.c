@@ -61,39 +61,32 @@ static bool page_in_writeback(const void *addr)
 /* Assert that msync(MS_SYNC) of a whole shared mapping succeeds and its stores are in the file. */
 CONFORM(msync, ms_sync_whole_range_succeeds, "f1", POSIX)
 {
-	size_t len = 4 * ms_page();
-	int fd;
-	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
-	ms_assert_ok(msync(p, len, MS_SYNC));
-	ms_assert_file_bytes(fd, 0, len, ms_stored, "after msync(MS_SYNC) of the whole mapping");
-	xmunmap(p, len);
-	xclose(fd);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), NULL, true);
+	ms_assert_ok(msync(m.p, m.len, MS_SYNC));
+	ms_assert_file_bytes(m.fd, 0, m.len, ms_stored,
+			     "after msync(MS_SYNC) of the whole mapping");
+	ms_file_map_release(&m);
 }
 
 /* Assert that msync(MS_ASYNC) of a whole shared mapping succeeds. */
 CONFORM(msync, ms_async_whole_range_succeeds, "f1", POSIX)
 {
-	size_t len = 4 * ms_page();
-	int fd;
-	unsigned char *p = ms_map_shared_file_stored(len, NULL, &fd);
-	ms_assert_ok(msync(p, len, MS_ASYNC));
-	xmunmap(p, len);
-	xclose(fd);
+	struct ms_file_map m = ms_file_map(4 * ms_page(), NULL, true);
+	ms_assert_ok(msync(m.p, m.len, MS_ASYNC));
+	ms_file_map_release(&m);
 }
 
 /* Assert that msync() of a part of a mapping, starting at an inner page and with a length that
  * is not a multiple of the page size, succeeds for MS_SYNC and MS_ASYNC. */
 CONFORM(msync, partial_range_with_unaligned_length_succeeds, "f1", POSIX)
 {
-	size_t page = ms_page(), len = 4 * page;
-	int fd;
-	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
-	ms_fill_stored(p, page, 3 * page);
-	ms_assert_ok(msync(p + page, page + 100, MS_SYNC));
-	ms_assert_file_bytes(fd, page, 3 * page, ms_stored, "after msync(MS_SYNC) of pages 1-2");
-	ms_assert_ok(msync(p + 2 * page, 1, MS_ASYNC));
-	xmunmap(p, len);
-	xclose(fd);
+	size_t page = ms_page();
+	struct ms_file_map m = ms_file_map(4 * page, NULL, false);
+	ms_fill_stored(m.p, page, 3 * page);
+	ms_assert_ok(msync(m.p + page, page + 100, MS_SYNC));
+	ms_assert_file_bytes(m.fd, page, 3 * page, ms_stored, "after msync(MS_SYNC) of pages 1-2");
+	ms_assert_ok(msync(m.p + 2 * page, 1, MS_ASYNC));
+	ms_file_map_release(&m);
 }
 
 /* ---- f2: MS_SYNC leaves the pages clean ---- */
@@ -139,22 +132,20 @@ CONFORM(msync, ms_sync_leaves_pages_clean, "f2", LINUX)
  * new contents, also combined with MS_SYNC. */
 CONFORM(msync, ms_invalidate_shows_file_contents, "f3", POSIX)
 {
-	size_t page = ms_page(), len = 4 * page;
-	int fd;
-	unsigned char *p = ms_map_shared_file(len, NULL, &fd);
-	cr_assert(p[page] == ms_pattern(page)); /* cached and mapped before the write */
+	size_t page = ms_page();
+	struct ms_file_map m = ms_file_map(4 * page, NULL, false);
+	cr_assert(m.p[page] == ms_pattern(page)); /* cached and mapped before the write */
 	unsigned char buf[256];
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = ms_stored(page + i);
-	xpwrite(fd, buf, sizeof(buf), (off_t)page);
-	ms_assert_ok(msync(p, len, MS_INVALIDATE));
+	xpwrite(m.fd, buf, sizeof(buf), (off_t)page);
+	ms_assert_ok(msync(m.p, m.len, MS_INVALIDATE));
 	for (size_t i = 0; i < sizeof(buf); i++)
-		cr_assert(p[page + i] == ms_stored(page + i), "after pwrite() and MS_INVALIDATE the "
-			  "mapping shows 0x%02x at offset %zu, the file holds 0x%02x\n%s",
-			  p[page + i], page + i, ms_stored(page + i), ms_maps_near(p, len));
-	ms_assert_ok(msync(p, len, MS_INVALIDATE | MS_SYNC));
-	xmunmap(p, len);
-	xclose(fd);
+		cr_assert(m.p[page + i] == ms_stored(page + i), "after pwrite() and MS_INVALIDATE "
+			  "the mapping shows 0x%02x at offset %zu, the file holds 0x%02x\n%s",
+			  m.p[page + i], page + i, ms_stored(page + i), ms_maps_near(m.p, m.len));
+	ms_assert_ok(msync(m.p, m.len, MS_INVALIDATE | MS_SYNC));
+	ms_file_map_release(&m);
 }
 
 /* ---- f5: ENOMEM for unmapped ranges ---- */
@@ -196,115 +187,93 @@ enum errno_setup {
 _Static_assert(!(MSYNC_UNKNOWN_FLAG & (MS_SYNC | MS_ASYNC | MS_INVALIDATE)),
 	       "MSYNC_UNKNOWN_FLAG must be none of the known flags");
 
-/* One errno case: msync(start + off, pages * page - off, flags) fails with expected. */
-struct errno_row {
-	const char *call;   /* the call as the message shows it */
+/* The range of a row: [p, p + len). */
+struct errno_range {
 	enum errno_setup setup;
-	size_t off;         /* bytes added to the start of the range: 1 = not page aligned */
-	size_t pages;
-	int flags;
-	int expected;
-	const char *clause; /* the rows of suites/clauses/ it judges */
+	unsigned char *p;
+	size_t len;
+	int fd;
+	struct holey h;
 };
 
-enum errno_row_id {
-	ROW_unaligned_address_fails_einval,
-	ROW_unknown_flag_fails_einval,
-	ROW_sync_and_async_together_fail_einval,
-	ROW_invalidate_locked_range_fails_ebusy,
-	ROW_unmapped_range_ms_sync_fails_enomem,
-	ROW_unmapped_range_ms_async_fails_enomem,
-	ROW_range_with_hole_ms_sync_fails_enomem,
-	ROW_range_with_hole_ms_async_fails_enomem,
-};
-
-static const struct errno_row errno_rows[] = {
-	[ROW_unaligned_address_fails_einval] = {
-		"msync(p + 1, 2 pages - 1, MS_SYNC)", SHARED_FILE, 1, 2, MS_SYNC, EINVAL,
-		"POSIX msync() ERRORS EINVAL addr (P-msync-E02, L-msync-E02)" },
-	[ROW_unknown_flag_fails_einval] = {
-		"msync(p, 2 pages, MS_SYNC | 0x100)", SHARED_FILE, 0, 2,
-		MS_SYNC | MSYNC_UNKNOWN_FLAG, EINVAL,
-		"POSIX msync() ERRORS EINVAL flags (P-msync-E03, L-msync-E02)" },
-	[ROW_sync_and_async_together_fail_einval] = {
-		"msync(p, 2 pages, MS_SYNC | MS_ASYNC)", SHARED_FILE, 0, 2, MS_SYNC | MS_ASYNC,
-		EINVAL, "POSIX msync() ERRORS EINVAL flags (P-msync-E03, L-msync-E02)" },
-	[ROW_invalidate_locked_range_fails_ebusy] = {
-		"msync(locked p, 2 pages, MS_INVALIDATE)", SHARED_FILE_LOCKED, 0, 2, MS_INVALIDATE,
-		EBUSY, "POSIX msync() ERRORS EBUSY (P-msync-E01, L-msync-E01)" },
-	[ROW_unmapped_range_ms_sync_fails_enomem] = {
-		"msync(unmapped, 2 pages, MS_SYNC)", UNMAPPED, 0, 2, MS_SYNC, ENOMEM,
-		"POSIX msync() ERRORS ENOMEM (P-msync-E04, L-msync-E03)" },
-	[ROW_unmapped_range_ms_async_fails_enomem] = {
-		"msync(unmapped, 2 pages, MS_ASYNC)", UNMAPPED, 0, 2, MS_ASYNC, ENOMEM,
-		"POSIX msync() ERRORS ENOMEM (P-msync-E04, L-msync-E03)" },
-	[ROW_range_with_hole_ms_sync_fails_enomem] = {
-		"msync(page, hole, page, MS_SYNC)", WITH_HOLE, 0, 3, MS_SYNC, ENOMEM,
-		"POSIX msync() ERRORS ENOMEM (P-msync-E04)" },
-	[ROW_range_with_hole_ms_async_fails_enomem] = {
-		"msync(page, hole, page, MS_ASYNC)", WITH_HOLE, 0, 3, MS_ASYNC, ENOMEM,
-		"POSIX msync() ERRORS ENOMEM (P-msync-E04)" },
-};
-
-/* Sets up the row's range, calls msync() and asserts it failed with the row's errno. */
-static void check_errno_row(const struct errno_row *row)
+static struct errno_range errno_range(enum errno_setup setup)
 {
-	size_t page = ms_page(), len = row->pages * page;
-	unsigned char *p = NULL;
-	int fd = -1;
-	struct holey h = { .fd_a = -1, .fd_b = -1 };
-	switch (row->setup) {
+	size_t page = ms_page();
+	struct errno_range r = { .setup = setup, .len = 2 * page, .fd = -1,
+				 .h = { .fd_a = -1, .fd_b = -1 } };
+	switch (setup) {
 	case SHARED_FILE:
 	case SHARED_FILE_LOCKED:
-		p = ms_map_shared_file(len, NULL, &fd);
-		if (row->setup == SHARED_FILE_LOCKED && mlock(p, len) != 0)
-			cr_skip_test("mlock() of %zu bytes failed with %s (RLIMIT_MEMLOCK?)", len,
+		r.p = ms_map_shared_file(r.len, NULL, &r.fd);
+		if (setup == SHARED_FILE_LOCKED && mlock(r.p, r.len) != 0)
+			cr_skip_test("mlock() of %zu bytes failed with %s (RLIMIT_MEMLOCK?)", r.len,
 				     ms_errname(errno));
 		break;
 	case UNMAPPED:
-		p = ms_unmapped_range(len);
+		r.p = ms_unmapped_range(r.len);
 		break;
 	case WITH_HOLE:
-		h = map_files_around_hole();
-		p = h.base;
+		r.h = map_files_around_hole();
+		r.p = r.h.base;
+		r.len = 3 * page;
 		break;
 	}
-	errno = 0;
-	int r = msync(p + row->off, len - row->off, row->flags);
-	int e = errno;
-	cr_assert(r == -1 && e == row->expected, "%s: expected -1 with %s, got %d with %s (%s)",
-		  row->call, ms_errname(row->expected), r, ms_errname(e), row->clause);
-	if (row->setup == SHARED_FILE_LOCKED)
-		xcheck("munlock", munlock(p, len));
-	if (row->setup != UNMAPPED)
-		xmunmap(p, len);
-	if (fd >= 0)
-		xclose(fd);
-	if (h.fd_a >= 0) {
-		xclose(h.fd_a);
-		xclose(h.fd_b);
-	}
+	return r;
 }
 
-/* Each row of the errno table is its own result, under the row's name. */
-#define CONFORM_ERRNO_ROW(name, ids, spec)                                                  \
-	CONFORM(msync, name, ids, spec)                                                     \
-	{                                                                                   \
-		check_errno_row(&errno_rows[ROW_##name]);                                   \
-	}
+static void errno_range_release(const struct errno_range *r)
+{
+	if (r->setup == SHARED_FILE_LOCKED)
+		xcheck("munlock", munlock(r->p, r->len));
+	if (r->setup != UNMAPPED)
+		xmunmap(r->p, r->len);
+	ms_close_if_open(r->fd);
+	ms_close_if_open(r->h.fd_a);
+	ms_close_if_open(r->h.fd_b);
+}
+
+/* Each row is its own result, under the row's name; its range by ERRNO_SETUP_<row>, named in
+ * its clause. */
+#define ERRNO_SETUP(row) struct errno_range r = errno_range(ERRNO_SETUP_##row);
+#define ERRNO_TEARDOWN(row) errno_range_release(&r);
+#define ERRNO_SETUP_unaligned_address_fails_einval SHARED_FILE
+#define ERRNO_SETUP_unknown_flag_fails_einval SHARED_FILE
+#define ERRNO_SETUP_sync_and_async_together_fail_einval SHARED_FILE
+#define ERRNO_SETUP_invalidate_locked_range_fails_ebusy SHARED_FILE_LOCKED
+#define ERRNO_SETUP_unmapped_range_ms_sync_fails_enomem UNMAPPED
+#define ERRNO_SETUP_unmapped_range_ms_async_fails_enomem UNMAPPED
+#define ERRNO_SETUP_range_with_hole_ms_sync_fails_enomem WITH_HOLE
+#define ERRNO_SETUP_range_with_hole_ms_async_fails_enomem WITH_HOLE
 
 /* Assert that msync() fails with EINVAL for an address that is not page aligned, an unknown
  * flag bit, and MS_SYNC with MS_ASYNC, and with EBUSY for MS_INVALIDATE over locked pages. */
-CONFORM_ERRNO_ROW(unaligned_address_fails_einval, "f4", POSIX)
-CONFORM_ERRNO_ROW(unknown_flag_fails_einval, "f4", POSIX)
-CONFORM_ERRNO_ROW(sync_and_async_together_fail_einval, "f4", POSIX)
-CONFORM_ERRNO_ROW(invalidate_locked_range_fails_ebusy, "f4", POSIX)
+#define EINVAL_EBUSY_ROWS(ROW, t)                                                           \
+	ROW(t, unaligned_address_fails_einval, msync(r.p + 1, r.len - 1, MS_SYNC), EINVAL,  \
+	    "p + 1, 2 pages - 1 of a shared file; "                                         \
+	    "POSIX msync() ERRORS EINVAL addr (P-msync-E02, L-msync-E02)")                  \
+	ROW(t, unknown_flag_fails_einval, msync(r.p, r.len, MS_SYNC | MSYNC_UNKNOWN_FLAG),  \
+	    EINVAL, "2 pages of a shared file, flag 0x100; "                                \
+	    "POSIX msync() ERRORS EINVAL flags (P-msync-E03, L-msync-E02)")                 \
+	ROW(t, sync_and_async_together_fail_einval, msync(r.p, r.len, MS_SYNC | MS_ASYNC),  \
+	    EINVAL, "2 pages of a shared file; "                                            \
+	    "POSIX msync() ERRORS EINVAL flags (P-msync-E03, L-msync-E02)")                 \
+	ROW(t, invalidate_locked_range_fails_ebusy, msync(r.p, r.len, MS_INVALIDATE), EBUSY, \
+	    "2 locked pages of a shared file; "                                             \
+	    "POSIX msync() ERRORS EBUSY (P-msync-E01, L-msync-E01)")
+CONFORM_ERRNO_TESTS(EINVAL_EBUSY_ROWS, msync, "f4", POSIX, ERRNO_SETUP, ERRNO_TEARDOWN)
+
 /* Assert that msync() of a range that is unmapped, or has an unmapped page inside, fails with
  * ENOMEM, for MS_SYNC and MS_ASYNC. */
-CONFORM_ERRNO_ROW(unmapped_range_ms_sync_fails_enomem, "f5", POSIX)
-CONFORM_ERRNO_ROW(unmapped_range_ms_async_fails_enomem, "f5", POSIX)
-CONFORM_ERRNO_ROW(range_with_hole_ms_sync_fails_enomem, "f5", POSIX)
-CONFORM_ERRNO_ROW(range_with_hole_ms_async_fails_enomem, "f5", POSIX)
+#define ENOMEM_ROWS(ROW, t)                                                                 \
+	ROW(t, unmapped_range_ms_sync_fails_enomem, msync(r.p, r.len, MS_SYNC), ENOMEM,     \
+	    "2 unmapped pages; POSIX msync() ERRORS ENOMEM (P-msync-E04, L-msync-E03)")     \
+	ROW(t, unmapped_range_ms_async_fails_enomem, msync(r.p, r.len, MS_ASYNC), ENOMEM,   \
+	    "2 unmapped pages; POSIX msync() ERRORS ENOMEM (P-msync-E04, L-msync-E03)")     \
+	ROW(t, range_with_hole_ms_sync_fails_enomem, msync(r.p, r.len, MS_SYNC), ENOMEM,    \
+	    "page, hole, page; POSIX msync() ERRORS ENOMEM (P-msync-E04)")                  \
+	ROW(t, range_with_hole_ms_async_fails_enomem, msync(r.p, r.len, MS_ASYNC), ENOMEM,  \
+	    "page, hole, page; POSIX msync() ERRORS ENOMEM (P-msync-E04)")
+CONFORM_ERRNO_TESTS(ENOMEM_ROWS, msync, "f5", POSIX, ERRNO_SETUP, ERRNO_TEARDOWN)
 
 /* Assert that msync(MS_SYNC) over a hole still writes back the mapped parts on both sides of
  * it (each a different file) before returning ENOMEM. LINUX: msync(2) continues past the hole;
@@ -451,10 +420,8 @@ CONFORM(msync_classes, flags_table, "f4", LINUX)
 	int fd = ms_memfd_of(pg, 0);
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	char msg[2048] = "";
-	for (int b = 0; b < 31; b++) {
-		int bit = 1 << b;
-		if (bit & (MS_ASYNC | MS_INVALIDATE | MS_SYNC))
-			continue;
+	const unsigned long known = MS_ASYNC | MS_INVALIDATE | MS_SYNC;
+	for (int bit = ms_next_bit_not_in(known, 0); bit; bit = ms_next_bit_not_in(known, bit)) {
 		errno = 0;
 		if (msync(p, pg, MS_ASYNC | bit) != -1 || errno != EINVAL)
 			ms_append(msg, "MS_ASYNC|%#x: %s, expected EINVAL", bit, ms_errname(errno));

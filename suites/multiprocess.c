@@ -156,28 +156,26 @@ CONFORM(multiprocess_shm_open, coherent_across_processes, "i1", POSIX)
  * not reach the child. */
 CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 {
-	size_t len = npages * ms_page();
-	int fd = ms_file(len, NULL);
-	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	struct ms_file_map m = ms_file_map_private(npages * ms_page());
 	struct ms_handshake h;
 	if (ms_fork_handshake(&h) == 0) {
-		ms_fill_tagged(p, len, 'x');
+		ms_fill_tagged(m.p, m.len, 'x');
 		ms_tell_parent(&h);
 		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
-		size_t bad = ms_first_mismatch_tagged(p, len, 'x');
-		child_check(bad == len, "the child's private copy changed at byte %zu (0x%02x): "
-			    "the parent's store leaked into it", bad, p[bad]);
+		size_t bad = ms_first_mismatch_tagged(m.p, m.len, 'x');
+		child_check(bad == m.len, "the child's private copy changed at byte %zu (0x%02x): "
+			    "the parent's store leaked into it", bad, m.p[bad]);
 		_exit(0);
 	}
 	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
-	ms_assert_bytes(p, 0, len, ms_pattern, "the parent's private mapping after the child's "
+	ms_assert_bytes(m.p, 0, m.len, ms_pattern, "the parent's private mapping after the child's "
 			"private store");
-	ms_assert_file_bytes(fd, 0, len, ms_pattern, "the file after the child's private store");
-	memset(p, 0x3c, len);
+	ms_assert_file_bytes(m.fd, 0, m.len, ms_pattern,
+			     "the file after the child's private store");
+	memset(m.p, 0x3c, m.len);
 	ms_tell_child(&h);
 	xwait_ok(h.pid);
-	xmunmap(p, len);
-	xclose(fd);
+	ms_file_map_release(&m);
 }
 
 /* Assert that the child's /proc/self/maps shows an inherited shared file mapping as 's' and a

@@ -109,6 +109,16 @@ static void race_install_handler(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
+/* Asserts that the access after the change faulted with SIGSEGV, si_code code, at the page. */
+static void assert_race_fault(const struct race *r, int code, int round)
+{
+	cr_assert(r->faulted_after && r->info.si_signo == SIGSEGV && r->info.si_code == code &&
+		  r->info.si_addr == (void *)r->page,
+		  "round %d: got %s %s at %p, expected SIGSEGV %s at %p", round,
+		  ms_signame(r->info.si_signo), ms_sicode_name(r->info.si_signo, r->info.si_code),
+		  r->info.si_addr, ms_sicode_name(SIGSEGV, code), (void *)r->page);
+}
+
 /* Starts a thread touching r->page in a loop, waits until it has touched it 1000 times, runs
  * change() on the page, then tells the thread and joins it (bounded). */
 static void race_round(struct race *r, void (*change)(void *page), int round)
@@ -159,6 +169,21 @@ static void do_mprotect_read(void *page)
 	xmprotect(page, ms_page(), PROT_READ);
 }
 
+/* What every race test does first: pick the two CPUs, install the fault handler. */
+static void race_prepare(void)
+{
+	race_pick_cpus();
+	race_install_handler();
+}
+
+/* A race over a new private anonymous read-write page. */
+static struct race race_on_anon_page(enum race_op op)
+{
+	struct race r = { .op = op };
+	r.page = xmap_anon(ms_page(), MAP_PRIVATE);
+	return r;
+}
+
 enum { race_rounds = 30 };
 
 /* Assert that once munmap() has returned in one thread, a thread on another CPU that was
@@ -166,22 +191,15 @@ enum { race_rounds = 30 };
  * page's address (the TLB was shot down before munmap returned); 30 rounds. */
 CONFORM(threads_munmap, other_thread_read_faults_maperr, "i6", POSIX)
 {
-	race_pick_cpus();
-	race_install_handler();
+	race_prepare();
 	for (int round = 0; round < race_rounds; round++) {
-		struct race r = { .op = RACE_READ };
-		r.page = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct race r = race_on_anon_page(RACE_READ);
 		r.page[0] = 1;
 		race_round(&r, do_munmap, round);
 		cr_assert(!r.accessed_after, "round %d: a read of %p that began after munmap "
 			  "returned did not fault (stale TLB entry on CPU %d)", round,
 			  (void *)r.page, race_rounds_cpu[1]);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_MAPERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_MAPERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
+		assert_race_fault(&r, SEGV_MAPERR, round);
 	}
 }
 
@@ -190,21 +208,14 @@ CONFORM(threads_munmap, other_thread_read_faults_maperr, "i6", POSIX)
  * address, and the page holds exactly the last store that completed before; 30 rounds. */
 CONFORM(threads_mprotect, other_thread_write_faults_accerr, "i6", POSIX)
 {
-	race_pick_cpus();
-	race_install_handler();
+	race_prepare();
 	for (int round = 0; round < race_rounds; round++) {
-		struct race r = { .op = RACE_WRITE };
-		r.page = xmmap(NULL, ms_page(), PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct race r = race_on_anon_page(RACE_WRITE);
 		race_round(&r, do_mprotect_read, round);
 		cr_assert(!r.accessed_after, "round %d: a store to %p that began after mprotect "
 			  "returned did not fault (stale writable TLB entry)", round,
 			  (void *)r.page);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_ACCERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_ACCERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
+		assert_race_fault(&r, SEGV_ACCERR, round);
 		cr_assert(r.page[0] == r.last_stored, "round %d: the page holds 0x%02x, the last "
 			  "completed store was 0x%02x", round, r.page[0], r.last_stored);
 		xmunmap((void *)r.page, ms_page());
@@ -217,8 +228,7 @@ CONFORM(threads_mprotect, other_thread_write_faults_accerr, "i6", POSIX)
  * reaches the page cache. */
 CONFORM(threads_munmap, other_thread_file_store_never_lands, "i6 i1", POSIX)
 {
-	race_pick_cpus();
-	race_install_handler();
+	race_prepare();
 	int fd = ms_file(ms_page(), NULL);
 	for (int round = 0; round < race_rounds; round++) {
 		struct race r = { .op = RACE_WRITE };
@@ -226,11 +236,7 @@ CONFORM(threads_munmap, other_thread_file_store_never_lands, "i6 i1", POSIX)
 		race_round(&r, do_munmap, round);
 		cr_assert(!r.accessed_after, "%s round %d: a store to %p that began after munmap "
 			  "returned did not fault", ms_fs_name(), round, (void *)r.page);
-		cr_assert(r.faulted_after && r.info.si_signo == SIGSEGV &&
-			  r.info.si_code == SEGV_MAPERR && r.info.si_addr == (void *)r.page,
-			  "round %d: got %s %s at %p, expected SIGSEGV SEGV_MAPERR at %p", round,
-			  ms_signame(r.info.si_signo), ms_sicode_name(r.info.si_signo,
-			  r.info.si_code), r.info.si_addr, (void *)r.page);
+		assert_race_fault(&r, SEGV_MAPERR, round);
 		unsigned char in_file;
 		xpread(fd, &in_file, 1, 0);
 		cr_assert(in_file == r.last_stored, "%s round %d: the file holds 0x%02x, the last "
