@@ -110,9 +110,9 @@ void bench_partner_start(struct bench_partner *p, const struct bench_case *bc,
 	p->control = control;
 	p->c = (struct bench_ctx){ .v = &p->v, .dir = ctx->dir, .fs_kind = ctx->fs_kind,
 				   .iters = 1, .params = json_object(), .run = ctx->run };
-	p->c.priv = bc->state_size ? xcalloc(1, bc->state_size) : NULL;
-	p->values = xcalloc(max ? max : 1, sizeof(double));
-	p->ratios = xcalloc(max ? max : 1, sizeof(double));
+	p->c.priv = bc->state_size ? ms_calloc(1, bc->state_size) : NULL;
+	p->values = ms_calloc(max ? max : 1, sizeof(double));
+	p->ratios = ms_calloc(max ? max : 1, sizeof(double));
 	int ret = bc->setup(&p->c);
 
 	if (ret) {

@@ -68,7 +68,7 @@ void bench_companion_start(struct bench_companion *k, struct bench_run *run, uin
 	k->v = (struct bench_variant){ .method = "read", .size = size, .threads = 1,
 				       .hint = pmd ? "MADV_HUGEPAGE" : "none" };
 	k->c = (struct bench_ctx){ .v = &k->v, .iters = 1, .params = json_object(), .run = run };
-	k->c.priv = xcalloc(1, bench_case_ceiling.state_size);
+	k->c.priv = ms_calloc(1, bench_case_ceiling.state_size);
 	if (bench_case_ceiling.setup(&k->c) != 0) {
 		json_decref(k->c.params);
 		free(k->c.priv);
@@ -77,7 +77,7 @@ void bench_companion_start(struct bench_companion *k, struct bench_run *run, uin
 	}
 	/* The buffer must have the variant's page size; samples as long as the variant's. */
 	k->on = k->c.pmd_mapped == pmd && bench_warm_up(&bench_case_ceiling, &k->c) >= 0;
-	k->mbs = xcalloc(max, sizeof(double));
+	k->mbs = ms_calloc(max, sizeof(double));
 }
 
 void bench_companion_sample(struct bench_companion *k, size_t i)
@@ -114,7 +114,7 @@ void bench_ceiling_fraction(struct bench_run *run, const struct bench_case *bc,
 	if (bc->metric != BENCH_THROUGHPUT || ci < 0 || bc == &bench_case_ceiling ||
 	    v->threads > 1 || bc->no_ceiling)
 		return;
-	double *frac = xcalloc(n, sizeof(double));
+	double *frac = ms_calloc(n, sizeof(double));
 	double limit = in_step > 0 ? in_step : run->ceilings.at[ci].mbs;
 	uint64_t limit_size = in_step > 0 ? v->size : run->ceilings.at[ci].size;
 	bool limit_pmd = in_step > 0 ? ctx->pmd_mapped : run->ceilings.at[ci].pmd;

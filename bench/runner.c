@@ -656,7 +656,7 @@ static void measure_variant(struct bench_run *run, const struct bench_case *bc,
 	struct bench_ctx ctx = { .v = v, .dir = dir, .fs_kind = fs_kind, .iters = 1, .run = run };
 	const struct bench_profile *p = run->profile;
 	double budget = p->budget_s * (bc->budget_scale > 0 ? bc->budget_scale : 1);
-	double *samples = xcalloc(p->max_reps, sizeof(double));
+	double *samples = ms_calloc(p->max_reps, sizeof(double));
 	json_t *sample_times = bc->time_series ? json_array() : NULL;
 	struct ms_perf_total totals[MS_PERF_MAX] = { 0 };
 	struct ms_summary s = { 0 };
@@ -669,7 +669,7 @@ static void measure_variant(struct bench_run *run, const struct bench_case *bc,
 
 	ctx.params = json_object();
 	/* The case's state is this variant's own: nothing carries over from the last one. */
-	ctx.priv = bc->state_size ? xcalloc(1, bc->state_size) : NULL;
+	ctx.priv = bc->state_size ? ms_calloc(1, bc->state_size) : NULL;
 	ret = bc->setup(&ctx);
 	if (!ret && (!ctx.state || !ctx.timed)) {
 		snprintf(ctx.reason, sizeof(ctx.reason), "case bug: setup did not say which state "
@@ -787,7 +787,7 @@ static void measure_variant(struct bench_run *run, const struct bench_case *bc,
 static void run_case(struct bench_run *run, const struct bench_case *bc, const char *dir,
 		     const char *fs_kind, const char *fs_label, bool first_fs)
 {
-	struct bench_plan *plan = xcalloc(1, sizeof(*plan));
+	struct bench_plan *plan = ms_calloc(1, sizeof(*plan));
 
 	make_plan(run, plan, bc, dir, fs_label, first_fs);
 	for (int i = 0; i < plan->n; i++) {
@@ -811,7 +811,7 @@ int ms_bench_validate(const struct ms_bench_request *rq)
 		return MS_EXIT_USAGE;
 	}
 	if (rq->case_filter) {
-		char *list = xstrdup(rq->case_filter), *save = NULL;
+		char *list = ms_strdup(rq->case_filter), *save = NULL;
 
 		for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
 			if (!find_case(c)) {
@@ -855,7 +855,7 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 {
 	const char *const *sw = ms_perf_software_events, *const *hw = ms_perf_hardware_events;
 	const char *events[MS_PERF_MAX + 1];
-	char *asked = rq->events ? xstrdup(rq->events) : NULL, *save = NULL;
+	char *asked = rq->events ? ms_strdup(rq->events) : NULL, *save = NULL;
 	char scratch[MS_MAX_FS][4200];
 	int n_events = 0, ret = ms_bench_validate(rq);
 	double t_start = now_s();
@@ -876,7 +876,7 @@ int ms_bench_execute(const struct ms_bench_request *rq, struct ms_harness *h)
 		}
 	}
 	bench_cgroup_reap();
-	struct bench_run *run = xcalloc(1, sizeof(*run));
+	struct bench_run *run = ms_calloc(1, sizeof(*run));
 	run->h = h;
 	run->profile = find_profile(rq->profile);
 	run->max_size = rq->max_size;

@@ -19,7 +19,7 @@ static char *trimmed(const char *s, size_t n)
 	}
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
-	return xstrndup(s, n);
+	return ms_strndup(s, n);
 }
 
 /* Splits line (without newline) at '|' into at most max fields; returns the count. */

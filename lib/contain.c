@@ -494,7 +494,7 @@ static void report_stuck(const struct ms_contained *c)
 		bool member = c->pidns[0] && !strcmp(link, c->pidns);
 		if (!member && c->in_cgroup) {
 			char *procs = ms_read_file(c->cg.procs, NULL);
-			char *all = xasprintf("\n%s", procs ? procs : ""), needle[24];
+			char *all = ms_asprintf("\n%s", procs ? procs : ""), needle[24];
 			snprintf(needle, sizeof(needle), "\n%d\n", (int)pid);
 			member = strstr(all, needle) != NULL;
 			free(procs), free(all);

@@ -68,7 +68,7 @@ static char *field_of(const char *path, const char *key)
 		colon++;
 		while (*colon == ' ' || *colon == '\t')
 			colon++;
-		result = xstrdup(colon);
+		result = ms_strdup(colon);
 		break;
 	}
 	free(text);
@@ -198,9 +198,9 @@ static json_t *kernel_health_section(void)
 				 "granularity", "per test by timestamp, coarser: /dev/kmsg cannot "
 				 "be opened, and lines of one microsecond may merge",
 				 "tainted_at_start", taint_now);
-	char *why = xasprintf("/dev/kmsg: %s; syslog(2): %s (kernel.dmesg_restrict=1 needs "
-			      "CAP_SYSLOG): only new taint flags are checked", strerror(e),
-			      strerror(errno));
+	char *why = ms_asprintf("/dev/kmsg: %s; syslog(2): %s (kernel.dmesg_restrict=1 needs "
+			        "CAP_SYSLOG): only new taint flags are checked", strerror(e),
+			        strerror(errno));
 	json_t *o = json_pack("{s:b, s:s, s:s, s:o}", "checked", 0, "source", taint,
 			      "not_checked", why, "tainted_at_start", taint_now);
 	free(why);
@@ -293,9 +293,9 @@ int ms_mount_of(const char *path, char **fstype, char **options, char **source)
 		if (found == 0) {
 			free(*fstype), free(*options), free(*source);
 		}
-		*fstype = xstrdup(type);
-		*options = xasprintf("%s,%s", mopts, sopts);
-		*source = xstrdup(src);
+		*fstype = ms_strdup(type);
+		*options = ms_asprintf("%s,%s", mopts, sopts);
+		*source = ms_strdup(src);
 		found = 0;
 	}
 	fclose(f);

@@ -60,7 +60,7 @@ static char *read_value(struct parser *p, const char **s, const char *what)
 	}
 	q++;
 	size_t cap = strlen(q) + 1, n = 0;
-	char *out = xmalloc(cap);
+	char *out = ms_malloc(cap);
 	for (;;) {
 		if (!*q) {
 			free(out);
@@ -146,7 +146,7 @@ static int parse_line(struct parser *p, const char *s, bool allow_placeholder,
 	const char *start = s;
 	while (*s && !isspace((unsigned char)*s))
 		s++;
-	char *test = xstrndup(start, (size_t)(s - start));
+	char *test = ms_strndup(start, (size_t)(s - start));
 	if (strchr(test, '=')) {
 		bad(p, "the line must start with a test glob (suite/test, e.g. fault_counts/*), not "
 		       "'%s'", test);
@@ -264,7 +264,7 @@ int ms_expect_parse(struct ms_expect *e, const char *file, const char *text,
 	while (*s) {
 		p.line++;
 		size_t len = strcspn(s, "\n");
-		char *line = xstrndup(s, len);
+		char *line = ms_strndup(s, len);
 		if (len && line[len - 1] == '\r')
 			line[len - 1] = 0;
 		struct ms_expectation x;
@@ -276,7 +276,7 @@ int ms_expect_parse(struct ms_expect *e, const char *file, const char *text,
 		}
 		if (rc > 0) {
 			if (n == cap)
-				v = xrealloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
+				v = ms_realloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
 			v[n++] = x;
 		}
 		s += len;
@@ -284,16 +284,16 @@ int ms_expect_parse(struct ms_expect *e, const char *file, const char *text,
 			s++;
 	}
 	memset(e, 0, sizeof(*e));
-	e->file = xstrdup(file);
+	e->file = ms_strdup(file);
 	e->v = v;
 	e->n = n;
 	struct utsname u;
 	if (uname(&u) == 0) {
-		e->kernel = xstrdup(u.release);
-		e->arch = xstrdup(u.machine);
+		e->kernel = ms_strdup(u.release);
+		e->arch = ms_strdup(u.machine);
 	} else {
-		e->kernel = xstrdup("");
-		e->arch = xstrdup("");
+		e->kernel = ms_strdup("");
+		e->arch = ms_strdup("");
 	}
 	return 0;
 }
@@ -329,7 +329,7 @@ static char *read_expect_file(const char *path, size_t *len, char *err, size_t e
 		close(fd);
 		return NULL;
 	}
-	char *text = xmalloc(MS_EXPECT_MAX_BYTES + 2);
+	char *text = ms_malloc(MS_EXPECT_MAX_BYTES + 2);
 	size_t used = 0;
 	for (;;) {
 		ssize_t n = read(fd, text + used, MS_EXPECT_MAX_BYTES + 1 - used);
@@ -391,7 +391,7 @@ const struct ms_expectation *ms_expect_match(const struct ms_expect *e,
 {
 	if (!e || (c->outcome != MS_FAIL && c->outcome != MS_PASS))
 		return NULL;
-	char *name = xasprintf("%s/%s", c->suite, c->test);
+	char *name = ms_asprintf("%s/%s", c->suite, c->test);
 	/* A line written before the test was renamed or split names it by an earlier name
 	 * (lib/renames.def): it still matches, each variant of a split test alike. */
 	const char *earlier[16];
@@ -424,8 +424,8 @@ size_t ms_expect_apply(const struct ms_expect *e, struct ms_run *run, size_t fro
 			continue;
 		c->outcome = c->outcome == MS_FAIL ? MS_XFAIL : MS_XPASS;
 		free(c->expect_reason), free(c->expect_file);
-		c->expect_reason = xstrdup(x->reason);
-		c->expect_file = xstrdup(e->file);
+		c->expect_reason = ms_strdup(x->reason);
+		c->expect_file = ms_strdup(e->file);
 		c->expect_line = x->line;
 		changed++;
 	}
@@ -440,7 +440,7 @@ static void put_value(char **out, size_t *n, size_t *cap, const char *key, const
 		quote |= isspace((unsigned char)*s) || *s == '"' || *s == '\\';
 	size_t need = strlen(key) + 2 * strlen(v) + 8;
 	if (*n + need >= *cap)
-		*out = xrealloc(*out, *cap = (*n + need) * 2);
+		*out = ms_realloc(*out, *cap = (*n + need) * 2);
 	*n += (size_t)sprintf(*out + *n, " %s=", key);
 	if (quote)
 		(*out)[(*n)++] = '"';
@@ -458,7 +458,7 @@ char *ms_expect_format(const char *test, const char *fs, const char *kernel, con
 		       const char *message, const char *reason)
 {
 	size_t cap = strlen(test) + 64, n = strlen(test);
-	char *out = xmalloc(cap);
+	char *out = ms_malloc(cap);
 	memcpy(out, test, n + 1);
 	const char *vals[] = { fs, kernel, arch, message, reason };
 	for (size_t k = 0; k < N_KEYS; k++)
@@ -492,7 +492,7 @@ char *ms_expect_message_glob(const char *message)
 	size_t len = strcspn(m, "\n"); /* the trailing '*' covers the rest */
 	if (len > 160)
 		len = 160;
-	char *out = xmalloc(2 * len + 4);
+	char *out = ms_malloc(2 * len + 4);
 	size_t n = 0;
 	out[n++] = '*';
 	for (size_t i = 0; i < len;) {

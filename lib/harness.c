@@ -92,7 +92,7 @@ const char *ms_default_out_root(void)
 
 static void check_fs_list(const char *list)
 {
-	char *copy = xstrdup(list);
+	char *copy = ms_strdup(list);
 	int named = 0;
 	for (char *save, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save), named++)
 		if (!ms_str_in_list(t, "tmpfs,ext4,xfs,btrfs,cwd,all"))
@@ -217,7 +217,7 @@ static void validate(struct ms_harness *h)
 		       "or the shipped one without --no-expect)");
 	if (h->expect_path) {
 		char err[1024];
-		h->expect = xcalloc(1, sizeof(*h->expect));
+		h->expect = ms_calloc(1, sizeof(*h->expect));
 		if (ms_expect_load(h->expect, h->expect_path, err, sizeof(err)) != 0)
 			ms_die(MS_EXIT_USAGE, "--expect %s", err);
 	}
@@ -317,7 +317,7 @@ void ms_harness_begin(struct ms_harness *h)
 		       h->run->id, h->out_dir, strerror(errno));
 	if (strcmp(name, h->run->id) != 0) { /* the name was taken: the run is named after its directory */
 		free(h->run->id);
-		h->run->id = xstrdup(name);
+		h->run->id = ms_strdup(name);
 	}
 	ms_anchor_set(h->run_dir, dir_fd);
 	json_decref(h->run->environment);

@@ -16,7 +16,7 @@ static const struct ms_option **rows_of(const struct ms_option *const *tables, s
 	for (size_t t = 0; tables[t]; t++)
 		for (const struct ms_option *o = tables[t]; o->name; o++)
 			count++;
-	const struct ms_option **rows = xcalloc(count, sizeof(*rows));
+	const struct ms_option **rows = ms_calloc(count, sizeof(*rows));
 	size_t k = 0;
 	for (size_t t = 0; tables[t]; t++)
 		for (const struct ms_option *o = tables[t]; o->name; o++)
@@ -45,7 +45,7 @@ void ms_options_begin(struct ms_options *p, const char *command,
 	p->argv = argv;
 	size_t n;
 	p->rows = rows_of(tables, &n);
-	p->longopts = xcalloc(n + 1, sizeof(*p->longopts));
+	p->longopts = ms_calloc(n + 1, sizeof(*p->longopts));
 	/* ':' first: a missing value is reported apart from an unknown option. */
 	size_t s = 0;
 	p->shortopts[s++] = ':';

@@ -120,7 +120,7 @@ int ms_split_test_name(const char *name, char **suite, char **test)
 	const char *slash = strchr(name, '/');
 	if (!slash)
 		return -1;
-	*suite = xasprintf("%.*s", (int)(slash - name), name);
-	*test = xstrdup(slash + 1);
+	*suite = ms_asprintf("%.*s", (int)(slash - name), name);
+	*test = ms_strdup(slash + 1);
 	return 0;
 }

@@ -29,7 +29,7 @@ int ms_outcome_parse(const char *name)
 
 struct ms_run *ms_run_new(const char *place)
 {
-	struct ms_run *run = xcalloc(1, sizeof(*run));
+	struct ms_run *run = ms_calloc(1, sizeof(*run));
 	char host[64] = "host", stamp[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -39,9 +39,9 @@ struct ms_run *ms_run_new(const char *place)
 			*p = '_';
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	run->id = xasprintf("%s-%s-%d", stamp, host, (int)getpid());
+	run->id = ms_asprintf("%s-%s-%d", stamp, host, (int)getpid());
 	run->time = ms_utc_iso8601();
-	run->place = xstrdup(place ? place : "host");
+	run->place = ms_strdup(place ? place : "host");
 	run->environment = json_object();
 	run->extra = json_object();
 	return run;
@@ -80,7 +80,7 @@ void ms_run_free(struct ms_run *run)
 
 static char *dup_or_null(const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? ms_strdup(s) : NULL;
 }
 
 void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
@@ -89,9 +89,9 @@ void ms_run_add_conformance(struct ms_run *run, const struct ms_conformance *r)
 				   sizeof(*run->conformance));
 	struct ms_conformance *c = &run->conformance[run->n_conformance++];
 	*c = (struct ms_conformance){
-		.suite = xstrdup(r->suite), .test = xstrdup(r->test), .ids = xstrdup(r->ids),
-		.spec = xstrdup(r->spec), .fs = xstrdup(r->fs),
-		.place = xstrdup(r->place ? r->place : run->place),
+		.suite = ms_strdup(r->suite), .test = ms_strdup(r->test), .ids = ms_strdup(r->ids),
+		.spec = ms_strdup(r->spec), .fs = ms_strdup(r->fs),
+		.place = ms_strdup(r->place ? r->place : run->place),
 		.outcome = r->outcome, .message = dup_or_null(r->message),
 		.duration_s = r->duration_s, .expect_reason = dup_or_null(r->expect_reason),
 		.expect_file = dup_or_null(r->expect_file), .expect_line = r->expect_line,
@@ -105,15 +105,15 @@ void ms_run_add_benchmark(struct ms_run *run, const struct ms_benchmark *b)
 				  sizeof(*run->benchmarks));
 	struct ms_benchmark *d = &run->benchmarks[run->n_benchmarks++];
 	*d = *b;
-	d->bench_case = xstrdup(b->bench_case);
-	d->metric = xstrdup(b->metric);
-	d->unit = xstrdup(b->unit);
-	d->place = xstrdup(b->place ? b->place : run->place);
+	d->bench_case = ms_strdup(b->bench_case);
+	d->metric = ms_strdup(b->metric);
+	d->unit = ms_strdup(b->unit);
+	d->place = ms_strdup(b->place ? b->place : run->place);
 	d->overview = dup_or_null(b->overview);
 	d->params = b->params ? json_incref(b->params) : json_object();
 	d->counters = b->counters ? json_incref(b->counters) : json_object();
 	d->paired = b->paired ? json_incref(b->paired) : NULL;
-	d->samples = xmalloc((b->n_samples ? b->n_samples : 1) * sizeof(double));
+	d->samples = ms_malloc((b->n_samples ? b->n_samples : 1) * sizeof(double));
 	if (b->n_samples)
 		memcpy(d->samples, b->samples, b->n_samples * sizeof(double));
 }
@@ -199,7 +199,7 @@ static char *get_string(struct reader *r, json_t *obj, const char *where, const 
 		fail(r, "%s.%s: %s", where, key, v ? "must be a string" : "missing");
 		return NULL;
 	}
-	return xstrdup(json_string_value(v));
+	return ms_strdup(json_string_value(v));
 }
 
 static double get_number(struct reader *r, json_t *obj, const char *where, const char *key)
@@ -236,7 +236,7 @@ static json_t *get_object(struct reader *r, json_t *obj, const char *where, cons
  * read as its new name(s), each keeping the result and naming the old one in renamed_from. */
 static void add_under_todays_names(struct ms_run *run, const struct ms_conformance *c)
 {
-	char *name = xasprintf("%s/%s", c->suite, c->test);
+	char *name = ms_asprintf("%s/%s", c->suite, c->test);
 	const char *now[64];
 	size_t n = ms_renamed_to(name, now, sizeof(now) / sizeof(now[0]));
 	if (n > sizeof(now) / sizeof(now[0]))
@@ -342,7 +342,7 @@ static void read_benchmark(struct reader *r, struct ms_run *run, json_t *item, c
 		fail(r, "%s.samples: %s", where, samples ? "must be an array" : "missing");
 	} else {
 		b.n_samples = json_array_size(samples);
-		b.samples = xcalloc(b.n_samples ? b.n_samples : 1, sizeof(double));
+		b.samples = ms_calloc(b.n_samples ? b.n_samples : 1, sizeof(double));
 		for (size_t k = 0; k < b.n_samples; k++) {
 			json_t *s = json_array_get(samples, k);
 			if (!json_is_number(s))
@@ -395,7 +395,7 @@ struct ms_run *ms_run_from_json(json_t *root, char *err, size_t errlen)
 		return NULL;
 	}
 	r.version = (int)json_integer_value(version);
-	struct ms_run *run = xcalloc(1, sizeof(*run));
+	struct ms_run *run = ms_calloc(1, sizeof(*run));
 	run->id = get_string(&r, root, "results", "id", false);
 	run->time = get_string(&r, root, "results", "time", false);
 	run->place = get_string(&r, root, "results", "place", false);
@@ -426,7 +426,7 @@ int ms_run_save(const struct ms_run *run, const char *path)
 		return -1;
 	}
 	size_t len = strlen(text);
-	text = xrealloc(text, len + 2);
+	text = ms_realloc(text, len + 2);
 	text[len++] = '\n';
 	text[len] = 0;
 	int rc = ms_write_file_atomic(path, text, len);
@@ -463,7 +463,7 @@ struct ms_run *ms_run_load_dir(const char *dir_or_file, char *err, size_t errlen
 {
 	struct stat st;
 	if (stat(dir_or_file, &st) == 0 && S_ISDIR(st.st_mode)) {
-		char *path = xasprintf("%s/results.json", dir_or_file);
+		char *path = ms_asprintf("%s/results.json", dir_or_file);
 		struct ms_run *run = ms_run_load(path, err, errlen);
 		free(path);
 		return run;

@@ -61,7 +61,7 @@ void ms_existing_ancestor(const char *path, char *out, size_t len)
 	struct stat st;
 	snprintf(out, len, "%s", path);
 	while (stat(out, &st) != 0 && strcmp(out, "/") != 0 && strcmp(out, ".") != 0) {
-		char *copy = xstrdup(out);
+		char *copy = ms_strdup(out);
 		snprintf(out, len, "%s", dirname(copy));
 		free(copy);
 	}
@@ -86,7 +86,7 @@ char *ms_results_root_prepare(const char *root, const char *what)
 	if (geteuid() != 0) {
 		if (ms_mkdir_p(root, 0755) != 0)
 			ms_die(MS_EXIT_USAGE, "%s %s: cannot create it: %s", what, root, strerror(errno));
-		return xstrdup(root);
+		return ms_strdup(root);
 	}
 	char why[PATH_MAX + 256], real[PATH_MAX];
 	struct stat st;
@@ -131,7 +131,7 @@ char *ms_results_root_prepare(const char *root, const char *what)
 			refuse(what, real, why);
 		}
 		/* A shared root (1777): root's runs and history go into root's own directory. */
-		chosen = xasprintf("%s/%s", real, SHARED_ROOT_SUBDIR);
+		chosen = ms_asprintf("%s/%s", real, SHARED_ROOT_SUBDIR);
 		if (mkdirat(fd, SHARED_ROOT_SUBDIR, 0755) != 0 && errno != EEXIST)
 			refuse(what, chosen, strerror(errno));
 		int sub = openat(fd, SHARED_ROOT_SUBDIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -143,7 +143,7 @@ char *ms_results_root_prepare(const char *root, const char *what)
 			refuse(what, root, why);
 		close(sub);
 	} else {
-		chosen = xstrdup(real);
+		chosen = ms_strdup(real);
 	}
 	close(fd);
 	if (!ms_path_is_trusted(chosen, why, sizeof(why)))

@@ -128,7 +128,7 @@ static void snapshot_name(const char *name, char *out, size_t len)
 static char *boot_id(void)
 {
 	char *id = ms_read_line("/proc/sys/kernel/random/boot_id");
-	return id ? id : xstrdup("unknown");
+	return id ? id : ms_strdup("unknown");
 }
 
 /* Our PID namespace ("pid:[4026531836]"): a pid means something only inside it. */
@@ -203,7 +203,7 @@ static int create_area(void)
 	char *bid = boot_id();
 	char ns[64];
 	pid_namespace(ns, sizeof(ns));
-	char *owner = xasprintf("%d %llu %s %s\n", (int)pid, st, bid, ns);
+	char *owner = ms_asprintf("%d %llu %s %s\n", (int)pid, st, bid, ns);
 	int rc = ms_write_file_at(area_fd, OWNER_FILE, owner, strlen(owner));
 	free(bid), free(owner);
 	release_at_exit();
@@ -282,11 +282,11 @@ static void detach_loops_below(const char *prefix)
 static bool have_program(const char *name)
 {
 	const char *path = getenv("PATH");
-	char *copy = xstrdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+	char *copy = ms_strdup(path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
 	bool found = false;
 	for (char *save, *dir = strtok_r(copy, ":", &save); dir && !found;
 	     dir = strtok_r(NULL, ":", &save)) {
-		char *p = xasprintf("%s/%s", dir, name);
+		char *p = ms_asprintf("%s/%s", dir, name);
 		found = access(p, X_OK) == 0;
 		free(p);
 	}

@@ -171,8 +171,8 @@ static double exact_p(size_t m, size_t n, double w)
 {
 	size_t max = m * n;
 	/* f[i][u] = count of arrangements of i a's among i+j values with U = u; rolled over j. */
-	double *f = xcalloc((m + 1) * (max + 1), sizeof(double));
-	double *g = xcalloc((m + 1) * (max + 1), sizeof(double));
+	double *f = ms_calloc((m + 1) * (max + 1), sizeof(double));
+	double *g = ms_calloc((m + 1) * (max + 1), sizeof(double));
 #define F(a, u) f[(a) * (max + 1) + (u)]
 #define G(a, u) g[(a) * (max + 1) + (u)]
 	/* j = 0: only U = 0. */
@@ -216,7 +216,7 @@ void ms_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
 	if (!na || !nb)
 		return;
 	size_t n = na + nb;
-	struct ranked *r = xcalloc(n, sizeof(*r));
+	struct ranked *r = ms_calloc(n, sizeof(*r));
 	for (size_t i = 0; i < na; i++)
 		r[i] = (struct ranked){ a[i], 0 };
 	for (size_t i = 0; i < nb; i++)
@@ -281,8 +281,8 @@ void ms_median_ratio(const double *a, size_t na, const double *b, size_t nb,
 	if (na < 2 || nb < 2 || ma == 0)
 		return;
 	uint64_t state = 0x9e3779b97f4a7c15ull;
-	double *ra = xcalloc(na, sizeof(double)), *rb = xcalloc(nb, sizeof(double));
-	double *ratios = xcalloc(BOOTSTRAP_ROUNDS, sizeof(double));
+	double *ra = ms_calloc(na, sizeof(double)), *rb = ms_calloc(nb, sizeof(double));
+	double *ratios = ms_calloc(BOOTSTRAP_ROUNDS, sizeof(double));
 	size_t kept = 0;
 	for (size_t round = 0; round < BOOTSTRAP_ROUNDS; round++) {
 		for (size_t i = 0; i < na; i++)

@@ -21,7 +21,7 @@ static void oom(size_t size)
 	abort();
 }
 
-void *xmalloc(size_t size)
+void *ms_malloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 	if (!p)
@@ -29,7 +29,7 @@ void *xmalloc(size_t size)
 	return p;
 }
 
-void *xcalloc(size_t n, size_t size)
+void *ms_calloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
@@ -37,7 +37,7 @@ void *xcalloc(size_t n, size_t size)
 	return p;
 }
 
-void *xrealloc(void *p, size_t size)
+void *ms_realloc(void *p, size_t size)
 {
 	p = realloc(p, size ? size : 1);
 	if (!p)
@@ -45,7 +45,7 @@ void *xrealloc(void *p, size_t size)
 	return p;
 }
 
-char *xstrdup(const char *s)
+char *ms_strdup(const char *s)
 {
 	char *d = strdup(s ? s : "");
 	if (!d)
@@ -53,7 +53,7 @@ char *xstrdup(const char *s)
 	return d;
 }
 
-char *xstrndup(const char *s, size_t n)
+char *ms_strndup(const char *s, size_t n)
 {
 	char *d = strndup(s, n);
 	if (!d)
@@ -61,7 +61,7 @@ char *xstrndup(const char *s, size_t n)
 	return d;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *ms_asprintf(const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -78,7 +78,7 @@ void *ms_grow(void *array, size_t n, size_t *cap, size_t elem)
 	if (n < *cap)
 		return array;
 	*cap = *cap ? *cap * 2 : 64;
-	return xrealloc(array, *cap * elem);
+	return ms_realloc(array, *cap * elem);
 }
 
 void ms_free_each(void *const *ptrs, size_t n)
@@ -118,10 +118,10 @@ char *ms_read_file(const char *path, size_t *len)
 	if (fd < 0)
 		return NULL;
 	size_t cap = 4096, used = 0;
-	char *buf = xmalloc(cap);
+	char *buf = ms_malloc(cap);
 	for (;;) {
 		if (used + 1 >= cap)
-			buf = xrealloc(buf, cap *= 2);
+			buf = ms_realloc(buf, cap *= 2);
 		ssize_t n = read(fd, buf + used, cap - used - 1);
 		if (n < 0) {
 			int e = errno;
@@ -287,7 +287,7 @@ char *ms_utc_iso8601(void)
 	char buf[32];
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return xstrdup(buf);
+	return ms_strdup(buf);
 }
 
 bool ms_is_root(void)

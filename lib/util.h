@@ -14,13 +14,15 @@ enum {
 	MS_EXIT_RECORDING = 3,  /* every test passed, but saving results, reports or history failed */
 };
 
-/* Out of memory is not a condition any caller can handle: these abort with a message. */
-void *xmalloc(size_t size);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t size);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Allocation that never returns NULL: out of memory is not a condition any caller can handle,
+ * so these end the process with a message. Named ms_ like every export; the x*() names belong
+ * to the tests' set-up wrappers alone (suites/conform.h: the call or the test is BROKEN). */
+void *ms_malloc(size_t size);
+void *ms_calloc(size_t n, size_t size);
+void *ms_realloc(void *p, size_t size);
+char *ms_strdup(const char *s);
+char *ms_strndup(const char *s, size_t n);
+char *ms_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A growing array of n elements of size elem with room for *cap: the array with room for one
  * more (the capacity doubles, from 64). */
 void *ms_grow(void *array, size_t n, size_t *cap, size_t elem);

@@ -57,7 +57,7 @@ static int write_outputs(const struct ms_comparison *c, const char *dir)
 	int rc = ms_compare_html(c, dir, &html, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "mmapsuite compare: %s\n", err);
-	char *md_path = xasprintf("%s/compare.md", dir), *html_path = xasprintf("%s/compare.html", dir);
+	char *md_path = ms_asprintf("%s/compare.md", dir), *html_path = ms_asprintf("%s/compare.html", dir);
 	if (ms_text_save(&md, md_path) || ms_text_save(&html, html_path)) {
 		fprintf(stderr, "mmapsuite compare: cannot write into %s: %s\n", dir, strerror(errno));
 		rc = -1;
@@ -89,7 +89,7 @@ int cmd_compare(int argc, char **argv)
 			break;
 		case OPT_OUT:
 			free(out);
-			out = xstrdup(p.arg);
+			out = ms_strdup(p.arg);
 			break;
 		case MS_OPT_HELP:
 			free(out);
@@ -100,7 +100,7 @@ int cmd_compare(int argc, char **argv)
 						"one run to compare");
 	ms_options_out_dir(&p, out);
 	c.n_runs = (size_t)(argc - first);
-	c.runs = xcalloc(c.n_runs, sizeof(*c.runs));
+	c.runs = ms_calloc(c.n_runs, sizeof(*c.runs));
 	int rc = MS_EXIT_OK;
 	for (size_t k = 0; k < c.n_runs; k++) {
 		char err[1024];

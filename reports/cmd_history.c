@@ -43,7 +43,7 @@ struct point {
 static char *column(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
-	return xstrdup(s ? (const char *)s : "");
+	return ms_strdup(s ? (const char *)s : "");
 }
 
 /* The method inside a params key ({"method":"mmap",...}), for the colour. */
@@ -51,7 +51,7 @@ static char *method_of(const char *params)
 {
 	json_t *o = json_loads(params, 0, NULL);
 	json_t *m = o ? json_object_get(o, "method") : NULL;
-	char *r = xstrdup(json_is_string(m) ? json_string_value(m) : "");
+	char *r = ms_strdup(json_is_string(m) ? json_string_value(m) : "");
 	json_decref(o);
 	return r;
 }
@@ -88,9 +88,9 @@ static int plot(const char *dir, const char *metric, struct point *pts, size_t n
 		}
 	}
 	ms_gnuplot_terminal(&gp, MS_GNUPLOT_SVG, "900,460", "PLOT.svg");
-	char *title = xasprintf("%s across runs (median, 95%% interval)", metric);
-	char *ylabel = xasprintf("%s (%s), %s is better", metric, pts[0].unit,
-				 pts[0].higher_is_better ? "higher" : "lower");
+	char *title = ms_asprintf("%s across runs (median, 95%% interval)", metric);
+	char *ylabel = ms_asprintf("%s (%s), %s is better", metric, pts[0].unit,
+				   pts[0].higher_is_better ? "higher" : "lower");
 	ms_gnuplot_set_text(&gp, "title", title);
 	ms_gnuplot_set_text(&gp, "ylabel", ylabel);
 	ms_text_printf(&gp, "set xlabel 'run (time, kernel)'\nset yrange [0:*]\nset grid ytics\n"
@@ -104,7 +104,7 @@ static int plot(const char *dir, const char *metric, struct point *pts, size_t n
 				kernel = pts[i].kernel;
 				time = pts[i].time;
 			}
-		char *label = xasprintf("%.16s %s", time, kernel);
+		char *label = ms_asprintf("%.16s %s", time, kernel);
 		ms_gnuplot_string(&gp, label);
 		ms_text_printf(&gp, " %zu%s", r, r + 1 < n_runs ? ", " : ")\n");
 		free(label);
@@ -123,11 +123,11 @@ static int plot(const char *dir, const char *metric, struct point *pts, size_t n
 	ms_gnuplot_terminal(&gp, MS_GNUPLOT_PNG, "900,460", "PLOT.png");
 	ms_text_puts(&gp, "replot\nunset output\n");
 	/* File names from the metric, made safe. */
-	char *stem = xstrdup(metric);
+	char *stem = ms_strdup(metric);
 	for (char *c = stem; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')))
 			*c = '_';
-	char *script_text = xstrdup(gp.data);
+	char *script_text = ms_strdup(gp.data);
 	ms_text_free(&gp);
 	/* Replace the PLOT placeholder by the stem. */
 	for (const char *p = script_text; *p;) {
@@ -141,9 +141,9 @@ static int plot(const char *dir, const char *metric, struct point *pts, size_t n
 		p = q + 4;
 	}
 	char err[512] = "";
-	char *dat = xasprintf("%s/%s.dat", dir, stem), *gpp = xasprintf("%s/%s.gp", dir, stem);
-	char *gpname = xasprintf("%s.gp", stem), *svg = xasprintf("%s/%s.svg", dir, stem);
-	char *htmlp = xasprintf("%s/%s.html", dir, stem);
+	char *dat = ms_asprintf("%s/%s.dat", dir, stem), *gpp = ms_asprintf("%s/%s.gp", dir, stem);
+	char *gpname = ms_asprintf("%s.gp", stem), *svg = ms_asprintf("%s/%s.svg", dir, stem);
+	char *htmlp = ms_asprintf("%s/%s.html", dir, stem);
 	int rc = -1;
 	if (ms_mkdir_p(dir, 0755) || ms_text_save(&data, dat) || ms_text_save(&gp, gpp))
 		fprintf(stderr, "mmapsuite history: cannot write into %s: %s\n", dir, strerror(errno));
@@ -186,7 +186,7 @@ static size_t add_unique(char ***list, size_t n, const char *s)
 	for (size_t i = 0; i < n; i++)
 		if (strcmp((*list)[i], s) == 0)
 			return n;
-	*list = xrealloc(*list, (n + 1) * sizeof(char *));
+	*list = ms_realloc(*list, (n + 1) * sizeof(char *));
 	(*list)[n] = (char *)s;
 	return n + 1;
 }
@@ -207,7 +207,7 @@ int cmd_history(int argc, char **argv)
 	}
 	const char *metric = argv[ms_options_operands_between(&p, 1, 1, "expected one METRIC")];
 	ms_options_out_dir(&p, out);
-	char *db_path = db_arg ? xstrdup(db_arg) : ms_history_default_path();
+	char *db_path = db_arg ? ms_strdup(db_arg) : ms_history_default_path();
 	char err[1024];
 	struct stat st;
 	if (stat(db_path, &st) != 0) {
@@ -246,13 +246,13 @@ int cmd_history(int argc, char **argv)
 	struct point *pts = NULL;
 	size_t n = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		pts = xrealloc(pts, (n + 1) * sizeof(*pts));
+		pts = ms_realloc(pts, (n + 1) * sizeof(*pts));
 		struct point *p = &pts[n++];
 		p->time = column(q, 0);
 		p->run = column(q, 1);
 		p->kernel = column(q, 2);
 		char *bcase = column(q, 3), *params = column(q, 4);
-		p->series = xasprintf("%s %s", bcase, params);
+		p->series = ms_asprintf("%s %s", bcase, params);
 		p->method = method_of(params);
 		p->unit = column(q, 5);
 		p->median = sqlite3_column_double(q, 6);
@@ -288,11 +288,11 @@ int cmd_history(int argc, char **argv)
 		}
 		char *dir = NULL;
 		if (out) {
-			dir = xstrdup(out);
+			dir = ms_strdup(out);
 		} else {
 			const char *slash = strrchr(db_path, '/');
-			dir = slash ? xasprintf("%.*s/history", (int)(slash - db_path), db_path)
-				    : xstrdup("history");
+			dir = slash ? ms_asprintf("%.*s/history", (int)(slash - db_path), db_path)
+				    : ms_strdup("history");
 		}
 		if (plot(dir, metric, pts, n, runs, n_runs, series, n_series) != 0)
 			status = MS_EXIT_FAILED;

@@ -86,18 +86,19 @@ int cmd_report(int argc, char **argv)
 	}
 	char *dir = NULL;
 	if (out) {
-		dir = xstrdup(out);
+		dir = ms_strdup(out);
 	} else {
 		if (stat(input, &st) == 0 && !S_ISDIR(st.st_mode)) {
 			const char *slash = strrchr(input, '/');
-			dir = slash ? xasprintf("%.*s", (int)(slash - input), input) : xstrdup(".");
+			dir = slash ? ms_asprintf("%.*s", (int)(slash - input), input)
+				    : ms_strdup(".");
 		} else {
-			dir = xstrdup(input);
+			dir = ms_strdup(input);
 		}
 	}
 	int rc = ms_report_write(run, dir, err, sizeof(err));
 	double took = ms_now() - start;
-	char *index = xasprintf("%s/index.html", dir);
+	char *index = ms_asprintf("%s/index.html", dir);
 	if (stat(index, &st) == 0)
 		printf("report: %s (%.0f KiB) in %.2f s\n", index, (double)st.st_size / 1024, took);
 	if (rc != 0)

@@ -60,7 +60,7 @@ static bool emulated(const struct ms_run *r)
 
 static void mark_smoke(struct ms_comparison *c)
 {
-	c->smoke_run = xcalloc(c->n_runs, sizeof(bool));
+	c->smoke_run = ms_calloc(c->n_runs, sizeof(bool));
 	for (size_t k = 1; k < c->n_runs; k++)
 		c->smoke_run[k] = !same_place_kind(c->runs[0]->place, c->runs[k]->place) ||
 				  emulated(c->runs[0]) || emulated(c->runs[k]);
@@ -97,8 +97,8 @@ struct pairing {
 
 static void pair_run(struct ms_comparison *c, size_t k, const struct pairing *how)
 {
-	bool *taken = xcalloc(how->n_other + 1, sizeof(bool));
-	bool *paired = xcalloc(how->n_base + 1, sizeof(bool));
+	bool *taken = ms_calloc(how->n_other + 1, sizeof(bool));
+	bool *paired = ms_calloc(how->n_base + 1, sizeof(bool));
 	for (int relaxed = 0; relaxed < 2; relaxed++) {
 		for (size_t i = 0; i < how->n_base; i++) {
 			if (paired[i])
@@ -137,9 +137,9 @@ static void metric_paired(struct ms_comparison *c, size_t k, size_t i, size_t j,
 static void pair_metrics(struct ms_comparison *c)
 {
 	const struct ms_run *base = c->runs[0];
-	c->unmatched = xcalloc(c->n_runs, sizeof(size_t));
-	c->base_unmatched = xcalloc(c->n_runs, sizeof(size_t));
-	c->metrics = xcalloc(base->n_benchmarks * c->n_runs + 1, sizeof(*c->metrics));
+	c->unmatched = ms_calloc(c->n_runs, sizeof(size_t));
+	c->base_unmatched = ms_calloc(c->n_runs, sizeof(size_t));
+	c->metrics = ms_calloc(base->n_benchmarks * c->n_runs + 1, sizeof(*c->metrics));
 	for (size_t k = 1; k < c->n_runs; k++)
 		pair_run(c, k, &(struct pairing){ base->n_benchmarks, c->runs[k]->n_benchmarks,
 						  metric_match, metric_paired, c->unmatched,
@@ -183,7 +183,7 @@ static void test_paired(struct ms_comparison *c, size_t k, size_t i, size_t j, b
 	if (a->outcome == b->outcome)
 		return;
 	if (c->n_conf == c->conf_cap)
-		c->conf = xrealloc(c->conf, (c->conf_cap *= 2) * sizeof(*c->conf));
+		c->conf = ms_realloc(c->conf, (c->conf_cap *= 2) * sizeof(*c->conf));
 	struct ms_conf_cmp *d = &c->conf[c->n_conf++];
 	d->run = k;
 	d->base = a;
@@ -202,11 +202,11 @@ static void pair_conformance(struct ms_comparison *c)
 {
 	const struct ms_run *base = c->runs[0];
 	c->conf_cap = 16;
-	c->conf = xcalloc(c->conf_cap, sizeof(*c->conf));
-	c->conf_paired = xcalloc(c->n_runs, sizeof(size_t));
-	c->conf_unmatched = xcalloc(c->n_runs, sizeof(size_t));
-	c->conf_base_unmatched = xcalloc(c->n_runs, sizeof(size_t));
-	c->conf_renamed = xcalloc(c->n_runs, sizeof(size_t));
+	c->conf = ms_calloc(c->conf_cap, sizeof(*c->conf));
+	c->conf_paired = ms_calloc(c->n_runs, sizeof(size_t));
+	c->conf_unmatched = ms_calloc(c->n_runs, sizeof(size_t));
+	c->conf_base_unmatched = ms_calloc(c->n_runs, sizeof(size_t));
+	c->conf_renamed = ms_calloc(c->n_runs, sizeof(size_t));
 	for (size_t k = 0; k < c->n_runs; k++)
 		for (size_t i = 0; i < c->runs[k]->n_conformance; i++)
 			c->conf_renamed[k] += c->runs[k]->conformance[i].renamed_from != NULL;
@@ -229,7 +229,7 @@ static void flatten(json_t *v, const char *prefix, struct flat *f)
 		const char *key;
 		json_t *item;
 		json_object_foreach(v, key, item) {
-			char *p = *prefix ? xasprintf("%s.%s", prefix, key) : xstrdup(key);
+			char *p = *prefix ? ms_asprintf("%s.%s", prefix, key) : ms_strdup(key);
 			flatten(item, p, f);
 			free(p);
 		}
@@ -242,8 +242,8 @@ static void flatten(json_t *v, const char *prefix, struct flat *f)
 			/* Arrays of named things (file systems) are keyed by name, not position. */
 			json_t *label = json_object_get(item, "label");
 			char *p = json_is_string(label)
-				? xasprintf("%s[%s]", prefix, json_string_value(label))
-				: xasprintf("%s[%zu]", prefix, i);
+				? ms_asprintf("%s[%s]", prefix, json_string_value(label))
+				: ms_asprintf("%s[%zu]", prefix, i);
 			flatten(item, p, f);
 			free(p);
 		}
@@ -251,11 +251,11 @@ static void flatten(json_t *v, const char *prefix, struct flat *f)
 	}
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 64;
-		f->path = xrealloc(f->path, f->cap * sizeof(char *));
-		f->value = xrealloc(f->value, f->cap * sizeof(char *));
+		f->path = ms_realloc(f->path, f->cap * sizeof(char *));
+		f->value = ms_realloc(f->value, f->cap * sizeof(char *));
 	}
-	f->path[f->n] = xstrdup(prefix);
-	f->value[f->n] = json_is_string(v) ? xstrdup(json_string_value(v))
+	f->path[f->n] = ms_strdup(prefix);
+	f->value[f->n] = json_is_string(v) ? ms_strdup(json_string_value(v))
 					   : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 	f->n++;
 }
@@ -320,12 +320,12 @@ static void add_env_diff(struct ms_comparison *c, size_t *cap, size_t run, const
 	if (section_only_in_one(c, run, path))
 		return;
 	if (c->n_env == *cap)
-		c->env = xrealloc(c->env, (*cap = *cap ? *cap * 2 : 16) * sizeof(*c->env));
+		c->env = ms_realloc(c->env, (*cap = *cap ? *cap * 2 : 16) * sizeof(*c->env));
 	struct ms_env_diff *d = &c->env[c->n_env++];
 	d->run = run;
-	d->path = xstrdup(path);
-	d->base = xstrdup(a ? a : "(absent)");
-	d->other = xstrdup(b ? b : "(absent)");
+	d->path = ms_strdup(path);
+	d->base = ms_strdup(a ? a : "(absent)");
+	d->other = ms_strdup(b ? b : "(absent)");
 	d->matters = path_matters(path);
 }
 

@@ -20,7 +20,7 @@ struct run_means {
 
 static void run_means(const struct ms_comparison *c, size_t k, struct run_means *out)
 {
-	double *v = xcalloc(c->n_metrics + 1, sizeof(double));
+	double *v = ms_calloc(c->n_metrics + 1, sizeof(double));
 	size_t n = 0;
 	for (size_t i = 0; i < c->n_metrics; i++) {
 		const struct ms_metric_cmp *m = &c->metrics[i];
@@ -49,8 +49,8 @@ static void rate_means(const struct ms_comparison *c, size_t k, struct ms_text *
 			units[n_units++] = m->base->unit;
 	}
 	for (size_t u = 0; u < n_units; u++) {
-		double *a = xcalloc(c->n_metrics, sizeof(double));
-		double *b = xcalloc(c->n_metrics, sizeof(double));
+		double *a = ms_calloc(c->n_metrics, sizeof(double));
+		double *b = ms_calloc(c->n_metrics, sizeof(double));
 		size_t n = 0;
 		for (size_t i = 0; i < c->n_metrics; i++) {
 			const struct ms_metric_cmp *m = &c->metrics[i];
@@ -144,7 +144,7 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 				"interval; Mann-Whitney U; # = position in the ratio plot)\n\n"
 				"| run | # | case | parameters | metric | baseline | run | ratio [95%] "
 				"| change | p | verdict |\n|---|--:|---|---|---|--:|--:|---|--:|--:|---|\n");
-		size_t *pos = xcalloc(c->n_runs, sizeof(size_t));
+		size_t *pos = ms_calloc(c->n_runs, sizeof(size_t));
 		for (size_t i = 0; i < c->n_metrics; i++) {
 			const struct ms_metric_cmp *m = &c->metrics[i];
 			char a[32], b[32];
@@ -271,8 +271,8 @@ static char *ratio_plot(const struct ms_comparison *c, const char *plots_dir, ch
 	ms_text_puts(&all, "load 'ratios.gp'\n");
 	ms_gnuplot_terminal(&all, MS_GNUPLOT_PNG, "900,420", "ratios.png");
 	ms_text_puts(&all, "replot\nunset output\n");
-	char *dat = xasprintf("%s/ratios.dat", plots_dir), *script = xasprintf("%s/ratios.gp", plots_dir);
-	char *draw = xasprintf("%s/draw.gp", plots_dir), *svg = xasprintf("%s/ratios.svg", plots_dir);
+	char *dat = ms_asprintf("%s/ratios.dat", plots_dir), *script = ms_asprintf("%s/ratios.gp", plots_dir);
+	char *draw = ms_asprintf("%s/draw.gp", plots_dir), *svg = ms_asprintf("%s/ratios.svg", plots_dir);
 	char *result = NULL;
 	if (ms_mkdir_p(plots_dir, 0755) || ms_text_save(&data, dat) || ms_text_save(&gp, script) ||
 	    ms_text_save(&all, draw))
@@ -352,7 +352,7 @@ static void table_row(struct ms_text *t, const char *line, bool header)
  * HTML. Not a general Markdown renderer: it only needs to read its own output. */
 static void markdown_to_html(const char *md, struct ms_text *t, bool skip_first_table)
 {
-	char *copy = xstrdup(md);
+	char *copy = ms_strdup(md);
 	bool in_table = false, in_list = false, skipping = skip_first_table, seen_table = false;
 	size_t table_line = 0;
 	for (char *save, *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -413,7 +413,7 @@ static void markdown_to_html(const char *md, struct ms_text *t, bool skip_first_
 int ms_compare_html(const struct ms_comparison *c, const char *dir, struct ms_text *t,
 		    char *err, size_t errlen)
 {
-	char *plots_dir = xasprintf("%s/plots", dir);
+	char *plots_dir = ms_asprintf("%s/plots", dir);
 	char problem[512] = "";
 	char *svg = c->n_metrics ? ratio_plot(c, plots_dir, problem, sizeof(problem)) : NULL;
 	ms_text_puts(t, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

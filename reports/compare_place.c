@@ -32,7 +32,7 @@ static char *size_text(json_int_t bytes)
 	size_t u = 0;
 	while (u < 4 && bytes >= 1024 && bytes % 1024 == 0)
 		bytes /= 1024, u++;
-	return xasprintf("%lld %s", (long long)bytes, units[u]);
+	return ms_asprintf("%lld %s", (long long)bytes, units[u]);
 }
 
 /* The value at path as text for the line, NULL when absent. */
@@ -44,24 +44,24 @@ static char *value_text(json_t *env, const char *path, const char *unit)
 	if (!v || json_is_null(v))
 		return NULL;
 	if (json_is_string(v))
-		return xstrdup(json_string_value(v));
+		return ms_strdup(json_string_value(v));
 	if (json_is_integer(v) && !strcmp(unit, "bytes"))
 		return size_text(json_integer_value(v));
 	if (json_is_integer(v) && !strcmp(unit, "kB"))
 		return size_text(json_integer_value(v) * 1024);
 	if (json_is_number(v))
-		return xasprintf(!strcmp(unit, "x") ? "x%.2f" : "%g%s", json_number_value(v),
-				 !strcmp(unit, "bits") ? " bits" : "");
+		return ms_asprintf(!strcmp(unit, "x") ? "x%.2f" : "%g%s", json_number_value(v),
+				   !strcmp(unit, "bits") ? " bits" : "");
 	if (json_is_array(v)) {
 		if (!json_array_size(v))
-			return xstrdup("none");
-		char *out = xstrdup("");
+			return ms_strdup("none");
+		char *out = ms_strdup("");
 		size_t i;
 		json_t *item;
 		json_array_foreach(v, i, item) {
 			char *one = json_is_integer(item) ? size_text(json_integer_value(item) * 1024)
-							  : xstrdup("?");
-			char *both = xasprintf("%s%s%s", out, i ? "/" : "", one);
+							  : ms_strdup("?");
+			char *both = ms_asprintf("%s%s%s", out, i ? "/" : "", one);
 			free(out), free(one);
 			out = both;
 		}

@@ -37,7 +37,7 @@ static int row_rank(const struct ms_run *run, const struct row *row, size_t n_co
 static size_t build_rows(const struct ms_run *run, size_t n_cols, const struct ms_column *cols,
 			 struct row **out)
 {
-	struct row *rows = xcalloc(run->n_conformance + 1, sizeof(*rows));
+	struct row *rows = ms_calloc(run->n_conformance + 1, sizeof(*rows));
 	size_t n = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
 		const struct ms_conformance *c = &run->conformance[i];
@@ -49,14 +49,14 @@ static size_t build_rows(const struct ms_run *run, size_t n_cols, const struct m
 			rows[n].test = c->test;
 			rows[n].ids = c->ids;
 			rows[n].spec = c->spec;
-			rows[n].cell = xcalloc(n_cols + 1, sizeof(size_t));
+			rows[n].cell = ms_calloc(n_cols + 1, sizeof(size_t));
 			n++;
 		}
 		rows[r].cell[ms_column_of(cols, n_cols, c)] = i + 1;
 	}
 	/* What went wrong first: rows with a failure, then rows with a skip, then the rest,
 	 * each group in the order the tests ran. */
-	struct row *sorted = xcalloc(n + 1, sizeof(*sorted));
+	struct row *sorted = ms_calloc(n + 1, sizeof(*sorted));
 	size_t k = 0;
 	for (int rank = 0; rank < 3; rank++)
 		for (size_t r = 0; r < n; r++)
@@ -183,7 +183,7 @@ static struct id_state *find_id(struct id_state **ids, size_t *n, size_t *cap, c
 		if (strcmp((*ids)[i].id, id) == 0)
 			return &(*ids)[i];
 	if (*n == *cap)
-		*ids = xrealloc(*ids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**ids));
+		*ids = ms_realloc(*ids, (*cap = *cap ? *cap * 2 : 64) * sizeof(**ids));
 	struct id_state *s = &(*ids)[(*n)++];
 	memset(s, 0, sizeof(*s));
 	snprintf(s->id, sizeof(s->id), "%s", id);
@@ -212,7 +212,7 @@ static void coverage_html(const struct ms_report_input *in, void *model, struct 
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
 		const struct ms_conformance *c = &run->conformance[i];
-		char *list = xstrdup(c->ids ? c->ids : "");
+		char *list = ms_strdup(c->ids ? c->ids : "");
 		char *save;
 		for (char *id = strtok_r(list, " ,", &save); id; id = strtok_r(NULL, " ,", &save)) {
 			struct id_state *s = find_id(&ids, &n, &cap, id);

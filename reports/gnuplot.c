@@ -43,7 +43,7 @@ static pid_t start_gnuplot(struct ms_spawn *gp, char *argv[])
 
 int ms_gnuplot_run(const char *dir, const char *script, char *err, size_t errlen)
 {
-	char *log = xasprintf("%s/gnuplot.log", dir);
+	char *log = ms_asprintf("%s/gnuplot.log", dir);
 	/* The plots directory as the run directory's writers reach it (dir_anchor.h): gnuplot
 	 * runs in it and writes its outputs relative to it, its messages into gnuplot.log. */
 	char leaf[64];

@@ -32,7 +32,7 @@ static const char schema[] =
 char *ms_history_default_path(void)
 {
 	/* Where `run` records: the same results root its run directories go to. */
-	return xasprintf("%s/history.sqlite", ms_default_out_root());
+	return ms_asprintf("%s/history.sqlite", ms_default_out_root());
 }
 
 const char *ms_history_problem(sqlite3 *db, int rc, char *buf, size_t len)

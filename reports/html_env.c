@@ -178,7 +178,7 @@ static bool run_is_from_here(const struct ms_run *run)
 	char host[256] = "";
 	if (!run->place || strcmp(run->place, "host") != 0 || gethostname(host, sizeof(host)) != 0)
 		return false;
-	char *needle = xasprintf("-%s-", host);
+	char *needle = ms_asprintf("-%s-", host);
 	bool here = run->id && strstr(run->id, needle);
 	free(needle);
 	return here;
@@ -188,21 +188,21 @@ char *ms_topology_svg(const struct ms_run *run, const char *plots_dir, char **no
 {
 	json_t *xml = run->environment ? json_object_get(json_object_get(run->environment,
 									 "topology"), "xml") : NULL;
-	char *svg_path = xasprintf("%s/topology.svg", plots_dir);
-	char *xml_path = xasprintf("%s/topology.xml", plots_dir);
+	char *svg_path = ms_asprintf("%s/topology.svg", plots_dir);
+	char *xml_path = ms_asprintf("%s/topology.xml", plots_dir);
 	char *result = NULL;
 	bool from_xml = json_is_string(xml);
 	*note = NULL;
 	if (!from_xml && !run_is_from_here(run)) {
-		*note = xstrdup("No drawing: the run recorded no hwloc XML (environment.topology.xml) "
-				"and did not happen on this machine; the summary below is what it "
-				"recorded.");
+		*note = ms_strdup("No drawing: the run recorded no hwloc XML (environment.topology.xml) "
+				  "and did not happen on this machine; the summary below is what it "
+				  "recorded.");
 		goto out;
 	}
 	if (ms_mkdir_p(plots_dir, 0755) != 0 ||
 	    (from_xml && ms_write_file_atomic(xml_path, json_string_value(xml),
 					      strlen(json_string_value(xml))) != 0)) {
-		*note = xasprintf("No drawing: cannot write into %s: %s", plots_dir, strerror(errno));
+		*note = ms_asprintf("No drawing: cannot write into %s: %s", plots_dir, strerror(errno));
 		goto out;
 	}
 	unlink(svg_path);
@@ -225,10 +225,10 @@ char *ms_topology_svg(const struct ms_run *run, const char *plots_dir, char **no
 	result = rc == 0 ? ms_svg_inline_file(svg_path, "topo-", "id=\"topology-svg\" role=\"img\"")
 			 : NULL;
 	if (!result)
-		*note = xstrdup("No drawing: lstopo failed or is missing (install the Debian package "
-				"hwloc).");
+		*note = ms_strdup("No drawing: lstopo failed or is missing (install the Debian package "
+				  "hwloc).");
 	else
-		*note = xstrdup(from_xml ? "Drawn by lstopo from the hwloc XML the run recorded."
+		*note = ms_strdup(from_xml ? "Drawn by lstopo from the hwloc XML the run recorded."
 					 : "Drawn by lstopo on this machine, where the run happened.");
 out:
 	free(svg_path);

@@ -83,7 +83,7 @@ static void testcase(struct ms_text *t, const struct ms_conformance *c)
 
 void ms_junit_render(const struct ms_run *run, struct ms_text *t)
 {
-	struct junit_group *groups = xcalloc(run->n_conformance + 1, sizeof(*groups));
+	struct junit_group *groups = ms_calloc(run->n_conformance + 1, sizeof(*groups));
 	size_t n_groups = 0;
 	struct ms_counts all;
 	double total_s = 0;

@@ -82,9 +82,10 @@ void ms_ktap_render(const struct ms_run *run, struct ms_text *t)
 		case MS_XPASS: {
 			/* KTAP has no XPASS directive: a plain "ok", said in a diagnostic line, and
 			 * counted in the totals as kselftest counts it. */
-			char *note = xasprintf("XPASS: expected to fail (%s:%d: %s)", c->expect_file
-					       ? c->expect_file : "?", c->expect_line,
-					       c->expect_reason ? c->expect_reason : "");
+			const char *file = c->expect_file ? c->expect_file : "?";
+			char *note = ms_asprintf("XPASS: expected to fail (%s:%d: %s)", file,
+						 c->expect_line,
+						 c->expect_reason ? c->expect_reason : "");
 			diagnostics(t, name, note);
 			ms_text_printf(t, "ok %zu %s\n", num, name);
 			free(note);

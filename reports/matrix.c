@@ -17,36 +17,36 @@ static char *host_of(const struct ms_run *run)
 	const char *id = run->id ? run->id : "";
 	const char *first = strchr(id, '-'), *last = strrchr(id, '-');
 	if (!first || last <= first + 1)
-		return xstrdup("host");
-	return xasprintf("%.*s", (int)(last - first - 1), first + 1);
+		return ms_strdup("host");
+	return ms_asprintf("%.*s", (int)(last - first - 1), first + 1);
 }
 
 static char *page_size_of(const struct ms_run *run)
 {
 	char *text = ms_env_text(run, "place.page_size|page_size"); /* schema 1: top level */
 	if (!text)
-		return xstrdup("?");
+		return ms_strdup("?");
 	char *end;
 	double bytes = strtod(text, &end);
 	if (end != text && !*end && bytes > 0) {
 		char buf[32];
 		ms_format_bytes(bytes, buf, sizeof(buf));
 		free(text);
-		return xstrdup(buf);
+		return ms_strdup(buf);
 	}
 	return text;
 }
 
 static char *or_unknown(char *text)
 {
-	return text ? text : xstrdup("?");
+	return text ? text : ms_strdup("?");
 }
 
 static void add_columns(struct ms_matrix *m, const struct ms_run *run, size_t run_index)
 {
 	struct ms_column *cols;
 	size_t n = ms_columns(run, &cols);
-	m->cols = xrealloc(m->cols, (m->n_cols + n + 1) * sizeof(*m->cols));
+	m->cols = ms_realloc(m->cols, (m->n_cols + n + 1) * sizeof(*m->cols));
 	for (size_t k = 0; k < n; k++) {
 		struct ms_matrix_col *c = &m->cols[m->n_cols++];
 		memset(c, 0, sizeof(*c));
@@ -57,7 +57,7 @@ static void add_columns(struct ms_matrix *m, const struct ms_run *run, size_t ru
 		c->kernel = or_unknown(ms_env_text(run, "kernel.release|kernel_release"));
 		c->arch = or_unknown(ms_env_text(run, "architecture"));
 		c->page_size = page_size_of(run);
-		c->who = strcmp(c->place, "host") == 0 ? host_of(run) : xstrdup(c->place);
+		c->who = strcmp(c->place, "host") == 0 ? host_of(run) : ms_strdup(c->place);
 		ms_count_column(run, cols, n, k, &c->counts);
 	}
 	free(cols);
@@ -78,11 +78,11 @@ static struct ms_matrix_row *row_of(struct ms_matrix *m, size_t *cap,
 		if (ms_streq(m->rows[r].suite, c->suite) && ms_streq(m->rows[r].test, c->test))
 			return &m->rows[r];
 	if (m->n_rows == *cap)
-		m->rows = xrealloc(m->rows, (*cap = *cap ? *cap * 2 : 256) * sizeof(*m->rows));
+		m->rows = ms_realloc(m->rows, (*cap = *cap ? *cap * 2 : 256) * sizeof(*m->rows));
 	struct ms_matrix_row *row = &m->rows[m->n_rows++];
 	*row = (struct ms_matrix_row){ .suite = c->suite, .test = c->test, .ids = c->ids,
 				       .spec = c->spec };
-	row->cell = xcalloc(m->n_cols + 1, sizeof(*row->cell));
+	row->cell = ms_calloc(m->n_cols + 1, sizeof(*row->cell));
 	return row;
 }
 
@@ -130,7 +130,7 @@ void ms_matrix_build(struct ms_matrix *m, struct ms_run *const *runs, size_t n_r
 					row->cell[k] = c; /* the first result of a test in a column */
 		}
 	}
-	struct ms_matrix_row *sorted = xcalloc(m->n_rows + 1, sizeof(*sorted));
+	struct ms_matrix_row *sorted = ms_calloc(m->n_rows + 1, sizeof(*sorted));
 	size_t n = 0;
 	for (size_t r = 0; r < m->n_rows; r++)
 		judge(m, &m->rows[r]);
@@ -164,7 +164,7 @@ void ms_matrix_free(struct ms_matrix *m)
 
 static int save(const struct ms_text *t, const char *dir, const char *name)
 {
-	char *path = xasprintf("%s/%s", dir, name);
+	char *path = ms_asprintf("%s/%s", dir, name);
 	int rc = ms_text_save(t, path);
 	if (rc != 0)
 		fprintf(stderr, "mmapsuite report --matrix: cannot write %s: %s\n", path,
@@ -177,7 +177,7 @@ static int save(const struct ms_text *t, const char *dir, const char *name)
 
 int ms_matrix_command(char *const *inputs, size_t n, const char *out_dir)
 {
-	struct ms_run **runs = xcalloc(n + 1, sizeof(*runs));
+	struct ms_run **runs = ms_calloc(n + 1, sizeof(*runs));
 	int rc = MS_EXIT_OK;
 	for (size_t i = 0; i < n; i++) {
 		char err[1024];
@@ -194,7 +194,7 @@ int ms_matrix_command(char *const *inputs, size_t n, const char *out_dir)
 	if (rc == MS_EXIT_OK) {
 		struct ms_matrix m;
 		struct ms_text html = { 0 }, md = { 0 };
-		char *dir = out_dir ? xstrdup(out_dir) : ms_default_out_dir("matrix");
+		char *dir = out_dir ? ms_strdup(out_dir) : ms_default_out_dir("matrix");
 		ms_matrix_build(&m, runs, n);
 		ms_matrix_html(&m, &html);
 		ms_matrix_markdown(&m, &md);

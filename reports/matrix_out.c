@@ -24,8 +24,8 @@ static void attr(struct ms_text *t, const char *name, const char *value)
 
 static char *column_label(const struct ms_matrix_col *c, const char *sep)
 {
-	return xasprintf("%s%s%s%s%s%s%s%s%s", c->fs, sep, c->kernel, sep, c->arch, sep,
-			 c->page_size, sep, c->who);
+	return ms_asprintf("%s%s%s%s%s%s%s%s%s", c->fs, sep, c->kernel, sep, c->arch, sep,
+			   c->page_size, sep, c->who);
 }
 
 /* The titles of the matrix's columns; they live as long as the tables built from them. */
@@ -43,8 +43,8 @@ static const char *keep(struct titles *ti, char *s)
 
 static void titles_build(const struct ms_matrix *m, struct titles *ti)
 {
-	ti->cols = xcalloc(INFO_COLS + m->n_cols, sizeof(*ti->cols));
-	ti->strings = xcalloc(3 * m->n_cols + 1, sizeof(*ti->strings));
+	ti->cols = ms_calloc(INFO_COLS + m->n_cols, sizeof(*ti->cols));
+	ti->strings = ms_calloc(3 * m->n_cols + 1, sizeof(*ti->strings));
 	ti->n_strings = 0;
 	ti->cols[0] = (struct ms_table_col){ .title = "test" };
 	ti->cols[1] = (struct ms_table_col){ .title = "ids", .md_max = 40 };
@@ -95,15 +95,15 @@ static void cell(struct ms_table *tb, const struct ms_matrix_row *row, size_t r,
 	ms_text_puts(&attrs, ".");
 	ms_text_xml(&attrs, row->test);
 	ms_text_printf(&attrs, "\" data-col=\"%zu\"", k);
-	char *cls = xasprintf("cell o-%s", o);
+	char *cls = ms_asprintf("cell o-%s", o);
 	if (!c) {
 		ms_table_cell(tb, &(struct ms_cell){ .text = "not run", .cls = cls,
 						     .attrs = attrs.data });
 	} else if (c->outcome == MS_PASS) {
 		ms_table_cell(tb, &(struct ms_cell){ .text = o, .cls = cls, .attrs = attrs.data });
 	} else {
-		char *md = xasprintf("[%s](#m-%zu-%zu)", o, r, k);
-		char *html = xasprintf("<a href=\"#m-%zu-%zu\">%s</a>", r, k, o);
+		char *md = ms_asprintf("[%s](#m-%zu-%zu)", o, r, k);
+		char *html = ms_asprintf("<a href=\"#m-%zu-%zu\">%s</a>", r, k, o);
 		ms_table_cell(tb, &(struct ms_cell){ .text = md, .html = html, .cls = cls,
 						     .attrs = attrs.data });
 		free(md);
@@ -148,7 +148,7 @@ static struct ms_table *rows_table(const struct ms_matrix *m, const struct title
 	struct ms_table *tb = ms_table_new(id, ti->cols, INFO_COLS + m->n_cols);
 	for (size_t r = from; r < to; r++) {
 		const struct ms_matrix_row *row = &m->rows[r];
-		char *name = xasprintf("%s.%s", row->suite, row->test);
+		char *name = ms_asprintf("%s.%s", row->suite, row->test);
 		struct ms_text attrs = { 0 };
 		ms_text_printf(&attrs, "class=\"mrow\" id=\"row-%zu\" data-differs=\"%d\" "
 			       "data-ran-differs=\"%d\"", r, row->differs, row->ran_differs);
@@ -227,7 +227,7 @@ static void details(const struct ms_matrix *m, size_t shown, enum ms_format f, s
 			const char *o = ms_outcome_name(c->outcome);
 			char *label = column_label(&m->cols[k], " · ");
 			char *text = ms_conf_has_detail(c) ? ms_conf_detail_text(c)
-				: xstrdup(c->outcome == MS_SKIP ? "(no reason given)"
+				: ms_strdup(c->outcome == MS_SKIP ? "(no reason given)"
 								 : "(no message recorded)");
 			n++;
 			if (f == MS_HTML) {

@@ -34,9 +34,9 @@ static void sanitize_name(char *s)
 char *ms_conf_name(const struct ms_conformance *c)
 {
 	bool off_host = c->place && *c->place && strcmp(c->place, "host") != 0;
-	char *name = xasprintf("%s.%s@%s%s%s", c->suite ? c->suite : "?", c->test ? c->test : "?",
-			       c->fs && *c->fs ? c->fs : "none", off_host ? "@" : "",
-			       off_host ? c->place : "");
+	char *name = ms_asprintf("%s.%s@%s%s%s", c->suite ? c->suite : "?", c->test ? c->test : "?",
+			         c->fs && *c->fs ? c->fs : "none", off_host ? "@" : "",
+			         off_host ? c->place : "");
 	sanitize_name(name);
 	return name;
 }
@@ -62,7 +62,7 @@ void ms_count_column(const struct ms_run *run, const struct ms_column *cols, siz
 
 size_t ms_columns(const struct ms_run *run, struct ms_column **out)
 {
-	struct ms_column *cols = xcalloc(run->n_conformance + 1, sizeof(*cols));
+	struct ms_column *cols = ms_calloc(run->n_conformance + 1, sizeof(*cols));
 	size_t n = 0;
 	for (size_t i = 0; i < run->n_conformance; i++) {
 		const struct ms_conformance *c = &run->conformance[i];
@@ -90,15 +90,15 @@ const char *ms_bench_method(const struct ms_benchmark *b)
 static char *json_value_text(json_t *v)
 {
 	if (json_is_string(v))
-		return xstrdup(json_string_value(v));
+		return ms_strdup(json_string_value(v));
 	if (json_is_integer(v))
-		return xasprintf("%lld", (long long)json_integer_value(v));
+		return ms_asprintf("%lld", (long long)json_integer_value(v));
 	if (json_is_real(v))
-		return xasprintf("%g", json_real_value(v));
+		return ms_asprintf("%g", json_real_value(v));
 	if (json_is_true(v))
-		return xstrdup("yes");
+		return ms_strdup("yes");
 	if (json_is_false(v))
-		return xstrdup("no");
+		return ms_strdup("no");
 	if (json_is_null(v) || !v)
 		return NULL;
 	return json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
@@ -136,7 +136,7 @@ char *ms_params_key(const struct ms_benchmark *b, const char *leave_out)
 	}
 	char *s = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(copy);
-	return s ? s : xstrdup("{}");
+	return s ? s : ms_strdup("{}");
 }
 
 /* Colour-blind-safe first (Okabe-Ito), then Tableau tones for the hashed rest. */
@@ -220,7 +220,7 @@ char *ms_params_label(const struct ms_benchmark *b, const char *leave_out)
 	if (!b->params || !json_is_object(b->params))
 		return out.data;
 	/* Sorted keys: the same params read the same way in every table. */
-	const char **keys = xcalloc(json_object_size(b->params) + 1, sizeof(*keys));
+	const char **keys = ms_calloc(json_object_size(b->params) + 1, sizeof(*keys));
 	size_t n = 0;
 	const char *key;
 	json_t *v;
@@ -240,7 +240,7 @@ char *ms_params_label(const struct ms_benchmark *b, const char *leave_out)
 		if (json_is_number(val) && is_size_key(keys[i]) && json_number_value(val) >= 1024) {
 			char buf[64];
 			ms_format_bytes(json_number_value(val), buf, sizeof(buf));
-			text = xstrdup(buf);
+			text = ms_strdup(buf);
 		} else {
 			text = json_value_text(val);
 		}

@@ -155,7 +155,7 @@ static double fp_x(double v, double lo, double hi)
 
 static void forest(const struct ms_run *run, const struct ms_pair_set *set, struct ms_text *t)
 {
-	struct fp_row *rows = xcalloc(2 * set->n + 1, sizeof(*rows));
+	struct fp_row *rows = ms_calloc(2 * set->n + 1, sizeof(*rows));
 	size_t n = 0, n_pairs = 0;
 	double lo = 0, hi = 0;
 	const char *last_case = NULL, *last_fs = NULL;
@@ -167,15 +167,15 @@ static void forest(const struct ms_run *run, const struct ms_pair_set *set, stru
 			continue;
 		if (!ms_streq(p->bench_case, last_case) || !ms_streq(p->fs, last_fs)) {
 			rows[n].header = true;
-			rows[n++].text = xasprintf("%s · %s", p->bench_case, p->fs);
+			rows[n++].text = ms_asprintf("%s · %s", p->bench_case, p->fs);
 			last_case = p->bench_case;
 			last_fs = p->fs;
 		}
 		char *cond = short_conditions(run, p);
 
 		rows[n].p = p;
-		rows[n++].text = xasprintf("%s%s%s vs %s", cond, *cond ? " · " : "", p->map_label,
-					   p->sys_label);
+		rows[n++].text = ms_asprintf("%s%s%s vs %s", cond, *cond ? " · " : "", p->map_label,
+					     p->sys_label);
 		free(cond);
 		n_pairs++;
 		double l = log10(p->r.low > 0 ? p->r.low : p->r.ratio);

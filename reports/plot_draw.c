@@ -13,9 +13,9 @@ static char *x_label_text(const struct ms_run *run, const struct ms_plot *p, siz
 {
 	if (strcmp(p->x_key, "method") == 0 && !json_object_get(run->benchmarks[rec].params,
 								"method"))
-		return xstrdup(ms_bench_method(&run->benchmarks[rec]));
+		return ms_strdup(ms_bench_method(&run->benchmarks[rec]));
 	char *v = ms_param_text(&run->benchmarks[rec], p->x_key);
-	return v ? v : xstrdup("none");
+	return v ? v : ms_strdup("none");
 }
 
 /* A time series: one block per series, every sample at the time its window ended. */
@@ -92,7 +92,7 @@ static int cmp_double(const void *a, const void *b)
  * the reader sees exactly where the points are, with sizes as "4 KiB". */
 static void explicit_xtics(const struct ms_run *run, const struct ms_plot *p, struct ms_text *t)
 {
-	double *xs = xcalloc(p->n_points + 1, sizeof(double));
+	double *xs = ms_calloc(p->n_points + 1, sizeof(double));
 	size_t n = 0;
 	for (size_t s = 0; s < p->n_series; s++)
 		for (size_t i = 0; i < p->series[s].n; i++) {
@@ -127,7 +127,7 @@ static void explicit_xtics(const struct ms_run *run, const struct ms_plot *p, st
 static void plot_command(const struct ms_plot *p, bool fs_panel, const char *fs,
 			 struct ms_text *t)
 {
-	char *data = xasprintf("%s.dat", p->stem);
+	char *data = ms_asprintf("%s.dat", p->stem);
 	size_t n = 0;
 
 	for (size_t s = 0; s < p->n_series; s++) {
@@ -165,9 +165,9 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 	 * the PNG, which travels alone, has gnuplot's, below the plot. */
 	ms_text_puts(t, "if (!exists('with_key')) with_key = 1\n"
 			"set termoption noenhanced\n");
-	char *title = p->time_series ? xasprintf("%s over time, %s", p->title,
+	char *title = p->time_series ? ms_asprintf("%s over time, %s", p->title,
 						   p->fs ? p->fs : "no file system")
-				     : xstrdup(p->title);
+				     : ms_strdup(p->title);
 	if (panels) {
 		ms_text_printf(t, "set multiplot layout %zu,%zu title ", (p->n_panels + 2) / 3,
 			       p->n_panels < 3 ? p->n_panels : 3);
@@ -177,10 +177,10 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 		ms_gnuplot_set_text(t, "title", title);
 	}
 	free(title);
-	char *ylabel = xasprintf("%s (%s), %s is better%s", p->metric,
-				 p->unit && *p->unit ? p->unit : "no unit",
-				 p->higher_is_better ? "higher" : "lower",
-				 p->y_log ? ", log scale" : "");
+	char *ylabel = ms_asprintf("%s (%s), %s is better%s", p->metric,
+				   p->unit && *p->unit ? p->unit : "no unit",
+				   p->higher_is_better ? "higher" : "lower",
+				   p->y_log ? ", log scale" : "");
 	ms_gnuplot_set_text(t, "ylabel", ylabel);
 	free(ylabel);
 	if (p->y_log)
@@ -202,7 +202,7 @@ static void write_script(const struct ms_run *run, const struct ms_plot *p, stru
 		if (p->n_categories > 3)
 			ms_text_puts(t, "set xtics rotate by -30\n");
 	} else {
-		char *xlabel = xasprintf("%s (%s)", p->x_key, p->x_bytes ? "bytes" : "count");
+		char *xlabel = ms_asprintf("%s (%s)", p->x_key, p->x_bytes ? "bytes" : "count");
 		ms_gnuplot_set_text(t, "xlabel", xlabel);
 		free(xlabel);
 		if (p->x_log)
@@ -237,7 +237,7 @@ void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char
 	if (!set->n)
 		return;
 	if (ms_mkdir_p(plots_dir, 0755) != 0) {
-		set->problem = xasprintf("cannot create %s: %s", plots_dir, strerror(errno));
+		set->problem = ms_asprintf("cannot create %s: %s", plots_dir, strerror(errno));
 		return;
 	}
 	struct ms_text all = { 0 };
@@ -247,10 +247,10 @@ void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char
 		struct ms_text data = { 0 }, script = { 0 };
 		write_data(run, p, &data);
 		write_script(run, p, &script);
-		char *dat = xasprintf("%s/%s.dat", plots_dir, p->stem);
-		char *gp = xasprintf("%s/%s.gp", plots_dir, p->stem);
+		char *dat = ms_asprintf("%s/%s.dat", plots_dir, p->stem);
+		char *gp = ms_asprintf("%s/%s.gp", plots_dir, p->stem);
 		if (ms_text_save(&data, dat) != 0 || ms_text_save(&script, gp) != 0)
-			set->problem = xasprintf("cannot write %s: %s", gp, strerror(errno));
+			set->problem = ms_asprintf("cannot write %s: %s", gp, strerror(errno));
 		/* Both formats from one script: SVG for the page (its legend is the page's),
 		 * PNG for mail and chat (with gnuplot's key, and taller for it). */
 		char size[32], png_size[32];
@@ -261,7 +261,7 @@ void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char
 			snprintf(comma + 1, sizeof(png_size) - (comma + 1 - png_size), "%ld",
 				 strtol(strchr(size, ',') + 1, NULL, 10) + 60 +
 				 20 * (long)((p->n_series + 1) / 2));
-		char *svg_name = xasprintf("%s.svg", p->stem), *png_name = xasprintf("%s.png", p->stem);
+		char *svg_name = ms_asprintf("%s.svg", p->stem), *png_name = ms_asprintf("%s.png", p->stem);
 		ms_text_puts(&all, "reset\nwith_key = 0\n");
 		ms_gnuplot_terminal(&all, MS_GNUPLOT_SVG, size, svg_name);
 		ms_text_printf(&all, "load '%s.gp'\nunset output\n", p->stem);
@@ -275,22 +275,22 @@ void ms_plots_draw(const struct ms_run *run, struct ms_plot_set *set, const char
 		ms_text_free(&data);
 		ms_text_free(&script);
 	}
-	char *all_path = xasprintf("%s/all.gp", plots_dir);
+	char *all_path = ms_asprintf("%s/all.gp", plots_dir);
 	char err[512] = "";
 	if (!set->problem && ms_text_save(&all, all_path) != 0)
-		set->problem = xasprintf("cannot write %s: %s", all_path, strerror(errno));
+		set->problem = ms_asprintf("cannot write %s: %s", all_path, strerror(errno));
 	if (!set->problem && ms_gnuplot_run(plots_dir, "all.gp", err, sizeof(err)) != 0)
-		set->problem = xstrdup(err);
+		set->problem = ms_strdup(err);
 	for (size_t i = 0; i < set->n; i++) {
 		struct ms_plot *p = &set->plots[i];
-		char *svg = xasprintf("%s/%s.svg", plots_dir, p->stem);
-		char *prefix = xasprintf("%s-", p->stem);
-		char *attrs = xasprintf("class=\"plot\" data-plot=\"%s\" data-panels=\"%zu\" "
-					"role=\"img\"", p->stem, p->time_series || p->n_panels < 2 ?
-					(size_t)1 : p->n_panels);
+		char *svg = ms_asprintf("%s/%s.svg", plots_dir, p->stem);
+		char *prefix = ms_asprintf("%s-", p->stem);
+		char *attrs = ms_asprintf("class=\"plot\" data-plot=\"%s\" data-panels=\"%zu\" "
+					  "role=\"img\"", p->stem, p->time_series || p->n_panels < 2 ?
+					  (size_t)1 : p->n_panels);
 		p->svg = ms_svg_inline_file(svg, prefix, attrs);
 		if (!p->svg && !set->problem)
-			set->problem = xasprintf("gnuplot did not draw %s", svg);
+			set->problem = ms_asprintf("gnuplot did not draw %s", svg);
 		free(svg);
 		free(prefix);
 		free(attrs);

@@ -41,7 +41,7 @@ static bool same_group(const struct ms_benchmark *a, const struct ms_benchmark *
 static char *value_or_none(const struct ms_benchmark *b, const char *key)
 {
 	char *v = ms_param_text(b, key);
-	return v ? v : xstrdup("none");
+	return v ? v : ms_strdup("none");
 }
 
 struct key_stats {
@@ -59,7 +59,7 @@ static size_t collect_keys(const struct ms_run *run, const size_t *recs, size_t 
 			   struct key_stats **out)
 {
 	size_t cap = 8, nk = 0;
-	struct key_stats *ks = xcalloc(cap, sizeof(*ks));
+	struct key_stats *ks = ms_calloc(cap, sizeof(*ks));
 	for (size_t r = 0; r < n; r++) {
 		const char *key;
 		json_t *v;
@@ -70,14 +70,14 @@ static size_t collect_keys(const struct ms_run *run, const size_t *recs, size_t 
 				k++;
 			if (k == nk) {
 				if (nk == cap)
-					ks = xrealloc(ks, (cap *= 2) * sizeof(*ks));
+					ks = ms_realloc(ks, (cap *= 2) * sizeof(*ks));
 				memset(&ks[nk], 0, sizeof(ks[nk]));
 				ks[nk++].key = key;
 			}
 		}
 	}
 	for (size_t k = 0; k < nk; k++) {
-		char **seen = xcalloc(n, sizeof(*seen));
+		char **seen = ms_calloc(n, sizeof(*seen));
 		ks[k].numeric = ks[k].positive = true;
 		ks[k].min = INFINITY;
 		ks[k].max = -INFINITY;
@@ -131,14 +131,14 @@ static void choose_x(struct ms_plot *p, struct key_stats *ks, size_t nk)
 			best = &ks[k];
 	}
 	if (best) {
-		p->x_key = xstrdup(best->key);
+		p->x_key = ms_strdup(best->key);
 		p->categorical = !best->numeric;
 		p->x_log = best->numeric && best->positive && best->max >= 16 * best->min;
 		p->x_bytes = best->numeric && (strstr(best->key, "size") || strstr(best->key, "bytes") ||
 					       strcmp(best->key, "length") == 0);
 	} else {
 		/* Nothing varies but the method: one bar per method. */
-		p->x_key = xstrdup("method");
+		p->x_key = ms_strdup("method");
 		p->categorical = true;
 	}
 }
@@ -181,7 +181,7 @@ static char *series_key(const struct ms_run *run, const struct ms_plot *p, size_
 			free(v);
 		}
 	}
-	return t.data ? t.data : xstrdup("");
+	return t.data ? t.data : ms_strdup("");
 }
 
 static size_t category_index(struct ms_plot *p, const char *value)
@@ -189,8 +189,8 @@ static size_t category_index(struct ms_plot *p, const char *value)
 	for (size_t i = 0; i < p->n_categories; i++)
 		if (strcmp(p->categories[i], value) == 0)
 			return i;
-	p->categories = xrealloc(p->categories, (p->n_categories + 1) * sizeof(char *));
-	p->categories[p->n_categories] = xstrdup(value);
+	p->categories = ms_realloc(p->categories, (p->n_categories + 1) * sizeof(char *));
+	p->categories[p->n_categories] = ms_strdup(value);
 	return p->n_categories++;
 }
 
@@ -198,7 +198,7 @@ static char *x_text(const struct ms_run *run, const struct ms_plot *p, size_t re
 {
 	if (strcmp(p->x_key, "method") == 0 && !json_object_get(run->benchmarks[rec].params,
 								"method"))
-		return xstrdup(ms_bench_method(&run->benchmarks[rec]));
+		return ms_strdup(ms_bench_method(&run->benchmarks[rec]));
 	return value_or_none(&run->benchmarks[rec], p->x_key);
 }
 
@@ -229,7 +229,7 @@ static void build_series(const struct ms_run *run, struct ms_plot *p, const size
 			 size_t n, struct key_stats *ks, size_t nk)
 {
 	mark_follows_x(run, p, recs, n, ks, nk);
-	char **rests = xcalloc(n, sizeof(*rests));
+	char **rests = ms_calloc(n, sizeof(*rests));
 	size_t n_rest = 0;
 	for (size_t r = 0; r < n; r++) {
 		char *key = series_key(run, p, recs[r], ks, nk, true, true);
@@ -237,7 +237,7 @@ static void build_series(const struct ms_run *run, struct ms_plot *p, const size
 		while (s < p->n_series && strcmp(p->series[s].label, key) != 0)
 			s++;
 		if (s == p->n_series) {
-			p->series = xrealloc(p->series, (s + 1) * sizeof(*p->series));
+			p->series = ms_realloc(p->series, (s + 1) * sizeof(*p->series));
 			memset(&p->series[s], 0, sizeof(p->series[s]));
 			p->series[s].label = key;
 			p->series[s].method = ms_bench_method(&run->benchmarks[recs[r]]);
@@ -249,7 +249,7 @@ static void build_series(const struct ms_run *run, struct ms_plot *p, const size
 				pn++;
 			if (pn == p->n_panels && pn < sizeof(p->panels) / sizeof(p->panels[0]))
 				p->panels[p->n_panels++] = p->series[s].fs;
-			p->series[s].records = xcalloc(n, sizeof(size_t));
+			p->series[s].records = ms_calloc(n, sizeof(size_t));
 			/* Dash type: one per distinct non-method part (file system first). */
 			char *rest = series_key(run, p, recs[r], ks, nk, false, false);
 			size_t d = 0;
@@ -291,9 +291,9 @@ static void build_series(const struct ms_run *run, struct ms_plot *p, const size
 
 static void stem_of(struct ms_plot *p, size_t index)
 {
-	char *stem = xasprintf("p%02zu-%s-%s%s%s", index + 1, p->bench_case ? p->bench_case : "case",
-			       p->metric ? p->metric : "metric", p->time_series ? "-time-" : "",
-			       p->time_series && p->fs ? p->fs : "");
+	char *stem = ms_asprintf("p%02zu-%s-%s%s%s", index + 1, p->bench_case ? p->bench_case : "case",
+			         p->metric ? p->metric : "metric", p->time_series ? "-time-" : "",
+			         p->time_series && p->fs ? p->fs : "");
 	for (char *c = stem; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
 		      (*c >= '0' && *c <= '9') || *c == '-' || *c == '_'))
@@ -304,8 +304,8 @@ static void stem_of(struct ms_plot *p, size_t index)
 void ms_plots_build(const struct ms_run *run, struct ms_plot_set *set)
 {
 	memset(set, 0, sizeof(*set));
-	bool *done = xcalloc(run->n_benchmarks + 1, sizeof(bool));
-	size_t *recs = xcalloc(run->n_benchmarks + 1, sizeof(size_t));
+	bool *done = ms_calloc(run->n_benchmarks + 1, sizeof(bool));
+	size_t *recs = ms_calloc(run->n_benchmarks + 1, sizeof(size_t));
 	for (size_t i = 0; i < run->n_benchmarks; i++) {
 		if (done[i])
 			continue;
@@ -315,7 +315,7 @@ void ms_plots_build(const struct ms_run *run, struct ms_plot_set *set)
 				done[j] = true;
 				recs[n++] = j;
 			}
-		set->plots = xrealloc(set->plots, (set->n + 1) * sizeof(*set->plots));
+		set->plots = ms_realloc(set->plots, (set->n + 1) * sizeof(*set->plots));
 		struct ms_plot *p = &set->plots[set->n];
 		memset(p, 0, sizeof(*p));
 		const struct ms_benchmark *b = &run->benchmarks[i];
@@ -323,14 +323,14 @@ void ms_plots_build(const struct ms_run *run, struct ms_plot_set *set)
 		p->metric = b->metric;
 		p->unit = b->unit;
 		p->higher_is_better = b->higher_is_better;
-		p->title = xasprintf("%s: %s", b->bench_case, b->metric);
+		p->title = ms_asprintf("%s: %s", b->bench_case, b->metric);
 		p->time_series = ms_bench_is_time_series(b);
 		p->fs = p->time_series ? fs_of(b) : NULL;
 		stem_of(p, set->n);
 		struct key_stats *ks;
 		size_t nk = collect_keys(run, recs, n, &ks);
 		if (p->time_series) {
-			p->x_key = xstrdup("sample_times_s");
+			p->x_key = ms_strdup("sample_times_s");
 			for (size_t r = 0; r < n; r++)
 				p->n_samples += run->benchmarks[recs[r]].n_samples;
 		} else {

@@ -98,7 +98,7 @@ static double block_size_of(const struct ms_benchmark *b)
 static char *param_or(const struct ms_benchmark *b, const char *name, const char *dflt)
 {
 	char *s = ms_param_text(b, name);
-	return s ? s : xstrdup(dflt);
+	return s ? s : ms_strdup(dflt);
 }
 
 /* "mmap MADV_SEQUENTIAL", "pread bs=4 KiB". */
@@ -127,8 +127,8 @@ static char *variant_label(const struct ms_benchmark *b)
 static char *group_key(const struct ms_benchmark *b)
 {
 	char *params = ms_params_key(b, HOW_KEYS);
-	char *key = xasprintf("%s\n%s\n%s\n%s\n%s", b->bench_case, b->metric, b->unit,
-			      b->place ? b->place : "", params);
+	char *key = ms_asprintf("%s\n%s\n%s\n%s\n%s", b->bench_case, b->metric, b->unit,
+			        b->place ? b->place : "", params);
 	free(params);
 	return key;
 }
@@ -183,7 +183,7 @@ bool ms_paired_of(const struct ms_benchmark *m, const struct ms_benchmark *s,
 	if ((json_is_number(pb) ? json_number_value(pb) : 0) != block_size_of(s))
 		return false;
 	size_t n = json_array_size(ratios), k = 0;
-	double *r = xcalloc(n + 1, sizeof(double));
+	double *r = ms_calloc(n + 1, sizeof(double));
 	for (size_t i = 0; i < n; i++)
 		if (json_is_number(json_array_get(ratios, i)))
 			r[k++] = json_number_value(json_array_get(ratios, i));
@@ -214,7 +214,7 @@ static struct ms_mmap_pair *new_pair(struct ms_pair_set *set, size_t *cap)
 {
 	if (set->n == *cap) {
 		*cap = *cap ? 2 * *cap : 32;
-		set->pairs = xrealloc(set->pairs, *cap * sizeof(*set->pairs));
+		set->pairs = ms_realloc(set->pairs, *cap * sizeof(*set->pairs));
 	}
 	struct ms_mmap_pair *p = &set->pairs[set->n++];
 	memset(p, 0, sizeof(*p));
@@ -226,7 +226,7 @@ static void add_record_pair(struct ms_pair_set *set, size_t *cap, const struct m
 {
 	const struct ms_benchmark *m = &run->benchmarks[mi], *s = &run->benchmarks[si];
 	struct ms_mmap_pair *p = new_pair(set, cap);
-	p->bench_case = xstrdup(m->bench_case);
+	p->bench_case = ms_strdup(m->bench_case);
 	p->fs = param_or(m, "fs", "-");
 	p->conditions = ms_params_label(m, NOT_CONDITIONS);
 	p->map_label = variant_label(m);
@@ -306,7 +306,7 @@ static void record_pairs(const struct ms_run *run, char **keys, struct ms_pair_s
 static size_t number_array(json_t *a, double **out)
 {
 	size_t n = json_is_array(a) ? json_array_size(a) : 0, k = 0;
-	*out = xcalloc(n + 1, sizeof(double));
+	*out = ms_calloc(n + 1, sizeof(double));
 	for (size_t i = 0; i < n; i++)
 		if (json_is_number(json_array_get(a, i)))
 			(*out)[k++] = json_number_value(json_array_get(a, i));
@@ -337,7 +337,7 @@ static void fidelity_pairs(const struct ms_run *run, struct ms_pair_set *set, si
 				continue;
 			static const char *const sources[] = { "mmapsuite", "fio" };
 			for (size_t k = 0; k < 2; k++) {
-				char *member = xasprintf("%s_MBps", sources[k]);
+				char *member = ms_asprintf("%s_MBps", sources[k]);
 				double *ms_, *ss;
 				size_t nm = number_array(json_object_get(m, member), &ms_);
 				size_t ns = number_array(json_object_get(s, member), &ss);
@@ -351,13 +351,13 @@ static void fidelity_pairs(const struct ms_run *run, struct ms_pair_set *set, si
 						ms_format_bytes(json_number_value(b), bs, sizeof(bs));
 					if (json_is_number(f))
 						ms_format_bytes(json_number_value(f), fsz, sizeof(fsz));
-					p->bench_case = xasprintf("fidelity/%s", sources[k]);
-					p->fs = xstrdup(str_member(m, "fs") ? str_member(m, "fs") : "-");
-					p->conditions = xasprintf("workload=%s size=%s cache=hot",
-								  str_member(m, "workload") ?
-								  str_member(m, "workload") : "?", fsz);
-					p->map_label = xasprintf("mmap engine bs=%s", bs);
-					p->sys_label = xasprintf("psync engine bs=%s", bs);
+					p->bench_case = ms_asprintf("fidelity/%s", sources[k]);
+					p->fs = ms_strdup(str_member(m, "fs") ? str_member(m, "fs") : "-");
+					p->conditions = ms_asprintf("workload=%s size=%s cache=hot",
+								    str_member(m, "workload") ?
+								    str_member(m, "workload") : "?", fsz);
+					p->map_label = ms_asprintf("mmap engine bs=%s", bs);
+					p->sys_label = ms_asprintf("psync engine bs=%s", bs);
 					p->sys_name = syscall_name("psync");
 					p->map_index = p->sys_index = -1;
 					p->best = p->same = true;
@@ -380,8 +380,8 @@ static void fidelity_pairs(const struct ms_run *run, struct ms_pair_set *set, si
 static void ceiling_rows(const struct ms_run *run, char **keys, struct ms_pair_set *set)
 {
 	size_t n = run->n_benchmarks;
-	bool *done = xcalloc(n + 1, sizeof(bool));
-	set->ceiling = xcalloc(n + 1, sizeof(*set->ceiling));
+	bool *done = ms_calloc(n + 1, sizeof(bool));
+	set->ceiling = ms_calloc(n + 1, sizeof(*set->ceiling));
 	for (size_t i = 0; i < n; i++) {
 		const struct ms_benchmark *b = &run->benchmarks[i];
 		char *cache = ms_param_text(b, "cache");
@@ -408,7 +408,7 @@ static void ceiling_rows(const struct ms_run *run, char **keys, struct ms_pair_s
 		const struct ms_benchmark *sys = &run->benchmarks[best_sys];
 		json_t *lim = json_object_get(sys->params, "ceiling_read_MBps");
 		json_t *size = json_object_get(sys->params, "ceiling_size");
-		row->bench_case = xstrdup(b->bench_case);
+		row->bench_case = ms_strdup(b->bench_case);
 		row->fs = param_or(b, "fs", "-");
 		row->conditions = ms_params_label(b, NOT_CONDITIONS);
 		row->ceiling_mbps = json_is_number(lim) ? json_number_value(lim) : NAN;
@@ -434,7 +434,7 @@ void ms_pairs_build(const struct ms_run *run, struct ms_pair_set *set)
 	size_t cap = 0;
 	memset(set, 0, sizeof(*set));
 	set->run = run;
-	char **keys = xcalloc(run->n_benchmarks + 1, sizeof(char *));
+	char **keys = ms_calloc(run->n_benchmarks + 1, sizeof(char *));
 	for (size_t i = 0; i < run->n_benchmarks; i++)
 		keys[i] = group_key(&run->benchmarks[i]);
 	record_pairs(run, keys, set, &cap);

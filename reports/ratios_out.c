@@ -266,7 +266,7 @@ static void *pairs_build(const struct ms_report_input *in)
 
 	if (!run->n_benchmarks && !(run->extra && json_object_get(run->extra, "fidelity")))
 		return NULL;
-	struct ms_pair_set *set = xcalloc(1, sizeof(*set));
+	struct ms_pair_set *set = ms_calloc(1, sizeof(*set));
 	ms_pairs_build(run, set);
 	return set;
 }

@@ -21,7 +21,7 @@ int ms_render_run(const struct ms_run *run, const char *run_dir, const char *his
 	}
 	char root[PATH_MAX];
 	snprintf(root, sizeof(root), "%s", run_dir);
-	char *db = history ? xstrdup(history) : xasprintf("%s/history.sqlite", dirname(root));
+	char *db = history ? ms_strdup(history) : ms_asprintf("%s/history.sqlite", dirname(root));
 	if (ms_history_record(run, run_dir, db, err, sizeof(err)) != 0) {
 		ms_warn("recording the run failed: the history database: %s", err);
 		rc = 1;

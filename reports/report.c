@@ -14,7 +14,7 @@
 
 static int save(struct ms_text *t, const char *dir, const char *name, char *err, size_t errlen)
 {
-	char *path = xasprintf("%s/%s", dir, name);
+	char *path = ms_asprintf("%s/%s", dir, name);
 	int rc = ms_text_save(t, path);
 	if (rc != 0)
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -37,7 +37,7 @@ int ms_report_write(const struct ms_run *run, const char *dir, char *err, size_t
 	if (save(&t, dir, "ktap.txt", err, errlen))
 		return -1;
 	/* Plots and topology first: the sections' models are built once, for both formats. */
-	char *plots_dir = xasprintf("%s/plots", dir);
+	char *plots_dir = ms_asprintf("%s/plots", dir);
 	struct ms_plot_set plots;
 	ms_plots_build(run, &plots);
 	ms_plots_draw(run, &plots, plots_dir);
@@ -72,5 +72,5 @@ char *ms_default_out_dir(const char *what)
 	time_t now = time(NULL);
 	struct tm utc;
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &utc));
-	return xasprintf("%s/%s-%s", root && *root ? root : "reports/out", what, stamp);
+	return ms_asprintf("%s/%s-%s", root && *root ? root : "reports/out", what, stamp);
 }

@@ -18,7 +18,7 @@ struct ms_report_models {
 
 struct ms_report_models *ms_sections_build(const struct ms_report_input *in)
 {
-	struct ms_report_models *m = xcalloc(1, sizeof(*m));
+	struct ms_report_models *m = ms_calloc(1, sizeof(*m));
 
 	for (size_t i = 0; i < N_SECTIONS; i++)
 		if (sections[i]->build)
@@ -88,7 +88,7 @@ static void inline_html(const char *s, struct ms_text *t)
 
 	while (*s) {
 		size_t n = strcspn(s, code ? "`" : "`*"); /* `share_*` keeps its star */
-		char *plain = xstrndup(s, n);
+		char *plain = ms_strndup(s, n);
 
 		ms_text_xml(t, plain);
 		free(plain);

@@ -30,14 +30,14 @@ struct ms_table {
 
 static char *dup_or_null(const char *s)
 {
-	return s ? xstrdup(s) : NULL;
+	return s ? ms_strdup(s) : NULL;
 }
 
 struct ms_table *ms_table_new(const char *html_id, const struct ms_table_col *cols, size_t n)
 {
-	struct ms_table *tb = xcalloc(1, sizeof(*tb));
+	struct ms_table *tb = ms_calloc(1, sizeof(*tb));
 	tb->id = dup_or_null(html_id);
-	tb->cols = xcalloc(n ? n : 1, sizeof(*cols));
+	tb->cols = ms_calloc(n ? n : 1, sizeof(*cols));
 	memcpy(tb->cols, cols, n * sizeof(*cols));
 	tb->n_cols = n;
 	return tb;
@@ -45,10 +45,10 @@ struct ms_table *ms_table_new(const char *html_id, const struct ms_table_col *co
 
 void ms_table_row(struct ms_table *tb, const char *html_attrs)
 {
-	tb->rows = xrealloc(tb->rows, (tb->n_rows + 1) * sizeof(*tb->rows));
+	tb->rows = ms_realloc(tb->rows, (tb->n_rows + 1) * sizeof(*tb->rows));
 	tb->rows[tb->n_rows++] = (struct row){ .attrs = dup_or_null(html_attrs),
-					       .cells = xcalloc(tb->n_cols ? tb->n_cols : 1,
-								sizeof(struct cell)) };
+					       .cells = ms_calloc(tb->n_cols ? tb->n_cols : 1,
+								  sizeof(struct cell)) };
 }
 
 void ms_table_cell(struct ms_table *tb, const struct ms_cell *c)
@@ -211,10 +211,10 @@ struct ms_table *ms_bench_table(const struct ms_run *run)
 		const struct ms_benchmark *b = &run->benchmarks[i];
 		char med[32], lo[32], hi[32], interval[80], n[32];
 		char *params = ms_params_label(b, NULL), *counters = counters_html(b);
-		char *attrs = xasprintf("class=\"bench\" data-index=\"%zu\" data-median=\"%.17g\" "
-					"data-ci-low=\"%.17g\" data-ci-high=\"%.17g\" "
-					"data-n=\"%zu\"", i, b->median, b->ci_low, b->ci_high,
-					b->n_samples);
+		char *attrs = ms_asprintf("class=\"bench\" data-index=\"%zu\" data-median=\"%.17g\" "
+					  "data-ci-low=\"%.17g\" data-ci-high=\"%.17g\" "
+					  "data-n=\"%zu\"", i, b->median, b->ci_low, b->ci_high,
+					  b->n_samples);
 		ms_format_value(b->median, med, sizeof(med));
 		ms_format_value(b->ci_low, lo, sizeof(lo));
 		ms_format_value(b->ci_high, hi, sizeof(hi));

@@ -13,7 +13,7 @@ static void reserve(struct ms_text *t, size_t more)
 	size_t cap = t->cap ? t->cap : 4096;
 	while (cap < t->len + more + 1)
 		cap *= 2;
-	t->data = xrealloc(t->data, cap);
+	t->data = ms_realloc(t->data, cap);
 	t->cap = cap;
 }
 
@@ -125,11 +125,11 @@ int ms_text_save(const struct ms_text *t, const char *path)
 char *ms_first_line(const char *s, size_t max)
 {
 	if (!s)
-		return xstrdup("");
+		return ms_strdup("");
 	size_t n = strcspn(s, "\n");
 	if (n > max)
 		n = max;
-	char *r = xmalloc(n + 1);
+	char *r = ms_malloc(n + 1);
 	memcpy(r, s, n);
 	r[n] = 0;
 	return r;

@@ -157,8 +157,8 @@ Test(contain, subreaper_fallback_ends_orphans)
 	cr_assert_geq(fd, 0);
 	close(fd);
 	setenv("MMAPSUITE_CONTAIN_NO_NS", "1", 1);
-	char *cmd = xasprintf("setsid sleep 300 & echo $! > %s; (sleep 300 & echo $! >> %s); "
-			      "sleep 300", pids, pids);
+	char *cmd = ms_asprintf("setsid sleep 300 & echo $! > %s; (sleep 300 & echo $! >> %s); "
+			        "sleep 300", pids, pids);
 	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 	struct ms_contained c;
 	int started = ms_contain_start(&c, argv, NULL, -1, false, &opts);

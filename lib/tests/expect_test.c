@@ -19,8 +19,8 @@ static struct ms_expect parsed(const char *text)
 	int rc = ms_expect_parse(&e, "k.expect", text, false, err, sizeof(err));
 	cr_assert_eq(rc, 0, "rejected: %s", err);
 	free(e.kernel), free(e.arch);
-	e.kernel = xstrdup("6.1.0-28-arm64");
-	e.arch = xstrdup("aarch64");
+	e.kernel = ms_strdup("6.1.0-28-arm64");
+	e.arch = ms_strdup("aarch64");
 	return e;
 }
 
@@ -156,7 +156,7 @@ Test(expect_load, only_small_regular_files, .timeout = 10)
 	cr_assert(strstr(err, "/dev/zero: a character device, not a regular file") != NULL, "%s", err);
 	char dir[] = "/tmp/mmapsuite-expect-XXXXXX";
 	cr_assert_not_null(mkdtemp(dir));
-	char *fifo = xasprintf("%s/fifo", dir), *big = xasprintf("%s/big", dir);
+	char *fifo = ms_asprintf("%s/fifo", dir), *big = ms_asprintf("%s/big", dir);
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	cr_assert_eq(ms_expect_load(&e, fifo, err, sizeof(err)), -1);
 	cr_assert(strstr(err, "a FIFO, not a regular file") != NULL, "%s", err);

@@ -103,7 +103,7 @@ Test(renames, old_results_read_under_todays_names)
 	const char *suffix[] = { "anon_private", "anon_shared", "file_private", "file_shared" };
 	for (size_t k = 0; k < 4; k++) {
 		c = &run->conformance[1 + k];
-		char *want = xasprintf("shrink_releases_tail_%s", suffix[k]);
+		char *want = ms_asprintf("shrink_releases_tail_%s", suffix[k]);
 		bool found = false;
 		for (size_t j = 1; j < 5; j++)
 			found |= !strcmp(run->conformance[j].test, want);

@@ -50,7 +50,7 @@ static struct ms_run *sample_run(void)
 
 static char *path_in_dir(const char *name)
 {
-	return xasprintf("%s/%s", dir, name);
+	return ms_asprintf("%s/%s", dir, name);
 }
 
 TestSuite(results, .init = make_dir, .fini = remove_dir);
@@ -101,7 +101,7 @@ Test(results, failed_save_keeps_the_old_file)
 	char *path = path_in_dir("results.json");
 	ms_unit_write_text(path, "old contents\n");
 	/* a directory where the temporary file would go makes the write fail */
-	char *blocker = xasprintf("%s.tmp.%d", path, (int)getpid());
+	char *blocker = ms_asprintf("%s.tmp.%d", path, (int)getpid());
 	cr_assert_eq(mkdir(blocker, 0700), 0);
 	cr_assert_eq(ms_run_save(run, path), -1);
 	char *text = ms_read_file(path, NULL);
@@ -194,8 +194,8 @@ Test(results, old_schema_broken_messages_read_as_broken)
 		{ MS_SCHEMA_VERSION, MS_FAIL, "BROKEN: open(x): ENOENT", "BROKEN: fork: EAGAIN" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *all = xasprintf("{\"schema\":\"mmapsuite-results\",\"schema_version\":%d,%s%s",
-				      cases[i].version, head, rows);
+		char *all = ms_asprintf("{\"schema\":\"mmapsuite-results\",\"schema_version\":%d,%s%s",
+				        cases[i].version, head, rows);
 		char *path = path_in_dir("old.json");
 		ms_unit_write_text(path, all);
 		char err[512];

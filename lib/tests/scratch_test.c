@@ -138,7 +138,7 @@ Test(scratch, next_run_reaps_after_sigkill)
  * process's area, and directories without the owner's marker. */
 Test(scratch, reaping_touches_only_dead_owners_areas)
 {
-	char *foreign = xasprintf("%s/not-an-area", state);
+	char *foreign = ms_asprintf("%s/not-an-area", state);
 	cr_assert_eq(mkdir(foreign, 0700), 0);
 	/* a live owner: this test's parent (the Criterion runner) */
 	pid_t parent = getppid();
@@ -150,23 +150,23 @@ Test(scratch, reaping_touches_only_dead_owners_areas)
 		p = strchr(p, ' ') + 1;
 	unsigned long long start = strtoull(p, NULL, 10);
 	char *boot = ms_read_line("/proc/sys/kernel/random/boot_id");
-	char *live = xasprintf("%s/%d-%llu", state, (int)parent, start);
+	char *live = ms_asprintf("%s/%d-%llu", state, (int)parent, start);
 	cr_assert_eq(mkdir(live, 0700), 0);
-	char *owner_path = xasprintf("%s/owner", live);
-	char *owner = xasprintf("%d %llu %s\n", (int)parent, start, boot);
+	char *owner_path = ms_asprintf("%s/owner", live);
+	char *owner = ms_asprintf("%d %llu %s\n", (int)parent, start, boot);
 	cr_assert_eq(ms_write_file_atomic(owner_path, owner, strlen(owner)), 0);
 	/* a dead owner whose --dir scratch directory is elsewhere, and a look-alike without its
 	 * marker */
-	char *dead = xasprintf("%s/999999-1", state);
-	char *user_dir = xasprintf("%s/users-dir", state);
-	char *scratch = xasprintf("%s/mmapsuite-scratch-999999", user_dir);
-	char *lookalike = xasprintf("%s/mmapsuite-scratch-999998", user_dir);
+	char *dead = ms_asprintf("%s/999999-1", state);
+	char *user_dir = ms_asprintf("%s/users-dir", state);
+	char *scratch = ms_asprintf("%s/mmapsuite-scratch-999999", user_dir);
+	char *lookalike = ms_asprintf("%s/mmapsuite-scratch-999998", user_dir);
 	cr_assert_eq(ms_mkdir_p(scratch, 0700), 0);
 	cr_assert_eq(ms_mkdir_p(lookalike, 0700), 0);
 	cr_assert_eq(mkdir(dead, 0700), 0);
-	char *marker = xasprintf("%s/.mmapsuite-scratch", scratch);
+	char *marker = ms_asprintf("%s/.mmapsuite-scratch", scratch);
 	cr_assert_eq(ms_write_file_atomic(marker, dead, strlen(dead)), 0);
-	char *link = xasprintf("%s/dir-0", dead), *link2 = xasprintf("%s/dir-1", dead);
+	char *link = ms_asprintf("%s/dir-0", dead), *link2 = ms_asprintf("%s/dir-1", dead);
 	cr_assert_eq(symlink(scratch, link), 0);
 	cr_assert_eq(symlink(lookalike, link2), 0);
 
@@ -187,10 +187,10 @@ Test(scratch, reaping_touches_only_dead_owners_areas)
 Test(scratch, locked_area_of_an_unseen_owner_survives)
 {
 	char *boot = ms_read_line("/proc/sys/kernel/random/boot_id");
-	char *unseen = xasprintf("%s/999997-1", state);
+	char *unseen = ms_asprintf("%s/999997-1", state);
 	cr_assert_eq(mkdir(unseen, 0700), 0);
-	char *owner_path = xasprintf("%s/owner", unseen);
-	char *owner = xasprintf("999997 1 %s pid:[1]\n", boot);
+	char *owner_path = ms_asprintf("%s/owner", unseen);
+	char *owner = ms_asprintf("999997 1 %s pid:[1]\n", boot);
 	cr_assert_eq(ms_write_file_atomic(owner_path, owner, strlen(owner)), 0);
 	int fd = open(unseen, O_RDONLY | O_DIRECTORY);
 	cr_assert_geq(fd, 0);

@@ -48,7 +48,7 @@ static uid_t nobody(void)
 Test(state_dir, only_the_users_own_0700_directory_is_accepted)
 {
 	char why[1024];
-	char *fresh = xasprintf("%s/fresh", top);
+	char *fresh = ms_asprintf("%s/fresh", top);
 	int fd = ms_state_dir_open(fresh, true, why, sizeof(why));
 	cr_assert_geq(fd, 0, "a fresh state directory was refused: %s", why);
 	struct stat st;
@@ -56,18 +56,18 @@ Test(state_dir, only_the_users_own_0700_directory_is_accepted)
 	cr_assert_eq(st.st_mode & 07777, 0700, "made with mode %04o", st.st_mode & 07777);
 	close(fd);
 
-	char *open_mode = xasprintf("%s/open-mode", top);
+	char *open_mode = ms_asprintf("%s/open-mode", top);
 	cr_assert_eq(mkdir(open_mode, 0700), 0);
 	cr_assert_eq(chmod(open_mode, 0755), 0);
 	cr_assert_eq(ms_state_dir_open(open_mode, true, why, sizeof(why)), -1);
 	cr_assert(strstr(why, open_mode) && strstr(why, "mode 0755"), "message: %s", why);
 
 	if (geteuid() == 0) {
-		char *foreign = xasprintf("%s/foreign", top);
+		char *foreign = ms_asprintf("%s/foreign", top);
 		cr_assert_eq(mkdir(foreign, 0700), 0);
 		cr_assert_eq(chown(foreign, nobody(), 0), 0);
 		cr_assert_eq(ms_state_dir_open(foreign, true, why, sizeof(why)), -1);
-		char *uid = xasprintf("uid %u", (unsigned)nobody());
+		char *uid = ms_asprintf("uid %u", (unsigned)nobody());
 		cr_assert(strstr(why, foreign) && strstr(why, uid), "message: %s", why);
 		free(foreign), free(uid);
 	}
@@ -79,7 +79,7 @@ Test(state_dir, only_the_users_own_0700_directory_is_accepted)
 Test(state_dir, a_symbolic_link_in_its_place_is_refused)
 {
 	char why[1024];
-	char *target = xasprintf("%s/target", top), *link = xasprintf("%s/link", top);
+	char *target = ms_asprintf("%s/target", top), *link = ms_asprintf("%s/link", top);
 	cr_assert_eq(mkdir(target, 0700), 0);
 	cr_assert_eq(symlink(target, link), 0);
 	cr_assert_eq(ms_state_dir_open(link, true, why, sizeof(why)), -1);
@@ -92,7 +92,7 @@ Test(state_dir, a_symbolic_link_in_its_place_is_refused)
  * the same for not being 0700). */
 Test(state_dir, a_refused_state_root_exits_2)
 {
-	char *root = xasprintf("%s/shared", top);
+	char *root = ms_asprintf("%s/shared", top);
 	cr_assert_eq(mkdir(root, 0700), 0);
 	cr_assert_eq(chmod(root, 0750), 0);
 	int err[2];
@@ -124,7 +124,7 @@ Test(state_dir, a_refused_state_root_exits_2)
 Test(state_dir, write_file_at_replaces_a_planted_link)
 {
 	int fd = open(top, O_RDONLY | O_DIRECTORY);
-	char *victim = xasprintf("%s/victim", top), *name = xasprintf("%s/owner", top);
+	char *victim = ms_asprintf("%s/victim", top), *name = ms_asprintf("%s/owner", top);
 	cr_assert_eq(ms_write_file_atomic(victim, "old", 3), 0);
 	cr_assert_eq(symlink(victim, name), 0);
 	cr_assert_eq(ms_write_file_at(fd, "owner", "new", 3), 0);
@@ -141,8 +141,8 @@ Test(state_dir, write_file_at_replaces_a_planted_link)
 /* Assert that the tree removal removes a symbolic link, never what it points to. */
 Test(state_dir, remove_tree_never_follows_a_link)
 {
-	char *keep = xasprintf("%s/keep", top), *kept = xasprintf("%s/keep/file", top);
-	char *tree = xasprintf("%s/tree", top), *link = xasprintf("%s/tree/link", top);
+	char *keep = ms_asprintf("%s/keep", top), *kept = ms_asprintf("%s/keep/file", top);
+	char *tree = ms_asprintf("%s/tree", top), *link = ms_asprintf("%s/tree/link", top);
 	cr_assert_eq(mkdir(keep, 0700), 0);
 	cr_assert_eq(ms_write_file_atomic(kept, "x", 1), 0);
 	cr_assert_eq(mkdir(tree, 0700), 0);
@@ -208,7 +208,7 @@ Test(state_dir, a_held_lock_names_its_holder)
 	waitpid(holder, NULL, 0);
 	cr_assert_eq(fd, -1, "a held lock was had");
 	cr_assert_eq(e, EWOULDBLOCK);
-	char *pid = xasprintf("pid %d ", (int)holder);
+	char *pid = ms_asprintf("pid %d ", (int)holder);
 	cr_assert(strstr(why, pid), "the holder (pid %d) is not named: %s", (int)holder, why);
 	/* the holder is dead: the kernel dropped its lock */
 	fd = ms_setting_lock_take(MS_LOCK_HUGETLB_POOL, 1000, why, sizeof(why));
@@ -240,7 +240,7 @@ Test(state_dir, the_reaper_puts_back_only_listed_settings_in_their_grammar)
 {
 	if (geteuid() != 0)
 		cr_skip_test("needs root to own areas of other users");
-	char *state = xasprintf("%s/state", top), *fake = xasprintf("%s/fake", top);
+	char *state = ms_asprintf("%s/state", top), *fake = ms_asprintf("%s/fake", top);
 	cr_assert_eq(mkdir(state, 0700), 0);
 	cr_assert_eq(mkdir(fake, 0755), 0);
 	setenv("MMAPSUITE_STATE_DIR", state, 1);
@@ -248,21 +248,22 @@ Test(state_dir, the_reaper_puts_back_only_listed_settings_in_their_grammar)
 	ms_unit_fake_settings();
 	/* a dead run's area and snapshot: one good line, one value out of its grammar, one
 	 * setting outside the list */
-	char *dead = xasprintf("%s/999991-1", state);
+	char *dead = ms_asprintf("%s/999991-1", state);
 	cr_assert_eq(mkdir(dead, 0700), 0);
-	char *snap = xasprintf("%s/999991-1.settings", state);
+	char *snap = ms_asprintf("%s/999991-1.settings", state);
 	const char *text = "/sys/kernel/mm/ksm/run=1\n"
 			   "/proc/sys/vm/overcommit_memory=7\n"
 			   "/proc/sys/kernel/core_pattern=|/tmp/x\n";
 	cr_assert_eq(ms_write_file_atomic(snap, text, strlen(text)), 0);
 	/* another user's area with a snapshot, and a link named like an area */
-	char *foreign = xasprintf("%s/999992-1", state);
+	char *foreign = ms_asprintf("%s/999992-1", state);
 	cr_assert_eq(mkdir(foreign, 0700), 0);
 	cr_assert_eq(chown(foreign, nobody(), 0), 0);
-	char *fsnap = xasprintf("%s/999992-1.settings", state);
+	char *fsnap = ms_asprintf("%s/999992-1.settings", state);
 	const char *ftext = "/proc/sys/vm/max_map_count=1000\n";
 	cr_assert_eq(ms_write_file_atomic(fsnap, ftext, strlen(ftext)), 0);
-	char *elsewhere = xasprintf("%s/elsewhere", top), *link = xasprintf("%s/999993-1", state);
+	char *elsewhere = ms_asprintf("%s/elsewhere", top);
+	char *link = ms_asprintf("%s/999993-1", state);
 	cr_assert_eq(mkdir(elsewhere, 0700), 0);
 	cr_assert_eq(symlink(elsewhere, link), 0);
 

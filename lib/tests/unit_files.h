@@ -25,7 +25,7 @@ static inline void ms_unit_fake_settings(void)
 {
 	static const char *const calm[MS_GUARDED_SETTINGS] = { "0", "0", "0", "65530" };
 	for (int i = 0; i < MS_GUARDED_SETTINGS; i++) {
-		char *dir = xstrdup(ms_settings_path(i));
+		char *dir = ms_strdup(ms_settings_path(i));
 		*strrchr(dir, '/') = 0;
 		cr_assert_eq(ms_mkdir_p(dir, 0755), 0);
 		ms_unit_write_text(ms_settings_path(i), calm[i]);

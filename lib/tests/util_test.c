@@ -24,8 +24,8 @@ Test(util, remove_tree_stops_at_mount_points)
 		cr_skip_test("needs root to mount a tmpfs");
 	char top[] = "/tmp/mmapsuite-rmtree-XXXXXX";
 	cr_assert_not_null(mkdtemp(top));
-	char *inner = xasprintf("%s/mnt", top), *kept = xasprintf("%s/mnt/precious", top);
-	char *plain = xasprintf("%s/file", top);
+	char *inner = ms_asprintf("%s/mnt", top), *kept = ms_asprintf("%s/mnt/precious", top);
+	char *plain = ms_asprintf("%s/file", top);
 	cr_assert_eq(mkdir(inner, 0700), 0);
 	cr_assert_eq(mount("none", inner, "tmpfs", 0, "size=1m"), 0);
 	close(open(kept, O_CREAT | O_WRONLY, 0600));

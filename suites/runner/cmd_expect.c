@@ -28,7 +28,7 @@ static const char usage[] =
 /* A literal as an fnmatch glob: the pattern characters escaped. */
 static char *glob_literal(const char *s)
 {
-	char *out = xmalloc(2 * strlen(s) + 1), *o = out;
+	char *out = ms_malloc(2 * strlen(s) + 1), *o = out;
 	for (; *s; s++) {
 		if (strchr("*?[\\", *s))
 			*o++ = '\\';
@@ -53,14 +53,14 @@ static char *render(const struct ms_run *run, size_t *n_lines,
 	if (!arch)
 		arch = env_string(run, "kernel", "machine");
 	size_t cap = 4096, len = 0;
-	char *text = xmalloc(cap);
+	char *text = ms_malloc(cap);
 	text[0] = 0;
 #define APPEND(...)                                                                            \
 	do {                                                                                   \
-		char *piece_ = xasprintf(__VA_ARGS__);                                         \
+		char *piece_ = ms_asprintf(__VA_ARGS__);                                         \
 		size_t n_ = strlen(piece_);                                                    \
 		if (len + n_ + 1 > cap)                                                        \
-			text = xrealloc(text, cap = 2 * (len + n_ + 1));                       \
+			text = ms_realloc(text, cap = 2 * (len + n_ + 1));                       \
 		memcpy(text + len, piece_, n_ + 1);                                            \
 		len += n_;                                                                     \
 		free(piece_);                                                                  \
@@ -82,7 +82,7 @@ static char *render(const struct ms_run *run, size_t *n_lines,
 			++*n_broken;
 		if (c->outcome != MS_FAIL)
 			continue;
-		char *name = xasprintf("%s/%s", c->suite, c->test);
+		char *name = ms_asprintf("%s/%s", c->suite, c->test);
 		char *test = glob_literal(name);
 		char *fs = glob_literal(c->fs);
 		char *k = kernel ? glob_literal(kernel) : NULL;

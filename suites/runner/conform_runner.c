@@ -18,7 +18,7 @@
 
 static char *conform_binary(void)
 {
-	return xasprintf("%s/mmapsuite-conform", ms_runner_dir());
+	return ms_asprintf("%s/mmapsuite-conform", ms_runner_dir());
 }
 
 /* Runs argv with stdout (and stderr) to out_fd; env entries are "NAME=value" added to ours. */
@@ -155,8 +155,8 @@ static void read_results(struct ms_harness *h, const char *path, const char *fs_
 	json_error_t jerr;
 	json_t *o;
 	while ((o = json_loadf(f, JSON_DISABLE_EOF_CHECK, &jerr))) {
-		char *key = xasprintf("%s/%s", json_string_value(json_object_get(o, "suite")),
-				      json_string_value(json_object_get(o, "test")));
+		char *key = ms_asprintf("%s/%s", json_string_value(json_object_get(o, "suite")),
+				        json_string_value(json_object_get(o, "test")));
 		if (!json_object_get(seen, key)) {
 			add_result(h, o, fs_label);
 			json_object_set_new(seen, key, json_true());
@@ -190,18 +190,22 @@ static int unreported(struct ms_harness *h, json_t *tests, const char *filter, e
 	json_array_foreach(tests, i, t) {
 		const char *suite = json_string_value(json_object_get(t, "suite"));
 		const char *test = json_string_value(json_object_get(t, "test"));
-		char *key = xasprintf("%s/%s", suite, test);
+		char *key = ms_asprintf("%s/%s", suite, test);
 		if (in_phase(t, filter, phase) && !json_object_get(seen, key)) {
 			n++;
 			if (add) {
 				/* A full results file system loses the report, not the test. */
 				struct statvfs v;
 				bool full = statvfs(h->run_dir, &v) == 0 && v.f_bavail == 0;
-				char *msg = full ? xasprintf("recording the run failed: no space left "
-						"in %s for the test's result; its verdict is unknown",
-						h->run_dir) :
-					xasprintf("the test never reported: the test runner exited "
-						  "with status %d (see the conform log)", exit_code);
+				char *msg;
+				if (full)
+					msg = ms_asprintf("recording the run failed: no space left "
+							  "in %s for the test's result; its verdict "
+							  "is unknown", h->run_dir);
+				else
+					msg = ms_asprintf("the test never reported: the test runner "
+							  "exited with status %d (see the conform "
+							  "log)", exit_code);
 				add_decided(h, t, "broken", msg, fs_label);
 				free(msg);
 			}
@@ -214,7 +218,7 @@ static int unreported(struct ms_harness *h, json_t *tests, const char *filter, e
 static void skip_all(struct ms_harness *h, json_t *tests, const char *filter,
 		     const struct ms_scratch *s)
 {
-	char *msg = xasprintf("file system %s not available: %s", s->label, s->reason);
+	char *msg = ms_asprintf("file system %s not available: %s", s->label, s->reason);
 	size_t i;
 	json_t *t;
 	json_array_foreach(tests, i, t) {
@@ -267,7 +271,7 @@ static int run_phase(struct fs_pass *p, char *argv[], enum phase phase)
 {
 	if (!unreported(p->h, p->tests, p->filter, phase, p->seen, p->s->label, 0, false))
 		return 0;
-	char *phase_arg = xasprintf("--mmapsuite-phase=%s", phase_name[phase]);
+	char *phase_arg = ms_asprintf("--mmapsuite-phase=%s", phase_name[phase]);
 	argv[4] = phase_arg;
 	int rc = run_contained(p->h, p->s, argv, p->env, p->out_fd);
 	int bad = put_back_or_say(&p->settings, p->s->label);
@@ -277,7 +281,7 @@ static int run_phase(struct fs_pass *p, char *argv[], enum phase phase)
 		ms_warn("%s: the test runner exited with status %d before %d test(s) of the %s phase "
 			"reported; running them once more", p->s->label, rc, missing,
 			phase_name[phase]);
-		char *key = xasprintf("%s %s", p->s->label, phase_name[phase]);
+		char *key = ms_asprintf("%s %s", p->s->label, phase_name[phase]);
 		json_object_set_new(p->reruns, key,
 				    json_pack("{s:i, s:i}", "unreported", missing,
 					      "runner_exit_status", rc));
@@ -311,7 +315,7 @@ static char *scale_time_limits(const struct ms_conform_request *rq, struct ms_ha
 			MS_TIME_FACTOR_CEILING);
 	else
 		fprintf(stderr, "mmapsuite: time limits x%.2f (%s)\n", ts.factor, ts.source);
-	return xasprintf("--mmapsuite-time-factor=%.3f", ts.factor);
+	return ms_asprintf("--mmapsuite-time-factor=%.3f", ts.factor);
 }
 
 int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h)
@@ -338,15 +342,15 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		snprintf(log, sizeof(log), "%s/conform-%s.log", h->run_dir, name);
 		unlink(results);
 		int logfd = ms_open_new_file(log, O_TRUNC);
-		char *env_dir = xasprintf("MMAPSUITE_DIR=%s", s->path);
-		char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", results);
-		char *jobs = xasprintf("--jobs=%d", rq->jobs > 0 ? rq->jobs
+		char *env_dir = ms_asprintf("MMAPSUITE_DIR=%s", s->path);
+		char *env_results = ms_asprintf("MMAPSUITE_RESULTS=%s", results);
+		char *jobs = ms_asprintf("--jobs=%d", rq->jobs > 0 ? rq->jobs
 							 : (int)sysconf(_SC_NPROCESSORS_ONLN));
-		char *filter = rq->filter ? xasprintf("--filter=%s", rq->filter) : NULL;
+		char *filter = rq->filter ? ms_asprintf("--filter=%s", rq->filter) : NULL;
 		/* The devmem tests learn the pin and the permission from these arguments only:
 		 * mmapsuite-conform drops any such variable it inherited (suites/main.c). */
-		char *pin = rq->gpio_pin_given ? xasprintf("--mmapsuite-gpio-pin=%d", rq->gpio_pin)
-					       : NULL;
+		char *pin = rq->gpio_pin_given
+				    ? ms_asprintf("--mmapsuite-gpio-pin=%d", rq->gpio_pin) : NULL;
 		char *argv[10] = { bin, jobs, "--always-succeed", time_factor, NULL /* phase */ };
 		int argc_ = 5;
 		if (filter)

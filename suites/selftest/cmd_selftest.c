@@ -77,7 +77,7 @@ static bool fault_selected(const struct options *o, const char *name)
 
 static char *library_path(const char *fault)
 {
-	return xasprintf("%s/libfaulty-%s.so", ms_private_lib_dir(), fault);
+	return ms_asprintf("%s/libfaulty-%s.so", ms_private_lib_dir(), fault);
 }
 
 /* ---- judging ---- */
@@ -255,7 +255,7 @@ static json_t *clean_summary(const struct selftest_run *clean, const json_t *pla
 
 static char *safe_name(const char *label)
 {
-	char *s = xstrdup(label);
+	char *s = ms_strdup(label);
 	for (char *p = s; *p; p++)
 		if (*p == '/' || *p == ':' || *p == ' ')
 			*p = '_';
@@ -266,14 +266,14 @@ static json_t *selftest_fs(const struct options *o, struct ms_harness *h,
 			   const struct ms_scratch *fs, bool full)
 {
 	char *label = safe_name(fs->label);
-	char *work = xasprintf("%s/selftest/%s", h->run_dir, label);
+	char *work = ms_asprintf("%s/selftest/%s", h->run_dir, label);
 	if (ms_mkdir_p(work, 0755) != 0)
 		ms_die(MS_EXIT_FAILED, "cannot create %s: %s", work, strerror(errno));
 
 	/* runs[0] is the clean run, runs[1] the placebo's, then the selected libraries' */
-	struct selftest_run *runs = xcalloc((size_t)selftest_n_faults + 2, sizeof(*runs));
-	const struct selftest_fault **fault_of = xcalloc((size_t)selftest_n_faults + 2,
-							 sizeof(*fault_of));
+	struct selftest_run *runs = ms_calloc((size_t)selftest_n_faults + 2, sizeof(*runs));
+	const struct selftest_fault **fault_of = ms_calloc((size_t)selftest_n_faults + 2,
+							   sizeof(*fault_of));
 	int n = 0;
 	runs[n++] = (struct selftest_run){ .name = "clean" };
 	runs[n++] = (struct selftest_run){ .name = "placebo", .lib = library_path("none") };
@@ -369,7 +369,7 @@ static int parse_int(const char *opt, const char *v, int lo, int hi)
 
 static void check_fault_list(const char *list)
 {
-	char *copy = xstrdup(list);
+	char *copy = ms_strdup(list);
 	for (char *save, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		bool known = false;
 		for (int i = 0; i < selftest_n_faults; i++)
@@ -384,7 +384,7 @@ static void check_fault_list(const char *list)
 /* Everything the runs need is checked before the harness writes anything. */
 static void check_built(const struct options *o)
 {
-	char *bin = xasprintf("%s/mmapsuite-conform", ms_runner_dir());
+	char *bin = ms_asprintf("%s/mmapsuite-conform", ms_runner_dir());
 	if (access(bin, X_OK) != 0)
 		ms_die(MS_EXIT_USAGE, "%s: %s (build the target mmapsuite-conform)", bin,
 		       strerror(errno));

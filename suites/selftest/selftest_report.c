@@ -317,7 +317,7 @@ int selftest_write_markdown(const json_t *reports, const char *dir)
 	if (json_array_size(reports) == 0)
 		fprintf(out, "No file system under test was available.\n");
 	fclose(out);
-	char *path = xasprintf("%s/selftest.md", dir);
+	char *path = ms_asprintf("%s/selftest.md", dir);
 	int rc = ms_write_file_atomic(path, text, len);
 	free(path);
 	free(text);

@@ -45,13 +45,13 @@ static const char *const alone_tests[] = {
 /* "@(p1|p2|...)": every test of alone_tests[]. */
 static char *alone_pattern(void)
 {
-	char *p = xstrdup("@(");
+	char *p = ms_strdup("@(");
 	for (int i = 0; i < N_ALONE; i++) {
-		char *next = xasprintf("%s%s%s", p, i ? "|" : "", alone_tests[i]);
+		char *next = ms_asprintf("%s%s%s", p, i ? "|" : "", alone_tests[i]);
 		free(p);
 		p = next;
 	}
-	char *all = xasprintf("%s)", p);
+	char *all = ms_asprintf("%s)", p);
 	free(p);
 	return all;
 }
@@ -67,8 +67,8 @@ static int count_alone_tests(void)
 	size_t i;
 	json_t *t;
 	json_array_foreach(tests, i, t) {
-		char *name = xasprintf("%s/%s", json_string_value(json_object_get(t, "suite")),
-				       json_string_value(json_object_get(t, "test")));
+		char *name = ms_asprintf("%s/%s", json_string_value(json_object_get(t, "suite")),
+				         json_string_value(json_object_get(t, "test")));
 		bool alone = false;
 		for (int a = 0; a < N_ALONE; a++)
 			if (fnmatch(alone_tests[a], name, 0) == 0)
@@ -96,7 +96,7 @@ static json_t *load_results(const char *jsonl)
 		const char *suite = json_string_value(json_object_get(r, "suite"));
 		const char *test = json_string_value(json_object_get(r, "test"));
 		if (suite && test) {
-			char *key = xasprintf("%s/%s", suite, test);
+			char *key = ms_asprintf("%s/%s", suite, test);
 			json_object_set(results, key, r);
 			free(key);
 		}
@@ -132,8 +132,8 @@ static char *libgit2_standin(void)
 	if (real_dir) {
 		/* Every symbol bound at once: a libgit2 function libcriterion needs and the
 		 * stand-in lacks stops the program here, not in the middle of a test. */
-		char *bin = xasprintf("%s/mmapsuite-conform", ms_runner_dir());
-		char *path = xasprintf("LD_LIBRARY_PATH=%s", real_dir);
+		char *bin = ms_asprintf("%s/mmapsuite-conform", ms_runner_dir());
+		char *path = ms_asprintf("LD_LIBRARY_PATH=%s", real_dir);
 		const char *argv[] = { "/usr/bin/env", path, "LD_BIND_NOW=1", bin,
 				       "--mmapsuite-list", NULL };
 		int rc = ms_run_quietly(argv);
@@ -145,7 +145,7 @@ static char *libgit2_standin(void)
 		free(path);
 	}
 	char *real = realpath(stand_in, NULL);
-	char *preload = real ? xasprintf("LD_PRELOAD=%s", real) : NULL;
+	char *preload = real ? ms_asprintf("LD_PRELOAD=%s", real) : NULL;
 	free(real);
 	return preload;
 }
@@ -155,10 +155,10 @@ static char *preload_entry(const char *standin, const char *lib)
 {
 	const char *pre = standin && !strncmp(standin, "LD_PRELOAD=", 11) ? standin + 11 : NULL;
 	if (pre && lib)
-		return xasprintf("LD_PRELOAD=%s:%s", pre, lib);
+		return ms_asprintf("LD_PRELOAD=%s:%s", pre, lib);
 	if (pre || lib)
-		return xasprintf("LD_PRELOAD=%s", pre ? pre : lib);
-	return xstrdup("LD_PRELOAD");
+		return ms_asprintf("LD_PRELOAD=%s", pre ? pre : lib);
+	return ms_strdup("LD_PRELOAD");
 }
 
 /* ---- the parts of the runs, each contained ---- */
@@ -191,22 +191,22 @@ struct phase {
 static void start_part(const struct phase *ph, struct slot *s, struct part *p)
 {
 	const char *name = p->run->name;
-	char *bin = xasprintf("%s/mmapsuite-conform", ms_runner_dir());
-	char *jsonl = xasprintf("%s/%s.jsonl", ph->work, name);
-	char *log = xasprintf("%s/%s.log", ph->work, name);
+	char *bin = ms_asprintf("%s/mmapsuite-conform", ms_runner_dir());
+	char *jsonl = ms_asprintf("%s/%s.jsonl", ph->work, name);
+	char *log = ms_asprintf("%s/%s.log", ph->work, name);
 	char jobs[16];
 	snprintf(jobs, sizeof(jobs), "%d", ph->o->jobs);
 	char *argv[] = { bin, "--jobs", jobs, "--filter", (char *)p->filter, NULL };
 	s->part = p;
-	s->dir = xasprintf("%s/selftest-%s", ph->fs_path, name);
+	s->dir = ms_asprintf("%s/selftest-%s", ph->fs_path, name);
 	ms_remove_tree(s->dir);
 	if (ms_mkdir_p(s->dir, 0755) != 0)
 		ms_die(MS_EXIT_FAILED, "cannot create %s: %s", s->dir, strerror(errno));
 	if (p->first)
 		unlink(jsonl);
 	s->log_fd = ms_open_new_file(log, p->first ? O_TRUNC : O_APPEND);
-	char *env_dir = xasprintf("MMAPSUITE_DIR=%s", s->dir);
-	char *env_results = xasprintf("MMAPSUITE_RESULTS=%s", jsonl);
+	char *env_dir = ms_asprintf("MMAPSUITE_DIR=%s", s->dir);
+	char *env_results = ms_asprintf("MMAPSUITE_RESULTS=%s", jsonl);
 	char *env_preload = preload_entry(ph->standin, p->run->lib);
 	bool standin_path = ph->standin && !strncmp(ph->standin, "LD_LIBRARY_PATH=", 16);
 	/* A faulty library must not be able to hurt the rest of the machine: no machine-wide
@@ -287,12 +287,12 @@ void selftest_run_all(const struct selftest_opts *o, struct selftest_run *runs, 
 	timing->alone_tests = count_alone_tests();
 	/* With --filter, each part runs the tests of the filter that are (or are not) in
 	 * alone_tests[]: !(@(!(F)|A)) is F and not A. */
-	char *beside = o->filter ? xasprintf("!(@(!(%s)|%s))", o->filter, alone)
-				 : xasprintf("!(%s)", alone);
-	char *alone_only = o->filter ? xasprintf("!(@(!(%s)|!(%s)))", o->filter, alone)
-				     : xstrdup(alone);
-	struct part *first = xcalloc((size_t)n, sizeof(*first));
-	struct part *second = xcalloc((size_t)n, sizeof(*second));
+	char *beside = o->filter ? ms_asprintf("!(@(!(%s)|%s))", o->filter, alone)
+				 : ms_asprintf("!(%s)", alone);
+	char *alone_only = o->filter ? ms_asprintf("!(@(!(%s)|!(%s)))", o->filter, alone)
+				     : ms_strdup(alone);
+	struct part *first = ms_calloc((size_t)n, sizeof(*first));
+	struct part *second = ms_calloc((size_t)n, sizeof(*second));
 	for (int i = 0; i < n; i++) {
 		runs[i].wall_s = 0;
 		runs[i].timed_out = false;
@@ -308,7 +308,7 @@ void selftest_run_all(const struct selftest_opts *o, struct selftest_run *runs, 
 	run_parts(&ph, second, n, 1);
 	timing->alone_s = ms_now() - start;
 	for (int i = 0; i < n; i++) {
-		char *jsonl = xasprintf("%s/%s.jsonl", work, runs[i].name);
+		char *jsonl = ms_asprintf("%s/%s.jsonl", work, runs[i].name);
 		runs[i].results = load_results(jsonl);
 		free(jsonl);
 	}
