@@ -124,6 +124,10 @@ static size_t put_return_insn(unsigned char *at)
 	const uint32_t blr = 0x4e800020;
 	memcpy(at, &blr, sizeof(blr));
 	return sizeof(blr);
+#elif defined(__s390x__)
+	static const unsigned char br_r14[] = { 0x07, 0xfe }; /* br %r14: r14 holds the return */
+	memcpy(at, br_r14, sizeof(br_r14));
+	return sizeof(br_r14);
 #else
 	(void)at;
 	return 0;
