@@ -260,9 +260,10 @@ static void assert_sigbus_adrerr(unsigned char *p, const size_t *off, size_t n, 
 			cr_assert(faulted && f.signo == SIGBUS && f.code == BUS_ADRERR &&
 				  f.addr == (void *)a,
 				  "%s at %p (offset %zu, %s): expected SIGBUS BUS_ADRERR at "
-				  "that address, got %s %s at %p\n%s", write ? "write" : "read",
+				  "that address, got %s %s at %p%s\n%s", write ? "write" : "read",
 				  (void *)a, off[i], why, ms_signame(f.signo),
-				  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(p, maplen));
+				  ms_sicode_name(f.signo, f.code), f.addr,
+				  ms_fault_page_only(&f, SIGBUS, BUS_ADRERR, a), ms_maps_near(p, maplen));
 		}
 	}
 }
@@ -481,8 +482,9 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 	unsigned char *want = p + full * page + 8;
 	cr_assert(f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == (void *)want,
 		  "store into page %zu of a full tmpfs: expected SIGBUS BUS_ADRERR at %p, "
-		  "got %s %s at %p\n%s", full, (void *)want, ms_signame(f.signo),
-		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(want, 1));
+		  "got %s %s at %p%s\n%s", full, (void *)want, ms_signame(f.signo),
+		  ms_sicode_name(f.signo, f.code), f.addr,
+		  ms_fault_page_only(&f, SIGBUS, BUS_ADRERR, want), ms_maps_near(want, 1));
 	unsigned char *back = ms_read_range(fd, 0, len);
 	ms_assert_bytes(back, 0, full * page, ms_stored, "read() of the pages stored before ENOSPC");
 	ms_assert_zero(back, full * page, len, "read() of the pages never stored (holes)");

@@ -15,8 +15,10 @@ static void assert_write_faults(volatile unsigned char *addr, const char *why)
 	ms_probe_write(addr, 1, &f);
 	cr_assert(f.faulted && f.signo == SIGSEGV && f.code == SEGV_ACCERR &&
 		  f.addr == (void *)addr, "%s: a write to %p gave %s %s at %p; expected SIGSEGV "
-		  "SEGV_ACCERR\n%s", why, (void *)addr, ms_signame(f.signo),
-		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near((void *)addr, ms_page()));
+		  "SEGV_ACCERR%s\n%s", why, (void *)addr, ms_signame(f.signo),
+		  ms_sicode_name(f.signo, f.code), f.addr,
+		  ms_fault_page_only(&f, SIGSEGV, SEGV_ACCERR, (void *)addr),
+		  ms_maps_near((void *)addr, ms_page()));
 }
 
 static void assert_write_works(volatile unsigned char *addr, const char *why)
