@@ -1,4 +1,4 @@
-# The shared part of the cross toolchain files (aarch64-linux-gnu.cmake,
+# The shared part of the cross toolchain files (aarch64-linux-gnu.cmake, s390x-linux-gnu.cmake,
 # powerpc64le-linux-gnu.cmake): gcc-TRIPLET with its C library and runtime from Debian's cross
 # packages in /usr/TRIPLET, and Debian's -dev libraries for the target unpacked by
 # tools/foreign-sysroot ARCH. The including file sets MMAPSUITE_CROSS_TRIPLET (GNU triplet),

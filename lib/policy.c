@@ -294,8 +294,11 @@ static bool thp_off(struct ms_policy *p)
 			return switched_off(p, "THP", &cfg, NULL);
 		p->off = true;
 		p->by = global;
+		/* hugepage_init() (mm/huge_memory.c) makes no sysfs files when the CPU cannot
+		 * map a PMD (has_transparent_hugepage()), whatever the configuration */
 		snprintf(p->reason, sizeof(p->reason), "THP absent: %s cannot be read (kernel "
-			 "without CONFIG_TRANSPARENT_HUGEPAGE)", global.source);
+			 "without CONFIG_TRANSPARENT_HUGEPAGE, or a CPU that cannot map huge pages: "
+			 "s390x without EDAT-1, as under QEMU TCG)", global.source);
 		return true;
 	}
 	/* the PMD size's own mode (6.8+) decides unless it says inherit */

@@ -164,16 +164,24 @@ void ms_fill_tagged(unsigned char *p, size_t len, unsigned char tag)
 		p[i] = ms_tagged(i, tag);
 }
 
+const char *ms_fault_page_only(const struct ms_fault *f, int signo, int code, const void *want)
+{
+	uintptr_t page = (uintptr_t)want & ~(uintptr_t)(ms_page() - 1);
+	bool page_only = f->faulted && f->signo == signo && f->code == code && f->addr != want &&
+			 (uintptr_t)f->addr == page;
+	return page_only ? " (si_addr is the page of the access, not its byte)" : "";
+}
+
 void ms_assert_fault(const struct ms_fault *f, int signo, int code, const void *addr,
 		     const char *what, const void *map, size_t len)
 {
 	cr_assert(f->faulted, "%s at %p did not fault; expected %s %s\n%s", what, addr,
 		  ms_signame(signo), ms_sicode_name(signo, code), ms_maps_near(map, len));
 	cr_assert(f->signo == signo && f->code == code && f->addr == addr,
-		  "%s at %p: expected %s %s si_addr %p, got %s %s (si_code %d) si_addr %p\n%s",
+		  "%s at %p: expected %s %s si_addr %p, got %s %s (si_code %d) si_addr %p%s\n%s",
 		  what, addr, ms_signame(signo), ms_sicode_name(signo, code), addr,
 		  ms_signame(f->signo), ms_sicode_name(f->signo, f->code), f->code, f->addr,
-		  ms_maps_near(map, len));
+		  ms_fault_page_only(f, signo, code, addr), ms_maps_near(map, len));
 }
 
 void ms_assert_zero(const unsigned char *p, size_t from, size_t to, const char *what)

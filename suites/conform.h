@@ -386,6 +386,12 @@ const char *ms_signame(int signo);
 void ms_assert_fault(const struct ms_fault *f, int signo, int code, const void *addr,
 		     const char *what, const void *map, size_t len);
 const char *ms_sicode_name(int signo, int code);
+/* For a failure message: " (si_addr is the page of the access, not its byte)" when f is signal
+ * signo with code as expected but its si_addr is the start of want's page instead of want, ""
+ * otherwise. s390x reports no more (the translation-exception identification holds the page
+ * address only; arch/s390/mm/fault.c masks si_addr with __FAIL_ADDR_MASK): kernel.expect names
+ * that deviation by this note, so that any other wrong siginfo still fails. */
+const char *ms_fault_page_only(const struct ms_fault *f, int signo, int code, const void *want);
 
 /* The lines of /proc/self/maps that overlap [addr - 1 page, addr + len + 1 page), for
  * failure messages; static buffer. */

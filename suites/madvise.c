@@ -549,7 +549,9 @@ CONFORM(madvise_wipeonfork, non_private_anon_fails_einval, "a10", LINUX)
 }
 
 /* Assert that a MADV_DONTFORK range is absent in the child: no /proc/self/maps line, and a
- * read there raises SIGSEGV with SEGV_MAPERR at that address; MADV_DOFORK undoes it. */
+ * read there raises SIGSEGV with SEGV_MAPERR at that address; MADV_DOFORK undoes it. The read
+ * is at a page's start: whether si_addr names the byte within the page is the siginfo tests'
+ * clause (signals.c), and this one's message, from the child, could not carry their note. */
 CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
@@ -567,12 +569,12 @@ CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 		child_check(!ms_vma_at(p + 5 * pg, &vma, line, sizeof(line)), "child: the DONTFORK "
 			    "range is mapped: %s", line);
 		struct ms_fault f;
-		child_check(ms_probe_read(p + 5 * pg + 3, &f), "child: reading the DONTFORK range "
+		child_check(ms_probe_read(p + 5 * pg, &f), "child: reading the DONTFORK range "
 			    "did not fault");
-		child_check(f.signo == SIGSEGV && f.code == SEGV_MAPERR &&
-			    f.addr == p + 5 * pg + 3, "child: got %s %s at %p, expected SIGSEGV "
-			    "SEGV_MAPERR at %p", ms_signame(f.signo),
-			    ms_sicode_name(f.signo, f.code), f.addr, (void *)(p + 5 * pg + 3));
+		child_check(f.signo == SIGSEGV && f.code == SEGV_MAPERR && f.addr == p + 5 * pg,
+			    "child: got %s %s at %p, expected SIGSEGV SEGV_MAPERR at %p",
+			    ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
+			    (void *)(p + 5 * pg));
 		size_t bad = ms_first_mismatch_tagged(q, len, 'O');
 		child_check(bad == len, "child: the DOFORK range lost byte %zu", bad);
 		_exit(0);

@@ -96,8 +96,12 @@ static struct vivid vivid_open(enum vivid_alloc a)
 	v.pix = fmt.fmt.pix;
 	if (v.pix.pixelformat != V4L2_PIX_FMT_RGB24 || v.pix.width < 8 || v.pix.height < 2 ||
 	    v.pix.bytesperline < v.pix.width * 3)
-		ms_broken("%s: VIDIOC_S_FMT RGB24 320x180 gave %.4s %ux%u, %u bytes per line",
-			  v.path, (char *)&v.pix.pixelformat, v.pix.width, v.pix.height,
+		/* a fourcc is its first character in the low byte (v4l2_fourcc), whatever the
+		 * byte order: printed from the value, not from its bytes in memory */
+		ms_broken("%s: VIDIOC_S_FMT RGB24 320x180 gave %c%c%c%c %ux%u, %u bytes per line",
+			  v.path, (char)(v.pix.pixelformat & 0xff),
+			  (char)(v.pix.pixelformat >> 8 & 0xff), (char)(v.pix.pixelformat >> 16 & 0xff),
+			  (char)(v.pix.pixelformat >> 24 & 0xff), v.pix.width, v.pix.height,
 			  v.pix.bytesperline);
 	struct v4l2_control osd = { .id = VIVID_CID_OSD_TEXT_MODE, .value = 2 };
 	v.osd_off = ioctl(v.fd, VIDIOC_S_CTRL, &osd) == 0;

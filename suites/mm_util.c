@@ -255,9 +255,10 @@ static void assert_read_faults(const unsigned char *addr, int signo, int code, c
 	struct ms_fault f;
 	ms_probe_read(addr, &f);
 	cr_assert(f.faulted && f.signo == signo && f.code == code && f.addr == addr,
-		  "%s: a read of %p gave %s %s at %p; expected %s %s there\n%s", what,
+		  "%s: a read of %p gave %s %s at %p; expected %s %s there%s\n%s", what,
 		  (void *)addr, ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr,
-		  ms_signame(signo), ms_sicode_name(signo, code), ms_maps_near(addr, ms_page()));
+		  ms_signame(signo), ms_sicode_name(signo, code),
+		  ms_fault_page_only(&f, signo, code, addr), ms_maps_near(addr, ms_page()));
 }
 
 void ms_assert_unmapped(const unsigned char *addr, const char *what)
@@ -336,7 +337,9 @@ size_t ms_require_default_huge_page_size(void)
 {
 	size_t size = ms_default_huge_page_size();
 	if (!size)
-		cr_skip_test("no Hugepagesize in /proc/meminfo: this kernel has no hugetlb pages");
+		cr_skip_test("no Hugepagesize in /proc/meminfo: this kernel has no hugetlb pages (not "
+			     "configured, or a CPU that cannot map them: s390x without EDAT-1, as "
+			     "under QEMU TCG)");
 	return size;
 }
 

@@ -262,9 +262,10 @@ static void assert_sigbus_adrerr(unsigned char *p, const size_t *off, size_t n, 
 			cr_assert(faulted && f.signo == SIGBUS && f.code == BUS_ADRERR &&
 				  f.addr == (void *)a,
 				  "%s at %p (offset %zu, %s): expected SIGBUS BUS_ADRERR at "
-				  "that address, got %s %s at %p\n%s", write ? "write" : "read",
+				  "that address, got %s %s at %p%s\n%s", write ? "write" : "read",
 				  (void *)a, off[i], why, ms_signame(f.signo),
-				  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(p, maplen));
+				  ms_sicode_name(f.signo, f.code), f.addr,
+				  ms_fault_page_only(&f, SIGBUS, BUS_ADRERR, a), ms_maps_near(p, maplen));
 		}
 	}
 }
@@ -382,6 +383,8 @@ static const unsigned char ret_insn[] = { 0xc0, 0x03, 0x5f, 0xd6 };
 #elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2 && \
 	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 static const unsigned char ret_insn[] = { 0x20, 0x00, 0x80, 0x4e }; /* blr, ppc64le */
+#elif defined(__s390x__)
+static const unsigned char ret_insn[] = { 0x07, 0xfe }; /* br %r14 */
 #else
 static const unsigned char ret_insn[] = { 0 };
 #define MS_NO_RET_INSN 1
@@ -472,8 +475,9 @@ CONFORM(mmap_shared, enospc_store_raises_sigbus_without_corruption, "b12", LINUX
 	unsigned char *want = p + full * page + 8;
 	cr_assert(f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == (void *)want,
 		  "store into page %zu of a full tmpfs: expected SIGBUS BUS_ADRERR at %p, "
-		  "got %s %s at %p\n%s", full, (void *)want, ms_signame(f.signo),
-		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near(want, 1));
+		  "got %s %s at %p%s\n%s", full, (void *)want, ms_signame(f.signo),
+		  ms_sicode_name(f.signo, f.code), f.addr,
+		  ms_fault_page_only(&f, SIGBUS, BUS_ADRERR, want), ms_maps_near(want, 1));
 	unsigned char *back = ms_read_range(fd, 0, len);
 	ms_assert_bytes(back, 0, full * page, ms_stored, "read() of the pages stored before ENOSPC");
 	ms_assert_zero(back, full * page, len, "read() of the pages never stored (holes)");

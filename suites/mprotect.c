@@ -15,8 +15,10 @@ static void assert_write_faults(volatile unsigned char *addr, const char *why)
 	ms_probe_write(addr, 1, &f);
 	cr_assert(f.faulted && f.signo == SIGSEGV && f.code == SEGV_ACCERR &&
 		  f.addr == (void *)addr, "%s: a write to %p gave %s %s at %p; expected SIGSEGV "
-		  "SEGV_ACCERR\n%s", why, (void *)addr, ms_signame(f.signo),
-		  ms_sicode_name(f.signo, f.code), f.addr, ms_maps_near((void *)addr, ms_page()));
+		  "SEGV_ACCERR%s\n%s", why, (void *)addr, ms_signame(f.signo),
+		  ms_sicode_name(f.signo, f.code), f.addr,
+		  ms_fault_page_only(&f, SIGSEGV, SEGV_ACCERR, (void *)addr),
+		  ms_maps_near((void *)addr, ms_page()));
 }
 
 static void assert_write_works(volatile unsigned char *addr, const char *why)
@@ -124,6 +126,10 @@ static size_t put_return_insn(unsigned char *at)
 	const uint32_t blr = 0x4e800020;
 	memcpy(at, &blr, sizeof(blr));
 	return sizeof(blr);
+#elif defined(__s390x__)
+	static const unsigned char br_r14[] = { 0x07, 0xfe }; /* br %r14: r14 holds the return */
+	memcpy(at, br_r14, sizeof(br_r14));
+	return sizeof(br_r14);
 #else
 	(void)at;
 	return 0;

@@ -164,8 +164,9 @@ CONFORM(thp_split, partial_mprotect_splits_keeps_data, "j5", LINUX)
 	struct ms_fault f;
 	ms_probe_write(a + 5 * pg + 1, 0, &f);
 	cr_assert(f.signo == SIGSEGV && f.code == SEGV_ACCERR && f.addr == a + 5 * pg + 1,
-		  "store to the read-only page of the split THP: %s %s at %p", ms_signame(f.signo),
-		  ms_sicode_name(f.signo, f.code), f.addr);
+		  "store to the read-only page of the split THP: %s %s at %p%s", ms_signame(f.signo),
+		  ms_sicode_name(f.signo, f.code), f.addr,
+		  ms_fault_page_only(&f, SIGSEGV, SEGV_ACCERR, a + 5 * pg + 1));
 	cr_assert(!ms_probe_write(a + 4 * pg, a[4 * pg], NULL), "the neighbour page lost write "
 		  "access");
 }

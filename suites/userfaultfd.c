@@ -114,9 +114,9 @@ CONFORM(userfaultfd, userfaultfd_sigbus_mode_raises_sigbus, "d12 e4", LINUX)
 	unsigned char *at = p + page + 123;
 	bool faulted = ms_probe_read(at, &f);
 	cr_assert(faulted && f.signo == SIGBUS && f.code == BUS_ADRERR && f.addr == at,
-		  "read of a missing page: %s %s at %p; expected SIGBUS BUS_ADRERR at %p\n%s",
+		  "read of a missing page: %s %s at %p; expected SIGBUS BUS_ADRERR at %p%s\n%s",
 		  ms_signame(f.signo), ms_sicode_name(f.signo, f.code), f.addr, (void *)at,
-		  ms_maps_near(p, len));
+		  ms_fault_page_only(&f, SIGBUS, BUS_ADRERR, at), ms_maps_near(p, len));
 	xmunmap(p, len);
 	xclose(uffd);
 }

@@ -3,8 +3,10 @@
 #   cross_triplet ARCH     the GNU triplet of Debian's cross toolchain (gcc-TRIPLET)
 #   cross_meson ARCH       "cpu_family cpu endian" for a meson cross file
 #   cross_build_dir ARCH   the build directory's name (build-aarch64, build-ppc64le, ...)
+#   cross_kernel_arch ARCH Kbuild's ARCH= for the architecture's kernel (x86, powerpc, s390, ...)
 cross_triplet() {
 	case $1 in
+	amd64) echo x86_64-linux-gnu ;;
 	arm64) echo aarch64-linux-gnu ;;
 	ppc64el) echo powerpc64le-linux-gnu ;;
 	s390x) echo s390x-linux-gnu ;;
@@ -26,5 +28,15 @@ cross_build_dir() {
 	arm64) echo build-aarch64 ;;
 	ppc64el) echo build-ppc64le ;;
 	*) echo "build-$1" ;;
+	esac
+}
+cross_kernel_arch() {
+	case $1 in
+	amd64) echo x86 ;;
+	arm64) echo arm64 ;;
+	ppc64el) echo powerpc ;;
+	s390x) echo s390 ;;
+	armhf) echo arm ;;
+	*) echo "cross: no kernel architecture known for Debian architecture '$1'" >&2; return 2 ;;
 	esac
 }

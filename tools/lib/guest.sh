@@ -15,8 +15,8 @@
 #                                        private lists (tools/foreign-apt), unpacked in
 #                                        <cache>/debian/<pkg>_<version>_<arch>/ (cached); prints it
 #   guest_arm64_pkg PKG                  guest_foreign_pkg arm64 PKG
-#   guest_arch_of SPEC|IMAGE             amd64, arm64 or ppc64el: the flavour of a debian: SPEC
-#                                        (debian:6.12-arm64-16k, debian:6.1-ppc64el), or what
+#   guest_arch_of SPEC|IMAGE             amd64, arm64, ppc64el or s390x: the flavour of a debian:
+#                                        SPEC (debian:6.12-arm64-16k, debian:6.1-s390x), or what
 #                                        `file` says of IMAGE
 #   guest_root_init ROOT [ARCH]          an initramfs root: static busybox (the host's, or
 #                                        Debian's one for a foreign ARCH), /init-less skeleton
@@ -96,11 +96,13 @@ guest_arch_of() {
 	case $1 in
 	debian:*-arm64*) echo arm64 ;;
 	debian:*-ppc64el*) echo ppc64el ;;
+	debian:*-s390x*) echo s390x ;;
 	debian:*) dpkg --print-architecture ;;
 	*) local f
 	   f=$(file -bL "$1")
 	   if grep -qi 'arm64\|aarch64' <<<"$f"; then echo arm64
 	   elif grep -qi 'PowerPC' <<<"$f"; then echo ppc64el
+	   elif grep -qi 'S/390\|s390' <<<"$f"; then echo s390x
 	   else echo amd64; fi ;;
 	esac
 }

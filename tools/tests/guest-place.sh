@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Shared body of the guest-place steps (step-vm-16k.sh, step-vm-64k.sh): builds the test module
-# for SPEC, runs `tools/vm --kernel SPEC` on tmpfs with the driver suite and requires verdict 0
-# (every difference from the host explained by kernel.expect or a SKIP naming the feature), the
-# place's page size in the run's environment and a passing driver test; prints the boot and
-# boot-to-results times.
-#   tools/tests/guest-place.sh SPEC PAGE_SIZE NAME OUT
+# Shared body of the guest-place steps (step-vm-16k.sh, step-vm-64k.sh, step-vm-s390x.sh): builds
+# the test module for SPEC, runs `tools/vm --kernel SPEC` on tmpfs with the driver suite and
+# requires verdict 0 (every difference from the host explained by kernel.expect or a SKIP naming
+# the feature), the place's page size (and BYTE_ORDER, big or little, when given) in the run's
+# environment and a passing driver test; prints the boot and boot-to-results times.
+# GUEST_TIMEOUT: seconds before tools/vm kills a hung guest (default 1500).
+#   tools/tests/guest-place.sh SPEC PAGE_SIZE NAME OUT [BYTE_ORDER]
 set -uo pipefail
-spec=$1 page_size=$2 name=$3 out=$4
+spec=$1 page_size=$2 name=$3 out=$4 byte_order=${5:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$out" && mkdir -p "$out"
 t0=$SECONDS
@@ -15,16 +16,17 @@ if ! "$top/drivers/build" --kernel "$spec" > "$out/module-build.log" 2>&1; then
 	echo "the test module did not build for the $name guest: see $out/module-build.log"
 	exit 1
 fi
-"$top/tools/vm" --kernel "$spec" --timeout 1500 --no-bench --fs tmpfs --out "$out" \
+"$top/tools/vm" --kernel "$spec" --timeout "${GUEST_TIMEOUT:-1500}" --no-bench --fs tmpfs --out "$out" \
 	> "$out/tools-vm.log" 2>&1
 rc=$?
 took=$((SECONDS - t0))
 grep -E '^(guest:|mmapsuite: .* tests|tools/vm:)' "$out/tools-vm.log"
 run=$(ls -d "$out"/*/ 2>/dev/null | head -1)
 [[ -n $run ]] || { echo "no results came back (tools/vm exit $rc)"; exit 1; }
-python3 - "$run" "$rc" "$spec" "$page_size" "$name" <<'CHECK' || exit 1
+python3 - "$run" "$rc" "$spec" "$page_size" "$name" "$byte_order" <<'CHECK' || exit 1
 import json, os, sys
 run, rc, spec, want_page, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+want_order = sys.argv[6]
 res = json.load(open(os.path.join(run, "results.json")))
 place = res["place"]
 series, flavour = spec.split(":")[1].split("-", 1)
@@ -34,6 +36,8 @@ env = res["environment"]
 # the place must really be the one named: the page size the suite saw in the guest
 page = (env.get("place") or {}).get("page_size") or env.get("page_size")
 assert page is not None and int(page) == want_page, f"the guest's page size is {page}, not {want_page}"
+order = (env.get("place") or {}).get("byte_order")
+assert not want_order or order == want_order, f"the guest's byte order is {order}, not {want_order}"
 conf = res["conformance"]
 tmpfs = [c for c in conf if c["fs"] == "tmpfs"]
 assert tmpfs, "no tmpfs results from the guest"
