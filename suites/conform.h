@@ -148,10 +148,10 @@ bool ms_await_token(int fd);
  *   struct ms_handshake h;
  *   if (ms_fork_handshake(&h) == 0) {          // the child
  *           ... its turn ...; ms_tell_parent(&h);
- *           child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+ *           child_check(ms_hear_parent(&h), "no word from the parent in time");
  *           _exit(0);
  *   }
- *   cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
+ *   cr_assert(ms_hear_child(&h), "no word from the child in time");
  *   ... the parent's turn ...; ms_tell_child(&h); xwait_ok(h.pid); */
 struct ms_handshake {
 	pid_t pid;                 /* the child's, in the parent; 0 in the child */
@@ -210,6 +210,10 @@ void ms_assert_file_bytes(int fd, size_t from, size_t to, unsigned char (*want)(
 /* The bound on a test's forked child: MS_CHILD_LIMIT_S (20 s) times the place's time factor
  * (lib/time_scale.h), which the harness measures when the run starts. */
 double ms_child_limit_s(void);
+/* A bound of host_s seconds on the host, at this place: times the place's time factor. Every
+ * wait of a test with a fixed bound takes its bound from here, so a TCG guest or a slow board
+ * gets proportionally longer, as the child bound and Criterion's .timeout do. */
+double ms_scaled_s(double host_s);
 /* Waits (bounded: ms_child_limit_s(), then kills) and returns the raw wait status. */
 #define xwait(pid) ms_xwait(__FILE__, __LINE__, pid)
 /* The same wait for a caller that must act before the test ends (put a setting back): the

@@ -25,8 +25,7 @@ bool ms_await_token(int fd)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char c;
-	/* 5 s on the host, scaled by the place's time factor (a TCG guest under load is slower) */
-	int ms = (int)(5000 * ms_time_factor());
+	int ms = (int)(ms_scaled_s(5) * 1000); /* a TCG guest under load is slower */
 	int r;
 	while ((r = poll(&pfd, 1, ms)) < 0 && errno == EINTR)
 		;
@@ -114,9 +113,14 @@ void ms_xkill(const char *file, int line, pid_t pid, int sig)
 			  ms_errname(errno));
 }
 
+double ms_scaled_s(double host_s)
+{
+	return host_s * ms_time_factor();
+}
+
 double ms_child_limit_s(void)
 {
-	return MS_CHILD_LIMIT_S * ms_time_factor();
+	return ms_scaled_s(MS_CHILD_LIMIT_S);
 }
 
 int ms_wait_bounded_at(const char *file, int line, pid_t pid)

@@ -212,7 +212,7 @@ CONFORM(media_alsa_aloop, pcm_mmap_samples_loop_back, "n3", LINUX, .timeout = ME
 		ms_broken("calloc");
 	size_t have = 0, start = SIZE_MAX;
 	snd_pcm_uframes_t appl = cctl->appl_ptr;
-	double end = ms_now_s() + 30;
+	double end = ms_now_s() + ms_scaled_s(30);
 	while (have < cap_max && ms_now_s() < end) {
 		snd_pcm_uframes_t hw = cst->hw_ptr;
 		cr_assert(cst->state == SNDRV_PCM_STATE_RUNNING,

@@ -237,10 +237,11 @@ static void stream_into_mapped_buffers(enum vivid_alloc a)
 		    v.pix.quantization == V4L2_QUANTIZATION_DEFAULT;
 	unsigned y0 = v.osd_off ? 0 : v.pix.height / 2; /* the text sits in the top rows */
 	long last_seq = -1;
+	double frame_s = ms_scaled_s(20);
 	for (int f = 0; f < VIVID_FRAMES; f++) {
 		struct v4l2_buffer b;
-		cr_assert(vivid_dqbuf(v.fd, &b, 20), "%s: frame %d did not arrive within 20 s",
-			  alloc_name[a], f);
+		cr_assert(vivid_dqbuf(v.fd, &b, frame_s), "%s: frame %d did not arrive within "
+			  "%.0f s", alloc_name[a], f, frame_s);
 		cr_assert(b.index < n, "DQBUF returned buffer %u of %u", b.index, n);
 		cr_assert(!(b.flags & V4L2_BUF_FLAG_ERROR), "%s: frame %d flagged V4L2_BUF_FLAG_ERROR",
 			  alloc_name[a], f);
@@ -350,7 +351,8 @@ static void mapping_keeps_buffer(enum vivid_alloc a)
 	xioctl(v.fd, VIDIOC_STREAMON, &type);
 	for (;;) {
 		struct v4l2_buffer d;
-		cr_assert(vivid_dqbuf(v.fd, &d, 20), "%s: no frame within 20 s", alloc_name[a]);
+		cr_assert(vivid_dqbuf(v.fd, &d, ms_scaled_s(20)), "%s: no frame within %.0f s",
+			  alloc_name[a], ms_scaled_s(20));
 		if (d.index == 0)
 			break;
 		xioctl(v.fd, VIDIOC_QBUF, &d);

@@ -134,7 +134,7 @@ CONFORM(mmap_anonymous, shared_stores_seen_both_ways_while_running, "a2", POSIX)
 	unsigned char *p = xmap_anon(len, MAP_SHARED);
 	struct ms_handshake h;
 	if (ms_fork_handshake(&h) == 0) {
-		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+		child_check(ms_hear_parent(&h), "no word from the parent in time");
 		size_t bad = ms_first_mismatch_tagged(p, len, 'P');
 		child_check(bad == len, "the child does not see the parent's post-fork store at "
 			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 'P'));
@@ -144,7 +144,7 @@ CONFORM(mmap_anonymous, shared_stores_seen_both_ways_while_running, "a2", POSIX)
 	}
 	ms_fill_tagged(p, len, 'P');
 	ms_tell_child(&h);
-	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child in time");
 	size_t bad = ms_first_mismatch_tagged(p, len, 'K');
 	cr_assert(bad == len, "the parent does not see the child's store at byte %zu (0x%02x, "
 		  "expected 0x%02x)\n%s", bad, p[bad], ms_tagged(bad, 'K'), ms_maps_near(p, len));
@@ -223,10 +223,10 @@ CONFORM(mmap_anonymous_cow, vmsplice_pin_in_child_keeps_snapshot, "a3", LINUX)
 			    ms_errname(errno));
 		child_check(munmap(p, len) == 0, "munmap: %s", ms_errname(errno));
 		ms_tell_parent(&h);
-		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+		child_check(ms_hear_parent(&h), "no word from the parent in time");
 		_exit(0);
 	}
-	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child in time");
 	ms_fill_tagged(p, len, 'B');
 	ms_tell_child(&h);
 	xwait_ok(h.pid);

@@ -42,13 +42,13 @@ CONFORM(multiprocess_shared_file, coherent_across_fork, "i1", POSIX)
 	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(p, len, 'c');
 		ms_tell_parent(&h);
-		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+		child_check(ms_hear_parent(&h), "no word from the parent in time");
 		size_t bad = ms_first_mismatch_tagged(p, len, 'w');
 		child_check(bad == len, "the child's mapping does not show the parent's write() at "
 			    "byte %zu (0x%02x, expected 0x%02x)", bad, p[bad], ms_tagged(bad, 'w'));
 		_exit(0);
 	}
-	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child in time");
 	size_t bad = ms_first_mismatch_tagged(p, len, 'c');
 	cr_assert(bad == len, "%s: the parent's mapping does not show the child's store at byte "
 		  "%zu (0x%02x, expected 0x%02x)\n%s", ms_fs_name(), bad, p[bad], ms_tagged(bad, 'c'),
@@ -81,7 +81,7 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 		for (size_t i = 0; i < npages; i += 2) {
 			ms_fill_tagged(c + i * pg, pg, (unsigned char)i);
 			ms_tell_parent(&h);
-			child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+			child_check(ms_hear_parent(&h), "no word from the parent in time");
 			size_t bad = ms_first_mismatch_tagged(c + (i + 1) * pg, pg, (unsigned char)(i + 1));
 			child_check(bad == pg, "page %zu: the child does not see the parent's "
 				    "store at +%zu (0x%02x)", i + 1, bad, c[(i + 1) * pg + bad]);
@@ -91,7 +91,7 @@ CONFORM(multiprocess_shared_file, coherent_across_independent_opens, "i1", POSIX
 	fd = xopen(path, O_RDWR, 0);
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	for (size_t i = 0; i < npages; i += 2) {
-		cr_assert(ms_hear_child(&h), "no word from the child within 5 s (page %zu)", i);
+		cr_assert(ms_hear_child(&h), "no word from the child in time (page %zu)", i);
 		size_t bad = ms_first_mismatch_tagged(p + i * pg, pg, (unsigned char)i);
 		if (bad != pg) {
 			xkill(h.pid, SIGKILL);
@@ -161,13 +161,13 @@ CONFORM(multiprocess_private_file, stays_private_across_fork, "i2", POSIX)
 	if (ms_fork_handshake(&h) == 0) {
 		ms_fill_tagged(m.p, m.len, 'x');
 		ms_tell_parent(&h);
-		child_check(ms_hear_parent(&h), "no word from the parent within 5 s");
+		child_check(ms_hear_parent(&h), "no word from the parent in time");
 		size_t bad = ms_first_mismatch_tagged(m.p, m.len, 'x');
 		child_check(bad == m.len, "the child's private copy changed at byte %zu (0x%02x): "
 			    "the parent's store leaked into it", bad, m.p[bad]);
 		_exit(0);
 	}
-	cr_assert(ms_hear_child(&h), "no word from the child within 5 s");
+	cr_assert(ms_hear_child(&h), "no word from the child in time");
 	ms_assert_bytes(m.p, 0, m.len, ms_pattern, "the parent's private mapping after the child's "
 			"private store");
 	ms_assert_file_bytes(m.fd, 0, m.len, ms_pattern,
@@ -275,7 +275,7 @@ CONFORM(multiprocess_mlock, mlockall_not_inherited_by_child, "i3", POSIX)
 
 /* Runs script with /bin/sh in a child that first calls prepare(arg) (which may
  * _exit(MS_CHILD_SKIP) to ask for a SKIP), and returns the script's standard output (up to
- * outlen), bounded to 5 s. */
+ * outlen), bounded to 5 s on the host (ms_scaled_s). */
 static void run_after_exec(void (*prepare)(void *), void *arg, const char *script, char *out,
 			   size_t outlen)
 {
@@ -295,7 +295,8 @@ static void run_after_exec(void (*prepare)(void *), void *arg, const char *scrip
 	close(fds[1]);
 	size_t used = 0;
 	struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-	while (used + 1 < outlen && poll(&pfd, 1, 5000) == 1) {
+	int wait_ms = (int)(ms_scaled_s(5) * 1000);
+	while (used + 1 < outlen && poll(&pfd, 1, wait_ms) == 1) {
 		ssize_t n = read(fds[0], out + used, outlen - 1 - used);
 		if (n <= 0)
 			break;
@@ -481,26 +482,27 @@ static long ksm_full_scans(void)
 	return ms_read_long_file("/sys/kernel/mm/ksm/full_scans");
 }
 
-/* Waits up to 5 s for this process's ksm_merging_pages to reach want. ksmd's pace is
- * best-effort: it walks every mergeable page on the machine, pages_to_scan per wake-up. It
- * merges a page on its second pass over it (the first only checksums it) and sees a page
- * unmerged on its next pass; the first full scan counted may have begun before the wait, so
- * scans_needed is one more than that. A miss is a failure only when ksmd completed those
- * scans; otherwise the child exits ksm_skip with the reason in `why`. */
+/* Waits up to 5 s on the host (ms_scaled_s) for this process's ksm_merging_pages to reach want.
+ * ksmd's pace is best-effort: it walks every mergeable page on the machine, pages_to_scan per
+ * wake-up. It merges a page on its second pass over it (the first only checksums it) and sees a
+ * page unmerged on its next pass; the first full scan counted may have begun before the wait, so
+ * scans_needed is one more than that. A miss is a failure only when ksmd completed those scans;
+ * otherwise the child exits ksm_skip with the reason in `why`. */
 static long ksm_await_merging(long want, long scans_needed, char *why, size_t whylen)
 {
 	long scans0 = ksm_full_scans(), merged = -1;
-	for (int i = 0; i < 250; i++) {
+	double wait_s = ms_scaled_s(5), end = ms_now_s() + wait_s;
+	do {
 		merged = self_ksm_merging_pages();
 		if (merged == want)
 			return merged;
 		usleep(20000);
-	}
+	} while (ms_now_s() < end);
 	long scans = ksm_full_scans() - scans0;
 	if (scans0 >= 0 && scans < scans_needed) {
-		snprintf(why, whylen, "ksmd completed only %ld full scans in 5 s (%ld needed; "
+		snprintf(why, whylen, "ksmd completed only %ld full scans in %.0f s (%ld needed; "
 			 "ksm_merging_pages %ld, waiting for %ld): the machine has more mergeable "
-			 "memory than ksmd gets through", scans, scans_needed, merged, want);
+			 "memory than ksmd gets through", scans, wait_s, scans_needed, merged, want);
 		_exit(ksm_skip);
 	}
 	return merged;

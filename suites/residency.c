@@ -292,25 +292,26 @@ CONFORM(residency, madv_populate_hole_enomem, "d7 g14", LINUX)
 
 /* ---- d8: readahead advice ---- */
 
-/* Waits (up to 5 s) until the read I/O of every cached page of fd's first len bytes is done.
- * The read-ahead that MADV_WILLNEED starts is asynchronous (right after it, a RWF_NOWAIT read
- * found the data not ready in 7 of 50 tries on ext4, 44 on xfs, 21 on btrfs), and mincore()
- * counts a page as soon as it is in the page cache, still locked under I/O; a fault on it
- * waits, and a kernel that retries such a fault counts it major. preadv2(RWF_NOWAIT) copies
- * only pages whose data is there and reads nothing in for pages that are cached (all are, by
- * the caller's check), so it observes without helping. */
+/* Waits (up to 5 s on the host, ms_scaled_s) until the read I/O of every cached page of fd's first
+ * len bytes is done. The read-ahead that MADV_WILLNEED starts is asynchronous (right after it, a
+ * RWF_NOWAIT read found the data not ready in 7 of 50 tries on ext4, 44 on xfs, 21 on btrfs), and
+ * mincore() counts a page as soon as it is in the page cache, still locked under I/O; a fault on it
+ * waits, and a kernel that retries such a fault counts it major. preadv2(RWF_NOWAIT) copies only
+ * pages whose data is there and reads nothing in for pages that are cached (all are, by the
+ * caller's check), so it observes without helping. */
 static void wait_for_read_io(int fd, size_t len)
 {
 	unsigned char *buf = xmmap(NULL, len, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	struct iovec iov = { .iov_base = buf, .iov_len = len };
 	ssize_t got = -1;
-	for (int i = 0; i < 500; i++) {
+	double end = ms_now_s() + ms_scaled_s(5);
+	do {
 		got = preadv2(fd, &iov, 1, 0, RWF_NOWAIT);
 		if (got == (ssize_t)len || (got < 0 && errno != EAGAIN))
 			break;
 		usleep(10000);
-	}
+	} while (ms_now_s() < end);
 	if (got < 0 && errno != EAGAIN && errno != EOPNOTSUPP)
 		ms_broken("preadv2(RWF_NOWAIT): %s", ms_errname(errno));
 	xmunmap(buf, len);
@@ -327,10 +328,11 @@ CONFORM(residency, willneed_avoids_major_faults, "d8", LINUX)
 	unsigned char *p = xmmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
 	ms_assert_ok(madvise(p, len, MADV_WILLNEED));
 	long n = 0;
-	for (int i = 0; i < 500 && (n = ms_resident(p, len)) < (long)pages; i++)
+	double wait_s = ms_scaled_s(5), end = ms_now_s() + wait_s;
+	while ((n = ms_resident(p, len)) < (long)pages && ms_now_s() < end)
 		usleep(10000);
-	cr_assert(n == (long)pages, "5 s after MADV_WILLNEED only %ld of %zu pages are cached "
-		  "(fs %s)", n, pages, ms_fs_name());
+	cr_assert(n == (long)pages, "%.0f s after MADV_WILLNEED only %ld of %zu pages are cached "
+		  "(fs %s)", wait_s, n, pages, ms_fs_name());
 	wait_for_read_io(fd, len);
 	struct ms_faults start = ms_faults_now();
 	for (size_t i = 0; i < pages; i++)

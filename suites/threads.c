@@ -136,24 +136,26 @@ static void race_round(struct race *r, void (*change)(void *page), int round)
 	pthread_attr_destroy(&attr);
 	if (e)
 		ms_broken("pthread_create: %s", ms_errname(e));
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	/* only a stalled machine takes this long: 5 s on the host, scaled with the place */
+	double wait_s = ms_scaled_s(5), end = ms_now_s() + wait_s;
 	while (atomic_load_explicit(&r->touches, memory_order_relaxed) < 1000 &&
 	       !r->faulted_before) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= 5) /* only a stalled machine takes this long */
-			ms_broken("round %d: the toucher thread made %ld accesses in 5 s", round,
-				  atomic_load(&r->touches));
+		if (ms_now_s() >= end)
+			ms_broken("round %d: the toucher thread made %ld accesses in %.0f s", round,
+				  atomic_load(&r->touches), wait_s);
 	}
 	atomic_store(&r->changing, 1);
 	change((void *)r->page);
 	atomic_store_explicit(&r->changed, 1, memory_order_release);
+	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
-	now.tv_sec += 5;
+	long long join_ns = (long long)now.tv_nsec + (long long)(wait_s * 1e9);
+	now.tv_sec += (time_t)(join_ns / 1000000000LL);
+	now.tv_nsec = (long)(join_ns % 1000000000LL);
 	e = pthread_timedjoin_np(t, NULL, &now);
 	if (e)
-		ms_broken("round %d: the toucher thread did not stop within 5 s: %s", round,
-			  ms_errname(e));
+		ms_broken("round %d: the toucher thread did not stop within %.0f s: %s", round,
+			  wait_s, ms_errname(e));
 	cr_assert(!r->faulted_before, "round %d: the toucher faulted before the change (%s %s "
 		  "at %p)", round, ms_signame(r->info.si_signo),
 		  ms_sicode_name(r->info.si_signo, r->info.si_code), r->info.si_addr);

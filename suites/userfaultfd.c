@@ -18,14 +18,14 @@ struct uffd_handler {
 	struct uffd_msg msg; /* the fault it resolved */
 };
 
-/* Resolves one fault (copy a page in, remove write protection, or map the cached page),
- * waiting at most 5 s (the tests allow 10). On any failure it closes the userfaultfd, which
- * wakes a blocked faulting thread, so the test can never hang. */
+/* Resolves one fault (copy a page in, remove write protection, or map the cached page), waiting at
+ * most 5 s on the host (the tests allow 10; both scale with the place). On any failure it closes
+ * the userfaultfd, which wakes a blocked faulting thread, so the test can never hang. */
 static void *uffd_handle_one(void *arg)
 {
 	struct uffd_handler *h = arg;
 	struct pollfd pfd = { .fd = h->uffd, .events = POLLIN };
-	int r = poll(&pfd, 1, 5000);
+	int r = poll(&pfd, 1, (int)(ms_scaled_s(5) * 1000));
 	if (r != 1) {
 		h->error = r == 0 ? ETIMEDOUT : errno, h->what = "poll(userfaultfd)";
 		close(h->uffd);
