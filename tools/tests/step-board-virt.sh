@@ -14,8 +14,9 @@ command -v qemu-system-aarch64 >/dev/null ||
 # -cpu max, no verdict in 600 s. The time limits come from the board (the factor it measures
 # at start; tools/board's --timeout is multiplied by it too), so the run is held to verdict 0
 # with no option: any FAIL, BROKEN or missing verdict fails the step.
-# Measured 2026-12-07 on 2 shared cores at load 9-11: factor 7.58, boot to results 304 s,
-# preparation 33 s. Deep tier: it alone would take a sixth of the gate's 35 minutes.
+# Measured 2026-12-07 on 2 shared cores: factor 7.58 and boot to results 304 s at load 9-11;
+# the step 352 s (factor 5.85, boot to results 330 s) at load 10-13. Deep tier: it alone would
+# take a sixth of the gate's 35 minutes.
 t0=$SECONDS
 rc=0
 "$top/tools/board" virt --out "$out" || rc=$?
