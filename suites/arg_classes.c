@@ -286,15 +286,21 @@ const bool ms_va_is_x86_64 = true;
 #else
 const bool ms_va_is_x86_64 = false;
 #endif
+#if UINTPTR_MAX > 0xffffffffu
 const uintptr_t ms_x86_64_low_half_end = (uintptr_t)1 << 47;
+#else
+const uintptr_t ms_x86_64_low_half_end = 0; /* a 32-bit word has no 47-bit boundary (unused) */
+#endif
 
 /* On arm64 the top byte of an address is ignored (TBI), so 1 << 63 would be address 0 there:
  * bit 55 (top byte clear, above any 52-bit user space) is used instead. s390x gives user space
  * an address space of its own, all 64 bits of it but the last page (TASK_SIZE_MAX is
- * -PAGE_SIZE, arch/s390/include/asm/processor.h; its pages are 4 KiB): that page. */
+ * -PAGE_SIZE, arch/s390/include/asm/processor.h; its pages are 4 KiB): that page. A 32-bit
+ * word has no bit 63: the last page, above any split's TASK_SIZE (arm's 3 GiB split ends user
+ * space at PAGE_OFFSET - 16 MiB, 0xbf000000, arch/arm/include/asm/memory.h). */
 #if defined(__aarch64__)
 void *const ms_beyond_user_space = (void *)((uintptr_t)1 << 55);
-#elif defined(__s390x__)
+#elif defined(__s390x__) || UINTPTR_MAX == 0xffffffffu
 void *const ms_beyond_user_space = (void *)-(uintptr_t)4096;
 #else
 void *const ms_beyond_user_space = (void *)((uintptr_t)1 << 63);

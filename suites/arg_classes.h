@@ -159,8 +159,9 @@ int ms_memfd_of(size_t len, unsigned char fill);
 extern const bool ms_va_is_x86_64;
 extern const uintptr_t ms_x86_64_low_half_end;
 
-/* An address no 64-bit Linux ever gives to user space (bit 63; bit 55 on arm64, which ignores
- * the top byte of an address; the last page on s390x, whose user space is the rest). */
+/* An address no Linux ever gives to user space (bit 63; bit 55 on arm64, which ignores the top
+ * byte of an address; the last page on s390x, whose user space is the rest, and with a 32-bit
+ * word, where the kernel sits above TASK_SIZE). */
 extern void *const ms_beyond_user_space;
 
 /* Whether the kernel runs x86-64 5-level paging (it clears the la57 flag when it does not):

@@ -304,7 +304,7 @@ CONFORM(mmap_classes, high_hint_stays_below_47_bits, "h8", LINUX)
 	unsigned char *p = mmap(hint, ms_page(), PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ms_assert_mapped(p);
 	if (la57)
-		cr_assert((uintptr_t)p < ((uintptr_t)1 << 56),
+		cr_assert((uintptr_t)p < ms_x86_64_low_half_end << 9, /* 2^56 */
 			  "LA57: hint %p gave %p, beyond the 56-bit user space", hint, (void *)p);
 	else
 		cr_assert((uintptr_t)p + ms_page() <= ms_x86_64_low_half_end,
