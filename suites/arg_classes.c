@@ -168,7 +168,7 @@ void ms_offset_row(enum offset_row row)
 	};
 	size_t pg = ms_page();
 	int fd = ms_file(pg, NULL);
-	off_t top = (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(pg - 1)); /* last page start */
+	off_t top = ms_last_offset_page();
 	off_t off = row == OFFSET_UNALIGNED ? 1 : row == OFFSET_PLUS_LEN_PAST_OFF_T_MAX ? top
 		    : top - (off_t)pg;
 	errno = 0;
@@ -182,6 +182,15 @@ void ms_offset_row(enum offset_row row)
 		  (uintmax_t)off, p == MAP_FAILED ? ms_errname(e) : "a mapping",
 		  expect ? ms_errname(expect) : "a mapping");
 	xclose(fd);
+}
+
+off_t ms_last_offset_page(void)
+{
+#if UINTPTR_MAX > 0xffffffffu
+	return (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(ms_page() - 1));
+#else
+	return (off_t)((uint64_t)UINT32_MAX * 4096 & ~(uint64_t)(ms_page() - 1));
+#endif
 }
 
 /* ---- what this kernel and machine accept ---- */
