@@ -368,11 +368,13 @@ CONFORM(mmap_anonymous, address_space_exhaustion_fails_enomem, "a5", POSIX)
 
 static bool count_real_vma(const struct ms_vma *vma, void *arg)
 {
-	*(long *)arg += strcmp(vma->name, "[vsyscall]") != 0;
+	*(long *)arg += strcmp(vma->name, "[vsyscall]") != 0 && strcmp(vma->name, "[vectors]") != 0;
 	return true;
 }
 
-/* VMAs of this process: /proc/self/maps lines less the [vsyscall] gate, which is no VMA. */
+/* VMAs of this process: /proc/self/maps lines less the gate areas, which are no VMAs: x86-64's
+ * [vsyscall] and arm's [vectors] (the kuser helpers' page, get_gate_vma() in
+ * arch/arm/kernel/process.c, not counted in map_count). */
 static long count_vmas(void)
 {
 	long vmas = 0;
