@@ -1,5 +1,5 @@
 # The shared part of the cross toolchain files (aarch64-linux-gnu.cmake, s390x-linux-gnu.cmake,
-# powerpc64le-linux-gnu.cmake): gcc-TRIPLET with its C library and runtime from Debian's cross
+# powerpc64le-linux-gnu.cmake, arm-linux-gnueabihf.cmake): gcc-TRIPLET with its C library and runtime from Debian's cross
 # packages in /usr/TRIPLET, and Debian's -dev libraries for the target unpacked by
 # tools/foreign-sysroot ARCH. The including file sets MMAPSUITE_CROSS_TRIPLET (GNU triplet),
 # MMAPSUITE_CROSS_ARCH (Debian architecture) and CMAKE_SYSTEM_PROCESSOR; the sysroot is

@@ -354,16 +354,18 @@ bool ms_policy(enum ms_behaviour b, struct ms_policy *out)
 	case MS_THP:
 		return thp_off(p);
 	case MS_SOFT_DIRTY:
-		/* arm64 does not select HAVE_ARCH_SOFT_DIRTY: no configuration enables it there,
-		 * and a kernel without its config file (an initramfs) must still say so. */
-		if (is_machine("aarch64")) {
+		/* arm64 and 32-bit arm do not select HAVE_ARCH_SOFT_DIRTY: no configuration enables
+		 * it there, and a kernel without its config file (an initramfs) must still say so. */
+		if (is_machine("aarch64") || is_machine("armv7l")) {
+			bool a64 = is_machine("aarch64");
 			s = (struct ms_setting){ .name = "HAVE_ARCH_SOFT_DIRTY", .found = true,
-						 .value = "n", .source = "arch/arm64/Kconfig" };
+						 .value = "n" };
+			snprintf(s.source, sizeof(s.source), "arch/%s/Kconfig", a64 ? "arm64" : "arm");
 			p->off = true;
 			p->by = s;
-			snprintf(p->reason, sizeof(p->reason), "soft-dirty tracking: arm64 has none "
+			snprintf(p->reason, sizeof(p->reason), "soft-dirty tracking: %s has none "
 				 "(the architecture does not select HAVE_ARCH_SOFT_DIRTY, so "
-				 "CONFIG_MEM_SOFT_DIRTY cannot be set)");
+				 "CONFIG_MEM_SOFT_DIRTY cannot be set)", a64 ? "arm64" : "arm");
 			return true;
 		}
 		return kconfig_off(p, "soft-dirty tracking", "CONFIG_MEM_SOFT_DIRTY");

@@ -168,7 +168,7 @@ void ms_offset_row(enum offset_row row)
 	};
 	size_t pg = ms_page();
 	int fd = ms_file(pg, NULL);
-	off_t top = (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(pg - 1)); /* last page start */
+	off_t top = ms_last_offset_page();
 	off_t off = row == OFFSET_UNALIGNED ? 1 : row == OFFSET_PLUS_LEN_PAST_OFF_T_MAX ? top
 		    : top - (off_t)pg;
 	errno = 0;
@@ -182,6 +182,15 @@ void ms_offset_row(enum offset_row row)
 		  (uintmax_t)off, p == MAP_FAILED ? ms_errname(e) : "a mapping",
 		  expect ? ms_errname(expect) : "a mapping");
 	xclose(fd);
+}
+
+off_t ms_last_offset_page(void)
+{
+#if UINTPTR_MAX > 0xffffffffu
+	return (off_t)((uint64_t)INT64_MAX & ~(uint64_t)(ms_page() - 1));
+#else
+	return (off_t)((uint64_t)UINT32_MAX * 4096 & ~(uint64_t)(ms_page() - 1));
+#endif
 }
 
 /* ---- what this kernel and machine accept ---- */
@@ -286,15 +295,21 @@ const bool ms_va_is_x86_64 = true;
 #else
 const bool ms_va_is_x86_64 = false;
 #endif
+#if UINTPTR_MAX > 0xffffffffu
 const uintptr_t ms_x86_64_low_half_end = (uintptr_t)1 << 47;
+#else
+const uintptr_t ms_x86_64_low_half_end = 0; /* a 32-bit word has no 47-bit boundary (unused) */
+#endif
 
 /* On arm64 the top byte of an address is ignored (TBI), so 1 << 63 would be address 0 there:
  * bit 55 (top byte clear, above any 52-bit user space) is used instead. s390x gives user space
  * an address space of its own, all 64 bits of it but the last page (TASK_SIZE_MAX is
- * -PAGE_SIZE, arch/s390/include/asm/processor.h; its pages are 4 KiB): that page. */
+ * -PAGE_SIZE, arch/s390/include/asm/processor.h; its pages are 4 KiB): that page. A 32-bit
+ * word has no bit 63: the last page, above any split's TASK_SIZE (arm's 3 GiB split ends user
+ * space at PAGE_OFFSET - 16 MiB, 0xbf000000, arch/arm/include/asm/memory.h). */
 #if defined(__aarch64__)
 void *const ms_beyond_user_space = (void *)((uintptr_t)1 << 55);
-#elif defined(__s390x__)
+#elif defined(__s390x__) || UINTPTR_MAX == 0xffffffffu
 void *const ms_beyond_user_space = (void *)-(uintptr_t)4096;
 #else
 void *const ms_beyond_user_space = (void *)((uintptr_t)1 << 63);

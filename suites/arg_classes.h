@@ -110,9 +110,16 @@ enum offset_row { OFFSET_UNALIGNED, OFFSET_PLUS_LEN_PAST_OFF_T_MAX, OFFSET_NEAR_
 
 /* Assert mmap's offset classes on a file of the file system under test, one result per row:
  * an offset that is not a page multiple fails EINVAL; off + len past the largest offset
- * (off_t's maximum) fails EOVERFLOW; the largest page-aligned offset whose range still fits
- * is accepted. */
+ * (ms_last_offset_page() plus a page) fails EOVERFLOW; the largest page-aligned offset whose
+ * range still fits is accepted. */
 void ms_offset_row(enum offset_row row);
+
+/* The start of the last page mmap() can be given as an offset: off_t's last page with a
+ * 64-bit word; with a 32-bit word the last one mmap2 carries, whose offset is a 32-bit count
+ * of 4096-byte units (glibc's mmap64 refuses a larger or negative offset with EINVAL before
+ * any system call: sysdeps/unix/sysv/linux/mmap64.c, MMAP_OFF_HIGH_MASK), 16 TiB - 4 KiB,
+ * which is also 32-bit Linux's MAX_LFS_FILESIZE with 4 KiB pages. */
+off_t ms_last_offset_page(void);
 
 /* ---- what this kernel and machine accept ---- */
 
@@ -159,8 +166,9 @@ int ms_memfd_of(size_t len, unsigned char fill);
 extern const bool ms_va_is_x86_64;
 extern const uintptr_t ms_x86_64_low_half_end;
 
-/* An address no 64-bit Linux ever gives to user space (bit 63; bit 55 on arm64, which ignores
- * the top byte of an address; the last page on s390x, whose user space is the rest). */
+/* An address no Linux ever gives to user space (bit 63; bit 55 on arm64, which ignores the top
+ * byte of an address; the last page on s390x, whose user space is the rest, and with a 32-bit
+ * word, where the kernel sits above TASK_SIZE). */
 extern void *const ms_beyond_user_space;
 
 /* Whether the kernel runs x86-64 5-level paging (it clears the la57 flag when it does not):

@@ -290,12 +290,29 @@ static void overcommit_mode(const char *mode)
 	ms_setting_change(MS_OVERCOMMIT_MEMORY, mode);
 }
 
-/* Larger than RAM plus swap: what mode 0's heuristic refuses. */
+/* len, or SKIP when no free range of the address space is that large (a 32-bit word's 3 GiB
+ * of user space against a guest with 2 GiB of RAM): a PROT_NONE private mapping is never
+ * accounted, so only the address space can refuse it, in every overcommit mode. */
+static size_t in_address_space(size_t len)
+{
+	errno = 0;
+	void *p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		cr_skip_test("no %zu MiB range is free in this process's address space (%s; %d-bit "
+			     "word): the mapping the test needs cannot exist in any mode", len >> 20,
+			     ms_errname(errno), (int)sizeof(void *) * 8);
+	munmap(p, len);
+	return len;
+}
+
+/* Larger than RAM plus swap: what mode 0's heuristic refuses (SKIP where no such range fits). */
 static size_t beyond_ram_and_swap(void)
 {
-	size_t kb = (size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal") +
-		    (1u << 20);
-	return kb * 1024 & ~(ms_page() - 1);
+	uint64_t kb = (uint64_t)ms_meminfo_kb("MemTotal") + (uint64_t)ms_meminfo_kb("SwapTotal") +
+		      (1u << 20);
+	if (kb * 1024 > SIZE_MAX)
+		in_address_space(SIZE_MAX & ~(ms_page() - 1));
+	return in_address_space((size_t)(kb * 1024) & ~(ms_page() - 1));
 }
 
 struct map_try {
@@ -351,9 +368,10 @@ CONFORM(mmap_noreserve, overcommit_always_accepts_beyond_ram, "k6", LINUX,
 CONFORM(mmap_noreserve, overcommit_never_ignores_noreserve, "k6", LINUX,
 	.fini = ms_settings_restore, MS_ALONE)
 {
-	size_t len = ((size_t)ms_meminfo_kb("MemTotal") + (size_t)ms_meminfo_kb("SwapTotal")) *
-			     1024 + ((size_t)1 << 30);
-	len &= ~(ms_page() - 1);
+	uint64_t bytes = ((uint64_t)ms_meminfo_kb("MemTotal") + (uint64_t)ms_meminfo_kb("SwapTotal")) *
+			 1024 + ((uint64_t)1 << 30);
+	size_t len = in_address_space(bytes > SIZE_MAX ? SIZE_MAX & ~(ms_page() - 1) :
+				      (size_t)bytes & ~(ms_page() - 1));
 	const int rw = PROT_READ | PROT_WRITE, anon = MAP_PRIVATE | MAP_ANONYMOUS;
 	/* Mode 2 refuses every new commitment on the machine once Committed_AS passes
 	 * CommitLimit: other processes' forks and allocations fail meanwhile (seen: fork() in
@@ -471,6 +489,14 @@ CONFORM(mmap_min_addr, fixed_below_min_addr_eperm, "h17", LINUX)
 	/* the last page that starts below min: page 0 when min is less than a page (4096 with
 	 * 16 KiB pages), which MAP_FIXED names like any other */
 	void *low = (void *)((min - 1) & ~(pg - 1));
+#if defined(__arm__)
+	/* arm refuses MAP_FIXED below FIRST_USER_ADDRESS, two pages, with EINVAL before the
+	 * mmap_min_addr check (arch_mmap_check(), arch/arm/include/uapi/asm/mman.h) */
+	if ((uintptr_t)low < 2 * pg)
+		cr_skip_test("vm.mmap_min_addr is %lu: the only pages below it are below arm's "
+			     "FIRST_USER_ADDRESS (two pages), which MAP_FIXED refuses with EINVAL "
+			     "before the mmap_min_addr check", min);
+#endif
 	pid_t pid = xfork();
 	if (pid == 0) {
 		ms_child_drop_capability(CAP_SYS_RAWIO);

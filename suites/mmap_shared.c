@@ -385,6 +385,8 @@ static const unsigned char ret_insn[] = { 0xc0, 0x03, 0x5f, 0xd6 };
 static const unsigned char ret_insn[] = { 0x20, 0x00, 0x80, 0x4e }; /* blr, ppc64le */
 #elif defined(__s390x__)
 static const unsigned char ret_insn[] = { 0x07, 0xfe }; /* br %r14 */
+#elif defined(__arm__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static const unsigned char ret_insn[] = { 0x1e, 0xff, 0x2f, 0xe1 }; /* bx lr, A32 */
 #else
 static const unsigned char ret_insn[] = { 0 };
 #define MS_NO_RET_INSN 1

@@ -130,6 +130,12 @@ static size_t put_return_insn(unsigned char *at)
 	static const unsigned char br_r14[] = { 0x07, 0xfe }; /* br %r14: r14 holds the return */
 	memcpy(at, br_r14, sizeof(br_r14));
 	return sizeof(br_r14);
+#elif defined(__arm__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* bx lr, an A32 instruction: a call through an even address enters ARM state, and bx lr
+	 * goes back to a Thumb caller (lr's bit 0) */
+	static const unsigned char bx_lr[] = { 0x1e, 0xff, 0x2f, 0xe1 };
+	memcpy(at, bx_lr, sizeof(bx_lr));
+	return sizeof(bx_lr);
 #else
 	(void)at;
 	return 0;

@@ -349,8 +349,13 @@ struct exec_marks {
 };
 
 /* A fixed address far from where the loader, heap, stack or mmap base of the new image land,
- * so that no mapping of the exec'd shell can be there by chance. */
+ * so that no mapping of the exec'd shell can be there by chance: 32 TiB, or 512 MiB with a
+ * 32-bit word (below arm's PIE base, 2/3 of TASK_SIZE, and its mmap base under the stack). */
+#if UINTPTR_MAX > 0xffffffffu
 #define EXEC_MARK_ADDR ((void *)0x200000000000UL)
+#else
+#define EXEC_MARK_ADDR ((void *)0x20000000UL)
+#endif
 
 static void map_marks(void *arg)
 {

@@ -15,7 +15,7 @@
 #                                        private lists (tools/foreign-apt), unpacked in
 #                                        <cache>/debian/<pkg>_<version>_<arch>/ (cached); prints it
 #   guest_arm64_pkg PKG                  guest_foreign_pkg arm64 PKG
-#   guest_arch_of SPEC|IMAGE             amd64, arm64, ppc64el or s390x: the flavour of a debian:
+#   guest_arch_of SPEC|IMAGE             amd64, arm64, ppc64el, s390x or armhf: the flavour of a debian:
 #                                        SPEC (debian:6.12-arm64-16k, debian:6.1-s390x), or what
 #                                        `file` says of IMAGE
 #   guest_root_init ROOT [ARCH]          an initramfs root: static busybox (the host's, or
@@ -97,12 +97,14 @@ guest_arch_of() {
 	debian:*-arm64*) echo arm64 ;;
 	debian:*-ppc64el*) echo ppc64el ;;
 	debian:*-s390x*) echo s390x ;;
+	debian:*-armhf*) echo armhf ;;
 	debian:*) dpkg --print-architecture ;;
 	*) local f
 	   f=$(file -bL "$1")
 	   if grep -qi 'arm64\|aarch64' <<<"$f"; then echo arm64
 	   elif grep -qi 'PowerPC' <<<"$f"; then echo ppc64el
 	   elif grep -qi 'S/390\|s390' <<<"$f"; then echo s390x
+	   elif grep -qi 'ARM boot executable' <<<"$f"; then echo armhf
 	   else echo amd64; fi ;;
 	esac
 }

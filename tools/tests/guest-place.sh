@@ -1,14 +1,30 @@
 #!/usr/bin/env bash
-# Shared body of the guest-place steps (step-vm-16k.sh, step-vm-64k.sh, step-vm-s390x.sh): builds
+# Shared body of the guest-place steps (step-vm-16k.sh, step-vm-64k.sh, step-vm-s390x.sh,
+# step-vm-armhf.sh): builds
 # the test module for SPEC, runs `tools/vm --kernel SPEC` on tmpfs with the driver suite and
 # requires verdict 0 (every difference from the host explained by kernel.expect or a SKIP naming
-# the feature), the place's page size (and BYTE_ORDER, big or little, when given) in the run's
-# environment and a passing driver test; prints the boot and boot-to-results times.
+# the feature), the place's page size (and BYTE_ORDER, big or little, and WORD_BITS, 32 or 64,
+# when given) in the run's environment and a passing driver test; prints the boot and
+# boot-to-results times.
 # GUEST_TIMEOUT: seconds before tools/vm kills a hung guest (default 1500).
-#   tools/tests/guest-place.sh SPEC PAGE_SIZE NAME OUT [BYTE_ORDER]
+# GUEST_ARCH and GUEST_QEMU (PROGRAM:PACKAGE): when set, SKIP unless that QEMU, the
+# architecture's cross compiler with its C library and the ported Criterion's build tools are
+# there (the SKIP names the package tools/deps installs).
+#   tools/tests/guest-place.sh SPEC PAGE_SIZE NAME OUT [BYTE_ORDER [WORD_BITS]]
 set -uo pipefail
-spec=$1 page_size=$2 name=$3 out=$4 byte_order=${5:-}
+spec=$1 page_size=$2 name=$3 out=$4 byte_order=${5:-} word_bits=${6:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+if [[ -n ${GUEST_ARCH:-} ]]; then
+	# shellcheck source=../lib/cross.sh
+	. "$top/tools/lib/cross.sh"
+	triplet=$(cross_triplet "$GUEST_ARCH") || exit 1
+	for n in "${GUEST_QEMU:?GUEST_QEMU=PROGRAM:PACKAGE}" "$triplet-gcc:gcc-$triplet" cpio:cpio \
+		depmod:kmod meson:meson protoc:protobuf-compiler protoc-gen-nanopb:nanopb; do
+		command -v "${n%%:*}" >/dev/null || { echo "SKIP: ${n%%:*} not found (tools/deps installs ${n#*:})"; exit 0; }
+	done
+	[[ -e /usr/$triplet/lib/crt1.o ]] || { echo "SKIP: no $GUEST_ARCH C library for the cross compiler" \
+		"(tools/deps installs libc6-dev-$GUEST_ARCH-cross)"; exit 0; }
+fi
 rm -rf "$out" && mkdir -p "$out"
 t0=$SECONDS
 # the test module, cross-built against the guest kernel's own headers (fetched, never installed)
@@ -23,14 +39,14 @@ took=$((SECONDS - t0))
 grep -E '^(guest:|mmapsuite: .* tests|tools/vm:)' "$out/tools-vm.log"
 run=$(ls -d "$out"/*/ 2>/dev/null | head -1)
 [[ -n $run ]] || { echo "no results came back (tools/vm exit $rc)"; exit 1; }
-python3 - "$run" "$rc" "$spec" "$page_size" "$name" "$byte_order" <<'CHECK' || exit 1
+python3 - "$run" "$rc" "$spec" "$page_size" "$name" "$byte_order" "$word_bits" <<'CHECK' || exit 1
 import json, os, sys
 run, rc, spec, want_page, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
-want_order = sys.argv[6]
+want_order, want_bits = sys.argv[6], sys.argv[7]
 res = json.load(open(os.path.join(run, "results.json")))
 place = res["place"]
 series, flavour = spec.split(":")[1].split("-", 1)
-flavour = flavour.replace("ppc64el", "powerpc64le")
+flavour = flavour.replace("ppc64el", "powerpc64le").replace("armhf", "armmp-lpae")
 assert place.startswith(f"guest:{series}.") and place.endswith("-" + flavour), f"place is {place!r}"
 env = res["environment"]
 # the place must really be the one named: the page size the suite saw in the guest
@@ -38,6 +54,8 @@ page = (env.get("place") or {}).get("page_size") or env.get("page_size")
 assert page is not None and int(page) == want_page, f"the guest's page size is {page}, not {want_page}"
 order = (env.get("place") or {}).get("byte_order")
 assert not want_order or order == want_order, f"the guest's byte order is {order}, not {want_order}"
+bits = (env.get("place") or {}).get("word_bits")
+assert not want_bits or bits == int(want_bits), f"the guest's word is {bits} bits, not {want_bits}"
 conf = res["conformance"]
 tmpfs = [c for c in conf if c["fs"] == "tmpfs"]
 assert tmpfs, "no tmpfs results from the guest"

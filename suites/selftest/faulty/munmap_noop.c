@@ -5,7 +5,12 @@
 
 #include <stdint.h>
 
+#if UINTPTR_MAX > 0xffffffffu
 #define USER_VA_END 0x7ffffffff000UL /* x86-64 TASK_SIZE with 4-level page tables */
+#else
+/* 32-bit: arm's TASK_SIZE with the 3 GiB split (PAGE_OFFSET - 16 MiB), i386's is 3 GiB */
+#define USER_VA_END 0xbf000000UL
+#endif
 
 int munmap(void *addr, size_t len)
 {
