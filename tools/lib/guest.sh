@@ -184,6 +184,8 @@ guest_foreign_programs() {
 		done <<<"$libs"
 		interp=$(readelf -lW "$d/$f" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
 		[[ -z $interp || -e $root$interp ]] && continue
+		[[ -e $root/lib/$triplet/${interp##*/} ]] ||
+			{ guest_err "$arch: the loader $interp of $pkg's $f is not in /lib/$triplet"; return 1; }
 		mkdir -p "$root$(dirname "$interp")"
 		# relative: it resolves inside ROOT in the guest and under qemu-user -L ROOT alike
 		ln -s "$(realpath -m --relative-to="$(dirname "$interp")" "/lib/$triplet/$(basename "$interp")")" \
