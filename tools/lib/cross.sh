@@ -4,6 +4,10 @@
 #   cross_meson ARCH       "cpu_family cpu endian" for a meson cross file
 #   cross_build_dir ARCH   the build directory's name (build-aarch64, build-ppc64le, ...)
 #   cross_kernel_arch ARCH Kbuild's ARCH= for the architecture's kernel (x86, powerpc, s390, ...)
+#   cross_elf_deps DIRS FILE  the libraries FILE (an ELF object of any architecture: ldd cannot
+#                          run its loader) loads, found from the ELF headers in DIRS
+#                          (colon-separated, searched in order): its interpreter, then every
+#                          DT_NEEDED, recursively; one path a line; fails naming a missing one
 cross_triplet() {
 	case $1 in
 	amd64) echo x86_64-linux-gnu ;;
@@ -39,4 +43,30 @@ cross_kernel_arch() {
 	armhf) echo arm ;;
 	*) echo "cross: no kernel architecture known for Debian architecture '$1'" >&2; return 2 ;;
 	esac
+}
+
+_cross_find() { # DIRS NAME
+	local d dirs
+	IFS=: read -ra dirs <<<"$1"
+	for d in "${dirs[@]}"; do
+		[[ -e $d/$2 ]] && { echo "$d/$2"; return 0; }
+	done
+	echo "cross: $2 not found in $1" >&2
+	return 1
+}
+cross_elf_deps() {
+	local -A seen=()
+	local todo=("$2") f n p interp
+	interp=$(readelf -lW "$2" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	[[ -z $interp ]] || _cross_find "$1" "$(basename "$interp")" || return 1
+	while ((${#todo[@]})); do
+		f=${todo[0]} todo=("${todo[@]:1}")
+		for n in $(readelf -dW "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[[ -n ${seen[$n]:-} ]] && continue
+			seen[$n]=1
+			p=$(_cross_find "$1" "$n") || return 1
+			echo "$p"
+			todo+=("$p")
+		done
+	done
 }

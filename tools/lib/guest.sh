@@ -22,6 +22,12 @@
 #                                        Debian's one for a foreign ARCH), /init-less skeleton
 #   guest_copy_programs ROOT PROG...     programs (names or paths) with every library ldd lists,
 #                                        at the same paths inside ROOT
+#   guest_foreign_programs ROOT ARCH PKG FILE...
+#                                        FILEs (paths in Debian's ARCH package PKG: programs,
+#                                        their symlinks, configuration) at the same paths inside
+#                                        ROOT, with every library they load taken from PKG's
+#                                        dependencies (libc6 too) and the ELF loader at the
+#                                        programs' interpreter path
 #   guest_copy_modules ROOT MODDIR MOD...  modules and their dependencies from MODDIR
 #                                        (/lib/modules/<release>), decompressed, depmod -b run;
 #                                        appends the load order to ROOT/etc/guest-modules
@@ -39,6 +45,9 @@
 #                                        isa-debug-exit code ((rc-1)/2) on x86, else the
 #                                        "guest: finished with status N" line of the CONSOLE
 #                                        log (arm: no exit device); 125 = no verdict
+
+# shellcheck source=cross.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cross.sh"
 
 guest_err() { echo "${GUEST_PROG:-guest}: $*" >&2; }
 
@@ -142,6 +151,48 @@ guest_copy_programs() {
 	done
 	# the loader's canonical path (PT_INTERP) for every copied program
 	[[ -e $root/lib64 || ! -e /lib64 ]] || cp -a /lib64 "$root/" 2>/dev/null || true
+}
+
+guest_foreign_programs() {
+	local root=$1 arch=$2 pkg=$3 top triplet d f p rel lib libs interp
+	shift 3
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	triplet=$(cross_triplet "$arch") || return 1
+	local deps=() dirs=() libdirs=''
+	mapfile -t deps < <("$top/tools/foreign-apt" "$arch" cache depends --recurse --no-recommends \
+		--no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$pkg" |
+		grep -v '^[ <]' | sort -u)
+	((${#deps[@]})) || { guest_err "no $arch package $pkg (tools/foreign-apt $arch update?)"; return 1; }
+	for p in "${deps[@]}"; do
+		d=$(guest_foreign_pkg "$arch" "$p") || return 1
+		dirs+=("$d")
+		libdirs+=$d/lib/$triplet:$d/usr/lib/$triplet:$d/lib:$d/usr/lib:
+	done
+	d=$(guest_foreign_pkg "$arch" "$pkg") || return 1
+	for f in "$@"; do
+		[[ -e $d/$f || -L $d/$f ]] || { guest_err "$arch package $pkg has no $f"; return 1; }
+		mkdir -p "$root/$(dirname "$f")"
+		cp -a "$d/$f" "$root/$f"
+		[[ ! -L $d/$f ]] && file -b "$d/$f" | grep -q '^ELF' || continue
+		libs=$(cross_elf_deps "$libdirs" "$d/$f") ||
+			{ guest_err "$arch: a library of $pkg's $f is in none of its dependencies"; return 1; }
+		while read -r lib; do # a path in one of the unpacked packages: the same path in ROOT
+			for p in "${dirs[@]}"; do
+				[[ $lib == "$p"/* ]] && rel=${lib#"$p"} && break
+			done
+			[[ -e $root$rel ]] && continue
+			mkdir -p "$root$(dirname "$rel")"
+			cp -L "$lib" "$root$rel"
+		done <<<"$libs"
+		interp=$(readelf -lW "$d/$f" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+		[[ -z $interp || -e $root$interp ]] && continue
+		[[ -e $root/lib/$triplet/${interp##*/} ]] ||
+			{ guest_err "$arch: the loader $interp of $pkg's $f is not in /lib/$triplet"; return 1; }
+		mkdir -p "$root$(dirname "$interp")"
+		# relative: it resolves inside ROOT in the guest and under qemu-user -L ROOT alike
+		ln -s "$(realpath -m --relative-to="$(dirname "$interp")" "/lib/$triplet/$(basename "$interp")")" \
+			"$root$interp"
+	done
 }
 
 guest_copy_modules() {
