@@ -551,7 +551,7 @@ CONFORM(madvise_wipeonfork, non_private_anon_fails_einval, "a10", LINUX)
 /* Assert that a MADV_DONTFORK range is absent in the child: no /proc/self/maps line, and a
  * read there raises SIGSEGV with SEGV_MAPERR at that address; MADV_DOFORK undoes it. The read
  * is at a page's start: whether si_addr names the byte within the page is the siginfo tests'
- * clause (signals.c), and this one's message, from the child, could not carry their note. */
+ * clause (signal_info.c), and this one's message, from the child, could not carry their note. */
 CONFORM(madvise_dontfork, range_absent_in_child, "a10", LINUX)
 {
 	size_t pg = ms_page(), len = npages * pg;
