@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # step: QEMU virt board (arm64, 4 KiB pages, Debian 6.1, TCG): the default tools/board virt conformance run on tmpfs, verdict 0 with its own time limits
-# tier: deep
+# tier: matrix
 set -euo pipefail
 bin=$1 out=$2/board-virt
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,8 +15,9 @@ command -v qemu-system-aarch64 >/dev/null ||
 # at start; tools/board's --timeout is multiplied by it too), so the run is held to verdict 0
 # with no option: any FAIL, BROKEN or missing verdict fails the step.
 # Measured 2026-12-07 on 2 shared cores: factor 7.58 and boot to results 304 s at load 9-11;
-# the step 352 s (factor 5.85, boot to results 330 s) at load 10-13. Deep tier: it alone would
-# take a sixth of the gate's 35 minutes.
+# the step 352 s (factor 5.85, boot to results 330 s) at load 10-13. Matrix tier (`tools/test
+# --matrix`), with the other places the gate does not boot: it alone would take a sixth of the
+# gate's 35 minutes.
 t0=$SECONDS
 rc=0
 "$top/tools/board" virt --out "$out" || rc=$?

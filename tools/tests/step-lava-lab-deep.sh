@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # step: LAVA lab, whole tmpfs suite: one job per architecture (qemu x86_64 and arm64) through a private lava-server, beside a job whose suite outlasts its timeout (Incomplete, exit 1); each matches tools/lava/run-local of the same bundle on the same kernel; the lab stops by itself and leaves nothing
-# tier: deep
+# tier: matrix
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
