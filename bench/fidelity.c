@@ -11,7 +11,7 @@
  *          mapping (the first pass faults, the rest are steady state), against fio's mmap
  *          engine with time_based, which opens the file once and maps it once for the whole
  *          run (strace: one mmap in a one-second run).
- * fio is started with an argument vector (no shell) and its stderr goes to a mkstemp file. */
+ * fio is started with an argument vector (no shell) and its stderr goes to an unnamed file (ms_unnamed_file()). */
 #include "runner_internal.h"
 
 #include "results.h"
@@ -193,19 +193,18 @@ static struct fid_rate fio_pass(const char *path, const struct fid_workload *w, 
 		       int loops, double runtime_s, char *err, size_t errlen)
 {
 	char a_file[4300], a_size[64], a_bs[64], a_rw[64], a_eng[64], a_loops[64], a_cpu[64];
-	char a_rt[64], a_align[64], errpath[] = "/tmp/mmapsuite-fio-XXXXXX";
+	char a_rt[64], a_align[64];
 	json_error_t jerr = { 0 };
 	json_t *root, *job, *dir;
 	struct fid_rate bw = { -1, -1, 0, 0 };
-	int status, errfd = mkstemp(errpath);
+	int status, errfd = ms_unnamed_file("mmapsuite-fio-stderr");
 	char *argv[20];
 	int n = 0;
 
 	if (errfd < 0) {
-		snprintf(err, errlen, "mkstemp: %s", strerror(errno));
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
 		return bw;
 	}
-	unlink(errpath); /* read back through the descriptor; nothing left behind */
 	snprintf(a_file, sizeof(a_file), "--filename=%s", path);
 	snprintf(a_size, sizeof(a_size), "--size=%llu", (unsigned long long)FID_FILE_SIZE);
 	snprintf(a_bs, sizeof(a_bs), "--bs=%zu", w->bs);

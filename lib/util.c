@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -176,6 +177,11 @@ int ms_open_new_file(const char *path, int flags)
 	close(dir);
 	errno = e;
 	return fd;
+}
+
+int ms_unnamed_file(const char *name)
+{
+	return memfd_create(name, MFD_CLOEXEC);
 }
 
 int ms_mkdir_p(const char *path, unsigned mode)

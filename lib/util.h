@@ -48,6 +48,11 @@ int ms_write_file_atomic(const char *path, const char *data, size_t len);
  * last component, and inside the run directory never through one at all (dir_anchor.h).
  * flags adds O_TRUNC, O_APPEND or O_EXCL. Returns the descriptor, or -1 with errno. */
 int ms_open_new_file(const char *path, int flags);
+/* A new read-write file with no name anywhere (memfd_create(), close-on-exec): for output
+ * read back by this process, e.g. a child's stdout. Nothing in a shared directory such as
+ * /tmp, where another user could take or watch the name. name only labels /proc/PID/fd.
+ * Returns the descriptor, or -1 with errno. */
+int ms_unnamed_file(const char *name);
 /* mkdir -p (inside the run directory: relative to its descriptor, dir_anchor.h). Returns 0 or
  * -1 with errno. */
 int ms_mkdir_p(const char *path, unsigned mode);

@@ -126,14 +126,18 @@ double ms_child_limit_s(void)
 int ms_wait_bounded_at(const char *file, int line, pid_t pid)
 {
 	int status;
-	int polls = (int)(ms_child_limit_s() * 100); /* every 10 ms */
-	for (int i = 0; i < polls; i++) {
+	/* Bounded by the clock, not by a count of sleeps: a sleep lasts longer than asked under
+	 * load and shorter when a signal cuts it, and either way a count would move the bound. */
+	double deadline = ms_now_s() + ms_child_limit_s();
+	for (;;) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
 		if (r == pid)
 			return status;
-		if (r < 0)
+		if (r < 0 && errno != EINTR)
 			ms_broken("%s:%d: waitpid(%d): %s", file, line, (int)pid, ms_errname(errno));
-		usleep(10000);
+		if (ms_now_s() >= deadline)
+			break;
+		usleep(10000); /* every 10 ms */
 	}
 	ms_xkill(file, line, pid, SIGKILL);
 	waitpid(pid, &status, 0);

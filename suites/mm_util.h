@@ -18,6 +18,7 @@
  *                   ms_hot_file(), ms_read_only_file(), ms_drop_file_cache(), ms_reopen(),
  *                   ms_loop_attach_or_skip(), ms_shm_name()
  *   numbers         ms_read_long_file(), ms_meminfo_kb(), ms_vmstat()
+ *   machine code    ms_return_insn(): a bare return, for the PROT_EXEC tests
  *   system calls    ms_sys_mseal() with ms_require_mseal(); xpidfd_open();
  *                   ms_require_pkey_mprotect();
  *                   ms_userfaultfd_or_skip(), xuffd_register()
@@ -156,6 +157,14 @@ void ms_fenced_release(unsigned char *p, size_t len);
  * feature: arm64's PROT_BTI (0x10, HWCAP2_BTI) and PROT_MTE (0x20, HWCAP2_MTE); 0 elsewhere.
  * Elsewhere, and without the feature, those bits are unknown and refused with EINVAL. */
 unsigned long ms_arch_prot_bits(void);
+
+/* The most bytes ms_return_insn() writes. */
+#define MS_RETURN_INSN_MAX 4
+/* Writes the machine code of a bare return for this architecture at `at` (x86 ret, arm64
+ * ret x30, ppc64 ELFv2 blr, s390x br %r14, armhf A32 bx lr) and returns its length; 0 where no
+ * encoding is known (the test SKIPs). The code is called through a plain function pointer
+ * (ms_probe_exec()), so it returns to its caller. */
+size_t ms_return_insn(unsigned char at[MS_RETURN_INSN_MAX]);
 
 /* An address range that is certainly unmapped: mapped, then unmapped again. */
 unsigned char *ms_unmapped_range(size_t len);

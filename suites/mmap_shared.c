@@ -375,30 +375,13 @@ CONFORM(mmap_shared, mapping_outlives_close_and_unlink, "b8", POSIX)
 
 /* ---- b11: PROT_EXEC ---- */
 
-/* A return instruction for this architecture, written into a file and called. */
-#if defined(__x86_64__) || defined(__i386__)
-static const unsigned char ret_insn[] = { 0xc3 };
-#elif defined(__aarch64__)
-static const unsigned char ret_insn[] = { 0xc0, 0x03, 0x5f, 0xd6 };
-#elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2 && \
-	__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-static const unsigned char ret_insn[] = { 0x20, 0x00, 0x80, 0x4e }; /* blr, ppc64le */
-#elif defined(__s390x__)
-static const unsigned char ret_insn[] = { 0x07, 0xfe }; /* br %r14 */
-#elif defined(__arm__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-static const unsigned char ret_insn[] = { 0x1e, 0xff, 0x2f, 0xe1 }; /* bx lr, A32 */
-#else
-static const unsigned char ret_insn[] = { 0 };
-#define MS_NO_RET_INSN 1
-#endif
-
-/* A mode-0555 file holding ret_insn at page offset 0 and the pattern after it, reopened
+/* A mode-0555 file holding insn (n bytes) at page offset 0 and the pattern after it, reopened
  * O_RDONLY. */
-static int exec_file(size_t len)
+static int exec_file(size_t len, const unsigned char *insn, size_t n)
 {
 	char path[PATH_MAX];
 	int fd = ms_file(len, path);
-	xpwrite(fd, ret_insn, sizeof(ret_insn), 0);
+	xpwrite(fd, insn, n, 0);
 	xcheck("fchmod", fchmod(fd, 0555));
 	xclose(fd);
 	return xopen(path, O_RDONLY, 0);
@@ -419,23 +402,27 @@ static void *map_exec(int fd, size_t len)
 CONFORM(mmap_shared, exec_mapping_of_readonly_file_shows_contents, "b11", POSIX)
 {
 	size_t len = 2 * ms_page();
-	int fd = exec_file(len);
+	unsigned char insn[MS_RETURN_INSN_MAX] = { 0 };
+	size_t n = ms_return_insn(insn);
+	n = n ? n : 1; /* where no return is known, a zero byte: the contents are what count */
+	int fd = exec_file(len, insn, n);
 	const unsigned char *p = map_exec(fd, len);
-	cr_assert(memcmp(p, ret_insn, sizeof(ret_insn)) == 0, "first bytes differ from the file");
-	ms_assert_bytes(p, sizeof(ret_insn), len, ms_pattern, "PROT_EXEC mapping");
+	cr_assert(memcmp(p, insn, n) == 0, "first bytes differ from the file");
+	ms_assert_bytes(p, n, len, ms_pattern, "PROT_EXEC mapping");
 	xmunmap((void *)p, len);
 	xclose(fd);
 }
 
 /* Assert that code in a PROT_EXEC file mapping runs. LINUX: needs a known return instruction
- * (x86, arm64, ppc64le). */
+ * (ms_return_insn()). */
 CONFORM(mmap_shared, exec_mapping_runs_code_from_file, "b11", LINUX)
 {
-#ifdef MS_NO_RET_INSN
-	cr_skip_test("no return instruction known for this architecture");
-#endif
+	unsigned char insn[MS_RETURN_INSN_MAX];
+	size_t n = ms_return_insn(insn);
+	if (!n)
+		cr_skip_test("no return instruction known for this architecture");
 	size_t len = ms_page();
-	int fd = exec_file(len);
+	int fd = exec_file(len, insn, n);
 	void *p = map_exec(fd, len);
 	struct ms_fault f;
 	cr_assert(!ms_probe_exec(p, &f), "calling the return instruction in the PROT_EXEC file "

@@ -111,37 +111,6 @@ CONFORM_ERRNO_ROWS(PROT_BITS_ROWS, mprotect, unknown_prot_bits_fail_einval, "g12
 
 /* ---- e5: no execution without PROT_EXEC ---- */
 
-/* The machine code of a bare return. */
-static size_t put_return_insn(unsigned char *at)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	at[0] = 0xc3; /* ret */
-	return 1;
-#elif defined(__aarch64__)
-	const uint32_t ret = 0xd65f03c0; /* ret x30, little-endian */
-	memcpy(at, &ret, sizeof(ret));
-	return sizeof(ret);
-#elif defined(__powerpc64__) && defined(_CALL_ELF) && _CALL_ELF == 2
-	/* blr, in the CPU's byte order; ELFv2 calls a code address (ELFv1: a descriptor) */
-	const uint32_t blr = 0x4e800020;
-	memcpy(at, &blr, sizeof(blr));
-	return sizeof(blr);
-#elif defined(__s390x__)
-	static const unsigned char br_r14[] = { 0x07, 0xfe }; /* br %r14: r14 holds the return */
-	memcpy(at, br_r14, sizeof(br_r14));
-	return sizeof(br_r14);
-#elif defined(__arm__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* bx lr, an A32 instruction: a call through an even address enters ARM state, and bx lr
-	 * goes back to a Thumb caller (lr's bit 0) */
-	static const unsigned char bx_lr[] = { 0x1e, 0xff, 0x2f, 0xe1 };
-	memcpy(at, bx_lr, sizeof(bx_lr));
-	return sizeof(bx_lr);
-#else
-	(void)at;
-	return 0;
-#endif
-}
-
 /* Assert that calling code in a PROT_READ|PROT_WRITE mapping raises SIGSEGV SEGV_ACCERR at the
  * instruction (NX), and that after mprotect(PROT_READ|PROT_EXEC) the same call returns. LINUX:
  * POSIX leaves the effect of missing PROT_EXEC to the implementation; Linux enforces it where
@@ -155,7 +124,7 @@ CONFORM(mprotect_exec, call_into_non_exec_segv_then_exec_runs, "e5 e4", LINUX)
 	unsigned char *p = xmmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
 	unsigned char *code = p + 0x40;
-	size_t n = put_return_insn(code);
+	size_t n = ms_return_insn(code);
 	if (!n)
 		cr_skip_test("no `ret` encoding known for this architecture");
 	__builtin___clear_cache((char *)code, (char *)code + n);
@@ -178,8 +147,8 @@ CONFORM(mprotect_exec, call_into_read_only_file_map_segv, "e5", LINUX)
 	if (personality(0xffffffff) & READ_IMPLIES_EXEC)
 		cr_skip_test("the READ_IMPLIES_EXEC personality makes readable maps executable");
 	size_t pg = ms_page();
-	unsigned char insn[8];
-	size_t n = put_return_insn(insn);
+	unsigned char insn[MS_RETURN_INSN_MAX];
+	size_t n = ms_return_insn(insn);
 	if (!n)
 		cr_skip_test("no `ret` encoding known for this architecture");
 	int fd = ms_file(pg, NULL);

@@ -41,13 +41,12 @@ static int run_child(char *const argv[], const char *const env[], int out_fd, bo
 json_t *ms_conform_list(void)
 {
 	char *bin = conform_binary();
-	char tmpl[] = "/tmp/mmapsuite-list-XXXXXX";
-	int fd = mkstemp(tmpl);
+	int fd = ms_unnamed_file("mmapsuite-list");
 	if (fd < 0) {
+		ms_warn("cannot make a file for the test list: memfd_create: %s", strerror(errno));
 		free(bin);
 		return NULL;
 	}
-	unlink(tmpl);
 	char *argv[] = { bin, "--mmapsuite-list", NULL };
 	int rc = run_child(argv, NULL, fd, false);
 	json_t *list = NULL;

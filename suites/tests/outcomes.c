@@ -7,8 +7,10 @@
 #include "conform.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,4 +59,33 @@ CONFORM(outcome, child_setup_failure_is_broken, "a1", LINUX)
 		/* cppcheck-suppress invalidFunctionArg ; the failing set-up call this test needs */
 		xclose(-1);
 	xwait_ok(pid);
+}
+
+static void ignore_tick(int sig)
+{
+	(void)sig;
+}
+
+/* Assert that ms_wait_bounded() gives a child that never ends its whole bound in time
+ * (ms_child_limit_s() of CLOCK_MONOTONIC), however its sleeps go: a timer ticking every
+ * millisecond cuts each 10 ms sleep short, and a wait that counted sleeps gave up after a
+ * tenth of its bound. */
+CONFORM(outcome, bounded_wait_is_bounded_by_time, "a1", LINUX)
+{
+	pid_t pid = xfork();
+	if (pid == 0)
+		for (;;)
+			pause();
+	struct sigaction sa = { .sa_handler = ignore_tick }; /* no SA_RESTART: sleeps end early */
+	xcheck("sigaction", sigaction(SIGALRM, &sa, NULL));
+	struct itimerval tick = { { 0, 1000 }, { 0, 1000 } }, off = { 0 };
+	xcheck("setitimer", setitimer(ITIMER_REAL, &tick, NULL));
+	double t0 = ms_now_s();
+	int status = ms_wait_bounded(pid);
+	double took = ms_now_s() - t0;
+	xcheck("setitimer", setitimer(ITIMER_REAL, &off, NULL));
+	cr_assert_eq(status, -1, "the child that never ends was reported ended (status %#x)",
+		     status);
+	cr_assert(took >= ms_child_limit_s(), "ms_wait_bounded() gave up after %.2f s, before its "
+		  "bound of %.0f s", took, ms_child_limit_s());
 }

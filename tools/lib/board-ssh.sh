@@ -89,14 +89,8 @@ board_ssh() {
 		exit 1
 	fi
 	rdir= # removed on the board
-	local run=
-	for d in "$work/results"/*/; do
-		[[ -d $d ]] || continue
-		run=$(basename "$d")
-		[[ -e $out/$run ]] && { echo "tools/board: $out/$run exists; not overwritten" >&2; exit 2; }
-		cp -a "$d" "$out/$run"
-	done
 	echo "tools/board: $name ($arch): verdict in $((SECONDS - t0)) s" >&2
-	[[ -n $run ]] && echo "results: $out/$run"
-	return $((rc == 0 ? 0 : 1))
+	take_results "$work/results" "$rc"
+	echo "results: $out/$run"
+	return $((rc == 0 ? 0 : rc == 2 ? 2 : 1))
 }

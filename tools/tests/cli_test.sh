@@ -79,6 +79,34 @@ checks=$((checks + 1))
 touch "$work/shared/h.sqlite" # reading one there is refused too: SQLite would create -shm
 expect 2 "$work/shared/h.sqlite: refused: .* is writable by other users" -- "$ms" history --db "$work/shared/h.sqlite" x
 
+# tools/board: bad input exits 2; a board that sends no results exits 1 and says what is
+# missing. The board is a stand-in ssh (first on PATH) with the host's loader as the bundle.
+board=$(dirname "$0")/../board
+mkdir -p "$work/fake-ssh" "$work/board-bundle/lib"
+loader=$(readelf -l /bin/sh | sed -n 's/.*program interpreter: \(.*\)\]/\1/p')
+ln -s "$loader" "$work/board-bundle/lib/$(basename "$loader")"
+cat >"$work/fake-ssh/ssh" <<'SSH'
+#!/bin/sh
+case $* in
+*MMAPSUITE-EXIT*) # the run: a verdict, or none (the board went away)
+	case $FAKE_BOARD in verdict-only) echo "MMAPSUITE-EXIT 0" >&2 ;; *) exit 255 ;; esac ;;
+*" uname -m") uname -m ;;
+*"mktemp -d "*) echo /nonexistent/mmapsuite-board.fake ;;
+*"tar -C "*) cat >/dev/null ;;
+esac
+exit 0
+SSH
+chmod +x "$work/fake-ssh/ssh"
+fake_board() {
+	FAKE_BOARD=$1 PATH=$work/fake-ssh:$PATH "$board" ssh://root@fake.invalid --bundle "$work/board-bundle" \
+		--timeout 60 --out "$work/board-out-$1"
+}
+expect 1 "verdict 0 but no results: missing a run directory" -- fake_board verdict-only
+expect 1 "no verdict from fake.invalid" -- fake_board gone
+expect 2 "--out $work/a-file: exists and is not a directory" -- "$board" virt --out "$work/a-file"
+expect 2 "--fs ',' names no file system" -- "$board" virt --fs , --out "$work/board-out"
+expect 2 "--timeout needs a number of seconds" -- "$board" virt --timeout soon --out "$work/board-out"
+
 if [[ $(id -u) == 0 ]]; then
 	# A root run's results root: refused when others may write it without the sticky bit or
 	# when another user owns it; a sticky shared root gets root's own subdirectory.
@@ -102,6 +130,12 @@ if [[ $(id -u) == 0 ]]; then
 	checks=$((checks + 1))
 	grep -q '"read-only by default: writing a GPIO pin needs --gpio-pin N --allow-write"' "$work"/devmem/*/conform-tmpfs.jsonl ||
 		fail "exported variables turned on /dev/mem writes: $(cat "$work"/devmem/*/conform-tmpfs.jsonl)"
+	# The test list is read back through a file of no name: a run needs nothing of /tmp,
+	# where another user could take the name first (a read-only /tmp in a mount namespace).
+	checks=$((checks + 1))
+	unshare -m sh -c 'mount -t tmpfs -o ro mmapsuite-ro /tmp && "$1" list >"$2" 2>&1' sh "$ms" "$work/list-ro-tmp.txt" &&
+		grep -q '^mmap_anonymous ' "$work/list-ro-tmp.txt" ||
+		fail "mmapsuite list with a read-only /tmp: $(head -3 "$work/list-ro-tmp.txt")"
 	# expect --out on a full disk: recording failed (3), and no file is left.
 	mkdir "$work/full"
 	if mount -t tmpfs -o size=64k mmapsuite-cli "$work/full"; then
