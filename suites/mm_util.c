@@ -223,7 +223,10 @@ unsigned char *ms_anon_nothp(size_t len)
 {
 	unsigned char *p = xmmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 				 -1, 0);
-	xmadvise(p, len, MADV_NOHUGEPAGE);
+	/* A kernel without THP (PREEMPT_RT: Debian's -rt flavours) maps base pages only and
+	 * refuses the advice with EINVAL (madvise_behavior_valid(), mm/madvise.c). */
+	if (ms_pmd_size())
+		xmadvise(p, len, MADV_NOHUGEPAGE);
 	return p;
 }
 

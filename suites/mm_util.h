@@ -170,7 +170,7 @@ size_t ms_return_insn(unsigned char at[MS_RETURN_INSN_MAX]);
 unsigned char *ms_unmapped_range(size_t len);
 
 /* Private anonymous read-write memory in base pages only: a huge zero page or a THP would
- * turn per-page counts into per-PMD counts. */
+ * turn per-page counts into per-PMD counts. MADV_NOHUGEPAGE where the kernel has THP. */
 unsigned char *ms_anon_nothp(size_t len);
 
 /* A read fault (or none) on the byte at p. Inline: a call into another text page inside a

@@ -36,7 +36,14 @@
 #                                        "results" on /results, runs ROOT/etc/guest-run (a sh
 #                                        fragment), writes its exit status to
 #                                        /results/guest-status, then reports it through
-#                                        isa-debug-exit (x86) or powers off
+#                                        isa-debug-exit (x86, when /dev/port exists) or powers
+#                                        off. A kernel without 9p: /results stays in memory and
+#                                        is written as a tar onto the virtio disk whose serial
+#                                        is "results" (guest_results_disk)
+#   guest_results_disk KERNEL_CONFIG     true when that kernel has no virtio 9p (9P_FS and
+#                                        NET_9P_VIRTIO): its results need the disk
+#   guest_results_untar IMAGE DIR        the tar the guest wrote onto IMAGE, unpacked into DIR
+#                                        (owned by us, no device files, nothing outside DIR)
 #   guest_cpio ROOT OUT                  newc cpio, gzip -1
 #   guest_run_timeout SECS LOG CMD...    runs CMD (qemu) with stdout+stderr to LOG and to our
 #                                        stderr; kills it after SECS; returns CMD's status,
@@ -257,8 +264,16 @@ mkdir -p /var/lib/mmapsuite
 mount -t tmpfs -o mode=0700,size=80% mmapsuite-state /var/lib/mmapsuite
 hostname guest
 for m in $(cat /etc/guest-modules); do modprobe "$m" || echo "guest: modprobe $m failed" >&2; done
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /results ||
-	echo "guest: cannot mount the results share" >&2
+# the results: the 9p share, else (a kernel without 9p, e.g. Debian's cloud flavour) the
+# virtio disk the host attached with serial "results": a tar of /results written onto it at the end
+disk=
+if ! grep -qw 9p /proc/filesystems || ! mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 results /results; then
+	for b in /sys/block/vd*; do
+		[ "$(cat "$b/serial" 2>/dev/null)" = results ] && disk=/dev/${b##*/}
+	done
+	if [ -n "$disk" ]; then echo "guest: no 9p: the results go back as a tar on $disk"
+	else echo "guest: cannot mount the results share" >&2; fi
+fi
 echo "guest: $(uname -r) up after $(cut -d' ' -f1 /proc/uptime) s"
 status=125
 if [ -f /etc/guest-run ]; then
@@ -267,6 +282,7 @@ if [ -f /etc/guest-run ]; then
 fi
 echo "$status" > /results/guest-status
 echo "guest: finished with status $status after $(cut -d' ' -f1 /proc/uptime) s"
+[ -z "$disk" ] || tar -cf "$disk" -C /results . || echo "guest: writing the results to $disk failed" >&2
 sync
 umount /results 2>/dev/null
 if [ -c /dev/port ] && [ "$(uname -m)" = x86_64 ]; then
@@ -310,4 +326,19 @@ guest_status() {
 		[[ -n $s ]] && { echo "$s"; return 0; }
 	fi
 	echo 125
+}
+
+guest_results_disk() {
+	[[ -f $1 ]] || return 1 # no config to read: assume the share works
+	! { grep -qE '^CONFIG_9P_FS=[ym]' "$1" && grep -qE '^CONFIG_NET_9P_VIRTIO=[ym]' "$1"; }
+}
+
+guest_results_untar() {
+	local img=$1 dir=$2
+	# an empty disk (the guest died before writing it) is no tar: nothing to unpack
+	[[ -n $(head -c 512 "$img" | tr -d '\0') ]] || return 0
+	tar -xf "$img" -C "$dir" --no-same-owner --no-same-permissions --no-overwrite-dir \
+		--exclude='dev/*' || { guest_err "the results disk $img holds no readable tar"; return 1; }
+	# what the guest wrote is data: no links may point out of DIR
+	find "$dir" -type l -delete
 }

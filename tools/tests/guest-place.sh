@@ -48,6 +48,7 @@ res = json.load(open(os.path.join(run, "results.json")))
 place = res["place"]
 series, flavour = spec.split(":")[1].split("-", 1)
 flavour = flavour.replace("ppc64el", "powerpc64le").replace("armhf", "armmp-lpae")
+flavour = {"rt": "rt-amd64", "cloud": "cloud-amd64"}.get(flavour, flavour)
 assert place.startswith(f"guest:{series}.") and place.endswith("-" + flavour), f"place is {place!r}"
 env = res["environment"]
 # the place must really be the one named: the page size the suite saw in the guest
