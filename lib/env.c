@@ -62,8 +62,9 @@ static char *field_of(const char *path, const char *key)
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, key, klen) != 0)
 			continue;
-		char *colon = strchr(line + klen, ':');
-		if (!colon)
+		/* the whole key: "KEY<blanks>:" ("MMU" is not "MMU foo") */
+		char *colon = line + klen + strspn(line + klen, " \t");
+		if (*colon != ':')
 			continue;
 		colon++;
 		while (*colon == ' ' || *colon == '\t')
@@ -208,7 +209,9 @@ static json_t *kernel_health_section(void)
 }
 
 /* What a verdict may depend on beyond the kernel's version: the sizes and widths of the place
- * (place.h), so that compare names them when two places differ. */
+ * (place.h), so that compare names them when two places differ; on powerpc also the MMU
+ * ("Radix" or "Hash", the "MMU" line of /proc/cpuinfo: one kernel boots with either, and the
+ * THP and hugetlb sizes follow it). No other architecture has that line: no "mmu" there. */
 static json_t *place_section(void)
 {
 	unsigned long kb[16];
@@ -218,12 +221,17 @@ static json_t *place_section(void)
 		json_array_append_new(sizes, json_integer((json_int_t)kb[i]));
 	size_t pmd = ms_place_pmd_size();
 	unsigned long def = ms_place_default_hugetlb_kb();
-	return json_pack("{s:I, s:i, s:s, s:o, s:o, s:o}", "page_size",
-			 (json_int_t)ms_place_page_size(), "word_bits", ms_place_word_bits(),
-			 "byte_order", ms_place_byte_order(), "thp_pmd_size",
-			 pmd ? json_integer((json_int_t)pmd) : json_null(), "hugetlb_default_kb",
-			 def ? json_integer((json_int_t)def) : json_null(), "hugetlb_sizes_kb",
-			 sizes);
+	json_t *o = json_pack("{s:I, s:i, s:s, s:o, s:o, s:o}", "page_size",
+			      (json_int_t)ms_place_page_size(), "word_bits", ms_place_word_bits(),
+			      "byte_order", ms_place_byte_order(), "thp_pmd_size",
+			      pmd ? json_integer((json_int_t)pmd) : json_null(),
+			      "hugetlb_default_kb", def ? json_integer((json_int_t)def) : json_null(),
+			      "hugetlb_sizes_kb", sizes);
+	char *mmu = field_of("/proc/cpuinfo", "MMU");
+	if (mmu)
+		json_object_set_new(o, "mmu", json_string(mmu));
+	free(mmu);
+	return o;
 }
 
 json_t *ms_env_capture(void)

@@ -79,6 +79,7 @@ void ms_compare_place_line(const struct ms_comparison *c, size_t k, struct ms_te
 		{ "page size", "place.page_size", "bytes" },
 		{ "word size", "place.word_bits", "bits" },
 		{ "byte order", "place.byte_order", "" },
+		{ "MMU", "place.mmu", "" }, /* powerpc only: Radix or Hash */
 		{ "THP PMD size", "place.thp_pmd_size", "bytes" },
 		{ "default hugetlb size", "place.hugetlb_default_kb", "kB" },
 		{ "hugetlb sizes", "place.hugetlb_sizes_kb", "kB" },

@@ -318,8 +318,13 @@ static void mprotect_mremap_body(void)
 	child_check(!ms_probe_write(p + 77, 1, NULL), "the other huge page lost write access");
 
 	/* Move the read-only half to a fresh place aligned to a huge page: data and protection
-	 * move. */
-	unsigned char *r = mmap(NULL, 2 * HUGE_SZ, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	 * move. The place is reserved with huge pages too (MAP_NORESERVE: none taken from the
+	 * pool): under powerpc's hash MMU each slice of the address space (256 MiB below 4 GiB,
+	 * 1 TiB above) holds one page size, and a MAP_FIXED huge page into a slice holding base
+	 * pages fails EBUSY (arch/powerpc/mm/book3s64/slice.c, slice_get_unmapped_area). */
+	unsigned char *r = mmap(NULL, 2 * HUGE_SZ, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE | huge_flag(),
+				-1, 0);
 	child_check(r != MAP_FAILED, "mmap of the destination: %s", ms_errname(errno));
 	unsigned char *dst =
 		(unsigned char *)(((uintptr_t)r + HUGE_SZ - 1) & ~(uintptr_t)(HUGE_SZ - 1));

@@ -11,6 +11,11 @@
 #                                defines its own ok after sourcing
 #   module_check CHECK BIN       tools/checks/module-checks CHECK (docs/checks.md) with the
 #                                build of BIN; its status 3 (cannot run here) is a SKIP
+#   ppc64el_place BIN OUT_ROOT NAME SPEC MMU
+#                                the ppc64el guest steps (64 KiB pages, QEMU pseries POWER9,
+#                                TCG): tools/tests/guest-place.sh for SPEC into OUT_ROOT/NAME,
+#                                the environment recording MMU (Radix, or Hash for a -hash
+#                                SPEC); SKIPs naming the package when a tool is missing
 # shellcheck disable=SC2034 # top, out, bad: for the scripts that source this
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
@@ -41,4 +46,9 @@ module_check() {
 	local rc=$?
 	((rc == 3)) && { echo "SKIP: $1 cannot run here (reason above)"; exit 0; }
 	exit "$rc"
+}
+
+ppc64el_place() {
+	MMAPSUITE_BUILD=$(dirname "$1") GUEST_ARCH=ppc64el GUEST_QEMU=qemu-system-ppc64:qemu-system-ppc \
+		GUEST_MMU=$5 exec "$top/tools/tests/guest-place.sh" "$4" 65536 "$3" "$2/$3"
 }

@@ -8,6 +8,7 @@
 # boot-to-results times.
 # GUEST_TIMEOUT: seconds before tools/vm kills a hung guest (default 1500).
 # GUEST_FS: the guest's --fs (default tmpfs; tmpfs,ext4 costs about as much again per file system).
+# GUEST_MMU: when set (powerpc: Radix or Hash), the MMU the run's environment must record.
 # GUEST_ARCH and GUEST_QEMU (PROGRAM:PACKAGE): when set, SKIP unless that QEMU, the
 # architecture's cross compiler with its C library and the ported Criterion's build tools are
 # there (the SKIP names the package tools/deps installs).
@@ -40,10 +41,11 @@ took=$((SECONDS - t0))
 grep -E '^(guest:|mmapsuite: .* tests|tools/vm:)' "$out/tools-vm.log"
 run=$(ls -d "$out"/*/ 2>/dev/null | head -1)
 [[ -n $run ]] || { echo "no results came back (tools/vm exit $rc)"; exit 1; }
-python3 - "$run" "$rc" "$spec" "$page_size" "$name" "$byte_order" "$word_bits" "${GUEST_FS:-tmpfs}" <<'CHECK' || exit 1
+python3 - "$run" "$rc" "$spec" "$page_size" "$name" "$byte_order" "$word_bits" "${GUEST_FS:-tmpfs}" \
+	"${GUEST_MMU:-}" <<'CHECK' || exit 1
 import json, os, sys
 run, rc, spec, want_page, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
-want_order, want_bits, want_fs = sys.argv[6], sys.argv[7], sys.argv[8].split(",")
+want_order, want_bits, want_fs, want_mmu = sys.argv[6], sys.argv[7], sys.argv[8].split(","), sys.argv[9]
 res = json.load(open(os.path.join(run, "results.json")))
 place = res["place"]
 series, flavour = spec.split(":")[1].split("-", 1)
@@ -58,6 +60,8 @@ order = (env.get("place") or {}).get("byte_order")
 assert not want_order or order == want_order, f"the guest's byte order is {order}, not {want_order}"
 bits = (env.get("place") or {}).get("word_bits")
 assert not want_bits or bits == int(want_bits), f"the guest's word is {bits} bits, not {want_bits}"
+mmu = (env.get("place") or {}).get("mmu")
+assert not want_mmu or mmu == want_mmu, f"the guest's MMU is {mmu}, not {want_mmu}"
 conf = res["conformance"]
 for fs in want_fs: # a file system the guest could not make or mount only skips: not enough
     assert any(c["fs"] == fs and c["outcome"] == "pass" for c in conf), \
@@ -72,7 +76,9 @@ assert any(c["outcome"] == "pass" for c in drv), \
     "no driver test passed: the cross-built module did not load in the guest?"
 assert rc == 0, f"tools/vm exit {rc} (3: the guest hung or gave no verdict)"
 n = {o: sum(c["outcome"] == o for c in conf) for o in ("pass", "fail", "skip", "broken", "xfail", "xpass")}
-print(f"guest {place}: " + ", ".join(f"{k} {v}" for k, v in n.items() if v) +
+sizes = {k: (env.get("place") or {}).get(k) for k in ("mmu", "thp_pmd_size", "hugetlb_default_kb")}
+print(f"guest {place} (" + ", ".join(f"{k} {v}" for k, v in sizes.items() if v is not None) + "): " +
+      ", ".join(f"{k} {v}" for k, v in n.items() if v) +
       f"; driver suite: {sum(c['outcome'] == 'pass' for c in drv)} of {len(drv)} pass")
 CHECK
 boot=$(sed -n 's/.*guest: .* up after \([0-9.]*\) s.*/\1/p' "$out/tools-vm.log" | head -1)

@@ -2,18 +2,11 @@
 # step: ppc64el guest with 64 KiB pages (Debian 6.12 powerpc64le-64k, QEMU pseries POWER9, TCG, Criterion and BoxFort ported): tmpfs conformance and the driver suite, verdict 0
 # tier: matrix
 set -uo pipefail
-bin=$1 out=$2/vm-64k
-top=$(cd "$(dirname "$0")/../.." && pwd)
-# program:package, for the SKIP message
-need=(qemu-system-ppc64:qemu-system-ppc powerpc64le-linux-gnu-gcc:gcc-powerpc64le-linux-gnu
-	cpio:cpio depmod:kmod meson:meson protoc:protobuf-compiler protoc-gen-nanopb:nanopb)
-for n in "${need[@]}"; do
-	command -v "${n%%:*}" >/dev/null || { echo "SKIP: ${n%%:*} not found (tools/deps installs ${n#*:})"; exit 0; }
-done
-[[ -e /usr/powerpc64le-linux-gnu/lib/crt1.o ]] || { echo "SKIP: no ppc64el C library for the cross compiler (tools/deps installs libc6-dev-ppc64el-cross)"; exit 0; }
+# shellcheck source=../lib/steps.sh
+. "$(dirname "$0")/../lib/steps.sh"
 # Measured 2026-12-07 on 2 shared cores: 247 s from boot to results at load 4-9 (6.12), 480 to
 # 543 s at load 9-14 (6.1); the first run also builds the sysroot with Criterion ported (about
 # 1.5 min) and the cross build (about 4 min). Matrix tier (`tools/test --matrix`) until that fits the gate's budget.
 # tmpfs only unless GUEST_FS=tmpfs,ext4: ext4 took 0.6x (16 KiB) to 1.3x (64 KiB) the tmpfs
 # time at load 9-13 (docs/guests.md, docs/architectures.md)
-MMAPSUITE_BUILD=$(dirname "$bin") exec "$top/tools/tests/guest-place.sh" debian:6.12-ppc64el-64k 65536 "64 KiB" "$out"
+ppc64el_place "$1" "$2" vm-64k debian:6.12-ppc64el-64k Radix
