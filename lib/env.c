@@ -218,8 +218,13 @@ static json_t *place_section(void)
 		json_array_append_new(sizes, json_integer((json_int_t)kb[i]));
 	size_t pmd = ms_place_pmd_size();
 	unsigned long def = ms_place_default_hugetlb_kb();
-	return json_pack("{s:I, s:i, s:s, s:o, s:o, s:o}", "page_size",
+	char machine[65];
+	ms_place_kernel_machine(machine, sizeof(machine));
+	int kbits = ms_place_kernel_word_bits();
+	return json_pack("{s:I, s:i, s:s, s:o, s:s, s:o, s:o, s:o}", "page_size",
 			 (json_int_t)ms_place_page_size(), "word_bits", ms_place_word_bits(),
+			 "kernel_machine", machine, "kernel_word_bits",
+			 kbits ? json_integer(kbits) : json_null(),
 			 "byte_order", ms_place_byte_order(), "thp_pmd_size",
 			 pmd ? json_integer((json_int_t)pmd) : json_null(), "hugetlb_default_kb",
 			 def ? json_integer((json_int_t)def) : json_null(), "hugetlb_sizes_kb",

@@ -24,5 +24,12 @@ size_t ms_place_hugetlb_sizes_kb(unsigned long *kb, size_t max);
 const char *ms_place_byte_order(void);
 /* sizeof(long) * 8 of this program: 32 for an armhf or i386 build, also on a 64-bit kernel. */
 int ms_place_word_bits(void);
+/* The kernel's machine into buf: /proc/sys/kernel/arch (what uname -m says to a native
+ * program), else uname's machine, which a compat task may see differently (arm64 tells a
+ * 32-bit program "armv8l"). */
+void ms_place_kernel_machine(char *buf, size_t n);
+/* The kernel's word in bits (32 or 64) from the width of /proc/kallsyms' addresses; 0 when
+ * unreadable. 64 beside a word_bits of 32: a 32-bit program on a 64-bit kernel (compat). */
+int ms_place_kernel_word_bits(void);
 
 #endif
