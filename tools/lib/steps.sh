@@ -42,3 +42,14 @@ module_check() {
 	((rc == 3)) && { echo "SKIP: $1 cannot run here (reason above)"; exit 0; }
 	exit "$rc"
 }
+
+# guest_place_step BIN ARCH PROGRAM:PACKAGE SPEC PAGE_SIZE NAME OUT [BYTE_ORDER [WORD_BITS [KERNEL_WORD_BITS]]]
+#                              a guest-place step (tools/tests/guest-place.sh): SPEC's guest with
+#                              the build of BIN, ARCH's cross build (GUEST_ARCH) and that QEMU
+#                              (GUEST_QEMU); GUEST_TIMEOUT defaults to 3000 s (TCG under load)
+guest_place_step() {
+	local bin=$1 arch=$2 qemu=$3
+	shift 3
+	MMAPSUITE_BUILD=$(dirname "$bin") GUEST_TIMEOUT=${GUEST_TIMEOUT:-3000} GUEST_ARCH=$arch GUEST_QEMU=$qemu \
+		exec "$top/tools/tests/guest-place.sh" "$@"
+}
