@@ -235,12 +235,14 @@ json_t *ms_env_capture(void)
 {
 	struct utsname u;
 	uname(&u);
+	char machine[65];
+	ms_place_machine(machine, sizeof(machine));
 	char *cpu = field_of("/proc/cpuinfo", "model name");
 	if (!cpu)
 		cpu = field_of("/proc/cpuinfo", "CPU part"); /* arm64 */
 	json_t *env = json_pack(
 		"{s:o, s:s, s:I, s:s?, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
-		"kernel", kernel_section(), "architecture", u.machine, "page_size",
+		"kernel", kernel_section(), "architecture", machine, "page_size",
 		(json_int_t)sysconf(_SC_PAGESIZE), "cpu_model", cpu, "online_cpus",
 		(json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "topology", ms_topo_summary(),
 		"memory", memory_section(), "thp", thp_section(), "vm", sysctl_section(),

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -110,4 +111,27 @@ int ms_place_kernel_word_bits(void)
 		fclose(f);
 	}
 	return bits == 32 || bits == 64 ? bits : 0;
+}
+
+bool ms_place_compat(void)
+{
+	return ms_place_kernel_word_bits() > ms_place_word_bits();
+}
+
+void ms_place_machine(char *buf, size_t n)
+{
+	struct utsname u;
+	int old = -1;
+	/* what `linux32 uname -m` prints: a 64-bit kernel names its 32-bit personality so */
+	if (ms_place_word_bits() == 32 && ms_place_compat()) {
+		old = personality(0xffffffff);
+		if (old != -1 && personality((unsigned long)(PER_LINUX32 | (old & ~PER_MASK))) == -1)
+			old = -1;
+	}
+	if (uname(&u) == 0)
+		snprintf(buf, n, "%s", u.machine);
+	else if (n)
+		buf[0] = '\0';
+	if (old != -1)
+		personality((unsigned long)old);
 }
