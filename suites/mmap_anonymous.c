@@ -367,11 +367,17 @@ CONFORM(mmap_anonymous, address_space_exhaustion_fails_enomem, "a5", POSIX)
 	xwait_ok(pid);
 }
 
+struct vma_count {
+	long vmas;
+	bool vectors_counted; /* ms_place_compat(), read once: it opens /proc/kallsyms */
+};
+
 static bool count_real_vma(const struct ms_vma *vma, void *arg)
 {
+	struct vma_count *c = arg;
 	bool gate = strcmp(vma->name, "[vsyscall]") == 0 ||
-		    (strcmp(vma->name, "[vectors]") == 0 && !ms_place_compat());
-	*(long *)arg += !gate;
+		    (strcmp(vma->name, "[vectors]") == 0 && !c->vectors_counted);
+	c->vmas += !gate;
 	return true;
 }
 
@@ -382,9 +388,9 @@ static bool count_real_vma(const struct ms_vma *vma, void *arg)
  * arch/arm64/kernel/vdso.c). */
 static long count_vmas(void)
 {
-	long vmas = 0;
-	ms_vma_walk(count_real_vma, &vmas);
-	return vmas;
+	struct vma_count c = { .vmas = 0, .vectors_counted = ms_place_compat() };
+	ms_vma_walk(count_real_vma, &c);
+	return c.vmas;
 }
 
 /* Assert that vm.max_map_count bounds the VMAs of a process: an mprotect that must split a
