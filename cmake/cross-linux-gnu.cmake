@@ -2,7 +2,8 @@
 # powerpc64le-linux-gnu.cmake, arm-linux-gnueabihf.cmake): gcc-TRIPLET with its C library and runtime from Debian's cross
 # packages in /usr/TRIPLET, and Debian's -dev libraries for the target unpacked by
 # tools/foreign-sysroot ARCH. The including file sets MMAPSUITE_CROSS_TRIPLET (GNU triplet),
-# MMAPSUITE_CROSS_ARCH (Debian architecture) and CMAKE_SYSTEM_PROCESSOR; the sysroot is
+# MMAPSUITE_CROSS_ARCH (Debian architecture), CMAKE_SYSTEM_PROCESSOR and, where the libraries'
+# directory is not the triplet (i386), MMAPSUITE_CROSS_MULTIARCH; the sysroot is
 # -DMMAPSUITE_CROSS_SYSROOT=DIR, else <cache>/sysroot-ARCH.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_C_COMPILER ${MMAPSUITE_CROSS_TRIPLET}-gcc)
@@ -20,12 +21,15 @@ if(NOT EXISTS "${MMAPSUITE_CROSS_SYSROOT}/.complete")
   message(FATAL_ERROR "no ${MMAPSUITE_CROSS_ARCH} sysroot at ${MMAPSUITE_CROSS_SYSROOT}: run tools/foreign-sysroot ${MMAPSUITE_CROSS_ARCH}")
 endif()
 set(_sr "${MMAPSUITE_CROSS_SYSROOT}")
-set(_multi "${_sr}/usr/lib/${MMAPSUITE_CROSS_TRIPLET}")
+if(NOT MMAPSUITE_CROSS_MULTIARCH)
+  set(MMAPSUITE_CROSS_MULTIARCH ${MMAPSUITE_CROSS_TRIPLET})
+endif()
+set(_multi "${_sr}/usr/lib/${MMAPSUITE_CROSS_MULTIARCH}")
 
 # Libraries and headers: the sysroot after the cross C library (not --sysroot, which would
 # hide /usr/TRIPLET). rpath-link resolves the libraries' own dependencies.
-set(CMAKE_C_FLAGS_INIT "-idirafter ${_sr}/usr/include -idirafter ${_sr}/usr/include/${MMAPSUITE_CROSS_TRIPLET}")
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-L${_multi} -Wl,-rpath-link,${_multi}:${_sr}/lib/${MMAPSUITE_CROSS_TRIPLET}")
+set(CMAKE_C_FLAGS_INIT "-idirafter ${_sr}/usr/include -idirafter ${_sr}/usr/include/${MMAPSUITE_CROSS_MULTIARCH}")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-L${_multi} -Wl,-rpath-link,${_multi}:${_sr}/lib/${MMAPSUITE_CROSS_MULTIARCH}")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "${CMAKE_EXE_LINKER_FLAGS_INIT}")
 set(CMAKE_MODULE_LINKER_FLAGS_INIT "${CMAKE_EXE_LINKER_FLAGS_INIT}")
 

@@ -221,12 +221,17 @@ static json_t *place_section(void)
 		json_array_append_new(sizes, json_integer((json_int_t)kb[i]));
 	size_t pmd = ms_place_pmd_size();
 	unsigned long def = ms_place_default_hugetlb_kb();
-	json_t *o = json_pack("{s:I, s:i, s:s, s:o, s:o, s:o}", "page_size",
-			      (json_int_t)ms_place_page_size(), "word_bits", ms_place_word_bits(),
-			      "byte_order", ms_place_byte_order(), "thp_pmd_size",
-			      pmd ? json_integer((json_int_t)pmd) : json_null(),
-			      "hugetlb_default_kb", def ? json_integer((json_int_t)def) : json_null(),
-			      "hugetlb_sizes_kb", sizes);
+	char machine[65];
+	ms_place_kernel_machine(machine, sizeof(machine));
+	int kbits = ms_place_kernel_word_bits();
+	json_t *o = json_pack("{s:I, s:i, s:s, s:o, s:s, s:o, s:o, s:o}", "page_size",
+			 (json_int_t)ms_place_page_size(), "word_bits", ms_place_word_bits(),
+			 "kernel_machine", machine, "kernel_word_bits",
+			 kbits ? json_integer(kbits) : json_null(),
+			 "byte_order", ms_place_byte_order(), "thp_pmd_size",
+			 pmd ? json_integer((json_int_t)pmd) : json_null(), "hugetlb_default_kb",
+			 def ? json_integer((json_int_t)def) : json_null(), "hugetlb_sizes_kb",
+			 sizes);
 	char *mmu = field_of("/proc/cpuinfo", "MMU");
 	if (mmu)
 		json_object_set_new(o, "mmu", json_string(mmu));
@@ -238,12 +243,14 @@ json_t *ms_env_capture(void)
 {
 	struct utsname u;
 	uname(&u);
+	char machine[65];
+	ms_place_machine(machine, sizeof(machine));
 	char *cpu = field_of("/proc/cpuinfo", "model name");
 	if (!cpu)
 		cpu = field_of("/proc/cpuinfo", "CPU part"); /* arm64 */
 	json_t *env = json_pack(
 		"{s:o, s:s, s:I, s:s?, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o}",
-		"kernel", kernel_section(), "architecture", u.machine, "page_size",
+		"kernel", kernel_section(), "architecture", machine, "page_size",
 		(json_int_t)sysconf(_SC_PAGESIZE), "cpu_model", cpu, "online_cpus",
 		(json_int_t)sysconf(_SC_NPROCESSORS_ONLN), "topology", ms_topo_summary(),
 		"memory", memory_section(), "thp", thp_section(), "vm", sysctl_section(),

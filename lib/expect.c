@@ -1,5 +1,6 @@
 #include "expect.h"
 #include "env.h"
+#include "place.h"
 #include "renames.h"
 #include "util.h"
 
@@ -288,13 +289,10 @@ int ms_expect_parse(struct ms_expect *e, const char *file, const char *text,
 	e->v = v;
 	e->n = n;
 	struct utsname u;
-	if (uname(&u) == 0) {
-		e->kernel = ms_strdup(u.release);
-		e->arch = ms_strdup(u.machine);
-	} else {
-		e->kernel = ms_strdup("");
-		e->arch = ms_strdup("");
-	}
+	e->kernel = ms_strdup(uname(&u) == 0 ? u.release : "");
+	char machine[65]; /* the program's machine: armv8l for armhf on an arm64 kernel */
+	ms_place_machine(machine, sizeof(machine));
+	e->arch = ms_strdup(machine);
 	return 0;
 }
 

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 size_t ms_place_page_size(void)
@@ -79,4 +81,57 @@ const char *ms_place_byte_order(void)
 int ms_place_word_bits(void)
 {
 	return (int)sizeof(long) * 8;
+}
+
+void ms_place_kernel_machine(char *buf, size_t n)
+{
+	FILE *f = fopen("/proc/sys/kernel/arch", "re");
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, (int)n, f))
+			buf[0] = '\0';
+		fclose(f);
+		buf[strcspn(buf, "\n")] = '\0';
+	}
+	struct utsname u;
+	if (!buf[0] && uname(&u) == 0)
+		snprintf(buf, n, "%s", u.machine);
+}
+
+int ms_place_kernel_word_bits(void)
+{
+	/* /proc/kallsyms prints each address in the kernel's full width (%px), zeroes included
+	 * when kptr_restrict hides it: 16 hex digits on a 64-bit kernel, 8 on a 32-bit one. */
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char addr[32];
+	int bits = 0;
+	if (f) {
+		if (fscanf(f, "%31[0-9a-fA-F]", addr) == 1)
+			bits = (int)strlen(addr) * 4;
+		fclose(f);
+	}
+	return bits == 32 || bits == 64 ? bits : 0;
+}
+
+bool ms_place_compat(void)
+{
+	return ms_place_kernel_word_bits() > ms_place_word_bits();
+}
+
+void ms_place_machine(char *buf, size_t n)
+{
+	struct utsname u;
+	int old = -1;
+	/* what `linux32 uname -m` prints: a 64-bit kernel names its 32-bit personality so */
+	if (ms_place_word_bits() == 32 && ms_place_compat()) {
+		old = personality(0xffffffff);
+		if (old != -1 && personality((unsigned long)(PER_LINUX32 | (old & ~PER_MASK))) == -1)
+			old = -1;
+	}
+	if (uname(&u) == 0)
+		snprintf(buf, n, "%s", u.machine);
+	else if (n)
+		buf[0] = '\0';
+	if (old != -1)
+		personality((unsigned long)old);
 }

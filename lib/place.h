@@ -7,6 +7,7 @@
 #ifndef MMAPSUITE_PLACE_H
 #define MMAPSUITE_PLACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define MS_HUGETLB_SYSFS "/sys/kernel/mm/hugepages"
@@ -24,5 +25,19 @@ size_t ms_place_hugetlb_sizes_kb(unsigned long *kb, size_t max);
 const char *ms_place_byte_order(void);
 /* sizeof(long) * 8 of this program: 32 for an armhf or i386 build, also on a 64-bit kernel. */
 int ms_place_word_bits(void);
+/* The kernel's machine into buf: /proc/sys/kernel/arch (what uname -m says to a native
+ * program), else uname's machine, which a compat task may see differently (arm64 tells a
+ * 32-bit program "armv8l"). */
+void ms_place_kernel_machine(char *buf, size_t n);
+/* The kernel's word in bits (32 or 64) from the width of /proc/kallsyms' addresses; 0 when
+ * unreadable. 64 beside a word_bits of 32: a 32-bit program on a 64-bit kernel (compat). */
+int ms_place_kernel_word_bits(void);
+/* Whether this program's word is narrower than its kernel's: a 32-bit program on a 64-bit
+ * kernel, whose system calls go through the kernel's compat entry points. */
+bool ms_place_compat(void);
+/* This program's machine into buf: uname's, but for a 32-bit program on a 64-bit kernel
+ * what its 32-bit personality is told (`linux32 uname -m`: armv8l on arm64, i686 on x86-64),
+ * so that it names the place apart from a native 64-bit program on the same kernel. */
+void ms_place_machine(char *buf, size_t n);
 
 #endif

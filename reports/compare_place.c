@@ -78,6 +78,8 @@ void ms_compare_place_line(const struct ms_comparison *c, size_t k, struct ms_te
 		{ "architecture", "architecture", "" },
 		{ "page size", "place.page_size", "bytes" },
 		{ "word size", "place.word_bits", "bits" },
+		{ "kernel machine", "place.kernel_machine", "" },
+		{ "kernel word size", "place.kernel_word_bits", "bits" },
 		{ "byte order", "place.byte_order", "" },
 		{ "MMU", "place.mmu", "" }, /* powerpc only: Radix or Hash */
 		{ "THP PMD size", "place.thp_pmd_size", "bytes" },

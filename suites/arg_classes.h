@@ -120,6 +120,9 @@ void ms_offset_row(enum offset_row row);
  * any system call: sysdeps/unix/sysv/linux/mmap64.c, MMAP_OFF_HIGH_MASK), 16 TiB - 4 KiB,
  * which is also 32-bit Linux's MAX_LFS_FILESIZE with 4 KiB pages. */
 off_t ms_last_offset_page(void);
+/* SKIPs when no offset mmap() can be given reaches past the largest file offset: a 32-bit
+ * program on a 64-bit kernel (ms_place_compat()). */
+void ms_require_offset_max_reachable(void);
 
 /* ---- what this kernel and machine accept ---- */
 

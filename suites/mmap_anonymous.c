@@ -5,6 +5,7 @@
  * system under test; they run on each one anyway because the harness runs every suite per
  * file system. */
 #include "mm_util.h"
+#include "place.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -366,20 +367,30 @@ CONFORM(mmap_anonymous, address_space_exhaustion_fails_enomem, "a5", POSIX)
 	xwait_ok(pid);
 }
 
+struct vma_count {
+	long vmas;
+	bool vectors_counted; /* ms_place_compat(), read once: it opens /proc/kallsyms */
+};
+
 static bool count_real_vma(const struct ms_vma *vma, void *arg)
 {
-	*(long *)arg += strcmp(vma->name, "[vsyscall]") != 0 && strcmp(vma->name, "[vectors]") != 0;
+	struct vma_count *c = arg;
+	bool gate = strcmp(vma->name, "[vsyscall]") == 0 ||
+		    (strcmp(vma->name, "[vectors]") == 0 && !c->vectors_counted);
+	c->vmas += !gate;
 	return true;
 }
 
 /* VMAs of this process: /proc/self/maps lines less the gate areas, which are no VMAs: x86-64's
- * [vsyscall] and arm's [vectors] (the kuser helpers' page, get_gate_vma() in
- * arch/arm/kernel/process.c, not counted in map_count). */
+ * [vsyscall] and 32-bit arm's [vectors] (the kuser helpers' page, get_gate_vma() in
+ * arch/arm/kernel/process.c, not counted in map_count). An arm64 kernel gives a 32-bit
+ * program its [vectors] as a real special mapping, counted (aarch32_kuser_helpers_setup() in
+ * arch/arm64/kernel/vdso.c). */
 static long count_vmas(void)
 {
-	long vmas = 0;
-	ms_vma_walk(count_real_vma, &vmas);
-	return vmas;
+	struct vma_count c = { .vmas = 0, .vectors_counted = ms_place_compat() };
+	ms_vma_walk(count_real_vma, &c);
+	return c.vmas;
 }
 
 /* Assert that vm.max_map_count bounds the VMAs of a process: an mprotect that must split a

@@ -227,6 +227,7 @@ CONFORM(mmap_classes, read_only_fd_private_write_succeeds, "h5", POSIX)
 		 "POSIX mmap() EOVERFLOW: off plus len exceeds the offset maximum of "      \
 	    "the open file description")
 #define OFF_OVERFLOW_SETUP(row)                                                             \
+	ms_require_offset_max_reachable();                                                  \
 	int fd = ms_file(4 * ms_page(), NULL);                                              \
 	off_t last_page = ms_last_offset_page();
 #define OFF_OVERFLOW_TEARDOWN(row)                                                          \

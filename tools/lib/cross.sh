@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # What a cross build needs to know of a Debian architecture. Source it from bash.
 #   cross_triplet ARCH     the GNU triplet of Debian's cross toolchain (gcc-TRIPLET)
+#   cross_multiarch ARCH   the directory of ARCH's libraries and headers in Debian's packages
+#                          (lib/TUPLE): the triplet but for i386 (i686-linux-gnu's libraries
+#                          are in lib/i386-linux-gnu)
 #   cross_meson ARCH       "cpu_family cpu endian" for a meson cross file
 #   cross_build_dir ARCH   the build directory's name (build-aarch64, build-ppc64le, ...)
 #   cross_kernel_arch ARCH Kbuild's ARCH= for the architecture's kernel (x86, powerpc, s390, ...)
@@ -15,7 +18,14 @@ cross_triplet() {
 	ppc64el) echo powerpc64le-linux-gnu ;;
 	s390x) echo s390x-linux-gnu ;;
 	armhf) echo arm-linux-gnueabihf ;;
+	i386) echo i686-linux-gnu ;;
 	*) echo "cross: no triplet known for Debian architecture '$1'" >&2; return 2 ;;
+	esac
+}
+cross_multiarch() {
+	case $1 in
+	i386) echo i386-linux-gnu ;;
+	*) cross_triplet "$1" ;;
 	esac
 }
 cross_meson() {
@@ -24,6 +34,7 @@ cross_meson() {
 	ppc64el) echo ppc64 ppc64le little ;;
 	s390x) echo s390x s390x big ;;
 	armhf) echo arm armv7 little ;;
+	i386) echo x86 i686 little ;;
 	*) echo "cross: no meson machine known for Debian architecture '$1'" >&2; return 2 ;;
 	esac
 }
@@ -41,6 +52,7 @@ cross_kernel_arch() {
 	ppc64el) echo powerpc ;;
 	s390x) echo s390 ;;
 	armhf) echo arm ;;
+	i386) echo x86 ;;
 	*) echo "cross: no kernel architecture known for Debian architecture '$1'" >&2; return 2 ;;
 	esac
 }

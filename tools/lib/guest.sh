@@ -164,7 +164,7 @@ guest_foreign_programs() {
 	local root=$1 arch=$2 pkg=$3 top triplet d f p rel lib libs interp
 	shift 3
 	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-	triplet=$(cross_triplet "$arch") || return 1
+	triplet=$(cross_multiarch "$arch") || return 1 # the libraries' directory
 	local deps=() dirs=() libdirs=''
 	mapfile -t deps < <("$top/tools/foreign-apt" "$arch" cache depends --recurse --no-recommends \
 		--no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances "$pkg" |

@@ -48,7 +48,18 @@ module_check() {
 	exit "$rc"
 }
 
+# guest_place_step BIN ARCH PROGRAM:PACKAGE SPEC PAGE_SIZE NAME OUT [BYTE_ORDER [WORD_BITS [KERNEL_WORD_BITS]]]
+#                              a guest-place step (tools/tests/guest-place.sh): SPEC's guest with
+#                              the build of BIN, ARCH's cross build (GUEST_ARCH) and that QEMU
+#                              (GUEST_QEMU); GUEST_TIMEOUT defaults to 3000 s (TCG under load)
+guest_place_step() {
+	local bin=$1 arch=$2 qemu=$3
+	shift 3
+	MMAPSUITE_BUILD=$(dirname "$bin") GUEST_TIMEOUT=${GUEST_TIMEOUT:-3000} GUEST_ARCH=$arch GUEST_QEMU=$qemu \
+		exec "$top/tools/tests/guest-place.sh" "$@"
+}
+
+# ppc64el_place BIN OUT NAME SPEC MMU: a ppc64el guest-place step (64 KiB pages) whose MMU is MMU
 ppc64el_place() {
-	MMAPSUITE_BUILD=$(dirname "$1") GUEST_ARCH=ppc64el GUEST_QEMU=qemu-system-ppc64:qemu-system-ppc \
-		GUEST_MMU=$5 exec "$top/tools/tests/guest-place.sh" "$4" 65536 "$3" "$2/$3"
+	GUEST_MMU=$5 guest_place_step "$1" ppc64el qemu-system-ppc64:qemu-system-ppc "$4" 65536 "$3" "$2/$3"
 }

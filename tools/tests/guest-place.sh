@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Shared body of the guest-place steps (step-vm-16k.sh, step-vm-64k.sh, step-vm-s390x.sh,
-# step-vm-armhf.sh): builds the test module for SPEC, runs `tools/vm --kernel SPEC` on tmpfs (or
+# step-vm-armhf.sh, step-vm-compat32.sh): builds the test module for SPEC's kernel, runs `tools/vm --kernel SPEC` on tmpfs (or
 # the file systems GUEST_FS names) with the driver suite and requires verdict 0, passing tests on
 # each file system (every difference from the host explained by kernel.expect or a SKIP naming
-# the feature), the place's page size (and BYTE_ORDER, big or little, and WORD_BITS, 32 or 64,
-# when given) in the run's environment and a passing driver test; prints the boot and
+# the feature), the place's page size (and BYTE_ORDER, big or little, WORD_BITS, 32 or 64, and
+# KERNEL_WORD_BITS, the kernel's, when given) in the run's environment and a passing driver test; prints the boot and
 # boot-to-results times.
 # GUEST_TIMEOUT: seconds before tools/vm kills a hung guest (default 1500).
 # GUEST_FS: the guest's --fs (default tmpfs; tmpfs,ext4 costs about as much again per file system).
@@ -12,9 +12,10 @@
 # GUEST_ARCH and GUEST_QEMU (PROGRAM:PACKAGE): when set, SKIP unless that QEMU, the
 # architecture's cross compiler with its C library and the ported Criterion's build tools are
 # there (the SKIP names the package tools/deps installs).
-#   tools/tests/guest-place.sh SPEC PAGE_SIZE NAME OUT [BYTE_ORDER [WORD_BITS]]
+# A SPEC KERNEL+USERLAND (tools/vm) runs USERLAND's build on KERNEL: GUEST_ARCH names USERLAND.
+#   tools/tests/guest-place.sh SPEC PAGE_SIZE NAME OUT [BYTE_ORDER [WORD_BITS [KERNEL_WORD_BITS]]]
 set -uo pipefail
-spec=$1 page_size=$2 name=$3 out=$4 byte_order=${5:-} word_bits=${6:-}
+spec=$1 page_size=$2 name=$3 out=$4 byte_order=${5:-} word_bits=${6:-} kernel_bits=${7:-}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 if [[ -n ${GUEST_ARCH:-} ]]; then
 	# shellcheck source=../lib/cross.sh
@@ -30,7 +31,7 @@ fi
 rm -rf "$out" && mkdir -p "$out"
 t0=$SECONDS
 # the test module, cross-built against the guest kernel's own headers (fetched, never installed)
-if ! "$top/drivers/build" --kernel "$spec" > "$out/module-build.log" 2>&1; then
+if ! "$top/drivers/build" --kernel "${spec%+*}" > "$out/module-build.log" 2>&1; then
 	echo "the test module did not build for the $name guest: see $out/module-build.log"
 	exit 1
 fi
@@ -42,15 +43,17 @@ grep -E '^(guest:|mmapsuite: .* tests|tools/vm:)' "$out/tools-vm.log"
 run=$(ls -d "$out"/*/ 2>/dev/null | head -1)
 [[ -n $run ]] || { echo "no results came back (tools/vm exit $rc)"; exit 1; }
 python3 - "$run" "$rc" "$spec" "$page_size" "$name" "$byte_order" "$word_bits" "${GUEST_FS:-tmpfs}" \
-	"${GUEST_MMU:-}" <<'CHECK' || exit 1
+	"$kernel_bits" "${GUEST_MMU:-}" <<'CHECK' || exit 1
 import json, os, sys
 run, rc, spec, want_page, name = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
-want_order, want_bits, want_fs, want_mmu = sys.argv[6], sys.argv[7], sys.argv[8].split(","), sys.argv[9]
+want_order, want_bits, want_fs, want_kbits = sys.argv[6], sys.argv[7], sys.argv[8].split(","), sys.argv[9]
+want_mmu = sys.argv[10]
 res = json.load(open(os.path.join(run, "results.json")))
 place = res["place"]
 series, flavour = spec.split(":")[1].split("-", 1)
+flavour, plus, userland = flavour.partition("+") # KERNEL+USERLAND: the place is <release>+USERLAND
 flavour = flavour.replace("ppc64el", "powerpc64le").replace("armhf", "armmp-lpae")
-flavour = {"rt": "rt-amd64", "cloud": "cloud-amd64"}.get(flavour, flavour)
+flavour = {"rt": "rt-amd64", "cloud": "cloud-amd64"}.get(flavour, flavour) + plus + userland
 assert place.startswith(f"guest:{series}.") and place.endswith("-" + flavour), f"place is {place!r}"
 env = res["environment"]
 # the place must really be the one named: the page size the suite saw in the guest
@@ -62,6 +65,9 @@ bits = (env.get("place") or {}).get("word_bits")
 assert not want_bits or bits == int(want_bits), f"the guest's word is {bits} bits, not {want_bits}"
 mmu = (env.get("place") or {}).get("mmu")
 assert not want_mmu or mmu == want_mmu, f"the guest's MMU is {mmu}, not {want_mmu}"
+kbits = (env.get("place") or {}).get("kernel_word_bits")
+assert not want_kbits or kbits == int(want_kbits), \
+    f"the guest kernel's word is {kbits} bits, not {want_kbits}"
 conf = res["conformance"]
 for fs in want_fs: # a file system the guest could not make or mount only skips: not enough
     assert any(c["fs"] == fs and c["outcome"] == "pass" for c in conf), \
@@ -77,7 +83,8 @@ assert any(c["outcome"] == "pass" for c in drv), \
 assert rc == 0, f"tools/vm exit {rc} (3: the guest hung or gave no verdict)"
 n = {o: sum(c["outcome"] == o for c in conf) for o in ("pass", "fail", "skip", "broken", "xfail", "xpass")}
 sizes = {k: (env.get("place") or {}).get(k) for k in ("mmu", "thp_pmd_size", "hugetlb_default_kb")}
-print(f"guest {place} (" + ", ".join(f"{k} {v}" for k, v in sizes.items() if v is not None) + "): " +
+print(f"guest {place} ({bits}-bit programs, kernel {(env.get('place') or {}).get('kernel_machine')}" +
+      "".join(f", {k} {v}" for k, v in sizes.items() if v is not None) + "): " +
       ", ".join(f"{k} {v}" for k, v in n.items() if v) +
       f"; driver suite: {sum(c['outcome'] == 'pass' for c in drv)} of {len(drv)} pass")
 CHECK
