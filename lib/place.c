@@ -135,3 +135,43 @@ void ms_place_machine(char *buf, size_t n)
 	if (old != -1)
 		personality((unsigned long)old);
 }
+
+/* Whether list (a modules.dep or modules.builtin) has a line naming .../name.ko[.xz|.zst...];
+ * -1 when it cannot be read. */
+static int module_listed(const char *list, const char *name)
+{
+	FILE *f = fopen(list, "re");
+	char line[1024], want[128];
+	int found = 0;
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "/%s.ko", name);
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *end = strchr(line, ':'); /* modules.dep: "path: dependencies" */
+		if (end)
+			*end = '\0';
+		char *hit = strstr(line, want);
+		found = hit && (hit[strlen(want)] == '\0' || hit[strlen(want)] == '.' ||
+				hit[strlen(want)] == '\n');
+	}
+	fclose(f);
+	return found;
+}
+
+bool ms_place_module_absent_in(const char *dir, const char *name)
+{
+	char dep[512], builtin[512];
+	snprintf(dep, sizeof(dep), "%s/modules.dep", dir);
+	snprintf(builtin, sizeof(builtin), "%s/modules.builtin", dir);
+	return module_listed(dep, name) == 0 && module_listed(builtin, name) != 1;
+}
+
+bool ms_place_module_absent(const char *name)
+{
+	struct utsname u;
+	char dir[400];
+	if (uname(&u) != 0)
+		return false;
+	snprintf(dir, sizeof(dir), "/lib/modules/%s", u.release);
+	return ms_place_module_absent_in(dir, name);
+}

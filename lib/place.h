@@ -39,5 +39,11 @@ bool ms_place_compat(void);
  * what its 32-bit personality is told (`linux32 uname -m`: armv8l on arm64, i686 on x86-64),
  * so that it names the place apart from a native 64-bit program on the same kernel. */
 void ms_place_machine(char *buf, size_t n);
+/* Whether this kernel is known to lack module name (file name without .ko, e.g. "vivid",
+ * "snd-aloop"): /lib/modules/<release>/modules.dep is readable and neither it nor
+ * modules.builtin lists the module. False when that cannot be told (no modules.dep). */
+bool ms_place_module_absent(const char *name);
+/* The same against the module directory dir (what /lib/modules/<release> is above). */
+bool ms_place_module_absent_in(const char *dir, const char *name);
 
 #endif

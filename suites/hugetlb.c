@@ -69,8 +69,10 @@ static void with_huge_pages(long n, void (*body)(void))
 {
 	if (!HUGE_KB)
 		cr_skip_test("this kernel has no hugetlb page size (no Hugepagesize in /proc/meminfo, "
-			     "nothing in %s): a CPU that cannot map huge pages, such as s390x "
-			     "without EDAT-1 (as under QEMU TCG)", MS_HUGETLB_SYSFS);
+			     "nothing in %s): a CPU or hypervisor that maps no huge pages, such "
+			     "as s390x without EDAT-1 (QEMU TCG) or a pseries guest whose hash "
+			     "page size is capped at 64 KiB (QEMU's cap-hpt-max-page-size)",
+			     MS_HUGETLB_SYSFS);
 	if (access(ms_machine_setting(MS_HUGETLB_POOL)->path, F_OK) != 0)
 		cr_skip_test("no %ld kB hugetlb pool here (%s missing)", HUGE_KB,
 			     ms_machine_setting(MS_HUGETLB_POOL)->path);

@@ -6,6 +6,7 @@
  * <sound/asound.h> (suite media_alsa_aloop). The module is loaded by tools/vm in its guest;
  * elsewhere every test SKIPs saying the module is missing. */
 #include "mm_util.h"
+#include "place.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -41,6 +42,9 @@ static int aloop_card(void)
 			ms_broken("open and flock %s: %s", path, ms_errname(errno));
 		return c;
 	}
+	if (ms_place_module_absent("snd-aloop"))
+		cr_skip_test("this kernel has no snd-aloop module (not in modules.dep nor "
+			     "modules.builtin of its release): CONFIG_SND_ALOOP is off");
 	cr_skip_test("no snd-aloop card (%s): modprobe snd-aloop (tools/vm does in its guest)",
 		     access("/proc/asound", F_OK) == 0 ? "no card with id Loopback" :
 		     "no /proc/asound: no ALSA here");

@@ -8,6 +8,7 @@
  * The module is loaded by tools/vm in its guest (vivid n_devs=2 node_types=0x1,0x1
  * allocators=0,1); elsewhere every test SKIPs saying the module is missing. */
 #include "mm_util.h"
+#include "place.h"
 
 #include <fcntl.h>
 #include <linux/videodev2.h>
@@ -59,6 +60,9 @@ struct vivid {
 static struct vivid vivid_open(enum vivid_alloc a)
 {
 	struct vivid v = { .fd = -1 };
+	if (access("/sys/module/vivid", F_OK) != 0 && ms_place_module_absent("vivid"))
+		cr_skip_test("this kernel has no vivid module (not in modules.dep nor "
+			     "modules.builtin of its release): CONFIG_VIDEO_VIVID is off");
 	if (access("/sys/module/vivid", F_OK) != 0)
 		cr_skip_test("the vivid module is not loaded (modprobe vivid n_devs=2 "
 			     "node_types=0x1,0x1 allocators=0,1; tools/vm does in its guest)");

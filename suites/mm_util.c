@@ -341,8 +341,9 @@ size_t ms_require_default_huge_page_size(void)
 	size_t size = ms_default_huge_page_size();
 	if (!size)
 		cr_skip_test("no Hugepagesize in /proc/meminfo: this kernel has no hugetlb pages (not "
-			     "configured, or a CPU that cannot map them: s390x without EDAT-1, as "
-			     "under QEMU TCG)");
+			     "configured, or a CPU or hypervisor that cannot map them: s390x "
+			     "without EDAT-1 under QEMU TCG, a pseries guest with QEMU's hash page "
+			     "size cap at 64 KiB)");
 	return size;
 }
 

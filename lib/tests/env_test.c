@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "place.h"
+#include "unit_files.h"
 
 /* Assert that the environment holds every section a report needs, with values read from
  * this machine. */
@@ -43,4 +45,26 @@ Test(env, mount_of_proc_is_proc)
 	cr_assert_eq(ms_mount_of("/proc/self", &type, &opts, &src), 0);
 	cr_assert_str_eq(type, "proc");
 	free(type), free(opts), free(src);
+}
+
+/* Assert that a module is absent only when modules.dep is there and neither it nor
+ * modules.builtin lists it, matched by whole file name (vivid is not vivid2). */
+Test(env, module_absent_only_when_the_lists_say_so)
+{
+	char dir[] = "/tmp/mmapsuite-unit-modules.XXXXXX", path[96];
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_not(ms_place_module_absent_in(dir, "vivid"), "no modules.dep: cannot tell");
+	snprintf(path, sizeof(path), "%s/modules.dep", dir);
+	ms_unit_write_text(path, "kernel/drivers/media/test-drivers/vivid2/vivid2.ko.xz: a.ko\n"
+				 "kernel/sound/drivers/snd-aloop.ko.xz: kernel/sound/core/snd.ko.xz\n");
+	cr_assert(ms_place_module_absent_in(dir, "vivid"), "vivid2.ko counted as vivid");
+	cr_assert_not(ms_place_module_absent_in(dir, "snd-aloop"));
+	cr_assert(ms_place_module_absent_in(dir, "snd"), "a dependency counted as listed");
+	snprintf(path, sizeof(path), "%s/modules.builtin", dir);
+	ms_unit_write_text(path, "kernel/drivers/media/test-drivers/vivid/vivid.ko\n");
+	cr_assert_not(ms_place_module_absent_in(dir, "vivid"), "a built-in module counted absent");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/modules.dep", dir);
+	unlink(path);
+	rmdir(dir);
 }
