@@ -131,9 +131,12 @@ if [[ $(id -u) == 0 ]]; then
 	grep -q '"read-only by default: writing a GPIO pin needs --gpio-pin N --allow-write"' "$work"/devmem/*/conform-tmpfs.jsonl ||
 		fail "exported variables turned on /dev/mem writes: $(cat "$work"/devmem/*/conform-tmpfs.jsonl)"
 	# The test list is read back through a file of no name: a run needs nothing of /tmp,
-	# where another user could take the name first (a read-only /tmp in a mount namespace).
+	# where another user could take the name first (/tmp made read-only in a mount namespace,
+	# its files kept visible: the checkout and this output may lie under /tmp; the output is
+	# opened outside the namespace).
 	checks=$((checks + 1))
-	unshare -m sh -c 'mount -t tmpfs -o ro mmapsuite-ro /tmp && "$1" list >"$2" 2>&1' sh "$ms" "$work/list-ro-tmp.txt" &&
+	unshare -m sh -c 'mount --bind /tmp /tmp && mount -o remount,bind,ro /tmp && "$1" list' sh "$ms" \
+		>"$work/list-ro-tmp.txt" 2>&1 &&
 		grep -q '^mmap_anonymous ' "$work/list-ro-tmp.txt" ||
 		fail "mmapsuite list with a read-only /tmp: $(head -3 "$work/list-ro-tmp.txt")"
 	# expect --out on a full disk: recording failed (3), and no file is left.
