@@ -141,19 +141,19 @@ void ms_place_machine(char *buf, size_t n)
 static int module_listed(const char *list, const char *name)
 {
 	FILE *f = fopen(list, "re");
-	char line[1024], want[128];
+	char *line = NULL, want[128];
+	size_t cap = 0;
 	int found = 0;
 	if (!f)
 		return -1;
 	snprintf(want, sizeof(want), "/%s.ko", name);
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *end = strchr(line, ':'); /* modules.dep: "path: dependencies" */
-		if (end)
-			*end = '\0';
+	/* whole lines (getline): a long list of dependencies must not be read as a module's path */
+	while (!found && getline(&line, &cap, f) > 0) {
+		line[strcspn(line, ":\n")] = '\0'; /* modules.dep: "path: dependencies" */
 		char *hit = strstr(line, want);
-		found = hit && (hit[strlen(want)] == '\0' || hit[strlen(want)] == '.' ||
-				hit[strlen(want)] == '\n');
+		found = hit && (hit[strlen(want)] == '\0' || hit[strlen(want)] == '.');
 	}
+	free(line);
 	fclose(f);
 	return found;
 }
