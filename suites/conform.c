@@ -41,10 +41,14 @@ void ms_test_init(void)
 		arm();
 }
 
+/* Never /tmp: there another user could plant the names the tests create, or fill the space. */
 const char *ms_dir(void)
 {
 	const char *d = ms_env("MMAPSUITE_DIR");
-	return d && *d ? d : "/tmp";
+	if (!d || !*d)
+		ms_broken("MMAPSUITE_DIR is not set: run the tests through `mmapsuite conform`, "
+			  "which gives them a scratch directory on the file system under test");
+	return d;
 }
 
 static long fs_magic(void)
