@@ -285,9 +285,10 @@ static json_t *selftest_fs(const struct options *o, struct ms_harness *h,
 		}
 	struct selftest_timing timing;
 	selftest_run_all(&o->run, runs, n, fs->path, work, &timing);
-	fprintf(stderr, "selftest %s: %d runs of the suite, %d at once: %.1f s; then its %d tests "
-		"that run alone, one run at a time: %.1f s\n", fs->label, n, o->run.side_by_side,
-		timing.beside_s, timing.alone_tests, timing.alone_s);
+	fprintf(stderr, "selftest %s: %d runs of the suite, %d at once: %.1f s (CPU %.1f s); then "
+		"its %d tests that run alone, one run at a time: %.1f s (CPU %.1f s)\n", fs->label,
+		n, o->run.side_by_side, timing.beside_s, timing.beside_cpu_s, timing.alone_tests,
+		timing.alone_s, timing.alone_cpu_s);
 
 	struct selftest_run *clean = &runs[0], *placebo = &runs[1];
 	add_clean_results(h->run, clean->results, fs->label);

@@ -41,6 +41,8 @@ struct selftest_timing {
 	int alone_tests;       /* tests of the suite that run only while no other run does */
 	double beside_s;       /* the phase of runs side by side */
 	double alone_s;        /* the phase of the runs' tests that run alone */
+	double beside_cpu_s;   /* CPU time (user + system) of the runs in each phase: beside a */
+	double alone_cpu_s;    /* wall time it tells starved runs from dearer ones */
 };
 
 /* Runs every one of runs[0..n) (selftest_runs.c) in fresh directories below fs_path, its

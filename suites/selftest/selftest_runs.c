@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 /* The tests that run only while no other run does (Criterion patterns, suite/test). */
@@ -280,6 +281,16 @@ static void run_parts(const struct phase *ph, struct part *parts, int n, int at_
 	}
 }
 
+/* CPU time, user and system, of every child and descendant waited for so far. */
+static double children_cpu_s(void)
+{
+	struct rusage ru;
+	if (getrusage(RUSAGE_CHILDREN, &ru) != 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 void selftest_run_all(const struct selftest_opts *o, struct selftest_run *runs, int n,
 		      const char *fs_path, const char *work, struct selftest_timing *timing)
 {
@@ -301,12 +312,14 @@ void selftest_run_all(const struct selftest_opts *o, struct selftest_run *runs, 
 	}
 	char *standin = libgit2_standin();
 	struct phase ph = { o, fs_path, work, standin };
-	double start = ms_now();
+	double start = ms_now(), cpu = children_cpu_s();
 	run_parts(&ph, first, n, o->side_by_side);
 	timing->beside_s = ms_now() - start;
-	start = ms_now();
+	timing->beside_cpu_s = children_cpu_s() - cpu;
+	start = ms_now(), cpu = children_cpu_s();
 	run_parts(&ph, second, n, 1);
 	timing->alone_s = ms_now() - start;
+	timing->alone_cpu_s = children_cpu_s() - cpu;
 	for (int i = 0; i < n; i++) {
 		char *jsonl = ms_asprintf("%s/%s.jsonl", work, runs[i].name);
 		runs[i].results = load_results(jsonl);
