@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 /* Splits "b1 b3|POSIX" into ids and spec. */
@@ -197,9 +198,22 @@ static void record(struct criterion_test_stats *st)
 	json_decref(o);
 }
 
+/* When the run's tests began, for the runner's share of the CPU (POST_ALL). */
+static double run_began_s;
+
+static double cpu_s(int who)
+{
+	struct rusage u;
+	if (getrusage(who, &u) != 0)
+		return 0;
+	return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
+	       (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
+}
+
 ReportHook(PRE_ALL)(struct criterion_test_set *set)
 {
 	(void)set;
+	run_began_s = monotonic_s();
 	ms_health_start();
 	if (ms_health_unchecked())
 		fprintf(stderr, "mmapsuite-conform: kernel health NOT checked per test (taint "
@@ -216,6 +230,11 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 		fprintf(stderr, "mmapsuite-conform: %s of %lu tests checked in %.1f ms (%.0f us per "
 			"test)\n", ms_health_unchecked() ? "taint flags (not the kernel log)" :
 			"kernel health", tests, seconds * 1e3, seconds * 1e6 / (double)tests);
+	/* Where a run's time goes (docs/boards.md): Criterion's runner process starts every test
+	 * process and answers each of its messages, so its CPU bounds the pace of all of them. */
+	fprintf(stderr, "mmapsuite-conform: %.1f s: the runner process used %.1f s of CPU, the "
+		"test processes %.1f s\n", monotonic_s() - run_began_s, cpu_s(RUSAGE_SELF),
+		cpu_s(RUSAGE_CHILDREN));
 }
 
 ReportHook(PRE_INIT)(struct criterion_test *test)

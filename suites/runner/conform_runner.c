@@ -4,6 +4,7 @@
 #include "settings_guard.h"
 #include "subprocess.h"
 #include "time_scale.h"
+#include "trusted_env.h"
 #include "util.h"
 
 #include <errno.h>
@@ -19,6 +20,48 @@
 static char *conform_binary(void)
 {
 	return ms_asprintf("%s/mmapsuite-conform", ms_runner_dir());
+}
+
+/* Debian's libcriterion links libgit2 for the diff of a failed new-style string assertion,
+ * which no test uses, and every test process (one exec per test) pays for it: the loading of
+ * libgit2's 14 libraries, and libgit2's initialisation, which parses the system's TLS
+ * certificates. Of 17 ms of CPU per test here, the stand-in of tools/standins/libgit2.c (see
+ * there: nothing a test asserts changes) saves 12 ms loaded in libgit2's place (the directory
+ * suites/selftest/CMakeLists.txt makes, on LD_LIBRARY_PATH), or 8 ms preloaded beside it.
+ * The conformance runs and the self-test's runs get it alike, when the build tree has it (an
+ * installed mmapsuite has none; the bundle has its own, tools/bundle). */
+char *ms_conform_libgit2_standin(void)
+{
+	char stand_in[PATH_MAX], dir[PATH_MAX], why[PATH_MAX + 128];
+	snprintf(stand_in, sizeof(stand_in), "%s/../standin/libgit2-standin.so", ms_runner_dir());
+	snprintf(dir, sizeof(dir), "%s/../standin/for-criterion", ms_runner_dir());
+	if (ms_installed() || access(stand_in, R_OK) != 0)
+		return NULL;
+	if (!ms_path_is_trusted(stand_in, why, sizeof(why)) ||
+	    !ms_path_is_trusted(dir, why, sizeof(why))) {
+		ms_warn("not loading the libgit2 stand-in: %s", why);
+		return NULL;
+	}
+	char *real_dir = realpath(dir, NULL);
+	if (real_dir) {
+		/* Every symbol bound at once: a libgit2 function libcriterion needs and the
+		 * stand-in lacks stops the program here, not in the middle of a test. */
+		char *bin = conform_binary();
+		char *path = ms_asprintf("LD_LIBRARY_PATH=%s", real_dir);
+		const char *argv[] = { "/usr/bin/env", path, "LD_BIND_NOW=1", bin,
+				       "--mmapsuite-list", NULL };
+		int rc = ms_run_quietly(argv);
+		free(bin), free(real_dir);
+		if (rc == 0)
+			return path;
+		ms_warn("mmapsuite-conform does not load with the libgit2 stand-in in place of "
+			"libgit2 (exit %d): preloading it instead", rc);
+		free(path);
+	}
+	char *real = realpath(stand_in, NULL);
+	char *preload = real ? ms_asprintf("LD_PRELOAD=%s", real) : NULL;
+	free(real);
+	return preload;
 }
 
 /* Runs argv with stdout (and stderr) to out_fd; env entries are "NAME=value" added to ours. */
@@ -70,9 +113,10 @@ json_t *ms_conform_list(void)
 /* One run of the test binary, contained (lib/contain.h): its own PID and mount namespace, a
  * memory cgroup, and nothing of it left when this returns or when the harness dies. */
 static int run_contained(struct ms_harness *h, const struct ms_scratch *s, char *const argv[],
-			 const char *const env[], int out_fd)
+			 const char *const env[], const char *standin_dir, int out_fd)
 {
-	const char *keep[] = { s->path, h->run_dir, ms_runner_dir(), ms_scratch_state_root(), NULL };
+	const char *keep[] = { s->path, h->run_dir, ms_runner_dir(), ms_scratch_state_root(),
+			       standin_dir, NULL };
 	struct ms_contain_opts o = { "conform", ms_contain_memory_limit(), keep };
 	struct ms_contained c;
 	if (ms_contain_start(&c, argv, env, out_fd, true, &o) != 0) {
@@ -257,6 +301,7 @@ struct fs_pass {
 	const char *filter;
 	const char *const *env;
 	const char *results;
+	const char *standin_dir; /* the libgit2 stand-in's directory, or NULL */
 	int out_fd;
 	struct ms_settings_snapshot settings;
 };
@@ -272,7 +317,7 @@ static int run_phase(struct fs_pass *p, char *argv[], enum phase phase)
 		return 0;
 	char *phase_arg = ms_asprintf("--mmapsuite-phase=%s", phase_name[phase]);
 	argv[4] = phase_arg;
-	int rc = run_contained(p->h, p->s, argv, p->env, p->out_fd);
+	int rc = run_contained(p->h, p->s, argv, p->env, p->standin_dir, p->out_fd);
 	int bad = put_back_or_say(&p->settings, p->s->label);
 	read_results(p->h, p->results, p->s->label, p->seen);
 	int missing = unreported(p->h, p->tests, p->filter, phase, p->seen, p->s->label, rc, false);
@@ -285,7 +330,7 @@ static int run_phase(struct fs_pass *p, char *argv[], enum phase phase)
 				    json_pack("{s:i, s:i}", "unreported", missing,
 					      "runner_exit_status", rc));
 		free(key);
-		rc = run_contained(p->h, p->s, argv, p->env, p->out_fd);
+		rc = run_contained(p->h, p->s, argv, p->env, p->standin_dir, p->out_fd);
 		bad += put_back_or_say(&p->settings, p->s->label);
 		read_results(p->h, p->results, p->s->label, p->seen);
 		unreported(p->h, p->tests, p->filter, phase, p->seen, p->s->label, rc, true);
@@ -324,6 +369,12 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		return -1;
 	char *bin = conform_binary();
 	char *time_factor = scale_time_limits(rq, h);
+	char *standin = ms_conform_libgit2_standin();
+	json_object_set_new(h->run->extra, "libgit2_standin", json_boolean(standin != NULL));
+	/* visible to the test binary also when the build is below /tmp (lib/contain.h) */
+	char *standin_at = ms_asprintf("%s/../standin", ms_runner_dir());
+	char *standin_dir = standin ? realpath(standin_at, NULL) : NULL;
+	free(standin_at);
 	json_t *walls = json_object(), *reruns = json_object();
 	int bad = 0;
 	for (int i = 0; i < h->n_fs; i++) {
@@ -358,11 +409,12 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 			argv[argc_++] = pin;
 		if (pin && rq->allow_write)
 			argv[argc_++] = "--mmapsuite-allow-write";
-		const char *env[] = { env_dir, env_results, NULL };
+		const char *env[] = { env_dir, env_results, standin, NULL };
 		size_t before = h->run->n_conformance;
 		struct fs_pass pass = { .h = h, .s = s, .tests = tests, .seen = json_object(),
 					.reruns = reruns, .filter = rq->filter, .env = env,
-					.results = results, .out_fd = rq->verbose ? -1 : logfd };
+					.results = results, .standin_dir = standin_dir,
+					.out_fd = rq->verbose ? -1 : logfd };
 		/* no snapshot without the locks (the message names the holder): the tests that
 		 * need them go BROKEN on their own, and nothing is put back */
 		ms_settings_snapshot(&pass.settings);
@@ -403,6 +455,8 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 		json_decref(reruns);
 	free(bin);
 	free(time_factor);
+	free(standin);
+	free(standin_dir);
 	json_decref(tests);
 	return bad;
 }

@@ -109,48 +109,6 @@ static json_t *load_results(const char *jsonl)
 	return results;
 }
 
-/* Debian's libcriterion links libgit2 for the diff of a failed new-style string assertion,
- * which no test uses, and every test process (one exec per test) pays for it: the loading of
- * libgit2's 14 libraries, and libgit2's initialisation, which parses the system's TLS
- * certificates. Of 17 ms of CPU per test here, the stand-in of tools/standins/libgit2.c (see
- * there: nothing a test asserts changes) saves 12 ms loaded in libgit2's place (the directory
- * suites/selftest/CMakeLists.txt makes, on LD_LIBRARY_PATH), or 8 ms preloaded beside it.
- * Every run gets it alike, when the build tree has it (an installed mmapsuite has none).
- * The environment entry for the runs, or NULL. */
-static char *libgit2_standin(void)
-{
-	char stand_in[PATH_MAX], dir[PATH_MAX], why[PATH_MAX + 128];
-	snprintf(stand_in, sizeof(stand_in), "%s/../standin/libgit2-standin.so", ms_runner_dir());
-	snprintf(dir, sizeof(dir), "%s/../standin/for-criterion", ms_runner_dir());
-	if (ms_installed() || access(stand_in, R_OK) != 0)
-		return NULL;
-	if (!ms_path_is_trusted(stand_in, why, sizeof(why)) ||
-	    !ms_path_is_trusted(dir, why, sizeof(why))) {
-		ms_warn("selftest: not loading the libgit2 stand-in: %s", why);
-		return NULL;
-	}
-	char *real_dir = realpath(dir, NULL);
-	if (real_dir) {
-		/* Every symbol bound at once: a libgit2 function libcriterion needs and the
-		 * stand-in lacks stops the program here, not in the middle of a test. */
-		char *bin = ms_asprintf("%s/mmapsuite-conform", ms_runner_dir());
-		char *path = ms_asprintf("LD_LIBRARY_PATH=%s", real_dir);
-		const char *argv[] = { "/usr/bin/env", path, "LD_BIND_NOW=1", bin,
-				       "--mmapsuite-list", NULL };
-		int rc = ms_run_quietly(argv);
-		free(bin), free(real_dir);
-		if (rc == 0)
-			return path;
-		ms_warn("selftest: mmapsuite-conform does not load with the libgit2 stand-in in "
-			"place of libgit2 (exit %d): preloading it instead", rc);
-		free(path);
-	}
-	char *real = realpath(stand_in, NULL);
-	char *preload = real ? ms_asprintf("LD_PRELOAD=%s", real) : NULL;
-	free(real);
-	return preload;
-}
-
 /* The run's LD_PRELOAD: its faulty library, after the stand-in when that is preloaded. */
 static char *preload_entry(const char *standin, const char *lib)
 {
@@ -182,7 +140,7 @@ struct slot {
 struct phase {
 	const struct selftest_opts *o;
 	const char *fs_path, *work;
-	const char *standin;       /* libgit2_standin(): an environment entry or NULL */
+	const char *standin;       /* ms_conform_libgit2_standin(): an entry or NULL */
 };
 
 /* Starts one part (lib/contain.h): in its own PID and mount namespace under our init, in a
@@ -310,7 +268,7 @@ void selftest_run_all(const struct selftest_opts *o, struct selftest_run *runs, 
 		first[i] = (struct part){ &runs[i], beside, true };
 		second[i] = (struct part){ &runs[i], alone_only, false };
 	}
-	char *standin = libgit2_standin();
+	char *standin = ms_conform_libgit2_standin();
 	struct phase ph = { o, fs_path, work, standin };
 	double start = ms_now(), cpu = children_cpu_s();
 	run_parts(&ph, first, n, o->side_by_side);

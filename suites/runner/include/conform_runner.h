@@ -38,6 +38,11 @@ int ms_conform_start(struct ms_options *p, const struct ms_conform_request *rq,
  * with a message when the binary cannot be run. */
 json_t *ms_conform_list(void);
 
+/* The environment entry (LD_LIBRARY_PATH=..., or LD_PRELOAD=... when that does not load) that
+ * makes a run of mmapsuite-conform from the build tree load tools/standins/libgit2.c in place
+ * of libgit2, or NULL (installed, no stand-in built, or its files not trusted). */
+char *ms_conform_libgit2_standin(void);
+
 /* Appends one conformance result per test and file system to h->run (a file system that is
  * not available gives a SKIP per test, with its reason), the harness's expectations applied.
  * Returns the number of unexpected failed or broken results, or -1 if the test binary could
