@@ -30,6 +30,16 @@ static char *conform_binary(void)
  * suites/selftest/CMakeLists.txt makes, on LD_LIBRARY_PATH), or 8 ms preloaded beside it.
  * The conformance runs and the self-test's runs get it alike, when the build tree has it (an
  * installed mmapsuite has none; the bundle has its own, tools/bundle). */
+char *ms_conform_libgit2_standin_dir(const char *standin)
+{
+	if (!standin)
+		return NULL;
+	char *at = ms_asprintf("%s/../standin", ms_runner_dir());
+	char *dir = realpath(at, NULL);
+	free(at);
+	return dir;
+}
+
 char *ms_conform_libgit2_standin(void)
 {
 	char stand_in[PATH_MAX], dir[PATH_MAX], why[PATH_MAX + 128];
@@ -371,10 +381,7 @@ int ms_conform_execute(const struct ms_conform_request *rq, struct ms_harness *h
 	char *time_factor = scale_time_limits(rq, h);
 	char *standin = ms_conform_libgit2_standin();
 	json_object_set_new(h->run->extra, "libgit2_standin", json_boolean(standin != NULL));
-	/* visible to the test binary also when the build is below /tmp (lib/contain.h) */
-	char *standin_at = ms_asprintf("%s/../standin", ms_runner_dir());
-	char *standin_dir = standin ? realpath(standin_at, NULL) : NULL;
-	free(standin_at);
+	char *standin_dir = ms_conform_libgit2_standin_dir(standin);
 	json_t *walls = json_object(), *reruns = json_object();
 	int bad = 0;
 	for (int i = 0; i < h->n_fs; i++) {

@@ -42,6 +42,9 @@ json_t *ms_conform_list(void);
  * makes a run of mmapsuite-conform from the build tree load tools/standins/libgit2.c in place
  * of libgit2, or NULL (installed, no stand-in built, or its files not trusted). */
 char *ms_conform_libgit2_standin(void);
+/* The directory holding the stand-in (for a contained run's list of paths to keep visible, also
+ * when the build is below /tmp: lib/contain.h), or NULL when standin is NULL. Allocated. */
+char *ms_conform_libgit2_standin_dir(const char *standin);
 
 /* Appends one conformance result per test and file system to h->run (a file system that is
  * not available gives a SKIP per test, with its reason), the harness's expectations applied.
