@@ -100,6 +100,23 @@ int bench_partner_of(const struct bench_variant *vs, int n, int i)
 	return first == i ? i : -1;
 }
 
+bool bench_partner_recorded_in_pairs(const struct bench_variant *vs, int n, int j)
+{
+	if (kind_of(vs[j].method) != K_SYS || bench_partner_of(vs, n, j) == j)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (kind_of(vs[i].method) == K_MAP && map_partner(vs, n, i) == j)
+			return true;
+	return false;
+}
+
+double bench_pair_allowance(double base, double surplus, bool last)
+{
+	double extra = surplus > 0 ? (last ? surplus : surplus / 2) : 0;
+
+	return base + (extra < PAIR_EXTRA_MAX * base ? extra : PAIR_EXTRA_MAX * base);
+}
+
 void bench_partner_start(struct bench_partner *p, const struct bench_case *bc,
 			 const struct bench_variant *v, const struct bench_ctx *ctx, size_t max,
 			 bool control)
@@ -136,6 +153,8 @@ bool bench_partner_sample(struct bench_partner *p, size_t i)
 		snprintf(p->reason, sizeof(p->reason), "a partner sample failed at pair %zu", i);
 	p->on = value > 0;
 	p->values[i] = p->on ? value : 0;
+	if (p->on)
+		ms_perf_accumulate(&p->c.run->perf, p->totals);
 	return p->on;
 }
 
