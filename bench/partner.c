@@ -110,11 +110,33 @@ bool bench_partner_recorded_in_pairs(const struct bench_variant *vs, int n, int 
 	return false;
 }
 
-double bench_pair_allowance(double base, double surplus, bool last)
+double bench_pair_allowance(double base, double surplus)
 {
-	double extra = surplus > 0 ? (last ? surplus : surplus / 2) : 0;
+	double extra = surplus > 0 ? surplus / 2 : 0;
 
 	return base + (extra < PAIR_EXTRA_MAX * base ? extra : PAIR_EXTRA_MAX * base);
+}
+
+/* The width shrinks as t(n - 1) / sqrt(n): the t quantile of the needed pairs is taken as
+ * the normal one, so that a few pairs' wide quantile does not make the goal look out of
+ * reach. */
+static bool reachable(double spent, double allowance, size_t n, size_t max, double hw,
+		      double goal)
+{
+	double w = hw * 1.959964 / ms_t975(n - 1), need = n * (w / goal) * (w / goal);
+
+	return need <= max && spent + (need - n) * spent / n <= allowance;
+}
+
+bool bench_pair_goes_on(double spent, double base, double allowance, size_t n, size_t max,
+			double hw, double target)
+{
+	if (spent <= base)
+		return true;
+	if (n < 2 || spent > allowance || !isfinite(hw))
+		return false;
+	return reachable(spent, allowance, n, max, hw, target) ||
+	       (hw > 2.5 * target && reachable(spent, allowance, n, max, hw, 2.5 * target));
 }
 
 void bench_partner_start(struct bench_partner *p, const struct bench_case *bc,

@@ -22,13 +22,20 @@ int bench_partner_of(const struct bench_variant *vs, int n, int i);
  * variant's partner and not the plan's A/A control (whose own record is its A side). */
 bool bench_partner_recorded_in_pairs(const struct bench_variant *vs, int n, int j);
 
-/* The shared budget of a case's paired comparisons on one file system: each may sample for
- * its own budget (base) and half of what the comparisons before it left unspent (surplus),
- * the last one all of it, but at most PAIR_EXTRA_MAX budgets more than its own, so
- * comparisons that are tight early give their time to those that are not, and the time no
- * comparison can use is saved. */
+/* The shared budget of the run's paired comparisons: each may sample for its own budget
+ * (base) and half of what the comparisons before it left unspent (surplus), at most
+ * PAIR_EXTRA_MAX budgets more than its own, so comparisons that are tight early give their
+ * time to those that are not, and what none can use is saved. */
 #define PAIR_EXTRA_MAX 3.0
-double bench_pair_allowance(double base, double surplus, bool last);
+double bench_pair_allowance(double base, double surplus);
+
+/* Whether a comparison whose interval is still wider than target goes on past its own budget
+ * (base) after n pairs in spent seconds, at most max pairs and allowance seconds: only while
+ * the pairs it needs, projected from its half-width hw (width ~ t / sqrt(pairs)), fit in both,
+ * for the target or, above 2.5 times it, for 2.5 times it (what the tail of a run is judged
+ * by). A comparison that cannot get there leaves the time to others. */
+bool bench_pair_goes_on(double spent, double base, double allowance, size_t n, size_t max,
+			double hw, double target);
 
 struct bench_partner {
 	const struct bench_case *bc;

@@ -627,8 +627,11 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 		 * until it has moved the bytes its case asked for. */
 		if (n >= min_n && (sample_times ? spent > budget &&
 						  moved >= ctx->series_bytes :
-						  tight < HALFWIDTH_TARGET ||
-						  spent > (paired ? pair_limit : budget)))
+						  tight < HALFWIDTH_TARGET || (paired ?
+						  !bench_pair_goes_on(spent, PAIR_BUDGET * budget,
+								      pair_limit, n, max, tight,
+								      HALFWIDTH_TARGET) :
+						  spent > budget)))
 			break;
 		/* A slow variant still stops: three samples at four times the budget. */
 		if (n >= 3 && spent > 4 * (paired && pair_limit > budget ? pair_limit : budget))
@@ -855,14 +858,12 @@ static void run_case(struct bench_run *run, const struct bench_case *bc, const c
 	struct bench_plan *plan = ms_calloc(1, sizeof(*plan));
 	const struct bench_profile *p = run->profile;
 	double base = PAIR_BUDGET * p->budget_s * (bc->budget_scale > 0 ? bc->budget_scale : 1);
-	double surplus = 0;
-	int partner[MAX_VARIANTS], paired_left = 0;
+	int partner[MAX_VARIANTS];
 	bool deferred[MAX_VARIANTS] = { false }, recorded[MAX_VARIANTS] = { false };
 
 	make_plan(run, plan, bc, dir, fs_label, first_fs);
 	for (int i = 0; i < plan->n; i++) {
 		partner[i] = bc->paired ? bench_partner_of(plan->variants, plan->n, i) : -1;
-		paired_left += partner[i] >= 0;
 		/* A partner's own record comes from its side of its first comparison's pairs,
 		 * so it is not measured twice. */
 		deferred[i] = bc->paired && strcmp(p->name, "pmu") &&
@@ -878,13 +879,13 @@ static void run_case(struct bench_run *run, const struct bench_case *bc, const c
 					false, NULL);
 			continue;
 		}
-		double allowance = bench_pair_allowance(base, surplus, --paired_left == 0);
+		double allowance = bench_pair_allowance(base, run->pair_surplus);
 		double spent = measure_variant(run, bc, &plan->variants[i], &plan->variants[k], dir,
 					       fs_kind, fs_label, allowance,
 					       deferred[k] && !recorded[k], &recorded[k]);
 
-		surplus += base - spent;
-		surplus = surplus > 0 ? surplus : 0;
+		run->pair_surplus += base - spent;
+		run->pair_surplus = run->pair_surplus > 0 ? run->pair_surplus : 0;
 	}
 	/* A deferred partner whose comparisons all failed to pair is measured on its own. */
 	for (int i = 0; i < plan->n; i++)
