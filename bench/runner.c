@@ -48,8 +48,8 @@ static const uint64_t pmu_sizes[] = { 4 * MiB, 8 * MiB, 0 };
 
 #define MAX_VARIANTS 128
 #define MAX_SWEEP 12
-/* A paired variant samples two sides per pair: its own share of the case's shared budget
- * is this many budgets (bench_pair_allowance). */
+/* A paired variant samples two sides per pair: its own share of the run's shared paired
+ * budget is this many budgets of its case (bench_pair_allowance). */
 #define PAIR_BUDGET 1.0
 /* A paired comparison may take this many times the profile's maximum number of samples in
  * pairs: the noisiest (the sub-microsecond ones, the smallest writes) need the most. */
@@ -584,7 +584,7 @@ double bench_warm_up(const struct bench_case *bc, struct bench_ctx *ctx)
  * budget), at most max samples. Returns the number of samples; perf totals and bytes moved
  * are accumulated. With a partner, every sample is one side of a pair (the partner first in
  * every other pair), and the interval that must be tight is the paired ratio's, within
- * pair_limit seconds (the comparison's allowance of the case's shared budget). */
+ * pair_limit seconds (the comparison's allowance of the run's shared budget). */
 static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, double budget,
 			  double pair_limit, size_t max, double *samples, json_t *sample_times,
 			  double case_start, struct ms_perf_total *totals, struct ms_summary *s,
@@ -658,8 +658,9 @@ static void print_paired(const struct bench_partner *partner, const json_t *pj)
 }
 
 /* The record of a partner sampled in its pairs with v (bench_partner_recorded_in_pairs):
- * its samples, counters and drift test are those of its side of the pairs, and its params
- * say so (sampled_in_pairs_with). */
+ * its samples, counters and drift test are those of its side of the pairs, and its "paired"
+ * object says so (sampled_as_partner_of; not in params, which say what was measured and
+ * group a mapping with its system calls). */
 static void record_partner(struct bench_run *run, const struct bench_case *bc,
 			   struct bench_partner *partner, const struct bench_variant *v,
 			   size_t n, const char *fs_label)
@@ -677,8 +678,6 @@ static void record_partner(struct bench_run *run, const struct bench_case *bc,
 	bool noisy = !s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET;
 
 	json_object_set_new(params, "iters_per_sample", json_integer(partner->c.iters));
-	json_object_set_new(params, "sampled_in_pairs_with", json_pack("{s:s, s:s, s:I}",
-		"method", v->method, "hint", v->hint, "block_size", (json_int_t)v->block_size));
 	json_object_set_new(params, "drift", !drift.tested ?
 		json_pack("{s:s}", "test", "too few samples (< 8)") :
 		json_pack("{s:f, s:f, s:f, s:I, s:s}", "trend_z", drift.z, "split_z",
@@ -687,7 +686,8 @@ static void record_partner(struct bench_run *run, const struct bench_case *bc,
 	bench_add_result(run, bc, bc->metric_name, unit_of(bc), higher_is_better(bc), params,
 			 partner->values, n, counters_json(run, partner->totals, ops, bytes,
 			 json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting,
-			 NULL);
+			 json_pack("{s:{s:s, s:s, s:I}}", "sampled_as_partner_of", "method", v->method,
+				   "hint", v->hint, "block_size", (json_int_t)v->block_size));
 	fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s: %10.1f %s [%.1f, %.1f] "
 		"n=%zu%s%s (in its pairs with %s %s)", bc->name, fs_label, pv->method, pv->hint,
 		size_str(pv->size, b, sizeof(b)), pv->block_size ?
@@ -754,7 +754,7 @@ static double measure_variant(struct bench_run *run, const struct bench_case *bc
 	t = bench_warm_up(bc, &ctx);
 	struct bench_companion ceiling = { 0 };
 	if (t >= 0 && ctx.ceiling_in_step && v->threads <= 1)
-		bench_companion_start(&ceiling, run, v->size, ctx.pmd_mapped, (size_t)p->max_reps);
+		bench_companion_start(&ceiling, run, v->size, ctx.pmd_mapped, max);
 	struct bench_partner partner = { 0 };
 	if (t >= 0 && partner_v)
 		bench_partner_start(&partner, bc, partner_v, &ctx, max, partner_v == v);

@@ -60,12 +60,12 @@ for b in maps + controls:
     assert {"cv", "late_over_early"} <= p["spread"]["self"].keys(), name
     assert p["control"] == (b["params"]["method"].split("_")[0] != "mmap"), name
 # A partner that is not a control is not measured a second time: its record holds its side
-# of the pairs with the mapping named in sampled_in_pairs_with, the same samples.
-from_pairs = [b for b in bench if "sampled_in_pairs_with" in b["params"]]
+# of the pairs with the mapping its paired.sampled_as_partner_of names, the same samples.
+from_pairs = [b for b in bench if "sampled_as_partner_of" in (b.get("paired") or {})]
 for b in from_pairs:
-    p, w = b["params"], b["params"]["sampled_in_pairs_with"]
+    p, w = b["params"], b["paired"]["sampled_as_partner_of"]
     name = f'{b["case"]} {p["method"]} {p["size"]}'
-    assert not b.get("paired"), f"{name}: recorded from pairs and paired itself"
+    assert "ratio" not in b["paired"], f"{name}: recorded from pairs and paired itself"
     first = [m for m in maps if m["case"] == b["case"] and m["params"]["size"] == p["size"] and
              m["params"]["fs"] == p["fs"] and m["params"]["method"] == w["method"] and
              m["params"]["hint"] == w["hint"] and m["paired"]["partner"]["method"] == p["method"]
