@@ -49,8 +49,11 @@ static const uint64_t pmu_sizes[] = { 4 * MiB, 8 * MiB, 0 };
 #define MAX_VARIANTS 128
 #define MAX_SWEEP 12
 /* A paired variant samples two sides per pair: its own share of the run's shared paired
- * budget is this many budgets of its case (bench_pair_allowance). */
+ * budget is this many budgets of its case (bench_pair_allowance), and it brings
+ * PAIR_POOL_SHARE more into the pool, which only the comparisons that can reach the target
+ * with it spend (bench_pair_goes_on): the time a partner no longer takes on its own. */
 #define PAIR_BUDGET 1.0
+#define PAIR_POOL_SHARE 0.5
 /* A paired comparison may take this many times the profile's maximum number of samples in
  * pairs: the noisiest (the sub-microsecond ones, the smallest writes) need the most. */
 #define PAIR_MAX_SCALE 2
@@ -879,6 +882,7 @@ static void run_case(struct bench_run *run, const struct bench_case *bc, const c
 					false, NULL);
 			continue;
 		}
+		run->pair_surplus += PAIR_POOL_SHARE * base;
 		double allowance = bench_pair_allowance(base, run->pair_surplus);
 		double spent = measure_variant(run, bc, &plan->variants[i], &plan->variants[k], dir,
 					       fs_kind, fs_label, allowance,
