@@ -100,6 +100,45 @@ int bench_partner_of(const struct bench_variant *vs, int n, int i)
 	return first == i ? i : -1;
 }
 
+bool bench_partner_recorded_in_pairs(const struct bench_variant *vs, int n, int j)
+{
+	if (kind_of(vs[j].method) != K_SYS || bench_partner_of(vs, n, j) == j)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (kind_of(vs[i].method) == K_MAP && map_partner(vs, n, i) == j)
+			return true;
+	return false;
+}
+
+double bench_pair_allowance(double base, double surplus)
+{
+	double extra = surplus > 0 ? surplus / 2 : 0;
+
+	return base + (extra < PAIR_EXTRA_MAX * base ? extra : PAIR_EXTRA_MAX * base);
+}
+
+/* The width shrinks as t(n - 1) / sqrt(n): the t quantile of the needed pairs is taken as
+ * the normal one, so that a few pairs' wide quantile does not make the goal look out of
+ * reach. */
+static bool reachable(double spent, double allowance, size_t n, size_t max, double hw,
+		      double goal)
+{
+	double w = hw * 1.959964 / ms_t975(n - 1), need = n * (w / goal) * (w / goal);
+
+	return need <= max && spent + (need - n) * spent / n <= allowance;
+}
+
+bool bench_pair_goes_on(double spent, double base, double allowance, size_t n, size_t max,
+			double hw, double target)
+{
+	if (spent <= base)
+		return true;
+	if (n < 2 || spent > allowance || !isfinite(hw))
+		return false;
+	return reachable(spent, allowance, n, max, hw, target) ||
+	       (hw > 2.5 * target && reachable(spent, allowance, n, max, hw, 2.5 * target));
+}
+
 void bench_partner_start(struct bench_partner *p, const struct bench_case *bc,
 			 const struct bench_variant *v, const struct bench_ctx *ctx, size_t max,
 			 bool control)
@@ -136,6 +175,8 @@ bool bench_partner_sample(struct bench_partner *p, size_t i)
 		snprintf(p->reason, sizeof(p->reason), "a partner sample failed at pair %zu", i);
 	p->on = value > 0;
 	p->values[i] = p->on ? value : 0;
+	if (p->on)
+		ms_perf_accumulate(&p->c.run->perf, p->totals);
 	return p->on;
 }
 

@@ -48,8 +48,15 @@ static const uint64_t pmu_sizes[] = { 4 * MiB, 8 * MiB, 0 };
 
 #define MAX_VARIANTS 128
 #define MAX_SWEEP 12
-/* A paired variant samples two sides per pair: it may take this many budgets. */
+/* A paired variant samples two sides per pair: its own share of the run's shared paired
+ * budget is this many budgets of its case (bench_pair_allowance), and it brings
+ * PAIR_POOL_SHARE more into the pool, which only the comparisons that can reach the target
+ * with it spend (bench_pair_goes_on): the time a partner no longer takes on its own. */
 #define PAIR_BUDGET 1.0
+#define PAIR_POOL_SHARE 0.5
+/* A paired comparison may take this many times the profile's maximum number of samples in
+ * pairs: the noisiest (the sub-microsecond ones, the smallest writes) need the most. */
+#define PAIR_MAX_SCALE 2
 
 struct bench_plan {
 	const struct bench_case *bc;
@@ -577,12 +584,13 @@ double bench_warm_up(const struct bench_case *bc, struct bench_ctx *ctx)
 }
 
 /* Samples until the interval is tight or the budget is spent (a time series: the whole
- * budget). Returns the number of samples; perf totals and bytes moved are accumulated. With a
- * partner, every sample is one side of a pair (the partner first in every other pair), and
- * the interval that must be tight is the paired ratio's, within PAIR_BUDGET budgets. */
+ * budget), at most max samples. Returns the number of samples; perf totals and bytes moved
+ * are accumulated. With a partner, every sample is one side of a pair (the partner first in
+ * every other pair), and the interval that must be tight is the paired ratio's, within
+ * pair_limit seconds (the comparison's allowance of the run's shared budget). */
 static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, double budget,
-			  double *samples, json_t *sample_times, double case_start,
-			  struct ms_perf_total *totals, struct ms_summary *s,
+			  double pair_limit, size_t max, double *samples, json_t *sample_times,
+			  double case_start, struct ms_perf_total *totals, struct ms_summary *s,
 			  struct bench_companion *ceiling, struct bench_partner *partner)
 {
 	const struct bench_profile *p = ctx->run->profile;
@@ -590,7 +598,7 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 	uint64_t moved = 0;
 	size_t n = 0;
 
-	while (n < (size_t)p->max_reps) {
+	while (n < max) {
 		bool paired = partner && partner->on;
 
 		if (paired && ms_paired_b_first(n))
@@ -622,11 +630,14 @@ static size_t sample_loop(const struct bench_case *bc, struct bench_ctx *ctx, do
 		 * until it has moved the bytes its case asked for. */
 		if (n >= min_n && (sample_times ? spent > budget &&
 						  moved >= ctx->series_bytes :
-						  tight < HALFWIDTH_TARGET ||
-						  spent > (paired ? PAIR_BUDGET : 1) * budget))
+						  tight < HALFWIDTH_TARGET || (paired ?
+						  !bench_pair_goes_on(spent, PAIR_BUDGET * budget,
+								      pair_limit, n, max, tight,
+								      HALFWIDTH_TARGET) :
+						  spent > budget)))
 			break;
 		/* A slow variant still stops: three samples at four times the budget. */
-		if (n >= 3 && spent > 4 * budget)
+		if (n >= 3 && spent > 4 * (paired && pair_limit > budget ? pair_limit : budget))
 			break;
 	}
 	return n;
@@ -649,14 +660,65 @@ static void print_paired(const struct bench_partner *partner, const json_t *pj)
 			json_is_true(json_object_get(pj, "met")) ? "" : ", target missed");
 }
 
-static void measure_variant(struct bench_run *run, const struct bench_case *bc,
-			    const struct bench_variant *v, const struct bench_variant *partner_v,
-			    const char *dir, const char *fs_kind, const char *fs_label)
+/* The record of a partner sampled in its pairs with v (bench_partner_recorded_in_pairs):
+ * its samples, counters and drift test are those of its side of the pairs, and its "paired"
+ * object says so (sampled_as_partner_of; not in params, which say what was measured and
+ * group a mapping with its system calls). */
+static void record_partner(struct bench_run *run, const struct bench_case *bc,
+			   struct bench_partner *partner, const struct bench_variant *v,
+			   size_t n, const char *fs_label)
+{
+	const struct bench_variant *pv = &partner->v;
+	json_t *params = variant_params(&partner->c, fs_label);
+	uint64_t ops = partner->c.ops * partner->c.iters * pv->threads * n;
+	uint64_t bytes = partner->c.bytes * partner->c.iters * pv->threads * n;
+	struct ms_summary s;
+	struct ms_drift drift = { 0 };
+	char b[32];
+
+	ms_summarize(partner->values, n, &s);
+	ms_drift_test(partner->values, n, &drift);
+	bool noisy = !s.ci_exact || ms_relative_halfwidth(&s) >= HALFWIDTH_TARGET;
+
+	json_object_set_new(params, "iters_per_sample", json_integer(partner->c.iters));
+	json_object_set_new(params, "drift", !drift.tested ?
+		json_pack("{s:s}", "test", "too few samples (< 8)") :
+		json_pack("{s:f, s:f, s:f, s:I, s:s}", "trend_z", drift.z, "split_z",
+			  drift.split_z, "change", drift.change, "split", (json_int_t)drift.split,
+			  "extra_warmup", "none: sampled in pairs"));
+	bench_add_result(run, bc, bc->metric_name, unit_of(bc), higher_is_better(bc), params,
+			 partner->values, n, counters_json(run, partner->totals, ops, bytes,
+			 json_string_value(json_object_get(params, "unit_of_op"))), drift.drifting,
+			 json_pack("{s:{s:s, s:s, s:I}}", "sampled_as_partner_of", "method", v->method,
+				   "hint", v->hint, "block_size", (json_int_t)v->block_size));
+	fprintf(stderr, "  %-13s %-6s %-18s %-16s %5s bs=%-4s %s%d%s: %10.1f %s [%.1f, %.1f] "
+		"n=%zu%s%s (in its pairs with %s %s)", bc->name, fs_label, pv->method, pv->hint,
+		size_str(pv->size, b, sizeof(b)), pv->block_size ?
+		size_str(pv->block_size, b + 16, 16) : "-", pv->processes ? "p=" : "t=",
+		pv->threads, pv->cold ? " cold" : "", s.median, unit_of(bc), s.ci_low, s.ci_high,
+		n, noisy ? " noisy" : "", drift.drifting ? " drifting" : "", v->method, v->hint);
+	bench_ceiling_fraction(run, bc, &partner->c, params, partner->values, n, NULL, -1,
+			       drift.drifting);
+	fputc('\n', stderr);
+	bench_break_even_note(&run->break_even, bc, &partner->c, fs_label, &s,
+			      noisy || drift.drifting, NULL);
+}
+
+/* Measures variant v (paired with partner_v when given, within pair_limit seconds of
+ * sampling) and adds its record; with record_partner, also the partner's record from its
+ * side of the pairs (*partner_recorded says whether it was). Returns the seconds spent
+ * sampling. */
+static double measure_variant(struct bench_run *run, const struct bench_case *bc,
+			      const struct bench_variant *v, const struct bench_variant *partner_v,
+			      const char *dir, const char *fs_kind, const char *fs_label,
+			      double pair_limit, bool want_partner_record, bool *partner_recorded)
 {
 	struct bench_ctx ctx = { .v = v, .dir = dir, .fs_kind = fs_kind, .iters = 1, .run = run };
 	const struct bench_profile *p = run->profile;
 	double budget = p->budget_s * (bc->budget_scale > 0 ? bc->budget_scale : 1);
-	double *samples = ms_calloc(p->max_reps, sizeof(double));
+	size_t max = (size_t)p->max_reps * (partner_v ? PAIR_MAX_SCALE : 1);
+	double *samples = ms_calloc(max, sizeof(double));
+	double sampling = 0;
 	json_t *sample_times = bc->time_series ? json_array() : NULL;
 	struct ms_perf_total totals[MS_PERF_MAX] = { 0 };
 	struct ms_summary s = { 0 };
@@ -685,7 +747,7 @@ static void measure_variant(struct bench_run *run, const struct bench_case *bc,
 		json_decref(sample_times);
 		free(ctx.priv);
 		free(samples);
-		return;
+		return 0;
 	}
 	/* Warm-up, discarded; for calibrated cases, grow iters until a sample is long
 	 * enough that the clock's resolution and the call overhead do not matter. A time
@@ -695,21 +757,22 @@ static void measure_variant(struct bench_run *run, const struct bench_case *bc,
 	t = bench_warm_up(bc, &ctx);
 	struct bench_companion ceiling = { 0 };
 	if (t >= 0 && ctx.ceiling_in_step && v->threads <= 1)
-		bench_companion_start(&ceiling, run, v->size, ctx.pmd_mapped, (size_t)p->max_reps);
+		bench_companion_start(&ceiling, run, v->size, ctx.pmd_mapped, max);
 	struct bench_partner partner = { 0 };
 	if (t >= 0 && partner_v)
-		bench_partner_start(&partner, bc, partner_v, &ctx, (size_t)p->max_reps,
-				    partner_v == v);
+		bench_partner_start(&partner, bc, partner_v, &ctx, max, partner_v == v);
+	double w0 = now_s();
 	if (t >= 0)
-		n = sample_loop(bc, &ctx, budget, samples, sample_times, case_start, totals, &s,
-				&ceiling, &partner);
+		n = sample_loop(bc, &ctx, budget, pair_limit, max, samples, sample_times,
+				case_start, totals, &s, &ceiling, &partner);
+	sampling = now_s() - w0;
 	/* Drift: the samples trend. Warm up longer (untimed samples for twice the budget),
 	 * measure again; still drifting, the result is marked. A time series is expected to
 	 * evolve and is not tested. */
 	if (n && !sample_times) {
 		ms_drift_test(samples, n, &drift);
 		if (drift.drifting) {
-			double w0 = now_s();
+			w0 = now_s();
 
 			fprintf(stderr, "  %-13s %-6s %-18s drifting (x%.2f from sample %zu), warming "
 				"up longer\n", bc->name, fs_label, v->method, drift.change, drift.split);
@@ -717,8 +780,11 @@ static void measure_variant(struct bench_run *run, const struct bench_case *bc,
 				;
 			extra_warmup = now_s() - w0;
 			memset(totals, 0, sizeof(totals));
-			n = sample_loop(bc, &ctx, budget, samples, NULL, case_start, totals, &s,
-					&ceiling, &partner);
+			memset(partner.totals, 0, sizeof(partner.totals));
+			w0 = now_s();
+			n = sample_loop(bc, &ctx, budget, pair_limit, max, samples, NULL,
+					case_start, totals, &s, &ceiling, &partner);
+			sampling += now_s() - w0;
 			ms_drift_test(samples, n, &drift);
 		}
 	}
@@ -772,6 +838,10 @@ static void measure_variant(struct bench_run *run, const struct bench_case *bc,
 		fputc('\n', stderr);
 		bench_break_even_note(&run->break_even, bc, &ctx, fs_label, &s,
 				      noisy || drift.drifting, pj);
+		if (want_partner_record && partner.on && n >= 2 && !partner.control) {
+			record_partner(run, bc, &partner, v, n, fs_label);
+			*partner_recorded = true;
+		}
 		json_decref(pj);
 	}
 	bench_partner_stop(&partner);
@@ -782,20 +852,50 @@ static void measure_variant(struct bench_run *run, const struct bench_case *bc,
 	json_decref(sample_times);
 	free(ctx.priv);
 	free(samples);
+	return sampling;
 }
 
 static void run_case(struct bench_run *run, const struct bench_case *bc, const char *dir,
 		     const char *fs_kind, const char *fs_label, bool first_fs)
 {
 	struct bench_plan *plan = ms_calloc(1, sizeof(*plan));
+	const struct bench_profile *p = run->profile;
+	double base = PAIR_BUDGET * p->budget_s * (bc->budget_scale > 0 ? bc->budget_scale : 1);
+	int partner[MAX_VARIANTS];
+	bool deferred[MAX_VARIANTS] = { false }, recorded[MAX_VARIANTS] = { false };
 
 	make_plan(run, plan, bc, dir, fs_label, first_fs);
 	for (int i = 0; i < plan->n; i++) {
-		int k = bc->paired ? bench_partner_of(plan->variants, plan->n, i) : -1;
-
-		measure_variant(run, bc, &plan->variants[i], k >= 0 ? &plan->variants[k] : NULL, dir,
-				fs_kind, fs_label);
+		partner[i] = bc->paired ? bench_partner_of(plan->variants, plan->n, i) : -1;
+		/* A partner's own record comes from its side of its first comparison's pairs,
+		 * so it is not measured twice. */
+		deferred[i] = bc->paired && strcmp(p->name, "pmu") &&
+			      bench_partner_recorded_in_pairs(plan->variants, plan->n, i);
 	}
+	for (int i = 0; i < plan->n; i++) {
+		int k = partner[i];
+
+		if (deferred[i])
+			continue;
+		if (k < 0) {
+			measure_variant(run, bc, &plan->variants[i], NULL, dir, fs_kind, fs_label, 0,
+					false, NULL);
+			continue;
+		}
+		run->pair_surplus += PAIR_POOL_SHARE * base;
+		double allowance = bench_pair_allowance(base, run->pair_surplus);
+		double spent = measure_variant(run, bc, &plan->variants[i], &plan->variants[k], dir,
+					       fs_kind, fs_label, allowance,
+					       deferred[k] && !recorded[k], &recorded[k]);
+
+		run->pair_surplus += base - spent;
+		run->pair_surplus = run->pair_surplus > 0 ? run->pair_surplus : 0;
+	}
+	/* A deferred partner whose comparisons all failed to pair is measured on its own. */
+	for (int i = 0; i < plan->n; i++)
+		if (deferred[i] && !recorded[i])
+			measure_variant(run, bc, &plan->variants[i], NULL, dir, fs_kind, fs_label, 0,
+					false, NULL);
 	free(plan);
 }
 

@@ -48,6 +48,7 @@ struct bench_run {
 	json_t *skipped;                  /* results.json bench.skipped */
 	json_t *dropped;                  /* bench.dropped_points */
 	struct bench_files files;
+	double pair_surplus;              /* paired sampling time left unspent so far (s) */
 };
 
 /* Adds one result of a variant to the run's results (ms_run_add_benchmark), summarised from

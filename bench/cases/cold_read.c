@@ -5,7 +5,7 @@
 #include "seqio.h"
 
 static const struct bench_opt cold_read_opts[] = {
-	{ "size", BENCH_BYTES, 1 * MiB, 64 * GiB, { 64 * MiB }, { 64 * MiB, 512 * MiB },
+	{ "size", BENCH_BYTES, 1 * MiB, 64 * GiB, { 16 * MiB }, { 64 * MiB, 512 * MiB },
 	  "file size" },
 	{ 0 }
 };

@@ -59,8 +59,27 @@ for b in maps + controls:
     assert p["met"] == (p["half_width"] <= p["target"]), name
     assert {"cv", "late_over_early"} <= p["spread"]["self"].keys(), name
     assert p["control"] == (b["params"]["method"].split("_")[0] != "mmap"), name
+# A partner that is not a control is not measured a second time: its record holds its side
+# of the pairs with the mapping its paired.sampled_as_partner_of names, the same samples.
+from_pairs = [b for b in bench if "sampled_as_partner_of" in (b.get("paired") or {})]
+for b in from_pairs:
+    p, w = b["params"], b["paired"]["sampled_as_partner_of"]
+    name = f'{b["case"]} {p["method"]} {p["size"]}'
+    assert "ratio" not in b["paired"], f"{name}: recorded from pairs and paired itself"
+    first = [m for m in maps if m["case"] == b["case"] and m["params"]["size"] == p["size"] and
+             m["params"]["fs"] == p["fs"] and m["params"]["method"] == w["method"] and
+             m["params"]["hint"] == w["hint"] and m["paired"]["partner"]["method"] == p["method"]
+             and (m["paired"]["partner"]["block_size"] or 0) == (p.get("block_size") or 0)]
+    assert first and first[0]["paired"]["partner_samples"] == b["samples"], \
+        f"{name}: its samples are not its side of the pairs with {w}"
+twice = {(b["case"], b["params"]["fs"], b["params"]["method"], b["params"]["hint"],
+          b["params"]["size"], b["params"].get("block_size"), b["params"].get("threads"),
+          b["params"].get("workers"), b["params"].get("cache"), b["params"].get("numa"))
+         for b in bench}
+assert len(twice) == len(bench), "a variant has two records"
 covered = sum(b["paired"]["ci_low"] <= 1 <= b["paired"]["ci_high"] for b in controls)
 print(f"bench phases: {len(bench)} results declare their state; "
       f"first-touch stores fault, kept ones do not; {len(be)} break-even points; "
-      f"{len(maps)} mappings paired, {covered} of {len(controls)} A/A intervals hold 1")
+      f"{len(maps)} mappings paired, {covered} of {len(controls)} A/A intervals hold 1, "
+      f"{len(from_pairs)} partners recorded from their pairs")
 CHECK
