@@ -23,8 +23,8 @@ struct run_means {
 static const char *smoke_why(const struct ms_comparison *c, size_t k)
 {
 	bool tcg = ms_run_emulated(c->runs[0]) || ms_run_emulated(c->runs[k]);
-	return tcg ? "an emulated CPU (QEMU TCG): the timings measure the emulator more than the "
-		     "kernel"
+	return tcg ? "an emulated CPU under QEMU TCG, whose timings measure the emulator more than "
+		     "the kernel"
 		   : "different kinds of place";
 }
 
