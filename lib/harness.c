@@ -29,7 +29,7 @@ int (*ms_harness_renderer)(const struct ms_run *run, const char *run_dir, const 
 
 enum {
 	OPT_FS = MS_OPT_HARNESS, OPT_DIR, OPT_FS_SIZE, OPT_OUT, OPT_PLACE, OPT_EXPECT,
-	OPT_STRICT_EXPECT, OPT_NO_EXPECT, OPT_HISTORY,
+	OPT_STRICT_EXPECT, OPT_NO_EXPECT, OPT_HISTORY, OPT_NO_RENDER,
 };
 
 const struct ms_option ms_harness_options[] = {
@@ -53,6 +53,9 @@ const struct ms_option ms_harness_options[] = {
 	{ "history", 0, "FILE", "record the run in this history database (default: history.sqlite\n"
 	  "beside the run directories); its directory must be one only its\n"
 	  "owner can write", OPT_HISTORY },
+	{ "no-render", 0, NULL, "write results.json only: no report and no history record, for a\n"
+	  "place whose runs are rendered where they land (tools/vm renders a\n"
+	  "guest's on the host, which has gnuplot)", OPT_NO_RENDER },
 	MS_OPTIONS_END
 };
 
@@ -124,6 +127,7 @@ int ms_harness_handle(struct ms_harness *h, int id, const char *given, const cha
 	case OPT_STRICT_EXPECT: h->strict_expect = true; return 1;
 	case OPT_NO_EXPECT: h->expect_path = ""; return 1; /* none, not the shipped default */
 	case OPT_HISTORY: h->history = v; return 1;
+	case OPT_NO_RENDER: h->no_render = true; return 1;
 	case OPT_FS_SIZE: {
 		char *end;
 		errno = 0;
@@ -403,7 +407,8 @@ int ms_harness_end(struct ms_harness *h)
 	if (ms_run_save(h->run, path) != 0) {
 		ms_warn("recording the run failed: cannot write %s: %s", path, strerror(errno));
 		rc = MS_EXIT_RECORDING;
-	} else if (ms_harness_renderer && ms_harness_renderer(h->run, h->run_dir, h->history) != 0) {
+	} else if (!h->no_render && ms_harness_renderer &&
+		   ms_harness_renderer(h->run, h->run_dir, h->history) != 0) {
 		rc = MS_EXIT_RECORDING; /* the renderer said what failed */
 	}
 	printf("results: %s%s\n", h->run_dir, rc ? " (incomplete: recording the run failed)" : "");

@@ -24,6 +24,7 @@ struct ms_harness {
 	const char *expect_path;    /* --expect FILE: known deviations (NULL: none) */
 	bool strict_expect;         /* --strict-expect: an XPASS fails the run */
 	const char *history;        /* --history FILE; NULL: history.sqlite beside the run */
+	bool no_render;             /* --no-render: results.json only, rendered elsewhere */
 	/* state */
 	struct ms_expect *expect;   /* loaded by ms_harness_begin */
 	/* after ms_harness_end: conformance results by outcome, expectations applied */

@@ -48,22 +48,12 @@ static bool same_place_kind(const char *a, const char *b)
 	return la == lb && strncmp(a ? a : "host", b ? b : "host", la) == 0;
 }
 
-/* Under QEMU's TCG the CPU model reads "QEMU TCG CPU ...": timings there measure the
- * emulator more than the kernel. */
-static bool emulated(const struct ms_run *r)
-{
-	char *model = ms_env_text(r, "cpu_model");
-	bool tcg = model && strstr(model, "TCG");
-	free(model);
-	return tcg;
-}
-
 static void mark_smoke(struct ms_comparison *c)
 {
 	c->smoke_run = ms_calloc(c->n_runs, sizeof(bool));
 	for (size_t k = 1; k < c->n_runs; k++)
 		c->smoke_run[k] = !same_place_kind(c->runs[0]->place, c->runs[k]->place) ||
-				  emulated(c->runs[0]) || emulated(c->runs[k]);
+				  ms_run_emulated(c->runs[0]) || ms_run_emulated(c->runs[k]);
 }
 
 static void judge(struct ms_comparison *c, struct ms_metric_cmp *m)

@@ -18,6 +18,16 @@ struct run_means {
 	size_t n;
 };
 
+/* Why run k's timings are smoke figures (c->smoke_run[k]): an emulated CPU, or a place of
+ * another kind than the baseline's. */
+static const char *smoke_why(const struct ms_comparison *c, size_t k)
+{
+	bool tcg = ms_run_emulated(c->runs[0]) || ms_run_emulated(c->runs[k]);
+	return tcg ? "an emulated CPU under QEMU TCG, whose timings measure the emulator more than "
+		     "the kernel"
+		   : "different kinds of place";
+}
+
 static void run_means(const struct ms_comparison *c, size_t k, struct run_means *out)
 {
 	double *v = ms_calloc(c->n_metrics + 1, sizeof(double));
@@ -110,10 +120,9 @@ void ms_compare_markdown(const struct ms_comparison *c, struct ms_text *t)
 			       "counterpart.\n", c->unmatched[k], c->base_unmatched[k]);
 		rate_means(c, k, t, false);
 		if (c->smoke_run[k])
-			ms_text_printf(t, "Run %zu: smoke figures only: %s against %s%s; its timing "
+			ms_text_printf(t, "Run %zu: smoke figures only: %s against %s (%s); its timing "
 				       "differences are never called significant.\n", k,
-				       c->runs[k]->place, c->runs[0]->place,
-				       " (different kinds of place, or an emulated CPU)");
+				       c->runs[k]->place, c->runs[0]->place, smoke_why(c, k));
 	}
 	size_t matters = 0;
 	for (size_t i = 0; i < c->n_env; i++)
@@ -449,8 +458,8 @@ int ms_compare_html(const struct ms_comparison *c, const char *dir, struct ms_te
 			if (rm.n)
 				ms_text_printf(t, "; geometric mean of speedups %.3f", rm.speedup_geo);
 			if (c->smoke_run[k])
-				ms_text_puts(t, "; <b>smoke figures</b>: a different kind of place or an "
-					     "emulated CPU, never called significant");
+				ms_text_html(t, "; <b>smoke figures</b>: %s, never called significant",
+					     smoke_why(c, k));
 			ms_text_puts(t, "<ul>");
 			rate_means(c, k, t, true);
 			ms_text_puts(t, "</ul>");

@@ -15,6 +15,7 @@ static void header(const struct ms_run *run, const struct ms_plot_set *plots, st
 	char *kernel = ms_env_text(run, "kernel.release|kernel_release");
 	char *cpu = ms_env_text(run, "cpu_model|cpu.model");
 	char *arch = ms_env_text(run, "architecture");
+	char *page = ms_env_text(run, "place.page_size|page_size");
 	ms_text_html(t, "<header><h1>mmapsuite run <code>%s</code></h1><p class=\"meta\">%s · "
 		     "place <b>%s</b>", run->id, run->time, run->place);
 	if (kernel)
@@ -23,8 +24,16 @@ static void header(const struct ms_run *run, const struct ms_plot_set *plots, st
 		ms_text_html(t, " · %s", arch);
 	if (cpu)
 		ms_text_html(t, " · %s", cpu);
+	if (page) {
+		char b[32];
+		ms_format_bytes(strtod(page, NULL), b, sizeof(b));
+		ms_text_html(t, " · %s pages", b);
+	}
+	bool tcg = ms_run_emulated(run);
+	if (tcg)
+		ms_text_puts(t, " · <b>emulated CPU</b> (QEMU TCG)");
 	ms_text_puts(t, "</p>\n");
-	ms_free_all(kernel, cpu, arch);
+	ms_free_all(kernel, cpu, arch, page);
 
 	struct ms_counts c;
 	ms_count_outcomes(run, &c);
@@ -54,6 +63,9 @@ static void header(const struct ms_run *run, const struct ms_plot_set *plots, st
 		ms_text_puts(t, " Benchmarks not run.");
 	if (noisy)
 		ms_text_printf(t, ", <span class=\"noisy\">%zu noisy</span>.", noisy);
+	if (run->n_benchmarks && tcg)
+		ms_text_puts(t, " Measured on an emulated CPU (QEMU TCG): smoke figures, which time "
+			     "the emulator more than the kernel.");
 	ms_text_puts(t, "</div>\n");
 	ms_sections_nav(t);
 	ms_text_puts(t, "</header>\n");

@@ -281,3 +281,17 @@ char *ms_env_text(const struct ms_run *run, const char *paths)
 	}
 	return NULL;
 }
+
+bool ms_run_emulated(const struct ms_run *run)
+{
+	char *model = ms_env_text(run, "cpu_model");
+	char *cmdline = ms_env_text(run, "kernel.cmdline");
+	static const char word[] = "mmapsuite.accel=tcg";
+	size_t n = sizeof(word) - 1;
+	bool tcg = model && strstr(model, "TCG");
+	/* a whole word of the command line: the kernel's parameters are blank-separated */
+	for (const char *p = cmdline; !tcg && p && (p = strstr(p, word)); p++)
+		tcg = (p == cmdline || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0);
+	ms_free_all(model, cmdline);
+	return tcg;
+}

@@ -66,4 +66,9 @@ void ms_format_value(double v, char *buf, size_t len);
 /* First of a '|'-separated list of dotted paths ("kernel.release|kernel_release") that holds
  * a string or number in the environment, as text; NULL if none. Caller frees. */
 char *ms_env_text(const struct ms_run *run, const char *paths);
+/* Whether the run's CPU was emulated (QEMU's TCG): its timings measure the emulator more than
+ * the kernel. x86's TCG names itself in the CPU model ("QEMU TCG CPU"); other architectures'
+ * do not, so tools/vm also puts mmapsuite.accel=tcg on the guest kernel's command line, which
+ * the environment records (kernel.cmdline). */
+bool ms_run_emulated(const struct ms_run *run);
 #endif

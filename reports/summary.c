@@ -14,6 +14,7 @@ static void header(const struct ms_run *run, struct ms_text *t)
 {
 	char *kernel = ms_env_text(run, "kernel.release|kernel_release|uname.release|kernel");
 	char *cpu = ms_env_text(run, "cpu.model|cpu_model|topology.cpu_model|cpu");
+	char *page = ms_env_text(run, "place.page_size|page_size");
 	ms_text_printf(t, "## mmapsuite run `%s`\n\n", run->id ? run->id : "?");
 	ms_text_printf(t, "%s · place `%s`", run->time ? run->time : "?",
 		       run->place ? run->place : "?");
@@ -21,9 +22,15 @@ static void header(const struct ms_run *run, struct ms_text *t)
 		ms_text_printf(t, " · kernel `%s`", kernel);
 	if (cpu)
 		ms_text_printf(t, " · %s", cpu);
+	if (page) {
+		char b[32];
+		ms_format_bytes(strtod(page, NULL), b, sizeof(b));
+		ms_text_printf(t, " · %s pages", b);
+	}
+	if (ms_run_emulated(run))
+		ms_text_puts(t, " · emulated CPU (QEMU TCG)");
 	ms_text_puts(t, "\n\n");
-	free(kernel);
-	free(cpu);
+	ms_free_all(kernel, cpu, page);
 }
 
 /* The verdict: one line for conformance, one for the benchmarks. */
@@ -49,8 +56,10 @@ static void verdict(const struct ms_run *run, struct ms_text *t)
 	if (!run->n_benchmarks)
 		ms_text_puts(t, "**Benchmarks**: not run.\n\n");
 	else
-		ms_text_printf(t, "**Benchmarks**: %zu results%s.\n\n", run->n_benchmarks,
-			       noisy ? ", some noisy (95% interval wider than the target)" : "");
+		ms_text_printf(t, "**Benchmarks**: %zu results%s%s.\n\n", run->n_benchmarks,
+			       noisy ? ", some noisy (95% interval wider than the target)" : "",
+			       ms_run_emulated(run) ? "; measured on an emulated CPU (QEMU TCG): smoke "
+			       "figures, which time the emulator more than the kernel" : "");
 }
 
 void ms_summary_render(const struct ms_report_input *in, const struct ms_report_models *models,

@@ -779,6 +779,22 @@ def _guest_64k(run):
     run["conformance"] = [c for c in run["conformance"] if c is not gone]
 
 
+def _guest_tight(run):
+    """Tightened, as a 16 KiB arm64 guest: the baseline of the TCG comparison."""
+    _tighten(run)
+    _guest(run, "6.12.58-arm64-16k", "aarch64", 16384)
+
+
+def _guest_slow(run, accel):
+    """Slowed as "slow", as a 64 KiB ppc64el guest booted with mmapsuite.accel=ACCEL on its
+    command line (tools/vm's mark: "tcg" is an emulated CPU, whose timings are smoke)."""
+    _slow(run)
+    _guest(run, "6.12.58-ppc64el-64k", "ppc64le", 65536)
+    run["id"] = f"20261201T000000Z-guest-ppc64le-{accel}"
+    run["environment"]["cpu_model"] = None
+    run["environment"]["kernel"]["cmdline"] = f"console=hvc0 quiet mmapsuite.accel={accel}"
+
+
 MUTATIONS = {
     "future": _future,            # a schema version from the future
     "tight": _tighten,
@@ -791,6 +807,8 @@ MUTATIONS = {
     "role": _role,                # CASE ROLE|-: the overview role only in results.json
     "guest-16k": _guest_16k,      # an arm64 16 KiB guest with known differences (matrix)
     "guest-64k": _guest_64k,      # a ppc64el 64 KiB guest, one test not run (matrix)
+    "guest-tight": _guest_tight,  # "tight" as an arm64 16 KiB guest
+    "guest-slow": _guest_slow,    # ACCEL: "slow" as a ppc64el 64 KiB guest under QEMU's ACCEL
 }
 
 

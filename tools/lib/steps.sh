@@ -51,12 +51,16 @@ module_check() {
 # guest_place_step BIN ARCH PROGRAM:PACKAGE SPEC PAGE_SIZE NAME OUT [BYTE_ORDER [WORD_BITS [KERNEL_WORD_BITS]]]
 #                              a guest-place step (tools/tests/guest-place.sh): SPEC's guest with
 #                              the build of BIN, ARCH's cross build (GUEST_ARCH) and that QEMU
-#                              (GUEST_QEMU); GUEST_TIMEOUT defaults to 3000 s (TCG under load)
+#                              (GUEST_QEMU); GUEST_TIMEOUT defaults to 3000 s (TCG under load),
+#                              GUEST_FS to MATRIX_GUEST_FS
+# MATRIX_GUEST_FS: the file systems of the matrix tier's place steps, tmpfs and ext4: the
+# issue's verdict 0 holds on both (the gate's 16 KiB step stays on tmpfs; GUEST_FS overrides)
+MATRIX_GUEST_FS=tmpfs,ext4
 guest_place_step() {
 	local bin=$1 arch=$2 qemu=$3
 	shift 3
 	MMAPSUITE_BUILD=$(dirname "$bin") GUEST_TIMEOUT=${GUEST_TIMEOUT:-3000} GUEST_ARCH=$arch GUEST_QEMU=$qemu \
-		exec "$top/tools/tests/guest-place.sh" "$@"
+		GUEST_FS=${GUEST_FS:-$MATRIX_GUEST_FS} exec "$top/tools/tests/guest-place.sh" "$@"
 }
 
 # ppc64el_place BIN OUT NAME SPEC MMU: a ppc64el guest-place step (64 KiB pages) whose MMU is MMU

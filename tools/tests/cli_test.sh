@@ -124,6 +124,16 @@ if [[ $(id -u) == 0 ]]; then
 	checks=$((checks + 1))
 	[[ $(stat -c %U:%a "$work/sticky/root") == root:755 && -f $work/sticky/root/history.sqlite ]] ||
 		fail "root's subdirectory of a sticky root: $(stat -c %U:%a "$work/sticky/root")"
+	# --no-render (a guest's run, rendered on the host): results.json, no report, no history;
+	# `mmapsuite report` renders it later.
+	expect 0 "results: $work/no-render/" -- "$ms" conform --no-render --filter 'msync/*' --fs tmpfs --out "$work/no-render"
+	checks=$((checks + 1))
+	nr=$(find "$work/no-render" -mindepth 1 -maxdepth 1 -type d | head -1)
+	[[ -f $nr/results.json && ! -e $nr/summary.md && ! -e $nr/index.html && ! -e $work/no-render/history.sqlite ]] ||
+		fail "--no-render wrote a report or a history record: $(ls "$nr" "$work/no-render")"
+	expect 0 "" -- "$ms" report "$nr"
+	checks=$((checks + 1))
+	[[ -s $nr/summary.md && -s $nr/index.html ]] || fail "report did not render a --no-render run: $(ls "$nr")"
 	# /dev/mem writes follow only from the command line: exported variables do nothing.
 	MMAPSUITE_ALLOW_WRITE=1 MMAPSUITE_GPIO_PIN=3 MMAPSUITE_GPIO_REQUEST=3:write \
 		"$ms" conform --filter 'devmem/gpio_pin_output_round_trip' --fs tmpfs --out "$work/devmem" >/dev/null 2>&1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# step: armhf guest, 32-bit word (Debian 6.1 armmp-lpae, QEMU virt cortex-a15, TCG, Criterion and BoxFort ported): tmpfs conformance and the driver suite, verdict 0
+# step: armhf guest, 32-bit word (Debian 6.1 armmp-lpae, QEMU virt cortex-a15, TCG, Criterion and BoxFort ported): tmpfs and ext4 conformance and the driver suite, verdict 0
 # tier: matrix
 set -uo pipefail
 # Measured 2026-12-07 on 2 shared cores: 457 s from boot to results at load 10-15 (step 509 s);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# step: 32-bit programs on a 64-bit kernel (the i386 build on Debian 6.1 amd64, IA32 emulation, KVM when usable): tmpfs conformance and the driver suite, verdict 0
+# step: 32-bit programs on a 64-bit kernel (the i386 build on Debian 6.1 amd64, IA32 emulation, KVM when usable): tmpfs and ext4 conformance and the driver suite, verdict 0
 # tier: matrix
 set -uo pipefail
 # Measured 2026-12-07 on 2 shared cores, TCG (no usable /dev/kvm): 215 s from boot to results

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# step: 32-bit programs on a 64-bit kernel (the armhf build on Debian 6.1 arm64, 4 KiB pages, QEMU virt max, TCG: compat system calls): tmpfs conformance and the driver suite, verdict 0
+# step: 32-bit programs on a 64-bit kernel (the armhf build on Debian 6.1 arm64, 4 KiB pages, QEMU virt max, TCG: compat system calls): tmpfs and ext4 conformance and the driver suite, verdict 0
 # tier: matrix
 set -uo pipefail
 # Measured 2026-12-07 on 2 shared cores, TCG: 250 s from boot to results at load 3-8 (step

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# step: x86_64 flavour guests (Debian 6.1 and 6.12, -rt PREEMPT_RT and -cloud, QEMU pc, TCG): tmpfs conformance and the driver suite, verdict 0 on each
+# step: x86_64 flavour guests (Debian 6.1 and 6.12, -rt PREEMPT_RT and -cloud, QEMU pc, TCG): tmpfs and ext4 conformance and the driver suite, verdict 0 on each
 # tier: matrix
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=../lib/steps.sh
@@ -20,7 +20,7 @@ step_begin vm-x86-flavours "$2"
 for spec in ${GUEST_FLAVOURS:-debian:6.1-rt debian:6.12-rt debian:6.1-cloud debian:6.12-cloud}; do
 	name=${spec#debian:}
 	echo "--- $spec"
-	GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400} "$top/tools/tests/guest-place.sh" "$spec" 4096 "$name" "$out/$name" little 64 ||
+	GUEST_TIMEOUT=${GUEST_TIMEOUT:-2400} GUEST_FS=${GUEST_FS:-$MATRIX_GUEST_FS} "$top/tools/tests/guest-place.sh" "$spec" 4096 "$name" "$out/$name" little 64 ||
 		fail "$spec (above; $out/$name/tools-vm.log)"
 done
 exit "$bad"
