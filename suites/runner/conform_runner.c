@@ -22,14 +22,6 @@ static char *conform_binary(void)
 	return ms_asprintf("%s/mmapsuite-conform", ms_runner_dir());
 }
 
-/* Debian's libcriterion links libgit2 for the diff of a failed new-style string assertion,
- * which no test uses, and every test process (one exec per test) pays for it: the loading of
- * libgit2's 14 libraries, and libgit2's initialisation, which parses the system's TLS
- * certificates. Of 17 ms of CPU per test here, the stand-in of tools/standins/libgit2.c (see
- * there: nothing a test asserts changes) saves 12 ms loaded in libgit2's place (the directory
- * suites/selftest/CMakeLists.txt makes, on LD_LIBRARY_PATH), or 8 ms preloaded beside it.
- * The conformance runs and the self-test's runs get it alike, when the build tree has it (an
- * installed mmapsuite has none; the bundle has its own, tools/bundle). */
 char *ms_conform_libgit2_standin_dir(const char *standin)
 {
 	if (!standin)
@@ -40,6 +32,14 @@ char *ms_conform_libgit2_standin_dir(const char *standin)
 	return dir;
 }
 
+/* Debian's libcriterion links libgit2 for the diff of a failed new-style string assertion,
+ * which no test uses, and every test process (one exec per test) pays for it: the loading of
+ * libgit2's 14 libraries, and libgit2's initialisation, which parses the system's TLS
+ * certificates. Of 17 ms of CPU per test here, the stand-in of tools/standins/libgit2.c (see
+ * there: nothing a test asserts changes) saves 12 ms loaded in libgit2's place (the directory
+ * suites/selftest/CMakeLists.txt makes, on LD_LIBRARY_PATH), or 8 ms preloaded beside it.
+ * The conformance runs and the self-test's runs get it alike, when the build tree has it (an
+ * installed mmapsuite has none; the bundle has its own, tools/bundle). */
 char *ms_conform_libgit2_standin(void)
 {
 	char stand_in[PATH_MAX], dir[PATH_MAX], why[PATH_MAX + 128];
